@@ -1,0 +1,1 @@
+"""Xinyong: credit records with due process."""

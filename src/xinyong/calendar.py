@@ -1,0 +1,69 @@
+"""Calendar arithmetic of DESIGN.md section 4: ISO 8601 durations over calendar days.
+
+Adding months or years clamps to the end of the month: 2024-02-29 + P1Y = 2025-02-28.
+"""
+
+from __future__ import annotations
+
+import calendar as _calendar
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+_DURATION = re.compile(r"^P(?:(?P<y>\d+)Y)?(?:(?P<m>\d+)M)?(?:(?P<w>\d+)W)?(?:(?P<d>\d+)D)?$")
+
+
+class InvalidDuration(ValueError):
+    """A duration that is not an ISO 8601 period of years, months, weeks and days."""
+
+
+@dataclass(frozen=True, slots=True)
+class Duration:
+    """An ISO 8601 period in calendar units: ``P2Y``, ``P6M``, ``P15D``, ``P1Y6M``."""
+
+    years: int = 0
+    months: int = 0
+    days: int = 0
+
+    @classmethod
+    def parse(cls, text: str) -> Duration:
+        if not isinstance(text, str):
+            raise InvalidDuration(f"duration must be a string like 'P15D', got {text!r}")
+        m = _DURATION.match(text)
+        if not m or text == "P":
+            raise InvalidDuration(
+                f"{text!r} is not an ISO 8601 duration of whole years, months, weeks or days "
+                "(for example 'P15D', 'P6M', 'P2Y')"
+            )
+        y, mo, w, d = (int(m.group(k) or 0) for k in ("y", "m", "w", "d"))
+        return cls(years=y, months=mo, days=d + 7 * w)
+
+    def after(self, day: dt.date) -> dt.date:
+        """``day + self``: years and months first (clamped to the month's end), then days."""
+        total_months = day.month - 1 + self.months + 12 * self.years
+        year = day.year + total_months // 12
+        month = total_months % 12 + 1
+        last = _calendar.monthrange(year, month)[1]
+        moved = dt.date(year, month, min(day.day, last))
+        return moved + dt.timedelta(days=self.days)
+
+    def __str__(self) -> str:
+        parts = "".join(
+            f"{n}{u}" for n, u in ((self.years, "Y"), (self.months, "M"), (self.days, "D")) if n
+        )
+        return "P" + (parts or "0D")
+
+
+ZERO = Duration()
+
+
+def parse_date(text: str) -> dt.date:
+    """A calendar day written ``YYYY-MM-DD``."""
+    if isinstance(text, dt.date) and not isinstance(text, dt.datetime):
+        return text
+    if not isinstance(text, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        raise ValueError(f"{text!r} is not a date written YYYY-MM-DD")
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"{text!r} is not a valid calendar day") from None

@@ -1,0 +1,178 @@
+"""Ledger events of DESIGN.md section 6: what sources, officers and subjects append.
+
+Every event is a frozen value with a canonical form; a line of JSON becomes one event or
+a clear error naming the field at fault."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Annotated, Any, Literal, Union
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    TypeAdapter,
+    ValidationError,
+    field_validator,
+)
+
+from xinyong.calendar import parse_date
+from xinyong.identifiers import SubjectRef
+
+
+def _subject(value: Any) -> SubjectRef:
+    if isinstance(value, SubjectRef):
+        return value
+    return SubjectRef.parse(value)
+
+
+def _day(value: Any) -> dt.date:
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    return parse_date(value)
+
+
+Subject = Annotated[SubjectRef, BeforeValidator(_subject), PlainSerializer(str)]
+Day = Annotated[dt.date, BeforeValidator(_day), PlainSerializer(lambda d: d.isoformat())]
+Text = Annotated[str, Field(min_length=1, max_length=2000)]
+
+
+class _Event(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    def canonical(self) -> str:
+        """The event as compact JSON with sorted keys and no unset optional fields:
+        identical events have identical canonical forms."""
+        return json.dumps(
+            self.model_dump(mode="json", exclude_none=True), sort_keys=True, ensure_ascii=False,
+            separators=(",", ":"),
+        )
+
+
+class SubjectEvent(_Event):
+    """Gives a subject its jurisdiction and name; the latest such event wins."""
+
+    type: Literal["subject"]
+    subject: Subject
+    jurisdiction: str = Field(pattern=r"^[A-Z]{2}(-[A-Z0-9]+)*$")
+    name: Text | None = None
+    email: Annotated[str, Field(max_length=320, pattern=r"^[^@\s]+@[^@\s]+$")] | None = None
+
+
+class RecordEvent(_Event):
+    """One fact about one subject under one rule, with the decision that established it."""
+
+    type: Literal["record"]
+    id: Annotated[str, Field(min_length=1, max_length=200, pattern=r"^[A-Za-z0-9][A-Za-z0-9._:/-]*$")]
+    subject: Subject
+    rule: str
+    occurred_on: Day
+    decided_on: Day
+    source: Text
+    reference: Text | None = None
+    summary: Text | None = None
+
+    @field_validator("rule")
+    @classmethod
+    def _rule(cls, value: str) -> str:
+        catalog, sep, rule = value.partition("/")
+        if not sep or not catalog or not rule:
+            raise ValueError(f"rule {value!r} must be written CATALOG/RULE")
+        return value
+
+    @property
+    def catalog_id(self) -> str:
+        return self.rule.partition("/")[0]
+
+    @property
+    def rule_name(self) -> str:
+        return self.rule.partition("/")[2]
+
+
+class _RecordChange(_Event):
+    record: Annotated[str, Field(min_length=1, max_length=200)]
+    on: Day
+    note: Text | None = None
+
+
+class DisputeFiled(_RecordChange):
+    type: Literal["dispute_filed"]
+    grounds: Text | None = None
+
+
+class DisputeResolved(_RecordChange):
+    type: Literal["dispute_resolved"]
+    outcome: Literal["upheld", "annulled"]
+    reasons: Text | None = None
+
+
+class Fulfilled(_RecordChange):
+    type: Literal["fulfilled"]
+
+
+class Repaired(_RecordChange):
+    type: Literal["repaired"]
+
+
+class Annulled(_RecordChange):
+    type: Literal["annulled"]
+
+
+RecordChange = Union[DisputeFiled, DisputeResolved, Fulfilled, Repaired, Annulled]
+Event = Annotated[
+    Union[SubjectEvent, RecordEvent, DisputeFiled, DisputeResolved, Fulfilled, Repaired, Annulled],
+    Field(discriminator="type"),
+]
+EVENT_TYPES = ("subject", "record", "dispute_filed", "dispute_resolved", "fulfilled", "repaired", "annulled")
+
+_EVENT = TypeAdapter(Event)
+
+
+class InvalidEvent(ValueError):
+    """An event that is not well formed; the message names the field and value."""
+
+
+def describe_validation_error(error: ValidationError) -> str:
+    """One line per problem: ``field: message (got value)``."""
+    parts = []
+    for problem in error.errors():
+        loc = [str(p) for p in problem["loc"]]
+        # Drop the discriminator tag pydantic puts first in the location.
+        if loc and loc[0] in EVENT_TYPES:
+            loc = loc[1:]
+        where = ".".join(loc) or "event"
+        message = problem["msg"].removeprefix("Value error, ")
+        if problem["type"] == "extra_forbidden":
+            message = "unknown field"
+        got = problem.get("input")
+        shown = "" if problem["type"] in ("missing",) or isinstance(got, dict) else f" (got {got!r})"
+        parts.append(f"{where}: {message}{shown}")
+    return "; ".join(parts)
+
+
+def parse_event(data: Any) -> SubjectEvent | RecordEvent | RecordChange:
+    """Validate one decoded JSON object as an event."""
+    if not isinstance(data, dict):
+        raise InvalidEvent(f"an event must be a JSON object, got {type(data).__name__}")
+    kind = data.get("type")
+    if kind not in EVENT_TYPES:
+        raise InvalidEvent(
+            f"type: {kind!r} is not an event type; expected one of {', '.join(EVENT_TYPES)}"
+        )
+    try:
+        return _EVENT.validate_python(data)
+    except ValidationError as error:
+        raise InvalidEvent(describe_validation_error(error)) from None
+
+
+def parse_event_line(line: str) -> SubjectEvent | RecordEvent | RecordChange:
+    """Decode and validate one line of JSON Lines."""
+    try:
+        data = json.loads(line)
+    except json.JSONDecodeError as error:
+        raise InvalidEvent(f"not valid JSON: {error.msg} at column {error.colno}") from None
+    return parse_event(data)
