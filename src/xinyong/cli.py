@@ -1,0 +1,449 @@
+"""The command line: ``xinyong --db PATH COMMAND``.
+
+Every command is a thin adapter: it parses its arguments, calls one service of the
+deployment, and prints the answer, readable by default and as JSON with ``--json``."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any, Optional
+
+import typer
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskProgressColumn,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+from rich.table import Table
+
+from xinyong.calendar import parse_date
+from xinyong.catalog.files import CatalogFileError, read_catalog
+from xinyong.catalog.library import CatalogLoadError
+from xinyong.identifiers import InvalidIdentifier, SubjectRef
+from xinyong.inquiries import QuestionError, check_json, standing_json
+from xinyong.intake import ImportRefused
+from xinyong.standing import CheckDecision, NotInForce, Standing
+
+app = typer.Typer(
+    name="xinyong",
+    help="Xinyong: credit records with due process. Every point explained.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+catalog_app = typer.Typer(help="Load, lint and show rule catalogs.", no_args_is_help=True)
+ledger_app = typer.Typer(help="Audit the ledger.", no_args_is_help=True)
+app.add_typer(catalog_app, name="catalog")
+app.add_typer(ledger_app, name="ledger")
+
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+class _State:
+    db: str | None = None
+
+
+state = _State()
+
+
+@app.callback()
+def main(
+    db: Annotated[
+        Optional[str],
+        typer.Option(
+            "--db",
+            help="SQLite file or database URL (default: $XINYONG_DB, else xinyong.db).",
+            envvar="XINYONG_DB",
+        ),
+    ] = None,
+) -> None:
+    state.db = db
+
+
+def _deployment():
+    from xinyong.bootstrap import open_deployment
+
+    return open_deployment(state.db)
+
+
+def fail(message: str, code: int = 1) -> typer.Exit:
+    err.print(f"[bold red]error:[/] {message}", markup=True)
+    return typer.Exit(code)
+
+
+def _subject(text: str) -> SubjectRef:
+    try:
+        return SubjectRef.parse(text)
+    except InvalidIdentifier as error:
+        raise fail(str(error), 2) from None
+
+
+def _as_of(text: str | None) -> dt.date:
+    if text is None:
+        return dt.date.today()
+    try:
+        return parse_date(text)
+    except ValueError as error:
+        raise fail(f"--as-of: {error}", 2) from None
+
+
+def _print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False) + "\n")
+
+
+AsOf = Annotated[
+    Optional[str], typer.Option("--as-of", help="The day asked about, YYYY-MM-DD (default: today).")
+]
+AsJson = Annotated[bool, typer.Option("--json", help="Print the JSON object of DESIGN.md section 6.")]
+
+
+# ----------------------------------------------------------------------------- catalogs
+
+
+@catalog_app.command("load")
+def catalog_load(
+    files: Annotated[list[Path], typer.Argument(help="Catalog TOML files.")],
+) -> None:
+    """Load catalog versions, all or nothing. Loading an identical version again is a no-op."""
+    deployment = _deployment()
+    try:
+        outcomes = deployment.catalogs.load(files)
+    except CatalogLoadError as error:
+        raise fail(f"{error}\nnothing was loaded") from None
+    for outcome in outcomes:
+        c = outcome.catalog
+        verb = "loaded" if outcome.added else "already loaded"
+        out.print(
+            f"{verb}: {c.id} version {c.version} (in force from {c.effective_from}; "
+            f"{len(c.rules)} rules, {len(c.lists)} lists, {len(c.measures)} measures)"
+        )
+
+
+@catalog_app.command("lint")
+def catalog_lint(
+    files: Annotated[list[Path], typer.Argument(help="Catalog TOML files.")],
+    profile: Annotated[
+        str, typer.Option("--profile", help="Lint profile: 'default' or 'eu' (EU AI Act art. 5).")
+    ] = "default",
+    as_json: AsJson = False,
+) -> None:
+    """Check catalogs against the refused matters and rules of DESIGN.md sections 2 and 5.
+
+    Exits non-zero on any error. Catalogs already loaded into --db (if it exists) are
+    used to resolve lists that a measure names but another catalog defines."""
+    from xinyong.catalog.lint import PROFILES, lint
+
+    if profile not in PROFILES:
+        raise fail(f"--profile: {profile!r} is not one of {', '.join(PROFILES)}", 2)
+    catalogs = []
+    problems = []
+    for path in files:
+        try:
+            catalogs.append((str(path), read_catalog(path)))
+        except CatalogFileError as error:
+            problems.append(str(error))
+    if problems:
+        raise fail("\n".join(problems))
+    context = _loaded_catalogs_if_any()
+    linted = {(c.id, c.version) for _, c in catalogs}
+    context = [c for c in context if (c.id, c.version) not in linted]
+    findings = [
+        f
+        for f in lint([c for _, c in catalogs] + context, profile)
+        if (f.catalog, f.version) in linted
+    ]
+    where = {(c.id, c.version): path for path, c in catalogs}
+    errors = [f for f in findings if f.severity == "error"]
+    if as_json:
+        _print_json(
+            [
+                {
+                    "file": where[(f.catalog, f.version)],
+                    "severity": f.severity,
+                    "catalog": f.catalog,
+                    "version": f.version,
+                    "where": f.where,
+                    "code": f.code,
+                    "message": f.message,
+                }
+                for f in findings
+            ]
+        )
+    else:
+        for f in findings:
+            colour = "red" if f.severity == "error" else "yellow"
+            out.print(
+                f"{where[(f.catalog, f.version)]}: [{colour}]{f.severity}[/] [{f.code}] "
+                f"{f.where}: {f.message}"
+            )
+        warnings = len(findings) - len(errors)
+        summary = f"{len(files)} file(s), profile {profile}: {len(errors)} error(s), {warnings} warning(s)"
+        out.print(("[red]" if errors else "[green]") + summary + "[/]")
+    if errors:
+        raise typer.Exit(1)
+
+
+def _loaded_catalogs_if_any():
+    from xinyong.ledger.store import database_url
+    from sqlalchemy.engine import make_url
+
+    from xinyong.settings import Settings
+
+    db = state.db or Settings.from_environment().db
+    url = make_url(database_url(db))
+    if url.get_backend_name() == "sqlite" and not (url.database and Path(url.database).exists()):
+        return []
+    return list(_deployment().catalogs.registry().all())
+
+
+@catalog_app.command("show")
+def catalog_show(
+    catalog_id: Annotated[Optional[str], typer.Argument(help="Catalog id; all catalogs if omitted.")] = None,
+    as_of: AsOf = None,
+    as_json: AsJson = False,
+) -> None:
+    """Show loaded catalogs, or one catalog's rules, lists and measures in force on a day."""
+    registry = _deployment().catalogs.registry()
+    if catalog_id is None:
+        table = Table("catalog", "version", "in force from", "kind", "jurisdiction", "rules", title="Loaded catalogs")
+        rows = []
+        for c in registry.all():
+            rows.append({"id": c.id, "version": c.version, "effective_from": c.effective_from.isoformat(),
+                         "subject_kind": c.subject_kind, "jurisdiction": c.jurisdiction})
+            table.add_row(c.id, c.version, str(c.effective_from), c.subject_kind, c.jurisdiction, str(len(c.rules)))
+        _print_json(rows) if as_json else out.print(table)
+        return
+    if catalog_id not in registry:
+        raise fail(f"no catalog {catalog_id!r} is loaded; loaded: {', '.join(registry.ids()) or 'none'}")
+    day = _as_of(as_of)
+    version = registry.in_force(catalog_id, day) or registry.versions(catalog_id)[-1]
+    if as_json:
+        _print_json(version.model_dump(mode="json", exclude_none=True))
+        return
+    out.print(f"[bold]{version.id}[/] version {version.version}: {version.title or ''}")
+    out.print(
+        f"in force from {version.effective_from}; {version.subject_kind}s in {version.jurisdiction}; "
+        f"base {version.base}; legal basis: {version.legal_basis or '-'}"
+    )
+    if version.dispute_deadline:
+        out.print(f"disputes must be decided within {version.dispute_deadline}")
+    grades = ", ".join(f"{g.name} ≥ {g.min}" if g.min is not None else f"{g.name} below" for g in version.grades)
+    out.print(f"grades: {grades}")
+    rules = Table("rule", "category", "points", "valid for", "notice", "repair after", "cap/yr", "list", "legal basis", title="Rules")
+    for name, r in version.rules.items():
+        rules.add_row(name, r.category, f"{r.points:+d}", str(r.valid_for), str(r.notice or "-"),
+                      str(r.repairable_after or "-"), str(r.cap_per_year or "-"), r.list or "-", r.legal_basis or "-")
+    out.print(rules)
+    if version.lists:
+        lists = Table("list", "kind", "duration", "removal", "title", title="Lists")
+        for name, lst in version.lists.items():
+            lists.add_row(name, lst.kind, str(lst.duration or "open"), ", ".join(lst.removal) or "-", lst.title or "")
+        out.print(lists)
+    measures = Table("measure", "when", "action", "effect", "legal basis", title="Measures")
+    for i, m in enumerate(version.measures):
+        when = f"list {m.when.list}" if m.when.list else "grade " + "/".join(m.when.grades or ())
+        effect = m.effect + (f" ({m.benefit})" if m.benefit else "")
+        measures.add_row(version.measure_name(i), when, m.action, effect, m.legal_basis or "-")
+    out.print(measures)
+
+
+# ------------------------------------------------------------------------------- import
+
+
+@app.command("import")
+def import_events(
+    file: Annotated[Path, typer.Argument(help="Events as JSON Lines ('-' for standard input).")],
+    skip_invalid: Annotated[
+        bool, typer.Option("--skip-invalid", help="Write the good lines; put the bad ones in a rejects file.")
+    ] = False,
+    rejects: Annotated[
+        Optional[Path], typer.Option("--rejects", help="Where bad lines go with --skip-invalid (default: FILE.rejects.jsonl).")
+    ] = None,
+) -> None:
+    """Apply events in file order, in one transaction: a bad line is reported with its
+    number and nothing of the file is written. Re-importing the same file is a no-op."""
+    if str(file) == "-":
+        lines = sys.stdin.readlines()
+    else:
+        try:
+            with file.open(encoding="utf-8") as handle:
+                lines = handle.readlines()
+        except OSError as error:
+            raise fail(f"{file}: cannot read: {error.strerror}") from None
+        except UnicodeDecodeError:
+            raise fail(f"{file}: not UTF-8 text") from None
+    deployment = _deployment()
+    total = len(lines)
+    with Progress(
+        TextColumn("[bold]importing[/]"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TaskProgressColumn(),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+        console=err,
+        transient=True,
+        disable=not err.is_terminal,
+    ) as progress:
+        task = progress.add_task("import", total=total)
+        try:
+            result = deployment.intake.import_lines(
+                lines, skip_invalid=skip_invalid, progress=lambda n: progress.update(task, completed=n)
+            )
+        except ImportRefused as refused:
+            progress.stop()
+            for r in refused.rejections[:20]:
+                err.print(f"{file}:{r.line}: {r.reason}", markup=False)
+            if len(refused.rejections) > 20:
+                err.print(f"... and {len(refused.rejections) - 20} more bad lines")
+            raise fail(
+                f"{len(refused.rejections)} bad line(s) in {file}; nothing was written "
+                "(use --skip-invalid to write the good lines)"
+            ) from None
+    if result.rejected:
+        target = rejects or Path(f"{file}.rejects.jsonl")
+        with target.open("w", encoding="utf-8") as handle:
+            for r in result.rejected:
+                handle.write(json.dumps({"line": r.line, "reason": r.reason, "text": r.text}, ensure_ascii=False) + "\n")
+        err.print(f"{len(result.rejected)} bad line(s) skipped; written to {target}")
+    kinds = ", ".join(f"{n} {k}" for k, n in sorted(result.written_by_type.items())) or "nothing new"
+    out.print(f"{file}: {result.read} event(s) read, {result.written} written ({kinds}), {result.unchanged} already applied")
+
+
+# ------------------------------------------------------------------------ score, check
+
+
+def _explain_standing(answer: Standing) -> None:
+    cover = "" if answer.covered else " (not covered by this catalog's jurisdiction: no grade-based measures apply)"
+    out.print(
+        f"[bold]{answer.subject}[/] under [bold]{answer.catalog}[/] (version {answer.version}) "
+        f"on {answer.as_of}: score [bold]{answer.score}[/], grade [bold]{answer.grade}[/]{cover}"
+    )
+    out.print(f"base {answer.base}")
+    if answer.contributions:
+        table = Table("record", "rule", "points", "counts from", "until", "flags", "legal basis", "source / reference")
+        for c in answer.contributions:
+            flags = ", ".join(f for f, on in (("disputed", c.disputed), ("capped", c.capped)) if on) or "-"
+            table.add_row(c.record, f"{c.rule}\n{c.title or ''}", f"{c.points:+d}", str(c.effective_on),
+                          str(c.expires_on), flags, c.legal_basis or "-", f"{c.source} {c.reference or ''}")
+        out.print(table)
+        if any(c.capped for c in answer.contributions):
+            out.print("capped: the rule's yearly cap limits the sum of these records' points")
+    else:
+        out.print("no record counts on this day: the score is the base")
+    for e in answer.lists:
+        out.print(f"on list [bold]{e.list}[/] from {e.start} until {e.until or 'removed'} (record {e.record}, rule {e.rule})")
+
+
+def _explain_check(decision: CheckDecision) -> None:
+    colour = {"allow": "green", "review": "yellow", "deny": "red"}[decision.decision]
+    out.print(
+        f"[bold]{decision.subject}[/] {decision.action} on {decision.as_of}: "
+        f"[bold {colour}]{decision.decision.upper()}[/]"
+    )
+    if not decision.reasons:
+        out.print("no measure applies")
+    for r in decision.reasons:
+        t = r.trigger
+        if "list" in t:
+            why = f"on list {t['list']} (record {t['record']}, from {t['from']} until {t['until'] or 'removed'})"
+        else:
+            why = f"grade {t['grade']} (score {t['score']})"
+        benefit = f": {r.benefit}" if r.benefit else ""
+        out.print(f"- {r.effect}{benefit} by {r.catalog} {r.measure} ({r.action}) because {why}; legal basis: {r.legal_basis}")
+    if decision.decision != "allow":
+        from xinyong.inquiries import HOW_TO_DISPUTE
+
+        out.print(HOW_TO_DISPUTE)
+
+
+@app.command("score")
+def score(
+    subject: Annotated[str, typer.Argument(help="rid:NUMBER or uscc:CODE")],
+    catalog: Annotated[str, typer.Option("--catalog", help="Catalog id.")],
+    as_of: AsOf = None,
+    as_json: AsJson = False,
+) -> None:
+    """A subject's score, grade, contributions and list entries under a catalog on a day."""
+    ref, day = _subject(subject), _as_of(as_of)
+    try:
+        answer = _deployment().inquiries.standing(ref, catalog, day)
+    except NotInForce as error:
+        raise fail(str(error)) from None
+    if as_json:
+        _print_json(standing_json(answer))
+    else:
+        _explain_standing(answer)
+
+
+@app.command("check")
+def check(
+    subject: Annotated[str, typer.Argument(help="rid:NUMBER or uscc:CODE")],
+    action: Annotated[str, typer.Argument(help="The action asked for, e.g. rail.high_speed.ticket")],
+    as_of: AsOf = None,
+    as_json: AsJson = False,
+) -> None:
+    """A service point's decision on one action for one subject on a day, with reasons."""
+    ref, day = _subject(subject), _as_of(as_of)
+    decision = _deployment().inquiries.check(ref, action, day)
+    if as_json:
+        _print_json(check_json(decision))
+    else:
+        _explain_check(decision)
+
+
+@app.command("query")
+def query(
+    file: Annotated[Path, typer.Argument(help="Questions as JSON Lines ('-' for standard input).")],
+) -> None:
+    """Answer a file of score and check questions, one JSON answer a line (a passenger
+    manifest, say). A question that cannot be answered gets {"error": ...} on its line."""
+    try:
+        lines = sys.stdin.readlines() if str(file) == "-" else file.read_text(encoding="utf-8").splitlines()
+    except OSError as error:
+        raise fail(f"{file}: cannot read: {error.strerror}") from None
+    inquiries = _deployment().inquiries
+    failed = 0
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            answer = inquiries.answer(json.loads(line))
+        except json.JSONDecodeError as error:
+            answer = {"error": f"line {number}: not valid JSON: {error.msg}"}
+        except (QuestionError, InvalidIdentifier, NotInForce) as error:
+            answer = {"error": f"line {number}: {error}"}
+        if "error" in answer:
+            failed += 1
+        _print_json(answer)
+    if failed:
+        err.print(f"{failed} question(s) could not be answered")
+        raise typer.Exit(1)
+
+
+# ------------------------------------------------------------------------------- ledger
+
+
+@ledger_app.command("verify")
+def ledger_verify() -> None:
+    """Recompute the ledger's hash chain and report the first row that does not verify."""
+    deployment = _deployment()
+    with deployment.store.reading() as connection:
+        report = deployment.store.verify(connection)
+    if report.intact:
+        out.print(f"ledger intact: {report.rows} events, head {report.head}")
+        return
+    raise fail(f"ledger broken at event {report.broken_at}: {report.problem}")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()

@@ -1,0 +1,119 @@
+"""Inquiries: scores and checks asked of the ledger, answered by the standing module,
+and the JSON objects of DESIGN.md section 6."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from xinyong.calendar import parse_date
+from xinyong.catalog.library import CatalogLibrary
+from xinyong.identifiers import SubjectRef
+from xinyong.ledger.store import LedgerStore
+from xinyong.standing import CheckDecision, Standing, check, standing
+
+HOW_TO_DISPUTE = (
+    "A subject may dispute any record behind this decision with the authority that "
+    "recorded it, and ask for a human review of the decision; a record disputed before "
+    "it takes effect does not count until the dispute is decided."
+)
+
+
+def _day(value: dt.date | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def standing_json(answer: Standing) -> dict[str, Any]:
+    """The ``score --json`` object."""
+    return {
+        "subject": str(answer.subject),
+        "catalog": answer.catalog,
+        "as_of": answer.as_of.isoformat(),
+        "score": answer.score,
+        "grade": answer.grade,
+        "contributions": [
+            {
+                "record": c.record,
+                "rule": c.rule,
+                "points": c.points,
+                "effective_on": c.effective_on.isoformat(),
+                "expires_on": _day(c.expires_on),
+                "disputed": c.disputed,
+                "capped": c.capped,
+            }
+            for c in answer.contributions
+        ],
+        "lists": [
+            {"list": e.list, "record": e.record, "from": e.start.isoformat(), "until": _day(e.until)}
+            for e in answer.lists
+        ],
+    }
+
+
+def check_json(decision: CheckDecision) -> dict[str, Any]:
+    """The ``check --json`` object."""
+    return {
+        "subject": str(decision.subject),
+        "action": decision.action,
+        "as_of": decision.as_of.isoformat(),
+        "decision": decision.decision,
+        "reasons": [
+            {
+                "catalog": r.catalog,
+                "measure": r.measure,
+                "effect": r.effect,
+                "trigger": dict(r.trigger),
+                "legal_basis": r.legal_basis,
+            }
+            for r in decision.reasons
+        ],
+        "benefits": list(decision.benefits),
+        "how_to_dispute": HOW_TO_DISPUTE,
+    }
+
+
+class QuestionError(ValueError):
+    """A question that cannot be answered as asked."""
+
+
+class Inquiries:
+    def __init__(self, store: LedgerStore, library: CatalogLibrary):
+        self.store = store
+        self.library = library
+
+    def standing(self, subject: SubjectRef, catalog_id: str, day: dt.date) -> Standing:
+        registry = self.library.registry()
+        with self.store.reading() as connection:
+            files = self.store.files_for_subject(connection, subject)
+            facts = self.store.subject_facts(connection, subject)
+        return standing(subject, catalog_id, day, files, registry, facts.jurisdiction if facts else None)
+
+    def check(self, subject: SubjectRef, action: str, day: dt.date) -> CheckDecision:
+        registry = self.library.registry()
+        with self.store.reading() as connection:
+            files = self.store.files_for_subject(connection, subject)
+            facts = self.store.subject_facts(connection, subject)
+        return check(subject, action, day, files, registry, facts.jurisdiction if facts else None)
+
+    def answer(self, question: object) -> dict[str, Any]:
+        """Answer one line of a questions file: ``{"score": S, "catalog": C, "as_of": D}``
+        or ``{"check": S, "action": A, "as_of": D}``."""
+        if not isinstance(question, dict):
+            raise QuestionError("a question must be a JSON object")
+        try:
+            day = parse_date(question.get("as_of") or dt.date.today().isoformat())
+        except ValueError as error:
+            raise QuestionError(f"as_of: {error}") from None
+        if "score" in question:
+            subject = SubjectRef.parse(question["score"])
+            catalog = question.get("catalog")
+            if not isinstance(catalog, str):
+                raise QuestionError("catalog: a score question names its catalog")
+            return standing_json(self.standing(subject, catalog, day))
+        if "check" in question:
+            subject = SubjectRef.parse(question["check"])
+            action = question.get("action")
+            if not isinstance(action, str) or not action:
+                raise QuestionError("action: a check question names its action")
+            return check_json(self.check(subject, action, day))
+        raise QuestionError("a question has 'score' or 'check'")

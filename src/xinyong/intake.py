@@ -1,0 +1,161 @@
+"""Intake: events from sources are validated against the ledger and the catalogs and
+appended all or nothing.
+
+A file is applied in order, in one transaction. A bad line is reported with its line
+number and reason and nothing of the file is written; with ``skip_invalid`` the good
+lines are written and the bad ones are returned as rejections. Re-importing the same
+file changes nothing: records are idempotent by id, later events by content."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from xinyong.catalog.library import CatalogLibrary
+from xinyong.events import InvalidEvent, RecordEvent, SubjectEvent, parse_event, parse_event_line
+from xinyong.identifiers import InvalidIdentifier
+from xinyong.ledger.store import Event, LedgerStore
+from xinyong.standing import RecordFile, Rejected, admit_record, apply_change
+
+
+@dataclass(frozen=True)
+class Rejection:
+    line: int  # 1-based line number, or position in a submitted batch
+    reason: str
+    text: str  # the line as it was received
+
+
+@dataclass
+class ImportResult:
+    read: int = 0
+    written: int = 0
+    unchanged: int = 0
+    rejected: list[Rejection] = field(default_factory=list)
+    written_by_type: Counter = field(default_factory=Counter)
+
+
+class ImportRefused(ValueError):
+    """Lines that do not fit; nothing was written."""
+
+    def __init__(self, rejections: list[Rejection]):
+        self.rejections = rejections
+        first = rejections[0]
+        more = f" (and {len(rejections) - 1} more)" if len(rejections) > 1 else ""
+        super().__init__(f"line {first.line}: {first.reason}{more}; nothing was written")
+
+
+Parsed = tuple[int, str, Event | None, str | None]  # line, text, event, parse error
+
+
+class Intake:
+    def __init__(self, store: LedgerStore, library: CatalogLibrary):
+        self.store = store
+        self.library = library
+
+    def import_lines(
+        self,
+        lines: Iterable[str],
+        *,
+        skip_invalid: bool = False,
+        progress: Callable[[int], None] | None = None,
+    ) -> ImportResult:
+        """Apply a JSON Lines stream; ``progress`` is called with lines done."""
+        parsed: list[Parsed] = []
+        for number, raw in enumerate(lines, start=1):
+            text = raw.rstrip("\r\n")
+            if not text.strip():
+                continue
+            try:
+                parsed.append((number, text, parse_event_line(text), None))
+            except (InvalidEvent, InvalidIdentifier) as error:
+                parsed.append((number, text, None, str(error)))
+        return self._apply(parsed, skip_invalid=skip_invalid, progress=progress)
+
+    def submit(self, objects: list[object], *, skip_invalid: bool = False) -> ImportResult:
+        """Apply a batch of decoded event objects (numbered from 1)."""
+        import json
+
+        parsed: list[Parsed] = []
+        for number, data in enumerate(objects, start=1):
+            text = json.dumps(data, ensure_ascii=False, default=str)
+            try:
+                parsed.append((number, text, parse_event(data), None))
+            except (InvalidEvent, InvalidIdentifier) as error:
+                parsed.append((number, text, None, str(error)))
+        return self._apply(parsed, skip_invalid=skip_invalid, progress=None)
+
+    def _apply(
+        self,
+        parsed: list[Parsed],
+        *,
+        skip_invalid: bool,
+        progress: Callable[[int], None] | None,
+    ) -> ImportResult:
+        result = ImportResult(read=len(parsed))
+        registry = self.library.registry()
+        referenced = {
+            (e.id if isinstance(e, RecordEvent) else e.record)
+            for _, _, e, _ in parsed
+            if e is not None and not isinstance(e, SubjectEvent)
+        }
+        with self.store.transaction() as connection:
+            stored = self.store.records(connection, referenced)
+            files: dict[str, RecordFile] = {rid: f for rid, (f, _) in stored.items()}
+            fingerprints: dict[str, str] = {rid: fp for rid, (_, fp) in stored.items()}
+            subjects = self.store.latest_subject_events(
+                connection, (e.subject for _, _, e, _ in parsed if isinstance(e, SubjectEvent))
+            )
+            accepted: list[Event] = []
+            for done, (number, text, item, error) in enumerate(parsed, start=1):
+                if progress is not None and done % 1000 == 0:
+                    progress(done)
+                if item is None:
+                    result.rejected.append(Rejection(number, error or "invalid", text))
+                    continue
+                try:
+                    changed = self._fit(item, files, fingerprints, subjects, registry)
+                except Rejected as problem:
+                    result.rejected.append(Rejection(number, str(problem), text))
+                    continue
+                if changed:
+                    accepted.append(item)
+                    result.written_by_type[item.type] += 1
+                else:
+                    result.unchanged += 1
+            if progress is not None:
+                progress(len(parsed))
+            if result.rejected and not skip_invalid:
+                raise ImportRefused(result.rejected)
+            result.written = self.store.append(connection, accepted)
+        return result
+
+    def _fit(self, item, files, fingerprints, subjects, registry) -> bool:
+        """Check ``item`` against the state so far; True when it changes something."""
+        if isinstance(item, SubjectEvent):
+            latest = subjects.get(item.subject)
+            if latest is not None and latest.canonical() == item.canonical():
+                return False
+            subjects[item.subject] = item
+            return True
+        if isinstance(item, RecordEvent):
+            fingerprint = self.store.fingerprint(item)
+            if item.id in files:
+                if fingerprints[item.id] == fingerprint:
+                    return False
+                raise Rejected(
+                    f"record {item.id!r} already exists with different content; "
+                    "a correction is a new event (annulled, then a new record)"
+                )
+            admit_record(item, registry)
+            files[item.id] = RecordFile(item)
+            fingerprints[item.id] = fingerprint
+            return True
+        file = files.get(item.record)
+        if file is None:
+            raise Rejected(f"{item.type}: unknown record {item.record!r}")
+        updated = apply_change(file, item, registry)
+        if updated is file:
+            return False
+        files[item.record] = updated
+        return True

@@ -1,0 +1,83 @@
+"""The append-only ledger and catalog versions.
+
+Revision ID: 0001
+Revises:
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0001"
+down_revision = None
+branch_labels = None
+depends_on = None
+
+
+def append_only(table: str) -> None:
+    """Refuse UPDATE and DELETE on ``table`` inside the database itself."""
+    dialect = op.get_bind().dialect.name
+    if dialect == "sqlite":
+        for verb in ("UPDATE", "DELETE"):
+            op.execute(
+                f"CREATE TRIGGER {table}_no_{verb.lower()} BEFORE {verb} ON {table} "
+                f"BEGIN SELECT RAISE(ABORT, '{table} is append-only: "
+                f"corrections are new events'); END"
+            )
+    elif dialect == "postgresql":
+        op.execute(
+            "CREATE OR REPLACE FUNCTION xinyong_append_only() RETURNS trigger AS $$ "
+            "BEGIN RAISE EXCEPTION '% is append-only: corrections are new events', "
+            "TG_TABLE_NAME; END; $$ LANGUAGE plpgsql"
+        )
+        op.execute(
+            f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
+            "FOR EACH ROW EXECUTE FUNCTION xinyong_append_only()"
+        )
+        op.execute(
+            f"CREATE TRIGGER {table}_no_truncate BEFORE TRUNCATE ON {table} "
+            "FOR EACH STATEMENT EXECUTE FUNCTION xinyong_append_only()"
+        )
+    else:  # pragma: no cover
+        raise NotImplementedError(f"no append-only triggers for {dialect}")
+
+
+def upgrade() -> None:
+    op.create_table(
+        "ledger",
+        sa.Column("seq", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("kind", sa.String(32), nullable=False),
+        sa.Column("record_id", sa.String(200)),
+        sa.Column("subject_key", sa.String(64)),
+        sa.Column("body", sa.Text, nullable=False),
+        sa.Column("sealed", sa.LargeBinary),
+        sa.Column("fingerprint", sa.String(64), nullable=False),
+        sa.Column("recorded_at", sa.String(32), nullable=False),
+        sa.Column("prev_hash", sa.String(64), nullable=False),
+        sa.Column("hash", sa.String(64), nullable=False),
+    )
+    op.create_index("ledger_record", "ledger", ["record_id"])
+    op.create_index("ledger_subject", "ledger", ["subject_key"])
+    op.create_index(
+        "ledger_one_record_per_id",
+        "ledger",
+        ["record_id"],
+        unique=True,
+        sqlite_where=sa.text("kind = 'record'"),
+        postgresql_where=sa.text("kind = 'record'"),
+    )
+    op.create_table(
+        "catalog_versions",
+        sa.Column("catalog_id", sa.String(100), primary_key=True),
+        sa.Column("version", sa.String(100), primary_key=True),
+        sa.Column("effective_from", sa.Date, nullable=False),
+        sa.Column("source", sa.Text, nullable=False),
+        sa.Column("digest", sa.String(64), nullable=False),
+        sa.Column("loaded_at", sa.String(32), nullable=False),
+    )
+    append_only("ledger")
+    append_only("catalog_versions")
+
+
+def downgrade() -> None:
+    op.drop_table("catalog_versions")
+    op.drop_table("ledger")

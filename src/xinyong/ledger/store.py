@@ -1,0 +1,291 @@
+"""The storage adapter: SQLAlchemy over SQLite (WAL, the embedded default) or
+PostgreSQL. It appends hash-chained, sealed events and reads them back as domain values;
+it decides nothing about what the events mean."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from importlib.resources import files as package_files
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Connection, Engine, create_engine, event, func, insert, select
+from sqlalchemy.engine import make_url
+
+from xinyong.catalog.files import parse_catalog
+from xinyong.catalog.model import Catalog
+from xinyong.events import RecordChange, RecordEvent, SubjectEvent, parse_event
+from xinyong.identifiers import SubjectRef
+from xinyong.ledger.sealing import Sealer
+from xinyong.ledger.tables import catalog_versions, ledger
+from xinyong.standing import RecordFile
+
+GENESIS = "0" * 64
+PERSONAL_FIELDS = ("subject", "name", "email")
+_IN_BATCH = 500  # ids per IN (...) query
+
+
+def database_url(db: str) -> str:
+    """A SQLAlchemy URL for ``db``: a URL as it is, or a path to a SQLite file."""
+    if "://" in db:
+        return db
+    return f"sqlite:///{db}"
+
+
+def make_engine(db: str) -> Engine:
+    url = make_url(database_url(db))
+    if url.get_backend_name() == "sqlite":
+        engine = create_engine(url, connect_args={"isolation_level": None, "timeout": 30})
+
+        @event.listens_for(engine, "connect")
+        def _pragmas(dbapi_connection, _record):
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.close()
+
+        @event.listens_for(engine, "begin")
+        def _begin(connection):
+            # A writer takes the write lock at the start, so that reading the chain head
+            # and appending after it cannot interleave with another writer; readers
+            # take none and see a consistent snapshot (WAL).
+            if connection.get_execution_options().get("read_only"):
+                connection.exec_driver_sql("BEGIN")
+            else:
+                connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="microseconds")
+
+
+def chain_hash(prev_hash: str, row: dict) -> str:
+    """The hash of a ledger row, chained to the row before it."""
+    parts = [
+        prev_hash,
+        str(row["seq"]),
+        row["kind"],
+        row["record_id"] or "",
+        row["subject_key"] or "",
+        row["body"],
+        row["sealed"].hex() if row["sealed"] else "",
+        row["fingerprint"],
+        row["recorded_at"],
+    ]
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class ChainReport:
+    rows: int
+    head: str
+    broken_at: int | None  # seq of the first row whose hash does not verify
+    problem: str | None
+
+    @property
+    def intact(self) -> bool:
+        return self.broken_at is None
+
+
+Event = SubjectEvent | RecordEvent | RecordChange
+
+
+class LedgerStore:
+    """Reads and appends the ledger and the catalog versions."""
+
+    def __init__(self, engine: Engine, sealer: Sealer):
+        self.engine = engine
+        self.sealer = sealer
+
+    # ------------------------------------------------------------------ lifecycle
+
+    def migrate(self) -> None:
+        """Bring the schema to the latest migration."""
+        config = Config()
+        config.set_main_option(
+            "script_location", str(package_files("xinyong.ledger") / "migrations")
+        )
+        with self.engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.upgrade(config, "head")
+
+    @contextmanager
+    def transaction(self) -> Iterator[Connection]:
+        """One unit of work: commits on success, rolls back on any error."""
+        with self.engine.begin() as connection:
+            if connection.dialect.name == "postgresql":
+                # Serialise appenders so that the hash chain has one head.
+                connection.exec_driver_sql("SELECT pg_advisory_xact_lock(7436)")
+            yield connection
+
+    @contextmanager
+    def reading(self) -> Iterator[Connection]:
+        with self.engine.connect() as connection:
+            yield connection.execution_options(read_only=True)
+
+    # ------------------------------------------------------------------- catalogs
+
+    def catalogs(self, connection: Connection) -> list[Catalog]:
+        rows = connection.execute(
+            select(catalog_versions.c.catalog_id, catalog_versions.c.version, catalog_versions.c.source)
+            .order_by(catalog_versions.c.catalog_id, catalog_versions.c.effective_from)
+        )
+        return [parse_catalog(r.source, f"stored catalog {r.catalog_id} {r.version}") for r in rows]
+
+    def catalog_count(self, connection: Connection) -> int:
+        return connection.execute(select(func.count()).select_from(catalog_versions)).scalar_one()
+
+    def add_catalog(self, connection: Connection, catalog: Catalog, source: str) -> None:
+        connection.execute(
+            insert(catalog_versions).values(
+                catalog_id=catalog.id,
+                version=catalog.version,
+                effective_from=catalog.effective_from,
+                source=source,
+                digest=hashlib.sha256(source.encode()).hexdigest(),
+                loaded_at=_now(),
+            )
+        )
+
+    # ------------------------------------------------------------------- reading
+
+    def subject_key(self, subject: SubjectRef | str) -> str:
+        return self.sealer.lookup_key(str(subject))
+
+    def _decode(self, row) -> Event:
+        data = json.loads(row.body)
+        if row.sealed:
+            context = f"{row.kind}:{row.record_id or ''}".encode()
+            data.update(json.loads(self.sealer.open(row.sealed, context)))
+        return parse_event(data)
+
+    def records(self, connection: Connection, record_ids: Iterable[str]) -> dict[str, tuple[RecordFile, str]]:
+        """The stored files of ``record_ids`` that exist, with each record's fingerprint."""
+        ids = list(dict.fromkeys(record_ids))
+        found: dict[str, tuple[RecordFile, str]] = {}
+        for start in range(0, len(ids), _IN_BATCH):
+            batch = ids[start : start + _IN_BATCH]
+            rows = connection.execute(
+                select(ledger).where(ledger.c.record_id.in_(batch)).order_by(ledger.c.seq)
+            )
+            found.update(self._files_from_rows(rows))
+        return found
+
+    def _files_from_rows(self, rows) -> dict[str, tuple[RecordFile, str]]:
+        files: dict[str, tuple[RecordFile, str]] = {}
+        pending: dict[str, list[RecordChange]] = {}
+        for row in rows:
+            decoded = self._decode(row)
+            if isinstance(decoded, RecordEvent):
+                files[decoded.id] = (RecordFile(decoded), row.fingerprint)
+            else:
+                pending.setdefault(row.record_id, []).append(decoded)  # type: ignore[arg-type]
+        return {
+            rid: (RecordFile(file.record, tuple(pending.get(rid, ()))), fp)
+            for rid, (file, fp) in files.items()
+        }
+
+    def files_for_subject(self, connection: Connection, subject: SubjectRef) -> list[RecordFile]:
+        """Every record of ``subject`` with its later events, in ledger order."""
+        ids = connection.execute(
+            select(ledger.c.record_id)
+            .where(ledger.c.subject_key == self.subject_key(subject), ledger.c.kind == "record")
+            .order_by(ledger.c.seq)
+        ).scalars().all()
+        return [file for file, _ in self.records(connection, ids).values()]
+
+    def subject_facts(self, connection: Connection, subject: SubjectRef) -> SubjectEvent | None:
+        """The latest ``subject`` event for ``subject``: its jurisdiction and name."""
+        row = connection.execute(
+            select(ledger)
+            .where(ledger.c.subject_key == self.subject_key(subject), ledger.c.kind == "subject")
+            .order_by(ledger.c.seq.desc())
+            .limit(1)
+        ).first()
+        return self._decode(row) if row is not None else None  # type: ignore[return-value]
+
+    def latest_subject_events(
+        self, connection: Connection, subjects: Iterable[SubjectRef]
+    ) -> dict[SubjectRef, SubjectEvent]:
+        found = {}
+        for subject in dict.fromkeys(subjects):
+            facts = self.subject_facts(connection, subject)
+            if facts is not None:
+                found[subject] = facts
+        return found
+
+    # ------------------------------------------------------------------- writing
+
+    def _head(self, connection: Connection) -> tuple[int, str]:
+        row = connection.execute(
+            select(ledger.c.seq, ledger.c.hash).order_by(ledger.c.seq.desc()).limit(1)
+        ).first()
+        return (row.seq, row.hash) if row else (0, GENESIS)
+
+    def append(self, connection: Connection, events: Sequence[Event]) -> int:
+        """Append ``events`` after the chain head, sealed and hash-chained."""
+        if not events:
+            return 0
+        seq, prev = self._head(connection)
+        rows = []
+        recorded_at = _now()
+        for item in events:
+            seq += 1
+            data = item.model_dump(mode="json", exclude_none=True)
+            personal = {k: data.pop(k) for k in PERSONAL_FIELDS if k in data}
+            record_id = data.get("id") if item.type == "record" else data.get("record")
+            context = f"{item.type}:{record_id or ''}".encode()
+            row = {
+                "seq": seq,
+                "kind": item.type,
+                "record_id": record_id,
+                "subject_key": self.subject_key(personal["subject"]) if "subject" in personal else None,
+                "body": json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":")),
+                "sealed": self.sealer.seal(
+                    json.dumps(personal, sort_keys=True, ensure_ascii=False).encode(), context
+                )
+                if personal
+                else None,
+                "fingerprint": self.sealer.fingerprint(item.canonical()),
+                "recorded_at": recorded_at,
+            }
+            row["prev_hash"] = prev
+            row["hash"] = prev = chain_hash(prev, row)
+            rows.append(row)
+        for start in range(0, len(rows), 5000):
+            connection.execute(insert(ledger), rows[start : start + 5000])
+        return len(rows)
+
+    def fingerprint(self, item: Event) -> str:
+        return self.sealer.fingerprint(item.canonical())
+
+    # ------------------------------------------------------------------- audit
+
+    def verify(self, connection: Connection) -> ChainReport:
+        """Recompute the hash chain from the first row; report the first break."""
+        prev = GENESIS
+        count = 0
+        expected_seq = 0
+        result = connection.execution_options(yield_per=10_000).execute(
+            select(ledger).order_by(ledger.c.seq)
+        )
+        for row in result.mappings():
+            count += 1
+            expected_seq += 1
+            if row["seq"] != expected_seq:
+                return ChainReport(count, prev, row["seq"], f"row {expected_seq} is missing")
+            if row["prev_hash"] != prev:
+                return ChainReport(count, prev, row["seq"], "does not link to the row before it")
+            if chain_hash(prev, dict(row)) != row["hash"]:
+                return ChainReport(count, prev, row["seq"], "its content does not match its hash")
+            prev = row["hash"]
+        return ChainReport(count, prev, None, None)
