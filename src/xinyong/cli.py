@@ -323,25 +323,40 @@ def import_events(
 
 
 def _explain_standing(answer: Standing) -> None:
-    cover = "" if answer.covered else " (not covered by this catalog's jurisdiction: no grade-based measures apply)"
+    cover = "" if answer.covered else " (outside this catalog's jurisdiction: no grade-based measure falls on it)"
     out.print(
         f"[bold]{answer.subject}[/] under [bold]{answer.catalog}[/] (version {answer.version}) "
         f"on {answer.as_of}: score [bold]{answer.score}[/], grade [bold]{answer.grade}[/]{cover}"
     )
-    out.print(f"base {answer.base}")
-    if answer.contributions:
-        table = Table("record", "rule", "points", "counts from", "until", "flags", "legal basis", "source / reference")
-        for c in answer.contributions:
-            flags = ", ".join(f for f, on in (("disputed", c.disputed), ("capped", c.capped)) if on) or "-"
-            table.add_row(c.record, f"{c.rule}\n{c.title or ''}", f"{c.points:+d}", str(c.effective_on),
-                          str(c.expires_on), flags, c.legal_basis or "-", f"{c.source} {c.reference or ''}")
-        out.print(table)
-        if any(c.capped for c in answer.contributions):
-            out.print("capped: the rule's yearly cap limits the sum of these records' points")
-    else:
-        out.print("no record counts on this day: the score is the base")
+    out.print(f"  {answer.base:+6d}  base of the catalog")
+    groups: dict[tuple[str, int], list] = {}
+    for c in answer.contributions:
+        groups.setdefault((c.rule, c.occurred_on.year), []).append(c)
+    for (rule, year), members in sorted(groups.items()):
+        raw = sum(c.points for c in members)
+        for c in members:
+            flags = "".join(f" [{f}]" for f, on in (("disputed", c.disputed), ("capped", c.capped)) if on)
+            out.print(f"  {c.points:+6d}  {c.title or rule}{flags}", markup=False)
+            out.print(
+                f"          record {c.record} ({rule}), occurred {c.occurred_on}, counts "
+                f"{c.effective_on} until {c.expires_on}; {c.legal_basis or 'no legal basis given'}; "
+                f"source {c.source}{' ' + c.reference if c.reference else ''}",
+                markup=False,
+            )
+        if members[0].capped:
+            out.print(
+                f"          the {len(members)} {rule} records of {year} add up to {raw:+d}; "
+                f"the rule's yearly cap of {members[0].cap_per_year} limits them to "
+                f"{members[0].cap_per_year if raw > 0 else -(members[0].cap_per_year or 0):+d}",
+                markup=False,
+            )
+    if not answer.contributions:
+        out.print("  no record counts on this day: the score is the base")
     for e in answer.lists:
-        out.print(f"on list [bold]{e.list}[/] from {e.start} until {e.until or 'removed'} (record {e.record}, rule {e.rule})")
+        out.print(
+            f"on list [bold]{e.list}[/] from {e.start} until {e.until or 'removed'} "
+            f"(record {e.record}, rule {e.rule})"
+        )
 
 
 def _explain_check(decision: CheckDecision) -> None:
@@ -443,6 +458,74 @@ def ledger_verify() -> None:
         out.print(f"ledger intact: {report.rows} events, head {report.head}")
         return
     raise fail(f"ledger broken at event {report.broken_at}: {report.problem}")
+
+
+# --------------------------------------------------------------------------------- demo
+
+
+@app.command("demo")
+def demo(
+    catalogs: Annotated[Path, typer.Option("--catalogs", help="Folder of sample catalogs.")] = Path("catalogs"),
+    persons: Annotated[int, typer.Option("--persons", min=1)] = 3000,
+    organisations: Annotated[int, typer.Option("--organisations", min=1)] = 300,
+    seed: Annotated[int, typer.Option("--seed")] = 2024,
+) -> None:
+    """Build a fresh demo database from the sample catalogs and a synthetic population
+    (seeded, so the same every time), and show subjects worth trying."""
+    from xinyong.bootstrap import open_deployment
+    from xinyong.ledger.store import database_url
+    from xinyong.population import generate
+    from xinyong.settings import Settings
+    from sqlalchemy.engine import make_url
+
+    db = state.db or Settings.from_environment().db
+    url = make_url(database_url(db))
+    if url.get_backend_name() != "sqlite" or not url.database:
+        raise fail("the demo builds a SQLite file: give --db a path", 2)
+    for suffix in ("", "-wal", "-shm", ".key"):
+        Path(url.database + suffix).unlink(missing_ok=True)
+    files = sorted(catalogs.glob("*.toml"))
+    if not files:
+        raise fail(f"no catalogs in {catalogs}/", 2)
+    deployment = open_deployment(db)
+    try:
+        for outcome in deployment.catalogs.load(files):
+            c = outcome.catalog
+            out.print(f"catalog {c.id} {c.version}: {len(c.rules)} rules, {len(c.lists)} lists, {len(c.measures)} measures")
+    except CatalogLoadError as error:
+        raise fail(str(error)) from None
+    end = dt.date.today()
+    start = dt.date(end.year - 4, 1, 1)
+    with err.status("generating a synthetic population"):
+        population = generate(
+            deployment.catalogs.registry(), seed=seed, persons=persons,
+            organisations=organisations, start=start, end=end,
+        )
+    with Progress(
+        TextColumn("[bold]importing[/]"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+        console=err, transient=True, disable=not err.is_terminal,
+    ) as progress:
+        task = progress.add_task("import", total=len(population.events))
+        lines = [json.dumps(e, ensure_ascii=False) for e in population.events]
+        result = deployment.intake.import_lines(lines, progress=lambda n: progress.update(task, completed=n))
+    kinds = ", ".join(f"{n} {k}" for k, n in sorted(result.written_by_type.items()))
+    out.print(f"population: {persons} persons and {organisations} organisations, {start} to {end}: {kinds}")
+    out.print(f"\n[bold]The demo database is {url.database}[/]. Subjects worth a look:")
+    cmd = f"{Path(sys.argv[0]).name if sys.argv else 'xinyong'} --db {url.database}"
+    registry = deployment.catalogs.registry()
+    for notable in population.notable:
+        subject = SubjectRef.parse(notable.subject)
+        out.print(f"\n  [bold]{notable.subject}[/]: {notable.why}")
+        for catalog_id in registry.ids():
+            version = registry.in_force(catalog_id, end)
+            if version is not None and version.subject_kind == subject.kind and version.grades and len(version.grades) > 1:
+                out.print(f"    .venv/bin/{cmd} score {notable.subject} --catalog {catalog_id}")
+                break
+        out.print(f"    .venv/bin/{cmd} check {notable.subject} air_travel.ticket")
+    out.print(
+        f"\nAlso try: .venv/bin/{cmd} catalog show, .venv/bin/{cmd} ledger verify, "
+        f"and .venv/bin/xinyong catalog lint --profile eu catalogs/*.toml"
+    )
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -376,6 +376,7 @@ class Contribution:
     legal_basis: str | None
     source: str
     reference: str | None
+    cap_per_year: int | None = None  # the rule's yearly cap in force on the day asked
 
 
 @dataclass(frozen=True, slots=True)
@@ -470,6 +471,7 @@ def standing(
                     legal_basis=rule.legal_basis,
                     source=ln.file.record.source,
                     reference=ln.file.record.reference,
+                    cap_per_year=cap,
                 )
             )
     contributions.sort(key=lambda c: c.record)

@@ -64,7 +64,21 @@ class CatalogLibrary:
                 except CatalogConflict as error:
                     raise CatalogLoadError(f"{path}: {error}") from None
                 if added:
+                    self._refuse_retroactive(connection, path, catalog)
                     self.store.add_catalog(connection, catalog, text)
                 outcomes.append(LoadOutcome(path, catalog, added))
         self._cache = None
         return outcomes
+
+    def _refuse_retroactive(self, connection, path: str, catalog: Catalog) -> None:
+        # A version taking effect on or before an act already recorded would change the
+        # rule that act is judged by: a penalty, a list or a notice it did not have when
+        # it happened. New versions take effect after the latest recorded act.
+        latest = self.store.max_occurred_on(connection, catalog.id)
+        if latest is not None and catalog.effective_from <= latest:
+            raise CatalogLoadError(
+                f"{path}: catalog {catalog.id!r} version {catalog.version!r} takes effect on "
+                f"{catalog.effective_from}, but records under this catalog already describe "
+                f"acts up to {latest}; loading it would change the rules those acts are judged "
+                f"by (no retroactive penalties). Give it an effective_from after {latest}."
+            )

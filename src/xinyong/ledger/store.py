@@ -14,7 +14,9 @@ from importlib.resources import files as package_files
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Connection, Engine, create_engine, event, func, insert, select
+import unicodedata
+
+from sqlalchemy import Connection, Engine, create_engine, delete, event, func, insert, select, update
 from sqlalchemy.engine import make_url
 
 from xinyong.catalog.files import parse_catalog
@@ -22,7 +24,7 @@ from xinyong.catalog.model import Catalog
 from xinyong.events import RecordChange, RecordEvent, SubjectEvent, parse_event
 from xinyong.identifiers import SubjectRef
 from xinyong.ledger.sealing import Sealer
-from xinyong.ledger.tables import catalog_versions, ledger
+from xinyong.ledger.tables import catalog_versions, ledger, organisations
 from xinyong.standing import RecordFile
 
 GENESIS = "0" * 64
@@ -62,6 +64,11 @@ def make_engine(db: str) -> Engine:
 
         return engine
     return create_engine(url, pool_pre_ping=True)
+
+
+def fold(text: str) -> str:
+    """A name folded for search: NFKC, case-folded, spaces collapsed."""
+    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
 
 
 def _now() -> str:
@@ -248,6 +255,8 @@ class LedgerStore:
                 "seq": seq,
                 "kind": item.type,
                 "record_id": record_id,
+                "rule": item.rule if isinstance(item, RecordEvent) else None,
+                "occurred_on": item.occurred_on if isinstance(item, RecordEvent) else None,
                 "subject_key": self.subject_key(personal["subject"]) if "subject" in personal else None,
                 "body": json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":")),
                 "sealed": self.sealer.seal(
@@ -263,7 +272,55 @@ class LedgerStore:
             rows.append(row)
         for start in range(0, len(rows), 5000):
             connection.execute(insert(ledger), rows[start : start + 5000])
+        self._update_directory(connection, [e for e in events if isinstance(e, SubjectEvent)])
         return len(rows)
+
+    def _update_directory(self, connection: Connection, subjects: list[SubjectEvent]) -> None:
+        """Keep the public directory of organisations in step with subject events."""
+        latest: dict[str, SubjectEvent] = {}
+        for item in subjects:
+            if item.subject.kind == "organisation":
+                latest[item.subject.value] = item
+        for code, item in latest.items():
+            key = self.subject_key(item.subject)
+            values = {
+                "code": code,
+                "name": item.name,
+                "name_folded": fold(item.name) if item.name else None,
+                "jurisdiction": item.jurisdiction,
+            }
+            done = connection.execute(
+                update(organisations).where(organisations.c.subject_key == key).values(**values)
+            )
+            if done.rowcount == 0:
+                connection.execute(insert(organisations).values(subject_key=key, **values))
+
+    def rebuild_directory(self, connection: Connection) -> int:
+        """Rebuild the directory of organisations from the ledger."""
+        connection.execute(delete(organisations))
+        rows = connection.execute(select(ledger).where(ledger.c.kind == "subject").order_by(ledger.c.seq))
+        events = [e for e in (self._decode(r) for r in rows) if isinstance(e, SubjectEvent)]
+        self._update_directory(connection, events)
+        return len({e.subject for e in events if e.subject.kind == "organisation"})
+
+    def max_occurred_on(self, connection: Connection, catalog_id: str) -> dt.date | None:
+        """The latest ``occurred_on`` of any record under ``catalog_id``."""
+        return connection.execute(
+            select(func.max(ledger.c.occurred_on)).where(
+                ledger.c.kind == "record", ledger.c.rule.like(catalog_id + "/%")
+            )
+        ).scalar_one()
+
+    def record_ids_for_rules(self, connection: Connection, rules: Iterable[str]) -> list[str]:
+        rules = list(rules)
+        if not rules:
+            return []
+        return list(
+            connection.execute(
+                select(ledger.c.record_id).where(ledger.c.kind == "record", ledger.c.rule.in_(rules))
+                .order_by(ledger.c.seq)
+            ).scalars()
+        )
 
     def fingerprint(self, item: Event) -> str:
         return self.sealer.fingerprint(item.canonical())

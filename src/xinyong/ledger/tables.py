@@ -25,6 +25,9 @@ ledger = Table(
     Column("kind", String(32), nullable=False),
     Column("record_id", String(200)),
     Column("subject_key", String(64)),
+    # Facts of a record row kept beside the body for lookups: which rule, and when.
+    Column("rule", String(200)),
+    Column("occurred_on", Date),
     # The event with its personal fields (subject, name, email) taken out: they are in
     # ``sealed``, encrypted.
     Column("body", Text, nullable=False),
@@ -35,6 +38,7 @@ ledger = Table(
     Column("hash", String(64), nullable=False),
     Index("ledger_record", "record_id"),
     Index("ledger_subject", "subject_key"),
+    Index("ledger_rule", "rule"),
     Index(
         "ledger_one_record_per_id",
         "record_id",
@@ -55,4 +59,45 @@ catalog_versions = Table(
     Column("loaded_at", String(32), nullable=False),
 )
 
-APPEND_ONLY_TABLES = ("ledger", "catalog_versions")
+# Organisations are public: their codes and names appear in the public lookup. This is
+# a projection of the ledger's subject events, rebuilt from it at any time.
+organisations = Table(
+    "organisations",
+    metadata,
+    Column("subject_key", String(64), primary_key=True),
+    Column("code", String(18), nullable=False, unique=True),
+    Column("name", Text),
+    Column("name_folded", Text),
+    Column("jurisdiction", String(100)),
+)
+
+tokens = Table(
+    "tokens",
+    metadata,
+    Column("id", String(16), primary_key=True),
+    Column("digest", String(64), nullable=False, unique=True),
+    Column("role", String(32), nullable=False),
+    Column("name", String(200), nullable=False),
+    Column("scopes", Text, nullable=False),  # JSON list of patterns
+    Column("subject_key", String(64)),
+    Column("subject_sealed", LargeBinary),
+    Column("created_at", String(32), nullable=False),
+    Column("revoked_at", String(32)),
+)
+
+access_log = Table(
+    "access_log",
+    metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=True),
+    Column("at", String(32), nullable=False),
+    Column("subject_key", String(64), nullable=False),
+    Column("reader", String(200), nullable=False),
+    Column("role", String(32), nullable=False),
+    Column("token_id", String(16)),
+    Column("what", String(64), nullable=False),
+    Column("purpose", Text),
+    Column("detail", Text),
+    Index("access_log_subject", "subject_key"),
+)
+
+APPEND_ONLY_TABLES = ("ledger", "catalog_versions", "access_log")

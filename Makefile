@@ -1,0 +1,31 @@
+# Xinyong: `make demo` runs the system on sample catalogs and a synthetic population;
+# `make test` runs the whole suite. Both install what they need first.
+
+SHELL := /bin/bash
+PYTHON ?= python3
+export UV_PYTHON_DOWNLOADS := never
+UV := $(shell command -v uv 2>/dev/null || echo "$(PYTHON) -m uv")
+VENV := .venv
+DEMO_DB ?= demo/xinyong.db
+
+.PHONY: install demo test bench clean
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml uv.lock
+	@command -v uv >/dev/null 2>&1 || $(PYTHON) -m uv --version >/dev/null 2>&1 \
+		|| $(PYTHON) -m pip install --quiet uv
+	$(UV) sync --frozen
+	@touch $@
+
+demo: install
+	$(VENV)/bin/xinyong --db $(DEMO_DB) demo
+
+test: install
+	$(VENV)/bin/python -m pytest
+
+bench: install
+	$(VENV)/bin/python -m benchmarks
+
+clean:
+	rm -rf $(VENV) demo .pytest_cache .hypothesis
