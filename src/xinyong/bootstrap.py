@@ -9,7 +9,11 @@ from sqlalchemy.engine import make_url
 
 from xinyong.catalog.library import CatalogLibrary
 from xinyong.inquiries import Inquiries
+from xinyong.publication import Publication
+from xinyong.reports import Reports
 from xinyong.intake import Intake
+from xinyong.ledger.access_log import AccessLog
+from xinyong.ledger.tokens import TokenBook
 from xinyong.ledger.sealing import Sealer, load_or_create_key
 from xinyong.ledger.store import LedgerStore, database_url, make_engine
 from xinyong.settings import Settings
@@ -21,6 +25,10 @@ class Deployment:
     catalogs: CatalogLibrary
     intake: Intake
     inquiries: Inquiries
+    access_log: AccessLog
+    tokens: TokenBook
+    reports: Reports
+    publication: Publication
 
     def close(self) -> None:
         self.store.engine.dispose()
@@ -47,9 +55,14 @@ def open_deployment(db: str | None = None, settings: Settings | None = None) -> 
     store = LedgerStore(make_engine(db), Sealer(key))
     store.migrate()
     library = CatalogLibrary(store)
+    access_log = AccessLog(store)
     return Deployment(
         store=store,
         catalogs=library,
         intake=Intake(store, library),
-        inquiries=Inquiries(store, library),
+        inquiries=Inquiries(store, library, access_log),
+        access_log=access_log,
+        tokens=TokenBook(store),
+        reports=Reports(store, library, access_log),
+        publication=Publication(store, library, access_log),
     )

@@ -460,6 +460,71 @@ def ledger_verify() -> None:
     raise fail(f"ledger broken at event {report.broken_at}: {report.problem}")
 
 
+# ------------------------------------------------------------------------ serve, tokens
+
+token_app = typer.Typer(help="Create, list and revoke bearer tokens for the service.", no_args_is_help=True)
+app.add_typer(token_app, name="token")
+
+
+@app.command("serve")
+def serve(
+    host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8000,
+) -> None:
+    """Serve the HTTP API (OpenAPI at /openapi.json, docs at /docs)."""
+    import logging
+
+    import uvicorn
+
+    from xinyong.service.app import create_app
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    application = create_app(_deployment())
+    out.print(f"serving on http://{host}:{port}/  (API docs: http://{host}:{port}/docs)")
+    # uvicorn's own access log prints paths, which can carry identity numbers: ours
+    # prints route templates instead.
+    uvicorn.run(application, host=host, port=port, access_log=False, log_level="warning")
+
+
+@token_app.command("create")
+def token_create(
+    role: Annotated[str, typer.Option("--role", help="source, service-point, subject, officer or auditor.")],
+    name: Annotated[Optional[str], typer.Option("--name", help="Who holds it (a source's name).")] = None,
+    scope: Annotated[Optional[list[str]], typer.Option("--scope", help="A rule pattern (sources) or action (service points); repeatable.")] = None,
+    subject: Annotated[Optional[str], typer.Option("--subject", help="The subject a subject token reads.")] = None,
+) -> None:
+    """Create a token; it is printed once, on the last line, and stored only as a digest."""
+    ref = _subject(subject) if subject else None
+    try:
+        info, secret = _deployment().tokens.create(role, name, tuple(scope or ()), ref)
+    except ValueError as error:
+        raise fail(str(error), 2) from None
+    scopes = ", ".join(info.scopes) or "-"
+    err.print(f"token {info.id}: role {info.role}, name {info.name}, scopes {scopes}" + (f", subject {info.subject}" if info.subject else ""))
+    sys.stdout.write(secret + "\n")
+
+
+@token_app.command("list")
+def token_list(as_json: AsJson = False) -> None:
+    """List tokens (never their secrets)."""
+    tokens = _deployment().tokens.list()
+    if as_json:
+        _print_json([t.__dict__ | {"scopes": list(t.scopes)} for t in tokens])
+        return
+    table = Table("id", "role", "name", "scopes", "subject", "created", "revoked")
+    for t in tokens:
+        table.add_row(t.id, t.role, t.name, ", ".join(t.scopes) or "-", t.subject or "-", t.created_at, t.revoked_at or "-")
+    out.print(table)
+
+
+@token_app.command("revoke")
+def token_revoke(token_id: Annotated[str, typer.Argument(help="The token's id (from token list).")]) -> None:
+    """Revoke a token: it is refused from the next request on."""
+    if not _deployment().tokens.revoke(token_id):
+        raise fail(f"no live token {token_id!r}")
+    out.print(f"revoked {token_id}")
+
+
 # --------------------------------------------------------------------------------- demo
 
 

@@ -9,6 +9,8 @@ from typing import Any
 from xinyong.calendar import parse_date
 from xinyong.catalog.library import CatalogLibrary
 from xinyong.identifiers import SubjectRef
+from xinyong.access import Reader, operator
+from xinyong.ledger.access_log import AccessLog
 from xinyong.ledger.store import LedgerStore
 from xinyong.standing import CheckDecision, Standing, check, standing
 
@@ -77,25 +79,64 @@ class QuestionError(ValueError):
 
 
 class Inquiries:
-    def __init__(self, store: LedgerStore, library: CatalogLibrary):
+    """Scores and checks, each read written to the access log with who asked and why."""
+
+    def __init__(self, store: LedgerStore, library: CatalogLibrary, access_log: AccessLog):
         self.store = store
         self.library = library
+        self.access_log = access_log
 
-    def standing(self, subject: SubjectRef, catalog_id: str, day: dt.date) -> Standing:
-        registry = self.library.registry()
+    def _subject_data(self, subject: SubjectRef):
         with self.store.reading() as connection:
             files = self.store.files_for_subject(connection, subject)
             facts = self.store.subject_facts(connection, subject)
-        return standing(subject, catalog_id, day, files, registry, facts.jurisdiction if facts else None)
+        return files, (facts.jurisdiction if facts else None)
 
-    def check(self, subject: SubjectRef, action: str, day: dt.date) -> CheckDecision:
+    def standing(
+        self,
+        subject: SubjectRef,
+        catalog_id: str,
+        day: dt.date,
+        reader: Reader | None = None,
+        purpose: str | None = None,
+    ) -> Standing:
+        files, jurisdiction = self._subject_data(subject)
+        answer = standing(subject, catalog_id, day, files, self.library.registry(), jurisdiction)
+        self.access_log.log(
+            [subject], reader or operator(), "score", purpose,
+            [f"{catalog_id} on {day}: {answer.score} {answer.grade}"],
+        )
+        return answer
+
+    def check(
+        self,
+        subject: SubjectRef,
+        action: str,
+        day: dt.date,
+        reader: Reader | None = None,
+        purpose: str | None = None,
+    ) -> CheckDecision:
+        return self.checks([(subject, action, day)], reader, purpose)[0]
+
+    def checks(
+        self,
+        questions: list[tuple[SubjectRef, str, dt.date]],
+        reader: Reader | None = None,
+        purpose: str | None = None,
+    ) -> list[CheckDecision]:
+        """Answer several checks (a passenger manifest) and log each one."""
         registry = self.library.registry()
-        with self.store.reading() as connection:
-            files = self.store.files_for_subject(connection, subject)
-            facts = self.store.subject_facts(connection, subject)
-        return check(subject, action, day, files, registry, facts.jurisdiction if facts else None)
+        decisions = []
+        for subject, action, day in questions:
+            files, jurisdiction = self._subject_data(subject)
+            decisions.append(check(subject, action, day, files, registry, jurisdiction))
+        self.access_log.log(
+            [d.subject for d in decisions], reader or operator(), "check", purpose,
+            [f"{d.action} on {d.as_of}: {d.decision}" for d in decisions],
+        )
+        return decisions
 
-    def answer(self, question: object) -> dict[str, Any]:
+    def answer(self, question: object, reader: Reader | None = None) -> dict[str, Any]:
         """Answer one line of a questions file: ``{"score": S, "catalog": C, "as_of": D}``
         or ``{"check": S, "action": A, "as_of": D}``."""
         if not isinstance(question, dict):
@@ -109,11 +150,11 @@ class Inquiries:
             catalog = question.get("catalog")
             if not isinstance(catalog, str):
                 raise QuestionError("catalog: a score question names its catalog")
-            return standing_json(self.standing(subject, catalog, day))
+            return standing_json(self.standing(subject, catalog, day, reader, question.get("purpose")))
         if "check" in question:
             subject = SubjectRef.parse(question["check"])
             action = question.get("action")
             if not isinstance(action, str) or not action:
                 raise QuestionError("action: a check question names its action")
-            return check_json(self.check(subject, action, day))
+            return check_json(self.check(subject, action, day, reader, question.get("purpose")))
         raise QuestionError("a question has 'score' or 'check'")

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from xinyong.catalog.library import CatalogLibrary
 from xinyong.events import InvalidEvent, RecordEvent, SubjectEvent, parse_event, parse_event_line
@@ -35,6 +36,15 @@ class ImportResult:
     written_by_type: Counter = field(default_factory=Counter)
 
 
+class Submitter(Protocol):
+    """Who submits events over the service: a source, limited to rules in its scopes
+    and to events on its own records."""
+
+    name: str
+
+    def may_record(self, rule: str) -> bool: ...
+
+
 class ImportRefused(ValueError):
     """Lines that do not fit; nothing was written."""
 
@@ -43,6 +53,10 @@ class ImportRefused(ValueError):
         first = rejections[0]
         more = f" (and {len(rejections) - 1} more)" if len(rejections) > 1 else ""
         super().__init__(f"line {first.line}: {first.reason}{more}; nothing was written")
+
+
+class ImportForbidden(ImportRefused):
+    """Events the submitter is not authorised for; nothing was written."""
 
 
 Parsed = tuple[int, str, Event | None, str | None]  # line, text, event, parse error
@@ -72,7 +86,13 @@ class Intake:
                 parsed.append((number, text, None, str(error)))
         return self._apply(parsed, skip_invalid=skip_invalid, progress=progress)
 
-    def submit(self, objects: list[object], *, skip_invalid: bool = False) -> ImportResult:
+    def submit(
+        self,
+        objects: list[object],
+        *,
+        skip_invalid: bool = False,
+        submitter: Submitter | None = None,
+    ) -> ImportResult:
         """Apply a batch of decoded event objects (numbered from 1)."""
         import json
 
@@ -83,7 +103,7 @@ class Intake:
                 parsed.append((number, text, parse_event(data), None))
             except (InvalidEvent, InvalidIdentifier) as error:
                 parsed.append((number, text, None, str(error)))
-        return self._apply(parsed, skip_invalid=skip_invalid, progress=None)
+        return self._apply(parsed, skip_invalid=skip_invalid, progress=None, submitter=submitter)
 
     def _apply(
         self,
@@ -91,6 +111,7 @@ class Intake:
         *,
         skip_invalid: bool,
         progress: Callable[[int], None] | None,
+        submitter: Submitter | None = None,
     ) -> ImportResult:
         result = ImportResult(read=len(parsed))
         registry = self.library.registry()
@@ -101,8 +122,10 @@ class Intake:
         }
         with self.store.transaction() as connection:
             stored = self.store.records(connection, referenced)
-            files: dict[str, RecordFile] = {rid: f for rid, (f, _) in stored.items()}
-            fingerprints: dict[str, str] = {rid: fp for rid, (_, fp) in stored.items()}
+            files: dict[str, RecordFile] = {rid: r.file for rid, r in stored.items()}
+            fingerprints: dict[str, str] = {rid: r.fingerprint for rid, r in stored.items()}
+            owners: dict[str, str | None] = {rid: r.submitted_by for rid, r in stored.items()}
+            forbidden: list[Rejection] = []
             subjects = self.store.latest_subject_events(
                 connection, (e.subject for _, _, e, _ in parsed if isinstance(e, SubjectEvent))
             )
@@ -113,6 +136,13 @@ class Intake:
                 if item is None:
                     result.rejected.append(Rejection(number, error or "invalid", text))
                     continue
+                if submitter is not None:
+                    refusal = self._authorise(item, submitter, files, owners)
+                    if refusal is not None:
+                        forbidden.append(Rejection(number, refusal, text))
+                        continue
+                    if isinstance(item, RecordEvent) and item.id not in owners:
+                        owners[item.id] = submitter.name
                 try:
                     changed = self._fit(item, files, fingerprints, subjects, registry)
                 except Rejected as problem:
@@ -125,10 +155,34 @@ class Intake:
                     result.unchanged += 1
             if progress is not None:
                 progress(len(parsed))
+            if forbidden:
+                raise ImportForbidden(forbidden)
             if result.rejected and not skip_invalid:
                 raise ImportRefused(result.rejected)
-            result.written = self.store.append(connection, accepted)
+            result.written = self.store.append(
+                connection, accepted, submitter.name if submitter is not None else None
+            )
         return result
+
+    @staticmethod
+    def _authorise(item, submitter: Submitter, files, owners) -> str | None:
+        """Why ``submitter`` may not submit ``item``, or None when it may."""
+        if isinstance(item, SubjectEvent):
+            return None
+        if isinstance(item, RecordEvent):
+            if not submitter.may_record(item.rule):
+                return f"rule {item.rule!r} is outside the scopes of source {submitter.name!r}"
+            return None
+        file = files.get(item.record)
+        if file is None:
+            return None  # an unknown record: refused as such by the semantics
+        owner = owners.get(item.record) or file.record.source
+        if owner != submitter.name:
+            return (
+                f"record {item.record!r} was submitted by {owner!r}; a source submits "
+                "events only on its own records"
+            )
+        return None
 
     def _fit(self, item, files, fingerprints, subjects, registry) -> bool:
         """Check ``item`` against the state so far; True when it changes something."""

@@ -260,6 +260,20 @@ class Timeline:
     def listed_on(self, day: dt.date) -> bool:
         return self.placement is not None and self.placement.active_on(day, self.gaps)
 
+    def status_on(self, day: dt.date) -> str:
+        """A word for where the record stands on ``day``: ``pending`` (in its notice
+        window), ``counting``, ``suspended`` (by a dispute), ``expired``, ``ended``
+        (early, by fulfilment or repair) or ``annulled``."""
+        if self.annulled:
+            return "annulled"
+        if self.counts_on(day):
+            return "counting"
+        if day < self.effective_on:
+            return "pending"
+        if day >= self.ends_on:
+            return "expired" if self.ends_on == self.expires_on else "ended"
+        return "suspended"
+
     def starts_counting(self) -> dt.date | None:
         """The first day the record counts, or ``None`` if it never does."""
         if self.annulled:

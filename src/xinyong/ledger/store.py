@@ -86,9 +86,17 @@ def chain_hash(prev_hash: str, row: dict) -> str:
         row["body"],
         row["sealed"].hex() if row["sealed"] else "",
         row["fingerprint"],
+        row["submitted_by"] or "",
         row["recorded_at"],
     ]
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class StoredRecord:
+    file: RecordFile
+    fingerprint: str
+    submitted_by: str | None
 
 
 @dataclass(frozen=True)
@@ -175,10 +183,10 @@ class LedgerStore:
             data.update(json.loads(self.sealer.open(row.sealed, context)))
         return parse_event(data)
 
-    def records(self, connection: Connection, record_ids: Iterable[str]) -> dict[str, tuple[RecordFile, str]]:
-        """The stored files of ``record_ids`` that exist, with each record's fingerprint."""
+    def records(self, connection: Connection, record_ids: Iterable[str]) -> dict[str, StoredRecord]:
+        """The stored files of ``record_ids`` that exist, with their provenance."""
         ids = list(dict.fromkeys(record_ids))
-        found: dict[str, tuple[RecordFile, str]] = {}
+        found: dict[str, StoredRecord] = {}
         for start in range(0, len(ids), _IN_BATCH):
             batch = ids[start : start + _IN_BATCH]
             rows = connection.execute(
@@ -187,18 +195,22 @@ class LedgerStore:
             found.update(self._files_from_rows(rows))
         return found
 
-    def _files_from_rows(self, rows) -> dict[str, tuple[RecordFile, str]]:
-        files: dict[str, tuple[RecordFile, str]] = {}
+    def _files_from_rows(self, rows) -> dict[str, StoredRecord]:
+        files: dict[str, StoredRecord] = {}
         pending: dict[str, list[RecordChange]] = {}
         for row in rows:
             decoded = self._decode(row)
             if isinstance(decoded, RecordEvent):
-                files[decoded.id] = (RecordFile(decoded), row.fingerprint)
+                files[decoded.id] = StoredRecord(RecordFile(decoded), row.fingerprint, row.submitted_by)
             else:
                 pending.setdefault(row.record_id, []).append(decoded)  # type: ignore[arg-type]
         return {
-            rid: (RecordFile(file.record, tuple(pending.get(rid, ()))), fp)
-            for rid, (file, fp) in files.items()
+            rid: StoredRecord(
+                RecordFile(stored.file.record, tuple(pending.get(rid, ()))),
+                stored.fingerprint,
+                stored.submitted_by,
+            )
+            for rid, stored in files.items()
         }
 
     def files_for_subject(self, connection: Connection, subject: SubjectRef) -> list[RecordFile]:
@@ -208,7 +220,7 @@ class LedgerStore:
             .where(ledger.c.subject_key == self.subject_key(subject), ledger.c.kind == "record")
             .order_by(ledger.c.seq)
         ).scalars().all()
-        return [file for file, _ in self.records(connection, ids).values()]
+        return [stored.file for stored in self.records(connection, ids).values()]
 
     def subject_facts(self, connection: Connection, subject: SubjectRef) -> SubjectEvent | None:
         """The latest ``subject`` event for ``subject``: its jurisdiction and name."""
@@ -238,7 +250,9 @@ class LedgerStore:
         ).first()
         return (row.seq, row.hash) if row else (0, GENESIS)
 
-    def append(self, connection: Connection, events: Sequence[Event]) -> int:
+    def append(
+        self, connection: Connection, events: Sequence[Event], submitted_by: str | None = None
+    ) -> int:
         """Append ``events`` after the chain head, sealed and hash-chained."""
         if not events:
             return 0
@@ -265,6 +279,7 @@ class LedgerStore:
                 if personal
                 else None,
                 "fingerprint": self.sealer.fingerprint(item.canonical()),
+                "submitted_by": submitted_by,
                 "recorded_at": recorded_at,
             }
             row["prev_hash"] = prev

@@ -33,6 +33,7 @@ ledger = Table(
     Column("body", Text, nullable=False),
     Column("sealed", LargeBinary),
     Column("fingerprint", String(64), nullable=False),
+    Column("submitted_by", String(200)),  # the source token's name; null from the command line
     Column("recorded_at", String(32), nullable=False),
     Column("prev_hash", String(64), nullable=False),
     Column("hash", String(64), nullable=False),

@@ -54,6 +54,7 @@ def upgrade() -> None:
         sa.Column("body", sa.Text, nullable=False),
         sa.Column("sealed", sa.LargeBinary),
         sa.Column("fingerprint", sa.String(64), nullable=False),
+        sa.Column("submitted_by", sa.String(200)),
         sa.Column("recorded_at", sa.String(32), nullable=False),
         sa.Column("prev_hash", sa.String(64), nullable=False),
         sa.Column("hash", sa.String(64), nullable=False),

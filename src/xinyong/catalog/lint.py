@@ -1,0 +1,976 @@
+"""The catalog linter of DESIGN.md sections 2 and 5: what a catalog may not express.
+
+Pure: it gets parsed catalogs and returns findings; it reads no files and writes
+nothing. Errors make ``xinyong catalog lint`` exit non-zero; warnings do not.
+
+Keyword matching alone would be easy to evade and prone to false alarms, so the linter
+combines independent checks:
+
+- a vocabulary of the refused matters of section 2, matched as whole words over
+  normalised identifiers and text (``socialMedia.post`` reads as "social media post"),
+  with Chinese terms, and with exceptions for innocent phrases ("good faith", "child
+  labour", "parent company", "public health");
+- the legal basis of every sanction: present, not a placeholder, naming an instrument;
+- categories: only the allowed ones, and the reward-only ones never used to punish;
+- the structure of measures: whom they reach, which lists they name, and whether the
+  conduct that triggers them is related to the action they restrict (the proportionality
+  and EU AI Act art. 5(1)(c) checks);
+- the structure of lists: a path off every black list, and no publication of persons.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+from xinyong.catalog.model import ALLOWED_CATEGORIES, Catalog, ListDefinition, Measure, Rule
+
+PROFILES: tuple[str, ...] = ("default", "eu")
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem in one catalog version, at one key path."""
+
+    severity: Severity
+    catalog: str
+    version: str
+    where: str
+    code: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.catalog} {self.version}: {self.where}"
+        return f"{self.severity}: {where}: {self.message} [{self.code}]"
+
+
+# ----------------------------------------------------------------------------- vocabulary
+
+
+def normalise(text: str) -> str:
+    """Identifiers and prose as lowercase words separated by single spaces.
+
+    ``social_media.post``, ``socialMedia-post`` and ``Social media: post`` all become
+    ``social media post``; Chinese characters are kept as they are.
+    """
+    text = re.sub(r"([a-z0-9])([A-Z])", r"\1 \2", text)
+    text = re.sub(r"([A-Z]+)([A-Z][a-z])", r"\1 \2", text)
+    text = text.lower().replace("_", " ")
+    text = re.sub(r"[^\w]+", " ", text)
+    return " ".join(text.split())
+
+
+@dataclass(frozen=True)
+class _Group:
+    """A family of refused matters and where in a catalog it is looked for."""
+
+    explanation: str
+    in_rules_and_lists: bool
+    in_measures: bool
+    # A measure that names these matters reaches someone other than the subject.
+    reaches_others: bool = False
+
+
+_GROUPS = {
+    "surveillance": _Group("a surveillance input, which Xinyong refuses to use", True, True),
+    "identity": _Group(
+        "who a person is or what they believe, which Xinyong refuses to score", True, True
+    ),
+    # Purchases and the like are what the high-consumption restrictions deny to listed
+    # debtors (``property.purchase``); the refusal is of *scoring* private life, so
+    # this group is looked for only in what is scored: rules and lists.
+    "private_life": _Group("lawful private life, which Xinyong refuses to score", True, False),
+    "association": _Group(
+        "a person's relatives or connections, and Xinyong refuses guilt by association",
+        True,
+        True,
+        reaches_others=True,
+    ),
+    # Positions and roles around an organisation: real systems extend an organisation's
+    # restrictions to its legal representative. Only looked for in measures, because a
+    # rule may well be about an organisation's own shareholders (false capital
+    # contributions, for example).
+    "others": _Group(
+        "someone other than the subject of the record", False, True, reaches_others=True
+    ),
+}
+
+
+@dataclass(frozen=True)
+class _Matter:
+    name: str
+    group: str
+    english: tuple[str, ...]  # regex fragments over normalise()d text, matched as whole words
+    # Space-separated regex fragments matched anywhere (Chinese has no word boundaries).
+    chinese: str = ""
+    persons_only: bool = False  # organisations have no private life or schooling
+    _pattern: re.Pattern[str] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        english = rf"(?<![a-z0-9])(?:{'|'.join(self.english)})(?![a-z0-9])"
+        pattern = "|".join([english, *self.chinese.split()])
+        object.__setattr__(self, "_pattern", re.compile(pattern))
+
+    def search(self, normalised: str) -> str | None:
+        found = self._pattern.search(normalised)
+        return found.group(0) if found else None
+
+
+# Each entry is deliberately narrow: words that are innocent in a credit catalog ("post"
+# of a senior post, "monitoring" of emissions, "contact" at a registered address,
+# "faith" in good faith, "criticism" as a published sanction) only count in the company
+# of words that make them refused.
+_MATTERS: tuple[_Matter, ...] = (
+    # -- surveillance inputs
+    _Matter(
+        "facial recognition and camera identification",
+        "surveillance",
+        (
+            r"facial",
+            r"face ?(recognition|scan\w*|id|identification|match\w*|detection|tracking)",
+            r"biometric\w*",
+            r"cctv",
+            r"video ?surveillance",
+            r"surveillance",
+            # Speed and red-light cameras record one offence by one vehicle; they do not
+            # identify or follow people, and a traffic ticket may cite them.
+            r"(?<!speed )(?<!red light )(?<!traffic light )cameras?",
+            r"webcams?",
+            r"sharp eyes",
+            r"skynet",
+        ),
+        "人脸 面部识别 刷脸 视频监控 监控摄像 摄像头 摄像机 天网 雪亮工程 生物识别",
+    ),
+    _Matter(
+        "phone spyware and communications monitoring",
+        "surveillance",
+        (
+            r"spyware",
+            r"stalkerware",
+            r"phone (monitoring|taps?|tapping|intercepts?|interception|surveillance|data|records)",
+            r"wire ?tap\w*",
+            r"intercept\w* (of )?(calls|communications|messages)",
+            r"(call|chat|message|browsing|search|internet|web) (logs?|history|records?)",
+            r"screen ?time",
+            r"app usage",
+        ),
+        "间谍软件 监听 聊天记录 浏览记录 通话记录",
+    ),
+    _Matter(
+        "monitoring of social media and online posts",
+        "surveillance",
+        (
+            r"social ?media",
+            r"social ?network\w*",
+            r"weibo",
+            r"we ?chat",
+            r"douyin",
+            r"tik ?tok",
+            r"twitter",
+            r"tweets?",
+            r"facebook",
+            r"instagram",
+            r"micro ?blog\w*",
+            r"blogs?",
+            r"blogg\w*",
+            r"online (posts?|posting|comments?|speech|activity|behaviou?r|content)",
+            r"(posts?|posting|comments?|commenting) online",
+            r"internet (posts?|posting|comments?|activity)",
+            r"forum posts?",
+        ),
+        "社交媒体 微博 微信 朋友圈 抖音 发帖 帖子 网络言论 网上言论 网络评论",
+    ),
+    _Matter(
+        "location tracking",
+        "surveillance",
+        (
+            r"location (tracking|data|history|records?|check ?ins?|sharing)",
+            r"geo ?locat\w*",
+            r"gps",
+            r"whereabouts",
+            r"cell (tower|site)s?",
+            r"(track\w*|monitor\w*) (of )?(the )?(locations?|movements?|persons?|people|phones?|whereabouts)",
+            r"(location|movement|phone|person|people) (tracking|monitoring)",
+        ),
+        "定位 行踪 轨迹 位置信息",
+    ),
+    # -- who a person is or believes
+    _Matter(
+        "ethnicity",
+        "identity",
+        (
+            r"ethnic\w*",
+            r"(?<!street )(?<!car )(?<!drag )(?<!horse )(?<!road )(?<!motor )race(?! (fixing|track|course|betting))",
+            r"racial\w*",
+            r"national origins?",
+            r"nationalit(y|ies)",
+            r"skin colou?r",
+            r"u[iy]g(h)?urs?",
+            r"tibetans?",
+        ),
+        "民族 种族 维吾尔 维族 藏族 肤色",
+    ),
+    _Matter(
+        "religion",
+        "identity",
+        (
+            r"religio\w*",
+            r"worship\w*",
+            r"pray(s|er|ers|ing|ed)?(?! for relief)",
+            r"churche?s?",
+            r"mosques?",
+            r"(?<!good )(?<!bad )faiths?",
+            r"believers?",
+            r"beliefs?",
+            r"falun ?gong",
+            r"christian\w*",
+            r"muslims?",
+            r"islam\w*",
+            r"buddhis\w*",
+            r"tao(ism|ist)s?",
+            r"catholic\w*",
+            r"protestant\w*",
+        ),
+        "宗教 信仰 信教 礼拜 祈祷 清真寺 教堂 法轮功 基督 伊斯兰 佛教",
+    ),
+    _Matter(
+        "political opinion and petitioning",
+        "identity",
+        (
+            r"politic\w*",
+            r"dissent\w*",
+            r"dissident\w*",
+            r"opposition (party|parties|activit\w*)",
+            r"party membership",
+            # A petition to the authorities (xinfang) is political expression.
+            r"petition\w*",
+            r"letters and visits",
+            r"xinfang",
+            r"shangfang",
+            r"protest(s|ing|ed|ers?)?",
+            r"demonstrators?",
+            r"activis[mt]s?",
+        ),
+        "政治 政见 上访 信访 请愿 抗议 示威 异见 越级访",
+    ),
+    _Matter(
+        "speech",
+        "identity",
+        (
+            r"speech\w*",
+            r"expressions?",
+            r"rumou?rs?",
+            r"remarks",
+            r"opinions? (expressed|posted|voiced|published)",
+            r"(negative|inappropriate|improper|harmful|sensitive) (remarks|comments|statements|opinions?|content)",
+        ),
+        "言论 言辞 谣言",
+    ),
+    _Matter(
+        "union membership",
+        "identity",
+        (
+            r"(trade|labou?r|workers?) unions?",
+            r"union (member\w*|activit\w*|organi[sz]\w*|dues|leaders?|representatives?)",
+            r"unioni[sz]\w*",
+            r"collective bargaining",
+            r"(labou?r|workers?|general) strikes?",
+            r"strike (action|participation)",
+            r"on strike",
+        ),
+        "工会 罢工",
+    ),
+    _Matter(
+        "health",
+        "identity",
+        (
+            # Public, food and occupational health are duties of organisations, and health
+            # insurance fraud or a health permit is conduct, not a person's health.
+            r"(?<!public )(?<!food )(?<!occupational )health(?! (insurance|inspections?|permits?|licen[cs]es?|certificates?|standards?|and safety|products?|foods?|supplements?|care products?))",
+            r"medical (records?|history|conditions?|diagnos\w*|treatment|tests?|data|status)",
+            r"illness\w*",
+            r"(?<!animal )(?<!plant )(?<!crop )(?<!livestock )diseases?",
+            r"diagnos(is|es|ed)",
+            r"disabilit(y|ies)",
+            r"disabled (persons?|people)",
+            r"mental (health|illness\w*|disorders?|conditions?)",
+            r"psychiatr\w*",
+            r"hiv",
+            r"pregnan\w*",
+            r"genetics",
+            r"genetic (tests?|testing|data|conditions?|disorders?|information)",
+            r"sick(ness)?",
+            r"sick leave",
+            r"vaccination status",
+            r"unvaccinated",
+        ),
+        "(?<!职业)(?<!公共)(?<!食品)健康 疾病 病史 病历 残疾 艾滋 怀孕 孕期 精神病 基因检测",
+    ),
+    _Matter(
+        "sexuality",
+        "identity",
+        (
+            r"sexualit\w*",
+            r"sexual orientation",
+            r"gay",
+            r"lesbian\w*",
+            r"homosexual\w*",
+            r"bisexual\w*",
+            r"transgender\w*",
+            r"lgbt\w*",
+            r"queer",
+            r"gender identity",
+        ),
+        "性取向 同性恋 性少数 跨性别",
+    ),
+    # -- lawful private life (persons; scored things only)
+    _Matter(
+        "purchases and shopping",
+        "private_life",
+        (
+            r"purchas(e|es|ing)(?! (invoices?|contracts?|orders?|prices?|agreements?))",
+            r"shopping",
+            r"shoppers?",
+            r"spending",
+            r"bought",
+            r"consumer (behaviou?r|habits?|profile)",
+            r"consumption (habits?|patterns?|records?|behaviou?r)",
+        ),
+        "购物 网购 消费记录 消费习惯 消费行为",
+        persons_only=True,
+    ),
+    _Matter(
+        "video games and hours of play",
+        "private_life",
+        (
+            r"video ?games?",
+            r"(online|computer|mobile|console) games?",
+            # "Game" as in hunting wild game is an environmental matter.
+            r"(?<!wild )(?<!big )(?<!olympic )(?<!national )(?<!asian )(?<!sports )games?(?! (hunting|animals?|meat|reserves?|wardens?))",
+            r"(?<!illegal )gaming",
+            r"gamers?",
+            r"play ?time",
+            r"hours (of|spent) play\w*",
+            r"e ?sports?",
+        ),
+        "游戏 网游 电竞",
+        persons_only=True,
+    ),
+    _Matter(
+        "friendships and social connections",
+        "private_life",
+        (
+            r"friends?",
+            r"friendships?",
+            r"social (connections?|circles?|ties|graph|relations(hips)?|contacts?|standing)",
+            r"contacts",
+            r"contact (lists?|books?)",
+            r"acquaintances?",
+            r"associates",
+            r"associat\w* with (defaulters?|listed|blacklisted|dishonest|untrustworthy)",
+            r"classmates?",
+            r"personal relationships?",
+            r"followers?",
+        ),
+        "朋友 好友 社交 人际关系 交友 通讯录 联系人 人脉",
+        persons_only=True,
+    ),
+    _Matter(
+        "dating and intimate life",
+        "private_life",
+        (
+            r"dating",
+            r"romance",
+            r"romantic",
+            r"girlfriends?",
+            r"boyfriends?",
+            r"matchmak\w*",
+            r"marital status",
+            r"divorc\w*",
+            r"love life",
+            r"sex life",
+        ),
+        "恋爱 约会 相亲 婚恋 离婚 婚姻状况",
+        persons_only=True,
+    ),
+    # -- guilt by association
+    _Matter(
+        "relatives and family members",
+        "association",
+        (
+            r"relatives",
+            r"(a|any|close|near|his|her|their) relative",
+            r"famil(y|ies|ial)(?! farms?)",
+            r"kin",
+            r"kinship",
+            r"kinsfolk",
+            r"spous\w*",
+            r"wi(fe|ves)",
+            r"husbands?",
+            # Child labour, children's products and child protection are duties of
+            # employers and producers, not sanctions on a child.
+            r"child(?:ren)?+(?: s)?+(?! (labou?r|workers?|toys?|products?|safety|seats?|foods?|clothing|protection|care products|welfare institutions?))",
+            r"kids?",
+            r"sons?",
+            r"daughters?",
+            r"parents?(?! (company|companies|enterprises?|undertakings?|organi[sz]ations?|firms?|groups?))",
+            r"fathers?",
+            r"mothers?",
+            r"siblings?",
+            r"brothers?",
+            r"sisters?(?! (company|companies|firms?|enterprises?))",
+            r"grand(parent|child|son|daughter|father|mother)\w*",
+            r"offspring",
+            r"dependants",
+            r"cousins?",
+            r"nephews?",
+            r"nieces?",
+            r"uncles?",
+            r"aunts?",
+            r"household members?",
+        ),
+        "子女 亲属 家属 家人 家庭成员 配偶 父母 亲戚 孩子 儿女 近亲 连坐 株连",
+    ),
+    _Matter(
+        "children's schooling",
+        "association",
+        (
+            r"schooling",
+            r"private schools?",
+            r"school (admissions?|enrol+ments?|places?|fees|tuition|choice)",
+            r"tuition",
+            r"kindergartens?",
+            r"(university|college) admissions?",
+        ),
+        "私立学校 入学 就读 学费 择校",
+        persons_only=True,
+    ),
+    _Matter(
+        "an organisation's representatives and owners",
+        "others",
+        (
+            r"legal representatives?",
+            r"(actual )?controllers?",
+            r"shareholders?",
+            r"principal (persons? )?in charge",
+            r"persons? in charge",
+            r"responsible persons?",
+            r"third part(y|ies)",
+        ),
+        "法定代表人 实际控制人 股东 主要负责人 负责人",
+    ),
+)
+
+
+@dataclass(frozen=True)
+class RefusedTerm:
+    """A refused matter found in a text: which matter, its group and the words found."""
+
+    matter: str
+    group: str
+    found: str
+
+
+def refused_terms(
+    text: str,
+    *,
+    subject_kind: str = "person",
+    in_measure: bool = False,
+) -> list[RefusedTerm]:
+    """The refused matters of DESIGN.md section 2 that ``text`` speaks of.
+
+    ``subject_kind`` is the kind of subject the catalog scores (private life and
+    schooling concern persons only); ``in_measure`` says the text is a measure's, where
+    the restricted action may lawfully be a purchase but must never reach another person.
+    """
+    normal = normalise(text)
+    terms: list[RefusedTerm] = []
+    for matter in _MATTERS:
+        group = _GROUPS[matter.group]
+        if not (group.in_measures if in_measure else group.in_rules_and_lists):
+            continue
+        if matter.persons_only and subject_kind != "person":
+            continue
+        found = matter.search(normal)
+        if found is not None:
+            terms.append(RefusedTerm(matter.name, matter.group, found))
+    return terms
+
+
+# ----------------------------------------------------------------------------- legal basis
+
+_PLACEHOLDERS = {
+    "", "tbd", "tba", "tbc", "todo", "fixme", "na", "none", "null", "nil", "unknown",
+    "pending", "x", "xx", "xxx", "legalbasis", "seeabove", "various", "law", "thelaw",
+    "待定", "无", "暂无", "略", "见上",
+}  # fmt: skip
+
+# Words that name a kind of legal instrument, in English and Chinese. A legal basis must
+# contain one *and* something that says which instrument: "Regulations" alone is not a
+# citation, "Road Traffic Safety Law" is.
+_INSTRUMENT = re.compile(
+    r"(?<![a-z])(law|laws|act|acts|code|constitution|regulations?|rules|measures|provisions?"
+    r"|opinions?|decisions?|decrees?|orders?|notices?|circulars?|interpretations?"
+    r"|memorand(um|a)|standards?|guidelines?|directives?|ordinances?|statutes?|conventions?"
+    r"|treat(y|ies)|charters?|by ?laws?|announcements?|outlines?)(?![a-z])"
+    r"|法|条例|办法|规定|意见|决定|通知|解释|细则|规则|备忘录|标准|措施|纲要|指引|公告|令|章程"
+)
+_NOT_A_NAME = {
+    "the", "of", "on", "a", "an", "and", "for", "in", "to", "art", "arts", "article",
+    "articles", "see", "per", "under", "by", "as", "amended", "revised", "text",
+}  # fmt: skip
+
+
+def legal_basis_problem(text: str | None) -> tuple[str, str] | None:
+    """``None`` when ``text`` cites an instrument; otherwise ``(code, reason)`` with code
+    ``missing-legal-basis`` (absent, blank or a placeholder) or ``vague-legal-basis``
+    (text that names no legal instrument)."""
+    if text is None:
+        return "missing-legal-basis", "has no legal_basis"
+    squeezed = re.sub(r"[\W_]+", "", text.lower())
+    if squeezed in _PLACEHOLDERS or not re.search(r"[^\W\d_]", text):
+        return (
+            "missing-legal-basis",
+            f"has a legal_basis of {text!r}, which is a placeholder, not a citation",
+        )
+    words = normalise(text).split()
+    names_instrument = _INSTRUMENT.search(text.lower()) is not None
+    named = [
+        w
+        for w in words
+        if not _INSTRUMENT.fullmatch(w) and w not in _NOT_A_NAME and not w.isdigit()
+    ]
+    if not names_instrument or not named:
+        reason = (
+            f"has a legal_basis of {text!r}, which does not name a law, regulation or other "
+            "instrument (for example 'Road Traffic Safety Law, art. 90')"
+        )
+        return "vague-legal-basis", reason
+    return None
+
+
+# ----------------------------------------------------------------------------- contexts
+
+# Categories that exist to reward. A penalty in one of them would let a catalog punish
+# people for not volunteering, not donating or not being honoured, none of which is a
+# breach of a legal duty; where a volunteer, a charity or an honoured person does break
+# the law (a fake donation receipt, a charity misusing funds), the penalty belongs to the
+# category of the authority that found the breach (administrative_penalty,
+# market_regulation, judicial), and that is where the catalog must put it. A list entry
+# on a black list is a penalty too.
+REWARD_ONLY_CATEGORIES: frozenset[str] = frozenset({"honour", "charity", "public_service"})
+
+# The context of a rule is its category, except where the first segment of the rule's
+# name names a regulated domain more precisely: disorder on board an aircraft is an
+# administrative penalty, but its context is aviation, and that is what makes a flying
+# ban related to it.
+RULE_DOMAINS: dict[str, str] = {
+    "aviation": "aviation",
+    "airport": "aviation",
+    "flight": "aviation",
+    "rail": "rail",
+    "railway": "rail",
+    "train": "rail",
+    "utility": "utilities",
+    "heating": "utilities",
+}
+
+# Which contexts of conduct may restrict an action, by the action's dotted prefix (the
+# longest prefix listed wins). An action not listed here is related to no context: a
+# measure on it is flagged for a proportionality note (default) or refused (eu).
+_HIGH_CONSUMPTION = frozenset({"judicial"})
+ACTION_CONTEXTS: dict[str, frozenset[str]] = {
+    # The restrictions on high consumption are the legal consequence of a judgment
+    # default (SPC Provisions on Restricting High Consumption, amended 2015, art. 3): the
+    # debtor who does not pay must not spend on luxuries; the list exists for them.
+    "air_travel": _HIGH_CONSUMPTION | {"aviation"},
+    "rail": _HIGH_CONSUMPTION | {"rail"},
+    "ship": _HIGH_CONSUMPTION,
+    "hotel": _HIGH_CONSUMPTION,
+    "nightclub": _HIGH_CONSUMPTION,
+    "golf_course": _HIGH_CONSUMPTION,
+    "property": _HIGH_CONSUMPTION,
+    "housing": _HIGH_CONSUMPTION,
+    "office": _HIGH_CONSUMPTION,
+    "vehicle": _HIGH_CONSUMPTION,
+    "travel": _HIGH_CONSUMPTION,
+    "insurance": _HIGH_CONSUMPTION,
+    "wealth_management": _HIGH_CONSUMPTION,
+    # Government Procurement Law art. 22: a supplier needs good commercial credit, a
+    # record of paying taxes and social security, and no major violation in its
+    # business in the last three years. Traffic and private conduct are not among them.
+    "procurement": frozenset(
+        {
+            "judicial",
+            "contract",
+            "tax",
+            "market_regulation",
+            "product_quality",
+            "environment",
+            "administrative_penalty",
+        }
+    ),
+    # Issuing bonds and borrowing: a creditor may look at how debts were paid.
+    "bond": frozenset({"judicial", "contract", "tax", "market_regulation"}),
+    "loan": frozenset({"contract", "judicial"}),
+    "credit_card": frozenset({"contract", "judicial"}),
+    # Tax administration acts on tax conduct.
+    "tax": frozenset({"tax"}),
+    "invoice": frozenset({"tax"}),
+    # A utility may ask for safeguards from someone who stole from or damaged its network.
+    "utility": frozenset({"utilities"}),
+    # Driving privileges follow driving conduct (as UK licence points do).
+    "driving": frozenset({"traffic"}),
+}
+
+
+def rule_context(name: str, rule: Rule) -> str:
+    """The context of conduct a rule records: see :data:`RULE_DOMAINS`."""
+    return RULE_DOMAINS.get(name.split(".", 1)[0], rule.category)
+
+
+def action_contexts(action: str) -> frozenset[str]:
+    """The contexts whose conduct may restrict ``action``: see :data:`ACTION_CONTEXTS`."""
+    parts = action.split(".")
+    for n in range(len(parts), 0, -1):
+        found = ACTION_CONTEXTS.get(".".join(parts[:n]))
+        if found is not None:
+            return found
+    return frozenset()
+
+
+# ----------------------------------------------------------------------------- the linter
+
+
+def _rule_key(name: str) -> str:
+    return f'rules."{name}"' if "." in name else f"rules.{name}"
+
+
+@dataclass
+class _Deployment:
+    """What every catalog on the command line says about lists."""
+
+    definitions: dict[str, set[str]]  # list id -> catalog ids that define it
+    feeders: dict[str, list[tuple[str, Rule]]]  # list id -> (rule name, rule) naming it
+
+    @classmethod
+    def of(cls, catalogs: Iterable[Catalog]) -> _Deployment:
+        definitions: dict[str, set[str]] = defaultdict(set)
+        feeders: dict[str, list[tuple[str, Rule]]] = defaultdict(list)
+        for catalog in catalogs:
+            for list_id in catalog.lists:
+                definitions[list_id].add(catalog.id)
+            for name, rule in catalog.rules.items():
+                if rule.list is not None:
+                    feeders[rule.list].append((name, rule))
+        return cls(dict(definitions), dict(feeders))
+
+
+class _Linter:
+    def __init__(self, catalog: Catalog, deployment: _Deployment, profile: str):
+        self.catalog = catalog
+        self.deployment = deployment
+        self.eu = profile == "eu"
+        self.findings: list[Finding] = []
+
+    def add(self, severity: Severity, where: str, code: str, message: str) -> None:
+        self.findings.append(
+            Finding(severity, self.catalog.id, self.catalog.version, where, code, message)
+        )
+
+    def run(self) -> list[Finding]:
+        for name, rule in self.catalog.rules.items():
+            self.check_rule(name, rule)
+        for list_id, definition in self.catalog.lists.items():
+            self.check_list(list_id, definition)
+        for index, measure in enumerate(self.catalog.measures):
+            self.check_measure(index, measure)
+        return self.findings
+
+    # -- refused matters
+
+    def vocabulary(
+        self, where: str, what: str, fields: dict[str, str | None], *, in_measure: bool
+    ) -> None:
+        for key, text in fields.items():
+            if not text:
+                continue
+            terms = refused_terms(
+                text, subject_kind=self.catalog.subject_kind, in_measure=in_measure
+            )
+            at = f"{where}.{key}" if key != "name" else where
+            others = [t for t in terms if in_measure and _GROUPS[t.group].reaches_others]
+            refused = [t for t in terms if t not in others]
+            if others:
+                named = "; ".join(f"{t.matter} ({t.found!r})" for t in others)
+                self.add(
+                    "error",
+                    at,
+                    "measure-reaches-others",
+                    f"{what} has {key} {text!r}, which names {named}: a measure may fall only "
+                    "on the subject of the record, never on relatives or other persons",
+                )
+            if refused:
+                spoken = "; ".join(
+                    f"{t.matter} ({t.found!r}), {_GROUPS[t.group].explanation}" for t in refused
+                )
+                self.add(
+                    "error",
+                    at,
+                    "refused-matter",
+                    f"{what} has {key} {text!r}, which speaks of {spoken} (DESIGN.md section 2)",
+                )
+
+    # -- rules
+
+    def check_rule(self, name: str, rule: Rule) -> None:
+        where = _rule_key(name)
+        what = f"rule {name!r}"
+        self.vocabulary(
+            where,
+            what,
+            {"name": name, "title": rule.title, "description": rule.description},
+            in_measure=False,
+        )
+        if rule.category not in ALLOWED_CATEGORIES:
+            self.add(
+                "error",
+                f"{where}.category",
+                "unknown-category",
+                f"{what} has category {rule.category!r}, which is not one of the allowed "
+                f"categories ({', '.join(ALLOWED_CATEGORIES)})",
+            )
+        blacklists = self.list_kind(rule.list) == "black"
+        sanction = rule.points < 0 or blacklists
+        if rule.category in REWARD_ONLY_CATEGORIES and sanction:
+            how = (
+                f"deducts {-rule.points} points"
+                if rule.points < 0
+                else f"places on black list {rule.list!r}"
+            )
+            self.add(
+                "error",
+                f"{where}.points" if rule.points < 0 else f"{where}.list",
+                "penalty-in-reward-category",
+                f"{what} {how} in category {rule.category!r}, which is for rewards only; a "
+                "breach of the law belongs in the category of the authority that found it",
+            )
+        problem = legal_basis_problem(rule.legal_basis)
+        if problem is not None:
+            code, reason = problem
+            if sanction:
+                kind = (
+                    "deducts points" if rule.points < 0 else f"places on black list {rule.list!r}"
+                )
+                self.add("error", f"{where}.legal_basis", code, f"{what} {kind} but {reason}")
+            elif rule.legal_basis is not None:
+                self.add("warning", f"{where}.legal_basis", code, f"{what} {reason}")
+        if (
+            rule.points > 0
+            and rule.category in {"charity", "public_service"}
+            and rule.cap_per_year is None
+        ):
+            self.add(
+                "warning",
+                f"{where}.cap_per_year",
+                "uncapped-reward",
+                f"{what} earns {rule.points} points with no cap_per_year, so credit can be bought "
+                "with donations or hours; set a yearly cap",
+            )
+
+    def list_kind(self, list_id: str | None) -> str | None:
+        if list_id is None:
+            return None
+        definition = self.catalog.lists.get(list_id)
+        return definition.kind if definition is not None else None
+
+    # -- lists
+
+    def check_list(self, list_id: str, definition: ListDefinition) -> None:
+        where = f"lists.{list_id}"
+        what = f"list {list_id!r}"
+        self.vocabulary(
+            where,
+            what,
+            {"name": list_id, "title": definition.title, "description": definition.description},
+            in_measure=False,
+        )
+        others = self.deployment.definitions.get(list_id, set()) - {self.catalog.id}
+        if others:
+            self.add(
+                "error",
+                where,
+                "duplicate-list",
+                f"{what} is also defined by catalog(s) {', '.join(sorted(others))}; list ids are "
+                "global in a deployment, so give this list another id",
+            )
+        if definition.kind == "black" and not definition.removal:
+            feeders = [rule for _, rule in self.catalog.rules.items() if rule.list == list_id]
+            every_entry_ends = definition.duration is not None or (
+                bool(feeders) and all(rule.list_duration is not None for rule in feeders)
+            )
+            if not every_entry_ends:
+                self.add(
+                    "error",
+                    f"{where}.removal",
+                    "no-path-off-list",
+                    f"black {what} has no duration and an empty removal, so an entry could stay on "
+                    "it for ever; every entry needs a path off the list (set a duration or "
+                    'removal = ["fulfilment", "repair", "annulment"])',
+                )
+        if definition.publish == "all":
+            self.add(
+                "warning",
+                f"{where}.publish",
+                "publishes-persons",
+                f'{what} has publish = "all", which publishes entries of natural persons; '
+                "nothing should be broadcast about individuals (DESIGN.md section 2)",
+            )
+        if definition.legal_basis is not None and (
+            problem := legal_basis_problem(definition.legal_basis)
+        ):
+            code, reason = problem
+            self.add("warning", f"{where}.legal_basis", code, f"{what} {reason}")
+
+    # -- measures
+
+    def check_measure(self, index: int, measure: Measure) -> None:
+        where = f"measures[{index}]"
+        what = f"measure {measure.id!r}" if measure.id else "this measure"
+        self.vocabulary(
+            where,
+            what,
+            {
+                "id": measure.id,
+                "title": measure.title,
+                "action": measure.action,
+                "benefit": measure.benefit,
+            },
+            in_measure=True,
+        )
+        problem = legal_basis_problem(measure.legal_basis)
+        if problem is not None:
+            code, reason = problem
+            self.add(
+                "error", f"{where}.legal_basis", code, f"{what} on {measure.action!r} {reason}"
+            )
+        if measure.applies_to != "subject":
+            self.add(
+                "error",
+                f"{where}.applies_to",
+                "measure-reaches-others",
+                f"{what} applies to {measure.applies_to!r}; a measure may fall only on the "
+                "subject of the record (no guilt by association)",
+            )
+        if measure.when.list is not None and measure.when.list not in self.deployment.definitions:
+            self.add(
+                "error",
+                f"{where}.when.list",
+                "unknown-list",
+                f"{what} is triggered by list {measure.when.list!r}, which no catalog given "
+                "defines; lint it together with the catalog that defines the list",
+            )
+        self.check_proportionality(where, what, measure)
+
+    def check_proportionality(self, where: str, what: str, measure: Measure) -> None:
+        """Whether the conduct behind a trigger is related to the action it restricts.
+
+        A ``review`` counts as detrimental treatment like a ``deny``: being held for
+        review delays or conditions a service that others get at once, and the EU AI Act
+        art. 5(1)(c) speaks of "detrimental or unfavourable treatment", not only refusal.
+        """
+        related = action_contexts(measure.action)
+        if measure.when.grades is not None:
+            contexts = {rule_context(n, r) for n, r in self.catalog.rules.items() if r.points != 0}
+            # A grade is a score built from every rule with points, rewards included. It
+            # stays within art. 5(1)(c) only when all of that conduct is related to the
+            # action (a driving-points grade deciding a driving licence, a tax grade
+            # deciding invoices); otherwise it is social scoring.
+            unrelated = sorted(contexts - related)
+            if not unrelated:
+                return
+            grades = ", ".join(measure.when.grades)
+            if measure.effect in ("deny", "review"):
+                if self.eu:
+                    self.add(
+                        "error",
+                        f"{where}.when.grades",
+                        "eu-grade-denial",
+                        f"{what} sends {measure.action!r} to {measure.effect} on grade(s) {grades}, "
+                        f"a score built from conduct in unrelated contexts ({', '.join(unrelated)}); "
+                        "the EU AI Act art. 5(1)(c) prohibits such detrimental treatment, and a "
+                        "proportionality note does not cure it",
+                    )
+                elif not measure.proportionality:
+                    self.add(
+                        "warning",
+                        f"{where}.proportionality",
+                        "proportionality-note",
+                        f"{what} sends {measure.action!r} to {measure.effect} on grade(s) {grades}, "
+                        f"a score built partly from conduct unrelated to it ({', '.join(unrelated)}); "
+                        "add a proportionality note saying why this is proportionate",
+                    )
+            elif measure.effect == "benefit" and self.eu:
+                # Withholding from everyone else what the top grades get is unfavourable
+                # treatment in relative terms; arguable, so only a warning.
+                self.add(
+                    "warning",
+                    f"{where}.when.grades",
+                    "eu-grade-benefit",
+                    f"{what} gives {measure.benefit!r} on {measure.action!r} to grade(s) {grades}, "
+                    f"a score built from conduct in unrelated contexts ({', '.join(unrelated)}); "
+                    "withholding it from other grades may be unfavourable treatment under the EU "
+                    "AI Act art. 5(1)(c)",
+                )
+            return
+        if measure.effect not in ("deny", "review") or measure.when.list is None:
+            return
+        feeders = self.deployment.feeders.get(measure.when.list, [])
+        unrelated_rules = sorted({n for n, r in feeders if rule_context(n, r) not in related})
+        if not unrelated_rules:
+            return
+        contexts = sorted({rule_context(n, r) for n, r in feeders if n in unrelated_rules})
+        because = (
+            f"entries made by rule(s) {', '.join(unrelated_rules)} ({', '.join(contexts)}), "
+            f"a context unrelated to {measure.action!r}"
+        )
+        if self.eu:
+            self.add(
+                "error",
+                f"{where}.when.list",
+                "eu-unrelated-context",
+                f"{what} sends {measure.action!r} to {measure.effect} on list "
+                f"{measure.when.list!r}, whose {because}; the EU AI Act art. 5(1)(c) prohibits "
+                "detrimental treatment in a context unrelated to the conduct",
+            )
+        elif not measure.proportionality:
+            self.add(
+                "warning",
+                f"{where}.proportionality",
+                "proportionality-note",
+                f"{what} sends {measure.action!r} to {measure.effect} on list "
+                f"{measure.when.list!r}, whose {because}; add a proportionality note saying why "
+                "this is proportionate",
+            )
+
+
+def lint(catalogs: Sequence[Catalog], profile: str = "default") -> list[Finding]:
+    """Every finding for every catalog version given, under ``profile`` (see
+    :data:`PROFILES`). Lists named by measures resolve against all catalogs given; an
+    identical catalog version given twice is linted once."""
+    if profile not in PROFILES:
+        raise ValueError(f"profile {profile!r} is not one of {', '.join(PROFILES)}")
+    deployment = _Deployment.of(catalogs)
+    findings: list[Finding] = []
+    seen: list[Catalog] = []
+    for catalog in catalogs:
+        if any(other == catalog for other in seen):
+            continue
+        seen.append(catalog)
+        findings.extend(_Linter(catalog, deployment, profile).run())
+    return findings

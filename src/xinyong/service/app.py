@@ -1,0 +1,71 @@
+"""The HTTP service: FastAPI over the deployment. Routers parse, call one service and
+answer; this module wires them with errors, limits, metrics and a request log that
+never carries an identity number."""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from fastapi import FastAPI, Request
+from fastapi.responses import PlainTextResponse
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
+from sqlalchemy import func, select
+
+from xinyong.bootstrap import Deployment
+from xinyong.ledger.tables import ledger
+from xinyong.service import problems
+from xinyong.service.limits import BodyLimit
+from xinyong.service.models import Health
+from xinyong.service.routers import audit, events, me, public, subjects
+
+log = logging.getLogger("xinyong.requests")
+MAX_BODY = 2 * 1024 * 1024
+
+
+def create_app(deployment: Deployment, max_body: int = MAX_BODY) -> FastAPI:
+    app = FastAPI(
+        title="Xinyong",
+        version="0.1.0",
+        summary="Credit records with due process: every point explained.",
+        description=(
+            "Sources submit records; service points ask for decisions with reasons; "
+            "subjects read their whole file and who looked; the public looks up "
+            "organisations and published lists. Errors are RFC 9457 problem details."
+        ),
+    )
+    app.state.deployment = deployment
+    problems.install(app)
+    for router in (events.router, subjects.router, me.router, public.router, audit.router):
+        app.include_router(router)
+
+    metrics = CollectorRegistry()
+    requests = Counter("xinyong_http_requests", "HTTP requests", ["method", "route", "status"], registry=metrics)
+    latency = Histogram("xinyong_http_request_seconds", "HTTP request latency", ["route"], registry=metrics,
+                        buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5))
+
+    @app.middleware("http")
+    async def observe(request: Request, call_next):
+        started = time.perf_counter()
+        response = await call_next(request)
+        route = request.scope.get("route")
+        # The route's template, never the path: paths can carry identity numbers.
+        template = getattr(route, "path", "unmatched")
+        elapsed = time.perf_counter() - started
+        requests.labels(request.method, template, str(response.status_code)).inc()
+        latency.labels(template).observe(elapsed)
+        log.info("%s %s %s %.1fms", request.method, template, response.status_code, elapsed * 1000)
+        return response
+
+    @app.get("/healthz", response_model=Health, tags=["operations"], summary="Liveness and counts")
+    def healthz() -> dict:
+        with deployment.store.reading() as connection:
+            count = connection.execute(select(func.count()).select_from(ledger)).scalar_one()
+        return {"status": "ok", "ledger_events": count, "catalogs": len(deployment.catalogs.registry().ids())}
+
+    @app.get("/metrics", response_class=PlainTextResponse, tags=["operations"], summary="Prometheus metrics")
+    def prometheus() -> PlainTextResponse:
+        return PlainTextResponse(generate_latest(metrics), media_type=CONTENT_TYPE_LATEST)
+
+    app.add_middleware(BodyLimit, max_bytes=max_body)
+    return app

@@ -1,0 +1,159 @@
+"""Request and response models of the HTTP service: the OpenAPI schema is made of these."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class _In(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class CheckQuestion(_In):
+    subject: str = Field(description="rid:NUMBER or uscc:CODE", examples=["rid:11010519491231002X"])
+    action: str = Field(min_length=1, max_length=200, examples=["air_travel.ticket"])
+    as_of: dt.date | None = Field(default=None, description="default: today")
+    purpose: str | None = Field(default=None, max_length=500)
+
+
+class Contribution(BaseModel):
+    record: str
+    rule: str
+    points: int
+    effective_on: dt.date
+    expires_on: dt.date | None
+    disputed: bool
+    capped: bool
+
+
+class ListEntry(BaseModel):
+    model_config = ConfigDict(populate_by_name=True)
+    list: str
+    record: str
+    from_: dt.date = Field(alias="from")
+    until: dt.date | None
+
+
+class ScoreAnswer(BaseModel):
+    subject: str
+    catalog: str
+    as_of: dt.date
+    score: int
+    grade: str
+    contributions: list[Contribution]
+    lists: list[ListEntry]
+
+
+class Reason(BaseModel):
+    catalog: str
+    measure: str
+    effect: Literal["deny", "review", "allow", "benefit"]
+    trigger: dict[str, Any]
+    legal_basis: str | None
+
+
+class CheckAnswer(BaseModel):
+    subject: str
+    action: str
+    as_of: dt.date
+    decision: Literal["allow", "review", "deny"]
+    reasons: list[Reason]
+    benefits: list[str]
+    how_to_dispute: str
+
+
+class Rejected(BaseModel):
+    index: int
+    reason: str
+
+
+class EventsAnswer(BaseModel):
+    received: int
+    written: int
+    unchanged: int
+    written_by_type: dict[str, int]
+
+
+class AccessEntry(BaseModel):
+    at: str
+    reader: str
+    role: str
+    what: str
+    purpose: str | None
+    detail: str | None
+
+
+class AccessLogPage(BaseModel):
+    total: int
+    limit: int
+    offset: int
+    entries: list[AccessEntry]
+
+
+class Report(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    subject: str
+    kind: str
+    name: str | None
+    jurisdiction: str | None
+    as_of: dt.date
+    standings: list[dict[str, Any]]
+    records: list[dict[str, Any]]
+    lists: list[dict[str, Any]]
+    notices: list[dict[str, Any]]
+    access_log: list[AccessEntry]
+
+
+class OrganisationHit(BaseModel):
+    subject: str
+    code: str
+    name: str | None
+    jurisdiction: str | None
+
+
+class SearchAnswer(BaseModel):
+    query: str
+    results: list[OrganisationHit]
+
+
+class OrganisationPage(BaseModel):
+    subject: str
+    code: str
+    name: str | None
+    jurisdiction: str | None
+    as_of: dt.date
+    standings: list[dict[str, Any]]
+    records: list[dict[str, Any]]
+    lists: list[dict[str, Any]]
+
+
+class ListPage(BaseModel):
+    list: str
+    title: str | None
+    kind: str
+    catalog: str
+    publishes: str
+    removal: list[str]
+    as_of: dt.date
+    total: int
+    persons_not_published: int
+    page: int
+    per_page: int
+    entries: list[dict[str, Any]]
+
+
+class LedgerVerification(BaseModel):
+    intact: bool
+    events: int
+    head: str
+    broken_at: int | None
+    problem: str | None
+
+
+class Health(BaseModel):
+    status: Literal["ok"]
+    ledger_events: int
+    catalogs: int

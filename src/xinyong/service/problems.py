@@ -1,0 +1,109 @@
+"""Errors as RFC 9457 problem details, each with a stable ``type``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+BASE = "https://xinyong.invalid/problems/"
+MEDIA_TYPE = "application/problem+json"
+
+
+class ProblemDetail(BaseModel):
+    type: str
+    title: str
+    status: int
+    detail: str | None = None
+    instance: str | None = None
+    errors: list[dict[str, Any]] | None = None
+
+
+class Problem(Exception):
+    """Raise to answer with a problem document."""
+
+    def __init__(self, status: int, slug: str, title: str, detail: str | None = None, **extra: Any):
+        self.status = status
+        self.slug = slug
+        self.title = title
+        self.detail = detail
+        self.extra = extra
+
+    def body(self, instance: str | None = None) -> dict[str, Any]:
+        body = {"type": BASE + self.slug, "title": self.title, "status": self.status}
+        if self.detail:
+            body["detail"] = self.detail
+        if instance:
+            body["instance"] = instance
+        body.update(self.extra)
+        return body
+
+
+def response(problem: Problem, request: Request | None = None, headers: dict | None = None) -> JSONResponse:
+    return JSONResponse(
+        problem.body(request.url.path if request is not None else None),
+        status_code=problem.status,
+        media_type=MEDIA_TYPE,
+        headers=headers,
+    )
+
+
+def unauthenticated(detail: str) -> Problem:
+    return Problem(401, "unauthenticated", "Authentication required", detail)
+
+
+def forbidden(detail: str) -> Problem:
+    return Problem(403, "forbidden", "Not allowed for this token", detail)
+
+
+def not_found(detail: str) -> Problem:
+    return Problem(404, "not-found", "Not found", detail)
+
+
+def _field(loc: tuple) -> str:
+    parts = [str(p) for p in loc if p not in ("body", "query", "path", "header")]
+    return ".".join(parts) or "body"
+
+
+def install(app: FastAPI) -> None:
+    @app.exception_handler(Problem)
+    async def _problem(request: Request, exc: Problem):
+        headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
+        return response(exc, request, headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: RequestValidationError):
+        errors = exc.errors()
+        if any(e.get("type") == "json_invalid" for e in errors):
+            ctx = next(e for e in errors if e.get("type") == "json_invalid").get("ctx", {})
+            return response(
+                Problem(400, "malformed-json", "The request body is not valid JSON",
+                        str(ctx.get("error", "malformed JSON"))),
+                request,
+            )
+        listed = []
+        for e in errors:
+            message = str(e.get("msg", "")).removeprefix("Value error, ")
+            if e.get("type") == "extra_forbidden":
+                message = "unknown field"
+            listed.append({"field": _field(tuple(e.get("loc", ()))), "message": message})
+        detail = "; ".join(f"{x['field']}: {x['message']}" for x in listed)
+        return response(
+            Problem(422, "invalid-request", "The request does not fit", detail, errors=listed), request
+        )
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException):
+        slug = {404: "not-found", 405: "method-not-allowed"}.get(exc.status_code, "http-error")
+        return response(Problem(exc.status_code, slug, str(exc.detail)), request)
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception):  # pragma: no cover - a bug
+        import logging
+
+        logging.getLogger("xinyong.service").exception("unexpected error on %s", request.scope.get("route"))
+        return response(Problem(500, "internal-error", "Internal error"), request)

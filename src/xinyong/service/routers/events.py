@@ -1,0 +1,60 @@
+"""Sources submit events."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.concurrency import run_in_threadpool
+
+from xinyong.access import Reader
+from xinyong.bootstrap import Deployment
+from xinyong.intake import ImportForbidden, ImportRefused
+from xinyong.events import EVENT_TYPES
+from xinyong.service.deps import deployment, json_body, role
+from xinyong.service.models import EventsAnswer
+from xinyong.service.problems import Problem
+
+router = APIRouter(tags=["sources"])
+MAX_EVENTS = 1000
+
+
+@router.post(
+    "/v1/events",
+    response_model=EventsAnswer,
+    responses={401: {}, 403: {}, 413: {}, 422: {}},
+    summary="Submit a batch of events (all or nothing)",
+    openapi_extra={"requestBody": {"required": True, "content": {"application/json": {"schema": {
+        "type": "array", "maxItems": MAX_EVENTS,
+        "items": {"type": "object", "required": ["type"], "properties": {"type": {"type": "string", "enum": list(EVENT_TYPES)}}},
+    }}}}},
+)
+async def submit_events(
+    request: Request,
+    who: Reader = Depends(role("source")),
+    d: Deployment = Depends(deployment),
+) -> EventsAnswer:
+    """A source submits events for rules in its scopes and events on its own records.
+    The batch is applied in order and in one transaction: if any event does not fit,
+    nothing is written and every bad event is listed by its index (from 1). Re-sending
+    the same batch changes nothing."""
+    events = await json_body(request)
+    if not isinstance(events, list):
+        raise Problem(422, "invalid-request", "The request does not fit", "the body is a JSON array of events",
+                      errors=[{"field": "body", "message": "expected a list of events"}])
+    if len(events) > MAX_EVENTS:
+        raise Problem(413, "batch-too-large", "Too many events", f"at most {MAX_EVENTS} events a request")
+    try:
+        result = await run_in_threadpool(d.intake.submit, events, submitter=who)
+    except ImportForbidden as refused:
+        raise Problem(
+            403, "outside-scope", "Events outside this source's authority", str(refused),
+            errors=[{"index": r.line, "reason": r.reason} for r in refused.rejections],
+        ) from None
+    except ImportRefused as refused:
+        raise Problem(
+            422, "events-refused", "Events refused; nothing was written", str(refused),
+            errors=[{"index": r.line, "reason": r.reason} for r in refused.rejections],
+        ) from None
+    return EventsAnswer(
+        received=result.read, written=result.written, unchanged=result.unchanged,
+        written_by_type=dict(result.written_by_type),
+    )
