@@ -7,6 +7,7 @@ export UV_PYTHON_DOWNLOADS := never
 UV := $(shell command -v uv 2>/dev/null || echo "$(PYTHON) -m uv")
 VENV := .venv
 DEMO_DB ?= demo/xinyong.db
+DEMO_PORT ?= 8000
 
 .PHONY: install demo test bench clean
 
@@ -19,7 +20,7 @@ $(VENV)/.installed: pyproject.toml uv.lock
 	@touch $@
 
 demo: install
-	$(VENV)/bin/xinyong --db $(DEMO_DB) demo
+	$(VENV)/bin/xinyong --db $(DEMO_DB) demo --port $(DEMO_PORT)
 
 test: install
 	$(VENV)/bin/python -m pytest

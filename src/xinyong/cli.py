@@ -22,6 +22,7 @@ from rich.progress import (
     TimeElapsedColumn,
     TimeRemainingColumn,
 )
+from rich.markup import escape
 from rich.table import Table
 
 from xinyong.calendar import parse_date
@@ -182,8 +183,8 @@ def catalog_lint(
         for f in findings:
             colour = "red" if f.severity == "error" else "yellow"
             out.print(
-                f"{where[(f.catalog, f.version)]}: [{colour}]{f.severity}[/] [{f.code}] "
-                f"{f.where}: {f.message}"
+                f"{escape(where[(f.catalog, f.version)])}: [{colour}]{f.severity}[/] "
+                f"{escape('[' + f.code + ']')} {escape(f.where)}: {escape(f.message)}"
             )
         warnings = len(findings) - len(errors)
         summary = f"{len(files)} file(s), profile {profile}: {len(errors)} error(s), {warnings} warning(s)"
@@ -534,12 +535,14 @@ def demo(
     persons: Annotated[int, typer.Option("--persons", min=1)] = 3000,
     organisations: Annotated[int, typer.Option("--organisations", min=1)] = 300,
     seed: Annotated[int, typer.Option("--seed")] = 2024,
+    serve_after: Annotated[bool, typer.Option("--serve/--no-serve", help="Serve the demo when it is built.")] = True,
+    host: Annotated[str, typer.Option("--host")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port")] = 8000,
 ) -> None:
     """Build a fresh demo database from the sample catalogs and a synthetic population
-    (seeded, so the same every time), and show subjects worth trying."""
-    from xinyong.bootstrap import open_deployment
+    (seeded, so the same every time), show subjects worth trying, and serve it."""
+    from xinyong.demo import build_demo
     from xinyong.ledger.store import database_url
-    from xinyong.population import generate
     from xinyong.settings import Settings
     from sqlalchemy.engine import make_url
 
@@ -547,50 +550,43 @@ def demo(
     url = make_url(database_url(db))
     if url.get_backend_name() != "sqlite" or not url.database:
         raise fail("the demo builds a SQLite file: give --db a path", 2)
-    for suffix in ("", "-wal", "-shm", ".key"):
-        Path(url.database + suffix).unlink(missing_ok=True)
     files = sorted(catalogs.glob("*.toml"))
     if not files:
         raise fail(f"no catalogs in {catalogs}/", 2)
-    deployment = open_deployment(db)
-    try:
-        for outcome in deployment.catalogs.load(files):
-            c = outcome.catalog
-            out.print(f"catalog {c.id} {c.version}: {len(c.rules)} rules, {len(c.lists)} lists, {len(c.measures)} measures")
-    except CatalogLoadError as error:
-        raise fail(str(error)) from None
-    end = dt.date.today()
-    start = dt.date(end.year - 4, 1, 1)
-    with err.status("generating a synthetic population"):
-        population = generate(
-            deployment.catalogs.registry(), seed=seed, persons=persons,
-            organisations=organisations, start=start, end=end,
-        )
     with Progress(
-        TextColumn("[bold]importing[/]"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+        TextColumn("[bold]{task.description}[/]"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
         console=err, transient=True, disable=not err.is_terminal,
     ) as progress:
-        task = progress.add_task("import", total=len(population.events))
-        lines = [json.dumps(e, ensure_ascii=False) for e in population.events]
-        result = deployment.intake.import_lines(lines, progress=lambda n: progress.update(task, completed=n))
-    kinds = ", ".join(f"{n} {k}" for k, n in sorted(result.written_by_type.items()))
-    out.print(f"population: {persons} persons and {organisations} organisations, {start} to {end}: {kinds}")
+        task = progress.add_task("generating a synthetic population", total=None)
+
+        def importing(done: int, total: int) -> None:
+            progress.update(task, description="importing", completed=done, total=total)
+
+        try:
+            built = build_demo(url.database, files, persons=persons, organisations=organisations,
+                               seed=seed, progress=importing)
+        except CatalogLoadError as error:
+            raise fail(str(error)) from None
+    for c in built.catalogs:
+        out.print(f"catalog {c.id} {c.version}: {len(c.rules)} rules, {len(c.lists)} lists, {len(c.measures)} measures")
+    kinds = ", ".join(f"{n} {k}" for k, n in sorted(built.written_by_type.items()))
+    out.print(f"population: {persons} persons and {organisations} organisations, {built.start} to {built.end}: {kinds}")
+    cmd = f".venv/bin/xinyong --db {url.database}"
     out.print(f"\n[bold]The demo database is {url.database}[/]. Subjects worth a look:")
-    cmd = f"{Path(sys.argv[0]).name if sys.argv else 'xinyong'} --db {url.database}"
-    registry = deployment.catalogs.registry()
-    for notable in population.notable:
-        subject = SubjectRef.parse(notable.subject)
+    for notable in built.notable:
         out.print(f"\n  [bold]{notable.subject}[/]: {notable.why}")
-        for catalog_id in registry.ids():
-            version = registry.in_force(catalog_id, end)
-            if version is not None and version.subject_kind == subject.kind and version.grades and len(version.grades) > 1:
-                out.print(f"    .venv/bin/{cmd} score {notable.subject} --catalog {catalog_id}")
-                break
-        out.print(f"    .venv/bin/{cmd} check {notable.subject} air_travel.ticket")
-    out.print(
-        f"\nAlso try: .venv/bin/{cmd} catalog show, .venv/bin/{cmd} ledger verify, "
-        f"and .venv/bin/xinyong catalog lint --profile eu catalogs/*.toml"
-    )
+        if notable.catalog:
+            out.print(f"    {cmd} score {notable.subject} --catalog {notable.catalog}")
+        out.print(f"    {cmd} check {notable.subject} {notable.action}")
+    out.print(f"\nAlso: {cmd} catalog show; {cmd} ledger verify; .venv/bin/xinyong catalog lint --profile eu catalogs/*.toml")
+    out.print("\n[bold]Tokens for the service[/] (send as 'Authorization: Bearer TOKEN'):")
+    for label, token in built.tokens.items():
+        out.print(f"  {label}: {token}", markup=False)
+    if not serve_after:
+        return
+    out.print(f"\n[bold]Point a browser at http://{host}:{port}/docs[/] (the API, with 'Authorize' for a token). Ctrl-C stops.")
+    state.db = url.database
+    serve(host=host, port=port)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -675,7 +675,9 @@ class _Linter:
     def __init__(self, catalog: Catalog, deployment: _Deployment, profile: str):
         self.catalog = catalog
         self.deployment = deployment
-        self.eu = profile == "eu"
+        # The AI Act's ban on social scoring (art. 5(1)(c)) protects natural persons;
+        # organisation catalogs are held to the default profile under it.
+        self.eu = profile == "eu" and catalog.subject_kind == "person"
         self.findings: list[Finding] = []
 
     def add(self, severity: Severity, where: str, code: str, message: str) -> None:
