@@ -338,9 +338,14 @@ def _explain_standing(answer: Standing) -> None:
         for c in members:
             flags = "".join(f" [{f}]" for f, on in (("disputed", c.disputed), ("capped", c.capped)) if on)
             out.print(f"  {c.points:+6d}  {c.title or rule}{flags}", markup=False)
+            since = (
+                f"in effect {c.effective_on}, counting from {c.counting_from} after a dispute"
+                if c.counting_from and c.counting_from != c.effective_on
+                else f"counts from {c.effective_on}"
+            )
             out.print(
-                f"          record {c.record} ({rule}), occurred {c.occurred_on}, counts "
-                f"{c.effective_on} until {c.expires_on}; {c.legal_basis or 'no legal basis given'}; "
+                f"          record {c.record} ({rule}), occurred {c.occurred_on}, {since} "
+                f"until {c.expires_on}; {c.legal_basis or 'no legal basis given'}; "
                 f"source {c.source}{' ' + c.reference if c.reference else ''}",
                 markup=False,
             )

@@ -107,7 +107,7 @@ _PENALTY_CATEGORY_WEIGHT = {
     },
 }
 # Judgment defaulters are by far the largest blacklist (14.5 million people in 2019).
-_LISTING_CATEGORY_WEIGHT = {"judicial": 4.0}
+_LISTING_CATEGORY_WEIGHT = {"person": {"judicial": 4.0}, "organisation": {}}
 _REWARD_CATEGORY_WEIGHT = {
     "person": {"public_service": 3.0, "charity": 2.0, "honour": 0.3},
     "organisation": {"honour": 1.0, "charity": 1.0, "public_service": 1.0, "tax": 1.0},
@@ -466,7 +466,11 @@ class _RulePools:
         if pool == "listing":
             # Rules that place on a blacklist, scored or not (national lists score 0).
             if listed == "black" and rule.points <= 0:
-                return _LISTING_CATEGORY_WEIGHT.get(rule.category, 1.0)
+                # Each list gets its share, however many grounds its catalog lists.
+                grounds = sum(
+                    1 for r in version.rules.values() if r.list == rule.list and r.points <= 0
+                )
+                return _LISTING_CATEGORY_WEIGHT[self.kind].get(rule.category, 1.0) / grounds
             return 0.0
         if rule.points >= 0 or listed is not None:
             return 0.0

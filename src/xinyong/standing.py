@@ -391,6 +391,8 @@ class Contribution:
     source: str
     reference: str | None
     cap_per_year: int | None = None  # the rule's yearly cap in force on the day asked
+    counting_from: dt.date | None = None  # the first day it counted (later than
+    # effective_on when a dispute suspended it)
 
 
 @dataclass(frozen=True, slots=True)
@@ -486,6 +488,7 @@ def standing(
                     source=ln.file.record.source,
                     reference=ln.file.record.reference,
                     cap_per_year=cap,
+                    counting_from=ln.starts_counting(),
                 )
             )
     contributions.sort(key=lambda c: c.record)

@@ -1,0 +1,70 @@
+"""Intake: events per second through `Intake.import_lines` into SQLite (validated
+against the catalogs and the ledger, sealed, hash-chained, one transaction), against a
+raw `executemany` of the same events into a table with the same indexes."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import tempfile
+from pathlib import Path
+
+from benchmarks.common import population_lines, report, timed
+
+
+def raw_baseline(lines: list[str], path: Path) -> float:
+    connection = sqlite3.connect(path, isolation_level=None)
+    connection.execute("PRAGMA journal_mode=WAL")
+    connection.execute("PRAGMA synchronous=NORMAL")
+    connection.execute(
+        "CREATE TABLE ledger (seq INTEGER PRIMARY KEY, kind TEXT NOT NULL, record_id TEXT, "
+        "subject TEXT, rule TEXT, occurred_on TEXT, body TEXT NOT NULL)"
+    )
+    connection.execute("CREATE INDEX ledger_record ON ledger (record_id)")
+    connection.execute("CREATE INDEX ledger_subject ON ledger (subject)")
+    connection.execute("CREATE INDEX ledger_rule ON ledger (rule)")
+    connection.execute("CREATE UNIQUE INDEX ledger_one ON ledger (record_id) WHERE kind = 'record'")
+    with timed() as t:
+        rows = []
+        for line in lines:
+            e = json.loads(line)
+            record_id = e.get("id") if e["type"] == "record" else e.get("record")
+            rows.append((e["type"], record_id, e.get("subject"), e.get("rule"), e.get("occurred_on"), line))
+        connection.execute("BEGIN")
+        connection.executemany(
+            "INSERT INTO ledger (kind, record_id, subject, rule, occurred_on, body) VALUES (?, ?, ?, ?, ?, ?)", rows
+        )
+        connection.execute("COMMIT")
+    connection.close()
+    return t["seconds"]
+
+
+def xinyong_intake(lines: list[str], path: Path) -> float:
+    from xinyong.bootstrap import open_deployment
+    from xinyong.settings import Settings
+
+    deployment = open_deployment(str(path), Settings(db=str(path), secret_key="00" * 32))
+    deployment.catalogs.load(sorted((Path(__file__).resolve().parent.parent / "catalogs").glob("*.toml")))
+    with timed() as t:
+        result = deployment.intake.import_lines(lines)
+    assert result.written == len(lines), (result.written, len(lines))
+    deployment.close()
+    return t["seconds"]
+
+
+def main() -> None:
+    persons = int(os.environ.get("BENCH_INTAKE_PERSONS", "20000"))
+    lines = population_lines(persons, persons // 10)
+    with tempfile.TemporaryDirectory() as folder:
+        raw = raw_baseline(lines, Path(folder) / "raw.db")
+        ours = xinyong_intake(lines, Path(folder) / "xinyong.db")
+    n = len(lines)
+    report(
+        f"intake: {n} events ({persons} persons, {persons // 10} organisations)",
+        [
+            ("raw executemany", f"{n / raw:,.0f} events/s ({raw:.2f} s)"),
+            ("xinyong import", f"{n / ours:,.0f} events/s ({ours:.2f} s)"),
+            ("ratio", f"{raw / ours:.2f} of the raw rate (goal: 0.5)"),
+        ],
+    )
