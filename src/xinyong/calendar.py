@@ -10,7 +10,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-_DURATION = re.compile(r"^P(?:(?P<y>\d+)Y)?(?:(?P<m>\d+)M)?(?:(?P<w>\d+)W)?(?:(?P<d>\d+)D)?$")
+_DURATION = re.compile(r"P(?:(?P<y>[0-9]+)Y)?(?:(?P<m>[0-9]+)M)?(?:(?P<w>[0-9]+)W)?(?:(?P<d>[0-9]+)D)?")
 
 
 class InvalidDuration(ValueError):
@@ -29,7 +29,7 @@ class Duration:
     def parse(cls, text: str) -> Duration:
         if not isinstance(text, str):
             raise InvalidDuration(f"duration must be a string like 'P15D', got {text!r}")
-        m = _DURATION.match(text)
+        m = _DURATION.fullmatch(text)
         if not m or text == "P":
             raise InvalidDuration(
                 f"{text!r} is not an ISO 8601 duration of whole years, months, weeks or days "
@@ -61,7 +61,7 @@ def parse_date(text: str) -> dt.date:
     """A calendar day written ``YYYY-MM-DD``."""
     if isinstance(text, dt.date) and not isinstance(text, dt.datetime):
         return text
-    if not isinstance(text, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+    if not isinstance(text, str) or not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text):
         raise ValueError(f"{text!r} is not a date written YYYY-MM-DD")
     try:
         return dt.date.fromisoformat(text)

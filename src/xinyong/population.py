@@ -20,11 +20,10 @@ import bisect
 import calendar as _calendar
 import datetime as dt
 import heapq
-import math
 import random
+import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 from xinyong import standing as st
 from xinyong.catalog.model import Catalog, Rule
@@ -40,7 +39,6 @@ from xinyong.events import (
     parse_event,
 )
 from xinyong.identifiers import (
-    USCC_ALPHABET,
     SubjectRef,
     rid_check_character,
     uscc_check_character,
@@ -214,7 +212,9 @@ def _organisation_code(rng: random.Random) -> str:
         body = "MA" + "".join(rng.choice(_ORG_CODE_CHARS) for _ in range(6))
     else:
         body = "".join(rng.choice("0123456789") for _ in range(8))
-    total = sum((int(c) if c.isdigit() else ord(c) - 55) * w for c, w in zip(body, _GB11714_WEIGHTS))
+    # Digits count as themselves, letters from A = 10.
+    values = (int(c) if c.isdigit() else ord(c) - 55 for c in body)
+    total = sum(v * w for v, w in zip(values, _GB11714_WEIGHTS))
     check = 11 - total % 11
     return body + ("X" if check == 10 else "0" if check == 11 else str(check))
 
@@ -262,10 +262,6 @@ class _Subjects:
 def _deepest(jurisdictions: Iterable[str]) -> str | None:
     found = sorted(set(jurisdictions), key=lambda j: (-j.count("-"), j))
     return found[0] if found else None
-
-
-def _covered_by_any(jurisdiction: str, catalogs: Sequence[Catalog]) -> bool:
-    return any(c.covers_jurisdiction(jurisdiction) for c in catalogs)
 
 
 def _latest_versions(registry: CatalogRegistry, kind: str) -> list[Catalog]:
@@ -346,7 +342,8 @@ def _make_organisations(
             if value not in taken:
                 taken.add(value)
                 break
-        yield SubjectRef("uscc", value), jurisdiction, _firm_name(rng, jurisdiction.count("-") + 1), None
+        name = _firm_name(rng, jurisdiction.count("-") + 1)
+        yield SubjectRef("uscc", value), jurisdiction, name, None
 
 
 def _accumulate(weights: Iterable[float]) -> Iterator[float]:
@@ -411,7 +408,9 @@ class _RulePools:
                 for name, rule in version.rules.items():
                     if rule.points > 0 and rule.cap_per_year is not None:
                         cap, points = capped.get((cid, name), (0, rule.points))
-                        capped[(cid, name)] = (max(cap, rule.cap_per_year), min(points, rule.points))
+                        capped[(cid, name)] = (
+                            max(cap, rule.cap_per_year), min(points, rule.points)
+                        )
         self.devoted_rates = {
             key: min(_DEVOTED_MAX_RATE, max(1.0, _DEVOTED_OVER_CAP * cap / points))
             for key, (cap, points) in sorted(capped.items())
@@ -584,6 +583,8 @@ class _Generator:
             raise ValueError(f"end {end} is before start {start}")
         if persons < 0 or organisations < 0:
             raise ValueError("persons and organisations must not be negative")
+        if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*", id_prefix):
+            raise ValueError(f"id_prefix {id_prefix!r} must be letters, digits, '.', '_' or '-'")
         self.registry = registry
         self.rng = random.Random(seed)
         self.persons = persons
@@ -640,8 +641,8 @@ class _Generator:
             # to decide against them, too young to be listed.
             minors = [
                 i for i in everyone
-                if store.born[i] is not None
-                and max(start, _add_years(store.born[i], 14)) < min(end, _add_years(store.born[i], 18))
+                if (born := store.born[i]) is not None
+                and max(start, _add_years(born, 14)) < min(end, _add_years(born, 18))
             ]
 
             def adult_window(i: int, store: _Subjects = store) -> tuple[int, int] | None:
@@ -1017,7 +1018,9 @@ def find_notable(
             if best is not None:
                 _, _, ref, now = best
                 why = f"{now.grade} grade under {version.id} (score {now.score})"
-                rewards = sorted({c.rule.partition("/")[2] for c in now.contributions if c.points > 0})
+                rewards = sorted(
+                    {c.rule.partition("/")[2] for c in now.contributions if c.points > 0}
+                )
                 if rewards:
                     why += ": " + " and ".join(rewards) + " rewards"
                     if any(c.capped for c in now.contributions):

@@ -366,12 +366,16 @@ def points_on(line: Timeline, day: dt.date, registry: CatalogRegistry) -> int:
     return max(then, now_rule.points)
 
 
-def _cap_on(line: Timeline, day: dt.date, registry: CatalogRegistry) -> int | None:
-    current = registry.in_force(line.catalog_id, day)
-    if current is not None and line.rule_name in current.rules:
-        return current.rules[line.rule_name].cap_per_year
-    _, rule = rule_in_force(line.file.record, registry)
-    return rule.cap_per_year
+def _cap_on(members: Sequence[Timeline], day: dt.date, registry: CatalogRegistry) -> int | None:
+    """The yearly cap of a group of records of one rule: the one in the version in force
+    on ``day``. Where that version has dropped the rule, the most favourable of the caps
+    the records were made under (no cap at all if any had none)."""
+    first = members[0]
+    current = registry.in_force(first.catalog_id, day)
+    if current is not None and first.rule_name in current.rules:
+        return current.rules[first.rule_name].cap_per_year
+    caps = [rule_in_force(m.file.record, registry)[1].cap_per_year for m in members]
+    return None if any(c is None for c in caps) else max(caps)  # type: ignore[type-var]
 
 
 @dataclass(frozen=True, slots=True)
@@ -466,7 +470,7 @@ def standing(
     contributions: list[Contribution] = []
     for (_, _), members in groups.items():
         subtotal = sum(p for _, p in members)
-        cap = _cap_on(members[0][0], day, registry)
+        cap = _cap_on([ln for ln, _ in members], day, registry)
         capped = cap is not None and abs(subtotal) > cap
         if capped:
             subtotal = cap if subtotal > 0 else -cap  # type: ignore[operator]

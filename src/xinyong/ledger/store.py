@@ -235,11 +235,18 @@ class LedgerStore:
     def latest_subject_events(
         self, connection: Connection, subjects: Iterable[SubjectRef]
     ) -> dict[SubjectRef, SubjectEvent]:
-        found = {}
-        for subject in dict.fromkeys(subjects):
-            facts = self.subject_facts(connection, subject)
-            if facts is not None:
-                found[subject] = facts
+        """The latest ``subject`` event of each of ``subjects`` that has one."""
+        keys = {self.subject_key(s): s for s in dict.fromkeys(subjects)}
+        found: dict[SubjectRef, SubjectEvent] = {}
+        wanted = list(keys)
+        for start in range(0, len(wanted), _IN_BATCH):
+            rows = connection.execute(
+                select(ledger)
+                .where(ledger.c.kind == "subject", ledger.c.subject_key.in_(wanted[start : start + _IN_BATCH]))
+                .order_by(ledger.c.seq)
+            )
+            for row in rows:
+                found[keys[row.subject_key]] = self._decode(row)  # type: ignore[assignment]
         return found
 
     # ------------------------------------------------------------------- writing
