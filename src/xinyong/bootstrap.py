@@ -13,6 +13,7 @@ from xinyong.publication import Publication
 from xinyong.reports import Reports
 from xinyong.intake import Intake
 from xinyong.ledger.access_log import AccessLog
+from xinyong.ledger.outbox import Outbox
 from xinyong.ledger.tokens import TokenBook
 from xinyong.ledger.sealing import Sealer, load_or_create_key
 from xinyong.ledger.store import LedgerStore, database_url, make_engine
@@ -26,6 +27,7 @@ class Deployment:
     intake: Intake
     inquiries: Inquiries
     access_log: AccessLog
+    outbox: Outbox
     tokens: TokenBook
     reports: Reports
     publication: Publication
@@ -56,13 +58,15 @@ def open_deployment(db: str | None = None, settings: Settings | None = None) -> 
     store.migrate()
     library = CatalogLibrary(store)
     access_log = AccessLog(store)
+    outbox = Outbox(store)
     return Deployment(
         store=store,
         catalogs=library,
-        intake=Intake(store, library),
-        inquiries=Inquiries(store, library, access_log),
+        intake=Intake(store, library, outbox),
+        inquiries=Inquiries(store, library, access_log, outbox),
+        outbox=outbox,
         access_log=access_log,
         tokens=TokenBook(store),
-        reports=Reports(store, library, access_log),
+        reports=Reports(store, library, access_log, outbox),
         publication=Publication(store, library, access_log),
     )

@@ -4,6 +4,7 @@ and the JSON objects of DESIGN.md section 6."""
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from typing import Any
 
 from xinyong.calendar import parse_date
@@ -11,6 +12,8 @@ from xinyong.catalog.library import CatalogLibrary
 from xinyong.identifiers import SubjectRef
 from xinyong.access import Reader, operator
 from xinyong.ledger.access_log import AccessLog
+from xinyong.ledger.outbox import Outbox
+from xinyong.notices import adverse_action_notice
 from xinyong.ledger.store import LedgerStore
 from xinyong.standing import CheckDecision, Standing, check, standing
 
@@ -81,10 +84,11 @@ class QuestionError(ValueError):
 class Inquiries:
     """Scores and checks, each read written to the access log with who asked and why."""
 
-    def __init__(self, store: LedgerStore, library: CatalogLibrary, access_log: AccessLog):
+    def __init__(self, store: LedgerStore, library: CatalogLibrary, access_log: AccessLog, outbox: Outbox):
         self.store = store
         self.library = library
         self.access_log = access_log
+        self.outbox = outbox
 
     def _subject_data(self, subject: SubjectRef):
         with self.store.reading() as connection:
@@ -130,10 +134,19 @@ class Inquiries:
         for subject, action, day in questions:
             files, jurisdiction = self._subject_data(subject)
             decisions.append(check(subject, action, day, files, registry, jurisdiction))
-        self.access_log.log(
-            [d.subject for d in decisions], reader or operator(), "check", purpose,
-            [f"{d.action} on {d.as_of}: {d.decision}" for d in decisions],
-        )
+        reader = reader or operator()
+        refs = [secrets.token_hex(5) for _ in decisions]
+        with self.store.transaction() as connection:
+            self.access_log.write(
+                connection, [d.subject for d in decisions], reader, "check", purpose,
+                [f"check {ref}: {d.action} on {d.as_of}: {d.decision}" for ref, d in zip(refs, decisions)],
+            )
+            # A service point's denial or review is an adverse action: the subject is told.
+            if reader.role == "service-point":
+                self.outbox.write(connection, [
+                    n for ref, d in zip(refs, decisions)
+                    if (n := adverse_action_notice(d, reader.name, ref)) is not None
+                ])
         return decisions
 
     def answer(self, question: object, reader: Reader | None = None) -> dict[str, Any]:

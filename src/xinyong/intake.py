@@ -16,7 +16,9 @@ from typing import Protocol
 from xinyong.catalog.library import CatalogLibrary
 from xinyong.events import InvalidEvent, RecordEvent, SubjectEvent, parse_event, parse_event_line
 from xinyong.identifiers import InvalidIdentifier
+from xinyong.ledger.outbox import Outbox
 from xinyong.ledger.store import Event, LedgerStore
+from xinyong.notices import NoticeDraft, change_notices, record_notice
 from xinyong.standing import RecordFile, Rejected, admit_record, apply_change
 
 
@@ -33,6 +35,7 @@ class ImportResult:
     written: int = 0
     unchanged: int = 0
     rejected: list[Rejection] = field(default_factory=list)
+    notices: int = 0
     written_by_type: Counter = field(default_factory=Counter)
 
 
@@ -63,9 +66,10 @@ Parsed = tuple[int, str, Event | None, str | None]  # line, text, event, parse e
 
 
 class Intake:
-    def __init__(self, store: LedgerStore, library: CatalogLibrary):
+    def __init__(self, store: LedgerStore, library: CatalogLibrary, outbox: Outbox):
         self.store = store
         self.library = library
+        self.outbox = outbox
 
     def import_lines(
         self,
@@ -92,6 +96,7 @@ class Intake:
         *,
         skip_invalid: bool = False,
         submitter: Submitter | None = None,
+        submitted_by: str | None = None,
     ) -> ImportResult:
         """Apply a batch of decoded event objects (numbered from 1)."""
         import json
@@ -103,7 +108,8 @@ class Intake:
                 parsed.append((number, text, parse_event(data), None))
             except (InvalidEvent, InvalidIdentifier) as error:
                 parsed.append((number, text, None, str(error)))
-        return self._apply(parsed, skip_invalid=skip_invalid, progress=None, submitter=submitter)
+        return self._apply(parsed, skip_invalid=skip_invalid, progress=None, submitter=submitter,
+                           submitted_by=submitted_by)
 
     def _apply(
         self,
@@ -112,8 +118,10 @@ class Intake:
         skip_invalid: bool,
         progress: Callable[[int], None] | None,
         submitter: Submitter | None = None,
+        submitted_by: str | None = None,
     ) -> ImportResult:
         result = ImportResult(read=len(parsed))
+        drafts: list[NoticeDraft] = []
         registry = self.library.registry()
         referenced = {
             (e.id if isinstance(e, RecordEvent) else e.record)
@@ -144,11 +152,12 @@ class Intake:
                     if isinstance(item, RecordEvent) and item.id not in owners:
                         owners[item.id] = submitter.name
                 try:
-                    changed = self._fit(item, files, fingerprints, subjects, registry)
+                    caused = self._fit(item, files, fingerprints, subjects, registry)
                 except Rejected as problem:
                     result.rejected.append(Rejection(number, str(problem), text))
                     continue
-                if changed:
+                if caused is not None:
+                    drafts.extend(caused)
                     accepted.append(item)
                     result.written_by_type[item.type] += 1
                 else:
@@ -160,8 +169,10 @@ class Intake:
             if result.rejected and not skip_invalid:
                 raise ImportRefused(result.rejected)
             result.written = self.store.append(
-                connection, accepted, submitter.name if submitter is not None else None
+                connection, accepted, submitter.name if submitter is not None else submitted_by
             )
+            # Notices go out in the same transaction as the events that cause them.
+            result.notices = self.outbox.write(connection, drafts)
         return result
 
     @staticmethod
@@ -184,19 +195,20 @@ class Intake:
             )
         return None
 
-    def _fit(self, item, files, fingerprints, subjects, registry) -> bool:
-        """Check ``item`` against the state so far; True when it changes something."""
+    def _fit(self, item, files, fingerprints, subjects, registry) -> list[NoticeDraft] | None:
+        """Check ``item`` against the state so far: the notices it causes, or None when
+        it changes nothing (it was applied before)."""
         if isinstance(item, SubjectEvent):
             latest = subjects.get(item.subject)
             if latest is not None and latest.canonical() == item.canonical():
-                return False
+                return None
             subjects[item.subject] = item
-            return True
+            return []
         if isinstance(item, RecordEvent):
             fingerprint = self.store.fingerprint(item)
             if item.id in files:
                 if fingerprints[item.id] == fingerprint:
-                    return False
+                    return None
                 raise Rejected(
                     f"record {item.id!r} already exists with different content; "
                     "a correction is a new event (annulled, then a new record)"
@@ -204,12 +216,12 @@ class Intake:
             admit_record(item, registry)
             files[item.id] = RecordFile(item)
             fingerprints[item.id] = fingerprint
-            return True
+            return [record_notice(files[item.id], registry)]
         file = files.get(item.record)
         if file is None:
             raise Rejected(f"{item.type}: unknown record {item.record!r}")
         updated = apply_change(file, item, registry)
         if updated is file:
-            return False
+            return None
         files[item.record] = updated
-        return True
+        return change_notices(file, item, updated, registry)

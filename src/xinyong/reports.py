@@ -12,6 +12,7 @@ from xinyong.catalog.library import CatalogLibrary
 from xinyong.identifiers import SubjectRef
 from xinyong.inquiries import standing_json
 from xinyong.ledger.access_log import AccessLog
+from xinyong.ledger.outbox import Outbox
 from xinyong.ledger.store import LedgerStore
 from xinyong.standing import earliest_repair, list_entries, rule_in_force, standing, timeline
 
@@ -21,10 +22,11 @@ def _day(value: dt.date | None) -> str | None:
 
 
 class Reports:
-    def __init__(self, store: LedgerStore, library: CatalogLibrary, access_log: AccessLog):
+    def __init__(self, store: LedgerStore, library: CatalogLibrary, access_log: AccessLog, outbox: Outbox):
         self.store = store
         self.library = library
         self.access_log = access_log
+        self.outbox = outbox
 
     def report(self, subject: SubjectRef, day: dt.date, reader: Reader, purpose: str | None) -> dict[str, Any]:
         registry = self.library.registry()
@@ -105,7 +107,7 @@ class Reports:
                  "catalog": e.catalog, "rule": e.rule}
                 for e in entries
             ],
-            "notices": [],
+            "notices": [n.as_json() for n in self.outbox.inbox(subject)],
             "access_log": [
                 {"at": a.at, "reader": a.reader, "role": a.role, "what": a.what, "purpose": a.purpose,
                  "detail": a.detail}

@@ -101,4 +101,44 @@ access_log = Table(
     Index("access_log_subject", "subject_key"),
 )
 
-APPEND_ONLY_TABLES = ("ledger", "catalog_versions", "access_log")
+notices = Table(
+    "notices",
+    metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=True),
+    Column("id", String(16), nullable=False, unique=True),
+    Column("created_at", String(32), nullable=False),
+    Column("kind", String(40), nullable=False),
+    Column("subject_key", String(64), nullable=False),
+    Column("source", String(200)),
+    Column("record_id", String(200)),
+    Column("dedupe", String(300), unique=True),
+    Column("sealed", LargeBinary, nullable=False),  # subject, title, text, fields
+)
+
+deliveries = Table(
+    "deliveries",
+    metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=True),
+    Column("notice_seq", Integer, nullable=False),
+    Column("channel", String(16), nullable=False),
+    Column("attempt", Integer, nullable=False),
+    Column("at", String(32), nullable=False),
+    Column("outcome", String(16), nullable=False),
+    Column("error", Text),
+    Column("next_attempt_at", String(32)),
+)
+
+cases = Table(
+    "cases",
+    metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=True),
+    Column("case_id", String(16), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("step", String(16), nullable=False),
+    Column("subject_key", String(64), nullable=False),
+    Column("record_id", String(200)),
+    Column("at", String(32), nullable=False),
+    Column("sealed", LargeBinary, nullable=False),
+)
+
+APPEND_ONLY_TABLES = ("ledger", "catalog_versions", "access_log", "notices", "deliveries", "cases")
