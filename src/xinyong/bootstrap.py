@@ -8,7 +8,9 @@ from pathlib import Path
 from sqlalchemy.engine import make_url
 
 from xinyong.catalog.library import CatalogLibrary
+from xinyong.due_process import DueProcess
 from xinyong.inquiries import Inquiries
+from xinyong.ledger.cases import CaseBook
 from xinyong.publication import Publication
 from xinyong.reports import Reports
 from xinyong.intake import Intake
@@ -31,6 +33,7 @@ class Deployment:
     tokens: TokenBook
     reports: Reports
     publication: Publication
+    due_process: DueProcess
 
     def close(self) -> None:
         self.store.engine.dispose()
@@ -59,14 +62,16 @@ def open_deployment(db: str | None = None, settings: Settings | None = None) -> 
     library = CatalogLibrary(store)
     access_log = AccessLog(store)
     outbox = Outbox(store)
+    intake = Intake(store, library, outbox)
     return Deployment(
         store=store,
         catalogs=library,
-        intake=Intake(store, library, outbox),
+        intake=intake,
         inquiries=Inquiries(store, library, access_log, outbox),
         outbox=outbox,
         access_log=access_log,
         tokens=TokenBook(store),
         reports=Reports(store, library, access_log, outbox),
         publication=Publication(store, library, access_log),
+        due_process=DueProcess(store, library, intake, outbox, CaseBook(store)),
     )

@@ -466,6 +466,78 @@ def ledger_verify() -> None:
     raise fail(f"ledger broken at event {report.broken_at}: {report.problem}")
 
 
+# -------------------------------------------------------------- outlook and notices
+
+notices_app = typer.Typer(help="Notices: send those that time brings, deliver email, read an inbox.", no_args_is_help=True)
+app.add_typer(notices_app, name="notices")
+
+
+@app.command("outlook")
+def outlook_command(
+    subject: Annotated[str, typer.Argument(help="rid:NUMBER or uscc:CODE")],
+    catalog: Annotated[str, typer.Option("--catalog", help="Catalog id.")],
+    as_of: AsOf = None,
+    as_json: AsJson = False,
+) -> None:
+    """The way back: each future day on which the score or grade changes or a list entry
+    ends if nothing new happens, and which repairs become possible when."""
+    ref, day = _subject(subject), _as_of(as_of)
+    try:
+        view = _deployment().due_process.outlook(ref, catalog, day)
+    except NotInForce as error:
+        raise fail(str(error)) from None
+    if as_json:
+        _print_json(view)
+        return
+    out.print(f"[bold]{ref}[/] under [bold]{catalog}[/] on {day}: score {view['score']}, grade {view['grade']}")
+    for e in view["lists"]:
+        out.print(f"on list {e['list']} (record {e['record']}) until {e['until'] or 'removed'}")
+    if not view["changes"]:
+        out.print("nothing changes from here if nothing new happens")
+    for c in view["changes"]:
+        out.print(f"  {c['day']}: score {c['score']}, grade {c['grade']}: " + "; ".join(c["what"]), markup=False)
+    for r in view["repairs"]:
+        out.print(f"repair of record {r['record']} ({r['rule']}) possible from {r['possible_from']}")
+
+
+@notices_app.command("run")
+def notices_run(as_of: AsOf = None) -> None:
+    """Write the notices that time brings by a day (records taking effect, list entries
+    starting and ending); each is written once however often this runs."""
+    written = _deployment().due_process.send_due_notices(_as_of(as_of))
+    out.print(f"{written} notice(s) written")
+
+
+@notices_app.command("deliver")
+def notices_deliver() -> None:
+    """Send due email notices through SMTP (XINYONG_SMTP_HOST, _PORT, _FROM); failures
+    are retried with backoff on later runs."""
+    from xinyong.delivery import SmtpChannel, deliver_email
+    from xinyong.settings import Settings
+
+    settings = Settings.from_environment()
+    if not settings.smtp_host:
+        raise fail("set XINYONG_SMTP_HOST (and XINYONG_SMTP_PORT, XINYONG_SMTP_FROM) to deliver email", 2)
+    d = _deployment()
+    report = deliver_email(d.store, d.outbox, SmtpChannel(settings.smtp_host, settings.smtp_port, settings.smtp_from))
+    out.print(f"sent {report.sent}, failed {report.failed} (to be retried), no address {report.skipped}")
+
+
+@notices_app.command("list")
+def notices_list(
+    subject: Annotated[str, typer.Argument(help="rid:NUMBER or uscc:CODE")],
+    as_json: AsJson = False,
+) -> None:
+    """A subject's inbox, newest first."""
+    notices = _deployment().outbox.inbox(_subject(subject))
+    if as_json:
+        _print_json([n.as_json() for n in notices])
+        return
+    for n in notices:
+        out.print(f"[bold]{n.created_at[:10]} {n.title}[/] ({n.kind}, {n.id})")
+        out.print(f"  {n.text}", markup=False)
+
+
 # ------------------------------------------------------------------------ serve, tokens
 
 token_app = typer.Typer(help="Create, list and revoke bearer tokens for the service.", no_args_is_help=True)

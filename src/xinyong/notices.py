@@ -99,7 +99,7 @@ def record_notice(file: RecordFile, registry: CatalogRegistry) -> NoticeDraft:
     )
     text = (
         f"{file.record.source} recorded '{title}' ({file.record.rule}, {rule_points(facts['points'])}) "
-        f"against you, reference {file.record.reference or '-'}, decided on {facts['decided_on']}, "
+        f"{'for' if facts['points'] > 0 else 'against'} you, reference {file.record.reference or '-'}, decided on {facts['decided_on']}, "
         f"legal basis: {facts['legal_basis'] or 'none given'}. It takes effect on {facts['effective_on']} "
         f"and counts until {facts['expires_on']}.{placement} {window} {HOW_TO_DISPUTE}"
     )

@@ -11,6 +11,10 @@ class Settings:
     db: str = "xinyong.db"
     secret_key: str | None = None
     key_file: str | None = None
+    smtp_host: str | None = None
+    smtp_port: int = 25
+    smtp_from: str = "notices@xinyong.invalid"
+    notice_interval: float = 3600.0  # seconds between rounds of notices in `serve`; 0: off
 
     @classmethod
     def from_environment(cls) -> Settings:
@@ -18,4 +22,8 @@ class Settings:
             db=os.environ.get("XINYONG_DB") or "xinyong.db",
             secret_key=os.environ.get("XINYONG_SECRET_KEY") or None,
             key_file=os.environ.get("XINYONG_KEY_FILE") or None,
+            smtp_host=os.environ.get("XINYONG_SMTP_HOST") or None,
+            smtp_port=int(os.environ.get("XINYONG_SMTP_PORT") or 25),
+            smtp_from=os.environ.get("XINYONG_SMTP_FROM") or "notices@xinyong.invalid",
+            notice_interval=float(os.environ.get("XINYONG_NOTICE_INTERVAL") or 3600),
         )

@@ -651,3 +651,97 @@ def _trigger(
     if graded.grade not in (when.grades or ()):
         return None
     return graded, {"grade": graded.grade, "score": graded.score}
+
+
+# ---------------------------------------------------------------------------- outlook
+
+
+@dataclass(frozen=True, slots=True)
+class OutlookStep:
+    """A future day on which the standing changes, if nothing new happens."""
+
+    day: dt.date
+    score: int
+    grade: str
+    lists: tuple[ListEntry, ...]
+    changes: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class RepairOption:
+    record: str
+    rule: str
+    possible_from: dt.date
+
+
+def _boundaries(line: Timeline) -> list[dt.date]:
+    days = [line.effective_on, line.ends_on, line.expires_on]
+    for gap in line.gaps:
+        days += [gap.start, gap.end]
+    if line.placement is not None:
+        days.append(line.placement.start)
+        if line.placement.until is not None:
+            days.append(line.placement.until)
+    return [d for d in days if d != FOREVER]
+
+
+def outlook(
+    subject: SubjectRef,
+    catalog_id: str,
+    today: dt.date,
+    files: Iterable[RecordFile],
+    registry: CatalogRegistry,
+    jurisdiction: str | None = None,
+    horizon: dt.date | None = None,
+) -> tuple[Standing, list[OutlookStep], list[RepairOption]]:
+    """The way back: the standing today, each later day on which the score, the grade
+    or the list entries change if nothing new happens, and which repairs become
+    possible when. Every step equals :func:`standing` asked on its day."""
+    files = [f for f in files if f.subject == subject]
+    horizon = horizon or dt.date(today.year + 10, 12, 31)
+    lines = [timeline(f, registry) for f in files]
+    candidates = {d for ln in lines if ln.catalog_id == catalog_id or ln.placement for d in _boundaries(ln)}
+    candidates |= {v.effective_from for v in registry.versions(catalog_id)}
+    days = sorted(d for d in candidates if today < d <= horizon)
+
+    now = standing(subject, catalog_id, today, files, registry, jurisdiction)
+    steps: list[OutlookStep] = []
+    previous = now
+    for day in days:
+        later = standing(subject, catalog_id, day, files, registry, jurisdiction)
+        if (later.score, later.grade, later.lists) == (previous.score, previous.grade, previous.lists):
+            continue
+        steps.append(OutlookStep(day, later.score, later.grade, later.lists, tuple(_describe(previous, later))))
+        previous = later
+
+    options = []
+    for ln in lines:
+        if ln.catalog_id != catalog_id or ln.annulled or ln.ends_on <= today:
+            continue
+        first = earliest_repair(ln.file, registry)
+        if first is not None and first < ln.ends_on:
+            options.append(RepairOption(ln.file.id, ln.file.record.rule, max(first, today)))
+    options.sort(key=lambda o: (o.possible_from, o.record))
+    return now, steps, options
+
+
+def _describe(before: Standing, after: Standing) -> list[str]:
+    was = {c.record: c for c in before.contributions}
+    now = {c.record: c for c in after.contributions}
+    notes = []
+    for record in sorted(now.keys() - was.keys()):
+        notes.append(f"record {record} starts counting ({now[record].points:+d})")
+    for record in sorted(was.keys() - now.keys()):
+        notes.append(f"record {record} stops counting ({was[record].points:+d} no longer)")
+    for record in sorted(was.keys() & now.keys()):
+        if was[record].points != now[record].points:
+            notes.append(f"record {record} now counts {now[record].points:+d} (was {was[record].points:+d})")
+    if before.version != after.version:
+        notes.append(f"catalog version {after.version} takes effect")
+    old = {(e.list, e.record) for e in before.lists}
+    new = {(e.list, e.record) for e in after.lists}
+    notes += [f"entry on list {lst} (record {rec}) starts" for lst, rec in sorted(new - old)]
+    notes += [f"entry on list {lst} (record {rec}) ends" for lst, rec in sorted(old - new)]
+    if before.grade != after.grade:
+        notes.append(f"grade {before.grade} → {after.grade}")
+    return notes

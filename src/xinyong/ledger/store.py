@@ -333,6 +333,21 @@ class LedgerStore:
             )
         ).scalar_one()
 
+    def dispute_filings(self, connection: Connection) -> dict[str, list[int]]:
+        """For every record ever disputed, the ledger seq of each dispute filing, in order:
+        a dispute is known by the seq of its filing."""
+        found: dict[str, list[int]] = {}
+        for seq, record_id in connection.execute(
+            select(ledger.c.seq, ledger.c.record_id).where(ledger.c.kind == "dispute_filed").order_by(ledger.c.seq)
+        ):
+            found.setdefault(record_id, []).append(seq)
+        return found
+
+    def all_record_ids(self, connection: Connection) -> list[str]:
+        return list(connection.execute(
+            select(ledger.c.record_id).where(ledger.c.kind == "record").order_by(ledger.c.seq)
+        ).scalars())
+
     def record_ids_for_rules(self, connection: Connection, rules: Iterable[str]) -> list[str]:
         rules = list(rules)
         if not rules:

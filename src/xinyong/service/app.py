@@ -4,10 +4,14 @@ never carries an identity number."""
 
 from __future__ import annotations
 
+import asyncio
+import datetime as dt
 import logging
 import time
+from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import PlainTextResponse
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
 from sqlalchemy import func, select
@@ -17,14 +21,44 @@ from xinyong.ledger.tables import ledger
 from xinyong.service import problems
 from xinyong.service.limits import BodyLimit
 from xinyong.service.models import Health
-from xinyong.service.routers import audit, events, me, public, subjects
+from xinyong.settings import Settings
+from xinyong.service.routers import audit, due_process, events, me, public, subjects
 
 log = logging.getLogger("xinyong.requests")
 MAX_BODY = 2 * 1024 * 1024
 
 
-def create_app(deployment: Deployment, max_body: int = MAX_BODY) -> FastAPI:
+def _lifespan(deployment: Deployment, settings: Settings):
+    """Time passes while the service runs: the notices it brings are written, and email
+    is delivered, every ``notice_interval`` seconds."""
+
+    async def work() -> None:
+        from xinyong.delivery import SmtpChannel, deliver_email
+
+        while True:
+            try:
+                await run_in_threadpool(deployment.due_process.send_due_notices, dt.date.today())
+                if settings.smtp_host:
+                    channel = SmtpChannel(settings.smtp_host, settings.smtp_port, settings.smtp_from)
+                    await run_in_threadpool(deliver_email, deployment.store, deployment.outbox, channel)
+            except Exception:  # keep serving; the next round tries again
+                logging.getLogger("xinyong.notices").exception("notice round failed")
+            await asyncio.sleep(settings.notice_interval)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        task = asyncio.create_task(work()) if settings.notice_interval > 0 else None
+        yield
+        if task is not None:
+            task.cancel()
+
+    return lifespan
+
+
+def create_app(deployment: Deployment, max_body: int = MAX_BODY, settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings.from_environment()
     app = FastAPI(
+        lifespan=_lifespan(deployment, settings),
         title="Xinyong",
         version="0.1.0",
         summary="Credit records with due process: every point explained.",
@@ -36,7 +70,7 @@ def create_app(deployment: Deployment, max_body: int = MAX_BODY) -> FastAPI:
     )
     app.state.deployment = deployment
     problems.install(app)
-    for router in (events.router, subjects.router, me.router, public.router, audit.router):
+    for router in (events.router, subjects.router, me.router, due_process.router, public.router, audit.router):
         app.include_router(router)
 
     metrics = CollectorRegistry()

@@ -157,3 +157,99 @@ class Health(BaseModel):
     status: Literal["ok"]
     ledger_events: int
     catalogs: int
+
+
+class DisputeFiling(_In):
+    record: str = Field(min_length=1, max_length=200)
+    grounds: str = Field(min_length=1, max_length=4000)
+
+
+class Decision(_In):
+    outcome: str = Field(description="disputes: upheld | annulled; repairs: granted | refused; reviews: confirmed | overturned")
+    reasons: str = Field(min_length=1, max_length=4000)
+
+
+class RepairApplication(_In):
+    record: str = Field(min_length=1, max_length=200)
+    proof: str = Field(min_length=1, max_length=4000, description="proof that the obligation was met")
+    commitment: str = Field(min_length=1, max_length=4000, description="a written credit commitment")
+
+
+class ReviewRequest(_In):
+    notice: str = Field(min_length=1, max_length=40, description="the id of the adverse-action notice")
+    grounds: str = Field(min_length=1, max_length=4000)
+
+
+class DisputeView(BaseModel):
+    id: int
+    record: str
+    rule: str
+    rule_title: str | None
+    source: str
+    reference: str | None
+    subject: str
+    filed_on: dt.date
+    grounds: str | None
+    suspended: bool
+    decide_by: dt.date | None
+    overdue: bool
+    status: str
+    decided_on: dt.date | None
+    outcome: str | None
+
+
+class RepairView(BaseModel):
+    id: str
+    record: str | None
+    subject: str
+    rule: str | None
+    applied_on: dt.date | None
+    proof: str | None
+    commitment: str | None
+    decide_by: dt.date | None
+    overdue: bool
+    status: str
+    decided_on: dt.date | None
+    reasons: str | None
+
+
+class ReviewView(BaseModel):
+    id: str
+    subject: str
+    requested_on: dt.date | None
+    notice: str | None
+    grounds: str | None
+    decision: dict[str, Any] | None
+    status: str
+    reasons: str | None
+    decided_on: dt.date | None
+
+
+class OutlookChange(BaseModel):
+    day: dt.date
+    score: int
+    grade: str
+    lists: list[dict[str, Any]]
+    what: list[str]
+
+
+class Outlook(BaseModel):
+    subject: str
+    catalog: str
+    as_of: dt.date
+    score: int
+    grade: str
+    lists: list[dict[str, Any]]
+    changes: list[OutlookChange]
+    repairs: list[dict[str, Any]]
+
+
+class NoticeView(BaseModel):
+    id: str
+    created_at: str
+    kind: str
+    record: str | None
+    to: str
+    title: str
+    text: str
+    fields: dict[str, Any]
