@@ -13,19 +13,31 @@ DEMO_PORT ?= 8000
 
 install: $(VENV)/.installed
 
+# The light install: what the demo and the command line need (no Spark).
 $(VENV)/.installed: pyproject.toml uv.lock
 	@command -v uv >/dev/null 2>&1 || $(PYTHON) -m uv --version >/dev/null 2>&1 \
 		|| $(PYTHON) -m pip install --quiet uv
 	$(UV) sync --frozen
+	@rm -f $(VENV)/.installed-all
 	@touch $@
+
+# Everything, optional extras included (Spark), for the tests and benchmarks.
+$(VENV)/.installed-all: pyproject.toml uv.lock
+	@command -v uv >/dev/null 2>&1 || $(PYTHON) -m uv --version >/dev/null 2>&1 \
+		|| $(PYTHON) -m pip install --quiet uv
+	$(UV) sync --frozen --all-extras
+	@touch $(VENV)/.installed $@
 
 demo: install
 	$(VENV)/bin/xinyong --db $(DEMO_DB) demo --port $(DEMO_PORT)
 
-test: install
-	$(VENV)/bin/python -m pytest
+# The whole suite on SQLite, then everything that touches a database again on a
+# throwaway PostgreSQL server the suite starts itself.
+test: $(VENV)/.installed-all
+	$(VENV)/bin/python -m pytest -n 2
+	$(VENV)/bin/python -m pytest -n 2 --backend postgresql -m "not unit"
 
-bench: install
+bench: $(VENV)/.installed-all
 	$(VENV)/bin/python -m benchmarks
 
 clean:

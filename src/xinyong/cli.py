@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
+import time
 from pathlib import Path
 from typing import Annotated, Any, Optional
 
@@ -262,60 +263,73 @@ def catalog_show(
 
 @app.command("import")
 def import_events(
-    file: Annotated[Path, typer.Argument(help="Events as JSON Lines ('-' for standard input).")],
+    file: Annotated[Path, typer.Argument(help="Events: JSON Lines, CSV or Parquet ('-' for JSON Lines on standard input).")],
     skip_invalid: Annotated[
         bool, typer.Option("--skip-invalid", help="Write the good lines; put the bad ones in a rejects file.")
     ] = False,
     rejects: Annotated[
         Optional[Path], typer.Option("--rejects", help="Where bad lines go with --skip-invalid (default: FILE.rejects.jsonl).")
     ] = None,
+    file_format: Annotated[
+        Optional[str], typer.Option("--format", help="jsonl, csv or parquet (default: from the file's extension).")
+    ] = None,
 ) -> None:
     """Apply events in file order, in one transaction: a bad line is reported with its
-    number and nothing of the file is written. Re-importing the same file is a no-op."""
+    number and nothing of the file is written. Re-importing the same file is a no-op.
+    Files of any size stream through in batches."""
+    from xinyong.event_files import EventFileError, open_event_file
+    from xinyong.intake import parse_lines
+
     if str(file) == "-":
-        lines = sys.stdin.readlines()
+        events, total = parse_lines(sys.stdin), None
     else:
         try:
-            with file.open(encoding="utf-8") as handle:
-                lines = handle.readlines()
-        except OSError as error:
-            raise fail(f"{file}: cannot read: {error.strerror}") from None
-        except UnicodeDecodeError:
-            raise fail(f"{file}: not UTF-8 text") from None
+            source = open_event_file(file, file_format)
+        except EventFileError as error:
+            raise fail(str(error), 2) from None
+        events, total = source.events(), source.total
     deployment = _deployment()
-    total = len(lines)
+    target = rejects or Path(f"{file}.rejects.jsonl")
+    handle = None
+
+    def on_reject(r) -> None:
+        nonlocal handle
+        if skip_invalid:
+            if handle is None:
+                handle = target.open("w", encoding="utf-8")
+            handle.write(json.dumps({"line": r.line, "reason": r.reason, "text": r.text}, ensure_ascii=False) + "\n")
+
     with Progress(
-        TextColumn("[bold]importing[/]"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TaskProgressColumn(),
-        TimeElapsedColumn(),
-        TimeRemainingColumn(),
-        console=err,
-        transient=True,
-        disable=not err.is_terminal,
+        TextColumn("[bold]importing[/]"), BarColumn(), MofNCompleteColumn(), TaskProgressColumn(),
+        TextColumn("{task.fields[rate]}"), TimeElapsedColumn(), TimeRemainingColumn(),
+        console=err, transient=True, disable=not err.is_terminal,
     ) as progress:
-        task = progress.add_task("import", total=total)
+        task = progress.add_task("import", total=total, rate="")
+        started = time.perf_counter()
+
+        def advance(done: int) -> None:
+            rate = done / max(time.perf_counter() - started, 1e-9)
+            progress.update(task, completed=done, rate=f"{rate:,.0f} events/s")
+
         try:
-            result = deployment.intake.import_lines(
-                lines, skip_invalid=skip_invalid, progress=lambda n: progress.update(task, completed=n)
-            )
+            result = deployment.intake.apply(events, skip_invalid=skip_invalid, progress=advance, on_reject=on_reject)
         except ImportRefused as refused:
             progress.stop()
             for r in refused.rejections[:20]:
                 err.print(f"{file}:{r.line}: {r.reason}", markup=False)
-            if len(refused.rejections) > 20:
-                err.print(f"... and {len(refused.rejections) - 20} more bad lines")
+            if refused.count > 20:
+                err.print(f"... and {refused.count - 20} more bad lines")
             raise fail(
-                f"{len(refused.rejections)} bad line(s) in {file}; nothing was written "
+                f"{refused.count} bad line(s) in {file}; nothing was written "
                 "(use --skip-invalid to write the good lines)"
             ) from None
-    if result.rejected:
-        target = rejects or Path(f"{file}.rejects.jsonl")
-        with target.open("w", encoding="utf-8") as handle:
-            for r in result.rejected:
-                handle.write(json.dumps({"line": r.line, "reason": r.reason, "text": r.text}, ensure_ascii=False) + "\n")
-        err.print(f"{len(result.rejected)} bad line(s) skipped; written to {target}")
+        except EventFileError as error:
+            raise fail(f"{error}; nothing was written") from None
+        finally:
+            if handle is not None:
+                handle.close()
+    if result.rejected_count:
+        err.print(f"{result.rejected_count} bad line(s) skipped; written to {target}")
     kinds = ", ".join(f"{n} {k}" for k, n in sorted(result.written_by_type.items())) or "nothing new"
     out.print(f"{file}: {result.read} event(s) read, {result.written} written ({kinds}), {result.unchanged} already applied")
 
@@ -432,17 +446,19 @@ def query(
         lines = sys.stdin.readlines() if str(file) == "-" else file.read_text(encoding="utf-8").splitlines()
     except OSError as error:
         raise fail(f"{file}: cannot read: {error.strerror}") from None
-    inquiries = _deployment().inquiries
-    failed = 0
+    questions: list[object] = []
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
         try:
-            answer = inquiries.answer(json.loads(line))
+            questions.append(json.loads(line))
         except json.JSONDecodeError as error:
-            answer = {"error": f"line {number}: not valid JSON: {error.msg}"}
-        except (QuestionError, InvalidIdentifier, NotInForce) as error:
-            answer = {"error": f"line {number}: {error}"}
+            questions.append(f"line {number}: not valid JSON: {error.msg}")
+    answers = _deployment().inquiries.answer_many(questions)
+    failed = 0
+    for question, answer in zip(questions, answers):
+        if isinstance(question, str):
+            answer = {"error": question}
         if "error" in answer:
             failed += 1
         _print_json(answer)

@@ -149,6 +149,60 @@ class Inquiries:
                 ])
         return decisions
 
+    def answer_many(self, questions: list[object], reader: Reader | None = None) -> list[dict[str, Any]]:
+        """Answer a file of questions: each subject's data is read once, and every read is
+        logged in one transaction at the end. A question that cannot be answered gets
+        ``{"error": ...}`` in its place."""
+        reader = reader or operator()
+        registry = self.library.registry()
+        cache: dict[SubjectRef, tuple] = {}
+        answers: list[dict[str, Any]] = []
+        logged: list[tuple[SubjectRef, str, str | None, str]] = []
+        for number, question in enumerate(questions, start=1):
+            try:
+                kind, subject, target, day, purpose = self._parse_question(question)
+                if subject not in cache:
+                    cache[subject] = self._subject_data(subject)
+                files, jurisdiction = cache[subject]
+                if kind == "score":
+                    result = standing(subject, target, day, files, registry, jurisdiction)
+                    answers.append(standing_json(result))
+                    logged.append((subject, "score", purpose, f"{target} on {day}: {result.score} {result.grade}"))
+                else:
+                    decision = check(subject, target, day, files, registry, jurisdiction)
+                    answers.append(check_json(decision))
+                    logged.append((subject, "check", purpose, f"{target} on {day}: {decision.decision}"))
+            except (QuestionError, ValueError) as error:
+                answers.append({"error": f"line {number}: {error}"})
+        with self.store.transaction() as connection:
+            for what in ("score", "check"):
+                rows = [x for x in logged if x[1] == what]
+                for purpose in {x[2] for x in rows}:
+                    group = [x for x in rows if x[2] == purpose]
+                    self.access_log.write(connection, [x[0] for x in group], reader, what, purpose,
+                                          [x[3] for x in group])
+        return answers
+
+    def _parse_question(self, question: object):
+        if not isinstance(question, dict):
+            raise QuestionError("a question must be a JSON object")
+        try:
+            day = parse_date(question.get("as_of") or dt.date.today().isoformat())
+        except ValueError as error:
+            raise QuestionError(f"as_of: {error}") from None
+        purpose = question.get("purpose")
+        if "score" in question:
+            catalog = question.get("catalog")
+            if not isinstance(catalog, str):
+                raise QuestionError("catalog: a score question names its catalog")
+            return "score", SubjectRef.parse(question["score"]), catalog, day, purpose
+        if "check" in question:
+            action = question.get("action")
+            if not isinstance(action, str) or not action:
+                raise QuestionError("action: a check question names its action")
+            return "check", SubjectRef.parse(question["check"]), action, day, purpose
+        raise QuestionError("a question has 'score' or 'check'")
+
     def answer(self, question: object, reader: Reader | None = None) -> dict[str, Any]:
         """Answer one line of a questions file: ``{"score": S, "catalog": C, "as_of": D}``
         or ``{"check": S, "action": A, "as_of": D}``."""

@@ -8,8 +8,9 @@ file changes nothing: records are idempotent by id, later events by content."""
 
 from __future__ import annotations
 
+import json
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -34,7 +35,8 @@ class ImportResult:
     read: int = 0
     written: int = 0
     unchanged: int = 0
-    rejected: list[Rejection] = field(default_factory=list)
+    rejected: list[Rejection] = field(default_factory=list)  # the first KEEP_REJECTIONS
+    rejected_count: int = 0
     notices: int = 0
     written_by_type: Counter = field(default_factory=Counter)
 
@@ -51,10 +53,11 @@ class Submitter(Protocol):
 class ImportRefused(ValueError):
     """Lines that do not fit; nothing was written."""
 
-    def __init__(self, rejections: list[Rejection]):
+    def __init__(self, rejections: list[Rejection], count: int | None = None):
         self.rejections = rejections
+        self.count = count if count is not None else len(rejections)
         first = rejections[0]
-        more = f" (and {len(rejections) - 1} more)" if len(rejections) > 1 else ""
+        more = f" (and {self.count - 1} more)" if self.count > 1 else ""
         super().__init__(f"line {first.line}: {first.reason}{more}; nothing was written")
 
 
@@ -63,6 +66,32 @@ class ImportForbidden(ImportRefused):
 
 
 Parsed = tuple[int, str, Event | None, str | None]  # line, text, event, parse error
+
+
+BATCH = 5000  # events validated and written at a time: memory stays bounded
+KEEP_REJECTIONS = 1000  # rejections kept in the result; all go to ``on_reject``
+
+
+def parse_lines(lines: Iterable[str]) -> Iterator[Parsed]:
+    """Number and parse JSON Lines; blank lines are skipped, bad ones carry their error."""
+    for number, raw in enumerate(lines, start=1):
+        text = raw.rstrip("\r\n")
+        if not text.strip():
+            continue
+        try:
+            yield (number, text, parse_event_line(text), None)
+        except (InvalidEvent, InvalidIdentifier) as error:
+            yield (number, text, None, str(error))
+
+
+def parse_objects(objects: Iterable[object], first: int = 1) -> Iterator[Parsed]:
+    """Number and parse decoded event objects (from a JSON array, CSV or Parquet rows)."""
+    for number, data in enumerate(objects, start=first):
+        text = json.dumps(data, ensure_ascii=False, default=str)
+        try:
+            yield (number, text, parse_event(data), None)
+        except (InvalidEvent, InvalidIdentifier) as error:
+            yield (number, text, None, str(error))
 
 
 class Intake:
@@ -77,18 +106,10 @@ class Intake:
         *,
         skip_invalid: bool = False,
         progress: Callable[[int], None] | None = None,
+        on_reject: Callable[[Rejection], None] | None = None,
     ) -> ImportResult:
         """Apply a JSON Lines stream; ``progress`` is called with lines done."""
-        parsed: list[Parsed] = []
-        for number, raw in enumerate(lines, start=1):
-            text = raw.rstrip("\r\n")
-            if not text.strip():
-                continue
-            try:
-                parsed.append((number, text, parse_event_line(text), None))
-            except (InvalidEvent, InvalidIdentifier) as error:
-                parsed.append((number, text, None, str(error)))
-        return self._apply(parsed, skip_invalid=skip_invalid, progress=progress)
+        return self.apply(parse_lines(lines), skip_invalid=skip_invalid, progress=progress, on_reject=on_reject)
 
     def submit(
         self,
@@ -99,81 +120,121 @@ class Intake:
         submitted_by: str | None = None,
     ) -> ImportResult:
         """Apply a batch of decoded event objects (numbered from 1)."""
-        import json
+        return self.apply(parse_objects(objects), skip_invalid=skip_invalid, submitter=submitter,
+                          submitted_by=submitted_by)
 
-        parsed: list[Parsed] = []
-        for number, data in enumerate(objects, start=1):
-            text = json.dumps(data, ensure_ascii=False, default=str)
-            try:
-                parsed.append((number, text, parse_event(data), None))
-            except (InvalidEvent, InvalidIdentifier) as error:
-                parsed.append((number, text, None, str(error)))
-        return self._apply(parsed, skip_invalid=skip_invalid, progress=None, submitter=submitter,
-                           submitted_by=submitted_by)
-
-    def _apply(
+    def apply(
         self,
-        parsed: list[Parsed],
+        parsed: Iterable[Parsed],
         *,
-        skip_invalid: bool,
-        progress: Callable[[int], None] | None,
+        skip_invalid: bool = False,
+        progress: Callable[[int], None] | None = None,
+        on_reject: Callable[[Rejection], None] | None = None,
         submitter: Submitter | None = None,
         submitted_by: str | None = None,
     ) -> ImportResult:
-        result = ImportResult(read=len(parsed))
-        drafts: list[NoticeDraft] = []
+        """Apply parsed events in order, in batches, all in one transaction.
+
+        Each batch is checked against the ledger as it stands in the transaction (so
+        later events see earlier ones of the same file) and appended. Any bad event
+        rolls the whole transaction back unless ``skip_invalid``; forbidden events
+        always do."""
+        result = ImportResult()
         registry = self.library.registry()
-        referenced = {
-            (e.id if isinstance(e, RecordEvent) else e.record)
-            for _, _, e, _ in parsed
-            if e is not None and not isinstance(e, SubjectEvent)
-        }
+        writer = submitter.name if submitter is not None else submitted_by
+
+        def reject(rejection: Rejection) -> None:
+            result.rejected_count += 1
+            if len(result.rejected) < KEEP_REJECTIONS:
+                result.rejected.append(rejection)
+            if on_reject is not None:
+                on_reject(rejection)
+
+        forbidden: list[Rejection] = []
         with self.store.transaction() as connection:
-            stored = self.store.records(connection, referenced)
-            files: dict[str, RecordFile] = {rid: r.file for rid, r in stored.items()}
-            fingerprints: dict[str, str] = {rid: r.fingerprint for rid, r in stored.items()}
-            owners: dict[str, str | None] = {rid: r.submitted_by for rid, r in stored.items()}
-            forbidden: list[Rejection] = []
-            subjects = self.store.latest_subject_events(
-                connection, (e.subject for _, _, e, _ in parsed if isinstance(e, SubjectEvent))
-            )
-            accepted: list[Event] = []
-            for done, (number, text, item, error) in enumerate(parsed, start=1):
-                if progress is not None and done % 1000 == 0:
-                    progress(done)
-                if item is None:
-                    result.rejected.append(Rejection(number, error or "invalid", text))
-                    continue
-                if submitter is not None:
-                    refusal = self._authorise(item, submitter, files, owners)
-                    if refusal is not None:
-                        forbidden.append(Rejection(number, refusal, text))
-                        continue
-                    if isinstance(item, RecordEvent) and item.id not in owners:
-                        owners[item.id] = submitter.name
-                try:
-                    caused = self._fit(item, files, fingerprints, subjects, registry)
-                except Rejected as problem:
-                    result.rejected.append(Rejection(number, str(problem), text))
-                    continue
-                if caused is not None:
-                    drafts.extend(caused)
-                    accepted.append(item)
-                    result.written_by_type[item.type] += 1
-                else:
-                    result.unchanged += 1
-            if progress is not None:
-                progress(len(parsed))
+            for batch in _batches(parsed, BATCH):
+                result.read += len(batch)
+                self._apply_batch(connection, batch, registry, result, reject, forbidden, submitter, writer)
+                if progress is not None:
+                    progress(result.read)
             if forbidden:
                 raise ImportForbidden(forbidden)
-            if result.rejected and not skip_invalid:
-                raise ImportRefused(result.rejected)
-            result.written = self.store.append(
-                connection, accepted, submitter.name if submitter is not None else submitted_by
-            )
-            # Notices go out in the same transaction as the events that cause them.
-            result.notices = self.outbox.write(connection, drafts)
+            if result.rejected_count and not skip_invalid:
+                raise ImportRefused(result.rejected, result.rejected_count)
         return result
+
+    def _apply_batch(self, connection, batch: list[Parsed], registry, result: ImportResult, reject,
+                     forbidden: list[Rejection], submitter: Submitter | None, writer: str | None) -> None:
+        referenced = {
+            (e.id if isinstance(e, RecordEvent) else e.record)
+            for _, _, e, _ in batch
+            if e is not None and not isinstance(e, SubjectEvent)
+        }
+        stored = self.store.records(connection, referenced)
+        files: dict[str, RecordFile] = {rid: r.file for rid, r in stored.items()}
+        fingerprints: dict[str, str] = {rid: r.fingerprint for rid, r in stored.items()}
+        owners: dict[str, str | None] = {rid: r.submitted_by for rid, r in stored.items()}
+        subjects = self.store.latest_subject_events(
+            connection, (e.subject for _, _, e, _ in batch if isinstance(e, SubjectEvent))
+        )
+        accepted: list[Event] = []
+        drafts: list[NoticeDraft] = []
+        for number, text, item, error in batch:
+            if item is None:
+                reject(Rejection(number, error or "invalid", text))
+                continue
+            if submitter is not None:
+                refusal = self._authorise(item, submitter, files, owners)
+                if refusal is not None:
+                    forbidden.append(Rejection(number, refusal, text))
+                    continue
+                if isinstance(item, RecordEvent) and item.id not in owners:
+                    owners[item.id] = submitter.name
+            try:
+                caused = self._fit(item, files, fingerprints, subjects, registry)
+            except Rejected as problem:
+                reject(Rejection(number, str(problem), text))
+                continue
+            if caused is None:
+                result.unchanged += 1
+                continue
+            drafts.extend(caused)
+            accepted.append(item)
+            result.written_by_type[item.type] += 1
+        result.written += self.store.append(connection, accepted, writer)
+        # Notices go out in the same transaction as the events that cause them.
+        result.notices += self.outbox.write(connection, drafts)
+
+    def _fit(self, item, files, fingerprints, subjects, registry) -> list[NoticeDraft] | None:
+        """Check ``item`` against the state so far: the notices it causes, or None when
+        it changes nothing (it was applied before)."""
+        if isinstance(item, SubjectEvent):
+            latest = subjects.get(item.subject)
+            if latest is not None and latest.canonical() == item.canonical():
+                return None
+            subjects[item.subject] = item
+            return []
+        if isinstance(item, RecordEvent):
+            fingerprint = self.store.fingerprint(item)
+            if item.id in files:
+                if fingerprints[item.id] == fingerprint:
+                    return None
+                raise Rejected(
+                    f"record {item.id!r} already exists with different content; "
+                    "a correction is a new event (annulled, then a new record)"
+                )
+            admit_record(item, registry)
+            files[item.id] = RecordFile(item)
+            fingerprints[item.id] = fingerprint
+            return [record_notice(files[item.id], registry)]
+        file = files.get(item.record)
+        if file is None:
+            raise Rejected(f"{item.type}: unknown record {item.record!r}")
+        updated = apply_change(file, item, registry)
+        if updated is file:
+            return None
+        files[item.record] = updated
+        return change_notices(file, item, updated, registry)
 
     @staticmethod
     def _authorise(item, submitter: Submitter, files, owners) -> str | None:
@@ -225,3 +286,14 @@ class Intake:
             return None
         files[item.record] = updated
         return change_notices(file, item, updated, registry)
+
+
+def _batches(items: Iterable[Parsed], size: int) -> Iterator[list[Parsed]]:
+    batch: list[Parsed] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch

@@ -1,14 +1,18 @@
-"""The ledger on a real SQLite database: append-only, hash-chained, sealed."""
+"""The ledger on a real database (SQLite, or PostgreSQL with --backend postgresql):
+append-only, hash-chained, identities sealed."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
-import sqlite3
 
 import pytest
 from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 
 from tests.conftest import scenario_files
+from xinyong.identifiers import SubjectRef
+from xinyong.ledger.tables import APPEND_ONLY_TABLES
 
 pytestmark = pytest.mark.integration
 
@@ -18,24 +22,28 @@ def filled(deployment):
     files = scenario_files("basic")
     deployment.catalogs.load(files["catalogs"])
     deployment.intake.import_lines(files["events"].read_text().splitlines())
+    # A row in every append-only table: a read, a delivery attempt, a case.
+    subject = SubjectRef.parse("rid:140451198304254480")
+    deployment.inquiries.standing(subject, "city-personal", dt.date(2025, 1, 1))
+    notice = deployment.outbox.inbox(subject)[0]
+    deployment.outbox.log_attempt(notice, "email", 1, "failed", "test")
+    deployment.due_process.cases.open("review", subject, None, {"grounds": "test"})
     return deployment
 
 
-def _db_file(deployment) -> str:
-    return deployment.store.engine.url.database
+def _is_sqlite(deployment) -> bool:
+    return deployment.store.engine.dialect.name == "sqlite"
 
 
-@pytest.mark.parametrize("statement", [
-    "UPDATE ledger SET body = '{}' WHERE seq = 1",
-    "DELETE FROM ledger WHERE seq = 1",
-    "UPDATE catalog_versions SET source = ''",
-    "DELETE FROM catalog_versions",
-])
-def test_the_database_refuses_updates_and_deletes_on_append_only_tables(filled, statement):
-    raw = sqlite3.connect(_db_file(filled))
-    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
-        raw.execute(statement)
-    raw.close()
+@pytest.mark.parametrize("table", APPEND_ONLY_TABLES)
+@pytest.mark.parametrize("verb", ["UPDATE", "DELETE"])
+def test_the_database_refuses_updates_and_deletes_on_append_only_tables(filled, table, verb):
+    column = {"ledger": "body", "catalog_versions": "source", "access_log": "reader", "notices": "kind",
+              "deliveries": "channel", "cases": "kind"}[table]
+    statement = f"UPDATE {table} SET {column} = {column}" if verb == "UPDATE" else f"DELETE FROM {table}"
+    with pytest.raises(DBAPIError, match="append-only"):
+        with filled.store.engine.begin() as connection:
+            connection.execute(text(statement))
 
 
 def test_the_hash_chain_verifies_after_import(filled):
@@ -45,29 +53,47 @@ def test_the_hash_chain_verifies_after_import(filled):
 
 
 def test_an_edit_made_behind_the_triggers_is_detected(filled):
-    raw = sqlite3.connect(_db_file(filled))
-    raw.execute("DROP TRIGGER ledger_no_update")
-    raw.execute("""UPDATE ledger SET body = replace(body, '"outcome":"annulled"', '"outcome":"upheld"')
-                   WHERE seq = (SELECT min(seq) FROM ledger WHERE body LIKE '%"outcome":"annulled"%')""")
-    raw.commit()
-    raw.close()
+    edit = """UPDATE ledger SET body = replace(body, '"outcome":"annulled"', '"outcome":"upheld"')
+              WHERE seq = (SELECT min(seq) FROM ledger WHERE body LIKE '%"outcome":"annulled"%')"""
+    with filled.store.engine.begin() as connection:
+        if _is_sqlite(filled):
+            connection.execute(text("DROP TRIGGER ledger_no_update"))
+        else:
+            connection.execute(text("ALTER TABLE ledger DISABLE TRIGGER ledger_append_only"))
+        assert connection.execute(text(edit)).rowcount == 1
     with filled.store.reading() as c:
         report = filled.store.verify(c)
     assert not report.intact
     assert "does not match its hash" in report.problem
 
 
-def test_the_database_file_holds_no_identity_number_or_name_of_a_person_in_clear(filled):
+def _everything_stored(deployment) -> bytes:
+    """Every byte the database holds for us: the SQLite file and its WAL, or every row of
+    every table as PostgreSQL renders it."""
+    if _is_sqlite(deployment):
+        path = deployment.store.engine.url.database
+        deployment.close()
+        raw = open(path, "rb").read()
+        try:
+            raw += open(path + "-wal", "rb").read()
+        except FileNotFoundError:
+            pass
+        return raw
+    with deployment.store.engine.connect() as connection:
+        tables = connection.execute(
+            text("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
+        ).scalars().all()
+        dump = []
+        for table in tables:
+            dump += connection.execute(text(f'SELECT t::text FROM "{table}" t')).scalars().all()
+    return "\n".join(dump).encode()
+
+
+def test_the_database_holds_no_identity_number_or_name_of_a_person_in_clear(filled):
     filled.intake.import_lines(
         ['{"type": "subject", "subject": "rid:11010519491231002X", "jurisdiction": "CN-SD-RC", "name": "Zhang Sanfeng"}']
     )
-    filled.close()
-    raw = open(_db_file(filled), "rb").read()
-    wal = _db_file(filled) + "-wal"
-    try:
-        raw += open(wal, "rb").read()
-    except FileNotFoundError:
-        pass
+    raw = _everything_stored(filled)
     events = scenario_files("basic")["events"].read_text().splitlines()
     numbers = {json.loads(l)["subject"].split(":")[1] for l in events if '"subject": "rid:' in l}
     assert numbers and not [n for n in numbers if n.encode() in raw]
@@ -80,5 +106,7 @@ def test_the_schema_is_at_the_latest_migration(filled):
 
 
 def test_sqlite_runs_in_wal_mode(filled):
+    if not _is_sqlite(filled):
+        pytest.skip("WAL is SQLite's journal mode; PostgreSQL always logs ahead")
     with filled.store.reading() as c:
         assert c.exec_driver_sql("PRAGMA journal_mode").scalar_one() == "wal"

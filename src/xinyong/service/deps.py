@@ -69,3 +69,6 @@ async def json_body(request: Request) -> object:
         return json.loads(raw)
     except (json.JSONDecodeError, UnicodeDecodeError) as error:
         raise Problem(400, "malformed-json", "The request body is not valid JSON", str(error)) from None
+    except RecursionError:
+        raise Problem(400, "malformed-json", "The request body is not valid JSON",
+                      "the body is nested too deeply") from None

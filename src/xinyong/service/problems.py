@@ -69,7 +69,38 @@ def _field(loc: tuple) -> str:
     return ".".join(parts) or "body"
 
 
+def _document(app: FastAPI) -> None:
+    """Say in the OpenAPI schema what every error answer is: a problem document (not
+    FastAPI's default validation error). A route with a body may also meet a malformed
+    (400) or oversize (413) one, whatever it declares."""
+    generate = app.openapi
+    problem = {MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/ProblemDetail"}}}
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is not None:
+            return app.openapi_schema
+        schema = generate()
+        schema.setdefault("components", {}).setdefault("schemas", {})["ProblemDetail"] = (
+            ProblemDetail.model_json_schema(ref_template="#/components/schemas/{model}")
+        )
+        for operations in schema.get("paths", {}).values():
+            for operation in operations.values():
+                responses = operation.setdefault("responses", {})
+                if "requestBody" in operation:
+                    responses.setdefault("400", {"description": "The body is not valid JSON"})
+                    responses.setdefault("413", {"description": "The body or the batch is too large"})
+                for status, answer in responses.items():
+                    if status[0] in "45":
+                        answer["content"] = problem
+        app.openapi_schema = schema
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
 def install(app: FastAPI) -> None:
+    _document(app)
+
     @app.exception_handler(Problem)
     async def _problem(request: Request, exc: Problem):
         headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
