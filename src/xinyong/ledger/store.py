@@ -315,19 +315,26 @@ class LedgerStore:
         for item in subjects:
             if item.subject.kind == "organisation":
                 latest[item.subject.value] = item
-        for code, item in latest.items():
-            key = self.subject_key(item.subject)
-            values = {
+        rows = {
+            self.subject_key(item.subject): {
                 "code": code,
                 "name": item.name,
                 "name_folded": fold(item.name) if item.name else None,
                 "jurisdiction": item.jurisdiction,
             }
-            done = connection.execute(
-                update(organisations).where(organisations.c.subject_key == key).values(**values)
-            )
-            if done.rowcount == 0:
-                connection.execute(insert(organisations).values(subject_key=key, **values))
+            for code, item in latest.items()
+        }
+        keys = list(rows)
+        existing: set[str] = set()
+        for start in range(0, len(keys), _IN_BATCH):
+            existing.update(connection.execute(
+                select(organisations.c.subject_key).where(organisations.c.subject_key.in_(keys[start : start + _IN_BATCH]))
+            ).scalars())
+        fresh = [{"subject_key": k, **v} for k, v in rows.items() if k not in existing]
+        if fresh:
+            connection.execute(insert(organisations), fresh)
+        for key in existing:
+            connection.execute(update(organisations).where(organisations.c.subject_key == key).values(**rows[key]))
 
     def rebuild_directory(self, connection: Connection) -> int:
         """Rebuild the directory of organisations from the ledger."""
