@@ -7,7 +7,7 @@ import sys
 
 from benchmarks.common import machine
 
-ALL = ("intake", "standing")
+ALL = ("intake", "standing", "checks")
 
 
 def main(names: list[str]) -> None:

@@ -5,16 +5,17 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from xinyong.bootstrap import open_deployment
+from xinyong.bootstrap import Deployment, open_deployment
 from xinyong.catalog.model import Catalog
 from xinyong.identifiers import SubjectRef
 from xinyong.population import generate
 from xinyong.settings import Settings
+from xinyong.standing import rule_in_force, timeline
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,28 @@ class DemoBuild:
     tokens: dict[str, str] = field(default_factory=dict)
 
 
+def portal_resident(deployment: Deployment, day: dt.date) -> SubjectRef | None:
+    """The resident whose file shows the most in the portal: on a list, with penalties
+    counting under a catalog that grades (to dispute or repair), and of the most kinds."""
+    registry = deployment.catalogs.registry()
+    with deployment.store.reading() as connection:
+        stored = deployment.store.records(connection, deployment.store.all_record_ids(connection))
+    files: dict[SubjectRef, list] = defaultdict(list)
+    for item in stored.values():
+        if item.file.subject.kind == "person":
+            files[item.file.subject].append(item.file)
+
+    def weight(subject: SubjectRef) -> tuple:
+        lines = [timeline(f, registry) for f in files[subject]]
+        graded = [ln for ln in lines if len(registry.versions(ln.catalog_id)[-1].grades) > 1]
+        counting = [ln for ln in graded if ln.counts_on(day)]
+        penalties = sum(1 for ln in counting if rule_in_force(ln.file.record, registry)[1].points < 0)
+        listed = any(ln.listed_on(day) for ln in lines)
+        return (listed and penalties > 0, penalties, len({ln.rule_name for ln in lines}), str(subject))
+
+    return max(files, key=weight, default=None)
+
+
 def build_demo(
     database: str,
     catalog_files: Sequence[Path],
@@ -48,7 +71,7 @@ def build_demo(
     """Replace ``database`` with a new demo database and return what is in it."""
     for suffix in ("", "-wal", "-shm", ".key"):
         Path(database + suffix).unlink(missing_ok=True)
-    deployment = open_deployment(database, Settings(db=database))
+    deployment = open_deployment(database, replace(Settings.from_environment(), db=database))
     try:
         catalogs = [o.catalog for o in deployment.catalogs.load(catalog_files)]
         registry = deployment.catalogs.registry()
@@ -74,7 +97,7 @@ def build_demo(
             notable.append(DemoSubject(item.subject, item.why, catalog, action))
         build = DemoBuild(catalogs, start, end, notable, result.written_by_type)
         tokens = deployment.tokens
-        build.tokens["officer"] = tokens.create("officer", "Officer Wang (demo)")[1]
+        build.tokens["officer (web console: /console)"] = tokens.create("officer", "Officer Wang (demo)")[1]
         build.tokens["auditor"] = tokens.create("auditor", "Auditor Chen (demo)")[1]
         build.tokens["service point (airline, railway, procurement)"] = tokens.create(
             "service-point", "demo-service-point",
@@ -83,10 +106,10 @@ def build_demo(
         build.tokens["source (traffic police)"] = tokens.create(
             "source", "traffic-police", ("rongcheng-personal/traffic.*",)
         )[1]
-        person = next((n for n in notable if n.subject.startswith("rid:")), None)
-        if person is not None:
-            build.tokens[f"subject {person.subject}"] = tokens.create(
-                "subject", "demo subject", subject=SubjectRef.parse(person.subject)
+        resident = portal_resident(deployment, end)
+        if resident is not None:
+            build.tokens[f"subject {resident} (web portal: /portal)"] = tokens.create(
+                "subject", "demo subject", subject=resident
             )[1]
         return build
     finally:

@@ -15,7 +15,8 @@ from xinyong.ledger.access_log import AccessLog
 from xinyong.ledger.outbox import Outbox
 from xinyong.notices import adverse_action_notice
 from xinyong.ledger.store import LedgerStore
-from xinyong.standing import CheckDecision, Standing, check, standing
+from xinyong.derived import DerivedStanding
+from xinyong.standing import CheckDecision, Standing, check_of, standing_of
 
 HOW_TO_DISPUTE = (
     "A subject may dispute any record behind this decision with the authority that "
@@ -89,12 +90,7 @@ class Inquiries:
         self.library = library
         self.access_log = access_log
         self.outbox = outbox
-
-    def _subject_data(self, subject: SubjectRef):
-        with self.store.reading() as connection:
-            files = self.store.files_for_subject(connection, subject)
-            facts = self.store.subject_facts(connection, subject)
-        return files, (facts.jurisdiction if facts else None)
+        self.derived = DerivedStanding(store, library)
 
     def standing(
         self,
@@ -104,8 +100,8 @@ class Inquiries:
         reader: Reader | None = None,
         purpose: str | None = None,
     ) -> Standing:
-        files, jurisdiction = self._subject_data(subject)
-        answer = standing(subject, catalog_id, day, files, self.library.registry(), jurisdiction)
+        known = self.derived.of(subject)
+        answer = standing_of(subject, catalog_id, day, known.lines, known.registry, known.jurisdiction)
         self.access_log.log(
             [subject], reader or operator(), "score", purpose,
             [f"{catalog_id} on {day}: {answer.score} {answer.grade}"],
@@ -129,47 +125,61 @@ class Inquiries:
         purpose: str | None = None,
     ) -> list[CheckDecision]:
         """Answer several checks (a passenger manifest) and log each one."""
-        registry = self.library.registry()
+        decisions = self.decide(questions)
+        self.record_checks(decisions, reader or operator(), purpose)
+        return decisions
+
+    def decide(self, questions: list[tuple[SubjectRef, str, dt.date]]) -> list[CheckDecision]:
+        """The decisions, from derived standing; nothing is logged yet."""
         decisions = []
         for subject, action, day in questions:
-            files, jurisdiction = self._subject_data(subject)
-            decisions.append(check(subject, action, day, files, registry, jurisdiction))
-        reader = reader or operator()
-        refs = [secrets.token_hex(5) for _ in decisions]
-        with self.store.transaction() as connection:
-            self.access_log.write(
-                connection, [d.subject for d in decisions], reader, "check", purpose,
-                [f"check {ref}: {d.action} on {d.as_of}: {d.decision}" for ref, d in zip(refs, decisions)],
-            )
-            # A service point's denial or review is an adverse action: the subject is told.
-            if reader.role == "service-point":
-                self.outbox.write(connection, [
-                    n for ref, d in zip(refs, decisions)
-                    if (n := adverse_action_notice(d, reader.name, ref)) is not None
-                ])
+            known = self.derived.of(subject)
+            decisions.append(check_of(subject, action, day, known.lines, known.registry, known.jurisdiction))
         return decisions
+
+    def record_checks_of_many(self, groups: list[tuple[list[CheckDecision], Reader, str | None]]) -> None:
+        """Log the checks of several requests, and their adverse-action notices, in one
+        transaction (group commit)."""
+        with self.store.transaction() as connection:
+            for decisions, reader, purpose in groups:
+                self._record_checks(connection, decisions, reader, purpose)
+
+    def record_checks(self, decisions: list[CheckDecision], reader: Reader, purpose: str | None) -> None:
+        """Log checks and send adverse-action notices, in one transaction."""
+        with self.store.transaction() as connection:
+            self._record_checks(connection, decisions, reader, purpose)
+
+    def _record_checks(self, connection, decisions: list[CheckDecision], reader: Reader, purpose: str | None) -> None:
+        refs = [secrets.token_hex(5) for _ in decisions]
+        self.access_log.write(
+            connection, [d.subject for d in decisions], reader, "check", purpose,
+            [f"check {ref}: {d.action} on {d.as_of}: {d.decision}" for ref, d in zip(refs, decisions)],
+        )
+        # A service point's denial or review is an adverse action: the subject is told.
+        if reader.role == "service-point":
+            self.outbox.write(connection, [
+                n for ref, d in zip(refs, decisions)
+                if (n := adverse_action_notice(d, reader.name, ref)) is not None
+            ])
 
     def answer_many(self, questions: list[object], reader: Reader | None = None) -> list[dict[str, Any]]:
         """Answer a file of questions: each subject's data is read once, and every read is
         logged in one transaction at the end. A question that cannot be answered gets
         ``{"error": ...}`` in its place."""
         reader = reader or operator()
-        registry = self.library.registry()
-        cache: dict[SubjectRef, tuple] = {}
         answers: list[dict[str, Any]] = []
         logged: list[tuple[SubjectRef, str, str | None, str]] = []
         for number, question in enumerate(questions, start=1):
             try:
                 kind, subject, target, day, purpose = self._parse_question(question)
-                if subject not in cache:
-                    cache[subject] = self._subject_data(subject)
-                files, jurisdiction = cache[subject]
+                known = self.derived.of(subject)
+                lines, registry, jurisdiction = known.lines, known.registry, known.jurisdiction
                 if kind == "score":
-                    result = standing(subject, target, day, files, registry, jurisdiction)
+                    result = standing_of(subject, target, day, lines, registry, jurisdiction)
                     answers.append(standing_json(result))
                     logged.append((subject, "score", purpose, f"{target} on {day}: {result.score} {result.grade}"))
                 else:
-                    decision = check(subject, target, day, files, registry, jurisdiction)
+                    decision = check_of(subject, target, day, lines, registry, jurisdiction)
                     answers.append(check_json(decision))
                     logged.append((subject, "check", purpose, f"{target} on {day}: {decision.decision}"))
             except (QuestionError, ValueError) as error:

@@ -201,7 +201,8 @@ class Intake:
             drafts.extend(caused)
             accepted.append(item)
             result.written_by_type[item.type] += 1
-        result.written += self.store.append(connection, accepted, writer)
+        record_subjects = {rid: file.subject for rid, file in files.items()}
+        result.written += self.store.append(connection, accepted, writer, record_subjects)
         # Notices go out in the same transaction as the events that cause them.
         result.notices += self.outbox.write(connection, drafts)
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
@@ -445,6 +445,20 @@ def standing(
 
     ``files`` are the subject's record files (others are ignored); ``jurisdiction`` is
     the subject's latest known jurisdiction, used for coverage."""
+    lines = [timeline(f, registry) for f in files if f.subject == subject]
+    return standing_of(subject, catalog_id, day, lines, registry, jurisdiction)
+
+
+def standing_of(
+    subject: SubjectRef,
+    catalog_id: str,
+    day: dt.date,
+    lines: Sequence[Timeline],
+    registry: CatalogRegistry,
+    jurisdiction: str | None = None,
+) -> Standing:
+    """:func:`standing` over the subject's record timelines, already derived (a cache
+    of derived standing answers from these without recomputing the history)."""
     if catalog_id not in registry:
         raise NotInForce(f"no catalog {catalog_id!r} is loaded")
     version = registry.in_force(catalog_id, day)
@@ -458,7 +472,7 @@ def standing(
         raise NotInForce(
             f"catalog {catalog_id!r} scores {version.subject_kind}s; {subject} is a {subject.kind}"
         )
-    lines = [timeline(f, registry) for f in files if f.subject == subject]
+    lines = [ln for ln in lines if ln.file.subject == subject]
     mine = [ln for ln in lines if ln.catalog_id == catalog_id]
 
     counting = [ln for ln in mine if ln.counts_on(day)]
@@ -561,6 +575,18 @@ class CheckDecision:
         return sorted(r.effect for r in self.reasons)
 
 
+def _once(compute: Callable[[], Standing]) -> Callable[[], Standing]:
+    """``compute``, called at most once."""
+    box: list[Standing] = []
+
+    def get() -> Standing:
+        if not box:
+            box.append(compute())
+        return box[0]
+
+    return get
+
+
 def _strongest(entries: Sequence[ListEntry]) -> ListEntry:
     # The entry that lasts longest tells the subject when the measure is lifted.
     return max(entries, key=lambda e: (e.until is None, e.until or dt.date.min, e.record))
@@ -579,8 +605,20 @@ def check(
     The applicable measures are those of every catalog in force on ``day`` whose
     ``when`` holds: the subject is covered and its grade is named, or it has an entry on
     the named list that day. Deny beats review beats allow; benefits are listed."""
-    own = [f for f in files if f.subject == subject]
-    lines = [timeline(f, registry) for f in own]
+    lines = [timeline(f, registry) for f in files if f.subject == subject]
+    return check_of(subject, action, day, lines, registry, jurisdiction)
+
+
+def check_of(
+    subject: SubjectRef,
+    action: str,
+    day: dt.date,
+    lines: Sequence[Timeline],
+    registry: CatalogRegistry,
+    jurisdiction: str | None = None,
+) -> CheckDecision:
+    """:func:`check` over the subject's record timelines, already derived."""
+    lines = [ln for ln in lines if ln.file.subject == subject]
     entries = list_entries(subject, day, lines)
     by_list: dict[str, list[ListEntry]] = defaultdict(list)
     for entry in entries:
@@ -591,15 +629,13 @@ def check(
         version = registry.in_force(catalog_id, day)
         if version is None:
             continue
-        graded: Standing | None = None
+        graded = _once(lambda v=version: standing_of(subject, v.id, day, lines, registry, jurisdiction))
         for index, measure in enumerate(version.measures):
             if not measure.applies_to_action(action):
                 continue
-            trigger = _trigger(measure, version, subject, day, own, registry, jurisdiction, by_list, graded)
+            trigger = _trigger(measure, version, subject, by_list, jurisdiction, graded)
             if trigger is None:
                 continue
-            if isinstance(trigger, tuple):
-                graded, trigger = trigger
             reasons.append(
                 Reason(
                     catalog=catalog_id,
@@ -624,13 +660,11 @@ def _trigger(
     measure: Measure,
     version: Catalog,
     subject: SubjectRef,
-    day: dt.date,
-    files: list[RecordFile],
-    registry: CatalogRegistry,
-    jurisdiction: str | None,
     by_list: Mapping[str, list[ListEntry]],
-    graded: Standing | None,
-):
+    jurisdiction: str | None,
+    graded: Callable[[], Standing],
+) -> dict[str, object] | None:
+    """What makes ``measure`` fall on ``subject``, or None when it does not."""
     when = measure.when
     if when.list is not None:
         found = by_list.get(when.list)
@@ -646,11 +680,10 @@ def _trigger(
     # A grade-based measure falls only on subjects the catalog's authority covers.
     if subject.kind != version.subject_kind or not version.covers_jurisdiction(jurisdiction):
         return None
-    if graded is None:
-        graded = standing(subject, version.id, day, files, registry, jurisdiction)
-    if graded.grade not in (when.grades or ()):
+    standing_now = graded()
+    if standing_now.grade not in (when.grades or ()):
         return None
-    return graded, {"grade": graded.grade, "score": graded.score}
+    return {"grade": standing_now.grade, "score": standing_now.score}
 
 
 # ---------------------------------------------------------------------------- outlook

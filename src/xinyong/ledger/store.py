@@ -222,6 +222,22 @@ class LedgerStore:
         ).scalars().all()
         return [stored.file for stored in self.records(connection, ids).values()]
 
+    def subject_ledger(self, connection: Connection, subject: SubjectRef) -> tuple[list[RecordFile], SubjectEvent | None]:
+        """Everything filed under ``subject`` in one read: its record files and its
+        latest subject event."""
+        rows = connection.execute(
+            select(ledger).where(ledger.c.subject_key == self.subject_key(subject)).order_by(ledger.c.seq)
+        ).all()
+        facts = None
+        record_rows = []
+        for row in rows:
+            if row.kind == "subject":
+                facts = row
+            else:
+                record_rows.append(row)
+        files = [stored.file for stored in self._files_from_rows(record_rows).values()]
+        return files, (self._decode(facts) if facts is not None else None)  # type: ignore[return-value]
+
     def subject_facts(self, connection: Connection, subject: SubjectRef) -> SubjectEvent | None:
         """The latest ``subject`` event for ``subject``: its jurisdiction and name."""
         row = connection.execute(
@@ -258,9 +274,15 @@ class LedgerStore:
         return (row.seq, row.hash) if row else (0, GENESIS)
 
     def append(
-        self, connection: Connection, events: Sequence[Event], submitted_by: str | None = None
+        self,
+        connection: Connection,
+        events: Sequence[Event],
+        submitted_by: str | None = None,
+        record_subjects: dict[str, SubjectRef] | None = None,
     ) -> int:
-        """Append ``events`` after the chain head, sealed and hash-chained."""
+        """Append ``events`` after the chain head, sealed and hash-chained. A later event
+        on a record is filed under the record's subject (``record_subjects``), so that
+        everything that touched a subject can be found by its key."""
         if not events:
             return 0
         seq, prev = self._head(connection)
@@ -278,7 +300,11 @@ class LedgerStore:
                 "record_id": record_id,
                 "rule": item.rule if isinstance(item, RecordEvent) else None,
                 "occurred_on": item.occurred_on if isinstance(item, RecordEvent) else None,
-                "subject_key": self.subject_key(personal["subject"]) if "subject" in personal else None,
+                "subject_key": (
+                    self.subject_key(personal["subject"]) if "subject" in personal
+                    else self.subject_key(record_subjects[record_id])
+                    if record_subjects and record_id in record_subjects else None
+                ),
                 "body": json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":")),
                 "sealed": self.sealer.seal(
                     json.dumps(personal, sort_keys=True, ensure_ascii=False).encode(), context
@@ -343,6 +369,16 @@ class LedgerStore:
         events = [e for e in (self._decode(r) for r in rows) if isinstance(e, SubjectEvent)]
         self._update_directory(connection, events)
         return len({e.subject for e in events if e.subject.kind == "organisation"})
+
+    def head(self, connection: Connection) -> int:
+        """The seq of the latest ledger event (0 for an empty ledger)."""
+        return connection.execute(select(func.coalesce(func.max(ledger.c.seq), 0))).scalar_one()
+
+    def subjects_touched_since(self, connection: Connection, seq: int) -> set[str]:
+        """The keys of the subjects that events after ``seq`` concern."""
+        return set(connection.execute(
+            select(ledger.c.subject_key).where(ledger.c.seq > seq, ledger.c.subject_key.is_not(None)).distinct()
+        ).scalars())
 
     def max_occurred_on(self, connection: Connection, catalog_id: str) -> dt.date | None:
         """The latest ``occurred_on`` of any record under ``catalog_id``."""

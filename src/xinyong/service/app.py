@@ -19,10 +19,12 @@ from sqlalchemy import func, select
 from xinyong.bootstrap import Deployment
 from xinyong.ledger.tables import ledger
 from xinyong.service import problems
+from xinyong.service.group_commit import CheckLog
 from xinyong.service.limits import BodyLimit
 from xinyong.service.models import Health
 from xinyong.settings import Settings
 from xinyong.service.routers import audit, due_process, events, me, public, subjects
+from xinyong import web
 
 log = logging.getLogger("xinyong.requests")
 MAX_BODY = 2 * 1024 * 1024
@@ -69,9 +71,11 @@ def create_app(deployment: Deployment, max_body: int = MAX_BODY, settings: Setti
         ),
     )
     app.state.deployment = deployment
+    app.state.check_log = CheckLog(deployment.inquiries)
     problems.install(app)
     for router in (events.router, subjects.router, me.router, due_process.router, public.router, audit.router):
         app.include_router(router)
+    web.install(app)  # the web pages: their routers and static files
 
     metrics = CollectorRegistry()
     requests = Counter("xinyong_http_requests", "HTTP requests", ["method", "route", "status"], registry=metrics)
@@ -90,6 +94,10 @@ def create_app(deployment: Deployment, max_body: int = MAX_BODY, settings: Setti
         latency.labels(template).observe(elapsed)
         log.info("%s %s %s %.1fms", request.method, template, response.status_code, elapsed * 1000)
         return response
+
+    @app.get("/livez", tags=["operations"], summary="Liveness: answers without touching the database")
+    async def livez() -> dict:
+        return {"status": "ok"}
 
     @app.get("/healthz", response_model=Health, tags=["operations"], summary="Liveness and counts")
     def healthz() -> dict:
