@@ -34,6 +34,12 @@ class Reader:
     scopes: tuple[str, ...] = ()
     subject: SubjectRef | None = None
 
+    @property
+    def named(self) -> bool:
+        """Whether the token was given a name (``--name``) rather than the default
+        ``ROLE-ID``: a named source files records only in its own name."""
+        return self.token_id is None or self.name != f"{self.role}-{self.token_id}"
+
     def may_record(self, rule: str) -> bool:
         """A source may record under ``rule`` (``CATALOG/RULE``) if a scope matches it."""
         return self.role == "source" and any(fnmatch.fnmatchcase(rule, p) for p in self.scopes)

@@ -36,6 +36,8 @@ class Duration:
                 "(for example 'P15D', 'P6M', 'P2Y')"
             )
         y, mo, w, d = (int(m.group(k) or 0) for k in ("y", "m", "w", "d"))
+        if 12 * y + mo + (d + 7 * w) / 31 > LONGEST:
+            raise InvalidDuration(f"{text!r} is longer than a century")
         return cls(years=y, months=mo, days=d + 7 * w)
 
     def after(self, day: dt.date) -> dt.date:
@@ -55,6 +57,18 @@ class Duration:
 
 
 ZERO = Duration()
+
+# Credit records are about acts of living people and firms: dates outside these years are
+# mistakes, and bounding them keeps every window computable (no overflow at 9999-12-31).
+FIRST_YEAR, LAST_YEAR = 1900, 2999
+# No duration in a catalog is longer than a century.
+LONGEST = 100 * 12  # months
+
+
+def in_range(day: dt.date) -> dt.date:
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise ValueError(f"{day.isoformat()} is outside the years {FIRST_YEAR} to {LAST_YEAR}")
+    return day
 
 
 def parse_date(text: str) -> dt.date:

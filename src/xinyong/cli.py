@@ -594,6 +594,9 @@ def token_create(
     except ValueError as error:
         raise fail(str(error), 2) from None
     scopes = ", ".join(info.scopes) or "-"
+    if info.role == "source" and not name:
+        err.print("note: a source token without --name may file records in any source's name; "
+                  "with --name it files them only in its own")
     err.print(f"token {info.id}: role {info.role}, name {info.name}, scopes {scopes}" + (f", subject {info.subject}" if info.subject else ""))
     sys.stdout.write(secret + "\n")
 

@@ -5,8 +5,12 @@ a repair are ledger events; every step notifies the people it concerns."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import threading
 from dataclasses import dataclass
 from typing import Any
+
+from pydantic import ValidationError
 
 from xinyong.access import Reader
 from xinyong.catalog.library import CatalogLibrary
@@ -51,6 +55,21 @@ def _day(value: dt.date | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
+# A case step is checked against the cases written so far, then written: two officers
+# deciding one case at the same moment must not both succeed (nor one subject open two
+# applications), so the steps of this process go one at a time.
+_CASE_STEPS = threading.Lock()
+
+
+def _one_case_step_at_a_time(method):
+    @functools.wraps(method)
+    def step(*args, **kwargs):
+        with _CASE_STEPS:
+            return method(*args, **kwargs)
+
+    return step
+
+
 @dataclass
 class DueProcess:
     store: LedgerStore
@@ -76,6 +95,17 @@ class DueProcess:
             raise NotFound(f"no record {record_id!r}")
         return stored.file
 
+    @staticmethod
+    def _event(kind, **fields):
+        """The ledger event, or a refusal naming the field that does not fit it (grounds
+        and reasons longer than the ledger keeps)."""
+        try:
+            return kind(**fields)
+        except ValidationError as error:
+            raise DueProcessError(
+                "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in error.errors())
+            ) from None
+
     def _append(self, event, by: str) -> None:
         try:
             self.intake.submit([event.model_dump(mode="json", exclude_none=True)], submitted_by=by)
@@ -84,12 +114,21 @@ class DueProcess:
 
     # ----------------------------------------------------------------- disputes
 
-    def _dispute_view(self, dispute_id: int, file: RecordFile, day: dt.date) -> dict[str, Any]:
+    def _dispute_view(self, dispute_id: int, index: int, file: RecordFile, day: dt.date) -> dict[str, Any]:
+        """The ``index``-th dispute of the record (a record may be disputed again once a
+        dispute is decided)."""
         registry = self.library.registry()
         line = timeline(file, registry)
-        dispute = line.disputes[-1]
+        dispute = line.disputes[index]
         _, rule = rule_in_force(file.record, registry)
-        grounds = next((c.grounds for c in reversed(file.changes) if isinstance(c, DisputeFiled)), None)
+        grounds = [c.grounds for c in file.changes if isinstance(c, DisputeFiled)][index]
+        # Each decision closes the one open dispute: the n-th decision is the n-th dispute's.
+        decisions = [c for c in file.changes if isinstance(c, DisputeResolved)]
+        decision = decisions[index] if dispute.resolved_on is not None else None
+        # An open dispute on a record its authority annulled meanwhile has nothing left to
+        # decide: it is closed, not open (nor overdue) for ever.
+        closed = dispute.resolved_on is None and is_annulled(file)
+        status = "decided" if dispute.resolved_on is not None else "closed" if closed else "open"
         return {
             "id": dispute_id,
             "record": file.id,
@@ -102,20 +141,21 @@ class DueProcess:
             "grounds": grounds,
             "suspended": dispute.filed_on < line.effective_on,
             "decide_by": _day(dispute.deadline),
-            "overdue": dispute.deadline is not None and dispute.resolved_on is None and dispute.deadline <= day,
-            "status": "open" if dispute.resolved_on is None else "decided",
+            "overdue": status == "open" and dispute.deadline is not None and dispute.deadline <= day,
+            "status": status,
             "decided_on": _day(dispute.resolved_on),
             "outcome": dispute.outcome,
+            "reasons": decision.reasons if decision is not None else None,
         }
 
     def file_dispute(self, subject: SubjectRef, record_id: str, grounds: str, day: dt.date) -> dict[str, Any]:
         """A subject disputes its own record, with its grounds."""
         file = self._own_file(subject, record_id)
-        self._append(DisputeFiled(type="dispute_filed", record=record_id, on=day, grounds=grounds),
+        self._append(self._event(DisputeFiled, type="dispute_filed", record=record_id, on=day, grounds=grounds),
                      f"subject {subject.kind}")
         with self.store.reading() as connection:
             dispute_id = self.store.dispute_filings(connection)[record_id][-1]
-        return self._dispute_view(dispute_id, self._file(file.id), day)
+        return self._dispute_view(dispute_id, -1, self._file(file.id), day)
 
     def disputes(self, day: dt.date, status: str = "open") -> list[dict[str, Any]]:
         """The dispute queue: open disputes ordered by deadline (overdue first), then by
@@ -125,9 +165,10 @@ class DueProcess:
             stored = self.store.records(connection, filings)
         views = []
         for record_id, seqs in filings.items():
-            view = self._dispute_view(seqs[-1], stored[record_id].file, day)
-            if status == "all" or view["status"] == status:
-                views.append(view)
+            for index, seq in enumerate(seqs):
+                view = self._dispute_view(seq, index, stored[record_id].file, day)
+                if status == "all" or view["status"] == status:
+                    views.append(view)
         views.sort(key=lambda v: (v["decide_by"] is None, v["decide_by"] or "", v["filed_on"], v["id"]))
         return views
 
@@ -140,13 +181,15 @@ class DueProcess:
         if filings[record_id][-1] != dispute_id:
             raise DueProcessError(f"dispute {dispute_id} was decided already")
         file = self._file(record_id)
-        if self._dispute_view(dispute_id, file, day)["status"] != "open":
-            raise DueProcessError(f"dispute {dispute_id} was decided already")
+        status = self._dispute_view(dispute_id, -1, file, day)["status"]
+        if status != "open":
+            raise DueProcessError(f"dispute {dispute_id} is not open: it is {status}")
         self._append(
-            DisputeResolved(type="dispute_resolved", record=record_id, on=day, outcome=outcome, reasons=reasons),
+            self._event(DisputeResolved, type="dispute_resolved", record=record_id, on=day, outcome=outcome,
+                        reasons=reasons),
             officer.name,
         )
-        return self._dispute_view(dispute_id, self._file(record_id), day)
+        return self._dispute_view(dispute_id, -1, self._file(record_id), day)
 
     # ------------------------------------------------------------------- repair
 
@@ -163,6 +206,7 @@ class DueProcess:
             "reasons": case.decided.get("reasons") if case.decided else None,
         }
 
+    @_one_case_step_at_a_time
     def apply_for_repair(self, subject: SubjectRef, record_id: str, proof: str, commitment: str,
                          day: dt.date) -> dict[str, Any]:
         """A subject applies for credit repair with proof of fulfilment and a written
@@ -206,6 +250,7 @@ class DueProcess:
         views.sort(key=lambda v: (v["decide_by"] is None, v["decide_by"] or "", v["applied_on"], v["id"]))
         return views
 
+    @_one_case_step_at_a_time
     def decide_repair(self, case_id: str, outcome: str, reasons: str, officer: Reader, day: dt.date) -> dict[str, Any]:
         case = self.cases.get(case_id)
         if case is None or case.kind != "repair":
@@ -213,7 +258,7 @@ class DueProcess:
         if not case.is_open:
             raise DueProcessError(f"repair application {case_id!r} was decided already")
         if outcome == "granted":
-            self._append(Repaired(type="repaired", record=case.record, on=day, note=reasons), officer.name)
+            self._append(self._event(Repaired, type="repaired", record=case.record, on=day, note=reasons), officer.name)
         with self.store.transaction() as connection:
             self.cases.decide(case, {"outcome": outcome, "reasons": reasons, "on": day.isoformat(),
                                      "officer": officer.name}, connection)
@@ -239,6 +284,7 @@ class DueProcess:
             "decided_on": case.decided.get("on") if case.decided else None,
         }
 
+    @_one_case_step_at_a_time
     def request_review(self, subject: SubjectRef, notice_id: str, grounds: str, day: dt.date) -> dict[str, Any]:
         """A subject asks for a human to review a check decision that went against it
         (named by its adverse-action notice); the decision's reasons go with the case."""
@@ -258,6 +304,7 @@ class DueProcess:
         views = [self._review_view(c) for c in self.cases.all("review")]
         return [v for v in views if status == "all" or v["status"] == status]
 
+    @_one_case_step_at_a_time
     def decide_review(self, case_id: str, outcome: str, reasons: str, officer: Reader, day: dt.date) -> dict[str, Any]:
         case = self.cases.get(case_id)
         if case is None or case.kind != "review":

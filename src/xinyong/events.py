@@ -20,7 +20,7 @@ from pydantic import (
     field_validator,
 )
 
-from xinyong.calendar import parse_date
+from xinyong.calendar import in_range, parse_date
 from xinyong.identifiers import SubjectRef
 
 
@@ -32,8 +32,8 @@ def _subject(value: Any) -> SubjectRef:
 
 def _day(value: Any) -> dt.date:
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
-        return value
-    return parse_date(value)
+        return in_range(value)
+    return in_range(parse_date(value))
 
 
 Subject = Annotated[SubjectRef, BeforeValidator(_subject), PlainSerializer(str)]

@@ -245,6 +245,11 @@ class Intake:
         if isinstance(item, RecordEvent):
             if not submitter.may_record(item.rule):
                 return f"rule {item.rule!r} is outside the scopes of source {submitter.name!r}"
+            if getattr(submitter, "named", False) and item.source != submitter.name:
+                return (
+                    f"source {submitter.name!r} cannot file a record in the name of "
+                    f"{item.source!r}: a record's source is the authority that submits it"
+                )
             return None
         file = files.get(item.record)
         if file is None:

@@ -44,7 +44,7 @@ The job is set-based: each step is a join, an anti-join or a grouping over whole
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import ibis
@@ -113,10 +113,22 @@ def _age_on(born: ir.DateValue, day: ir.DateValue) -> ir.IntegerValue:
     return day.year() - born.year() - before_birthday.cast("int32")
 
 
-def rescore(tables: LedgerTables, catalog_id: str, days: Iterable[dt.date]) -> Rescoring:
+def rescore(
+    tables: LedgerTables,
+    catalog_id: str,
+    days: Iterable[dt.date],
+    *,
+    stage: Callable[[ir.Table], ir.Table] | None = None,
+) -> Rescoring:
     """Score, grade, coverage and list entries of every subject of ``catalog_id``'s kind
     on each of ``days``. Days on which no version of the catalog is in force give no
-    rows; callers check the question first (:func:`xinyong.batch.job.check_question`)."""
+    rows; callers check the question first (:func:`xinyong.batch.job.check_question`).
+
+    ``stage`` is applied to the intermediate tables that several outputs share (every
+    record's timeline and gaps, the days with their versions): ``Table.cache`` keeps
+    each computed once, which spares Spark a plan that repeats them many times. By
+    default they are left inline, and nothing runs until an output is asked for."""
+    keep = stage or (lambda table: table)
     days = sorted(set(days))
     if not days:
         raise ValueError("rescore needs at least one day")
@@ -137,10 +149,12 @@ def rescore(tables: LedgerTables, catalog_id: str, days: Iterable[dt.date]) -> R
         catalog_jurisdiction=mine.jurisdiction,
     )
 
+    day_versions = keep(day_versions)
     lines, gaps = _timelines(tables, catalog_id, mine, rules)
+    lines, gaps = keep(lines), keep(gaps)
     standings = _standings(tables, catalog_id, day_versions, lines, gaps, rules, grades)
     entries = _entries(tables, intervals, day_versions, lines, gaps)
-    distribution = _distribution(standings, grades, mine)
+    distribution = grade_distribution(standings, tables, catalog_id)
     return Rescoring(standings=standings, entries=entries, distribution=distribution)
 
 
@@ -370,49 +384,41 @@ def _standings(
         open_band=grades.grade.max(where=grades["min"].isnull()),
         lowest=grades.grade.argmax(grades.position),
     )
-    graded = (
-        scored.left_join(
-            best, [scored.subject_key == best.subject_key, scored.as_of == best.as_of]
-        )
-        .left_join(fallback, scored.d_effective_from == fallback.effective_from)
-        .select(
-            scored.subject_key,
-            scored.as_of,
-            catalog=ibis.literal(catalog_id, type="string"),
-            version=scored.d_version,
-            score=scored.score,
-            grade=ibis.coalesce(best.grade, fallback.open_band, fallback.lowest),
-            covered=scored.covered,
-            counting=scored.counting,
-        )
+    graded = scored.left_join(
+        best, [scored.subject_key == best.subject_key, scored.as_of == best.as_of]
+    ).select(scored, best_grade=best.grade)
+    graded = graded.left_join(fallback, graded.d_effective_from == fallback.effective_from).select(
+        graded.subject_key,
+        graded.as_of,
+        catalog=ibis.literal(catalog_id, type="string"),
+        version=graded.d_version,
+        score=graded.score,
+        grade=ibis.coalesce(graded.best_grade, fallback.open_band, fallback.lowest),
+        covered=graded.covered,
+        counting=graded.counting,
     )
     return graded
 
 
-def _distribution(standings: ir.Table, grades: ir.Table, mine: ir.Table) -> ir.Table:
-    counts = standings.group_by(["as_of", "version", "grade"]).aggregate(
-        subjects=standings.count()
-    )
-    bands = grades.join(mine, grades.effective_from == mine.effective_from).select(
-        grades.position, grades.grade, version=mine.version
-    )
+def grade_distribution(standings: ir.Table, tables: LedgerTables, catalog_id: str) -> ir.Table:
+    """How many subjects are in each band of the version in force, per day:
+    ``as_of, position, grade, subjects``, highest band first. ``standings`` is
+    :attr:`Rescoring.standings` or the table it was written to."""
+    grades = tables.grades.filter(tables.grades.catalog_id == catalog_id)
+    counts = standings.group_by(["as_of", "version", "grade"]).aggregate(subjects=standings.count())
     days = standings.select("as_of", "version").distinct()
-    every = days.join(bands, days.version == bands.version).select(
-        days.as_of, bands.position, bands.grade, days.version
+    bands = days.join(grades, days.version == grades.version).select(
+        days.as_of, days.version, grades.position, grades.grade
     )
     return (
-        every.left_join(
+        bands.left_join(
             counts,
-            [
-                every.as_of == counts.as_of,
-                every.version == counts.version,
-                every.grade == counts.grade,
-            ],
+            [bands.as_of == counts.as_of, bands.version == counts.version, bands.grade == counts.grade],
         )
         .select(
-            every.as_of,
-            every.position,
-            every.grade,
+            bands.as_of,
+            bands.position,
+            bands.grade,
             subjects=counts.subjects.fill_null(0).cast("int64"),
         )
         .order_by(["as_of", "position"])
@@ -472,26 +478,21 @@ def _entries(
         tables.lists.duration_days,
         tables.lists.removal_fulfilment,
     )
-    placed = (
-        placed.left_join(
-            defined,
-            [
-                placed.list == defined.list,
-                defined.from_ <= placed.start,
-                placed.start < defined.until,
-            ],
-        )
-        .left_join(latest, placed.list == latest.list)
-        .select(
-            placed,
-            found=defined.list.notnull(),
-            in_force_months=defined.duration_months,
-            in_force_days=defined.duration_days,
-            in_force_fulfilment=defined.removal_fulfilment,
-            latest_months=latest.duration_months,
-            latest_days=latest.duration_days,
-            latest_fulfilment=latest.removal_fulfilment,
-        )
+    placed = placed.left_join(
+        defined,
+        [placed.list == defined.list, defined.from_ <= placed.start, placed.start < defined.until],
+    ).select(
+        placed,
+        found=defined.list.notnull(),
+        in_force_months=defined.duration_months,
+        in_force_days=defined.duration_days,
+        in_force_fulfilment=defined.removal_fulfilment,
+    )
+    placed = placed.left_join(latest, placed.list == latest.list).select(
+        placed,
+        latest_months=latest.duration_months,
+        latest_days=latest.duration_days,
+        latest_fulfilment=latest.removal_fulfilment,
     )
     rule_has = placed.list_duration_months.notnull()
     months = ibis.ifelse(

@@ -18,7 +18,7 @@ from pydantic import (
     model_validator,
 )
 
-from xinyong.calendar import Duration, parse_date
+from xinyong.calendar import Duration, in_range, parse_date
 
 ALLOWED_CATEGORIES: tuple[str, ...] = (
     "judicial",
@@ -47,8 +47,8 @@ def _duration(value: Any) -> Duration:
 
 def _date(value: Any) -> dt.date:
     if isinstance(value, dt.date):
-        return value
-    return parse_date(value)
+        return in_range(value)
+    return in_range(parse_date(value))
 
 
 DurationField = Annotated[Duration, BeforeValidator(_duration), PlainSerializer(str)]

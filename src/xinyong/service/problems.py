@@ -129,6 +129,9 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException):
+        if exc.status_code == 400:  # FastAPI's answer to a body it cannot decode (not UTF-8)
+            return response(Problem(400, "malformed-json", "The request body is not valid JSON",
+                                    str(exc.detail)), request)
         slug = {404: "not-found", 405: "method-not-allowed"}.get(exc.status_code, "http-error")
         return response(Problem(exc.status_code, slug, str(exc.detail)), request)
 

@@ -131,7 +131,7 @@ def score_chart(
 
 def bar_chart(items: Sequence[tuple[str, int]], title: str, desc: str) -> str:
     """Horizontal bars, one per item, with the value written at the end of each."""
-    row, label_w, width = 26, 72, 520
+    row, label_w, width = 28, 56, 400
     height = max(row * len(items) + 10, 40)
     most = max([v for _, v in items] + [1])
     out = _open(width, height, title, desc, "bar-chart")
@@ -139,15 +139,16 @@ def bar_chart(items: Sequence[tuple[str, int]], title: str, desc: str) -> str:
         y = 5 + i * row
         length = (width - label_w - 60) * value / most
         out.append(f'<text class="tick" x="{label_w - 8}" y="{y + 16}" text-anchor="end">{escape(label)}</text>')
-        out.append(f'<rect class="bar s{i % 6}" x="{label_w}" y="{y + 3}" width="{length:.1f}" height="{row - 8}"/>')
+        out.append(f'<rect class="bar s0" x="{label_w}" y="{y + 3}" width="{length:.1f}" height="{row - 8}"/>')
         out.append(f'<text class="value" x="{label_w + length + 6:.1f}" y="{y + 16}">{value}</text>')
     out.append("</svg>")
     return "".join(out)
 
 
 def _time_axes(out: list[str], months: Sequence[dt.date], x, top: int, bottom_y: float, height: int) -> None:
+    """A grid line and a label at each January and July."""
     for i, month in enumerate(months):
-        if month.month == 1 or i == 0:
+        if month.month in (1, 7):
             out.append(f'<line class="grid" x1="{x(i):.1f}" x2="{x(i):.1f}" y1="{top}" y2="{bottom_y:.1f}"/>')
             out.append(f'<text class="tick" x="{x(i):.1f}" y="{height - 12}" text-anchor="middle">'
                        f"{month.year}-{month.month:02d}</text>")

@@ -1,6 +1,6 @@
-"""A subject's score over time under one catalog: the past, sampled from the semantics on
-every day it could have changed (and weekly between), and the way ahead from the
-outlook, for the portal's chart."""
+"""A subject's score over time under one catalog: the past, asked of the semantics on
+every day it could have changed (a record starting or stopping to count, a gap, a new
+catalog version), and the way ahead from the outlook, for the portal's chart."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from xinyong.identifiers import SubjectRef
 from xinyong.standing import FOREVER, OutlookStep, RecordFile, outlook, standing, timeline
 
 Point = tuple[dt.date, int]
+MAX_SAMPLES = 160
 
 
 @dataclass(frozen=True)
@@ -25,11 +26,11 @@ class Trajectory:
     start: dt.date
 
 
-def _years_before(day: dt.date, years: int) -> dt.date:
+def _shift_years(day: dt.date, years: int) -> dt.date:
     try:
-        return day.replace(year=day.year - years)
+        return day.replace(year=day.year + years)
     except ValueError:  # 29 February
-        return day.replace(year=day.year - years, day=28)
+        return day.replace(year=day.year + years, day=28)
 
 
 def trajectory(
@@ -43,23 +44,29 @@ def trajectory(
 ) -> Trajectory:
     """The score under ``catalog_id`` over the last ``years`` and ahead of ``today``."""
     first_version = registry.versions(catalog_id)[0].effective_from
-    start = max(_years_before(today, years), first_version)
-    days = {start + dt.timedelta(days=7 * k) for k in range((today - start).days // 7 + 1)}
-    # The days a score can change on, so the steps of the line fall on the right day.
+    start = max(_shift_years(today, -years), first_version)
+    # Between these days the score is constant, so asking on them draws the line exactly.
+    days = {start, today}
+    own = []  # the records that count on some day of the window: all the score depends on
     for file in files:
         if file.record.catalog_id != catalog_id:
             continue
         line = timeline(file, registry)
+        if line.annulled or line.effective_on > today or line.ends_on <= start:
+            continue
+        own.append(file)
         edges = [line.effective_on, line.ends_on, line.expires_on]
         edges += [d for gap in line.gaps for d in (gap.start, gap.end)]
         days.update(d for d in edges if d != FOREVER and start <= d <= today)
     days.update(v.effective_from for v in registry.versions(catalog_id) if start <= v.effective_from <= today)
-    days.add(today)
-    past = [(day, standing(subject, catalog_id, day, files, registry, jurisdiction).score) for day in sorted(days)]
+    if len(days) > MAX_SAMPLES:
+        # A busy file: one day a week is as fine as the chart can show.
+        weekly = {(day - start).days // 7: day for day in sorted(days)}
+        days = set(weekly.values()) | {start, today}
+    past = [(day, standing(subject, catalog_id, day, own, registry, jurisdiction).score) for day in sorted(days)]
 
     now, steps, _ = outlook(subject, catalog_id, today, files, registry, jurisdiction)
-    horizon = today.replace(year=today.year + years) if not (today.month == 2 and today.day == 29) else \
-        dt.date(today.year + years, 2, 28)
+    horizon = _shift_years(today, years)
     end = today + dt.timedelta(days=365)
     if steps:
         end = max(end, min(steps[-1].day + dt.timedelta(days=90), horizon))

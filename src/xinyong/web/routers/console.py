@@ -42,7 +42,9 @@ def _officer(request: Request) -> Reader | None:
 def _guard_get(request: Request) -> Reader | HTMLResponse:
     who = _officer(request)
     if who is None:
-        return signin_page(request, CONSOLE, status=401, next_page=request.url.path)
+        # The console's own address is where one signs in; elsewhere, say that one must.
+        status = 200 if request.url.path == CONSOLE.path else 401
+        return signin_page(request, CONSOLE, status=status, next_page=request.url.path)
     return who
 
 

@@ -60,6 +60,16 @@ def _way_ahead(now_score: int, now_grade: str, now_lists: set, steps) -> list[di
     return described
 
 
+def list_titles(registry, day: dt.date) -> dict[str, str]:
+    """Every list's title as of ``day``, by id."""
+    titles = {}
+    for catalog in registry.all():
+        for list_id in catalog.lists:
+            definition = registry.list_definition(list_id, day)
+            titles[list_id] = (definition.title if definition else None) or list_id
+    return titles
+
+
 def portal_page(request: Request, d: Deployment, who: Reader, errors: dict | None = None,
                 values: dict | None = None, done: str | None = None, status: int = 200) -> HTMLResponse:
     subject = who.subject
@@ -108,7 +118,9 @@ def portal_page(request: Request, d: Deployment, who: Reader, errors: dict | Non
     book = sessions(request)
     return render(
         request, "portal.html", status=status, area="portal", report=report, standings=standings,
-        records=records,
+        records=records, list_titles=list_titles(registry, day),
+        current_records=[r for r in records if _still_matters(r, iso)],
+        past_records=[r for r in records if not _still_matters(r, iso)],
         disputable=[r for r in records if r["status"] != "annulled" and not _open_dispute(r)],
         repairable=[r for r in records if r["repairable_from"] and r["record"] not in repairing
                     and r["status"] != "annulled" and _still_matters(r, iso)],

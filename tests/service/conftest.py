@@ -1,0 +1,386 @@
+"""Fixtures for the service tests: a database built with the ``xinyong`` command line
+from the basic conformance scenario, with one token per role, and the real server
+(``xinyong serve``) started on a free loopback port and spoken to over HTTP.
+
+The database is built once a session; every server runs over its own copy of it, so
+tests that write (the scripted session, schemathesis) never disturb tests that read."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.conftest import CONFORMANCE, XINYONG
+
+BASIC = CONFORMANCE / "basic"
+PROBLEM_JSON = "application/problem+json"
+
+# Subjects of the basic scenario.
+SUBJECT = "rid:140451198304254480"  # a person with records (volunteer days, a red light)
+OTHER_SUBJECT = "rid:347961195004189429"  # another person with records
+ORGANISATION = "uscc:91144035TYM22U0E0G"  # an organisation on the serious-untrustworthy list
+
+
+def rid(first17: str) -> str:
+    """A resident identity number with its GB 11643 check character (DESIGN.md section 3),
+    computed here rather than by the code under test."""
+    weights = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+    total = sum(int(c) * w for c, w in zip(first17, weights, strict=True))
+    return first17 + "10X98765432"[total % 11]
+
+
+# A person who is not in the conformance data: the scripted session gives them a name
+# and records over HTTP.
+ZHANG_NUMBER = rid("37108219830715427")
+ZHANG = f"rid:{ZHANG_NUMBER}"
+ZHANG_NAME = "Zhang Sanfeng"
+
+SOURCE_NAME = "test-source"  # the conformance records say "source": "test-source"
+SERVICE_POINT_NAME = "rail-and-air-desk"
+BANK_NAME = "city-bank-loans"
+
+# Each token: the arguments of `xinyong token create`.
+TOKEN_GRANTS: dict[str, list[str]] = {
+    "source": ["--role", "source", "--name", SOURCE_NAME, "--scope", "city-personal/traffic.*"],
+    "other-source": ["--role", "source", "--name", "other-source", "--scope", "city-personal/traffic.*"],
+    "service-point": ["--role", "service-point", "--name", SERVICE_POINT_NAME,
+                      "--scope", "air_travel", "--scope", "rail.high_speed"],
+    "bank": ["--role", "service-point", "--name", BANK_NAME, "--scope", "loan.apply"],
+    "subject": ["--role", "subject", "--subject", SUBJECT],
+    "other-subject": ["--role", "subject", "--subject", OTHER_SUBJECT],
+    "zhang": ["--role", "subject", "--subject", ZHANG],
+    "officer": ["--role", "officer", "--name", "officer-li"],
+    "auditor": ["--role", "auditor", "--name", "auditor-wang"],
+    "revoked": ["--role", "officer", "--name", "revoked-officer"],
+}
+# Well formed, never issued.
+UNKNOWN_TOKEN = "xy_0badc0de_" + "A" * 43
+
+
+# Every `xinyong` process imports the whole stack; with bytecode cached (outside the
+# venv) a command starts in under a second instead of three.
+BYTECODE_CACHE = Path(tempfile.gettempdir()) / "xinyong-service-tests-pycache"
+
+
+def _environment() -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("XINYONG_")}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env["PYTHONPYCACHEPREFIX"] = str(BYTECODE_CACHE)
+    env["COLUMNS"] = "200"
+    return env
+
+
+class Cli:
+    """Runs the installed ``xinyong`` command against one database (as tests/conftest.py's
+    ``cli`` fixture does, with a bytecode cache)."""
+
+    def __init__(self, db: Path, cwd: Path):
+        self.db = db
+        self.cwd = cwd
+
+    def __call__(self, *args: str) -> subprocess.CompletedProcess:
+        result = subprocess.run(
+            [XINYONG, "--db", str(self.db), *args],
+            capture_output=True, text=True, cwd=self.cwd, env=_environment(), timeout=300,
+        )
+        if result.returncode != 0:
+            raise AssertionError(
+                f"xinyong {' '.join(args)} exited {result.returncode}\n"
+                f"stdout:\n{result.stdout}\nstderr:\n{result.stderr}"
+            )
+        return result
+
+    def json(self, *args: str):
+        return json.loads(self(*args).stdout)
+
+
+@dataclass
+class Template:
+    """The database built by the command line, and the tokens it issued."""
+
+    folder: Path
+    db: Path
+    tokens: dict[str, str]
+    token_ids: dict[str, str]
+
+    def copy_to(self, folder: Path) -> Path:
+        """A copy of the database (with its WAL, if any, and its key) in ``folder``."""
+        folder.mkdir(parents=True, exist_ok=True)
+        target = folder / "xinyong.db"
+        for suffix in ("", "-wal", "-shm", ".key"):
+            source = Path(str(self.db) + suffix)
+            if source.exists():
+                shutil.copy2(source, Path(str(target) + suffix))
+        return target
+
+
+def _create_tokens(db: Path, cwd: Path) -> tuple[dict[str, str], dict[str, str]]:
+    """Run every `token create` at once (SQLite serialises the writes); return the
+    secrets (last line of stdout) and ids (from the summary on stderr)."""
+    running = {
+        key: subprocess.Popen(
+            [XINYONG, "--db", str(db), "token", "create", *grant],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=cwd, env=_environment(),
+        )
+        for key, grant in TOKEN_GRANTS.items()
+    }
+    secrets, ids = {}, {}
+    for key, process in running.items():
+        stdout, stderr = process.communicate(timeout=120)
+        assert process.returncode == 0, f"token create {key} failed:\n{stdout}\n{stderr}"
+        secrets[key] = stdout.strip().splitlines()[-1]
+        ids[key] = stderr.split("token ", 1)[1].split(":", 1)[0]
+    return secrets, ids
+
+
+@pytest.fixture(scope="session")
+def template(tmp_path_factory) -> Template:
+    folder = tmp_path_factory.mktemp("template")
+    db = folder / "xinyong.db"
+    cli = Cli(db, folder)
+    cli("catalog", "load", *map(str, sorted(BASIC.glob("catalog-*.toml"))))
+    cli("import", str(BASIC / "events.jsonl"))
+    secrets, ids = _create_tokens(db, folder)
+    cli("token", "revoke", ids["revoked"])
+    listed = {t["id"]: t for t in cli.json("token", "list", "--json")}
+    assert listed[ids["revoked"]]["revoked_at"] is not None
+    return Template(folder, db, secrets, ids)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@dataclass
+class Server:
+    """A running `xinyong serve` over its own database."""
+
+    db: Path
+    url: str
+    process: subprocess.Popen
+    stdout: Path
+    stderr: Path
+    cli: Cli = field(repr=False)
+
+    def log(self) -> str:
+        """Everything the server printed so far, on both streams."""
+        return self.stdout.read_text(errors="replace") + self.stderr.read_text(errors="replace")
+
+
+@contextmanager
+def running_server(template: Template, folder: Path) -> Iterator[Server]:
+    """Copy the template database into ``folder``, serve it, and stop the server after."""
+    db = template.copy_to(folder)
+    for attempt in range(3):
+        port = _free_port()
+        stdout, stderr = folder / f"serve-{port}.out", folder / f"serve-{port}.err"
+        with stdout.open("wb") as out, stderr.open("wb") as err:
+            process = subprocess.Popen(
+                [XINYONG, "--db", str(db), "serve", "--host", "127.0.0.1", "--port", str(port)],
+                stdout=out, stderr=err, cwd=folder, env=_environment(),
+            )
+        url = f"http://127.0.0.1:{port}"
+        if _wait_until_healthy(url, process):
+            break
+        process.terminate()
+        process.wait(10)
+    else:
+        raise RuntimeError(f"the server did not start:\n{stdout.read_text()}\n{stderr.read_text()}")
+    server = Server(db, url, process, stdout, stderr, Cli(db, folder))
+    try:
+        yield server
+    finally:
+        process.terminate()
+        try:
+            process.wait(15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(5)
+
+
+def _wait_until_healthy(url: str, process: subprocess.Popen, seconds: float = 30) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            return False  # exited: most likely the port was taken meanwhile
+        try:
+            if httpx.get(url + "/healthz", timeout=2).status_code == 200:
+                return True
+        except httpx.TransportError:
+            pass
+        time.sleep(0.1)
+    return False
+
+
+class Api:
+    """An httpx client on one server that knows the tokens of the template."""
+
+    def __init__(self, server: Server, tokens: dict[str, str]):
+        self.server = server
+        self.tokens = tokens
+        self.http = httpx.Client(base_url=server.url, timeout=60)
+
+    def headers(self, who: str) -> dict[str, str]:
+        """Headers for a role key of TOKEN_GRANTS, or 'none' or 'unknown'."""
+        if who == "none":
+            return {}
+        token = UNKNOWN_TOKEN if who == "unknown" else self.tokens[who]
+        return {"Authorization": f"Bearer {token}"}
+
+    def request(self, who: str, method: str, path: str, **kwargs) -> httpx.Response:
+        headers = {**self.headers(who), **kwargs.pop("headers", {})}
+        return self.http.request(method, path, headers=headers, **kwargs)
+
+    def get(self, who: str, path: str, **kwargs) -> httpx.Response:
+        return self.request(who, "GET", path, **kwargs)
+
+    def post(self, who: str, path: str, **kwargs) -> httpx.Response:
+        return self.request(who, "POST", path, **kwargs)
+
+    def ledger_events(self) -> int:
+        return self.http.get("/healthz").json()["ledger_events"]
+
+    def access_log_total(self) -> int:
+        answer = self.get("auditor", "/v1/access-log", params={"limit": 1})
+        assert answer.status_code == 200, answer.text
+        return answer.json()["total"]
+
+    def written(self) -> tuple[int, int]:
+        """What a request may write: (ledger events, access log entries)."""
+        return self.ledger_events(), self.access_log_total()
+
+    def close(self) -> None:
+        self.http.close()
+
+
+@pytest.fixture(scope="session")
+def server(template, tmp_path_factory) -> Iterator[Server]:
+    """The shared server: tests on it read, or write only what leaves others' answers
+    unchanged (and compare counts before and after within one test)."""
+    with running_server(template, tmp_path_factory.mktemp("shared")) as running:
+        yield running
+
+
+@pytest.fixture(scope="session")
+def api(server, template) -> Iterator[Api]:
+    client = Api(server, template.tokens)
+    yield client
+    client.close()
+
+
+@pytest.fixture(scope="module")
+def scratch(template, tmp_path_factory) -> Iterator[Api]:
+    """A server of its own for a module whose tests write things others must not see."""
+    with running_server(template, tmp_path_factory.mktemp("scratch")) as running:
+        client = Api(running, template.tokens)
+        yield client
+        client.close()
+
+
+def assert_problem(response: httpx.Response, status: int, slug: str | None = None) -> dict:
+    """The response is an RFC 9457 problem document with this status (and type)."""
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"].split(";")[0] == PROBLEM_JSON
+    body = response.json()
+    assert {"type", "title", "status"} <= body.keys()
+    assert body["status"] == status
+    if slug is not None:
+        assert body["type"].endswith("/" + slug), body["type"]
+    return body
+
+
+def without_scores(check: dict) -> dict:
+    """A ``check --json`` object as a service point sees it: no score in any trigger."""
+    copy = json.loads(json.dumps(check))
+    for reason in copy["reasons"]:
+        reason["trigger"].pop("score", None)
+    return copy
+
+
+# ------------------------------------------------------------------ the scripted session
+
+AS_OF = "2025-06-01"
+SESSION_EVENTS = [
+    {"type": "subject", "subject": ZHANG, "jurisdiction": "CN-SD-RC", "name": ZHANG_NAME},
+    {"type": "record", "id": "http-tp-0001", "subject": ZHANG, "rule": "city-personal/traffic.red_light",
+     "occurred_on": "2025-03-01", "decided_on": "2025-03-05", "source": SOURCE_NAME, "reference": "HTTP-TP-1"},
+    {"type": "record", "id": "http-tp-0002", "subject": ZHANG, "rule": "city-personal/traffic.drunk_driving",
+     "occurred_on": "2025-04-02", "decided_on": "2025-04-09", "source": SOURCE_NAME, "reference": "HTTP-TP-2"},
+    {"type": "record", "id": "http-tp-0003", "subject": SUBJECT, "rule": "city-personal/traffic.red_light",
+     "occurred_on": "2025-02-11", "decided_on": "2025-02-12", "source": SOURCE_NAME, "reference": "HTTP-TP-3"},
+    # Filed before the red light takes effect (2025-03-20): the record is suspended.
+    {"type": "dispute_filed", "record": "http-tp-0001", "on": "2025-03-10"},
+]
+SINGLE_CHECK = {"subject": ZHANG, "action": "rail.high_speed.ticket", "as_of": AS_OF, "purpose": "ticket sale"}
+MANIFEST = [
+    {"subject": ZHANG, "action": "air_travel.ticket", "as_of": AS_OF, "purpose": "flight manifest"},
+    {"subject": "rid:339408199808109489", "action": "rail.high_speed.ticket", "as_of": "2024-08-10"},
+    {"subject": "rid:223174199903178606", "action": "air_travel.ticket", "as_of": "2024-06-08"},
+    {"subject": SUBJECT, "action": "air_travel.ticket", "as_of": AS_OF},
+]
+
+
+@dataclass
+class ScriptedSession:
+    """What the service answered in the scripted session, and what the command line
+    answered on the same database afterwards."""
+
+    server: Server
+    api: Api
+    submitted: httpx.Response
+    resubmitted: httpx.Response
+    single_check: httpx.Response
+    manifest: httpx.Response
+    own_score: httpx.Response
+    officer_score: httpx.Response
+    report: httpx.Response
+    cli_score: dict
+    cli_single_check: dict
+    cli_manifest: list[dict]
+
+
+@pytest.fixture(scope="session")
+def scripted(template, tmp_path_factory) -> Iterator[ScriptedSession]:
+    """Tokens from the command line; a source posts events; a service point checks one
+    passenger and a manifest; the subject reads its score and its report; then the
+    command line answers the same questions on the same database."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with running_server(template, tmp_path_factory.mktemp("scripted")) as running:
+        api = Api(running, template.tokens)
+        submitted = api.post("source", "/v1/events", json=SESSION_EVENTS)
+        resubmitted = api.post("source", "/v1/events", json=SESSION_EVENTS)
+        single = api.post("service-point", "/v1/checks", json=SINGLE_CHECK)
+        manifest = api.post("service-point", "/v1/checks", json=MANIFEST)
+        score_path = f"/v1/subjects/{ZHANG}/score"
+        own_score = api.get("zhang", score_path, params={"catalog": "city-personal", "as_of": AS_OF})
+        officer_score = api.get("officer", score_path, params={
+            "catalog": "city-personal", "as_of": AS_OF, "purpose": "scripted session"})
+        report = api.get("zhang", "/v1/me/report", params={"as_of": AS_OF})
+
+        cli = running.cli
+        asked = [["score", ZHANG, "--catalog", "city-personal", "--as-of", AS_OF, "--json"]] + [
+            ["check", q["subject"], q["action"], "--as-of", q["as_of"], "--json"]
+            for q in [SINGLE_CHECK, *MANIFEST]
+        ]
+        with ThreadPoolExecutor(max_workers=3) as pool:
+            answered = list(pool.map(lambda args: cli.json(*args), asked))
+        yield ScriptedSession(
+            running, api, submitted, resubmitted, single, manifest, own_score, officer_score, report,
+            cli_score=answered[0], cli_single_check=answered[1], cli_manifest=answered[2:],
+        )
+        api.close()
