@@ -8,6 +8,7 @@ file changes nothing: records are idempotent by id, later events by content."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -227,7 +228,7 @@ class Intake:
             admit_record(item, registry)
             files[item.id] = RecordFile(item)
             fingerprints[item.id] = fingerprint
-            return [record_notice(files[item.id], registry)]
+            return [record_notice(files[item.id], registry, dt.date.today())]
         file = files.get(item.record)
         if file is None:
             raise Rejected(f"{item.type}: unknown record {item.record!r}")
@@ -283,7 +284,7 @@ class Intake:
             admit_record(item, registry)
             files[item.id] = RecordFile(item)
             fingerprints[item.id] = fingerprint
-            return [record_notice(files[item.id], registry)]
+            return [record_notice(files[item.id], registry, dt.date.today())]
         file = files.get(item.record)
         if file is None:
             raise Rejected(f"{item.type}: unknown record {item.record!r}")

@@ -80,9 +80,10 @@ def _record_facts(file: RecordFile, line: Timeline, registry: CatalogRegistry) -
     return facts
 
 
-def record_notice(file: RecordFile, registry: CatalogRegistry) -> NoticeDraft:
+def record_notice(file: RecordFile, registry: CatalogRegistry, today: dt.date | None = None) -> NoticeDraft:
     """The notice that a record was made: before it takes effect, with the last day to
-    dispute it while it does not yet count."""
+    dispute it while it does not yet count. ``today`` is the day the notice is written:
+    a record entered after that last day is told as already in effect."""
     line = timeline(file, registry)
     facts = _record_facts(file, line, registry)
     last_day = line.effective_on - dt.timedelta(days=1)
@@ -91,12 +92,15 @@ def record_notice(file: RecordFile, registry: CatalogRegistry) -> NoticeDraft:
     placement = ""
     if "list" in facts and "list_withheld" not in facts:
         placement = f" It places you on the list {facts['list']!r} ({facts['list_title'] or ''}) when it takes effect."
-    window = (
-        f"You can dispute it until {facts['dispute_before_effect_until']} and it will not count until "
-        "the dispute is decided; after that you can still dispute it, but it counts meanwhile."
-        if facts["dispute_before_effect_until"]
-        else "It takes effect at once; you can still dispute it."
-    )
+    if facts["dispute_before_effect_until"] and (today is None or last_day >= today):
+        window = (
+            f"You can dispute it until {facts['dispute_before_effect_until']} and it will not count until "
+            "the dispute is decided; after that you can still dispute it, but it counts meanwhile."
+        )
+    elif facts["dispute_before_effect_until"]:
+        window = "It is already in effect; you can still dispute it, but it counts meanwhile."
+    else:
+        window = "It takes effect at once; you can still dispute it."
     text = (
         f"{file.record.source} recorded '{title}' ({file.record.rule}, {rule_points(facts['points'])}) "
         f"{'for' if facts['points'] > 0 else 'against'} you, reference {file.record.reference or '-'}, decided on {facts['decided_on']}, "

@@ -161,12 +161,12 @@ class Health(BaseModel):
 
 class DisputeFiling(_In):
     record: str = Field(min_length=1, max_length=200)
-    grounds: str = Field(min_length=1, max_length=4000)
+    grounds: str = Field(min_length=1, max_length=2000)
 
 
 class Decision(_In):
     outcome: str = Field(description="disputes: upheld | annulled; repairs: granted | refused; reviews: confirmed | overturned")
-    reasons: str = Field(min_length=1, max_length=4000)
+    reasons: str = Field(min_length=1, max_length=2000)
 
 
 class RepairApplication(_In):
@@ -196,6 +196,7 @@ class DisputeView(BaseModel):
     status: str
     decided_on: dt.date | None
     outcome: str | None
+    reasons: str | None = None
 
 
 class RepairView(BaseModel):

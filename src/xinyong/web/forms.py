@@ -16,7 +16,10 @@ async def read_form(request: Request) -> dict[str, str]:
     if kind != "application/x-www-form-urlencoded":
         return {}
     body = (await request.body()).decode("utf-8", "replace")
-    fields = parse_qs(body, keep_blank_values=True, max_num_fields=50)
+    try:
+        fields = parse_qs(body, keep_blank_values=True, max_num_fields=50)
+    except ValueError:  # more fields than any of our forms has
+        return {}
     return {name: values[-1][: MAX_FIELD + 1] for name, values in fields.items()}
 
 

@@ -50,7 +50,7 @@ def render(request: Request, template: str, status: int = 200, **context: Any) -
         lang=lang,
         languages=i18n.LANGUAGES,
         language_names=i18n.NAMES,
-        next=quote(here(request), safe="/?=&"),
+        next=quote(here(request), safe="/"),
         path=request.url.path,
         **context,
     )

@@ -106,6 +106,7 @@ def portal_page(request: Request, d: Deployment, who: Reader, errors: dict | Non
             now_lists = {(e["list"], e["record"]) for e in s["lists"]}
             view["ahead"] = _way_ahead(s["score"], s["grade"], now_lists, path.steps)
         standings.append(view)
+    standings.sort(key=lambda view: len(view["grades"]) < 2)  # the scores first, then the lists
 
     iso = day.isoformat()
     records = report["records"]
