@@ -66,7 +66,7 @@ def month_starts(today: dt.date, count: int = MONTHS) -> list[dt.date]:
     return months[::-1]
 
 
-def _subjects(d: Deployment, connection) -> tuple[dict[str, str | None], set[str]]:
+def _subjects(connection) -> tuple[dict[str, str | None], set[str]]:
     """Every subject's lookup key with its latest jurisdiction, and the keys of
     organisations. Jurisdictions are not personal and are kept in the clear."""
     latest: dict[str, str | None] = {}
@@ -107,7 +107,7 @@ class Dashboards:
         registry = d.catalogs.registry()
         with d.store.reading() as connection:
             stored = d.store.records(connection, d.store.all_record_ids(connection))
-            jurisdictions, organisation_keys = _subjects(d, connection)
+            jurisdictions, organisation_keys = _subjects(connection)
         files = [s.file for s in stored.values()]
         lines: dict[str, Timeline] = {f.id: timeline(f, registry) for f in files}
         by_subject: dict[str, list[RecordFile]] = defaultdict(list)
