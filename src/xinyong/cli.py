@@ -574,7 +574,10 @@ def serve(
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     application = create_app(_deployment())
-    out.print(f"serving on http://{host}:{port}/  (API docs: http://{host}:{port}/docs)")
+    out.print(
+        f"serving on http://{host}:{port}/ — public lookup /, resident portal /portal, "
+        f"officer console /console, API docs /docs"
+    )
     # uvicorn's own access log prints paths, which can carry identity numbers: ours
     # prints route templates instead.
     uvicorn.run(application, host=host, port=port, access_log=False, log_level="warning")
@@ -680,7 +683,11 @@ def demo(
         out.print(f"  {label}: {token}", markup=False)
     if not serve_after:
         return
-    out.print(f"\n[bold]Point a browser at http://{host}:{port}/docs[/] (the API, with 'Authorize' for a token). Ctrl-C stops.")
+    out.print(
+        f"\n[bold]Point a browser at http://{host}:{port}/[/]: the public lookup; "
+        f"/portal signs in with the subject token above, /console with the officer token; "
+        f"/docs is the API (Authorize with any token). Ctrl-C stops."
+    )
     state.db = url.database
     serve(host=host, port=port)
 
