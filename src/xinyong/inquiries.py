@@ -216,22 +216,7 @@ class Inquiries:
     def answer(self, question: object, reader: Reader | None = None) -> dict[str, Any]:
         """Answer one line of a questions file: ``{"score": S, "catalog": C, "as_of": D}``
         or ``{"check": S, "action": A, "as_of": D}``."""
-        if not isinstance(question, dict):
-            raise QuestionError("a question must be a JSON object")
-        try:
-            day = parse_date(question.get("as_of") or dt.date.today().isoformat())
-        except ValueError as error:
-            raise QuestionError(f"as_of: {error}") from None
-        if "score" in question:
-            subject = SubjectRef.parse(question["score"])
-            catalog = question.get("catalog")
-            if not isinstance(catalog, str):
-                raise QuestionError("catalog: a score question names its catalog")
-            return standing_json(self.standing(subject, catalog, day, reader, question.get("purpose")))
-        if "check" in question:
-            subject = SubjectRef.parse(question["check"])
-            action = question.get("action")
-            if not isinstance(action, str) or not action:
-                raise QuestionError("action: a check question names its action")
-            return check_json(self.check(subject, action, day, reader, question.get("purpose")))
-        raise QuestionError("a question has 'score' or 'check'")
+        kind, subject, target, day, purpose = self._parse_question(question)
+        if kind == "score":
+            return standing_json(self.standing(subject, target, day, reader, purpose))
+        return check_json(self.check(subject, target, day, reader, purpose))

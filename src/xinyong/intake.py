@@ -263,37 +263,6 @@ class Intake:
             )
         return None
 
-    def _fit(self, item, files, fingerprints, subjects, registry) -> list[NoticeDraft] | None:
-        """Check ``item`` against the state so far: the notices it causes, or None when
-        it changes nothing (it was applied before)."""
-        if isinstance(item, SubjectEvent):
-            latest = subjects.get(item.subject)
-            if latest is not None and latest.canonical() == item.canonical():
-                return None
-            subjects[item.subject] = item
-            return []
-        if isinstance(item, RecordEvent):
-            fingerprint = self.store.fingerprint(item)
-            if item.id in files:
-                if fingerprints[item.id] == fingerprint:
-                    return None
-                raise Rejected(
-                    f"record {item.id!r} already exists with different content; "
-                    "a correction is a new event (annulled, then a new record)"
-                )
-            admit_record(item, registry)
-            files[item.id] = RecordFile(item)
-            fingerprints[item.id] = fingerprint
-            return [record_notice(files[item.id], registry, dt.date.today())]
-        file = files.get(item.record)
-        if file is None:
-            raise Rejected(f"{item.type}: unknown record {item.record!r}")
-        updated = apply_change(file, item, registry)
-        if updated is file:
-            return None
-        files[item.record] = updated
-        return change_notices(file, item, updated, registry)
-
 
 def _batches(items: Iterable[Parsed], size: int) -> Iterator[list[Parsed]]:
     batch: list[Parsed] = []
