@@ -1,5 +1,5 @@
 """The demo: sample catalogs, a synthetic population and a token for each role, in a
-fresh SQLite file."""
+fresh SQLite file or an empty database given by URL (PostgreSQL)."""
 
 from __future__ import annotations
 
@@ -10,12 +10,20 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from sqlalchemy import inspect
+from sqlalchemy.engine import make_url
+
 from xinyong.bootstrap import Deployment, open_deployment
 from xinyong.catalog.model import Catalog
 from xinyong.identifiers import SubjectRef
+from xinyong.ledger.store import database_url, make_engine
 from xinyong.population import generate
 from xinyong.settings import Settings
 from xinyong.standing import rule_in_force, timeline
+
+
+class DemoRefused(RuntimeError):
+    """The demo will not build in this database: it is not empty, and it is never wiped."""
 
 
 @dataclass(frozen=True)
@@ -58,6 +66,22 @@ def portal_resident(deployment: Deployment, day: dt.date) -> SubjectRef | None:
     return max(files, key=weight, default=None)
 
 
+def _refuse_unless_empty(database: str) -> None:
+    """Refuse a database that holds any table (in its default schema)."""
+    engine = make_engine(database)
+    try:
+        tables = sorted(inspect(engine).get_table_names())
+    finally:
+        engine.dispose()
+    if tables:
+        shown = ", ".join(tables[:5]) + (", ..." if len(tables) > 5 else "")
+        where = make_url(database_url(database)).render_as_string(hide_password=True)
+        raise DemoRefused(
+            f"{where} is not empty (it has tables: {shown}); the demo builds only in an empty "
+            "database and never wipes one: create a new database for it"
+        )
+
+
 def build_demo(
     database: str,
     catalog_files: Sequence[Path],
@@ -67,11 +91,21 @@ def build_demo(
     seed: int = 2024,
     end: dt.date | None = None,
     progress: Callable[[int, int], None] | None = None,
+    settings: Settings | None = None,
 ) -> DemoBuild:
-    """Replace ``database`` with a new demo database and return what is in it."""
-    for suffix in ("", "-wal", "-shm", ".key"):
-        Path(database + suffix).unlink(missing_ok=True)
-    deployment = open_deployment(database, replace(Settings.from_environment(), db=database))
+    """Build a demo database and return what is in it. A SQLite file (a path) is
+    replaced, with its key beside it; a database given by URL must be empty: it is
+    filled, never wiped, and a database with tables in it is refused (DemoRefused).
+    ``settings`` (default: the environment's) give the key."""
+    url = make_url(database_url(database))
+    if url.get_backend_name() == "sqlite":
+        path = database if "://" not in database else url.database
+        for suffix in ("", "-wal", "-shm", ".key") if path and path != ":memory:" else ():
+            Path(path + suffix).unlink(missing_ok=True)
+    else:
+        _refuse_unless_empty(database)
+    settings = replace(settings or Settings.from_environment(), db=database)
+    deployment = open_deployment(database, settings)
     try:
         catalogs = [o.catalog for o in deployment.catalogs.load(catalog_files)]
         registry = deployment.catalogs.registry()

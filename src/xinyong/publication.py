@@ -97,14 +97,18 @@ class Publication:
     def search(self, query: str, limit: int = 50) -> list[dict[str, Any]]:
         """Organisations whose name contains ``query`` or whose code starts with it."""
         folded = fold(query)
-        if not folded:
-            return []
-        pattern = "%" + folded.replace("\\", "").replace("%", "").replace("_", "\\_") + "%"
+        if not folded or "\x00" in query:
+            return []  # no name or code holds a NUL byte (and PostgreSQL text cannot)
+
+        def literal(text: str) -> str:
+            return text.replace("\\", "").replace("%", "\\%").replace("_", "\\_")
+
+        pattern = "%" + literal(folded) + "%"
         with self.store.reading() as connection:
             rows = connection.execute(
                 select(organisations)
                 .where(or_(organisations.c.name_folded.like(pattern, escape="\\"),
-                           organisations.c.code.like(query.strip().upper() + "%")))
+                           organisations.c.code.like(literal(query.strip().upper()) + "%", escape="\\")))
                 .order_by(organisations.c.name_folded, organisations.c.code)
                 .limit(limit)
             ).all()

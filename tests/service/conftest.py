@@ -3,7 +3,10 @@ from the basic conformance scenario, with one token per role, and the real serve
 (``xinyong serve``) started on a free loopback port and spoken to over HTTP.
 
 The database is built once a session; every server runs over its own copy of it, so
-tests that write (the scripted session, schemathesis) never disturb tests that read."""
+tests that write (the scripted session, schemathesis) never disturb tests that read.
+The databases are SQLite files (each with its key beside it), or databases on the
+suite's PostgreSQL server with ``--backend postgresql`` (copied from a template there,
+all with the template's key file)."""
 
 from __future__ import annotations
 
@@ -14,6 +17,7 @@ import socket
 import subprocess
 import tempfile
 import time
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -74,11 +78,29 @@ UNKNOWN_TOKEN = "xy_0badc0de_" + "A" * 43
 BYTECODE_CACHE = Path(tempfile.gettempdir()) / "xinyong-service-tests-pycache"
 
 
-def _environment() -> dict[str, str]:
+@dataclass(frozen=True)
+class Database:
+    """A database: a SQLite file, whose key the command line keeps beside it, or a
+    PostgreSQL URL, whose key is the file ``key`` (given as XINYONG_KEY_FILE)."""
+
+    url: str
+    key: Path
+
+    @property
+    def is_sqlite(self) -> bool:
+        return not self.url.startswith("postgresql")
+
+    @property
+    def env(self) -> dict[str, str]:
+        return {} if self.is_sqlite else {"XINYONG_KEY_FILE": str(self.key)}
+
+
+def _environment(db: Database) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("XINYONG_")}
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     env["PYTHONPYCACHEPREFIX"] = str(BYTECODE_CACHE)
     env["COLUMNS"] = "200"
+    env.update(db.env)
     return env
 
 
@@ -86,14 +108,14 @@ class Cli:
     """Runs the installed ``xinyong`` command against one database (as tests/conftest.py's
     ``cli`` fixture does, with a bytecode cache)."""
 
-    def __init__(self, db: Path, cwd: Path):
+    def __init__(self, db: Database, cwd: Path):
         self.db = db
         self.cwd = cwd
 
     def __call__(self, *args: str) -> subprocess.CompletedProcess:
         result = subprocess.run(
-            [XINYONG, "--db", str(self.db), *args],
-            capture_output=True, text=True, cwd=self.cwd, env=_environment(), timeout=300,
+            [XINYONG, "--db", self.db.url, *args],
+            capture_output=True, text=True, cwd=self.cwd, env=_environment(self.db), timeout=300,
         )
         if result.returncode != 0:
             raise AssertionError(
@@ -111,28 +133,40 @@ class Template:
     """The database built by the command line, and the tokens it issued."""
 
     folder: Path
-    db: Path
+    db: Database
     tokens: dict[str, str]
     token_ids: dict[str, str]
 
-    def copy_to(self, folder: Path) -> Path:
-        """A copy of the database (with its WAL, if any, and its key) in ``folder``."""
+    def copy_to(self, folder: Path) -> Database:
+        """A copy of the database in ``folder``: the SQLite file with its WAL, if any,
+        and its key; or a new PostgreSQL database made with the template as its
+        template, over the same key file. Nothing may be connected to the template."""
         folder.mkdir(parents=True, exist_ok=True)
+        if not self.db.is_sqlite:
+            import psycopg
+            from sqlalchemy.engine import make_url
+
+            url = make_url(self.db.url)
+            name = "t_" + uuid.uuid4().hex[:16]
+            with psycopg.connect(host=url.host, port=url.port, user=url.username, dbname="postgres",
+                                 autocommit=True) as connection:
+                connection.execute(f'CREATE DATABASE "{name}" TEMPLATE "{url.database}"')
+            return Database(url.set(database=name).render_as_string(hide_password=False), self.db.key)
         target = folder / "xinyong.db"
         for suffix in ("", "-wal", "-shm", ".key"):
-            source = Path(str(self.db) + suffix)
+            source = Path(self.db.url + suffix)
             if source.exists():
                 shutil.copy2(source, Path(str(target) + suffix))
-        return target
+        return Database(str(target), Path(str(target) + ".key"))
 
 
-def _create_tokens(db: Path, cwd: Path) -> tuple[dict[str, str], dict[str, str]]:
+def _create_tokens(db: Database, cwd: Path) -> tuple[dict[str, str], dict[str, str]]:
     """Run every `token create` at once (SQLite serialises the writes); return the
     secrets (last line of stdout) and ids (from the summary on stderr)."""
     running = {
         key: subprocess.Popen(
-            [XINYONG, "--db", str(db), "token", "create", *grant],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=cwd, env=_environment(),
+            [XINYONG, "--db", db.url, "token", "create", *grant],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=cwd, env=_environment(db),
         )
         for key, grant in TOKEN_GRANTS.items()
     }
@@ -146,9 +180,12 @@ def _create_tokens(db: Path, cwd: Path) -> tuple[dict[str, str], dict[str, str]]
 
 
 @pytest.fixture(scope="session")
-def template(tmp_path_factory) -> Template:
+def template(backend, postgres_server, tmp_path_factory) -> Template:
     folder = tmp_path_factory.mktemp("template")
-    db = folder / "xinyong.db"
+    if backend == "postgresql":
+        db = Database(postgres_server.new_database(), folder / "secret.key")
+    else:
+        db = Database(str(folder / "xinyong.db"), folder / "xinyong.db.key")
     cli = Cli(db, folder)
     cli("catalog", "load", *map(str, sorted(BASIC.glob("catalog-*.toml"))))
     cli("import", str(BASIC / "events.jsonl"))
@@ -169,7 +206,7 @@ def _free_port() -> int:
 class Server:
     """A running `xinyong serve` over its own database."""
 
-    db: Path
+    db: Database
     url: str
     process: subprocess.Popen
     stdout: Path
@@ -190,8 +227,8 @@ def running_server(template: Template, folder: Path) -> Iterator[Server]:
         stdout, stderr = folder / f"serve-{port}.out", folder / f"serve-{port}.err"
         with stdout.open("wb") as out, stderr.open("wb") as err:
             process = subprocess.Popen(
-                [XINYONG, "--db", str(db), "serve", "--host", "127.0.0.1", "--port", str(port)],
-                stdout=out, stderr=err, cwd=folder, env=_environment(),
+                [XINYONG, "--db", db.url, "serve", "--host", "127.0.0.1", "--port", str(port)],
+                stdout=out, stderr=err, cwd=folder, env=_environment(db),
             )
         url = f"http://127.0.0.1:{port}"
         if _wait_until_healthy(url, process):

@@ -1,6 +1,9 @@
 """Browser tests of the web pages (end-to-end ring): the real server, started as a user
 starts it, over a demo database built once per session, driven by Debian's Chromium
-through Playwright. Subjects are found by asking the deployment, never by fixed ids."""
+through Playwright. Subjects are found by asking the deployment, never by fixed ids.
+The demo database is a SQLite file (its key beside it), or an empty database on the
+suite's PostgreSQL server with ``--backend postgresql`` (its key a file of its own,
+given to the server as XINYONG_KEY_FILE)."""
 
 from __future__ import annotations
 
@@ -52,7 +55,9 @@ def _later_version(source: Path, effective_from: dt.date) -> str:
 class World:
     """The demo deployment, read in-process to find subjects and check what pages say."""
 
-    db: Path
+    db: str  # a SQLite path or a PostgreSQL URL
+    folder: Path
+    env: dict[str, str]  # for the server: the key file, for a database that is not SQLite
     build: DemoBuild
     deployment: Deployment
     taken: set[str] = field(default_factory=set)
@@ -124,17 +129,23 @@ class World:
 
 
 @pytest.fixture(scope="session")
-def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
+def world(backend, postgres_server, tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     folder = tmp_path_factory.mktemp("web")
-    db = folder / "demo.db"
+    if backend == "postgresql":
+        db = postgres_server.new_database()
+        key = folder / "secret.key"
+        settings, env = Settings(db=db, key_file=str(key)), {"XINYONG_KEY_FILE": str(key)}
+    else:
+        db = str(folder / "demo.db")
+        settings, env = Settings(db=db), {}
     catalogs = sorted((ROOT / "catalogs").glob("*.toml"))
-    build = build_demo(str(db), catalogs, persons=400, organisations=60)
+    build = build_demo(db, catalogs, persons=400, organisations=60, settings=settings)
     later = folder / "rongcheng-personal-2099.toml"
     later.write_text(_later_version(ROOT / "catalogs" / f"{SCORING}.toml", dt.date.today() + dt.timedelta(days=60)),
                      encoding="utf-8")
-    deployment = open_deployment(str(db), Settings(db=str(db)))
+    deployment = open_deployment(db, settings)
     deployment.catalogs.load([later])
-    yield World(db, build, deployment)
+    yield World(db, folder, env, build, deployment)
     deployment.close()
 
 
@@ -150,10 +161,11 @@ def server(world: World) -> Iterator[str]:
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("XINYONG_")}
     env["XINYONG_NOTICE_INTERVAL"] = "0"
-    log = open(world.db.parent / "serve.log", "w")
+    env.update(world.env)
+    log = open(world.folder / "serve.log", "w")
     process = subprocess.Popen(
-        [XINYONG, "--db", str(world.db), "serve", "--port", str(port)],
-        stdout=log, stderr=subprocess.STDOUT, env=env, cwd=world.db.parent,
+        [XINYONG, "--db", world.db, "serve", "--port", str(port)],
+        stdout=log, stderr=subprocess.STDOUT, env=env, cwd=world.folder,
     )
     url = f"http://127.0.0.1:{port}"
     try:
@@ -165,7 +177,7 @@ def server(world: World) -> Iterator[str]:
             except httpx.HTTPError:
                 pass
             if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError("the server did not start:\n" + (world.db.parent / "serve.log").read_text())
+                raise RuntimeError("the server did not start:\n" + (world.folder / "serve.log").read_text())
             time.sleep(0.2)
         yield url
     finally:
