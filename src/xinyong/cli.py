@@ -639,16 +639,26 @@ def demo(
     port: Annotated[int, typer.Option("--port")] = 8000,
 ) -> None:
     """Build a fresh demo database from the sample catalogs and a synthetic population
-    (seeded, so the same every time), show subjects worth trying, and serve it."""
-    from xinyong.demo import build_demo
+    (seeded, so the same every time), show subjects worth trying, and serve it. A SQLite
+    file is replaced; a database URL (PostgreSQL) must name an empty database, which is
+    filled and never wiped."""
+    import shlex
+
+    from xinyong.demo import DemoRefused, build_demo
     from xinyong.ledger.store import database_url
     from xinyong.settings import Settings
     from sqlalchemy.engine import make_url
 
     db = state.db or Settings.from_environment().db
     url = make_url(database_url(db))
-    if url.get_backend_name() != "sqlite" or not url.database:
-        raise fail("the demo builds a SQLite file: give --db a path", 2)
+    if url.get_backend_name() == "sqlite":
+        if not url.database or url.database == ":memory:":
+            raise fail("the demo builds a SQLite file or fills an empty database: "
+                       "give --db a path or a URL", 2)
+        target = shown = url.database
+    else:
+        target = db
+        shown = shlex.quote(url.render_as_string(hide_password=True))
     files = sorted(catalogs.glob("*.toml"))
     if not files:
         raise fail(f"no catalogs in {catalogs}/", 2)
@@ -662,16 +672,18 @@ def demo(
             progress.update(task, description="importing", completed=done, total=total)
 
         try:
-            built = build_demo(url.database, files, persons=persons, organisations=organisations,
+            built = build_demo(target, files, persons=persons, organisations=organisations,
                                seed=seed, progress=importing)
         except CatalogLoadError as error:
             raise fail(str(error)) from None
+        except DemoRefused as error:
+            raise fail(escape(str(error))) from None
     for c in built.catalogs:
         out.print(f"catalog {c.id} {c.version}: {len(c.rules)} rules, {len(c.lists)} lists, {len(c.measures)} measures")
     kinds = ", ".join(f"{n} {k}" for k, n in sorted(built.written_by_type.items()))
     out.print(f"population: {persons} persons and {organisations} organisations, {built.start} to {built.end}: {kinds}")
-    cmd = f".venv/bin/xinyong --db {url.database}"
-    out.print(f"\n[bold]The demo database is {url.database}[/]. Subjects worth a look:")
+    cmd = f".venv/bin/xinyong --db {shown}"
+    out.print(f"\n[bold]The demo database is {shown}[/]. Subjects worth a look:")
     for notable in built.notable:
         out.print(f"\n  [bold]{notable.subject}[/]: {notable.why}")
         if notable.catalog:
@@ -688,8 +700,150 @@ def demo(
         f"/portal signs in with the subject token above, /console with the officer token; "
         f"/docs is the API (Authorize with any token). Ctrl-C stops."
     )
-    state.db = url.database
+    state.db = target
     serve(host=host, port=port)
+
+
+# ------------------------------------------------------------------ batch: export, rescore
+
+
+def _batch_progress() -> Progress:
+    from rich.progress import SpinnerColumn
+
+    return Progress(
+        SpinnerColumn(),
+        TextColumn("[bold]{task.description}[/]"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+        disable=not err.is_terminal,
+    )
+
+
+def _export_to(folder: Path, progress: Progress):
+    """Export the deployment's ledger to ``folder``, showing each phase."""
+    from xinyong.batch.export import ExportError, export_ledger
+
+    deployment = _deployment()
+    task = progress.add_task("exporting", total=None)
+    labels = {"subjects": "exporting subjects", "records": "exporting records",
+              "partitioning": "partitioning by jurisdiction"}
+
+    def report(phase: str, done: int, total: int | None) -> None:
+        progress.update(task, description=labels.get(phase, phase), completed=done, total=total)
+
+    try:
+        summary = export_ledger(deployment.store, deployment.catalogs.registry(), folder, progress=report)
+    except ExportError as error:
+        raise fail(escape(str(error)), 2) from None
+    progress.remove_task(task)
+    return summary
+
+
+@app.command("export")
+def export_command(
+    out_dir: Annotated[Path, typer.Option("--out", help="Folder for the export (new, empty, or an earlier export).")],
+) -> None:
+    """Export the ledger and the catalogs to Parquet for batch jobs: records, their
+    events and subjects partitioned by jurisdiction (hive-style folders), subjects keyed
+    by a keyed hash, no names or identity numbers. See docs/spark.md."""
+    started = time.perf_counter()
+    with _batch_progress() as progress:
+        summary = _export_to(out_dir, progress)
+    out.print(
+        f"exported {summary.records} records, {summary.events} later events, {summary.subjects} "
+        f"subjects and {summary.catalog_versions} catalog versions to {escape(str(out_dir))} "
+        f"in {time.perf_counter() - started:.1f}s; partitions: {', '.join(summary.jurisdictions) or 'none'}"
+    )
+
+
+@app.command("rescore")
+def rescore_command(
+    catalog: Annotated[str, typer.Option("--catalog", help="Catalog id.")],
+    out_file: Annotated[Path, typer.Option("--out", help="Parquet file for the standings (a folder of part files on Spark).")],
+    as_of: AsOf = None,
+    engine: Annotated[str, typer.Option("--engine", help="duckdb (one machine) or spark (PySpark; the 'spark' extra).")] = "duckdb",
+    export_dir: Annotated[
+        Optional[Path], typer.Option("--export-dir", help="Where the export is written and kept (default: a temporary folder).")
+    ] = None,
+    from_export: Annotated[
+        Optional[str], typer.Option("--from-export", help="Rescore an existing export (folder or URL) instead of exporting --db.")
+    ] = None,
+    lists_out: Annotated[
+        Optional[Path], typer.Option("--lists-out", help="Parquet for the list entries (default: FILE.lists.parquet beside --out).")
+    ] = None,
+    jurisdiction: Annotated[
+        Optional[str], typer.Option("--jurisdiction", help="Only subjects of this jurisdiction and those inside it (a province's partitions).")
+    ] = None,
+    spark_master: Annotated[
+        Optional[str], typer.Option("--spark-master", help="Spark master URL, e.g. local[4], yarn, spark://host:7077.")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as one JSON object.")] = False,
+) -> None:
+    """Rescore every subject of a catalog's kind on a day: score, grade, coverage and
+    list entries, as a dataframe job on DuckDB or Spark over the ledger exported to
+    Parquet. Prints the grade distribution and the time each phase took."""
+    import tempfile
+
+    from xinyong.batch.engines import ENGINES, SPARK_EXTRA, EngineUnavailable, connect, read_export
+    from xinyong.batch.job import run_rescore
+
+    if engine not in ENGINES:
+        raise fail(f"--engine: {engine!r} is not one of {', '.join(ENGINES)}", 2)
+    if from_export and export_dir:
+        raise fail("give --export-dir (export --db there) or --from-export (use an export), not both", 2)
+    day = _as_of(as_of)
+    timings: dict[str, float] = {}
+    with tempfile.TemporaryDirectory(prefix="xinyong-export-") as scratch, _batch_progress() as progress:
+        source: str | Path
+        if from_export:
+            source = from_export
+            if "://" not in from_export and not (Path(from_export) / "manifest.json").is_file():
+                progress.stop()
+                raise fail(f"--from-export: {escape(from_export)} is not an export (no manifest.json); "
+                           "make one with: xinyong export --out DIR", 2)
+        else:
+            source = export_dir or Path(scratch) / "export"
+            started = time.perf_counter()
+            _export_to(Path(source), progress)
+            timings["export"] = time.perf_counter() - started
+        task = progress.add_task(f"starting {engine}", total=None)
+        started = time.perf_counter()
+        try:
+            backend = connect(engine, master=spark_master)  # type: ignore[arg-type]
+        except EngineUnavailable:
+            progress.stop()
+            raise fail(f"the Spark engine needs PySpark: {SPARK_EXTRA}", 2) from None
+        tables = read_export(backend, source, jurisdiction=jurisdiction)
+        timings["engine"] = time.perf_counter() - started
+        try:
+            report = run_rescore(
+                backend, tables, catalog, day, out_file, lists_out=lists_out,
+                phase=lambda name: progress.update(task, description=name),
+            )
+        except NotInForce as error:
+            progress.stop()
+            raise fail(escape(str(error))) from None
+    timings.update(report.timings)
+    if as_json:
+        _print_json({
+            "catalog": report.catalog, "as_of": report.as_of.isoformat(), "version": report.version,
+            "engine": report.engine, "out": report.out, "lists_out": report.lists_out,
+            "subjects": report.subjects, "entries": report.entries,
+            "distribution": [{"grade": g, "subjects": n} for g, n in report.distribution],
+            "timings": {k: round(v, 3) for k, v in timings.items()},
+        })
+        return
+    table = Table("grade", "subjects", "share", title=f"{report.catalog} {report.version} on {report.as_of}")
+    for grade, count in report.distribution:
+        share = f"{count / report.subjects:.1%}" if report.subjects else "-"
+        table.add_row(grade, str(count), share)
+    out.print(table)
+    out.print(f"{report.subjects} subjects, {report.entries} list entries in effect ({report.engine})")
+    out.print("time: " + ", ".join(f"{phase} {seconds:.2f}s" for phase, seconds in timings.items()))
+    out.print(f"standings: {escape(report.out)}\nlist entries: {escape(report.lists_out)}")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -52,7 +52,8 @@ def spark_session(master: str | None = None, conf: dict[str, str] | None = None)
         builder = builder.config(key, value)
     session = builder.getOrCreate()
     session.sparkContext.setLogLevel("ERROR")
-    if session.sparkContext.master.startswith("local") and "spark.sql.shuffle.partitions" not in (conf or {}):
+    given = session.sparkContext.getConf().contains("spark.sql.shuffle.partitions")
+    if session.sparkContext.master.startswith("local") and not given:
         session.conf.set("spark.sql.shuffle.partitions", LOCAL_SHUFFLE_PARTITIONS)
     return session
 
@@ -107,22 +108,56 @@ def read_export(backend, export: str | Path, *, jurisdiction: str | None = None)
         name: backend.read_parquet(_join(export, "catalog", f"{name}.parquet"))
         for name in ("versions", "rules", "lists", "grades")
     }
+    subjects = tables["subjects"]
+    # A partition column whose every value is null (no subject has a jurisdiction yet)
+    # is typed null by Spark's inference; it is text.
+    subjects = subjects.mutate(jurisdiction=subjects.jurisdiction.cast("string"))
     return LedgerTables(
         records=tables["records"].drop("jurisdiction"),
         events=tables["events"].drop("jurisdiction"),
-        subjects=tables["subjects"],
+        subjects=subjects,
         **catalog,
     )
 
 
+def stage_for(backend):
+    """How :func:`xinyong.batch.rescore.rescore` should keep the tables that several of
+    its steps share on ``backend``: materialised once, as a temporary table on DuckDB
+    and a persisted dataframe on Spark."""
+
+    def stage(table: ir.Table) -> ir.Table:
+        # Tables made in memory (the questions) must be registered before either.
+        backend._run_pre_execute_hooks(table)  # noqa: SLF001
+        if engine_of(backend) == "spark":
+            return table.cache()
+        # Ibis's own cache cannot drop its tables with the sqlglot installed beside
+        # DuckDB 2; a temporary table goes with the connection.
+        name = ibis.util.gen_name("xinyong_stage")
+        backend.raw_sql(f'CREATE OR REPLACE TEMP TABLE "{name}" AS {backend.compile(table)}')
+        return backend.table(name)
+
+    return stage
+
+
 def write_parquet(backend, expr: ir.Table, path: str | Path) -> None:
-    """Write ``expr``'s rows to ``path``: one Parquet file on DuckDB; on Spark, a folder
-    of part files (``path/part-*.parquet``), written by the executors, which pyarrow,
-    DuckDB and Spark all read as one table."""
-    if engine_of(backend) == "duckdb":
-        backend.to_parquet(expr, str(path))
-    else:
+    """Write ``expr``'s rows to ``path``, typed as ``expr.schema()`` says: one Parquet
+    file on DuckDB; on Spark, a folder of part files (``path/part-*.parquet``) written by
+    the executors, which pyarrow, DuckDB and Spark all read as one table."""
+    if engine_of(backend) == "spark":
         backend.to_parquet(expr, str(path), mode="overwrite")
+        return
+    # DuckDB's own types can be wider than Ibis's (a sum of BIGINT is a HUGEINT, which
+    # Parquet would store as a double), and Ibis leaves out casts to the type it believes
+    # a column has: cast every column in SQL.
+    backend._run_pre_execute_hooks(expr)  # noqa: SLF001
+    columns = ", ".join(
+        f'CAST("{name}" AS {backend.compiler.type_mapper.to_string(dtype)}) AS "{name}"'
+        for name, dtype in expr.schema().items()
+    )
+    target = str(path).replace("'", "''")
+    backend.raw_sql(
+        f"COPY (SELECT {columns} FROM ({backend.compile(expr)})) TO '{target}' (FORMAT parquet)"
+    )
 
 
 def to_arrow(backend, expr: ir.Table) -> pa.Table:

@@ -20,7 +20,15 @@ from pathlib import Path
 
 import ibis
 
-from xinyong.batch.engines import ENGINES, connect, engine_of, read_export, to_arrow, write_parquet
+from xinyong.batch.engines import (
+    ENGINES,
+    connect,
+    engine_of,
+    read_export,
+    stage_for,
+    to_arrow,
+    write_parquet,
+)
 from xinyong.batch.rescore import LedgerTables, grade_distribution, rescore
 from xinyong.standing import NotInForce
 
@@ -51,26 +59,28 @@ def lists_path(out: str | Path) -> str:
     return stem + ".lists.parquet"
 
 
-def check_question(backend, tables: LedgerTables, catalog_id: str, days: Sequence[dt.date]) -> dict[dt.date, str]:
-    """The version of ``catalog_id`` in force on each of ``days``; raises
-    :class:`NotInForce` as :func:`xinyong.standing.standing` does when there is none."""
+def check_questions(
+    backend, tables: LedgerTables, questions: Sequence[tuple[str, dt.date]]
+) -> dict[tuple[str, dt.date], str]:
+    """The version in force for each ``(catalog_id, day)`` question; raises
+    :class:`NotInForce`, as :func:`xinyong.standing.standing` does, when there is none."""
     versions = to_arrow(
         backend,
         tables.versions.select("catalog_id", "version", "effective_from").order_by("effective_from"),
     ).to_pylist()
-    mine = [v for v in versions if v["catalog_id"] == catalog_id]
-    if not mine:
-        held = ", ".join(sorted({v["catalog_id"] for v in versions})) or "none"
-        raise NotInForce(f"no catalog {catalog_id!r} is loaded; loaded: {held}")
     answer = {}
-    for day in days:
+    for catalog_id, day in questions:
+        mine = [v for v in versions if v["catalog_id"] == catalog_id]
+        if not mine:
+            held = ", ".join(sorted({v["catalog_id"] for v in versions})) or "none"
+            raise NotInForce(f"no catalog {catalog_id!r} is loaded; loaded: {held}")
         current = [v for v in mine if v["effective_from"] <= day]
         if not current:
             raise NotInForce(
                 f"no version of catalog {catalog_id!r} is in force on {day}; "
                 f"the first takes effect {mine[0]['effective_from']}"
             )
-        answer[day] = current[-1]["version"]
+        answer[(catalog_id, day)] = current[-1]["version"]
     return answer
 
 
@@ -93,9 +103,15 @@ def run_rescore(
 
     started = time.perf_counter()
     tell("checking the question")
-    version = check_question(backend, tables, catalog_id, [as_of])[as_of]
-    job = rescore(tables, catalog_id, [as_of])
+    version = check_questions(backend, tables, [(catalog_id, as_of)])[(catalog_id, as_of)]
     timings["check"] = time.perf_counter() - started
+
+    started = time.perf_counter()
+    tell("working out every record's timeline")
+    # Staged: on DuckDB this is where the timelines are computed; Spark computes them
+    # with the scores, lazily.
+    job = rescore(tables, [(catalog_id, as_of)], stage=stage_for(backend))
+    timings["timelines"] = time.perf_counter() - started
 
     started = time.perf_counter()
     tell("scoring every subject")
@@ -111,7 +127,11 @@ def run_rescore(
     tell("counting grades")
     # Counted from what was written, so that the scores are not computed twice.
     written = backend.read_parquet(str(out))
-    rows = to_arrow(backend, grade_distribution(written, tables, catalog_id)).to_pylist()
+    asked = ibis.memtable(
+        {"catalog": [catalog_id], "as_of": [as_of], "version": [version]},
+        schema={"catalog": "string", "as_of": "date", "version": "string"},
+    )
+    rows = to_arrow(backend, grade_distribution(written, tables, asked)).to_pylist()
     entries = to_arrow(
         backend, backend.read_parquet(lists_out).aggregate(n=ibis._.count())
     ).to_pylist()[0]["n"]

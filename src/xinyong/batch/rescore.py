@@ -1,21 +1,22 @@
 """Rescoring everyone: DESIGN.md section 4 as one dataframe job, written once in Ibis.
 
-:func:`rescore` builds, without running anything, the expressions that give every
-subject of a catalog's kind its score, grade, coverage and list entries on each of a
-set of days, over the tables of an export (:mod:`xinyong.batch.export`). The same
+:func:`rescore` builds the expressions that give every subject of a catalog's kind its
+score, grade, coverage and list entries on a day, for any number of (catalog, day)
+questions at once, over the tables of an export (:mod:`xinyong.batch.export`). The same
 expressions run on DuckDB on one machine and on Apache Spark on a cluster
 (:mod:`xinyong.batch.engines`). They mirror :mod:`xinyong.standing` rule for rule, and
 the tests hold them to its answers on both engines.
 
-The job is set-based: each step is a join, an anti-join or a grouping over whole tables.
+The job is set-based: each step is a join, an anti-join or a grouping over whole
+tables, keyed by catalog.
 
 - The version of a catalog in force on a day is found by a range join on the versions'
   intervals ``[effective_from, next effective_from)``.
 - A record's rule is the one in the version in force on ``occurred_on``;
   ``effective_on = decided_on + notice`` and ``expires_on = effective_on + valid_for``.
   Durations are ``(months, days)``: months first, clamped to the month's end, then days.
-  Both engines clamp when a date is moved by a month interval (pinned by the tests), so
-  the job uses their own interval arithmetic.
+  Both engines clamp when a date is moved by a month interval (the tests pin this
+  against :mod:`xinyong.calendar`), so the job uses their own interval arithmetic.
 - ``ends_on`` is the earliest of ``expires_on``, a repair, and a fulfilment when the
   rule restores on fulfilment. An ``annulled`` event or a dispute resolved ``annulled``
   means the record never counts.
@@ -23,22 +24,23 @@ The job is set-based: each step is a join, an anti-join or a grouping over whole
   is open at a time). A filing before ``effective_on`` suspends the record over
   ``[filed_on, resolved_on)``; a dispute deadline (of the version in force on the filing
   day) takes it out over ``[filed_on + deadline, resolved_on)``. These are the record's
-  gaps; an unresolved dispute's gap is open-ended.
+  gaps; an undecided dispute's gap has no end.
 - A record counts on D when ``effective_on ≤ D < ends_on`` and D is in none of its gaps.
 - Points on D: the larger of the rule's points then and in the version in force on D; a
   rule dropped by that version counts 0 for a penalty, its points for a reward.
 - Caps are per subject, rule and calendar year of ``occurred_on``: the cap of the
-  version in force on D, or, when it dropped the rule, none if any record of the group
-  was made under a rule without cap, else the largest of theirs.
+  version in force on D or, when that version dropped the rule, none if any record of
+  the group was made under a rule without a cap, else the largest of theirs. A group
+  whose sum exceeds the cap in absolute value counts the cap, with the sum's sign.
 - The score is the D version's base plus the capped sum; the grade is the band with the
-  highest ``min`` not above it, else the open band, else the lowest.
+  highest ``min`` not above it, else the open band, else the lowest band.
 - A list entry starts on the first day its record counts: the least of ``effective_on``
-  and the gap ends at or after it that fall before ``ends_on`` and inside no gap. No
+  and the gap ends at or after it, among those before ``ends_on`` and inside no gap. No
   entry for an annulled record or for a person under 18 on ``occurred_on``. It lasts the
   rule's ``list_duration`` or the list's duration in the version of its catalog in force
   on the start (open without either), ends early on repair and on fulfilment when the
-  list allows it, and is dropped when it would end on or before its start. It is in
-  effect on D when ``start ≤ D < until`` and D is in none of the record's gaps.
+  list's removal allows it, and is dropped when it would end on or before its start. It
+  is in effect on D when ``start ≤ D < until`` and D is in none of the record's gaps.
 """
 
 from __future__ import annotations
@@ -51,6 +53,8 @@ import ibis
 import ibis.expr.types as ir
 
 FOREVER = dt.date(9999, 12, 31)  # stands for "no end" inside the job; never output
+
+Stage = Callable[[ir.Table], ir.Table]
 
 
 @dataclass(frozen=True)
@@ -68,14 +72,14 @@ class LedgerTables:
 
 @dataclass(frozen=True)
 class Rescoring:
-    """The job's results, as unexecuted expressions.
+    """The job's results, as expressions.
 
-    ``standings``: one row per subject of the catalog's kind and day —
-    ``subject_key, as_of, catalog, version, score, grade, covered, counting`` (the number
-    of records that count). ``entries``: the list entries in effect, one row per entry
-    and day — ``subject_key, as_of, list, record_id, rule, start, until`` (``until`` null
-    when open). ``distribution``: ``as_of, position, grade, subjects``, every band of the
-    version in force, highest first."""
+    ``standings``: one row per question and subject of the catalog's kind —
+    ``catalog, as_of, subject_key, version, score, grade, covered, counting`` (how many
+    records count). ``entries``: the list entries in effect, one row per question and
+    entry — ``catalog, as_of, subject_key, list, record_id, rule, start, until``
+    (``until`` null when open). ``distribution``: ``catalog, as_of, position, grade,
+    subjects`` for every band of the version in force, highest band first."""
 
     standings: ir.Table
     entries: ir.Table
@@ -88,10 +92,22 @@ def _forever() -> ir.DateScalar:
 
 def after(day: ir.DateValue, months: ir.IntegerValue, days: ir.IntegerValue) -> ir.DateValue:
     """``day`` plus a duration of ``months`` and ``days`` (nulls count as 0): months
-    first, clamped to the end of the month, then days — :meth:`Duration.after`."""
+    first, clamped to the end of the month, then days, as :meth:`Duration.after`."""
     months = months.fill_null(0).cast("int32")
     days = days.fill_null(0).cast("int32")
-    return (day + months.as_interval("M")) + days.as_interval("D")
+    moved = (day + months.as_interval("M")) + days.as_interval("D")
+    # DuckDB gives a timestamp for a date plus an interval, while Ibis types it a date
+    # and drops a cast to the type it believes the value has: go through timestamp.
+    return moved.cast("timestamp").cast("date")
+
+
+def age_on(born: ir.DateValue, day: ir.DateValue) -> ir.IntegerValue:
+    """Whole years of age on ``day``, as :meth:`SubjectRef.age_on` (adding P18Y to the
+    birth date would clamp a 29 February birthday to the 28th)."""
+    before_birthday = (day.month() < born.month()) | (
+        (day.month() == born.month()) & (day.day() < born.day())
+    )
+    return day.year() - born.year() - before_birthday.cast("int32")
 
 
 def _intervals(versions: ir.Table) -> ir.Table:
@@ -100,88 +116,106 @@ def _intervals(versions: ir.Table) -> ir.Table:
     return versions.mutate(until=versions.effective_from.lead().over(w).fill_null(_forever()))
 
 
-def _in_force(intervals: ir.Table, catalog_id: str) -> ir.Table:
-    return intervals.filter(intervals.catalog_id == catalog_id)
-
-
-def _age_on(born: ir.DateValue, day: ir.DateValue) -> ir.IntegerValue:
-    """Whole years of age on ``day`` (as :meth:`SubjectRef.age_on`, not via P18Y, which
-    would clamp a 29 February birthday)."""
-    before_birthday = (day.month() < born.month()) | (
-        (day.month() == born.month()) & (day.day() < born.day())
+def _outside_gaps(rows: ir.Table, day: str, gaps: ir.Table) -> ir.Table:
+    """The rows whose day (column ``day``) lies in none of their record's gaps."""
+    return rows.anti_join(
+        gaps,
+        [rows.record_id == gaps.record_id, gaps.start <= rows[day], rows[day] < gaps.end],
     )
-    return day.year() - born.year() - before_birthday.cast("int32")
 
 
 def rescore(
     tables: LedgerTables,
-    catalog_id: str,
-    days: Iterable[dt.date],
+    questions: Iterable[tuple[str, dt.date]],
     *,
-    stage: Callable[[ir.Table], ir.Table] | None = None,
+    stage: Stage | None = None,
 ) -> Rescoring:
-    """Score, grade, coverage and list entries of every subject of ``catalog_id``'s kind
-    on each of ``days``. Days on which no version of the catalog is in force give no
-    rows; callers check the question first (:func:`xinyong.batch.job.check_question`).
+    """Score, grade, coverage and list entries of every subject of the catalog's kind,
+    for each ``(catalog_id, day)`` of ``questions``.
 
-    ``stage`` is applied to the intermediate tables that several outputs share (every
-    record's timeline and gaps, the days with their versions): ``Table.cache`` keeps
-    each computed once, which spares Spark a plan that repeats them many times. By
-    default they are left inline, and nothing runs until an output is asked for."""
+    A question about a day on which no version of its catalog is in force gives no
+    rows; callers check the questions first (:func:`xinyong.batch.job.check_questions`).
+    ``stage`` is applied to the intermediate tables that several steps share (each
+    record's timeline, the gaps, the questions with their versions). By default they
+    stay inline and nothing runs until an output is asked for; ``Table.cache`` has each
+    computed once, which spares Spark a plan that repeats them."""
     keep = stage or (lambda table: table)
-    days = sorted(set(days))
-    if not days:
-        raise ValueError("rescore needs at least one day")
+    asked = sorted(set(questions))
+    if not asked:
+        raise ValueError("rescore needs at least one (catalog, day) question")
+    catalogs = sorted({catalog for catalog, _ in asked})
     intervals = _intervals(tables.versions)
-    mine = _in_force(intervals, catalog_id)
-    rules = tables.rules.filter(tables.rules.catalog_id == catalog_id)
-    grades = tables.grades.filter(tables.grades.catalog_id == catalog_id)
 
-    # The days asked about, with the version in force on each.
-    asked = ibis.memtable({"as_of": days}, schema={"as_of": "date"})
-    day_versions = asked.join(
-        mine, [mine.effective_from <= asked.as_of, asked.as_of < mine.until]
-    ).select(
-        asked.as_of,
-        d_effective_from=mine.effective_from,
-        d_version=mine.version,
-        base=mine.base,
-        catalog_jurisdiction=mine.jurisdiction,
+    wanted = ibis.memtable(
+        {"catalog_id": [c for c, _ in asked], "as_of": [d for _, d in asked]},
+        schema={"catalog_id": "string", "as_of": "date"},
     )
-
-    day_versions = keep(day_versions)
-    lines, gaps = _timelines(tables, catalog_id, mine, rules)
+    days = wanted.join(
+        intervals,
+        [
+            wanted.catalog_id == intervals.catalog_id,
+            intervals.effective_from <= wanted.as_of,
+            wanted.as_of < intervals.until,
+        ],
+    ).select(
+        wanted.catalog_id,
+        wanted.as_of,
+        d_effective_from=intervals.effective_from,
+        d_version=intervals.version,
+        base=intervals.base,
+        subject_kind=intervals.subject_kind,
+        catalog_jurisdiction=intervals.jurisdiction,
+    )
+    days = keep(days)
+    lines, gaps = _timelines(tables, catalogs, intervals)
     lines, gaps = keep(lines), keep(gaps)
-    standings = _standings(tables, catalog_id, day_versions, lines, gaps, rules, grades)
-    entries = _entries(tables, intervals, day_versions, lines, gaps)
-    distribution = grade_distribution(standings, tables, catalog_id)
-    return Rescoring(standings=standings, entries=entries, distribution=distribution)
+    standings = _standings(tables, days, lines, gaps)
+    entries = _entries(tables, intervals, days, lines, gaps)
+    return Rescoring(
+        standings=standings,
+        entries=entries,
+        distribution=grade_distribution(
+            standings,
+            tables,
+            days.select(catalog=days.catalog_id, as_of=days.as_of, version=days.d_version),
+        ),
+    )
 
 
 # ---------------------------------------------------------------------------- records
 
 
 def _timelines(
-    tables: LedgerTables, catalog_id: str, mine: ir.Table, rules: ir.Table
+    tables: LedgerTables, catalogs: list[str], intervals: ir.Table
 ) -> tuple[ir.Table, ir.Table]:
-    """Every record of the catalog with its window, end and flags; and its gaps."""
-    records = tables.records.filter(tables.records.catalog_id == catalog_id)
-    events = tables.events.filter(tables.events.catalog_id == catalog_id)
+    """Every record of the catalogs with its window, end and flags; and its gaps."""
+    records = tables.records.filter(tables.records.catalog_id.isin(catalogs))
+    events = tables.events.filter(tables.events.catalog_id.isin(catalogs))
+    rules = tables.rules
 
     # The rule in force when the act happened.
     made = records.join(
-        mine, [mine.effective_from <= records.occurred_on, records.occurred_on < mine.until]
-    ).select(records, occ_effective_from=mine.effective_from)
+        intervals,
+        [
+            records.catalog_id == intervals.catalog_id,
+            intervals.effective_from <= records.occurred_on,
+            records.occurred_on < intervals.until,
+        ],
+    ).select(records, occ_effective_from=intervals.effective_from)
     ruled = made.join(
-        rules, [rules.effective_from == made.occ_effective_from, rules.rule == made.rule]
+        rules,
+        [
+            made.catalog_id == rules.catalog_id,
+            made.occ_effective_from == rules.effective_from,
+            made.rule == rules.rule,
+        ],
     ).select(
+        made.catalog_id,
         made.record_id,
         made.subject_key,
-        made.kind,
         made.birth_date,
         made.rule,
         made.occurred_on,
-        made.decided_on,
         then_points=rules.points,
         then_cap=rules.cap_per_year,
         list=rules.list,
@@ -225,7 +259,10 @@ def _timelines(
     by_record = ibis.window(group_by="record_id", order_by="seq")
     filings = events.filter(events.type == "dispute_filed")
     filings = filings.select(
-        filings.record_id, filed_on=filings.on, n=ibis.row_number().over(by_record)
+        filings.catalog_id,
+        filings.record_id,
+        filed_on=filings.on,
+        n=ibis.row_number().over(by_record),
     )
     decisions = events.filter(events.type == "dispute_resolved")
     decisions = decisions.select(
@@ -233,15 +270,26 @@ def _timelines(
     )
     disputes = filings.left_join(
         decisions, [filings.record_id == decisions.record_id, filings.n == decisions.n]
-    ).select(filings.record_id, filings.filed_on, decisions.resolved_on)
+    ).select(filings.catalog_id, filings.record_id, filings.filed_on, decisions.resolved_on)
     # The deadline of the version in force on the filing day.
     disputes = disputes.join(
-        mine, [mine.effective_from <= disputes.filed_on, disputes.filed_on < mine.until]
+        intervals,
+        [
+            disputes.catalog_id == intervals.catalog_id,
+            intervals.effective_from <= disputes.filed_on,
+            disputes.filed_on < intervals.until,
+        ],
     ).select(
-        disputes,
+        disputes.record_id,
+        disputes.filed_on,
+        disputes.resolved_on,
         deadline=ibis.ifelse(
-            mine.dispute_deadline_months.notnull(),
-            after(disputes.filed_on, mine.dispute_deadline_months, mine.dispute_deadline_days),
+            intervals.dispute_deadline_months.notnull(),
+            after(
+                disputes.filed_on,
+                intervals.dispute_deadline_months,
+                intervals.dispute_deadline_days,
+            ),
             ibis.null("date"),
         ),
     )
@@ -260,46 +308,40 @@ def _timelines(
     return lines, gaps
 
 
-def _outside_gaps(rows: ir.Table, day: str, gaps: ir.Table) -> ir.Table:
-    """The rows whose day (column ``day``) lies in none of their record's gaps."""
-    return rows.anti_join(
-        gaps,
-        [rows.record_id == gaps.record_id, gaps.start <= rows[day], rows[day] < gaps.end],
-    )
-
-
 # ----------------------------------------------------------------------------- scores
 
 
-def _standings(
-    tables: LedgerTables,
-    catalog_id: str,
-    day_versions: ir.Table,
-    lines: ir.Table,
-    gaps: ir.Table,
-    rules: ir.Table,
-    grades: ir.Table,
-) -> ir.Table:
+def _standings(tables: LedgerTables, days: ir.Table, lines: ir.Table, gaps: ir.Table) -> ir.Table:
     live = lines.filter(~lines.annulled)
     counting = live.join(
-        day_versions,
-        [live.effective_on <= day_versions.as_of, day_versions.as_of < live.ends_on],
+        days,
+        [
+            live.catalog_id == days.catalog_id,
+            live.effective_on <= days.as_of,
+            days.as_of < live.ends_on,
+        ],
     ).select(
+        live.catalog_id,
         live.record_id,
         live.subject_key,
         live.rule,
         live.occurred_on,
         live.then_points,
         live.then_cap,
-        day_versions.as_of,
-        day_versions.d_effective_from,
+        days.as_of,
+        days.d_effective_from,
     )
     counting = _outside_gaps(counting, "as_of", gaps)
 
-    # The more favourable rule: then, or in the version in force on the day.
+    # The more favourable rule: as it was, or as it is in the version in force on the day.
+    rules = tables.rules
     now = counting.left_join(
         rules,
-        [rules.effective_from == counting.d_effective_from, rules.rule == counting.rule],
+        [
+            counting.catalog_id == rules.catalog_id,
+            counting.d_effective_from == rules.effective_from,
+            counting.rule == rules.rule,
+        ],
     ).select(
         counting,
         now_present=rules.rule.notnull(),
@@ -313,7 +355,7 @@ def _standings(
     )
     now = now.mutate(points=points.cast("int64"), year=now.occurred_on.year())
 
-    groups = now.group_by(["subject_key", "as_of", "rule", "year"]).aggregate(
+    groups = now.group_by(["catalog_id", "as_of", "subject_key", "rule", "year"]).aggregate(
         subtotal=now.points.sum(),
         records=now.count(),
         now_present=now.now_present.any(),
@@ -329,34 +371,34 @@ def _standings(
     capped = cap.notnull() & (groups.subtotal.abs() > cap)
     share = ibis.ifelse(capped, ibis.ifelse(groups.subtotal > 0, cap, -cap), groups.subtotal)
     groups = groups.mutate(share=share.cast("int64"))
-    sums = groups.group_by(["subject_key", "as_of"]).aggregate(
+    sums = groups.group_by(["catalog_id", "as_of", "subject_key"]).aggregate(
         points=groups.share.sum(), counting=groups.records.sum()
     )
 
-    # Every subject of the catalog's kind: those with a subject event or any record.
-    kinds = tables.versions.filter(tables.versions.catalog_id == catalog_id).select(
-        "subject_kind"
-    ).distinct()
-    known = (
-        tables.subjects.select("subject_key", "kind")
-        .union(tables.records.select("subject_key", "kind"), distinct=True)
+    # Every subject of the catalog's kind: those with a subject event or a record.
+    known = tables.subjects.select("subject_key", "kind").union(
+        tables.records.select("subject_key", "kind"), distinct=True
     )
-    everyone = known.join(kinds, known.kind == kinds.subject_kind).select(known.subject_key)
-    everyone = everyone.left_join(
-        tables.subjects, everyone.subject_key == tables.subjects.subject_key
-    ).select(everyone.subject_key, tables.subjects.jurisdiction)
-
-    scored = everyone.cross_join(day_versions).select(
-        everyone.subject_key,
-        everyone.jurisdiction,
-        day_versions.as_of,
-        day_versions.d_effective_from,
-        day_versions.d_version,
-        day_versions.base,
-        day_versions.catalog_jurisdiction,
+    known = known.left_join(
+        tables.subjects, known.subject_key == tables.subjects.subject_key
+    ).select(known.subject_key, known.kind, tables.subjects.jurisdiction)
+    scored = known.join(days, known.kind == days.subject_kind).select(
+        days.catalog_id,
+        days.as_of,
+        known.subject_key,
+        known.jurisdiction,
+        days.d_effective_from,
+        days.d_version,
+        days.base,
+        days.catalog_jurisdiction,
     )
     scored = scored.left_join(
-        sums, [scored.subject_key == sums.subject_key, scored.as_of == sums.as_of]
+        sums,
+        [
+            scored.catalog_id == sums.catalog_id,
+            scored.as_of == sums.as_of,
+            scored.subject_key == sums.subject_key,
+        ],
     ).select(scored, sums.points, sums.counting)
     scored = scored.mutate(
         score=(scored.base + scored.points.fill_null(0)).cast("int64"),
@@ -369,59 +411,83 @@ def _standings(
     )
 
     # The band with the highest min not above the score; else the open band; else the lowest.
+    grades = tables.grades
     reached = scored.join(
         grades,
         [
-            grades.effective_from == scored.d_effective_from,
+            scored.catalog_id == grades.catalog_id,
+            scored.d_effective_from == grades.effective_from,
             grades["min"].notnull(),
             grades["min"] <= scored.score,
         ],
-    ).select(scored.subject_key, scored.as_of, grades.grade, grades["min"])
-    best = reached.group_by(["subject_key", "as_of"]).aggregate(
+    ).select(scored.catalog_id, scored.as_of, scored.subject_key, grades.grade, grades["min"])
+    best = reached.group_by(["catalog_id", "as_of", "subject_key"]).aggregate(
         grade=reached.grade.argmax(reached["min"])
     )
-    fallback = grades.group_by("effective_from").aggregate(
+    fallback = grades.group_by(["catalog_id", "effective_from"]).aggregate(
         open_band=grades.grade.max(where=grades["min"].isnull()),
         lowest=grades.grade.argmax(grades.position),
     )
     graded = scored.left_join(
-        best, [scored.subject_key == best.subject_key, scored.as_of == best.as_of]
+        best,
+        [
+            scored.catalog_id == best.catalog_id,
+            scored.as_of == best.as_of,
+            scored.subject_key == best.subject_key,
+        ],
     ).select(scored, best_grade=best.grade)
-    graded = graded.left_join(fallback, graded.d_effective_from == fallback.effective_from).select(
-        graded.subject_key,
-        graded.as_of,
-        catalog=ibis.literal(catalog_id, type="string"),
+    return graded.left_join(
+        fallback,
+        [
+            graded.catalog_id == fallback.catalog_id,
+            graded.d_effective_from == fallback.effective_from,
+        ],
+    ).select(
+        catalog=graded.catalog_id,
+        as_of=graded.as_of,
+        subject_key=graded.subject_key,
         version=graded.d_version,
         score=graded.score,
         grade=ibis.coalesce(graded.best_grade, fallback.open_band, fallback.lowest),
         covered=graded.covered,
         counting=graded.counting,
     )
-    return graded
 
 
-def grade_distribution(standings: ir.Table, tables: LedgerTables, catalog_id: str) -> ir.Table:
-    """How many subjects are in each band of the version in force, per day:
-    ``as_of, position, grade, subjects``, highest band first. ``standings`` is
-    :attr:`Rescoring.standings` or the table it was written to."""
-    grades = tables.grades.filter(tables.grades.catalog_id == catalog_id)
-    counts = standings.group_by(["as_of", "version", "grade"]).aggregate(subjects=standings.count())
-    days = standings.select("as_of", "version").distinct()
-    bands = days.join(grades, days.version == grades.version).select(
-        days.as_of, days.version, grades.position, grades.grade
+def grade_distribution(
+    standings: ir.Table, tables: LedgerTables, asked: ir.Table | None = None
+) -> ir.Table:
+    """How many subjects are in each band of the version in force, per question:
+    ``catalog, as_of, position, grade, subjects``, highest band first, empty bands
+    included. ``standings`` is :attr:`Rescoring.standings` or the table it was written
+    to; ``asked`` (``catalog, as_of, version``) lists the questions, by default those
+    that ``standings`` answers."""
+    grades = tables.grades
+    counts = standings.group_by(["catalog", "as_of", "grade"]).aggregate(
+        subjects=standings.count()
     )
+    if asked is None:
+        asked = standings.select("catalog", "as_of", "version").distinct()
+    bands = asked.join(
+        grades, [asked.catalog == grades.catalog_id, asked.version == grades.version]
+    ).select(asked.catalog, asked.as_of, grades.position, grades.grade)
     return (
         bands.left_join(
             counts,
-            [bands.as_of == counts.as_of, bands.version == counts.version, bands.grade == counts.grade],
+            [
+                bands.catalog == counts.catalog,
+                bands.as_of == counts.as_of,
+                bands.grade == counts.grade,
+            ],
         )
         .select(
+            bands.catalog,
             bands.as_of,
             bands.position,
             bands.grade,
             subjects=counts.subjects.fill_null(0).cast("int64"),
         )
-        .order_by(["as_of", "position"])
+        .order_by(["catalog", "as_of", "position"])
     )
 
 
@@ -429,13 +495,9 @@ def grade_distribution(standings: ir.Table, tables: LedgerTables, catalog_id: st
 
 
 def _entries(
-    tables: LedgerTables,
-    intervals: ir.Table,
-    day_versions: ir.Table,
-    lines: ir.Table,
-    gaps: ir.Table,
+    tables: LedgerTables, intervals: ir.Table, days: ir.Table, lines: ir.Table, gaps: ir.Table
 ) -> ir.Table:
-    adult = lines.birth_date.isnull() | (_age_on(lines.birth_date, lines.occurred_on) >= 18)
+    adult = lines.birth_date.isnull() | (age_on(lines.birth_date, lines.occurred_on) >= 18)
     listing = lines.filter(lines.list.notnull() & ~lines.annulled & adult)
 
     # The first day the record counts: effective_on or the end of a gap, whichever is
@@ -452,35 +514,27 @@ def _entries(
         listing, starts.start
     )
 
-    # The list's definition in the version of its catalog in force on the start, else
-    # in the latest version that defines it.
-    defined = tables.lists.join(
+    # The list's definition in the version of its catalog in force on the start, else in
+    # the latest version that defines it (list ids are global: one catalog defines each).
+    lists = tables.lists
+    defined = lists.join(
         intervals,
-        [
-            tables.lists.catalog_id == intervals.catalog_id,
-            tables.lists.effective_from == intervals.effective_from,
-        ],
+        [lists.catalog_id == intervals.catalog_id, lists.effective_from == intervals.effective_from],
     ).select(
-        tables.lists.list,
-        tables.lists.duration_months,
-        tables.lists.duration_days,
-        tables.lists.removal_fulfilment,
-        from_=intervals.effective_from,
+        lists.list,
+        lists.duration_months,
+        lists.duration_days,
+        lists.removal_fulfilment,
+        since=intervals.effective_from,
         until=intervals.until,
     )
-    latest_of = tables.lists.group_by("list").aggregate(latest=tables.lists.effective_from.max())
-    latest = tables.lists.join(
-        latest_of,
-        [tables.lists.list == latest_of.list, tables.lists.effective_from == latest_of.latest],
-    ).select(
-        tables.lists.list,
-        tables.lists.duration_months,
-        tables.lists.duration_days,
-        tables.lists.removal_fulfilment,
-    )
+    latest_of = lists.group_by("list").aggregate(latest=lists.effective_from.max())
+    latest = lists.join(
+        latest_of, [lists.list == latest_of.list, lists.effective_from == latest_of.latest]
+    ).select(lists.list, lists.duration_months, lists.duration_days, lists.removal_fulfilment)
     placed = placed.left_join(
         defined,
-        [placed.list == defined.list, defined.from_ <= placed.start, placed.start < defined.until],
+        [placed.list == defined.list, defined.since <= placed.start, placed.start < defined.until],
     ).select(
         placed,
         found=defined.list.notnull(),
@@ -494,14 +548,14 @@ def _entries(
         latest_days=latest.duration_days,
         latest_fulfilment=latest.removal_fulfilment,
     )
-    rule_has = placed.list_duration_months.notnull()
+    by_rule = placed.list_duration_months.notnull()
     months = ibis.ifelse(
-        rule_has,
+        by_rule,
         placed.list_duration_months,
         ibis.ifelse(placed.found, placed.in_force_months, placed.latest_months),
     )
-    days = ibis.ifelse(
-        rule_has,
+    days_ = ibis.ifelse(
+        by_rule,
         placed.list_duration_days,
         ibis.ifelse(placed.found, placed.in_force_days, placed.latest_days),
     )
@@ -509,7 +563,7 @@ def _entries(
         placed.found, placed.in_force_fulfilment, placed.latest_fulfilment
     ).fill_null(False)
     forever = _forever()
-    lasts = ibis.ifelse(months.notnull(), after(placed.start, months, days), forever)
+    lasts = ibis.ifelse(months.notnull(), after(placed.start, months, days_), forever)
     fulfilled = ibis.ifelse(
         on_fulfilment & placed.fulfilled_on.notnull(), placed.fulfilled_on, forever
     )
@@ -520,11 +574,16 @@ def _entries(
 
     # In effect on a day: start ≤ D < until, and D in none of the record's gaps.
     effect = placed.join(
-        day_versions,
-        [placed.start <= day_versions.as_of, day_versions.as_of < placed.until],
+        days,
+        [
+            placed.catalog_id == days.catalog_id,
+            placed.start <= days.as_of,
+            days.as_of < placed.until,
+        ],
     ).select(
+        days.catalog_id,
+        days.as_of,
         placed.subject_key,
-        day_versions.as_of,
         placed.list,
         placed.record_id,
         placed.rule,
@@ -533,11 +592,12 @@ def _entries(
     )
     effect = _outside_gaps(effect, "as_of", gaps)
     return effect.select(
-        effect.subject_key,
-        effect.as_of,
-        effect.list,
-        effect.record_id,
-        effect.rule,
-        effect.start,
+        catalog=effect.catalog_id,
+        as_of=effect.as_of,
+        subject_key=effect.subject_key,
+        list=effect.list,
+        record_id=effect.record_id,
+        rule=effect.rule,
+        start=effect.start,
         until=ibis.ifelse(effect.until == forever, ibis.null("date"), effect.until),
     )

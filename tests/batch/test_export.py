@@ -1,0 +1,109 @@
+"""The export of the ledger to Parquet: every record and later event, subjects keyed by
+their keyed hash and never by identity, records partitioned by jurisdiction, catalogs
+as tables with durations in months and days."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pyarrow.dataset as ds
+import pyarrow.parquet as pq
+import pytest
+
+from xinyong.batch.export import ExportError, export_ledger
+
+pytestmark = pytest.mark.integration
+
+
+def _read(folder):
+    return ds.dataset(folder, format="parquet", partitioning="hive").to_table()
+
+
+def test_every_record_and_later_event_is_exported(conformance):
+    dataset = conformance("basic")
+    records = _read(dataset.export / "records")
+    events = _read(dataset.export / "events")
+    files = [f for files in dataset.files.values() for f in files]
+    assert sorted(records.column("record_id").to_pylist()) == sorted(f.id for f in files)
+    assert events.num_rows == sum(len(f.changes) for f in files)
+    manifest = json.loads((dataset.export / "manifest.json").read_text())
+    assert (manifest["records"], manifest["events"]) == (records.num_rows, events.num_rows)
+
+
+def test_records_are_partitioned_by_their_subjects_jurisdiction(conformance):
+    dataset = conformance("basic")
+    folders = {p.name for p in (dataset.export / "records").iterdir()}
+    assert {"jurisdiction=CN-SD-RC", "jurisdiction=CN-BJ"} <= folders
+    by_key = {dataset.key(s): j for s, j in dataset.jurisdictions.items()}
+    for row in _read(dataset.export / "records").select(["subject_key", "jurisdiction"]).to_pylist():
+        assert row["jurisdiction"] == by_key.get(row["subject_key"])
+
+
+def test_identities_stay_sealed_and_only_the_birth_date_is_read_from_them(conformance):
+    dataset = conformance("basic")
+    keys = {dataset.key(s): s for s in dataset.files}
+    records = _read(dataset.export / "records").to_pylist()
+    for row in records:
+        subject = keys[row["subject_key"]]
+        assert row["kind"] == subject.kind
+        assert row["birth_date"] == subject.birth_date
+    identities = [s.value for s in dataset.files]
+    for path in dataset.export.rglob("*.parquet"):
+        raw = path.read_bytes()
+        assert not any(value.encode() in raw for value in identities), path
+
+
+def test_catalogs_are_tables_with_durations_as_months_and_days(conformance):
+    dataset = conformance("deadlines")
+    rules = pq.read_table(dataset.export / "catalog" / "rules.parquet").to_pylist()
+    judgment = next(r for r in rules if r["rule"] == "court.judgment_default")
+    assert (judgment["valid_for_months"], judgment["valid_for_days"]) == (24, 0)  # P2Y
+    assert (judgment["notice_months"], judgment["notice_days"]) == (0, 10)  # P10D
+    assert judgment["list_duration_months"] is None
+    versions = pq.read_table(dataset.export / "catalog" / "versions.parquet").to_pylist()
+    personal = [v for v in versions if v["catalog_id"] == "city-personal"]
+    assert [v["effective_from"] for v in personal] == [dt.date(2022, 1, 1), dt.date(2024, 1, 1)]
+    assert all((v["dispute_deadline_months"], v["dispute_deadline_days"]) == (0, 45) for v in personal)
+    grades = pq.read_table(dataset.export / "catalog" / "grades.parquet").to_pylist()
+    assert [g["grade"] for g in grades if g["catalog_id"] == "city-personal" and g["version"] == "2022.1"] == [
+        "AAA", "AA", "A", "B", "C", "D"
+    ]
+
+
+def test_small_batches_export_the_same_tables(conformance, tmp_path):
+    dataset = conformance("deadlines")
+    export_ledger(dataset.deployment.store, dataset.registry, tmp_path / "again", batch_size=37)
+    for name in ("records", "events", "subjects"):
+        ours = _read(tmp_path / "again" / name).to_pylist()
+        theirs = _read(dataset.export / name).to_pylist()
+        key = lambda row: json.dumps(row, default=str, sort_keys=True)  # noqa: E731
+        assert sorted(ours, key=key) == sorted(theirs, key=key)
+
+
+def test_exporting_into_a_folder_that_holds_something_else_is_refused(conformance, tmp_path):
+    dataset = conformance("basic")
+    (tmp_path / "notes.txt").write_text("mine")
+    with pytest.raises(ExportError, match="holds no export"):
+        export_ledger(dataset.deployment.store, dataset.registry, tmp_path)
+    assert (tmp_path / "notes.txt").read_text() == "mine"
+
+
+def test_an_earlier_export_is_replaced(conformance, tmp_path):
+    dataset = conformance("basic")
+    target = tmp_path / "export"
+    export_ledger(dataset.deployment.store, dataset.registry, target)
+    stale = target / "records" / "jurisdiction=XX-OLD"
+    stale.mkdir()
+    (stale / "part-0.parquet").write_bytes((target / "catalog" / "grades.parquet").read_bytes())
+    export_ledger(dataset.deployment.store, dataset.registry, target)
+    assert not stale.exists()
+
+
+def test_subjects_without_records_are_exported_with_their_latest_jurisdiction(conformance):
+    dataset = conformance("deadlines")
+    subjects = _read(dataset.export / "subjects").to_pylist()
+    assert {row["subject_key"]: row["jurisdiction"] for row in subjects} == {
+        dataset.key(s): j for s, j in dataset.jurisdictions.items()
+    }
+    assert all(row["kind"] in ("person", "organisation") for row in subjects)
