@@ -331,8 +331,7 @@ class DueProcess:
         happens, and which repairs become possible when."""
         registry = self.library.registry()
         with self.store.reading() as connection:
-            files = self.store.files_for_subject(connection, subject)
-            facts = self.store.subject_facts(connection, subject)
+            files, facts = self.store.subject_ledger(connection, subject)
         now, steps, options = outlook(subject, catalog_id, day, files, registry,
                                       facts.jurisdiction if facts else None)
         entries = lambda es: [{"list": e.list, "record": e.record, "from": _day(e.start), "until": _day(e.until)} for e in es]  # noqa: E731

@@ -31,8 +31,7 @@ class Reports:
     def report(self, subject: SubjectRef, day: dt.date, reader: Reader, purpose: str | None) -> dict[str, Any]:
         registry = self.library.registry()
         with self.store.reading() as connection:
-            files = self.store.files_for_subject(connection, subject)
-            facts = self.store.subject_facts(connection, subject)
+            files, facts = self.store.subject_ledger(connection, subject)
         jurisdiction = facts.jurisdiction if facts else None
         self.access_log.log([subject], reader, "report", purpose, [f"as of {day}"])
 

@@ -215,12 +215,7 @@ class LedgerStore:
 
     def files_for_subject(self, connection: Connection, subject: SubjectRef) -> list[RecordFile]:
         """Every record of ``subject`` with its later events, in ledger order."""
-        ids = connection.execute(
-            select(ledger.c.record_id)
-            .where(ledger.c.subject_key == self.subject_key(subject), ledger.c.kind == "record")
-            .order_by(ledger.c.seq)
-        ).scalars().all()
-        return [stored.file for stored in self.records(connection, ids).values()]
+        return self.subject_ledger(connection, subject)[0]
 
     def subject_ledger(self, connection: Connection, subject: SubjectRef) -> tuple[list[RecordFile], SubjectEvent | None]:
         """Everything filed under ``subject`` in one read: its record files and its
