@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
 
 from xinyong.catalog.library import CatalogLibrary
@@ -17,8 +19,10 @@ from xinyong.intake import Intake
 from xinyong.ledger.access_log import AccessLog
 from xinyong.ledger.outbox import Outbox
 from xinyong.ledger.tokens import TokenBook
-from xinyong.ledger.sealing import Sealer, load_or_create_key
-from xinyong.ledger.store import LedgerStore, database_url, make_engine
+from xinyong.ledger import keyring
+from xinyong.ledger.keyring import KeyRefused
+from xinyong.ledger.sealing import Sealer, create_key_file, master_key_id, read_key, replace_key_file
+from xinyong.ledger.store import LedgerStore, database_url, make_engine, migrate
 from xinyong.settings import Settings
 
 
@@ -34,6 +38,21 @@ class Deployment:
     reports: Reports
     publication: Publication
     due_process: DueProcess
+    node_key_file: Path
+
+    def node_key(self):
+        """The node's Ed25519 key, made on first use."""
+        from xinyong.ledger.checkpoint import NodeKey
+
+        return NodeKey.load_or_create(self.node_key_file)
+
+    def checkpoint(self) -> dict:
+        """A signed checkpoint of the heads of every chained table, read in one snapshot."""
+        from xinyong.ledger import checkpoint
+
+        with self.store.reading() as connection:
+            heads = self.store.heads(connection)
+        return checkpoint.make(heads, self.node_key())
 
     def close(self) -> None:
         self.store.engine.dispose()
@@ -50,15 +69,112 @@ def key_file_for(db: str, settings: Settings) -> Path:
     return Path.home() / ".config" / "xinyong" / "secret.key"
 
 
+def _where(db: str) -> str:
+    """The database named for a message, without a password."""
+    return make_url(database_url(db)).render_as_string(hide_password=True)
+
+
+def _staged(path: Path) -> Path:
+    return path.with_name(path.name + ".new")
+
+
+def open_keys(engine: Engine, db: str, settings: Settings) -> Sealer:
+    """The deployment's data keys, opened under the secret key, which is checked at the
+    door: a database is opened only under the key it was written with, and a new key is
+    made only for a new, empty database."""
+    key_file = key_file_for(db, settings)
+    where = _where(db)
+    source = "XINYONG_SECRET_KEY" if settings.secret_key else str(key_file)
+    master = read_key(settings.secret_key, key_file)
+    with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            connection.exec_driver_sql("SELECT pg_advisory_xact_lock(7436)")
+        found = keyring.state(connection)
+        if found.empty:
+            if keyring.holds_data(connection):
+                raise KeyRefused(
+                    f"the database {where} holds data but no key check: it was made by an earlier "
+                    "version of Xinyong, whose chain anyone could recompute. Build a new database "
+                    "and import the events again; nothing was read or written."
+                )
+            if master is None:
+                master = os.urandom(32)
+                create_key_file(key_file, master)
+            return keyring.create(connection, master)
+        if master is None:
+            raise KeyRefused(
+                f"the database {where} was written under secret key {', '.join(sorted(found.master_ids))}, "
+                f"but there is no key: {key_file} does not exist and XINYONG_SECRET_KEY is not set. "
+                "Restore the key file from your backup (or set XINYONG_SECRET_KEY); a new key is made "
+                "only for a new, empty database, and nothing was read or written."
+            )
+        staged = _staged(key_file)
+        if (master_key_id(master) not in found.master_ids and not settings.secret_key and staged.exists()):
+            # A rotation that stopped between committing the keyring and putting the new
+            # key file in place: finish it.
+            new = read_key(None, staged)
+            if new is not None and master_key_id(new) in found.master_ids:
+                replace_key_file(staged, key_file)
+                master = new
+        try:
+            return keyring.open_(connection, master, where)
+        except KeyRefused as refused:
+            raise KeyRefused(f"{refused} (the key given came from {source})") from None
+
+
+def rotate_key(db: str, settings: Settings) -> tuple[str, str]:
+    """Make a new secret key, re-wrap the data keys under it and put it in the key file;
+    returns the old and new keys' ids. Data, lookups and the chain are unchanged."""
+    if settings.secret_key:
+        raise KeyRefused(
+            "the secret key comes from XINYONG_SECRET_KEY: rotate with a key file (XINYONG_KEY_FILE), "
+            "or set a new variable by hand after `keys rotate` on a copy that uses a key file"
+        )
+    key_file = key_file_for(db, settings)
+    engine = make_engine(db)
+    try:
+        open_keys(engine, db, settings)  # refuses a wrong or missing key
+        old = read_key(None, key_file)
+        assert old is not None
+        new = os.urandom(32)
+        staged = _staged(key_file)
+        staged.unlink(missing_ok=True)
+        create_key_file(staged, new)
+        with engine.begin() as connection:
+            if connection.dialect.name == "postgresql":
+                connection.exec_driver_sql("SELECT pg_advisory_xact_lock(7436)")
+            keyring.rotate(connection, old, new, _where(db))
+        replace_key_file(staged, key_file)
+        return master_key_id(old), master_key_id(new)
+    finally:
+        engine.dispose()
+
+
+def node_key_file_for(db: str, settings: Settings) -> Path:
+    """Where the node's Ed25519 key lives: XINYONG_NODE_KEY_FILE, else beside a SQLite
+    database file, else in the user's configuration folder."""
+    if settings.node_key_file:
+        return Path(settings.node_key_file)
+    url = make_url(database_url(db))
+    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
+        return Path(url.database + ".node.key")
+    return Path.home() / ".config" / "xinyong" / "node.key"
+
+
 def open_deployment(db: str | None = None, settings: Settings | None = None) -> Deployment:
     settings = settings or Settings.from_environment()
     db = db or settings.db
     url = make_url(database_url(db))
     if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
         Path(url.database).parent.mkdir(parents=True, exist_ok=True)
-    key = load_or_create_key(settings.secret_key, key_file_for(db, settings))
-    store = LedgerStore(make_engine(db), Sealer(key))
-    store.migrate()
+    engine = make_engine(db)
+    try:
+        migrate(engine)
+        sealer = open_keys(engine, db, settings)
+    except BaseException:
+        engine.dispose()
+        raise
+    store = LedgerStore(engine, sealer)
     library = CatalogLibrary(store)
     access_log = AccessLog(store)
     outbox = Outbox(store)
@@ -74,4 +190,5 @@ def open_deployment(db: str | None = None, settings: Settings | None = None) -> 
         reports=Reports(store, library, access_log, outbox),
         publication=Publication(store, library, access_log),
         due_process=DueProcess(store, library, intake, outbox, CaseBook(store)),
+        node_key_file=node_key_file_for(db, settings),
     )

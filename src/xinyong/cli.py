@@ -73,8 +73,12 @@ def main(
 
 def _deployment():
     from xinyong.bootstrap import open_deployment
+    from xinyong.ledger.sealing import KeyError_
 
-    return open_deployment(state.db)
+    try:
+        return open_deployment(state.db)
+    except KeyError_ as refused:
+        raise fail(escape(str(refused)), 3) from None
 
 
 def fail(message: str, code: int = 1) -> typer.Exit:
@@ -471,15 +475,103 @@ def query(
 
 
 @ledger_app.command("verify")
-def ledger_verify() -> None:
-    """Recompute the ledger's hash chain and report the first row that does not verify."""
+def ledger_verify(
+    checkpoint: Annotated[Optional[Path], typer.Option(
+        "--checkpoint", help="A signed checkpoint: fail on anything added, altered, removed or reordered "
+        "before it. Default: the newest in $XINYONG_CHECKPOINT_DIR, if any.")] = None,
+    trust: Annotated[Optional[str], typer.Option(
+        "--trust", help="The public key the checkpoint must be signed with (default: this node's).")] = None,
+) -> None:
+    """Recompute the keyed chain of every append-only table (the ledger, catalogs,
+    notices, deliveries, cases, access log) and check it against a signed checkpoint."""
+    from xinyong.ledger import checkpoint as checkpoints
+    from xinyong.settings import Settings
+
     deployment = _deployment()
+    settings = Settings.from_environment()
+    if checkpoint is None and settings.checkpoint_dir:
+        checkpoint = checkpoints.newest(Path(settings.checkpoint_dir))
+    anchor = None
+    if checkpoint is not None:
+        try:
+            anchor = checkpoints.read(checkpoint, trust or deployment.node_key().public_key)
+        except checkpoints.CheckpointError as error:
+            raise fail(escape(str(error))) from None
+    marks = {name: length for name, (length, _) in anchor.tables.items()} if anchor else None
     with deployment.store.reading() as connection:
-        report = deployment.store.verify(connection)
-    if report.intact:
-        out.print(f"ledger intact: {report.rows} events, head {report.head}")
-        return
-    raise fail(f"ledger broken at event {report.broken_at}: {report.problem}")
+        reports = deployment.store.verify(connection, marks)
+    problems = [f"{r.table} broken at row {r.broken_at}: {r.problem}" for r in reports if not r.intact]
+    if anchor is not None:
+        problems += checkpoints.compare(anchor, reports)
+    for report in reports:
+        out.print(f"{report.table}: {report.rows} rows, head {report.head}")
+    if problems:
+        for problem in problems:
+            err.print(f"[bold red]error:[/] {escape(problem)}", markup=True)
+        raise typer.Exit(1)
+    ledger = reports[0]
+    suffix = f"; agrees with the checkpoint of {anchor.time} ({checkpoint})" if anchor else \
+        " (no checkpoint: rows removed from the end cannot be told; see `ledger checkpoint`)"
+    out.print(f"ledger intact: {ledger.rows} events, head {ledger.head}{suffix}")
+
+
+@ledger_app.command("checkpoint")
+def ledger_checkpoint(
+    out_file: Annotated[Path, typer.Option("--out", help="Where to write the signed checkpoint (JSON).")],
+) -> None:
+    """Sign the length and head of every chained table with the node's Ed25519 key
+    (made on first use). Keep checkpoints away from the database: `ledger verify
+    --checkpoint FILE` then fails on any row added, altered, removed or reordered before
+    it, even by someone who can write the database file."""
+    deployment = _deployment()
+    document = deployment.checkpoint()
+    try:
+        out_file.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    except OSError as error:
+        raise fail(f"{out_file}: cannot write: {error.strerror}") from None
+    out.print(f"checkpoint of {document['length']} events, head {document['head']}, "
+              f"signed by {document['public_key']}: {out_file}")
+
+
+keys_app = typer.Typer(help="The secret key: its id, and rotation.", no_args_is_help=True)
+app.add_typer(keys_app, name="keys")
+
+
+@keys_app.command("show")
+def keys_show() -> None:
+    """The public id of the secret key this database is written under, and where the
+    key comes from (never the key itself)."""
+    from xinyong.bootstrap import key_file_for
+    from xinyong.ledger.sealing import master_key_id, read_key
+    from xinyong.settings import Settings
+
+    deployment = _deployment()
+    settings = Settings.from_environment()
+    db = state.db or settings.db
+    source = "XINYONG_SECRET_KEY" if settings.secret_key else str(key_file_for(db, settings))
+    key = read_key(settings.secret_key, key_file_for(db, settings))
+    assert key is not None
+    out.print(f"secret key {master_key_id(key)} from {source}; "
+              f"current seal key {deployment.store.sealer.current_seal_key}; "
+              f"node key {deployment.node_key().public_key}")
+
+
+@keys_app.command("rotate")
+def keys_rotate() -> None:
+    """Make a new secret key: the data keys are re-wrapped under it and a new seal key
+    takes over for what is sealed from now on; sealed values keep the id of the key that
+    sealed them, so everything still opens and the chain and checkpoints still verify.
+    The old key file is replaced: keep no copy of it."""
+    from xinyong.bootstrap import rotate_key
+    from xinyong.ledger.sealing import KeyError_
+    from xinyong.settings import Settings
+
+    settings = Settings.from_environment()
+    try:
+        old, new = rotate_key(state.db or settings.db, settings)
+    except KeyError_ as refused:
+        raise fail(escape(str(refused)), 3) from None
+    out.print(f"secret key rotated: {old} -> {new}")
 
 
 # -------------------------------------------------------------- outlook and notices

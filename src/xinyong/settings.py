@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True)
 class Settings:
     db: str = "xinyong.db"
-    secret_key: str | None = None
+    # Never in a repr, a log line or an error message.
+    secret_key: str | None = field(default=None, repr=False)
     key_file: str | None = None
+    node_key_file: str | None = None  # the node's Ed25519 key (checkpoints, list bundles)
+    checkpoint_dir: str | None = None  # where `serve` writes signed checkpoints
+    checkpoint_interval: float = 3600.0  # seconds between them; 0: off
     smtp_host: str | None = None
     smtp_port: int = 25
     smtp_from: str = "notices@xinyong.invalid"
@@ -22,6 +26,9 @@ class Settings:
             db=os.environ.get("XINYONG_DB") or "xinyong.db",
             secret_key=os.environ.get("XINYONG_SECRET_KEY") or None,
             key_file=os.environ.get("XINYONG_KEY_FILE") or None,
+            node_key_file=os.environ.get("XINYONG_NODE_KEY_FILE") or None,
+            checkpoint_dir=os.environ.get("XINYONG_CHECKPOINT_DIR") or None,
+            checkpoint_interval=float(os.environ.get("XINYONG_CHECKPOINT_INTERVAL") or 3600),
             smtp_host=os.environ.get("XINYONG_SMTP_HOST") or None,
             smtp_port=int(os.environ.get("XINYONG_SMTP_PORT") or 25),
             smtp_from=os.environ.get("XINYONG_SMTP_FROM") or "notices@xinyong.invalid",

@@ -6,10 +6,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, func, insert, select
+from sqlalchemy import Connection, func, select
 
 from xinyong.access import Reader
+from xinyong.free_text import mask_identity_numbers
 from xinyong.identifiers import SubjectRef
+from xinyong.ledger import chain
 from xinyong.ledger.store import LedgerStore
 from xinyong.ledger.tables import access_log
 
@@ -43,22 +45,25 @@ class AccessLog:
         details = details or [None] * len(subjects)
         if not subjects:
             return
-        connection.execute(
-            insert(access_log),
-            [
-                {
-                    "at": at,
-                    "subject_key": self.store.subject_key(subject),
-                    "reader": reader.name,
-                    "role": reader.role,
-                    "token_id": reader.token_id,
-                    "what": what,
-                    "purpose": purpose,
-                    "detail": detail,
-                }
-                for subject, detail in zip(subjects, details)
-            ],
-        )
+        if purpose is not None:
+            purpose = mask_identity_numbers(purpose)
+        keys = [self.store.subject_key(subject) for subject in subjects]
+        texts = self.store.text_sealers(connection, keys, create=purpose is not None or any(details))
+        rows = [
+            {"at": at, "subject_key": key, "reader": reader.name, "role": reader.role,
+             "token_id": reader.token_id, "what": what, "_text": {k: v for k, v in
+                                                                 (("purpose", purpose), ("detail", detail)) if v}}
+            for key, detail in zip(keys, details)
+        ]
+        # The text is sealed for its row: numbered first, then sealed, then chained.
+        seq = chain.head(connection, "access_log")[0]
+        for row in rows:
+            seq += 1
+            text = row.pop("_text")
+            row["sealed_text"] = (
+                self.store.seal_text(texts, row["subject_key"], _context(seq), text) if text else None
+            )
+        self.store.append_rows(connection, "access_log", rows)
 
     def log(self, subjects: list[SubjectRef], reader: Reader, what: str, purpose: str | None,
             details: list[str | None] | None = None) -> None:
@@ -80,6 +85,14 @@ class AccessLog:
             rows = connection.execute(
                 query.order_by(access_log.c.seq.desc()).limit(limit).offset(offset)
             ).all()
-        return total, [
-            Access(r.seq, r.at, r.reader, r.role, r.what, r.purpose, r.detail, r.subject_key) for r in rows
-        ]
+            texts = self.store.text_sealers(connection, {r.subject_key for r in rows if r.sealed_text is not None})
+        found = []
+        for r in rows:
+            text = self.store.open_text(texts, r.subject_key, _context(r.seq), r.sealed_text)
+            found.append(Access(r.seq, r.at, r.reader, r.role, r.what, text.get("purpose"), text.get("detail"),
+                                r.subject_key))
+        return total, found
+
+
+def _context(seq: int) -> bytes:
+    return f"access:{seq}".encode()

@@ -9,7 +9,7 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 
 from xinyong.identifiers import SubjectRef
 from xinyong.ledger.store import LedgerStore
@@ -47,14 +47,17 @@ class CaseBook:
             "sealed": self._seal(case_id, {"subject": str(subject), **body}),
         }
         if connection is not None:
-            connection.execute(insert(cases).values(**values))
+            self._insert(connection, values)
         else:
             with self.store.transaction() as c:
-                c.execute(insert(cases).values(**values))
+                self._insert(c, values)
         return case_id
 
+    def _insert(self, connection, values: dict) -> None:
+        self.store.append_rows(connection, "cases", [values])
+
     def decide(self, case: Case, body: dict[str, Any], connection) -> None:
-        connection.execute(insert(cases).values(
+        self._insert(connection, dict(
             case_id=case.id, kind=case.kind, step="decided", subject_key=self.store.subject_key(case.subject),
             record_id=case.record, at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             sealed=self._seal(case.id, {"subject": str(case.subject), **body}),

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, func, insert, select
+from sqlalchemy import Connection, func, select
 
 from xinyong.identifiers import SubjectRef
 from xinyong.ledger.store import LedgerStore
@@ -74,8 +74,7 @@ class Outbox:
                 "sealed": self.store.sealer.seal(json.dumps(body, ensure_ascii=False).encode(),
                                                  b"notice:" + notice_id.encode()),
             })
-        for start in range(0, len(rows), 2000):
-            connection.execute(insert(notices), rows[start : start + 2000])
+        self.store.append_rows(connection, "notices", rows)
         return len(rows)
 
     def _notice(self, row) -> Notice:
@@ -134,12 +133,15 @@ class Outbox:
     def log_attempt(self, notice: Notice, channel: str, attempt: int, outcome: str,
                     error: str | None = None, retry_in: dt.timedelta | None = None) -> None:
         now = _now()
+        # A delivery error can carry an address: it is sealed like the notice itself.
+        sealed = (self.store.sealer.seal(error.encode(), f"delivery:{notice.id}:{attempt}".encode())
+                  if error else None)
         with self.store.transaction() as connection:
-            connection.execute(insert(deliveries).values(
-                notice_seq=notice.seq, channel=channel, attempt=attempt,
-                at=now.isoformat(timespec="seconds"), outcome=outcome, error=error,
-                next_attempt_at=(now + retry_in).isoformat(timespec="seconds") if retry_in else None,
-            ))
+            self.store.append_rows(connection, "deliveries", [{
+                "notice_seq": notice.seq, "channel": channel, "attempt": attempt,
+                "at": now.isoformat(timespec="seconds"), "outcome": outcome, "sealed_error": sealed,
+                "next_attempt_at": (now + retry_in).isoformat(timespec="seconds") if retry_in else None,
+            }])
 
     def attempts(self, notice_id: str) -> list[dict[str, Any]]:
         with self.store.reading() as connection:
@@ -148,4 +150,6 @@ class Outbox:
                 .where(notices.c.id == notice_id).order_by(deliveries.c.seq)
             ).all()
         return [{"channel": r.channel, "attempt": r.attempt, "at": r.at, "outcome": r.outcome,
-                 "error": r.error, "next_attempt_at": r.next_attempt_at} for r in rows]
+                 "error": self.store.sealer.open(r.sealed_error, f"delivery:{notice_id}:{r.attempt}".encode()).decode()
+                 if r.sealed_error is not None else None,
+                 "next_attempt_at": r.next_attempt_at} for r in rows]

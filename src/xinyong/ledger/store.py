@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import os
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -23,12 +24,15 @@ from xinyong.catalog.files import parse_catalog
 from xinyong.catalog.model import Catalog
 from xinyong.events import RecordChange, RecordEvent, SubjectEvent, parse_event
 from xinyong.identifiers import SubjectRef
-from xinyong.ledger.sealing import Sealer
-from xinyong.ledger.tables import catalog_versions, ledger, organisations
+from xinyong.ledger import chain
+from xinyong.ledger.chain import ChainReport
+from xinyong.ledger.sealing import KeyError_, Sealer, SubjectSealer, TextErased
+from xinyong.ledger.tables import catalog_versions, ledger, organisations, subject_keys
 from xinyong.standing import RecordFile
 
-GENESIS = "0" * 64
 PERSONAL_FIELDS = ("subject", "name", "email")
+# What people type about a subject: sealed under the subject's own key, erasable.
+FREE_TEXT_FIELDS = ("summary", "note", "grounds", "reasons")
 _IN_BATCH = 500  # ids per IN (...) query
 
 
@@ -48,7 +52,9 @@ def make_engine(db: str) -> Engine:
         def _pragmas(dbapi_connection, _record):
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA journal_mode=WAL")
-            cursor.execute("PRAGMA synchronous=NORMAL")
+            # FULL: a transaction is on disk (the WAL fsynced) before its commit returns,
+            # so nothing the service acknowledged is lost to a power cut.
+            cursor.execute("PRAGMA synchronous=FULL")
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.close()
 
@@ -75,23 +81,6 @@ def _now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="microseconds")
 
 
-def chain_hash(prev_hash: str, row: dict) -> str:
-    """The hash of a ledger row, chained to the row before it."""
-    parts = [
-        prev_hash,
-        str(row["seq"]),
-        row["kind"],
-        row["record_id"] or "",
-        row["subject_key"] or "",
-        row["body"],
-        row["sealed"].hex() if row["sealed"] else "",
-        row["fingerprint"],
-        row["submitted_by"] or "",
-        row["recorded_at"],
-    ]
-    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
-
-
 @dataclass(frozen=True)
 class StoredRecord:
     file: RecordFile
@@ -99,19 +88,18 @@ class StoredRecord:
     submitted_by: str | None
 
 
-@dataclass(frozen=True)
-class ChainReport:
-    rows: int
-    head: str
-    broken_at: int | None  # seq of the first row whose hash does not verify
-    problem: str | None
-
-    @property
-    def intact(self) -> bool:
-        return self.broken_at is None
-
-
 Event = SubjectEvent | RecordEvent | RecordChange
+
+
+def migrate(engine: Engine) -> None:
+    """Bring the schema of the database behind ``engine`` to the latest migration."""
+    config = Config()
+    config.set_main_option("script_location", str(package_files("xinyong.ledger") / "migrations"))
+    with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            connection.exec_driver_sql("SELECT pg_advisory_xact_lock(7436)")
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
 
 
 class LedgerStore:
@@ -125,13 +113,7 @@ class LedgerStore:
 
     def migrate(self) -> None:
         """Bring the schema to the latest migration."""
-        config = Config()
-        config.set_main_option(
-            "script_location", str(package_files("xinyong.ledger") / "migrations")
-        )
-        with self.engine.begin() as connection:
-            config.attributes["connection"] = connection
-            command.upgrade(config, "head")
+        migrate(self.engine)
 
     @contextmanager
     def transaction(self) -> Iterator[Connection]:
@@ -160,28 +142,106 @@ class LedgerStore:
         return connection.execute(select(func.count()).select_from(catalog_versions)).scalar_one()
 
     def add_catalog(self, connection: Connection, catalog: Catalog, source: str) -> None:
-        connection.execute(
-            insert(catalog_versions).values(
-                catalog_id=catalog.id,
-                version=catalog.version,
-                effective_from=catalog.effective_from,
-                source=source,
-                digest=hashlib.sha256(source.encode()).hexdigest(),
-                loaded_at=_now(),
-            )
+        self.append_rows(connection, "catalog_versions", [{
+            "catalog_id": catalog.id,
+            "version": catalog.version,
+            "effective_from": catalog.effective_from,
+            "source": source,
+            "digest": hashlib.sha256(source.encode()).hexdigest(),
+            "loaded_at": _now(),
+        }])
+
+    def append_rows(self, connection: Connection, table: str, rows: Sequence[dict]) -> None:
+        """Append ``rows`` to an append-only table, numbered and on its keyed chain."""
+        chain.append(connection, self.sealer, table, rows)
+
+    # --------------------------------------------------------- subjects' own keys
+
+    def text_sealers(self, connection: Connection, keys: Iterable[str], create: bool = False
+                     ) -> dict[str, SubjectSealer | None]:
+        """The key of each subject (by lookup key) for its free text: None for a subject
+        whose key was erased, absent for one that has none (made with ``create``)."""
+        wanted = [k for k in dict.fromkeys(keys) if k]
+        found: dict[str, SubjectSealer | None] = {}
+        for start in range(0, len(wanted), _IN_BATCH):
+            for row in connection.execute(
+                select(subject_keys).where(subject_keys.c.subject_key.in_(wanted[start : start + _IN_BATCH]))
+            ):
+                found[row.subject_key] = (
+                    SubjectSealer(self.sealer.open(row.wrapped, b"subject-key:" + row.subject_key.encode()))
+                    if row.wrapped is not None else None
+                )
+        if create:
+            fresh = []
+            for key in wanted:
+                if found.get(key) is None:
+                    secret = os.urandom(32)
+                    wrapped = self.sealer.seal(secret, b"subject-key:" + key.encode())
+                    if key in found:  # erased before: a new key for what is written from now on
+                        connection.execute(update(subject_keys).where(subject_keys.c.subject_key == key)
+                                           .values(wrapped=wrapped))
+                    else:
+                        fresh.append({"subject_key": key, "created_at": _now(), "wrapped": wrapped})
+                    found[key] = SubjectSealer(secret)
+            if fresh:
+                connection.execute(insert(subject_keys), fresh)
+        return found
+
+    def erase_text(self, connection: Connection, subject: SubjectRef) -> bool:
+        """Erase the subject's key: every free text sealed under it so far is gone for
+        good. False when there was nothing to erase."""
+        done = connection.execute(
+            update(subject_keys)
+            .where(subject_keys.c.subject_key == self.subject_key(subject), subject_keys.c.wrapped.is_not(None))
+            .values(wrapped=None, erased_at=_now())
         )
+        return done.rowcount == 1
+
+    def seal_text(self, sealers: dict[str, SubjectSealer | None], subject_key: str, context: bytes,
+                  text: dict) -> bytes | None:
+        """``text`` sealed under the subject's key (made by ``text_sealers(create=True)``)."""
+        if not text:
+            return None
+        sealer = sealers.get(subject_key)
+        if sealer is None:
+            # An erased subject gets a new key for what is written about it from now on.
+            raise KeyError_("no key for the subject's free text: ask text_sealers with create=True")
+        return sealer.seal(json.dumps(text, ensure_ascii=False, sort_keys=True).encode(), context)
+
+    @staticmethod
+    def open_text(sealers: dict[str, SubjectSealer | None], subject_key: str | None, context: bytes,
+                  blob: bytes | None) -> dict:
+        """Free text opened under the subject's key; empty once the key was erased."""
+        if blob is None or subject_key is None:
+            return {}
+        sealer = sealers.get(subject_key)
+        if sealer is None:
+            return {}
+        try:
+            return json.loads(sealer.open(blob, context))
+        except TextErased:
+            return {}
 
     # ------------------------------------------------------------------- reading
 
     def subject_key(self, subject: SubjectRef | str) -> str:
         return self.sealer.lookup_key(str(subject))
 
-    def _decode(self, row) -> Event:
+    def _decode(self, row, texts: dict[str, SubjectSealer | None] | None = None) -> Event:
+        """The event of a ledger row; its free text only when the subjects' keys are
+        given (``texts``) and not erased."""
         data = json.loads(row.body)
+        context = f"{row.kind}:{row.record_id or ''}:{row.seq}".encode()
         if row.sealed:
-            context = f"{row.kind}:{row.record_id or ''}".encode()
             data.update(json.loads(self.sealer.open(row.sealed, context)))
+        if texts is not None and row.sealed_text is not None:
+            data.update(self.open_text(texts, row.subject_key, context, row.sealed_text))
         return parse_event(data)
+
+    def _decode_all(self, connection: Connection, rows) -> list[Event]:
+        rows = list(rows)
+        texts = self.text_sealers(connection, {r.subject_key for r in rows if r.sealed_text is not None})
+        return [self._decode(r, texts) for r in rows]
 
     def records(self, connection: Connection, record_ids: Iterable[str]) -> dict[str, StoredRecord]:
         """The stored files of ``record_ids`` that exist, with their provenance."""
@@ -192,14 +252,14 @@ class LedgerStore:
             rows = connection.execute(
                 select(ledger).where(ledger.c.record_id.in_(batch)).order_by(ledger.c.seq)
             )
-            found.update(self._files_from_rows(rows))
+            found.update(self._files_from_rows(connection, rows))
         return found
 
-    def _files_from_rows(self, rows) -> dict[str, StoredRecord]:
+    def _files_from_rows(self, connection: Connection, rows) -> dict[str, StoredRecord]:
         files: dict[str, StoredRecord] = {}
         pending: dict[str, list[RecordChange]] = {}
-        for row in rows:
-            decoded = self._decode(row)
+        rows = list(rows)
+        for row, decoded in zip(rows, self._decode_all(connection, rows)):
             if isinstance(decoded, RecordEvent):
                 files[decoded.id] = StoredRecord(RecordFile(decoded), row.fingerprint, row.submitted_by)
             else:
@@ -230,7 +290,7 @@ class LedgerStore:
                 facts = row
             else:
                 record_rows.append(row)
-        files = [stored.file for stored in self._files_from_rows(record_rows).values()]
+        files = [stored.file for stored in self._files_from_rows(connection, record_rows).values()]
         return files, (self._decode(facts) if facts is not None else None)  # type: ignore[return-value]
 
     def subject_facts(self, connection: Connection, subject: SubjectRef) -> SubjectEvent | None:
@@ -262,12 +322,6 @@ class LedgerStore:
 
     # ------------------------------------------------------------------- writing
 
-    def _head(self, connection: Connection) -> tuple[int, str]:
-        row = connection.execute(
-            select(ledger.c.seq, ledger.c.hash).order_by(ledger.c.seq.desc()).limit(1)
-        ).first()
-        return (row.seq, row.hash) if row else (0, GENESIS)
-
     def append(
         self,
         connection: Connection,
@@ -275,44 +329,50 @@ class LedgerStore:
         submitted_by: str | None = None,
         record_subjects: dict[str, SubjectRef] | None = None,
     ) -> int:
-        """Append ``events`` after the chain head, sealed and hash-chained. A later event
-        on a record is filed under the record's subject (``record_subjects``), so that
-        everything that touched a subject can be found by its key."""
+        """Append ``events`` at the head of the ledger, sealed and on the keyed chain. A
+        later event on a record is filed under the record's subject (``record_subjects``),
+        so that everything that touched a subject can be found by its key. Identities are
+        sealed under the deployment's key, free text under the subject's own."""
         if not events:
             return 0
-        seq, prev = self._head(connection)
-        rows = []
+        after = chain.head(connection, "ledger")
+        seq = after[0]
         recorded_at = _now()
+        prepared = []
         for item in events:
-            seq += 1
             data = item.model_dump(mode="json", exclude_none=True)
             personal = {k: data.pop(k) for k in PERSONAL_FIELDS if k in data}
+            text = {k: data.pop(k) for k in FREE_TEXT_FIELDS if k in data}
             record_id = data.get("id") if item.type == "record" else data.get("record")
-            context = f"{item.type}:{record_id or ''}".encode()
-            row = {
+            subject_key = (
+                self.subject_key(personal["subject"]) if "subject" in personal
+                else self.subject_key(record_subjects[record_id])
+                if record_subjects and record_id in record_subjects else None
+            )
+            prepared.append((item, data, personal, text, record_id, subject_key))
+        texts = self.text_sealers(connection, {p[5] for p in prepared if p[3] and p[5]}, create=True)
+        rows = []
+        for item, data, personal, text, record_id, subject_key in prepared:
+            seq += 1
+            context = f"{item.type}:{record_id or ''}:{seq}".encode()
+            if text and subject_key is None:
+                raise KeyError_(f"free text of a {item.type} event with no subject to seal it for")
+            rows.append({
                 "seq": seq,
                 "kind": item.type,
                 "record_id": record_id,
                 "rule": item.rule if isinstance(item, RecordEvent) else None,
                 "occurred_on": item.occurred_on if isinstance(item, RecordEvent) else None,
-                "subject_key": (
-                    self.subject_key(personal["subject"]) if "subject" in personal
-                    else self.subject_key(record_subjects[record_id])
-                    if record_subjects and record_id in record_subjects else None
-                ),
+                "subject_key": subject_key,
                 "body": json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":")),
-                "sealed": self.sealer.seal(
-                    json.dumps(personal, sort_keys=True, ensure_ascii=False).encode(), context
-                )
-                if personal
-                else None,
+                "sealed": self.sealer.seal(json.dumps(personal, sort_keys=True, ensure_ascii=False).encode(), context)
+                if personal else None,
+                "sealed_text": self.seal_text(texts, subject_key, context, text) if text else None,
                 "fingerprint": self.sealer.fingerprint(item.canonical()),
                 "submitted_by": submitted_by,
                 "recorded_at": recorded_at,
-            }
-            row["prev_hash"] = prev
-            row["hash"] = prev = chain_hash(prev, row)
-            rows.append(row)
+            })
+        chain.link(self.sealer, "ledger", rows, after)
         if connection.dialect.name == "postgresql":
             self._copy(connection, rows)
         else:
@@ -328,7 +388,7 @@ class LedgerStore:
         cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
         with cursor.copy(f"COPY ledger ({', '.join(columns)}) FROM STDIN") as copy:
             for row in rows:
-                copy.write_row([row[c] for c in columns])
+                copy.write_row([row.get(c) for c in columns])
 
     def _update_directory(self, connection: Connection, subjects: list[SubjectEvent]) -> None:
         """Keep the public directory of organisations in step with subject events."""
@@ -414,22 +474,11 @@ class LedgerStore:
 
     # ------------------------------------------------------------------- audit
 
-    def verify(self, connection: Connection) -> ChainReport:
-        """Recompute the hash chain from the first row; report the first break."""
-        prev = GENESIS
-        count = 0
-        expected_seq = 0
-        result = connection.execution_options(yield_per=10_000).execute(
-            select(ledger).order_by(ledger.c.seq)
-        )
-        for row in result.mappings():
-            count += 1
-            expected_seq += 1
-            if row["seq"] != expected_seq:
-                return ChainReport(count, prev, row["seq"], f"row {expected_seq} is missing")
-            if row["prev_hash"] != prev:
-                return ChainReport(count, prev, row["seq"], "does not link to the row before it")
-            if chain_hash(prev, dict(row)) != row["hash"]:
-                return ChainReport(count, prev, row["seq"], "its content does not match its hash")
-            prev = row["hash"]
-        return ChainReport(count, prev, None, None)
+    def verify(self, connection: Connection, marks: dict[str, int] | None = None) -> list[ChainReport]:
+        """Recompute the keyed chain of every append-only table; a report per table, each
+        with its first break and the MAC of the row ``marks`` names for it."""
+        return [chain.verify(connection, self.sealer, name, (marks or {}).get(name)) for name in chain.CHAINED]
+
+    def heads(self, connection: Connection) -> dict[str, tuple[int, str]]:
+        """The length and last MAC of every chained table, read in one snapshot."""
+        return {name: chain.head(connection, name) for name in chain.CHAINED}

@@ -36,7 +36,10 @@ ledger = Table(
     Column("submitted_by", String(200)),  # the source token's name; null from the command line
     Column("recorded_at", String(32), nullable=False),
     Column("prev_hash", String(64), nullable=False),
-    Column("hash", String(64), nullable=False),
+    Column("hash", String(64), nullable=False),  # the keyed chain (see chain.py)
+    # Free text of the event (summary, note, grounds, reasons), sealed under the subject's
+    # own key so that it can be erased (crypto-shredding).
+    Column("sealed_text", LargeBinary),
     Index("ledger_record", "record_id"),
     Index("ledger_subject", "subject_key"),
     Index("ledger_rule", "rule"),
@@ -58,6 +61,9 @@ catalog_versions = Table(
     Column("source", Text, nullable=False),
     Column("digest", String(64), nullable=False),
     Column("loaded_at", String(32), nullable=False),
+    Column("seq", Integer),
+    Column("mac", String(64)),
+    Index("catalog_versions_seq", "seq", unique=True),
 )
 
 # Organisations are public: their codes and names appear in the public lookup. This is
@@ -96,8 +102,10 @@ access_log = Table(
     Column("role", String(32), nullable=False),
     Column("token_id", String(16)),
     Column("what", String(64), nullable=False),
-    Column("purpose", Text),
-    Column("detail", Text),
+    Column("purpose", Text),  # not written since 0004: sealed in sealed_text
+    Column("detail", Text),  # not written since 0004: sealed in sealed_text
+    Column("sealed_text", LargeBinary),  # purpose and detail, under the subject's key
+    Column("mac", String(64)),
     Index("access_log_subject", "subject_key"),
 )
 
@@ -113,6 +121,7 @@ notices = Table(
     Column("record_id", String(200)),
     Column("dedupe", String(300), unique=True),
     Column("sealed", LargeBinary, nullable=False),  # subject, title, text, fields
+    Column("mac", String(64)),
 )
 
 deliveries = Table(
@@ -124,8 +133,10 @@ deliveries = Table(
     Column("attempt", Integer, nullable=False),
     Column("at", String(32), nullable=False),
     Column("outcome", String(16), nullable=False),
-    Column("error", Text),
+    Column("error", Text),  # not written since 0004: sealed in sealed_error
     Column("next_attempt_at", String(32)),
+    Column("sealed_error", LargeBinary),
+    Column("mac", String(64)),
 )
 
 cases = Table(
@@ -139,6 +150,30 @@ cases = Table(
     Column("record_id", String(200)),
     Column("at", String(32), nullable=False),
     Column("sealed", LargeBinary, nullable=False),
+    Column("mac", String(64)),
+)
+
+# The deployment's data keys, wrapped under the secret key (keyring.py). Rows are
+# re-wrapped when the secret key is rotated.
+keyring = Table(
+    "keyring",
+    metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=True),
+    Column("id", String(16), nullable=False, unique=True),
+    Column("purpose", String(16), nullable=False),  # lookup | chain | seal
+    Column("wrapped", LargeBinary, nullable=False),
+    Column("master_id", String(16), nullable=False),
+    Column("created_at", String(32), nullable=False),
+)
+
+# Each subject's own data key for its free text; erasing the key erases the text.
+subject_keys = Table(
+    "subject_keys",
+    metadata,
+    Column("subject_key", String(64), primary_key=True),
+    Column("wrapped", LargeBinary),  # null once erased
+    Column("created_at", String(32), nullable=False),
+    Column("erased_at", String(32)),
 )
 
 APPEND_ONLY_TABLES = ("ledger", "catalog_versions", "access_log", "notices", "deliveries", "cases")

@@ -145,12 +145,24 @@ class ListPage(BaseModel):
     entries: list[dict[str, Any]]
 
 
+class ChainVerification(BaseModel):
+    table: str
+    intact: bool
+    rows: int
+    head: str
+    broken_at: int | None
+    problem: str | None
+
+
 class LedgerVerification(BaseModel):
+    """The ledger's own chain first (``events``, ``head``), then every chained table."""
+
     intact: bool
     events: int
     head: str
     broken_at: int | None
     problem: str | None
+    tables: list[ChainVerification] = []
 
 
 class Health(BaseModel):
