@@ -10,7 +10,9 @@ from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
 
 from xinyong.catalog.library import CatalogLibrary
+from xinyong.calendar import Duration
 from xinyong.due_process import DueProcess
+from xinyong.erasure import Erasure
 from xinyong.inquiries import Inquiries
 from xinyong.ledger.cases import CaseBook
 from xinyong.publication import Publication
@@ -39,6 +41,7 @@ class Deployment:
     publication: Publication
     due_process: DueProcess
     node_key_file: Path
+    erasure: Erasure
 
     def node_key(self):
         """The node's Ed25519 key, made on first use."""
@@ -191,4 +194,5 @@ def open_deployment(db: str | None = None, settings: Settings | None = None) -> 
         publication=Publication(store, library, access_log),
         due_process=DueProcess(store, library, intake, outbox, CaseBook(store)),
         node_key_file=node_key_file_for(db, settings),
+        erasure=Erasure(store, library, Duration.parse(settings.text_retention)),
     )

@@ -533,6 +533,36 @@ def ledger_checkpoint(
               f"signed by {document['public_key']}: {out_file}")
 
 
+privacy_app = typer.Typer(help="Erase free text once its retention ends.", no_args_is_help=True)
+app.add_typer(privacy_app, name="privacy")
+
+
+@privacy_app.command("erase")
+def privacy_erase(
+    subject: Annotated[str, typer.Argument(help="rid:NUMBER or uscc:CODE")],
+    as_of: AsOf = None,
+) -> None:
+    """Erase what people typed about SUBJECT (grounds, reasons, purposes) by destroying
+    the subject's own key; refused while its retention lasts. Scores, grades, list
+    entries and the chain are unchanged."""
+    from xinyong.erasure import ErasureRefused
+
+    ref, day = _subject(subject), _as_of(as_of)
+    deployment = _deployment()
+    try:
+        erased = deployment.erasure.erase(ref, day)
+    except ErasureRefused as refused:
+        raise fail(escape(str(refused))) from None
+    out.print("free text erased" if erased else "nothing to erase")
+
+
+@privacy_app.command("sweep")
+def privacy_sweep(as_of: AsOf = None) -> None:
+    """Erase the free text of every subject whose retention has ended (run it daily)."""
+    deployment = _deployment()
+    out.print(f"free text of {deployment.erasure.sweep(_as_of(as_of))} subject(s) erased")
+
+
 keys_app = typer.Typer(help="The secret key: its id, and rotation.", no_args_is_help=True)
 app.add_typer(keys_app, name="keys")
 

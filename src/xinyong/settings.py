@@ -15,6 +15,7 @@ class Settings:
     node_key_file: str | None = None  # the node's Ed25519 key (checkpoints, list bundles)
     checkpoint_dir: str | None = None  # where `serve` writes signed checkpoints
     checkpoint_interval: float = 3600.0  # seconds between them; 0: off
+    text_retention: str = "P1Y"  # free text is kept this long after a subject's last counting day
     smtp_host: str | None = None
     smtp_port: int = 25
     smtp_from: str = "notices@xinyong.invalid"
@@ -29,6 +30,7 @@ class Settings:
             node_key_file=os.environ.get("XINYONG_NODE_KEY_FILE") or None,
             checkpoint_dir=os.environ.get("XINYONG_CHECKPOINT_DIR") or None,
             checkpoint_interval=float(os.environ.get("XINYONG_CHECKPOINT_INTERVAL") or 3600),
+            text_retention=os.environ.get("XINYONG_TEXT_RETENTION") or "P1Y",
             smtp_host=os.environ.get("XINYONG_SMTP_HOST") or None,
             smtp_port=int(os.environ.get("XINYONG_SMTP_PORT") or 25),
             smtp_from=os.environ.get("XINYONG_SMTP_FROM") or "notices@xinyong.invalid",

@@ -187,12 +187,12 @@ class LedgerStore:
                 connection.execute(insert(subject_keys), fresh)
         return found
 
-    def erase_text(self, connection: Connection, subject: SubjectRef) -> bool:
-        """Erase the subject's key: every free text sealed under it so far is gone for
-        good. False when there was nothing to erase."""
+    def erase_key(self, connection: Connection, subject_key: str) -> bool:
+        """Erase a subject's key (by lookup key): every free text sealed under it so far
+        is gone for good. False when there was nothing to erase."""
         done = connection.execute(
             update(subject_keys)
-            .where(subject_keys.c.subject_key == self.subject_key(subject), subject_keys.c.wrapped.is_not(None))
+            .where(subject_keys.c.subject_key == subject_key, subject_keys.c.wrapped.is_not(None))
             .values(wrapped=None, erased_at=_now())
         )
         return done.rowcount == 1

@@ -47,11 +47,30 @@ def _lifespan(deployment: Deployment, settings: Settings):
                 logging.getLogger("xinyong.notices").exception("notice round failed")
             await asyncio.sleep(settings.notice_interval)
 
+    async def checkpoints() -> None:
+        from pathlib import Path
+
+        from xinyong.ledger.checkpoint import write
+
+        while True:
+            try:
+                document = await run_in_threadpool(deployment.checkpoint)
+                await run_in_threadpool(write, Path(settings.checkpoint_dir), document)  # type: ignore[arg-type]
+            except Exception:  # keep serving; the next round tries again
+                logging.getLogger("xinyong.checkpoints").exception("checkpoint failed")
+            await asyncio.sleep(settings.checkpoint_interval)
+
     @asynccontextmanager
     async def lifespan(app: FastAPI):
-        task = asyncio.create_task(work()) if settings.notice_interval > 0 else None
+        tasks = []
+        if settings.notice_interval > 0:
+            tasks.append(asyncio.create_task(work()))
+        # Signed checkpoints on a schedule, kept outside the database: `ledger verify`
+        # then catches rows removed from the end.
+        if settings.checkpoint_dir and settings.checkpoint_interval > 0:
+            tasks.append(asyncio.create_task(checkpoints()))
         yield
-        if task is not None:
+        for task in tasks:
             task.cancel()
 
     return lifespan
