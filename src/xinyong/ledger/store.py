@@ -69,7 +69,16 @@ def make_engine(db: str) -> Engine:
                 connection.exec_driver_sql("BEGIN IMMEDIATE")
 
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    engine = create_engine(url, pool_pre_ping=True)
+
+    @event.listens_for(engine, "connect")
+    def _durable(dbapi_connection, _record):
+        # An acknowledged commit is on disk whatever the server's default says.
+        with dbapi_connection.cursor() as cursor:
+            cursor.execute("SET synchronous_commit TO on")
+        dbapi_connection.commit()
+
+    return engine
 
 
 def fold(text: str) -> str:
