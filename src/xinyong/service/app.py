@@ -13,16 +13,19 @@ from fastapi import Depends, FastAPI
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import PlainTextResponse
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
+from prometheus_client.core import CounterMetricFamily
 from sqlalchemy import func, select
 
 from xinyong.bootstrap import Deployment
 from xinyong.ledger.tables import ledger
+from xinyong.publication import PublicLookups
 from xinyong.service import problems
 from xinyong.service.deps import parameters_in_range
 from xinyong.service.group_commit import CheckLog
 from xinyong.service.limits import BodyLimit
 from xinyong.service.models import Health
 from xinyong.service.observe import Observe
+from xinyong.service.rate import Rate, RateLimiter
 from xinyong.settings import Settings
 from xinyong.service.routers import audit, due_process, events, me, public, subjects
 from xinyong import web
@@ -57,6 +60,22 @@ def _lifespan(deployment: Deployment, settings: Settings):
     return lifespan
 
 
+class _PublicLookupsCollector:
+    """``xinyong_public_lookups_total{what}``: anonymous public lookups this process answered."""
+
+    def __init__(self, lookups: PublicLookups):
+        self.lookups = lookups
+
+    def describe(self):
+        return [CounterMetricFamily("xinyong_public_lookups", "Anonymous public lookups answered", labels=["what"])]
+
+    def collect(self):
+        family = CounterMetricFamily("xinyong_public_lookups", "Anonymous public lookups answered", labels=["what"])
+        for what, count in sorted(self.lookups.counts().items()):
+            family.add_metric([what], count)
+        yield family
+
+
 def create_app(deployment: Deployment, max_body: int = MAX_BODY, settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings.from_environment()
     app = FastAPI(
@@ -74,6 +93,7 @@ def create_app(deployment: Deployment, max_body: int = MAX_BODY, settings: Setti
     )
     app.state.deployment = deployment
     app.state.check_log = CheckLog(deployment.inquiries)
+    app.state.public_limiter = RateLimiter(Rate.parse(settings.public_rate))
     problems.install(app)
     for router in (events.router, subjects.router, me.router, due_process.router, public.router, audit.router):
         app.include_router(router)
@@ -81,6 +101,7 @@ def create_app(deployment: Deployment, max_body: int = MAX_BODY, settings: Setti
 
     metrics = CollectorRegistry()
     app.state.metrics = metrics
+    metrics.register(_PublicLookupsCollector(deployment.publication.lookups))
 
     @app.get("/livez", tags=["operations"], summary="Liveness: answers without touching the database")
     async def livez() -> dict:

@@ -4,6 +4,7 @@ parameters."""
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 import typing
 from collections.abc import Callable
@@ -56,6 +57,25 @@ def officer_purpose(who: Reader, purpose: str | None, field: str = "purpose") ->
                       "officers give a purpose with every read or check of a subject; it is logged",
                       errors=[{"field": field, "message": "required for officers"}])
     return purpose
+
+
+def public_rate_limit(request: Request) -> None:
+    """The public lookup's dependency: a 429 problem with ``Retry-After`` to a client over
+    its rate (see :mod:`xinyong.service.rate`)."""
+    wait = public_wait(request)
+    if wait is not None:
+        seconds = max(1, math.ceil(wait))
+        limiter = request.app.state.public_limiter
+        raise Problem(429, "too-many-requests", "Too many requests",
+                      f"the public lookup answers each client {limiter.rate.per_second:g} requests a second "
+                      f"(up to {limiter.rate.burst} at once); try again in {seconds} s",
+                      headers={"Retry-After": str(seconds)}, retry_after=seconds)
+
+
+def public_wait(request: Request) -> float | None:
+    """Take one public request from the client's bucket: ``None``, or the seconds to wait."""
+    client = request.client.host if request.client is not None else "unknown"
+    return request.app.state.public_limiter.take(client)
 
 
 def subject_ref(text: str, field: str = "subject") -> SubjectRef:
