@@ -35,7 +35,8 @@ def request_id_of(headers: list[tuple[bytes, bytes]]) -> str:
                 text = value.decode("ascii")
             except UnicodeDecodeError:
                 break
-            if SANE_REQUEST_ID.fullmatch(text):
+            # An identity number is never logged, even as a client's request id.
+            if SANE_REQUEST_ID.fullmatch(text) and mask_identity_numbers(text) == text:
                 return text
             break
     return uuid.uuid4().hex
@@ -77,12 +78,14 @@ class Observe:
             await send(message)
 
         failure: BaseException | None = None
+        answer_under_way = False
         try:
             await self.app(scope, receive, send_with_id)
         except Exception as error:  # a bug: answered, counted and logged below
             failure = error
             status = 500
-            if not response_started:
+            answer_under_way = response_started
+            if not answer_under_way:
                 await self._internal_error(scope, send_with_id, request_id)
         # The route's template, never the path: paths can carry identity numbers.
         template = getattr(scope.get("route"), "path", "unmatched")
@@ -99,7 +102,7 @@ class Observe:
                 log.error("%s %s %s %.1fms request %s", method, template, status, elapsed * 1000, request_id)
         else:
             log.info("%s %s %s %.1fms request %s", method, template, status, elapsed * 1000, request_id)
-        if failure is not None and response_started:
+        if failure is not None and answer_under_way:
             raise failure  # the answer was under way: the server closes the connection
 
     @staticmethod
