@@ -6,6 +6,7 @@ deployment, and prints the answer, readable by default and as JSON with ``--json
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 import sys
 import time
@@ -265,6 +266,17 @@ def catalog_show(
 # ------------------------------------------------------------------------------- import
 
 
+def _first_line_not_utf8(path: Path) -> str:
+    """Where a file stops being UTF-8: ``FILE:LINE: not valid UTF-8 (...)``."""
+    with path.open("rb") as raw:
+        for number, line in enumerate(raw, start=1):
+            try:
+                line.decode("utf-8")
+            except UnicodeDecodeError as error:
+                return f"{path}:{number}: not valid UTF-8: byte 0x{line[error.start]:02x} at byte {error.start + 1} of the line"
+    return f"{path}: not valid UTF-8"
+
+
 @app.command("import")
 def import_events(
     file: Annotated[Path, typer.Argument(help="Events: JSON Lines, CSV or Parquet ('-' for JSON Lines on standard input).")],
@@ -285,7 +297,10 @@ def import_events(
     from xinyong.intake import parse_lines
 
     if str(file) == "-":
-        events, total = parse_lines(sys.stdin), None
+        # Bytes that are not UTF-8 reach parse_event_line as lone surrogates, which it
+        # refuses with the line's number, like any other bad line.
+        stdin = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8", errors="surrogateescape")
+        events, total = parse_lines(stdin), None
     else:
         try:
             source = open_event_file(file, file_format)
@@ -300,7 +315,7 @@ def import_events(
         nonlocal handle
         if skip_invalid:
             if handle is None:
-                handle = target.open("w", encoding="utf-8")
+                handle = target.open("w", encoding="utf-8", errors="backslashreplace")
             handle.write(json.dumps({"line": r.line, "reason": r.reason, "text": r.text}, ensure_ascii=False) + "\n")
 
     with Progress(
@@ -329,6 +344,9 @@ def import_events(
             ) from None
         except EventFileError as error:
             raise fail(f"{error}; nothing was written") from None
+        except UnicodeDecodeError:
+            progress.stop()
+            raise fail(f"{_first_line_not_utf8(file)}; nothing was written") from None
         finally:
             if handle is not None:
                 handle.close()

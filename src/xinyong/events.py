@@ -170,9 +170,25 @@ def parse_event(data: Any) -> SubjectEvent | RecordEvent | RecordChange:
 
 
 def parse_event_line(line: str) -> SubjectEvent | RecordEvent | RecordChange:
-    """Decode and validate one line of JSON Lines."""
+    """Decode and validate one line of JSON Lines.
+
+    A line read with ``errors="surrogateescape"`` carries the bytes that were not UTF-8
+    as lone surrogates: such a line is refused as not UTF-8, naming the column."""
+    import sys
+
+    for column, character in enumerate(line, start=1):
+        if "\udc80" <= character <= "\udcff":
+            byte = ord(character) - 0xDC00
+            raise InvalidEvent(f"not valid UTF-8: byte 0x{byte:02x} at column {column}")
     try:
         data = json.loads(line)
     except json.JSONDecodeError as error:
         raise InvalidEvent(f"not valid JSON: {error.msg} at column {error.colno}") from None
+    except ValueError:
+        # Python converts integers of at most sys.get_int_max_str_digits() digits.
+        raise InvalidEvent(
+            f"a number has more than {sys.get_int_max_str_digits()} digits; no field takes one that long"
+        ) from None
+    except RecursionError:
+        raise InvalidEvent("not valid JSON: nested too deeply") from None
     return parse_event(data)

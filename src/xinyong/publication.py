@@ -5,12 +5,14 @@ searchable, and a list shows persons only where its catalog publishes them."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+import threading
+from collections import Counter
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import or_, select
 
-from xinyong.access import PUBLIC
+from xinyong.access import Reader
 from xinyong.catalog.library import CatalogLibrary
 from xinyong.identifiers import SubjectRef
 from xinyong.ledger.access_log import AccessLog
@@ -32,18 +34,41 @@ def mask_rid(value: str) -> str:
     return value[:4] + "*" * 10 + value[-4:]
 
 
+class PublicLookups:
+    """How many anonymous lookups this process answered, by what was looked up.
+
+    The public reads organisations without a name: such a read is counted here (and
+    shown in ``/metrics``), not written to the access log as a read of a subject, which
+    would say nothing about who read and let anyone fill the log."""
+
+    def __init__(self) -> None:
+        self._counts: Counter[str] = Counter()
+        self._lock = threading.Lock()
+
+    def count(self, what: str) -> None:
+        with self._lock:
+            self._counts[what] += 1
+
+    def counts(self) -> dict[str, int]:
+        with self._lock:
+            return dict(self._counts)
+
+
 @dataclass
 class Publication:
     store: LedgerStore
     library: CatalogLibrary
     access_log: AccessLog
+    lookups: PublicLookups = field(default_factory=PublicLookups)
 
     def _directory_row(self, connection, subject: SubjectRef):
         return connection.execute(
             select(organisations).where(organisations.c.subject_key == self.store.subject_key(subject))
         ).first()
 
-    def organisation(self, code: str, day: dt.date) -> dict[str, Any]:
+    def organisation(self, code: str, day: dt.date, reader: Reader | None = None) -> dict[str, Any]:
+        """An organisation's public page. A known ``reader`` (an officer, a subject) is
+        written to the access log; an anonymous lookup is counted."""
         subject = SubjectRef.parse(code if code.startswith("uscc:") else f"uscc:{code}")
         if subject.kind != "organisation":
             raise NotPublished("only organisations are published")
@@ -53,7 +78,10 @@ class Publication:
             files = self.store.files_for_subject(connection, subject)
         if row is None and not files:
             raise NotPublished(f"no organisation {subject} is known")
-        self.access_log.log([subject], PUBLIC, "public.organisation", "public lookup")
+        if reader is None:
+            self.lookups.count("organisation")
+        else:
+            self.access_log.log([subject], reader, "public.organisation", "public lookup")
         jurisdiction = row.jurisdiction if row is not None else None
         standings = []
         for catalog_id in registry.ids():

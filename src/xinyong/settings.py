@@ -20,6 +20,9 @@ class Settings:
     smtp_port: int = 25
     smtp_from: str = "notices@xinyong.invalid"
     notice_interval: float = 3600.0  # seconds between rounds of notices in `serve`; 0: off
+    # Requests a second per client address to the public lookup, and the burst allowed
+    # at once ("RATE/BURST"; "0" is no limit): XINYONG_PUBLIC_RATE.
+    public_rate: str = "10/60"
 
     @classmethod
     def from_environment(cls) -> Settings:
@@ -35,4 +38,15 @@ class Settings:
             smtp_port=int(os.environ.get("XINYONG_SMTP_PORT") or 25),
             smtp_from=os.environ.get("XINYONG_SMTP_FROM") or "notices@xinyong.invalid",
             notice_interval=float(os.environ.get("XINYONG_NOTICE_INTERVAL") or 3600),
+            public_rate=_public_rate(os.environ.get("XINYONG_PUBLIC_RATE") or "10/60"),
         )
+
+
+def _public_rate(text: str) -> str:
+    from xinyong.service.rate import Rate
+
+    try:
+        Rate.parse(text)
+    except ValueError as error:
+        raise ValueError(f"XINYONG_PUBLIC_RATE: {error}") from None
+    return text

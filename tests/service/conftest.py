@@ -219,16 +219,21 @@ class Server:
 
 
 @contextmanager
-def running_server(template: Template, folder: Path) -> Iterator[Server]:
-    """Copy the template database into ``folder``, serve it, and stop the server after."""
+def running_server(template: Template, folder: Path, env: dict[str, str] | None = None,
+                   prepare=None) -> Iterator[Server]:
+    """Copy the template database into ``folder``, serve it, and stop the server after.
+    ``env`` adds XINYONG_ settings to the server's environment; ``prepare`` is called
+    with the copied database before the server starts."""
     db = template.copy_to(folder)
+    if prepare is not None:
+        prepare(db)
     for attempt in range(3):
         port = _free_port()
         stdout, stderr = folder / f"serve-{port}.out", folder / f"serve-{port}.err"
         with stdout.open("wb") as out, stderr.open("wb") as err:
             process = subprocess.Popen(
                 [XINYONG, "--db", db.url, "serve", "--host", "127.0.0.1", "--port", str(port)],
-                stdout=out, stderr=err, cwd=folder, env=_environment(db),
+                stdout=out, stderr=err, cwd=folder, env={**_environment(db), **(env or {})},
             )
         url = f"http://127.0.0.1:{port}"
         if _wait_until_healthy(url, process):

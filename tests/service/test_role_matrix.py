@@ -34,7 +34,8 @@ ENDPOINTS: dict[str, tuple[str, str, dict[str, Any], set[str] | None]] = {
         "GET", f"/v1/subjects/{SUBJECT}/report", {"params": {"purpose": "role matrix"}}, {"officer"},
     ),
     "POST /v1/checks": (
-        "POST", "/v1/checks", {"json": {"subject": SUBJECT, "action": "air_travel.ticket", "as_of": "2025-06-01"}},
+        "POST", "/v1/checks",
+        {"json": {"subject": SUBJECT, "action": "air_travel.ticket", "as_of": "2025-06-01", "purpose": "role matrix"}},
         {"service-point", "officer"},
     ),
     "GET /v1/me/report": ("GET", "/v1/me/report", {}, {"subject", "other-subject"}),
@@ -234,7 +235,7 @@ GRADE_CHECK = {"subject": "rid:112208199408097388", "action": "loan.apply", "as_
 
 
 def test_an_officers_check_shows_the_score_behind_a_grade(api):
-    answer = api.post("officer", "/v1/checks", json=GRADE_CHECK).json()
+    answer = api.post("officer", "/v1/checks", json={**GRADE_CHECK, "purpose": "loan complaint"}).json()
     assert answer["decision"] == "deny"
     assert "score" in answer["reasons"][0]["trigger"]
 

@@ -449,8 +449,10 @@ def test_a_measure_reaching_the_subjects_children_is_refused():
         )
     )
     findings = lint([catalog(body)])
+    # Schooling is also a service no measure may deny (item 9 of section 2).
     assert [(f.code, f.where) for f in errors(findings)] == [
-        ("measure-reaches-others", "measures[0].action")
+        ("measure-reaches-others", "measures[0].action"),
+        ("essential-service", "measures[0].action"),
     ]
 
 
@@ -718,3 +720,95 @@ def test_the_judgment_defaulter_catalog_leaves_out_the_childrens_schooling_measu
         "travel.leisure",
     } <= actions
     assert not any("school" in a for a in actions)
+
+
+# ---------------------------------------------------- what people need to live, and coercion
+
+# (action, extra keys of the measure): each in English and Chinese.
+ESSENTIAL_MEASURES = {
+    "healthcare": [("healthcare.hospital.admission", ""), ("service.counter", 'title = "暂停医院挂号"'),
+                   ("pharmacy.prescription", ""), ("service.counter", 'title = "限制就医"')],
+    "emergency services": [("emergency.ambulance", ""), ("service.fire_brigade", ""),
+                           ("service.counter", 'title = "限制急救服务"')],
+    "basic utility supply": [("utility.water.supply", ""), ("utility.electricity", ""),
+                             ("service.gas_supply", ""), ("utility.heating", ""),
+                             ("service.counter", 'title = "暂停供水"'), ("service.counter", 'title = "停止供电"'),
+                             ("service.counter", 'title = "限制供气"'), ("service.counter", 'title = "停止供暖"')],
+    "internet access": [("internet.broadband", ""), ("telecom.mobile_data", ""),
+                        ("service.counter", 'title = "Throttled home connection"'),
+                        ("service.counter", 'title = "限制宽带上网"'), ("service.counter", 'title = "网络限速"')],
+    "schooling": [("education.school.enrolment", ""), ("university.admission", ""),
+                  ("service.counter", 'title = "限制子女入学"'), ("service.counter", 'title = "学校报名审查"')],
+}
+COERCIVE_MEASURES = [
+    ("government.home_visit", ""),
+    ("service.counter", 'title = "Regular visits from government officials"'),
+    ("service.counter", 'title = "Inspection of the person\'s home"'),
+    ("reeducation.class", ""),
+    ("service.counter", 'title = "上门走访"'),
+    ("service.counter", 'title = "约谈"'),
+]
+
+
+def essential_cases():
+    for kind, cases in ESSENTIAL_MEASURES.items():
+        for action, extra in cases:
+            for effect in ("deny", "review"):
+                yield pytest.param(kind, action, effect, extra, id=f"{kind}-{action}-{extra[9:30]}-{effect}")
+
+
+@pytest.mark.parametrize("profile", PROFILES)
+@pytest.mark.parametrize(("kind", "action", "effect", "extra"), list(essential_cases()))
+def test_a_measure_denying_or_reviewing_what_people_need_to_live_is_refused(kind, action, effect, extra, profile):
+    body = measure('{ grades = ["D"] }', action, effect, extra=extra + '\nproportionality = "noted"')
+    found = [f for f in errors(lint([catalog(body)], profile)) if f.code == "essential-service"]
+    assert found, f"{action} {extra} not refused under {profile}"
+    assert found[0].where.startswith("measures[0].")
+    assert kind in found[0].message and action in found[0].message
+
+
+@pytest.mark.parametrize("profile", PROFILES)
+@pytest.mark.parametrize(("action", "extra"), COERCIVE_MEASURES, ids=[a + e[9:30] for a, e in COERCIVE_MEASURES])
+@pytest.mark.parametrize("effect", ["deny", "review", "benefit"])
+def test_a_measure_sending_officials_to_a_person_is_refused_whatever_its_effect(action, extra, effect, profile):
+    body = measure('{ grades = ["D"] }', action, effect, extra=extra + '\nproportionality = "noted"')
+    assert "coercive-measure" in codes(lint([catalog(body)], profile), "error")
+
+
+@pytest.mark.parametrize("profile", PROFILES)
+def test_essential_services_are_refused_in_organisation_catalogs_too(profile):
+    body = measure('{ grades = ["D"] }', "utility.water.supply", "review", extra='proportionality = "noted"')
+    assert "essential-service" in codes(lint([catalog(body, ORGANISATION)], profile), "error")
+
+
+@pytest.mark.parametrize("profile", PROFILES)
+@pytest.mark.parametrize("action", ["utility.heating", "utility.water.supply", "internet.broadband",
+                                    "healthcare.checkup", "education.school.enrolment"])
+def test_a_benefit_on_an_essential_service_is_allowed(action, profile):
+    body = measure('{ grades = ["A"] }', action, "benefit")
+    assert "essential-service" not in codes(lint([catalog(body)], profile), "error")
+
+
+@pytest.mark.parametrize(
+    "action",
+    ["air_travel.ticket", "rail.high_speed", "finance.loan", "employment.civil_service", "loan.apply",
+     "procurement.medical_equipment", "procurement.school_construction", "invoice.supply",
+     "insurance.high_premium", "property.purchase", "hotel.star_rated", "vehicle.non_essential_purchase",
+     "travel.leisure", "bond.issue", "government_service"],
+)
+def test_ordinary_measures_are_not_mistaken_for_essential_services(action):
+    body = measure('{ grades = ["D"] }', action, extra='proportionality = "noted"')
+    found = codes(lint([catalog(body)]), "error")
+    assert "essential-service" not in found and "coercive-measure" not in found
+
+
+def test_the_essential_services_vocabulary_is_data_shipped_with_the_package():
+    from importlib.resources import files
+
+    from xinyong.catalog.lint import load_vocabulary
+
+    text = files("xinyong.catalog").joinpath("vocabulary.toml").read_text(encoding="utf-8")
+    vocabulary = load_vocabulary(text)
+    assert {e.name for e in vocabulary.essentials} >= {"healthcare", "schooling", "internet access"}
+    with pytest.raises(ValueError, match="unknown group"):
+        load_vocabulary(text.replace('group = "identity"', 'group = "nowhere"', 1))

@@ -76,31 +76,6 @@ class _Group:
     reaches_others: bool = False
 
 
-_GROUPS = {
-    "surveillance": _Group("a surveillance input, which Xinyong refuses to use", True, True),
-    "identity": _Group(
-        "who a person is or what they believe, which Xinyong refuses to score", True, True
-    ),
-    # Purchases and the like are what the high-consumption restrictions deny to listed
-    # debtors (``property.purchase``); the refusal is of *scoring* private life, so
-    # this group is looked for only in what is scored: rules and lists.
-    "private_life": _Group("lawful private life, which Xinyong refuses to score", True, False),
-    "association": _Group(
-        "a person's relatives or connections, and Xinyong refuses guilt by association",
-        True,
-        True,
-        reaches_others=True,
-    ),
-    # Positions and roles around an organisation: real systems extend an organisation's
-    # restrictions to its legal representative. Only looked for in measures, because a
-    # rule may well be about an organisation's own shareholders (false capital
-    # contributions, for example).
-    "others": _Group(
-        "someone other than the subject of the record", False, True, reaches_others=True
-    ),
-}
-
-
 @dataclass(frozen=True)
 class _Matter:
     name: str
@@ -121,350 +96,101 @@ class _Matter:
         return found.group(0) if found else None
 
 
-# Each entry is deliberately narrow: words that are innocent in a credit catalog ("post"
-# of a senior post, "monitoring" of emissions, "contact" at a registered address,
-# "faith" in good faith, "criticism" as a published sanction) only count in the company
-# of words that make them refused.
-_MATTERS: tuple[_Matter, ...] = (
-    # -- surveillance inputs
-    _Matter(
-        "facial recognition and camera identification",
-        "surveillance",
-        (
-            r"facial",
-            r"face ?(recognition|scan\w*|id|identification|match\w*|detection|tracking)",
-            r"biometric\w*",
-            r"cctv",
-            r"video ?surveillance",
-            r"surveillance",
-            # Speed and red-light cameras record one offence by one vehicle; they do not
-            # identify or follow people, and a traffic ticket may cite them.
-            r"(?<!speed )(?<!red light )(?<!traffic light )cameras?",
-            r"webcams?",
-            r"sharp eyes",
-            r"skynet",
-        ),
-        "人脸 面部识别 刷脸 视频监控 监控摄像 摄像头 摄像机 天网 雪亮工程 生物识别",
-    ),
-    _Matter(
-        "phone spyware and communications monitoring",
-        "surveillance",
-        (
-            r"spyware",
-            r"stalkerware",
-            r"phone (monitoring|taps?|tapping|intercepts?|interception|surveillance|data|records)",
-            r"wire ?tap\w*",
-            r"intercept\w* (of )?(calls|communications|messages)",
-            r"(call|chat|message|browsing|search|internet|web) (logs?|history|records?)",
-            r"screen ?time",
-            r"app usage",
-        ),
-        "间谍软件 监听 聊天记录 浏览记录 通话记录",
-    ),
-    _Matter(
-        "monitoring of social media and online posts",
-        "surveillance",
-        (
-            r"social ?media",
-            r"social ?network\w*",
-            r"weibo",
-            r"we ?chat",
-            r"douyin",
-            r"tik ?tok",
-            r"twitter",
-            r"tweets?",
-            r"facebook",
-            r"instagram",
-            r"micro ?blog\w*",
-            r"blogs?",
-            r"blogg\w*",
-            r"online (posts?|posting|comments?|speech|activity|behaviou?r|content)",
-            r"(posts?|posting|comments?|commenting) online",
-            r"internet (posts?|posting|comments?|activity)",
-            r"forum posts?",
-        ),
-        "社交媒体 微博 微信 朋友圈 抖音 发帖 帖子 网络言论 网上言论 网络评论",
-    ),
-    _Matter(
-        "location tracking",
-        "surveillance",
-        (
-            r"location (tracking|data|history|records?|check ?ins?|sharing)",
-            r"geo ?locat\w*",
-            r"gps",
-            r"whereabouts",
-            r"cell (tower|site)s?",
-            r"(track\w*|monitor\w*) (of )?(the )?(locations?|movements?|persons?|people|phones?|whereabouts)",
-            r"(location|movement|phone|person|people) (tracking|monitoring)",
-        ),
-        "定位 行踪 轨迹 位置信息",
-    ),
-    # -- who a person is or believes
-    _Matter(
-        "ethnicity",
-        "identity",
-        (
-            r"ethnic\w*",
-            r"(?<!street )(?<!car )(?<!drag )(?<!horse )(?<!road )(?<!motor )race(?! (fixing|track|course|betting))",
-            r"racial\w*",
-            r"national origins?",
-            r"nationalit(y|ies)",
-            r"skin colou?r",
-            r"u[iy]g(h)?urs?",
-            r"tibetans?",
-        ),
-        "民族 种族 维吾尔 维族 藏族 肤色",
-    ),
-    _Matter(
-        "religion",
-        "identity",
-        (
-            r"religio\w*",
-            r"worship\w*",
-            r"pray(s|er|ers|ing|ed)?(?! for relief)",
-            r"churche?s?",
-            r"mosques?",
-            r"(?<!good )(?<!bad )faiths?",
-            r"believers?",
-            r"beliefs?",
-            r"falun ?gong",
-            r"christian\w*",
-            r"muslims?",
-            r"islam\w*",
-            r"buddhis\w*",
-            r"tao(ism|ist)s?",
-            r"catholic\w*",
-            r"protestant\w*",
-        ),
-        "宗教 信仰 信教 礼拜 祈祷 清真寺 教堂 法轮功 基督 伊斯兰 佛教",
-    ),
-    _Matter(
-        "political opinion and petitioning",
-        "identity",
-        (
-            r"politic\w*",
-            r"dissent\w*",
-            r"dissident\w*",
-            r"opposition (party|parties|activit\w*)",
-            r"party membership",
-            # A petition to the authorities (xinfang) is political expression.
-            r"petition\w*",
-            r"letters and visits",
-            r"xinfang",
-            r"shangfang",
-            r"protest(s|ing|ed|ers?)?",
-            r"demonstrators?",
-            r"activis[mt]s?",
-        ),
-        "政治 政见 上访 信访 请愿 抗议 示威 异见 越级访",
-    ),
-    _Matter(
-        "speech",
-        "identity",
-        (
-            r"speech\w*",
-            r"expressions?",
-            r"rumou?rs?",
-            r"remarks",
-            r"opinions? (expressed|posted|voiced|published)",
-            r"(negative|inappropriate|improper|harmful|sensitive) (remarks|comments|statements|opinions?|content)",
-        ),
-        "言论 言辞 谣言",
-    ),
-    _Matter(
-        "union membership",
-        "identity",
-        (
-            r"(trade|labou?r|workers?) unions?",
-            r"union (member\w*|activit\w*|organi[sz]\w*|dues|leaders?|representatives?)",
-            r"unioni[sz]\w*",
-            r"collective bargaining",
-            r"(labou?r|workers?|general) strikes?",
-            r"strike (action|participation)",
-            r"on strike",
-        ),
-        "工会 罢工",
-    ),
-    _Matter(
-        "health",
-        "identity",
-        (
-            # Public, food and occupational health are duties of organisations, and health
-            # insurance fraud or a health permit is conduct, not a person's health.
-            r"(?<!public )(?<!food )(?<!occupational )health(?! (insurance|inspections?|permits?|licen[cs]es?|certificates?|standards?|and safety|products?|foods?|supplements?|care products?))",
-            r"medical (records?|history|conditions?|diagnos\w*|treatment|tests?|data|status)",
-            r"illness\w*",
-            r"(?<!animal )(?<!plant )(?<!crop )(?<!livestock )diseases?",
-            r"diagnos(is|es|ed)",
-            r"disabilit(y|ies)",
-            r"disabled (persons?|people)",
-            r"mental (health|illness\w*|disorders?|conditions?)",
-            r"psychiatr\w*",
-            r"hiv",
-            r"pregnan\w*",
-            r"genetics",
-            r"genetic (tests?|testing|data|conditions?|disorders?|information)",
-            r"sick(ness)?",
-            r"sick leave",
-            r"vaccination status",
-            r"unvaccinated",
-        ),
-        "(?<!职业)(?<!公共)(?<!食品)健康 疾病 病史 病历 残疾 艾滋 怀孕 孕期 精神病 基因检测",
-    ),
-    _Matter(
-        "sexuality",
-        "identity",
-        (
-            r"sexualit\w*",
-            r"sexual orientation",
-            r"gay",
-            r"lesbian\w*",
-            r"homosexual\w*",
-            r"bisexual\w*",
-            r"transgender\w*",
-            r"lgbt\w*",
-            r"queer",
-            r"gender identity",
-        ),
-        "性取向 同性恋 性少数 跨性别",
-    ),
-    # -- lawful private life (persons; scored things only)
-    _Matter(
-        "purchases and shopping",
-        "private_life",
-        (
-            r"purchas(e|es|ing)(?! (invoices?|contracts?|orders?|prices?|agreements?))",
-            r"shopping",
-            r"shoppers?",
-            r"spending",
-            r"bought",
-            r"consumer (behaviou?r|habits?|profile)",
-            r"consumption (habits?|patterns?|records?|behaviou?r)",
-        ),
-        "购物 网购 消费记录 消费习惯 消费行为",
-        persons_only=True,
-    ),
-    _Matter(
-        "video games and hours of play",
-        "private_life",
-        (
-            r"video ?games?",
-            r"(online|computer|mobile|console) games?",
-            # "Game" as in hunting wild game is an environmental matter.
-            r"(?<!wild )(?<!big )(?<!olympic )(?<!national )(?<!asian )(?<!sports )games?(?! (hunting|animals?|meat|reserves?|wardens?))",
-            r"(?<!illegal )gaming",
-            r"gamers?",
-            r"play ?time",
-            r"hours (of|spent) play\w*",
-            r"e ?sports?",
-        ),
-        "游戏 网游 电竞",
-        persons_only=True,
-    ),
-    _Matter(
-        "friendships and social connections",
-        "private_life",
-        (
-            r"friends?",
-            r"friendships?",
-            r"social (connections?|circles?|ties|graph|relations(hips)?|contacts?|standing)",
-            r"contacts",
-            r"contact (lists?|books?)",
-            r"acquaintances?",
-            r"associates",
-            r"associat\w* with (defaulters?|listed|blacklisted|dishonest|untrustworthy)",
-            r"classmates?",
-            r"personal relationships?",
-            r"followers?",
-        ),
-        "朋友 好友 社交 人际关系 交友 通讯录 联系人 人脉",
-        persons_only=True,
-    ),
-    _Matter(
-        "dating and intimate life",
-        "private_life",
-        (
-            r"dating",
-            r"romance",
-            r"romantic",
-            r"girlfriends?",
-            r"boyfriends?",
-            r"matchmak\w*",
-            r"marital status",
-            r"divorc\w*",
-            r"love life",
-            r"sex life",
-        ),
-        "恋爱 约会 相亲 婚恋 离婚 婚姻状况",
-        persons_only=True,
-    ),
-    # -- guilt by association
-    _Matter(
-        "relatives and family members",
-        "association",
-        (
-            r"relatives",
-            r"(a|any|close|near|his|her|their) relative",
-            r"famil(y|ies|ial)(?! farms?)",
-            r"kin",
-            r"kinship",
-            r"kinsfolk",
-            r"spous\w*",
-            r"wi(fe|ves)",
-            r"husbands?",
-            # Child labour, children's products and child protection are duties of
-            # employers and producers, not sanctions on a child.
-            r"child(?:ren)?+(?: s)?+(?! (labou?r|workers?|toys?|products?|safety|seats?|foods?|clothing|protection|care products|welfare institutions?))",
-            r"kids?",
-            r"sons?",
-            r"daughters?",
-            r"parents?(?! (company|companies|enterprises?|undertakings?|organi[sz]ations?|firms?|groups?))",
-            r"fathers?",
-            r"mothers?",
-            r"siblings?",
-            r"brothers?",
-            r"sisters?(?! (company|companies|firms?|enterprises?))",
-            r"grand(parent|child|son|daughter|father|mother)\w*",
-            r"offspring",
-            r"dependants",
-            r"cousins?",
-            r"nephews?",
-            r"nieces?",
-            r"uncles?",
-            r"aunts?",
-            r"household members?",
-        ),
-        "子女 亲属 家属 家人 家庭成员 配偶 父母 亲戚 孩子 儿女 近亲 连坐 株连",
-    ),
-    _Matter(
-        "children's schooling",
-        "association",
-        (
-            r"schooling",
-            r"private schools?",
-            r"school (admissions?|enrol+ments?|places?|fees|tuition|choice)",
-            r"tuition",
-            r"kindergartens?",
-            r"(university|college) admissions?",
-        ),
-        "私立学校 入学 就读 学费 择校",
-        persons_only=True,
-    ),
-    _Matter(
-        "an organisation's representatives and owners",
-        "others",
-        (
-            r"legal representatives?",
-            r"(actual )?controllers?",
-            r"shareholders?",
-            r"principal (persons? )?in charge",
-            r"persons? in charge",
-            r"responsible persons?",
-            r"third part(y|ies)",
-        ),
-        "法定代表人 实际控制人 股东 主要负责人 负责人",
-    ),
-)
+@dataclass(frozen=True)
+class _Essential:
+    """A kind of service people need to live (or coercion), which no measure may touch
+    with one of ``effects``."""
+
+    name: str
+    explanation: str
+    effects: frozenset[str]
+    matter: _Matter
+    code: str = "essential-service"
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """The linter's data, from ``vocabulary.toml`` beside this module."""
+
+    groups: dict[str, _Group]
+    matters: tuple[_Matter, ...]
+    essentials: tuple[_Essential, ...]
+    business: frozenset[str]  # first segments of actions that are business, not access
+
+
+VOCABULARY_FILE = "vocabulary.toml"
+
+
+def load_vocabulary(text: str | None = None) -> Vocabulary:
+    """Read the vocabulary (``text``, or the file shipped with the package); a file that
+    does not fit raises ``ValueError`` naming the entry."""
+    import tomllib
+    from importlib.resources import files
+
+    if text is None:
+        text = files("xinyong.catalog").joinpath(VOCABULARY_FILE).read_text(encoding="utf-8")
+    data = tomllib.loads(text)
+    try:
+        groups = {
+            name: _Group(g["explanation"], bool(g["in_rules_and_lists"]), bool(g["in_measures"]),
+                         bool(g.get("reaches_others", False)))
+            for name, g in data["groups"].items()
+        }
+        matters = []
+        for entry in data["matters"]:
+            if entry["group"] not in groups:
+                raise ValueError(f"matter {entry['name']!r}: unknown group {entry['group']!r}")
+            matters.append(_Matter(entry["name"], entry["group"], tuple(entry["english"]),
+                                   entry.get("chinese", ""), bool(entry.get("persons_only", False))))
+        essentials = tuple(
+            _Essential(kind["name"], kind["explanation"], frozenset(kind["effects"]),
+                       _Matter(kind["name"], "essentials", tuple(kind["english"]), kind.get("chinese", "")),
+                       kind.get("code", "essential-service"))
+            for kind in data["essentials"]["kinds"]
+        )
+        business = frozenset(data["essentials"]["business"])
+    except KeyError as missing:
+        raise ValueError(f"{VOCABULARY_FILE}: an entry lacks {missing}") from None
+    except re.error as error:
+        raise ValueError(f"{VOCABULARY_FILE}: a pattern does not compile: {error}") from None
+    return Vocabulary(groups, tuple(matters), essentials, business)
+
+
+_VOCABULARY = load_vocabulary()
+_GROUPS = _VOCABULARY.groups
+_MATTERS = _VOCABULARY.matters
+
+
+@dataclass(frozen=True)
+class EssentialTerm:
+    """A measure on a service people need to live, or a coercive one: the kind, why it is
+    refused, the measure's field and the words found."""
+
+    kind: str
+    explanation: str
+    field: str
+    found: str
+    code: str
+
+
+def essential_terms(action: str, texts: dict[str, str | None], effect: str) -> list[EssentialTerm]:
+    """What makes a measure with ``action``, ``texts`` (id, title, benefit) and ``effect``
+    fall on a service people need to live, or coerce: one term per kind found."""
+    if action.split(".", 1)[0] in _VOCABULARY.business:
+        return []
+    found: list[EssentialTerm] = []
+    fields = {"action": action, **texts}
+    for kind in _VOCABULARY.essentials:
+        if effect not in kind.effects:
+            continue
+        for field_name, text in fields.items():
+            if not text:
+                continue
+            words = kind.matter.search(normalise(text))
+            if words is not None:
+                found.append(EssentialTerm(kind.name, kind.explanation, field_name, words, kind.code))
+                break
+    return found
 
 
 @dataclass(frozen=True)
@@ -855,6 +581,7 @@ class _Linter:
             },
             in_measure=True,
         )
+        self.check_essentials(where, what, measure)
         problem = legal_basis_problem(measure.legal_basis)
         if problem is not None:
             code, reason = problem
@@ -878,6 +605,25 @@ class _Linter:
                 "defines; lint it together with the catalog that defines the list",
             )
         self.check_proportionality(where, what, measure)
+
+    def check_essentials(self, where: str, what: str, measure: Measure) -> None:
+        """No measure denies or sends to review what people need to live, and none sends
+        officials to a person: under every profile (DESIGN.md section 2)."""
+        texts = {"id": measure.id, "title": measure.title, "benefit": measure.benefit}
+        for term in essential_terms(measure.action, texts, measure.effect):
+            rule = (
+                "no measure may send officials to a person"
+                if term.code == "coercive-measure"
+                else "no measure may deny or send to review what people need to live"
+            )
+            self.add(
+                "error",
+                f"{where}.{term.field}",
+                term.code,
+                f"{what} ({measure.effect} on action {measure.action!r}) has {term.field} "
+                f"{fields_text(measure, term.field)!r}, which speaks of {term.kind} ({term.found!r}): "
+                f"{term.explanation}; {rule}, under any profile (DESIGN.md section 2)",
+            )
 
     def check_proportionality(self, where: str, what: str, measure: Measure) -> None:
         """Whether the conduct behind a trigger is related to the action it restricts.
@@ -959,6 +705,10 @@ class _Linter:
                 f"{measure.when.list!r}, whose {because}; add a proportionality note saying why "
                 "this is proportionate",
             )
+
+
+def fields_text(measure: Measure, name: str) -> str:
+    return str(getattr(measure, name) or "")
 
 
 def lint(catalogs: Sequence[Catalog], profile: str = "default") -> list[Finding]:

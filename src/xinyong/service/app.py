@@ -7,26 +7,29 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
-import time
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import PlainTextResponse
-from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
+from prometheus_client.core import CounterMetricFamily
 from sqlalchemy import func, select
 
 from xinyong.bootstrap import Deployment
 from xinyong.ledger.tables import ledger
+from xinyong.publication import PublicLookups
 from xinyong.service import problems
+from xinyong.service.deps import parameters_in_range
 from xinyong.service.group_commit import CheckLog
 from xinyong.service.limits import BodyLimit
 from xinyong.service.models import Health
+from xinyong.service.observe import Observe
+from xinyong.service.rate import Rate, RateLimiter
 from xinyong.settings import Settings
 from xinyong.service.routers import audit, due_process, events, me, public, subjects
 from xinyong import web
 
-log = logging.getLogger("xinyong.requests")
 MAX_BODY = 2 * 1024 * 1024
 
 
@@ -76,9 +79,27 @@ def _lifespan(deployment: Deployment, settings: Settings):
     return lifespan
 
 
+class _PublicLookupsCollector:
+    """``xinyong_public_lookups_total{what}``: anonymous public lookups this process answered."""
+
+    def __init__(self, lookups: PublicLookups):
+        self.lookups = lookups
+
+    def describe(self):
+        return [CounterMetricFamily("xinyong_public_lookups", "Anonymous public lookups answered", labels=["what"])]
+
+    def collect(self):
+        family = CounterMetricFamily("xinyong_public_lookups", "Anonymous public lookups answered", labels=["what"])
+        for what, count in sorted(self.lookups.counts().items()):
+            family.add_metric([what], count)
+        yield family
+
+
 def create_app(deployment: Deployment, max_body: int = MAX_BODY, settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings.from_environment()
     app = FastAPI(
+        # Before every route: dates and integers in path and query within their ranges.
+        dependencies=[Depends(parameters_in_range)],
         lifespan=_lifespan(deployment, settings),
         title="Xinyong",
         version="0.1.0",
@@ -91,28 +112,15 @@ def create_app(deployment: Deployment, max_body: int = MAX_BODY, settings: Setti
     )
     app.state.deployment = deployment
     app.state.check_log = CheckLog(deployment.inquiries)
+    app.state.public_limiter = RateLimiter(Rate.parse(settings.public_rate))
     problems.install(app)
     for router in (events.router, subjects.router, me.router, due_process.router, public.router, audit.router):
         app.include_router(router)
     web.install(app)  # the web pages: their routers and static files
 
     metrics = CollectorRegistry()
-    requests = Counter("xinyong_http_requests", "HTTP requests", ["method", "route", "status"], registry=metrics)
-    latency = Histogram("xinyong_http_request_seconds", "HTTP request latency", ["route"], registry=metrics,
-                        buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5))
-
-    @app.middleware("http")
-    async def observe(request: Request, call_next):
-        started = time.perf_counter()
-        response = await call_next(request)
-        route = request.scope.get("route")
-        # The route's template, never the path: paths can carry identity numbers.
-        template = getattr(route, "path", "unmatched")
-        elapsed = time.perf_counter() - started
-        requests.labels(request.method, template, str(response.status_code)).inc()
-        latency.labels(template).observe(elapsed)
-        log.info("%s %s %s %.1fms", request.method, template, response.status_code, elapsed * 1000)
-        return response
+    app.state.metrics = metrics
+    metrics.register(_PublicLookupsCollector(deployment.publication.lookups))
 
     @app.get("/livez", tags=["operations"], summary="Liveness: answers without touching the database")
     async def livez() -> dict:
@@ -129,4 +137,5 @@ def create_app(deployment: Deployment, max_body: int = MAX_BODY, settings: Setti
         return PlainTextResponse(generate_latest(metrics), media_type=CONTENT_TYPE_LATEST)
 
     app.add_middleware(BodyLimit, max_bytes=max_body)
+    app.add_middleware(Observe, registry=metrics)  # added last: outermost, it sees every answer
     return app

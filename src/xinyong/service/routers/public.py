@@ -8,11 +8,14 @@ from fastapi import APIRouter, Depends, Query
 
 from xinyong.bootstrap import Deployment
 from xinyong.publication import NotPublished
-from xinyong.service.deps import deployment, subject_ref, today
+from xinyong.service.deps import deployment, public_rate_limit, subject_ref, today
 from xinyong.service.models import ListPage, OrganisationPage, SearchAnswer
 from xinyong.service.problems import not_found
 
-router = APIRouter(tags=["public"])
+# Every public route is rate-limited per client address (XINYONG_PUBLIC_RATE).
+router = APIRouter(tags=["public"], dependencies=[Depends(public_rate_limit)], responses={429: {
+    "description": "Too many requests from this client: wait for the seconds in Retry-After",
+    "headers": {"Retry-After": {"description": "seconds to wait", "schema": {"type": "integer"}}}}})
 
 
 @router.get(
@@ -23,7 +26,8 @@ router = APIRouter(tags=["public"])
 )
 def organisation(uscc: str, as_of: dt.date | None = None, d: Deployment = Depends(deployment)) -> dict:
     """Look up an organisation by its unified social credit code (with or without the
-    ``uscc:`` prefix). Persons are not published here."""
+    ``uscc:`` prefix). Persons are not published here. Lookups are anonymous: they are
+    counted (``xinyong_public_lookups_total`` in ``/metrics``), not logged as reads."""
     text = uscc if uscc.startswith(("uscc:", "rid:")) else f"uscc:{uscc}"
     ref = subject_ref(text, "uscc")
     if ref.kind != "organisation":

@@ -10,21 +10,21 @@ from pydantic import TypeAdapter, ValidationError
 from xinyong.access import Reader
 from xinyong.bootstrap import Deployment
 from xinyong.inquiries import check_json, standing_json
-from xinyong.service.deps import deployment, json_body, role, subject_ref, today
+from xinyong.service.deps import (
+    day_in_range,
+    deployment,
+    json_body,
+    officer_purpose,
+    role,
+    subject_ref,
+    today,
+)
 from xinyong.service.models import CheckAnswer, CheckQuestion, Report, ScoreAnswer
 from xinyong.service.problems import Problem, forbidden, not_found
 from xinyong.standing import NotInForce
 
 router = APIRouter(tags=["standing"])
 MAX_CHECKS = 1000
-
-
-def _purpose(who: Reader, purpose: str | None) -> str | None:
-    if who.role == "officer" and not (purpose and purpose.strip()):
-        raise Problem(422, "purpose-required", "An officer states a purpose",
-                      "officers give ?purpose=... with every read of a subject; it is logged",
-                      errors=[{"field": "purpose", "message": "required for officers"}])
-    return purpose
 
 
 @router.get(
@@ -47,7 +47,7 @@ def score(
     if not who.may_read(ref):
         raise forbidden("a subject token reads only its own subject")
     try:
-        answer = d.inquiries.standing(ref, catalog, as_of or today(), who, _purpose(who, purpose))
+        answer = d.inquiries.standing(ref, catalog, as_of or today(), who, officer_purpose(who, purpose))
     except NotInForce as error:
         raise not_found(str(error)) from None
     return standing_json(answer)
@@ -68,7 +68,7 @@ def subject_report(
 ) -> dict:
     """The subject's whole file, as the subject sees it; the read is logged with its purpose."""
     ref = subject_ref(subject)
-    return d.reports.report(ref, as_of or today(), who, _purpose(who, purpose))
+    return d.reports.report(ref, as_of or today(), who, officer_purpose(who, purpose))
 
 
 def _for_reader(answer: dict, who: Reader) -> dict:
@@ -134,14 +134,17 @@ async def checks(
 ):
     """A service point asks whether a subject may do an action on a day (a passenger
     manifest is a list). The answer gives the decision with every reason, its legal
-    basis and how to dispute; a service point never sees scores. Each check is logged."""
+    basis and how to dispute; a service point never sees scores. An officer states a
+    purpose with every check, as with every read. Each check is logged with its purpose."""
     questions, many = _questions(await json_body(request))
     parsed = []
     for index, q in enumerate(questions):
-        ref = subject_ref(q.subject, f"{index}.subject" if many else "subject")
+        at = f"{index}." if many else ""
+        ref = subject_ref(q.subject, f"{at}subject")
         if not who.may_check(q.action):
             raise forbidden(f"action {q.action!r} is outside this service point's scopes")
-        parsed.append((ref, q.action, q.as_of or today()))
+        officer_purpose(who, q.purpose, f"{at}purpose")
+        parsed.append((ref, q.action, day_in_range(q.as_of, f"{at}as_of") if q.as_of else today()))
     purposes = {q.purpose for q in questions if q.purpose}
     purpose = "; ".join(sorted(purposes)) if purposes else None
     # Decided from derived standing on the event loop; logged by group commit before

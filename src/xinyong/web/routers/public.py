@@ -4,6 +4,7 @@ list shows persons only where its catalog publishes them, masked."""
 
 from __future__ import annotations
 
+import math
 import re
 
 from fastapi import APIRouter, Depends, Request
@@ -12,7 +13,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from xinyong.bootstrap import Deployment
 from xinyong.identifiers import InvalidIdentifier
 from xinyong.publication import NotPublished
-from xinyong.service.deps import deployment, today
+from xinyong.service.deps import deployment, public_wait, today
 from xinyong.web import i18n
 from xinyong.web.forms import local_path
 from xinyong.web.pages import render
@@ -40,13 +41,29 @@ def not_found(request: Request, message: str) -> HTMLResponse:
     return render(request, "error.html", status=404, heading="error.not_found", message=message)
 
 
+def too_many(request: Request) -> HTMLResponse | None:
+    """The public pages share the lookup's rate per client (XINYONG_PUBLIC_RATE): over it,
+    a page that says to wait a moment, with ``Retry-After``."""
+    wait = public_wait(request)
+    if wait is None:
+        return None
+    page = render(request, "error.html", status=429, heading="error.too_many_requests",
+                  message="error.too_many_requests.message")
+    page.headers["Retry-After"] = str(max(1, math.ceil(wait)))
+    return page
+
+
 @router.get("/", response_class=HTMLResponse)
 def home(request: Request, d: Deployment = Depends(deployment)) -> HTMLResponse:
+    if (refused := too_many(request)) is not None:
+        return refused
     return render(request, "home.html", lists=published_lists(d), query="", results=None)
 
 
 @router.get("/lookup", response_class=HTMLResponse)
 def lookup(request: Request, q: str = "", d: Deployment = Depends(deployment)) -> HTMLResponse:
+    if (refused := too_many(request)) is not None:
+        return refused
     query = q.strip()[:MAX_QUERY]
     results = d.publication.search(query, limit=50) if query else None
     # A resident number is never looked up: say so without searching for it.
@@ -56,6 +73,8 @@ def lookup(request: Request, q: str = "", d: Deployment = Depends(deployment)) -
 
 @router.get("/org/{uscc}", response_class=HTMLResponse)
 def organisation(uscc: str, request: Request, d: Deployment = Depends(deployment)) -> HTMLResponse:
+    if (refused := too_many(request)) is not None:
+        return refused
     try:
         page = d.publication.organisation(uscc.strip()[:40], today())
     except (InvalidIdentifier, NotPublished, ValueError):
@@ -65,6 +84,8 @@ def organisation(uscc: str, request: Request, d: Deployment = Depends(deployment
 
 @router.get("/lists/{list_id}", response_class=HTMLResponse)
 def published_list(list_id: str, request: Request, page: str = "1", d: Deployment = Depends(deployment)) -> HTMLResponse:
+    if (refused := too_many(request)) is not None:
+        return refused
     number = int(page) if page.isdigit() and 0 < int(page) < 100000 else 1
     try:
         listing = d.publication.list_entries(list_id[:100], today(), number, PER_PAGE)
