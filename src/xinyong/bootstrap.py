@@ -96,9 +96,10 @@ def open_keys(engine: Engine, db: str, settings: Settings) -> Sealer:
         if found.empty:
             if keyring.holds_data(connection):
                 raise KeyRefused(
-                    f"the database {where} holds data but no key check: it was made by an earlier "
-                    "version of Xinyong, whose chain anyone could recompute. Build a new database "
-                    "and import the events again; nothing was read or written."
+                    f"the database {where} holds data but no keyring to check a key against: it was "
+                    "made by an earlier version of Xinyong (whose chain anyone could recompute), or "
+                    "its keyring was removed. Build a new database and import the events again, or "
+                    "restore the database from a backup; nothing was read or written."
                 )
             if master is None:
                 master = os.urandom(32)

@@ -222,3 +222,24 @@ def test_the_chain_is_keyed_so_recomputing_it_without_the_key_fails(filled, data
         connection.execute(access_log.insert(), rows)
     problems = _broken(filled)
     assert problems and problems[0].startswith("access_log@1"), problems
+
+
+def test_a_token_row_written_without_the_key_is_not_a_token(filled):
+    import hashlib as _hashlib
+
+    secret = "xy_deadbeef_" + "A" * 43
+    with filled.store.engine.begin() as connection:
+        connection.execute(text(
+            "INSERT INTO tokens (id, digest, role, name, scopes, created_at) "
+            "VALUES ('deadbeef', :digest, 'officer', 'intruder', '[]', '2026-01-01T00:00:00+00:00')"),
+            {"digest": _hashlib.sha256(secret.encode()).hexdigest()})
+    assert filled.tokens.reader(secret) is None
+
+
+def test_a_revocation_undone_in_the_database_file_does_not_revive_the_token(filled):
+    info, secret = filled.tokens.create("officer", "Officer Wang")
+    assert filled.tokens.reader(secret) is not None
+    assert filled.tokens.revoke(info.id)
+    with filled.store.engine.begin() as connection:
+        connection.execute(text("UPDATE tokens SET revoked_at = NULL WHERE id = :id"), {"id": info.id})
+    assert filled.tokens.reader(secret) is None

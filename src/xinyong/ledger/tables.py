@@ -90,6 +90,7 @@ tokens = Table(
     Column("subject_sealed", LargeBinary),
     Column("created_at", String(32), nullable=False),
     Column("revoked_at", String(32)),
+    Column("mac", String(64)),  # keyed hash of the row: see tokens.py
 )
 
 access_log = Table(

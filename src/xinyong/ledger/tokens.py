@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import hmac
 import json
+import logging
 import secrets
 from dataclasses import dataclass
 
@@ -16,10 +18,14 @@ from xinyong.ledger.store import LedgerStore
 from xinyong.ledger.tables import tokens
 
 PREFIX = "xy_"
+log = logging.getLogger("xinyong.tokens")
 
 
 def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+_SIGNED = ("id", "digest", "role", "name", "scopes", "subject_key", "created_at", "revoked_at")
 
 
 @dataclass(frozen=True)
@@ -36,6 +42,13 @@ class TokenInfo:
 class TokenBook:
     def __init__(self, store: LedgerStore):
         self.store = store
+        self._key = store.sealer.derived("tokens")
+
+    def _mac(self, values) -> str:
+        """A keyed hash of a token row: a row written or edited by someone without the
+        secret key (a new officer token, a revocation undone) is not a token."""
+        text = "\x1f".join(f"{name}={values[name] if values[name] is not None else ''}" for name in _SIGNED)
+        return hmac.new(self._key, text.encode(), hashlib.sha256).hexdigest()
 
     def create(
         self,
@@ -55,19 +68,15 @@ class TokenBook:
             if subject is not None
             else None
         )
+        values = {
+            "id": token_id, "digest": _digest(secret), "role": role, "name": name,
+            "scopes": json.dumps(list(scopes)),
+            "subject_key": self.store.subject_key(subject) if subject is not None else None,
+            "subject_sealed": sealed, "created_at": created, "revoked_at": None,
+        }
+        values["mac"] = self._mac(values)
         with self.store.transaction() as connection:
-            connection.execute(
-                insert(tokens).values(
-                    id=token_id,
-                    digest=_digest(secret),
-                    role=role,
-                    name=name,
-                    scopes=json.dumps(list(scopes)),
-                    subject_key=self.store.subject_key(subject) if subject is not None else None,
-                    subject_sealed=sealed,
-                    created_at=created,
-                )
-            )
+            connection.execute(insert(tokens).values(**values))
         info = TokenInfo(token_id, role, name, scopes, str(subject) if subject else None, created, None)
         return info, secret
 
@@ -88,12 +97,16 @@ class TokenBook:
         """Revoke a token by id; False when there is no such live token."""
         now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
         with self.store.transaction() as connection:
-            done = connection.execute(
-                update(tokens)
-                .where(tokens.c.id == token_id, tokens.c.revoked_at.is_(None))
-                .values(revoked_at=now)
+            row = connection.execute(
+                select(tokens).where(tokens.c.id == token_id, tokens.c.revoked_at.is_(None))
+            ).mappings().first()
+            if row is None:
+                return False
+            values = {**row, "revoked_at": now}
+            connection.execute(
+                update(tokens).where(tokens.c.id == token_id).values(revoked_at=now, mac=self._mac(values))
             )
-        return done.rowcount == 1
+        return True
 
     def reader(self, secret: str) -> Reader | None:
         """The reader a live token stands for; None for an unknown or revoked token."""
@@ -102,6 +115,9 @@ class TokenBook:
         with self.store.reading() as connection:
             row = connection.execute(select(tokens).where(tokens.c.digest == _digest(secret))).first()
         if row is None or row.revoked_at is not None:
+            return None
+        if not hmac.compare_digest(row.mac or "", self._mac(row._mapping)):
+            log.warning("token %s refused: its row does not carry this deployment's keyed hash", row.id)
             return None
         info = self._info(row)
         return Reader(

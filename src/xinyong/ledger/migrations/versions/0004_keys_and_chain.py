@@ -40,6 +40,7 @@ def upgrade() -> None:
     op.create_index("catalog_versions_seq", "catalog_versions", ["seq"], unique=True)
     op.add_column("access_log", sa.Column("sealed_text", sa.LargeBinary))
     op.add_column("deliveries", sa.Column("sealed_error", sa.LargeBinary))
+    op.add_column("tokens", sa.Column("mac", sa.String(64)))
     for table in CHAINED:
         op.add_column(table, sa.Column("mac", sa.String(64)))
 
