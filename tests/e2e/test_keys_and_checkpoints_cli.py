@@ -80,3 +80,13 @@ def test_rotation_through_the_command_line(loaded):
     assert "ledger intact" in loaded("ledger", "verify").stdout
     assert loaded.json("score", "rid:140451198304254480", "--catalog", "city-personal", "--as-of", "2025-01-01",
                        "--json")["score"] is not None
+
+
+def test_a_firm_renamed_in_the_directory_behind_the_ledger_is_reported(loaded):
+    engine = create_engine(database_url(str(loaded.db)))
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE organisations SET name = 'Clean Company' "
+                                "WHERE subject_key = (SELECT min(subject_key) FROM organisations)"))
+    engine.dispose()
+    result = loaded("ledger", "verify", ok=False)
+    assert result.returncode == 1 and "the directory differs from the ledger" in result.stderr

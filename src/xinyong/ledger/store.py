@@ -426,6 +426,27 @@ class LedgerStore:
         for key in existing:
             connection.execute(update(organisations).where(organisations.c.subject_key == key).values(**rows[key]))
 
+    def directory_drift(self, connection: Connection) -> list[str]:
+        """Where the public directory of organisations differs from what the ledger says
+        (the directory is a projection, not protected by the chain: a difference means it
+        was edited behind the service's back; `rebuild_directory` repairs it)."""
+        expected: dict[str, SubjectEvent] = {}
+        rows = connection.execute(select(ledger).where(ledger.c.kind == "subject").order_by(ledger.c.seq))
+        for row in rows:
+            item = self._decode(row)
+            if isinstance(item, SubjectEvent) and item.subject.kind == "organisation":
+                expected[row.subject_key] = item
+        found = {r.subject_key: r for r in connection.execute(select(organisations))}
+        drift = []
+        for key, item in expected.items():
+            row = found.pop(key, None)
+            if row is None:
+                drift.append(f"organisation {item.subject.value} is missing from the directory")
+            elif (row.code, row.name, row.jurisdiction) != (item.subject.value, item.name, item.jurisdiction):
+                drift.append(f"organisation {item.subject.value}: the directory differs from the ledger")
+        drift += [f"organisation {r.code} is in the directory but not in the ledger" for r in found.values()]
+        return drift
+
     def rebuild_directory(self, connection: Connection) -> int:
         """Rebuild the directory of organisations from the ledger."""
         connection.execute(delete(organisations))
