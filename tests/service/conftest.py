@@ -54,11 +54,13 @@ ZHANG_NAME = "Zhang Sanfeng"
 SOURCE_NAME = "test-source"  # the conformance records say "source": "test-source"
 SERVICE_POINT_NAME = "rail-and-air-desk"
 BANK_NAME = "city-bank-loans"
+REGISTRY_NAME = "civil-registry"
 
 # Each token: the arguments of `xinyong token create`.
 TOKEN_GRANTS: dict[str, list[str]] = {
     "source": ["--role", "source", "--name", SOURCE_NAME, "--scope", "city-personal/traffic.*"],
     "other-source": ["--role", "source", "--name", "other-source", "--scope", "city-personal/traffic.*"],
+    "registry": ["--role", "registry", "--name", REGISTRY_NAME],
     "service-point": ["--role", "service-point", "--name", SERVICE_POINT_NAME,
                       "--scope", "air_travel", "--scope", "rail.high_speed"],
     "bank": ["--role", "service-point", "--name", BANK_NAME, "--scope", "loan.apply"],
