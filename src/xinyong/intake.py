@@ -17,8 +17,7 @@ from typing import Protocol
 
 from xinyong.catalog.library import CatalogLibrary
 from xinyong.events import ContactEvent, InvalidEvent, RecordEvent, SubjectEvent, parse_event, parse_event_line
-from xinyong.identifiers import SubjectRef
-from xinyong.identifiers import InvalidIdentifier
+from xinyong.identifiers import InvalidIdentifier, SubjectRef
 from xinyong.ledger.outbox import Outbox
 from xinyong.ledger.store import Event, LedgerStore
 from xinyong.notices import NoticeDraft, change_notices, contact_notice, record_notice, subject_facts_notice
