@@ -727,12 +727,17 @@ def serve(
 
 @token_app.command("create")
 def token_create(
-    role: Annotated[str, typer.Option("--role", help="source, service-point, subject, officer or auditor.")],
+    role: Annotated[str, typer.Option("--role", help="source, registry, service-point, subject, officer or auditor.")],
     name: Annotated[Optional[str], typer.Option("--name", help="Who holds it (a source's name).")] = None,
     scope: Annotated[Optional[list[str]], typer.Option("--scope", help="A rule pattern (sources) or action (service points); repeatable.")] = None,
     subject: Annotated[Optional[str], typer.Option("--subject", help="The subject a subject token reads.")] = None,
 ) -> None:
-    """Create a token; it is printed once, on the last line, and stored only as a digest."""
+    """Create a token; it is printed once, on the last line, and stored only as a digest.
+
+    Roles: source (files records under --scope rules), registry (the civil registry or
+    market regulator: the one writer of subject facts and contact addresses),
+    service-point (asks checks for --scope actions), subject (--subject: its own file),
+    officer, auditor."""
     ref = _subject(subject) if subject else None
     try:
         info, secret = _deployment().tokens.create(role, name, tuple(scope or ()), ref)

@@ -140,6 +140,9 @@ def build_demo(
         build.tokens["source (traffic police)"] = tokens.create(
             "source", "traffic-police", ("rongcheng-personal/traffic.*",)
         )[1]
+        build.tokens["registry (civil registry: subject facts and contact addresses)"] = tokens.create(
+            "registry", "civil-registry"
+        )[1]
         resident = portal_resident(deployment, end)
         if resident is not None:
             build.tokens[f"subject {resident} (web portal: /portal)"] = tokens.create(

@@ -63,6 +63,16 @@ class SubjectEvent(_Event):
     email: Annotated[str, Field(max_length=320, pattern=r"^[^@\s]+@[^@\s]+$")] | None = None
 
 
+class ContactEvent(_Event):
+    """Sets the address a subject's notices are emailed to, from ``on``: written by the
+    subject itself or by the registry, never by a source. Sealed at rest like a name."""
+
+    type: Literal["contact"]
+    subject: Subject
+    email: Annotated[str, Field(max_length=320, pattern=r"^[^@\s]+@[^@\s]+$")]
+    on: Day
+
+
 class RecordEvent(_Event):
     """One fact about one subject under one rule, with the decision that established it."""
 
@@ -124,10 +134,10 @@ class Annulled(_RecordChange):
 
 RecordChange = Union[DisputeFiled, DisputeResolved, Fulfilled, Repaired, Annulled]
 Event = Annotated[
-    Union[SubjectEvent, RecordEvent, DisputeFiled, DisputeResolved, Fulfilled, Repaired, Annulled],
+    Union[SubjectEvent, ContactEvent, RecordEvent, DisputeFiled, DisputeResolved, Fulfilled, Repaired, Annulled],
     Field(discriminator="type"),
 ]
-EVENT_TYPES = ("subject", "record", "dispute_filed", "dispute_resolved", "fulfilled", "repaired", "annulled")
+EVENT_TYPES = ("subject", "contact", "record", "dispute_filed", "dispute_resolved", "fulfilled", "repaired", "annulled")
 
 _EVENT = TypeAdapter(Event)
 
@@ -154,7 +164,7 @@ def describe_validation_error(error: ValidationError) -> str:
     return "; ".join(parts)
 
 
-def parse_event(data: Any) -> SubjectEvent | RecordEvent | RecordChange:
+def parse_event(data: Any) -> SubjectEvent | ContactEvent | RecordEvent | RecordChange:
     """Validate one decoded JSON object as an event."""
     if not isinstance(data, dict):
         raise InvalidEvent(f"an event must be a JSON object, got {type(data).__name__}")
@@ -169,7 +179,7 @@ def parse_event(data: Any) -> SubjectEvent | RecordEvent | RecordChange:
         raise InvalidEvent(describe_validation_error(error)) from None
 
 
-def parse_event_line(line: str) -> SubjectEvent | RecordEvent | RecordChange:
+def parse_event_line(line: str) -> SubjectEvent | ContactEvent | RecordEvent | RecordChange:
     """Decode and validate one line of JSON Lines.
 
     A line read with ``errors="surrogateescape"`` carries the bytes that were not UTF-8

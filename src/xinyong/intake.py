@@ -16,11 +16,11 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from xinyong.catalog.library import CatalogLibrary
-from xinyong.events import InvalidEvent, RecordEvent, SubjectEvent, parse_event, parse_event_line
-from xinyong.identifiers import InvalidIdentifier
+from xinyong.events import ContactEvent, InvalidEvent, RecordEvent, SubjectEvent, parse_event, parse_event_line
+from xinyong.identifiers import InvalidIdentifier, SubjectRef
 from xinyong.ledger.outbox import Outbox
 from xinyong.ledger.store import Event, LedgerStore
-from xinyong.notices import NoticeDraft, change_notices, record_notice
+from xinyong.notices import NoticeDraft, change_notices, contact_notice, record_notice, subject_facts_notice
 from xinyong.standing import RecordFile, Rejected, admit_record, apply_change
 
 
@@ -44,9 +44,12 @@ class ImportResult:
 
 class Submitter(Protocol):
     """Who submits events over the service: a source, limited to rules in its scopes
-    and to events on its own records."""
+    and to events on its own records; the registry, the one writer of a subject's
+    facts; a subject, setting its own contact address."""
 
     name: str
+    role: str
+    subject: SubjectRef | None
 
     def may_record(self, rule: str) -> bool: ...
 
@@ -67,6 +70,17 @@ class ImportForbidden(ImportRefused):
 
 
 Parsed = tuple[int, str, Event | None, str | None]  # line, text, event, parse error
+FACTS = (SubjectEvent, ContactEvent)  # events about a subject itself, not about a record
+
+
+@dataclass
+class SubjectFacts:
+    """What the ledger says of the subjects a batch touches, kept up to date as the batch
+    is checked: each one's latest subject event and its contact history (see
+    ``LedgerStore.contact_histories``)."""
+
+    latest: dict[SubjectRef, SubjectEvent]
+    addresses: dict[SubjectRef, list[str]]
 
 
 BATCH = 5000  # events validated and written at a time: memory stays bounded
@@ -169,15 +183,15 @@ class Intake:
         referenced = {
             (e.id if isinstance(e, RecordEvent) else e.record)
             for _, _, e, _ in batch
-            if e is not None and not isinstance(e, SubjectEvent)
+            if e is not None and not isinstance(e, FACTS)
         }
         stored = self.store.records(connection, referenced)
         files: dict[str, RecordFile] = {rid: r.file for rid, r in stored.items()}
         fingerprints: dict[str, str] = {rid: r.fingerprint for rid, r in stored.items()}
         owners: dict[str, str | None] = {rid: r.submitted_by for rid, r in stored.items()}
-        subjects = self.store.latest_subject_events(
-            connection, (e.subject for _, _, e, _ in batch if isinstance(e, SubjectEvent))
-        )
+        concerned = [e.subject for _, _, e, _ in batch if isinstance(e, FACTS)]
+        subjects = SubjectFacts(self.store.latest_subject_events(connection, concerned),
+                                self.store.contact_histories(connection, concerned) if concerned else {})
         accepted: list[Event] = []
         drafts: list[NoticeDraft] = []
         for number, text, item, error in batch:
@@ -210,12 +224,8 @@ class Intake:
     def _fit(self, item, files, fingerprints, subjects, registry) -> list[NoticeDraft] | None:
         """Check ``item`` against the state so far: the notices it causes, or None when
         it changes nothing (it was applied before)."""
-        if isinstance(item, SubjectEvent):
-            latest = subjects.get(item.subject)
-            if latest is not None and latest.canonical() == item.canonical():
-                return None
-            subjects[item.subject] = item
-            return []
+        if isinstance(item, FACTS):
+            return self._fit_facts(item, subjects)
         if isinstance(item, RecordEvent):
             fingerprint = self.store.fingerprint(item)
             if item.id in files:
@@ -239,10 +249,46 @@ class Intake:
         return change_notices(file, item, updated, registry)
 
     @staticmethod
-    def _authorise(item, submitter: Submitter, files, owners) -> str | None:
-        """Why ``submitter`` may not submit ``item``, or None when it may."""
+    def _fit_facts(item: SubjectEvent | ContactEvent, subjects: SubjectFacts) -> list[NoticeDraft] | None:
+        """A subject event or a contact event: the notices of what it changes (the
+        subject's jurisdiction or name; the address its notices are emailed to), or None
+        when it changes nothing. A subject event without an email leaves the address."""
+        drafts: list[NoticeDraft] = []
+        today = dt.date.today()
         if isinstance(item, SubjectEvent):
-            return None
+            facts = subject_facts_notice(subjects.latest.get(item.subject), item, today)
+            if facts is not None:
+                drafts.append(facts)
+                subjects.latest[item.subject] = item
+        history = subjects.addresses.setdefault(item.subject, [])
+        if item.email is not None and (not history or history[-1] != item.email):
+            previous = history[-1] if history else None
+            history.append(item.email)
+            on = item.on if isinstance(item, ContactEvent) else today
+            drafts.append(contact_notice(item.subject, previous, item.email, len(history) - 1, on))
+        return drafts or None
+
+    @staticmethod
+    def _authorise(item, submitter: Submitter, files, owners) -> str | None:
+        """Why ``submitter`` may not submit ``item``, or None when it may. A subject's
+        facts are the registry's (and its contact address also the subject's own); a
+        source files records, and events on its own records."""
+        role = getattr(submitter, "role", "source")
+        if role == "registry":
+            if isinstance(item, FACTS):
+                return None
+            return (f"{item.type} events come from sources; the registry {submitter.name!r} "
+                    "files a subject's facts only (subject and contact events)")
+        if role == "subject":
+            if isinstance(item, ContactEvent) and item.subject == submitter.subject:
+                return None
+            return "a subject sets its own contact address only"
+        if isinstance(item, SubjectEvent):
+            return (f"source {submitter.name!r} cannot file subject events: a subject's jurisdiction, "
+                    "name and kind are set by the registry only; a source files records")
+        if isinstance(item, ContactEvent):
+            return (f"source {submitter.name!r} cannot set a subject's contact address: only the "
+                    "subject itself or the registry can")
         if isinstance(item, RecordEvent):
             if not submitter.may_record(item.rule):
                 return f"rule {item.rule!r} is outside the scopes of source {submitter.name!r}"

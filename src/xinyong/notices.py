@@ -19,6 +19,7 @@ from xinyong.events import (
     Fulfilled,
     RecordChange,
     Repaired,
+    SubjectEvent,
 )
 from xinyong.identifiers import SubjectRef
 from xinyong.standing import CheckDecision, RecordFile, Timeline, earliest_repair, rule_in_force, timeline
@@ -261,3 +262,78 @@ def adverse_action_notice(decision: CheckDecision, asked_by: str, check_ref: str
             ],
         },
     )
+
+
+# ---------------------------------------------------------------------- subject facts
+
+CONTACT_CHANGED = "contact_changed"
+NOT_YOU = (
+    "If you did not ask for this change, tell the registry at once and set your address "
+    "again in the portal or with PUT /v1/me/contact."
+)
+
+
+def mask_email(address: str | None) -> str | None:
+    """An address as a notice shows it: enough to recognise it, not to use it
+    (``wang.wu@example.org`` → ``w***@example.org``)."""
+    if address is None:
+        return None
+    local, _, domain = address.rpartition("@")
+    return f"{local[:1]}***@{domain}"
+
+
+def subject_facts_notice(before: SubjectEvent | None, after: SubjectEvent, on: dt.date) -> NoticeDraft | None:
+    """The notice that a subject's facts were registered or changed: its jurisdiction
+    (which decides the catalogs whose grade measures can reach it) and its name. None
+    when neither changed."""
+    changed = [
+        name for name, old, new in (
+            ("jurisdiction", before.jurisdiction if before else None, after.jurisdiction),
+            ("name", before.name if before else None, after.name),
+        )
+        if before is None or old != new
+    ]
+    if not changed:
+        return None
+    facts: dict[str, Any] = {
+        "on": _day(on), "registered": before is None, "changed": changed,
+        "jurisdiction": after.jurisdiction, "name": after.name,
+        "previous_jurisdiction": before.jurisdiction if before else None,
+        "previous_name": before.name if before else None,
+    }
+    if before is None:
+        title = "You are registered"
+        what = (f"The registry entered you on {on} in jurisdiction {after.jurisdiction}"
+                + (f" under the name {after.name!r}." if after.name else ", with no name."))
+    else:
+        title = "Your registered facts changed"
+        parts = []
+        if "jurisdiction" in changed:
+            parts.append(f"your jurisdiction from {before.jurisdiction} to {after.jurisdiction}")
+        if "name" in changed:
+            parts.append(f"your name from {before.name!r} to {after.name!r}" if before.name and after.name
+                         else f"your name to {after.name!r}" if after.name else "your name was removed")
+        what = f"The registry changed on {on}: " + "; ".join(parts) + "."
+    text = (
+        what + " Your jurisdiction decides under which catalogs' grades measures can apply to you. "
+        "If this is wrong, ask the registry to correct it."
+    )
+    return NoticeDraft("subject_facts", after.subject, title, text, facts)
+
+
+def contact_notice(subject: SubjectRef, previous: str | None, address: str, change: int,
+                   on: dt.date) -> NoticeDraft:
+    """The notice that the address a subject's notices are emailed to was set or changed.
+    Email delivery sends it to the new address and to the previous one (``change`` is
+    the index of the new address in the subject's contact history, so that the channel
+    can find both without the notice holding them in full)."""
+    facts = {"on": _day(on), "email": mask_email(address), "previous_email": mask_email(previous),
+             "contact_change": change}
+    if previous is None:
+        title = "Email address for your notices set"
+        text = f"From {on}, your notices are also sent by email to {facts['email']}. {NOT_YOU}"
+    else:
+        title = "Email address for your notices changed"
+        text = (f"From {on}, your notices are sent by email to {facts['email']} instead of "
+                f"{facts['previous_email']}; this notice goes to both addresses. {NOT_YOU}")
+    return NoticeDraft(CONTACT_CHANGED, subject, title, text, facts)

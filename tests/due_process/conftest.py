@@ -147,6 +147,7 @@ OTHER_TOKENS = {
     "auditor": ("auditor", "auditor-qian", ()),
     "traffic-police": ("source", TRAFFIC, ("rongcheng-personal/traffic.*",)),
     "court": ("source", COURT, ("rongcheng-personal/court.*", "national-judgment-defaulters/*")),
+    "registry": ("registry", "rc-civil-registry", ()),
     "airline": ("service-point", "sky-airline", ("air_travel",)),
     "bank": ("service-point", "city-bank", ("loan.apply",)),
 }

@@ -77,9 +77,10 @@ def test_the_running_server_writes_due_notices_and_emails_them_in_its_background
     running = start_server(db, tmp_path, XINYONG_NOTICE_INTERVAL="0.5", **smtp_env(port))
     api = Api(running.url, template.tokens)
     try:
-        # Two record notices, and two that time brought: in effect, and on the list.
+        # Two record notices, and two that time brought: in effect, and on the list; and
+        # the notices of the registration and of the address set.
         deadline = time.monotonic() + 30
-        while time.monotonic() < deadline and len(collector.messages) < 4:
+        while time.monotonic() < deadline and len(collector.messages) < 6:
             time.sleep(0.1)
         inbox = api.inbox("restart")
     finally:
@@ -89,7 +90,7 @@ def test_the_running_server_writes_due_notices_and_emails_them_in_its_background
 
     kinds = sorted(n["kind"] for n in inbox)
     # restart-default has been in effect, and on the list, for 190 days.
-    assert kinds == ["list_entry_started", "record", "record", "record_effective"]
+    assert kinds == ["contact_changed", "list_entry_started", "record", "record", "record_effective", "subject_facts"]
     assert all(rcpt == [ADDRESS] for rcpt, _ in collector.messages)
     # (a long Subject is folded after "Subject:", which leaves a leading space once parsed)
     assert sorted(m["Subject"].strip() for _, m in collector.messages) == sorted(n["title"] for n in inbox)

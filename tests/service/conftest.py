@@ -54,11 +54,13 @@ ZHANG_NAME = "Zhang Sanfeng"
 SOURCE_NAME = "test-source"  # the conformance records say "source": "test-source"
 SERVICE_POINT_NAME = "rail-and-air-desk"
 BANK_NAME = "city-bank-loans"
+REGISTRY_NAME = "civil-registry"
 
 # Each token: the arguments of `xinyong token create`.
 TOKEN_GRANTS: dict[str, list[str]] = {
     "source": ["--role", "source", "--name", SOURCE_NAME, "--scope", "city-personal/traffic.*"],
     "other-source": ["--role", "source", "--name", "other-source", "--scope", "city-personal/traffic.*"],
+    "registry": ["--role", "registry", "--name", REGISTRY_NAME],
     "service-point": ["--role", "service-point", "--name", SERVICE_POINT_NAME,
                       "--scope", "air_travel", "--scope", "rail.high_speed"],
     "bank": ["--role", "service-point", "--name", BANK_NAME, "--scope", "loan.apply"],
@@ -356,8 +358,10 @@ def without_scores(check: dict) -> dict:
 # ------------------------------------------------------------------ the scripted session
 
 AS_OF = "2025-06-01"
+# The registry, the one authority over a subject's facts, registers Zhang; the source
+# files records (a source's subject event is refused).
+REGISTRY_EVENTS = [{"type": "subject", "subject": ZHANG, "jurisdiction": "CN-SD-RC", "name": ZHANG_NAME}]
 SESSION_EVENTS = [
-    {"type": "subject", "subject": ZHANG, "jurisdiction": "CN-SD-RC", "name": ZHANG_NAME},
     {"type": "record", "id": "http-tp-0001", "subject": ZHANG, "rule": "city-personal/traffic.red_light",
      "occurred_on": "2025-03-01", "decided_on": "2025-03-05", "source": SOURCE_NAME, "reference": "HTTP-TP-1"},
     {"type": "record", "id": "http-tp-0002", "subject": ZHANG, "rule": "city-personal/traffic.drunk_driving",
@@ -383,6 +387,9 @@ class ScriptedSession:
 
     server: Server
     api: Api
+    source_facts: httpx.Response
+    registered: httpx.Response
+    reregistered: httpx.Response
     submitted: httpx.Response
     resubmitted: httpx.Response
     single_check: httpx.Response
@@ -397,13 +404,17 @@ class ScriptedSession:
 
 @pytest.fixture(scope="session")
 def scripted(template, tmp_path_factory) -> Iterator[ScriptedSession]:
-    """Tokens from the command line; a source posts events; a service point checks one
+    """Tokens from the command line; a source's subject event is refused, the registry
+    registers a person and a source posts records; a service point checks one
     passenger and a manifest; the subject reads its score and its report; then the
     command line answers the same questions on the same database."""
     from concurrent.futures import ThreadPoolExecutor
 
     with running_server(template, tmp_path_factory.mktemp("scripted")) as running:
         api = Api(running, template.tokens)
+        source_facts = api.post("source", "/v1/events", json=REGISTRY_EVENTS + SESSION_EVENTS)
+        registered = api.post("registry", "/v1/events", json=REGISTRY_EVENTS)
+        reregistered = api.post("registry", "/v1/events", json=REGISTRY_EVENTS)
         submitted = api.post("source", "/v1/events", json=SESSION_EVENTS)
         resubmitted = api.post("source", "/v1/events", json=SESSION_EVENTS)
         single = api.post("service-point", "/v1/checks", json=SINGLE_CHECK)
@@ -422,7 +433,7 @@ def scripted(template, tmp_path_factory) -> Iterator[ScriptedSession]:
         with ThreadPoolExecutor(max_workers=3) as pool:
             answered = list(pool.map(lambda args: cli.json(*args), asked))
         yield ScriptedSession(
-            running, api, submitted, resubmitted, single, manifest, own_score, officer_score, report,
+            running, api, source_facts, registered, reregistered, submitted, resubmitted, single, manifest, own_score, officer_score, report,
             cli_score=answered[0], cli_single_check=answered[1], cli_manifest=answered[2:],
         )
         api.close()

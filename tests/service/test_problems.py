@@ -142,21 +142,23 @@ def test_an_events_body_that_is_not_a_list_is_a_422(api):
 
 def test_an_unknown_field_in_an_event_is_named_with_the_events_position(api):
     batch = [SUBJECT_EVENT, {**SUBJECT_EVENT, "favourite_colour": "red"}]
-    body = assert_problem(api.post("source", "/v1/events", json=batch), 422, "events-refused")
+    body = assert_problem(api.post("registry", "/v1/events", json=batch), 422, "events-refused")
     assert [e["index"] for e in body["errors"]] == [2]
     assert body["errors"][0]["reason"].startswith("favourite_colour:")
 
 
 def test_a_bad_identifier_in_an_event_is_named_with_the_events_position(api):
     batch = [{**SUBJECT_EVENT, "subject": "rid:11010519491231002Y"}]
-    body = assert_problem(api.post("source", "/v1/events", json=batch), 422, "events-refused")
+    body = assert_problem(api.post("registry", "/v1/events", json=batch), 422, "events-refused")
     assert [e["index"] for e in body["errors"]] == [1]
     assert body["errors"][0]["reason"].startswith("subject:")
 
 
 def test_a_refused_batch_writes_nothing(api):
     before = api.written()
-    batch = [SUBJECT_EVENT, {"type": "fulfilled", "record": "no-such-record", "on": "2025-01-01"}]
+    record = {"type": "record", "id": "problems-red-1", "subject": PERSON, "rule": "city-personal/traffic.red_light",
+              "occurred_on": "2025-01-02", "decided_on": "2025-01-03", "source": "test-source"}
+    batch = [record, {"type": "fulfilled", "record": "no-such-record", "on": "2025-01-01"}]
     assert_problem(api.post("source", "/v1/events", json=batch), 422, "events-refused")
     assert api.written() == before
 
@@ -191,7 +193,7 @@ def test_more_than_a_thousand_events_is_a_413(api):
 
 
 def test_a_thousand_events_are_accepted(api):
-    response = api.post("source", "/v1/events", json=[SUBJECT_EVENT] * 1000)
+    response = api.post("registry", "/v1/events", json=[SUBJECT_EVENT] * 1000)
     assert response.status_code == 200, response.text
     assert response.json()["received"] == 1000
 
@@ -276,11 +278,13 @@ OVERFLOW = ("intake does not refuse a record whose window (decided_on + notice +
 
 @pytest.mark.parametrize("record", [FAR_FUTURE, NEXT_YEAR_OVERFLOWS], ids=["notice-overflows", "validity-overflows"])
 def test_a_record_at_the_end_of_the_calendar_is_not_a_server_error(scratch, record):
-    response = scratch.post("source", "/v1/events", json=[SUBJECT_EVENT, record])
+    scratch.post("registry", "/v1/events", json=[SUBJECT_EVENT])  # the registry's, not the source's
+    response = scratch.post("source", "/v1/events", json=[record])
     assert response.status_code < 500, response.text
 
 
 def test_a_record_at_the_end_of_the_calendar_never_breaks_reads_of_its_subject(scratch):
-    written = scratch.post("source", "/v1/events", json=[SUBJECT_EVENT, FAR_FUTURE])
+    scratch.post("registry", "/v1/events", json=[SUBJECT_EVENT])
+    written = scratch.post("source", "/v1/events", json=[FAR_FUTURE])
     read = scratch.post("officer", "/v1/checks", json={"subject": PERSON, "action": "air_travel.ticket", "purpose": "calendar edge"})
     assert (written.status_code < 500, read.status_code < 500) == (True, True), (written.text, read.text)

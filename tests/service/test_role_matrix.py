@@ -12,7 +12,7 @@ from tests.service.conftest import ORGANISATION, OTHER_SUBJECT, SUBJECT, assert_
 pytestmark = pytest.mark.e2e
 
 ROLES = [
-    "none", "unknown", "revoked", "source", "service-point", "subject", "other-subject", "officer",
+    "none", "unknown", "revoked", "source", "registry", "service-point", "subject", "other-subject", "officer",
     "auditor",
 ]
 UNAUTHENTICATED = {"none", "unknown", "revoked"}
@@ -21,10 +21,19 @@ UNAUTHENTICATED = {"none", "unknown", "revoked"}
 # unchanged; either way no other test's answer moves.
 MATRIX_PERSON = f"rid:{rid('44030519900101123')}"
 MATRIX_EVENTS = [{"type": "subject", "subject": MATRIX_PERSON, "jurisdiction": "CN-GD"}]
+MATRIX_RECORDS = [{"type": "record", "id": "matrix-cell-red", "subject": MATRIX_PERSON,
+                   "rule": "city-personal/traffic.red_light", "occurred_on": "2025-01-02",
+                   "decided_on": "2025-01-03", "source": "test-source"}]
+# A subject sets its own contact address; the same address again changes nothing.
+MATRIX_CONTACT = {"email": "matrix.cell@example.org"}
 
 # endpoint: (method, path, request keywords, roles allowed; None = public)
 ENDPOINTS: dict[str, tuple[str, str, dict[str, Any], set[str] | None]] = {
-    "POST /v1/events": ("POST", "/v1/events", {"json": MATRIX_EVENTS}, {"source"}),
+    # A subject's facts are the registry's; records are the sources'.
+    "POST /v1/events (subject)": ("POST", "/v1/events", {"json": MATRIX_EVENTS}, {"registry"}),
+    "POST /v1/events (record)": ("POST", "/v1/events", {"json": MATRIX_RECORDS}, {"source"}),
+    "PUT /v1/me/contact": ("PUT", "/v1/me/contact", {"json": MATRIX_CONTACT}, {"subject", "other-subject"}),
+    "GET /v1/me/contact": ("GET", "/v1/me/contact", {}, {"subject", "other-subject"}),
     "GET /v1/subjects/{s}/score": (
         "GET", f"/v1/subjects/{SUBJECT}/score",
         {"params": {"catalog": "city-personal", "as_of": "2025-06-01", "purpose": "role matrix"}},
@@ -49,6 +58,10 @@ ENDPOINTS: dict[str, tuple[str, str, dict[str, Any], set[str] | None]] = {
 }
 # Reads of one subject's data: each allowed one is written to the access log.
 SUBJECT_READS = {"GET /v1/subjects/{s}/score", "GET /v1/subjects/{s}/report", "POST /v1/checks", "GET /v1/me/report"}
+
+
+# Cells where the role may post events, but not these: refused by what the events are.
+OUTSIDE_AUTHORITY = {("POST /v1/events (subject)", "source"), ("POST /v1/events (record)", "registry")}
 
 
 def expected_status(endpoint: str, role: str) -> int:
@@ -80,7 +93,9 @@ def test_a_role_gets_the_expected_status_from_an_endpoint(api, endpoint, role):
     if status == 200:
         assert response.status_code == 200, response.text
     else:
-        assert_problem(response, status, "unauthenticated" if status == 401 else "forbidden")
+        slug = ("unauthenticated" if status == 401 else
+                "outside-scope" if (endpoint, role) in OUTSIDE_AUTHORITY else "forbidden")
+        assert_problem(response, status, slug)
 
 
 @pytest.mark.parametrize(("endpoint", "role"), REFUSED)
@@ -168,6 +183,22 @@ def test_a_source_cannot_submit_a_record_in_another_sources_name(api):
               "decided_on": "2025-02-03", "source": "traffic-police-of-another-city"}
     response = api.post("source", "/v1/events", json=[forged])
     assert response.status_code in (403, 422), response.text
+    assert api.written() == before
+
+
+def test_a_source_cannot_set_a_subjects_contact_address(api):
+    before = api.written()
+    event = {"type": "contact", "subject": SUBJECT, "email": "redirect@example.net", "on": "2025-01-05"}
+    body = assert_problem(api.post("source", "/v1/events", json=[event]), 403, "outside-scope")
+    assert "registry" in body["errors"][0]["reason"]
+    assert api.written() == before
+
+
+def test_the_registry_cannot_file_records_or_events_on_them(api):
+    before = api.written()
+    fulfilled = {"type": "fulfilled", "record": "r1-00004", "on": "2025-01-05"}
+    for event in (MATRIX_RECORDS[0], fulfilled):
+        assert_problem(api.post("registry", "/v1/events", json=[event]), 403, "outside-scope")
     assert api.written() == before
 
 

@@ -13,24 +13,48 @@ from tests.service.conftest import (
     SOURCE_NAME,
     ZHANG,
     ZHANG_NAME,
+    assert_problem,
     without_scores,
 )
 
 pytestmark = pytest.mark.e2e
 
 
+def test_a_sources_batch_with_a_subject_event_is_refused_whole(scripted):
+    body = assert_problem(scripted.source_facts, 403, "outside-scope")
+    assert [e["index"] for e in body["errors"]] == [1]
+    assert "registry" in body["errors"][0]["reason"]
+
+
+def test_the_registry_registers_a_subject_once(scripted):
+    assert scripted.registered.status_code == 200, scripted.registered.text
+    assert scripted.registered.json() == {
+        "received": 1, "written": 1, "unchanged": 0, "written_by_type": {"subject": 1},
+    }
+    assert scripted.reregistered.json() == {
+        "received": 1, "written": 0, "unchanged": 1, "written_by_type": {},
+    }
+
+
+def test_the_registered_subject_is_told_its_facts(scripted):
+    notices = [n for n in scripted.report.json()["notices"] if n["kind"] == "subject_facts"]
+    assert len(notices) == 1
+    assert notices[0]["fields"]["jurisdiction"] == "CN-SD-RC"
+    assert notices[0]["fields"]["registered"] is True
+
+
 def test_a_source_batch_answers_what_was_new(scripted):
     assert scripted.submitted.status_code == 200, scripted.submitted.text
     assert scripted.submitted.json() == {
-        "received": 5, "written": 5, "unchanged": 0,
-        "written_by_type": {"subject": 1, "record": 3, "dispute_filed": 1},
+        "received": 4, "written": 4, "unchanged": 0,
+        "written_by_type": {"record": 3, "dispute_filed": 1},
     }
 
 
 def test_resending_a_batch_writes_nothing(scripted):
     assert scripted.resubmitted.status_code == 200, scripted.resubmitted.text
     assert scripted.resubmitted.json() == {
-        "received": 5, "written": 0, "unchanged": 5, "written_by_type": {},
+        "received": 4, "written": 0, "unchanged": 4, "written_by_type": {},
     }
 
 

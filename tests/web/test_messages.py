@@ -34,12 +34,13 @@ DYNAMIC = {
     "lint.profile.": list(PROFILES),
     "lint.severity.": ["error", "warning"],
     "role.": [*ROLES, "public", "operator"],
-    "portal.done.": ["dispute", "repair", "review"],
+    "portal.done.": ["dispute", "repair", "review", "contact"],
     "console.done.": ["dispute", "repair", "review"],
     "access.what.": ["report", "score", "check", "public.organisation"],
     "notice.kind.": ["record", "record_effective", "dispute_filed", "dispute_decided", "repair_applied",
                      "repair_granted", "repair_refused", "review_decided", "annulled", "fulfilled",
-                     "list_entry_started", "list_entry_ended", "adverse_action"],
+                     "list_entry_started", "list_entry_ended", "adverse_action", "subject_facts",
+                     "contact_changed"],
     "signin.error.role.": ["portal", "console"],
 }
 

@@ -94,6 +94,28 @@ def test_a_dispute_without_grounds_is_refused_next_to_the_field(page, world: Wor
     assert not any(v["record"] == file.id for v in world.deployment.due_process.disputes(world.today, "all"))
 
 
+def test_a_resident_sets_the_email_address_for_notices_and_is_told(page, world: World):
+    from xinyong.delivery import contact_address
+
+    resident = world.take(lambda file, line: file.subject.kind == "person").subject
+    sign_in(page, "portal", world.subject_token(resident))
+    expect(page.locator("#contact .contact-current")).to_be_visible()
+
+    page.fill("#contact-email", "not an address")
+    page.click("#contact-form button[type=submit]")
+    expect(page.locator("#contact-email-error")).to_be_visible()
+    expect(page.locator("#contact-email")).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#contact-email")).to_have_value("not an address")
+    assert contact_address(world.deployment.store, resident) is None
+
+    page.fill("#contact-email", "resident.portal@example.org")
+    page.click("#contact-form button[type=submit]")
+    expect(page.locator("#done")).to_be_visible()
+    expect(page.locator("#contact .contact-current")).to_contain_text("resident.portal@example.org")
+    expect(page.locator("#inbox .notice-item[data-kind='contact_changed']")).to_contain_text("r***@example.org")
+    assert contact_address(world.deployment.store, resident) == "resident.portal@example.org"
+
+
 def test_the_export_is_one_click_and_holds_the_whole_file(page, world: World):
     resident = world.resident_record().subject
     sign_in(page, "portal", world.subject_token(resident))

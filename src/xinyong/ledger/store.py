@@ -329,6 +329,30 @@ class LedgerStore:
                 found[keys[row.subject_key]] = self._decode(row)  # type: ignore[assignment]
         return found
 
+    def contact_histories(
+        self, connection: Connection, subjects: Iterable[SubjectRef]
+    ) -> dict[SubjectRef, list[str]]:
+        """Each subject's email addresses in the order they took over, from ``contact``
+        events and ``subject`` events that carry an email; an event repeating the
+        address in force adds nothing, and one without an email leaves it as it is. The
+        last is the address in force; ``[]`` when none was ever given."""
+        keys = {self.subject_key(s): s for s in dict.fromkeys(subjects)}
+        found: dict[SubjectRef, list[str]] = {s: [] for s in keys.values()}
+        wanted = list(keys)
+        for start in range(0, len(wanted), _IN_BATCH):
+            rows = connection.execute(
+                select(ledger)
+                .where(ledger.c.kind.in_(("subject", "contact")),
+                       ledger.c.subject_key.in_(wanted[start : start + _IN_BATCH]))
+                .order_by(ledger.c.seq)
+            )
+            for row in rows:
+                address = getattr(self._decode(row), "email", None)
+                history = found[keys[row.subject_key]]
+                if address is not None and (not history or history[-1] != address):
+                    history.append(address)
+        return found
+
     # ------------------------------------------------------------------- writing
 
     def append(

@@ -77,6 +77,20 @@ class EventsAnswer(BaseModel):
     written_by_type: dict[str, int]
 
 
+EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+$"
+
+
+class ContactChange(_In):
+    email: str = Field(max_length=320, pattern=EMAIL_PATTERN, description="where notices are emailed to",
+                       examples=["wang.wu@example.org"])
+
+
+class ContactAnswer(BaseModel):
+    email: str | None = Field(description="the address notices are emailed to; null when none was given")
+    changed: bool | None = Field(default=None, description="on a change: whether the address changed "
+                                 "(false: it was already this one, and nothing was written)")
+
+
 class AccessEntry(BaseModel):
     at: str
     reader: str

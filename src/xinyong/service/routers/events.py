@@ -29,10 +29,12 @@ MAX_EVENTS = 1000
 )
 async def submit_events(
     request: Request,
-    who: Reader = Depends(role("source")),
+    who: Reader = Depends(role("source", "registry")),
     d: Deployment = Depends(deployment),
 ) -> EventsAnswer:
-    """A source submits events for rules in its scopes and events on its own records.
+    """A source submits records for rules in its scopes and events on its own records;
+    the registry submits a subject's facts (``subject`` events: jurisdiction, name,
+    kind; ``contact`` events: the address notices are emailed to), which no source may.
     The batch is applied in order and in one transaction: if any event does not fit,
     nothing is written and every bad event is listed by its index (from 1). Re-sending
     the same batch changes nothing."""
@@ -46,7 +48,7 @@ async def submit_events(
         result = await run_in_threadpool(d.intake.submit, events, submitter=who)
     except ImportForbidden as refused:
         raise Problem(
-            403, "outside-scope", "Events outside this source's authority", str(refused),
+            403, "outside-scope", "Events outside this token's authority", str(refused),
             errors=[{"index": r.line, "reason": r.reason} for r in refused.rejections],
         ) from None
     except ImportRefused as refused:

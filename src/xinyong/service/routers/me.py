@@ -1,15 +1,19 @@
-"""A subject's own file."""
+"""A subject's own file, and its own contact address."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 from fastapi import APIRouter, Depends
+from fastapi.concurrency import run_in_threadpool
 
 from xinyong.access import Reader
 from xinyong.bootstrap import Deployment
+from xinyong.delivery import contact_address
+from xinyong.intake import ImportForbidden, ImportRefused
 from xinyong.service.deps import deployment, role, today
-from xinyong.service.models import Report
+from xinyong.service.models import ContactAnswer, ContactChange, Report
+from xinyong.service.problems import Problem, forbidden
 
 router = APIRouter(tags=["subjects"])
 
@@ -30,3 +34,40 @@ def my_report(
     and the access log of who read its file, when and why."""
     assert who.subject is not None
     return d.reports.report(who.subject, as_of or today(), who, "subject's own report")
+
+
+@router.get(
+    "/v1/me/contact",
+    response_model=ContactAnswer,
+    responses={401: {}, 403: {}},
+    summary="The address my notices are emailed to",
+)
+def my_contact(who: Reader = Depends(role("subject")), d: Deployment = Depends(deployment)) -> ContactAnswer:
+    assert who.subject is not None
+    return ContactAnswer(email=contact_address(d.store, who.subject))
+
+
+@router.put(
+    "/v1/me/contact",
+    response_model=ContactAnswer,
+    responses={401: {}, 403: {}, 422: {}},
+    summary="Set the address my notices are emailed to",
+)
+async def set_my_contact(
+    body: ContactChange,
+    who: Reader = Depends(role("subject")),
+    d: Deployment = Depends(deployment),
+) -> ContactAnswer:
+    """The subject sets its own contact address (a ``contact`` event in the ledger,
+    sealed). A change is announced in the inbox and by email to the old address as well
+    as the new one; setting the address already in force changes nothing."""
+    assert who.subject is not None
+    event = {"type": "contact", "subject": str(who.subject), "email": body.email, "on": today().isoformat()}
+    try:
+        result = await run_in_threadpool(d.intake.submit, [event], submitter=who)
+    except ImportForbidden as refused:
+        raise forbidden(refused.rejections[0].reason) from None
+    except ImportRefused as refused:
+        raise Problem(422, "invalid-request", "The request does not fit", refused.rejections[0].reason,
+                      errors=[{"field": "email", "message": refused.rejections[0].reason}]) from None
+    return ContactAnswer(email=body.email, changed=result.written > 0)

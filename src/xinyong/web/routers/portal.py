@@ -1,9 +1,11 @@
 """The resident portal: a subject's whole file in one place, with the forms to dispute a
-record, apply for credit repair and ask for a human review, and the export."""
+record, apply for credit repair, ask for a human review and set the email address notices
+go to, and the export."""
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request
@@ -12,8 +14,10 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from xinyong.access import Reader
 from xinyong.bootstrap import Deployment
+from xinyong.delivery import contact_address
 from xinyong.due_process import DueProcessError, NotFound, TooEarly
 from xinyong.export import render_export
+from xinyong.intake import ImportRefused
 from xinyong.service.deps import deployment, today
 from xinyong.web import charts, i18n
 from xinyong.web.forms import MAX_FIELD, read_form
@@ -24,6 +28,11 @@ from xinyong.web.trajectory import trajectory
 
 router = APIRouter(prefix="/portal", include_in_schema=False)
 PURPOSE = "the subject's own file, in the portal"
+EMAIL = re.compile(r"[^@\s]+@[^@\s]+")  # as the contact event checks it
+
+
+class InvalidAddress(ValueError):
+    """What was typed as an email address is not one."""
 
 
 def error(key: str, **values: Any) -> dict[str, Any]:
@@ -126,6 +135,7 @@ def portal_page(request: Request, d: Deployment, who: Reader, errors: dict | Non
         repairable=[r for r in records if r["repairable_from"] and r["record"] not in repairing
                     and r["status"] != "annulled" and _still_matters(r, iso)],
         disputes=disputes, repairs=repairs, reviews=reviews, reviewed=reviewed,
+        contact=contact_address(d.store, subject),
         errors=errors or {}, values=values or {}, done=done, csrf=book.csrf(request, PORTAL), today=iso,
     )
 
@@ -154,7 +164,7 @@ async def portal_sign_out(request: Request) -> Response:
     return await sign_out(request, PORTAL)
 
 
-DONE = ("dispute", "repair", "review")
+DONE = ("dispute", "repair", "review", "contact")
 
 
 def _refused(form: dict, request: Request) -> Response | Reader:
@@ -195,6 +205,10 @@ def _step(request: Request, d: Deployment, form: dict, kind: str, fields: dict[s
             errors[first] = error(f"{kind}.error.not_found")
         except DueProcessError as refused:
             errors[first] = error("error.refused", detail=str(refused))
+        except InvalidAddress:
+            errors[first] = error(f"{kind}.error.invalid")
+        except ImportRefused as refused:
+            errors[first] = error("error.refused", detail=refused.rejections[0].reason)
     if errors:
         return portal_page(request, d, who, errors=errors, values=values, status=422)
     return RedirectResponse(f"/portal?done={kind}", status_code=303)
@@ -234,6 +248,21 @@ async def request_review(request: Request, d: Deployment = Depends(deployment)) 
     slot = f"review-{(form.get('notice') or '')[:40]}"
     return await run_in_threadpool(_step, request, d, form, "review",
                                    {"notice": f"{slot}-notice", "grounds": f"{slot}-grounds"}, act)
+
+
+@router.post("/contact")
+async def set_contact(request: Request, d: Deployment = Depends(deployment)) -> Response:
+    """The subject sets the address its notices are emailed to: a ``contact`` event, as
+    with ``PUT /v1/me/contact``, announced to the old address and the new one."""
+    form = await read_form(request)
+
+    def act(who: Reader, texts: dict) -> None:
+        if not EMAIL.fullmatch(texts["email"]) or len(texts["email"]) > 320:
+            raise InvalidAddress(texts["email"])
+        event = {"type": "contact", "subject": str(who.subject), "email": texts["email"], "on": today().isoformat()}
+        d.intake.submit([event], submitter=who)
+
+    return await run_in_threadpool(_step, request, d, form, "contact", {"email": "contact-email"}, act)
 
 
 @router.get("/export", response_class=HTMLResponse)
