@@ -270,6 +270,6 @@ def test_a_delivery_error_does_not_keep_the_address(facts):
 
     with opened(server.db) as d, d.store.reading() as connection:
         errors = list(connection.execute(select(deliveries.c.error)).scalars())
-    refused = [e for e in errors if e != "no email address known"]
+    refused = [e for e in errors if e and e != "no email address known"]
     assert refused and all("<address>" in e for e in refused)
     assert not any(re.search(r"[\w.-]+@[\w.-]+", e or "") for e in errors)
