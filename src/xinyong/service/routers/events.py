@@ -10,7 +10,7 @@ from xinyong.bootstrap import Deployment
 from xinyong.intake import ImportForbidden, ImportRefused
 from xinyong.events import EVENT_TYPES
 from xinyong.service.deps import deployment, json_body, role
-from xinyong.service.models import EventsAnswer
+from xinyong.service.models import EventOutcome, EventsAnswer
 from xinyong.service.problems import Problem
 
 router = APIRouter(tags=["sources"])
@@ -20,7 +20,7 @@ MAX_EVENTS = 1000
 @router.post(
     "/v1/events",
     response_model=EventsAnswer,
-    responses={401: {}, 403: {}, 413: {}, 422: {}},
+    responses={401: {}, 403: {}, 409: {}, 413: {}, 422: {}},
     summary="Submit a batch of events (all or nothing)",
     openapi_extra={"requestBody": {"required": True, "content": {"application/json": {"schema": {
         "type": "array", "maxItems": MAX_EVENTS,
@@ -34,8 +34,13 @@ async def submit_events(
 ) -> EventsAnswer:
     """A source submits events for rules in its scopes and events on its own records.
     The batch is applied in order and in one transaction: if any event does not fit,
-    nothing is written and every bad event is listed by its index (from 1). Re-sending
-    the same batch changes nothing."""
+    nothing is written and every bad event is listed by its index (from 1).
+
+    Every event has an id: a record's `id`; a later event's optional `id`, or else one
+    derived from its content and its place in the batch. The answer lists each event's
+    id and whether it was written or replayed. Re-sending the same batch changes
+    nothing; an id already taken by another event is a 409 `id-conflict`; an event dated
+    after today, or that does not fit its record's state, is refused with the reason."""
     events = await json_body(request)
     if not isinstance(events, list):
         raise Problem(422, "invalid-request", "The request does not fit", "the body is a JSON array of events",
@@ -50,6 +55,11 @@ async def submit_events(
             errors=[{"index": r.line, "reason": r.reason} for r in refused.rejections],
         ) from None
     except ImportRefused as refused:
+        if any(r.conflict for r in refused.rejections):
+            raise Problem(
+                409, "id-conflict", "An event id is taken by another event; nothing was written", str(refused),
+                errors=[{"index": r.line, "reason": r.reason} for r in refused.rejections],
+            ) from None
         raise Problem(
             422, "events-refused", "Events refused; nothing was written", str(refused),
             errors=[{"index": r.line, "reason": r.reason} for r in refused.rejections],
@@ -57,4 +67,5 @@ async def submit_events(
     return EventsAnswer(
         received=result.read, written=result.written, unchanged=result.unchanged,
         written_by_type=dict(result.written_by_type),
+        events=[EventOutcome(index=e.line, type=e.type, id=e.id, outcome=e.outcome) for e in result.events],
     )
