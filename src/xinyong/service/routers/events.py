@@ -11,9 +11,10 @@ from xinyong.intake import ImportForbidden, ImportRefused
 from xinyong.events import EVENT_TYPES
 from xinyong.service.deps import deployment, json_body, role
 from xinyong.service.models import EventOutcome, EventsAnswer
+from xinyong.service.idempotency import IdempotentRoute
 from xinyong.service.problems import Problem
 
-router = APIRouter(tags=["sources"])
+router = APIRouter(tags=["sources"], route_class=IdempotentRoute)
 MAX_EVENTS = 1000
 
 
