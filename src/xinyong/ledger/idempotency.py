@@ -15,7 +15,7 @@ from xinyong.ledger.tables import idempotency_keys
 
 # A request that reserved its key and neither finished nor gave it back within this time
 # died with its process: its key may be taken again.
-ABANDONED_AFTER = dt.timedelta(seconds=60)
+ABANDONED_AFTER = dt.timedelta(seconds=15)
 
 
 @dataclass(frozen=True)
