@@ -21,17 +21,29 @@ pytestmark = pytest.mark.e2e
 
 def test_a_source_batch_answers_what_was_new(scripted):
     assert scripted.submitted.status_code == 200, scripted.submitted.text
-    assert scripted.submitted.json() == {
+    answer = scripted.submitted.json()
+    events = answer.pop("events")
+    assert answer == {
         "received": 5, "written": 5, "unchanged": 0,
         "written_by_type": {"subject": 1, "record": 3, "dispute_filed": 1},
     }
+    # Each event with its id (a later event without one gets an id from its content).
+    assert [(e["index"], e["type"], e["outcome"]) for e in events] == [
+        (1, "subject", "written"), (2, "record", "written"), (3, "record", "written"),
+        (4, "record", "written"), (5, "dispute_filed", "written"),
+    ]
+    assert all(e["id"] for e in events[1:])
 
 
 def test_resending_a_batch_writes_nothing(scripted):
     assert scripted.resubmitted.status_code == 200, scripted.resubmitted.text
-    assert scripted.resubmitted.json() == {
+    answer = scripted.resubmitted.json()
+    events = answer.pop("events")
+    assert answer == {
         "received": 5, "written": 0, "unchanged": 5, "written_by_type": {},
     }
+    assert [e["id"] for e in events] == [e["id"] for e in scripted.submitted.json()["events"]]
+    assert {e["outcome"] for e in events} == {"replayed"}
 
 
 def test_the_subjects_score_over_http_equals_score_json_on_the_command_line(scripted):
