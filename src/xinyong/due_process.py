@@ -5,12 +5,14 @@ a repair are ledger events; every step notifies the people it concerns."""
 from __future__ import annotations
 
 import datetime as dt
-import functools
-import threading
+import hashlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
 from pydantic import ValidationError
+from sqlalchemy.exc import IntegrityError
 
 from xinyong.access import Reader
 from xinyong.catalog.library import CatalogLibrary
@@ -51,23 +53,43 @@ class TooEarly(DueProcessError):
     slug = "repair-too-early"
 
 
+class Conflict(DueProcessError):
+    """Another request took the same step at the same moment, and the database kept one."""
+
+    status = 409
+    slug = "conflict"
+
+
 def _day(value: dt.date | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-# A case step is checked against the cases written so far, then written: two officers
-# deciding one case at the same moment must not both succeed (nor one subject open two
-# applications), so the steps of this process go one at a time.
-_CASE_STEPS = threading.Lock()
+def _short(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
-def _one_case_step_at_a_time(method):
-    @functools.wraps(method)
-    def step(*args, **kwargs):
-        with _CASE_STEPS:
-            return method(*args, **kwargs)
+def dispute_filing_id(record_id: str, number: int) -> str:
+    """The id of the ``number``-th dispute of a record filed through the service."""
+    return f"dispute-{_short(record_id)}-{number}"
 
-    return step
+
+def dispute_decision_id(dispute_id: int) -> str:
+    """The id of the decision of dispute ``dispute_id``: one decision per dispute, kept
+    single by the database (event ids are unique)."""
+    return f"decision-of-dispute-{dispute_id}"
+
+
+def repair_event_id(case_id: str) -> str:
+    """The id of the ``repaired`` event a granted application writes: one per case."""
+    return f"repair-granted-{case_id}"
+
+
+# Every step of this process is one transaction: it reads the state it depends on and
+# writes its events, case rows and notices together, or nothing. Writing transactions
+# are serialised by the database (SQLite's write lock taken at BEGIN IMMEDIATE, a
+# transaction-scoped advisory lock on PostgreSQL), and unique indexes keep one decision
+# per case, one decision event per dispute, one repaired event per application, one
+# application per place and one review per notice, whatever the number of processes.
 
 
 @dataclass
@@ -80,17 +102,31 @@ class DueProcess:
 
     # ------------------------------------------------------------------ helpers
 
-    def _own_file(self, subject: SubjectRef, record_id: str) -> RecordFile:
-        with self.store.reading() as connection:
-            stored = self.store.records(connection, [record_id]).get(record_id)
+    @contextmanager
+    def _step(self, what: str) -> Iterator[Any]:
+        """One step in one transaction; a write the database refuses as a duplicate (a
+        concurrent request took the step first) is a 409, and nothing is written."""
+        try:
+            with self.store.transaction() as connection:
+                yield connection
+        except IntegrityError:
+            raise Conflict(f"{what}: another request did this at the same moment; nothing was written") from None
+
+    def _own_file(self, subject: SubjectRef, record_id: str, connection=None) -> RecordFile:
+        if connection is None:
+            with self.store.reading() as reading:
+                return self._own_file(subject, record_id, reading)
+        stored = self.store.records(connection, [record_id]).get(record_id)
         # Someone else's record is answered as not found: its existence is not ours to tell.
         if stored is None or stored.file.subject != subject:
             raise NotFound(f"you have no record {record_id!r}")
         return stored.file
 
-    def _file(self, record_id: str) -> RecordFile:
-        with self.store.reading() as connection:
-            stored = self.store.records(connection, [record_id]).get(record_id)
+    def _file(self, record_id: str, connection=None) -> RecordFile:
+        if connection is None:
+            with self.store.reading() as reading:
+                return self._file(record_id, reading)
+        stored = self.store.records(connection, [record_id]).get(record_id)
         if stored is None:
             raise NotFound(f"no record {record_id!r}")
         return stored.file
@@ -106,11 +142,18 @@ class DueProcess:
                 "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in error.errors())
             ) from None
 
-    def _append(self, event, by: str) -> None:
+    def _append(self, connection, event, by: str) -> str:
+        """Write ``event`` (which carries a fresh id) in ``connection``'s transaction, or
+        refuse with the reason it does not fit; never answer without having written it."""
         try:
-            self.intake.submit([event.model_dump(mode="json", exclude_none=True)], submitted_by=by)
+            result = self.intake.submit([event.model_dump(mode="json", exclude_none=True)], submitted_by=by,
+                                        connection=connection)
         except ImportRefused as refused:
-            raise DueProcessError(refused.rejections[0].reason) from None
+            first = refused.rejections[0]
+            raise (Conflict if first.conflict else DueProcessError)(first.reason) from None
+        if result.written != 1:
+            raise Conflict(f"{event.type} {event.id!r} was filed already; nothing new was written")
+        return event.id
 
     # ----------------------------------------------------------------- disputes
 
@@ -121,7 +164,8 @@ class DueProcess:
         line = timeline(file, registry)
         dispute = line.disputes[index]
         _, rule = rule_in_force(file.record, registry)
-        grounds = [c.grounds for c in file.changes if isinstance(c, DisputeFiled)][index]
+        filing = [c for c in file.changes if isinstance(c, DisputeFiled)][index]
+        grounds = filing.grounds
         # Each decision closes the one open dispute: the n-th decision is the n-th dispute's.
         decisions = [c for c in file.changes if isinstance(c, DisputeResolved)]
         decision = decisions[index] if dispute.resolved_on is not None else None
@@ -146,14 +190,20 @@ class DueProcess:
             "decided_on": _day(dispute.resolved_on),
             "outcome": dispute.outcome,
             "reasons": decision.reasons if decision is not None else None,
+            "filing_id": filing.id,
+            "decision_id": decision.id if decision is not None else None,
         }
 
     def file_dispute(self, subject: SubjectRef, record_id: str, grounds: str, day: dt.date) -> dict[str, Any]:
-        """A subject disputes its own record, with its grounds."""
-        file = self._own_file(subject, record_id)
-        self._append(self._event(DisputeFiled, type="dispute_filed", record=record_id, on=day, grounds=grounds),
-                     f"subject {subject.kind}")
-        with self.store.reading() as connection:
+        """A subject disputes its own record, with its grounds: a new dispute, with an id
+        of its own, or a refusal with the reason (a dispute still open)."""
+        with self._step(f"dispute of record {record_id!r}") as connection:
+            file = self._own_file(subject, record_id, connection)
+            number = sum(isinstance(c, DisputeFiled) for c in file.changes) + 1
+            self._append(connection, self._event(
+                DisputeFiled, type="dispute_filed", id=dispute_filing_id(record_id, number), record=record_id,
+                on=day, grounds=grounds,
+            ), f"subject {subject.kind}")
             dispute_id = self.store.dispute_filings(connection)[record_id][-1]
         return self._dispute_view(dispute_id, -1, self._file(file.id), day)
 
@@ -173,22 +223,23 @@ class DueProcess:
         return views
 
     def decide_dispute(self, dispute_id: int, outcome: str, reasons: str, officer: Reader, day: dt.date) -> dict[str, Any]:
-        with self.store.reading() as connection:
+        """Decide an open dispute. A dispute is decided once: a second decision, even one
+        with the same outcome and reasons, is refused."""
+        with self._step(f"decision of dispute {dispute_id}") as connection:
             filings = self.store.dispute_filings(connection)
-        record_id = next((r for r, seqs in filings.items() if dispute_id in seqs), None)
-        if record_id is None:
-            raise NotFound(f"no dispute {dispute_id}")
-        if filings[record_id][-1] != dispute_id:
-            raise DueProcessError(f"dispute {dispute_id} was decided already")
-        file = self._file(record_id)
-        status = self._dispute_view(dispute_id, -1, file, day)["status"]
-        if status != "open":
-            raise DueProcessError(f"dispute {dispute_id} is not open: it is {status}")
-        self._append(
-            self._event(DisputeResolved, type="dispute_resolved", record=record_id, on=day, outcome=outcome,
-                        reasons=reasons),
-            officer.name,
-        )
+            record_id = next((r for r, seqs in filings.items() if dispute_id in seqs), None)
+            if record_id is None:
+                raise NotFound(f"no dispute {dispute_id}")
+            if filings[record_id][-1] != dispute_id:
+                raise DueProcessError(f"dispute {dispute_id} was decided already")
+            file = self._file(record_id, connection)
+            status = self._dispute_view(dispute_id, -1, file, day)["status"]
+            if status != "open":
+                raise DueProcessError(f"dispute {dispute_id} is not open: it is {status}")
+            self._append(connection, self._event(
+                DisputeResolved, type="dispute_resolved", id=dispute_decision_id(dispute_id), record=record_id,
+                on=day, outcome=outcome, reasons=reasons,
+            ), officer.name)
         return self._dispute_view(dispute_id, -1, self._file(record_id), day)
 
     # ------------------------------------------------------------------- repair
@@ -204,14 +255,19 @@ class DueProcess:
             "status": "open" if case.is_open else case.decided.get("outcome"),  # type: ignore[union-attr]
             "decided_on": case.decided.get("on") if case.decided else None,
             "reasons": case.decided.get("reasons") if case.decided else None,
+            "repair_event": case.decided.get("event") if case.decided else None,
         }
 
-    @_one_case_step_at_a_time
     def apply_for_repair(self, subject: SubjectRef, record_id: str, proof: str, commitment: str,
                          day: dt.date) -> dict[str, Any]:
         """A subject applies for credit repair with proof of fulfilment and a written
         commitment. An early application is refused with the first day it can succeed."""
-        file = self._own_file(subject, record_id)
+        with self._step(f"application to repair record {record_id!r}") as connection:
+            return self._apply_for_repair(connection, subject, record_id, proof, commitment, day)
+
+    def _apply_for_repair(self, connection, subject: SubjectRef, record_id: str, proof: str, commitment: str,
+                          day: dt.date) -> dict[str, Any]:
+        file = self._own_file(subject, record_id, connection)
         registry = self.library.registry()
         if is_annulled(file):
             raise DueProcessError(f"record {record_id!r} was annulled: there is nothing to repair")
@@ -225,21 +281,24 @@ class DueProcess:
             raise TooEarly(
                 f"too early: repair of record {record_id!r} can succeed from {first}", first_day=first.isoformat()
             )
-        if any(c.is_open for c in self.cases.all("repair", subject) if c.record == record_id):
+        if any(c.is_open for c in self.cases.all("repair", subject, connection) if c.record == record_id):
             raise DueProcessError(f"an application to repair record {record_id!r} is already open")
         version = registry.in_force(file.record.catalog_id, day)
         deadline = version.repair_deadline.after(day) if version and version.repair_deadline else None
         body = {"rule": file.record.rule, "applied_on": day.isoformat(), "proof": proof,
                 "commitment": commitment, "decide_by": _day(deadline)}
-        with self.store.transaction() as connection:
-            case_id = self.cases.open("repair", subject, record_id, body, connection)
-            self.outbox.write(connection, [NoticeDraft(
-                "repair_applied", subject, f"Repair application received: {record_id}",
-                f"Your application to repair record {record_id} was received on {day}."
-                + (f" It is to be decided by {deadline}." if deadline else ""),
-                {"record": record_id, "case": case_id, "decide_by": _day(deadline)}, record_id,
-            )])
-        case = self.cases.get(case_id)
+        # The n-th application to repair a record takes place n: two applications made
+        # at once cannot both take it.
+        place = self.cases.opened_for_record("repair", record_id, connection) + 1
+        case_id = self.cases.open("repair", subject, record_id, body, connection,
+                                  slot=f"repair:{record_id}:{place}")
+        self.outbox.write(connection, [NoticeDraft(
+            "repair_applied", subject, f"Repair application received: {record_id}",
+            f"Your application to repair record {record_id} was received on {day}."
+            + (f" It is to be decided by {deadline}." if deadline else ""),
+            {"record": record_id, "case": case_id, "decide_by": _day(deadline)}, record_id,
+        )])
+        case = self.cases.get(case_id, connection)
         assert case is not None
         return self._repair_view(case, day)
 
@@ -250,18 +309,21 @@ class DueProcess:
         views.sort(key=lambda v: (v["decide_by"] is None, v["decide_by"] or "", v["applied_on"], v["id"]))
         return views
 
-    @_one_case_step_at_a_time
     def decide_repair(self, case_id: str, outcome: str, reasons: str, officer: Reader, day: dt.date) -> dict[str, Any]:
-        case = self.cases.get(case_id)
-        if case is None or case.kind != "repair":
-            raise NotFound(f"no repair application {case_id!r}")
-        if not case.is_open:
-            raise DueProcessError(f"repair application {case_id!r} was decided already")
-        if outcome == "granted":
-            self._append(self._event(Repaired, type="repaired", record=case.record, on=day, note=reasons), officer.name)
-        with self.store.transaction() as connection:
-            self.cases.decide(case, {"outcome": outcome, "reasons": reasons, "on": day.isoformat(),
-                                     "officer": officer.name}, connection)
+        """Grant or refuse an application, once. A grant writes its ``repaired`` event and
+        the case's decision in one transaction: both or neither."""
+        with self._step(f"decision of repair application {case_id!r}") as connection:
+            case = self.cases.get(case_id, connection)
+            if case is None or case.kind != "repair":
+                raise NotFound(f"no repair application {case_id!r}")
+            if not case.is_open:
+                raise DueProcessError(f"repair application {case_id!r} was decided already")
+            decision = {"outcome": outcome, "reasons": reasons, "on": day.isoformat(), "officer": officer.name}
+            if outcome == "granted":
+                decision["event"] = self._append(connection, self._event(
+                    Repaired, type="repaired", id=repair_event_id(case_id), record=case.record, on=day, note=reasons,
+                ), officer.name)
+            self.cases.decide(case, decision, connection)
             if outcome != "granted":
                 self.outbox.write(connection, [NoticeDraft(
                     "repair_refused", case.subject, f"Repair refused: {case.record}",
@@ -284,19 +346,20 @@ class DueProcess:
             "decided_on": case.decided.get("on") if case.decided else None,
         }
 
-    @_one_case_step_at_a_time
     def request_review(self, subject: SubjectRef, notice_id: str, grounds: str, day: dt.date) -> dict[str, Any]:
         """A subject asks for a human to review a check decision that went against it
-        (named by its adverse-action notice); the decision's reasons go with the case."""
+        (named by its adverse-action notice); the decision's reasons go with the case. One
+        notice has one review."""
         notice = next((n for n in self.outbox.inbox(subject) if n.id == notice_id), None)
         if notice is None or notice.kind != "adverse_action":
             raise NotFound(f"you have no adverse-action notice {notice_id!r}")
-        if any(c.opened.get("notice") == notice_id for c in self.cases.all("review", subject)):
-            raise DueProcessError(f"a review of notice {notice_id!r} was already requested")
-        case_id = self.cases.open("review", subject, None, {
-            "requested_on": day.isoformat(), "notice": notice_id, "grounds": grounds, "decision": notice.fields,
-        })
-        case = self.cases.get(case_id)
+        with self._step(f"review of notice {notice_id!r}") as connection:
+            if any(c.opened.get("notice") == notice_id for c in self.cases.all("review", subject, connection)):
+                raise DueProcessError(f"a review of notice {notice_id!r} was already requested")
+            case_id = self.cases.open("review", subject, None, {
+                "requested_on": day.isoformat(), "notice": notice_id, "grounds": grounds, "decision": notice.fields,
+            }, connection, slot=f"review:{notice_id}")
+            case = self.cases.get(case_id, connection)
         assert case is not None
         return self._review_view(case)
 
@@ -304,15 +367,14 @@ class DueProcess:
         views = [self._review_view(c) for c in self.cases.all("review")]
         return [v for v in views if status == "all" or v["status"] == status]
 
-    @_one_case_step_at_a_time
     def decide_review(self, case_id: str, outcome: str, reasons: str, officer: Reader, day: dt.date) -> dict[str, Any]:
-        case = self.cases.get(case_id)
-        if case is None or case.kind != "review":
-            raise NotFound(f"no review {case_id!r}")
-        if not case.is_open:
-            raise DueProcessError(f"review {case_id!r} was decided already")
-        action = case.opened.get("decision", {}).get("action")
-        with self.store.transaction() as connection:
+        with self._step(f"decision of review {case_id!r}") as connection:
+            case = self.cases.get(case_id, connection)
+            if case is None or case.kind != "review":
+                raise NotFound(f"no review {case_id!r}")
+            if not case.is_open:
+                raise DueProcessError(f"review {case_id!r} was decided already")
+            action = case.opened.get("decision", {}).get("action")
             self.cases.decide(case, {"outcome": outcome, "reasons": reasons, "on": day.isoformat(),
                                      "officer": officer.name}, connection)
             self.outbox.write(connection, [NoticeDraft(

@@ -10,6 +10,7 @@ import json
 from typing import Annotated, Any, Literal, Union
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -21,6 +22,7 @@ from pydantic import (
 )
 
 from xinyong.calendar import in_range, parse_date
+from xinyong.free_text import mask_identity_numbers
 from xinyong.identifiers import SubjectRef
 
 
@@ -39,6 +41,13 @@ def _day(value: Any) -> dt.date:
 Subject = Annotated[SubjectRef, BeforeValidator(_subject), PlainSerializer(str)]
 Day = Annotated[dt.date, BeforeValidator(_day), PlainSerializer(lambda d: d.isoformat())]
 Text = Annotated[str, Field(min_length=1, max_length=2000)]
+# What people type (grounds, reasons, notes, summaries) can name other people: resident
+# identity numbers in it are masked when the event is made, so that a replay of the same
+# text compares equal to what was stored.
+FreeText = Annotated[str, Field(min_length=1, max_length=2000), AfterValidator(mask_identity_numbers)]
+# An event's identity: a record's id, or the id of a later event (given by whoever files
+# it, assigned by the service, or derived from the event's content and place).
+EventId = Annotated[str, Field(min_length=1, max_length=200, pattern=r"^[A-Za-z0-9][A-Za-z0-9._:/-]*$")]
 
 
 class _Event(BaseModel):
@@ -77,14 +86,14 @@ class RecordEvent(_Event):
     """One fact about one subject under one rule, with the decision that established it."""
 
     type: Literal["record"]
-    id: Annotated[str, Field(min_length=1, max_length=200, pattern=r"^[A-Za-z0-9][A-Za-z0-9._:/-]*$")]
+    id: EventId
     subject: Subject
     rule: str
     occurred_on: Day
     decided_on: Day
     source: Text
     reference: Text | None = None
-    summary: Text | None = None
+    summary: FreeText | None = None
 
     @field_validator("rule")
     @classmethod
@@ -104,20 +113,33 @@ class RecordEvent(_Event):
 
 
 class _RecordChange(_Event):
+    # Optional in event files and batches: an event without one is identified by its
+    # content and its place (see ``xinyong.intake``), and is stored with that id.
+    id: EventId | None = None
     record: Annotated[str, Field(min_length=1, max_length=200)]
     on: Day
-    note: Text | None = None
+    note: FreeText | None = None
+
+    def identified(self, event_id: str):
+        """The same event carrying ``event_id``."""
+        return self.model_copy(update={"id": event_id})
+
+    def content(self) -> str:
+        """The canonical form without the id: what the event says."""
+        data = self.model_dump(mode="json", exclude_none=True)
+        data.pop("id", None)
+        return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
 
 class DisputeFiled(_RecordChange):
     type: Literal["dispute_filed"]
-    grounds: Text | None = None
+    grounds: FreeText | None = None
 
 
 class DisputeResolved(_RecordChange):
     type: Literal["dispute_resolved"]
     outcome: Literal["upheld", "annulled"]
-    reasons: Text | None = None
+    reasons: FreeText | None = None
 
 
 class Fulfilled(_RecordChange):
@@ -162,6 +184,16 @@ def describe_validation_error(error: ValidationError) -> str:
         shown = "" if problem["type"] in ("missing",) or isinstance(got, dict) else f" (got {got!r})"
         parts.append(f"{where}: {message}{shown}")
     return "; ".join(parts)
+
+
+def dates_of(event: SubjectEvent | RecordEvent | RecordChange) -> list[tuple[str, dt.date]]:
+    """The dated fields of an event, by name: none of them may lie after the day the event
+    is filed."""
+    if isinstance(event, RecordEvent):
+        return [("occurred_on", event.occurred_on), ("decided_on", event.decided_on)]
+    if isinstance(event, (_RecordChange, ContactEvent)):
+        return [("on", event.on)]
+    return []
 
 
 def parse_event(data: Any) -> SubjectEvent | ContactEvent | RecordEvent | RecordChange:

@@ -28,12 +28,11 @@ def test_a_sources_batch_with_a_subject_event_is_refused_whole(scripted):
 
 def test_the_registry_registers_a_subject_once(scripted):
     assert scripted.registered.status_code == 200, scripted.registered.text
-    assert scripted.registered.json() == {
-        "received": 1, "written": 1, "unchanged": 0, "written_by_type": {"subject": 1},
-    }
-    assert scripted.reregistered.json() == {
-        "received": 1, "written": 0, "unchanged": 1, "written_by_type": {},
-    }
+    registered, reregistered = scripted.registered.json(), scripted.reregistered.json()
+    assert [(e["type"], e["outcome"]) for e in registered.pop("events")] == [("subject", "written")]
+    assert [(e["type"], e["outcome"]) for e in reregistered.pop("events")] == [("subject", "replayed")]
+    assert registered == {"received": 1, "written": 1, "unchanged": 0, "written_by_type": {"subject": 1}}
+    assert reregistered == {"received": 1, "written": 0, "unchanged": 1, "written_by_type": {}}
 
 
 def test_the_registered_subject_is_told_its_facts(scripted):
@@ -45,17 +44,29 @@ def test_the_registered_subject_is_told_its_facts(scripted):
 
 def test_a_source_batch_answers_what_was_new(scripted):
     assert scripted.submitted.status_code == 200, scripted.submitted.text
-    assert scripted.submitted.json() == {
+    answer = scripted.submitted.json()
+    events = answer.pop("events")
+    assert answer == {
         "received": 4, "written": 4, "unchanged": 0,
         "written_by_type": {"record": 3, "dispute_filed": 1},
     }
+    # Each event with its id (a later event without one gets an id from its content).
+    assert [(e["index"], e["type"], e["outcome"]) for e in events] == [
+        (1, "record", "written"), (2, "record", "written"), (3, "record", "written"),
+        (4, "dispute_filed", "written"),
+    ]
+    assert all(e["id"] for e in events)
 
 
 def test_resending_a_batch_writes_nothing(scripted):
     assert scripted.resubmitted.status_code == 200, scripted.resubmitted.text
-    assert scripted.resubmitted.json() == {
+    answer = scripted.resubmitted.json()
+    events = answer.pop("events")
+    assert answer == {
         "received": 4, "written": 0, "unchanged": 4, "written_by_type": {},
     }
+    assert [e["id"] for e in events] == [e["id"] for e in scripted.submitted.json()["events"]]
+    assert {e["outcome"] for e in events} == {"replayed"}
 
 
 def test_the_subjects_score_over_http_equals_score_json_on_the_command_line(scripted):

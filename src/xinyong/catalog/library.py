@@ -3,7 +3,8 @@ or nothing, and the registry of every version loaded."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import datetime as dt
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,8 +26,9 @@ class CatalogLoadError(ValueError):
 
 
 class CatalogLibrary:
-    def __init__(self, store: LedgerStore):
+    def __init__(self, store: LedgerStore, clock: Callable[[], dt.date] = dt.date.today):
         self.store = store
+        self.clock = clock
         self._cache: tuple[int, CatalogRegistry] | None = None
 
     def registry(self) -> CatalogRegistry:
@@ -73,8 +75,10 @@ class CatalogLibrary:
     def _refuse_retroactive(self, connection, path: str, catalog: Catalog) -> None:
         # A version taking effect on or before an act already recorded would change the
         # rule that act is judged by: a penalty, a list or a notice it did not have when
-        # it happened. New versions take effect after the latest recorded act.
-        latest = self.store.max_occurred_on(connection, catalog.id)
+        # it happened. New versions take effect after the latest recorded act that stands:
+        # an annulled record judges nothing, and a record dated after today cannot be
+        # filed (one found from before that rule must not freeze its catalog).
+        latest = self.store.latest_act(connection, catalog.id, self.clock())
         if latest is not None and catalog.effective_from <= latest:
             raise CatalogLoadError(
                 f"{path}: catalog {catalog.id!r} version {catalog.version!r} takes effect on "

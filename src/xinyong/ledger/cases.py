@@ -9,7 +9,7 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from xinyong.identifiers import SubjectRef
 from xinyong.ledger.store import LedgerStore
@@ -39,29 +39,42 @@ class CaseBook:
     def _seal(self, case_id: str, body: dict) -> bytes:
         return self.store.sealer.seal(json.dumps(body, ensure_ascii=False).encode(), b"case:" + case_id.encode())
 
-    def open(self, kind: str, subject: SubjectRef, record: str | None, body: dict[str, Any], connection=None) -> str:
-        case_id = secrets.token_hex(6)
-        values = {
-            "case_id": case_id, "kind": kind, "step": "opened", "subject_key": self.store.subject_key(subject),
-            "record_id": record, "at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-            "sealed": self._seal(case_id, {"subject": str(subject), **body}),
-        }
-        if connection is not None:
-            self._insert(connection, values)
-        else:
-            with self.store.transaction() as c:
-                self._insert(c, values)
-        return case_id
-
-    def _insert(self, connection, values: dict) -> None:
+    def _insert(self, connection, values: dict[str, Any]) -> None:
+        """The one way a row enters the append-only ``cases`` table: numbered and on its
+        keyed chain."""
         self.store.append_rows(connection, "cases", [values])
 
+    def open(self, kind: str, subject: SubjectRef, record: str | None, body: dict[str, Any], connection=None,
+             slot: str | None = None) -> str:
+        """Open a case in ``connection``'s transaction (a transaction of its own without
+        one). ``slot`` is the place the case takes (unique in the database: two cases
+        opened at once in one place cannot both be written)."""
+        if connection is None:
+            with self.store.transaction() as opened:
+                return self.open(kind, subject, record, body, opened, slot)
+        case_id = secrets.token_hex(6)
+        self._insert(connection, {
+            "case_id": case_id, "kind": kind, "step": "opened", "subject_key": self.store.subject_key(subject),
+            "record_id": record, "at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            "sealed": self._seal(case_id, {"subject": str(subject), **body}), "slot": slot,
+        })
+        return case_id
+
     def decide(self, case: Case, body: dict[str, Any], connection) -> None:
-        self._insert(connection, dict(
-            case_id=case.id, kind=case.kind, step="decided", subject_key=self.store.subject_key(case.subject),
-            record_id=case.record, at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-            sealed=self._seal(case.id, {"subject": str(case.subject), **body}),
-        ))
+        """Decide an open case; the database refuses a second decision of one case."""
+        self._insert(connection, {
+            "case_id": case.id, "kind": case.kind, "step": "decided",
+            "subject_key": self.store.subject_key(case.subject), "record_id": case.record,
+            "at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            "sealed": self._seal(case.id, {"subject": str(case.subject), **body}), "slot": None,
+        })
+
+    def opened_for_record(self, kind: str, record: str, connection) -> int:
+        """How many cases of ``kind`` were ever opened on ``record``."""
+        return connection.execute(
+            select(func.count()).select_from(cases)
+            .where(cases.c.kind == kind, cases.c.record_id == record, cases.c.step == "opened")
+        ).scalar_one()
 
     def _cases(self, rows) -> list[Case]:
         opened: dict[str, tuple] = {}
@@ -78,17 +91,22 @@ class CaseBook:
             ))
         return found
 
-    def get(self, case_id: str) -> Case | None:
-        with self.store.reading() as connection:
-            rows = connection.execute(select(cases).where(cases.c.case_id == case_id).order_by(cases.c.seq)).all()
+    def get(self, case_id: str, connection=None) -> Case | None:
+        """The case, read in ``connection``'s transaction when given."""
+        if connection is None:
+            with self.store.reading() as reading:
+                return self.get(case_id, reading)
+        rows = connection.execute(select(cases).where(cases.c.case_id == case_id).order_by(cases.c.seq)).all()
         found = self._cases(rows)
         return found[0] if found else None
 
-    def all(self, kind: str | None = None, subject: SubjectRef | None = None) -> list[Case]:
+    def all(self, kind: str | None = None, subject: SubjectRef | None = None, connection=None) -> list[Case]:
+        if connection is None:
+            with self.store.reading() as reading:
+                return self.all(kind, subject, reading)
         query = select(cases).order_by(cases.c.seq)
         if kind is not None:
             query = query.where(cases.c.kind == kind)
         if subject is not None:
             query = query.where(cases.c.subject_key == self.store.subject_key(subject))
-        with self.store.reading() as connection:
-            return self._cases(connection.execute(query).all())
+        return self._cases(connection.execute(query).all())

@@ -497,6 +497,64 @@ class LedgerStore:
             )
         ).scalar_one()
 
+    def latest_act(self, connection: Connection, catalog_id: str, today: dt.date) -> dt.date | None:
+        """The latest ``occurred_on`` of a record under ``catalog_id`` that stands: records
+        annulled (by an ``annulled`` event or a dispute decided ``annulled``) do not count,
+        nor records dated after ``today``, which cannot be filed."""
+        page = 200
+        offset = 0
+        while True:
+            candidates = connection.execute(
+                select(ledger.c.record_id, ledger.c.occurred_on)
+                .where(ledger.c.kind == "record", ledger.c.rule.like(catalog_id + "/%"),
+                       ledger.c.occurred_on <= today)
+                .order_by(ledger.c.occurred_on.desc(), ledger.c.seq.desc())
+                .limit(page).offset(offset)
+            ).all()
+            if not candidates:
+                return None
+            annulled = self._annulled(connection, [c.record_id for c in candidates])
+            for candidate in candidates:
+                if candidate.record_id not in annulled:
+                    return candidate.occurred_on
+            offset += page
+
+    def _annulled(self, connection: Connection, record_ids: list[str]) -> set[str]:
+        rows = connection.execute(
+            select(ledger).where(ledger.c.record_id.in_(record_ids),
+                                 ledger.c.kind.in_(("annulled", "dispute_resolved")))
+        )
+        found = set()
+        for row in rows:
+            decoded = self._decode(row)
+            if decoded.type == "annulled" or getattr(decoded, "outcome", None) == "annulled":
+                found.add(row.record_id)
+        return found
+
+    def _event_id(self, connection: Connection):
+        """The SQL expression of a ledger row's event id, as migration 0003 indexes it."""
+        if connection.dialect.name == "postgresql":
+            from sqlalchemy.dialects.postgresql import JSONB
+
+            return ledger.c.body.cast(JSONB).op("->>")("id")
+        return func.json_extract(ledger.c.body, "$.id")
+
+    def later_events_by_id(self, connection: Connection, event_ids: Iterable[str]) -> dict[str, str]:
+        """The fingerprints of the stored later events (not records, subject or contact
+        events) that carry one of ``event_ids``, by id."""
+        ids = list(dict.fromkeys(event_ids))
+        found: dict[str, str] = {}
+        expression = self._event_id(connection)
+        for start in range(0, len(ids), _IN_BATCH):
+            rows = connection.execute(
+                select(expression.label("event_id"), ledger.c.fingerprint)
+                .where(ledger.c.kind.not_in(("record", "subject", "contact")),
+                       expression.in_(ids[start : start + _IN_BATCH]))
+            )
+            for row in rows:
+                found[row.event_id] = row.fingerprint
+        return found
+
     def dispute_filings(self, connection: Connection) -> dict[str, list[int]]:
         """For every record ever disputed, the ledger seq of each dispute filing, in order:
         a dispute is known by the seq of its filing."""

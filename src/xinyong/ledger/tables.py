@@ -152,6 +152,12 @@ cases = Table(
     Column("at", String(32), nullable=False),
     Column("sealed", LargeBinary, nullable=False),
     Column("mac", String(64)),
+    # Where an opened case stands: ``repair:RECORD:N`` (the N-th application to repair
+    # RECORD) or ``review:NOTICE``; unique, so that two applications opened at once from
+    # the same state cannot both be written.
+    Column("slot", String(300)),
+    Index("cases_one_row_per_step", "case_id", "step", unique=True),
+    Index("cases_one_per_slot", "slot", unique=True),
 )
 
 # The deployment's data keys, wrapped under the secret key (keyring.py). Rows are
@@ -175,6 +181,25 @@ subject_keys = Table(
     Column("wrapped", LargeBinary),  # null once erased
     Column("created_at", String(32), nullable=False),
     Column("erased_at", String(32)),
+)
+
+
+# Migration 0003 also keeps the ids of later events unique: ``ledger_one_event_per_id``,
+# a unique index on the ``id`` in a ledger row's body (``json_extract(body, '$.id')`` on
+# SQLite, ``(body::jsonb ->> 'id')`` on PostgreSQL) where the kind is neither ``record``
+# nor ``subject``.
+
+# The answers to POST requests sent with an Idempotency-Key, per token: the same key and
+# body again get the stored answer. Not append-only: a row is reserved, then completed.
+idempotency_keys = Table(
+    "idempotency_keys",
+    metadata,
+    Column("scope", String(64), primary_key=True),
+    Column("key", String(200), primary_key=True),
+    Column("request", String(64), nullable=False),
+    Column("created_at", String(32), nullable=False),
+    Column("status", Integer),
+    Column("response", LargeBinary),
 )
 
 APPEND_ONLY_TABLES = ("ledger", "catalog_versions", "access_log", "notices", "deliveries", "cases")

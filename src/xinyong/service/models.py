@@ -70,11 +70,21 @@ class Rejected(BaseModel):
     reason: str
 
 
+class EventOutcome(BaseModel):
+    index: int = Field(description="the event's position in the batch, from 1")
+    type: str
+    id: str | None = Field(description="the record's id, or the later event's id: given, or derived from its "
+                                       "content and place; none for subject events")
+    outcome: Literal["written", "replayed"] = Field(description="replayed: the same event was filed before; "
+                                                                "nothing was written")
+
+
 class EventsAnswer(BaseModel):
     received: int
     written: int
     unchanged: int
     written_by_type: dict[str, int]
+    events: list[EventOutcome] = []
 
 
 EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+$"
@@ -223,6 +233,8 @@ class DisputeView(BaseModel):
     decided_on: dt.date | None
     outcome: str | None
     reasons: str | None = None
+    filing_id: str | None = Field(default=None, description="the id of the dispute_filed event")
+    decision_id: str | None = Field(default=None, description="the id of the dispute_resolved event, once decided")
 
 
 class RepairView(BaseModel):
@@ -238,6 +250,7 @@ class RepairView(BaseModel):
     status: str
     decided_on: dt.date | None
     reasons: str | None
+    repair_event: str | None = Field(default=None, description="the id of the repaired event of a granted repair")
 
 
 class ReviewView(BaseModel):

@@ -25,10 +25,11 @@ from xinyong.service.models import (
     ReviewRequest,
     ReviewView,
 )
+from xinyong.service.idempotency import IdempotentRoute
 from xinyong.service.problems import Problem
 from xinyong.standing import NotInForce
 
-router = APIRouter(tags=["due process"])
+router = APIRouter(tags=["due process"], route_class=IdempotentRoute)
 OUTCOMES = {"dispute": ("upheld", "annulled"), "repair": ("granted", "refused"), "review": ("confirmed", "overturned")}
 
 
@@ -48,7 +49,7 @@ def _subject(who: Reader):
     return who.subject
 
 
-@router.post("/v1/me/disputes", response_model=DisputeView, status_code=201, responses={401: {}, 403: {}, 404: {}, 422: {}},
+@router.post("/v1/me/disputes", response_model=DisputeView, status_code=201, responses={401: {}, 403: {}, 404: {}, 409: {}, 422: {}},
              summary="Dispute one of my records")
 def file_dispute(body: DisputeFiling, who: Reader = Depends(role("subject")), d: Deployment = Depends(deployment)) -> dict:
     """Filed before the record takes effect, the dispute keeps it from counting until it
@@ -67,7 +68,7 @@ def dispute_queue(status: Literal["open", "decided", "all"] = "open", who: Reade
     return d.due_process.disputes(today(), status)
 
 
-@router.post("/v1/disputes/{dispute_id}/decision", response_model=DisputeView, responses={401: {}, 403: {}, 404: {}, 422: {}},
+@router.post("/v1/disputes/{dispute_id}/decision", response_model=DisputeView, responses={401: {}, 403: {}, 404: {}, 409: {}, 422: {}},
              summary="Decide a dispute, with reasons")
 def decide_dispute(dispute_id: int, body: Decision, who: Reader = Depends(role("officer")),
                    d: Deployment = Depends(deployment)) -> dict:
@@ -78,7 +79,7 @@ def decide_dispute(dispute_id: int, body: Decision, who: Reader = Depends(role("
         raise _problem(error) from None
 
 
-@router.post("/v1/me/repairs", response_model=RepairView, status_code=201, responses={401: {}, 403: {}, 404: {}, 422: {}},
+@router.post("/v1/me/repairs", response_model=RepairView, status_code=201, responses={401: {}, 403: {}, 404: {}, 409: {}, 422: {}},
              summary="Apply for credit repair of one of my records")
 def apply_for_repair(body: RepairApplication, who: Reader = Depends(role("subject")),
                      d: Deployment = Depends(deployment)) -> dict:
@@ -97,7 +98,7 @@ def repair_queue(status: Literal["open", "granted", "refused", "all"] = "open", 
     return d.due_process.repairs(today(), status)
 
 
-@router.post("/v1/repairs/{case_id}/decision", response_model=RepairView, responses={401: {}, 403: {}, 404: {}, 422: {}},
+@router.post("/v1/repairs/{case_id}/decision", response_model=RepairView, responses={401: {}, 403: {}, 404: {}, 409: {}, 422: {}},
              summary="Grant or refuse a repair, with reasons")
 def decide_repair(case_id: str, body: Decision, who: Reader = Depends(role("officer")),
                   d: Deployment = Depends(deployment)) -> dict:
@@ -109,7 +110,7 @@ def decide_repair(case_id: str, body: Decision, who: Reader = Depends(role("offi
         raise _problem(error) from None
 
 
-@router.post("/v1/me/reviews", response_model=ReviewView, status_code=201, responses={401: {}, 403: {}, 404: {}, 422: {}},
+@router.post("/v1/me/reviews", response_model=ReviewView, status_code=201, responses={401: {}, 403: {}, 404: {}, 409: {}, 422: {}},
              summary="Ask a human to review a decision that went against me")
 def request_review(body: ReviewRequest, who: Reader = Depends(role("subject")), d: Deployment = Depends(deployment)) -> dict:
     try:
@@ -124,7 +125,7 @@ def review_queue(status: Literal["open", "confirmed", "overturned", "all"] = "op
     return d.due_process.reviews(status)
 
 
-@router.post("/v1/reviews/{case_id}/decision", response_model=ReviewView, responses={401: {}, 403: {}, 404: {}, 422: {}},
+@router.post("/v1/reviews/{case_id}/decision", response_model=ReviewView, responses={401: {}, 403: {}, 404: {}, 409: {}, 422: {}},
              summary="Decide a human review, with reasons")
 def decide_review(case_id: str, body: Decision, who: Reader = Depends(role("officer")),
                   d: Deployment = Depends(deployment)) -> dict:

@@ -3,14 +3,14 @@ of data keys wrapped under the secret key, each subject's own key for its free t
 and a keyed hash chain over every append-only table.
 
 Revision ID: 0004
-Revises: 0002
+Revises: 0003
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0004"
-down_revision = "0002"
+down_revision = "0003"
 branch_labels = None
 depends_on = None
 
