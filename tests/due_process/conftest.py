@@ -376,7 +376,10 @@ class Api:
         return self.ok(None, "GET", "/healthz")["ledger_events"]
 
     def check(self, subject: str, action: str = "air_travel.ticket", who: str = "airline") -> dict:
-        return self.ok(who, "POST", "/v1/checks", json={"subject": subject, "action": action})
+        question = {"subject": subject, "action": action}
+        if who == "officer":
+            question["purpose"] = "due-process test"
+        return self.ok(who, "POST", "/v1/checks", json=question)
 
     def close(self) -> None:
         self.http.close()

@@ -52,7 +52,7 @@ def stored(deployment, kind: str | None = None) -> list:
         query = select(ledger).order_by(ledger.c.seq)
         if kind is not None:
             query = query.where(ledger.c.kind == kind)
-        return [deployment.store._decode(row) for row in c.execute(query)]
+        return deployment.store._decode_all(c, c.execute(query))
 
 
 def test_a_repeat_on_purpose_is_a_new_event_and_reimporting_the_file_is_a_no_op(loaded):
