@@ -151,6 +151,7 @@ cases = Table(
     Column("record_id", String(200)),
     Column("at", String(32), nullable=False),
     Column("sealed", LargeBinary, nullable=False),
+    Column("sealed_text", LargeBinary),  # proof, commitment, grounds, reasons: the subject's key
     Column("mac", String(64)),
     # Where an opened case stands: ``repair:RECORD:N`` (the N-th application to repair
     # RECORD) or ``review:NOTICE``; unique, so that two applications opened at once from

@@ -39,6 +39,7 @@ def upgrade() -> None:
     op.add_column("catalog_versions", sa.Column("seq", sa.Integer))
     op.create_index("catalog_versions_seq", "catalog_versions", ["seq"], unique=True)
     op.add_column("access_log", sa.Column("sealed_text", sa.LargeBinary))
+    op.add_column("cases", sa.Column("sealed_text", sa.LargeBinary))
     op.add_column("deliveries", sa.Column("sealed_error", sa.LargeBinary))
     op.add_column("tokens", sa.Column("mac", sa.String(64)))
     for table in CHAINED:
