@@ -9,22 +9,28 @@ from pathlib import Path
 from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
 
-from xinyong.catalog.library import CatalogLibrary
 from xinyong.calendar import Duration
+from xinyong.catalog.library import CatalogLibrary
 from xinyong.due_process import DueProcess
 from xinyong.erasure import Erasure
 from xinyong.inquiries import Inquiries
+from xinyong.intake import Intake
+from xinyong.ledger import keyring
+from xinyong.ledger.access_log import AccessLog
 from xinyong.ledger.cases import CaseBook
+from xinyong.ledger.keyring import KeyRefused
+from xinyong.ledger.outbox import Outbox
+from xinyong.ledger.sealing import (
+    Sealer,
+    create_key_file,
+    master_key_id,
+    read_key,
+    replace_key_file,
+)
+from xinyong.ledger.store import LedgerStore, database_url, make_engine, migrate
+from xinyong.ledger.tokens import TokenBook
 from xinyong.publication import Publication
 from xinyong.reports import Reports
-from xinyong.intake import Intake
-from xinyong.ledger.access_log import AccessLog
-from xinyong.ledger.outbox import Outbox
-from xinyong.ledger.tokens import TokenBook
-from xinyong.ledger import keyring
-from xinyong.ledger.keyring import KeyRefused
-from xinyong.ledger.sealing import Sealer, create_key_file, master_key_id, read_key, replace_key_file
-from xinyong.ledger.store import LedgerStore, database_url, make_engine, migrate
 from xinyong.settings import Settings
 
 
@@ -61,15 +67,21 @@ class Deployment:
         self.store.engine.dispose()
 
 
+def _key_path(db: str, configured: str | None, suffix: str, name: str) -> Path:
+    """A key file: where the setting says, else beside a SQLite database file (``DB`` +
+    ``suffix``), else ``name`` in the user's configuration folder."""
+    if configured:
+        return Path(configured)
+    url = make_url(database_url(db))
+    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
+        return Path(url.database + suffix)
+    return Path.home() / ".config" / "xinyong" / name
+
+
 def key_file_for(db: str, settings: Settings) -> Path:
     """Where the secret key lives when XINYONG_SECRET_KEY is not set: XINYONG_KEY_FILE,
     else beside a SQLite database file, else in the user's configuration folder."""
-    if settings.key_file:
-        return Path(settings.key_file)
-    url = make_url(database_url(db))
-    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
-        return Path(url.database + ".key")
-    return Path.home() / ".config" / "xinyong" / "secret.key"
+    return _key_path(db, settings.key_file, ".key", "secret.key")
 
 
 def _where(db: str) -> str:
@@ -157,12 +169,7 @@ def rotate_key(db: str, settings: Settings) -> tuple[str, str]:
 def node_key_file_for(db: str, settings: Settings) -> Path:
     """Where the node's Ed25519 key lives: XINYONG_NODE_KEY_FILE, else beside a SQLite
     database file, else in the user's configuration folder."""
-    if settings.node_key_file:
-        return Path(settings.node_key_file)
-    url = make_url(database_url(db))
-    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
-        return Path(url.database + ".node.key")
-    return Path.home() / ".config" / "xinyong" / "node.key"
+    return _key_path(db, settings.node_key_file, ".node.key", "node.key")
 
 
 def open_deployment(db: str | None = None, settings: Settings | None = None) -> Deployment:

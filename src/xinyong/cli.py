@@ -11,10 +11,11 @@ import json
 import sys
 import time
 from pathlib import Path
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -24,14 +25,13 @@ from rich.progress import (
     TimeElapsedColumn,
     TimeRemainingColumn,
 )
-from rich.markup import escape
 from rich.table import Table
 
 from xinyong.calendar import parse_date
 from xinyong.catalog.files import CatalogFileError, read_catalog
 from xinyong.catalog.library import CatalogLoadError
 from xinyong.identifiers import InvalidIdentifier, SubjectRef
-from xinyong.inquiries import QuestionError, check_json, standing_json
+from xinyong.inquiries import check_json, standing_json
 from xinyong.intake import ImportRefused
 from xinyong.standing import CheckDecision, NotInForce, Standing
 
@@ -61,7 +61,7 @@ state = _State()
 @app.callback()
 def main(
     db: Annotated[
-        Optional[str],
+        str | None,
         typer.Option(
             "--db",
             help="SQLite file or database URL (default: $XINYONG_DB, else xinyong.db).",
@@ -108,7 +108,7 @@ def _print_json(data: Any) -> None:
 
 
 AsOf = Annotated[
-    Optional[str], typer.Option("--as-of", help="The day asked about, YYYY-MM-DD (default: today).")
+    str | None, typer.Option("--as-of", help="The day asked about, YYYY-MM-DD (default: today).")
 ]
 AsJson = Annotated[bool, typer.Option("--json", help="Print the JSON object of DESIGN.md section 6.")]
 
@@ -200,9 +200,9 @@ def catalog_lint(
 
 
 def _loaded_catalogs_if_any():
-    from xinyong.ledger.store import database_url
     from sqlalchemy.engine import make_url
 
+    from xinyong.ledger.store import database_url
     from xinyong.settings import Settings
 
     db = state.db or Settings.from_environment().db
@@ -214,7 +214,7 @@ def _loaded_catalogs_if_any():
 
 @catalog_app.command("show")
 def catalog_show(
-    catalog_id: Annotated[Optional[str], typer.Argument(help="Catalog id; all catalogs if omitted.")] = None,
+    catalog_id: Annotated[str | None, typer.Argument(help="Catalog id; all catalogs if omitted.")] = None,
     as_of: AsOf = None,
     as_json: AsJson = False,
 ) -> None:
@@ -284,10 +284,10 @@ def import_events(
         bool, typer.Option("--skip-invalid", help="Write the good lines; put the bad ones in a rejects file.")
     ] = False,
     rejects: Annotated[
-        Optional[Path], typer.Option("--rejects", help="Where bad lines go with --skip-invalid (default: FILE.rejects.jsonl).")
+        Path | None, typer.Option("--rejects", help="Where bad lines go with --skip-invalid (default: FILE.rejects.jsonl).")
     ] = None,
     file_format: Annotated[
-        Optional[str], typer.Option("--format", help="jsonl, csv or parquet (default: from the file's extension).")
+        str | None, typer.Option("--format", help="jsonl, csv or parquet (default: from the file's extension).")
     ] = None,
 ) -> None:
     """Apply events in file order, in one transaction: a bad line is reported with its
@@ -494,10 +494,10 @@ def query(
 
 @ledger_app.command("verify")
 def ledger_verify(
-    checkpoint: Annotated[Optional[Path], typer.Option(
+    checkpoint: Annotated[Path | None, typer.Option(
         "--checkpoint", help="A signed checkpoint: fail on anything added, altered, removed or reordered "
         "before it. Default: the newest in $XINYONG_CHECKPOINT_DIR, if any.")] = None,
-    trust: Annotated[Optional[str], typer.Option(
+    trust: Annotated[str | None, typer.Option(
         "--trust", help="The public key the checkpoint must be signed with (default: this node's).")] = None,
 ) -> None:
     """Recompute the keyed chain of every append-only table (the ledger, catalogs,
@@ -728,9 +728,9 @@ def serve(
 @token_app.command("create")
 def token_create(
     role: Annotated[str, typer.Option("--role", help="source, registry, service-point, subject, officer or auditor.")],
-    name: Annotated[Optional[str], typer.Option("--name", help="Who holds it (a source's name).")] = None,
-    scope: Annotated[Optional[list[str]], typer.Option("--scope", help="A rule pattern (sources) or action (service points); repeatable.")] = None,
-    subject: Annotated[Optional[str], typer.Option("--subject", help="The subject a subject token reads.")] = None,
+    name: Annotated[str | None, typer.Option("--name", help="Who holds it (a source's name).")] = None,
+    scope: Annotated[list[str] | None, typer.Option("--scope", help="A rule pattern (sources) or action (service points); repeatable.")] = None,
+    subject: Annotated[str | None, typer.Option("--subject", help="The subject a subject token reads.")] = None,
 ) -> None:
     """Create a token; it is printed once, on the last line, and stored only as a digest.
 
@@ -791,10 +791,11 @@ def demo(
     filled and never wiped."""
     import shlex
 
+    from sqlalchemy.engine import make_url
+
     from xinyong.demo import DemoRefused, build_demo
     from xinyong.ledger.store import database_url
     from xinyong.settings import Settings
-    from sqlalchemy.engine import make_url
 
     db = state.db or Settings.from_environment().db
     url = make_url(database_url(db))
@@ -913,19 +914,19 @@ def rescore_command(
     as_of: AsOf = None,
     engine: Annotated[str, typer.Option("--engine", help="duckdb (one machine) or spark (PySpark; the 'spark' extra).")] = "duckdb",
     export_dir: Annotated[
-        Optional[Path], typer.Option("--export-dir", help="Where the export is written and kept (default: a temporary folder).")
+        Path | None, typer.Option("--export-dir", help="Where the export is written and kept (default: a temporary folder).")
     ] = None,
     from_export: Annotated[
-        Optional[str], typer.Option("--from-export", help="Rescore an existing export (folder or URL) instead of exporting --db.")
+        str | None, typer.Option("--from-export", help="Rescore an existing export (folder or URL) instead of exporting --db.")
     ] = None,
     lists_out: Annotated[
-        Optional[Path], typer.Option("--lists-out", help="Parquet for the list entries (default: FILE.lists.parquet beside --out).")
+        Path | None, typer.Option("--lists-out", help="Parquet for the list entries (default: FILE.lists.parquet beside --out).")
     ] = None,
     jurisdiction: Annotated[
-        Optional[str], typer.Option("--jurisdiction", help="Only subjects of this jurisdiction and those inside it (a province's partitions).")
+        str | None, typer.Option("--jurisdiction", help="Only subjects of this jurisdiction and those inside it (a province's partitions).")
     ] = None,
     spark_master: Annotated[
-        Optional[str], typer.Option("--spark-master", help="Spark master URL, e.g. local[4], yarn, spark://host:7077.")
+        str | None, typer.Option("--spark-master", help="Spark master URL, e.g. local[4], yarn, spark://host:7077.")
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as one JSON object.")] = False,
 ) -> None:

@@ -396,7 +396,7 @@ class DueProcess:
             files, facts = self.store.subject_ledger(connection, subject)
         now, steps, options = outlook(subject, catalog_id, day, files, registry,
                                       facts.jurisdiction if facts else None)
-        entries = lambda es: [{"list": e.list, "record": e.record, "from": _day(e.start), "until": _day(e.until)} for e in es]  # noqa: E731
+        entries = lambda es: [{"list": e.list, "record": e.record, "from": _day(e.start), "until": _day(e.until)} for e in es]
         return {
             "subject": str(subject), "catalog": catalog_id, "as_of": day.isoformat(),
             "score": now.score, "grade": now.grade, "lists": entries(now.lists),

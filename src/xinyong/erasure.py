@@ -33,7 +33,7 @@ class Erasure:
             select(ledger).where(ledger.c.subject_key == subject_key, ledger.c.kind != "subject").order_by(ledger.c.seq)
         ).all()
         registry = self.library.registry()
-        files = self.store._files_from_rows(connection, rows)  # noqa: SLF001 - the store's own reading
+        files = self.store._files_from_rows(connection, rows)
         return text_kept_until((timeline(stored.file, registry) for stored in files.values()), self.retention)
 
     def kept_until(self, subject: SubjectRef) -> dt.date | None:

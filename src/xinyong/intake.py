@@ -37,7 +37,13 @@ from xinyong.events import (
 from xinyong.identifiers import InvalidIdentifier, SubjectRef
 from xinyong.ledger.outbox import Outbox
 from xinyong.ledger.store import Event, LedgerStore
-from xinyong.notices import NoticeDraft, change_notices, contact_notice, record_notice, subject_facts_notice
+from xinyong.notices import (
+    NoticeDraft,
+    change_notices,
+    contact_notice,
+    record_notice,
+    subject_facts_notice,
+)
 from xinyong.standing import RecordFile, Rejected, admit_record, apply_change
 
 

@@ -12,7 +12,6 @@ import pytest
 from sqlalchemy import select
 
 from tests.conftest import scenario_files
-from xinyong.catalog.library import CatalogLoadError
 from xinyong.events import parse_event
 from xinyong.intake import ImportRefused
 from xinyong.ledger.tables import ledger

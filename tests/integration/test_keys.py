@@ -21,12 +21,6 @@ PERSON = SubjectRef.parse("rid:140451198304254480")
 
 
 @pytest.fixture
-def settings(tmp_path, database):
-    return Settings(db=database, key_file=str(tmp_path / "secret.key"),
-                    node_key_file=str(tmp_path / "node.key"), notice_interval=0)
-
-
-@pytest.fixture
 def written(database, settings):
     deployment = open_deployment(database, settings)
     files = scenario_files("basic")

@@ -3,7 +3,6 @@ append-only, hash-chained, identities sealed."""
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 
 import pytest
@@ -11,7 +10,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
 from tests.conftest import scenario_files
-from xinyong.identifiers import SubjectRef
+from tests.integration.conftest import fill
 from xinyong.ledger.tables import APPEND_ONLY_TABLES
 
 pytestmark = pytest.mark.integration
@@ -19,16 +18,7 @@ pytestmark = pytest.mark.integration
 
 @pytest.fixture
 def filled(deployment):
-    files = scenario_files("basic")
-    deployment.catalogs.load(files["catalogs"])
-    deployment.intake.import_lines(files["events"].read_text().splitlines())
-    # A row in every append-only table: a read, a delivery attempt, a case.
-    subject = SubjectRef.parse("rid:140451198304254480")
-    deployment.inquiries.standing(subject, "city-personal", dt.date(2025, 1, 1))
-    notice = deployment.outbox.inbox(subject)[0]
-    deployment.outbox.log_attempt(notice, "email", 1, "failed", "test")
-    deployment.due_process.cases.open("review", subject, None, {"grounds": "test"})
-    return deployment
+    return fill(deployment)
 
 
 def _is_sqlite(deployment) -> bool:

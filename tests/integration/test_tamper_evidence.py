@@ -11,12 +11,11 @@ import json
 import pytest
 from sqlalchemy import text
 
-from tests.conftest import scenario_files
+from tests.integration.conftest import fill
 from xinyong.bootstrap import open_deployment
 from xinyong.identifiers import SubjectRef
 from xinyong.ledger import checkpoint as checkpoints
 from xinyong.ledger.chain import CHAINED
-from xinyong.settings import Settings
 
 pytestmark = pytest.mark.integration
 
@@ -26,22 +25,8 @@ DAY = dt.date(2023, 5, 31)
 
 
 @pytest.fixture
-def settings(tmp_path, database):
-    return Settings(db=database, key_file=str(tmp_path / "secret.key"),
-                    node_key_file=str(tmp_path / "node.key"), notice_interval=0)
-
-
-@pytest.fixture
 def filled(database, settings):
-    deployment = open_deployment(database, settings)
-    files = scenario_files("basic")
-    deployment.catalogs.load(files["catalogs"])
-    deployment.intake.import_lines(files["events"].read_text().splitlines())
-    subject = SubjectRef.parse("rid:140451198304254480")
-    deployment.inquiries.standing(subject, "city-personal", dt.date(2025, 1, 1))
-    notice = deployment.outbox.inbox(subject)[0]
-    deployment.outbox.log_attempt(notice, "email", 1, "failed", "test")
-    deployment.due_process.cases.open("review", subject, None, {"grounds": "test"})
+    deployment = fill(open_deployment(database, settings))
     yield deployment
     deployment.close()
 
@@ -173,8 +158,8 @@ def test_rows_removed_from_the_end_are_caught_by_a_checkpoint(filled, tmp_path):
         connection.execute(text("DELETE FROM ledger WHERE seq > (SELECT max(seq) - 100 FROM ledger)"))
     assert _broken(filled) == []  # the chain alone cannot tell a shorter history...
     problems = _broken(filled, anchor)  # ...the signed checkpoint can
-    assert problems == [f"ledger: 100 row(s) removed since the checkpoint of {json.loads(anchor.read_text())['time']} "
-                        f"(it has 2599, the checkpoint 2699)"]
+    when = json.loads(anchor.read_text())["time"]
+    assert problems == [f"ledger: 100 row(s) removed since the checkpoint of {when} (it has 2599, the checkpoint 2699)"]
 
 
 def test_a_database_swapped_for_a_rechained_rewrite_disagrees_with_the_checkpoint(filled, tmp_path):

@@ -8,6 +8,7 @@ import datetime as dt
 import hashlib
 import json
 import os
+import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -15,9 +16,17 @@ from importlib.resources import files as package_files
 
 from alembic import command
 from alembic.config import Config
-import unicodedata
-
-from sqlalchemy import Connection, Engine, create_engine, delete, event, func, insert, select, update
+from sqlalchemy import (
+    Connection,
+    Engine,
+    create_engine,
+    delete,
+    event,
+    func,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.engine import make_url
 
 from xinyong.catalog.files import parse_catalog
