@@ -100,10 +100,12 @@ def open_keys(engine: Engine, db: str, settings: Settings) -> Sealer:
     key_file = key_file_for(db, settings)
     where = _where(db)
     source = "XINYONG_SECRET_KEY" if settings.secret_key else str(key_file)
-    master = read_key(settings.secret_key, key_file)
     with engine.begin() as connection:
         if connection.dialect.name == "postgresql":
             connection.exec_driver_sql("SELECT pg_advisory_xact_lock(7436)")
+        # Read under the write lock: a second process starting on a new database waits
+        # for the first to make the key and the keyring, then reads both.
+        master = read_key(settings.secret_key, key_file)
         found = keyring.state(connection)
         if found.empty:
             if keyring.holds_data(connection):

@@ -140,3 +140,20 @@ def test_postgresql_commits_durably(written, database, settings):
             assert connection.exec_driver_sql("SHOW synchronous_commit").scalar_one() == "on"
     finally:
         deployment.close()
+
+
+def test_processes_starting_together_on_a_new_database_agree_on_one_key(database, tmp_path):
+    import subprocess
+
+    from tests.conftest import XINYONG, environment_for
+
+    env = environment_for(database, tmp_path)
+    started = [subprocess.Popen([XINYONG, "--db", database, "ledger", "verify"], env=env, cwd=tmp_path,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(4)]
+    outcomes = [(p.wait(120), p.stderr.read()) for p in started]
+    assert all(code == 0 for code, _ in outcomes), outcomes
+    key = read_key(None, tmp_path / "secret.key")
+    deployment = open_deployment(database, Settings(db=database, key_file=str(tmp_path / "secret.key"),
+                                                    notice_interval=0))
+    deployment.close()
+    assert key is not None
