@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from xinyong.access import Reader
 from xinyong.catalog.library import CatalogLibrary
 from xinyong.events import DisputeFiled, DisputeResolved, Repaired
+from xinyong.free_text import mask_identity_numbers
 from xinyong.identifiers import SubjectRef
 from xinyong.intake import ImportRefused, Intake
 from xinyong.ledger.cases import Case, CaseBook
@@ -62,6 +63,12 @@ class Conflict(DueProcessError):
 
 def _day(value: dt.date | None) -> str | None:
     return value.isoformat() if value is not None else None
+
+
+def _typed(text: str | None) -> str | None:
+    """What a person typed, as it may be kept: identity numbers in it masked (it goes into
+    events, cases and the notices written from them)."""
+    return mask_identity_numbers(text) if text else text
 
 
 def _short(text: str) -> str:
@@ -197,6 +204,7 @@ class DueProcess:
     def file_dispute(self, subject: SubjectRef, record_id: str, grounds: str, day: dt.date) -> dict[str, Any]:
         """A subject disputes its own record, with its grounds: a new dispute, with an id
         of its own, or a refusal with the reason (a dispute still open)."""
+        grounds = _typed(grounds)
         with self._step(f"dispute of record {record_id!r}") as connection:
             file = self._own_file(subject, record_id, connection)
             number = sum(isinstance(c, DisputeFiled) for c in file.changes) + 1
@@ -225,6 +233,7 @@ class DueProcess:
     def decide_dispute(self, dispute_id: int, outcome: str, reasons: str, officer: Reader, day: dt.date) -> dict[str, Any]:
         """Decide an open dispute. A dispute is decided once: a second decision, even one
         with the same outcome and reasons, is refused."""
+        reasons = _typed(reasons)
         with self._step(f"decision of dispute {dispute_id}") as connection:
             filings = self.store.dispute_filings(connection)
             record_id = next((r for r, seqs in filings.items() if dispute_id in seqs), None)
@@ -262,6 +271,7 @@ class DueProcess:
                          day: dt.date) -> dict[str, Any]:
         """A subject applies for credit repair with proof of fulfilment and a written
         commitment. An early application is refused with the first day it can succeed."""
+        proof, commitment = _typed(proof), _typed(commitment)
         with self._step(f"application to repair record {record_id!r}") as connection:
             return self._apply_for_repair(connection, subject, record_id, proof, commitment, day)
 
@@ -312,6 +322,7 @@ class DueProcess:
     def decide_repair(self, case_id: str, outcome: str, reasons: str, officer: Reader, day: dt.date) -> dict[str, Any]:
         """Grant or refuse an application, once. A grant writes its ``repaired`` event and
         the case's decision in one transaction: both or neither."""
+        reasons = _typed(reasons)
         with self._step(f"decision of repair application {case_id!r}") as connection:
             case = self.cases.get(case_id, connection)
             if case is None or case.kind != "repair":
@@ -353,6 +364,7 @@ class DueProcess:
         notice = next((n for n in self.outbox.inbox(subject) if n.id == notice_id), None)
         if notice is None or notice.kind != "adverse_action":
             raise NotFound(f"you have no adverse-action notice {notice_id!r}")
+        grounds = _typed(grounds)
         with self._step(f"review of notice {notice_id!r}") as connection:
             if any(c.opened.get("notice") == notice_id for c in self.cases.all("review", subject, connection)):
                 raise DueProcessError(f"a review of notice {notice_id!r} was already requested")
@@ -368,6 +380,7 @@ class DueProcess:
         return [v for v in views if status == "all" or v["status"] == status]
 
     def decide_review(self, case_id: str, outcome: str, reasons: str, officer: Reader, day: dt.date) -> dict[str, Any]:
+        reasons = _typed(reasons)
         with self._step(f"decision of review {case_id!r}") as connection:
             case = self.cases.get(case_id, connection)
             if case is None or case.kind != "review":

@@ -123,7 +123,7 @@ EVENTS: list[dict] = [
     record("repair-default", REPAIR, f"{JD}/court.judgment_default", -365),
     record("repair-early", REPAIR, f"{RC}/loan.arrears_cycle", 0),
     #    traffic tickets in effect since 5 days, repairable at once
-    *(record(f"repair-{name}", REPAIR, f"{RC}/traffic.ticket", -20, TRAFFIC) for name in ("queued", "refused", "twice", "duplicate")),
+    *(record(f"repair-{name}", REPAIR, f"{RC}/traffic.ticket", -20, TRAFFIC) for name in ("queued", "refused", "twice", "duplicate", "masked")),
     # 4. adverse action
     record("adverse-default", ADVERSE, f"{JD}/court.judgment_default", -200),
     # 5. outlook: 1000 - 50 - 100 - 5 = 845 (C); the ticket expires first (850, B), then
