@@ -41,22 +41,22 @@ def mask_identity_numbers(text: str) -> str:
     character is right: a mistyped number is still someone's. Text without one is
     returned unchanged (the same object)."""
     normal = unicodedata.normalize("NFKC", text)
-    if len(normal) != len(text):
-        # NFKC changed lengths (ligatures and the like): mask in the normal form.
-        text = normal
     found = list(_CANDIDATE.finditer(normal))
     if not found:
         return text
+    # Where NFKC changed lengths (ligatures and the like) positions differ, so a text
+    # that holds a number is kept in its normal form.
+    source = text if len(normal) == len(text) else normal
     pieces: list[str] = []
     last = 0
     for match in found:
         digits = re.sub(r"[ \-]", "", match.group(1)).upper()
         if not _plausible_birth_date(digits):
             continue
-        pieces.append(text[last : match.start(1)])
+        pieces.append(source[last : match.start(1)])
         pieces.append(_masked(digits))
         last = match.end(1)
     if not pieces:
         return text
-    pieces.append(text[last:])
+    pieces.append(source[last:])
     return "".join(pieces)
