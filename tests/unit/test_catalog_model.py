@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import re
 from pathlib import Path
 
 import pytest
@@ -395,3 +396,17 @@ def test_list_definition_is_taken_from_the_version_in_force_on_the_day():
     assert registry.list_definition(
         "judgment-defaulters", dt.date(2024, 6, 1)
     ).duration == Duration(years=3)
+
+
+@pytest.mark.parametrize("key,text", [("base", "base = 1000000000001"),
+                                      ('rules."traffic.red_light".points', "points = -1000000000001")])
+def test_points_beyond_a_billion_are_refused_naming_the_key(key, text):
+    source = (HEAD + RED_LIGHT).replace("base = 1000", text) if key == "base" else \
+        (HEAD + RED_LIGHT).replace("points = -5", text)
+    with pytest.raises(CatalogFileError, match=re.escape(f"{key}: Input should be")):
+        parse_catalog(source, "big.toml")
+
+
+def test_an_integer_longer_than_python_converts_is_a_clear_error():
+    with pytest.raises(CatalogFileError, match="big.toml: a number is out of range"):
+        parse_catalog((HEAD + RED_LIGHT).replace("base = 1000", "base = 1" + "0" * 5000), "big.toml")

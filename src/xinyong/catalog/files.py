@@ -45,6 +45,8 @@ def parse_catalog(text: str, source: str = "<catalog>") -> Catalog:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise CatalogFileError(f"{source}: not valid TOML: {error}") from None
+    except ValueError as error:  # an integer longer than Python converts (4,300 digits)
+        raise CatalogFileError(f"{source}: a number is out of range: {str(error).split(':')[0]}") from None
     try:
         return Catalog.model_validate(data)
     except ValidationError as error:

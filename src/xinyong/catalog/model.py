@@ -34,6 +34,11 @@ ALLOWED_CATEGORIES: tuple[str, ...] = (
     "honour",
 )
 
+# Points, bases and band limits are bounded so that a year of anyone's records sums far
+# inside a 64-bit integer in every engine (SQLite, DuckDB, Spark).
+POINTS_LIMIT = 1_000_000_000
+Points = Annotated[int, Field(ge=-POINTS_LIMIT, le=POINTS_LIMIT)]
+
 _ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 _RULE = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_]+)*$")
 _JURISDICTION = re.compile(r"^[A-Z]{2}(-[A-Z0-9]+)*$")
@@ -61,7 +66,7 @@ class _Strict(BaseModel):
 
 class GradeBand(_Strict):
     name: str = Field(min_length=1)
-    min: int | None = None
+    min: Points | None = None
 
 
 class Rule(_Strict):
@@ -70,11 +75,11 @@ class Rule(_Strict):
     title: str | None = None
     description: str | None = None
     category: str
-    points: int
+    points: Points
     valid_for: DurationField
     notice: DurationField | None = None
     repairable_after: DurationField | None = None
-    cap_per_year: int | None = Field(default=None, ge=0)
+    cap_per_year: int | None = Field(default=None, ge=0, le=POINTS_LIMIT)
     list: str | None = None
     list_duration: DurationField | None = None
     restore_on_fulfilment: bool = False
@@ -160,7 +165,7 @@ class Catalog(_Strict):
     version: str = Field(min_length=1)
     effective_from: DateField
     legal_basis: str | None = None
-    base: int
+    base: Points
     grades: tuple[GradeBand, ...] = Field(min_length=1)
     rules: dict[str, Rule] = Field(default_factory=dict)
     lists: dict[str, ListDefinition] = Field(default_factory=dict)
