@@ -27,7 +27,7 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from xinyong.calendar import parse_date
+from xinyong.calendar import in_range, parse_date
 from xinyong.catalog.files import CatalogFileError, read_catalog
 from xinyong.catalog.library import CatalogLoadError
 from xinyong.identifiers import InvalidIdentifier, SubjectRef
@@ -98,7 +98,7 @@ def _as_of(text: str | None) -> dt.date:
     if text is None:
         return dt.date.today()
     try:
-        return parse_date(text)
+        return in_range(parse_date(text))
     except ValueError as error:
         raise fail(f"--as-of: {error}", 2) from None
 

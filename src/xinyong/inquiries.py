@@ -7,7 +7,7 @@ import datetime as dt
 import secrets
 from typing import Any
 
-from xinyong.calendar import parse_date
+from xinyong.calendar import in_range, parse_date
 from xinyong.catalog.library import CatalogLibrary
 from xinyong.identifiers import SubjectRef
 from xinyong.access import Reader, operator
@@ -197,7 +197,7 @@ class Inquiries:
         if not isinstance(question, dict):
             raise QuestionError("a question must be a JSON object")
         try:
-            day = parse_date(question.get("as_of") or dt.date.today().isoformat())
+            day = in_range(parse_date(question.get("as_of") or dt.date.today().isoformat()))
         except ValueError as error:
             raise QuestionError(f"as_of: {error}") from None
         purpose = question.get("purpose")
