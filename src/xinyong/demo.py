@@ -29,10 +29,10 @@ def sample_catalogs() -> Path:
     here = Path("catalogs")
     if any(here.glob("*.toml")):
         return here
-    packaged = resources.files("xinyong") / "sample_catalogs"
-    if isinstance(packaged, Path) and packaged.is_dir():
-        return packaged
-    return Path(__file__).resolve().parents[2] / "catalogs"  # an editable install of a checkout
+    package = Path(str(resources.files("xinyong")))
+    if (package / "sample_catalogs").is_dir():
+        return package / "sample_catalogs"
+    return package.parent.parent / "catalogs"  # an editable install of a checkout: src/xinyong
 
 
 class DemoRefused(RuntimeError):
