@@ -13,11 +13,12 @@ DEMO_PORT ?= 8000
 
 install: $(VENV)/.installed
 
-# The light install: what the demo and the command line need (no Spark).
+# What the demo and the command line need: the package with every extra but Spark
+# (the server's fast loop, Parquet and DuckDB for batch jobs, PostgreSQL).
 $(VENV)/.installed: pyproject.toml uv.lock
 	@command -v uv >/dev/null 2>&1 || $(PYTHON) -m uv --version >/dev/null 2>&1 \
 		|| $(PYTHON) -m pip install --quiet uv
-	$(UV) sync --frozen
+	$(UV) sync --frozen --extra server --extra batch --extra postgres
 	@rm -f $(VENV)/.installed-all
 	@touch $@
 

@@ -1,4 +1,4 @@
-"""Calendar arithmetic of DESIGN.md section 4: ISO 8601 durations over calendar days.
+"""Calendar arithmetic of docs/design.md section 4: ISO 8601 durations over calendar days.
 
 Adding months or years clamps to the end of the month: 2024-02-29 + P1Y = 2025-02-28.
 """

@@ -30,6 +30,7 @@ from rich.table import Table
 from xinyong.calendar import in_range, parse_date
 from xinyong.catalog.files import CatalogFileError, read_catalog
 from xinyong.catalog.library import CatalogLoadError
+from xinyong.event_files import BATCH_EXTRA
 from xinyong.identifiers import InvalidIdentifier, SubjectRef
 from xinyong.inquiries import check_json, standing_json
 from xinyong.intake import ImportRefused
@@ -58,8 +59,20 @@ class _State:
 state = _State()
 
 
+def _print_version(given: bool) -> None:
+    if given:
+        from importlib.metadata import version
+
+        out.print(f"xinyong {version('xinyong')}", markup=False)
+        raise typer.Exit()
+
+
 @app.callback()
 def main(
+    version: Annotated[
+        bool,
+        typer.Option("--version", help="Print the version and exit.", callback=_print_version, is_eager=True),
+    ] = False,
     db: Annotated[
         str | None,
         typer.Option(
@@ -110,7 +123,7 @@ def _print_json(data: Any) -> None:
 AsOf = Annotated[
     str | None, typer.Option("--as-of", help="The day asked about, YYYY-MM-DD (default: today).")
 ]
-AsJson = Annotated[bool, typer.Option("--json", help="Print the JSON object of DESIGN.md section 6.")]
+AsJson = Annotated[bool, typer.Option("--json", help="Print the JSON object of docs/design.md section 6.")]
 
 
 # ----------------------------------------------------------------------------- catalogs
@@ -143,7 +156,7 @@ def catalog_lint(
     ] = "default",
     as_json: AsJson = False,
 ) -> None:
-    """Check catalogs against the refused matters and rules of DESIGN.md sections 2 and 5.
+    """Check catalogs against the refused matters and rules of docs/design.md sections 2 and 5.
 
     Exits non-zero on any error. Catalogs already loaded into --db (if it exists) are
     used to resolve lists that a measure names but another catalog defines."""
@@ -777,7 +790,10 @@ def token_revoke(token_id: Annotated[str, typer.Argument(help="The token's id (f
 
 @app.command("demo")
 def demo(
-    catalogs: Annotated[Path, typer.Option("--catalogs", help="Folder of sample catalogs.")] = Path("catalogs"),
+    catalogs: Annotated[
+        Path | None,
+        typer.Option("--catalogs", help="Folder of catalogs (default: ./catalogs if present, else the packaged samples)."),
+    ] = None,
     persons: Annotated[int, typer.Option("--persons", min=1)] = 3000,
     organisations: Annotated[int, typer.Option("--organisations", min=1)] = 300,
     seed: Annotated[int, typer.Option("--seed")] = 2024,
@@ -793,7 +809,7 @@ def demo(
 
     from sqlalchemy.engine import make_url
 
-    from xinyong.demo import DemoRefused, build_demo
+    from xinyong.demo import DemoRefused, build_demo, sample_catalogs
     from xinyong.ledger.store import database_url
     from xinyong.settings import Settings
 
@@ -807,6 +823,7 @@ def demo(
     else:
         target = db
         shown = shlex.quote(url.render_as_string(hide_password=True))
+    catalogs = catalogs or sample_catalogs()
     files = sorted(catalogs.glob("*.toml"))
     if not files:
         raise fail(f"no catalogs in {catalogs}/", 2)
@@ -837,7 +854,7 @@ def demo(
         if notable.catalog:
             out.print(f"    {cmd} score {notable.subject} --catalog {notable.catalog}")
         out.print(f"    {cmd} check {notable.subject} {notable.action}")
-    out.print(f"\nAlso: {cmd} catalog show; {cmd} ledger verify; .venv/bin/xinyong catalog lint --profile eu catalogs/*.toml")
+    out.print(f"\nAlso: {cmd} catalog show; {cmd} ledger verify; .venv/bin/xinyong catalog lint --profile eu {catalogs}/*.toml")
     out.print("\n[bold]Tokens for the service[/] (send as 'Authorization: Bearer TOKEN'):")
     for label, token in built.tokens.items():
         out.print(f"  {label}: {token}", markup=False)
@@ -872,7 +889,10 @@ def _batch_progress() -> Progress:
 
 def _export_to(folder: Path, progress: Progress):
     """Export the deployment's ledger to ``folder``, showing each phase."""
-    from xinyong.batch.export import ExportError, export_ledger
+    try:
+        from xinyong.batch.export import ExportError, export_ledger
+    except ImportError:
+        raise fail(f"batch jobs need the batch extra: {BATCH_EXTRA}", 2) from None
 
     deployment = _deployment()
     task = progress.add_task("exporting", total=None)
@@ -935,8 +955,11 @@ def rescore_command(
     Parquet. Prints the grade distribution and the time each phase took."""
     import tempfile
 
-    from xinyong.batch.engines import ENGINES, SPARK_EXTRA, EngineUnavailable, connect, read_export
-    from xinyong.batch.job import run_rescore
+    try:
+        from xinyong.batch.engines import ENGINES, SPARK_EXTRA, EngineUnavailable, connect, read_export
+        from xinyong.batch.job import run_rescore
+    except ImportError:
+        raise fail(f"batch jobs need the batch extra: {BATCH_EXTRA}", 2) from None
 
     if engine not in ENGINES:
         raise fail(f"--engine: {engine!r} is not one of {', '.join(ENGINES)}", 2)

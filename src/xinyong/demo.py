@@ -8,6 +8,7 @@ import json
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
+from importlib import resources
 from pathlib import Path
 
 from sqlalchemy import inspect
@@ -20,6 +21,18 @@ from xinyong.ledger.store import database_url, make_engine
 from xinyong.population import generate
 from xinyong.settings import Settings
 from xinyong.standing import rule_in_force, timeline
+
+
+def sample_catalogs() -> Path:
+    """The folder of sample catalogs: ``./catalogs`` where there is one, else the copy in
+    the installed package (``xinyong/sample_catalogs``), else the checkout's."""
+    here = Path("catalogs")
+    if any(here.glob("*.toml")):
+        return here
+    package = Path(str(resources.files("xinyong")))
+    if (package / "sample_catalogs").is_dir():
+        return package / "sample_catalogs"
+    return package.parent.parent / "catalogs"  # an editable install of a checkout: src/xinyong
 
 
 class DemoRefused(RuntimeError):

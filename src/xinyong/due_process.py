@@ -1,5 +1,5 @@
 """Due process: disputes, credit repair, human review and the way back, as the workflow
-around the semantics of DESIGN.md section 4. Filing and deciding a dispute and granting
+around the semantics of docs/design.md section 4. Filing and deciding a dispute and granting
 a repair are ledger events; every step notifies the people it concerns."""
 
 from __future__ import annotations

@@ -12,6 +12,7 @@ from pathlib import Path
 from xinyong.intake import Parsed, parse_lines, parse_objects
 
 FORMATS = ("jsonl", "csv", "parquet")
+BATCH_EXTRA = "pip install 'xinyong[batch]' (in a checkout: uv sync --extra batch)"
 
 
 class EventFileError(ValueError):
@@ -60,6 +61,8 @@ def open_event_file(path: Path, given: str | None = None) -> EventFile:
                 total = max(total - 1, 0)
     except OSError as error:
         raise EventFileError(f"{path}: cannot read: {error.strerror or error}") from None
+    except ImportError:
+        raise EventFileError(f"{path}: Parquet needs the batch extra: {BATCH_EXTRA}") from None
     except Exception as error:  # a corrupt Parquet footer, say
         raise EventFileError(f"{path}: not a readable {fmt} file: {error}") from None
     return EventFile(path, fmt, total)

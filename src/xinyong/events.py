@@ -1,4 +1,4 @@
-"""Ledger events of DESIGN.md section 6: what sources, officers and subjects append.
+"""Ledger events of docs/design.md section 6: what sources, officers and subjects append.
 
 Every event is a frozen value with a canonical form; a line of JSON becomes one event or
 a clear error naming the field at fault."""

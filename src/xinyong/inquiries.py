@@ -1,5 +1,5 @@
 """Inquiries: scores and checks asked of the ledger, answered by the standing module,
-and the JSON objects of DESIGN.md section 6."""
+and the JSON objects of docs/design.md section 6."""
 
 from __future__ import annotations
 

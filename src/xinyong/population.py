@@ -61,7 +61,7 @@ class Notable:
 
 @dataclass(frozen=True)
 class Population:
-    events: list[dict]  # JSON-ready events of DESIGN.md section 6, in an order the ledger accepts
+    events: list[dict]  # JSON-ready events of docs/design.md section 6, in an order the ledger accepts
     notable: list[Notable]
 
 
@@ -873,7 +873,7 @@ def iter_events(
     end: dt.date = dt.date(2026, 6, 30),
     id_prefix: str = "demo",
 ) -> Iterator[dict]:
-    """Stream the population's events as JSON-ready objects (DESIGN.md section 6).
+    """Stream the population's events as JSON-ready objects (docs/design.md section 6).
 
     Subject events come first, then records and their later events by date (a record
     on its ``decided_on``, before its later events). Every record passes

@@ -1,4 +1,4 @@
-"""Standing: the semantics of DESIGN.md section 4, as pure functions without I/O.
+"""Standing: the semantics of docs/design.md section 4, as pure functions without I/O.
 
 Everything that turns a ledger into answers lives here: which records are admitted,
 which later events fit a record's state, the window in which a record counts, disputes

@@ -1,4 +1,4 @@
-"""The rescoring job on a small hand-made ledger that reaches the corners of DESIGN.md
+"""The rescoring job on a small hand-made ledger that reaches the corners of docs/design.md
 section 4 the generated data seldom does, checked against the standing module on every
 third day for four years and on every day an event or a version changes anything:
 

@@ -46,7 +46,7 @@ def iso(offset: int) -> str:
 
 
 def add_months(start: dt.date, months: int) -> dt.date:
-    """``start`` + ``months``, clamped to the month's end (DESIGN.md section 4), computed
+    """``start`` + ``months``, clamped to the month's end (docs/design.md section 4), computed
     here rather than by the code under test."""
     total = start.month - 1 + months
     year, month = start.year + total // 12, total % 12 + 1

@@ -1,6 +1,6 @@
 """Issue 4, items 2 and 6: disputes over HTTP. A dispute filed in the notice window keeps
 its record from counting until an officer decides it; one left undecided past the
-catalog's ``dispute_deadline`` makes the record stop counting (DESIGN.md section 4).
+catalog's ``dispute_deadline`` makes the record stop counting (docs/design.md section 4).
 Officers work a queue ordered by deadline and decide with reasons; filing and deciding
 are ledger events, and the record's source is told of both."""
 

@@ -1,4 +1,4 @@
-"""The conformance scenarios of DESIGN.md, reproduced exactly through the command line:
+"""The conformance scenarios of docs/design.md, reproduced exactly through the command line:
 load the catalogs, import the events, answer the questions."""
 
 from __future__ import annotations

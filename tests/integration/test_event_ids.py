@@ -1,4 +1,4 @@
-"""Every event has an identity (DESIGN.md section 6, "Trust at the edges"): re-importing
+"""Every event has an identity (docs/design.md section 6, "Trust at the edges"): re-importing
 a file is a no-op, a repeat made on purpose is a new event, an id taken by other content
 is refused, nothing is dated after the day it is filed, and one record can never freeze
 its catalog."""

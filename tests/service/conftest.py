@@ -38,7 +38,7 @@ ORGANISATION = "uscc:91144035TYM22U0E0G"  # an organisation on the serious-untru
 
 
 def rid(first17: str) -> str:
-    """A resident identity number with its GB 11643 check character (DESIGN.md section 3),
+    """A resident identity number with its GB 11643 check character (docs/design.md section 3),
     computed here rather than by the code under test."""
     weights = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
     total = sum(int(c) * w for c, w in zip(first17, weights, strict=True))

@@ -1,4 +1,4 @@
-"""Calendar arithmetic of DESIGN.md section 4: ISO 8601 durations over calendar days,
+"""Calendar arithmetic of docs/design.md section 4: ISO 8601 durations over calendar days,
 months and years clamped to the end of the month."""
 
 from __future__ import annotations

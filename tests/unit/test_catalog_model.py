@@ -1,4 +1,4 @@
-"""Catalogs (DESIGN.md sections 4 and 5): the schema, errors that name file, key and
+"""Catalogs (docs/design.md sections 4 and 5): the schema, errors that name file, key and
 value, grades, coverage, and the registry of versions."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Subject identifiers (DESIGN.md section 3): ``rid:`` resident identity numbers
+"""Subject identifiers (docs/design.md section 3): ``rid:`` resident identity numbers
 (GB 11643, ISO 7064 MOD 11-2) and ``uscc:`` unified social credit codes (GB 32100)."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The catalog linter (DESIGN.md sections 2 and 5): every refused matter is rejected,
+"""The catalog linter (docs/design.md sections 2 and 5): every refused matter is rejected,
 sanctions cite a legal basis, measures reach only the subject, and the EU profile
 refuses social scoring; the conformance and sample catalogs raise no false alarm."""
 

@@ -1,4 +1,4 @@
-"""The synthetic population: deterministic, valid under the semantics of DESIGN.md
+"""The synthetic population: deterministic, valid under the semantics of docs/design.md
 section 4, plausible, and with notable subjects whose reasons hold."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Hand-worked examples of each paragraph of DESIGN.md section 4, with exact dates.
+"""Hand-worked examples of each paragraph of docs/design.md section 4, with exact dates.
 
 Most use the example catalog of section 5 (``rongcheng-personal``) and the history of
 section 6: a red light on 2024-03-01, decided 2024-03-05, with a P15D notice window, so
@@ -77,7 +77,7 @@ LATE_TAX = {
 
 
 def catalog_data(**changes) -> dict:
-    """The example catalog of DESIGN.md section 5, with a few more rules."""
+    """The example catalog of docs/design.md section 5, with a few more rules."""
     data = {
         "id": CATALOG,
         "title": "Rongcheng personal creditworthiness points",

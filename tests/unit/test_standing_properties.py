@@ -1,4 +1,4 @@
-"""Property tests of DESIGN.md section 4 against the pure standing module.
+"""Property tests of docs/design.md section 4 against the pure standing module.
 
 Hypothesis builds a small deployment: one personal catalog with one to three versions
 whose rules vary points, caps, notice, validity, repair, fulfilment, lists and the

@@ -1,4 +1,4 @@
-"""Rescoring everyone: DESIGN.md section 4 as one dataframe job, written once in Ibis.
+"""Rescoring everyone: docs/design.md section 4 as one dataframe job, written once in Ibis.
 
 :func:`rescore` builds the expressions that give every subject of a catalog's kind its
 score, grade, coverage and list entries on a day, for any number of (catalog, day)

@@ -1,4 +1,4 @@
-"""The catalog linter of DESIGN.md sections 2 and 5: what a catalog may not express.
+"""The catalog linter of docs/design.md sections 2 and 5: what a catalog may not express.
 
 Pure: it gets parsed catalogs and returns findings; it reads no files and writes
 nothing. Errors make ``xinyong catalog lint`` exit non-zero; warnings do not.
@@ -208,7 +208,7 @@ def refused_terms(
     subject_kind: str = "person",
     in_measure: bool = False,
 ) -> list[RefusedTerm]:
-    """The refused matters of DESIGN.md section 2 that ``text`` speaks of.
+    """The refused matters of docs/design.md section 2 that ``text`` speaks of.
 
     ``subject_kind`` is the kind of subject the catalog scores (private life and
     schooling concern persons only); ``in_measure`` says the text is a measure's, where
@@ -451,7 +451,7 @@ class _Linter:
                     "error",
                     at,
                     "refused-matter",
-                    f"{what} has {key} {text!r}, which speaks of {spoken} (DESIGN.md section 2)",
+                    f"{what} has {key} {text!r}, which speaks of {spoken} (docs/design.md section 2)",
                 )
 
     # -- rules
@@ -557,7 +557,7 @@ class _Linter:
                 f"{where}.publish",
                 "publishes-persons",
                 f'{what} has publish = "all", which publishes entries of natural persons; '
-                "nothing should be broadcast about individuals (DESIGN.md section 2)",
+                "nothing should be broadcast about individuals (docs/design.md section 2)",
             )
         if definition.legal_basis is not None and (
             problem := legal_basis_problem(definition.legal_basis)
@@ -608,7 +608,7 @@ class _Linter:
 
     def check_essentials(self, where: str, what: str, measure: Measure) -> None:
         """No measure denies or sends to review what people need to live, and none sends
-        officials to a person: under every profile (DESIGN.md section 2)."""
+        officials to a person: under every profile (docs/design.md section 2)."""
         texts = {"id": measure.id, "title": measure.title, "benefit": measure.benefit}
         for term in essential_terms(measure.action, texts, measure.effect):
             rule = (
@@ -622,7 +622,7 @@ class _Linter:
                 term.code,
                 f"{what} ({measure.effect} on action {measure.action!r}) has {term.field} "
                 f"{fields_text(measure, term.field)!r}, which speaks of {term.kind} ({term.found!r}): "
-                f"{term.explanation}; {rule}, under any profile (DESIGN.md section 2)",
+                f"{term.explanation}; {rule}, under any profile (docs/design.md section 2)",
             )
 
     def check_proportionality(self, where: str, what: str, measure: Measure) -> None:

@@ -1,4 +1,4 @@
-"""The catalog schema of DESIGN.md section 5: one jurisdiction's rules for one kind of
+"""The catalog schema of docs/design.md section 5: one jurisdiction's rules for one kind of
 subject, in one version. Catalogs are data; this module validates them and knows nothing
 of files or storage."""
 

@@ -8,6 +8,7 @@ import asyncio
 import datetime as dt
 import logging
 from contextlib import asynccontextmanager
+from importlib.metadata import version
 
 from fastapi import Depends, FastAPI
 from fastapi.concurrency import run_in_threadpool
@@ -102,7 +103,7 @@ def create_app(deployment: Deployment, max_body: int = MAX_BODY, settings: Setti
         dependencies=[Depends(parameters_in_range)],
         lifespan=_lifespan(deployment, settings),
         title="Xinyong",
-        version="0.1.0",
+        version=version("xinyong"),
         summary="Credit records with due process: every point explained.",
         description=(
             "Sources submit records; service points ask for decisions with reasons; "

@@ -104,7 +104,7 @@ def out_of_range(field: str, message: str) -> Problem:
 
 
 def day_in_range(day: dt.date, field: str) -> dt.date:
-    """``day`` if it lies within the calendar's years (DESIGN.md section 4), else a 422."""
+    """``day`` if it lies within the calendar's years (docs/design.md section 4), else a 422."""
     try:
         return in_range(day)
     except ValueError as error:
