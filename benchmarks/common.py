@@ -40,14 +40,14 @@ def timed() -> Iterator[dict]:
 
 
 def sample_registry():
-    from xinyong.catalog.files import read_catalog
-    from xinyong.catalog.registry import CatalogRegistry
+    from xinyong.domain.catalog.files import read_catalog
+    from xinyong.domain.catalog.registry import CatalogRegistry
 
     return CatalogRegistry.of(read_catalog(p) for p in sorted((ROOT / "catalogs").glob("*.toml")))
 
 
 def population_lines(persons: int, organisations: int, seed: int = 7) -> list[str]:
-    from xinyong.population import iter_events
+    from xinyong.synthetic.population import iter_events
 
     return [
         json.dumps(e, ensure_ascii=False)

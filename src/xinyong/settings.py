@@ -43,7 +43,7 @@ class Settings:
 
 
 def _public_rate(text: str) -> str:
-    from xinyong.service.rate import Rate
+    from xinyong.entrypoints.api.rate import Rate
 
     try:
         Rate.parse(text)

@@ -2,7 +2,7 @@
 
 Each data set (the two conformance scenarios and a generated population) is loaded into
 a fresh deployment and exported to Parquet once per session; the rescoring job is run
-over it once per engine; and the pure standing module (:mod:`xinyong.standing`) answers
+over it once per engine; and the pure standing module (:mod:`xinyong.domain.standing`) answers
 the same questions, subject by subject, as the oracle. One Spark session (``local[2]``)
 serves every Spark test: starting one takes longer than all of its queries.
 """
@@ -22,14 +22,14 @@ import pyarrow as pa
 import pytest
 
 from tests.conftest import CONFORMANCE
-from xinyong import standing as st
+from xinyong.domain import standing as st
 from xinyong.batch.engines import connect, read_export, stage_for, to_arrow
 from xinyong.batch.export import export_ledger
 from xinyong.batch.rescore import rescore
-from xinyong.catalog.files import read_catalog
-from xinyong.catalog.registry import CatalogRegistry
-from xinyong.events import SubjectEvent, parse_event
-from xinyong.identifiers import SubjectRef
+from xinyong.domain.catalog.files import read_catalog
+from xinyong.domain.catalog.registry import CatalogRegistry
+from xinyong.domain.events import SubjectEvent, parse_event
+from xinyong.domain.identifiers import SubjectRef
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE_CATALOGS = ROOT / "catalogs"
@@ -303,7 +303,7 @@ def population(make_database, tmp_path_factory) -> Dataset:
     """A generated population (300 persons, 60 organisations, 2022 to mid-2026) under
     the sample catalogs and the second versions above, asked about on days before, on
     and after the second versions take effect."""
-    from xinyong.population import generate
+    from xinyong.synthetic.population import generate
 
     catalogs = second_versions(tmp_path_factory.mktemp("catalogs"))
     registry = CatalogRegistry.of(read_catalog(path) for path in catalogs)

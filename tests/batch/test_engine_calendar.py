@@ -1,6 +1,6 @@
 """The job's calendar on each engine: a date moved by months and days clamps to the
-end of the month exactly as :mod:`xinyong.calendar` does, and ages are whole years as
-:mod:`xinyong.identifiers` counts them (a 29 February birthday included)."""
+end of the month exactly as :mod:`xinyong.domain.calendar` does, and ages are whole years as
+:mod:`xinyong.domain.identifiers` counts them (a 29 February birthday included)."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ import pytest
 
 from xinyong.batch.engines import to_arrow
 from xinyong.batch.rescore import age_on, after
-from xinyong.calendar import Duration
-from xinyong.identifiers import SubjectRef
+from xinyong.domain.calendar import Duration
+from xinyong.domain.identifiers import SubjectRef
 
 pytestmark = pytest.mark.integration
 

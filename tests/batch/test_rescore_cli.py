@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 
 from tests.batch.conftest import SECOND_VERSION, sorted_rows
 from tests.conftest import XINYONG, environment_for, scenario_files
-from xinyong import standing as st
+from xinyong.domain import standing as st
 
 pytestmark = pytest.mark.e2e
 
@@ -107,7 +107,7 @@ def test_spark_without_pyspark_asks_for_the_extra(conformance, tmp_path):
 )
 def test_a_question_no_catalog_version_answers_is_an_error(conformance, tmp_path, catalog, day, message):
     runner = CliRunner()
-    from xinyong.cli import app
+    from xinyong.entrypoints.cli import app
 
     result = runner.invoke(app, [
         "rescore", "--from-export", str(conformance("basic").export), "--catalog", catalog,
@@ -118,7 +118,7 @@ def test_a_question_no_catalog_version_answers_is_an_error(conformance, tmp_path
 
 
 def _rescore(tmp_path: Path, population, engine: str, *extra: str) -> dict:
-    from xinyong.cli import app
+    from xinyong.entrypoints.cli import app
 
     tmp_path.mkdir(parents=True, exist_ok=True)
     out = tmp_path / f"{engine}.parquet"
@@ -168,7 +168,7 @@ def sorted_rows_of(rows: list[dict]) -> list[dict]:
 
 
 def test_a_ledger_without_records_rescores_to_empty_bands(database, tmp_path, monkeypatch):
-    from xinyong.cli import app
+    from xinyong.entrypoints.cli import app
 
     monkeypatch.setenv("XINYONG_KEY_FILE", str(tmp_path / "secret.key"))
     runner = CliRunner()
@@ -203,7 +203,7 @@ def test_the_cluster_script_rescores_an_export(conformance, tmp_path, capsys):
 
 
 def test_rescoring_a_folder_that_holds_no_export_is_refused(tmp_path):
-    from xinyong.cli import app
+    from xinyong.entrypoints.cli import app
 
     result = CliRunner().invoke(app, [
         "rescore", "--from-export", str(tmp_path), "--catalog", "city-personal", "--as-of", "2025-01-01",

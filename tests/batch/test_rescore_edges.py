@@ -27,7 +27,7 @@ from pathlib import Path
 import pytest
 
 from tests.batch.conftest import _load, differences, job_rows
-from xinyong.identifiers import rid_check_character
+from xinyong.domain.identifiers import rid_check_character
 
 pytestmark = pytest.mark.integration
 

@@ -15,9 +15,9 @@ from tests.batch.conftest import _load, differences, job_rows
 from tests.conftest import CONFORMANCE, SCENARIOS
 from xinyong.batch.engines import read_export, stage_for, to_arrow
 from xinyong.batch.rescore import rescore
-from xinyong.catalog.files import read_catalog
-from xinyong.catalog.registry import CatalogRegistry
-from xinyong.population import iter_events
+from xinyong.domain.catalog.files import read_catalog
+from xinyong.domain.catalog.registry import CatalogRegistry
+from xinyong.synthetic.population import iter_events
 
 pytestmark = pytest.mark.integration
 

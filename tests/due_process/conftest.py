@@ -267,7 +267,7 @@ def template(catalogs_db, tmp_path_factory) -> Template:
     events = folder / "events.jsonl"
     events.write_text("".join(json.dumps(e) + "\n" for e in EVENTS))
     Cli(db, folder)("import", str(events))
-    from xinyong.identifiers import SubjectRef
+    from xinyong.domain.identifiers import SubjectRef
 
     tokens = {}
     with opened(db) as d:

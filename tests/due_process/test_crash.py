@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from tests.due_process.conftest import RC, TRAFFIC, iso, opened, record, rid, start_server
 from tests.due_process.fresh import build
-from xinyong.ledger.tables import ledger
+from xinyong.adapters.storage.tables import ledger
 
 WRITERS = 4
 BATCHES = 40  # per writer

@@ -24,10 +24,10 @@ from tests.due_process.conftest import (
     record,
     rid,
 )
-from xinyong.access import Reader
-from xinyong.due_process import DueProcessError, TooEarly
-from xinyong.identifiers import SubjectRef
-from xinyong.intake import ImportRefused
+from xinyong.domain.access import Reader
+from xinyong.services.due_process import DueProcessError, TooEarly
+from xinyong.domain.identifiers import SubjectRef
+from xinyong.services.intake import ImportRefused
 
 pytestmark = pytest.mark.integration
 

@@ -94,7 +94,7 @@ def mail_db(catalogs_db, tmp_path):
 
 
 def _notice_of(db, subject: str, record_id: str):
-    from xinyong.identifiers import SubjectRef
+    from xinyong.domain.identifiers import SubjectRef
 
     with opened(db) as d:
         return next(n for n in d.outbox.inbox(SubjectRef.parse(subject)) if n.record == record_id)
@@ -106,7 +106,8 @@ def _attempts(db, notice_id: str) -> list[dict]:
 
 
 def _deliver(db, port: int, now: dt.datetime | None = None):
-    from xinyong.delivery import SmtpChannel, deliver_email
+    from xinyong.adapters.smtp import SmtpChannel
+    from xinyong.services.delivery import deliver_email
 
     with opened(db) as d:
         return deliver_email(d.store, d.outbox, SmtpChannel("127.0.0.1", port, SENDER), now=now)

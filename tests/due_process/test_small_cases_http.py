@@ -24,8 +24,8 @@ NAME = "Li <b>Si</b> & \"Co\""
 
 @pytest.fixture(scope="module")
 def client(catalogs_db, tmp_path_factory):
-    from xinyong.identifiers import SubjectRef
-    from xinyong.service.app import create_app
+    from xinyong.domain.identifiers import SubjectRef
+    from xinyong.entrypoints.api.app import create_app
     from xinyong.settings import Settings
 
     db = copy_database(catalogs_db, tmp_path_factory.mktemp("small"))

@@ -53,7 +53,7 @@ EVENTS = [
 def facts(template, tmp_path):
     """A server of its own over a copy of the template with the subjects above (imported
     by the operator), and subject tokens for them."""
-    from xinyong.identifiers import SubjectRef
+    from xinyong.domain.identifiers import SubjectRef
 
     db = copy_database(template.db, tmp_path)
     tokens = dict(template.tokens)
@@ -266,7 +266,7 @@ def test_a_delivery_error_does_not_keep_the_address(facts):
         server.cli("notices", "deliver", env=smtp_env(port))
     finally:
         controller.stop()
-    from xinyong.ledger.tables import notices
+    from xinyong.adapters.storage.tables import notices
 
     with opened(server.db) as d, d.store.reading() as connection:
         ids = list(connection.execute(select(notices.c.id)).scalars())

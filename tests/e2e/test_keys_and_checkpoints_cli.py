@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from tests.conftest import XINYONG, environment_for, scenario_files
-from xinyong.ledger.store import database_url
+from xinyong.adapters.storage.store import database_url
 
 pytestmark = pytest.mark.e2e
 

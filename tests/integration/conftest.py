@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 
 from tests.conftest import scenario_files
-from xinyong.identifiers import SubjectRef
+from xinyong.domain.identifiers import SubjectRef
 from xinyong.settings import Settings
 
 PERSON = SubjectRef.parse("rid:140451198304254480")

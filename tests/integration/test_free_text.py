@@ -11,9 +11,9 @@ import pytest
 
 from tests.conftest import scenario_files
 from tests.integration.test_ledger import _everything_stored
-from xinyong.access import Reader
-from xinyong.erasure import ErasureRefused
-from xinyong.identifiers import SubjectRef
+from xinyong.domain.access import Reader
+from xinyong.services.erasure import ErasureRefused
+from xinyong.domain.identifiers import SubjectRef
 
 pytestmark = pytest.mark.integration
 

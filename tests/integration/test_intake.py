@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.conftest import scenario_files
-from xinyong.intake import ImportRefused
-from xinyong.ledger.tables import ledger
+from xinyong.services.intake import ImportRefused
+from xinyong.adapters.storage.tables import ledger
 
 pytestmark = pytest.mark.integration
 
@@ -137,11 +137,11 @@ def test_a_subject_event_repeated_is_a_no_op_but_a_move_back_is_kept(loaded):
     there = {**here, "jurisdiction": "CN-BJ"}
     assert loaded.intake.import_lines(lines(here, here, there, here)).written == 3
     with loaded.store.reading() as c:
-        assert loaded.store.subject_facts(c, __import__("xinyong.identifiers").identifiers.SubjectRef.parse(PERSON)).jurisdiction == "CN-SD-RC"
+        assert loaded.store.subject_facts(c, __import__("xinyong.domain.identifiers").domain.identifiers.SubjectRef.parse(PERSON)).jurisdiction == "CN-SD-RC"
 
 
 def test_a_catalog_version_that_would_judge_recorded_acts_retroactively_is_refused(deployment, tmp_path):
-    from xinyong.catalog.library import CatalogLoadError
+    from xinyong.services.catalogs import CatalogLoadError
 
     v1, v2 = [p for p in scenario_files("basic")["catalogs"] if "person" in p.name]
     deployment.catalogs.load([v1])

@@ -10,9 +10,9 @@ import pytest
 
 from tests.conftest import scenario_files
 from xinyong.bootstrap import open_deployment, rotate_key
-from xinyong.identifiers import SubjectRef
-from xinyong.ledger.keyring import KeyRefused
-from xinyong.ledger.sealing import master_key_id, read_key
+from xinyong.domain.identifiers import SubjectRef
+from xinyong.adapters.storage.keyring import KeyRefused
+from xinyong.adapters.storage.sealing import master_key_id, read_key
 from xinyong.settings import Settings
 
 pytestmark = pytest.mark.integration
@@ -95,9 +95,9 @@ def test_rotation_keeps_answers_and_the_chain_and_refuses_the_old_key(written, d
 def test_an_interrupted_rotation_is_finished_at_the_next_start(written, database, settings):
     from sqlalchemy import create_engine  # noqa: F401
 
-    from xinyong.ledger import keyring
-    from xinyong.ledger.sealing import create_key_file
-    from xinyong.ledger.store import make_engine
+    from xinyong.adapters.storage import keyring
+    from xinyong.adapters.storage.sealing import create_key_file
+    from xinyong.adapters.storage.store import make_engine
 
     old = read_key(None, settings.key_file)
     new = os.urandom(32)

@@ -11,7 +11,7 @@ from sqlalchemy.exc import DBAPIError
 
 from tests.conftest import scenario_files
 from tests.integration.conftest import fill
-from xinyong.ledger.tables import APPEND_ONLY_TABLES
+from xinyong.adapters.storage.tables import APPEND_ONLY_TABLES
 
 pytestmark = pytest.mark.integration
 

@@ -11,10 +11,10 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.conftest import scenario_files
-from xinyong.access import Reader
-from xinyong.identifiers import SubjectRef
-from xinyong.intake import ImportForbidden
-from xinyong.ledger.tables import ledger, notices
+from xinyong.domain.access import Reader
+from xinyong.domain.identifiers import SubjectRef
+from xinyong.services.intake import ImportForbidden
+from xinyong.adapters.storage.tables import ledger, notices
 
 pytestmark = pytest.mark.integration
 

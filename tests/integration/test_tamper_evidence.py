@@ -13,9 +13,9 @@ from sqlalchemy import text
 
 from tests.integration.conftest import fill
 from xinyong.bootstrap import open_deployment
-from xinyong.identifiers import SubjectRef
-from xinyong.ledger import checkpoint as checkpoints
-from xinyong.ledger.chain import CHAINED
+from xinyong.domain.identifiers import SubjectRef
+from xinyong.adapters.storage import checkpoint as checkpoints
+from xinyong.adapters.storage.chain import CHAINED
 
 pytestmark = pytest.mark.integration
 
@@ -193,8 +193,8 @@ def test_a_checkpoint_signed_by_another_key_or_altered_is_refused(filled, tmp_pa
 def test_the_chain_is_keyed_so_recomputing_it_without_the_key_fails(filled, database, tmp_path):
     """Someone with the file recomputes every MAC under a key of their own: the rows
     still do not verify under the deployment's key."""
-    from xinyong.ledger import chain
-    from xinyong.ledger.sealing import Sealer
+    from xinyong.adapters.storage import chain
+    from xinyong.adapters.storage.sealing import Sealer
 
     guess = Sealer.for_tests(b"\x01" * 32)
     with filled.store.engine.begin() as connection:
@@ -203,7 +203,7 @@ def test_the_chain_is_keyed_so_recomputing_it_without_the_key_fails(filled, data
         rows[0]["reader"] = "nobody"
         chain.link(guess, "access_log", rows, (0, chain.GENESIS))
         connection.execute(text("DELETE FROM access_log"))
-        from xinyong.ledger.tables import access_log
+        from xinyong.adapters.storage.tables import access_log
         connection.execute(access_log.insert(), rows)
     problems = _broken(filled)
     assert problems and problems[0].startswith("access_log@1"), problems

@@ -10,7 +10,7 @@ import pytest
 
 from tests.service.conftest import running_server
 from xinyong.bootstrap import open_deployment
-from xinyong.ledger import checkpoint as checkpoints
+from xinyong.adapters.storage import checkpoint as checkpoints
 from xinyong.settings import Settings
 
 pytestmark = pytest.mark.e2e

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from xinyong.calendar import ZERO, Duration, InvalidDuration, parse_date
+from xinyong.domain.calendar import ZERO, Duration, InvalidDuration, parse_date
 
 pytestmark = pytest.mark.unit
 

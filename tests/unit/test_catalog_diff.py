@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from xinyong.catalog import Catalog
-from xinyong.catalog.diff import combine, diff
+from xinyong.domain.catalog import Catalog
+from xinyong.domain.catalog.diff import combine, diff
 
 pytestmark = pytest.mark.unit
 

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from xinyong.calendar import Duration
-from xinyong.catalog import Catalog, CatalogConflict, CatalogRegistry
-from xinyong.catalog.files import CatalogFileError, parse_catalog, read_catalog
+from xinyong.domain.calendar import Duration
+from xinyong.domain.catalog import Catalog, CatalogConflict, CatalogRegistry
+from xinyong.domain.catalog.files import CatalogFileError, parse_catalog, read_catalog
 
 pytestmark = pytest.mark.unit
 

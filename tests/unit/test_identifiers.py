@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from xinyong.identifiers import (
+from xinyong.domain.identifiers import (
     RID_CHECK,
     USCC_ALPHABET,
     InvalidIdentifier,

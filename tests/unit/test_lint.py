@@ -10,9 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from xinyong.catalog import CatalogRegistry
-from xinyong.catalog.files import parse_catalog, read_catalog
-from xinyong.catalog.lint import PROFILES, Finding, lint, normalise, refused_terms
+from xinyong.domain.catalog import CatalogRegistry
+from xinyong.domain.catalog.files import parse_catalog, read_catalog
+from xinyong.domain.catalog.lint import PROFILES, Finding, lint, normalise, refused_terms
 
 pytestmark = pytest.mark.unit
 
@@ -805,9 +805,9 @@ def test_ordinary_measures_are_not_mistaken_for_essential_services(action):
 def test_the_essential_services_vocabulary_is_data_shipped_with_the_package():
     from importlib.resources import files
 
-    from xinyong.catalog.lint import load_vocabulary
+    from xinyong.domain.catalog.lint import load_vocabulary
 
-    text = files("xinyong.catalog").joinpath("vocabulary.toml").read_text(encoding="utf-8")
+    text = files("xinyong.domain.catalog").joinpath("vocabulary.toml").read_text(encoding="utf-8")
     vocabulary = load_vocabulary(text)
     assert {e.name for e in vocabulary.essentials} >= {"healthcare", "schooling", "internet access"}
     with pytest.raises(ValueError, match="unknown group"):

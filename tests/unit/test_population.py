@@ -12,12 +12,12 @@ from pathlib import Path
 
 import pytest
 
-from xinyong import standing as st
-from xinyong.catalog.files import read_catalog
-from xinyong.catalog.registry import CatalogRegistry
-from xinyong.events import DisputeFiled, DisputeResolved, Fulfilled, Repaired, parse_event
-from xinyong.identifiers import SubjectRef
-from xinyong.population import Population, generate, iter_events
+from xinyong.domain import standing as st
+from xinyong.domain.catalog.files import read_catalog
+from xinyong.domain.catalog.registry import CatalogRegistry
+from xinyong.domain.events import DisputeFiled, DisputeResolved, Fulfilled, Repaired, parse_event
+from xinyong.domain.identifiers import SubjectRef
+from xinyong.synthetic.population import Population, generate, iter_events
 
 pytestmark = pytest.mark.unit
 

@@ -11,11 +11,11 @@ import datetime as dt
 
 import pytest
 
-from xinyong.catalog.model import Catalog
-from xinyong.catalog.registry import CatalogRegistry
-from xinyong.events import RecordEvent, parse_event
-from xinyong.identifiers import SubjectRef, rid_check_character
-from xinyong.standing import (
+from xinyong.domain.catalog.model import Catalog
+from xinyong.domain.catalog.registry import CatalogRegistry
+from xinyong.domain.events import RecordEvent, parse_event
+from xinyong.domain.identifiers import SubjectRef, rid_check_character
+from xinyong.domain.standing import (
     NotInForce,
     RecordFile,
     Rejected,

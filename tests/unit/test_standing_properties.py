@@ -19,10 +19,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from xinyong.calendar import Duration
-from xinyong.catalog.model import Catalog
-from xinyong.catalog.registry import CatalogRegistry
-from xinyong.events import (
+from xinyong.domain.calendar import Duration
+from xinyong.domain.catalog.model import Catalog
+from xinyong.domain.catalog.registry import CatalogRegistry
+from xinyong.domain.events import (
     Annulled,
     DisputeFiled,
     DisputeResolved,
@@ -30,8 +30,8 @@ from xinyong.events import (
     RecordEvent,
     parse_event,
 )
-from xinyong.identifiers import SubjectRef, rid_check_character
-from xinyong.standing import (
+from xinyong.domain.identifiers import SubjectRef, rid_check_character
+from xinyong.domain.standing import (
     RecordFile,
     Rejected,
     apply_change,

@@ -22,11 +22,11 @@ import httpx
 import pytest
 
 from xinyong.bootstrap import Deployment, open_deployment
-from xinyong.demo import DemoBuild, build_demo
-from xinyong.events import DisputeFiled
-from xinyong.identifiers import SubjectRef
+from xinyong.synthetic.demo import DemoBuild, build_demo
+from xinyong.domain.events import DisputeFiled
+from xinyong.domain.identifiers import SubjectRef
 from xinyong.settings import Settings
-from xinyong.standing import RecordFile, Timeline, rule_in_force, timeline
+from xinyong.domain.standing import RecordFile, Timeline, rule_in_force, timeline
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
@@ -120,7 +120,7 @@ class World:
         return facts.name if facts else None
 
     def score(self, subject: SubjectRef, catalog: str = SCORING) -> int:
-        from xinyong.standing import standing
+        from xinyong.domain.standing import standing
 
         with self.deployment.store.reading() as connection:
             files = self.deployment.store.files_for_subject(connection, subject)

@@ -6,12 +6,12 @@ import datetime as dt
 
 import pytest
 
-from xinyong.catalog import Catalog, CatalogRegistry
-from xinyong.events import parse_event
-from xinyong.identifiers import SubjectRef
-from xinyong.standing import RecordFile, standing
-from xinyong.web import charts
-from xinyong.web.trajectory import trajectory
+from xinyong.domain.catalog import Catalog, CatalogRegistry
+from xinyong.domain.events import parse_event
+from xinyong.domain.identifiers import SubjectRef
+from xinyong.domain.standing import RecordFile, standing
+from xinyong.entrypoints.web import charts
+from xinyong.domain.trajectory import trajectory
 
 pytestmark = pytest.mark.unit
 

@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.web.conftest import SCORING, World, screenshot, sign_in
-from xinyong.standing import rule_in_force
+from xinyong.domain.standing import rule_in_force
 
 pytestmark = pytest.mark.e2e
 

@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.web.conftest import SCORING, World, screenshot, sign_in
-from xinyong.standing import earliest_repair, rule_in_force
+from xinyong.domain.standing import earliest_repair, rule_in_force
 
 pytestmark = pytest.mark.e2e
 
@@ -95,7 +95,7 @@ def test_a_dispute_without_grounds_is_refused_next_to_the_field(page, world: Wor
 
 
 def test_a_resident_sets_the_email_address_for_notices_and_is_told(page, world: World):
-    from xinyong.delivery import contact_address
+    from xinyong.services.delivery import contact_address
 
     resident = world.take(lambda file, line: file.subject.kind == "person").subject
     sign_in(page, "portal", world.subject_token(resident))

@@ -21,7 +21,7 @@ Names and e-mail addresses are not exported.
 
 Durations are two integer columns, ``*_months`` (years folded in) and ``*_days``
 (weeks folded in), both null when the catalog leaves the duration out; adding one is
-"months first, clamped to the month's end, then days", as :mod:`xinyong.calendar` does.
+"months first, clamped to the month's end, then days", as :mod:`xinyong.domain.calendar` does.
 
 Memory stays bounded whatever the size of the ledger: records are read in pages of
 ``batch_size`` and streamed to a staging file, then partitioned by pyarrow's dataset
@@ -42,9 +42,9 @@ import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 from sqlalchemy import Connection, func, select
 
-from xinyong.calendar import Duration
-from xinyong.catalog.registry import CatalogRegistry
-from xinyong.events import (
+from xinyong.domain.calendar import Duration
+from xinyong.domain.catalog.registry import CatalogRegistry
+from xinyong.domain.events import (
     Annulled,
     DisputeFiled,
     DisputeResolved,
@@ -52,9 +52,9 @@ from xinyong.events import (
     Repaired,
     SubjectEvent,
 )
-from xinyong.ledger.store import LedgerStore
-from xinyong.ledger.tables import ledger
-from xinyong.standing import RecordFile
+from xinyong.adapters.storage.store import LedgerStore
+from xinyong.adapters.storage.tables import ledger
+from xinyong.domain.standing import RecordFile
 
 EXPORT_FORMAT = 1
 MANIFEST = "manifest.json"

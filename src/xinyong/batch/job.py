@@ -30,7 +30,7 @@ from xinyong.batch.engines import (
     write_parquet,
 )
 from xinyong.batch.rescore import LedgerTables, grade_distribution, rescore
-from xinyong.standing import NotInForce
+from xinyong.domain.standing import NotInForce
 
 Phase = Callable[[str], None]
 
@@ -63,7 +63,7 @@ def check_questions(
     backend, tables: LedgerTables, questions: Sequence[tuple[str, dt.date]]
 ) -> dict[tuple[str, dt.date], str]:
     """The version in force for each ``(catalog_id, day)`` question; raises
-    :class:`NotInForce`, as :func:`xinyong.standing.standing` does, when there is none."""
+    :class:`NotInForce`, as :func:`xinyong.domain.standing.standing` does, when there is none."""
     versions = to_arrow(
         backend,
         tables.versions.select("catalog_id", "version", "effective_from").order_by("effective_from"),

@@ -4,7 +4,7 @@
 score, grade, coverage and list entries on a day, for any number of (catalog, day)
 questions at once, over the tables of an export (:mod:`xinyong.batch.export`). The same
 expressions run on DuckDB on one machine and on Apache Spark on a cluster
-(:mod:`xinyong.batch.engines`). They mirror :mod:`xinyong.standing` rule for rule, and
+(:mod:`xinyong.batch.engines`). They mirror :mod:`xinyong.domain.standing` rule for rule, and
 the tests hold them to its answers on both engines.
 
 The job is set-based: each step is a join, an anti-join or a grouping over whole
@@ -16,7 +16,7 @@ tables, keyed by catalog.
   ``effective_on = decided_on + notice`` and ``expires_on = effective_on + valid_for``.
   Durations are ``(months, days)``: months first, clamped to the month's end, then days.
   Both engines clamp when a date is moved by a month interval (the tests pin this
-  against :mod:`xinyong.calendar`), so the job uses their own interval arithmetic.
+  against :mod:`xinyong.domain.calendar`), so the job uses their own interval arithmetic.
 - ``ends_on`` is the earliest of ``expires_on``, a repair, and a fulfilment when the
   rule restores on fulfilment. An ``annulled`` event or a dispute resolved ``annulled``
   means the record never counts.
