@@ -37,8 +37,16 @@ def raw_copy(lines: list[str], url: str) -> float:
                         e = json.loads(line)
                         record_id = e.get("id") if e["type"] == "record" else e.get("record")
                         occurred = e.get("occurred_on")
-                        copy.write_row((e["type"], record_id, e.get("subject"), e.get("rule"),
-                                        dt.date.fromisoformat(occurred) if occurred else None, line))
+                        copy.write_row(
+                            (
+                                e["type"],
+                                record_id,
+                                e.get("subject"),
+                                e.get("rule"),
+                                dt.date.fromisoformat(occurred) if occurred else None,
+                                line,
+                            )
+                        )
             connection.commit()
     return t["seconds"]
 

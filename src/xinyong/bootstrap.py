@@ -125,7 +125,7 @@ def open_keys(engine: Engine, db: str, settings: Settings) -> Sealer:
                 "only for a new, empty database, and nothing was read or written."
             )
         staged = _staged(key_file)
-        if (master_key_id(master) not in found.master_ids and not settings.secret_key and staged.exists()):
+        if master_key_id(master) not in found.master_ids and not settings.secret_key and staged.exists():
             # A rotation that stopped between committing the keyring and putting the new
             # key file in place: finish it.
             new = read_key(None, staged)

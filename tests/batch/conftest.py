@@ -124,11 +124,12 @@ class Dataset:
             for subject in self.subjects(version.subject_kind):
                 key = self.key(subject)
                 files = self.files.get(subject, [])
-                answer = st.standing(
-                    subject, catalog_id, day, files, self.registry, self.jurisdictions.get(subject)
-                )
+                answer = st.standing(subject, catalog_id, day, files, self.registry, self.jurisdictions.get(subject))
                 standings[(catalog_id, day, key)] = (
-                    answer.score, answer.grade, answer.covered, len(answer.contributions)
+                    answer.score,
+                    answer.grade,
+                    answer.covered,
+                    len(answer.contributions),
                 )
                 for e in answer.lists:
                     entries.add((catalog_id, day, key, e.list, e.record, e.rule.partition("/")[2], e.start, e.until))
@@ -234,7 +235,10 @@ def conformance(make_database):
             folder = CONFORMANCE / scenario
             lines = (folder / "events.jsonl").read_text(encoding="utf-8").splitlines()
             loaded[scenario] = _load(
-                make_database, scenario, sorted(folder.glob("catalog-*.toml")), lines,
+                make_database,
+                scenario,
+                sorted(folder.glob("catalog-*.toml")),
+                lines,
                 conformance_questions(scenario),
             )
         return loaded[scenario]
@@ -290,7 +294,9 @@ def second_versions(folder: Path) -> list[Path]:
     text = _replace(text, 'effective_from = "2017-05-01"', f'effective_from = "{SECOND_VERSION}"')
     text = _replace(text, 'duration = "P2Y"', 'duration = "P3Y"', within="[lists.judgment-defaulters]")
     text = _replace(
-        text, 'removal = ["fulfilment", "repair", "annulment"]', 'removal = ["repair", "annulment"]',
+        text,
+        'removal = ["fulfilment", "repair", "annulment"]',
+        'removal = ["repair", "annulment"]',
         within="[lists.judgment-defaulters]",
     )
     third = folder / "judgment-defaulters-2024.toml"
@@ -377,4 +383,3 @@ def rescored(backends):
 def sorted_rows(table: pa.Table) -> list[dict]:
     """A table's rows in a canonical order, for comparing outputs of two engines."""
     return sorted(table.to_pylist(), key=lambda row: [str(v) for v in row.values()])
-

@@ -34,7 +34,10 @@ def test_random_populations_rescore_as_the_standing_module_answers(make_database
     events = iter_events(registry, seed=seed, persons=40, organisations=8, id_prefix=f"h{seed}")
     lines = [json.dumps(e, ensure_ascii=False) for e in events]
     dataset = _load(
-        make_database, f"random-{seed}", catalogs, lines,
+        make_database,
+        f"random-{seed}",
+        catalogs,
+        lines,
         lambda r: [(c, d) for c in r.ids() for d in days if r.in_force(c, d) is not None],
     )
     try:

@@ -202,8 +202,14 @@ def test_repeated_failures_wait_longer_each_time(mail_db):
 
 def test_notices_deliver_without_an_smtp_host_says_how_to_configure_it(mail_db):
     db, _ = mail_db
-    result = subprocess.run([XINYONG, "--db", db.url, "notices", "deliver"], capture_output=True, text=True,
-                            env=environment(**db.env), timeout=120, check=False)
+    result = subprocess.run(
+        [XINYONG, "--db", db.url, "notices", "deliver"],
+        capture_output=True,
+        text=True,
+        env=environment(**db.env),
+        timeout=120,
+        check=False,
+    )
 
     assert result.returncode == 2
     assert "XINYONG_SMTP_HOST" in result.stderr

@@ -43,7 +43,13 @@ OUTSIDE = "collector@attacker.example"
 
 EVENTS = [
     {"type": "subject", "subject": BEIJING, "jurisdiction": "CN-BJ", "name": "Li Na", "email": HOME},
-    {"type": "subject", "subject": RESIDENT, "jurisdiction": "CN-SD-RC", "name": "Sun Qi", "email": "sun.qi@example.org"},
+    {
+        "type": "subject",
+        "subject": RESIDENT,
+        "jurisdiction": "CN-SD-RC",
+        "name": "Sun Qi",
+        "email": "sun.qi@example.org",
+    },
     {"type": "subject", "subject": FIRM, "jurisdiction": "CN-FJ", "name": FIRM_NAME},
     record("facts-ticket", BEIJING, f"{RC}/traffic.ticket", -20, TRAFFIC),
 ]
@@ -77,8 +83,11 @@ def rongcheng(report: dict) -> dict:
 def of_kind(api: Api, who: str, kind: str) -> list[dict]:
     """The subject's notices of ``kind`` that tell a change, newest first (not those of
     its registration and first address, from the operator's import)."""
-    return [n for n in api.inbox(who) if n["kind"] == kind
-            and not n["fields"].get("registered") and n["fields"].get("previous_email", "") is not None]
+    return [
+        n
+        for n in api.inbox(who)
+        if n["kind"] == kind and not n["fields"].get("registered") and n["fields"].get("previous_email", "") is not None
+    ]
 
 
 def test_the_operators_import_told_each_subject_its_facts_and_address(facts):
@@ -196,7 +205,10 @@ def _scan_for(server, addresses: list[str]) -> list[str]:
                 found += [f"{table.name}: {a}" for a in addresses if a in text]
     finally:
         engine.dispose()
-    if make_url(server.db.url if "://" in server.db.url else f"sqlite:///{server.db.url}").get_backend_name() == "sqlite":
+    if (
+        make_url(server.db.url if "://" in server.db.url else f"sqlite:///{server.db.url}").get_backend_name()
+        == "sqlite"
+    ):
         for suffix in ("", "-wal"):
             try:
                 raw = open(server.db.url + suffix, "rb").read()
@@ -243,8 +255,12 @@ def test_a_bad_address_is_refused_naming_the_field(facts):
 
 def test_the_registry_may_set_a_residents_address_and_it_is_announced(facts):
     _, api = facts
-    api.ok("registry", "POST", "/v1/events", json=[
-        {"type": "contact", "subject": RESIDENT, "email": "sun.qi@mail.example.com", "on": "2025-01-01"}])
+    api.ok(
+        "registry",
+        "POST",
+        "/v1/events",
+        json=[{"type": "contact", "subject": RESIDENT, "email": "sun.qi@mail.example.com", "on": "2025-01-01"}],
+    )
     assert api.ok("resident", "GET", "/v1/me/contact")["email"] == "sun.qi@mail.example.com"
     [notice] = of_kind(api, "resident", "contact_changed")
     assert notice["fields"]["previous_email"] == "s***@example.org"

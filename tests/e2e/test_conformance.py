@@ -51,7 +51,9 @@ def test_score_and_check_commands_agree_with_query(cli, scenario):
     lines = files["queries"].read_text().splitlines()
     score_q = next(json.loads(l) for l in lines if '"score"' in l and "uscc" in l)
     check_q = next(json.loads(l) for l in lines if '"check"' in l and '"rail' in l)
-    via_score = cli.json("score", score_q["score"], "--catalog", score_q["catalog"], "--as-of", score_q["as_of"], "--json")
+    via_score = cli.json(
+        "score", score_q["score"], "--catalog", score_q["catalog"], "--as-of", score_q["as_of"], "--json"
+    )
     via_check = cli.json("check", check_q["check"], check_q["action"], "--as-of", check_q["as_of"], "--json")
     answers = cli("query", "-", stdin=json.dumps(score_q) + "\n" + json.dumps(check_q) + "\n").stdout.splitlines()
     assert json.loads(answers[0]) == via_score

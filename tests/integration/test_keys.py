@@ -75,11 +75,14 @@ def test_rotation_keeps_answers_and_the_chain_and_refuses_the_old_key(written, d
             heads = deployment.store.heads(connection)
         # New values are sealed under the new seal key; the old ones still open.
         deployment.intake.import_lines(
-            ['{"type": "subject", "subject": "rid:11010519491231002X", "jurisdiction": "CN-SD-RC", "name": "Li Si"}'])
+            ['{"type": "subject", "subject": "rid:11010519491231002X", "jurisdiction": "CN-SD-RC", "name": "Li Si"}']
+        )
         with deployment.store.reading() as connection:
             facts = deployment.store.subject_facts(connection, SubjectRef.parse("rid:11010519491231002X"))
-            sealed_under = {deployment.store.sealer.sealed_key_id(blob) for blob in connection.exec_driver_sql(
-                "SELECT sealed FROM ledger WHERE sealed IS NOT NULL").scalars()}
+            sealed_under = {
+                deployment.store.sealer.sealed_key_id(blob)
+                for blob in connection.exec_driver_sql("SELECT sealed FROM ledger WHERE sealed IS NOT NULL").scalars()
+            }
         assert facts is not None and facts.name == "Li Si"
         assert deployment.store.sealer.current_seal_key in sealed_under and len(sealed_under) == 2
     finally:

@@ -28,8 +28,14 @@ def _is_sqlite(deployment) -> bool:
 @pytest.mark.parametrize("table", APPEND_ONLY_TABLES)
 @pytest.mark.parametrize("verb", ["UPDATE", "DELETE"])
 def test_the_database_refuses_updates_and_deletes_on_append_only_tables(filled, table, verb):
-    column = {"ledger": "body", "catalog_versions": "source", "access_log": "reader", "notices": "kind",
-              "deliveries": "channel", "cases": "kind"}[table]
+    column = {
+        "ledger": "body",
+        "catalog_versions": "source",
+        "access_log": "reader",
+        "notices": "kind",
+        "deliveries": "channel",
+        "cases": "kind",
+    }[table]
     statement = f"UPDATE {table} SET {column} = {column}" if verb == "UPDATE" else f"DELETE FROM {table}"
     with pytest.raises(DBAPIError, match="append-only"):
         with filled.store.engine.begin() as connection:
@@ -71,9 +77,7 @@ def _everything_stored(deployment) -> bytes:
             pass
         return raw
     with deployment.store.engine.connect() as connection:
-        tables = connection.execute(
-            text("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
-        ).scalars().all()
+        tables = connection.execute(text("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")).scalars().all()
         dump = []
         for table in tables:
             dump += connection.execute(text(f'SELECT t::text FROM "{table}" t')).scalars().all()
@@ -82,7 +86,9 @@ def _everything_stored(deployment) -> bytes:
 
 def test_the_database_holds_no_identity_number_or_name_of_a_person_in_clear(filled):
     filled.intake.import_lines(
-        ['{"type": "subject", "subject": "rid:11010519491231002X", "jurisdiction": "CN-SD-RC", "name": "Zhang Sanfeng"}']
+        [
+            '{"type": "subject", "subject": "rid:11010519491231002X", "jurisdiction": "CN-SD-RC", "name": "Zhang Sanfeng"}'
+        ]
     )
     raw = _everything_stored(filled)
     events = scenario_files("basic")["events"].read_text().splitlines()

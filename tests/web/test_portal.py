@@ -63,8 +63,13 @@ def test_a_repair_applied_for_too_early_shows_the_first_day_next_to_the_record(p
 
     def early(file, line) -> bool:
         first = earliest_repair(file, registry)
-        return (file.subject.kind == "person" and first is not None and first > today
-                and line.ends_on > today and not line.annulled)
+        return (
+            file.subject.kind == "person"
+            and first is not None
+            and first > today
+            and line.ends_on > today
+            and not line.annulled
+        )
 
     file = world.take(early)
     first = earliest_repair(file, registry)

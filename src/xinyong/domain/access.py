@@ -53,10 +53,7 @@ class Reader:
             return False
         if self.role == "officer":
             return True
-        return any(
-            action == p or action.startswith(p + ".") or fnmatch.fnmatchcase(action, p)
-            for p in self.scopes
-        )
+        return any(action == p or action.startswith(p + ".") or fnmatch.fnmatchcase(action, p) for p in self.scopes)
 
     def may_read(self, subject: SubjectRef) -> bool:
         """Scores and reports: officers read any subject, a subject only itself."""

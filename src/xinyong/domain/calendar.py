@@ -50,9 +50,7 @@ class Duration:
         return moved + dt.timedelta(days=self.days)
 
     def __str__(self) -> str:
-        parts = "".join(
-            f"{n}{u}" for n, u in ((self.years, "Y"), (self.months, "M"), (self.days, "D")) if n
-        )
+        parts = "".join(f"{n}{u}" for n, u in ((self.years, "Y"), (self.months, "M"), (self.days, "D")) if n)
         return "P" + (parts or "0D")
 
 

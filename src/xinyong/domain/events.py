@@ -58,7 +58,9 @@ class _Event(BaseModel):
         """The event as compact JSON with sorted keys and no unset optional fields:
         identical events have identical canonical forms."""
         return json.dumps(
-            self.model_dump(mode="json", exclude_none=True), sort_keys=True, ensure_ascii=False,
+            self.model_dump(mode="json", exclude_none=True),
+            sort_keys=True,
+            ensure_ascii=False,
             separators=(",", ":"),
         )
 
@@ -203,9 +205,7 @@ def parse_event(data: Any) -> SubjectEvent | ContactEvent | RecordEvent | Record
         raise InvalidEvent(f"an event must be a JSON object, got {type(data).__name__}")
     kind = data.get("type")
     if kind not in EVENT_TYPES:
-        raise InvalidEvent(
-            f"type: {kind!r} is not an event type; expected one of {', '.join(EVENT_TYPES)}"
-        )
+        raise InvalidEvent(f"type: {kind!r} is not an event type; expected one of {', '.join(EVENT_TYPES)}")
     try:
         return _EVENT.validate_python(data)
     except ValidationError as error:

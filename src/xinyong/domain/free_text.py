@@ -15,9 +15,7 @@ import unicodedata
 # inside a longer run of digits. Fullwidth digits are found too (NFKC below).
 _DIGIT = r"[0-9]"
 _SEP = r"[ \-]?"
-_CANDIDATE = re.compile(
-    r"(?<![0-9A-Za-z])(" + (_DIGIT + _SEP) * 17 + r"[0-9Xx])(?![0-9A-Za-z])"
-)
+_CANDIDATE = re.compile(r"(?<![0-9A-Za-z])(" + (_DIGIT + _SEP) * 17 + r"[0-9Xx])(?![0-9A-Za-z])")
 MASK = "*"
 
 

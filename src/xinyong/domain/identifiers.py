@@ -38,35 +38,28 @@ def uscc_check_character(first17: str) -> str:
 
 def _validate_rid(value: str) -> None:
     if len(value) != 18:
-        raise InvalidIdentifier(
-            f"resident identity number {value!r} has {len(value)} characters, expected 18"
-        )
+        raise InvalidIdentifier(f"resident identity number {value!r} has {len(value)} characters, expected 18")
     for position, char in enumerate(value[:17], start=1):
         if not char.isdigit() or not char.isascii():
             raise InvalidIdentifier(
-                f"resident identity number {value!r}: character {position} is {char!r}, "
-                "expected a digit"
+                f"resident identity number {value!r}: character {position} is {char!r}, expected a digit"
             )
     expected = rid_check_character(value[:17])
     if value[17] != expected:
         raise InvalidIdentifier(
-            f"resident identity number {value!r}: check character (position 18) is "
-            f"{value[17]!r}, expected {expected!r}"
+            f"resident identity number {value!r}: check character (position 18) is {value[17]!r}, expected {expected!r}"
         )
     try:
         dt.date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
     except ValueError:
         raise InvalidIdentifier(
-            f"resident identity number {value!r}: characters 7-14 ({value[6:14]}) "
-            "are not a valid birth date"
+            f"resident identity number {value!r}: characters 7-14 ({value[6:14]}) are not a valid birth date"
         ) from None
 
 
 def _validate_uscc(value: str) -> None:
     if len(value) != 18:
-        raise InvalidIdentifier(
-            f"unified social credit code {value!r} has {len(value)} characters, expected 18"
-        )
+        raise InvalidIdentifier(f"unified social credit code {value!r} has {len(value)} characters, expected 18")
     for position, char in enumerate(value, start=1):
         if char not in USCC_ALPHABET:
             raise InvalidIdentifier(
@@ -96,17 +89,13 @@ class SubjectRef:
             raise InvalidIdentifier(f"subject must be a string like 'rid:...', got {text!r}")
         scheme, sep, value = text.partition(":")
         if not sep:
-            raise InvalidIdentifier(
-                f"subject {text!r} has no scheme: write 'rid:NUMBER' or 'uscc:CODE'"
-            )
+            raise InvalidIdentifier(f"subject {text!r} has no scheme: write 'rid:NUMBER' or 'uscc:CODE'")
         if scheme == "rid":
             _validate_rid(value)
         elif scheme == "uscc":
             _validate_uscc(value)
         else:
-            raise InvalidIdentifier(
-                f"subject {text!r}: unknown scheme {scheme!r}, expected 'rid' or 'uscc'"
-            )
+            raise InvalidIdentifier(f"subject {text!r}: unknown scheme {scheme!r}, expected 'rid' or 'uscc'")
         return cls(scheme, value)  # type: ignore[arg-type]
 
     @property

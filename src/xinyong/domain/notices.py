@@ -108,16 +108,16 @@ def record_notice(file: RecordFile, registry: CatalogRegistry, today: dt.date | 
         f"legal basis: {facts['legal_basis'] or 'none given'}. It takes effect on {facts['effective_on']} "
         f"and counts until {facts['expires_on']}.{placement} {window} {HOW_TO_DISPUTE}"
     )
-    return NoticeDraft("record", file.subject, f"New record: {title}", text, facts, file.id,
-                       dedupe=f"record:{file.id}")
+    return NoticeDraft("record", file.subject, f"New record: {title}", text, facts, file.id, dedupe=f"record:{file.id}")
 
 
 def rule_points(points: int) -> str:
     return f"{points:+d} points" if points else "no points"
 
 
-def change_notices(before: RecordFile, change: RecordChange, after: RecordFile,
-                   registry: CatalogRegistry) -> list[NoticeDraft]:
+def change_notices(
+    before: RecordFile, change: RecordChange, after: RecordFile, registry: CatalogRegistry
+) -> list[NoticeDraft]:
     """Notices caused by a later event on a record."""
     line_before = timeline(before, registry)
     line = timeline(after, registry)
@@ -130,20 +130,35 @@ def change_notices(before: RecordFile, change: RecordChange, after: RecordFile,
         deadline = next((d.deadline for d in reversed(line.disputes) if d.filed_on == change.on), None)
         facts["decide_by"] = _day(deadline)
         facts["suspended"] = change.on < line.effective_on
-        drafts.append(NoticeDraft(
-            "dispute_filed", subject, f"Dispute filed: {title}",
-            f"Your dispute of record {record} filed on {change.on} was received. "
-            + ("The record does not count until it is decided. " if facts["suspended"] else
-               "The record keeps counting, marked as disputed, until it is decided. ")
-            + (f"If it is not decided by {deadline}, the record stops counting from that day." if deadline else ""),
-            facts, record,
-        ))
-        drafts.append(NoticeDraft(
-            "dispute_filed", subject, f"Dispute filed on your record {record}",
-            f"The subject of record {record} ({after.record.rule}, reference {after.record.reference or '-'}) "
-            f"disputed it on {change.on}." + (f" Decide it by {deadline}, or the record stops counting." if deadline else ""),
-            facts, record, to_source=source,
-        ))
+        drafts.append(
+            NoticeDraft(
+                "dispute_filed",
+                subject,
+                f"Dispute filed: {title}",
+                f"Your dispute of record {record} filed on {change.on} was received. "
+                + (
+                    "The record does not count until it is decided. "
+                    if facts["suspended"]
+                    else "The record keeps counting, marked as disputed, until it is decided. "
+                )
+                + (f"If it is not decided by {deadline}, the record stops counting from that day." if deadline else ""),
+                facts,
+                record,
+            )
+        )
+        drafts.append(
+            NoticeDraft(
+                "dispute_filed",
+                subject,
+                f"Dispute filed on your record {record}",
+                f"The subject of record {record} ({after.record.rule}, reference {after.record.reference or '-'}) "
+                f"disputed it on {change.on}."
+                + (f" Decide it by {deadline}, or the record stops counting." if deadline else ""),
+                facts,
+                record,
+                to_source=source,
+            )
+        )
     elif isinstance(change, DisputeResolved):
         facts["outcome"] = change.outcome
         facts["reasons"] = change.reasons
@@ -152,43 +167,69 @@ def change_notices(before: RecordFile, change: RecordChange, after: RecordFile,
             if change.outcome == "annulled"
             else f"The record stands and counts until {_day(line.ends_on)}."
         )
-        drafts.append(NoticeDraft(
-            "dispute_decided", subject, f"Dispute decided: {title}",
-            f"Your dispute of record {record} was decided on {change.on}: {change.outcome}. {result}"
-            + (f" Reasons: {change.reasons}" if change.reasons else ""),
-            facts, record,
-        ))
-        drafts.append(NoticeDraft(
-            "dispute_decided", subject, f"Dispute on your record {record} decided",
-            f"The dispute of record {record} was decided on {change.on}: {change.outcome}.",
-            facts, record, to_source=source,
-        ))
+        drafts.append(
+            NoticeDraft(
+                "dispute_decided",
+                subject,
+                f"Dispute decided: {title}",
+                f"Your dispute of record {record} was decided on {change.on}: {change.outcome}. {result}"
+                + (f" Reasons: {change.reasons}" if change.reasons else ""),
+                facts,
+                record,
+            )
+        )
+        drafts.append(
+            NoticeDraft(
+                "dispute_decided",
+                subject,
+                f"Dispute on your record {record} decided",
+                f"The dispute of record {record} was decided on {change.on}: {change.outcome}.",
+                facts,
+                record,
+                to_source=source,
+            )
+        )
     elif isinstance(change, Repaired):
-        drafts.append(NoticeDraft(
-            "repair_granted", subject, f"Credit repair granted: {title}",
-            f"Credit repair of record {record} was granted on {change.on}: the record and any "
-            "list entry it made end on that day.",
-            facts, record,
-        ))
+        drafts.append(
+            NoticeDraft(
+                "repair_granted",
+                subject,
+                f"Credit repair granted: {title}",
+                f"Credit repair of record {record} was granted on {change.on}: the record and any "
+                "list entry it made end on that day.",
+                facts,
+                record,
+            )
+        )
     elif isinstance(change, Annulled):
-        drafts.append(NoticeDraft(
-            "annulled", subject, f"Record annulled: {title}",
-            f"The decision behind record {record} was revoked on {change.on}: the record never "
-            "counts, and any list entry it made is removed.",
-            facts, record,
-        ))
+        drafts.append(
+            NoticeDraft(
+                "annulled",
+                subject,
+                f"Record annulled: {title}",
+                f"The decision behind record {record} was revoked on {change.on}: the record never "
+                "counts, and any list entry it made is removed.",
+                facts,
+                record,
+            )
+        )
     elif isinstance(change, Fulfilled):
         ended = []
         if line_before.placement and line.placement != line_before.placement:
             ended.append(f"your entry on the list {line_before.placement.list!r} ends on {change.on}")
         if line.ends_on != line_before.ends_on:
             ended.append(f"the record's points end on {_day(line.ends_on)}")
-        drafts.append(NoticeDraft(
-            "fulfilled", subject, f"Obligation fulfilled: {title}",
-            f"Fulfilment of record {record} was registered on {change.on}"
-            + (": " + "; ".join(ended) + "." if ended else "."),
-            facts, record,
-        ))
+        drafts.append(
+            NoticeDraft(
+                "fulfilled",
+                subject,
+                f"Obligation fulfilled: {title}",
+                f"Fulfilment of record {record} was registered on {change.on}"
+                + (": " + "; ".join(ended) + "." if ended else "."),
+                facts,
+                record,
+            )
+        )
     return drafts
 
 
@@ -203,31 +244,47 @@ def due_notices(file: RecordFile, registry: CatalogRegistry, day: dt.date) -> li
     drafts = []
     start = line.starts_counting()
     if start is not None and start <= day:
-        drafts.append(NoticeDraft(
-            "record_effective", file.subject, f"Record in effect: {title}",
-            f"Record {file.id} ({file.record.rule}, {rule_points(facts['points'])}) counts from {start} "
-            f"until {_day(line.ends_on)}.",
-            {**facts, "counting_from": _day(start)}, file.id, dedupe=f"effective:{file.id}",
-        ))
+        drafts.append(
+            NoticeDraft(
+                "record_effective",
+                file.subject,
+                f"Record in effect: {title}",
+                f"Record {file.id} ({file.record.rule}, {rule_points(facts['points'])}) counts from {start} "
+                f"until {_day(line.ends_on)}.",
+                {**facts, "counting_from": _day(start)},
+                file.id,
+                dedupe=f"effective:{file.id}",
+            )
+        )
     if line.placement is not None:
         p = line.placement
         if p.start <= day:
-            drafts.append(NoticeDraft(
-                "list_entry_started", file.subject, f"Placed on list {p.list}",
-                f"Because of record {file.id}, you are on the list {p.list!r} from {p.start} "
-                f"until {_day(p.until) or 'removed'}. The measures that follow from it are "
-                f"shown in your report; the ways off the list are fulfilment, repair and "
-                "annulment where its catalog allows them. " + HOW_TO_DISPUTE,
-                {**facts, "from": _day(p.start), "until": _day(p.until)}, file.id,
-                dedupe=f"list-start:{file.id}",
-            ))
+            drafts.append(
+                NoticeDraft(
+                    "list_entry_started",
+                    file.subject,
+                    f"Placed on list {p.list}",
+                    f"Because of record {file.id}, you are on the list {p.list!r} from {p.start} "
+                    f"until {_day(p.until) or 'removed'}. The measures that follow from it are "
+                    f"shown in your report; the ways off the list are fulfilment, repair and "
+                    "annulment where its catalog allows them. " + HOW_TO_DISPUTE,
+                    {**facts, "from": _day(p.start), "until": _day(p.until)},
+                    file.id,
+                    dedupe=f"list-start:{file.id}",
+                )
+            )
         if p.until is not None and p.until <= day:
-            drafts.append(NoticeDraft(
-                "list_entry_ended", file.subject, f"Off list {p.list}",
-                f"Your entry on the list {p.list!r} made by record {file.id} ended on {p.until}.",
-                {**facts, "from": _day(p.start), "until": _day(p.until)}, file.id,
-                dedupe=f"list-end:{file.id}:{p.until}",
-            ))
+            drafts.append(
+                NoticeDraft(
+                    "list_entry_ended",
+                    file.subject,
+                    f"Off list {p.list}",
+                    f"Your entry on the list {p.list!r} made by record {file.id} ended on {p.until}.",
+                    {**facts, "from": _day(p.start), "until": _day(p.until)},
+                    file.id,
+                    dedupe=f"list-end:{file.id}:{p.until}",
+                )
+            )
     return drafts
 
 
@@ -241,23 +298,34 @@ def adverse_action_notice(decision: CheckDecision, asked_by: str, check_ref: str
             continue
         t = dict(r.trigger)
         trigger = (
-            f"your entry on the list {t['list']!r} (record {t['record']})" if "list" in t
+            f"your entry on the list {t['list']!r} (record {t['record']})"
+            if "list" in t
             else f"your grade {t['grade']} under {r.catalog}"
         )
-        reasons.append(f"{r.effect} by measure {r.measure} of {r.catalog} because of {trigger}; "
-                       f"legal basis: {r.legal_basis}")
+        reasons.append(
+            f"{r.effect} by measure {r.measure} of {r.catalog} because of {trigger}; legal basis: {r.legal_basis}"
+        )
     verb = "denied" if decision.decision == "deny" else "sent to review"
     return NoticeDraft(
-        "adverse_action", decision.subject, f"{decision.action} {verb}",
+        "adverse_action",
+        decision.subject,
+        f"{decision.action} {verb}",
         f"{asked_by} asked on {decision.as_of} whether you may do '{decision.action}': it was "
         f"{verb}. " + " ".join(reasons) + " " + HOW_TO_CONTEST,
         {
-            "action": decision.action, "decision": decision.decision, "asked_by": asked_by,
-            "as_of": _day(decision.as_of), "check": check_ref,
+            "action": decision.action,
+            "decision": decision.decision,
+            "asked_by": asked_by,
+            "as_of": _day(decision.as_of),
+            "check": check_ref,
             "reasons": [
-                {"catalog": r.catalog, "measure": r.measure, "effect": r.effect,
-                 "trigger": {k: v for k, v in dict(r.trigger).items() if k != "score"},
-                 "legal_basis": r.legal_basis}
+                {
+                    "catalog": r.catalog,
+                    "measure": r.measure,
+                    "effect": r.effect,
+                    "trigger": {k: v for k, v in dict(r.trigger).items() if k != "score"},
+                    "legal_basis": r.legal_basis,
+                }
                 for r in decision.reasons
             ],
         },
@@ -287,7 +355,8 @@ def subject_facts_notice(before: SubjectEvent | None, after: SubjectEvent, on: d
     (which decides the catalogs whose grade measures can reach it) and its name. None
     when neither changed."""
     changed = [
-        name for name, old, new in (
+        name
+        for name, old, new in (
             ("jurisdiction", before.jurisdiction if before else None, after.jurisdiction),
             ("name", before.name if before else None, after.name),
         )
@@ -296,23 +365,32 @@ def subject_facts_notice(before: SubjectEvent | None, after: SubjectEvent, on: d
     if not changed:
         return None
     facts: dict[str, Any] = {
-        "on": _day(on), "registered": before is None, "changed": changed,
-        "jurisdiction": after.jurisdiction, "name": after.name,
+        "on": _day(on),
+        "registered": before is None,
+        "changed": changed,
+        "jurisdiction": after.jurisdiction,
+        "name": after.name,
         "previous_jurisdiction": before.jurisdiction if before else None,
         "previous_name": before.name if before else None,
     }
     if before is None:
         title = "You are registered"
-        what = (f"The registry entered you on {on} in jurisdiction {after.jurisdiction}"
-                + (f" under the name {after.name!r}." if after.name else ", with no name."))
+        what = f"The registry entered you on {on} in jurisdiction {after.jurisdiction}" + (
+            f" under the name {after.name!r}." if after.name else ", with no name."
+        )
     else:
         title = "Your registered facts changed"
         parts = []
         if "jurisdiction" in changed:
             parts.append(f"your jurisdiction from {before.jurisdiction} to {after.jurisdiction}")
         if "name" in changed:
-            parts.append(f"your name from {before.name!r} to {after.name!r}" if before.name and after.name
-                         else f"your name to {after.name!r}" if after.name else "your name was removed")
+            parts.append(
+                f"your name from {before.name!r} to {after.name!r}"
+                if before.name and after.name
+                else f"your name to {after.name!r}"
+                if after.name
+                else "your name was removed"
+            )
         what = f"The registry changed on {on}: " + "; ".join(parts) + "."
     text = (
         what + " Your jurisdiction decides under which catalogs' grades measures can apply to you. "
@@ -321,19 +399,24 @@ def subject_facts_notice(before: SubjectEvent | None, after: SubjectEvent, on: d
     return NoticeDraft("subject_facts", after.subject, title, text, facts)
 
 
-def contact_notice(subject: SubjectRef, previous: str | None, address: str, change: int,
-                   on: dt.date) -> NoticeDraft:
+def contact_notice(subject: SubjectRef, previous: str | None, address: str, change: int, on: dt.date) -> NoticeDraft:
     """The notice that the address a subject's notices are emailed to was set or changed.
     Email delivery sends it to the new address and to the previous one (``change`` is
     the index of the new address in the subject's contact history, so that the channel
     can find both without the notice holding them in full)."""
-    facts = {"on": _day(on), "email": mask_email(address), "previous_email": mask_email(previous),
-             "contact_change": change}
+    facts = {
+        "on": _day(on),
+        "email": mask_email(address),
+        "previous_email": mask_email(previous),
+        "contact_change": change,
+    }
     if previous is None:
         title = "Email address for your notices set"
         text = f"From {on}, your notices are also sent by email to {facts['email']}. {NOT_YOU}"
     else:
         title = "Email address for your notices changed"
-        text = (f"From {on}, your notices are sent by email to {facts['email']} instead of "
-                f"{facts['previous_email']}; this notice goes to both addresses. {NOT_YOU}")
+        text = (
+            f"From {on}, your notices are sent by email to {facts['email']} instead of "
+            f"{facts['previous_email']}; this notice goes to both addresses. {NOT_YOU}"
+        )
     return NoticeDraft(CONTACT_CHANGED, subject, title, text, facts)

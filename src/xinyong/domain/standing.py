@@ -94,9 +94,7 @@ def admit_record(record: RecordEvent, registry: CatalogRegistry) -> None:
             f"{version.id!r} is for {version.subject_kind}s"
         )
     if record.decided_on < record.occurred_on:
-        raise Rejected(
-            f"decided_on {record.decided_on} is before occurred_on {record.occurred_on}"
-        )
+        raise Rejected(f"decided_on {record.decided_on} is before occurred_on {record.occurred_on}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,9 +115,7 @@ def _disputes(file: RecordFile, registry: CatalogRegistry) -> list[Dispute]:
         if isinstance(change, DisputeFiled):
             version = registry.in_force(file.record.catalog_id, change.on)
             deadline = version.dispute_deadline if version is not None else None
-            disputes.append(
-                Dispute(change.on, deadline=deadline.after(change.on) if deadline else None)
-            )
+            disputes.append(Dispute(change.on, deadline=deadline.after(change.on) if deadline else None))
         elif isinstance(change, DisputeResolved) and disputes:
             disputes[-1] = replace(disputes[-1], resolved_on=change.on, outcome=change.outcome)
     return disputes
@@ -132,8 +128,7 @@ def _first(changes: Iterable[RecordChange], kind: type) -> dt.date | None:
 
 def is_annulled(file: RecordFile) -> bool:
     return any(
-        isinstance(c, Annulled) or (isinstance(c, DisputeResolved) and c.outcome == "annulled")
-        for c in file.changes
+        isinstance(c, Annulled) or (isinstance(c, DisputeResolved) and c.outcome == "annulled") for c in file.changes
     )
 
 
@@ -168,20 +163,13 @@ def apply_change(file: RecordFile, change: RecordChange, registry: CatalogRegist
         if open_dispute is None:
             raise Rejected(f"{label}: there is no open dispute to decide")
         if change.on < open_dispute.filed_on:
-            raise Rejected(
-                f"{label}: {change.on} is before the dispute was filed on {open_dispute.filed_on}"
-            )
+            raise Rejected(f"{label}: {change.on} is before the dispute was filed on {open_dispute.filed_on}")
     elif isinstance(change, Repaired):
         earliest = earliest_repair(file, registry)
         if earliest is None:
-            raise Rejected(
-                f"{label}: rule {record.rule!r} does not allow credit repair "
-                "(it has no repairable_after)"
-            )
+            raise Rejected(f"{label}: rule {record.rule!r} does not allow credit repair (it has no repairable_after)")
         if change.on < earliest:
-            raise Rejected(
-                f"{label}: too early; repair of this record is possible from {earliest}"
-            )
+            raise Rejected(f"{label}: too early; repair of this record is possible from {earliest}")
     return replace(file, changes=(*file.changes, change))
 
 
@@ -465,13 +453,10 @@ def standing_of(
     if version is None:
         first = registry.versions(catalog_id)[0]
         raise NotInForce(
-            f"no version of catalog {catalog_id!r} is in force on {day}; "
-            f"the first takes effect {first.effective_from}"
+            f"no version of catalog {catalog_id!r} is in force on {day}; the first takes effect {first.effective_from}"
         )
     if subject.kind != version.subject_kind:
-        raise NotInForce(
-            f"catalog {catalog_id!r} scores {version.subject_kind}s; {subject} is a {subject.kind}"
-        )
+        raise NotInForce(f"catalog {catalog_id!r} scores {version.subject_kind}s; {subject} is a {subject.kind}")
     lines = [ln for ln in lines if ln.file.subject == subject]
     mine = [ln for ln in lines if ln.catalog_id == catalog_id]
 
@@ -525,9 +510,7 @@ def standing_of(
     )
 
 
-def list_entries(
-    subject: SubjectRef, day: dt.date, lines: Iterable[Timeline]
-) -> list[ListEntry]:
+def list_entries(subject: SubjectRef, day: dt.date, lines: Iterable[Timeline]) -> list[ListEntry]:
     """The subject's list entries in effect on ``day``, on every list."""
     entries = [
         ListEntry(

@@ -107,9 +107,7 @@ def _print_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, ensure_ascii=False) + "\n")
 
 
-AsOf = Annotated[
-    str | None, typer.Option("--as-of", help="The day asked about, YYYY-MM-DD (default: today).")
-]
+AsOf = Annotated[str | None, typer.Option("--as-of", help="The day asked about, YYYY-MM-DD (default: today).")]
 AsJson = Annotated[bool, typer.Option("--json", help="Print the JSON object of DESIGN.md section 6.")]
 
 
@@ -163,11 +161,7 @@ def catalog_lint(
     context = _loaded_catalogs_if_any()
     linted = {(c.id, c.version) for _, c in catalogs}
     context = [c for c in context if (c.id, c.version) not in linted]
-    findings = [
-        f
-        for f in lint([c for _, c in catalogs] + context, profile)
-        if (f.catalog, f.version) in linted
-    ]
+    findings = [f for f in lint([c for _, c in catalogs] + context, profile) if (f.catalog, f.version) in linted]
     where = {(c.id, c.version): path for path, c in catalogs}
     errors = [f for f in findings if f.severity == "error"]
     if as_json:
@@ -224,8 +218,15 @@ def catalog_show(
         table = Table("catalog", "version", "in force from", "kind", "jurisdiction", "rules", title="Loaded catalogs")
         rows = []
         for c in registry.all():
-            rows.append({"id": c.id, "version": c.version, "effective_from": c.effective_from.isoformat(),
-                         "subject_kind": c.subject_kind, "jurisdiction": c.jurisdiction})
+            rows.append(
+                {
+                    "id": c.id,
+                    "version": c.version,
+                    "effective_from": c.effective_from.isoformat(),
+                    "subject_kind": c.subject_kind,
+                    "jurisdiction": c.jurisdiction,
+                }
+            )
             table.add_row(c.id, c.version, str(c.effective_from), c.subject_kind, c.jurisdiction, str(len(c.rules)))
         _print_json(rows) if as_json else out.print(table)
         return
@@ -245,10 +246,30 @@ def catalog_show(
         out.print(f"disputes must be decided within {version.dispute_deadline}")
     grades = ", ".join(f"{g.name} ≥ {g.min}" if g.min is not None else f"{g.name} below" for g in version.grades)
     out.print(f"grades: {grades}")
-    rules = Table("rule", "category", "points", "valid for", "notice", "repair after", "cap/yr", "list", "legal basis", title="Rules")
+    rules = Table(
+        "rule",
+        "category",
+        "points",
+        "valid for",
+        "notice",
+        "repair after",
+        "cap/yr",
+        "list",
+        "legal basis",
+        title="Rules",
+    )
     for name, r in version.rules.items():
-        rules.add_row(name, r.category, f"{r.points:+d}", str(r.valid_for), str(r.notice or "-"),
-                      str(r.repairable_after or "-"), str(r.cap_per_year or "-"), r.list or "-", r.legal_basis or "-")
+        rules.add_row(
+            name,
+            r.category,
+            f"{r.points:+d}",
+            str(r.valid_for),
+            str(r.notice or "-"),
+            str(r.repairable_after or "-"),
+            str(r.cap_per_year or "-"),
+            r.list or "-",
+            r.legal_basis or "-",
+        )
     out.print(rules)
     if version.lists:
         lists = Table("list", "kind", "duration", "removal", "title", title="Lists")
@@ -279,12 +300,15 @@ def _first_line_not_utf8(path: Path) -> str:
 
 @app.command("import")
 def import_events(
-    file: Annotated[Path, typer.Argument(help="Events: JSON Lines, CSV or Parquet ('-' for JSON Lines on standard input).")],
+    file: Annotated[
+        Path, typer.Argument(help="Events: JSON Lines, CSV or Parquet ('-' for JSON Lines on standard input).")
+    ],
     skip_invalid: Annotated[
         bool, typer.Option("--skip-invalid", help="Write the good lines; put the bad ones in a rejects file.")
     ] = False,
     rejects: Annotated[
-        Path | None, typer.Option("--rejects", help="Where bad lines go with --skip-invalid (default: FILE.rejects.jsonl).")
+        Path | None,
+        typer.Option("--rejects", help="Where bad lines go with --skip-invalid (default: FILE.rejects.jsonl)."),
     ] = None,
     file_format: Annotated[
         str | None, typer.Option("--format", help="jsonl, csv or parquet (default: from the file's extension).")
@@ -319,9 +343,16 @@ def import_events(
             handle.write(json.dumps({"line": r.line, "reason": r.reason, "text": r.text}, ensure_ascii=False) + "\n")
 
     with Progress(
-        TextColumn("[bold]importing[/]"), BarColumn(), MofNCompleteColumn(), TaskProgressColumn(),
-        TextColumn("{task.fields[rate]}"), TimeElapsedColumn(), TimeRemainingColumn(),
-        console=err, transient=True, disable=not err.is_terminal,
+        TextColumn("[bold]importing[/]"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TaskProgressColumn(),
+        TextColumn("{task.fields[rate]}"),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+        console=err,
+        transient=True,
+        disable=not err.is_terminal,
     ) as progress:
         task = progress.add_task("import", total=total, rate="")
         started = time.perf_counter()
@@ -353,7 +384,9 @@ def import_events(
     if result.rejected_count:
         err.print(f"{result.rejected_count} bad line(s) skipped; written to {target}")
     kinds = ", ".join(f"{n} {k}" for k, n in sorted(result.written_by_type.items())) or "nothing new"
-    out.print(f"{file}: {result.read} event(s) read, {result.written} written ({kinds}), {result.unchanged} already applied")
+    out.print(
+        f"{file}: {result.read} event(s) read, {result.written} written ({kinds}), {result.unchanged} already applied"
+    )
 
 
 # ------------------------------------------------------------------------ score, check
@@ -396,8 +429,7 @@ def _explain_standing(answer: Standing) -> None:
         out.print("  no record counts on this day: the score is the base")
     for e in answer.lists:
         out.print(
-            f"on list [bold]{e.list}[/] from {e.start} until {e.until or 'removed'} "
-            f"(record {e.record}, rule {e.rule})"
+            f"on list [bold]{e.list}[/] from {e.start} until {e.until or 'removed'} (record {e.record}, rule {e.rule})"
         )
 
 
@@ -416,7 +448,9 @@ def _explain_check(decision: CheckDecision) -> None:
         else:
             why = f"grade {t['grade']} (score {t['score']})"
         benefit = f": {r.benefit}" if r.benefit else ""
-        out.print(f"- {r.effect}{benefit} by {r.catalog} {r.measure} ({r.action}) because {why}; legal basis: {r.legal_basis}")
+        out.print(
+            f"- {r.effect}{benefit} by {r.catalog} {r.measure} ({r.action}) because {why}; legal basis: {r.legal_basis}"
+        )
     if decision.decision != "allow":
         from xinyong.services.inquiries import HOW_TO_DISPUTE
 
@@ -494,11 +528,18 @@ def query(
 
 @ledger_app.command("verify")
 def ledger_verify(
-    checkpoint: Annotated[Path | None, typer.Option(
-        "--checkpoint", help="A signed checkpoint: fail on anything added, altered, removed or reordered "
-        "before it. Default: the newest in $XINYONG_CHECKPOINT_DIR, if any.")] = None,
-    trust: Annotated[str | None, typer.Option(
-        "--trust", help="The public key the checkpoint must be signed with (default: this node's).")] = None,
+    checkpoint: Annotated[
+        Path | None,
+        typer.Option(
+            "--checkpoint",
+            help="A signed checkpoint: fail on anything added, altered, removed or reordered "
+            "before it. Default: the newest in $XINYONG_CHECKPOINT_DIR, if any.",
+        ),
+    ] = None,
+    trust: Annotated[
+        str | None,
+        typer.Option("--trust", help="The public key the checkpoint must be signed with (default: this node's)."),
+    ] = None,
 ) -> None:
     """Recompute the keyed chain of every append-only table (the ledger, catalogs,
     notices, deliveries, cases, access log) and check it against a signed checkpoint."""
@@ -530,8 +571,11 @@ def ledger_verify(
             err.print(f"[bold red]error:[/] {escape(problem)}", markup=True)
         raise typer.Exit(1)
     ledger = reports[0]
-    suffix = f"; agrees with the checkpoint of {anchor.time} ({checkpoint})" if anchor else \
-        " (no checkpoint: rows removed from the end cannot be told; see `ledger checkpoint`)"
+    suffix = (
+        f"; agrees with the checkpoint of {anchor.time} ({checkpoint})"
+        if anchor
+        else " (no checkpoint: rows removed from the end cannot be told; see `ledger checkpoint`)"
+    )
     out.print(f"ledger intact: {ledger.rows} events, head {ledger.head}{suffix}")
 
 
@@ -549,8 +593,10 @@ def ledger_checkpoint(
         out_file.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     except OSError as error:
         raise fail(f"{out_file}: cannot write: {error.strerror}") from None
-    out.print(f"checkpoint of {document['length']} events, head {document['head']}, "
-              f"signed by {document['public_key']}: {out_file}")
+    out.print(
+        f"checkpoint of {document['length']} events, head {document['head']}, "
+        f"signed by {document['public_key']}: {out_file}"
+    )
 
 
 privacy_app = typer.Typer(help="Erase free text once its retention ends.", no_args_is_help=True)
@@ -601,9 +647,11 @@ def keys_show() -> None:
     source = "XINYONG_SECRET_KEY" if settings.secret_key else str(key_file_for(db, settings))
     key = read_key(settings.secret_key, key_file_for(db, settings))
     assert key is not None
-    out.print(f"secret key {master_key_id(key)} from {source}; "
-              f"current seal key {deployment.store.sealer.current_seal_key}; "
-              f"node key {deployment.node_key().public_key}")
+    out.print(
+        f"secret key {master_key_id(key)} from {source}; "
+        f"current seal key {deployment.store.sealer.current_seal_key}; "
+        f"node key {deployment.node_key().public_key}"
+    )
 
 
 @keys_app.command("rotate")
@@ -626,7 +674,9 @@ def keys_rotate() -> None:
 
 # -------------------------------------------------------------- outlook and notices
 
-notices_app = typer.Typer(help="Notices: send those that time brings, deliver email, read an inbox.", no_args_is_help=True)
+notices_app = typer.Typer(
+    help="Notices: send those that time brings, deliver email, read an inbox.", no_args_is_help=True
+)
 app.add_typer(notices_app, name="notices")
 
 
@@ -730,7 +780,10 @@ def serve(
 def token_create(
     role: Annotated[str, typer.Option("--role", help="source, registry, service-point, subject, officer or auditor.")],
     name: Annotated[str | None, typer.Option("--name", help="Who holds it (a source's name).")] = None,
-    scope: Annotated[list[str] | None, typer.Option("--scope", help="A rule pattern (sources) or action (service points); repeatable.")] = None,
+    scope: Annotated[
+        list[str] | None,
+        typer.Option("--scope", help="A rule pattern (sources) or action (service points); repeatable."),
+    ] = None,
     subject: Annotated[str | None, typer.Option("--subject", help="The subject a subject token reads.")] = None,
 ) -> None:
     """Create a token; it is printed once, on the last line, and stored only as a digest.
@@ -746,9 +799,14 @@ def token_create(
         raise fail(str(error), 2) from None
     scopes = ", ".join(info.scopes) or "-"
     if info.role == "source" and not name:
-        err.print("note: a source token without --name may file records in any source's name; "
-                  "with --name it files them only in its own")
-    err.print(f"token {info.id}: role {info.role}, name {info.name}, scopes {scopes}" + (f", subject {info.subject}" if info.subject else ""))
+        err.print(
+            "note: a source token without --name may file records in any source's name; "
+            "with --name it files them only in its own"
+        )
+    err.print(
+        f"token {info.id}: role {info.role}, name {info.name}, scopes {scopes}"
+        + (f", subject {info.subject}" if info.subject else "")
+    )
     sys.stdout.write(secret + "\n")
 
 
@@ -761,7 +819,9 @@ def token_list(as_json: AsJson = False) -> None:
         return
     table = Table("id", "role", "name", "scopes", "subject", "created", "revoked")
     for t in tokens:
-        table.add_row(t.id, t.role, t.name, ", ".join(t.scopes) or "-", t.subject or "-", t.created_at, t.revoked_at or "-")
+        table.add_row(
+            t.id, t.role, t.name, ", ".join(t.scopes) or "-", t.subject or "-", t.created_at, t.revoked_at or "-"
+        )
     out.print(table)
 
 
@@ -802,8 +862,7 @@ def demo(
     url = make_url(database_url(db))
     if url.get_backend_name() == "sqlite":
         if not url.database or url.database == ":memory:":
-            raise fail("the demo builds a SQLite file or fills an empty database: "
-                       "give --db a path or a URL", 2)
+            raise fail("the demo builds a SQLite file or fills an empty database: give --db a path or a URL", 2)
         target = shown = url.database
     else:
         target = db
@@ -812,8 +871,13 @@ def demo(
     if not files:
         raise fail(f"no catalogs in {catalogs}/", 2)
     with Progress(
-        TextColumn("[bold]{task.description}[/]"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-        console=err, transient=True, disable=not err.is_terminal,
+        TextColumn("[bold]{task.description}[/]"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=err,
+        transient=True,
+        disable=not err.is_terminal,
     ) as progress:
         task = progress.add_task("generating a synthetic population", total=None)
 
@@ -821,8 +885,9 @@ def demo(
             progress.update(task, description="importing", completed=done, total=total)
 
         try:
-            built = build_demo(target, files, persons=persons, organisations=organisations,
-                               seed=seed, progress=importing)
+            built = build_demo(
+                target, files, persons=persons, organisations=organisations, seed=seed, progress=importing
+            )
         except CatalogLoadError as error:
             raise fail(str(error)) from None
         except DemoRefused as error:
@@ -838,7 +903,9 @@ def demo(
         if notable.catalog:
             out.print(f"    {cmd} score {notable.subject} --catalog {notable.catalog}")
         out.print(f"    {cmd} check {notable.subject} {notable.action}")
-    out.print(f"\nAlso: {cmd} catalog show; {cmd} ledger verify; .venv/bin/xinyong catalog lint --profile eu catalogs/*.toml")
+    out.print(
+        f"\nAlso: {cmd} catalog show; {cmd} ledger verify; .venv/bin/xinyong catalog lint --profile eu catalogs/*.toml"
+    )
     out.print("\n[bold]Tokens for the service[/] (send as 'Authorization: Bearer TOKEN'):")
     for label, token in built.tokens.items():
         out.print(f"  {label}: {token}", markup=False)
@@ -877,8 +944,11 @@ def _export_to(folder: Path, progress: Progress):
 
     deployment = _deployment()
     task = progress.add_task("exporting", total=None)
-    labels = {"subjects": "exporting subjects", "records": "exporting records",
-              "partitioning": "partitioning by jurisdiction"}
+    labels = {
+        "subjects": "exporting subjects",
+        "records": "exporting records",
+        "partitioning": "partitioning by jurisdiction",
+    }
 
     def report(phase: str, done: int, total: int | None) -> None:
         progress.update(task, description=labels.get(phase, phase), completed=done, total=total)
@@ -911,20 +981,30 @@ def export_command(
 @app.command("rescore")
 def rescore_command(
     catalog: Annotated[str, typer.Option("--catalog", help="Catalog id.")],
-    out_file: Annotated[Path, typer.Option("--out", help="Parquet file for the standings (a folder of part files on Spark).")],
+    out_file: Annotated[
+        Path, typer.Option("--out", help="Parquet file for the standings (a folder of part files on Spark).")
+    ],
     as_of: AsOf = None,
-    engine: Annotated[str, typer.Option("--engine", help="duckdb (one machine) or spark (PySpark; the 'spark' extra).")] = "duckdb",
+    engine: Annotated[
+        str, typer.Option("--engine", help="duckdb (one machine) or spark (PySpark; the 'spark' extra).")
+    ] = "duckdb",
     export_dir: Annotated[
-        Path | None, typer.Option("--export-dir", help="Where the export is written and kept (default: a temporary folder).")
+        Path | None,
+        typer.Option("--export-dir", help="Where the export is written and kept (default: a temporary folder)."),
     ] = None,
     from_export: Annotated[
-        str | None, typer.Option("--from-export", help="Rescore an existing export (folder or URL) instead of exporting --db.")
+        str | None,
+        typer.Option("--from-export", help="Rescore an existing export (folder or URL) instead of exporting --db."),
     ] = None,
     lists_out: Annotated[
-        Path | None, typer.Option("--lists-out", help="Parquet for the list entries (default: FILE.lists.parquet beside --out).")
+        Path | None,
+        typer.Option("--lists-out", help="Parquet for the list entries (default: FILE.lists.parquet beside --out)."),
     ] = None,
     jurisdiction: Annotated[
-        str | None, typer.Option("--jurisdiction", help="Only subjects of this jurisdiction and those inside it (a province's partitions).")
+        str | None,
+        typer.Option(
+            "--jurisdiction", help="Only subjects of this jurisdiction and those inside it (a province's partitions)."
+        ),
     ] = None,
     spark_master: Annotated[
         str | None, typer.Option("--spark-master", help="Spark master URL, e.g. local[4], yarn, spark://host:7077.")
@@ -951,8 +1031,11 @@ def rescore_command(
             source = from_export
             if "://" not in from_export and not (Path(from_export) / "manifest.json").is_file():
                 progress.stop()
-                raise fail(f"--from-export: {escape(from_export)} is not an export (no manifest.json); "
-                           "make one with: xinyong export --out DIR", 2)
+                raise fail(
+                    f"--from-export: {escape(from_export)} is not an export (no manifest.json); "
+                    "make one with: xinyong export --out DIR",
+                    2,
+                )
         else:
             source = export_dir or Path(scratch) / "export"
             started = time.perf_counter()
@@ -969,7 +1052,12 @@ def rescore_command(
         timings["engine"] = time.perf_counter() - started
         try:
             report = run_rescore(
-                backend, tables, catalog, day, out_file, lists_out=lists_out,
+                backend,
+                tables,
+                catalog,
+                day,
+                out_file,
+                lists_out=lists_out,
                 phase=lambda name: progress.update(task, description=name),
             )
         except NotInForce as error:
@@ -977,13 +1065,20 @@ def rescore_command(
             raise fail(escape(str(error))) from None
     timings.update(report.timings)
     if as_json:
-        _print_json({
-            "catalog": report.catalog, "as_of": report.as_of.isoformat(), "version": report.version,
-            "engine": report.engine, "out": report.out, "lists_out": report.lists_out,
-            "subjects": report.subjects, "entries": report.entries,
-            "distribution": [{"grade": g, "subjects": n} for g, n in report.distribution],
-            "timings": {k: round(v, 3) for k, v in timings.items()},
-        })
+        _print_json(
+            {
+                "catalog": report.catalog,
+                "as_of": report.as_of.isoformat(),
+                "version": report.version,
+                "engine": report.engine,
+                "out": report.out,
+                "lists_out": report.lists_out,
+                "subjects": report.subjects,
+                "entries": report.entries,
+                "distribution": [{"grade": g, "subjects": n} for g, n in report.distribution],
+                "timings": {k: round(v, 3) for k, v in timings.items()},
+            }
+        )
         return
     table = Table("grade", "subjects", "share", title=f"{report.catalog} {report.version} on {report.as_of}")
     for grade, count in report.distribution:

@@ -62,8 +62,9 @@ class DeliveryReport:
     skipped: int = 0
 
 
-def deliver_email(store: LedgerStore, outbox: Outbox, channel: SmtpChannel,
-                  now: dt.datetime | None = None) -> DeliveryReport:
+def deliver_email(
+    store: LedgerStore, outbox: Outbox, channel: SmtpChannel, now: dt.datetime | None = None
+) -> DeliveryReport:
     """Send every notice whose email delivery is due; log each attempt. A notice to
     several addresses is one message to each, sent separately (neither learns the
     other address)."""
@@ -81,9 +82,14 @@ def deliver_email(store: LedgerStore, outbox: Outbox, channel: SmtpChannel,
             for address in to:
                 channel.send(address, notice.title, notice.text)
         except (OSError, smtplib.SMTPException) as error:
-            outbox.log_attempt(notice, "email", attempts + 1, "failed",
-                               without_addresses(f"{type(error).__name__}: {error}", to),
-                               retry_in=backoff(attempts + 1))
+            outbox.log_attempt(
+                notice,
+                "email",
+                attempts + 1,
+                "failed",
+                without_addresses(f"{type(error).__name__}: {error}", to),
+                retry_in=backoff(attempts + 1),
+            )
             report.failed += 1
             continue
         outbox.log_attempt(notice, "email", attempts + 1, "sent")

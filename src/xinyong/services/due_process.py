@@ -146,8 +146,9 @@ class DueProcess:
         """Write ``event`` (which carries a fresh id) in ``connection``'s transaction, or
         refuse with the reason it does not fit; never answer without having written it."""
         try:
-            result = self.intake.submit([event.model_dump(mode="json", exclude_none=True)], submitted_by=by,
-                                        connection=connection)
+            result = self.intake.submit(
+                [event.model_dump(mode="json", exclude_none=True)], submitted_by=by, connection=connection
+            )
         except ImportRefused as refused:
             first = refused.rejections[0]
             raise (Conflict if first.conflict else DueProcessError)(first.reason) from None
@@ -200,10 +201,18 @@ class DueProcess:
         with self._step(f"dispute of record {record_id!r}") as connection:
             file = self._own_file(subject, record_id, connection)
             number = sum(isinstance(c, DisputeFiled) for c in file.changes) + 1
-            self._append(connection, self._event(
-                DisputeFiled, type="dispute_filed", id=dispute_filing_id(record_id, number), record=record_id,
-                on=day, grounds=grounds,
-            ), f"subject {subject.kind}")
+            self._append(
+                connection,
+                self._event(
+                    DisputeFiled,
+                    type="dispute_filed",
+                    id=dispute_filing_id(record_id, number),
+                    record=record_id,
+                    on=day,
+                    grounds=grounds,
+                ),
+                f"subject {subject.kind}",
+            )
             dispute_id = self.store.dispute_filings(connection)[record_id][-1]
         return self._dispute_view(dispute_id, -1, self._file(file.id), day)
 
@@ -222,7 +231,9 @@ class DueProcess:
         views.sort(key=lambda v: (v["decide_by"] is None, v["decide_by"] or "", v["filed_on"], v["id"]))
         return views
 
-    def decide_dispute(self, dispute_id: int, outcome: str, reasons: str, officer: Reader, day: dt.date) -> dict[str, Any]:
+    def decide_dispute(
+        self, dispute_id: int, outcome: str, reasons: str, officer: Reader, day: dt.date
+    ) -> dict[str, Any]:
         """Decide an open dispute. A dispute is decided once: a second decision, even one
         with the same outcome and reasons, is refused."""
         with self._step(f"decision of dispute {dispute_id}") as connection:
@@ -236,10 +247,19 @@ class DueProcess:
             status = self._dispute_view(dispute_id, -1, file, day)["status"]
             if status != "open":
                 raise DueProcessError(f"dispute {dispute_id} is not open: it is {status}")
-            self._append(connection, self._event(
-                DisputeResolved, type="dispute_resolved", id=dispute_decision_id(dispute_id), record=record_id,
-                on=day, outcome=outcome, reasons=reasons,
-            ), officer.name)
+            self._append(
+                connection,
+                self._event(
+                    DisputeResolved,
+                    type="dispute_resolved",
+                    id=dispute_decision_id(dispute_id),
+                    record=record_id,
+                    on=day,
+                    outcome=outcome,
+                    reasons=reasons,
+                ),
+                officer.name,
+            )
         return self._dispute_view(dispute_id, -1, self._file(record_id), day)
 
     # ------------------------------------------------------------------- repair
@@ -247,9 +267,13 @@ class DueProcess:
     def _repair_view(self, case: Case, day: dt.date) -> dict[str, Any]:
         deadline = case.opened.get("decide_by")
         return {
-            "id": case.id, "record": case.record, "subject": str(case.subject),
-            "rule": case.opened.get("rule"), "applied_on": case.opened.get("applied_on"),
-            "proof": case.opened.get("proof"), "commitment": case.opened.get("commitment"),
+            "id": case.id,
+            "record": case.record,
+            "subject": str(case.subject),
+            "rule": case.opened.get("rule"),
+            "applied_on": case.opened.get("applied_on"),
+            "proof": case.opened.get("proof"),
+            "commitment": case.opened.get("commitment"),
             "decide_by": deadline,
             "overdue": case.is_open and deadline is not None and deadline <= day.isoformat(),
             "status": "open" if case.is_open else case.decided.get("outcome"),  # type: ignore[union-attr]
@@ -258,15 +282,17 @@ class DueProcess:
             "repair_event": case.decided.get("event") if case.decided else None,
         }
 
-    def apply_for_repair(self, subject: SubjectRef, record_id: str, proof: str, commitment: str,
-                         day: dt.date) -> dict[str, Any]:
+    def apply_for_repair(
+        self, subject: SubjectRef, record_id: str, proof: str, commitment: str, day: dt.date
+    ) -> dict[str, Any]:
         """A subject applies for credit repair with proof of fulfilment and a written
         commitment. An early application is refused with the first day it can succeed."""
         with self._step(f"application to repair record {record_id!r}") as connection:
             return self._apply_for_repair(connection, subject, record_id, proof, commitment, day)
 
-    def _apply_for_repair(self, connection, subject: SubjectRef, record_id: str, proof: str, commitment: str,
-                          day: dt.date) -> dict[str, Any]:
+    def _apply_for_repair(
+        self, connection, subject: SubjectRef, record_id: str, proof: str, commitment: str, day: dt.date
+    ) -> dict[str, Any]:
         file = self._own_file(subject, record_id, connection)
         registry = self.library.registry()
         if is_annulled(file):
@@ -276,7 +302,9 @@ class DueProcess:
             raise DueProcessError(f"the rule of record {record_id!r} ({file.record.rule}) does not allow credit repair")
         line = timeline(file, registry)
         if line.ends_on <= day and (line.placement is None or (line.placement.until or dt.date.max) <= day):
-            raise DueProcessError(f"record {record_id!r} no longer counts and lists nothing: there is nothing to repair")
+            raise DueProcessError(
+                f"record {record_id!r} no longer counts and lists nothing: there is nothing to repair"
+            )
         if day < first:
             raise TooEarly(
                 f"too early: repair of record {record_id!r} can succeed from {first}", first_day=first.isoformat()
@@ -285,19 +313,31 @@ class DueProcess:
             raise DueProcessError(f"an application to repair record {record_id!r} is already open")
         version = registry.in_force(file.record.catalog_id, day)
         deadline = version.repair_deadline.after(day) if version and version.repair_deadline else None
-        body = {"rule": file.record.rule, "applied_on": day.isoformat(), "proof": proof,
-                "commitment": commitment, "decide_by": _day(deadline)}
+        body = {
+            "rule": file.record.rule,
+            "applied_on": day.isoformat(),
+            "proof": proof,
+            "commitment": commitment,
+            "decide_by": _day(deadline),
+        }
         # The n-th application to repair a record takes place n: two applications made
         # at once cannot both take it.
         place = self.cases.opened_for_record("repair", record_id, connection) + 1
-        case_id = self.cases.open("repair", subject, record_id, body, connection,
-                                  slot=f"repair:{record_id}:{place}")
-        self.outbox.write(connection, [NoticeDraft(
-            "repair_applied", subject, f"Repair application received: {record_id}",
-            f"Your application to repair record {record_id} was received on {day}."
-            + (f" It is to be decided by {deadline}." if deadline else ""),
-            {"record": record_id, "case": case_id, "decide_by": _day(deadline)}, record_id,
-        )])
+        case_id = self.cases.open("repair", subject, record_id, body, connection, slot=f"repair:{record_id}:{place}")
+        self.outbox.write(
+            connection,
+            [
+                NoticeDraft(
+                    "repair_applied",
+                    subject,
+                    f"Repair application received: {record_id}",
+                    f"Your application to repair record {record_id} was received on {day}."
+                    + (f" It is to be decided by {deadline}." if deadline else ""),
+                    {"record": record_id, "case": case_id, "decide_by": _day(deadline)},
+                    record_id,
+                )
+            ],
+        )
         case = self.cases.get(case_id, connection)
         assert case is not None
         return self._repair_view(case, day)
@@ -320,16 +360,33 @@ class DueProcess:
                 raise DueProcessError(f"repair application {case_id!r} was decided already")
             decision = {"outcome": outcome, "reasons": reasons, "on": day.isoformat(), "officer": officer.name}
             if outcome == "granted":
-                decision["event"] = self._append(connection, self._event(
-                    Repaired, type="repaired", id=repair_event_id(case_id), record=case.record, on=day, note=reasons,
-                ), officer.name)
+                decision["event"] = self._append(
+                    connection,
+                    self._event(
+                        Repaired,
+                        type="repaired",
+                        id=repair_event_id(case_id),
+                        record=case.record,
+                        on=day,
+                        note=reasons,
+                    ),
+                    officer.name,
+                )
             self.cases.decide(case, decision, connection)
             if outcome != "granted":
-                self.outbox.write(connection, [NoticeDraft(
-                    "repair_refused", case.subject, f"Repair refused: {case.record}",
-                    f"Your application to repair record {case.record} was refused on {day}. Reasons: {reasons}",
-                    {"record": case.record, "case": case_id, "reasons": reasons}, case.record,
-                )])
+                self.outbox.write(
+                    connection,
+                    [
+                        NoticeDraft(
+                            "repair_refused",
+                            case.subject,
+                            f"Repair refused: {case.record}",
+                            f"Your application to repair record {case.record} was refused on {day}. Reasons: {reasons}",
+                            {"record": case.record, "case": case_id, "reasons": reasons},
+                            case.record,
+                        )
+                    ],
+                )
         decided = self.cases.get(case_id)
         assert decided is not None
         return self._repair_view(decided, day)
@@ -338,8 +395,11 @@ class DueProcess:
 
     def _review_view(self, case: Case) -> dict[str, Any]:
         return {
-            "id": case.id, "subject": str(case.subject), "requested_on": case.opened.get("requested_on"),
-            "notice": case.opened.get("notice"), "grounds": case.opened.get("grounds"),
+            "id": case.id,
+            "subject": str(case.subject),
+            "requested_on": case.opened.get("requested_on"),
+            "notice": case.opened.get("notice"),
+            "grounds": case.opened.get("grounds"),
             "decision": case.opened.get("decision"),
             "status": "open" if case.is_open else case.decided.get("outcome"),  # type: ignore[union-attr]
             "reasons": case.decided.get("reasons") if case.decided else None,
@@ -356,9 +416,19 @@ class DueProcess:
         with self._step(f"review of notice {notice_id!r}") as connection:
             if any(c.opened.get("notice") == notice_id for c in self.cases.all("review", subject, connection)):
                 raise DueProcessError(f"a review of notice {notice_id!r} was already requested")
-            case_id = self.cases.open("review", subject, None, {
-                "requested_on": day.isoformat(), "notice": notice_id, "grounds": grounds, "decision": notice.fields,
-            }, connection, slot=f"review:{notice_id}")
+            case_id = self.cases.open(
+                "review",
+                subject,
+                None,
+                {
+                    "requested_on": day.isoformat(),
+                    "notice": notice_id,
+                    "grounds": grounds,
+                    "decision": notice.fields,
+                },
+                connection,
+                slot=f"review:{notice_id}",
+            )
             case = self.cases.get(case_id, connection)
         assert case is not None
         return self._review_view(case)
@@ -375,13 +445,23 @@ class DueProcess:
             if not case.is_open:
                 raise DueProcessError(f"review {case_id!r} was decided already")
             action = case.opened.get("decision", {}).get("action")
-            self.cases.decide(case, {"outcome": outcome, "reasons": reasons, "on": day.isoformat(),
-                                     "officer": officer.name}, connection)
-            self.outbox.write(connection, [NoticeDraft(
-                "review_decided", case.subject, f"Review decided: {action}",
-                f"A human reviewed the decision on '{action}' and {outcome} it on {day}. Reasons: {reasons}",
-                {"case": case_id, "outcome": outcome, "reasons": reasons, "action": action},
-            )])
+            self.cases.decide(
+                case,
+                {"outcome": outcome, "reasons": reasons, "on": day.isoformat(), "officer": officer.name},
+                connection,
+            )
+            self.outbox.write(
+                connection,
+                [
+                    NoticeDraft(
+                        "review_decided",
+                        case.subject,
+                        f"Review decided: {action}",
+                        f"A human reviewed the decision on '{action}' and {outcome} it on {day}. Reasons: {reasons}",
+                        {"case": case_id, "outcome": outcome, "reasons": reasons, "action": action},
+                    )
+                ],
+            )
         decided = self.cases.get(case_id)
         assert decided is not None
         return self._review_view(decided)
@@ -394,15 +474,25 @@ class DueProcess:
         registry = self.library.registry()
         with self.store.reading() as connection:
             files, facts = self.store.subject_ledger(connection, subject)
-        now, steps, options = outlook(subject, catalog_id, day, files, registry,
-                                      facts.jurisdiction if facts else None)
-        entries = lambda es: [{"list": e.list, "record": e.record, "from": _day(e.start), "until": _day(e.until)} for e in es]
+        now, steps, options = outlook(subject, catalog_id, day, files, registry, facts.jurisdiction if facts else None)
+        entries = lambda es: [
+            {"list": e.list, "record": e.record, "from": _day(e.start), "until": _day(e.until)} for e in es
+        ]
         return {
-            "subject": str(subject), "catalog": catalog_id, "as_of": day.isoformat(),
-            "score": now.score, "grade": now.grade, "lists": entries(now.lists),
+            "subject": str(subject),
+            "catalog": catalog_id,
+            "as_of": day.isoformat(),
+            "score": now.score,
+            "grade": now.grade,
+            "lists": entries(now.lists),
             "changes": [
-                {"day": s.day.isoformat(), "score": s.score, "grade": s.grade, "lists": entries(s.lists),
-                 "what": list(s.changes)}
+                {
+                    "day": s.day.isoformat(),
+                    "score": s.score,
+                    "grade": s.grade,
+                    "lists": entries(s.lists),
+                    "what": list(s.changes),
+                }
                 for s in steps
             ],
             "repairs": [

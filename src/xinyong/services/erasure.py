@@ -56,9 +56,11 @@ class Erasure:
     def sweep(self, day: dt.date) -> int:
         """Erase the free text of every subject whose retention has ended by ``day``."""
         with self.store.reading() as connection:
-            keys = connection.execute(
-                select(subject_keys.c.subject_key).where(subject_keys.c.wrapped.is_not(None))
-            ).scalars().all()
+            keys = (
+                connection.execute(select(subject_keys.c.subject_key).where(subject_keys.c.wrapped.is_not(None)))
+                .scalars()
+                .all()
+            )
         erased = 0
         for key in keys:
             with self.store.transaction() as connection:

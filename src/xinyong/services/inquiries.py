@@ -103,7 +103,10 @@ class Inquiries:
         known = self.derived.of(subject)
         answer = standing_of(subject, catalog_id, day, known.lines, known.registry, known.jurisdiction)
         self.access_log.log(
-            [subject], reader or operator(), "score", purpose,
+            [subject],
+            reader or operator(),
+            "score",
+            purpose,
             [f"{catalog_id} on {day}: {answer.score} {answer.grade}"],
         )
         return answer
@@ -152,15 +155,19 @@ class Inquiries:
     def _record_checks(self, connection, decisions: list[CheckDecision], reader: Reader, purpose: str | None) -> None:
         refs = [secrets.token_hex(5) for _ in decisions]
         self.access_log.write(
-            connection, [d.subject for d in decisions], reader, "check", purpose,
+            connection,
+            [d.subject for d in decisions],
+            reader,
+            "check",
+            purpose,
             [f"check {ref}: {d.action} on {d.as_of}: {d.decision}" for ref, d in zip(refs, decisions)],
         )
         # A service point's denial or review is an adverse action: the subject is told.
         if reader.role == "service-point":
-            self.outbox.write(connection, [
-                n for ref, d in zip(refs, decisions)
-                if (n := adverse_action_notice(d, reader.name, ref)) is not None
-            ])
+            self.outbox.write(
+                connection,
+                [n for ref, d in zip(refs, decisions) if (n := adverse_action_notice(d, reader.name, ref)) is not None],
+            )
 
     def answer_many(self, questions: list[object], reader: Reader | None = None) -> list[dict[str, Any]]:
         """Answer a file of questions: each subject's data is read once, and every read is
@@ -189,8 +196,9 @@ class Inquiries:
                 rows = [x for x in logged if x[1] == what]
                 for purpose in {x[2] for x in rows}:
                     group = [x for x in rows if x[2] == purpose]
-                    self.access_log.write(connection, [x[0] for x in group], reader, what, purpose,
-                                          [x[3] for x in group])
+                    self.access_log.write(
+                        connection, [x[0] for x in group], reader, what, purpose, [x[3] for x in group]
+                    )
         return answers
 
     def _parse_question(self, question: object):

@@ -149,8 +149,9 @@ KEEP_REJECTIONS = 1000  # rejections kept in the result; all go to ``on_reject``
 
 
 class Intake:
-    def __init__(self, store: LedgerStore, library: CatalogLibrary, outbox: Outbox,
-                 clock: Callable[[], dt.date] = dt.date.today):
+    def __init__(
+        self, store: LedgerStore, library: CatalogLibrary, outbox: Outbox, clock: Callable[[], dt.date] = dt.date.today
+    ):
         self.store = store
         self.library = library
         self.outbox = outbox
@@ -178,8 +179,14 @@ class Intake:
     ) -> ImportResult:
         """Apply a batch of decoded event objects (numbered from 1); the result lists the
         id and outcome of each event. Inside ``connection``'s transaction when given."""
-        return self.apply(parse_objects(objects), skip_invalid=skip_invalid, submitter=submitter,
-                          submitted_by=submitted_by, connection=connection, identify=True)
+        return self.apply(
+            parse_objects(objects),
+            skip_invalid=skip_invalid,
+            submitter=submitter,
+            submitted_by=submitted_by,
+            connection=connection,
+            identify=True,
+        )
 
     def apply(
         self,
@@ -202,9 +209,16 @@ class Intake:
         always do."""
         if connection is None:
             with self.store.transaction() as opened:
-                return self.apply(parsed, skip_invalid=skip_invalid, progress=progress, on_reject=on_reject,
-                                  submitter=submitter, submitted_by=submitted_by, connection=opened,
-                                  identify=identify)
+                return self.apply(
+                    parsed,
+                    skip_invalid=skip_invalid,
+                    progress=progress,
+                    on_reject=on_reject,
+                    submitter=submitter,
+                    submitted_by=submitted_by,
+                    connection=opened,
+                    identify=identify,
+                )
         result = ImportResult()
         identities = _Identities()
         today = self.clock()
@@ -221,8 +235,9 @@ class Intake:
         forbidden: list[Rejection] = []
         for batch in _batches(parsed, BATCH):
             result.read += len(batch)
-            self._apply_batch(connection, batch, registry, result, reject, forbidden, submitter, writer,
-                              identities, today, identify)
+            self._apply_batch(
+                connection, batch, registry, result, reject, forbidden, submitter, writer, identities, today, identify
+            )
             if progress is not None:
                 progress(result.read)
         if forbidden:
@@ -231,9 +246,20 @@ class Intake:
             raise ImportRefused(result.rejected, result.rejected_count)
         return result
 
-    def _apply_batch(self, connection, batch: list[Parsed], registry, result: ImportResult, reject,
-                     forbidden: list[Rejection], submitter: Submitter | None, writer: str | None,
-                     identities: _Identities, today: dt.date, identify: bool) -> None:
+    def _apply_batch(
+        self,
+        connection,
+        batch: list[Parsed],
+        registry,
+        result: ImportResult,
+        reject,
+        forbidden: list[Rejection],
+        submitter: Submitter | None,
+        writer: str | None,
+        identities: _Identities,
+        today: dt.date,
+        identify: bool,
+    ) -> None:
         referenced = {
             (e.id if isinstance(e, RecordEvent) else e.record)
             for _, _, e, _ in batch
@@ -244,15 +270,21 @@ class Intake:
         fingerprints: dict[str, str] = {rid: r.fingerprint for rid, r in stored.items()}
         owners: dict[str, str | None] = {rid: r.submitted_by for rid, r in stored.items()}
         concerned = [e.subject for _, _, e, _ in batch if isinstance(e, FACTS)]
-        subjects = SubjectFacts(self.store.latest_subject_events(connection, concerned),
-                                self.store.contact_histories(connection, concerned) if concerned else {})
+        subjects = SubjectFacts(
+            self.store.latest_subject_events(connection, concerned),
+            self.store.contact_histories(connection, concerned) if concerned else {},
+        )
         # Ids of the later events of the batch, given or derived, in order.
         for position, (number, text, item, error) in enumerate(batch):
             if item is not None and not isinstance(item, (*FACTS, RecordEvent)) and item.id is None:
                 fingerprint = self.store.sealer.fingerprint(item.content())
                 identities.occurrences[fingerprint] += 1
-                batch[position] = (number, text, item.identified(
-                    derived_id(fingerprint, identities.occurrences[fingerprint])), error)
+                batch[position] = (
+                    number,
+                    text,
+                    item.identified(derived_id(fingerprint, identities.occurrences[fingerprint])),
+                    error,
+                )
         stored_ids = self.store.later_events_by_id(
             connection,
             (e.id for _, _, e, _ in batch if e is not None and not isinstance(e, (*FACTS, RecordEvent))),
@@ -272,9 +304,7 @@ class Intake:
                     owners[item.id] = submitter.name
             try:
                 self._refuse_future(item, today)
-                if not isinstance(item, (*FACTS, RecordEvent)) and self._replayed(
-                    item, identities, stored_ids, files
-                ):
+                if not isinstance(item, (*FACTS, RecordEvent)) and self._replayed(item, identities, stored_ids, files):
                     caused = None
                 else:
                     caused = self._fit(item, files, fingerprints, subjects, registry, today)
@@ -303,12 +333,11 @@ class Intake:
     def _refuse_future(item, today: dt.date) -> None:
         for name, day in dates_of(item):
             if day > today:
-                raise FutureDated(
-                    f"{name} {day} is after today ({today}): an event cannot be filed before it happens"
-                )
+                raise FutureDated(f"{name} {day} is after today ({today}): an event cannot be filed before it happens")
 
-    def _replayed(self, item: RecordChange, identities: _Identities, stored: dict[str, str],
-                  files: dict[str, RecordFile]) -> bool:
+    def _replayed(
+        self, item: RecordChange, identities: _Identities, stored: dict[str, str], files: dict[str, RecordFile]
+    ) -> bool:
         """Whether ``item`` is an event already filed (True) or a new one (False); raises
         :class:`IdConflict` when its id is taken by an event with other content. Events
         are compared by their keyed fingerprints, which cover their free text even after
@@ -374,8 +403,9 @@ class Intake:
         return change_notices(file, item, updated, registry)
 
     @staticmethod
-    def _fit_facts(item: SubjectEvent | ContactEvent, subjects: SubjectFacts,
-                   today: dt.date) -> list[NoticeDraft] | None:
+    def _fit_facts(
+        item: SubjectEvent | ContactEvent, subjects: SubjectFacts, today: dt.date
+    ) -> list[NoticeDraft] | None:
         """A subject event or a contact event: the notices of what it changes (the
         subject's jurisdiction or name; the address its notices are emailed to), or None
         when it changes nothing. A subject event without an email leaves the address."""
@@ -402,18 +432,24 @@ class Intake:
         if role == "registry":
             if isinstance(item, FACTS):
                 return None
-            return (f"{item.type} events come from sources; the registry {submitter.name!r} "
-                    "files a subject's facts only (subject and contact events)")
+            return (
+                f"{item.type} events come from sources; the registry {submitter.name!r} "
+                "files a subject's facts only (subject and contact events)"
+            )
         if role == "subject":
             if isinstance(item, ContactEvent) and item.subject == submitter.subject:
                 return None
             return "a subject sets its own contact address only"
         if isinstance(item, SubjectEvent):
-            return (f"source {submitter.name!r} cannot file subject events: a subject's jurisdiction, "
-                    "name and kind are set by the registry only; a source files records")
+            return (
+                f"source {submitter.name!r} cannot file subject events: a subject's jurisdiction, "
+                "name and kind are set by the registry only; a source files records"
+            )
         if isinstance(item, ContactEvent):
-            return (f"source {submitter.name!r} cannot set a subject's contact address: only the "
-                    "subject itself or the registry can")
+            return (
+                f"source {submitter.name!r} cannot set a subject's contact address: only the "
+                "subject itself or the registry can"
+            )
         if isinstance(item, RecordEvent):
             if not submitter.may_record(item.rule):
                 return f"rule {item.rule!r} is outside the scopes of source {submitter.name!r}"
@@ -428,10 +464,7 @@ class Intake:
             return None  # an unknown record: refused as such by the semantics
         owner = owners.get(item.record) or file.record.source
         if owner != submitter.name:
-            return (
-                f"record {item.record!r} was submitted by {owner!r}; a source submits "
-                "events only on its own records"
-            )
+            return f"record {item.record!r} was submitted by {owner!r}; a source submits events only on its own records"
         return None
 
 

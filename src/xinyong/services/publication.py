@@ -93,31 +93,55 @@ class Publication:
             ):
                 continue
             answer = standing(subject, catalog_id, day, files, registry, jurisdiction)
-            standings.append({"catalog": catalog_id, "title": version.title, "version": answer.version,
-                              "score": answer.score, "grade": answer.grade})
+            standings.append(
+                {
+                    "catalog": catalog_id,
+                    "title": version.title,
+                    "version": answer.version,
+                    "score": answer.score,
+                    "grade": answer.grade,
+                }
+            )
         records, entries = [], []
         for file in files:
             line = timeline(file, registry)
             if not line.counts_on(day) and not line.listed_on(day):
                 continue
             _, rule = rule_in_force(file.record, registry)
-            records.append({
-                "record": file.id, "rule": file.record.rule, "title": rule.title,
-                "legal_basis": rule.legal_basis, "occurred_on": file.record.occurred_on.isoformat(),
-                "decided_on": file.record.decided_on.isoformat(), "source": file.record.source,
-                "reference": file.record.reference, "effective_on": line.effective_on.isoformat(),
-                "until": line.ends_on.isoformat(), "disputed": line.disputed_on(day),
-            })
+            records.append(
+                {
+                    "record": file.id,
+                    "rule": file.record.rule,
+                    "title": rule.title,
+                    "legal_basis": rule.legal_basis,
+                    "occurred_on": file.record.occurred_on.isoformat(),
+                    "decided_on": file.record.decided_on.isoformat(),
+                    "source": file.record.source,
+                    "reference": file.record.reference,
+                    "effective_on": line.effective_on.isoformat(),
+                    "until": line.ends_on.isoformat(),
+                    "disputed": line.disputed_on(day),
+                }
+            )
             if line.listed_on(day) and line.placement is not None:
                 definition = registry.list_definition(line.placement.list, day)
-                entries.append({
-                    "list": line.placement.list, "title": definition.title if definition else None,
-                    "record": file.id, "from": line.placement.start.isoformat(),
-                    "until": _day(line.placement.until), "legal_basis": rule.legal_basis,
-                })
+                entries.append(
+                    {
+                        "list": line.placement.list,
+                        "title": definition.title if definition else None,
+                        "record": file.id,
+                        "from": line.placement.start.isoformat(),
+                        "until": _day(line.placement.until),
+                        "legal_basis": rule.legal_basis,
+                    }
+                )
         return {
-            "subject": str(subject), "code": subject.value, "name": row.name if row is not None else None,
-            "jurisdiction": jurisdiction, "as_of": day.isoformat(), "standings": standings,
+            "subject": str(subject),
+            "code": subject.value,
+            "name": row.name if row is not None else None,
+            "jurisdiction": jurisdiction,
+            "as_of": day.isoformat(),
+            "standings": standings,
             "records": sorted(records, key=lambda r: r["effective_on"], reverse=True),
             "lists": entries,
         }
@@ -135,13 +159,18 @@ class Publication:
         with self.store.reading() as connection:
             rows = connection.execute(
                 select(organisations)
-                .where(or_(organisations.c.name_folded.like(pattern, escape="\\"),
-                           organisations.c.code.like(literal(query.strip().upper()) + "%", escape="\\")))
+                .where(
+                    or_(
+                        organisations.c.name_folded.like(pattern, escape="\\"),
+                        organisations.c.code.like(literal(query.strip().upper()) + "%", escape="\\"),
+                    )
+                )
                 .order_by(organisations.c.name_folded, organisations.c.code)
                 .limit(limit)
             ).all()
-        return [{"subject": f"uscc:{r.code}", "code": r.code, "name": r.name, "jurisdiction": r.jurisdiction}
-                for r in rows]
+        return [
+            {"subject": f"uscc:{r.code}", "code": r.code, "name": r.name, "jurisdiction": r.jurisdiction} for r in rows
+        ]
 
     def list_entries(self, list_id: str, day: dt.date, page: int = 1, per_page: int = 50) -> dict[str, Any]:
         registry = self.library.registry()
@@ -149,15 +178,11 @@ class Publication:
         if owner is None:
             raise NotPublished(f"no list {list_id!r} is defined")
         definition = registry.list_definition(list_id, day) or owner.definition
-        rules = {
-            f"{c.id}/{name}" for c in registry.all() for name, rule in c.rules.items() if rule.list == list_id
-        }
+        rules = {f"{c.id}/{name}" for c in registry.all() for name, rule in c.rules.items() if rule.list == list_id}
         with self.store.reading() as connection:
             ids = self.store.record_ids_for_rules(connection, rules)
             stored = self.store.records(connection, ids)
-            names = {
-                r.code: r.name for r in connection.execute(select(organisations.c.code, organisations.c.name))
-            }
+            names = {r.code: r.name for r in connection.execute(select(organisations.c.code, organisations.c.name))}
         published, withheld = [], 0
         for item in stored.values():
             line = timeline(item.file, registry)
@@ -171,14 +196,28 @@ class Publication:
                 who = {"subject": str(subject), "name": names.get(subject.value)}
             else:
                 who = {"subject": f"rid:{mask_rid(subject.value)}", "name": None}
-            published.append({**who, "record": item.file.id, "rule": item.file.record.rule,
-                              "from": line.placement.start.isoformat(), "until": _day(line.placement.until)})
+            published.append(
+                {
+                    **who,
+                    "record": item.file.id,
+                    "rule": item.file.record.rule,
+                    "from": line.placement.start.isoformat(),
+                    "until": _day(line.placement.until),
+                }
+            )
         published.sort(key=lambda e: (e["from"], e["record"]), reverse=True)
         start = (page - 1) * per_page
         return {
-            "list": list_id, "title": definition.title, "kind": definition.kind,
-            "catalog": owner.catalog_id, "publishes": definition.publish,
-            "removal": list(definition.removal), "as_of": day.isoformat(),
-            "total": len(published), "persons_not_published": withheld,
-            "page": page, "per_page": per_page, "entries": published[start : start + per_page],
+            "list": list_id,
+            "title": definition.title,
+            "kind": definition.kind,
+            "catalog": owner.catalog_id,
+            "publishes": definition.publish,
+            "removal": list(definition.removal),
+            "as_of": day.isoformat(),
+            "total": len(published),
+            "persons_not_published": withheld,
+            "page": page,
+            "per_page": per_page,
+            "entries": published[start : start + per_page],
         }

@@ -52,8 +52,14 @@ class Reports:
             explained = {c.record: c for c in answer.contributions}
             for item in body["contributions"]:
                 c = explained[item["record"]]
-                item.update(title=c.title, legal_basis=c.legal_basis, occurred_on=c.occurred_on.isoformat(),
-                            source=c.source, reference=c.reference, cap_per_year=c.cap_per_year)
+                item.update(
+                    title=c.title,
+                    legal_basis=c.legal_basis,
+                    occurred_on=c.occurred_on.isoformat(),
+                    source=c.source,
+                    reference=c.reference,
+                    cap_per_year=c.cap_per_year,
+                )
             standings.append(body)
 
         records = []
@@ -82,9 +88,13 @@ class Reports:
                     "status": line.status_on(day),
                     "disputed": line.disputed_on(day),
                     "list": (
-                        {"list": line.placement.list, "from": line.placement.start.isoformat(),
-                         "until": _day(line.placement.until)}
-                        if line.placement else None
+                        {
+                            "list": line.placement.list,
+                            "from": line.placement.start.isoformat(),
+                            "until": _day(line.placement.until),
+                        }
+                        if line.placement
+                        else None
                     ),
                     "repairable_from": _day(repair_from),
                     "events": [c.model_dump(mode="json", exclude_none=True) for c in file.changes],
@@ -102,14 +112,26 @@ class Reports:
             "standings": standings,
             "records": records,
             "lists": [
-                {"list": e.list, "record": e.record, "from": e.start.isoformat(), "until": _day(e.until),
-                 "catalog": e.catalog, "rule": e.rule}
+                {
+                    "list": e.list,
+                    "record": e.record,
+                    "from": e.start.isoformat(),
+                    "until": _day(e.until),
+                    "catalog": e.catalog,
+                    "rule": e.rule,
+                }
                 for e in entries
             ],
             "notices": [n.as_json() for n in self.outbox.inbox(subject)],
             "access_log": [
-                {"at": a.at, "reader": a.reader, "role": a.role, "what": a.what, "purpose": a.purpose,
-                 "detail": a.detail}
+                {
+                    "at": a.at,
+                    "reader": a.reader,
+                    "role": a.role,
+                    "what": a.what,
+                    "purpose": a.purpose,
+                    "detail": a.detail,
+                }
                 for a in accesses
             ],
         }

@@ -111,20 +111,19 @@ def build_demo(
         registry = deployment.catalogs.registry()
         end = end or dt.date.today()
         start = dt.date(end.year - 4, 1, 1)
-        population = generate(registry, seed=seed, persons=persons, organisations=organisations,
-                              start=start, end=end)
+        population = generate(registry, seed=seed, persons=persons, organisations=organisations, start=start, end=end)
         lines = [json.dumps(e, ensure_ascii=False) for e in population.events]
         total = len(lines)
-        result = deployment.intake.import_lines(
-            lines, progress=(lambda n: progress(n, total)) if progress else None
-        )
+        result = deployment.intake.import_lines(lines, progress=(lambda n: progress(n, total)) if progress else None)
         notable = []
         for item in population.notable:
             subject = SubjectRef.parse(item.subject)
             scoring = [
-                cid for cid in registry.ids()
+                cid
+                for cid in registry.ids()
                 if (v := registry.in_force(cid, end)) is not None
-                and v.subject_kind == subject.kind and len(v.grades) > 1
+                and v.subject_kind == subject.kind
+                and len(v.grades) > 1
             ]
             catalog = next((cid for cid in scoring if cid in item.why), scoring[0] if scoring else None)
             action = "air_travel.ticket" if subject.kind == "person" else "procurement.bid"
@@ -134,7 +133,8 @@ def build_demo(
         build.tokens["officer (web console: /console)"] = tokens.create("officer", "Officer Wang (demo)")[1]
         build.tokens["auditor"] = tokens.create("auditor", "Auditor Chen (demo)")[1]
         build.tokens["service point (airline, railway, procurement)"] = tokens.create(
-            "service-point", "demo-service-point",
+            "service-point",
+            "demo-service-point",
             ("air_travel", "rail", "hotel", "procurement", "loan", "utility"),
         )[1]
         build.tokens["source (traffic police)"] = tokens.create(

@@ -96,12 +96,24 @@ _MINOR_LISTING_FRACTION = 0.03  # of minors: a judgment against a 16-year-old, n
 
 _PENALTY_CATEGORY_WEIGHT = {
     "person": {
-        "traffic": 3.0, "tax": 1.0, "contract": 1.0, "administrative_penalty": 1.0,
-        "judicial": 0.5, "environment": 0.5, "market_regulation": 0.3, "product_quality": 0.3,
+        "traffic": 3.0,
+        "tax": 1.0,
+        "contract": 1.0,
+        "administrative_penalty": 1.0,
+        "judicial": 0.5,
+        "environment": 0.5,
+        "market_regulation": 0.3,
+        "product_quality": 0.3,
     },
     "organisation": {
-        "tax": 2.0, "product_quality": 2.0, "market_regulation": 1.5, "environment": 1.0,
-        "administrative_penalty": 1.0, "contract": 1.0, "judicial": 0.5, "traffic": 0.2,
+        "tax": 2.0,
+        "product_quality": 2.0,
+        "market_regulation": 1.5,
+        "environment": 1.0,
+        "administrative_penalty": 1.0,
+        "contract": 1.0,
+        "judicial": 0.5,
+        "traffic": 0.2,
     },
 }
 # Judgment defaulters are by far the largest blacklist (14.5 million people in 2019).
@@ -112,33 +124,69 @@ _REWARD_CATEGORY_WEIGHT = {
 }
 # Days from the act to the decision that establishes it.
 _DECISION_LAG = {
-    "traffic": (0, 10), "judicial": (15, 120), "tax": (5, 45), "contract": (10, 90),
-    "administrative_penalty": (5, 45), "market_regulation": (10, 60),
-    "product_quality": (10, 60), "environment": (10, 60), "public_service": (0, 7),
-    "charity": (0, 14), "honour": (7, 60),
+    "traffic": (0, 10),
+    "judicial": (15, 120),
+    "tax": (5, 45),
+    "contract": (10, 90),
+    "administrative_penalty": (5, 45),
+    "market_regulation": (10, 60),
+    "product_quality": (10, 60),
+    "environment": (10, 60),
+    "public_service": (0, 7),
+    "charity": (0, 14),
+    "honour": (7, 60),
 }
 _SOURCE_BY_RULE_PREFIX = {
-    "traffic": "traffic-police", "court": "court", "judgment": "court", "tax": "tax-bureau",
-    "volunteer": "volunteer-office", "charity": "charity-federation",
-    "donation": "charity-federation", "utility": "utility-company",
-    "heating": "utility-company", "water": "utility-company", "electricity": "utility-company",
-    "product": "market-regulator", "market": "market-regulator", "loan": "bank",
-    "credit": "bank", "contract": "bank", "guarantee": "bank", "lending": "court",
-    "finance": "financial-regulator", "aviation": "airport-police",
-    "environment": "ecology-bureau", "honour": "civilisation-office",
+    "traffic": "traffic-police",
+    "court": "court",
+    "judgment": "court",
+    "tax": "tax-bureau",
+    "volunteer": "volunteer-office",
+    "charity": "charity-federation",
+    "donation": "charity-federation",
+    "utility": "utility-company",
+    "heating": "utility-company",
+    "water": "utility-company",
+    "electricity": "utility-company",
+    "product": "market-regulator",
+    "market": "market-regulator",
+    "loan": "bank",
+    "credit": "bank",
+    "contract": "bank",
+    "guarantee": "bank",
+    "lending": "court",
+    "finance": "financial-regulator",
+    "aviation": "airport-police",
+    "environment": "ecology-bureau",
+    "honour": "civilisation-office",
 }
 _SOURCE_BY_CATEGORY = {
-    "judicial": "court", "traffic": "traffic-police", "tax": "tax-bureau",
-    "contract": "court", "administrative_penalty": "urban-management",
-    "market_regulation": "market-regulator", "product_quality": "market-regulator",
-    "environment": "ecology-bureau", "public_service": "volunteer-office",
-    "charity": "charity-federation", "honour": "civilisation-office",
+    "judicial": "court",
+    "traffic": "traffic-police",
+    "tax": "tax-bureau",
+    "contract": "court",
+    "administrative_penalty": "urban-management",
+    "market_regulation": "market-regulator",
+    "product_quality": "market-regulator",
+    "environment": "ecology-bureau",
+    "public_service": "volunteer-office",
+    "charity": "charity-federation",
+    "honour": "civilisation-office",
 }
 _SOURCE_TAG = {
-    "court": "CT", "traffic-police": "TP", "tax-bureau": "TX", "market-regulator": "MR",
-    "volunteer-office": "VO", "charity-federation": "CF", "utility-company": "UC",
-    "bank": "BK", "ecology-bureau": "EB", "urban-management": "UM",
-    "civilisation-office": "CO", "financial-regulator": "FR", "airport-police": "AP",
+    "court": "CT",
+    "traffic-police": "TP",
+    "tax-bureau": "TX",
+    "market-regulator": "MR",
+    "volunteer-office": "VO",
+    "charity-federation": "CF",
+    "utility-company": "UC",
+    "bank": "BK",
+    "ecology-bureau": "EB",
+    "urban-management": "UM",
+    "civilisation-office": "CO",
+    "financial-regulator": "FR",
+    "airport-police": "AP",
 }
 
 # ---------------------------------------------------------------------------- names
@@ -151,13 +199,65 @@ _SURNAMES = (
 _GIVEN_MALE = "伟强磊军洋勇杰涛明超刚平辉鹏华飞鑫波斌宇浩凯健俊帆帅旭宁龙林阳建国庆海峰志文东成亮"
 _GIVEN_FEMALE = "芳娜敏静丽艳娟霞秀玲桂英萍红燕梅琳雪婷倩颖佳慧洁晶莹丹蕾薇璐欣怡悦梦雨月晓嘉"
 _FIRM_TRADE = (
-    "海洋", "鸿运", "金海", "顺达", "华信", "东方", "泰和", "瑞丰", "恒通", "宏图", "远洋", "鑫源",
-    "盛世", "天成", "永兴", "新科", "聚福", "海盛", "北辰", "蓝湾", "福瑞", "祥和", "成山", "荣泰",
-    "海川", "润德", "嘉禾", "宝龙", "兴业", "安泰", "正大", "同心", "海之星", "渔家", "好当家",
+    "海洋",
+    "鸿运",
+    "金海",
+    "顺达",
+    "华信",
+    "东方",
+    "泰和",
+    "瑞丰",
+    "恒通",
+    "宏图",
+    "远洋",
+    "鑫源",
+    "盛世",
+    "天成",
+    "永兴",
+    "新科",
+    "聚福",
+    "海盛",
+    "北辰",
+    "蓝湾",
+    "福瑞",
+    "祥和",
+    "成山",
+    "荣泰",
+    "海川",
+    "润德",
+    "嘉禾",
+    "宝龙",
+    "兴业",
+    "安泰",
+    "正大",
+    "同心",
+    "海之星",
+    "渔家",
+    "好当家",
 )
 _FIRM_TRADE_ITEMS = (
-    "食品", "水产", "渔业", "船舶", "机械", "建材", "物流", "贸易", "科技", "纺织", "旅游",
-    "海带", "轮胎", "医药", "建筑", "电子", "海参", "农业", "化工", "餐饮", "商贸", "石材",
+    "食品",
+    "水产",
+    "渔业",
+    "船舶",
+    "机械",
+    "建材",
+    "物流",
+    "贸易",
+    "科技",
+    "纺织",
+    "旅游",
+    "海带",
+    "轮胎",
+    "医药",
+    "建筑",
+    "电子",
+    "海参",
+    "农业",
+    "化工",
+    "餐饮",
+    "商贸",
+    "石材",
 )
 _FIRM_FORMS = (("有限公司", 70), ("股份有限公司", 12), ("有限责任公司", 12), ("专业合作社", 6))
 _PLACE_NAMES = {3: ("荣成", "石岛", "成山", "俚岛", "人和"), 2: ("山东", "威海", "胶东"), 1: ("", "", "中国")}
@@ -292,7 +392,7 @@ def _organisation_jurisdictions(registry: CatalogRegistry) -> tuple[list[str], l
     parts = deepest.split("-")
     chain = ["-".join(parts[: i + 1]) for i in range(len(parts))]
     # Most firms are registered locally, fewer at province level, a few nationally.
-    raw = [0.15, 0.25, 0.60][-len(chain):] if len(chain) <= 3 else [0.1] * (len(chain) - 1) + [0.6]
+    raw = [0.15, 0.25, 0.60][-len(chain) :] if len(chain) <= 3 else [0.1] * (len(chain) - 1) + [0.6]
     return chain, raw
 
 
@@ -374,7 +474,9 @@ class _Choice:
     def of(cls, version: Catalog, rule_name: str, rule: Rule) -> _Choice:
         source = _source(rule_name, rule)
         return cls(
-            version, rule_name, rule,
+            version,
+            rule_name,
+            rule,
             qualified=f"{version.id}/{rule_name}",
             source=source,
             place=version.jurisdiction.rsplit("-", 1)[-1],
@@ -397,8 +499,7 @@ class _RulePools:
         ids = [cid for cid in registry.ids() if registry.versions(cid)[0].subject_kind == kind]
         self.boundaries = sorted({v.effective_from for cid in ids for v in registry.versions(cid)})
         self.epochs: list[list[Catalog]] = [
-            [v for cid in ids if (v := registry.in_force(cid, day)) is not None]
-            for day in self.boundaries
+            [v for cid in ids if (v := registry.in_force(cid, day)) is not None] for day in self.boundaries
         ]
         self._cache: dict[tuple, tuple[list[_Choice], list[float]] | None] = {}
         # Capped reward rules over all versions: (catalog, rule) -> members' yearly rate.
@@ -408,17 +509,13 @@ class _RulePools:
                 for name, rule in version.rules.items():
                     if rule.points > 0 and rule.cap_per_year is not None:
                         cap, points = capped.get((cid, name), (0, rule.points))
-                        capped[(cid, name)] = (
-                            max(cap, rule.cap_per_year), min(points, rule.points)
-                        )
+                        capped[(cid, name)] = (max(cap, rule.cap_per_year), min(points, rule.points))
         self.devoted_rates = {
             key: min(_DEVOTED_MAX_RATE, max(1.0, _DEVOTED_OVER_CAP * cap / points))
             for key, (cap, points) in sorted(capped.items())
         }
 
-    def choose(
-        self, rng: random.Random, pool: str | tuple, day: dt.date, jurisdiction: str
-    ) -> _Choice | None:
+    def choose(self, rng: random.Random, pool: str | tuple, day: dt.date, jurisdiction: str) -> _Choice | None:
         epoch = bisect.bisect_right(self.boundaries, day) - 1
         if epoch < 0:
             return None
@@ -448,10 +545,7 @@ class _RulePools:
         if pool in ("reward", "penalty", "listing", "severe"):
             sizes = [abs(c.rule.points) for c, _ in candidates]
             smallest, largest = min(sizes), max(sizes)
-            candidates = [
-                (c, w * _severity(pool, abs(c.rule.points), smallest, largest))
-                for c, w in candidates
-            ]
+            candidates = [(c, w * _severity(pool, abs(c.rule.points), smallest, largest)) for c, w in candidates]
         return [c for c, _ in candidates], list(_accumulate(w for _, w in candidates))
 
     def _weight(self, version: Catalog, name: str, rule: Rule, pool: str | tuple) -> float:
@@ -466,9 +560,7 @@ class _RulePools:
             # Rules that place on a blacklist, scored or not (national lists score 0).
             if listed == "black" and rule.points <= 0:
                 # Each list gets its share, however many grounds its catalog lists.
-                grounds = sum(
-                    1 for r in version.rules.values() if r.list == rule.list and r.points <= 0
-                )
+                grounds = sum(1 for r in version.rules.values() if r.list == rule.list and r.points <= 0)
                 return _LISTING_CATEGORY_WEIGHT[self.kind].get(rule.category, 1.0) / grounds
             return 0.0
         if rule.points >= 0 or listed is not None:
@@ -540,9 +632,7 @@ class _Tier:
         if self.once:
             member = self.once[self.position][1]
             self.position += 1
-            following = (
-                float(self.once[self.position][0]) if self.position < len(self.once) else None
-            )
+            following = float(self.once[self.position][0]) if self.position < len(self.once) else None
             return member, following
         return rng.choice(self.members), now + rng.expovariate(self.daily)
 
@@ -633,14 +723,12 @@ class _Generator:
         for kind, table in (("person", _PERSON_TIERS), ("organisation", _ORGANISATION_TIERS)):
             store = self.subjects[kind]
             everyone = list(range(len(store.refs)))
-            adults = [
-                i for i in everyone
-                if store.born[i] is None or _add_years(store.born[i], 18) <= end
-            ]
+            adults = [i for i in everyone if store.born[i] is None or _add_years(store.born[i], 18) <= end]
             # Under 18 and at least 14 on some day of the period: old enough for a court
             # to decide against them, too young to be listed.
             minors = [
-                i for i in everyone
+                i
+                for i in everyone
                 if (born := store.born[i]) is not None
                 and max(start, _add_years(born, 14)) < min(end, _add_years(born, 18))
             ]
@@ -664,7 +752,11 @@ class _Generator:
                 cumulative = list(_accumulate(rates.values()))
                 tiers.append(
                     _Tier(
-                        f"{kind}:devoted", kind, "devoted", devoted, rate=cumulative[-1],
+                        f"{kind}:devoted",
+                        kind,
+                        "devoted",
+                        devoted,
+                        rate=cumulative[-1],
                         pick_pool=lambda r, keys=keys, c=cumulative: _pick_cumulative(r, keys, c),
                     )
                 )
@@ -738,10 +830,7 @@ class _Generator:
         rng = self.rng
         store = self.subjects[kind]
         ref = store.refs[member]
-        if (
-            store.born[member] is not None and pool in ("penalty", "severe")
-            and ref.is_minor_on(occurred_on)
-        ):
+        if store.born[member] is not None and pool in ("penalty", "severe") and ref.is_minor_on(occurred_on):
             return
         choice = self.pools[kind].choose(rng, pool, occurred_on, store.jurisdictions[member])
         if choice is None:
@@ -753,24 +842,34 @@ class _Generator:
         self.planned += 1
         # A provisional id until the record is emitted and numbered (see ``emit``).
         model = RecordEvent.model_construct(
-            type="record", id=f"planned-{self.planned}", subject=ref, rule=choice.qualified,
-            occurred_on=occurred_on, decided_on=decided_on, source=choice.source,
+            type="record",
+            id=f"planned-{self.planned}",
+            subject=ref,
+            rule=choice.qualified,
+            occurred_on=occurred_on,
+            decided_on=decided_on,
+            source=choice.source,
         )
         try:
             st.admit_record(model, self.registry)
         except st.Rejected:  # pragma: no cover - the pools only offer rules in force
             return
         slot: list[str | None] = [None]
-        self.push(decided_on, {
-            "type": "record",
-            "id": None,
-            "subject": store.texts[member],
-            "rule": choice.qualified,
-            "occurred_on": occurred_on.isoformat(),
-            "decided_on": decided_on.isoformat(),
-            "source": choice.source,
-            "reference": None,
-        }, slot, (choice.place, choice.tag, decided_on.year))
+        self.push(
+            decided_on,
+            {
+                "type": "record",
+                "id": None,
+                "subject": store.texts[member],
+                "rule": choice.qualified,
+                "occurred_on": occurred_on.isoformat(),
+                "decided_on": decided_on.isoformat(),
+                "source": choice.source,
+                "reference": None,
+            },
+            slot,
+            (choice.place, choice.tag, decided_on.year),
+        )
         if choice.sanction:
             for change in self.later_events(st.RecordFile(model), rule):
                 event = {"type": change.type, "record": None, "on": change.on.isoformat()}
@@ -816,9 +915,15 @@ class _Generator:
                 resolved = filed + dt.timedelta(days=rng.randint(5, 75))
                 outcome = "annulled" if rng.random() < annul_share else "upheld"
                 annulled_by_dispute = outcome == "annulled" and resolved <= end
-                add(resolved, DisputeResolved.model_construct(
-                    type="dispute_resolved", record=rid, on=resolved, outcome=outcome,
-                ))
+                add(
+                    resolved,
+                    DisputeResolved.model_construct(
+                        type="dispute_resolved",
+                        record=rid,
+                        on=resolved,
+                        outcome=outcome,
+                    ),
+                )
         if not annulled_by_dispute and rng.random() < 0.01:
             day = decided + dt.timedelta(days=rng.randint(10, 200))
             add(day, Annulled.model_construct(type="annulled", record=rid, on=day))
@@ -898,8 +1003,13 @@ def generate(
     evaluated on ``end``."""
     events = list(
         iter_events(
-            registry, seed=seed, persons=persons, organisations=organisations,
-            start=start, end=end, id_prefix=id_prefix,
+            registry,
+            seed=seed,
+            persons=persons,
+            organisations=organisations,
+            start=start,
+            end=end,
+            id_prefix=id_prefix,
         )
     )
     return Population(events=events, notable=find_notable(events, registry, end))
@@ -950,9 +1060,7 @@ def _rule_label(file: st.RecordFile) -> str:
     return file.record.rule_name
 
 
-def find_notable(
-    events: Iterable[dict], registry: CatalogRegistry, day: dt.date, limit: int = 10
-) -> list[Notable]:
+def find_notable(events: Iterable[dict], registry: CatalogRegistry, day: dt.date, limit: int = 10) -> list[Notable]:
     """Up to ``limit`` subjects worth trying in a demo, each found by evaluating the
     ledger the events make on ``day``: only kinds that the catalogs and the data make
     possible appear, one subject for each."""
@@ -981,7 +1089,8 @@ def find_notable(
             if ref.kind != kind:
                 continue
             entries = [
-                e for e in st.list_entries(ref, day, lines(ref))
+                e
+                for e in st.list_entries(ref, day, lines(ref))
                 if (d := registry.list_definition(e.list, day)) is not None and d.kind == "black"
             ]
             if not entries:
@@ -1018,9 +1127,7 @@ def find_notable(
             if best is not None:
                 _, _, ref, now = best
                 why = f"{now.grade} grade under {version.id} (score {now.score})"
-                rewards = sorted(
-                    {c.rule.partition("/")[2] for c in now.contributions if c.points > 0}
-                )
+                rewards = sorted({c.rule.partition("/")[2] for c in now.contributions if c.points > 0})
                 if rewards:
                     why += ": " + " and ".join(rewards) + " rewards"
                     if any(c.capped for c in now.contributions):
@@ -1036,15 +1143,11 @@ def find_notable(
 
     for ref in with_records:
         for line in lines(ref):
-            suspended = [
-                d for d in line.disputes if d.open_on(day) and d.filed_on < line.effective_on
-            ]
-            if (
-                suspended and line.effective_on <= day < line.ends_on and not line.annulled
-                and not line.counts_on(day)
-            ):
+            suspended = [d for d in line.disputes if d.open_on(day) and d.filed_on < line.effective_on]
+            if suspended and line.effective_on <= day < line.ends_on and not line.annulled and not line.counts_on(day):
                 note(
-                    "dispute-suspended", ref,
+                    "dispute-suspended",
+                    ref,
                     f"disputed a {_rule_label(line.file)} record on {suspended[-1].filed_on}, "
                     f"before it took effect on {line.effective_on}: suspended until decided",
                 )
@@ -1056,8 +1159,7 @@ def find_notable(
         for line in lines(ref):
             repaired = [c.on for c in line.file.changes if isinstance(c, Repaired) and c.on <= day]
             if repaired and not line.annulled:
-                note("repaired", ref,
-                     f"credit repair of a {_rule_label(line.file)} record granted on {repaired[0]}")
+                note("repaired", ref, f"credit repair of a {_rule_label(line.file)} record granted on {repaired[0]}")
                 break
         if "repaired" in found:
             break
@@ -1068,13 +1170,17 @@ def find_notable(
         for line in lines(ref):
             _, rule = st.rule_in_force(line.file.record, registry)
             if (
-                rule.list is not None and ref.is_minor_on(line.occurred_on)
-                and not line.annulled and line.starts_counting() is not None
+                rule.list is not None
+                and ref.is_minor_on(line.occurred_on)
+                and not line.annulled
+                and line.starts_counting() is not None
             ):
                 age = ref.age_on(line.occurred_on)
-                note("minor-not-listed", ref,
-                     f"a {_rule_label(line.file)} record at age {age}: never placed on the "
-                     f"{rule.list} list, as a minor")
+                note(
+                    "minor-not-listed",
+                    ref,
+                    f"a {_rule_label(line.file)} record at age {age}: never placed on the {rule.list} list, as a minor",
+                )
                 break
         if "minor-not-listed" in found:
             break
@@ -1087,9 +1193,12 @@ def find_notable(
                 continue
             now = st.standing(ref, version.id, day, ledger.files[ref], registry, jurisdiction)
             if now.contributions:
-                note("outside-coverage", ref,
-                     f"lives in {jurisdiction}, outside {version.id} ({version.jurisdiction}): "
-                     f"scored {now.score} ({now.grade}) but no grade-based measure applies")
+                note(
+                    "outside-coverage",
+                    ref,
+                    f"lives in {jurisdiction}, outside {version.id} ({version.jurisdiction}): "
+                    f"scored {now.score} ({now.grade}) but no grade-based measure applies",
+                )
                 break
         if "outside-coverage" in found:
             break
@@ -1098,37 +1207,41 @@ def find_notable(
         for line in lines(ref):
             fulfilled = [c.on for c in line.file.changes if isinstance(c, Fulfilled)]
             placement = line.placement
-            if (
-                placement is not None and fulfilled and placement.until == fulfilled[0]
-                and placement.until <= day
-            ):
-                note("fulfilled-off-list", ref,
-                     f"left the {placement.list} list on {placement.until} by fulfilling "
-                     f"a {_rule_label(line.file)} decision")
+            if placement is not None and fulfilled and placement.until == fulfilled[0] and placement.until <= day:
+                note(
+                    "fulfilled-off-list",
+                    ref,
+                    f"left the {placement.list} list on {placement.until} by fulfilling "
+                    f"a {_rule_label(line.file)} decision",
+                )
                 break
         if "fulfilled-off-list" in found:
             break
 
     for ref in with_records:
         for version in _catalogs_on(registry, ref.kind, day):
-            now = st.standing(
-                ref, version.id, day, ledger.files[ref], registry, ledger.jurisdictions.get(ref)
-            )
+            now = st.standing(ref, version.id, day, ledger.files[ref], registry, ledger.jurisdictions.get(ref))
             capped = [c for c in now.contributions if c.capped]
             if capped:
                 c = capped[0]
                 rule = c.rule.partition("/")[2]
                 cap = _cap_in_force(registry, version.id, rule, c, day)
-                note("capped", ref,
-                     f"{rule} points for {c.occurred_on.year} capped at {cap} a year")
+                note("capped", ref, f"{rule} points for {c.occurred_on.year} capped at {cap} a year")
                 break
         if "capped" in found:
             break
 
     order = (
-        "person-listed", "person-top-grade", "dispute-suspended", "organisation-listed",
-        "organisation-top-grade", "repaired", "minor-not-listed", "outside-coverage",
-        "fulfilled-off-list", "capped",
+        "person-listed",
+        "person-top-grade",
+        "dispute-suspended",
+        "organisation-listed",
+        "organisation-top-grade",
+        "repaired",
+        "minor-not-listed",
+        "outside-coverage",
+        "fulfilled-off-list",
+        "capped",
     )
     return [found[k] for k in order if k in found]
 
@@ -1145,7 +1258,11 @@ def _cap_in_force(
 
 
 def _benefits(
-    ref: SubjectRef, version: Catalog, grade: str, day: dt.date, ledger: _Ledger,
+    ref: SubjectRef,
+    version: Catalog,
+    grade: str,
+    day: dt.date,
+    ledger: _Ledger,
     registry: CatalogRegistry,
 ) -> list[str]:
     """The benefits that checks give the subject for its grade under ``version``."""
@@ -1154,7 +1271,11 @@ def _benefits(
         if measure.effect != "benefit" or grade not in (measure.when.grades or ()):
             continue
         decision = st.check(
-            ref, measure.action, day, ledger.files.get(ref, []), registry,
+            ref,
+            measure.action,
+            day,
+            ledger.files.get(ref, []),
+            registry,
             ledger.jurisdictions.get(ref),
         )
         for benefit in decision.benefits:
@@ -1173,7 +1294,11 @@ def _denied_action(
         for measure in version.measures:
             if measure.when.list == list_id and measure.effect == "deny":
                 decision = st.check(
-                    ref, measure.action, day, ledger.files.get(ref, []), registry,
+                    ref,
+                    measure.action,
+                    day,
+                    ledger.files.get(ref, []),
+                    registry,
                     ledger.jurisdictions.get(ref),
                 )
                 if decision.decision == "deny":

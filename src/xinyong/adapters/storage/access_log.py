@@ -50,9 +50,15 @@ class AccessLog:
         keys = [self.store.subject_key(subject) for subject in subjects]
         texts = self.store.text_sealers(connection, keys, create=purpose is not None or any(details))
         rows = [
-            {"at": at, "subject_key": key, "reader": reader.name, "role": reader.role,
-             "token_id": reader.token_id, "what": what, "_text": {k: v for k, v in
-                                                                 (("purpose", purpose), ("detail", detail)) if v}}
+            {
+                "at": at,
+                "subject_key": key,
+                "reader": reader.name,
+                "role": reader.role,
+                "token_id": reader.token_id,
+                "what": what,
+                "_text": {k: v for k, v in (("purpose", purpose), ("detail", detail)) if v},
+            }
             for key, detail in zip(keys, details)
         ]
         # The text is sealed for its row: numbered first, then sealed, then chained.
@@ -60,19 +66,21 @@ class AccessLog:
         for row in rows:
             seq += 1
             text = row.pop("_text")
-            row["sealed_text"] = (
-                self.store.seal_text(texts, row["subject_key"], _context(seq), text) if text else None
-            )
+            row["sealed_text"] = self.store.seal_text(texts, row["subject_key"], _context(seq), text) if text else None
         self.store.append_rows(connection, "access_log", rows)
 
-    def log(self, subjects: list[SubjectRef], reader: Reader, what: str, purpose: str | None,
-            details: list[str | None] | None = None) -> None:
+    def log(
+        self,
+        subjects: list[SubjectRef],
+        reader: Reader,
+        what: str,
+        purpose: str | None,
+        details: list[str | None] | None = None,
+    ) -> None:
         with self.store.transaction() as connection:
             self.write(connection, subjects, reader, what, purpose, details)
 
-    def entries(
-        self, subject: SubjectRef | None = None, limit: int = 100, offset: int = 0
-    ) -> tuple[int, list[Access]]:
+    def entries(self, subject: SubjectRef | None = None, limit: int = 100, offset: int = 0) -> tuple[int, list[Access]]:
         """Entries newest first, for one subject or all; with the total count."""
         query = select(access_log)
         count = select(func.count()).select_from(access_log)
@@ -82,15 +90,14 @@ class AccessLog:
             count = count.where(access_log.c.subject_key == key)
         with self.store.reading() as connection:
             total = connection.execute(count).scalar_one()
-            rows = connection.execute(
-                query.order_by(access_log.c.seq.desc()).limit(limit).offset(offset)
-            ).all()
+            rows = connection.execute(query.order_by(access_log.c.seq.desc()).limit(limit).offset(offset)).all()
             texts = self.store.text_sealers(connection, {r.subject_key for r in rows if r.sealed_text is not None})
         found = []
         for r in rows:
             text = self.store.open_text(texts, r.subject_key, _context(r.seq), r.sealed_text)
-            found.append(Access(r.seq, r.at, r.reader, r.role, r.what, text.get("purpose"), text.get("detail"),
-                                r.subject_key))
+            found.append(
+                Access(r.seq, r.at, r.reader, r.role, r.what, text.get("purpose"), text.get("detail"), r.subject_key)
+            )
         return total, found
 
 

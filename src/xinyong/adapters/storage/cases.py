@@ -50,15 +50,19 @@ class CaseBook:
         return f"case:{case_id}:{step}".encode()
 
     def _sealed(self, connection, case_id: str, step: str, subject: SubjectRef, body: dict[str, Any]) -> dict:
-        text = {k: mask_identity_numbers(body[k]) if isinstance(body[k], str) else body[k]
-                for k in FREE_TEXT if body.get(k) is not None}
+        text = {
+            k: mask_identity_numbers(body[k]) if isinstance(body[k], str) else body[k]
+            for k in FREE_TEXT
+            if body.get(k) is not None
+        }
         rest = {k: v for k, v in body.items() if k not in FREE_TEXT}
         subject_key = self.store.subject_key(subject)
         texts = self.store.text_sealers(connection, [subject_key], create=bool(text))
         return {
             "sealed": self._seal(case_id, {"subject": str(subject), **rest}),
             "sealed_text": self.store.seal_text(texts, subject_key, self._text_context(case_id, step), text)
-            if text else None,
+            if text
+            else None,
         }
 
     def _insert(self, connection, values: dict[str, Any]) -> None:
@@ -66,8 +70,15 @@ class CaseBook:
         keyed chain."""
         self.store.append_rows(connection, "cases", [values])
 
-    def open(self, kind: str, subject: SubjectRef, record: str | None, body: dict[str, Any], connection=None,
-             slot: str | None = None) -> str:
+    def open(
+        self,
+        kind: str,
+        subject: SubjectRef,
+        record: str | None,
+        body: dict[str, Any],
+        connection=None,
+        slot: str | None = None,
+    ) -> str:
         """Open a case in ``connection``'s transaction (a transaction of its own without
         one). ``slot`` is the place the case takes (unique in the database: two cases
         opened at once in one place cannot both be written)."""
@@ -75,26 +86,42 @@ class CaseBook:
             with self.store.transaction() as opened:
                 return self.open(kind, subject, record, body, opened, slot)
         case_id = secrets.token_hex(6)
-        self._insert(connection, {
-            "case_id": case_id, "kind": kind, "step": "opened", "subject_key": self.store.subject_key(subject),
-            "record_id": record, "at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-            **self._sealed(connection, case_id, "opened", subject, body), "slot": slot,
-        })
+        self._insert(
+            connection,
+            {
+                "case_id": case_id,
+                "kind": kind,
+                "step": "opened",
+                "subject_key": self.store.subject_key(subject),
+                "record_id": record,
+                "at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+                **self._sealed(connection, case_id, "opened", subject, body),
+                "slot": slot,
+            },
+        )
         return case_id
 
     def decide(self, case: Case, body: dict[str, Any], connection) -> None:
         """Decide an open case; the database refuses a second decision of one case."""
-        self._insert(connection, {
-            "case_id": case.id, "kind": case.kind, "step": "decided",
-            "subject_key": self.store.subject_key(case.subject), "record_id": case.record,
-            "at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-            **self._sealed(connection, case.id, "decided", case.subject, body), "slot": None,
-        })
+        self._insert(
+            connection,
+            {
+                "case_id": case.id,
+                "kind": case.kind,
+                "step": "decided",
+                "subject_key": self.store.subject_key(case.subject),
+                "record_id": case.record,
+                "at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+                **self._sealed(connection, case.id, "decided", case.subject, body),
+                "slot": None,
+            },
+        )
 
     def opened_for_record(self, kind: str, record: str, connection) -> int:
         """How many cases of ``kind`` were ever opened on ``record``."""
         return connection.execute(
-            select(func.count()).select_from(cases)
+            select(func.count())
+            .select_from(cases)
             .where(cases.c.kind == kind, cases.c.record_id == record, cases.c.step == "opened")
         ).scalar_one()
 
@@ -104,16 +131,25 @@ class CaseBook:
         texts = self.store.text_sealers(connection, {r.subject_key for r in rows if r.sealed_text is not None})
         for row in rows:
             body = json.loads(self.store.sealer.open(row.sealed, b"case:" + row.case_id.encode()))
-            body.update(self.store.open_text(texts, row.subject_key, self._text_context(row.case_id, row.step),
-                                             row.sealed_text))
+            body.update(
+                self.store.open_text(texts, row.subject_key, self._text_context(row.case_id, row.step), row.sealed_text)
+            )
             (opened if row.step == "opened" else decided)[row.case_id] = (row, body)
         found = []
         for case_id, (row, body) in opened.items():
             done = decided.get(case_id)
-            found.append(Case(
-                case_id, row.kind, SubjectRef.parse(body["subject"]), row.record_id, row.at, body,
-                done[0].at if done else None, done[1] if done else None,
-            ))
+            found.append(
+                Case(
+                    case_id,
+                    row.kind,
+                    SubjectRef.parse(body["subject"]),
+                    row.record_id,
+                    row.at,
+                    body,
+                    done[0].at if done else None,
+                    done[1] if done else None,
+                )
+            )
         return found
 
     def get(self, case_id: str, connection=None) -> Case | None:

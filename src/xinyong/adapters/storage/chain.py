@@ -61,9 +61,7 @@ def payload(table: Table, row: Mapping[str, object]) -> bytes:
 def head(connection: Connection, name: str) -> tuple[int, str]:
     """The seq and MAC of the last row of a chained table (0 and the genesis when empty)."""
     table, mac = CHAINED[name]
-    row = connection.execute(
-        select(table.c.seq, table.c[mac]).order_by(table.c.seq.desc()).limit(1)
-    ).first()
+    row = connection.execute(select(table.c.seq, table.c[mac]).order_by(table.c.seq.desc()).limit(1)).first()
     return (row[0], row[1]) if row is not None else (0, GENESIS)
 
 
@@ -125,9 +123,13 @@ def verify(connection: Connection, sealer: Sealer, name: str, mark: int | None =
         if name == "ledger" and row["prev_hash"] != previous:
             return ChainReport(name, expected - 1, previous, seq, "does not link to the row before it")
         if sealer.chain_mac(previous, payload(table, row)) != row[mac]:
-            return ChainReport(name, expected - 1, previous, seq,
-                               "its content does not match its keyed hash: it was added, altered or moved "
-                               "by someone without the key")
+            return ChainReport(
+                name,
+                expected - 1,
+                previous,
+                seq,
+                "its content does not match its keyed hash: it was added, altered or moved by someone without the key",
+            )
         previous = row[mac]
         if expected == mark:
             marked = previous

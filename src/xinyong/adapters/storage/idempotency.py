@@ -45,9 +45,16 @@ class IdempotencyBook:
                     select(idempotency_keys).where(idempotency_keys.c.scope == scope, idempotency_keys.c.key == key)
                 ).first()
                 if row is None:
-                    connection.execute(insert(idempotency_keys).values(
-                        scope=scope, key=key, request=request, created_at=now.isoformat(), status=None, response=None,
-                    ))
+                    connection.execute(
+                        insert(idempotency_keys).values(
+                            scope=scope,
+                            key=key,
+                            request=request,
+                            created_at=now.isoformat(),
+                            status=None,
+                            response=None,
+                        )
+                    )
                     return Claim("claimed")
                 if row.request != request:
                     return Claim("mismatch")
@@ -77,7 +84,8 @@ class IdempotencyBook:
         with self.store.engine.begin() as connection:
             connection.execute(
                 delete(idempotency_keys).where(
-                    idempotency_keys.c.scope == scope, idempotency_keys.c.key == key,
+                    idempotency_keys.c.scope == scope,
+                    idempotency_keys.c.key == key,
                     idempotency_keys.c.status.is_(None),
                 )
             )

@@ -84,11 +84,19 @@ def create(connection: Connection, master: bytes) -> Sealer:
     """A new keyring for a new database: fresh random data keys wrapped under ``master``."""
     keys = {purpose: (_new_id(), os.urandom(32)) for purpose in PURPOSES}
     mid = master_key_id(master)
-    connection.execute(insert(keyring), [
-        {"id": key_id, "purpose": purpose, "wrapped": _wrap(master, key_id, purpose, secret),
-         "master_id": mid, "created_at": _now()}
-        for purpose, (key_id, secret) in keys.items()
-    ])
+    connection.execute(
+        insert(keyring),
+        [
+            {
+                "id": key_id,
+                "purpose": purpose,
+                "wrapped": _wrap(master, key_id, purpose, secret),
+                "master_id": mid,
+                "created_at": _now(),
+            }
+            for purpose, (key_id, secret) in keys.items()
+        ],
+    )
     return Sealer(keys["lookup"][1], keys["chain"][1], {keys["seal"][0]: keys["seal"][1]}, keys["seal"][0])
 
 
@@ -127,12 +135,18 @@ def rotate(connection: Connection, old: bytes, new: bytes, where: str) -> tuple[
     for row in rows:
         secret = _unwrap(old, row.id, row.purpose, row.wrapped)
         connection.execute(
-            update(keyring).where(keyring.c.id == row.id)
+            update(keyring)
+            .where(keyring.c.id == row.id)
             .values(wrapped=_wrap(new, row.id, row.purpose, secret), master_id=new_id)
         )
     seal_id = _new_id()
-    connection.execute(insert(keyring).values(
-        id=seal_id, purpose="seal", wrapped=_wrap(new, seal_id, "seal", os.urandom(32)),
-        master_id=new_id, created_at=_now(),
-    ))
+    connection.execute(
+        insert(keyring).values(
+            id=seal_id,
+            purpose="seal",
+            wrapped=_wrap(new, seal_id, "seal", os.urandom(32)),
+            master_id=new_id,
+            created_at=_now(),
+        )
+    )
     return new_id, seal_id

@@ -64,8 +64,7 @@ class Sealer:
     @classmethod
     def for_tests(cls, master: bytes) -> Sealer:
         """Data keys derived from one key: for pure tests that need no keyring."""
-        return cls(derive(master, b"lookup"), derive(master, b"chain"),
-                   {"0" * 16: derive(master, b"seal")}, "0" * 16)
+        return cls(derive(master, b"lookup"), derive(master, b"chain"), {"0" * 16: derive(master, b"seal")}, "0" * 16)
 
     @property
     def current_seal_key(self) -> str:
@@ -105,9 +104,7 @@ class Sealer:
         try:
             return aead.decrypt(body[:12], body[12:], context)
         except InvalidTag:
-            raise KeyError_(
-                "sealed data cannot be opened: it was altered, or moved from another row"
-            ) from None
+            raise KeyError_("sealed data cannot be opened: it was altered, or moved from another row") from None
 
     @staticmethod
     def sealed_key_id(blob: bytes) -> str | None:

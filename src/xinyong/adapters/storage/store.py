@@ -151,8 +151,9 @@ class LedgerStore:
 
     def catalogs(self, connection: Connection) -> list[Catalog]:
         rows = connection.execute(
-            select(catalog_versions.c.catalog_id, catalog_versions.c.version, catalog_versions.c.source)
-            .order_by(catalog_versions.c.catalog_id, catalog_versions.c.effective_from)
+            select(catalog_versions.c.catalog_id, catalog_versions.c.version, catalog_versions.c.source).order_by(
+                catalog_versions.c.catalog_id, catalog_versions.c.effective_from
+            )
         )
         return [parse_catalog(r.source, f"stored catalog {r.catalog_id} {r.version}") for r in rows]
 
@@ -160,14 +161,20 @@ class LedgerStore:
         return connection.execute(select(func.count()).select_from(catalog_versions)).scalar_one()
 
     def add_catalog(self, connection: Connection, catalog: Catalog, source: str) -> None:
-        self.append_rows(connection, "catalog_versions", [{
-            "catalog_id": catalog.id,
-            "version": catalog.version,
-            "effective_from": catalog.effective_from,
-            "source": source,
-            "digest": hashlib.sha256(source.encode()).hexdigest(),
-            "loaded_at": _now(),
-        }])
+        self.append_rows(
+            connection,
+            "catalog_versions",
+            [
+                {
+                    "catalog_id": catalog.id,
+                    "version": catalog.version,
+                    "effective_from": catalog.effective_from,
+                    "source": source,
+                    "digest": hashlib.sha256(source.encode()).hexdigest(),
+                    "loaded_at": _now(),
+                }
+            ],
+        )
 
     def append_rows(self, connection: Connection, table: str, rows: Sequence[dict]) -> None:
         """Append ``rows`` to an append-only table, numbered and on its keyed chain."""
@@ -175,8 +182,9 @@ class LedgerStore:
 
     # --------------------------------------------------------- subjects' own keys
 
-    def text_sealers(self, connection: Connection, keys: Iterable[str], create: bool = False
-                     ) -> dict[str, SubjectSealer | None]:
+    def text_sealers(
+        self, connection: Connection, keys: Iterable[str], create: bool = False
+    ) -> dict[str, SubjectSealer | None]:
         """The key of each subject (by lookup key) for its free text: None for a subject
         whose key was erased, absent for one that has none (made with ``create``)."""
         wanted = [k for k in dict.fromkeys(keys) if k]
@@ -187,7 +195,8 @@ class LedgerStore:
             ):
                 found[row.subject_key] = (
                     SubjectSealer(self.sealer.open(row.wrapped, b"subject-key:" + row.subject_key.encode()))
-                    if row.wrapped is not None else None
+                    if row.wrapped is not None
+                    else None
                 )
         if create:
             fresh = []
@@ -196,8 +205,9 @@ class LedgerStore:
                     secret = os.urandom(32)
                     wrapped = self.sealer.seal(secret, b"subject-key:" + key.encode())
                     if key in found:  # erased before: a new key for what is written from now on
-                        connection.execute(update(subject_keys).where(subject_keys.c.subject_key == key)
-                                           .values(wrapped=wrapped))
+                        connection.execute(
+                            update(subject_keys).where(subject_keys.c.subject_key == key).values(wrapped=wrapped)
+                        )
                     else:
                         fresh.append({"subject_key": key, "created_at": _now(), "wrapped": wrapped})
                     found[key] = SubjectSealer(secret)
@@ -215,8 +225,9 @@ class LedgerStore:
         )
         return done.rowcount == 1
 
-    def seal_text(self, sealers: dict[str, SubjectSealer | None], subject_key: str, context: bytes,
-                  text: dict) -> bytes | None:
+    def seal_text(
+        self, sealers: dict[str, SubjectSealer | None], subject_key: str, context: bytes, text: dict
+    ) -> bytes | None:
         """``text`` sealed under the subject's key (made by ``text_sealers(create=True)``)."""
         if not text:
             return None
@@ -227,8 +238,9 @@ class LedgerStore:
         return sealer.seal(json.dumps(text, ensure_ascii=False, sort_keys=True).encode(), context)
 
     @staticmethod
-    def open_text(sealers: dict[str, SubjectSealer | None], subject_key: str | None, context: bytes,
-                  blob: bytes | None) -> dict:
+    def open_text(
+        sealers: dict[str, SubjectSealer | None], subject_key: str | None, context: bytes, blob: bytes | None
+    ) -> dict:
         """Free text opened under the subject's key; empty once the key was erased."""
         if blob is None or subject_key is None:
             return {}
@@ -267,9 +279,7 @@ class LedgerStore:
         found: dict[str, StoredRecord] = {}
         for start in range(0, len(ids), _IN_BATCH):
             batch = ids[start : start + _IN_BATCH]
-            rows = connection.execute(
-                select(ledger).where(ledger.c.record_id.in_(batch)).order_by(ledger.c.seq)
-            )
+            rows = connection.execute(select(ledger).where(ledger.c.record_id.in_(batch)).order_by(ledger.c.seq))
             found.update(self._files_from_rows(connection, rows))
         return found
 
@@ -295,7 +305,9 @@ class LedgerStore:
         """Every record of ``subject`` with its later events, in ledger order."""
         return self.subject_ledger(connection, subject)[0]
 
-    def subject_ledger(self, connection: Connection, subject: SubjectRef) -> tuple[list[RecordFile], SubjectEvent | None]:
+    def subject_ledger(
+        self, connection: Connection, subject: SubjectRef
+    ) -> tuple[list[RecordFile], SubjectEvent | None]:
         """Everything filed under ``subject`` in one read: its record files and its
         latest subject event."""
         rows = connection.execute(
@@ -338,9 +350,7 @@ class LedgerStore:
                 found[keys[row.subject_key]] = self._decode(row)  # type: ignore[assignment]
         return found
 
-    def contact_histories(
-        self, connection: Connection, subjects: Iterable[SubjectRef]
-    ) -> dict[SubjectRef, list[str]]:
+    def contact_histories(self, connection: Connection, subjects: Iterable[SubjectRef]) -> dict[SubjectRef, list[str]]:
         """Each subject's email addresses in the order they took over, from ``contact``
         events and ``subject`` events that carry an email; an event repeating the
         address in force adds nothing, and one without an email leaves it as it is. The
@@ -351,8 +361,10 @@ class LedgerStore:
         for start in range(0, len(wanted), _IN_BATCH):
             rows = connection.execute(
                 select(ledger)
-                .where(ledger.c.kind.in_(("subject", "contact")),
-                       ledger.c.subject_key.in_(wanted[start : start + _IN_BATCH]))
+                .where(
+                    ledger.c.kind.in_(("subject", "contact")),
+                    ledger.c.subject_key.in_(wanted[start : start + _IN_BATCH]),
+                )
                 .order_by(ledger.c.seq)
             )
             for row in rows:
@@ -387,9 +399,11 @@ class LedgerStore:
             text = {k: data.pop(k) for k in FREE_TEXT_FIELDS if k in data}
             record_id = data.get("id") if item.type == "record" else data.get("record")
             subject_key = (
-                self.subject_key(personal["subject"]) if "subject" in personal
+                self.subject_key(personal["subject"])
+                if "subject" in personal
                 else self.subject_key(record_subjects[record_id])
-                if record_subjects and record_id in record_subjects else None
+                if record_subjects and record_id in record_subjects
+                else None
             )
             prepared.append((item, data, personal, text, record_id, subject_key))
         texts = self.text_sealers(connection, {p[5] for p in prepared if p[3] and p[5]}, create=True)
@@ -399,21 +413,26 @@ class LedgerStore:
             context = f"{item.type}:{record_id or ''}:{seq}".encode()
             if text and subject_key is None:
                 raise KeyError_(f"free text of a {item.type} event with no subject to seal it for")
-            rows.append({
-                "seq": seq,
-                "kind": item.type,
-                "record_id": record_id,
-                "rule": item.rule if isinstance(item, RecordEvent) else None,
-                "occurred_on": item.occurred_on if isinstance(item, RecordEvent) else None,
-                "subject_key": subject_key,
-                "body": json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":")),
-                "sealed": self.sealer.seal(json.dumps(personal, sort_keys=True, ensure_ascii=False).encode(), context)
-                if personal else None,
-                "sealed_text": self.seal_text(texts, subject_key, context, text) if text else None,
-                "fingerprint": self.sealer.fingerprint(item.canonical()),
-                "submitted_by": submitted_by,
-                "recorded_at": recorded_at,
-            })
+            rows.append(
+                {
+                    "seq": seq,
+                    "kind": item.type,
+                    "record_id": record_id,
+                    "rule": item.rule if isinstance(item, RecordEvent) else None,
+                    "occurred_on": item.occurred_on if isinstance(item, RecordEvent) else None,
+                    "subject_key": subject_key,
+                    "body": json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":")),
+                    "sealed": self.sealer.seal(
+                        json.dumps(personal, sort_keys=True, ensure_ascii=False).encode(), context
+                    )
+                    if personal
+                    else None,
+                    "sealed_text": self.seal_text(texts, subject_key, context, text) if text else None,
+                    "fingerprint": self.sealer.fingerprint(item.canonical()),
+                    "submitted_by": submitted_by,
+                    "recorded_at": recorded_at,
+                }
+            )
         chain.link(self.sealer, "ledger", rows, after)
         if connection.dialect.name == "postgresql":
             self._copy(connection, rows)
@@ -450,9 +469,13 @@ class LedgerStore:
         keys = list(rows)
         existing: set[str] = set()
         for start in range(0, len(keys), _IN_BATCH):
-            existing.update(connection.execute(
-                select(organisations.c.subject_key).where(organisations.c.subject_key.in_(keys[start : start + _IN_BATCH]))
-            ).scalars())
+            existing.update(
+                connection.execute(
+                    select(organisations.c.subject_key).where(
+                        organisations.c.subject_key.in_(keys[start : start + _IN_BATCH])
+                    )
+                ).scalars()
+            )
         fresh = [{"subject_key": k, **v} for k, v in rows.items() if k not in existing]
         if fresh:
             connection.execute(insert(organisations), fresh)
@@ -494,9 +517,11 @@ class LedgerStore:
 
     def subjects_touched_since(self, connection: Connection, seq: int) -> set[str]:
         """The keys of the subjects that events after ``seq`` concern."""
-        return set(connection.execute(
-            select(ledger.c.subject_key).where(ledger.c.seq > seq, ledger.c.subject_key.is_not(None)).distinct()
-        ).scalars())
+        return set(
+            connection.execute(
+                select(ledger.c.subject_key).where(ledger.c.seq > seq, ledger.c.subject_key.is_not(None)).distinct()
+            ).scalars()
+        )
 
     def max_occurred_on(self, connection: Connection, catalog_id: str) -> dt.date | None:
         """The latest ``occurred_on`` of any record under ``catalog_id``."""
@@ -515,10 +540,10 @@ class LedgerStore:
         while True:
             candidates = connection.execute(
                 select(ledger.c.record_id, ledger.c.occurred_on)
-                .where(ledger.c.kind == "record", ledger.c.rule.like(catalog_id + "/%"),
-                       ledger.c.occurred_on <= today)
+                .where(ledger.c.kind == "record", ledger.c.rule.like(catalog_id + "/%"), ledger.c.occurred_on <= today)
                 .order_by(ledger.c.occurred_on.desc(), ledger.c.seq.desc())
-                .limit(page).offset(offset)
+                .limit(page)
+                .offset(offset)
             ).all()
             if not candidates:
                 return None
@@ -530,8 +555,9 @@ class LedgerStore:
 
     def _annulled(self, connection: Connection, record_ids: list[str]) -> set[str]:
         rows = connection.execute(
-            select(ledger).where(ledger.c.record_id.in_(record_ids),
-                                 ledger.c.kind.in_(("annulled", "dispute_resolved")))
+            select(ledger).where(
+                ledger.c.record_id.in_(record_ids), ledger.c.kind.in_(("annulled", "dispute_resolved"))
+            )
         )
         found = set()
         for row in rows:
@@ -556,9 +582,10 @@ class LedgerStore:
         expression = self._event_id(connection)
         for start in range(0, len(ids), _IN_BATCH):
             rows = connection.execute(
-                select(expression.label("event_id"), ledger.c.fingerprint)
-                .where(ledger.c.kind.not_in(("record", "subject", "contact")),
-                       expression.in_(ids[start : start + _IN_BATCH]))
+                select(expression.label("event_id"), ledger.c.fingerprint).where(
+                    ledger.c.kind.not_in(("record", "subject", "contact")),
+                    expression.in_(ids[start : start + _IN_BATCH]),
+                )
             )
             for row in rows:
                 found[row.event_id] = row.fingerprint
@@ -575,9 +602,11 @@ class LedgerStore:
         return found
 
     def all_record_ids(self, connection: Connection) -> list[str]:
-        return list(connection.execute(
-            select(ledger.c.record_id).where(ledger.c.kind == "record").order_by(ledger.c.seq)
-        ).scalars())
+        return list(
+            connection.execute(
+                select(ledger.c.record_id).where(ledger.c.kind == "record").order_by(ledger.c.seq)
+            ).scalars()
+        )
 
     def record_ids_for_rules(self, connection: Connection, rules: Iterable[str]) -> list[str]:
         rules = list(rules)
@@ -585,7 +614,8 @@ class LedgerStore:
             return []
         return list(
             connection.execute(
-                select(ledger.c.record_id).where(ledger.c.kind == "record", ledger.c.rule.in_(rules))
+                select(ledger.c.record_id)
+                .where(ledger.c.kind == "record", ledger.c.rule.in_(rules))
                 .order_by(ledger.c.seq)
             ).scalars()
         )

@@ -69,10 +69,15 @@ class TokenBook:
             else None
         )
         values = {
-            "id": token_id, "digest": _digest(secret), "role": role, "name": name,
+            "id": token_id,
+            "digest": _digest(secret),
+            "role": role,
+            "name": name,
             "scopes": json.dumps(list(scopes)),
             "subject_key": self.store.subject_key(subject) if subject is not None else None,
-            "subject_sealed": sealed, "created_at": created, "revoked_at": None,
+            "subject_sealed": sealed,
+            "created_at": created,
+            "revoked_at": None,
         }
         values["mac"] = self._mac(values)
         with self.store.transaction() as connection:
@@ -97,9 +102,11 @@ class TokenBook:
         """Revoke a token by id; False when there is no such live token."""
         now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
         with self.store.transaction() as connection:
-            row = connection.execute(
-                select(tokens).where(tokens.c.id == token_id, tokens.c.revoked_at.is_(None))
-            ).mappings().first()
+            row = (
+                connection.execute(select(tokens).where(tokens.c.id == token_id, tokens.c.revoked_at.is_(None)))
+                .mappings()
+                .first()
+            )
             if row is None:
                 return False
             values = {**row, "revoked_at": now}

@@ -114,23 +114,30 @@ def _rule_fields(before: Rule, after: Rule, old: Catalog, new: Catalog) -> list[
         # A penalty that counts longer hurts; a reward that counts longer helps.
         longer_is_worse = penalty
         direction = _compare(_days(before.valid_for, False), _days(after.valid_for, False), longer_is_worse)
-        fields.append(_field("valid_for", before.valid_for, after.valid_for,
-                             direction if (penalty or reward) else "neutral"))
+        fields.append(
+            _field("valid_for", before.valid_for, after.valid_for, direction if (penalty or reward) else "neutral")
+        )
     if before.notice != after.notice:
         direction = _compare(_days(before.notice, False), _days(after.notice, False), False)
         fields.append(_field("notice", before.notice, after.notice, direction if penalty else "neutral"))
     if before.repairable_after != after.repairable_after:
         # No repairable_after: repair is never possible, the longest wait of all.
         direction = _compare(_days(before.repairable_after, True), _days(after.repairable_after, True), True)
-        fields.append(_field("repairable_after", before.repairable_after, after.repairable_after,
-                             direction if penalty else "neutral"))
+        fields.append(
+            _field(
+                "repairable_after", before.repairable_after, after.repairable_after, direction if penalty else "neutral"
+            )
+        )
     if before.cap_per_year != after.cap_per_year:
         # A cap limits what counts: a tighter cap helps on a penalty and hurts on a reward.
         was = float("inf") if before.cap_per_year is None else before.cap_per_year
         now = float("inf") if after.cap_per_year is None else after.cap_per_year
         direction = _compare(was, now, penalty)
-        fields.append(_field("cap_per_year", before.cap_per_year, after.cap_per_year,
-                             direction if (penalty or reward) else "neutral"))
+        fields.append(
+            _field(
+                "cap_per_year", before.cap_per_year, after.cap_per_year, direction if (penalty or reward) else "neutral"
+            )
+        )
     if before.list != after.list:
         fields.append(_field("list", before.list, after.list, _list_placement(before, after, old, new)))
     was_duration = _placement_duration(before, old)
@@ -141,8 +148,14 @@ def _rule_fields(before: Rule, after: Rule, old: Catalog, new: Catalog) -> list[
         fields.append(_field("list_duration", was_duration, now_duration, direction))
     if before.restore_on_fulfilment != after.restore_on_fulfilment:
         direction = "milder" if after.restore_on_fulfilment else "harsher"
-        fields.append(_field("restore_on_fulfilment", before.restore_on_fulfilment, after.restore_on_fulfilment,
-                             direction if penalty else "neutral"))
+        fields.append(
+            _field(
+                "restore_on_fulfilment",
+                before.restore_on_fulfilment,
+                after.restore_on_fulfilment,
+                direction if penalty else "neutral",
+            )
+        )
     for name in _NEUTRAL_RULE_FIELDS:
         if getattr(before, name) != getattr(after, name):
             fields.append(_field(name, getattr(before, name), getattr(after, name), "neutral"))

@@ -132,20 +132,35 @@ def load_vocabulary(text: str | None = None) -> Vocabulary:
     data = tomllib.loads(text)
     try:
         groups = {
-            name: _Group(g["explanation"], bool(g["in_rules_and_lists"]), bool(g["in_measures"]),
-                         bool(g.get("reaches_others", False)))
+            name: _Group(
+                g["explanation"],
+                bool(g["in_rules_and_lists"]),
+                bool(g["in_measures"]),
+                bool(g.get("reaches_others", False)),
+            )
             for name, g in data["groups"].items()
         }
         matters = []
         for entry in data["matters"]:
             if entry["group"] not in groups:
                 raise ValueError(f"matter {entry['name']!r}: unknown group {entry['group']!r}")
-            matters.append(_Matter(entry["name"], entry["group"], tuple(entry["english"]),
-                                   entry.get("chinese", ""), bool(entry.get("persons_only", False))))
+            matters.append(
+                _Matter(
+                    entry["name"],
+                    entry["group"],
+                    tuple(entry["english"]),
+                    entry.get("chinese", ""),
+                    bool(entry.get("persons_only", False)),
+                )
+            )
         essentials = tuple(
-            _Essential(kind["name"], kind["explanation"], frozenset(kind["effects"]),
-                       _Matter(kind["name"], "essentials", tuple(kind["english"]), kind.get("chinese", "")),
-                       kind.get("code", "essential-service"))
+            _Essential(
+                kind["name"],
+                kind["explanation"],
+                frozenset(kind["effects"]),
+                _Matter(kind["name"], "essentials", tuple(kind["english"]), kind.get("chinese", "")),
+                kind.get("code", "essential-service"),
+            )
             for kind in data["essentials"]["kinds"]
         )
         business = frozenset(data["essentials"]["business"])
@@ -266,11 +281,7 @@ def legal_basis_problem(text: str | None) -> tuple[str, str] | None:
         )
     words = normalise(text).split()
     names_instrument = _INSTRUMENT.search(text.lower()) is not None
-    named = [
-        w
-        for w in words
-        if not _INSTRUMENT.fullmatch(w) and w not in _NOT_A_NAME and not w.isdigit()
-    ]
+    named = [w for w in words if not _INSTRUMENT.fullmatch(w) and w not in _NOT_A_NAME and not w.isdigit()]
     if not names_instrument or not named:
         reason = (
             f"has a legal_basis of {text!r}, which does not name a law, regulation or other "
@@ -407,9 +418,7 @@ class _Linter:
         self.findings: list[Finding] = []
 
     def add(self, severity: Severity, where: str, code: str, message: str) -> None:
-        self.findings.append(
-            Finding(severity, self.catalog.id, self.catalog.version, where, code, message)
-        )
+        self.findings.append(Finding(severity, self.catalog.id, self.catalog.version, where, code, message))
 
     def run(self) -> list[Finding]:
         for name, rule in self.catalog.rules.items():
@@ -422,15 +431,11 @@ class _Linter:
 
     # -- refused matters
 
-    def vocabulary(
-        self, where: str, what: str, fields: dict[str, str | None], *, in_measure: bool
-    ) -> None:
+    def vocabulary(self, where: str, what: str, fields: dict[str, str | None], *, in_measure: bool) -> None:
         for key, text in fields.items():
             if not text:
                 continue
-            terms = refused_terms(
-                text, subject_kind=self.catalog.subject_kind, in_measure=in_measure
-            )
+            terms = refused_terms(text, subject_kind=self.catalog.subject_kind, in_measure=in_measure)
             at = f"{where}.{key}" if key != "name" else where
             others = [t for t in terms if in_measure and _GROUPS[t.group].reaches_others]
             refused = [t for t in terms if t not in others]
@@ -444,9 +449,7 @@ class _Linter:
                     "on the subject of the record, never on relatives or other persons",
                 )
             if refused:
-                spoken = "; ".join(
-                    f"{t.matter} ({t.found!r}), {_GROUPS[t.group].explanation}" for t in refused
-                )
+                spoken = "; ".join(f"{t.matter} ({t.found!r}), {_GROUPS[t.group].explanation}" for t in refused)
                 self.add(
                     "error",
                     at,
@@ -476,11 +479,7 @@ class _Linter:
         blacklists = self.list_kind(rule.list) == "black"
         sanction = rule.points < 0 or blacklists
         if rule.category in REWARD_ONLY_CATEGORIES and sanction:
-            how = (
-                f"deducts {-rule.points} points"
-                if rule.points < 0
-                else f"places on black list {rule.list!r}"
-            )
+            how = f"deducts {-rule.points} points" if rule.points < 0 else f"places on black list {rule.list!r}"
             self.add(
                 "error",
                 f"{where}.points" if rule.points < 0 else f"{where}.list",
@@ -492,17 +491,11 @@ class _Linter:
         if problem is not None:
             code, reason = problem
             if sanction:
-                kind = (
-                    "deducts points" if rule.points < 0 else f"places on black list {rule.list!r}"
-                )
+                kind = "deducts points" if rule.points < 0 else f"places on black list {rule.list!r}"
                 self.add("error", f"{where}.legal_basis", code, f"{what} {kind} but {reason}")
             elif rule.legal_basis is not None:
                 self.add("warning", f"{where}.legal_basis", code, f"{what} {reason}")
-        if (
-            rule.points > 0
-            and rule.category in {"charity", "public_service"}
-            and rule.cap_per_year is None
-        ):
+        if rule.points > 0 and rule.category in {"charity", "public_service"} and rule.cap_per_year is None:
             self.add(
                 "warning",
                 f"{where}.cap_per_year",
@@ -559,9 +552,7 @@ class _Linter:
                 f'{what} has publish = "all", which publishes entries of natural persons; '
                 "nothing should be broadcast about individuals (DESIGN.md section 2)",
             )
-        if definition.legal_basis is not None and (
-            problem := legal_basis_problem(definition.legal_basis)
-        ):
+        if definition.legal_basis is not None and (problem := legal_basis_problem(definition.legal_basis)):
             code, reason = problem
             self.add("warning", f"{where}.legal_basis", code, f"{what} {reason}")
 
@@ -585,9 +576,7 @@ class _Linter:
         problem = legal_basis_problem(measure.legal_basis)
         if problem is not None:
             code, reason = problem
-            self.add(
-                "error", f"{where}.legal_basis", code, f"{what} on {measure.action!r} {reason}"
-            )
+            self.add("error", f"{where}.legal_basis", code, f"{what} on {measure.action!r} {reason}")
         if measure.applies_to != "subject":
             self.add(
                 "error",

@@ -179,9 +179,7 @@ class Catalog(_Strict):
     @classmethod
     def _jurisdiction(cls, value: str) -> str:
         if not _JURISDICTION.match(value):
-            raise ValueError(
-                f"jurisdiction {value!r} must be a hierarchical code like 'CN' or 'CN-SD-RC'"
-            )
+            raise ValueError(f"jurisdiction {value!r} must be a hierarchical code like 'CN' or 'CN-SD-RC'")
         return value
 
     @field_validator("rules")
@@ -215,9 +213,7 @@ class Catalog(_Strict):
             raise ValueError("grades: the band without 'min' must come last")
         for name, rule in self.rules.items():
             if rule.list is not None and rule.list not in self.lists:
-                raise ValueError(
-                    f"rules.{name!r}.list: {rule.list!r} is not a list defined in this catalog"
-                )
+                raise ValueError(f"rules.{name!r}.list: {rule.list!r} is not a list defined in this catalog")
         for i, measure in enumerate(self.measures):
             if measure.when.grades:
                 unknown = [g for g in measure.when.grades if g not in names]

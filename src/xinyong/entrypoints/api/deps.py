@@ -53,9 +53,13 @@ def officer_purpose(who: Reader, purpose: str | None, field: str = "purpose") ->
     officer states a purpose, which is written to the access log with the read. Others
     (subjects reading themselves, service points) may give one or not."""
     if who.role == "officer" and not (purpose and purpose.strip()):
-        raise Problem(422, "purpose-required", "An officer states a purpose",
-                      "officers give a purpose with every read or check of a subject; it is logged",
-                      errors=[{"field": field, "message": "required for officers"}])
+        raise Problem(
+            422,
+            "purpose-required",
+            "An officer states a purpose",
+            "officers give a purpose with every read or check of a subject; it is logged",
+            errors=[{"field": field, "message": "required for officers"}],
+        )
     return purpose
 
 
@@ -66,10 +70,15 @@ def public_rate_limit(request: Request) -> None:
     if wait is not None:
         seconds = max(1, math.ceil(wait))
         limiter = request.app.state.public_limiter
-        raise Problem(429, "too-many-requests", "Too many requests",
-                      f"the public lookup answers each client {limiter.rate.per_second:g} requests a second "
-                      f"(up to {limiter.rate.burst} at once); try again in {seconds} s",
-                      headers={"Retry-After": str(seconds)}, retry_after=seconds)
+        raise Problem(
+            429,
+            "too-many-requests",
+            "Too many requests",
+            f"the public lookup answers each client {limiter.rate.per_second:g} requests a second "
+            f"(up to {limiter.rate.burst} at once); try again in {seconds} s",
+            headers={"Retry-After": str(seconds)},
+            retry_after=seconds,
+        )
 
 
 def public_wait(request: Request) -> float | None:
@@ -83,7 +92,10 @@ def subject_ref(text: str, field: str = "subject") -> SubjectRef:
         return SubjectRef.parse(text)
     except InvalidIdentifier as error:
         raise Problem(
-            422, "invalid-identifier", "Invalid subject identifier", str(error),
+            422,
+            "invalid-identifier",
+            "Invalid subject identifier",
+            str(error),
             errors=[{"field": field, "message": str(error)}],
         ) from None
 
@@ -99,8 +111,13 @@ SMALLEST_INT, LARGEST_INT = -(2**63), 2**63 - 1
 
 
 def out_of_range(field: str, message: str) -> Problem:
-    return Problem(422, "out-of-range", "A value is out of range", f"{field}: {message}",
-                   errors=[{"field": field, "message": message}])
+    return Problem(
+        422,
+        "out-of-range",
+        "A value is out of range",
+        f"{field}: {message}",
+        errors=[{"field": field, "message": message}],
+    )
 
 
 def day_in_range(day: dt.date, field: str) -> dt.date:
@@ -187,5 +204,6 @@ async def json_body(request: Request) -> object:
         # Python refuses to convert an integer of more than 4300 digits (sys.int_info).
         raise out_of_range("body", "a number in the body has too many digits") from None
     except RecursionError:
-        raise Problem(400, "malformed-json", "The request body is not valid JSON",
-                      "the body is nested too deeply") from None
+        raise Problem(
+            400, "malformed-json", "The request body is not valid JSON", "the body is nested too deeply"
+        ) from None

@@ -42,9 +42,7 @@ class CheckLog:
             if not batch:
                 continue
             try:
-                await run_in_threadpool(
-                    self.inquiries.record_checks_of_many, [(d, r, p) for d, r, p, _ in batch]
-                )
+                await run_in_threadpool(self.inquiries.record_checks_of_many, [(d, r, p) for d, r, p, _ in batch])
             except Exception as error:  # nothing of the batch was committed: tell each request
                 for *_, future in batch:
                     if not future.done():

@@ -37,30 +37,48 @@ class IdempotentRoute(APIRoute):
             if request.method != "POST" or key is None or not authorization:
                 return await handler(request)
             if not _KEY.match(key):
-                return response(Problem(
-                    422, "invalid-idempotency-key", "Invalid Idempotency-Key",
-                    f"{HEADER} must be 1 to 200 visible ASCII characters",
-                    errors=[{"field": HEADER, "message": "1 to 200 visible ASCII characters"}],
-                ), request)
+                return response(
+                    Problem(
+                        422,
+                        "invalid-idempotency-key",
+                        "Invalid Idempotency-Key",
+                        f"{HEADER} must be 1 to 200 visible ASCII characters",
+                        errors=[{"field": HEADER, "message": "1 to 200 visible ASCII characters"}],
+                    ),
+                    request,
+                )
             scope = _digest(authorization.strip().encode())
             body = await request.body()
-            fingerprint = _digest(request.method.encode(), request.url.path.encode(),
-                                  request.url.query.encode(), body)
+            fingerprint = _digest(request.method.encode(), request.url.path.encode(), request.url.query.encode(), body)
             book = IdempotencyBook(request.app.state.deployment.store)
             claim = await run_in_threadpool(book.claim, scope, key, fingerprint)
             if claim.state == "replay":
-                return Response(claim.body, status_code=claim.status, media_type="application/json",
-                                headers={"Idempotent-Replayed": "true"})
+                return Response(
+                    claim.body,
+                    status_code=claim.status,
+                    media_type="application/json",
+                    headers={"Idempotent-Replayed": "true"},
+                )
             if claim.state == "mismatch":
-                return response(Problem(
-                    422, "idempotency-key-reused", "Idempotency-Key used for another request",
-                    f"the {HEADER} {key!r} was sent before with another request; a new request needs a new key",
-                ), request)
+                return response(
+                    Problem(
+                        422,
+                        "idempotency-key-reused",
+                        "Idempotency-Key used for another request",
+                        f"the {HEADER} {key!r} was sent before with another request; a new request needs a new key",
+                    ),
+                    request,
+                )
             if claim.state == "in-progress":
-                return response(Problem(
-                    409, "idempotency-key-in-use", "A request with this Idempotency-Key is still running",
-                    f"the request first sent with {HEADER} {key!r} has not finished; send it again later",
-                ), request)
+                return response(
+                    Problem(
+                        409,
+                        "idempotency-key-in-use",
+                        "A request with this Idempotency-Key is still running",
+                        f"the request first sent with {HEADER} {key!r} has not finished; send it again later",
+                    ),
+                    request,
+                )
             try:
                 answer = await handler(request)
             except BaseException:

@@ -49,11 +49,20 @@ class BodyLimit:
         await self.app(scope, replay, send)
 
     async def _refuse(self, scope, send):
-        body = json.dumps({
-            "type": BASE + "too-large", "title": "Request body too large", "status": 413,
-            "detail": f"request bodies are limited to {self.max_bytes} bytes",
-            "instance": scope.get("path"),
-        }).encode()
-        await send({"type": "http.response.start", "status": 413,
-                    "headers": [(b"content-type", MEDIA_TYPE.encode()), (b"content-length", str(len(body)).encode())]})
+        body = json.dumps(
+            {
+                "type": BASE + "too-large",
+                "title": "Request body too large",
+                "status": 413,
+                "detail": f"request bodies are limited to {self.max_bytes} bytes",
+                "instance": scope.get("path"),
+            }
+        ).encode()
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 413,
+                "headers": [(b"content-type", MEDIA_TYPE.encode()), (b"content-length", str(len(body)).encode())],
+            }
+        )
         await send({"type": "http.response.body", "body": body})

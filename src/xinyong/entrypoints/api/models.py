@@ -73,10 +73,13 @@ class Rejected(BaseModel):
 class EventOutcome(BaseModel):
     index: int = Field(description="the event's position in the batch, from 1")
     type: str
-    id: str | None = Field(description="the record's id, or the later event's id: given, or derived from its "
-                                       "content and place; none for subject events")
-    outcome: Literal["written", "replayed"] = Field(description="replayed: the same event was filed before; "
-                                                                "nothing was written")
+    id: str | None = Field(
+        description="the record's id, or the later event's id: given, or derived from its "
+        "content and place; none for subject events"
+    )
+    outcome: Literal["written", "replayed"] = Field(
+        description="replayed: the same event was filed before; nothing was written"
+    )
 
 
 class EventsAnswer(BaseModel):
@@ -91,14 +94,21 @@ EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+$"
 
 
 class ContactChange(_In):
-    email: str = Field(max_length=320, pattern=EMAIL_PATTERN, description="where notices are emailed to",
-                       examples=["wang.wu@example.org"])
+    email: str = Field(
+        max_length=320,
+        pattern=EMAIL_PATTERN,
+        description="where notices are emailed to",
+        examples=["wang.wu@example.org"],
+    )
 
 
 class ContactAnswer(BaseModel):
     email: str | None = Field(description="the address notices are emailed to; null when none was given")
-    changed: bool | None = Field(default=None, description="on a change: whether the address changed "
-                                 "(false: it was already this one, and nothing was written)")
+    changed: bool | None = Field(
+        default=None,
+        description="on a change: whether the address changed "
+        "(false: it was already this one, and nothing was written)",
+    )
 
 
 class AccessEntry(BaseModel):
@@ -201,7 +211,9 @@ class DisputeFiling(_In):
 
 
 class Decision(_In):
-    outcome: str = Field(description="disputes: upheld | annulled; repairs: granted | refused; reviews: confirmed | overturned")
+    outcome: str = Field(
+        description="disputes: upheld | annulled; repairs: granted | refused; reviews: confirmed | overturned"
+    )
     reasons: str = Field(min_length=1, max_length=2000)
 
 

@@ -50,13 +50,22 @@ def failure_text(error: BaseException) -> str:
 class Observe:
     def __init__(self, app, registry: CollectorRegistry):
         self.app = app
-        self.requests = Counter("xinyong_http_requests", "HTTP requests", ["method", "route", "status"],
-                                registry=registry)
-        self.server_errors = Counter("xinyong_http_server_errors", "HTTP answers with a 5xx status",
-                                     ["method", "route", "status"], registry=registry)
-        self.latency = Histogram("xinyong_http_request_seconds", "HTTP request latency", ["route"],
-                                 registry=registry,
-                                 buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5))
+        self.requests = Counter(
+            "xinyong_http_requests", "HTTP requests", ["method", "route", "status"], registry=registry
+        )
+        self.server_errors = Counter(
+            "xinyong_http_server_errors",
+            "HTTP answers with a 5xx status",
+            ["method", "route", "status"],
+            registry=registry,
+        )
+        self.latency = Histogram(
+            "xinyong_http_request_seconds",
+            "HTTP request latency",
+            ["route"],
+            registry=registry,
+            buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5),
+        )
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
@@ -96,8 +105,15 @@ class Observe:
         if status >= 500:
             self.server_errors.labels(method, template, str(status)).inc()
             if failure is not None:
-                log.error("%s %s %s %.1fms request %s failed:\n%s", method, template, status,
-                          elapsed * 1000, request_id, failure_text(failure))
+                log.error(
+                    "%s %s %s %.1fms request %s failed:\n%s",
+                    method,
+                    template,
+                    status,
+                    elapsed * 1000,
+                    request_id,
+                    failure_text(failure),
+                )
             else:
                 log.error("%s %s %s %.1fms request %s", method, template, status, elapsed * 1000, request_id)
         else:
@@ -107,12 +123,21 @@ class Observe:
 
     @staticmethod
     async def _internal_error(scope, send, request_id: str) -> None:
-        body = json.dumps({
-            "type": BASE + "internal-error", "title": "Internal error", "status": 500,
-            "detail": f"the server failed on this request; quote request id {request_id} when reporting it",
-            "instance": scope.get("path"), "request_id": request_id,
-        }).encode()
-        await send({"type": "http.response.start", "status": 500,
-                    "headers": [(b"content-type", MEDIA_TYPE.encode()),
-                                (b"content-length", str(len(body)).encode())]})
+        body = json.dumps(
+            {
+                "type": BASE + "internal-error",
+                "title": "Internal error",
+                "status": 500,
+                "detail": f"the server failed on this request; quote request id {request_id} when reporting it",
+                "instance": scope.get("path"),
+                "request_id": request_id,
+            }
+        ).encode()
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 500,
+                "headers": [(b"content-type", MEDIA_TYPE.encode()), (b"content-length", str(len(body)).encode())],
+            }
+        )
         await send({"type": "http.response.body", "body": body})

@@ -26,8 +26,15 @@ class ProblemDetail(BaseModel):
 class Problem(Exception):
     """Raise to answer with a problem document."""
 
-    def __init__(self, status: int, slug: str, title: str, detail: str | None = None,
-                 headers: dict[str, str] | None = None, **extra: Any):
+    def __init__(
+        self,
+        status: int,
+        slug: str,
+        title: str,
+        detail: str | None = None,
+        headers: dict[str, str] | None = None,
+        **extra: Any,
+    ):
         self.status = status
         self.slug = slug
         self.title = title
@@ -114,8 +121,9 @@ def install(app: FastAPI) -> None:
         if any(e.get("type") == "json_invalid" for e in errors):
             ctx = next(e for e in errors if e.get("type") == "json_invalid").get("ctx", {})
             return response(
-                Problem(400, "malformed-json", "The request body is not valid JSON",
-                        str(ctx.get("error", "malformed JSON"))),
+                Problem(
+                    400, "malformed-json", "The request body is not valid JSON", str(ctx.get("error", "malformed JSON"))
+                ),
                 request,
             )
         listed = []
@@ -125,15 +133,14 @@ def install(app: FastAPI) -> None:
                 message = "unknown field"
             listed.append({"field": _field(tuple(e.get("loc", ()))), "message": message})
         detail = "; ".join(f"{x['field']}: {x['message']}" for x in listed)
-        return response(
-            Problem(422, "invalid-request", "The request does not fit", detail, errors=listed), request
-        )
+        return response(Problem(422, "invalid-request", "The request does not fit", detail, errors=listed), request)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException):
         if exc.status_code == 400:  # FastAPI's answer to a body it cannot decode (not UTF-8)
-            return response(Problem(400, "malformed-json", "The request body is not valid JSON",
-                                    str(exc.detail)), request)
+            return response(
+                Problem(400, "malformed-json", "The request body is not valid JSON", str(exc.detail)), request
+            )
         slug = {404: "not-found", 405: "method-not-allowed"}.get(exc.status_code, "http-error")
         return response(Problem(exc.status_code, slug, str(exc.detail)), request)
 
@@ -145,6 +152,7 @@ def install(app: FastAPI) -> None:
 
         request_id = getattr(request.state, "request_id", None)
         route = getattr(request.scope.get("route"), "path", "unmatched")
-        logging.getLogger("xinyong.service").error("unexpected error on %s, request %s: %s",
-                                                   route, request_id, type(exc).__name__)
+        logging.getLogger("xinyong.service").error(
+            "unexpected error on %s, request %s: %s", route, request_id, type(exc).__name__
+        )
         return response(Problem(500, "internal-error", "Internal error", request_id=request_id), request)

@@ -29,8 +29,9 @@ class Rate:
             per_second = float(rate_text)
             burst = int(burst_text) if burst_text else max(1, math.ceil(per_second))
         except ValueError:
-            raise ValueError(f"{text!r} is not a rate: write REQUESTS_PER_SECOND or "
-                             "REQUESTS_PER_SECOND/BURST, e.g. '10/60'") from None
+            raise ValueError(
+                f"{text!r} is not a rate: write REQUESTS_PER_SECOND or REQUESTS_PER_SECOND/BURST, e.g. '10/60'"
+            ) from None
         if not math.isfinite(per_second) or per_second < 0 or burst < 1:
             raise ValueError(f"{text!r} is not a rate: the rate must be 0 or more and the burst 1 or more")
         return cls(per_second, burst)

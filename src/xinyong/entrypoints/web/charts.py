@@ -91,19 +91,26 @@ def score_chart(
         visible_hi, visible_lo = min(upper, y_hi), max(band_lo, y_lo)
         if visible_hi > visible_lo:
             y0, y1 = y(visible_hi), y(visible_lo)
-            out.append(f'<rect class="band band-{shaded % 2}" x="{left}" y="{y0:.1f}" '
-                       f'width="{plot_w}" height="{y1 - y0:.1f}"/>')
+            out.append(
+                f'<rect class="band band-{shaded % 2}" x="{left}" y="{y0:.1f}" '
+                f'width="{plot_w}" height="{y1 - y0:.1f}"/>'
+            )
             if y1 - y0 >= 12:
-                out.append(f'<text class="band-label" x="{left + plot_w + 8}" y="{(y0 + y1) / 2 + 4:.1f}">'
-                           f"{escape(name)}</text>")
+                out.append(
+                    f'<text class="band-label" x="{left + plot_w + 8}" y="{(y0 + y1) / 2 + 4:.1f}">'
+                    f"{escape(name)}</text>"
+                )
             if minimum is not None and y_lo < minimum < y_hi:
-                out.append(f'<line class="band-edge" x1="{left}" x2="{left + plot_w}" '
-                           f'y1="{y(minimum):.1f}" y2="{y(minimum):.1f}"/>')
+                out.append(
+                    f'<line class="band-edge" x1="{left}" x2="{left + plot_w}" '
+                    f'y1="{y(minimum):.1f}" y2="{y(minimum):.1f}"/>'
+                )
             shaded += 1
         upper = band_lo
     for value in _ticks(y_lo, y_hi):
-        out.append(f'<text class="tick" x="{left - 6}" y="{y(value) + 4:.1f}" text-anchor="end">'
-                   f"{_number(value)}</text>")
+        out.append(
+            f'<text class="tick" x="{left - 6}" y="{y(value) + 4:.1f}" text-anchor="end">{_number(value)}</text>'
+        )
     for year in range(start.year + 1, end.year + 1):
         day = dt.date(year, 1, 1)
         out.append(f'<line class="grid" x1="{x(day):.1f}" x2="{x(day):.1f}" y1="{top}" y2="{top + plot_h}"/>')
@@ -121,8 +128,10 @@ def score_chart(
     if ahead:
         out.append(f'<path class="line ahead" d="{steps(ahead, end)}"/>')
         for day, score in ahead[1:]:
-            out.append(f'<circle class="step" cx="{x(day):.1f}" cy="{y(score):.1f}" r="3.5">'
-                       f"<title>{day.isoformat()}: {score}</title></circle>")
+            out.append(
+                f'<circle class="step" cx="{x(day):.1f}" cy="{y(score):.1f}" r="3.5">'
+                f"<title>{day.isoformat()}: {score}</title></circle>"
+            )
     out.append(f'<line class="today" x1="{x(today):.1f}" x2="{x(today):.1f}" y1="{top}" y2="{top + plot_h}"/>')
     out.append(f'<text class="today-label" x="{x(today) + 4:.1f}" y="{top + 12}">{escape(today_label)}</text>')
     out.append("</svg>")
@@ -150,8 +159,10 @@ def _time_axes(out: list[str], months: Sequence[dt.date], x, top: int, bottom_y:
     for i, month in enumerate(months):
         if month.month in (1, 7):
             out.append(f'<line class="grid" x1="{x(i):.1f}" x2="{x(i):.1f}" y1="{top}" y2="{bottom_y:.1f}"/>')
-            out.append(f'<text class="tick" x="{x(i):.1f}" y="{height - 12}" text-anchor="middle">'
-                       f"{month.year}-{month.month:02d}</text>")
+            out.append(
+                f'<text class="tick" x="{x(i):.1f}" y="{height - 12}" text-anchor="middle">'
+                f"{month.year}-{month.month:02d}</text>"
+            )
 
 
 def line_chart(months: Sequence[dt.date], series: Sequence[tuple[str, Sequence[int]]], title: str, desc: str) -> str:
@@ -173,7 +184,9 @@ def line_chart(months: Sequence[dt.date], series: Sequence[tuple[str, Sequence[i
     out = _open(width, height, title, desc, "line-chart")
     for value in _ticks(0, y_hi):
         out.append(f'<line class="grid" x1="{left}" x2="{left + plot_w}" y1="{y(value):.1f}" y2="{y(value):.1f}"/>')
-        out.append(f'<text class="tick" x="{left - 6}" y="{y(value) + 4:.1f}" text-anchor="end">{_number(value)}</text>')
+        out.append(
+            f'<text class="tick" x="{left - 6}" y="{y(value) + 4:.1f}" text-anchor="end">{_number(value)}</text>'
+        )
     _time_axes(out, months, x, top, top + plot_h, height - legend_h)
     for n, (name, values) in enumerate(series):
         points = " ".join(f"{x(i):.1f},{y(v):.1f}" for i, v in enumerate(values))
@@ -202,15 +215,19 @@ def column_chart(months: Sequence[dt.date], series: Sequence[tuple[str, Sequence
     out = _open(width, height, title, desc, "column-chart")
     for value in ticks:
         out.append(f'<line class="grid" x1="{left}" x2="{left + plot_w}" y1="{y(value):.1f}" y2="{y(value):.1f}"/>')
-        out.append(f'<text class="tick" x="{left - 6}" y="{y(value) + 4:.1f}" text-anchor="end">{_number(value)}</text>')
+        out.append(
+            f'<text class="tick" x="{left - 6}" y="{y(value) + 4:.1f}" text-anchor="end">{_number(value)}</text>'
+        )
     _time_axes(out, months, lambda i: left + slot * i, top, top + plot_h, height - 20)
     for n, (name, values) in enumerate(series):
         for i, value in enumerate(values):
             if value:
                 bx = left + slot * i + 2 + n * bar
-                out.append(f'<rect class="bar s{n % 6}" x="{bx:.1f}" y="{y(value):.1f}" width="{bar:.1f}" '
-                           f'height="{top + plot_h - y(value):.1f}"><title>{escape(name)} '
-                           f"{months[i].year}-{months[i].month:02d}: {value}</title></rect>")
+                out.append(
+                    f'<rect class="bar s{n % 6}" x="{bx:.1f}" y="{y(value):.1f}" width="{bar:.1f}" '
+                    f'height="{top + plot_h - y(value):.1f}"><title>{escape(name)} '
+                    f"{months[i].year}-{months[i].month:02d}: {value}</title></rect>"
+                )
         lx = left + n * 220
         out.append(f'<rect class="key s{n % 6}" x="{lx}" y="{height - 14}" width="14" height="10"/>')
         out.append(f'<text class="legend" x="{lx + 20}" y="{height - 5}">{escape(name)}</text>')

@@ -96,10 +96,16 @@ class Dashboards:
         disputes = d.due_process.disputes(today, "open")
         repairs = d.due_process.repairs(today, "open")
         return Overview(
-            derived.as_of, derived.grades, derived.months, derived.lists, derived.disputes_opened,
+            derived.as_of,
+            derived.grades,
+            derived.months,
+            derived.lists,
+            derived.disputes_opened,
             derived.disputes_decided,
-            open_disputes=len(disputes), overdue_disputes=sum(1 for v in disputes if v["overdue"]),
-            open_repairs=len(repairs), overdue_repairs=sum(1 for v in repairs if v["overdue"]),
+            open_disputes=len(disputes),
+            overdue_disputes=sum(1 for v in disputes if v["overdue"]),
+            open_repairs=len(repairs),
+            overdue_repairs=sum(1 for v in repairs if v["overdue"]),
             open_reviews=len(d.due_process.reviews("open")),
         )
 
@@ -131,10 +137,16 @@ class Dashboards:
                     counts[standing(own[0].subject, catalog_id, today, own, registry, jurisdiction).grade] += 1
                 else:
                     counts[version.grade_for(version.base)] += 1
-            grades.append(GradeDistribution(
-                catalog_id, version.title, version.version, version.subject_kind,
-                [(g.name, counts.get(g.name, 0)) for g in version.grades], sum(counts.values()),
-            ))
+            grades.append(
+                GradeDistribution(
+                    catalog_id,
+                    version.title,
+                    version.version,
+                    version.subject_kind,
+                    [(g.name, counts.get(g.name, 0)) for g in version.grades],
+                    sum(counts.values()),
+                )
+            )
 
         months = month_starts(today)
         # Each month's size as it stood on its last day; this month's as it stands today.

@@ -106,14 +106,20 @@ class Sessions:
 
     def open(self, request: Request, response: Response, area: Area, value: str) -> None:
         response.set_cookie(
-            area.cookie, value, max_age=SESSION_SECONDS, path=area.path, httponly=True,
-            samesite="lax", secure=request.url.scheme == "https",
+            area.cookie,
+            value,
+            max_age=SESSION_SECONDS,
+            path=area.path,
+            httponly=True,
+            samesite="lax",
+            secure=request.url.scheme == "https",
         )
         response.delete_cookie(self._signin_cookie(area), path=area.path)
 
     def close(self, request: Request, response: Response, area: Area) -> None:
-        response.delete_cookie(area.cookie, path=area.path, httponly=True, samesite="lax",
-                               secure=request.url.scheme == "https")
+        response.delete_cookie(
+            area.cookie, path=area.path, httponly=True, samesite="lax", secure=request.url.scheme == "https"
+        )
 
     # ----------------------------------------------------------------------- CSRF
 
@@ -138,8 +144,15 @@ class Sessions:
 
     def remember_signin(self, request: Request, response: Response, area: Area, token: str) -> None:
         """Set the sign-in form's double-submit token as a cookie of ``area``."""
-        response.set_cookie(self._signin_cookie(area), token, max_age=3600, path=area.path, httponly=True,
-                            samesite="strict", secure=request.url.scheme == "https")
+        response.set_cookie(
+            self._signin_cookie(area),
+            token,
+            max_age=3600,
+            path=area.path,
+            httponly=True,
+            samesite="strict",
+            secure=request.url.scheme == "https",
+        )
 
     def signin_ok(self, request: Request, area: Area, submitted: str | None) -> bool:
         expected = request.cookies.get(self._signin_cookie(area)) or ""

@@ -12,8 +12,12 @@ from xinyong.entrypoints.api.models import AccessLogPage, LedgerVerification
 router = APIRouter(tags=["audit"])
 
 
-@router.get("/v1/access-log", response_model=AccessLogPage, responses={401: {}, 403: {}, 422: {}},
-            summary="Who read whose data, when and why")
+@router.get(
+    "/v1/access-log",
+    response_model=AccessLogPage,
+    responses={401: {}, 403: {}, 422: {}},
+    summary="Who read whose data, when and why",
+)
 def access_log(
     subject: str | None = Query(default=None, max_length=100),
     limit: int = Query(default=100, ge=1, le=1000),
@@ -25,23 +29,42 @@ def access_log(
     ref = subject_ref(subject) if subject is not None else None
     total, entries = d.access_log.entries(ref, limit, offset)
     return {
-        "total": total, "limit": limit, "offset": offset,
+        "total": total,
+        "limit": limit,
+        "offset": offset,
         "entries": [
-            {"at": a.at, "reader": a.reader, "role": a.role, "what": a.what, "purpose": a.purpose,
-             "detail": a.detail}
+            {"at": a.at, "reader": a.reader, "role": a.role, "what": a.what, "purpose": a.purpose, "detail": a.detail}
             for a in entries
         ],
     }
 
 
-@router.get("/v1/ledger/verify", response_model=LedgerVerification, responses={401: {}, 403: {}},
-            summary="Recompute the ledger's hash chain")
+@router.get(
+    "/v1/ledger/verify",
+    response_model=LedgerVerification,
+    responses={401: {}, 403: {}},
+    summary="Recompute the ledger's hash chain",
+)
 def verify(who: Reader = Depends(role("auditor")), d: Deployment = Depends(deployment)) -> dict:
     """Verifies the keyed chain of every append-only table from its first row; names each break."""
     with d.store.reading() as connection:
         reports = d.store.verify(connection)
     ledger = reports[0]
-    return {"intact": all(r.intact for r in reports), "events": ledger.rows, "head": ledger.head,
-            "broken_at": ledger.broken_at, "problem": ledger.problem,
-            "tables": [{"table": r.table, "intact": r.intact, "rows": r.rows, "head": r.head,
-                        "broken_at": r.broken_at, "problem": r.problem} for r in reports]}
+    return {
+        "intact": all(r.intact for r in reports),
+        "events": ledger.rows,
+        "head": ledger.head,
+        "broken_at": ledger.broken_at,
+        "problem": ledger.problem,
+        "tables": [
+            {
+                "table": r.table,
+                "intact": r.intact,
+                "rows": r.rows,
+                "head": r.head,
+                "broken_at": r.broken_at,
+                "problem": r.problem,
+            }
+            for r in reports
+        ],
+    }

@@ -23,10 +23,24 @@ MAX_EVENTS = 1000
     response_model=EventsAnswer,
     responses={401: {}, 403: {}, 409: {}, 413: {}, 422: {}},
     summary="Submit a batch of events (all or nothing)",
-    openapi_extra={"requestBody": {"required": True, "content": {"application/json": {"schema": {
-        "type": "array", "maxItems": MAX_EVENTS,
-        "items": {"type": "object", "required": ["type"], "properties": {"type": {"type": "string", "enum": list(EVENT_TYPES)}}},
-    }}}}},
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/json": {
+                    "schema": {
+                        "type": "array",
+                        "maxItems": MAX_EVENTS,
+                        "items": {
+                            "type": "object",
+                            "required": ["type"],
+                            "properties": {"type": {"type": "string", "enum": list(EVENT_TYPES)}},
+                        },
+                    }
+                }
+            },
+        }
+    },
 )
 async def submit_events(
     request: Request,
@@ -46,29 +60,45 @@ async def submit_events(
     after today, or that does not fit its record's state, is refused with the reason."""
     events = await json_body(request)
     if not isinstance(events, list):
-        raise Problem(422, "invalid-request", "The request does not fit", "the body is a JSON array of events",
-                      errors=[{"field": "body", "message": "expected a list of events"}])
+        raise Problem(
+            422,
+            "invalid-request",
+            "The request does not fit",
+            "the body is a JSON array of events",
+            errors=[{"field": "body", "message": "expected a list of events"}],
+        )
     if len(events) > MAX_EVENTS:
         raise Problem(413, "batch-too-large", "Too many events", f"at most {MAX_EVENTS} events a request")
     try:
         result = await run_in_threadpool(d.intake.submit, events, submitter=who)
     except ImportForbidden as refused:
         raise Problem(
-            403, "outside-scope", "Events outside this token's authority", str(refused),
+            403,
+            "outside-scope",
+            "Events outside this token's authority",
+            str(refused),
             errors=[{"index": r.line, "reason": r.reason} for r in refused.rejections],
         ) from None
     except ImportRefused as refused:
         if any(r.conflict for r in refused.rejections):
             raise Problem(
-                409, "id-conflict", "An event id is taken by another event; nothing was written", str(refused),
+                409,
+                "id-conflict",
+                "An event id is taken by another event; nothing was written",
+                str(refused),
                 errors=[{"index": r.line, "reason": r.reason} for r in refused.rejections],
             ) from None
         raise Problem(
-            422, "events-refused", "Events refused; nothing was written", str(refused),
+            422,
+            "events-refused",
+            "Events refused; nothing was written",
+            str(refused),
             errors=[{"index": r.line, "reason": r.reason} for r in refused.rejections],
         ) from None
     return EventsAnswer(
-        received=result.read, written=result.written, unchanged=result.unchanged,
+        received=result.read,
+        written=result.written,
+        unchanged=result.unchanged,
         written_by_type=dict(result.written_by_type),
         events=[EventOutcome(index=e.line, type=e.type, id=e.id, outcome=e.outcome) for e in result.events],
     )

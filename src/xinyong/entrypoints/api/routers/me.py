@@ -68,6 +68,11 @@ async def set_my_contact(
     except ImportForbidden as refused:
         raise forbidden(refused.rejections[0].reason) from None
     except ImportRefused as refused:
-        raise Problem(422, "invalid-request", "The request does not fit", refused.rejections[0].reason,
-                      errors=[{"field": "email", "message": refused.rejections[0].reason}]) from None
+        raise Problem(
+            422,
+            "invalid-request",
+            "The request does not fit",
+            refused.rejections[0].reason,
+            errors=[{"field": "email", "message": refused.rejections[0].reason}],
+        ) from None
     return ContactAnswer(email=body.email, changed=result.written > 0)

@@ -13,9 +13,16 @@ from xinyong.entrypoints.api.models import ListPage, OrganisationPage, SearchAns
 from xinyong.entrypoints.api.problems import not_found
 
 # Every public route is rate-limited per client address (XINYONG_PUBLIC_RATE).
-router = APIRouter(tags=["public"], dependencies=[Depends(public_rate_limit)], responses={429: {
-    "description": "Too many requests from this client: wait for the seconds in Retry-After",
-    "headers": {"Retry-After": {"description": "seconds to wait", "schema": {"type": "integer"}}}}})
+router = APIRouter(
+    tags=["public"],
+    dependencies=[Depends(public_rate_limit)],
+    responses={
+        429: {
+            "description": "Too many requests from this client: wait for the seconds in Retry-After",
+            "headers": {"Retry-After": {"description": "seconds to wait", "schema": {"type": "integer"}}},
+        }
+    },
+)
 
 
 @router.get(
@@ -38,8 +45,9 @@ def organisation(uscc: str, as_of: dt.date | None = None, d: Deployment = Depend
         raise not_found(str(error)) from None
 
 
-@router.get("/v1/public/search", response_model=SearchAnswer, responses={422: {}},
-            summary="Find organisations by name or code")
+@router.get(
+    "/v1/public/search", response_model=SearchAnswer, responses={422: {}}, summary="Find organisations by name or code"
+)
 def search(
     q: str = Query(min_length=1, max_length=100),
     limit: int = Query(default=50, ge=1, le=200),
@@ -49,8 +57,12 @@ def search(
     return {"query": q, "results": d.publication.search(q, limit)}
 
 
-@router.get("/v1/public/lists/{list_id}", response_model=ListPage, responses={404: {}, 422: {}},
-            summary="A list's current published entries")
+@router.get(
+    "/v1/public/lists/{list_id}",
+    response_model=ListPage,
+    responses={404: {}, 422: {}},
+    summary="A list's current published entries",
+)
 def published_list(
     list_id: str,
     as_of: dt.date | None = None,

@@ -103,9 +103,13 @@ def _questions(data: object) -> tuple[list[CheckQuestion], bool]:
     if many and len(data) > MAX_CHECKS:  # type: ignore[arg-type]
         raise Problem(413, "batch-too-large", "Too many checks", f"at most {MAX_CHECKS} checks a request")
     if not many and not isinstance(data, dict):
-        raise Problem(422, "invalid-request", "The request does not fit",
-                      "the body is a check question object or a list of them",
-                      errors=[{"field": "body", "message": "expected an object or a list"}])
+        raise Problem(
+            422,
+            "invalid-request",
+            "The request does not fit",
+            "the body is a check question object or a list of them",
+            errors=[{"field": "body", "message": "expected an object or a list"}],
+        )
     try:
         return _QUESTIONS.validate_python(data if many else [data]), many
     except ValidationError as error:
@@ -116,8 +120,13 @@ def _questions(data: object) -> tuple[list[CheckQuestion], bool]:
                 loc = loc[1:]
             message = "unknown field" if e["type"] == "extra_forbidden" else e["msg"]
             listed.append({"field": ".".join(loc) or "body", "message": message})
-        raise Problem(422, "invalid-request", "The request does not fit",
-                      "; ".join(f"{x['field']}: {x['message']}" for x in listed), errors=listed) from None
+        raise Problem(
+            422,
+            "invalid-request",
+            "The request does not fit",
+            "; ".join(f"{x['field']}: {x['message']}" for x in listed),
+            errors=listed,
+        ) from None
 
 
 @router.post(

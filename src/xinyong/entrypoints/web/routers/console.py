@@ -57,14 +57,30 @@ def _guard_post(request: Request, form: dict) -> Reader | Response:
     return who
 
 
-def console_page(request: Request, d: Deployment, who: Reader, errors: dict | None = None,
-                 values: dict | None = None, done: str | None = None, status: int = 200) -> HTMLResponse:
+def console_page(
+    request: Request,
+    d: Deployment,
+    who: Reader,
+    errors: dict | None = None,
+    values: dict | None = None,
+    done: str | None = None,
+    status: int = 200,
+) -> HTMLResponse:
     day = today()
     return render(
-        request, "console.html", status=status, area="console", officer=who,
-        disputes=d.due_process.disputes(day, "open"), repairs=d.due_process.repairs(day, "open"),
-        reviews=d.due_process.reviews("open"), errors=errors or {}, values=values or {}, done=done,
-        csrf=sessions(request).csrf(request, CONSOLE), today=day.isoformat(),
+        request,
+        "console.html",
+        status=status,
+        area="console",
+        officer=who,
+        disputes=d.due_process.disputes(day, "open"),
+        repairs=d.due_process.repairs(day, "open"),
+        reviews=d.due_process.reviews("open"),
+        errors=errors or {},
+        values=values or {},
+        done=done,
+        csrf=sessions(request).csrf(request, CONSOLE),
+        today=day.isoformat(),
     )
 
 
@@ -101,8 +117,11 @@ def _decide(request: Request, d: Deployment, form: dict, kind: str, case: str) -
     elif len(reasons) > MAX_FIELD:
         errors[f"{slot}-reasons"] = error("form.too_long", max=MAX_FIELD)
     if not errors:
-        decide = {"dispute": d.due_process.decide_dispute, "repair": d.due_process.decide_repair,
-                  "review": d.due_process.decide_review}[kind]
+        decide = {
+            "dispute": d.due_process.decide_dispute,
+            "repair": d.due_process.decide_repair,
+            "review": d.due_process.decide_review,
+        }[kind]
         try:
             decide(int(case) if kind == "dispute" else case, outcome, reasons, who, today())
         except (DueProcessError, ValueError) as refused:
@@ -158,11 +177,18 @@ def _lookup(request: Request, d: Deployment, form: dict) -> Response:
     elif len(purpose) > 500:
         errors["lookup-purpose"] = error("form.too_long", max=500)
     if errors or subject is None:
-        return console_page(request, d, who, errors=errors,
-                            values={"lookup-subject": text, "lookup-purpose": purpose}, status=422)
+        return console_page(
+            request, d, who, errors=errors, values={"lookup-subject": text, "lookup-purpose": purpose}, status=422
+        )
     report = d.reports.report(subject, today(), who, purpose)
-    return render(request, "console_subject.html", area="console", report=report, purpose=purpose,
-                  csrf=sessions(request).csrf(request, CONSOLE))
+    return render(
+        request,
+        "console_subject.html",
+        area="console",
+        report=report,
+        purpose=purpose,
+        csrf=sessions(request).csrf(request, CONSOLE),
+    )
 
 
 @router.post("/subject", response_class=HTMLResponse)
@@ -190,17 +216,27 @@ def catalogs(request: Request, d: Deployment = Depends(deployment)) -> HTMLRespo
     for catalog_id in registry.ids():
         versions = registry.versions(catalog_id)
         current = registry.in_force(catalog_id, today())
-        rows.append({
-            "id": catalog_id, "latest": versions[-1], "current": current, "versions": versions,
-            "errors": sum(1 for f in findings if f.catalog == catalog_id and f.severity == "error"),
-            "warnings": sum(1 for f in findings if f.catalog == catalog_id and f.severity == "warning"),
-        })
+        rows.append(
+            {
+                "id": catalog_id,
+                "latest": versions[-1],
+                "current": current,
+                "versions": versions,
+                "errors": sum(1 for f in findings if f.catalog == catalog_id and f.severity == "error"),
+                "warnings": sum(1 for f in findings if f.catalog == catalog_id and f.severity == "warning"),
+            }
+        )
     return render(request, "catalogs.html", area="console", rows=rows, csrf=sessions(request).csrf(request, CONSOLE))
 
 
 @router.get("/catalogs/{catalog_id}", response_class=HTMLResponse)
-def catalog(catalog_id: str, request: Request, version: str | None = None, profile: str = "default",
-            d: Deployment = Depends(deployment)) -> HTMLResponse:
+def catalog(
+    catalog_id: str,
+    request: Request,
+    version: str | None = None,
+    profile: str = "default",
+    d: Deployment = Depends(deployment),
+) -> HTMLResponse:
     who = _guard_get(request)
     if not isinstance(who, Reader):
         return who
@@ -208,14 +244,27 @@ def catalog(catalog_id: str, request: Request, version: str | None = None, profi
     versions = registry.versions(catalog_id)
     if not versions:
         return render(request, "error.html", status=404, heading="error.not_found", message="catalog.not_found")
-    shown = next((v for v in versions if v.version == version), None) or registry.in_force(catalog_id, today()) \
+    shown = (
+        next((v for v in versions if v.version == version), None)
+        or registry.in_force(catalog_id, today())
         or versions[-1]
+    )
     profile = profile if profile in PROFILES else "default"
     findings = [f for f in _findings(d, profile) if f.catalog == catalog_id and f.version == shown.version]
     measures = [(measure_key(shown, i), m) for i, m in enumerate(shown.measures)]
-    return render(request, "catalog.html", area="console", catalog=shown, versions=versions, findings=findings,
-                  profile=profile, profiles=PROFILES, measures=measures,
-                  in_force=registry.in_force(catalog_id, today()), csrf=sessions(request).csrf(request, CONSOLE))
+    return render(
+        request,
+        "catalog.html",
+        area="console",
+        catalog=shown,
+        versions=versions,
+        findings=findings,
+        profile=profile,
+        profiles=PROFILES,
+        measures=measures,
+        in_force=registry.in_force(catalog_id, today()),
+        csrf=sessions(request).csrf(request, CONSOLE),
+    )
 
 
 @router.get("/catalogs/{catalog_id}/diff", response_class=HTMLResponse)
@@ -230,17 +279,32 @@ def catalog_diff(catalog_id: str, request: Request, d: Deployment = Depends(depl
     before = by_version.get(request.query_params.get("from", "")) or versions[-2]
     after = by_version.get(request.query_params.get("to", "")) or versions[-1]
     result = diff(before, after)
-    rules = [(name, before.rules.get(name), after.rules.get(name), result.find("rule", name))
-             for name in sorted(before.rules.keys() | after.rules.keys())]
-    lists = [(name, before.lists.get(name), after.lists.get(name), result.find("list", name))
-             for name in sorted(before.lists.keys() | after.lists.keys())]
+    rules = [
+        (name, before.rules.get(name), after.rules.get(name), result.find("rule", name))
+        for name in sorted(before.rules.keys() | after.rules.keys())
+    ]
+    lists = [
+        (name, before.lists.get(name), after.lists.get(name), result.find("list", name))
+        for name in sorted(before.lists.keys() | after.lists.keys())
+    ]
     old_measures = {measure_key(before, i): m for i, m in enumerate(before.measures)}
     new_measures = {measure_key(after, i): m for i, m in enumerate(after.measures)}
     keys = list(new_measures) + [k for k in old_measures if k not in new_measures]
     measures = [(k, old_measures.get(k), new_measures.get(k), result.find("measure", k)) for k in keys]
-    return render(request, "catalog_diff.html", area="console", before=before, after=after, result=result,
-                  rules=rules, lists=lists, measures=measures, versions=versions,
-                  catalog_change=result.find("catalog", after.id), csrf=sessions(request).csrf(request, CONSOLE))
+    return render(
+        request,
+        "catalog_diff.html",
+        area="console",
+        before=before,
+        after=after,
+        result=result,
+        rules=rules,
+        lists=lists,
+        measures=measures,
+        versions=versions,
+        catalog_change=result.find("catalog", after.id),
+        csrf=sessions(request).csrf(request, CONSOLE),
+    )
 
 
 # ------------------------------------------------------------------- overview
@@ -254,20 +318,44 @@ def overview(request: Request, d: Deployment = Depends(deployment)) -> HTMLRespo
     t = i18n.translator(language(request))
     data = request.app.state.dashboards.overview(d, today())
     grade_charts = [
-        (g, svg(charts.bar_chart(g.counts, t("overview.grades.chart", catalog=g.title or g.catalog),
-                                 t("overview.grades.desc", total=g.total))))
+        (
+            g,
+            svg(
+                charts.bar_chart(
+                    g.counts,
+                    t("overview.grades.chart", catalog=g.title or g.catalog),
+                    t("overview.grades.desc", total=g.total),
+                )
+            ),
+        )
         for g in data.grades
     ]
-    lists_chart = svg(charts.line_chart(
-        data.months, [(s.title or s.list, s.sizes) for s in data.lists],
-        t("overview.lists.chart"), t("overview.lists.desc", months=len(data.months)),
-    ))
-    disputes_chart = svg(charts.column_chart(
-        data.months, [(t("overview.disputes.opened"), data.disputes_opened),
-                      (t("overview.disputes.decided"), data.disputes_decided)],
-        t("overview.disputes.chart"), t("overview.disputes.desc", opened=sum(data.disputes_opened),
-                                        decided=sum(data.disputes_decided)),
-    ))
-    return render(request, "overview.html", area="console", data=data, grade_charts=grade_charts,
-                  lists_chart=lists_chart, disputes_chart=disputes_chart,
-                  csrf=sessions(request).csrf(request, CONSOLE))
+    lists_chart = svg(
+        charts.line_chart(
+            data.months,
+            [(s.title or s.list, s.sizes) for s in data.lists],
+            t("overview.lists.chart"),
+            t("overview.lists.desc", months=len(data.months)),
+        )
+    )
+    disputes_chart = svg(
+        charts.column_chart(
+            data.months,
+            [
+                (t("overview.disputes.opened"), data.disputes_opened),
+                (t("overview.disputes.decided"), data.disputes_decided),
+            ],
+            t("overview.disputes.chart"),
+            t("overview.disputes.desc", opened=sum(data.disputes_opened), decided=sum(data.disputes_decided)),
+        )
+    )
+    return render(
+        request,
+        "overview.html",
+        area="console",
+        data=data,
+        grade_charts=grade_charts,
+        lists_chart=lists_chart,
+        disputes_chart=disputes_chart,
+        csrf=sessions(request).csrf(request, CONSOLE),
+    )

@@ -61,11 +61,17 @@ def _way_ahead(now_score: int, now_grade: str, now_lists: set, steps) -> list[di
     score, grade, lists = now_score, now_grade, now_lists
     for step in steps:
         entries = {(e.list, e.record) for e in step.lists}
-        described.append({
-            "day": step.day.isoformat(), "score": step.score, "grade": step.grade,
-            "was_score": score, "was_grade": grade,
-            "lists_ending": sorted(lists - entries), "lists_starting": sorted(entries - lists),
-        })
+        described.append(
+            {
+                "day": step.day.isoformat(),
+                "score": step.score,
+                "grade": step.grade,
+                "was_score": score,
+                "was_grade": grade,
+                "lists_ending": sorted(lists - entries),
+                "lists_starting": sorted(entries - lists),
+            }
+        )
         score, grade, lists = step.score, step.grade, entries
     return described
 
@@ -80,8 +86,15 @@ def list_titles(registry, day: dt.date) -> dict[str, str]:
     return titles
 
 
-def portal_page(request: Request, d: Deployment, who: Reader, errors: dict | None = None,
-                values: dict | None = None, done: str | None = None, status: int = 200) -> HTMLResponse:
+def portal_page(
+    request: Request,
+    d: Deployment,
+    who: Reader,
+    errors: dict | None = None,
+    values: dict | None = None,
+    done: str | None = None,
+    status: int = 200,
+) -> HTMLResponse:
     subject = who.subject
     assert subject is not None
     day = today()
@@ -99,13 +112,25 @@ def portal_page(request: Request, d: Deployment, who: Reader, errors: dict | Non
             path = trajectory(subject, s["catalog"], day, files, registry, jurisdiction)
             bands = [(g["name"], g["min"]) for g in s["grades"]]
             first_day, first_score = path.past[0]
-            view["chart"] = svg(charts.score_chart(
-                path.past, path.ahead, day, path.end, bands,
-                title=t("chart.score.title", catalog=s["title"] or s["catalog"]),
-                desc=t("chart.score.desc", start=first_day.isoformat(), first=first_score, score=s["score"],
-                       grade=s["grade"], changes=len(path.steps)),
-                today_label=t("chart.today"),
-            ))
+            view["chart"] = svg(
+                charts.score_chart(
+                    path.past,
+                    path.ahead,
+                    day,
+                    path.end,
+                    bands,
+                    title=t("chart.score.title", catalog=s["title"] or s["catalog"]),
+                    desc=t(
+                        "chart.score.desc",
+                        start=first_day.isoformat(),
+                        first=first_score,
+                        score=s["score"],
+                        grade=s["grade"],
+                        changes=len(path.steps),
+                    ),
+                    today_label=t("chart.today"),
+                )
+            )
             # The table beside the chart: every day the score changed, and the steps ahead.
             table, last = [], None
             for point_day, score in path.past:
@@ -128,16 +153,35 @@ def portal_page(request: Request, d: Deployment, who: Reader, errors: dict | Non
     reviewed = {v["notice"] for v in reviews}
     book = sessions(request)
     return render(
-        request, "portal.html", status=status, area="portal", report=report, standings=standings,
-        records=records, list_titles=list_titles(registry, day),
+        request,
+        "portal.html",
+        status=status,
+        area="portal",
+        report=report,
+        standings=standings,
+        records=records,
+        list_titles=list_titles(registry, day),
         current_records=[r for r in records if _still_matters(r, iso)],
         past_records=[r for r in records if not _still_matters(r, iso)],
         disputable=[r for r in records if r["status"] != "annulled" and not _open_dispute(r)],
-        repairable=[r for r in records if r["repairable_from"] and r["record"] not in repairing
-                    and r["status"] != "annulled" and _still_matters(r, iso)],
-        disputes=disputes, repairs=repairs, reviews=reviews, reviewed=reviewed,
+        repairable=[
+            r
+            for r in records
+            if r["repairable_from"]
+            and r["record"] not in repairing
+            and r["status"] != "annulled"
+            and _still_matters(r, iso)
+        ],
+        disputes=disputes,
+        repairs=repairs,
+        reviews=reviews,
+        reviewed=reviewed,
         contact=contact_address(d.store, subject),
-        errors=errors or {}, values=values or {}, done=done, csrf=book.csrf(request, PORTAL), today=iso,
+        errors=errors or {},
+        values=values or {},
+        done=done,
+        csrf=book.csrf(request, PORTAL),
+        today=iso,
     )
 
 
@@ -146,8 +190,13 @@ def _signed_in(request: Request) -> Reader | None:
 
 
 @router.get("", response_class=HTMLResponse)
-def portal(request: Request, done: str | None = None, dispute: str | None = None, repair: str | None = None,
-           d: Deployment = Depends(deployment)) -> HTMLResponse:
+def portal(
+    request: Request,
+    done: str | None = None,
+    dispute: str | None = None,
+    repair: str | None = None,
+    d: Deployment = Depends(deployment),
+) -> HTMLResponse:
     who = _signed_in(request)
     if who is None:
         return signin_page(request, PORTAL)
@@ -222,8 +271,9 @@ async def file_dispute(request: Request, d: Deployment = Depends(deployment)) ->
     def act(who: Reader, texts: dict) -> None:
         d.due_process.file_dispute(who.subject, texts["record"], texts["grounds"], today())
 
-    return await run_in_threadpool(_step, request, d, form, "dispute",
-                                   {"record": "dispute-record", "grounds": "dispute-grounds"}, act)
+    return await run_in_threadpool(
+        _step, request, d, form, "dispute", {"record": "dispute-record", "grounds": "dispute-grounds"}, act
+    )
 
 
 @router.post("/repairs")
@@ -234,8 +284,13 @@ async def apply_for_repair(request: Request, d: Deployment = Depends(deployment)
         d.due_process.apply_for_repair(who.subject, texts["record"], texts["proof"], texts["commitment"], today())
 
     return await run_in_threadpool(
-        _step, request, d, form, "repair",
-        {"record": "repair-record", "proof": "repair-proof", "commitment": "repair-commitment"}, act,
+        _step,
+        request,
+        d,
+        form,
+        "repair",
+        {"record": "repair-record", "proof": "repair-proof", "commitment": "repair-commitment"},
+        act,
     )
 
 
@@ -247,8 +302,9 @@ async def request_review(request: Request, d: Deployment = Depends(deployment)) 
         d.due_process.request_review(who.subject, texts["notice"], texts["grounds"], today())
 
     slot = f"review-{(form.get('notice') or '')[:40]}"
-    return await run_in_threadpool(_step, request, d, form, "review",
-                                   {"notice": f"{slot}-notice", "grounds": f"{slot}-grounds"}, act)
+    return await run_in_threadpool(
+        _step, request, d, form, "review", {"notice": f"{slot}-notice", "grounds": f"{slot}-grounds"}, act
+    )
 
 
 @router.post("/contact")

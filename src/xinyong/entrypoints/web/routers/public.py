@@ -47,8 +47,9 @@ def too_many(request: Request) -> HTMLResponse | None:
     wait = public_wait(request)
     if wait is None:
         return None
-    page = render(request, "error.html", status=429, heading="error.too_many_requests",
-                  message="error.too_many_requests.message")
+    page = render(
+        request, "error.html", status=429, heading="error.too_many_requests", message="error.too_many_requests.message"
+    )
     page.headers["Retry-After"] = str(max(1, math.ceil(wait)))
     return page
 
@@ -83,7 +84,9 @@ def organisation(uscc: str, request: Request, d: Deployment = Depends(deployment
 
 
 @router.get("/lists/{list_id}", response_class=HTMLResponse)
-def published_list(list_id: str, request: Request, page: str = "1", d: Deployment = Depends(deployment)) -> HTMLResponse:
+def published_list(
+    list_id: str, request: Request, page: str = "1", d: Deployment = Depends(deployment)
+) -> HTMLResponse:
     if (refused := too_many(request)) is not None:
         return refused
     number = int(page) if page.isdigit() and 0 < int(page) < 100000 else 1
@@ -100,6 +103,7 @@ def switch_language(code: str, request: Request, next: str | None = None) -> Red
     """Remember the chosen language in a cookie and go back to the page it was chosen on."""
     response = RedirectResponse(local_path(next) or "/", status_code=303)
     if code in i18n.LANGUAGES:
-        response.set_cookie(i18n.COOKIE, code, max_age=365 * 24 * 3600, path="/", samesite="lax",
-                            secure=request.url.scheme == "https")
+        response.set_cookie(
+            i18n.COOKIE, code, max_age=365 * 24 * 3600, path="/", samesite="lax", secure=request.url.scheme == "https"
+        )
     return response

@@ -16,13 +16,21 @@ def sessions(request: Request) -> Sessions:
     return request.app.state.sessions
 
 
-def signin_page(request: Request, area: Area, error: str | None = None, status: int = 200,
-                next_page: str | None = None) -> HTMLResponse:
+def signin_page(
+    request: Request, area: Area, error: str | None = None, status: int = 200, next_page: str | None = None
+) -> HTMLResponse:
     """The sign-in form of ``area``; ``error`` is a message key shown next to the field."""
     book = sessions(request)
     token = book.signin_token(request, area)
-    response = render(request, "signin.html", status=status, area=area.name, signin_csrf=token, error=error,
-                      next_page=local_path(next_page, area.path) or "")
+    response = render(
+        request,
+        "signin.html",
+        status=status,
+        area=area.name,
+        signin_csrf=token,
+        error=error,
+        next_page=local_path(next_page, area.path) or "",
+    )
     book.remember_signin(request, response, area, token)
     return response
 

@@ -23,13 +23,11 @@ def upgrade() -> None:
     dialect = op.get_bind().dialect.name
     if dialect == "sqlite":
         op.execute(
-            "CREATE UNIQUE INDEX ledger_one_event_per_id ON ledger (json_extract(body, '$.id')) "
-            f"WHERE {LATER_EVENTS}"
+            f"CREATE UNIQUE INDEX ledger_one_event_per_id ON ledger (json_extract(body, '$.id')) WHERE {LATER_EVENTS}"
         )
     else:
         op.execute(
-            "CREATE UNIQUE INDEX ledger_one_event_per_id ON ledger (((body::jsonb) ->> 'id')) "
-            f"WHERE {LATER_EVENTS}"
+            f"CREATE UNIQUE INDEX ledger_one_event_per_id ON ledger (((body::jsonb) ->> 'id')) WHERE {LATER_EVENTS}"
         )
     # A case is opened once and decided once.
     op.create_index("cases_one_row_per_step", "cases", ["case_id", "step"], unique=True)
