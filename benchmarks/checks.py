@@ -23,7 +23,8 @@ local bodies = {%s}
 local i = 0
 request = function()
   i = i %% #bodies + 1
-  return wrk.format("POST", "/v1/checks", {["Content-Type"] = "application/json", ["Authorization"] = "Bearer %s"}, bodies[i])
+  return wrk.format("POST", "/v1/checks",
+                    {["Content-Type"] = "application/json", ["Authorization"] = "Bearer %s"}, bodies[i])
 end
 """
 

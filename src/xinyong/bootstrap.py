@@ -9,12 +9,6 @@ from pathlib import Path
 from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
 
-from xinyong.domain.calendar import Duration
-from xinyong.services.catalogs import CatalogLibrary
-from xinyong.services.due_process import DueProcess
-from xinyong.services.erasure import Erasure
-from xinyong.services.inquiries import Inquiries
-from xinyong.services.intake import Intake
 from xinyong.adapters.storage import keyring
 from xinyong.adapters.storage.access_log import AccessLog
 from xinyong.adapters.storage.cases import CaseBook
@@ -29,6 +23,12 @@ from xinyong.adapters.storage.sealing import (
 )
 from xinyong.adapters.storage.store import LedgerStore, database_url, make_engine, migrate
 from xinyong.adapters.storage.tokens import TokenBook
+from xinyong.domain.calendar import Duration
+from xinyong.services.catalogs import CatalogLibrary
+from xinyong.services.due_process import DueProcess
+from xinyong.services.erasure import Erasure
+from xinyong.services.inquiries import Inquiries
+from xinyong.services.intake import Intake
 from xinyong.services.publication import Publication
 from xinyong.services.reports import Reports
 from xinyong.settings import Settings

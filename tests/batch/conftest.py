@@ -22,10 +22,10 @@ import pyarrow as pa
 import pytest
 
 from tests.conftest import CONFORMANCE
-from xinyong.domain import standing as st
 from xinyong.batch.engines import connect, read_export, stage_for, to_arrow
 from xinyong.batch.export import export_ledger
 from xinyong.batch.rescore import rescore
+from xinyong.domain import standing as st
 from xinyong.domain.catalog.files import read_catalog
 from xinyong.domain.catalog.registry import CatalogRegistry
 from xinyong.domain.events import SubjectEvent, parse_event

@@ -11,7 +11,7 @@ import ibis
 import pytest
 
 from xinyong.batch.engines import to_arrow
-from xinyong.batch.rescore import age_on, after
+from xinyong.batch.rescore import after, age_on
 from xinyong.domain.calendar import Duration
 from xinyong.domain.identifiers import SubjectRef
 
@@ -46,7 +46,7 @@ def test_month_arithmetic_clamps_to_the_month_end_as_the_calendar_does(engine, b
     )
     moved = to_arrow(backends(engine), t.select(moved=after(t.day, t.months, t.days))).column("moved").to_pylist()
     expected = [Duration(months=m, days=d).after(day) for day, m, d in cases]
-    wrong = [(c, e, g) for c, e, g in zip(cases, expected, moved) if e != g]
+    wrong = [(c, e, g) for c, e, g in zip(cases, expected, moved, strict=False) if e != g]
     assert wrong == []
 
 
@@ -68,5 +68,5 @@ def test_ages_are_whole_years_as_identifiers_count_them(engine, backends):
     days = [dt.date(2022, 2, 28), dt.date(2022, 3, 1), dt.date(2024, 2, 29), dt.date(2008, 7, 14), dt.date(2008, 7, 15)]
     t = ibis.memtable({"born": born, "day": days}, schema={"born": "date", "day": "date"})
     got = to_arrow(backends(engine), t.select(age=age_on(t.born, t.day))).column("age").to_pylist()
-    expected = [SubjectRef("rid", f"110105{b:%Y%m%d}0010").age_on(d) for b, d in zip(born, days)]
+    expected = [SubjectRef("rid", f"110105{b:%Y%m%d}0010").age_on(d) for b, d in zip(born, days, strict=False)]
     assert got == expected == [17, 18, 20, 17, 18]

@@ -25,8 +25,8 @@ from tests.due_process.conftest import (
     rid,
 )
 from xinyong.domain.access import Reader
-from xinyong.services.due_process import DueProcessError, TooEarly
 from xinyong.domain.identifiers import SubjectRef
+from xinyong.services.due_process import DueProcessError, TooEarly
 from xinyong.services.intake import ImportRefused
 
 pytestmark = pytest.mark.integration

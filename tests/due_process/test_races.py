@@ -87,7 +87,7 @@ def ledger_changes(db, record_ids: list[str]) -> dict[str, Counter]:
 
 
 def test_two_servers_applying_for_the_same_repair_open_one_application(servers):
-    db, (one, two) = servers
+    _db, (one, two) = servers
     for i in range(N):
         body = {"record": f"apply-{i}", **APPLICATION}
         one_success(
@@ -153,7 +153,7 @@ def test_two_servers_deciding_one_dispute_decide_it_once(servers):
 
 
 def test_two_servers_asked_to_review_one_notice_open_one_review(servers):
-    db, (one, two) = servers
+    _db, (one, two) = servers
     for _ in range(N):
         assert one.check(REVIEW)["decision"] == "deny"
     notices = [n["id"] for n in one.inbox("review") if n["kind"] == "adverse_action"]

@@ -12,6 +12,7 @@ database or the server's log."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from sqlalchemy import MetaData, create_engine, select
@@ -20,14 +21,14 @@ from sqlalchemy.engine import make_url
 from tests.due_process.conftest import (
     RC,
     TRAFFIC,
+    Api,
     assert_problem,
     copy_database,
+    free_port,
     opened,
     record,
     rid,
     start_server,
-    Api,
-    free_port,
 )
 from tests.due_process.test_email import smtp_env, smtp_server
 
@@ -211,7 +212,7 @@ def _scan_for(server, addresses: list[str]) -> list[str]:
     ):
         for suffix in ("", "-wal"):
             try:
-                raw = open(server.db.url + suffix, "rb").read()
+                raw = Path(server.db.url + suffix).read_bytes()
             except FileNotFoundError:
                 continue
             found += [f"file{suffix}: {a}" for a in addresses if a.encode() in raw]
@@ -267,7 +268,7 @@ def test_the_registry_may_set_a_residents_address_and_it_is_announced(facts):
 
 
 def test_a_delivery_error_does_not_keep_the_address(facts):
-    server, api = facts
+    server, _api = facts
 
     class Refusing:
         async def handle_RCPT(self, server_, session, envelope, address, options):

@@ -12,9 +12,9 @@ import pytest
 from sqlalchemy import select
 
 from tests.conftest import scenario_files
+from xinyong.adapters.storage.tables import ledger
 from xinyong.domain.events import parse_event
 from xinyong.services.intake import ImportRefused
-from xinyong.adapters.storage.tables import ledger
 
 pytestmark = pytest.mark.integration
 

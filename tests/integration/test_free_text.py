@@ -12,8 +12,8 @@ import pytest
 from tests.conftest import scenario_files
 from tests.integration.test_ledger import _everything_stored
 from xinyong.domain.access import Reader
-from xinyong.services.erasure import ErasureRefused
 from xinyong.domain.identifiers import SubjectRef
+from xinyong.services.erasure import ErasureRefused
 
 pytestmark = pytest.mark.integration
 

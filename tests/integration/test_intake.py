@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.conftest import scenario_files
-from xinyong.services.intake import ImportRefused
 from xinyong.adapters.storage.tables import ledger
+from xinyong.services.intake import ImportRefused
 
 pytestmark = pytest.mark.integration
 

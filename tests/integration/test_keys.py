@@ -9,10 +9,10 @@ import os
 import pytest
 
 from tests.conftest import scenario_files
-from xinyong.bootstrap import open_deployment, rotate_key
-from xinyong.domain.identifiers import SubjectRef
 from xinyong.adapters.storage.keyring import KeyRefused
 from xinyong.adapters.storage.sealing import master_key_id, read_key
+from xinyong.bootstrap import open_deployment, rotate_key
+from xinyong.domain.identifiers import SubjectRef
 from xinyong.settings import Settings
 
 pytestmark = pytest.mark.integration
@@ -33,13 +33,13 @@ def written(database, settings):
 
 def test_another_well_formed_key_is_refused_at_the_door(written, database, settings):
     other = Settings(db=database, secret_key=os.urandom(32).hex(), notice_interval=0)
-    with pytest.raises(KeyRefused, match="was written under secret key .* the key given has id"):
+    with pytest.raises(KeyRefused, match=r"was written under secret key .* the key given has id"):
         open_deployment(database, other)
 
 
 def test_a_missing_key_file_is_refused_and_no_new_key_is_made(written, database, settings, tmp_path):
     os.rename(settings.key_file, tmp_path / "elsewhere.key")
-    with pytest.raises(KeyRefused, match="there is no key: .*secret.key does not exist"):
+    with pytest.raises(KeyRefused, match=r"there is no key: .*secret.key does not exist"):
         open_deployment(database, settings)
     assert not os.path.exists(settings.key_file)
 

@@ -11,10 +11,10 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.conftest import scenario_files
+from xinyong.adapters.storage.tables import ledger, notices
 from xinyong.domain.access import Reader
 from xinyong.domain.identifiers import SubjectRef
 from xinyong.services.intake import ImportForbidden
-from xinyong.adapters.storage.tables import ledger, notices
 
 pytestmark = pytest.mark.integration
 
@@ -150,7 +150,8 @@ def test_the_registry_files_no_records(loaded):
 def test_the_operators_import_may_still_carry_subject_facts(loaded):
     result = loaded.intake.import_lines(
         [
-            '{"type": "subject", "subject": "rid:11010519491231002X", "jurisdiction": "CN-SD-RC", "name": "Zhang San"}\n',
+            '{"type": "subject", "subject": "rid:11010519491231002X", "jurisdiction": "CN-SD-RC", '
+            '"name": "Zhang San"}\n',
             f'{{"type": "contact", "subject": "rid:11010519491231002X", "email": "z@example.org", "on": "{TODAY}"}}\n',
         ]
     )

@@ -12,10 +12,10 @@ import pytest
 from sqlalchemy import text
 
 from tests.integration.conftest import fill
-from xinyong.bootstrap import open_deployment
-from xinyong.domain.identifiers import SubjectRef
 from xinyong.adapters.storage import checkpoint as checkpoints
 from xinyong.adapters.storage.chain import CHAINED
+from xinyong.bootstrap import open_deployment
+from xinyong.domain.identifiers import SubjectRef
 
 pytestmark = pytest.mark.integration
 
@@ -91,7 +91,8 @@ def test_a_forged_annulment_rechained_without_the_key_is_caught(filled, database
             forged = hashlib.sha256(f"{previous}{seq + 1}{body}".encode()).hexdigest()
             connection.execute(
                 text(
-                    "INSERT INTO ledger (seq, kind, record_id, subject_key, body, fingerprint, recorded_at, prev_hash, hash) "
+                    "INSERT INTO ledger "
+                    "(seq, kind, record_id, subject_key, body, fingerprint, recorded_at, prev_hash, hash) "
                     "VALUES (:seq, 'annulled', :record, :key, :body, :fp, '2026-01-01T00:00:00+00:00', :prev, :hash)"
                 ),
                 {

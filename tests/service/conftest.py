@@ -247,7 +247,7 @@ def running_server(
     db = template.copy_to(folder)
     if prepare is not None:
         prepare(db)
-    for attempt in range(3):
+    for _attempt in range(3):
         port = _free_port()
         stdout, stderr = folder / f"serve-{port}.out", folder / f"serve-{port}.err"
         with stdout.open("wb") as out, stderr.open("wb") as err:

@@ -9,8 +9,8 @@ import time
 import pytest
 
 from tests.service.conftest import running_server
-from xinyong.bootstrap import open_deployment
 from xinyong.adapters.storage import checkpoint as checkpoints
+from xinyong.bootstrap import open_deployment
 from xinyong.settings import Settings
 
 pytestmark = pytest.mark.e2e

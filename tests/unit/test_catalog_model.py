@@ -173,7 +173,7 @@ def test_invalid_toml_error_names_the_file():
 
 def test_unreadable_catalog_file_error_names_the_path(tmp_path):
     missing = tmp_path / "missing.toml"
-    with pytest.raises(CatalogFileError, match="missing.toml: cannot read"):
+    with pytest.raises(CatalogFileError, match=r"missing.toml: cannot read"):
         read_catalog(missing)
 
 
@@ -353,12 +353,12 @@ def test_version_for_another_subject_kind_is_refused():
 def test_list_id_defined_by_two_catalogs_is_refused():
     registry = CatalogRegistry.of([catalog()])
     other = catalog(id="other-personal")
-    with pytest.raises(CatalogConflict, match="'judgment-defaulters'.*'city-personal' already defines"):
+    with pytest.raises(CatalogConflict, match=r"'judgment-defaulters'.*'city-personal' already defines"):
         registry.add(other)
 
 
 def test_later_version_of_the_same_catalog_may_redefine_its_own_list():
-    old, new = versions_2022_2024()
+    old, _new = versions_2022_2024()
     data = catalog_dict(version="2024.1", effective_from="2024-01-01")
     data["lists"]["judgment-defaulters"] = {"kind": "black", "duration": "P3Y"}
     registry = CatalogRegistry.of([old, Catalog.model_validate(data)])

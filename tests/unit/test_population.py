@@ -291,7 +291,7 @@ def test_persons_are_adults_born_1945_to_2005_and_a_few_minors(world: World) -> 
 def test_names_are_chinese_and_firms_are_companies_or_cooperatives(world: World) -> None:
     names = [e["name"] for e in world.population.events if e["type"] == "subject"]
     assert all(re.fullmatch(r"[\u4e00-\u9fff]{2,30}", n) for n in names)
-    firms = [n for e, n in zip(world.population.events, names) if e["subject"].startswith("uscc:")]
+    firms = [n for e, n in zip(world.population.events, names, strict=False) if e["subject"].startswith("uscc:")]
     assert all(n.endswith(("公司", "合作社")) for n in firms)
 
 
@@ -468,4 +468,4 @@ def test_dispute_changes_keep_their_order(world: World) -> None:
         filed = [c.on for c in file.changes if isinstance(c, DisputeFiled)]
         resolved = [c.on for c in file.changes if isinstance(c, DisputeResolved)]
         assert len(resolved) <= len(filed) <= 1
-        assert all(r >= f for r, f in zip(resolved, filed))
+        assert all(r >= f for r, f in zip(resolved, filed, strict=False))

@@ -803,7 +803,7 @@ def test_cap_limits_a_penalty_sum_in_absolute_value():
 
 def test_caps_of_different_rules_do_not_mix():
     reg = registry()
-    files = volunteer_days(15, "2024-06-01") + [history(reg, record())]
+    files = [*volunteer_days(15, "2024-06-01"), history(reg, record())]
     result = score(reg, "2024-06-02", *files)
     assert result.score == 1000 + 15 - 5
     assert not any(c.capped for c in result.contributions)

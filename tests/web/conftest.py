@@ -22,11 +22,11 @@ import httpx
 import pytest
 
 from xinyong.bootstrap import Deployment, open_deployment
-from xinyong.synthetic.demo import DemoBuild, build_demo
 from xinyong.domain.events import DisputeFiled
 from xinyong.domain.identifiers import SubjectRef
-from xinyong.settings import Settings
 from xinyong.domain.standing import RecordFile, Timeline, rule_in_force, timeline
+from xinyong.settings import Settings
+from xinyong.synthetic.demo import DemoBuild, build_demo
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
@@ -175,7 +175,7 @@ def server(world: World) -> Iterator[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("XINYONG_")}
     env["XINYONG_NOTICE_INTERVAL"] = "0"
     env.update(world.env)
-    log = open(world.folder / "serve.log", "w")
+    log = open(world.folder / "serve.log", "w")  # noqa: SIM115 - the server writes to it until the end
     process = subprocess.Popen(
         [XINYONG, "--db", world.db, "serve", "--port", str(port)],
         stdout=log,

@@ -10,8 +10,8 @@ from xinyong.domain.catalog import Catalog, CatalogRegistry
 from xinyong.domain.events import parse_event
 from xinyong.domain.identifiers import SubjectRef
 from xinyong.domain.standing import RecordFile, standing
-from xinyong.entrypoints.web import charts
 from xinyong.domain.trajectory import trajectory
+from xinyong.entrypoints.web import charts
 
 pytestmark = pytest.mark.unit
 

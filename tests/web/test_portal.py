@@ -5,6 +5,7 @@ disputing a record, applying for repair too early, exporting, and the guards aro
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -126,7 +127,7 @@ def test_the_export_is_one_click_and_holds_the_whole_file(page, world: World):
     sign_in(page, "portal", world.subject_token(resident))
     with page.expect_download() as download:
         page.click("a[href='/portal/export']")
-    text = open(download.value.path(), encoding="utf-8").read()
+    text = Path(download.value.path()).read_text(encoding="utf-8")
     assert str(resident) in text
     assert "Who looked at this file" in text and "Standing" in text
     assert "export of its file" in text  # this very export is in the access log

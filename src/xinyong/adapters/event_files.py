@@ -60,7 +60,7 @@ def open_event_file(path: Path, given: str | None = None) -> EventFile:
                 total = max(total - 1, 0)
     except OSError as error:
         raise EventFileError(f"{path}: cannot read: {error.strerror or error}") from None
-    except Exception as error:  # a corrupt Parquet footer, say
+    except Exception as error:  # noqa: BLE001 - a corrupt Parquet footer, say
         raise EventFileError(f"{path}: not a readable {fmt} file: {error}") from None
     return EventFile(path, fmt, total)
 

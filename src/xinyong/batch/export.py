@@ -42,6 +42,8 @@ import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 from sqlalchemy import Connection, func, select
 
+from xinyong.adapters.storage.store import LedgerStore
+from xinyong.adapters.storage.tables import ledger
 from xinyong.domain.calendar import Duration
 from xinyong.domain.catalog.registry import CatalogRegistry
 from xinyong.domain.events import (
@@ -52,8 +54,6 @@ from xinyong.domain.events import (
     Repaired,
     SubjectEvent,
 )
-from xinyong.adapters.storage.store import LedgerStore
-from xinyong.adapters.storage.tables import ledger
 from xinyong.domain.standing import RecordFile
 
 EXPORT_FORMAT = 1

@@ -12,10 +12,12 @@ from xinyong.domain.identifiers import SubjectRef
 
 ROLES = ("source", "registry", "service-point", "subject", "officer", "auditor")
 ROLE_HELP = {
-    "source": "submits records for rules matching its scopes (e.g. 'city-personal/traffic.*') and events on its own records",
+    "source": "submits records for rules matching its scopes (e.g. 'city-personal/traffic.*') "
+    "and events on its own records",
     "registry": "the civil registry or market regulator: the one authority over a subject's facts "
     "(subject events: jurisdiction, name, kind) and may set its contact address; files no records",
-    "service-point": "asks checks for actions matching its scopes (e.g. 'air_travel.*'); sees decisions and reasons, never scores",
+    "service-point": "asks checks for actions matching its scopes (e.g. 'air_travel.*'); "
+    "sees decisions and reasons, never scores",
     "subject": "reads its own report, files disputes and repair applications, sets its own contact address",
     "officer": "reads standings and reports with a purpose; resolves disputes and repairs",
     "auditor": "reads the access log and verifies the ledger",

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Iterable, Iterator
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal, Self
 
 from pydantic import (
     AfterValidator,
@@ -123,7 +123,7 @@ class _RecordChange(_Event):
     on: Day
     note: FreeText | None = None
 
-    def identified(self, event_id: str):
+    def identified(self, event_id: str) -> Self:
         """The same event carrying ``event_id``."""
         return self.model_copy(update={"id": event_id})
 
@@ -157,9 +157,9 @@ class Annulled(_RecordChange):
     type: Literal["annulled"]
 
 
-RecordChange = Union[DisputeFiled, DisputeResolved, Fulfilled, Repaired, Annulled]
+RecordChange = DisputeFiled | DisputeResolved | Fulfilled | Repaired | Annulled
 Event = Annotated[
-    Union[SubjectEvent, ContactEvent, RecordEvent, DisputeFiled, DisputeResolved, Fulfilled, Repaired, Annulled],
+    SubjectEvent | ContactEvent | RecordEvent | DisputeFiled | DisputeResolved | Fulfilled | Repaired | Annulled,
     Field(discriminator="type"),
 ]
 EVENT_TYPES = ("subject", "contact", "record", "dispute_filed", "dispute_resolved", "fulfilled", "repaired", "annulled")

@@ -104,7 +104,8 @@ def record_notice(file: RecordFile, registry: CatalogRegistry, today: dt.date | 
         window = "It takes effect at once; you can still dispute it."
     text = (
         f"{file.record.source} recorded '{title}' ({file.record.rule}, {rule_points(facts['points'])}) "
-        f"{'for' if facts['points'] > 0 else 'against'} you, reference {file.record.reference or '-'}, decided on {facts['decided_on']}, "
+        f"{'for' if facts['points'] > 0 else 'against'} you, reference {file.record.reference or '-'}, "
+        f"decided on {facts['decided_on']}, "
         f"legal basis: {facts['legal_basis'] or 'none given'}. It takes effect on {facts['effective_on']} "
         f"and counts until {facts['expires_on']}.{placement} {window} {HOW_TO_DISPUTE}"
     )

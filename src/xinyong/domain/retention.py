@@ -15,7 +15,7 @@ from xinyong.domain.standing import Timeline
 DEFAULT_RETENTION = Duration(years=1)
 
 
-def last_counting_day(lines: Iterable[Timeline]) -> dt.date | None | bool:
+def last_counting_day(lines: Iterable[Timeline]) -> dt.date | bool | None:
     """The day after which none of the subject's records counts or lists anything:
     ``True`` while a list entry is open (no end yet), None when it has no records."""
     last: dt.date | None = None
@@ -42,4 +42,4 @@ def text_kept_until(lines: Iterable[Timeline], retention: Duration = DEFAULT_RET
         return None
     if last is None or last is False:
         return dt.date.min
-    return retention.after(last)  # type: ignore[arg-type]
+    return retention.after(last)

@@ -17,7 +17,8 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
+from functools import partial
 from typing import Literal
 
 from xinyong.domain.calendar import ZERO
@@ -471,8 +472,8 @@ def standing_of(
         subtotal = sum(p for _, p in members)
         cap = _cap_on([ln for ln, _ in members], day, registry)
         capped = cap is not None and abs(subtotal) > cap
-        if capped:
-            subtotal = cap if subtotal > 0 else -cap  # type: ignore[operator]
+        if capped and cap is not None:
+            subtotal = cap if subtotal > 0 else -cap
         total += subtotal
         for ln, pts in members:
             _, rule = rule_in_force(ln.file.record, registry)
@@ -612,7 +613,7 @@ def check_of(
         version = registry.in_force(catalog_id, day)
         if version is None:
             continue
-        graded = _once(lambda v=version: standing_of(subject, v.id, day, lines, registry, jurisdiction))
+        graded = _once(partial(standing_of, subject, version.id, day, lines, registry, jurisdiction))
         for index, measure in enumerate(version.measures):
             if not measure.applies_to_action(action):
                 continue

@@ -29,11 +29,11 @@ from rich.table import Table
 
 from xinyong.domain.calendar import parse_date
 from xinyong.domain.catalog.files import CatalogFileError, read_catalog
-from xinyong.services.catalogs import CatalogLoadError
 from xinyong.domain.identifiers import InvalidIdentifier, SubjectRef
+from xinyong.domain.standing import CheckDecision, NotInForce, Standing
+from xinyong.services.catalogs import CatalogLoadError
 from xinyong.services.inquiries import check_json, standing_json
 from xinyong.services.intake import ImportRefused
-from xinyong.domain.standing import CheckDecision, NotInForce, Standing
 
 app = typer.Typer(
     name="xinyong",
@@ -73,8 +73,8 @@ def main(
 
 
 def _deployment():
-    from xinyong.bootstrap import open_deployment
     from xinyong.adapters.storage.sealing import KeyError_
+    from xinyong.bootstrap import open_deployment
 
     try:
         return open_deployment(state.db)
@@ -294,7 +294,10 @@ def _first_line_not_utf8(path: Path) -> str:
             try:
                 line.decode("utf-8")
             except UnicodeDecodeError as error:
-                return f"{path}:{number}: not valid UTF-8: byte 0x{line[error.start]:02x} at byte {error.start + 1} of the line"
+                return (
+                    f"{path}:{number}: not valid UTF-8: byte 0x{line[error.start]:02x} "
+                    f"at byte {error.start + 1} of the line"
+                )
     return f"{path}: not valid UTF-8"
 
 
@@ -512,7 +515,7 @@ def query(
             questions.append(f"line {number}: not valid JSON: {error.msg}")
     answers = _deployment().inquiries.answer_many(questions)
     failed = 0
-    for question, answer in zip(questions, answers):
+    for question, answer in zip(questions, answers, strict=False):
         if isinstance(question, str):
             answer = {"error": question}
         if "error" in answer:
@@ -637,8 +640,8 @@ app.add_typer(keys_app, name="keys")
 def keys_show() -> None:
     """The public id of the secret key this database is written under, and where the
     key comes from (never the key itself)."""
-    from xinyong.bootstrap import key_file_for
     from xinyong.adapters.storage.sealing import master_key_id, read_key
+    from xinyong.bootstrap import key_file_for
     from xinyong.settings import Settings
 
     deployment = _deployment()
@@ -660,8 +663,8 @@ def keys_rotate() -> None:
     takes over for what is sealed from now on; sealed values keep the id of the key that
     sealed them, so everything still opens and the chain and checkpoints still verify.
     The old key file is replaced: keep no copy of it."""
-    from xinyong.bootstrap import rotate_key
     from xinyong.adapters.storage.sealing import KeyError_
+    from xinyong.bootstrap import rotate_key
     from xinyong.settings import Settings
 
     settings = Settings.from_environment()
@@ -854,9 +857,9 @@ def demo(
 
     from sqlalchemy.engine import make_url
 
-    from xinyong.synthetic.demo import DemoRefused, build_demo
     from xinyong.adapters.storage.store import database_url
     from xinyong.settings import Settings
+    from xinyong.synthetic.demo import DemoRefused, build_demo
 
     db = state.db or Settings.from_environment().db
     url = make_url(database_url(db))

@@ -8,10 +8,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from xinyong.adapters.storage.store import LedgerStore
 from xinyong.domain.catalog.files import CatalogFileError, parse_catalog
 from xinyong.domain.catalog.model import Catalog
 from xinyong.domain.catalog.registry import CatalogConflict, CatalogRegistry
-from xinyong.adapters.storage.store import LedgerStore
 
 
 @dataclass(frozen=True)

@@ -10,12 +10,11 @@ import datetime as dt
 import re
 import smtplib
 from dataclasses import dataclass
-from email.message import EmailMessage
 
 from xinyong.adapters.smtp import SmtpChannel
-from xinyong.domain.identifiers import SubjectRef
 from xinyong.adapters.storage.outbox import Notice, Outbox
 from xinyong.adapters.storage.store import LedgerStore
+from xinyong.domain.identifiers import SubjectRef
 from xinyong.domain.notices import CONTACT_CHANGED
 
 MAX_BACKOFF = dt.timedelta(hours=24)

@@ -11,11 +11,11 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 
-from xinyong.services.catalogs import CatalogLibrary
+from xinyong.adapters.storage.store import LedgerStore
 from xinyong.domain.catalog.registry import CatalogRegistry
 from xinyong.domain.identifiers import SubjectRef
-from xinyong.adapters.storage.store import LedgerStore
 from xinyong.domain.standing import Timeline, timeline
+from xinyong.services.catalogs import CatalogLibrary
 
 
 @dataclass(frozen=True)

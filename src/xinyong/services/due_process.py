@@ -14,14 +14,12 @@ from typing import Any
 from pydantic import ValidationError
 from sqlalchemy.exc import IntegrityError
 
-from xinyong.domain.access import Reader
-from xinyong.services.catalogs import CatalogLibrary
-from xinyong.domain.events import DisputeFiled, DisputeResolved, Repaired
-from xinyong.domain.identifiers import SubjectRef
-from xinyong.services.intake import ImportRefused, Intake
 from xinyong.adapters.storage.cases import Case, CaseBook
 from xinyong.adapters.storage.outbox import Outbox
 from xinyong.adapters.storage.store import LedgerStore
+from xinyong.domain.access import Reader
+from xinyong.domain.events import DisputeFiled, DisputeResolved, Repaired
+from xinyong.domain.identifiers import SubjectRef
 from xinyong.domain.notices import NoticeDraft
 from xinyong.domain.standing import (
     RecordFile,
@@ -31,6 +29,8 @@ from xinyong.domain.standing import (
     rule_in_force,
     timeline,
 )
+from xinyong.services.catalogs import CatalogLibrary
+from xinyong.services.intake import ImportRefused, Intake
 
 
 class DueProcessError(ValueError):
@@ -475,9 +475,10 @@ class DueProcess:
         with self.store.reading() as connection:
             files, facts = self.store.subject_ledger(connection, subject)
         now, steps, options = outlook(subject, catalog_id, day, files, registry, facts.jurisdiction if facts else None)
-        entries = lambda es: [
-            {"list": e.list, "record": e.record, "from": _day(e.start), "until": _day(e.until)} for e in es
-        ]
+
+        def entries(es):
+            return [{"list": e.list, "record": e.record, "from": _day(e.start), "until": _day(e.until)} for e in es]
+
         return {
             "subject": str(subject),
             "catalog": catalog_id,

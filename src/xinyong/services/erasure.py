@@ -9,13 +9,13 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from xinyong.domain.calendar import Duration
-from xinyong.services.catalogs import CatalogLibrary
-from xinyong.domain.identifiers import SubjectRef
 from xinyong.adapters.storage.store import LedgerStore
 from xinyong.adapters.storage.tables import ledger, subject_keys
+from xinyong.domain.calendar import Duration
+from xinyong.domain.identifiers import SubjectRef
 from xinyong.domain.retention import DEFAULT_RETENTION, text_kept_until
 from xinyong.domain.standing import timeline
+from xinyong.services.catalogs import CatalogLibrary
 
 
 class ErasureRefused(ValueError):
@@ -33,7 +33,7 @@ class Erasure:
             select(ledger).where(ledger.c.subject_key == subject_key, ledger.c.kind != "subject").order_by(ledger.c.seq)
         ).all()
         registry = self.library.registry()
-        files = self.store._files_from_rows(connection, rows)
+        files = self.store._files_from_rows(connection, rows)  # noqa: SLF001 - no public read of this yet
         return text_kept_until((timeline(stored.file, registry) for stored in files.values()), self.retention)
 
     def kept_until(self, subject: SubjectRef) -> dt.date | None:

@@ -7,16 +7,16 @@ import datetime as dt
 import secrets
 from typing import Any
 
-from xinyong.domain.calendar import parse_date
-from xinyong.services.catalogs import CatalogLibrary
-from xinyong.domain.identifiers import SubjectRef
-from xinyong.domain.access import Reader, operator
 from xinyong.adapters.storage.access_log import AccessLog
 from xinyong.adapters.storage.outbox import Outbox
-from xinyong.domain.notices import adverse_action_notice
 from xinyong.adapters.storage.store import LedgerStore
-from xinyong.services.derived import DerivedStanding
+from xinyong.domain.access import Reader, operator
+from xinyong.domain.calendar import parse_date
+from xinyong.domain.identifiers import SubjectRef
+from xinyong.domain.notices import adverse_action_notice
 from xinyong.domain.standing import CheckDecision, Standing, check_of, standing_of
+from xinyong.services.catalogs import CatalogLibrary
+from xinyong.services.derived import DerivedStanding
 
 HOW_TO_DISPUTE = (
     "A subject may dispute any record behind this decision with the authority that "
@@ -160,13 +160,17 @@ class Inquiries:
             reader,
             "check",
             purpose,
-            [f"check {ref}: {d.action} on {d.as_of}: {d.decision}" for ref, d in zip(refs, decisions)],
+            [f"check {ref}: {d.action} on {d.as_of}: {d.decision}" for ref, d in zip(refs, decisions, strict=False)],
         )
         # A service point's denial or review is an adverse action: the subject is told.
         if reader.role == "service-point":
             self.outbox.write(
                 connection,
-                [n for ref, d in zip(refs, decisions) if (n := adverse_action_notice(d, reader.name, ref)) is not None],
+                [
+                    n
+                    for ref, d in zip(refs, decisions, strict=False)
+                    if (n := adverse_action_notice(d, reader.name, ref)) is not None
+                ],
             )
 
     def answer_many(self, questions: list[object], reader: Reader | None = None) -> list[dict[str, Any]]:

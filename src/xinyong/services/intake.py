@@ -17,29 +17,24 @@ conflict. No event may be dated after the day it is filed."""
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from xinyong.services.catalogs import CatalogLibrary
+from xinyong.adapters.storage.outbox import Outbox
+from xinyong.adapters.storage.store import Event, LedgerStore
 from xinyong.domain.events import (
     ContactEvent,
-    InvalidEvent,
+    Parsed,
     RecordChange,
     RecordEvent,
     SubjectEvent,
     dates_of,
-    parse_event,
-    parse_event_line,
-    Parsed,
     parse_lines,
     parse_objects,
 )
-from xinyong.domain.identifiers import InvalidIdentifier, SubjectRef
-from xinyong.adapters.storage.outbox import Outbox
-from xinyong.adapters.storage.store import Event, LedgerStore
+from xinyong.domain.identifiers import SubjectRef
 from xinyong.domain.notices import (
     NoticeDraft,
     change_notices,
@@ -48,6 +43,7 @@ from xinyong.domain.notices import (
     subject_facts_notice,
 )
 from xinyong.domain.standing import RecordFile, Rejected, admit_record, apply_change
+from xinyong.services.catalogs import CatalogLibrary
 
 
 class IdConflict(Rejected):

@@ -12,13 +12,13 @@ from typing import Any
 
 from sqlalchemy import or_, select
 
-from xinyong.domain.access import Reader
-from xinyong.services.catalogs import CatalogLibrary
-from xinyong.domain.identifiers import SubjectRef
 from xinyong.adapters.storage.access_log import AccessLog
 from xinyong.adapters.storage.store import LedgerStore, fold
 from xinyong.adapters.storage.tables import organisations
+from xinyong.domain.access import Reader
+from xinyong.domain.identifiers import SubjectRef
 from xinyong.domain.standing import rule_in_force, standing, timeline
+from xinyong.services.catalogs import CatalogLibrary
 
 
 class NotPublished(LookupError):

@@ -7,14 +7,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from xinyong.domain.access import Reader
-from xinyong.services.catalogs import CatalogLibrary
-from xinyong.domain.identifiers import SubjectRef
-from xinyong.services.inquiries import standing_json
 from xinyong.adapters.storage.access_log import AccessLog
 from xinyong.adapters.storage.outbox import Outbox
 from xinyong.adapters.storage.store import LedgerStore
+from xinyong.domain.access import Reader
+from xinyong.domain.identifiers import SubjectRef
 from xinyong.domain.standing import earliest_repair, list_entries, rule_in_force, standing, timeline
+from xinyong.services.catalogs import CatalogLibrary
+from xinyong.services.inquiries import standing_json
 
 
 def _day(value: dt.date | None) -> str | None:

@@ -13,13 +13,13 @@ from pathlib import Path
 from sqlalchemy import inspect
 from sqlalchemy.engine import make_url
 
+from xinyong.adapters.storage.store import database_url, make_engine
 from xinyong.bootstrap import Deployment, open_deployment
 from xinyong.domain.catalog.model import Catalog
 from xinyong.domain.identifiers import SubjectRef
-from xinyong.adapters.storage.store import database_url, make_engine
-from xinyong.synthetic.population import generate
-from xinyong.settings import Settings
 from xinyong.domain.standing import rule_in_force, timeline
+from xinyong.settings import Settings
+from xinyong.synthetic.population import generate
 
 
 class DemoRefused(RuntimeError):

@@ -44,7 +44,7 @@ from xinyong.domain.identifiers import (
     uscc_check_character,
 )
 
-__all__ = ["Notable", "Population", "generate", "iter_events", "find_notable"]
+__all__ = ["Notable", "Population", "find_notable", "generate", "iter_events"]
 
 
 @dataclass(frozen=True)
@@ -295,7 +295,7 @@ def _person_name(rng: random.Random, male: bool) -> str:
 
 def _firm_name(rng: random.Random, depth: int) -> str:
     place = rng.choice(_PLACE_NAMES.get(min(depth, 3), ("",)))
-    forms, weights = zip(*_FIRM_FORMS)
+    forms, weights = zip(*_FIRM_FORMS, strict=False)
     form = rng.choices(forms, weights)[0]
     return place + rng.choice(_FIRM_TRADE) + rng.choice(_FIRM_TRADE_ITEMS) + form
 
@@ -314,7 +314,7 @@ def _organisation_code(rng: random.Random) -> str:
         body = "".join(rng.choice("0123456789") for _ in range(8))
     # Digits count as themselves, letters from A = 10.
     values = (int(c) if c.isdigit() else ord(c) - 55 for c in body)
-    total = sum(v * w for v, w in zip(values, _GB11714_WEIGHTS))
+    total = sum(v * w for v, w in zip(values, _GB11714_WEIGHTS, strict=False))
     check = 11 - total % 11
     return body + ("X" if check == 10 else "0" if check == 11 else str(check))
 
@@ -379,7 +379,7 @@ def _person_jurisdictions(registry: CatalogRegistry) -> tuple[list[str], list[fl
     # A few live elsewhere: covered by national catalogs, not by the local one.
     outside = [j for j in _OUTSIDE if not (j == home or j.startswith(home + "-"))]
     spare = 0.08
-    for j, share in zip(outside, (0.05, 0.03)):
+    for j, share in zip(outside, (0.05, 0.03), strict=False):
         choices.append(j)
         weights.append(share)
         spare -= share

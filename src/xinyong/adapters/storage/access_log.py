@@ -8,12 +8,12 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, func, select
 
-from xinyong.domain.access import Reader
-from xinyong.domain.free_text import mask_identity_numbers
-from xinyong.domain.identifiers import SubjectRef
 from xinyong.adapters.storage import chain
 from xinyong.adapters.storage.store import LedgerStore
 from xinyong.adapters.storage.tables import access_log
+from xinyong.domain.access import Reader
+from xinyong.domain.free_text import mask_identity_numbers
+from xinyong.domain.identifiers import SubjectRef
 
 
 @dataclass(frozen=True)
@@ -59,7 +59,7 @@ class AccessLog:
                 "what": what,
                 "_text": {k: v for k, v in (("purpose", purpose), ("detail", detail)) if v},
             }
-            for key, detail in zip(keys, details)
+            for key, detail in zip(keys, details, strict=False)
         ]
         # The text is sealed for its row: numbered first, then sealed, then chained.
         seq = chain.head(connection, "access_log")[0]

@@ -11,10 +11,10 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from xinyong.domain.free_text import mask_identity_numbers
-from xinyong.domain.identifiers import SubjectRef
 from xinyong.adapters.storage.store import LedgerStore
 from xinyong.adapters.storage.tables import cases
+from xinyong.domain.free_text import mask_identity_numbers
+from xinyong.domain.identifiers import SubjectRef
 
 
 @dataclass(frozen=True)

@@ -16,9 +16,9 @@ from typing import Any
 
 from sqlalchemy import Connection, func, select
 
-from xinyong.domain.identifiers import SubjectRef
 from xinyong.adapters.storage.store import LedgerStore
 from xinyong.adapters.storage.tables import deliveries, notices
+from xinyong.domain.identifiers import SubjectRef
 from xinyong.domain.notices import NoticeDraft
 
 

@@ -29,14 +29,14 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import make_url
 
-from xinyong.domain.catalog.files import parse_catalog
-from xinyong.domain.catalog.model import Catalog
-from xinyong.domain.events import RecordChange, RecordEvent, SubjectEvent, parse_event
-from xinyong.domain.identifiers import SubjectRef
 from xinyong.adapters.storage import chain
 from xinyong.adapters.storage.chain import ChainReport
 from xinyong.adapters.storage.sealing import KeyError_, Sealer, SubjectSealer, TextErased
 from xinyong.adapters.storage.tables import catalog_versions, ledger, organisations, subject_keys
+from xinyong.domain.catalog.files import parse_catalog
+from xinyong.domain.catalog.model import Catalog
+from xinyong.domain.events import RecordChange, RecordEvent, SubjectEvent, parse_event
+from xinyong.domain.identifiers import SubjectRef
 from xinyong.domain.standing import RecordFile
 
 PERSONAL_FIELDS = ("subject", "name", "email")
@@ -287,7 +287,7 @@ class LedgerStore:
         files: dict[str, StoredRecord] = {}
         pending: dict[str, list[RecordChange]] = {}
         rows = list(rows)
-        for row, decoded in zip(rows, self._decode_all(connection, rows)):
+        for row, decoded in zip(rows, self._decode_all(connection, rows), strict=False):
             if isinstance(decoded, RecordEvent):
                 files[decoded.id] = StoredRecord(RecordFile(decoded), row.fingerprint, row.submitted_by)
             else:

@@ -12,10 +12,10 @@ from dataclasses import dataclass
 
 from sqlalchemy import insert, select, update
 
-from xinyong.domain.access import Reader, validate_grant
-from xinyong.domain.identifiers import SubjectRef
 from xinyong.adapters.storage.store import LedgerStore
 from xinyong.adapters.storage.tables import tokens
+from xinyong.domain.access import Reader, validate_grant
+from xinyong.domain.identifiers import SubjectRef
 
 PREFIX = "xy_"
 log = logging.getLogger("xinyong.tokens")
@@ -123,7 +123,7 @@ class TokenBook:
             row = connection.execute(select(tokens).where(tokens.c.digest == _digest(secret))).first()
         if row is None or row.revoked_at is not None:
             return None
-        if not hmac.compare_digest(row.mac or "", self._mac(row._mapping)):
+        if not hmac.compare_digest(row.mac or "", self._mac(row._mapping)):  # noqa: SLF001 - public SQLAlchemy API
             log.warning("token %s refused: its row does not carry this deployment's keyed hash", row.id)
             return None
         info = self._info(row)

@@ -9,7 +9,7 @@ from xinyong.domain.catalog.model import (
     Rule,
     Trigger,
 )
-from xinyong.domain.catalog.registry import CatalogRegistry, CatalogConflict
+from xinyong.domain.catalog.registry import CatalogConflict, CatalogRegistry
 
 __all__ = [
     "ALLOWED_CATEGORIES",

@@ -275,7 +275,9 @@ def _catalog_fields(before: Catalog, after: Catalog) -> list[FieldChange]:
         was, now = old_bands.get(name), new_bands.get(name)
         if name in old_bands and name in new_bands and was != now:
             # A band that needs more points is harder to reach.
-            lo = lambda v: float("-inf") if v is None else v  # noqa: E731
+            def lo(v: int | None) -> float:
+                return float("-inf") if v is None else v
+
             fields.append(_field(f"grades.{name}", was, now, _compare(lo(was), lo(now), True)))
         elif name not in old_bands or name not in new_bands:
             fields.append(_field(f"grades.{name}", was, now, "neutral"))

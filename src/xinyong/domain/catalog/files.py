@@ -14,7 +14,7 @@ class CatalogFileError(ValueError):
     """A catalog file that cannot be read or does not fit the schema."""
 
 
-def _key_path(loc: tuple) -> str:
+def _key_path(loc: tuple[int | str, ...]) -> str:
     parts: list[str] = []
     for item in loc:
         if isinstance(item, int):

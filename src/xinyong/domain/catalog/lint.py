@@ -671,9 +671,9 @@ class _Linter:
         unrelated_rules = sorted({n for n, r in feeders if rule_context(n, r) not in related})
         if not unrelated_rules:
             return
-        contexts = sorted({rule_context(n, r) for n, r in feeders if n in unrelated_rules})
+        feeder_contexts = sorted({rule_context(n, r) for n, r in feeders if n in unrelated_rules})
         because = (
-            f"entries made by rule(s) {', '.join(unrelated_rules)} ({', '.join(contexts)}), "
+            f"entries made by rule(s) {', '.join(unrelated_rules)} ({', '.join(feeder_contexts)}), "
             f"a context unrelated to {measure.action!r}"
         )
         if self.eu:

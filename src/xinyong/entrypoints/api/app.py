@@ -16,9 +16,9 @@ from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_l
 from prometheus_client.core import CounterMetricFamily
 from sqlalchemy import func, select
 
-from xinyong.bootstrap import Deployment
 from xinyong.adapters.storage.tables import ledger
-from xinyong.services.publication import PublicLookups
+from xinyong.bootstrap import Deployment
+from xinyong.entrypoints import web
 from xinyong.entrypoints.api import problems
 from xinyong.entrypoints.api.deps import parameters_in_range
 from xinyong.entrypoints.api.group_commit import CheckLog
@@ -26,9 +26,9 @@ from xinyong.entrypoints.api.limits import BodyLimit
 from xinyong.entrypoints.api.models import Health
 from xinyong.entrypoints.api.observe import Observe
 from xinyong.entrypoints.api.rate import Rate, RateLimiter
-from xinyong.settings import Settings
 from xinyong.entrypoints.api.routers import audit, due_process, events, me, public, subjects
-from xinyong.entrypoints import web
+from xinyong.services.publication import PublicLookups
+from xinyong.settings import Settings
 
 MAX_BODY = 2 * 1024 * 1024
 

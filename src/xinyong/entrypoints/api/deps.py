@@ -12,8 +12,8 @@ from collections.abc import Callable
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from xinyong.domain.access import Reader
 from xinyong.bootstrap import Deployment
+from xinyong.domain.access import Reader
 from xinyong.domain.calendar import in_range
 from xinyong.domain.identifiers import InvalidIdentifier, SubjectRef
 from xinyong.entrypoints.api.problems import Problem, forbidden, unauthenticated

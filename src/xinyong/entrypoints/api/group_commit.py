@@ -10,8 +10,8 @@ import asyncio
 from fastapi.concurrency import run_in_threadpool
 
 from xinyong.domain.access import Reader
-from xinyong.services.inquiries import Inquiries
 from xinyong.domain.standing import CheckDecision
+from xinyong.services.inquiries import Inquiries
 
 
 class CheckLog:
@@ -43,7 +43,7 @@ class CheckLog:
                 continue
             try:
                 await run_in_threadpool(self.inquiries.record_checks_of_many, [(d, r, p) for d, r, p, _ in batch])
-            except Exception as error:  # nothing of the batch was committed: tell each request
+            except Exception as error:  # noqa: BLE001 - nothing of the batch was committed: tell each request
                 for *_, future in batch:
                     if not future.done():
                         future.set_exception(error)

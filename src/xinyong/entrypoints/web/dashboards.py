@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
 
+from xinyong.adapters.storage.tables import ledger, organisations
 from xinyong.bootstrap import Deployment
 from xinyong.domain.events import DisputeFiled, DisputeResolved
-from xinyong.adapters.storage.tables import ledger, organisations
 from xinyong.domain.standing import RecordFile, Timeline, standing, timeline
 
 MONTHS = 24

@@ -25,8 +25,8 @@ from typing import Protocol
 from fastapi import Request
 from fastapi.responses import Response
 
-from xinyong.domain.access import Reader
 from xinyong.bootstrap import Deployment
+from xinyong.domain.access import Reader
 
 
 @dataclass(frozen=True)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Query
 
-from xinyong.domain.access import Reader
 from xinyong.bootstrap import Deployment
+from xinyong.domain.access import Reader
 from xinyong.entrypoints.api.deps import deployment, role, subject_ref
 from xinyong.entrypoints.api.models import AccessLogPage, LedgerVerification
 

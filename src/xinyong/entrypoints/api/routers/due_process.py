@@ -9,11 +9,11 @@ from typing import Literal
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import HTMLResponse
 
-from xinyong.domain.access import Reader
 from xinyong.bootstrap import Deployment
-from xinyong.services.due_process import DueProcessError
-from xinyong.services.export import whole_file
+from xinyong.domain.access import Reader
+from xinyong.domain.standing import NotInForce
 from xinyong.entrypoints.api.deps import deployment, role, today
+from xinyong.entrypoints.api.idempotency import IdempotentRoute
 from xinyong.entrypoints.api.models import (
     Decision,
     DisputeFiling,
@@ -26,9 +26,9 @@ from xinyong.entrypoints.api.models import (
     ReviewRequest,
     ReviewView,
 )
-from xinyong.entrypoints.api.idempotency import IdempotentRoute
 from xinyong.entrypoints.api.problems import Problem
-from xinyong.domain.standing import NotInForce
+from xinyong.services.due_process import DueProcessError
+from xinyong.services.export import whole_file
 
 router = APIRouter(tags=["due process"], route_class=IdempotentRoute)
 OUTCOMES = {"dispute": ("upheld", "annulled"), "repair": ("granted", "refused"), "review": ("confirmed", "overturned")}

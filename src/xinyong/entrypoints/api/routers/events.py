@@ -5,14 +5,14 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Request
 from fastapi.concurrency import run_in_threadpool
 
-from xinyong.domain.access import Reader
 from xinyong.bootstrap import Deployment
-from xinyong.services.intake import ImportForbidden, ImportRefused
+from xinyong.domain.access import Reader
 from xinyong.domain.events import EVENT_TYPES
 from xinyong.entrypoints.api.deps import deployment, json_body, role
-from xinyong.entrypoints.api.models import EventOutcome, EventsAnswer
 from xinyong.entrypoints.api.idempotency import IdempotentRoute
+from xinyong.entrypoints.api.models import EventOutcome, EventsAnswer
 from xinyong.entrypoints.api.problems import Problem
+from xinyong.services.intake import ImportForbidden, ImportRefused
 
 router = APIRouter(tags=["sources"], route_class=IdempotentRoute)
 MAX_EVENTS = 1000

@@ -7,13 +7,13 @@ import datetime as dt
 from fastapi import APIRouter, Depends
 from fastapi.concurrency import run_in_threadpool
 
-from xinyong.domain.access import Reader
 from xinyong.bootstrap import Deployment
-from xinyong.services.delivery import contact_address
-from xinyong.services.intake import ImportForbidden, ImportRefused
+from xinyong.domain.access import Reader
 from xinyong.entrypoints.api.deps import deployment, role, today
 from xinyong.entrypoints.api.models import ContactAnswer, ContactChange, Report
 from xinyong.entrypoints.api.problems import Problem, forbidden
+from xinyong.services.delivery import contact_address
+from xinyong.services.intake import ImportForbidden, ImportRefused
 
 router = APIRouter(tags=["subjects"])
 

@@ -7,9 +7,9 @@ import datetime as dt
 from fastapi import APIRouter, Depends, Query, Request
 from pydantic import TypeAdapter, ValidationError
 
-from xinyong.domain.access import Reader
 from xinyong.bootstrap import Deployment
-from xinyong.services.inquiries import check_json, standing_json
+from xinyong.domain.access import Reader
+from xinyong.domain.standing import NotInForce
 from xinyong.entrypoints.api.deps import (
     day_in_range,
     deployment,
@@ -21,7 +21,7 @@ from xinyong.entrypoints.api.deps import (
 )
 from xinyong.entrypoints.api.models import CheckAnswer, CheckQuestion, Report, ScoreAnswer
 from xinyong.entrypoints.api.problems import Problem, forbidden, not_found
-from xinyong.domain.standing import NotInForce
+from xinyong.services.inquiries import check_json, standing_json
 
 router = APIRouter(tags=["standing"])
 MAX_CHECKS = 1000

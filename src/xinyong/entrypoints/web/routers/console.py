@@ -11,11 +11,10 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from xinyong.domain.access import Reader
 from xinyong.bootstrap import Deployment
+from xinyong.domain.access import Reader
 from xinyong.domain.catalog.diff import diff, measure_key
 from xinyong.domain.catalog.lint import PROFILES, lint
-from xinyong.services.due_process import DueProcessError
 from xinyong.domain.identifiers import InvalidIdentifier, SubjectRef
 from xinyong.entrypoints.api.deps import deployment, today
 from xinyong.entrypoints.web import charts, i18n
@@ -23,6 +22,7 @@ from xinyong.entrypoints.web.forms import MAX_FIELD, read_form
 from xinyong.entrypoints.web.pages import language, render, svg
 from xinyong.entrypoints.web.routers.signin import sessions, sign_in, sign_out, signin_page
 from xinyong.entrypoints.web.sessions import CONSOLE
+from xinyong.services.due_process import DueProcessError
 
 router = APIRouter(prefix="/console", include_in_schema=False)
 OUTCOMES = {"dispute": ("upheld", "annulled"), "repair": ("granted", "refused"), "review": ("confirmed", "overturned")}

@@ -12,20 +12,20 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from xinyong.domain.access import Reader
 from xinyong.bootstrap import Deployment
-from xinyong.services.delivery import contact_address
-from xinyong.services.due_process import DueProcessError, NotFound, TooEarly
-from xinyong.entrypoints.web.export import render_export
-from xinyong.services.export import whole_file
-from xinyong.services.intake import ImportRefused
+from xinyong.domain.access import Reader
+from xinyong.domain.trajectory import trajectory
 from xinyong.entrypoints.api.deps import deployment, today
 from xinyong.entrypoints.web import charts, i18n
+from xinyong.entrypoints.web.export import render_export
 from xinyong.entrypoints.web.forms import MAX_FIELD, read_form
 from xinyong.entrypoints.web.pages import language, render, svg
 from xinyong.entrypoints.web.routers.signin import sessions, sign_in, sign_out, signin_page
 from xinyong.entrypoints.web.sessions import PORTAL
-from xinyong.domain.trajectory import trajectory
+from xinyong.services.delivery import contact_address
+from xinyong.services.due_process import DueProcessError, NotFound, TooEarly
+from xinyong.services.export import whole_file
+from xinyong.services.intake import ImportRefused
 
 router = APIRouter(prefix="/portal", include_in_schema=False)
 PURPOSE = "the subject's own file, in the portal"

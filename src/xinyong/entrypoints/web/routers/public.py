@@ -12,11 +12,11 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from xinyong.bootstrap import Deployment
 from xinyong.domain.identifiers import InvalidIdentifier
-from xinyong.services.publication import NotPublished
 from xinyong.entrypoints.api.deps import deployment, public_wait, today
 from xinyong.entrypoints.web import i18n
 from xinyong.entrypoints.web.forms import local_path
 from xinyong.entrypoints.web.pages import render
+from xinyong.services.publication import NotPublished
 
 router = APIRouter(include_in_schema=False)
 PER_PAGE = 25
