@@ -1,4 +1,7 @@
-"""A subject's whole file as a printable HTML page."""
+"""A subject's whole file as a printable HTML page, for the API and the portal alike.
+
+Its template (templates/printable/) is in English only, outside the message catalogs
+that the pages draw every word from."""
 
 from __future__ import annotations
 
@@ -15,4 +18,4 @@ templates = Environment(
 
 
 def render_export(report: dict[str, Any]) -> str:
-    return templates.get_template("export.html").render(r=report)
+    return templates.get_template("printable/export.html").render(r=report)
