@@ -9,7 +9,7 @@ VENV := .venv
 DEMO_DB ?= demo/xinyong.db
 DEMO_PORT ?= 8000
 
-.PHONY: install demo test bench clean
+.PHONY: install demo lint test bench clean
 
 install: $(VENV)/.installed
 
@@ -31,6 +31,13 @@ $(VENV)/.installed-all: pyproject.toml uv.lock
 
 demo: install
 	$(VENV)/bin/xinyong --db $(DEMO_DB) demo --port $(DEMO_PORT)
+
+# Style, types and the import contracts between the package's parts (pyproject.toml).
+lint: $(VENV)/.installed-all
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
 
 # The whole suite on SQLite, then everything that touches a database again on a
 # throwaway PostgreSQL server the suite starts itself.

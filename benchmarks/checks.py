@@ -23,7 +23,8 @@ local bodies = {%s}
 local i = 0
 request = function()
   i = i %% #bodies + 1
-  return wrk.format("POST", "/v1/checks", {["Content-Type"] = "application/json", ["Authorization"] = "Bearer %s"}, bodies[i])
+  return wrk.format("POST", "/v1/checks",
+                    {["Content-Type"] = "application/json", ["Authorization"] = "Bearer %s"}, bodies[i])
 end
 """
 
@@ -60,12 +61,49 @@ def main() -> None:
     db = str(folder / "demo.db")
     xinyong = str(Path(sys.executable).parent / "xinyong")
     env = {**os.environ, "XINYONG_NOTICE_INTERVAL": "0", "XINYONG_KEY_FILE": str(folder / "key")}
-    subprocess.run([xinyong, "--db", db, "demo", "--no-serve", "--persons", str(persons),
-                    "--organisations", str(persons // 10), "--catalogs", str(ROOT / "catalogs")],
-                   check=True, capture_output=True, env=env)
-    token = subprocess.run([xinyong, "--db", db, "token", "create", "--role", "service-point", "--name", "bench",
-                            "--scope", "air_travel", "--scope", "procurement"],
-                           check=True, capture_output=True, text=True, env=env).stdout.strip().splitlines()[-1]
+    subprocess.run(
+        [
+            xinyong,
+            "--db",
+            db,
+            "demo",
+            "--no-serve",
+            "--persons",
+            str(persons),
+            "--organisations",
+            str(persons // 10),
+            "--catalogs",
+            str(ROOT / "catalogs"),
+        ],
+        check=True,
+        capture_output=True,
+        env=env,
+    )
+    token = (
+        subprocess.run(
+            [
+                xinyong,
+                "--db",
+                db,
+                "token",
+                "create",
+                "--role",
+                "service-point",
+                "--name",
+                "bench",
+                "--scope",
+                "air_travel",
+                "--scope",
+                "procurement",
+            ],
+            check=True,
+            capture_output=True,
+            text=True,
+            env=env,
+        )
+        .stdout.strip()
+        .splitlines()[-1]
+    )
     from xinyong.bootstrap import open_deployment
     from xinyong.settings import Settings
 
@@ -76,14 +114,20 @@ def main() -> None:
     deployment.close()
     random.Random(1).shuffle(subjects)
     bodies = ", ".join(
-        json.dumps(json.dumps({"subject": s, "action": "air_travel.ticket" if s.startswith("rid:") else "procurement.bid"}))
+        json.dumps(
+            json.dumps({"subject": s, "action": "air_travel.ticket" if s.startswith("rid:") else "procurement.bid"})
+        )
         for s in subjects[:500]
     )
     script = folder / "checks.lua"
     script.write_text(LUA % (bodies, token))
     port = _free_port()
-    server = subprocess.Popen([xinyong, "--db", db, "serve", "--port", str(port)], env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        [xinyong, "--db", db, "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         for _ in range(100):
             try:
@@ -102,9 +146,15 @@ def main() -> None:
     report(
         f"checks over HTTP: 32 connections, {seconds} s each, {len(subjects[:500])} subjects rotating",
         [
-            ("hello world (/livez)", f"{hello['rate']:,.0f} req/s, p50 {hello['p50']:.1f} ms, p99 {hello['p99']:.1f} ms"),
-            ("POST /v1/checks", f"{checks['rate']:,.0f} req/s, p50 {checks['p50']:.1f} ms, p99 {checks['p99']:.1f} ms, "
-                                f"{checks['errors']} non-2xx"),
+            (
+                "hello world (/livez)",
+                f"{hello['rate']:,.0f} req/s, p50 {hello['p50']:.1f} ms, p99 {hello['p99']:.1f} ms",
+            ),
+            (
+                "POST /v1/checks",
+                f"{checks['rate']:,.0f} req/s, p50 {checks['p50']:.1f} ms, p99 {checks['p99']:.1f} ms, "
+                f"{checks['errors']} non-2xx",
+            ),
             ("ratio", f"{checks['rate'] / hello['rate']:.2f} of the hello-world rate (goal: 0.7, p99 < 10 ms)"),
         ],
     )

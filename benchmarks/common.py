@@ -24,7 +24,10 @@ def machine() -> str:
     except OSError:
         pass
     memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    return f"{cpu}, {os.cpu_count()} cores, {memory:.0f} GiB, {platform.system()} {platform.release()}, Python {platform.python_version()}"
+    return (
+        f"{cpu}, {os.cpu_count()} cores, {memory:.0f} GiB, {platform.system()} {platform.release()}, "
+        f"Python {platform.python_version()}"
+    )
 
 
 def peak_rss_mib() -> float:
@@ -40,14 +43,14 @@ def timed() -> Iterator[dict]:
 
 
 def sample_registry():
-    from xinyong.catalog.files import read_catalog
-    from xinyong.catalog.registry import CatalogRegistry
+    from xinyong.domain.catalog.files import read_catalog
+    from xinyong.domain.catalog.registry import CatalogRegistry
 
     return CatalogRegistry.of(read_catalog(p) for p in sorted((ROOT / "catalogs").glob("*.toml")))
 
 
 def population_lines(persons: int, organisations: int, seed: int = 7) -> list[str]:
-    from xinyong.population import iter_events
+    from xinyong.synthetic.population import iter_events
 
     return [
         json.dumps(e, ensure_ascii=False)

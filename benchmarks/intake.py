@@ -106,8 +106,10 @@ def durability(persons: int) -> None:
             ours = xinyong_small_commits(lines, Path(folder) / f"x-{synchronous}.db", synchronous)
             rows += [
                 (f"raw, synchronous={synchronous}", f"{n / raw:,.0f} commits/s ({raw:.2f} s)"),
-                (f"xinyong, synchronous={synchronous}", f"{n / ours:,.0f} events/s ({ours:.2f} s), "
-                                                         f"ratio {raw / ours:.2f}"),
+                (
+                    f"xinyong, synchronous={synchronous}",
+                    f"{n / ours:,.0f} events/s ({ours:.2f} s), ratio {raw / ours:.2f}",
+                ),
             ]
     report(f"intake, one event a transaction (acknowledged writes): {n} events", rows)
 

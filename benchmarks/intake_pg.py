@@ -28,17 +28,27 @@ def raw_copy(lines: list[str], url: str) -> float:
         connection.execute("CREATE UNIQUE INDEX raw_one ON raw_ledger (record_id) WHERE kind = 'record'")
         connection.commit()
         with timed() as t:
-            with connection.cursor() as cursor:
-                with cursor.copy(
+            with (
+                connection.cursor() as cursor,
+                cursor.copy(
                     "COPY raw_ledger (kind, record_id, subject, rule, occurred_on, body) FROM STDIN (FORMAT BINARY)"
-                ) as copy:
-                    copy.set_types(["text", "text", "text", "text", "date", "text"])
-                    for line in lines:
-                        e = json.loads(line)
-                        record_id = e.get("id") if e["type"] == "record" else e.get("record")
-                        occurred = e.get("occurred_on")
-                        copy.write_row((e["type"], record_id, e.get("subject"), e.get("rule"),
-                                        dt.date.fromisoformat(occurred) if occurred else None, line))
+                ) as copy,
+            ):
+                copy.set_types(["text", "text", "text", "text", "date", "text"])
+                for line in lines:
+                    e = json.loads(line)
+                    record_id = e.get("id") if e["type"] == "record" else e.get("record")
+                    occurred = e.get("occurred_on")
+                    copy.write_row(
+                        (
+                            e["type"],
+                            record_id,
+                            e.get("subject"),
+                            e.get("rule"),
+                            dt.date.fromisoformat(occurred) if occurred else None,
+                            line,
+                        )
+                    )
             connection.commit()
     return t["seconds"]
 

@@ -13,8 +13,8 @@ from benchmarks.common import population_lines, report, sample_registry, timed
 
 
 def main() -> None:
-    from xinyong.events import RecordEvent, SubjectEvent, parse_event
-    from xinyong.standing import RecordFile, apply_change, standing
+    from xinyong.domain.events import RecordEvent, SubjectEvent, parse_event
+    from xinyong.domain.standing import RecordFile, apply_change, standing
 
     persons = int(os.environ.get("BENCH_STANDING_PERSONS", "20000"))
     registry = sample_registry()

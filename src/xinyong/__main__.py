@@ -1,5 +1,5 @@
 """``python -m xinyong``: the command line, as the ``xinyong`` script runs it."""
 
-from xinyong.cli import app
+from xinyong.entrypoints.cli import app
 
 app(prog_name="xinyong")

@@ -9,28 +9,28 @@ from pathlib import Path
 from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
 
-from xinyong.calendar import Duration
-from xinyong.catalog.library import CatalogLibrary
-from xinyong.due_process import DueProcess
-from xinyong.erasure import Erasure
-from xinyong.inquiries import Inquiries
-from xinyong.intake import Intake
-from xinyong.ledger import keyring
-from xinyong.ledger.access_log import AccessLog
-from xinyong.ledger.cases import CaseBook
-from xinyong.ledger.keyring import KeyRefused
-from xinyong.ledger.outbox import Outbox
-from xinyong.ledger.sealing import (
+from xinyong.adapters.storage import keyring
+from xinyong.adapters.storage.access_log import AccessLog
+from xinyong.adapters.storage.cases import CaseBook
+from xinyong.adapters.storage.keyring import KeyRefused
+from xinyong.adapters.storage.outbox import Outbox
+from xinyong.adapters.storage.sealing import (
     Sealer,
     create_key_file,
     master_key_id,
     read_key,
     replace_key_file,
 )
-from xinyong.ledger.store import LedgerStore, database_url, make_engine, migrate
-from xinyong.ledger.tokens import TokenBook
-from xinyong.publication import Publication
-from xinyong.reports import Reports
+from xinyong.adapters.storage.store import LedgerStore, database_url, make_engine, migrate
+from xinyong.adapters.storage.tokens import TokenBook
+from xinyong.domain.calendar import Duration
+from xinyong.services.catalogs import CatalogLibrary
+from xinyong.services.due_process import DueProcess
+from xinyong.services.erasure import Erasure
+from xinyong.services.inquiries import Inquiries
+from xinyong.services.intake import Intake
+from xinyong.services.publication import Publication
+from xinyong.services.reports import Reports
 from xinyong.settings import Settings
 
 
@@ -51,13 +51,13 @@ class Deployment:
 
     def node_key(self):
         """The node's Ed25519 key, made on first use."""
-        from xinyong.ledger.checkpoint import NodeKey
+        from xinyong.adapters.storage.checkpoint import NodeKey
 
         return NodeKey.load_or_create(self.node_key_file)
 
     def checkpoint(self) -> dict:
         """A signed checkpoint of the heads of every chained table, read in one snapshot."""
-        from xinyong.ledger import checkpoint
+        from xinyong.adapters.storage import checkpoint
 
         with self.store.reading() as connection:
             heads = self.store.heads(connection)
@@ -127,7 +127,7 @@ def open_keys(engine: Engine, db: str, settings: Settings) -> Sealer:
                 "only for a new, empty database, and nothing was read or written."
             )
         staged = _staged(key_file)
-        if (master_key_id(master) not in found.master_ids and not settings.secret_key and staged.exists()):
+        if master_key_id(master) not in found.master_ids and not settings.secret_key and staged.exists():
             # A rotation that stopped between committing the keyring and putting the new
             # key file in place: finish it.
             new = read_key(None, staged)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 from dataclasses import dataclass, field
 
@@ -43,10 +44,38 @@ class Settings:
 
 
 def _public_rate(text: str) -> str:
-    from xinyong.service.rate import Rate
-
     try:
         Rate.parse(text)
     except ValueError as error:
         raise ValueError(f"XINYONG_PUBLIC_RATE: {error}") from None
     return text
+
+
+@dataclass(frozen=True)
+class Rate:
+    """``per_second`` requests a second, ``burst`` at once; a ``per_second`` of 0 is no limit."""
+
+    per_second: float = 10.0
+    burst: int = 60
+
+    @classmethod
+    def parse(cls, text: str) -> Rate:
+        """``RATE`` or ``RATE/BURST`` (``10``, ``10/60``, ``0.5/5``); ``0`` turns the limit off."""
+        rate_text, _, burst_text = text.strip().partition("/")
+        try:
+            per_second = float(rate_text)
+            burst = int(burst_text) if burst_text else max(1, math.ceil(per_second))
+        except ValueError:
+            raise ValueError(
+                f"{text!r} is not a rate: write REQUESTS_PER_SECOND or REQUESTS_PER_SECOND/BURST, e.g. '10/60'"
+            ) from None
+        if not math.isfinite(per_second) or per_second < 0 or burst < 1:
+            raise ValueError(f"{text!r} is not a rate: the rate must be 0 or more and the burst 1 or more")
+        return cls(per_second, burst)
+
+    @property
+    def limited(self) -> bool:
+        return self.per_second > 0
+
+    def __str__(self) -> str:
+        return f"{self.per_second:g}/{self.burst}" if self.limited else "0 (no limit)"

@@ -2,7 +2,7 @@
 
 Each data set (the two conformance scenarios and a generated population) is loaded into
 a fresh deployment and exported to Parquet once per session; the rescoring job is run
-over it once per engine; and the pure standing module (:mod:`xinyong.standing`) answers
+over it once per engine; and the pure standing module (:mod:`xinyong.domain.standing`) answers
 the same questions, subject by subject, as the oracle. One Spark session (``local[2]``)
 serves every Spark test: starting one takes longer than all of its queries.
 """
@@ -22,14 +22,14 @@ import pyarrow as pa
 import pytest
 
 from tests.conftest import CONFORMANCE
-from xinyong import standing as st
 from xinyong.batch.engines import connect, read_export, stage_for, to_arrow
 from xinyong.batch.export import export_ledger
 from xinyong.batch.rescore import rescore
-from xinyong.catalog.files import read_catalog
-from xinyong.catalog.registry import CatalogRegistry
-from xinyong.events import SubjectEvent, parse_event
-from xinyong.identifiers import SubjectRef
+from xinyong.domain import standing as st
+from xinyong.domain.catalog.files import read_catalog
+from xinyong.domain.catalog.registry import CatalogRegistry
+from xinyong.domain.events import SubjectEvent, parse_event
+from xinyong.domain.identifiers import SubjectRef
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE_CATALOGS = ROOT / "catalogs"
@@ -124,11 +124,12 @@ class Dataset:
             for subject in self.subjects(version.subject_kind):
                 key = self.key(subject)
                 files = self.files.get(subject, [])
-                answer = st.standing(
-                    subject, catalog_id, day, files, self.registry, self.jurisdictions.get(subject)
-                )
+                answer = st.standing(subject, catalog_id, day, files, self.registry, self.jurisdictions.get(subject))
                 standings[(catalog_id, day, key)] = (
-                    answer.score, answer.grade, answer.covered, len(answer.contributions)
+                    answer.score,
+                    answer.grade,
+                    answer.covered,
+                    len(answer.contributions),
                 )
                 for e in answer.lists:
                     entries.add((catalog_id, day, key, e.list, e.record, e.rule.partition("/")[2], e.start, e.until))
@@ -234,7 +235,10 @@ def conformance(make_database):
             folder = CONFORMANCE / scenario
             lines = (folder / "events.jsonl").read_text(encoding="utf-8").splitlines()
             loaded[scenario] = _load(
-                make_database, scenario, sorted(folder.glob("catalog-*.toml")), lines,
+                make_database,
+                scenario,
+                sorted(folder.glob("catalog-*.toml")),
+                lines,
                 conformance_questions(scenario),
             )
         return loaded[scenario]
@@ -290,7 +294,9 @@ def second_versions(folder: Path) -> list[Path]:
     text = _replace(text, 'effective_from = "2017-05-01"', f'effective_from = "{SECOND_VERSION}"')
     text = _replace(text, 'duration = "P2Y"', 'duration = "P3Y"', within="[lists.judgment-defaulters]")
     text = _replace(
-        text, 'removal = ["fulfilment", "repair", "annulment"]', 'removal = ["repair", "annulment"]',
+        text,
+        'removal = ["fulfilment", "repair", "annulment"]',
+        'removal = ["repair", "annulment"]',
         within="[lists.judgment-defaulters]",
     )
     third = folder / "judgment-defaulters-2024.toml"
@@ -303,7 +309,7 @@ def population(make_database, tmp_path_factory) -> Dataset:
     """A generated population (300 persons, 60 organisations, 2022 to mid-2026) under
     the sample catalogs and the second versions above, asked about on days before, on
     and after the second versions take effect."""
-    from xinyong.population import generate
+    from xinyong.synthetic.population import generate
 
     catalogs = second_versions(tmp_path_factory.mktemp("catalogs"))
     registry = CatalogRegistry.of(read_catalog(path) for path in catalogs)
@@ -377,4 +383,3 @@ def rescored(backends):
 def sorted_rows(table: pa.Table) -> list[dict]:
     """A table's rows in a canonical order, for comparing outputs of two engines."""
     return sorted(table.to_pylist(), key=lambda row: [str(v) for v in row.values()])
-

@@ -67,7 +67,12 @@ def test_catalogs_are_tables_with_durations_as_months_and_days(conformance):
     assert all((v["dispute_deadline_months"], v["dispute_deadline_days"]) == (0, 45) for v in personal)
     grades = pq.read_table(dataset.export / "catalog" / "grades.parquet").to_pylist()
     assert [g["grade"] for g in grades if g["catalog_id"] == "city-personal" and g["version"] == "2022.1"] == [
-        "AAA", "AA", "A", "B", "C", "D"
+        "AAA",
+        "AA",
+        "A",
+        "B",
+        "C",
+        "D",
     ]
 
 

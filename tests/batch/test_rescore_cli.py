@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 
 from tests.batch.conftest import SECOND_VERSION, sorted_rows
 from tests.conftest import XINYONG, environment_for, scenario_files
-from xinyong import standing as st
+from xinyong.domain import standing as st
 
 pytestmark = pytest.mark.e2e
 
@@ -45,8 +45,15 @@ def test_rescore_writes_standings_and_entries_and_prints_the_grade_distribution(
     cli("catalog", "load", *map(str, files["catalogs"]))
     cli("import", str(files["events"]))
     result = cli(
-        "rescore", "--catalog", "city-personal", "--as-of", "2025-06-01",
-        "--out", "scores.parquet", "--export-dir", "export",
+        "rescore",
+        "--catalog",
+        "city-personal",
+        "--as-of",
+        "2025-06-01",
+        "--out",
+        "scores.parquet",
+        "--export-dir",
+        "export",
     )
     assert "AAA" in result.stdout and "subjects" in result.stdout and "time: export" in result.stdout
     assert (tmp_path / "export" / "records" / "jurisdiction=CN-SD-RC").is_dir()
@@ -89,9 +96,25 @@ def test_spark_without_pyspark_asks_for_the_extra(conformance, tmp_path):
     (shadow / "__init__.py").write_text("raise ImportError('No module named pyspark')\n")
     env = environment_for("unused.db", tmp_path) | {"PYTHONPATH": str(shadow.parent)}
     result = subprocess.run(
-        [XINYONG, "rescore", "--from-export", str(conformance("basic").export), "--catalog", "city-personal",
-         "--as-of", "2025-01-01", "--out", "x.parquet", "--engine", "spark"],
-        capture_output=True, text=True, cwd=tmp_path, env=env, timeout=120,
+        [
+            XINYONG,
+            "rescore",
+            "--from-export",
+            str(conformance("basic").export),
+            "--catalog",
+            "city-personal",
+            "--as-of",
+            "2025-01-01",
+            "--out",
+            "x.parquet",
+            "--engine",
+            "spark",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=env,
+        timeout=120,
     )
     assert result.returncode == 2
     assert "install the extra: uv sync --extra spark" in result.stderr
@@ -107,25 +130,49 @@ def test_spark_without_pyspark_asks_for_the_extra(conformance, tmp_path):
 )
 def test_a_question_no_catalog_version_answers_is_an_error(conformance, tmp_path, catalog, day, message):
     runner = CliRunner()
-    from xinyong.cli import app
+    from xinyong.entrypoints.cli import app
 
-    result = runner.invoke(app, [
-        "rescore", "--from-export", str(conformance("basic").export), "--catalog", catalog,
-        "--as-of", day, "--out", str(tmp_path / "x.parquet"),
-    ])
+    result = runner.invoke(
+        app,
+        [
+            "rescore",
+            "--from-export",
+            str(conformance("basic").export),
+            "--catalog",
+            catalog,
+            "--as-of",
+            day,
+            "--out",
+            str(tmp_path / "x.parquet"),
+        ],
+    )
     assert result.exit_code == 1
     assert message in " ".join(result.output.split())
 
 
 def _rescore(tmp_path: Path, population, engine: str, *extra: str) -> dict:
-    from xinyong.cli import app
+    from xinyong.entrypoints.cli import app
 
     tmp_path.mkdir(parents=True, exist_ok=True)
     out = tmp_path / f"{engine}.parquet"
-    result = CliRunner().invoke(app, [
-        "rescore", "--from-export", str(population.export), "--catalog", "rongcheng-personal",
-        "--as-of", SECOND_VERSION.isoformat(), "--out", str(out), "--engine", engine, "--json", *extra,
-    ])
+    result = CliRunner().invoke(
+        app,
+        [
+            "rescore",
+            "--from-export",
+            str(population.export),
+            "--catalog",
+            "rongcheng-personal",
+            "--as-of",
+            SECOND_VERSION.isoformat(),
+            "--out",
+            str(out),
+            "--engine",
+            engine,
+            "--json",
+            *extra,
+        ],
+    )
     assert result.exit_code == 0, result.output
     return json.loads(result.stdout.strip().splitlines()[-1])
 
@@ -143,7 +190,9 @@ def test_duckdb_and_spark_write_the_same_results(population, spark_session, tmp_
     expected = population.expected.standings
     for row in pq.read_table(duck["out"]).to_pylist():
         assert expected[(row["catalog"], row["as_of"], row["subject_key"])][:3] == (
-            row["score"], row["grade"], row["covered"]
+            row["score"],
+            row["grade"],
+            row["covered"],
         )
     counts = {grade["grade"]: grade["subjects"] for grade in duck["distribution"]}
     assert sum(counts.values()) == duck["subjects"] == len(population.subjects("person"))
@@ -156,7 +205,8 @@ def test_one_jurisdictions_partitions_give_its_subjects_the_same_answers(populat
         _rescore(tmp_path / "sd", population, "duckdb", "--jurisdiction", "CN-SD")["out"]
     ).to_pylist()
     inside = {
-        population.key(s) for s, j in population.jurisdictions.items()
+        population.key(s)
+        for s, j in population.jurisdictions.items()
         if s.kind == "person" and (j == "CN-SD" or j.startswith("CN-SD-"))
     }
     assert inside and len(inside) < len(whole)
@@ -168,16 +218,27 @@ def sorted_rows_of(rows: list[dict]) -> list[dict]:
 
 
 def test_a_ledger_without_records_rescores_to_empty_bands(database, tmp_path, monkeypatch):
-    from xinyong.cli import app
+    from xinyong.entrypoints.cli import app
 
     monkeypatch.setenv("XINYONG_KEY_FILE", str(tmp_path / "secret.key"))
     runner = CliRunner()
     loaded = runner.invoke(app, ["--db", database, "catalog", "load", *map(str, scenario_files("basic")["catalogs"])])
     assert loaded.exit_code == 0, loaded.output
-    result = runner.invoke(app, [
-        "--db", database, "rescore", "--catalog", "market-enterprise", "--as-of", "2025-01-01",
-        "--out", str(tmp_path / "scores.parquet"), "--json",
-    ])
+    result = runner.invoke(
+        app,
+        [
+            "--db",
+            database,
+            "rescore",
+            "--catalog",
+            "market-enterprise",
+            "--as-of",
+            "2025-01-01",
+            "--out",
+            str(tmp_path / "scores.parquet"),
+            "--json",
+        ],
+    )
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout.strip().splitlines()[-1])
     assert (report["subjects"], report["entries"]) == (0, 0)
@@ -188,26 +249,48 @@ def test_a_ledger_without_records_rescores_to_empty_bands(database, tmp_path, mo
 def test_the_cluster_script_rescores_an_export(conformance, tmp_path, capsys):
     from xinyong.batch import job
 
-    code = job.main([
-        "--export", str(conformance("deadlines").export), "--engine", "duckdb", "--catalog", "city-personal",
-        "--as-of", "2024-01-01", "--out", str(tmp_path / "scores.parquet"),
-    ])
+    code = job.main(
+        [
+            "--export",
+            str(conformance("deadlines").export),
+            "--engine",
+            "duckdb",
+            "--catalog",
+            "city-personal",
+            "--as-of",
+            "2024-01-01",
+            "--out",
+            str(tmp_path / "scores.parquet"),
+        ]
+    )
     printed = capsys.readouterr().out
     assert code == 0
     assert "city-personal version 2024.1 on 2024-01-01 (duckdb)" in printed
     assert (tmp_path / "scores.lists.parquet").exists()
     dataset = conformance("deadlines")
-    expected = {k[2]: v[:3] for k, v in dataset.expected.standings.items() if k[:2] == ("city-personal", dt.date(2024, 1, 1))}
+    expected = {
+        k[2]: v[:3] for k, v in dataset.expected.standings.items() if k[:2] == ("city-personal", dt.date(2024, 1, 1))
+    }
     rows = pq.read_table(tmp_path / "scores.parquet").to_pylist()
     assert {r["subject_key"]: (r["score"], r["grade"], r["covered"]) for r in rows} == expected
 
 
 def test_rescoring_a_folder_that_holds_no_export_is_refused(tmp_path):
-    from xinyong.cli import app
+    from xinyong.entrypoints.cli import app
 
-    result = CliRunner().invoke(app, [
-        "rescore", "--from-export", str(tmp_path), "--catalog", "city-personal", "--as-of", "2025-01-01",
-        "--out", str(tmp_path / "x.parquet"),
-    ])
+    result = CliRunner().invoke(
+        app,
+        [
+            "rescore",
+            "--from-export",
+            str(tmp_path),
+            "--catalog",
+            "city-personal",
+            "--as-of",
+            "2025-01-01",
+            "--out",
+            str(tmp_path / "x.parquet"),
+        ],
+    )
     assert result.exit_code == 2
     assert "is not an export" in " ".join(result.output.split())

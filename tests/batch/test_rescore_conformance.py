@@ -12,7 +12,7 @@ import pytest
 
 from tests.batch.conftest import differences, job_rows
 from tests.conftest import CONFORMANCE, SCENARIOS
-from xinyong.identifiers import SubjectRef
+from xinyong.domain.identifiers import SubjectRef
 
 pytestmark = pytest.mark.integration
 

@@ -27,7 +27,7 @@ from pathlib import Path
 import pytest
 
 from tests.batch.conftest import _load, differences, job_rows
-from xinyong.identifiers import rid_check_character
+from xinyong.domain.identifiers import rid_check_character
 
 pytestmark = pytest.mark.integration
 
@@ -151,8 +151,17 @@ def _events() -> list[dict]:
     later: list[dict] = []
 
     def record(rid_: str, subject: str, rule: str, occurred: str, decided: str | None = None) -> None:
-        events.append({"type": "record", "id": rid_, "subject": subject, "rule": f"edge-personal/{rule}",
-                       "occurred_on": occurred, "decided_on": decided or occurred, "source": "test"})
+        events.append(
+            {
+                "type": "record",
+                "id": rid_,
+                "subject": subject,
+                "rule": f"edge-personal/{rule}",
+                "occurred_on": occurred,
+                "decided_on": decided or occurred,
+                "source": "test",
+            }
+        )
 
     def then(kind: str, record_id: str, on: str, **extra) -> None:
         later.append({"type": kind, "record": record_id, "on": on, **extra})
@@ -244,7 +253,10 @@ def edges(make_database, tmp_path_factory):
     events = _events()
     lines = [json.dumps(e) for e in events]
     dataset = _load(
-        make_database, "edges", catalogs, lines,
+        make_database,
+        "edges",
+        catalogs,
+        lines,
         lambda registry: [("edge-personal", d) for d in _days(events)],
     )
     assert dataset.deployment.intake  # every line was accepted (import_lines raises otherwise)
@@ -254,8 +266,15 @@ def edges(make_database, tmp_path_factory):
 
 def test_the_ledger_reaches_the_corners_it_is_meant_to(edges):
     features = edges.expected.features
-    for feature in ("capped", "more favourable now", "dropped penalty", "dropped reward",
-                    "listed", "not covered", "disputed"):
+    for feature in (
+        "capped",
+        "more favourable now",
+        "dropped penalty",
+        "dropped reward",
+        "listed",
+        "not covered",
+        "disputed",
+    ):
         assert features[feature] > 0, f"no answer exercised {feature!r}: {dict(features)}"
     answers = edges.expected.standings.values()
     assert {grade for _, grade, _, _ in answers} == {"A", "B", "C"}

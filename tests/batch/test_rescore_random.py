@@ -15,9 +15,9 @@ from tests.batch.conftest import _load, differences, job_rows
 from tests.conftest import CONFORMANCE, SCENARIOS
 from xinyong.batch.engines import read_export, stage_for, to_arrow
 from xinyong.batch.rescore import rescore
-from xinyong.catalog.files import read_catalog
-from xinyong.catalog.registry import CatalogRegistry
-from xinyong.population import iter_events
+from xinyong.domain.catalog.files import read_catalog
+from xinyong.domain.catalog.registry import CatalogRegistry
+from xinyong.synthetic.population import iter_events
 
 pytestmark = pytest.mark.integration
 
@@ -34,7 +34,10 @@ def test_random_populations_rescore_as_the_standing_module_answers(make_database
     events = iter_events(registry, seed=seed, persons=40, organisations=8, id_prefix=f"h{seed}")
     lines = [json.dumps(e, ensure_ascii=False) for e in events]
     dataset = _load(
-        make_database, f"random-{seed}", catalogs, lines,
+        make_database,
+        f"random-{seed}",
+        catalogs,
+        lines,
         lambda r: [(c, d) for c in r.ids() for d in days if r.in_force(c, d) is not None],
     )
     try:

@@ -78,8 +78,16 @@ EXPORT = rid("37108219800101009")  # downloads its whole file
 OTHER = rid("37108219800101010")  # tries to act on the others' records
 RESTART = rid("37108219800101011")  # for the server that is stopped and started again
 SUBJECTS = {
-    "notice-cli": NOTICE_CLI, "notice-http": NOTICE_HTTP, "early": EARLY, "late": LATE, "queue": QUEUE,
-    "repair": REPAIR, "adverse": ADVERSE, "outlook": OUTLOOK, "export": EXPORT, "other": OTHER,
+    "notice-cli": NOTICE_CLI,
+    "notice-http": NOTICE_HTTP,
+    "early": EARLY,
+    "late": LATE,
+    "queue": QUEUE,
+    "repair": REPAIR,
+    "adverse": ADVERSE,
+    "outlook": OUTLOOK,
+    "export": EXPORT,
+    "other": OTHER,
     "restart": RESTART,
 }
 NAMES = {key: f"Test {key.replace('-', ' ').title()}" for key in SUBJECTS}
@@ -90,13 +98,19 @@ RC = "rongcheng-personal"
 JD = "national-judgment-defaulters"
 
 
-def record(record_id: str, subject: str, rule: str, decided: int, source: str = COURT, *,
-           occurred: int | None = None) -> dict:
+def record(
+    record_id: str, subject: str, rule: str, decided: int, source: str = COURT, *, occurred: int | None = None
+) -> dict:
     """A record event decided ``decided`` days from today."""
     return {
-        "type": "record", "id": record_id, "subject": subject, "rule": rule,
-        "occurred_on": iso(decided - 3 if occurred is None else occurred), "decided_on": iso(decided),
-        "source": source, "reference": f"REF-{record_id.upper()}",
+        "type": "record",
+        "id": record_id,
+        "subject": subject,
+        "rule": rule,
+        "occurred_on": iso(decided - 3 if occurred is None else occurred),
+        "decided_on": iso(decided),
+        "source": source,
+        "reference": f"REF-{record_id.upper()}",
     }
 
 
@@ -123,7 +137,10 @@ EVENTS: list[dict] = [
     record("repair-default", REPAIR, f"{JD}/court.judgment_default", -365),
     record("repair-early", REPAIR, f"{RC}/loan.arrears_cycle", 0),
     #    traffic tickets in effect since 5 days, repairable at once
-    *(record(f"repair-{name}", REPAIR, f"{RC}/traffic.ticket", -20, TRAFFIC) for name in ("queued", "refused", "twice", "duplicate", "masked")),
+    *(
+        record(f"repair-{name}", REPAIR, f"{RC}/traffic.ticket", -20, TRAFFIC)
+        for name in ("queued", "refused", "twice", "duplicate", "masked")
+    ),
     # 4. adverse action
     record("adverse-default", ADVERSE, f"{JD}/court.judgment_default", -200),
     # 5. outlook: 1000 - 50 - 100 - 5 = 845 (C); the ticket expires first (850, B), then
@@ -192,8 +209,12 @@ class Cli:
     def __call__(self, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
         result = subprocess.run(
             [XINYONG, "--db", self.db.url, *args],
-            capture_output=True, text=True, cwd=self.cwd, env=environment(**self.db.env, **(env or {})),
-            timeout=300, check=False,
+            capture_output=True,
+            text=True,
+            cwd=self.cwd,
+            env=environment(**self.db.env, **(env or {})),
+            timeout=300,
+            check=False,
         )
         if result.returncode != 0:
             raise AssertionError(
@@ -218,8 +239,9 @@ def copy_database(db: Database, folder: Path) -> Database:
 
         url = make_url(db.url)
         name = "t_" + uuid.uuid4().hex[:16]
-        with psycopg.connect(host=url.host, port=url.port, user=url.username, dbname="postgres",
-                             autocommit=True) as connection:
+        with psycopg.connect(
+            host=url.host, port=url.port, user=url.username, dbname="postgres", autocommit=True
+        ) as connection:
             connection.execute(f'CREATE DATABASE "{name}" TEMPLATE "{url.database}"')
         return Database(url.set(database=name).render_as_string(hide_password=False), key)
     target = folder / "xinyong.db"
@@ -267,7 +289,7 @@ def template(catalogs_db, tmp_path_factory) -> Template:
     events = folder / "events.jsonl"
     events.write_text("".join(json.dumps(e) + "\n" for e in EVENTS))
     Cli(db, folder)("import", str(events))
-    from xinyong.identifiers import SubjectRef
+    from xinyong.domain.identifiers import SubjectRef
 
     tokens = {}
     with opened(db) as d:
@@ -313,7 +335,10 @@ def start_server(db: Database, folder: Path, **env: str) -> Server:
         with log.open("wb") as out:
             process = subprocess.Popen(
                 [XINYONG, "--db", db.url, "serve", "--host", "127.0.0.1", "--port", str(port)],
-                stdout=out, stderr=subprocess.STDOUT, cwd=folder, env=environment(**db.env, **env),
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                cwd=folder,
+                env=environment(**db.env, **env),
             )
         url = f"http://127.0.0.1:{port}"
         if _healthy(url, process):
@@ -362,8 +387,9 @@ class Api:
     # Answers the tests ask for again and again.
 
     def score(self, who: str, subject: str, as_of: dt.date, catalog: str = RC) -> dict:
-        return self.ok(who, "GET", f"/v1/subjects/{subject}/score",
-                       params={"catalog": catalog, "as_of": as_of.isoformat()})
+        return self.ok(
+            who, "GET", f"/v1/subjects/{subject}/score", params={"catalog": catalog, "as_of": as_of.isoformat()}
+        )
 
     def counted(self, who: str, subject: str, as_of: dt.date, catalog: str = RC) -> dict[str, dict]:
         """The contributions of the subject's score on ``as_of``, by record."""

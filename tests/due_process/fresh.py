@@ -9,11 +9,16 @@ from pathlib import Path
 from tests.due_process.conftest import Cli, Database, copy_database, opened
 
 
-def build(catalogs_db: Database, folder: Path, events: list[dict],
-          subjects: dict[str, str], others: dict[str, tuple[str, str, tuple[str, ...]]]) -> tuple[Database, dict[str, str]]:
+def build(
+    catalogs_db: Database,
+    folder: Path,
+    events: list[dict],
+    subjects: dict[str, str],
+    others: dict[str, tuple[str, str, tuple[str, ...]]],
+) -> tuple[Database, dict[str, str]]:
     """A copy of ``catalogs_db`` with ``events`` imported, and a token for each subject
     (by key) and for each of ``others`` (key: role, name, scopes)."""
-    from xinyong.identifiers import SubjectRef
+    from xinyong.domain.identifiers import SubjectRef
 
     db = copy_database(catalogs_db, folder)
     path = folder / "events.jsonl"

@@ -29,7 +29,11 @@ def denial(api) -> dict:
 def test_a_denied_check_leaves_an_adverse_action_notice_naming_the_measure_the_trigger_and_how_to_contest(denial):
     fields = denial["fields"]
     assert (fields["action"], fields["decision"], fields["asked_by"], fields["as_of"]) == (
-        "air_travel.ticket", "deny", "sky-airline", iso(0))
+        "air_travel.ticket",
+        "deny",
+        "sky-airline",
+        iso(0),
+    )
     [reason] = [r for r in fields["reasons"] if r["effect"] == "deny"]
     assert (reason["catalog"], reason["measure"]) == (JD, "jd-air-travel")
     assert reason["trigger"]["list"] == "judgment-defaulters"
@@ -69,9 +73,16 @@ def test_an_officers_own_check_is_no_adverse_action(api):
     assert len(api.inbox("adverse")) == before
 
 
-def test_a_human_review_of_a_denial_goes_to_an_officer_with_the_reasons_and_its_decision_notifies_the_subject(api, denial):
-    requested = api.ok("adverse", "POST", "/v1/me/reviews", 201,
-                       json={"notice": denial["id"], "grounds": "I paid the judgment last week"})
+def test_a_human_review_of_a_denial_goes_to_an_officer_with_the_reasons_and_its_decision_notifies_the_subject(
+    api, denial
+):
+    requested = api.ok(
+        "adverse",
+        "POST",
+        "/v1/me/reviews",
+        201,
+        json={"notice": denial["id"], "grounds": "I paid the judgment last week"},
+    )
     assert requested["status"] == "open" and requested["requested_on"] == iso(0)
 
     queue = api.ok("officer", "GET", "/v1/reviews")
@@ -80,8 +91,12 @@ def test_a_human_review_of_a_denial_goes_to_an_officer_with_the_reasons_and_its_
     assert case["decision"]["action"] == "air_travel.ticket" and case["decision"]["decision"] == "deny"
     assert case["decision"]["reasons"] == denial["fields"]["reasons"]
 
-    decided = api.ok("officer", "POST", f"/v1/reviews/{requested['id']}/decision",
-                     json={"outcome": "confirmed", "reasons": "the court has not registered any payment"})
+    decided = api.ok(
+        "officer",
+        "POST",
+        f"/v1/reviews/{requested['id']}/decision",
+        json={"outcome": "confirmed", "reasons": "the court has not registered any payment"},
+    )
 
     assert (decided["status"], decided["decided_on"]) == ("confirmed", iso(0))
     told = [n for n in api.inbox("adverse") if n["kind"] == "review_decided"]

@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from tests.due_process.conftest import RC, TRAFFIC, iso, opened, record, rid, start_server
 from tests.due_process.fresh import build
-from xinyong.ledger.tables import ledger
+from xinyong.adapters.storage.tables import ledger
 
 WRITERS = 4
 BATCHES = 40  # per writer
@@ -26,7 +26,9 @@ KILL_AFTER = 30  # acknowledged batches before the kill
 DRIVERS = [rid(f"371082199001020{i:02d}") for i in range(WRITERS)]
 SUBJECTS = {f"driver-{i}": s for i, s in enumerate(DRIVERS)}
 OTHERS = {"traffic-police": ("source", TRAFFIC, ("rongcheng-personal/traffic.*",))}
-EVENTS = [{"type": "subject", "subject": s, "jurisdiction": "CN-SD-RC", "name": f"Driver {k}"} for k, s in SUBJECTS.items()]
+EVENTS = [
+    {"type": "subject", "subject": s, "jurisdiction": "CN-SD-RC", "name": f"Driver {k}"} for k, s in SUBJECTS.items()
+]
 
 
 def batch(writer: int, number: int) -> list[dict]:
@@ -35,8 +37,13 @@ def batch(writer: int, number: int) -> list[dict]:
     return [
         record(record_id, DRIVERS[writer], f"{RC}/traffic.ticket", -20, TRAFFIC),
         {"type": "fulfilled", "record": record_id, "on": iso(-2)},
-        {"type": "dispute_filed", "id": f"{record_id}-dispute", "record": record_id, "on": iso(-1),
-         "grounds": "the light was green"},
+        {
+            "type": "dispute_filed",
+            "id": f"{record_id}-dispute",
+            "record": record_id,
+            "on": iso(-1),
+            "grounds": "the light was green",
+        },
     ]
 
 
@@ -120,8 +127,12 @@ def test_acknowledged_events_survive_a_kill_and_resending_writes_nothing_twice(c
     resend_everything(server.url, tokens["traffic-police"], keyed=False)
 
     counts = ledger_counts(db)
-    expected = {(kind, f"crash-{w}-{n}"): 1 for w in range(WRITERS) for n in range(BATCHES)
-                for kind in ("record", "fulfilled", "dispute_filed")}
+    expected = {
+        (kind, f"crash-{w}-{n}"): 1
+        for w in range(WRITERS)
+        for n in range(BATCHES)
+        for kind in ("record", "fulfilled", "dispute_filed")
+    }
     assert dict(counts) == expected
     with opened(db) as d, d.store.reading() as c:
         assert all(report.intact for report in d.store.verify(c))

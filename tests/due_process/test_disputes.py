@@ -30,8 +30,9 @@ def _file(api, who: str, record: str, grounds: str = "this is not mine") -> dict
 
 
 def _decide(api, dispute_id: int, outcome: str, reasons: str) -> dict:
-    return api.ok("officer", "POST", f"/v1/disputes/{dispute_id}/decision",
-                  json={"outcome": outcome, "reasons": reasons})
+    return api.ok(
+        "officer", "POST", f"/v1/disputes/{dispute_id}/decision", json={"outcome": outcome, "reasons": reasons}
+    )
 
 
 # ----------------------------------------------------------- filed in the notice window
@@ -143,14 +144,18 @@ def test_filing_and_deciding_a_dispute_are_ledger_events_and_the_ledger_stays_in
     assert decided["decided_on"] == iso(0)
     verified = api.ok("auditor", "GET", "/v1/ledger/verify")
     assert verified["intact"] is True and verified["events"] == before + 2
-    events = next(r for r in api.ok("queue", "GET", "/v1/me/report")["records"]
-                  if r["record"] == "queue-decided")["events"]
+    events = next(r for r in api.ok("queue", "GET", "/v1/me/report")["records"] if r["record"] == "queue-decided")[
+        "events"
+    ]
     assert [(e["type"], e["on"]) for e in events] == [("dispute_filed", iso(0)), ("dispute_resolved", iso(0))]
     assert events[0]["grounds"] == "the loan was repaid in full"
     assert events[1]["reasons"] == "the lender confirms repayment before the due date"
     assert not any(d["record"] == "queue-decided" for d in api.ok("officer", "GET", "/v1/disputes"))
-    decided_view = next(d for d in api.ok("officer", "GET", "/v1/disputes", params={"status": "decided"})
-                        if d["record"] == "queue-decided")
+    decided_view = next(
+        d
+        for d in api.ok("officer", "GET", "/v1/disputes", params={"status": "decided"})
+        if d["record"] == "queue-decided"
+    )
     assert decided_view["outcome"] == "annulled"
 
     # The source is told of the filing and of the decision; the subject of the decision.
@@ -174,8 +179,9 @@ def test_a_dispute_is_decided_only_once(api):
     _decide(api, filed["id"], "upheld", "the signature matches")
     before = api.ledger_events()
 
-    answer = api.post("officer", f"/v1/disputes/{filed['id']}/decision",
-                      json={"outcome": "annulled", "reasons": "second thoughts"})
+    answer = api.post(
+        "officer", f"/v1/disputes/{filed['id']}/decision", json={"outcome": "annulled", "reasons": "second thoughts"}
+    )
 
     assert_problem(answer, 422)
     assert api.ledger_events() == before
@@ -186,11 +192,15 @@ def test_a_decision_needs_a_known_outcome_and_reasons(api):
     queue = api.ok("officer", "GET", "/v1/disputes")
     target = queue[0]["id"]
 
-    assert_problem(api.post("officer", f"/v1/disputes/{target}/decision",
-                            json={"outcome": "dismissed", "reasons": "no"}), 422)
+    assert_problem(
+        api.post("officer", f"/v1/disputes/{target}/decision", json={"outcome": "dismissed", "reasons": "no"}), 422
+    )
     assert_problem(api.post("officer", f"/v1/disputes/{target}/decision", json={"outcome": "upheld"}), 422)
-    assert_problem(api.post("officer", f"/v1/disputes/{target}/decision",
-                            json={"outcome": "upheld", "reasons": ""}), 422)
-    assert_problem(api.post("officer", "/v1/disputes/999999/decision",
-                            json={"outcome": "upheld", "reasons": "no such dispute"}), 404)
+    assert_problem(
+        api.post("officer", f"/v1/disputes/{target}/decision", json={"outcome": "upheld", "reasons": ""}), 422
+    )
+    assert_problem(
+        api.post("officer", "/v1/disputes/999999/decision", json={"outcome": "upheld", "reasons": "no such dispute"}),
+        404,
+    )
     assert target in [d["id"] for d in api.ok("officer", "GET", "/v1/disputes")]

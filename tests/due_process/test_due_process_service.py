@@ -24,10 +24,10 @@ from tests.due_process.conftest import (
     record,
     rid,
 )
-from xinyong.access import Reader
-from xinyong.due_process import DueProcessError, TooEarly
-from xinyong.identifiers import SubjectRef
-from xinyong.intake import ImportRefused
+from xinyong.domain.access import Reader
+from xinyong.domain.identifiers import SubjectRef
+from xinyong.services.due_process import DueProcessError, TooEarly
+from xinyong.services.intake import ImportRefused
 
 pytestmark = pytest.mark.integration
 
@@ -92,9 +92,12 @@ def test_every_dispute_of_a_record_disputed_twice_is_kept_in_the_queue(d):
 
 def test_an_open_dispute_on_a_record_its_authority_annulled_leaves_the_queue(d):
     s = person()
-    _submit(d, record("svc-annulled", s, f"{RC}/traffic.ticket", -40, "tp"),
-            {"type": "dispute_filed", "record": "svc-annulled", "on": iso(-39)},
-            {"type": "annulled", "record": "svc-annulled", "on": iso(-38)})
+    _submit(
+        d,
+        record("svc-annulled", s, f"{RC}/traffic.ticket", -40, "tp"),
+        {"type": "dispute_filed", "record": "svc-annulled", "on": iso(-39)},
+        {"type": "annulled", "record": "svc-annulled", "on": iso(-38)},
+    )
 
     assert not [v for v in d.due_process.disputes(TODAY) if v["record"] == "svc-annulled"]
     [closed] = [v for v in d.due_process.disputes(TODAY, "all") if v["record"] == "svc-annulled"]
@@ -116,8 +119,11 @@ def test_grounds_longer_than_the_ledger_keeps_are_refused_before_anything_is_wri
 
 def test_a_dispute_on_an_annulled_record_is_refused(d):
     s = person()
-    _submit(d, record("svc-void", s, f"{RC}/traffic.ticket", -30, "tp"),
-            {"type": "annulled", "record": "svc-void", "on": iso(-1)})
+    _submit(
+        d,
+        record("svc-void", s, f"{RC}/traffic.ticket", -30, "tp"),
+        {"type": "annulled", "record": "svc-void", "on": iso(-1)},
+    )
 
     with pytest.raises(DueProcessError, match="annul"):
         d.due_process.file_dispute(_ref(s), "svc-void", "it is void anyway", TODAY)
@@ -180,8 +186,11 @@ def test_a_granted_repair_is_told_and_the_next_notice_round_tells_the_list_entry
 
 def test_fulfilment_of_a_judgment_ends_the_list_entry_and_tells_the_subject(d):
     s = person()
-    _submit(d, record("svc-fulfil", s, f"{JD}/court.judgment_default", -100),
-            {"type": "fulfilled", "record": "svc-fulfil", "on": iso(-2)})
+    _submit(
+        d,
+        record("svc-fulfil", s, f"{JD}/court.judgment_default", -100),
+        {"type": "fulfilled", "record": "svc-fulfil", "on": iso(-2)},
+    )
 
     notice = next(n for n in d.outbox.inbox(_ref(s)) if n.kind == "fulfilled")
 
@@ -215,16 +224,22 @@ def test_an_import_refused_as_a_whole_writes_no_notice(d):
     before = d.outbox.count()
 
     with pytest.raises(ImportRefused):
-        _submit(d, record("svc-good", s, f"{RC}/traffic.ticket", -1, "tp"),
-                record("svc-bad", s, f"{RC}/no.such_rule", -1, "tp"))
+        _submit(
+            d,
+            record("svc-good", s, f"{RC}/traffic.ticket", -1, "tp"),
+            record("svc-bad", s, f"{RC}/no.such_rule", -1, "tp"),
+        )
 
     assert d.outbox.count() == before
 
 
 def test_a_dispute_notice_tells_the_subject_whether_the_record_is_suspended(d):
     s = person()
-    _submit(d, record("svc-window", s, f"{RC}/traffic.ticket", 0, "tp"),
-            record("svc-counting", s, f"{RC}/traffic.ticket", -30, "tp"))
+    _submit(
+        d,
+        record("svc-window", s, f"{RC}/traffic.ticket", 0, "tp"),
+        record("svc-counting", s, f"{RC}/traffic.ticket", -30, "tp"),
+    )
     d.due_process.file_dispute(_ref(s), "svc-window", "a", TODAY)
     d.due_process.file_dispute(_ref(s), "svc-counting", "b", TODAY)
 
@@ -239,13 +254,21 @@ def test_a_dispute_notice_tells_the_subject_whether_the_record_is_suspended(d):
 
 # ----------------------------------------------------------------------------- outlook
 
-RULES = [f"{RC}/traffic.ticket", f"{RC}/loan.arrears_cycle", f"{RC}/court.contract_breach",
-         f"{RC}/utility.equipment_damage", f"{RC}/charity.donation", f"{JD}/court.judgment_default"]
+RULES = [
+    f"{RC}/traffic.ticket",
+    f"{RC}/loan.arrears_cycle",
+    f"{RC}/court.contract_breach",
+    f"{RC}/utility.equipment_damage",
+    f"{RC}/charity.donation",
+    f"{JD}/court.judgment_default",
+]
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(records=st.lists(st.tuples(st.sampled_from(RULES), st.integers(-1200, 0)), min_size=1, max_size=6),
-       disputed=st.lists(st.integers(-60, 0), max_size=2))
+@given(
+    records=st.lists(st.tuples(st.sampled_from(RULES), st.integers(-1200, 0)), min_size=1, max_size=6),
+    disputed=st.lists(st.integers(-60, 0), max_size=2),
+)
 def test_every_day_the_outlook_names_agrees_with_the_standing_on_that_day(d, records, disputed):
     s = person()
     events = [{"type": "subject", "subject": s, "jurisdiction": "CN-SD-RC"}]
@@ -263,12 +286,26 @@ def test_every_day_the_outlook_names_agrees_with_the_standing_on_that_day(d, rec
             on = dt.date.fromisoformat(change["day"])
             assert on > TODAY
             asked = d.inquiries.standing(_ref(s), catalog, on)
-            lists = [{"list": e.list, "record": e.record, "from": e.start.isoformat(),
-                      "until": e.until.isoformat() if e.until else None} for e in asked.lists]
+            lists = [
+                {
+                    "list": e.list,
+                    "record": e.record,
+                    "from": e.start.isoformat(),
+                    "until": e.until.isoformat() if e.until else None,
+                }
+                for e in asked.lists
+            ]
             assert (asked.score, asked.grade, lists) == (change["score"], change["grade"], change["lists"])
             before = d.inquiries.standing(_ref(s), catalog, on - dt.timedelta(days=1))
-            before_lists = [{"list": e.list, "record": e.record, "from": e.start.isoformat(),
-                             "until": e.until.isoformat() if e.until else None} for e in before.lists]
+            before_lists = [
+                {
+                    "list": e.list,
+                    "record": e.record,
+                    "from": e.start.isoformat(),
+                    "until": e.until.isoformat() if e.until else None,
+                }
+                for e in before.lists
+            ]
             assert (before.score, before.grade, before_lists) == previous
             previous = (change["score"], change["grade"], change["lists"])
         # After the last change nothing changes any more (every record expires).

@@ -94,7 +94,7 @@ def mail_db(catalogs_db, tmp_path):
 
 
 def _notice_of(db, subject: str, record_id: str):
-    from xinyong.identifiers import SubjectRef
+    from xinyong.domain.identifiers import SubjectRef
 
     with opened(db) as d:
         return next(n for n in d.outbox.inbox(SubjectRef.parse(subject)) if n.record == record_id)
@@ -106,7 +106,8 @@ def _attempts(db, notice_id: str) -> list[dict]:
 
 
 def _deliver(db, port: int, now: dt.datetime | None = None):
-    from xinyong.delivery import SmtpChannel, deliver_email
+    from xinyong.adapters.smtp import SmtpChannel
+    from xinyong.services.delivery import deliver_email
 
     with opened(db) as d:
         return deliver_email(d.store, d.outbox, SmtpChannel("127.0.0.1", port, SENDER), now=now)
@@ -201,8 +202,14 @@ def test_repeated_failures_wait_longer_each_time(mail_db):
 
 def test_notices_deliver_without_an_smtp_host_says_how_to_configure_it(mail_db):
     db, _ = mail_db
-    result = subprocess.run([XINYONG, "--db", db.url, "notices", "deliver"], capture_output=True, text=True,
-                            env=environment(**db.env), timeout=120, check=False)
+    result = subprocess.run(
+        [XINYONG, "--db", db.url, "notices", "deliver"],
+        capture_output=True,
+        text=True,
+        env=environment(**db.env),
+        timeout=120,
+        check=False,
+    )
 
     assert result.returncode == 2
     assert "XINYONG_SMTP_HOST" in result.stderr

@@ -76,14 +76,19 @@ def test_an_event_id_taken_by_other_content_is_a_409_and_the_same_content_a_repl
     ticket = record("ids-ticket", AGAIN, f"{RC}/traffic.ticket", -20, TRAFFIC)
     paid = {"type": "fulfilled", "id": "ids-ticket-paid", "record": "ids-ticket", "on": iso(-2)}
     written = api.ok("traffic-police", "POST", "/v1/events", json=[ticket, paid])
-    assert [(e["id"], e["outcome"]) for e in written["events"]] == [("ids-ticket", "written"), ("ids-ticket-paid", "written")]
+    assert [(e["id"], e["outcome"]) for e in written["events"]] == [
+        ("ids-ticket", "written"),
+        ("ids-ticket-paid", "written"),
+    ]
     before = api.ledger_events()
 
     replay = api.ok("traffic-police", "POST", "/v1/events", json=[ticket, paid])
     assert (replay["written"], replay["unchanged"]) == (0, 2)
     assert [e["outcome"] for e in replay["events"]] == ["replayed", "replayed"]
 
-    problem = assert_problem(api.post("traffic-police", "/v1/events", json=[{**paid, "on": iso(-1)}]), 409, "id-conflict")
+    problem = assert_problem(
+        api.post("traffic-police", "/v1/events", json=[{**paid, "on": iso(-1)}]), 409, "id-conflict"
+    )
     assert problem["errors"][0]["index"] == 1 and "ids-ticket-paid" in problem["errors"][0]["reason"]
     assert api.ledger_events() == before
 
@@ -100,11 +105,14 @@ def test_later_events_without_ids_get_derived_ids_and_a_repeat_in_one_batch_is_f
     assert again["written"] == 0 and [e["id"] for e in again["events"]] == [e["id"] for e in first["events"]]
 
 
-@pytest.mark.parametrize("dates, field", [
-    ({"occurred_on": iso(1), "decided_on": iso(2)}, f"occurred_on {iso(1)}"),
-    ({"occurred_on": "2999-01-01", "decided_on": "2999-01-02"}, "occurred_on 2999-01-01"),
-    ({"decided_on": iso(1)}, f"decided_on {iso(1)}"),
-])
+@pytest.mark.parametrize(
+    "dates, field",
+    [
+        ({"occurred_on": iso(1), "decided_on": iso(2)}, f"occurred_on {iso(1)}"),
+        ({"occurred_on": "2999-01-01", "decided_on": "2999-01-02"}, "occurred_on 2999-01-01"),
+        ({"decided_on": iso(1)}, f"decided_on {iso(1)}"),
+    ],
+)
 def test_a_record_dated_after_today_is_refused(api, dates, field):
     before = api.ledger_events()
     future = {**record("ids-future", AGAIN, f"{RC}/traffic.ticket", 0, TRAFFIC), **dates}
@@ -114,9 +122,12 @@ def test_a_record_dated_after_today_is_refused(api, dates, field):
 
 
 def test_a_later_event_dated_after_today_is_refused(api):
-    api.ok("traffic-police", "POST", "/v1/events", json=[record("ids-later", AGAIN, f"{RC}/traffic.ticket", -20, TRAFFIC)])
-    problem = assert_problem(api.post("traffic-police", "/v1/events", json=[
-        {"type": "fulfilled", "record": "ids-later", "on": iso(1)}]), 422)
+    api.ok(
+        "traffic-police", "POST", "/v1/events", json=[record("ids-later", AGAIN, f"{RC}/traffic.ticket", -20, TRAFFIC)]
+    )
+    problem = assert_problem(
+        api.post("traffic-police", "/v1/events", json=[{"type": "fulfilled", "record": "ids-later", "on": iso(1)}]), 422
+    )
     assert f"on {iso(1)} is after today" in problem["errors"][0]["reason"]
 
 
@@ -132,13 +143,24 @@ def test_an_idempotency_key_replays_the_first_answer(api):
     assert again.status_code == 201 and again.json() == first.json()
     assert again.headers.get("Idempotent-Replayed") == "true"
     assert api.ledger_events() == before
-    other = assert_problem(api.post("keyed", "/v1/me/disputes", json={**body, "grounds": "other"}, headers=headers),
-                           422, "idempotency-key-reused")
+    other = assert_problem(
+        api.post("keyed", "/v1/me/disputes", json={**body, "grounds": "other"}, headers=headers),
+        422,
+        "idempotency-key-reused",
+    )
     assert "dispute-keyed-breach-1" in other["detail"]
     # Keys belong to a token: another token's same key is another request.
     assert_problem(api.post("again", "/v1/me/disputes", json=body, headers=headers), 404)
 
 
 def test_an_idempotency_key_that_is_not_visible_ascii_is_refused(api):
-    assert_problem(api.post("keyed", "/v1/me/disputes", json={"record": "keyed-breach", "grounds": "x"},
-                            headers={"Idempotency-Key": "x" * 201}), 422, "invalid-idempotency-key")
+    assert_problem(
+        api.post(
+            "keyed",
+            "/v1/me/disputes",
+            json={"record": "keyed-breach", "grounds": "x"},
+            headers={"Idempotency-Key": "x" * 201},
+        ),
+        422,
+        "invalid-idempotency-key",
+    )

@@ -18,10 +18,20 @@ PURPOSE = "verifying a loan application at the counter"
 def history(api) -> dict:
     """The subject disputes one record, applies to repair another; an officer reads its
     score with a purpose; a service point checks it."""
-    dispute = api.ok("export", "POST", "/v1/me/disputes", 201,
-                     json={"record": "export-breach", "grounds": "the lender never sent a demand"})
-    repair = api.ok("export", "POST", "/v1/me/repairs", 201,
-                    json={"record": "export-ticket", "proof": "fine paid on 1 March", "commitment": "I will drive carefully"})
+    dispute = api.ok(
+        "export",
+        "POST",
+        "/v1/me/disputes",
+        201,
+        json={"record": "export-breach", "grounds": "the lender never sent a demand"},
+    )
+    repair = api.ok(
+        "export",
+        "POST",
+        "/v1/me/repairs",
+        201,
+        json={"record": "export-ticket", "proof": "fine paid on 1 March", "commitment": "I will drive carefully"},
+    )
     api.ok("officer", "GET", f"/v1/subjects/{EXPORT}/score", params={"catalog": RC, "purpose": PURPOSE})
     return {"dispute": dispute, "repair": repair}
 
@@ -36,9 +46,11 @@ def test_the_json_export_holds_the_report_notices_disputes_repairs_and_access_lo
     assert [c["record"] for c in standing["contributions"]] == ["export-ticket"]
     assert {n["kind"] for n in exported["notices"]} >= {"record", "dispute_filed", "repair_applied"}
     assert [(d["id"], d["record"], d["grounds"]) for d in exported["disputes"]] == [
-        (history["dispute"]["id"], "export-breach", "the lender never sent a demand")]
+        (history["dispute"]["id"], "export-breach", "the lender never sent a demand")
+    ]
     assert [(r["id"], r["record"], r["proof"]) for r in exported["repairs"]] == [
-        (history["repair"]["id"], "export-ticket", "fine paid on 1 March")]
+        (history["repair"]["id"], "export-ticket", "fine paid on 1 March")
+    ]
     assert "reviews" in exported
     officer_reads = [a for a in exported["access_log"] if a["role"] == "officer"]
     assert [(a["reader"], a["purpose"]) for a in officer_reads] == [("officer-zhou", PURPOSE)]
@@ -68,8 +80,13 @@ def test_the_printable_export_shows_the_records_notices_disputes_repairs_and_who
     assert page.lstrip().lower().startswith("<!doctype html>")
     assert "@media print" in page
     assert f"Credit file of {NAMES['export']}" in page
-    for shown in ("export-ticket", "export-breach", "A traffic violation ticket", "REF-EXPORT-TICKET",
-                  "Breach of a private lending contract"):
+    for shown in (
+        "export-ticket",
+        "export-breach",
+        "A traffic violation ticket",
+        "REF-EXPORT-TICKET",
+        "Breach of a private lending contract",
+    ):
         assert shown in page
     # Disputes and repair applications, each with its day.
     disputes = page.split("<h2>Disputes</h2>")[1].split("<h2>")[0]

@@ -13,14 +13,26 @@ MASKED = "**************002X"
 
 
 def test_identity_numbers_in_a_repair_application_and_its_decision_are_masked(api):
-    applied = api.ok("repair", "POST", "/v1/me/repairs", 201, json={
-        "record": "repair-masked", "proof": f"my neighbour {NEIGHBOUR} paid it for me",
-        "commitment": f"I will not lend my car to {NEIGHBOUR} again"})
+    applied = api.ok(
+        "repair",
+        "POST",
+        "/v1/me/repairs",
+        201,
+        json={
+            "record": "repair-masked",
+            "proof": f"my neighbour {NEIGHBOUR} paid it for me",
+            "commitment": f"I will not lend my car to {NEIGHBOUR} again",
+        },
+    )
     assert applied["proof"] == f"my neighbour {MASKED} paid it for me"
     assert applied["commitment"] == f"I will not lend my car to {MASKED} again"
 
-    decided = api.ok("officer", "POST", f"/v1/repairs/{applied['id']}/decision",
-                     json={"outcome": "refused", "reasons": f"paid by {NEIGHBOUR}, not by the subject"})
+    decided = api.ok(
+        "officer",
+        "POST",
+        f"/v1/repairs/{applied['id']}/decision",
+        json={"outcome": "refused", "reasons": f"paid by {NEIGHBOUR}, not by the subject"},
+    )
 
     assert decided["reasons"] == f"paid by {MASKED}, not by the subject"
     queue = [r for r in api.ok("officer", "GET", "/v1/repairs", params={"status": "all"}) if r["id"] == applied["id"]]

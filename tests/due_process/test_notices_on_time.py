@@ -58,7 +58,7 @@ def runs(catalogs_db, tmp_path_factory) -> dict:
         _written(cli("notices", "run", "--as-of", iso(15))),
     ]
     inbox = cli.json("notices", "list", PERSON, "--json")
-    from xinyong.identifiers import SubjectRef
+    from xinyong.domain.identifiers import SubjectRef
 
     with opened(db) as d:
         minor = [n.as_json() for n in d.outbox.inbox(SubjectRef.parse(MINOR))]

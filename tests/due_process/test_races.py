@@ -87,32 +87,44 @@ def ledger_changes(db, record_ids: list[str]) -> dict[str, Counter]:
 
 
 def test_two_servers_applying_for_the_same_repair_open_one_application(servers):
-    db, (one, two) = servers
+    _db, (one, two) = servers
     for i in range(N):
         body = {"record": f"apply-{i}", **APPLICATION}
-        one_success(race(lambda: one.post("apply", "/v1/me/repairs", json=body),
-                         lambda: two.post("apply", "/v1/me/repairs", json=body)), created=201)
-    cases = Counter(r["record"] for r in one.ok("officer", "GET", "/v1/repairs", params={"status": "all"})
-                    if r["subject"] == APPLY)
+        one_success(
+            race(
+                lambda: one.post("apply", "/v1/me/repairs", json=body),
+                lambda: two.post("apply", "/v1/me/repairs", json=body),
+            ),
+            created=201,
+        )
+    cases = Counter(
+        r["record"] for r in one.ok("officer", "GET", "/v1/repairs", params={"status": "all"}) if r["subject"] == APPLY
+    )
     assert cases == {f"apply-{i}": 1 for i in range(N)}
 
 
 def test_two_servers_deciding_one_repair_decide_it_once_and_the_ledger_agrees(servers):
     db, (one, two) = servers
-    opened_cases = [one.ok("decide", "POST", "/v1/me/repairs", 201, json={"record": f"decide-{i}", **APPLICATION})
-                    for i in range(N)]
+    opened_cases = [
+        one.ok("decide", "POST", "/v1/me/repairs", 201, json={"record": f"decide-{i}", **APPLICATION}) for i in range(N)
+    ]
     outcomes = {}
     for i, case in enumerate(opened_cases):
         # Half the races are grant against refuse, half grant against grant.
         other = "refused" if i % 2 else "granted"
         path = f"/v1/repairs/{case['id']}/decision"
-        won = one_success(race(
-            lambda: one.post("officer", path, json={"outcome": "granted", "reasons": "proof checked"}),
-            lambda: two.post("officer", path, json={"outcome": other, "reasons": "proof checked"}),
-        ))
+        won = one_success(
+            race(
+                lambda: one.post("officer", path, json={"outcome": "granted", "reasons": "proof checked"}),
+                lambda: two.post("officer", path, json={"outcome": other, "reasons": "proof checked"}),
+            )
+        )
         outcomes[case["record"]] = won.json()["status"]
-    views = {r["record"]: r for r in one.ok("officer", "GET", "/v1/repairs", params={"status": "all"})
-             if r["subject"] == DECIDE}
+    views = {
+        r["record"]: r
+        for r in one.ok("officer", "GET", "/v1/repairs", params={"status": "all"})
+        if r["subject"] == DECIDE
+    }
     changes = ledger_changes(db, list(outcomes))
     for record_id, outcome in outcomes.items():
         assert views[record_id]["status"] == outcome
@@ -123,29 +135,39 @@ def test_two_servers_deciding_one_repair_decide_it_once_and_the_ledger_agrees(se
 
 def test_two_servers_deciding_one_dispute_decide_it_once(servers):
     db, (one, two) = servers
-    disputes = [one.ok("dispute", "POST", "/v1/me/disputes", 201, json={"record": f"dispute-{i}", "grounds": "not mine"})
-                for i in range(N)]
+    disputes = [
+        one.ok("dispute", "POST", "/v1/me/disputes", 201, json={"record": f"dispute-{i}", "grounds": "not mine"})
+        for i in range(N)
+    ]
     for dispute in disputes:
         path = f"/v1/disputes/{dispute['id']}/decision"
-        won = one_success(race(
-            lambda: one.post("officer", path, json={"outcome": "upheld", "reasons": "the contract is signed"}),
-            lambda: two.post("officer", path, json={"outcome": "annulled", "reasons": "the contract is forged"}),
-        )).json()
+        won = one_success(
+            race(
+                lambda: one.post("officer", path, json={"outcome": "upheld", "reasons": "the contract is signed"}),
+                lambda: two.post("officer", path, json={"outcome": "annulled", "reasons": "the contract is forged"}),
+            )
+        ).json()
         assert won["status"] == "decided" and won["decision_id"]
     changes = ledger_changes(db, [d["record"] for d in disputes])
     assert all(c["dispute_resolved"] == 1 and c["dispute_filed"] == 1 for c in changes.values()), changes
 
 
 def test_two_servers_asked_to_review_one_notice_open_one_review(servers):
-    db, (one, two) = servers
+    _db, (one, two) = servers
     for _ in range(N):
         assert one.check(REVIEW)["decision"] == "deny"
     notices = [n["id"] for n in one.inbox("review") if n["kind"] == "adverse_action"]
     assert len(notices) == N
     for notice in notices:
         body = {"notice": notice, "grounds": "I paid the judgment"}
-        one_success(race(lambda: one.post("review", "/v1/me/reviews", json=body),
-                         lambda: two.post("review", "/v1/me/reviews", json=body)), created=201)
-    reviews = Counter(r["notice"] for r in one.ok("officer", "GET", "/v1/reviews", params={"status": "all"})
-                      if r["subject"] == REVIEW)
+        one_success(
+            race(
+                lambda: one.post("review", "/v1/me/reviews", json=body),
+                lambda: two.post("review", "/v1/me/reviews", json=body),
+            ),
+            created=201,
+        )
+    reviews = Counter(
+        r["notice"] for r in one.ok("officer", "GET", "/v1/reviews", params={"status": "all"}) if r["subject"] == REVIEW
+    )
     assert reviews == {notice: 1 for notice in notices}

@@ -21,7 +21,9 @@ def _record_notice(report: dict, record_id: str) -> dict:
     return found[0]
 
 
-def test_a_record_imported_with_the_cli_puts_a_notice_with_its_effective_date_and_last_day_to_dispute_in_the_report(api):
+def test_a_record_imported_with_the_cli_puts_a_notice_with_its_effective_date_and_last_day_to_dispute_in_the_report(
+    api,
+):
     report = api.ok("notice-cli", "GET", "/v1/me/report")
 
     notice = _record_notice(report, "n-cli-ticket")
@@ -40,10 +42,23 @@ def test_a_record_imported_with_the_cli_puts_a_notice_with_its_effective_date_an
 
 
 def test_a_record_posted_by_a_source_puts_a_notice_with_its_effective_date_and_last_day_to_dispute_in_the_report(api):
-    posted = api.ok("traffic-police", "POST", "/v1/events", json=[{
-        "type": "record", "id": "n-http-ticket", "subject": NOTICE_HTTP, "rule": f"{RC}/traffic.ticket",
-        "occurred_on": iso(-1), "decided_on": iso(0), "source": TRAFFIC, "reference": "RC-TP-HTTP-1",
-    }])
+    posted = api.ok(
+        "traffic-police",
+        "POST",
+        "/v1/events",
+        json=[
+            {
+                "type": "record",
+                "id": "n-http-ticket",
+                "subject": NOTICE_HTTP,
+                "rule": f"{RC}/traffic.ticket",
+                "occurred_on": iso(-1),
+                "decided_on": iso(0),
+                "source": TRAFFIC,
+                "reference": "RC-TP-HTTP-1",
+            }
+        ],
+    )
     assert posted["written"] == 1
 
     notice = _record_notice(api.ok("notice-http", "GET", "/v1/me/report"), "n-http-ticket")
@@ -56,8 +71,14 @@ def test_a_record_posted_by_a_source_puts_a_notice_with_its_effective_date_and_l
 
 def test_a_record_resent_by_its_source_does_not_notify_twice(api):
     event = {
-        "type": "record", "id": "n-http-resent", "subject": NOTICE_HTTP, "rule": f"{RC}/traffic.ticket",
-        "occurred_on": iso(-1), "decided_on": iso(0), "source": TRAFFIC, "reference": "RC-TP-HTTP-2",
+        "type": "record",
+        "id": "n-http-resent",
+        "subject": NOTICE_HTTP,
+        "rule": f"{RC}/traffic.ticket",
+        "occurred_on": iso(-1),
+        "decided_on": iso(0),
+        "source": TRAFFIC,
+        "reference": "RC-TP-HTTP-2",
     }
     api.ok("traffic-police", "POST", "/v1/events", json=[event])
     again = api.ok("traffic-police", "POST", "/v1/events", json=[event])
@@ -79,8 +100,14 @@ def test_a_record_that_places_on_a_list_says_so_in_its_notice(api):
 
 def test_a_refused_batch_leaves_no_notice_of_its_good_records(api):
     good = {
-        "type": "record", "id": "n-http-refused", "subject": NOTICE_HTTP, "rule": f"{RC}/traffic.ticket",
-        "occurred_on": iso(-1), "decided_on": iso(0), "source": TRAFFIC, "reference": "RC-TP-HTTP-3",
+        "type": "record",
+        "id": "n-http-refused",
+        "subject": NOTICE_HTTP,
+        "rule": f"{RC}/traffic.ticket",
+        "occurred_on": iso(-1),
+        "decided_on": iso(0),
+        "source": TRAFFIC,
+        "reference": "RC-TP-HTTP-3",
     }
     bad = {**good, "id": "n-http-bad", "decided_on": iso(-5)}  # decided before it occurred
 

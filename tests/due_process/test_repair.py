@@ -40,8 +40,12 @@ def test_a_granted_repair_ends_the_list_entry_and_the_check_is_allowed_again_the
     assert (queued["proof"], queued["commitment"]) == (APPLICATION["proof"], APPLICATION["commitment"])
     before = api.ledger_events()
 
-    decided = api.ok("officer", "POST", f"/v1/repairs/{applied['id']}/decision",
-                     json={"outcome": "granted", "reasons": "the judgment sum was paid in full"})
+    decided = api.ok(
+        "officer",
+        "POST",
+        f"/v1/repairs/{applied['id']}/decision",
+        json={"outcome": "granted", "reasons": "the judgment sum was paid in full"},
+    )
 
     assert (decided["status"], decided["decided_on"]) == ("granted", iso(0))
     assert decided["reasons"] == "the judgment sum was paid in full"
@@ -49,8 +53,9 @@ def test_a_granted_repair_ends_the_list_entry_and_the_check_is_allowed_again_the
     assert api.check(REPAIR)["decision"] == "allow"
     assert api.ok("repair", "GET", "/v1/me/report")["lists"] == []
     # Yesterday the entry was still there: the repair ends it today, not before.
-    yesterday = api.ok("airline", "POST", "/v1/checks",
-                       json={"subject": REPAIR, "action": "air_travel.ticket", "as_of": iso(-1)})
+    yesterday = api.ok(
+        "airline", "POST", "/v1/checks", json={"subject": REPAIR, "action": "air_travel.ticket", "as_of": iso(-1)}
+    )
     assert yesterday["decision"] == "deny"
     record = next(r for r in api.ok("repair", "GET", "/v1/me/report")["records"] if r["record"] == "repair-default")
     assert record["events"][-1]["type"] == "repaired" and record["events"][-1]["on"] == iso(0)
@@ -82,8 +87,12 @@ def test_a_refused_repair_tells_the_subject_why_and_leaves_the_record_counting(a
     applied = _apply(api, "repair-refused")
     before = api.ledger_events()
 
-    decided = api.ok("officer", "POST", f"/v1/repairs/{applied['id']}/decision",
-                     json={"outcome": "refused", "reasons": "the fine is still unpaid"})
+    decided = api.ok(
+        "officer",
+        "POST",
+        f"/v1/repairs/{applied['id']}/decision",
+        json={"outcome": "refused", "reasons": "the fine is still unpaid"},
+    )
 
     assert (decided["status"], decided["reasons"]) == ("refused", "the fine is still unpaid")
     assert api.ledger_events() == before
@@ -94,10 +103,13 @@ def test_a_refused_repair_tells_the_subject_why_and_leaves_the_record_counting(a
 
 def test_a_repair_is_decided_only_once(api):
     applied = _apply(api, "repair-twice")
-    api.ok("officer", "POST", f"/v1/repairs/{applied['id']}/decision", json={"outcome": "refused", "reasons": "no proof"})
+    api.ok(
+        "officer", "POST", f"/v1/repairs/{applied['id']}/decision", json={"outcome": "refused", "reasons": "no proof"}
+    )
 
-    again = api.post("officer", f"/v1/repairs/{applied['id']}/decision",
-                     json={"outcome": "granted", "reasons": "changed my mind"})
+    again = api.post(
+        "officer", f"/v1/repairs/{applied['id']}/decision", json={"outcome": "granted", "reasons": "changed my mind"}
+    )
 
     assert_problem(again, 422)
     assert "repair-twice" in api.counted("repair", REPAIR, TODAY)

@@ -70,8 +70,17 @@ def test_disputes_reviews_and_notices_survive_a_restart_of_the_server(template, 
 def test_the_running_server_writes_due_notices_and_emails_them_in_its_background_rounds(template, tmp_path):
     db = copy_database(template.db, tmp_path)
     with opened(db) as d:
-        d.intake.submit([{"type": "subject", "subject": RESTART, "jurisdiction": "CN-SD-RC",
-                          "name": "Test Restart", "email": ADDRESS}])
+        d.intake.submit(
+            [
+                {
+                    "type": "subject",
+                    "subject": RESTART,
+                    "jurisdiction": "CN-SD-RC",
+                    "name": "Test Restart",
+                    "email": ADDRESS,
+                }
+            ]
+        )
     port = free_port()
     controller, collector = smtp_server(port)
     running = start_server(db, tmp_path, XINYONG_NOTICE_INTERVAL="0.5", **smtp_env(port))

@@ -19,23 +19,25 @@ from tests.due_process.conftest import (
 pytestmark = pytest.mark.e2e
 
 PERSON = rid("37108219700707007")
-NAME = "Li <b>Si</b> & \"Co\""
+NAME = 'Li <b>Si</b> & "Co"'
 
 
 @pytest.fixture(scope="module")
 def client(catalogs_db, tmp_path_factory):
-    from xinyong.identifiers import SubjectRef
-    from xinyong.service.app import create_app
+    from xinyong.domain.identifiers import SubjectRef
+    from xinyong.entrypoints.api.app import create_app
     from xinyong.settings import Settings
 
     db = copy_database(catalogs_db, tmp_path_factory.mktemp("small"))
     with opened(db) as d:
-        d.intake.submit([
-            {"type": "subject", "subject": PERSON, "jurisdiction": "CN-SD-RC", "name": NAME},
-            record("small-1", PERSON, f"{RC}/traffic.ticket", -30, TRAFFIC),
-            record("small-2", PERSON, f"{RC}/traffic.ticket", -30, TRAFFIC),
-            record("small-3", PERSON, f"{RC}/traffic.ticket", -30, TRAFFIC),
-        ])
+        d.intake.submit(
+            [
+                {"type": "subject", "subject": PERSON, "jurisdiction": "CN-SD-RC", "name": NAME},
+                record("small-1", PERSON, f"{RC}/traffic.ticket", -30, TRAFFIC),
+                record("small-2", PERSON, f"{RC}/traffic.ticket", -30, TRAFFIC),
+                record("small-3", PERSON, f"{RC}/traffic.ticket", -30, TRAFFIC),
+            ]
+        )
         tokens = {
             "subject": d.tokens.create("subject", subject=SubjectRef.parse(PERSON))[1],
             "officer": d.tokens.create("officer", "officer-wu")[1],
@@ -56,7 +58,9 @@ def _events(client) -> int:
 def test_grounds_longer_than_the_ledger_keeps_are_refused_as_a_problem_not_a_server_error(client):
     before = _events(client)
 
-    answer = client.post("/v1/me/disputes", headers=_as(client, "subject"), json={"record": "small-1", "grounds": "x" * 3000})
+    answer = client.post(
+        "/v1/me/disputes", headers=_as(client, "subject"), json={"record": "small-1", "grounds": "x" * 3000}
+    )
 
     body = assert_problem(answer, 422)
     assert "grounds" in body["detail"]
@@ -68,8 +72,11 @@ def test_decision_reasons_longer_than_the_ledger_keeps_are_refused_as_a_problem_
     assert filed.status_code == 201, filed.text
     before = _events(client)
 
-    answer = client.post(f"/v1/disputes/{filed.json()['id']}/decision", headers=_as(client, "officer"),
-                         json={"outcome": "upheld", "reasons": "y" * 3000})
+    answer = client.post(
+        f"/v1/disputes/{filed.json()['id']}/decision",
+        headers=_as(client, "officer"),
+        json={"outcome": "upheld", "reasons": "y" * 3000},
+    )
 
     body = assert_problem(answer, 422)
     assert "reasons" in body["detail"]
@@ -87,8 +94,11 @@ def test_the_request_schema_allows_no_longer_grounds_and_reasons_than_the_ledger
 
 def test_a_decided_dispute_in_the_queue_shows_the_officers_reasons(client):
     filed = client.post("/v1/me/disputes", headers=_as(client, "subject"), json={"record": "small-3", "grounds": "no"})
-    decided = client.post(f"/v1/disputes/{filed.json()['id']}/decision", headers=_as(client, "officer"),
-                          json={"outcome": "upheld", "reasons": "the camera image is clear"})
+    decided = client.post(
+        f"/v1/disputes/{filed.json()['id']}/decision",
+        headers=_as(client, "officer"),
+        json={"outcome": "upheld", "reasons": "the camera image is clear"},
+    )
     assert decided.status_code == 200, decided.text
 
     queue = client.get("/v1/disputes", headers=_as(client, "officer"), params={"status": "decided"}).json()

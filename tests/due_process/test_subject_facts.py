@@ -12,6 +12,7 @@ database or the server's log."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from sqlalchemy import MetaData, create_engine, select
@@ -20,14 +21,14 @@ from sqlalchemy.engine import make_url
 from tests.due_process.conftest import (
     RC,
     TRAFFIC,
+    Api,
     assert_problem,
     copy_database,
+    free_port,
     opened,
     record,
     rid,
     start_server,
-    Api,
-    free_port,
 )
 from tests.due_process.test_email import smtp_env, smtp_server
 
@@ -43,7 +44,13 @@ OUTSIDE = "collector@attacker.example"
 
 EVENTS = [
     {"type": "subject", "subject": BEIJING, "jurisdiction": "CN-BJ", "name": "Li Na", "email": HOME},
-    {"type": "subject", "subject": RESIDENT, "jurisdiction": "CN-SD-RC", "name": "Sun Qi", "email": "sun.qi@example.org"},
+    {
+        "type": "subject",
+        "subject": RESIDENT,
+        "jurisdiction": "CN-SD-RC",
+        "name": "Sun Qi",
+        "email": "sun.qi@example.org",
+    },
     {"type": "subject", "subject": FIRM, "jurisdiction": "CN-FJ", "name": FIRM_NAME},
     record("facts-ticket", BEIJING, f"{RC}/traffic.ticket", -20, TRAFFIC),
 ]
@@ -53,7 +60,7 @@ EVENTS = [
 def facts(template, tmp_path):
     """A server of its own over a copy of the template with the subjects above (imported
     by the operator), and subject tokens for them."""
-    from xinyong.identifiers import SubjectRef
+    from xinyong.domain.identifiers import SubjectRef
 
     db = copy_database(template.db, tmp_path)
     tokens = dict(template.tokens)
@@ -77,8 +84,11 @@ def rongcheng(report: dict) -> dict:
 def of_kind(api: Api, who: str, kind: str) -> list[dict]:
     """The subject's notices of ``kind`` that tell a change, newest first (not those of
     its registration and first address, from the operator's import)."""
-    return [n for n in api.inbox(who) if n["kind"] == kind
-            and not n["fields"].get("registered") and n["fields"].get("previous_email", "") is not None]
+    return [
+        n
+        for n in api.inbox(who)
+        if n["kind"] == kind and not n["fields"].get("registered") and n["fields"].get("previous_email", "") is not None
+    ]
 
 
 def test_the_operators_import_told_each_subject_its_facts_and_address(facts):
@@ -196,10 +206,13 @@ def _scan_for(server, addresses: list[str]) -> list[str]:
                 found += [f"{table.name}: {a}" for a in addresses if a in text]
     finally:
         engine.dispose()
-    if make_url(server.db.url if "://" in server.db.url else f"sqlite:///{server.db.url}").get_backend_name() == "sqlite":
+    if (
+        make_url(server.db.url if "://" in server.db.url else f"sqlite:///{server.db.url}").get_backend_name()
+        == "sqlite"
+    ):
         for suffix in ("", "-wal"):
             try:
-                raw = open(server.db.url + suffix, "rb").read()
+                raw = Path(server.db.url + suffix).read_bytes()
             except FileNotFoundError:
                 continue
             found += [f"file{suffix}: {a}" for a in addresses if a.encode() in raw]
@@ -243,15 +256,19 @@ def test_a_bad_address_is_refused_naming_the_field(facts):
 
 def test_the_registry_may_set_a_residents_address_and_it_is_announced(facts):
     _, api = facts
-    api.ok("registry", "POST", "/v1/events", json=[
-        {"type": "contact", "subject": RESIDENT, "email": "sun.qi@mail.example.com", "on": "2025-01-01"}])
+    api.ok(
+        "registry",
+        "POST",
+        "/v1/events",
+        json=[{"type": "contact", "subject": RESIDENT, "email": "sun.qi@mail.example.com", "on": "2025-01-01"}],
+    )
     assert api.ok("resident", "GET", "/v1/me/contact")["email"] == "sun.qi@mail.example.com"
     [notice] = of_kind(api, "resident", "contact_changed")
     assert notice["fields"]["previous_email"] == "s***@example.org"
 
 
 def test_a_delivery_error_does_not_keep_the_address(facts):
-    server, api = facts
+    server, _api = facts
 
     class Refusing:
         async def handle_RCPT(self, server_, session, envelope, address, options):
@@ -266,7 +283,7 @@ def test_a_delivery_error_does_not_keep_the_address(facts):
         server.cli("notices", "deliver", env=smtp_env(port))
     finally:
         controller.stop()
-    from xinyong.ledger.tables import notices
+    from xinyong.adapters.storage.tables import notices
 
     with opened(server.db) as d, d.store.reading() as connection:
         ids = list(connection.execute(select(notices.c.id)).scalars())

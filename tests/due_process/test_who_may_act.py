@@ -15,6 +15,7 @@ pytestmark = pytest.mark.e2e
 @pytest.fixture
 def unchanged(api):
     """Asserts after the test that no ledger event, dispute, repair or review appeared."""
+
     def state():
         return (
             api.ledger_events(),
@@ -37,14 +38,17 @@ def test_a_subject_cannot_dispute_another_subjects_record(api, unchanged):
 
 def test_another_subjects_record_is_answered_like_a_record_that_does_not_exist(api, unchanged):
     theirs = assert_problem(api.post("other", "/v1/me/disputes", json={"record": "late-breach", "grounds": "x"}), 404)
-    missing = assert_problem(api.post("other", "/v1/me/disputes", json={"record": "no-such-record", "grounds": "x"}), 404)
+    missing = assert_problem(
+        api.post("other", "/v1/me/disputes", json={"record": "no-such-record", "grounds": "x"}), 404
+    )
 
     assert theirs["detail"].replace("late-breach", "R") == missing["detail"].replace("no-such-record", "R")
 
 
 def test_a_subject_cannot_apply_to_repair_another_subjects_record(api, unchanged):
-    answer = api.post("other", "/v1/me/repairs",
-                      json={"record": "export-ticket", "proof": "paid", "commitment": "I will"})
+    answer = api.post(
+        "other", "/v1/me/repairs", json={"record": "export-ticket", "proof": "paid", "commitment": "I will"}
+    )
 
     assert_problem(answer, 404, "not-found")
 
@@ -59,14 +63,17 @@ def test_a_subject_cannot_ask_a_review_of_another_subjects_notice(api, unchanged
     assert_problem(answer, 404, "not-found")
 
 
-@pytest.mark.parametrize("method,path", [
-    ("GET", "/v1/disputes"),
-    ("POST", "/v1/disputes/1/decision"),
-    ("GET", "/v1/repairs"),
-    ("POST", "/v1/repairs/abc/decision"),
-    ("GET", "/v1/reviews"),
-    ("POST", "/v1/reviews/abc/decision"),
-])
+@pytest.mark.parametrize(
+    "method,path",
+    [
+        ("GET", "/v1/disputes"),
+        ("POST", "/v1/disputes/1/decision"),
+        ("GET", "/v1/repairs"),
+        ("POST", "/v1/repairs/abc/decision"),
+        ("GET", "/v1/reviews"),
+        ("POST", "/v1/reviews/abc/decision"),
+    ],
+)
 def test_a_subject_token_cannot_use_the_officers_endpoints(api, unchanged, method, path):
     body = {"outcome": "upheld", "reasons": "I decide my own case"} if method == "POST" else None
 

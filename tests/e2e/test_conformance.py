@@ -37,7 +37,7 @@ def test_scenario_is_reproduced_exactly_through_the_command_line(cli, scenario):
     assert len(answers) == len(questions)
     mismatches = [
         (n, q, project(q, a), e)
-        for n, (q, a, e) in enumerate(zip(questions, answers, expected), start=1)
+        for n, (q, a, e) in enumerate(zip(questions, answers, expected, strict=False), start=1)
         if project(q, a) != e
     ]
     assert not mismatches, f"{len(mismatches)} of {len(questions)} differ; first: {mismatches[0]}"
@@ -49,9 +49,11 @@ def test_score_and_check_commands_agree_with_query(cli, scenario):
     cli("catalog", "load", *map(str, files["catalogs"]))
     cli("import", str(files["events"]))
     lines = files["queries"].read_text().splitlines()
-    score_q = next(json.loads(l) for l in lines if '"score"' in l and "uscc" in l)
-    check_q = next(json.loads(l) for l in lines if '"check"' in l and '"rail' in l)
-    via_score = cli.json("score", score_q["score"], "--catalog", score_q["catalog"], "--as-of", score_q["as_of"], "--json")
+    score_q = next(json.loads(line) for line in lines if '"score"' in line and "uscc" in line)
+    check_q = next(json.loads(line) for line in lines if '"check"' in line and '"rail' in line)
+    via_score = cli.json(
+        "score", score_q["score"], "--catalog", score_q["catalog"], "--as-of", score_q["as_of"], "--json"
+    )
     via_check = cli.json("check", check_q["check"], check_q["action"], "--as-of", check_q["as_of"], "--json")
     answers = cli("query", "-", stdin=json.dumps(score_q) + "\n" + json.dumps(check_q) + "\n").stdout.splitlines()
     assert json.loads(answers[0]) == via_score

@@ -15,8 +15,15 @@ pytestmark = pytest.mark.e2e
 
 PERSON = "rid:11010519491231002X"
 TOMORROW = (dt.date.today() + dt.timedelta(days=1)).isoformat()
-RECORD = {"type": "record", "id": "tp-1", "subject": PERSON, "rule": "city-personal/traffic.red_light",
-          "occurred_on": "2024-03-01", "decided_on": "2024-03-05", "source": "traffic-police"}
+RECORD = {
+    "type": "record",
+    "id": "tp-1",
+    "subject": PERSON,
+    "rule": "city-personal/traffic.red_light",
+    "occurred_on": "2024-03-01",
+    "decided_on": "2024-03-05",
+    "source": "traffic-police",
+}
 FILED = {"type": "dispute_filed", "record": "tp-1", "on": "2024-03-10", "grounds": "not me"}
 RESOLVED = {"type": "dispute_resolved", "record": "tp-1", "on": "2024-03-20", "outcome": "upheld"}
 
@@ -41,8 +48,11 @@ def test_a_file_with_repeats_is_filed_whole_once(loaded, tmp_path):
 def test_an_id_taken_by_other_content_is_refused_naming_the_line(loaded, tmp_path):
     loaded("import", write(tmp_path / "first.jsonl", RECORD, {**FILED, "id": "d-1"}))
 
-    answer = loaded("import", write(tmp_path / "second.jsonl", {**RECORD, "id": "tp-2"},
-                                    {**FILED, "id": "d-1", "grounds": "changed"}), ok=False)
+    answer = loaded(
+        "import",
+        write(tmp_path / "second.jsonl", {**RECORD, "id": "tp-2"}, {**FILED, "id": "d-1", "grounds": "changed"}),
+        ok=False,
+    )
 
     assert answer.returncode != 0
     assert "second.jsonl:2:" in answer.stderr and "'d-1'" in answer.stderr and "nothing was written" in answer.stderr
@@ -51,8 +61,9 @@ def test_an_id_taken_by_other_content_is_refused_naming_the_line(loaded, tmp_pat
 
 @pytest.mark.parametrize("field", ["occurred_on", "decided_on"])
 def test_a_record_dated_after_today_is_refused_naming_the_line(loaded, tmp_path, field):
-    answer = loaded("import", write(tmp_path / "future.jsonl", {**RECORD, "occurred_on": "2024-03-01", field: TOMORROW}),
-                    ok=False)
+    answer = loaded(
+        "import", write(tmp_path / "future.jsonl", {**RECORD, "occurred_on": "2024-03-01", field: TOMORROW}), ok=False
+    )
 
     assert answer.returncode != 0
     assert f"future.jsonl:1: {field} {TOMORROW} is after today" in answer.stderr

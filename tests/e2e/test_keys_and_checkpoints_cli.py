@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from tests.conftest import XINYONG, environment_for, scenario_files
-from xinyong.ledger.store import database_url
+from xinyong.adapters.storage.store import database_url
 
 pytestmark = pytest.mark.e2e
 
@@ -28,13 +28,28 @@ def _run(cli, *args, env_extra=None, drop=()):
     for name in drop:
         env.pop(name, None)
     env.update(env_extra or {})
-    return subprocess.run([XINYONG, "--db", str(cli.db), *args], capture_output=True, text=True, cwd=cli.cwd,
-                          env=env, timeout=300, check=False)
+    return subprocess.run(
+        [XINYONG, "--db", str(cli.db), *args],
+        capture_output=True,
+        text=True,
+        cwd=cli.cwd,
+        env=env,
+        timeout=300,
+        check=False,
+    )
 
 
 def test_a_wrong_key_is_refused_with_a_message_not_a_traceback(loaded):
-    result = _run(loaded, "score", "rid:140451198304254480", "--catalog", "city-personal", "--as-of", "2025-01-01",
-                  env_extra={"XINYONG_SECRET_KEY": os.urandom(32).hex()})
+    result = _run(
+        loaded,
+        "score",
+        "rid:140451198304254480",
+        "--catalog",
+        "city-personal",
+        "--as-of",
+        "2025-01-01",
+        env_extra={"XINYONG_SECRET_KEY": os.urandom(32).hex()},
+    )
     assert result.returncode == 3
     assert "was written under secret key" in result.stderr and "Traceback" not in result.stderr
 
@@ -78,15 +93,23 @@ def test_rotation_through_the_command_line(loaded):
     after = loaded("keys", "show").stdout
     assert before.split()[2] != after.split()[2]
     assert "ledger intact" in loaded("ledger", "verify").stdout
-    assert loaded.json("score", "rid:140451198304254480", "--catalog", "city-personal", "--as-of", "2025-01-01",
-                       "--json")["score"] is not None
+    assert (
+        loaded.json("score", "rid:140451198304254480", "--catalog", "city-personal", "--as-of", "2025-01-01", "--json")[
+            "score"
+        ]
+        is not None
+    )
 
 
 def test_a_firm_renamed_in_the_directory_behind_the_ledger_is_reported(loaded):
     engine = create_engine(database_url(str(loaded.db)))
     with engine.begin() as connection:
-        connection.execute(text("UPDATE organisations SET name = 'Clean Company' "
-                                "WHERE subject_key = (SELECT min(subject_key) FROM organisations)"))
+        connection.execute(
+            text(
+                "UPDATE organisations SET name = 'Clean Company' "
+                "WHERE subject_key = (SELECT min(subject_key) FROM organisations)"
+            )
+        )
     engine.dispose()
     result = loaded("ledger", "verify", ok=False)
     assert result.returncode == 1 and "the directory differs from the ledger" in result.stderr

@@ -20,9 +20,14 @@ def loaded(cli):
     return cli
 
 
-@pytest.mark.parametrize("args", [("score", PERSON, "--catalog", "city-personal"),
-                                  ("check", PERSON, "air_travel.ticket"),
-                                  ("outlook", PERSON, "--catalog", "city-personal")])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("score", PERSON, "--catalog", "city-personal"),
+        ("check", PERSON, "air_travel.ticket"),
+        ("outlook", PERSON, "--catalog", "city-personal"),
+    ],
+)
 def test_an_as_of_outside_the_calendar_is_refused(loaded, args):
     result = loaded(*args, "--as-of", "9999-12-31", ok=False)
     assert result.returncode == 2

@@ -29,12 +29,9 @@ def _uv() -> list[str]:
 
 
 def _run(*args: str | Path, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
-    result = subprocess.run(
-        [str(a) for a in args], cwd=cwd, env=env, capture_output=True, text=True, timeout=600
-    )
+    result = subprocess.run([str(a) for a in args], cwd=cwd, env=env, capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, (
-        f"{' '.join(map(str, args))} exited {result.returncode}\n"
-        f"stdout:\n{result.stdout}\nstderr:\n{result.stderr}"
+        f"{' '.join(map(str, args))} exited {result.returncode}\nstdout:\n{result.stdout}\nstderr:\n{result.stderr}"
     )
     return result
 
@@ -56,12 +53,23 @@ def installed(backend, tmp_path_factory) -> Path:
     _run(*uv, "build", "--wheel", "--out-dir", work / "dist", REPO, cwd=work, env=env)
     (wheel,) = (work / "dist").glob("xinyong-*.whl")
     requirements = work / "requirements.txt"
-    _run(*uv, "export", "--frozen", "--no-dev", "--no-emit-project", "--no-hashes",
-         "--format", "requirements-txt", "--output-file", requirements, cwd=REPO, env=env)
+    _run(
+        *uv,
+        "export",
+        "--frozen",
+        "--no-dev",
+        "--no-emit-project",
+        "--no-hashes",
+        "--format",
+        "requirements-txt",
+        "--output-file",
+        requirements,
+        cwd=REPO,
+        env=env,
+    )
     venv = work / "venv"
     _run(*uv, "venv", "--python", sys.executable, venv, cwd=work, env=env)
-    _run(*uv, "pip", "install", "--python", venv / "bin" / "python", "-r", requirements, wheel,
-         cwd=work, env=env)
+    _run(*uv, "pip", "install", "--python", venv / "bin" / "python", "-r", requirements, wheel, cwd=work, env=env)
     return venv
 
 
@@ -71,18 +79,26 @@ def _version_in_pyproject() -> str:
 
 
 def test_python_m_xinyong_prints_the_version_written_in_pyproject(installed, tmp_path):
-    result = _run(installed / "bin" / "python", "-m", "xinyong", "--version", cwd=tmp_path,
-                  env=_clean_environment())
+    result = _run(installed / "bin" / "python", "-m", "xinyong", "--version", cwd=tmp_path, env=_clean_environment())
     assert result.stdout.strip() == f"xinyong {_version_in_pyproject()}"
 
 
-def test_the_installed_command_builds_the_demo_from_an_empty_folder_with_the_packaged_catalogs(
-    installed, tmp_path
-):
+def test_the_installed_command_builds_the_demo_from_an_empty_folder_with_the_packaged_catalogs(installed, tmp_path):
     empty = tmp_path / "empty"
     empty.mkdir()
-    result = _run(installed / "bin" / "xinyong", "--db", "demo.db", "demo", "--no-serve",
-                  "--persons", "50", "--organisations", "10", cwd=empty, env=_clean_environment())
+    result = _run(
+        installed / "bin" / "xinyong",
+        "--db",
+        "demo.db",
+        "demo",
+        "--no-serve",
+        "--persons",
+        "50",
+        "--organisations",
+        "10",
+        cwd=empty,
+        env=_clean_environment(),
+    )
     assert "catalog rongcheng-personal" in result.stdout
     assert "population: 50 persons and 10 organisations" in result.stdout
     assert (empty / "demo.db").is_file()
@@ -90,8 +106,10 @@ def test_the_installed_command_builds_the_demo_from_an_empty_folder_with_the_pac
 
 
 def test_the_light_install_has_no_batch_postgresql_or_test_dependencies(installed, tmp_path):
-    probe = ("import importlib.util as u; "
-             "print(' '.join(m for m in ('pyarrow', 'duckdb', 'ibis', 'psycopg', 'httpx', 'xinyong') "
-             "if u.find_spec(m)))")
+    probe = (
+        "import importlib.util as u; "
+        "print(' '.join(m for m in ('pyarrow', 'duckdb', 'ibis', 'psycopg', 'httpx', 'xinyong') "
+        "if u.find_spec(m)))"
+    )
     result = _run(installed / "bin" / "python", "-c", probe, cwd=tmp_path, env=_clean_environment())
     assert result.stdout.split() == ["xinyong"]

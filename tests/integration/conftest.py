@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 
 from tests.conftest import scenario_files
-from xinyong.identifiers import SubjectRef
+from xinyong.domain.identifiers import SubjectRef
 from xinyong.settings import Settings
 
 PERSON = SubjectRef.parse("rid:140451198304254480")
@@ -17,8 +17,9 @@ PERSON = SubjectRef.parse("rid:140451198304254480")
 @pytest.fixture
 def settings(tmp_path, database) -> Settings:
     """A database's settings with its own secret key file and node key file."""
-    return Settings(db=database, key_file=str(tmp_path / "secret.key"),
-                    node_key_file=str(tmp_path / "node.key"), notice_interval=0)
+    return Settings(
+        db=database, key_file=str(tmp_path / "secret.key"), node_key_file=str(tmp_path / "node.key"), notice_interval=0
+    )
 
 
 def fill(deployment):

@@ -12,9 +12,9 @@ import pytest
 from sqlalchemy import select
 
 from tests.conftest import scenario_files
-from xinyong.events import parse_event
-from xinyong.intake import ImportRefused
-from xinyong.ledger.tables import ledger
+from xinyong.adapters.storage.tables import ledger
+from xinyong.domain.events import parse_event
+from xinyong.services.intake import ImportRefused
 
 pytestmark = pytest.mark.integration
 
@@ -28,8 +28,15 @@ def lines(*events: dict) -> list[str]:
 
 
 def record(rid="tp-1", occurred="2024-03-01", decided="2024-03-05") -> dict:
-    return {"type": "record", "id": rid, "subject": PERSON, "rule": "city-personal/traffic.red_light",
-            "occurred_on": occurred, "decided_on": decided, "source": "traffic-police"}
+    return {
+        "type": "record",
+        "id": rid,
+        "subject": PERSON,
+        "rule": "city-personal/traffic.red_light",
+        "occurred_on": occurred,
+        "decided_on": decided,
+        "source": "traffic-police",
+    }
 
 
 def filed(on="2024-03-10", grounds="not me", **extra) -> dict:
@@ -88,11 +95,14 @@ def test_the_same_id_and_content_is_a_replay(loaded):
     assert len(stored(loaded, "dispute_filed")) == 1
 
 
-@pytest.mark.parametrize("other", [
-    filed(id="d-1", grounds="another reason"),
-    filed(id="d-1", on="2024-03-11"),
-    resolved(id="d-1"),
-])
+@pytest.mark.parametrize(
+    "other",
+    [
+        filed(id="d-1", grounds="another reason"),
+        filed(id="d-1", on="2024-03-11"),
+        resolved(id="d-1"),
+    ],
+)
 def test_the_same_id_with_other_content_is_refused_naming_the_line(loaded, other):
     loaded.intake.import_lines(lines(record(), filed(id="d-1")))
 
@@ -114,11 +124,14 @@ def test_an_event_that_does_not_fit_is_refused_with_the_reason_not_dropped(loade
         loaded.intake.import_lines(lines(resolved(id="r-1"), resolved(id="r-2", on="2024-03-21")))
 
 
-@pytest.mark.parametrize("event, field", [
-    (record(occurred="2999-01-01", decided="2999-01-02"), "occurred_on 2999-01-01"),
-    (record(occurred="2026-01-01", decided="2026-06-02"), "decided_on 2026-06-02"),
-    (filed(on="2026-06-02"), "on 2026-06-02"),
-])
+@pytest.mark.parametrize(
+    "event, field",
+    [
+        (record(occurred="2999-01-01", decided="2999-01-02"), "occurred_on 2999-01-01"),
+        (record(occurred="2026-01-01", decided="2026-06-02"), "decided_on 2026-06-02"),
+        (filed(on="2026-06-02"), "on 2026-06-02"),
+    ],
+)
 def test_an_event_dated_after_today_is_refused(loaded, event, field):
     loaded.intake.clock = lambda: dt.date(2026, 6, 1)
     first = [record()] if event["type"] != "record" else []
@@ -138,8 +151,9 @@ def test_an_event_dated_today_is_accepted(loaded):
 def test_an_annulled_record_does_not_freeze_its_catalog(deployment):
     v1, v2 = [p for p in scenario_files("basic")["catalogs"] if "person" in p.name]
     deployment.catalogs.load([v1])
-    deployment.intake.import_lines(lines(record(occurred="2024-03-01"),
-                                         {"type": "annulled", "record": "tp-1", "on": "2024-04-01"}))
+    deployment.intake.import_lines(
+        lines(record(occurred="2024-03-01"), {"type": "annulled", "record": "tp-1", "on": "2024-04-01"})
+    )
 
     deployment.catalogs.load([v2])  # takes effect 2024-01-01: no act that stands is judged anew
 
@@ -183,6 +197,8 @@ def test_identity_numbers_in_grounds_are_stored_masked(loaded):
 
 
 def test_free_text_of_every_later_event_is_masked_when_the_event_is_made():
-    event = parse_event(resolved(reasons=f"see {NEIGHBOUR_NUMBER}", note=f"{NEIGHBOUR_NUMBER[:6]} {NEIGHBOUR_NUMBER[6:]}"))
+    event = parse_event(
+        resolved(reasons=f"see {NEIGHBOUR_NUMBER}", note=f"{NEIGHBOUR_NUMBER[:6]} {NEIGHBOUR_NUMBER[6:]}")
+    )
     assert NEIGHBOUR_NUMBER not in event.reasons and "002X" in event.reasons
     assert NEIGHBOUR_NUMBER[6:] not in event.note

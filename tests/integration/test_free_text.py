@@ -11,9 +11,9 @@ import pytest
 
 from tests.conftest import scenario_files
 from tests.integration.test_ledger import _everything_stored
-from xinyong.access import Reader
-from xinyong.erasure import ErasureRefused
-from xinyong.identifiers import SubjectRef
+from xinyong.domain.access import Reader
+from xinyong.domain.identifiers import SubjectRef
+from xinyong.services.erasure import ErasureRefused
 
 pytestmark = pytest.mark.integration
 
@@ -31,18 +31,34 @@ def disputed(deployment):
     deployment.intake.import_lines(lines)
     touched = {json.loads(line).get("record") for line in lines}
     # A record of a person none of whose records has an open list entry or dispute.
-    record = next(event for event in map(json.loads, lines)
-                  if event["type"] == "record" and event["subject"].startswith("rid:") and event["id"] not in touched
-                  and deployment.erasure.kept_until(SubjectRef.parse(event["subject"])) is not None)
-    deployment.intake.import_lines([json.dumps({
-        "type": "dispute_filed", "record": record["id"], "on": record["decided_on"],
-        "grounds": GROUNDS})])
-    deployment.intake.import_lines([json.dumps({
-        "type": "dispute_resolved", "record": record["id"], "on": record["decided_on"], "outcome": "upheld",
-        "reasons": REASONS})])
+    record = next(
+        event
+        for event in map(json.loads, lines)
+        if event["type"] == "record"
+        and event["subject"].startswith("rid:")
+        and event["id"] not in touched
+        and deployment.erasure.kept_until(SubjectRef.parse(event["subject"])) is not None
+    )
+    deployment.intake.import_lines(
+        [json.dumps({"type": "dispute_filed", "record": record["id"], "on": record["decided_on"], "grounds": GROUNDS})]
+    )
+    deployment.intake.import_lines(
+        [
+            json.dumps(
+                {
+                    "type": "dispute_resolved",
+                    "record": record["id"],
+                    "on": record["decided_on"],
+                    "outcome": "upheld",
+                    "reasons": REASONS,
+                }
+            )
+        ]
+    )
     subject = SubjectRef.parse(record["subject"])
-    deployment.inquiries.standing(subject, record["rule"].split("/")[0], dt.date(2025, 1, 1),
-                                  Reader("officer-a", "officer"), PURPOSE)
+    deployment.inquiries.standing(
+        subject, record["rule"].split("/")[0], dt.date(2025, 1, 1), Reader("officer-a", "officer"), PURPOSE
+    )
     notice = deployment.outbox.inbox(subject)[0]
     deployment.outbox.log_attempt(notice, "email", 1, "failed", ERROR)
     return deployment, subject, record
@@ -93,8 +109,9 @@ def test_an_open_dispute_keeps_its_grounds(deployment):
     deployment.intake.import_lines(lines)
     opened = next(json.loads(line) for line in lines if '"dispute_filed"' in line)
     resolved = {json.loads(line)["record"] for line in lines if '"dispute_resolved"' in line}
-    opened = next(json.loads(line) for line in lines
-                  if '"dispute_filed"' in line and json.loads(line)["record"] not in resolved)
+    opened = next(
+        json.loads(line) for line in lines if '"dispute_filed"' in line and json.loads(line)["record"] not in resolved
+    )
     with deployment.store.reading() as connection:
         subject = deployment.store.records(connection, [opened["record"]])[opened["record"]].file.subject
     assert deployment.erasure.kept_until(subject) is None
@@ -116,8 +133,7 @@ def test_the_sweep_erases_only_subjects_whose_retention_ended(disputed):
 def test_case_proof_is_masked_sealed_and_erased_with_the_subject(disputed):
     deployment, subject, _ = disputed
     proof = "Proof-Hm2 receipt paid for neighbour 11010519491231002X"
-    case_id = deployment.due_process.cases.open("repair", subject, None,
-                                                {"proof": proof, "applied_on": "2025-01-01"})
+    case_id = deployment.due_process.cases.open("repair", subject, None, {"proof": proof, "applied_on": "2025-01-01"})
     case = deployment.due_process.cases.get(case_id)
     assert case.opened["proof"] == "Proof-Hm2 receipt paid for neighbour **************002X"
     until = deployment.erasure.kept_until(subject)

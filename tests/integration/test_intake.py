@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.conftest import scenario_files
-from xinyong.intake import ImportRefused
-from xinyong.ledger.tables import ledger
+from xinyong.adapters.storage.tables import ledger
+from xinyong.services.intake import ImportRefused
 
 pytestmark = pytest.mark.integration
 
@@ -20,9 +20,19 @@ def lines(*events: dict) -> list[str]:
     return [json.dumps(e) + "\n" for e in events]
 
 
-def record(rid="tp-1", subject=PERSON, rule="city-personal/traffic.red_light", occurred="2024-03-01", decided="2024-03-05"):
-    return {"type": "record", "id": rid, "subject": subject, "rule": rule, "occurred_on": occurred,
-            "decided_on": decided, "source": "traffic-police", "reference": "RC-TP-2024-17"}
+def record(
+    rid="tp-1", subject=PERSON, rule="city-personal/traffic.red_light", occurred="2024-03-01", decided="2024-03-05"
+):
+    return {
+        "type": "record",
+        "id": rid,
+        "subject": subject,
+        "rule": rule,
+        "occurred_on": occurred,
+        "decided_on": decided,
+        "source": "traffic-police",
+        "reference": "RC-TP-2024-17",
+    }
 
 
 @pytest.fixture
@@ -90,8 +100,15 @@ def test_a_repair_the_rule_does_not_allow_is_refused(loaded):
 
 def test_a_record_under_a_rule_not_yet_in_force_is_refused(loaded):
     with pytest.raises(ImportRefused) as refused:
-        loaded.intake.import_lines(lines(record(rule="market-enterprise/product.quality_fine",
-                                                subject="uscc:91350100M000100Y43", occurred="2022-06-01")))
+        loaded.intake.import_lines(
+            lines(
+                record(
+                    rule="market-enterprise/product.quality_fine",
+                    subject="uscc:91350100M000100Y43",
+                    occurred="2022-06-01",
+                )
+            )
+        )
     assert "no version of catalog 'market-enterprise' was in force" in refused.value.rejections[0].reason
 
 
@@ -109,8 +126,11 @@ def test_events_on_unknown_records_are_refused(loaded):
 
 def test_an_event_later_in_the_same_file_sees_the_records_before_it(loaded):
     result = loaded.intake.import_lines(
-        lines(record(), {"type": "dispute_filed", "record": "tp-1", "on": "2024-03-10"},
-              {"type": "dispute_resolved", "record": "tp-1", "on": "2024-04-01", "outcome": "upheld"})
+        lines(
+            record(),
+            {"type": "dispute_filed", "record": "tp-1", "on": "2024-03-10"},
+            {"type": "dispute_resolved", "record": "tp-1", "on": "2024-04-01", "outcome": "upheld"},
+        )
     )
     assert result.written == 3
 
@@ -137,11 +157,16 @@ def test_a_subject_event_repeated_is_a_no_op_but_a_move_back_is_kept(loaded):
     there = {**here, "jurisdiction": "CN-BJ"}
     assert loaded.intake.import_lines(lines(here, here, there, here)).written == 3
     with loaded.store.reading() as c:
-        assert loaded.store.subject_facts(c, __import__("xinyong.identifiers").identifiers.SubjectRef.parse(PERSON)).jurisdiction == "CN-SD-RC"
+        assert (
+            loaded.store.subject_facts(
+                c, __import__("xinyong.domain.identifiers").domain.identifiers.SubjectRef.parse(PERSON)
+            ).jurisdiction
+            == "CN-SD-RC"
+        )
 
 
 def test_a_catalog_version_that_would_judge_recorded_acts_retroactively_is_refused(deployment, tmp_path):
-    from xinyong.catalog.library import CatalogLoadError
+    from xinyong.services.catalogs import CatalogLoadError
 
     v1, v2 = [p for p in scenario_files("basic")["catalogs"] if "person" in p.name]
     deployment.catalogs.load([v1])

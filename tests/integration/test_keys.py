@@ -9,10 +9,10 @@ import os
 import pytest
 
 from tests.conftest import scenario_files
+from xinyong.adapters.storage.keyring import KeyRefused
+from xinyong.adapters.storage.sealing import master_key_id, read_key
 from xinyong.bootstrap import open_deployment, rotate_key
-from xinyong.identifiers import SubjectRef
-from xinyong.ledger.keyring import KeyRefused
-from xinyong.ledger.sealing import master_key_id, read_key
+from xinyong.domain.identifiers import SubjectRef
 from xinyong.settings import Settings
 
 pytestmark = pytest.mark.integration
@@ -33,13 +33,13 @@ def written(database, settings):
 
 def test_another_well_formed_key_is_refused_at_the_door(written, database, settings):
     other = Settings(db=database, secret_key=os.urandom(32).hex(), notice_interval=0)
-    with pytest.raises(KeyRefused, match="was written under secret key .* the key given has id"):
+    with pytest.raises(KeyRefused, match=r"was written under secret key .* the key given has id"):
         open_deployment(database, other)
 
 
 def test_a_missing_key_file_is_refused_and_no_new_key_is_made(written, database, settings, tmp_path):
     os.rename(settings.key_file, tmp_path / "elsewhere.key")
-    with pytest.raises(KeyRefused, match="there is no key: .*secret.key does not exist"):
+    with pytest.raises(KeyRefused, match=r"there is no key: .*secret.key does not exist"):
         open_deployment(database, settings)
     assert not os.path.exists(settings.key_file)
 
@@ -75,11 +75,14 @@ def test_rotation_keeps_answers_and_the_chain_and_refuses_the_old_key(written, d
             heads = deployment.store.heads(connection)
         # New values are sealed under the new seal key; the old ones still open.
         deployment.intake.import_lines(
-            ['{"type": "subject", "subject": "rid:11010519491231002X", "jurisdiction": "CN-SD-RC", "name": "Li Si"}'])
+            ['{"type": "subject", "subject": "rid:11010519491231002X", "jurisdiction": "CN-SD-RC", "name": "Li Si"}']
+        )
         with deployment.store.reading() as connection:
             facts = deployment.store.subject_facts(connection, SubjectRef.parse("rid:11010519491231002X"))
-            sealed_under = {deployment.store.sealer.sealed_key_id(blob) for blob in connection.exec_driver_sql(
-                "SELECT sealed FROM ledger WHERE sealed IS NOT NULL").scalars()}
+            sealed_under = {
+                deployment.store.sealer.sealed_key_id(blob)
+                for blob in connection.exec_driver_sql("SELECT sealed FROM ledger WHERE sealed IS NOT NULL").scalars()
+            }
         assert facts is not None and facts.name == "Li Si"
         assert deployment.store.sealer.current_seal_key in sealed_under and len(sealed_under) == 2
     finally:
@@ -95,9 +98,9 @@ def test_rotation_keeps_answers_and_the_chain_and_refuses_the_old_key(written, d
 def test_an_interrupted_rotation_is_finished_at_the_next_start(written, database, settings):
     from sqlalchemy import create_engine  # noqa: F401
 
-    from xinyong.ledger import keyring
-    from xinyong.ledger.sealing import create_key_file
-    from xinyong.ledger.store import make_engine
+    from xinyong.adapters.storage import keyring
+    from xinyong.adapters.storage.sealing import create_key_file
+    from xinyong.adapters.storage.store import make_engine
 
     old = read_key(None, settings.key_file)
     new = os.urandom(32)
@@ -148,12 +151,22 @@ def test_processes_starting_together_on_a_new_database_agree_on_one_key(database
     from tests.conftest import XINYONG, environment_for
 
     env = environment_for(database, tmp_path)
-    started = [subprocess.Popen([XINYONG, "--db", database, "ledger", "verify"], env=env, cwd=tmp_path,
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(4)]
+    started = [
+        subprocess.Popen(
+            [XINYONG, "--db", database, "ledger", "verify"],
+            env=env,
+            cwd=tmp_path,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(4)
+    ]
     outcomes = [(p.wait(120), p.stderr.read()) for p in started]
     assert all(code == 0 for code, _ in outcomes), outcomes
     key = read_key(None, tmp_path / "secret.key")
-    deployment = open_deployment(database, Settings(db=database, key_file=str(tmp_path / "secret.key"),
-                                                    notice_interval=0))
+    deployment = open_deployment(
+        database, Settings(db=database, key_file=str(tmp_path / "secret.key"), notice_interval=0)
+    )
     deployment.close()
     assert key is not None

@@ -3,7 +3,9 @@ append-only, hash-chained, identities sealed."""
 
 from __future__ import annotations
 
+import contextlib
 import json
+from pathlib import Path
 
 import pytest
 from sqlalchemy import text
@@ -11,7 +13,7 @@ from sqlalchemy.exc import DBAPIError
 
 from tests.conftest import scenario_files
 from tests.integration.conftest import fill
-from xinyong.ledger.tables import APPEND_ONLY_TABLES
+from xinyong.adapters.storage.tables import APPEND_ONLY_TABLES
 
 pytestmark = pytest.mark.integration
 
@@ -28,12 +30,17 @@ def _is_sqlite(deployment) -> bool:
 @pytest.mark.parametrize("table", APPEND_ONLY_TABLES)
 @pytest.mark.parametrize("verb", ["UPDATE", "DELETE"])
 def test_the_database_refuses_updates_and_deletes_on_append_only_tables(filled, table, verb):
-    column = {"ledger": "body", "catalog_versions": "source", "access_log": "reader", "notices": "kind",
-              "deliveries": "channel", "cases": "kind"}[table]
+    column = {
+        "ledger": "body",
+        "catalog_versions": "source",
+        "access_log": "reader",
+        "notices": "kind",
+        "deliveries": "channel",
+        "cases": "kind",
+    }[table]
     statement = f"UPDATE {table} SET {column} = {column}" if verb == "UPDATE" else f"DELETE FROM {table}"
-    with pytest.raises(DBAPIError, match="append-only"):
-        with filled.store.engine.begin() as connection:
-            connection.execute(text(statement))
+    with pytest.raises(DBAPIError, match="append-only"), filled.store.engine.begin() as connection:
+        connection.execute(text(statement))
 
 
 def test_the_hash_chain_verifies_after_import(filled):
@@ -64,16 +71,12 @@ def _everything_stored(deployment) -> bytes:
     if _is_sqlite(deployment):
         path = deployment.store.engine.url.database
         deployment.close()
-        raw = open(path, "rb").read()
-        try:
-            raw += open(path + "-wal", "rb").read()
-        except FileNotFoundError:
-            pass
+        raw = Path(path).read_bytes()
+        with contextlib.suppress(FileNotFoundError):
+            raw += Path(path + "-wal").read_bytes()
         return raw
     with deployment.store.engine.connect() as connection:
-        tables = connection.execute(
-            text("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
-        ).scalars().all()
+        tables = connection.execute(text("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")).scalars().all()
         dump = []
         for table in tables:
             dump += connection.execute(text(f'SELECT t::text FROM "{table}" t')).scalars().all()
@@ -82,11 +85,14 @@ def _everything_stored(deployment) -> bytes:
 
 def test_the_database_holds_no_identity_number_or_name_of_a_person_in_clear(filled):
     filled.intake.import_lines(
-        ['{"type": "subject", "subject": "rid:11010519491231002X", "jurisdiction": "CN-SD-RC", "name": "Zhang Sanfeng"}']
+        [
+            '{"type": "subject", "subject": "rid:11010519491231002X", "jurisdiction": "CN-SD-RC", '
+            '"name": "Zhang Sanfeng"}'
+        ]
     )
     raw = _everything_stored(filled)
     events = scenario_files("basic")["events"].read_text().splitlines()
-    numbers = {json.loads(l)["subject"].split(":")[1] for l in events if '"subject": "rid:' in l}
+    numbers = {json.loads(line)["subject"].split(":")[1] for line in events if '"subject": "rid:' in line}
     assert numbers and not [n for n in numbers if n.encode() in raw]
     assert b"11010519491231002X" not in raw and b"Zhang Sanfeng" not in raw
 

@@ -11,10 +11,10 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.conftest import scenario_files
-from xinyong.access import Reader
-from xinyong.identifiers import SubjectRef
-from xinyong.intake import ImportForbidden
-from xinyong.ledger.tables import ledger, notices
+from xinyong.adapters.storage.tables import ledger, notices
+from xinyong.domain.access import Reader
+from xinyong.domain.identifiers import SubjectRef
+from xinyong.services.intake import ImportForbidden
 
 pytestmark = pytest.mark.integration
 
@@ -35,8 +35,15 @@ def contact(email: str, subject: SubjectRef = PERSON) -> dict:
     return {"type": "contact", "subject": str(subject), "email": email, "on": TODAY}
 
 
-RED_LIGHT = {"type": "record", "id": "facts-red-1", "subject": str(PERSON), "rule": "city-personal/traffic.red_light",
-             "occurred_on": "2024-03-01", "decided_on": "2024-03-05", "source": "traffic-police"}
+RED_LIGHT = {
+    "type": "record",
+    "id": "facts-red-1",
+    "subject": str(PERSON),
+    "rule": "city-personal/traffic.red_light",
+    "occurred_on": "2024-03-01",
+    "decided_on": "2024-03-05",
+    "source": "traffic-police",
+}
 
 
 @pytest.fixture
@@ -48,8 +55,10 @@ def loaded(deployment):
 
 def counts(d) -> tuple[int, int]:
     with d.store.reading() as c:
-        return (c.execute(select(func.count()).select_from(ledger)).scalar_one(),
-                c.execute(select(func.count()).select_from(notices)).scalar_one())
+        return (
+            c.execute(select(func.count()).select_from(ledger)).scalar_one(),
+            c.execute(select(func.count()).select_from(notices)).scalar_one(),
+        )
 
 
 def current(d) -> tuple[str, str | None, list[str]]:
@@ -63,13 +72,17 @@ def kinds(d, subject: SubjectRef = PERSON) -> list[str]:
     return [n.kind for n in d.outbox.inbox(subject)]
 
 
-@pytest.mark.parametrize("event", [
-    facts(jurisdiction="CN-SD-RC"),
-    facts(name="Someone Else"),
-    facts(email="attacker@example.net"),
-    contact("attacker@example.net"),
-    {**facts(), "subject": str(OTHER)},  # creating a subject is the registry's too
-], ids=["jurisdiction", "name", "email", "contact", "create"])
+@pytest.mark.parametrize(
+    "event",
+    [
+        facts(jurisdiction="CN-SD-RC"),
+        facts(name="Someone Else"),
+        facts(email="attacker@example.net"),
+        contact("attacker@example.net"),
+        {**facts(), "subject": str(OTHER)},  # creating a subject is the registry's too
+    ],
+    ids=["jurisdiction", "name", "email", "contact", "create"],
+)
 def test_a_source_cannot_write_a_subjects_facts_and_nothing_of_its_batch_is_written(loaded, event):
     before = counts(loaded)
     with pytest.raises(ImportForbidden) as refused:
@@ -135,10 +148,13 @@ def test_the_registry_files_no_records(loaded):
 
 
 def test_the_operators_import_may_still_carry_subject_facts(loaded):
-    result = loaded.intake.import_lines([
-        '{"type": "subject", "subject": "rid:11010519491231002X", "jurisdiction": "CN-SD-RC", "name": "Zhang San"}\n',
-        f'{{"type": "contact", "subject": "rid:11010519491231002X", "email": "z@example.org", "on": "{TODAY}"}}\n',
-    ])
+    result = loaded.intake.import_lines(
+        [
+            '{"type": "subject", "subject": "rid:11010519491231002X", "jurisdiction": "CN-SD-RC", '
+            '"name": "Zhang San"}\n',
+            f'{{"type": "contact", "subject": "rid:11010519491231002X", "email": "z@example.org", "on": "{TODAY}"}}\n',
+        ]
+    )
     assert result.written == 2
     assert current(loaded) == ("CN-SD-RC", "Zhang San", ["z@example.org"])
     assert kinds(loaded)[:2] == ["contact_changed", "subject_facts"]

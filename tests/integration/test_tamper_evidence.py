@@ -12,10 +12,10 @@ import pytest
 from sqlalchemy import text
 
 from tests.integration.conftest import fill
+from xinyong.adapters.storage import checkpoint as checkpoints
+from xinyong.adapters.storage.chain import CHAINED
 from xinyong.bootstrap import open_deployment
-from xinyong.identifiers import SubjectRef
-from xinyong.ledger import checkpoint as checkpoints
-from xinyong.ledger.chain import CHAINED
+from xinyong.domain.identifiers import SubjectRef
 
 pytestmark = pytest.mark.integration
 
@@ -74,9 +74,12 @@ def test_an_untouched_database_verifies_on_every_chained_table(filled):
 def test_a_forged_annulment_rechained_without_the_key_is_caught(filled, database, settings):
     assert _decision(database, settings) == "deny"
     with filled.store.reading() as connection:
-        row = connection.execute(text(
-            "SELECT record_id, subject_key FROM ledger WHERE kind = 'record' AND rule LIKE 'market-enterprise/%' "
-            "ORDER BY seq")).all()
+        row = connection.execute(
+            text(
+                "SELECT record_id, subject_key FROM ledger WHERE kind = 'record' AND rule LIKE 'market-enterprise/%' "
+                "ORDER BY seq"
+            )
+        ).all()
     # The firm's records: annul each with a row chained as an attacker can (no key).
     firm_key = filled.store.subject_key(FIRM)
     records = [r.record_id for r in row if r.subject_key == firm_key]
@@ -86,21 +89,37 @@ def test_a_forged_annulment_rechained_without_the_key_is_caught(filled, database
             seq, previous = connection.execute(text("SELECT seq, hash FROM ledger ORDER BY seq DESC LIMIT 1")).one()
             body = json.dumps({"on": "2023-01-01", "record": record_id, "type": "annulled"}, separators=(",", ":"))
             forged = hashlib.sha256(f"{previous}{seq + 1}{body}".encode()).hexdigest()
-            connection.execute(text(
-                "INSERT INTO ledger (seq, kind, record_id, subject_key, body, fingerprint, recorded_at, prev_hash, hash) "
-                "VALUES (:seq, 'annulled', :record, :key, :body, :fp, '2026-01-01T00:00:00+00:00', :prev, :hash)"),
-                {"seq": seq + 1, "record": record_id, "key": firm_key, "body": body, "fp": forged,
-                 "prev": previous, "hash": forged})
+            connection.execute(
+                text(
+                    "INSERT INTO ledger "
+                    "(seq, kind, record_id, subject_key, body, fingerprint, recorded_at, prev_hash, hash) "
+                    "VALUES (:seq, 'annulled', :record, :key, :body, :fp, '2026-01-01T00:00:00+00:00', :prev, :hash)"
+                ),
+                {
+                    "seq": seq + 1,
+                    "record": record_id,
+                    "key": firm_key,
+                    "body": body,
+                    "fp": forged,
+                    "prev": previous,
+                    "hash": forged,
+                },
+            )
     assert _decision(database, settings) == "allow"  # the attack changes the answer...
     problems = _broken(_fresh(database, settings))
     assert problems and problems[0].startswith("ledger@")  # ...and verification names the row
     assert "keyed hash" in problems[0]
 
 
-@pytest.mark.parametrize("column,value", [("rule", "'market-enterprise/nothing'"),
-                                          ("occurred_on", "'2020-01-01'"),
-                                          ("submitted_by", "'someone-else'"),
-                                          ("kind", "'fulfilled'")])
+@pytest.mark.parametrize(
+    "column,value",
+    [
+        ("rule", "'market-enterprise/nothing'"),
+        ("occurred_on", "'2020-01-01'"),
+        ("submitted_by", "'someone-else'"),
+        ("kind", "'fulfilled'"),
+    ],
+)
 def test_an_edit_to_any_column_of_the_ledger_is_caught(filled, column, value):
     with filled.store.engine.begin() as connection:
         _untriggered(connection, "ledger")
@@ -109,8 +128,16 @@ def test_an_edit_to_any_column_of_the_ledger_is_caught(filled, column, value):
     assert problems and problems[0].startswith("ledger@5"), problems
 
 
-@pytest.mark.parametrize("table,column", [("catalog_versions", "source"), ("access_log", "reader"),
-                                          ("notices", "kind"), ("deliveries", "outcome"), ("cases", "step")])
+@pytest.mark.parametrize(
+    "table,column",
+    [
+        ("catalog_versions", "source"),
+        ("access_log", "reader"),
+        ("notices", "kind"),
+        ("deliveries", "outcome"),
+        ("cases", "step"),
+    ],
+)
 def test_an_edit_to_another_append_only_table_is_caught(filled, table, column):
     with filled.store.engine.begin() as connection:
         _untriggered(connection, table)
@@ -123,8 +150,9 @@ def test_an_edit_to_another_append_only_table_is_caught(filled, table, column):
 def test_an_edited_stored_catalog_changes_answers_and_is_caught(filled, database, settings):
     with filled.store.engine.begin() as connection:
         _untriggered(connection, "catalog_versions")
-        connection.execute(text("UPDATE catalog_versions SET source = replace(source, 'effect = \"deny\"', "
-                                "'effect = \"allow\"')"))
+        connection.execute(
+            text("UPDATE catalog_versions SET source = replace(source, 'effect = \"deny\"', 'effect = \"allow\"')")
+        )
     assert _decision(database, settings) != "deny"
     assert any(p.startswith("catalog_versions@") for p in _broken(_fresh(database, settings)))
 
@@ -193,8 +221,8 @@ def test_a_checkpoint_signed_by_another_key_or_altered_is_refused(filled, tmp_pa
 def test_the_chain_is_keyed_so_recomputing_it_without_the_key_fails(filled, database, tmp_path):
     """Someone with the file recomputes every MAC under a key of their own: the rows
     still do not verify under the deployment's key."""
-    from xinyong.ledger import chain
-    from xinyong.ledger.sealing import Sealer
+    from xinyong.adapters.storage import chain
+    from xinyong.adapters.storage.sealing import Sealer
 
     guess = Sealer.for_tests(b"\x01" * 32)
     with filled.store.engine.begin() as connection:
@@ -203,7 +231,8 @@ def test_the_chain_is_keyed_so_recomputing_it_without_the_key_fails(filled, data
         rows[0]["reader"] = "nobody"
         chain.link(guess, "access_log", rows, (0, chain.GENESIS))
         connection.execute(text("DELETE FROM access_log"))
-        from xinyong.ledger.tables import access_log
+        from xinyong.adapters.storage.tables import access_log
+
         connection.execute(access_log.insert(), rows)
     problems = _broken(filled)
     assert problems and problems[0].startswith("access_log@1"), problems
@@ -214,10 +243,13 @@ def test_a_token_row_written_without_the_key_is_not_a_token(filled):
 
     secret = "xy_deadbeef_" + "A" * 43
     with filled.store.engine.begin() as connection:
-        connection.execute(text(
-            "INSERT INTO tokens (id, digest, role, name, scopes, created_at) "
-            "VALUES ('deadbeef', :digest, 'officer', 'intruder', '[]', '2026-01-01T00:00:00+00:00')"),
-            {"digest": _hashlib.sha256(secret.encode()).hexdigest()})
+        connection.execute(
+            text(
+                "INSERT INTO tokens (id, digest, role, name, scopes, created_at) "
+                "VALUES ('deadbeef', :digest, 'officer', 'intruder', '[]', '2026-01-01T00:00:00+00:00')"
+            ),
+            {"digest": _hashlib.sha256(secret.encode()).hexdigest()},
+        )
     assert filled.tokens.reader(secret) is None
 
 

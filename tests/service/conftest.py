@@ -61,8 +61,16 @@ TOKEN_GRANTS: dict[str, list[str]] = {
     "source": ["--role", "source", "--name", SOURCE_NAME, "--scope", "city-personal/traffic.*"],
     "other-source": ["--role", "source", "--name", "other-source", "--scope", "city-personal/traffic.*"],
     "registry": ["--role", "registry", "--name", REGISTRY_NAME],
-    "service-point": ["--role", "service-point", "--name", SERVICE_POINT_NAME,
-                      "--scope", "air_travel", "--scope", "rail.high_speed"],
+    "service-point": [
+        "--role",
+        "service-point",
+        "--name",
+        SERVICE_POINT_NAME,
+        "--scope",
+        "air_travel",
+        "--scope",
+        "rail.high_speed",
+    ],
     "bank": ["--role", "service-point", "--name", BANK_NAME, "--scope", "loan.apply"],
     "subject": ["--role", "subject", "--subject", SUBJECT],
     "other-subject": ["--role", "subject", "--subject", OTHER_SUBJECT],
@@ -117,7 +125,11 @@ class Cli:
     def __call__(self, *args: str) -> subprocess.CompletedProcess:
         result = subprocess.run(
             [XINYONG, "--db", self.db.url, *args],
-            capture_output=True, text=True, cwd=self.cwd, env=_environment(self.db), timeout=300,
+            capture_output=True,
+            text=True,
+            cwd=self.cwd,
+            env=_environment(self.db),
+            timeout=300,
         )
         if result.returncode != 0:
             raise AssertionError(
@@ -150,8 +162,9 @@ class Template:
 
             url = make_url(self.db.url)
             name = "t_" + uuid.uuid4().hex[:16]
-            with psycopg.connect(host=url.host, port=url.port, user=url.username, dbname="postgres",
-                                 autocommit=True) as connection:
+            with psycopg.connect(
+                host=url.host, port=url.port, user=url.username, dbname="postgres", autocommit=True
+            ) as connection:
                 connection.execute(f'CREATE DATABASE "{name}" TEMPLATE "{url.database}"')
             return Database(url.set(database=name).render_as_string(hide_password=False), self.db.key)
         target = folder / "xinyong.db"
@@ -168,7 +181,11 @@ def _create_tokens(db: Database, cwd: Path) -> tuple[dict[str, str], dict[str, s
     running = {
         key: subprocess.Popen(
             [XINYONG, "--db", db.url, "token", "create", *grant],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=cwd, env=_environment(db),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            cwd=cwd,
+            env=_environment(db),
         )
         for key, grant in TOKEN_GRANTS.items()
     }
@@ -221,21 +238,25 @@ class Server:
 
 
 @contextmanager
-def running_server(template: Template, folder: Path, env: dict[str, str] | None = None,
-                   prepare=None) -> Iterator[Server]:
+def running_server(
+    template: Template, folder: Path, env: dict[str, str] | None = None, prepare=None
+) -> Iterator[Server]:
     """Copy the template database into ``folder``, serve it, and stop the server after.
     ``env`` adds XINYONG_ settings to the server's environment; ``prepare`` is called
     with the copied database before the server starts."""
     db = template.copy_to(folder)
     if prepare is not None:
         prepare(db)
-    for attempt in range(3):
+    for _attempt in range(3):
         port = _free_port()
         stdout, stderr = folder / f"serve-{port}.out", folder / f"serve-{port}.err"
         with stdout.open("wb") as out, stderr.open("wb") as err:
             process = subprocess.Popen(
                 [XINYONG, "--db", db.url, "serve", "--host", "127.0.0.1", "--port", str(port)],
-                stdout=out, stderr=err, cwd=folder, env={**_environment(db), **(env or {})},
+                stdout=out,
+                stderr=err,
+                cwd=folder,
+                env={**_environment(db), **(env or {})},
             )
         url = f"http://127.0.0.1:{port}"
         if _wait_until_healthy(url, process):
@@ -362,12 +383,36 @@ AS_OF = "2025-06-01"
 # files records (a source's subject event is refused).
 REGISTRY_EVENTS = [{"type": "subject", "subject": ZHANG, "jurisdiction": "CN-SD-RC", "name": ZHANG_NAME}]
 SESSION_EVENTS = [
-    {"type": "record", "id": "http-tp-0001", "subject": ZHANG, "rule": "city-personal/traffic.red_light",
-     "occurred_on": "2025-03-01", "decided_on": "2025-03-05", "source": SOURCE_NAME, "reference": "HTTP-TP-1"},
-    {"type": "record", "id": "http-tp-0002", "subject": ZHANG, "rule": "city-personal/traffic.drunk_driving",
-     "occurred_on": "2025-04-02", "decided_on": "2025-04-09", "source": SOURCE_NAME, "reference": "HTTP-TP-2"},
-    {"type": "record", "id": "http-tp-0003", "subject": SUBJECT, "rule": "city-personal/traffic.red_light",
-     "occurred_on": "2025-02-11", "decided_on": "2025-02-12", "source": SOURCE_NAME, "reference": "HTTP-TP-3"},
+    {
+        "type": "record",
+        "id": "http-tp-0001",
+        "subject": ZHANG,
+        "rule": "city-personal/traffic.red_light",
+        "occurred_on": "2025-03-01",
+        "decided_on": "2025-03-05",
+        "source": SOURCE_NAME,
+        "reference": "HTTP-TP-1",
+    },
+    {
+        "type": "record",
+        "id": "http-tp-0002",
+        "subject": ZHANG,
+        "rule": "city-personal/traffic.drunk_driving",
+        "occurred_on": "2025-04-02",
+        "decided_on": "2025-04-09",
+        "source": SOURCE_NAME,
+        "reference": "HTTP-TP-2",
+    },
+    {
+        "type": "record",
+        "id": "http-tp-0003",
+        "subject": SUBJECT,
+        "rule": "city-personal/traffic.red_light",
+        "occurred_on": "2025-02-11",
+        "decided_on": "2025-02-12",
+        "source": SOURCE_NAME,
+        "reference": "HTTP-TP-3",
+    },
     # Filed before the red light takes effect (2025-03-20): the record is suspended.
     {"type": "dispute_filed", "record": "http-tp-0001", "on": "2025-03-10"},
 ]
@@ -421,19 +466,32 @@ def scripted(template, tmp_path_factory) -> Iterator[ScriptedSession]:
         manifest = api.post("service-point", "/v1/checks", json=MANIFEST)
         score_path = f"/v1/subjects/{ZHANG}/score"
         own_score = api.get("zhang", score_path, params={"catalog": "city-personal", "as_of": AS_OF})
-        officer_score = api.get("officer", score_path, params={
-            "catalog": "city-personal", "as_of": AS_OF, "purpose": "scripted session"})
+        officer_score = api.get(
+            "officer", score_path, params={"catalog": "city-personal", "as_of": AS_OF, "purpose": "scripted session"}
+        )
         report = api.get("zhang", "/v1/me/report", params={"as_of": AS_OF})
 
         cli = running.cli
         asked = [["score", ZHANG, "--catalog", "city-personal", "--as-of", AS_OF, "--json"]] + [
-            ["check", q["subject"], q["action"], "--as-of", q["as_of"], "--json"]
-            for q in [SINGLE_CHECK, *MANIFEST]
+            ["check", q["subject"], q["action"], "--as-of", q["as_of"], "--json"] for q in [SINGLE_CHECK, *MANIFEST]
         ]
         with ThreadPoolExecutor(max_workers=3) as pool:
             answered = list(pool.map(lambda args: cli.json(*args), asked))
         yield ScriptedSession(
-            running, api, source_facts, registered, reregistered, submitted, resubmitted, single, manifest, own_score, officer_score, report,
-            cli_score=answered[0], cli_single_check=answered[1], cli_manifest=answered[2:],
+            running,
+            api,
+            source_facts,
+            registered,
+            reregistered,
+            submitted,
+            resubmitted,
+            single,
+            manifest,
+            own_score,
+            officer_score,
+            report,
+            cli_score=answered[0],
+            cli_single_check=answered[1],
+            cli_manifest=answered[2:],
         )
         api.close()

@@ -9,8 +9,8 @@ import time
 import pytest
 
 from tests.service.conftest import running_server
+from xinyong.adapters.storage import checkpoint as checkpoints
 from xinyong.bootstrap import open_deployment
-from xinyong.ledger import checkpoint as checkpoints
 from xinyong.settings import Settings
 
 pytestmark = pytest.mark.e2e
@@ -18,8 +18,11 @@ pytestmark = pytest.mark.e2e
 
 def test_the_service_writes_signed_checkpoints_that_verify(template, tmp_path):
     folder = tmp_path / "checkpoints"
-    env = {"XINYONG_CHECKPOINT_DIR": str(folder), "XINYONG_CHECKPOINT_INTERVAL": "0.5",
-           "XINYONG_NODE_KEY_FILE": str(tmp_path / "node.key")}
+    env = {
+        "XINYONG_CHECKPOINT_DIR": str(folder),
+        "XINYONG_CHECKPOINT_INTERVAL": "0.5",
+        "XINYONG_NODE_KEY_FILE": str(tmp_path / "node.key"),
+    }
     with running_server(template, tmp_path / "served", env=env) as server:
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline and len(list(folder.glob("checkpoint-*.json"))) < 1:
@@ -29,8 +32,9 @@ def test_the_service_writes_signed_checkpoints_that_verify(template, tmp_path):
         document = json.loads(written[-1].read_text())
         assert document["length"] > 0 and set(document["tables"]) >= {"ledger", "access_log", "catalog_versions"}
     anchor = checkpoints.read(written[-1], checkpoints.NodeKey.load_or_create(tmp_path / "node.key").public_key)
-    deployment = open_deployment(server.db.url, Settings(db=server.db.url, key_file=str(server.db.key),
-                                                         notice_interval=0))
+    deployment = open_deployment(
+        server.db.url, Settings(db=server.db.url, key_file=str(server.db.key), notice_interval=0)
+    )
     try:
         with deployment.store.reading() as connection:
             reports = deployment.store.verify(connection, {n: length for n, (length, _) in anchor.tables.items()})

@@ -83,8 +83,13 @@ OUT_OF_RANGE_DATES = [
     ("subject", "GET", "/v1/me/outlook", {"params": {"catalog": "city-personal", "as_of": "9999-12-31"}}, "as_of"),
     ("subject", "GET", "/v1/me/outlook", {"params": {"catalog": "city-personal", "as_of": "1899-12-31"}}, "as_of"),
     ("subject", "GET", "/v1/me/report", {"params": {"as_of": "3000-01-01"}}, "as_of"),
-    ("officer", "GET", f"/v1/subjects/{SUBJECT}/score",
-     {"params": {"catalog": "city-personal", "purpose": "x", "as_of": "9999-12-31"}}, "as_of"),
+    (
+        "officer",
+        "GET",
+        f"/v1/subjects/{SUBJECT}/score",
+        {"params": {"catalog": "city-personal", "purpose": "x", "as_of": "9999-12-31"}},
+        "as_of",
+    ),
     ("officer", "GET", f"/v1/subjects/{SUBJECT}/report", {"params": {"purpose": "x", "as_of": "0001-01-01"}}, "as_of"),
     ("none", "GET", f"/v1/public/organisations/{ORGANISATION}", {"params": {"as_of": "9999-12-31"}}, "as_of"),
     ("none", "GET", "/v1/public/lists/serious-untrustworthy", {"params": {"as_of": "9999-12-31"}}, "as_of"),
@@ -93,8 +98,11 @@ OUT_OF_RANGE_DATES = [
 ]
 
 
-@pytest.mark.parametrize(("who", "method", "path", "keywords", "field"), OUT_OF_RANGE_DATES,
-                         ids=[f"{m} {p[:30]} {k}" for _, m, p, k, _ in OUT_OF_RANGE_DATES])
+@pytest.mark.parametrize(
+    ("who", "method", "path", "keywords", "field"),
+    OUT_OF_RANGE_DATES,
+    ids=[f"{m} {p[:30]} {k}" for _, m, p, k, _ in OUT_OF_RANGE_DATES],
+)
 def test_a_date_outside_the_calendar_is_a_422_naming_the_field(api, who, method, path, keywords, field):
     body = assert_problem(api.request(who, method, path, **keywords), 422, "out-of-range")
     assert [e["field"] for e in body["errors"]] == [field]
@@ -106,16 +114,32 @@ def test_the_last_day_of_the_calendar_is_answered(api):
     assert answer.status_code == 200, answer.text
 
 
-@pytest.mark.parametrize("request_", [
-    ("officer", "POST", f"/v1/disputes/{HUGE}/decision", {"json": {"outcome": "upheld", "reasons": "checked"}}),
-    ("officer", "POST", f"/v1/disputes/{'9' * 30}/decision", {"json": {"outcome": "upheld", "reasons": "checked"}}),
-    ("service-point", "POST", "/v1/checks", {"content": b'{"subject": "x", "action": "a", "purpose": ' + HUGE.encode() + b"}"}),
-    ("source", "POST", "/v1/events", {"content": b'[{"type": "subject", "subject": ' + HUGE.encode() + b"}]"}),
-    ("subject", "POST", "/v1/me/disputes", {"content": b'{"record": ' + HUGE.encode() + b', "grounds": "x"}'}),
-    ("auditor", "GET", "/v1/access-log", {"params": {"offset": HUGE}}),
-    ("none", "GET", "/v1/public/lists/serious-untrustworthy", {"params": {"page": "9" * 25}}),
-], ids=["dispute-id-5000-digits", "dispute-id-30-digits", "checks-body", "events-body", "dispute-body",
-        "access-log-offset", "list-page"])
+@pytest.mark.parametrize(
+    "request_",
+    [
+        ("officer", "POST", f"/v1/disputes/{HUGE}/decision", {"json": {"outcome": "upheld", "reasons": "checked"}}),
+        ("officer", "POST", f"/v1/disputes/{'9' * 30}/decision", {"json": {"outcome": "upheld", "reasons": "checked"}}),
+        (
+            "service-point",
+            "POST",
+            "/v1/checks",
+            {"content": b'{"subject": "x", "action": "a", "purpose": ' + HUGE.encode() + b"}"},
+        ),
+        ("source", "POST", "/v1/events", {"content": b'[{"type": "subject", "subject": ' + HUGE.encode() + b"}]"}),
+        ("subject", "POST", "/v1/me/disputes", {"content": b'{"record": ' + HUGE.encode() + b', "grounds": "x"}'}),
+        ("auditor", "GET", "/v1/access-log", {"params": {"offset": HUGE}}),
+        ("none", "GET", "/v1/public/lists/serious-untrustworthy", {"params": {"page": "9" * 25}}),
+    ],
+    ids=[
+        "dispute-id-5000-digits",
+        "dispute-id-30-digits",
+        "checks-body",
+        "events-body",
+        "dispute-body",
+        "access-log-offset",
+        "list-page",
+    ],
+)
 def test_a_huge_integer_anywhere_is_a_4xx_problem(api, request_):
     who, method, path, keywords = request_
     response = api.request(who, method, path, **keywords)
@@ -127,13 +151,17 @@ def test_a_huge_integer_anywhere_is_a_4xx_problem(api, request_):
 # ------------------------------------------------------------------ request ids
 
 
-@pytest.mark.parametrize("request_", [
-    ("none", "GET", "/healthz", {}),
-    ("none", "GET", "/v1/nowhere", {}),
-    ("none", "GET", "/v1/me/report", {}),
-    ("source", "POST", "/v1/events", {"content": b" " * (3 * 1024 * 1024)}),
-    ("none", "GET", "/", {}),
-], ids=["ok", "not-found", "unauthenticated", "too-large", "web-page"])
+@pytest.mark.parametrize(
+    "request_",
+    [
+        ("none", "GET", "/healthz", {}),
+        ("none", "GET", "/v1/nowhere", {}),
+        ("none", "GET", "/v1/me/report", {}),
+        ("source", "POST", "/v1/events", {"content": b" " * (3 * 1024 * 1024)}),
+        ("none", "GET", "/", {}),
+    ],
+    ids=["ok", "not-found", "unauthenticated", "too-large", "web-page"],
+)
 def test_every_answer_carries_a_request_id(api, request_):
     who, method, path, keywords = request_
     response = api.request(who, method, path, **keywords)
@@ -167,8 +195,9 @@ def damaged(template, tmp_path_factory):
 
 def test_a_server_error_is_counted_logged_and_answered_with_its_request_id(damaged):
     before = metric(damaged, "xinyong_http_server_errors_total", route="/v1/public/search", status="500")
-    response = damaged.get("none", "/v1/public/search", params={"q": "Shandong"},
-                           headers={"X-Request-Id": "test-failure-1"})
+    response = damaged.get(
+        "none", "/v1/public/search", params={"q": "Shandong"}, headers={"X-Request-Id": "test-failure-1"}
+    )
     body = assert_problem(response, 500, "internal-error")
     assert response.headers["x-request-id"] == body["request_id"] == "test-failure-1"
     assert "organisations" not in response.text.lower()  # no exception text
@@ -225,8 +254,7 @@ def test_the_public_lookup_is_rate_limited_per_client(limited):
     assert page.status_code == 429 and "text/html" in page.headers["content-type"]
     assert "Too many requests" in page.text and int(page.headers["retry-after"]) >= 1
     # Another client (another loopback address) has its own bucket; tokens are not limited.
-    with httpx.Client(base_url=limited.server.url,
-                      transport=httpx.HTTPTransport(local_address="127.0.0.2")) as other:
+    with httpx.Client(base_url=limited.server.url, transport=httpx.HTTPTransport(local_address="127.0.0.2")) as other:
         assert other.get("/v1/public/search", params={"q": "a"}).status_code == 200
     assert limited.get("officer", f"/v1/subjects/{SUBJECT}/report", params={"purpose": "x"}).status_code == 200
 
@@ -234,12 +262,22 @@ def test_the_public_lookup_is_rate_limited_per_client(limited):
 # ------------------------------------------------------------------ xinyong import
 
 
-@pytest.mark.parametrize(("content", "expected"), [
-    (b'{"type": "subject", "subject": "rid:11010519491231002X", "jurisdiction": "CN"}\n'
-     b'{"type": "subject", "subject": "rid:11010519491231002X", "name": "\xff\xfe"}\n', "not valid UTF-8"),
-    (b'{"type": "subject", "subject": "rid:11010519491231002X", "jurisdiction": "CN"}\n'
-     b'{"type": "subject", "subject": ' + HUGE.encode() + b"}\n", "digits"),
-], ids=["invalid-utf8", "huge-integer"])
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (
+            b'{"type": "subject", "subject": "rid:11010519491231002X", "jurisdiction": "CN"}\n'
+            b'{"type": "subject", "subject": "rid:11010519491231002X", "name": "\xff\xfe"}\n',
+            "not valid UTF-8",
+        ),
+        (
+            b'{"type": "subject", "subject": "rid:11010519491231002X", "jurisdiction": "CN"}\n'
+            b'{"type": "subject", "subject": ' + HUGE.encode() + b"}\n",
+            "digits",
+        ),
+    ],
+    ids=["invalid-utf8", "huge-integer"],
+)
 @pytest.mark.parametrize("via", ["file", "stdin"])
 def test_import_names_the_bad_line_without_a_traceback(tmp_path, content, expected, via):
     events = tmp_path / "events.jsonl"
@@ -249,8 +287,9 @@ def test_import_names_the_bad_line_without_a_traceback(tmp_path, content, expect
 
     env = _environment(Database(str(db), tmp_path / "x.db.key"))
     args = [XINYONG, "--db", str(db), "import", str(events) if via == "file" else "-"]
-    result = subprocess.run(args, input=content if via == "stdin" else None, capture_output=True,
-                            cwd=tmp_path, env=env, timeout=120)
+    result = subprocess.run(
+        args, input=content if via == "stdin" else None, capture_output=True, cwd=tmp_path, env=env, timeout=120
+    )
     stderr = result.stderr.decode("utf-8", "replace")
     assert result.returncode != 0
     assert "Traceback" not in stderr, stderr

@@ -84,7 +84,8 @@ def test_the_openapi_schema_declares_every_error_answer_a_problem_document(api):
 
 def test_the_openapi_schema_declares_400_and_413_on_every_operation_with_a_body(api):
     undeclared = [
-        label for label, operation in _operations(api)
+        label
+        for label, operation in _operations(api)
         if "requestBody" in operation and not {"400", "413"} <= operation["responses"].keys()
     ]
     assert undeclared == []

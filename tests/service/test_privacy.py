@@ -28,21 +28,31 @@ def raw_database(db: Database) -> bytes:
     engine = create_engine(db.url)
     try:
         with engine.connect() as connection:
-            tables = connection.execute(
-                text("SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename")
-            ).scalars().all()
-            binary = connection.execute(text(
-                "SELECT table_name, column_name FROM information_schema.columns "
-                "WHERE table_schema = 'public' AND data_type = 'bytea'"
-            )).all()
+            tables = (
+                connection.execute(
+                    text("SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename")
+                )
+                .scalars()
+                .all()
+            )
+            binary = connection.execute(
+                text(
+                    "SELECT table_name, column_name FROM information_schema.columns "
+                    "WHERE table_schema = 'public' AND data_type = 'bytea'"
+                )
+            ).all()
             assert "ledger" in tables, tables  # the right database, not an empty one
             dump = []
             for table in tables:
                 dump += connection.execute(text(f'SELECT t::text FROM "{table}" t')).scalars().all()
             for table, column in binary:
-                dump += connection.execute(text(
-                    f'SELECT encode("{column}", \'escape\') FROM "{table}" WHERE "{column}" IS NOT NULL'
-                )).scalars().all()
+                dump += (
+                    connection.execute(
+                        text(f'SELECT encode("{column}", \'escape\') FROM "{table}" WHERE "{column}" IS NOT NULL')
+                    )
+                    .scalars()
+                    .all()
+                )
     finally:
         engine.dispose()
     return "\n".join(dump).encode()

@@ -24,13 +24,28 @@ BAD_REQUESTS = {
     "wrong role": ("auditor", "GET", "/v1/me/report", {}, 403),
     "malformed JSON": ("source", "POST", "/v1/events", {"content": b"[{"}, 400),
     "unknown field": ("service-point", "POST", "/v1/checks", {"json": {**CHECK, "colour": "red"}}, 422),
-    "bad identifier": ("officer", "GET", "/v1/subjects/rid:123/score",
-                       {"params": {"catalog": "city-personal", "purpose": "x"}}, 422),
-    "unknown catalog": ("officer", "GET", f"/v1/subjects/{SUBJECT}/score",
-                        {"params": {"catalog": "nope", "purpose": "x"}}, 404),
+    "bad identifier": (
+        "officer",
+        "GET",
+        "/v1/subjects/rid:123/score",
+        {"params": {"catalog": "city-personal", "purpose": "x"}},
+        422,
+    ),
+    "unknown catalog": (
+        "officer",
+        "GET",
+        f"/v1/subjects/{SUBJECT}/score",
+        {"params": {"catalog": "nope", "purpose": "x"}},
+        404,
+    ),
     "oversize body": ("source", "POST", "/v1/events", {"content": b" " * (3 * MIB)}, 413),
-    "events refused": ("source", "POST", "/v1/events",
-                       {"json": [{"type": "fulfilled", "record": "no-such-record", "on": "2025-01-01"}]}, 422),
+    "events refused": (
+        "source",
+        "POST",
+        "/v1/events",
+        {"json": [{"type": "fulfilled", "record": "no-such-record", "on": "2025-01-01"}]},
+        422,
+    ),
     "unknown list": ("none", "GET", "/v1/public/lists/no-such-list", {}, 404),
 }
 
@@ -47,8 +62,11 @@ def test_every_error_is_a_problem_document(api, case):
 
 
 @pytest.mark.parametrize("path", ["/v1/events", "/v1/checks"])
-@pytest.mark.parametrize("content", [b"[{", b"{'subject': 1}", b"\xff\xfe\x00", b"", b"   "],
-                         ids=["truncated", "single-quotes", "not-utf8", "empty", "blank"])
+@pytest.mark.parametrize(
+    "content",
+    [b"[{", b"{'subject': 1}", b"\xff\xfe\x00", b"", b"   "],
+    ids=["truncated", "single-quotes", "not-utf8", "empty", "blank"],
+)
 def test_a_malformed_json_body_is_a_400(api, path, content):
     who = "source" if path == "/v1/events" else "service-point"
     response = api.post(who, path, content=content, headers={"content-type": "application/json"})
@@ -64,8 +82,9 @@ def test_a_body_that_is_not_utf8_is_malformed_json_on_every_route_with_a_body(ap
                 continue
             url = path.replace("{", "").replace("}", "")  # any value will do for a path parameter
             for who in ("source", "service-point", "subject", "officer"):
-                response = api.request(who, method.upper(), url, content=b"[\xf6]",
-                                       headers={"content-type": "application/json"})
+                response = api.request(
+                    who, method.upper(), url, content=b"[\xf6]", headers={"content-type": "application/json"}
+                )
                 if response.status_code == 400:
                     answers[f"{method.upper()} {path}"] = response.json()["type"].rsplit("/", 1)[-1]
                     break
@@ -96,7 +115,8 @@ def test_a_missing_field_in_a_check_is_named(api):
 def test_a_bad_identifier_in_a_check_is_named(api):
     body = assert_problem(
         api.post("service-point", "/v1/checks", json={**CHECK, "subject": "rid:110105194912310021"}),
-        422, "invalid-identifier",
+        422,
+        "invalid-identifier",
     )
     assert [e["field"] for e in body["errors"]] == ["subject"]
 
@@ -108,8 +128,9 @@ def test_a_bad_identifier_in_a_manifest_is_named_with_its_position(api):
 
 
 def test_a_bad_identifier_in_a_path_is_named(api):
-    response = api.get("officer", "/v1/subjects/rid:11010519491231002Y/score",
-                       params={"catalog": "city-personal", "purpose": "x"})
+    response = api.get(
+        "officer", "/v1/subjects/rid:11010519491231002Y/score", params={"catalog": "city-personal", "purpose": "x"}
+    )
     body = assert_problem(response, 422, "invalid-identifier")
     assert [e["field"] for e in body["errors"]] == ["subject"]
 
@@ -120,8 +141,9 @@ def test_a_bad_identifier_in_a_query_is_named(api):
 
 
 def test_a_bad_date_is_named(api):
-    response = api.get("subject", f"/v1/subjects/{SUBJECT}/score",
-                       params={"catalog": "city-personal", "as_of": "2025-02-30"})
+    response = api.get(
+        "subject", f"/v1/subjects/{SUBJECT}/score", params={"catalog": "city-personal", "as_of": "2025-02-30"}
+    )
     body = assert_problem(response, 422)
     assert [e["field"] for e in body["errors"]] == ["as_of"]
 
@@ -156,8 +178,15 @@ def test_a_bad_identifier_in_an_event_is_named_with_the_events_position(api):
 
 def test_a_refused_batch_writes_nothing(api):
     before = api.written()
-    record = {"type": "record", "id": "problems-red-1", "subject": PERSON, "rule": "city-personal/traffic.red_light",
-              "occurred_on": "2025-01-02", "decided_on": "2025-01-03", "source": "test-source"}
+    record = {
+        "type": "record",
+        "id": "problems-red-1",
+        "subject": PERSON,
+        "rule": "city-personal/traffic.red_light",
+        "occurred_on": "2025-01-02",
+        "decided_on": "2025-01-03",
+        "source": "test-source",
+    }
     batch = [record, {"type": "fulfilled", "record": "no-such-record", "on": "2025-01-01"}]
     assert_problem(api.post("source", "/v1/events", json=batch), 422, "events-refused")
     assert api.written() == before
@@ -210,14 +239,30 @@ ODD_REQUESTS = [
     ("officer", "GET", "/v1/subjects/%00/score", {"params": {"catalog": "city-personal", "purpose": "x"}}),
     ("officer", "GET", "/v1/subjects/" + "9" * 5000 + "/score", {"params": {"catalog": "c", "purpose": "x"}}),
     ("officer", "GET", "/v1/subjects/rid:%E4%B8%AD/report", {"params": {"purpose": "x"}}),
-    ("officer", "GET", f"/v1/subjects/{SUBJECT}/score",
-     {"params": {"catalog": "city-personal", "purpose": "x", "as_of": "9999-12-31"}}),
-    ("officer", "GET", f"/v1/subjects/{SUBJECT}/score",
-     {"params": {"catalog": "city-personal", "purpose": "x", "as_of": "0001-01-01"}}),
-    ("officer", "GET", f"/v1/subjects/{SUBJECT}/score",
-     {"params": {"catalog": "city-personal", "purpose": "x", "as_of": "2025-06-01T00:00:00"}}),
-    ("officer", "GET", "/v1/subjects/uscc:91144035TYM22U0E0G/score",
-     {"params": {"catalog": "city-personal", "purpose": "x"}}),
+    (
+        "officer",
+        "GET",
+        f"/v1/subjects/{SUBJECT}/score",
+        {"params": {"catalog": "city-personal", "purpose": "x", "as_of": "9999-12-31"}},
+    ),
+    (
+        "officer",
+        "GET",
+        f"/v1/subjects/{SUBJECT}/score",
+        {"params": {"catalog": "city-personal", "purpose": "x", "as_of": "0001-01-01"}},
+    ),
+    (
+        "officer",
+        "GET",
+        f"/v1/subjects/{SUBJECT}/score",
+        {"params": {"catalog": "city-personal", "purpose": "x", "as_of": "2025-06-01T00:00:00"}},
+    ),
+    (
+        "officer",
+        "GET",
+        "/v1/subjects/uscc:91144035TYM22U0E0G/score",
+        {"params": {"catalog": "city-personal", "purpose": "x"}},
+    ),
     ("subject", "GET", "/v1/me/report", {"params": {"as_of": "9999-12-31"}}),
     ("subject", "GET", "/v1/me/report", {"params": {"as_of": "-1"}}),
     ("service-point", "POST", "/v1/checks", {"json": {**CHECK, "as_of": "9999-12-31"}}),
@@ -233,9 +278,24 @@ ODD_REQUESTS = [
     ("source", "POST", "/v1/events", {"json": []}),
     ("source", "POST", "/v1/events", {"json": [None, 1, "x", [], {}]}),
     ("source", "POST", "/v1/events", {"json": [{"type": "record"}]}),
-    ("source", "POST", "/v1/events", {"json": [{"type": "record", "id": "x", "subject": SUBJECT, "rule": "nope",
-                                                "occurred_on": "2025-01-01", "decided_on": "2025-01-01",
-                                                "source": "test-source"}]}),
+    (
+        "source",
+        "POST",
+        "/v1/events",
+        {
+            "json": [
+                {
+                    "type": "record",
+                    "id": "x",
+                    "subject": SUBJECT,
+                    "rule": "nope",
+                    "occurred_on": "2025-01-01",
+                    "decided_on": "2025-01-01",
+                    "source": "test-source",
+                }
+            ]
+        },
+    ),
     ("source", "POST", "/v1/events", {"json": [{**SUBJECT_EVENT, "jurisdiction": "x" * 100_000}]}),
     ("source", "POST", "/v1/events", {"content": b"[" * 100_000 + b"]" * 100_000}),
     ("source", "POST", "/v1/events", {"content": b"[" * 990 + b"]" * 990}),
@@ -268,12 +328,21 @@ def test_odd_input_never_gets_a_server_error(api, who, method, path, keywords):
 
 # Records whose window runs past the last day the calendar has (9999-12-31): the notice
 # window overflows (9999-12-20 + P15D) or the validity does (9999-01-20 + P15D + P1Y).
-FAR_FUTURE = {"type": "record", "id": "far-future-1", "subject": PERSON, "rule": "city-personal/traffic.red_light",
-              "occurred_on": "9999-12-20", "decided_on": "9999-12-20", "source": "test-source"}
+FAR_FUTURE = {
+    "type": "record",
+    "id": "far-future-1",
+    "subject": PERSON,
+    "rule": "city-personal/traffic.red_light",
+    "occurred_on": "9999-12-20",
+    "decided_on": "9999-12-20",
+    "source": "test-source",
+}
 NEXT_YEAR_OVERFLOWS = {**FAR_FUTURE, "id": "far-future-2", "occurred_on": "9999-01-20", "decided_on": "9999-01-20"}
-OVERFLOW = ("intake does not refuse a record whose window (decided_on + notice + valid_for) passes 9999-12-31: "
-            "calendar.Duration.after raises OverflowError or ValueError (via standing.effective_window), "
-            "which the service answers with a 500 and `xinyong import` with a traceback")
+OVERFLOW = (
+    "intake does not refuse a record whose window (decided_on + notice + valid_for) passes 9999-12-31: "
+    "calendar.Duration.after raises OverflowError or ValueError (via standing.effective_window), "
+    "which the service answers with a 500 and `xinyong import` with a traceback"
+)
 
 
 @pytest.mark.parametrize("record", [FAR_FUTURE, NEXT_YEAR_OVERFLOWS], ids=["notice-overflows", "validity-overflows"])
@@ -286,5 +355,7 @@ def test_a_record_at_the_end_of_the_calendar_is_not_a_server_error(scratch, reco
 def test_a_record_at_the_end_of_the_calendar_never_breaks_reads_of_its_subject(scratch):
     scratch.post("registry", "/v1/events", json=[SUBJECT_EVENT])
     written = scratch.post("source", "/v1/events", json=[FAR_FUTURE])
-    read = scratch.post("officer", "/v1/checks", json={"subject": PERSON, "action": "air_travel.ticket", "purpose": "calendar edge"})
+    read = scratch.post(
+        "officer", "/v1/checks", json={"subject": PERSON, "action": "air_travel.ticket", "purpose": "calendar edge"}
+    )
     assert (written.status_code < 500, read.status_code < 500) == (True, True), (written.text, read.text)

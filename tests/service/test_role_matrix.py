@@ -12,7 +12,15 @@ from tests.service.conftest import ORGANISATION, OTHER_SUBJECT, SUBJECT, assert_
 pytestmark = pytest.mark.e2e
 
 ROLES = [
-    "none", "unknown", "revoked", "source", "registry", "service-point", "subject", "other-subject", "officer",
+    "none",
+    "unknown",
+    "revoked",
+    "source",
+    "registry",
+    "service-point",
+    "subject",
+    "other-subject",
+    "officer",
     "auditor",
 ]
 UNAUTHENTICATED = {"none", "unknown", "revoked"}
@@ -21,9 +29,17 @@ UNAUTHENTICATED = {"none", "unknown", "revoked"}
 # unchanged; either way no other test's answer moves.
 MATRIX_PERSON = f"rid:{rid('44030519900101123')}"
 MATRIX_EVENTS = [{"type": "subject", "subject": MATRIX_PERSON, "jurisdiction": "CN-GD"}]
-MATRIX_RECORDS = [{"type": "record", "id": "matrix-cell-red", "subject": MATRIX_PERSON,
-                   "rule": "city-personal/traffic.red_light", "occurred_on": "2025-01-02",
-                   "decided_on": "2025-01-03", "source": "test-source"}]
+MATRIX_RECORDS = [
+    {
+        "type": "record",
+        "id": "matrix-cell-red",
+        "subject": MATRIX_PERSON,
+        "rule": "city-personal/traffic.red_light",
+        "occurred_on": "2025-01-02",
+        "decided_on": "2025-01-03",
+        "source": "test-source",
+    }
+]
 # A subject sets its own contact address; the same address again changes nothing.
 MATRIX_CONTACT = {"email": "matrix.cell@example.org"}
 
@@ -35,15 +51,20 @@ ENDPOINTS: dict[str, tuple[str, str, dict[str, Any], set[str] | None]] = {
     "PUT /v1/me/contact": ("PUT", "/v1/me/contact", {"json": MATRIX_CONTACT}, {"subject", "other-subject"}),
     "GET /v1/me/contact": ("GET", "/v1/me/contact", {}, {"subject", "other-subject"}),
     "GET /v1/subjects/{s}/score": (
-        "GET", f"/v1/subjects/{SUBJECT}/score",
+        "GET",
+        f"/v1/subjects/{SUBJECT}/score",
         {"params": {"catalog": "city-personal", "as_of": "2025-06-01", "purpose": "role matrix"}},
         {"subject", "officer"},
     ),
     "GET /v1/subjects/{s}/report": (
-        "GET", f"/v1/subjects/{SUBJECT}/report", {"params": {"purpose": "role matrix"}}, {"officer"},
+        "GET",
+        f"/v1/subjects/{SUBJECT}/report",
+        {"params": {"purpose": "role matrix"}},
+        {"officer"},
     ),
     "POST /v1/checks": (
-        "POST", "/v1/checks",
+        "POST",
+        "/v1/checks",
         {"json": {"subject": SUBJECT, "action": "air_travel.ticket", "as_of": "2025-06-01", "purpose": "role matrix"}},
         {"service-point", "officer"},
     ),
@@ -51,7 +72,10 @@ ENDPOINTS: dict[str, tuple[str, str, dict[str, Any], set[str] | None]] = {
     "GET /v1/access-log": ("GET", "/v1/access-log", {"params": {"limit": 5}}, {"auditor"}),
     "GET /v1/ledger/verify": ("GET", "/v1/ledger/verify", {}, {"auditor"}),
     "GET /v1/public/organisations/{uscc}": (
-        "GET", f"/v1/public/organisations/{ORGANISATION.removeprefix('uscc:')}", {}, None,
+        "GET",
+        f"/v1/public/organisations/{ORGANISATION.removeprefix('uscc:')}",
+        {},
+        None,
     ),
     "GET /v1/public/search": ("GET", "/v1/public/search", {"params": {"q": "9114"}}, None),
     "GET /v1/public/lists/{list}": ("GET", "/v1/public/lists/serious-untrustworthy", {}, None),
@@ -93,8 +117,13 @@ def test_a_role_gets_the_expected_status_from_an_endpoint(api, endpoint, role):
     if status == 200:
         assert response.status_code == 200, response.text
     else:
-        slug = ("unauthenticated" if status == 401 else
-                "outside-scope" if (endpoint, role) in OUTSIDE_AUTHORITY else "forbidden")
+        slug = (
+            "unauthenticated"
+            if status == 401
+            else "outside-scope"
+            if (endpoint, role) in OUTSIDE_AUTHORITY
+            else "forbidden"
+        )
         assert_problem(response, status, slug)
 
 
@@ -128,9 +157,15 @@ def test_a_token_sent_with_another_scheme_is_refused(api):
 
 def test_a_source_cannot_submit_a_record_under_a_rule_outside_its_scope(api):
     before = api.written()
-    record = {"type": "record", "id": "matrix-court-1", "subject": MATRIX_PERSON,
-              "rule": "city-personal/court.judgment_default", "occurred_on": "2025-01-02",
-              "decided_on": "2025-01-03", "source": "test-source"}
+    record = {
+        "type": "record",
+        "id": "matrix-court-1",
+        "subject": MATRIX_PERSON,
+        "rule": "city-personal/court.judgment_default",
+        "occurred_on": "2025-01-02",
+        "decided_on": "2025-01-03",
+        "source": "test-source",
+    }
     body = assert_problem(api.post("source", "/v1/events", json=[record]), 403, "outside-scope")
     assert [e["index"] for e in body["errors"]] == [1]
     assert api.written() == before
@@ -138,9 +173,15 @@ def test_a_source_cannot_submit_a_record_under_a_rule_outside_its_scope(api):
 
 def test_a_batch_with_one_event_outside_the_sources_scope_writes_none_of_it(api):
     before = api.written()
-    allowed = {"type": "record", "id": "matrix-red-1", "subject": MATRIX_PERSON,
-               "rule": "city-personal/traffic.red_light", "occurred_on": "2025-01-02",
-               "decided_on": "2025-01-03", "source": "test-source"}
+    allowed = {
+        "type": "record",
+        "id": "matrix-red-1",
+        "subject": MATRIX_PERSON,
+        "rule": "city-personal/traffic.red_light",
+        "occurred_on": "2025-01-02",
+        "decided_on": "2025-01-03",
+        "source": "test-source",
+    }
     outside = {**allowed, "id": "matrix-tax-1", "rule": "city-personal/tax.late_payment"}
     body = assert_problem(api.post("source", "/v1/events", json=[allowed, outside]), 403, "outside-scope")
     assert [e["index"] for e in body["errors"]] == [2]
@@ -156,9 +197,15 @@ def test_a_source_cannot_post_an_event_on_a_record_another_source_submitted(api)
 
 
 def test_a_source_cannot_post_an_event_on_a_record_another_source_submitted_over_http(api):
-    record = {"type": "record", "id": "matrix-red-owned", "subject": MATRIX_PERSON,
-              "rule": "city-personal/traffic.red_light", "occurred_on": "2025-02-01",
-              "decided_on": "2025-02-03", "source": "test-source"}
+    record = {
+        "type": "record",
+        "id": "matrix-red-owned",
+        "subject": MATRIX_PERSON,
+        "rule": "city-personal/traffic.red_light",
+        "occurred_on": "2025-02-01",
+        "decided_on": "2025-02-03",
+        "source": "test-source",
+    }
     assert api.post("source", "/v1/events", json=[record]).status_code == 200
     before = api.written()
     dispute = {"type": "dispute_filed", "record": "matrix-red-owned", "on": "2025-02-05"}
@@ -167,9 +214,15 @@ def test_a_source_cannot_post_an_event_on_a_record_another_source_submitted_over
 
 
 def test_a_source_may_post_an_event_on_its_own_record(api):
-    record = {"type": "record", "id": "matrix-red-mine", "subject": MATRIX_PERSON,
-              "rule": "city-personal/traffic.red_light", "occurred_on": "2025-02-01",
-              "decided_on": "2025-02-03", "source": "test-source"}
+    record = {
+        "type": "record",
+        "id": "matrix-red-mine",
+        "subject": MATRIX_PERSON,
+        "rule": "city-personal/traffic.red_light",
+        "occurred_on": "2025-02-01",
+        "decided_on": "2025-02-03",
+        "source": "test-source",
+    }
     fulfilled = {"type": "fulfilled", "record": "matrix-red-mine", "on": "2025-03-01"}
     answer = api.post("source", "/v1/events", json=[record, fulfilled])
     assert answer.status_code == 200, answer.text
@@ -178,9 +231,15 @@ def test_a_source_may_post_an_event_on_its_own_record(api):
 
 def test_a_source_cannot_submit_a_record_in_another_sources_name(api):
     before = api.written()
-    forged = {"type": "record", "id": "matrix-forged", "subject": MATRIX_PERSON,
-              "rule": "city-personal/traffic.red_light", "occurred_on": "2025-02-01",
-              "decided_on": "2025-02-03", "source": "traffic-police-of-another-city"}
+    forged = {
+        "type": "record",
+        "id": "matrix-forged",
+        "subject": MATRIX_PERSON,
+        "rule": "city-personal/traffic.red_light",
+        "occurred_on": "2025-02-01",
+        "decided_on": "2025-02-03",
+        "source": "traffic-police-of-another-city",
+    }
     response = api.post("source", "/v1/events", json=[forged])
     assert response.status_code in (403, 422), response.text
     assert api.written() == before
@@ -213,8 +272,9 @@ def test_a_subject_cannot_read_another_subjects_score(api):
 
 
 def test_a_subject_reads_its_own_score(api):
-    response = api.get("subject", f"/v1/subjects/{SUBJECT}/score",
-                       params={"catalog": "city-personal", "as_of": "2025-06-01"})
+    response = api.get(
+        "subject", f"/v1/subjects/{SUBJECT}/score", params={"catalog": "city-personal", "as_of": "2025-06-01"}
+    )
     assert response.status_code == 200, response.text
     assert response.json()["subject"] == SUBJECT
 
@@ -234,21 +294,25 @@ def test_a_service_point_cannot_ask_an_action_outside_its_scopes(api):
 
 
 def test_a_service_point_scope_is_a_dotted_prefix_not_a_string_prefix(api):
-    response = api.post("service-point", "/v1/checks",
-                        json={"subject": SUBJECT, "action": "rail.high_speedboat"})
+    response = api.post("service-point", "/v1/checks", json={"subject": SUBJECT, "action": "rail.high_speedboat"})
     assert_problem(response, 403, "forbidden")
 
 
 def test_a_service_point_scope_covers_the_actions_under_it(api):
-    response = api.post("service-point", "/v1/checks",
-                        json={"subject": SUBJECT, "action": "rail.high_speed.ticket", "as_of": "2025-06-01"})
+    response = api.post(
+        "service-point",
+        "/v1/checks",
+        json={"subject": SUBJECT, "action": "rail.high_speed.ticket", "as_of": "2025-06-01"},
+    )
     assert response.status_code == 200, response.text
 
 
 def test_a_manifest_with_one_action_outside_the_scopes_is_refused_whole(api):
     before = api.written()
-    manifest = [{"subject": SUBJECT, "action": "air_travel.ticket"},
-                {"subject": OTHER_SUBJECT, "action": "hotel.booking"}]
+    manifest = [
+        {"subject": SUBJECT, "action": "air_travel.ticket"},
+        {"subject": OTHER_SUBJECT, "action": "hotel.booking"},
+    ]
     assert_problem(api.post("service-point", "/v1/checks", json=manifest), 403, "forbidden")
     assert api.written() == before
 

@@ -44,8 +44,13 @@ def fuzz(live_schema, headers: dict[str, str], paths: set[str] | None = None) ->
             operation.as_strategy(generation_mode=GenerationMode.NEGATIVE),
         )
 
-        @settings(max_examples=EXAMPLES, deadline=None, derandomize=True, database=None,
-                  suppress_health_check=list(HealthCheck))
+        @settings(
+            max_examples=EXAMPLES,
+            deadline=None,
+            derandomize=True,
+            database=None,
+            suppress_health_check=list(HealthCheck),
+        )
         @given(case=cases)
         def run(case):
             case.call_and_validate(headers=headers, checks=CHECKS)

@@ -47,12 +47,16 @@ def test_a_source_batch_answers_what_was_new(scripted):
     answer = scripted.submitted.json()
     events = answer.pop("events")
     assert answer == {
-        "received": 4, "written": 4, "unchanged": 0,
+        "received": 4,
+        "written": 4,
+        "unchanged": 0,
         "written_by_type": {"record": 3, "dispute_filed": 1},
     }
     # Each event with its id (a later event without one gets an id from its content).
     assert [(e["index"], e["type"], e["outcome"]) for e in events] == [
-        (1, "record", "written"), (2, "record", "written"), (3, "record", "written"),
+        (1, "record", "written"),
+        (2, "record", "written"),
+        (3, "record", "written"),
         (4, "dispute_filed", "written"),
     ]
     assert all(e["id"] for e in events)
@@ -63,7 +67,10 @@ def test_resending_a_batch_writes_nothing(scripted):
     answer = scripted.resubmitted.json()
     events = answer.pop("events")
     assert answer == {
-        "received": 4, "written": 0, "unchanged": 4, "written_by_type": {},
+        "received": 4,
+        "written": 0,
+        "unchanged": 4,
+        "written_by_type": {},
     }
     assert [e["id"] for e in events] == [e["id"] for e in scripted.submitted.json()["events"]]
     assert {e["outcome"] for e in events} == {"replayed"}
@@ -120,9 +127,7 @@ def test_the_reports_standing_agrees_with_score_json_on_the_command_line(scripte
     cli = scripted.cli_score
     standing = next(s for s in scripted.report.json()["standings"] if s["catalog"] == "city-personal")
     projected = {key: standing[key] for key in cli}
-    projected["contributions"] = [
-        {key: c[key] for key in cli["contributions"][0]} for c in standing["contributions"]
-    ]
+    projected["contributions"] = [{key: c[key] for key in cli["contributions"][0]} for c in standing["contributions"]]
     assert projected == cli
 
 

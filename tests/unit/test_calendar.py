@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from xinyong.calendar import ZERO, Duration, InvalidDuration, parse_date
+from xinyong.domain.calendar import ZERO, Duration, InvalidDuration, parse_date
 
 pytestmark = pytest.mark.unit
 
@@ -82,9 +82,7 @@ def test_duration_that_is_not_a_string_is_refused():
         Duration.parse(15)  # type: ignore[arg-type]
 
 
-@pytest.mark.parametrize(
-    ("text", "shown"), [("P1Y6M", "P1Y6M"), ("P2W", "P14D"), ("P0D", "P0D"), ("P0Y", "P0D")]
-)
+@pytest.mark.parametrize(("text", "shown"), [("P1Y6M", "P1Y6M"), ("P2W", "P14D"), ("P0D", "P0D"), ("P0Y", "P0D")])
 def test_duration_prints_as_an_iso_8601_period(text, shown):
     assert str(Duration.parse(text)) == shown
 
@@ -100,9 +98,7 @@ def test_leap_day_plus_four_years_is_the_next_leap_day():
     assert Duration.parse("P4Y").after(D(2024, 2, 29)) == D(2028, 2, 29)
 
 
-@pytest.mark.parametrize(
-    ("start", "expected"), [(D(2024, 1, 31), D(2024, 2, 29)), (D(2023, 1, 31), D(2023, 2, 28))]
-)
+@pytest.mark.parametrize(("start", "expected"), [(D(2024, 1, 31), D(2024, 2, 29)), (D(2023, 1, 31), D(2023, 2, 28))])
 def test_month_end_plus_one_month_clamps_to_the_end_of_february(start, expected):
     assert Duration.parse("P1M").after(start) == expected
 
@@ -135,9 +131,7 @@ def test_parse_date_reads_yyyy_mm_dd():
     assert parse_date("2024-02-29") == D(2024, 2, 29)
 
 
-@pytest.mark.parametrize(
-    "text", ["2023-02-29", "2024-13-01", "24-01-01", "2024-1-1", "20240101", "2024-01-01T00:00"]
-)
+@pytest.mark.parametrize("text", ["2023-02-29", "2024-13-01", "24-01-01", "2024-1-1", "20240101", "2024-01-01T00:00"])
 def test_parse_date_refuses_anything_but_a_real_calendar_day(text):
     with pytest.raises(ValueError):
         parse_date(text)
@@ -146,9 +140,7 @@ def test_parse_date_refuses_anything_but_a_real_calendar_day(text):
 # ------------------------------------------------------------------ properties
 
 days = st.dates(D(1900, 1, 1), D(2199, 12, 31))
-durations = st.builds(
-    Duration, years=st.integers(0, 5), months=st.integers(0, 30), days=st.integers(0, 800)
-)
+durations = st.builds(Duration, years=st.integers(0, 5), months=st.integers(0, 30), days=st.integers(0, 800))
 nonzero_durations = durations.filter(lambda p: p != ZERO)
 
 
@@ -180,9 +172,7 @@ def test_weeks_are_seven_days(day, n):
 @settings(max_examples=300)
 @given(days, st.integers(0, 10), st.integers(0, 30))
 def test_years_are_twelve_months(day, years, months):
-    assert Duration(years=years, months=months).after(day) == Duration(
-        months=12 * years + months
-    ).after(day)
+    assert Duration(years=years, months=months).after(day) == Duration(months=12 * years + months).after(day)
 
 
 @settings(max_examples=300)

@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from xinyong.catalog import Catalog
-from xinyong.catalog.diff import combine, diff
+from xinyong.domain.catalog import Catalog
+from xinyong.domain.catalog.diff import combine, diff
 
 pytestmark = pytest.mark.unit
 
@@ -25,27 +25,54 @@ BASE: dict[str, Any] = {
     "grades": [{"name": "A", "min": 960}, {"name": "B", "min": 850}, {"name": "D"}],
     "rules": {
         "traffic.red_light": {
-            "title": "Running a red light", "category": "traffic", "points": -5, "valid_for": "P1Y",
-            "notice": "P15D", "repairable_after": "P3M", "legal_basis": "Road Traffic Safety Law, art. 90",
+            "title": "Running a red light",
+            "category": "traffic",
+            "points": -5,
+            "valid_for": "P1Y",
+            "notice": "P15D",
+            "repairable_after": "P3M",
+            "legal_basis": "Road Traffic Safety Law, art. 90",
         },
         "volunteer.service_day": {
-            "category": "public_service", "points": 2, "valid_for": "P1Y", "cap_per_year": 20,
+            "category": "public_service",
+            "points": 2,
+            "valid_for": "P1Y",
+            "cap_per_year": 20,
             "legal_basis": "Volunteer Service Regulations",
         },
         "court.judgment_default": {
-            "category": "judicial", "points": -100, "valid_for": "P2Y", "notice": "P10D",
-            "list": "defaulters", "legal_basis": "Civil Procedure Law, art. 262",
+            "category": "judicial",
+            "points": -100,
+            "valid_for": "P2Y",
+            "notice": "P10D",
+            "list": "defaulters",
+            "legal_basis": "Civil Procedure Law, art. 262",
         },
     },
     "lists": {
-        "defaulters": {"title": "Defaulters", "kind": "black", "duration": "P2Y",
-                       "removal": ["fulfilment", "repair", "annulment"]},
+        "defaulters": {
+            "title": "Defaulters",
+            "kind": "black",
+            "duration": "P2Y",
+            "removal": ["fulfilment", "repair", "annulment"],
+        },
     },
     "measures": [
-        {"id": "no-flights", "when": {"list": "defaulters"}, "action": "air_travel.ticket", "effect": "deny",
-         "legal_basis": "SPC Provisions, art. 3"},
-        {"id": "heating", "when": {"grades": ["A"]}, "action": "utility.heating", "effect": "benefit",
-         "benefit": "heating discount", "legal_basis": "City Measures"},
+        {
+            "id": "no-flights",
+            "when": {"list": "defaulters"},
+            "action": "air_travel.ticket",
+            "effect": "deny",
+            "legal_basis": "SPC Provisions, art. 3",
+        },
+        {
+            "id": "heating",
+            "when": {"grades": ["A"]},
+            "action": "utility.heating",
+            "effect": "benefit",
+            "benefit": "heating discount",
+            "legal_basis": "City Measures",
+        },
     ],
 }
 
@@ -80,20 +107,23 @@ def test_a_new_version_number_and_date_alone_is_not_a_change_of_rules():
 
 def test_a_bigger_penalty_is_harsher():
     change = diff(catalog(), later(lambda d: rule(d, "traffic.red_light").update(points=-10))).find(
-        "rule", "traffic.red_light")
+        "rule", "traffic.red_light"
+    )
     assert change is not None and change.change == "changed" and change.direction == "harsher"
     assert [(f.field, f.before, f.after) for f in change.fields] == [("points", -5, -10)]
 
 
 def test_a_smaller_penalty_is_milder():
     change = diff(catalog(), later(lambda d: rule(d, "traffic.red_light").update(points=-2))).find(
-        "rule", "traffic.red_light")
+        "rule", "traffic.red_light"
+    )
     assert change is not None and change.direction == "milder"
 
 
 def test_a_smaller_reward_is_harsher():
     change = diff(catalog(), later(lambda d: rule(d, "volunteer.service_day").update(points=1))).find(
-        "rule", "volunteer.service_day")
+        "rule", "volunteer.service_day"
+    )
     assert change is not None and change.direction == "harsher"
 
 
@@ -109,14 +139,16 @@ def test_a_penalty_that_counts_longer_is_harsher_and_a_reward_that_counts_longer
 
 def test_a_shorter_notice_window_is_harsher():
     change = diff(catalog(), later(lambda d: rule(d, "traffic.red_light").update(notice="P5D"))).find(
-        "rule", "traffic.red_light")
+        "rule", "traffic.red_light"
+    )
     assert change.direction == "harsher"
     assert change.fields[0].field == "notice" and (change.fields[0].before, change.fields[0].after) == ("P15D", "P5D")
 
 
 def test_no_notice_at_all_is_harsher_than_some_notice():
     change = diff(catalog(), later(lambda d: rule(d, "traffic.red_light").pop("notice"))).find(
-        "rule", "traffic.red_light")
+        "rule", "traffic.red_light"
+    )
     assert change.direction == "harsher" and change.fields[0].after is None
 
 
@@ -129,27 +161,31 @@ def test_a_later_repair_or_none_at_all_is_harsher():
 
 def test_a_tighter_cap_on_a_reward_is_harsher():
     change = diff(catalog(), later(lambda d: rule(d, "volunteer.service_day").update(cap_per_year=10))).find(
-        "rule", "volunteer.service_day")
+        "rule", "volunteer.service_day"
+    )
     assert change.direction == "harsher"
     assert [(f.field, f.before, f.after) for f in change.fields] == [("cap_per_year", 20, 10)]
 
 
 def test_a_cap_on_a_penalty_is_milder():
     change = diff(catalog(), later(lambda d: rule(d, "traffic.red_light").update(cap_per_year=10))).find(
-        "rule", "traffic.red_light")
+        "rule", "traffic.red_light"
+    )
     assert change.direction == "milder"
 
 
 def test_a_rule_that_starts_placing_on_a_blacklist_is_harsher():
     change = diff(catalog(), later(lambda d: rule(d, "traffic.red_light").update(list="defaulters"))).find(
-        "rule", "traffic.red_light")
+        "rule", "traffic.red_light"
+    )
     assert change.direction == "harsher"
     assert [(f.field, f.before, f.after) for f in change.fields] == [("list", None, "defaulters")]
 
 
 def test_a_longer_list_duration_is_harsher():
     change = diff(catalog(), later(lambda d: rule(d, "court.judgment_default").update(list_duration="P3Y"))).find(
-        "rule", "court.judgment_default")
+        "rule", "court.judgment_default"
+    )
     assert change.direction == "harsher"
     assert [(f.field, f.before, f.after) for f in change.fields] == [("list_duration", "P2Y", "P3Y")]
 
@@ -171,21 +207,32 @@ def test_a_new_title_or_legal_basis_is_neutral():
 
 def test_a_change_that_is_both_harsher_and_milder_is_mixed():
     change = diff(catalog(), later(lambda d: rule(d, "traffic.red_light").update(points=-10, valid_for="P6M"))).find(
-        "rule", "traffic.red_light")
+        "rule", "traffic.red_light"
+    )
     assert change.direction == "mixed"
     assert {f.field: f.direction for f in change.fields} == {"points": "harsher", "valid_for": "milder"}
 
 
 def test_an_added_penalty_rule_is_harsher_and_an_added_reward_milder():
     def added(d):
-        d["rules"]["tax.late_filing"] = {"category": "tax", "points": -3, "valid_for": "P1Y",
-                                         "legal_basis": "Tax Collection Law"}
-        d["rules"]["charity.donation"] = {"category": "charity", "points": 1, "valid_for": "P1Y",
-                                          "legal_basis": "Charity Law"}
+        d["rules"]["tax.late_filing"] = {
+            "category": "tax",
+            "points": -3,
+            "valid_for": "P1Y",
+            "legal_basis": "Tax Collection Law",
+        }
+        d["rules"]["charity.donation"] = {
+            "category": "charity",
+            "points": 1,
+            "valid_for": "P1Y",
+            "legal_basis": "Charity Law",
+        }
 
     result = diff(catalog(), later(added))
     assert (result.find("rule", "tax.late_filing").change, result.find("rule", "tax.late_filing").direction) == (
-        "added", "harsher")
+        "added",
+        "harsher",
+    )
     assert result.find("rule", "charity.donation").direction == "milder"
 
 
@@ -202,7 +249,8 @@ def test_a_removed_penalty_rule_is_milder_and_a_removed_reward_harsher():
 
 def test_fewer_ways_off_a_blacklist_is_harsher():
     change = diff(catalog(), later(lambda d: d["lists"]["defaulters"].update(removal=["annulment"]))).find(
-        "list", "defaulters")
+        "list", "defaulters"
+    )
     assert change.direction == "harsher" and change.fields[0].field == "removal"
 
 
@@ -215,15 +263,26 @@ def test_a_longer_blacklist_is_harsher_and_wider_publication_too():
 
 def test_an_added_denial_is_harsher_and_a_removed_benefit_is_harsher():
     def edit(d):
-        d["measures"].append({"id": "no-rail", "when": {"list": "defaulters"}, "action": "rail.high_speed",
-                              "effect": "deny", "legal_basis": "SPC Provisions, art. 3"})
+        d["measures"].append(
+            {
+                "id": "no-rail",
+                "when": {"list": "defaulters"},
+                "action": "rail.high_speed",
+                "effect": "deny",
+                "legal_basis": "SPC Provisions, art. 3",
+            }
+        )
         d["measures"] = [m for m in d["measures"] if m["id"] != "heating"]
 
     result = diff(catalog(), later(edit))
     assert (result.find("measure", "no-rail").change, result.find("measure", "no-rail").direction) == (
-        "added", "harsher")
+        "added",
+        "harsher",
+    )
     assert (result.find("measure", "heating").change, result.find("measure", "heating").direction) == (
-        "removed", "harsher")
+        "removed",
+        "harsher",
+    )
 
 
 def test_a_denial_softened_to_review_is_milder():
@@ -283,8 +342,13 @@ def test_harsher_and_milder_summaries():
 
 @pytest.mark.parametrize(
     ("directions", "expected"),
-    [((), "neutral"), (("neutral", "harsher"), "harsher"), (("milder", "milder"), "milder"),
-     (("harsher", "milder"), "mixed"), (("mixed", "neutral"), "mixed")],
+    [
+        ((), "neutral"),
+        (("neutral", "harsher"), "harsher"),
+        (("milder", "milder"), "milder"),
+        (("harsher", "milder"), "mixed"),
+        (("mixed", "neutral"), "mixed"),
+    ],
 )
 def test_combining_directions(directions, expected):
     assert combine(directions) == expected

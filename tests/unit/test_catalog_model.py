@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from xinyong.calendar import Duration
-from xinyong.catalog import Catalog, CatalogConflict, CatalogRegistry
-from xinyong.catalog.files import CatalogFileError, parse_catalog, read_catalog
+from xinyong.domain.calendar import Duration
+from xinyong.domain.catalog import Catalog, CatalogConflict, CatalogRegistry
+from xinyong.domain.catalog.files import CatalogFileError, parse_catalog, read_catalog
 
 pytestmark = pytest.mark.unit
 
@@ -74,9 +74,7 @@ def catalog_dict(**changes) -> dict:
                 "legal_basis": "Civil Procedure Law",
             },
         },
-        "lists": {
-            "judgment-defaulters": {"kind": "black", "duration": "P2Y", "removal": ["fulfilment"]}
-        },
+        "lists": {"judgment-defaulters": {"kind": "black", "duration": "P2Y", "removal": ["fulfilment"]}},
         "measures": [
             {
                 "when": {"list": "judgment-defaulters"},
@@ -152,10 +150,7 @@ def test_rule_naming_an_undefined_list_error_names_file_rule_key_and_list():
 
 def test_grades_not_highest_first_error_names_file_key_and_values():
     start = HEAD.index("grades = [")
-    text = (
-        HEAD[:start]
-        + 'grades = [ { name = "B", min = 850 }, { name = "A", min = 960 }, { name = "D" } ]\n'
-    )
+    text = HEAD[:start] + 'grades = [ { name = "B", min = 850 }, { name = "A", min = 960 }, { name = "D" } ]\n'
     message = load_error(text)
     assert message.startswith("city.toml: ")
     assert "grades" in message
@@ -163,9 +158,7 @@ def test_grades_not_highest_first_error_names_file_key_and_values():
     assert "[850, 960]" in message
 
 
-@pytest.mark.parametrize(
-    "when", ['{ grades = ["A"], list = "judgment-defaulters" }', "{ }"], ids=["both", "neither"]
-)
+@pytest.mark.parametrize("when", ['{ grades = ["A"], list = "judgment-defaulters" }', "{ }"], ids=["both", "neither"])
 def test_measure_with_both_or_neither_trigger_error_names_file_and_measure(when):
     measure = f'[[measures]]\nwhen = {when}\naction = "loan.apply"\neffect = "deny"\n'
     text = HEAD + measure
@@ -181,7 +174,7 @@ def test_invalid_toml_error_names_the_file():
 
 def test_unreadable_catalog_file_error_names_the_path(tmp_path):
     missing = tmp_path / "missing.toml"
-    with pytest.raises(CatalogFileError, match="missing.toml: cannot read"):
+    with pytest.raises(CatalogFileError, match=r"missing.toml: cannot read"):
         read_catalog(missing)
 
 
@@ -210,11 +203,7 @@ def test_measure_naming_an_unknown_grade_is_refused():
 
 def test_benefit_measure_must_name_its_benefit():
     with pytest.raises(ValidationError, match="must name the 'benefit'"):
-        catalog(
-            measures=[
-                {"when": {"grades": ["AAA"]}, "action": "utility.heating", "effect": "benefit"}
-            ]
-        )
+        catalog(measures=[{"when": {"grades": ["AAA"]}, "action": "utility.heating", "effect": "benefit"}])
 
 
 @pytest.mark.parametrize("jurisdiction", ["cn", "CN-", "C", "CN--SD", "CN SD"])
@@ -272,9 +261,7 @@ def test_score_below_every_band_without_an_open_band_falls_in_the_lowest():
         ("CN-SD", "CN-SD-RC-01"),
     ],
 )
-def test_catalog_covers_its_jurisdiction_and_everything_inside_it(
-    catalog_jurisdiction, subject_jurisdiction
-):
+def test_catalog_covers_its_jurisdiction_and_everything_inside_it(catalog_jurisdiction, subject_jurisdiction):
     assert catalog(jurisdiction=catalog_jurisdiction).covers_jurisdiction(subject_jurisdiction)
 
 
@@ -289,9 +276,7 @@ def test_catalog_covers_its_jurisdiction_and_everything_inside_it(
         ("CN-SD", None),
     ],
 )
-def test_catalog_does_not_cover_outside_or_above_or_unknown_jurisdictions(
-    catalog_jurisdiction, subject_jurisdiction
-):
+def test_catalog_does_not_cover_outside_or_above_or_unknown_jurisdictions(catalog_jurisdiction, subject_jurisdiction):
     assert not catalog(jurisdiction=catalog_jurisdiction).covers_jurisdiction(subject_jurisdiction)
 
 
@@ -363,22 +348,18 @@ def test_two_versions_taking_effect_on_the_same_day_are_refused():
 def test_version_for_another_subject_kind_is_refused():
     registry = CatalogRegistry.of([catalog()])
     with pytest.raises(CatalogConflict, match="organisations"):
-        registry.add(
-            catalog(version="2025.1", effective_from="2025-01-01", subject_kind="organisation")
-        )
+        registry.add(catalog(version="2025.1", effective_from="2025-01-01", subject_kind="organisation"))
 
 
 def test_list_id_defined_by_two_catalogs_is_refused():
     registry = CatalogRegistry.of([catalog()])
     other = catalog(id="other-personal")
-    with pytest.raises(
-        CatalogConflict, match="'judgment-defaulters'.*'city-personal' already defines"
-    ):
+    with pytest.raises(CatalogConflict, match=r"'judgment-defaulters'.*'city-personal' already defines"):
         registry.add(other)
 
 
 def test_later_version_of_the_same_catalog_may_redefine_its_own_list():
-    old, new = versions_2022_2024()
+    old, _new = versions_2022_2024()
     data = catalog_dict(version="2024.1", effective_from="2024-01-01")
     data["lists"]["judgment-defaulters"] = {"kind": "black", "duration": "P3Y"}
     registry = CatalogRegistry.of([old, Catalog.model_validate(data)])
@@ -390,23 +371,23 @@ def test_list_definition_is_taken_from_the_version_in_force_on_the_day():
     data = copy.deepcopy(catalog_dict(version="2024.1", effective_from="2024-01-01"))
     data["lists"]["judgment-defaulters"]["duration"] = "P3Y"
     registry = CatalogRegistry.of([old, Catalog.model_validate(data)])
-    assert registry.list_definition(
-        "judgment-defaulters", dt.date(2023, 6, 1)
-    ).duration == Duration(years=2)
-    assert registry.list_definition(
-        "judgment-defaulters", dt.date(2024, 6, 1)
-    ).duration == Duration(years=3)
+    assert registry.list_definition("judgment-defaulters", dt.date(2023, 6, 1)).duration == Duration(years=2)
+    assert registry.list_definition("judgment-defaulters", dt.date(2024, 6, 1)).duration == Duration(years=3)
 
 
-@pytest.mark.parametrize("key,text", [("base", "base = 1000000000001"),
-                                      ('rules."traffic.red_light".points', "points = -1000000000001")])
+@pytest.mark.parametrize(
+    "key,text", [("base", "base = 1000000000001"), ('rules."traffic.red_light".points', "points = -1000000000001")]
+)
 def test_points_beyond_a_billion_are_refused_naming_the_key(key, text):
-    source = (HEAD + RED_LIGHT).replace("base = 1000", text) if key == "base" else \
-        (HEAD + RED_LIGHT).replace("points = -5", text)
+    source = (
+        (HEAD + RED_LIGHT).replace("base = 1000", text)
+        if key == "base"
+        else (HEAD + RED_LIGHT).replace("points = -5", text)
+    )
     with pytest.raises(CatalogFileError, match=re.escape(f"{key}: Input should be")):
         parse_catalog(source, "big.toml")
 
 
 def test_an_integer_longer_than_python_converts_is_a_clear_error():
-    with pytest.raises(CatalogFileError, match="big.toml: a number is out of range"):
+    with pytest.raises(CatalogFileError, match=r"big\.toml: a number is out of range"):
         parse_catalog((HEAD + RED_LIGHT).replace("base = 1000", "base = 1" + "0" * 5000), "big.toml")

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from xinyong.free_text import mask_identity_numbers
-from xinyong.identifiers import rid_check_character
+from xinyong.domain.free_text import mask_identity_numbers
+from xinyong.domain.identifiers import rid_check_character
 
 pytestmark = pytest.mark.unit
 
@@ -23,8 +23,9 @@ def identity_numbers(draw) -> str:
     return first17 + rid_check_character(first17)
 
 
-words = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="0123456789０１２３４５６７８９"),
-                max_size=30)
+words = st.text(
+    st.characters(blacklist_categories=("Cs",), blacklist_characters="0123456789０１２３４５６７８９"), max_size=30
+)
 
 
 @given(identity_numbers(), words, words)
@@ -51,13 +52,21 @@ def test_masking_twice_changes_nothing_more(number, text):
     assert mask_identity_numbers(once) == once
 
 
-@pytest.mark.parametrize("typed", ["110105 19491231 002X", "110105-19491231-002x", "１１０１０５１９４９１２３１００２Ｘ",
-                                   "身份证号11010519491231002X。"])
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "110105 19491231 002X",
+        "110105-19491231-002x",
+        "１１０１０５１９４９１２３１００２Ｘ",
+        "身份证号11010519491231002X。",
+    ],
+)
 def test_numbers_as_people_type_them_are_masked(typed):
     assert "**************002X" in mask_identity_numbers(typed)
 
 
-@pytest.mark.parametrize("kept", ["phone 13800138000", "order 1101051949123100231", "case 2024-000017",
-                                  "amount 9999999999999999999"])
+@pytest.mark.parametrize(
+    "kept", ["phone 13800138000", "order 1101051949123100231", "case 2024-000017", "amount 9999999999999999999"]
+)
 def test_other_numbers_are_kept(kept):
     assert mask_identity_numbers(kept) == kept

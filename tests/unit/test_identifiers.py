@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from xinyong.identifiers import (
+from xinyong.domain.identifiers import (
     RID_CHECK,
     USCC_ALPHABET,
     InvalidIdentifier,
@@ -48,9 +48,7 @@ def test_published_credit_codes_parse_as_organisations(value):
     assert (ref.scheme, ref.value, ref.kind) == ("uscc", value, "organisation")
 
 
-@pytest.mark.parametrize(
-    "text", [f"rid:{v}" for v in VALID_RIDS] + [f"uscc:{v}" for v in VALID_USCCS]
-)
+@pytest.mark.parametrize("text", [f"rid:{v}" for v in VALID_RIDS] + [f"uscc:{v}" for v in VALID_USCCS])
 def test_a_parsed_subject_prints_as_it_was_written(text):
     assert str(SubjectRef.parse(text)) == text
 
@@ -134,15 +132,11 @@ def test_resident_number_with_a_non_ascii_digit_is_rejected_naming_its_position(
 def test_resident_number_with_an_impossible_birth_date_is_rejected(birth):
     # The check character is right, so only the birth date can be at fault.
     value = rid("370102" + birth + "001")
-    with pytest.raises(
-        InvalidIdentifier, match=f"characters 7-14 \\({birth}\\) are not a valid birth date"
-    ):
+    with pytest.raises(InvalidIdentifier, match=f"characters 7-14 \\({birth}\\) are not a valid birth date"):
         SubjectRef.parse(f"rid:{value}")
 
 
-@pytest.mark.parametrize(
-    "text", ["RID:11010519491231002X", "id:11010519491231002X", "usc:91350100M000100Y43", ":x"]
-)
+@pytest.mark.parametrize("text", ["RID:11010519491231002X", "id:11010519491231002X", "usc:91350100M000100Y43", ":x"])
 def test_unknown_scheme_is_rejected_naming_the_scheme(text):
     scheme = text.partition(":")[0]
     with pytest.raises(InvalidIdentifier, match=f"unknown scheme {scheme!r}"):

@@ -12,12 +12,12 @@ from pathlib import Path
 
 import pytest
 
-from xinyong import standing as st
-from xinyong.catalog.files import read_catalog
-from xinyong.catalog.registry import CatalogRegistry
-from xinyong.events import DisputeFiled, DisputeResolved, Fulfilled, Repaired, parse_event
-from xinyong.identifiers import SubjectRef
-from xinyong.population import Population, generate, iter_events
+from xinyong.domain import standing as st
+from xinyong.domain.catalog.files import read_catalog
+from xinyong.domain.catalog.registry import CatalogRegistry
+from xinyong.domain.events import DisputeFiled, DisputeResolved, Fulfilled, Repaired, parse_event
+from xinyong.domain.identifiers import SubjectRef
+from xinyong.synthetic.population import Population, generate, iter_events
 
 pytestmark = pytest.mark.unit
 
@@ -34,9 +34,7 @@ def _sample_files() -> list[Path]:
 
 CATALOG_SETS = [
     pytest.param(sorted((CONFORMANCE / "basic").glob("catalog-*.toml")), id="conformance-basic"),
-    pytest.param(
-        sorted((CONFORMANCE / "deadlines").glob("catalog-*.toml")), id="conformance-deadlines"
-    ),
+    pytest.param(sorted((CONFORMANCE / "deadlines").glob("catalog-*.toml")), id="conformance-deadlines"),
     pytest.param(
         _sample_files(),
         id="sample-catalogs",
@@ -177,9 +175,7 @@ def test_every_event_parses_and_the_ledger_accepts_them_in_order(world: World) -
 
 def test_events_after_the_subjects_are_in_date_order(world: World) -> None:
     days = [
-        e["decided_on"] if e["type"] == "record" else e["on"]
-        for e in world.population.events
-        if e["type"] != "subject"
+        e["decided_on"] if e["type"] == "record" else e["on"] for e in world.population.events if e["type"] != "subject"
     ]
     assert days == sorted(days)
 
@@ -256,18 +252,14 @@ def test_caps_are_reached_by_someone(world: World) -> None:
             if registry.in_force(catalog_id, END).subject_kind != subject.kind:
                 continue
             standing = st.standing(subject, catalog_id, END, files, registry)
-            reached |= {
-                (catalog_id, c.rule.partition("/")[2]) for c in standing.contributions if c.capped
-            }
+            reached |= {(catalog_id, c.rule.partition("/")[2]) for c in standing.contributions if c.capped}
     assert reached == capped_rules
 
 
 def test_each_catalog_with_a_blacklist_places_someone_on_it(world: World) -> None:
     registry = world.registry
     with_lists = {
-        cid
-        for cid in registry.ids()
-        if any(r.list for v in registry.versions(cid) for r in v.rules.values())
+        cid for cid in registry.ids() if any(r.list for v in registry.versions(cid) for r in v.rules.values())
     }
     placed = {line.catalog_id for line in world.lines() if line.placement is not None}
     assert with_lists and with_lists <= placed
@@ -299,7 +291,7 @@ def test_persons_are_adults_born_1945_to_2005_and_a_few_minors(world: World) -> 
 def test_names_are_chinese_and_firms_are_companies_or_cooperatives(world: World) -> None:
     names = [e["name"] for e in world.population.events if e["type"] == "subject"]
     assert all(re.fullmatch(r"[\u4e00-\u9fff]{2,30}", n) for n in names)
-    firms = [n for e, n in zip(world.population.events, names) if e["subject"].startswith("uscc:")]
+    firms = [n for e, n in zip(world.population.events, names, strict=False) if e["subject"].startswith("uscc:")]
     assert all(n.endswith(("公司", "合作社")) for n in firms)
 
 
@@ -320,16 +312,10 @@ def test_behaviour_is_heavy_tailed(world: World) -> None:
     few = sum(counts[p] <= 3 for p in persons)
     assert few >= 0.8 * len(persons)
     assert max(counts[p] for p in persons) >= 100
-    traffic = {
-        f.subject
-        for f in world.ledger.records.values()
-        if f.record.rule_name.startswith("traffic.")
-    }
+    traffic = {f.subject for f in world.ledger.records.values() if f.record.rule_name.startswith("traffic.")}
     assert 0.02 * len(persons) <= len(traffic) <= 0.15 * len(persons)
     listed = {
-        line.file.subject
-        for line in world.lines()
-        if line.placement is not None and line.file.subject.kind == "person"
+        line.file.subject for line in world.lines() if line.placement is not None and line.file.subject.kind == "person"
     }
     assert 0.003 * len(persons) <= len(listed) <= 0.03 * len(persons)
 
@@ -370,9 +356,7 @@ def test_notable_reasons_hold_when_evaluated(world: World) -> None:
         jurisdiction = ledger.jurisdictions[ref]
         lines = [st.timeline(f, registry) for f in files]
         if n.kind in ("person-listed", "organisation-listed"):
-            m = re.match(
-                r"on the (\S+) list (until (\S+)|with no end date)(: (\S+) denied)?$", n.why
-            )
+            m = re.match(r"on the (\S+) list (until (\S+)|with no end date)(: (\S+) denied)?$", n.why)
             assert m, n
             entries = [e for e in st.list_entries(ref, END, lines) if e.list == m[1]]
             assert entries, n
@@ -401,11 +385,7 @@ def test_notable_reasons_hold_when_evaluated(world: World) -> None:
             ), n
         elif n.kind == "repaired":
             day = re.search(r"granted on (\S+)$", n.why)[1]
-            assert any(
-                isinstance(c, Repaired) and c.on.isoformat() == day
-                for f in files
-                for c in f.changes
-            ), n
+            assert any(isinstance(c, Repaired) and c.on.isoformat() == day for f in files for c in f.changes), n
         elif n.kind == "minor-not-listed":
             assert any(
                 ref.is_minor_on(line.occurred_on)
@@ -426,10 +406,7 @@ def test_notable_reasons_hold_when_evaluated(world: World) -> None:
                 and line.placement.list == m[1]
                 and line.placement.until is not None
                 and line.placement.until.isoformat() == m[2]
-                and any(
-                    isinstance(c, Fulfilled) and c.on == line.placement.until
-                    for c in line.file.changes
-                )
+                and any(isinstance(c, Fulfilled) and c.on == line.placement.until for c in line.file.changes)
                 for line in lines
             ), n
         elif n.kind == "capped":
@@ -491,4 +468,4 @@ def test_dispute_changes_keep_their_order(world: World) -> None:
         filed = [c.on for c in file.changes if isinstance(c, DisputeFiled)]
         resolved = [c.on for c in file.changes if isinstance(c, DisputeResolved)]
         assert len(resolved) <= len(filed) <= 1
-        assert all(r >= f for r, f in zip(resolved, filed))
+        assert all(r >= f for r, f in zip(resolved, filed, strict=False))

@@ -11,11 +11,11 @@ import datetime as dt
 
 import pytest
 
-from xinyong.catalog.model import Catalog
-from xinyong.catalog.registry import CatalogRegistry
-from xinyong.events import RecordEvent, parse_event
-from xinyong.identifiers import SubjectRef, rid_check_character
-from xinyong.standing import (
+from xinyong.domain.catalog.model import Catalog
+from xinyong.domain.catalog.registry import CatalogRegistry
+from xinyong.domain.events import RecordEvent, parse_event
+from xinyong.domain.identifiers import SubjectRef, rid_check_character
+from xinyong.domain.standing import (
     NotInForce,
     RecordFile,
     Rejected,
@@ -198,9 +198,7 @@ def score(
     return standing(subject, CATALOG, D(day), files, reg, jurisdiction)
 
 
-def volunteer_days(
-    count: int, occurred_on: str, subject: SubjectRef = ZHANG, prefix: str = "vol"
-) -> list[RecordFile]:
+def volunteer_days(count: int, occurred_on: str, subject: SubjectRef = ZHANG, prefix: str = "vol") -> list[RecordFile]:
     return [
         RecordFile(
             record(
@@ -797,10 +795,7 @@ def test_cap_limits_a_penalty_sum_in_absolute_value():
             }
         )
     )
-    files = [
-        history(reg, record("traffic.speeding", "2024-02-01", "2024-02-01", id=f"s{i}"))
-        for i in range(2)
-    ]
+    files = [history(reg, record("traffic.speeding", "2024-02-01", "2024-02-01", id=f"s{i}")) for i in range(2)]
     result = score(reg, "2024-03-01", *files)
     assert result.score == 985
     assert [c.capped for c in result.contributions] == [True, True]
@@ -808,7 +803,7 @@ def test_cap_limits_a_penalty_sum_in_absolute_value():
 
 def test_caps_of_different_rules_do_not_mix():
     reg = registry()
-    files = volunteer_days(15, "2024-06-01") + [history(reg, record())]
+    files = [*volunteer_days(15, "2024-06-01"), history(reg, record())]
     result = score(reg, "2024-06-02", *files)
     assert result.score == 1000 + 15 - 5
     assert not any(c.capped for c in result.contributions)
@@ -890,9 +885,7 @@ def test_score_counts_only_the_subjects_own_records():
 def test_score_counts_only_records_under_the_catalog_asked():
     reg = registry(
         version(),
-        version(
-            id="volunteer-city", lists={}, measures=[], rules={"volunteer.service_day": VOLUNTEER}
-        ),
+        version(id="volunteer-city", lists={}, measures=[], rules={"volunteer.service_day": VOLUNTEER}),
     )
     elsewhere = history(reg, record("volunteer.service_day", catalog="volunteer-city"))
     assert score(reg, "2024-06-01", elsewhere).score == 1000
@@ -932,9 +925,12 @@ def test_list_entry_starts_when_the_record_starts_counting_and_lasts_the_lists_d
 
 def test_list_entry_is_in_effect_up_to_the_day_before_its_until():
     reg = registry()
-    assert listed_days(
-        reg, history(reg, judgment()), "2024-01-14", "2024-01-15", "2026-01-14", "2026-01-15"
-    ) == [False, True, True, False]
+    assert listed_days(reg, history(reg, judgment()), "2024-01-14", "2024-01-15", "2026-01-14", "2026-01-15") == [
+        False,
+        True,
+        True,
+        False,
+    ]
 
 
 def test_rules_list_duration_sets_the_length_of_its_entries():
@@ -1014,30 +1010,19 @@ def test_listed_subject_is_denied_the_measures_action_with_its_reason():
 def test_measure_covers_actions_below_its_own():
     reg = registry()
     file = history(reg, judgment())
-    assert (
-        check(
-            ZHANG, "air_travel.ticket.business", D("2024-06-01"), [file], reg, "CN-SD-RC"
-        ).decision
-        == "deny"
-    )
+    assert check(ZHANG, "air_travel.ticket.business", D("2024-06-01"), [file], reg, "CN-SD-RC").decision == "deny"
 
 
 def test_measure_does_not_cover_an_action_that_merely_starts_with_the_same_letters():
     reg = registry()
     file = history(reg, judgment())
-    assert (
-        check(ZHANG, "air_travel.tickets", D("2024-06-01"), [file], reg, "CN-SD-RC").decision
-        == "allow"
-    )
+    assert check(ZHANG, "air_travel.tickets", D("2024-06-01"), [file], reg, "CN-SD-RC").decision == "allow"
 
 
 def test_subject_no_longer_listed_is_allowed():
     reg = registry()
     file = history(reg, judgment(), event("fulfilled", "2024-05-01", "judgment-1"))
-    assert (
-        check(ZHANG, "air_travel.ticket", D("2024-06-01"), [file], reg, "CN-SD-RC").decision
-        == "allow"
-    )
+    assert check(ZHANG, "air_travel.ticket", D("2024-06-01"), [file], reg, "CN-SD-RC").decision == "allow"
 
 
 def test_check_with_no_applicable_measure_allows_without_reasons():
@@ -1054,9 +1039,7 @@ def test_grade_measure_lists_its_benefit_with_grade_and_score_as_trigger():
 
 def test_grade_measure_falls_on_a_subject_inside_the_catalogs_jurisdiction():
     reg = registry(version(base=1060))
-    assert check(ZHANG, "utility.heating", D("2024-06-01"), [], reg, "CN-SD-RC-01").benefits == (
-        "heating discount",
-    )
+    assert check(ZHANG, "utility.heating", D("2024-06-01"), [], reg, "CN-SD-RC-01").benefits == ("heating discount",)
 
 
 @pytest.mark.parametrize("jurisdiction", ["CN-BJ", "CN-SD", "CN-SD-RCX", None])
@@ -1068,9 +1051,7 @@ def test_grade_measure_does_not_fall_on_a_subject_the_catalog_does_not_cover(jur
 def test_list_measure_falls_on_a_listed_subject_outside_the_catalogs_jurisdiction():
     reg = registry()
     file = history(reg, judgment())
-    assert (
-        check(ZHANG, "air_travel.ticket", D("2024-06-01"), [file], reg, "CN-BJ").decision == "deny"
-    )
+    assert check(ZHANG, "air_travel.ticket", D("2024-06-01"), [file], reg, "CN-BJ").decision == "deny"
 
 
 def test_measure_of_one_catalog_may_name_a_list_another_catalog_defines():

@@ -22,19 +22,23 @@ import httpx
 import pytest
 
 from xinyong.bootstrap import Deployment, open_deployment
-from xinyong.demo import DemoBuild, build_demo
-from xinyong.events import DisputeFiled
-from xinyong.identifiers import SubjectRef
+from xinyong.domain.events import DisputeFiled
+from xinyong.domain.identifiers import SubjectRef
+from xinyong.domain.standing import RecordFile, Timeline, rule_in_force, timeline
 from xinyong.settings import Settings
-from xinyong.standing import RecordFile, Timeline, rule_in_force, timeline
+from xinyong.synthetic.demo import DemoBuild, build_demo
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
 XINYONG = str(Path(sys.executable).parent / "xinyong")
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-    "--disable-sync", "--no-first-run",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
 ]
 SCORING = "rongcheng-personal"
 
@@ -44,8 +48,10 @@ def _later_version(source: Path, effective_from: dt.date) -> str:
     text = source.read_text(encoding="utf-8")
     text = re.sub(r'(?m)^version = ".*"$', 'version = "2099.1"', text, count=1)
     text = re.sub(r'(?m)^effective_from = ".*"$', f'effective_from = "{effective_from}"', text, count=1)
-    text = text.replace('[rules."traffic.ticket"]\ntitle = "A traffic violation ticket"\ncategory = "traffic"\npoints = -5',
-                        '[rules."traffic.ticket"]\ntitle = "A traffic violation ticket"\ncategory = "traffic"\npoints = -10')
+    text = text.replace(
+        '[rules."traffic.ticket"]\ntitle = "A traffic violation ticket"\ncategory = "traffic"\npoints = -5',
+        '[rules."traffic.ticket"]\ntitle = "A traffic violation ticket"\ncategory = "traffic"\npoints = -10',
+    )
     text = text.replace('category = "public_service"\npoints = 2\n', 'category = "public_service"\npoints = 3\n')
     assert "points = -10" in text and "points = 3\n" in text, "the sample catalog changed: update this test"
     return text
@@ -94,9 +100,12 @@ class World:
         today = self.today
 
         def fits(file: RecordFile, line: Timeline) -> bool:
-            return (file.record.catalog_id == SCORING and line.counts_on(today)
-                    and rule_in_force(file.record, registry)[1].points < 0
-                    and not any(isinstance(c, DisputeFiled) for c in file.changes))
+            return (
+                file.record.catalog_id == SCORING
+                and line.counts_on(today)
+                and rule_in_force(file.record, registry)[1].points < 0
+                and not any(isinstance(c, DisputeFiled) for c in file.changes)
+            )
 
         return self.take(fits)
 
@@ -104,8 +113,11 @@ class World:
         """Any record counting today under the scoring catalog, never disputed."""
 
         def fits(file: RecordFile, line: Timeline) -> bool:
-            return (file.record.catalog_id == SCORING and line.counts_on(self.today)
-                    and not any(isinstance(c, DisputeFiled) for c in file.changes))
+            return (
+                file.record.catalog_id == SCORING
+                and line.counts_on(self.today)
+                and not any(isinstance(c, DisputeFiled) for c in file.changes)
+            )
 
         return self.take(fits)
 
@@ -120,7 +132,7 @@ class World:
         return facts.name if facts else None
 
     def score(self, subject: SubjectRef, catalog: str = SCORING) -> int:
-        from xinyong.standing import standing
+        from xinyong.domain.standing import standing
 
         with self.deployment.store.reading() as connection:
             files = self.deployment.store.files_for_subject(connection, subject)
@@ -141,8 +153,9 @@ def world(backend, postgres_server, tmp_path_factory: pytest.TempPathFactory) ->
     catalogs = sorted((ROOT / "catalogs").glob("*.toml"))
     build = build_demo(db, catalogs, persons=400, organisations=60, settings=settings)
     later = folder / "rongcheng-personal-2099.toml"
-    later.write_text(_later_version(ROOT / "catalogs" / f"{SCORING}.toml", dt.date.today() + dt.timedelta(days=60)),
-                     encoding="utf-8")
+    later.write_text(
+        _later_version(ROOT / "catalogs" / f"{SCORING}.toml", dt.date.today() + dt.timedelta(days=60)), encoding="utf-8"
+    )
     deployment = open_deployment(db, settings)
     deployment.catalogs.load([later])
     yield World(db, folder, env, build, deployment)
@@ -162,10 +175,13 @@ def server(world: World) -> Iterator[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("XINYONG_")}
     env["XINYONG_NOTICE_INTERVAL"] = "0"
     env.update(world.env)
-    log = open(world.folder / "serve.log", "w")
+    log = open(world.folder / "serve.log", "w")  # noqa: SIM115 - the server writes to it until the end
     process = subprocess.Popen(
         [XINYONG, "--db", world.db, "serve", "--port", str(port)],
-        stdout=log, stderr=subprocess.STDOUT, env=env, cwd=world.folder,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        env=env,
+        cwd=world.folder,
     )
     url = f"http://127.0.0.1:{port}"
     try:
@@ -212,8 +228,13 @@ def new_context(browser, server: str):
     made = []
 
     def make(locale: str = "en-US", javascript: bool = True):
-        context = browser.new_context(base_url=server, locale=locale, java_script_enabled=javascript,
-                                      viewport={"width": 1280, "height": 900}, accept_downloads=True)
+        context = browser.new_context(
+            base_url=server,
+            locale=locale,
+            java_script_enabled=javascript,
+            viewport={"width": 1280, "height": 900},
+            accept_downloads=True,
+        )
         context.set_default_timeout(30000)
         made.append(context)
         return context

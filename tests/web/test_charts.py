@@ -6,30 +6,52 @@ import datetime as dt
 
 import pytest
 
-from xinyong.catalog import Catalog, CatalogRegistry
-from xinyong.events import parse_event
-from xinyong.identifiers import SubjectRef
-from xinyong.standing import RecordFile, standing
-from xinyong.web import charts
-from xinyong.web.trajectory import trajectory
+from xinyong.domain.catalog import Catalog, CatalogRegistry
+from xinyong.domain.events import parse_event
+from xinyong.domain.identifiers import SubjectRef
+from xinyong.domain.standing import RecordFile, standing
+from xinyong.domain.trajectory import trajectory
+from xinyong.entrypoints.web import charts
 
 pytestmark = pytest.mark.unit
 
 SUBJECT = SubjectRef.parse("rid:11010519491231002X")
-CITY = Catalog.model_validate({
-    "id": "city", "jurisdiction": "CN-SD-RC", "subject_kind": "person", "version": "2024.1",
-    "effective_from": "2024-01-01", "base": 1000,
-    "grades": [{"name": "A", "min": 960}, {"name": "B", "min": 850}, {"name": "D"}],
-    "rules": {"traffic.red_light": {"category": "traffic", "points": -50, "valid_for": "P1Y", "notice": "P15D",
-                                    "legal_basis": "Road Traffic Safety Law, art. 90"}},
-})
+CITY = Catalog.model_validate(
+    {
+        "id": "city",
+        "jurisdiction": "CN-SD-RC",
+        "subject_kind": "person",
+        "version": "2024.1",
+        "effective_from": "2024-01-01",
+        "base": 1000,
+        "grades": [{"name": "A", "min": 960}, {"name": "B", "min": 850}, {"name": "D"}],
+        "rules": {
+            "traffic.red_light": {
+                "category": "traffic",
+                "points": -50,
+                "valid_for": "P1Y",
+                "notice": "P15D",
+                "legal_basis": "Road Traffic Safety Law, art. 90",
+            }
+        },
+    }
+)
 
 
 def red_light(record_id: str, decided_on: str) -> RecordFile:
-    return RecordFile(parse_event({
-        "type": "record", "id": record_id, "subject": str(SUBJECT), "rule": "city/traffic.red_light",
-        "occurred_on": decided_on, "decided_on": decided_on, "source": "traffic-police",
-    }))
+    return RecordFile(
+        parse_event(
+            {
+                "type": "record",
+                "id": record_id,
+                "subject": str(SUBJECT),
+                "rule": "city/traffic.red_light",
+                "occurred_on": decided_on,
+                "decided_on": decided_on,
+                "source": "traffic-police",
+            }
+        )
+    )
 
 
 def test_the_line_steps_on_the_days_the_score_changes_and_goes_on_with_the_outlook():
@@ -54,9 +76,14 @@ def test_every_point_of_a_busy_file_is_the_score_of_its_day():
 
 def test_the_score_chart_shades_the_grades_and_escapes_its_text():
     svg = charts.score_chart(
-        [(dt.date(2024, 1, 1), 1000), (dt.date(2024, 3, 20), 950)], [(dt.date(2024, 6, 1), 950)],
-        dt.date(2024, 6, 1), dt.date(2025, 6, 1), [("A", 960), ("B", 850), ("D", None)],
-        title="Score <under> city", desc="a & b", today_label="today",
+        [(dt.date(2024, 1, 1), 1000), (dt.date(2024, 3, 20), 950)],
+        [(dt.date(2024, 6, 1), 950)],
+        dt.date(2024, 6, 1),
+        dt.date(2025, 6, 1),
+        [("A", 960), ("B", 850), ("D", None)],
+        title="Score <under> city",
+        desc="a & b",
+        today_label="today",
     )
     assert svg.startswith("<svg") and svg.endswith("</svg>")
     assert "<title>Score &lt;under&gt; city</title>" in svg and "a &amp; b" in svg

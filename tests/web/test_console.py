@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.web.conftest import SCORING, World, screenshot, sign_in
-from xinyong.standing import rule_in_force
+from xinyong.domain.standing import rule_in_force
 
 pytestmark = pytest.mark.e2e
 
@@ -18,7 +18,9 @@ pytestmark = pytest.mark.e2e
 def test_an_officer_annuls_a_dispute_and_the_residents_score_changes(new_context, world: World):
     file = world.disputable_penalty()
     resident = file.subject
-    world.deployment.due_process.file_dispute(resident, file.id, "The decision was addressed to someone else.", world.today)
+    world.deployment.due_process.file_dispute(
+        resident, file.id, "The decision was addressed to someone else.", world.today
+    )
     _, rule = rule_in_force(file.record, world.deployment.catalogs.registry())
     before = world.score(resident)
 
@@ -86,7 +88,10 @@ def test_looking_up_a_subject_asks_for_a_purpose_and_logs_it(page, world: World)
     expect(page.locator("h1")).to_contain_text(resident.value)
     expect(page.locator("main")).to_contain_text(str(world.score(resident)))
     _, logged = world.deployment.access_log.entries(resident, limit=1)
-    assert (logged[0].reader, logged[0].purpose) == ("Officer Wang (demo)", "Complaint 2026-311: checking the arrears record")
+    assert (logged[0].reader, logged[0].purpose) == (
+        "Officer Wang (demo)",
+        "Complaint 2026-311: checking the arrears record",
+    )
 
 
 def test_the_catalog_viewer_shows_rules_lint_findings_and_a_side_by_side_diff(page, world: World):

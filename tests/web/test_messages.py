@@ -8,13 +8,13 @@ from importlib import resources
 
 import pytest
 
-from xinyong.access import ROLES
-from xinyong.catalog.lint import PROFILES
-from xinyong.web import i18n
+from xinyong.domain.access import ROLES
+from xinyong.domain.catalog.lint import PROFILES
+from xinyong.entrypoints.web import i18n
 
 pytestmark = pytest.mark.unit
 
-WEB = resources.files("xinyong.web")
+WEB = resources.files("xinyong.entrypoints.web")
 TEMPLATES = {p.name: p.read_text("utf-8") for p in WEB.joinpath("templates").iterdir() if p.name.endswith(".html")}
 PYTHON = {p.name: p.read_text("utf-8") for p in WEB.joinpath("routers").iterdir() if p.name.endswith(".py")}
 PYTHON.update({p.name: p.read_text("utf-8") for p in WEB.iterdir() if p.name.endswith(".py")})
@@ -37,10 +37,23 @@ DYNAMIC = {
     "portal.done.": ["dispute", "repair", "review", "contact"],
     "console.done.": ["dispute", "repair", "review"],
     "access.what.": ["report", "score", "check", "public.organisation"],
-    "notice.kind.": ["record", "record_effective", "dispute_filed", "dispute_decided", "repair_applied",
-                     "repair_granted", "repair_refused", "review_decided", "annulled", "fulfilled",
-                     "list_entry_started", "list_entry_ended", "adverse_action", "subject_facts",
-                     "contact_changed"],
+    "notice.kind.": [
+        "record",
+        "record_effective",
+        "dispute_filed",
+        "dispute_decided",
+        "repair_applied",
+        "repair_granted",
+        "repair_refused",
+        "review_decided",
+        "annulled",
+        "fulfilled",
+        "list_entry_started",
+        "list_entry_ended",
+        "adverse_action",
+        "subject_facts",
+        "contact_changed",
+    ],
     "signin.error.role.": ["portal", "console"],
 }
 

@@ -5,12 +5,13 @@ disputing a record, applying for repair too early, exporting, and the guards aro
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
 from tests.web.conftest import SCORING, World, screenshot, sign_in
-from xinyong.standing import earliest_repair, rule_in_force
+from xinyong.domain.standing import earliest_repair, rule_in_force
 
 pytestmark = pytest.mark.e2e
 
@@ -63,8 +64,13 @@ def test_a_repair_applied_for_too_early_shows_the_first_day_next_to_the_record(p
 
     def early(file, line) -> bool:
         first = earliest_repair(file, registry)
-        return (file.subject.kind == "person" and first is not None and first > today
-                and line.ends_on > today and not line.annulled)
+        return (
+            file.subject.kind == "person"
+            and first is not None
+            and first > today
+            and line.ends_on > today
+            and not line.annulled
+        )
 
     file = world.take(early)
     first = earliest_repair(file, registry)
@@ -95,7 +101,7 @@ def test_a_dispute_without_grounds_is_refused_next_to_the_field(page, world: Wor
 
 
 def test_a_resident_sets_the_email_address_for_notices_and_is_told(page, world: World):
-    from xinyong.delivery import contact_address
+    from xinyong.services.delivery import contact_address
 
     resident = world.take(lambda file, line: file.subject.kind == "person").subject
     sign_in(page, "portal", world.subject_token(resident))
@@ -121,7 +127,7 @@ def test_the_export_is_one_click_and_holds_the_whole_file(page, world: World):
     sign_in(page, "portal", world.subject_token(resident))
     with page.expect_download() as download:
         page.click("a[href='/portal/export']")
-    text = open(download.value.path(), encoding="utf-8").read()
+    text = Path(download.value.path()).read_text(encoding="utf-8")
     assert str(resident) in text
     assert "Who looked at this file" in text and "Standing" in text
     assert "export of its file" in text  # this very export is in the access log

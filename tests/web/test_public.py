@@ -84,8 +84,13 @@ def test_public_pages_never_show_a_listed_person(page, world: World):
     # The whole number, the birth date in it, and the name.
     secrets = [person.value, person.value[6:14]] + ([name] if name else [])
     registry = world.deployment.catalogs.registry()
-    visited = ["/", f"/lists/{found['list']}", f"/org/{person.value}", f"/org/rid:{person.value}",
-               f"/lookup?q={person.value}"]
+    visited = [
+        "/",
+        f"/lists/{found['list']}",
+        f"/org/{person.value}",
+        f"/org/rid:{person.value}",
+        f"/lookup?q={person.value}",
+    ]
     visited += [f"/lists/{list_id}" for catalog in registry.all() for list_id in catalog.lists]
     visited += [f"/org/{r['code']}" for r in world.deployment.publication.search("有限", limit=5)]
     for path in dict.fromkeys(visited):

@@ -155,9 +155,7 @@ def write_parquet(backend, expr: ir.Table, path: str | Path) -> None:
         for name, dtype in expr.schema().items()
     )
     target = str(path).replace("'", "''")
-    backend.raw_sql(
-        f"COPY (SELECT {columns} FROM ({backend.compile(expr)})) TO '{target}' (FORMAT parquet)"
-    )
+    backend.raw_sql(f"COPY (SELECT {columns} FROM ({backend.compile(expr)})) TO '{target}' (FORMAT parquet)")
 
 
 def to_arrow(backend, expr: ir.Table) -> pa.Table:

@@ -21,7 +21,7 @@ Names and e-mail addresses are not exported.
 
 Durations are two integer columns, ``*_months`` (years folded in) and ``*_days``
 (weeks folded in), both null when the catalog leaves the duration out; adding one is
-"months first, clamped to the month's end, then days", as :mod:`xinyong.calendar` does.
+"months first, clamped to the month's end, then days", as :mod:`xinyong.domain.calendar` does.
 
 Memory stays bounded whatever the size of the ledger: records are read in pages of
 ``batch_size`` and streamed to a staging file, then partitioned by pyarrow's dataset
@@ -42,9 +42,11 @@ import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 from sqlalchemy import Connection, func, select
 
-from xinyong.calendar import Duration
-from xinyong.catalog.registry import CatalogRegistry
-from xinyong.events import (
+from xinyong.adapters.storage.store import LedgerStore
+from xinyong.adapters.storage.tables import ledger
+from xinyong.domain.calendar import Duration
+from xinyong.domain.catalog.registry import CatalogRegistry
+from xinyong.domain.events import (
     Annulled,
     DisputeFiled,
     DisputeResolved,
@@ -52,9 +54,7 @@ from xinyong.events import (
     Repaired,
     SubjectEvent,
 )
-from xinyong.ledger.store import LedgerStore
-from xinyong.ledger.tables import ledger
-from xinyong.standing import RecordFile
+from xinyong.domain.standing import RecordFile
 
 EXPORT_FORMAT = 1
 MANIFEST = "manifest.json"
@@ -85,6 +85,7 @@ EVENTS = pa.schema(
     ]
 )
 SUBJECTS = pa.schema([("subject_key", pa.string()), ("kind", pa.string())])
+
 
 def _duration_fields(name: str) -> list[tuple[str, pa.DataType]]:
     return [(f"{name}_months", pa.int32()), (f"{name}_days", pa.int32())]
@@ -185,23 +186,40 @@ def catalog_tables(registry: CatalogRegistry) -> dict[str, pa.Table]:
         key = {"catalog_id": c.id, "version": c.version, "effective_from": c.effective_from}
         dm, dd = duration_columns(c.dispute_deadline)
         versions.append(
-            key | {"subject_kind": c.subject_kind, "jurisdiction": c.jurisdiction, "base": c.base,
-                   "dispute_deadline_months": dm, "dispute_deadline_days": dd}
+            key
+            | {
+                "subject_kind": c.subject_kind,
+                "jurisdiction": c.jurisdiction,
+                "base": c.base,
+                "dispute_deadline_months": dm,
+                "dispute_deadline_days": dd,
+            }
         )
         for name, r in c.rules.items():
-            row = key | {"rule": name, "category": r.category, "points": r.points,
-                         "cap_per_year": r.cap_per_year, "list": r.list,
-                         "restore_on_fulfilment": r.restore_on_fulfilment}
+            row = key | {
+                "rule": name,
+                "category": r.category,
+                "points": r.points,
+                "cap_per_year": r.cap_per_year,
+                "list": r.list,
+                "restore_on_fulfilment": r.restore_on_fulfilment,
+            }
             for field in ("notice", "valid_for", "repairable_after", "list_duration"):
                 row[f"{field}_months"], row[f"{field}_days"] = duration_columns(getattr(r, field))
             rules.append(row)
         for name, lst in c.lists.items():
             lm, ld = duration_columns(lst.duration)
             lists.append(
-                key | {"list": name, "kind": lst.kind, "duration_months": lm, "duration_days": ld,
-                       "removal_fulfilment": "fulfilment" in lst.removal,
-                       "removal_repair": "repair" in lst.removal,
-                       "removal_annulment": "annulment" in lst.removal}
+                key
+                | {
+                    "list": name,
+                    "kind": lst.kind,
+                    "duration_months": lm,
+                    "duration_days": ld,
+                    "removal_fulfilment": "fulfilment" in lst.removal,
+                    "removal_repair": "repair" in lst.removal,
+                    "removal_annulment": "annulment" in lst.removal,
+                }
             )
         for position, band in enumerate(c.grades):
             grades.append(key | {"position": position, "grade": band.name, "min": band.min})
@@ -248,9 +266,7 @@ def _with_partition(schema: pa.Schema) -> pa.Schema:
     return schema.append(pa.field("jurisdiction", pa.string()))
 
 
-def _record_pages(
-    store: LedgerStore, connection: Connection, batch_size: int
-) -> Iterator[list[RecordFile]]:
+def _record_pages(store: LedgerStore, connection: Connection, batch_size: int) -> Iterator[list[RecordFile]]:
     """Record files in ledger order, ``batch_size`` at a time (keyset pagination)."""
     last = 0
     while True:
@@ -268,15 +284,9 @@ def _record_pages(
         yield [stored[i].file for i in ids if i in stored]
 
 
-def _latest_subject_events(
-    store: LedgerStore, connection: Connection, batch_size: int
-) -> Iterator[SubjectEvent]:
+def _latest_subject_events(store: LedgerStore, connection: Connection, batch_size: int) -> Iterator[SubjectEvent]:
     """The latest ``subject`` event of every subject, streamed."""
-    latest = (
-        select(func.max(ledger.c.seq))
-        .where(ledger.c.kind == "subject")
-        .group_by(ledger.c.subject_key)
-    )
+    latest = select(func.max(ledger.c.seq)).where(ledger.c.kind == "subject").group_by(ledger.c.subject_key)
     rows = connection.execution_options(yield_per=batch_size).execute(
         select(ledger).where(ledger.c.seq.in_(latest)).order_by(ledger.c.seq)
     )
@@ -320,8 +330,7 @@ def _prepare(target: Path) -> None:
             raise ExportError(f"{target} exists and is not a folder")
         if any(target.iterdir()) and not (target / MANIFEST).exists():
             raise ExportError(
-                f"{target} is not empty and holds no export ({MANIFEST} is missing); "
-                "give an empty or new folder"
+                f"{target} is not empty and holds no export ({MANIFEST} is missing); give an empty or new folder"
             )
     target.mkdir(parents=True, exist_ok=True)
     for part in ("records", "events", "subjects", "catalog", "_staging", MANIFEST):
@@ -364,8 +373,13 @@ def export_ledger(
         with pq.ParquetWriter(staging / "subjects.parquet", _with_partition(SUBJECTS)) as subject_out:
             rows: list[dict] = []
             for item in _latest_subject_events(store, connection, batch_size):
-                rows.append({"subject_key": store.subject_key(item.subject),
-                             "kind": item.subject.kind, "jurisdiction": item.jurisdiction})
+                rows.append(
+                    {
+                        "subject_key": store.subject_key(item.subject),
+                        "kind": item.subject.kind,
+                        "jurisdiction": item.jurisdiction,
+                    }
+                )
                 if len(rows) >= batch_size:
                     subject_out.write_table(pa.Table.from_pylist(rows, schema=subject_out.schema))
                     subjects += len(rows)
@@ -396,9 +410,7 @@ def export_ledger(
                 events += len(event_rows)
                 report("records", records, total)
 
-    for done, (name, schema) in enumerate(
-        (("subjects", SUBJECTS), ("records", RECORDS), ("events", EVENTS))
-    ):
+    for done, (name, schema) in enumerate((("subjects", SUBJECTS), ("records", RECORDS), ("events", EVENTS))):
         report("partitioning", done, 3)
         _write_partitioned(ds.dataset(staging / f"{name}.parquet"), schema, target / name)
     report("partitioning", 3, 3)
@@ -425,8 +437,7 @@ def export_ledger(
         "events": events,
         "subjects": subjects,
         "catalogs": [
-            {"id": c.id, "version": c.version, "effective_from": c.effective_from.isoformat()}
-            for c in registry.all()
+            {"id": c.id, "version": c.version, "effective_from": c.effective_from.isoformat()} for c in registry.all()
         ],
         "jurisdictions": list(jurisdictions),
     }

@@ -30,7 +30,7 @@ from xinyong.batch.engines import (
     write_parquet,
 )
 from xinyong.batch.rescore import LedgerTables, grade_distribution, rescore
-from xinyong.standing import NotInForce
+from xinyong.domain.standing import NotInForce
 
 Phase = Callable[[str], None]
 
@@ -63,7 +63,7 @@ def check_questions(
     backend, tables: LedgerTables, questions: Sequence[tuple[str, dt.date]]
 ) -> dict[tuple[str, dt.date], str]:
     """The version in force for each ``(catalog_id, day)`` question; raises
-    :class:`NotInForce`, as :func:`xinyong.standing.standing` does, when there is none."""
+    :class:`NotInForce`, as :func:`xinyong.domain.standing.standing` does, when there is none."""
     versions = to_arrow(
         backend,
         tables.versions.select("catalog_id", "version", "effective_from").order_by("effective_from"),
@@ -132,9 +132,7 @@ def run_rescore(
         schema={"catalog": "string", "as_of": "date", "version": "string"},
     )
     rows = to_arrow(backend, grade_distribution(written, tables, asked)).to_pylist()
-    entries = to_arrow(
-        backend, backend.read_parquet(lists_out).aggregate(n=ibis._.count())
-    ).to_pylist()[0]["n"]
+    entries = to_arrow(backend, backend.read_parquet(lists_out).aggregate(n=ibis._.count())).to_pylist()[0]["n"]
     timings["grades"] = time.perf_counter() - started
 
     return RescoreReport(
@@ -171,14 +169,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     tables = read_export(backend, args.export, jurisdiction=args.jurisdiction)
     try:
         report = run_rescore(
-            backend, tables, args.catalog, args.as_of, args.out, lists_out=args.lists_out,
+            backend,
+            tables,
+            args.catalog,
+            args.as_of,
+            args.out,
+            lists_out=args.lists_out,
             phase=lambda name: print(f"... {name}", file=sys.stderr),
         )
     except NotInForce as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
-    print(f"{report.catalog} version {report.version} on {report.as_of} ({report.engine}): "
-          f"{report.subjects} subjects, {report.entries} list entries")
+    print(
+        f"{report.catalog} version {report.version} on {report.as_of} ({report.engine}): "
+        f"{report.subjects} subjects, {report.entries} list entries"
+    )
     for grade, count in report.distribution:
         share = count / report.subjects if report.subjects else 0.0
         print(f"  {grade:>6} {count:>12} {share:7.2%}")

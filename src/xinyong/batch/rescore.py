@@ -4,7 +4,7 @@
 score, grade, coverage and list entries on a day, for any number of (catalog, day)
 questions at once, over the tables of an export (:mod:`xinyong.batch.export`). The same
 expressions run on DuckDB on one machine and on Apache Spark on a cluster
-(:mod:`xinyong.batch.engines`). They mirror :mod:`xinyong.standing` rule for rule, and
+(:mod:`xinyong.batch.engines`). They mirror :mod:`xinyong.domain.standing` rule for rule, and
 the tests hold them to its answers on both engines.
 
 The job is set-based: each step is a join, an anti-join or a grouping over whole
@@ -16,7 +16,7 @@ tables, keyed by catalog.
   ``effective_on = decided_on + notice`` and ``expires_on = effective_on + valid_for``.
   Durations are ``(months, days)``: months first, clamped to the month's end, then days.
   Both engines clamp when a date is moved by a month interval (the tests pin this
-  against :mod:`xinyong.calendar`), so the job uses their own interval arithmetic.
+  against :mod:`xinyong.domain.calendar`), so the job uses their own interval arithmetic.
 - ``ends_on`` is the earliest of ``expires_on``, a repair, and a fulfilment when the
   rule restores on fulfilment. An ``annulled`` event or a dispute resolved ``annulled``
   means the record never counts.
@@ -104,9 +104,7 @@ def after(day: ir.DateValue, months: ir.IntegerValue, days: ir.IntegerValue) -> 
 def age_on(born: ir.DateValue, day: ir.DateValue) -> ir.IntegerValue:
     """Whole years of age on ``day``, as :meth:`SubjectRef.age_on` (adding P18Y to the
     birth date would clamp a 29 February birthday to the 28th)."""
-    before_birthday = (day.month() < born.month()) | (
-        (day.month() == born.month()) & (day.day() < born.day())
-    )
+    before_birthday = (day.month() < born.month()) | ((day.month() == born.month()) & (day.day() < born.day()))
     return day.year() - born.year() - before_birthday.cast("int32")
 
 
@@ -185,9 +183,7 @@ def rescore(
 # ---------------------------------------------------------------------------- records
 
 
-def _timelines(
-    tables: LedgerTables, catalogs: list[str], intervals: ir.Table
-) -> tuple[ir.Table, ir.Table]:
+def _timelines(tables: LedgerTables, catalogs: list[str], intervals: ir.Table) -> tuple[ir.Table, ir.Table]:
     """Every record of the catalogs with its window, end and flags; and its gaps."""
     records = tables.records.filter(tables.records.catalog_id.isin(catalogs))
     events = tables.events.filter(tables.events.catalog_id.isin(catalogs))
@@ -226,13 +222,11 @@ def _timelines(
         valid_for_months=rules.valid_for_months,
         valid_for_days=rules.valid_for_days,
     )
-    ruled = ruled.mutate(
-        expires_on=after(ruled.effective_on, ruled.valid_for_months, ruled.valid_for_days)
-    ).drop("valid_for_months", "valid_for_days")
-
-    annulling = (events.type == "annulled") | (
-        (events.type == "dispute_resolved") & (events.outcome == "annulled")
+    ruled = ruled.mutate(expires_on=after(ruled.effective_on, ruled.valid_for_months, ruled.valid_for_days)).drop(
+        "valid_for_months", "valid_for_days"
     )
+
+    annulling = (events.type == "annulled") | ((events.type == "dispute_resolved") & (events.outcome == "annulled"))
     flags = events.group_by(events.record_id).aggregate(
         annulled=annulling.any(),
         fulfilled_on=events.on.min(where=events.type == "fulfilled"),
@@ -265,9 +259,7 @@ def _timelines(
         n=ibis.row_number().over(by_record),
     )
     decisions = events.filter(events.type == "dispute_resolved")
-    decisions = decisions.select(
-        decisions.record_id, resolved_on=decisions.on, n=ibis.row_number().over(by_record)
-    )
+    decisions = decisions.select(decisions.record_id, resolved_on=decisions.on, n=ibis.row_number().over(by_record))
     disputes = filings.left_join(
         decisions, [filings.record_id == decisions.record_id, filings.n == decisions.n]
     ).select(filings.catalog_id, filings.record_id, filings.filed_on, decisions.resolved_on)
@@ -293,9 +285,7 @@ def _timelines(
             ibis.null("date"),
         ),
     )
-    disputes = disputes.join(lines, disputes.record_id == lines.record_id).select(
-        disputes, lines.effective_on
-    )
+    disputes = disputes.join(lines, disputes.record_id == lines.record_id).select(disputes, lines.effective_on)
     until_decided = disputes.resolved_on.fill_null(forever)
     suspended = disputes.filter(disputes.filed_on < disputes.effective_on).select(
         disputes.record_id, start=disputes.filed_on, end=until_decided
@@ -379,9 +369,9 @@ def _standings(tables: LedgerTables, days: ir.Table, lines: ir.Table, gaps: ir.T
     known = tables.subjects.select("subject_key", "kind").union(
         tables.records.select("subject_key", "kind"), distinct=True
     )
-    known = known.left_join(
-        tables.subjects, known.subject_key == tables.subjects.subject_key
-    ).select(known.subject_key, known.kind, tables.subjects.jurisdiction)
+    known = known.left_join(tables.subjects, known.subject_key == tables.subjects.subject_key).select(
+        known.subject_key, known.kind, tables.subjects.jurisdiction
+    )
     scored = known.join(days, known.kind == days.subject_kind).select(
         days.catalog_id,
         days.as_of,
@@ -454,23 +444,19 @@ def _standings(tables: LedgerTables, days: ir.Table, lines: ir.Table, gaps: ir.T
     )
 
 
-def grade_distribution(
-    standings: ir.Table, tables: LedgerTables, asked: ir.Table | None = None
-) -> ir.Table:
+def grade_distribution(standings: ir.Table, tables: LedgerTables, asked: ir.Table | None = None) -> ir.Table:
     """How many subjects are in each band of the version in force, per question:
     ``catalog, as_of, position, grade, subjects``, highest band first, empty bands
     included. ``standings`` is :attr:`Rescoring.standings` or the table it was written
     to; ``asked`` (``catalog, as_of, version``) lists the questions, by default those
     that ``standings`` answers."""
     grades = tables.grades
-    counts = standings.group_by(["catalog", "as_of", "grade"]).aggregate(
-        subjects=standings.count()
-    )
+    counts = standings.group_by(["catalog", "as_of", "grade"]).aggregate(subjects=standings.count())
     if asked is None:
         asked = standings.select("catalog", "as_of", "version").distinct()
-    bands = asked.join(
-        grades, [asked.catalog == grades.catalog_id, asked.version == grades.version]
-    ).select(asked.catalog, asked.as_of, grades.position, grades.grade)
+    bands = asked.join(grades, [asked.catalog == grades.catalog_id, asked.version == grades.version]).select(
+        asked.catalog, asked.as_of, grades.position, grades.grade
+    )
     return (
         bands.left_join(
             counts,
@@ -494,25 +480,21 @@ def grade_distribution(
 # ------------------------------------------------------------------------------ lists
 
 
-def _entries(
-    tables: LedgerTables, intervals: ir.Table, days: ir.Table, lines: ir.Table, gaps: ir.Table
-) -> ir.Table:
+def _entries(tables: LedgerTables, intervals: ir.Table, days: ir.Table, lines: ir.Table, gaps: ir.Table) -> ir.Table:
     adult = lines.birth_date.isnull() | (age_on(lines.birth_date, lines.occurred_on) >= 18)
     listing = lines.filter(lines.list.notnull() & ~lines.annulled & adult)
 
     # The first day the record counts: effective_on or the end of a gap, whichever is
     # earliest of those that come before ends_on and lie inside no gap.
-    ends = listing.join(
-        gaps, [listing.record_id == gaps.record_id, gaps.end >= listing.effective_on]
-    ).select(listing.record_id, day=gaps.end, ends_on=listing.ends_on)
-    candidates = listing.select(
-        listing.record_id, day=listing.effective_on, ends_on=listing.ends_on
-    ).union(ends, distinct=False)
+    ends = listing.join(gaps, [listing.record_id == gaps.record_id, gaps.end >= listing.effective_on]).select(
+        listing.record_id, day=gaps.end, ends_on=listing.ends_on
+    )
+    candidates = listing.select(listing.record_id, day=listing.effective_on, ends_on=listing.ends_on).union(
+        ends, distinct=False
+    )
     candidates = _outside_gaps(candidates.filter(candidates.day < candidates.ends_on), "day", gaps)
     starts = candidates.group_by("record_id").aggregate(start=candidates.day.min())
-    placed = listing.join(starts, listing.record_id == starts.record_id).select(
-        listing, starts.start
-    )
+    placed = listing.join(starts, listing.record_id == starts.record_id).select(listing, starts.start)
 
     # The list's definition in the version of its catalog in force on the start, else in
     # the latest version that defines it (list ids are global: one catalog defines each).
@@ -529,9 +511,9 @@ def _entries(
         until=intervals.until,
     )
     latest_of = lists.group_by("list").aggregate(latest=lists.effective_from.max())
-    latest = lists.join(
-        latest_of, [lists.list == latest_of.list, lists.effective_from == latest_of.latest]
-    ).select(lists.list, lists.duration_months, lists.duration_days, lists.removal_fulfilment)
+    latest = lists.join(latest_of, [lists.list == latest_of.list, lists.effective_from == latest_of.latest]).select(
+        lists.list, lists.duration_months, lists.duration_days, lists.removal_fulfilment
+    )
     placed = placed.left_join(
         defined,
         [placed.list == defined.list, defined.since <= placed.start, placed.start < defined.until],
@@ -559,17 +541,11 @@ def _entries(
         placed.list_duration_days,
         ibis.ifelse(placed.found, placed.in_force_days, placed.latest_days),
     )
-    on_fulfilment = ibis.ifelse(
-        placed.found, placed.in_force_fulfilment, placed.latest_fulfilment
-    ).fill_null(False)
+    on_fulfilment = ibis.ifelse(placed.found, placed.in_force_fulfilment, placed.latest_fulfilment).fill_null(False)
     forever = _forever()
     lasts = ibis.ifelse(months.notnull(), after(placed.start, months, days_), forever)
-    fulfilled = ibis.ifelse(
-        on_fulfilment & placed.fulfilled_on.notnull(), placed.fulfilled_on, forever
-    )
-    placed = placed.mutate(
-        until=ibis.least(lasts, placed.repaired_on.fill_null(forever), fulfilled)
-    )
+    fulfilled = ibis.ifelse(on_fulfilment & placed.fulfilled_on.notnull(), placed.fulfilled_on, forever)
+    placed = placed.mutate(until=ibis.least(lasts, placed.repaired_on.fill_null(forever), fulfilled))
     placed = placed.filter(placed.until > placed.start)
 
     # In effect on a day: start ≤ D < until, and D in none of the record's gaps.

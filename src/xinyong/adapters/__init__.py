@@ -1,0 +1,1 @@
+"""Adapters to the world outside: storage (SQLAlchemy + Alembic), event files, SMTP."""

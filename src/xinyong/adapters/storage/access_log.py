@@ -1,0 +1,105 @@
+"""The access log: every read of a subject's data, with who read it and why.
+Append-only, like the ledger."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import Connection, func, select
+
+from xinyong.adapters.storage import chain
+from xinyong.adapters.storage.store import LedgerStore
+from xinyong.adapters.storage.tables import access_log
+from xinyong.domain.access import Reader
+from xinyong.domain.free_text import mask_identity_numbers
+from xinyong.domain.identifiers import SubjectRef
+
+
+@dataclass(frozen=True)
+class Access:
+    seq: int
+    at: str
+    reader: str
+    role: str
+    what: str
+    purpose: str | None
+    detail: str | None
+    subject_key: str
+
+
+class AccessLog:
+    def __init__(self, store: LedgerStore):
+        self.store = store
+
+    def write(
+        self,
+        connection: Connection,
+        subjects: list[SubjectRef],
+        reader: Reader,
+        what: str,
+        purpose: str | None,
+        details: list[str | None] | None = None,
+    ) -> None:
+        at = dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds")
+        details = details or [None] * len(subjects)
+        if not subjects:
+            return
+        if purpose is not None:
+            purpose = mask_identity_numbers(purpose)
+        keys = [self.store.subject_key(subject) for subject in subjects]
+        texts = self.store.text_sealers(connection, keys, create=purpose is not None or any(details))
+        rows = [
+            {
+                "at": at,
+                "subject_key": key,
+                "reader": reader.name,
+                "role": reader.role,
+                "token_id": reader.token_id,
+                "what": what,
+                "_text": {k: v for k, v in (("purpose", purpose), ("detail", detail)) if v},
+            }
+            for key, detail in zip(keys, details, strict=False)
+        ]
+        # The text is sealed for its row: numbered first, then sealed, then chained.
+        seq = chain.head(connection, "access_log")[0]
+        for row in rows:
+            seq += 1
+            text = row.pop("_text")
+            row["sealed_text"] = self.store.seal_text(texts, row["subject_key"], _context(seq), text) if text else None
+        self.store.append_rows(connection, "access_log", rows)
+
+    def log(
+        self,
+        subjects: list[SubjectRef],
+        reader: Reader,
+        what: str,
+        purpose: str | None,
+        details: list[str | None] | None = None,
+    ) -> None:
+        with self.store.transaction() as connection:
+            self.write(connection, subjects, reader, what, purpose, details)
+
+    def entries(self, subject: SubjectRef | None = None, limit: int = 100, offset: int = 0) -> tuple[int, list[Access]]:
+        """Entries newest first, for one subject or all; with the total count."""
+        query = select(access_log)
+        count = select(func.count()).select_from(access_log)
+        if subject is not None:
+            key = self.store.subject_key(subject)
+            query = query.where(access_log.c.subject_key == key)
+            count = count.where(access_log.c.subject_key == key)
+        with self.store.reading() as connection:
+            total = connection.execute(count).scalar_one()
+            rows = connection.execute(query.order_by(access_log.c.seq.desc()).limit(limit).offset(offset)).all()
+            texts = self.store.text_sealers(connection, {r.subject_key for r in rows if r.sealed_text is not None})
+        found = []
+        for r in rows:
+            text = self.store.open_text(texts, r.subject_key, _context(r.seq), r.sealed_text)
+            found.append(
+                Access(r.seq, r.at, r.reader, r.role, r.what, text.get("purpose"), text.get("detail"), r.subject_key)
+            )
+        return total, found
+
+
+def _context(seq: int) -> bytes:
+    return f"access:{seq}".encode()

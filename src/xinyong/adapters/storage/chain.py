@@ -1,0 +1,136 @@
+"""The keyed hash chain over every append-only table: each row's MAC covers every column
+of the row and the MAC of the row before it, under a key that only the holder of the
+secret key has. Whoever can write the database file but lacks the key can neither add,
+alter, remove nor reorder a row without ``ledger verify`` saying where; a signed
+checkpoint (checkpoint.py) also catches rows removed from the end."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import Connection, Table, insert, select
+
+from xinyong.adapters.storage.sealing import Sealer
+from xinyong.adapters.storage.tables import (
+    access_log,
+    cases,
+    catalog_versions,
+    deliveries,
+    ledger,
+    notices,
+)
+
+GENESIS = "0" * 64
+
+# Every append-only table, in the order they are verified, with the column holding each
+# row's MAC. The ledger also keeps the MAC of the row before (``prev_hash``).
+CHAINED: dict[str, tuple[Table, str]] = {
+    "ledger": (ledger, "hash"),
+    "catalog_versions": (catalog_versions, "mac"),
+    "notices": (notices, "mac"),
+    "deliveries": (deliveries, "mac"),
+    "cases": (cases, "mac"),
+    "access_log": (access_log, "mac"),
+}
+_NOT_COVERED = {"hash", "prev_hash", "mac"}
+
+
+def _encode(value: object) -> str:
+    if value is None:
+        return "\x00"
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        return "b" + bytes(value).hex()
+    if isinstance(value, bool):
+        return "t" if value else "f"
+    if isinstance(value, int):
+        return "i" + str(value)
+    if isinstance(value, dt.date):
+        return "d" + value.isoformat()
+    return "s" + str(value)
+
+
+def payload(table: Table, row: Mapping[str, object]) -> bytes:
+    """Every column of ``row`` but its MAC, by name, in a form that cannot be confused."""
+    return "\x1f".join(
+        [table.name] + [f"{c.name}={_encode(row.get(c.name))}" for c in table.columns if c.name not in _NOT_COVERED]
+    ).encode()
+
+
+def head(connection: Connection, name: str) -> tuple[int, str]:
+    """The seq and MAC of the last row of a chained table (0 and the genesis when empty)."""
+    table, mac = CHAINED[name]
+    row = connection.execute(select(table.c.seq, table.c[mac]).order_by(table.c.seq.desc()).limit(1)).first()
+    return (row[0], row[1]) if row is not None else (0, GENESIS)
+
+
+def link(sealer: Sealer, name: str, rows: Sequence[dict], after: tuple[int, str]) -> tuple[int, str]:
+    """Number and MAC ``rows`` after the row ``after`` (seq, MAC); returns the new head."""
+    table, mac = CHAINED[name]
+    seq, previous = after
+    for row in rows:
+        seq += 1
+        row["seq"] = seq
+        if name == "ledger":
+            row["prev_hash"] = previous
+        row[mac] = previous = sealer.chain_mac(previous, payload(table, row))
+    return seq, previous
+
+
+def append(connection: Connection, sealer: Sealer, name: str, rows: Sequence[dict], batch: int = 5000) -> None:
+    """Insert ``rows`` at the end of a chained table. The caller's transaction holds the
+    write lock (SQLite's BEGIN IMMEDIATE, PostgreSQL's advisory lock), so the head read
+    here is still the head when the rows go in."""
+    if not rows:
+        return
+    link(sealer, name, rows, head(connection, name))
+    table, _ = CHAINED[name]
+    for start in range(0, len(rows), batch):
+        connection.execute(insert(table), list(rows[start : start + batch]))
+
+
+@dataclass(frozen=True)
+class ChainReport:
+    table: str
+    rows: int
+    head: str
+    broken_at: int | None  # seq of the first row that does not verify
+    problem: str | None
+
+    @property
+    def intact(self) -> bool:
+        return self.broken_at is None
+
+    marked: str | None = None  # the MAC of the row asked for with ``mark``
+
+
+def verify(connection: Connection, sealer: Sealer, name: str, mark: int | None = None) -> ChainReport:
+    """Recompute the chain of one table from its first row to its last; report the
+    first row that does not verify, and the MAC of row ``mark`` (for checkpoints)."""
+    table, mac = CHAINED[name]
+    previous = GENESIS
+    expected = 0
+    marked = GENESIS if mark == 0 else None
+    query = select(table).order_by(table.c.seq)
+    result = connection.execution_options(yield_per=10_000).execute(query)
+    for row in result.mappings():
+        expected += 1
+        seq = row["seq"]
+        if seq != expected:
+            what = f"row {expected} is missing" if seq is not None and seq > expected else f"row {seq} is out of place"
+            return ChainReport(name, expected - 1, previous, seq, what)
+        if name == "ledger" and row["prev_hash"] != previous:
+            return ChainReport(name, expected - 1, previous, seq, "does not link to the row before it")
+        if sealer.chain_mac(previous, payload(table, row)) != row[mac]:
+            return ChainReport(
+                name,
+                expected - 1,
+                previous,
+                seq,
+                "its content does not match its keyed hash: it was added, altered or moved by someone without the key",
+            )
+        previous = row[mac]
+        if expected == mark:
+            marked = previous
+    return ChainReport(name, expected, previous, None, None, marked)

@@ -1,0 +1,635 @@
+"""The storage adapter: SQLAlchemy over SQLite (WAL, the embedded default) or
+PostgreSQL. It appends hash-chained, sealed events and reads them back as domain values;
+it decides nothing about what the events mean."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import unicodedata
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from importlib.resources import files as package_files
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import (
+    Connection,
+    Engine,
+    create_engine,
+    delete,
+    event,
+    func,
+    insert,
+    select,
+    update,
+)
+from sqlalchemy.engine import make_url
+
+from xinyong.adapters.storage import chain
+from xinyong.adapters.storage.chain import ChainReport
+from xinyong.adapters.storage.sealing import KeyError_, Sealer, SubjectSealer, TextErased
+from xinyong.adapters.storage.tables import catalog_versions, ledger, organisations, subject_keys
+from xinyong.domain.catalog.files import parse_catalog
+from xinyong.domain.catalog.model import Catalog
+from xinyong.domain.events import RecordChange, RecordEvent, SubjectEvent, parse_event
+from xinyong.domain.identifiers import SubjectRef
+from xinyong.domain.standing import RecordFile
+
+PERSONAL_FIELDS = ("subject", "name", "email")
+# What people type about a subject: sealed under the subject's own key, erasable.
+FREE_TEXT_FIELDS = ("summary", "note", "grounds", "reasons")
+_IN_BATCH = 500  # ids per IN (...) query
+
+
+def database_url(db: str) -> str:
+    """A SQLAlchemy URL for ``db``: a URL as it is, or a path to a SQLite file."""
+    if "://" in db:
+        return db
+    return f"sqlite:///{db}"
+
+
+def make_engine(db: str) -> Engine:
+    url = make_url(database_url(db))
+    if url.get_backend_name() == "sqlite":
+        engine = create_engine(url, connect_args={"isolation_level": None, "timeout": 30})
+
+        @event.listens_for(engine, "connect")
+        def _pragmas(dbapi_connection, _record):
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA journal_mode=WAL")
+            # FULL: a transaction is on disk (the WAL fsynced) before its commit returns,
+            # so nothing the service acknowledged is lost to a power cut.
+            cursor.execute("PRAGMA synchronous=FULL")
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.close()
+
+        @event.listens_for(engine, "begin")
+        def _begin(connection):
+            # A writer takes the write lock at the start, so that reading the chain head
+            # and appending after it cannot interleave with another writer; readers
+            # take none and see a consistent snapshot (WAL).
+            if connection.get_execution_options().get("read_only"):
+                connection.exec_driver_sql("BEGIN")
+            else:
+                connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+        return engine
+    engine = create_engine(url, pool_pre_ping=True)
+
+    @event.listens_for(engine, "connect")
+    def _durable(dbapi_connection, _record):
+        # An acknowledged commit is on disk whatever the server's default says.
+        with dbapi_connection.cursor() as cursor:
+            cursor.execute("SET synchronous_commit TO on")
+        dbapi_connection.commit()
+
+    return engine
+
+
+def fold(text: str) -> str:
+    """A name folded for search: NFKC, case-folded, spaces collapsed."""
+    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="microseconds")
+
+
+@dataclass(frozen=True)
+class StoredRecord:
+    file: RecordFile
+    fingerprint: str
+    submitted_by: str | None
+
+
+Event = SubjectEvent | RecordEvent | RecordChange
+
+
+def migrate(engine: Engine) -> None:
+    """Bring the schema of the database behind ``engine`` to the latest migration."""
+    config = Config()
+    config.set_main_option("script_location", str(package_files("xinyong.adapters.storage") / "migrations"))
+    with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            connection.exec_driver_sql("SELECT pg_advisory_xact_lock(7436)")
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+
+
+class LedgerStore:
+    """Reads and appends the ledger and the catalog versions."""
+
+    def __init__(self, engine: Engine, sealer: Sealer):
+        self.engine = engine
+        self.sealer = sealer
+
+    # ------------------------------------------------------------------ lifecycle
+
+    def migrate(self) -> None:
+        """Bring the schema to the latest migration."""
+        migrate(self.engine)
+
+    @contextmanager
+    def transaction(self) -> Iterator[Connection]:
+        """One unit of work: commits on success, rolls back on any error."""
+        with self.engine.begin() as connection:
+            if connection.dialect.name == "postgresql":
+                # Serialise appenders so that the hash chain has one head.
+                connection.exec_driver_sql("SELECT pg_advisory_xact_lock(7436)")
+            yield connection
+
+    @contextmanager
+    def reading(self) -> Iterator[Connection]:
+        with self.engine.connect() as connection:
+            yield connection.execution_options(read_only=True)
+
+    # ------------------------------------------------------------------- catalogs
+
+    def catalogs(self, connection: Connection) -> list[Catalog]:
+        rows = connection.execute(
+            select(catalog_versions.c.catalog_id, catalog_versions.c.version, catalog_versions.c.source).order_by(
+                catalog_versions.c.catalog_id, catalog_versions.c.effective_from
+            )
+        )
+        return [parse_catalog(r.source, f"stored catalog {r.catalog_id} {r.version}") for r in rows]
+
+    def catalog_count(self, connection: Connection) -> int:
+        return connection.execute(select(func.count()).select_from(catalog_versions)).scalar_one()
+
+    def add_catalog(self, connection: Connection, catalog: Catalog, source: str) -> None:
+        self.append_rows(
+            connection,
+            "catalog_versions",
+            [
+                {
+                    "catalog_id": catalog.id,
+                    "version": catalog.version,
+                    "effective_from": catalog.effective_from,
+                    "source": source,
+                    "digest": hashlib.sha256(source.encode()).hexdigest(),
+                    "loaded_at": _now(),
+                }
+            ],
+        )
+
+    def append_rows(self, connection: Connection, table: str, rows: Sequence[dict]) -> None:
+        """Append ``rows`` to an append-only table, numbered and on its keyed chain."""
+        chain.append(connection, self.sealer, table, rows)
+
+    # --------------------------------------------------------- subjects' own keys
+
+    def text_sealers(
+        self, connection: Connection, keys: Iterable[str], create: bool = False
+    ) -> dict[str, SubjectSealer | None]:
+        """The key of each subject (by lookup key) for its free text: None for a subject
+        whose key was erased, absent for one that has none (made with ``create``)."""
+        wanted = [k for k in dict.fromkeys(keys) if k]
+        found: dict[str, SubjectSealer | None] = {}
+        for start in range(0, len(wanted), _IN_BATCH):
+            for row in connection.execute(
+                select(subject_keys).where(subject_keys.c.subject_key.in_(wanted[start : start + _IN_BATCH]))
+            ):
+                found[row.subject_key] = (
+                    SubjectSealer(self.sealer.open(row.wrapped, b"subject-key:" + row.subject_key.encode()))
+                    if row.wrapped is not None
+                    else None
+                )
+        if create:
+            fresh = []
+            for key in wanted:
+                if found.get(key) is None:
+                    secret = os.urandom(32)
+                    wrapped = self.sealer.seal(secret, b"subject-key:" + key.encode())
+                    if key in found:  # erased before: a new key for what is written from now on
+                        connection.execute(
+                            update(subject_keys).where(subject_keys.c.subject_key == key).values(wrapped=wrapped)
+                        )
+                    else:
+                        fresh.append({"subject_key": key, "created_at": _now(), "wrapped": wrapped})
+                    found[key] = SubjectSealer(secret)
+            if fresh:
+                connection.execute(insert(subject_keys), fresh)
+        return found
+
+    def erase_key(self, connection: Connection, subject_key: str) -> bool:
+        """Erase a subject's key (by lookup key): every free text sealed under it so far
+        is gone for good. False when there was nothing to erase."""
+        done = connection.execute(
+            update(subject_keys)
+            .where(subject_keys.c.subject_key == subject_key, subject_keys.c.wrapped.is_not(None))
+            .values(wrapped=None, erased_at=_now())
+        )
+        return done.rowcount == 1
+
+    def seal_text(
+        self, sealers: dict[str, SubjectSealer | None], subject_key: str, context: bytes, text: dict
+    ) -> bytes | None:
+        """``text`` sealed under the subject's key (made by ``text_sealers(create=True)``)."""
+        if not text:
+            return None
+        sealer = sealers.get(subject_key)
+        if sealer is None:
+            # An erased subject gets a new key for what is written about it from now on.
+            raise KeyError_("no key for the subject's free text: ask text_sealers with create=True")
+        return sealer.seal(json.dumps(text, ensure_ascii=False, sort_keys=True).encode(), context)
+
+    @staticmethod
+    def open_text(
+        sealers: dict[str, SubjectSealer | None], subject_key: str | None, context: bytes, blob: bytes | None
+    ) -> dict:
+        """Free text opened under the subject's key; empty once the key was erased."""
+        if blob is None or subject_key is None:
+            return {}
+        sealer = sealers.get(subject_key)
+        if sealer is None:
+            return {}
+        try:
+            return json.loads(sealer.open(blob, context))
+        except TextErased:
+            return {}
+
+    # ------------------------------------------------------------------- reading
+
+    def subject_key(self, subject: SubjectRef | str) -> str:
+        return self.sealer.lookup_key(str(subject))
+
+    def _decode(self, row, texts: dict[str, SubjectSealer | None] | None = None) -> Event:
+        """The event of a ledger row; its free text only when the subjects' keys are
+        given (``texts``) and not erased."""
+        data = json.loads(row.body)
+        context = f"{row.kind}:{row.record_id or ''}:{row.seq}".encode()
+        if row.sealed:
+            data.update(json.loads(self.sealer.open(row.sealed, context)))
+        if texts is not None and row.sealed_text is not None:
+            data.update(self.open_text(texts, row.subject_key, context, row.sealed_text))
+        return parse_event(data)
+
+    def _decode_all(self, connection: Connection, rows) -> list[Event]:
+        rows = list(rows)
+        texts = self.text_sealers(connection, {r.subject_key for r in rows if r.sealed_text is not None})
+        return [self._decode(r, texts) for r in rows]
+
+    def records(self, connection: Connection, record_ids: Iterable[str]) -> dict[str, StoredRecord]:
+        """The stored files of ``record_ids`` that exist, with their provenance."""
+        ids = list(dict.fromkeys(record_ids))
+        found: dict[str, StoredRecord] = {}
+        for start in range(0, len(ids), _IN_BATCH):
+            batch = ids[start : start + _IN_BATCH]
+            rows = connection.execute(select(ledger).where(ledger.c.record_id.in_(batch)).order_by(ledger.c.seq))
+            found.update(self._files_from_rows(connection, rows))
+        return found
+
+    def _files_from_rows(self, connection: Connection, rows) -> dict[str, StoredRecord]:
+        files: dict[str, StoredRecord] = {}
+        pending: dict[str, list[RecordChange]] = {}
+        rows = list(rows)
+        for row, decoded in zip(rows, self._decode_all(connection, rows), strict=False):
+            if isinstance(decoded, RecordEvent):
+                files[decoded.id] = StoredRecord(RecordFile(decoded), row.fingerprint, row.submitted_by)
+            else:
+                pending.setdefault(row.record_id, []).append(decoded)  # type: ignore[arg-type]
+        return {
+            rid: StoredRecord(
+                RecordFile(stored.file.record, tuple(pending.get(rid, ()))),
+                stored.fingerprint,
+                stored.submitted_by,
+            )
+            for rid, stored in files.items()
+        }
+
+    def files_for_subject(self, connection: Connection, subject: SubjectRef) -> list[RecordFile]:
+        """Every record of ``subject`` with its later events, in ledger order."""
+        return self.subject_ledger(connection, subject)[0]
+
+    def subject_ledger(
+        self, connection: Connection, subject: SubjectRef
+    ) -> tuple[list[RecordFile], SubjectEvent | None]:
+        """Everything filed under ``subject`` in one read: its record files and its
+        latest subject event."""
+        rows = connection.execute(
+            select(ledger).where(ledger.c.subject_key == self.subject_key(subject)).order_by(ledger.c.seq)
+        ).all()
+        facts = None
+        record_rows = []
+        for row in rows:
+            if row.kind == "subject":
+                facts = row
+            else:
+                record_rows.append(row)
+        files = [stored.file for stored in self._files_from_rows(connection, record_rows).values()]
+        return files, (self._decode(facts) if facts is not None else None)  # type: ignore[return-value]
+
+    def subject_facts(self, connection: Connection, subject: SubjectRef) -> SubjectEvent | None:
+        """The latest ``subject`` event for ``subject``: its jurisdiction and name."""
+        row = connection.execute(
+            select(ledger)
+            .where(ledger.c.subject_key == self.subject_key(subject), ledger.c.kind == "subject")
+            .order_by(ledger.c.seq.desc())
+            .limit(1)
+        ).first()
+        return self._decode(row) if row is not None else None  # type: ignore[return-value]
+
+    def latest_subject_events(
+        self, connection: Connection, subjects: Iterable[SubjectRef]
+    ) -> dict[SubjectRef, SubjectEvent]:
+        """The latest ``subject`` event of each of ``subjects`` that has one."""
+        keys = {self.subject_key(s): s for s in dict.fromkeys(subjects)}
+        found: dict[SubjectRef, SubjectEvent] = {}
+        wanted = list(keys)
+        for start in range(0, len(wanted), _IN_BATCH):
+            rows = connection.execute(
+                select(ledger)
+                .where(ledger.c.kind == "subject", ledger.c.subject_key.in_(wanted[start : start + _IN_BATCH]))
+                .order_by(ledger.c.seq)
+            )
+            for row in rows:
+                found[keys[row.subject_key]] = self._decode(row)  # type: ignore[assignment]
+        return found
+
+    def contact_histories(self, connection: Connection, subjects: Iterable[SubjectRef]) -> dict[SubjectRef, list[str]]:
+        """Each subject's email addresses in the order they took over, from ``contact``
+        events and ``subject`` events that carry an email; an event repeating the
+        address in force adds nothing, and one without an email leaves it as it is. The
+        last is the address in force; ``[]`` when none was ever given."""
+        keys = {self.subject_key(s): s for s in dict.fromkeys(subjects)}
+        found: dict[SubjectRef, list[str]] = {s: [] for s in keys.values()}
+        wanted = list(keys)
+        for start in range(0, len(wanted), _IN_BATCH):
+            rows = connection.execute(
+                select(ledger)
+                .where(
+                    ledger.c.kind.in_(("subject", "contact")),
+                    ledger.c.subject_key.in_(wanted[start : start + _IN_BATCH]),
+                )
+                .order_by(ledger.c.seq)
+            )
+            for row in rows:
+                address = getattr(self._decode(row), "email", None)
+                history = found[keys[row.subject_key]]
+                if address is not None and (not history or history[-1] != address):
+                    history.append(address)
+        return found
+
+    # ------------------------------------------------------------------- writing
+
+    def append(
+        self,
+        connection: Connection,
+        events: Sequence[Event],
+        submitted_by: str | None = None,
+        record_subjects: dict[str, SubjectRef] | None = None,
+    ) -> int:
+        """Append ``events`` at the head of the ledger, sealed and on the keyed chain. A
+        later event on a record is filed under the record's subject (``record_subjects``),
+        so that everything that touched a subject can be found by its key. Identities are
+        sealed under the deployment's key, free text under the subject's own."""
+        if not events:
+            return 0
+        after = chain.head(connection, "ledger")
+        seq = after[0]
+        recorded_at = _now()
+        prepared = []
+        for item in events:
+            data = item.model_dump(mode="json", exclude_none=True)
+            personal = {k: data.pop(k) for k in PERSONAL_FIELDS if k in data}
+            text = {k: data.pop(k) for k in FREE_TEXT_FIELDS if k in data}
+            record_id = data.get("id") if item.type == "record" else data.get("record")
+            subject_key = (
+                self.subject_key(personal["subject"])
+                if "subject" in personal
+                else self.subject_key(record_subjects[record_id])
+                if record_subjects and record_id in record_subjects
+                else None
+            )
+            prepared.append((item, data, personal, text, record_id, subject_key))
+        texts = self.text_sealers(connection, {p[5] for p in prepared if p[3] and p[5]}, create=True)
+        rows = []
+        for item, data, personal, text, record_id, subject_key in prepared:
+            seq += 1
+            context = f"{item.type}:{record_id or ''}:{seq}".encode()
+            if text and subject_key is None:
+                raise KeyError_(f"free text of a {item.type} event with no subject to seal it for")
+            rows.append(
+                {
+                    "seq": seq,
+                    "kind": item.type,
+                    "record_id": record_id,
+                    "rule": item.rule if isinstance(item, RecordEvent) else None,
+                    "occurred_on": item.occurred_on if isinstance(item, RecordEvent) else None,
+                    "subject_key": subject_key,
+                    "body": json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":")),
+                    "sealed": self.sealer.seal(
+                        json.dumps(personal, sort_keys=True, ensure_ascii=False).encode(), context
+                    )
+                    if personal
+                    else None,
+                    "sealed_text": self.seal_text(texts, subject_key, context, text) if text else None,
+                    "fingerprint": self.sealer.fingerprint(item.canonical()),
+                    "submitted_by": submitted_by,
+                    "recorded_at": recorded_at,
+                }
+            )
+        chain.link(self.sealer, "ledger", rows, after)
+        if connection.dialect.name == "postgresql":
+            self._copy(connection, rows)
+        else:
+            for start in range(0, len(rows), 5000):
+                connection.execute(insert(ledger), rows[start : start + 5000])
+        self._update_directory(connection, [e for e in events if isinstance(e, SubjectEvent)])
+        return len(rows)
+
+    @staticmethod
+    def _copy(connection: Connection, rows: list[dict]) -> None:
+        """Bulk rows into PostgreSQL with COPY, inside the current transaction."""
+        columns = [c.name for c in ledger.columns]
+        cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        with cursor.copy(f"COPY ledger ({', '.join(columns)}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row([row.get(c) for c in columns])
+
+    def _update_directory(self, connection: Connection, subjects: list[SubjectEvent]) -> None:
+        """Keep the public directory of organisations in step with subject events."""
+        latest: dict[str, SubjectEvent] = {}
+        for item in subjects:
+            if item.subject.kind == "organisation":
+                latest[item.subject.value] = item
+        rows = {
+            self.subject_key(item.subject): {
+                "code": code,
+                "name": item.name,
+                "name_folded": fold(item.name) if item.name else None,
+                "jurisdiction": item.jurisdiction,
+            }
+            for code, item in latest.items()
+        }
+        keys = list(rows)
+        existing: set[str] = set()
+        for start in range(0, len(keys), _IN_BATCH):
+            existing.update(
+                connection.execute(
+                    select(organisations.c.subject_key).where(
+                        organisations.c.subject_key.in_(keys[start : start + _IN_BATCH])
+                    )
+                ).scalars()
+            )
+        fresh = [{"subject_key": k, **v} for k, v in rows.items() if k not in existing]
+        if fresh:
+            connection.execute(insert(organisations), fresh)
+        for key in existing:
+            connection.execute(update(organisations).where(organisations.c.subject_key == key).values(**rows[key]))
+
+    def directory_drift(self, connection: Connection) -> list[str]:
+        """Where the public directory of organisations differs from what the ledger says
+        (the directory is a projection, not protected by the chain: a difference means it
+        was edited behind the service's back; `rebuild_directory` repairs it)."""
+        expected: dict[str, SubjectEvent] = {}
+        rows = connection.execute(select(ledger).where(ledger.c.kind == "subject").order_by(ledger.c.seq))
+        for row in rows:
+            item = self._decode(row)
+            if isinstance(item, SubjectEvent) and item.subject.kind == "organisation":
+                expected[row.subject_key] = item
+        found = {r.subject_key: r for r in connection.execute(select(organisations))}
+        drift = []
+        for key, item in expected.items():
+            row = found.pop(key, None)
+            if row is None:
+                drift.append(f"organisation {item.subject.value} is missing from the directory")
+            elif (row.code, row.name, row.jurisdiction) != (item.subject.value, item.name, item.jurisdiction):
+                drift.append(f"organisation {item.subject.value}: the directory differs from the ledger")
+        drift += [f"organisation {r.code} is in the directory but not in the ledger" for r in found.values()]
+        return drift
+
+    def rebuild_directory(self, connection: Connection) -> int:
+        """Rebuild the directory of organisations from the ledger."""
+        connection.execute(delete(organisations))
+        rows = connection.execute(select(ledger).where(ledger.c.kind == "subject").order_by(ledger.c.seq))
+        events = [e for e in (self._decode(r) for r in rows) if isinstance(e, SubjectEvent)]
+        self._update_directory(connection, events)
+        return len({e.subject for e in events if e.subject.kind == "organisation"})
+
+    def head(self, connection: Connection) -> int:
+        """The seq of the latest ledger event (0 for an empty ledger)."""
+        return connection.execute(select(func.coalesce(func.max(ledger.c.seq), 0))).scalar_one()
+
+    def subjects_touched_since(self, connection: Connection, seq: int) -> set[str]:
+        """The keys of the subjects that events after ``seq`` concern."""
+        return set(
+            connection.execute(
+                select(ledger.c.subject_key).where(ledger.c.seq > seq, ledger.c.subject_key.is_not(None)).distinct()
+            ).scalars()
+        )
+
+    def max_occurred_on(self, connection: Connection, catalog_id: str) -> dt.date | None:
+        """The latest ``occurred_on`` of any record under ``catalog_id``."""
+        return connection.execute(
+            select(func.max(ledger.c.occurred_on)).where(
+                ledger.c.kind == "record", ledger.c.rule.like(catalog_id + "/%")
+            )
+        ).scalar_one()
+
+    def latest_act(self, connection: Connection, catalog_id: str, today: dt.date) -> dt.date | None:
+        """The latest ``occurred_on`` of a record under ``catalog_id`` that stands: records
+        annulled (by an ``annulled`` event or a dispute decided ``annulled``) do not count,
+        nor records dated after ``today``, which cannot be filed."""
+        page = 200
+        offset = 0
+        while True:
+            candidates = connection.execute(
+                select(ledger.c.record_id, ledger.c.occurred_on)
+                .where(ledger.c.kind == "record", ledger.c.rule.like(catalog_id + "/%"), ledger.c.occurred_on <= today)
+                .order_by(ledger.c.occurred_on.desc(), ledger.c.seq.desc())
+                .limit(page)
+                .offset(offset)
+            ).all()
+            if not candidates:
+                return None
+            annulled = self._annulled(connection, [c.record_id for c in candidates])
+            for candidate in candidates:
+                if candidate.record_id not in annulled:
+                    return candidate.occurred_on
+            offset += page
+
+    def _annulled(self, connection: Connection, record_ids: list[str]) -> set[str]:
+        rows = connection.execute(
+            select(ledger).where(
+                ledger.c.record_id.in_(record_ids), ledger.c.kind.in_(("annulled", "dispute_resolved"))
+            )
+        )
+        found = set()
+        for row in rows:
+            decoded = self._decode(row)
+            if decoded.type == "annulled" or getattr(decoded, "outcome", None) == "annulled":
+                found.add(row.record_id)
+        return found
+
+    def _event_id(self, connection: Connection):
+        """The SQL expression of a ledger row's event id, as migration 0003 indexes it."""
+        if connection.dialect.name == "postgresql":
+            from sqlalchemy.dialects.postgresql import JSONB
+
+            return ledger.c.body.cast(JSONB).op("->>")("id")
+        return func.json_extract(ledger.c.body, "$.id")
+
+    def later_events_by_id(self, connection: Connection, event_ids: Iterable[str]) -> dict[str, str]:
+        """The fingerprints of the stored later events (not records, subject or contact
+        events) that carry one of ``event_ids``, by id."""
+        ids = list(dict.fromkeys(event_ids))
+        found: dict[str, str] = {}
+        expression = self._event_id(connection)
+        for start in range(0, len(ids), _IN_BATCH):
+            rows = connection.execute(
+                select(expression.label("event_id"), ledger.c.fingerprint).where(
+                    ledger.c.kind.not_in(("record", "subject", "contact")),
+                    expression.in_(ids[start : start + _IN_BATCH]),
+                )
+            )
+            for row in rows:
+                found[row.event_id] = row.fingerprint
+        return found
+
+    def dispute_filings(self, connection: Connection) -> dict[str, list[int]]:
+        """For every record ever disputed, the ledger seq of each dispute filing, in order:
+        a dispute is known by the seq of its filing."""
+        found: dict[str, list[int]] = {}
+        for seq, record_id in connection.execute(
+            select(ledger.c.seq, ledger.c.record_id).where(ledger.c.kind == "dispute_filed").order_by(ledger.c.seq)
+        ):
+            found.setdefault(record_id, []).append(seq)
+        return found
+
+    def all_record_ids(self, connection: Connection) -> list[str]:
+        return list(
+            connection.execute(
+                select(ledger.c.record_id).where(ledger.c.kind == "record").order_by(ledger.c.seq)
+            ).scalars()
+        )
+
+    def record_ids_for_rules(self, connection: Connection, rules: Iterable[str]) -> list[str]:
+        rules = list(rules)
+        if not rules:
+            return []
+        return list(
+            connection.execute(
+                select(ledger.c.record_id)
+                .where(ledger.c.kind == "record", ledger.c.rule.in_(rules))
+                .order_by(ledger.c.seq)
+            ).scalars()
+        )
+
+    def fingerprint(self, item: Event) -> str:
+        return self.sealer.fingerprint(item.canonical())
+
+    # ------------------------------------------------------------------- audit
+
+    def verify(self, connection: Connection, marks: dict[str, int] | None = None) -> list[ChainReport]:
+        """Recompute the keyed chain of every append-only table; a report per table, each
+        with its first break and the MAC of the row ``marks`` names for it."""
+        return [chain.verify(connection, self.sealer, name, (marks or {}).get(name)) for name in chain.CHAINED]
+
+    def heads(self, connection: Connection) -> dict[str, tuple[int, str]]:
+        """The length and last MAC of every chained table, read in one snapshot."""
+        return {name: chain.head(connection, name) for name in chain.CHAINED}

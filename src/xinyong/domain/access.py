@@ -1,0 +1,94 @@
+"""Who may do what: roles, their scopes, and the reader named in the access log.
+
+Pure: the rules of access are decided here; tokens are kept by the storage adapter."""
+
+from __future__ import annotations
+
+import fnmatch
+import getpass
+from dataclasses import dataclass
+
+from xinyong.domain.identifiers import SubjectRef
+
+ROLES = ("source", "registry", "service-point", "subject", "officer", "auditor")
+ROLE_HELP = {
+    "source": "submits records for rules matching its scopes (e.g. 'city-personal/traffic.*') "
+    "and events on its own records",
+    "registry": "the civil registry or market regulator: the one authority over a subject's facts "
+    "(subject events: jurisdiction, name, kind) and may set its contact address; files no records",
+    "service-point": "asks checks for actions matching its scopes (e.g. 'air_travel.*'); "
+    "sees decisions and reasons, never scores",
+    "subject": "reads its own report, files disputes and repair applications, sets its own contact address",
+    "officer": "reads standings and reports with a purpose; resolves disputes and repairs",
+    "auditor": "reads the access log and verifies the ledger",
+}
+
+
+class AccessDenied(PermissionError):
+    """A known reader acting outside its role or scopes."""
+
+
+@dataclass(frozen=True, slots=True)
+class Reader:
+    """Who is asking: the name and role written to the access log with every read."""
+
+    name: str
+    role: str
+    token_id: str | None = None
+    scopes: tuple[str, ...] = ()
+    subject: SubjectRef | None = None
+
+    @property
+    def named(self) -> bool:
+        """Whether the token was given a name (``--name``) rather than the default
+        ``ROLE-ID``: a named source files records only in its own name."""
+        return self.token_id is None or self.name != f"{self.role}-{self.token_id}"
+
+    def may_record(self, rule: str) -> bool:
+        """A source may record under ``rule`` (``CATALOG/RULE``) if a scope matches it."""
+        return self.role == "source" and any(fnmatch.fnmatchcase(rule, p) for p in self.scopes)
+
+    def may_check(self, action: str) -> bool:
+        """A service point may ask about ``action`` if a scope equals it, is a dotted
+        prefix of it, or matches it as a pattern (``air_travel.*``)."""
+        if self.role not in ("service-point", "officer"):
+            return False
+        if self.role == "officer":
+            return True
+        return any(action == p or action.startswith(p + ".") or fnmatch.fnmatchcase(action, p) for p in self.scopes)
+
+    def may_read(self, subject: SubjectRef) -> bool:
+        """Scores and reports: officers read any subject, a subject only itself."""
+        if self.role == "officer" or self.role == "operator":
+            return True
+        return self.role == "subject" and self.subject == subject
+
+    @property
+    def sees_scores(self) -> bool:
+        return self.role != "service-point"
+
+
+def operator() -> Reader:
+    """The person at the command line, named by the operating system account."""
+    try:
+        user = getpass.getuser()
+    except (KeyError, OSError):
+        user = "unknown"
+    return Reader(name=f"cli:{user}", role="operator")
+
+
+PUBLIC = Reader(name="public", role="public")
+
+
+def validate_grant(role: str, scopes: tuple[str, ...], subject: SubjectRef | None) -> None:
+    """Check that a token about to be created makes sense for its role."""
+    if role not in ROLES:
+        raise ValueError(f"role {role!r} is not one of {', '.join(ROLES)}")
+    if role in ("source", "service-point") and not scopes:
+        raise ValueError(f"a {role} token needs at least one --scope")
+    if role == "subject" and subject is None:
+        raise ValueError("a subject token needs --subject")
+    if role != "subject" and subject is not None:
+        raise ValueError("--subject goes only with --role subject")
+    if role not in ("source", "service-point") and scopes:
+        raise ValueError(f"--scope goes only with --role source or service-point, not {role}")

@@ -1,0 +1,717 @@
+"""The catalog linter of docs/design.md sections 2 and 5: what a catalog may not express.
+
+Pure: it gets parsed catalogs and returns findings; it reads no files and writes
+nothing. Errors make ``xinyong catalog lint`` exit non-zero; warnings do not.
+
+Keyword matching alone would be easy to evade and prone to false alarms, so the linter
+combines independent checks:
+
+- a vocabulary of the refused matters of section 2, matched as whole words over
+  normalised identifiers and text (``socialMedia.post`` reads as "social media post"),
+  with Chinese terms, and with exceptions for innocent phrases ("good faith", "child
+  labour", "parent company", "public health");
+- the legal basis of every sanction: present, not a placeholder, naming an instrument;
+- categories: only the allowed ones, and the reward-only ones never used to punish;
+- the structure of measures: whom they reach, which lists they name, and whether the
+  conduct that triggers them is related to the action they restrict (the proportionality
+  and EU AI Act art. 5(1)(c) checks);
+- the structure of lists: a path off every black list, and no publication of persons.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+from xinyong.domain.catalog.model import ALLOWED_CATEGORIES, Catalog, ListDefinition, Measure, Rule
+
+PROFILES: tuple[str, ...] = ("default", "eu")
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem in one catalog version, at one key path."""
+
+    severity: Severity
+    catalog: str
+    version: str
+    where: str
+    code: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.catalog} {self.version}: {self.where}"
+        return f"{self.severity}: {where}: {self.message} [{self.code}]"
+
+
+# ----------------------------------------------------------------------------- vocabulary
+
+
+def normalise(text: str) -> str:
+    """Identifiers and prose as lowercase words separated by single spaces.
+
+    ``social_media.post``, ``socialMedia-post`` and ``Social media: post`` all become
+    ``social media post``; Chinese characters are kept as they are.
+    """
+    text = re.sub(r"([a-z0-9])([A-Z])", r"\1 \2", text)
+    text = re.sub(r"([A-Z]+)([A-Z][a-z])", r"\1 \2", text)
+    text = text.lower().replace("_", " ")
+    text = re.sub(r"[^\w]+", " ", text)
+    return " ".join(text.split())
+
+
+@dataclass(frozen=True)
+class _Group:
+    """A family of refused matters and where in a catalog it is looked for."""
+
+    explanation: str
+    in_rules_and_lists: bool
+    in_measures: bool
+    # A measure that names these matters reaches someone other than the subject.
+    reaches_others: bool = False
+
+
+@dataclass(frozen=True)
+class _Matter:
+    name: str
+    group: str
+    english: tuple[str, ...]  # regex fragments over normalise()d text, matched as whole words
+    # Space-separated regex fragments matched anywhere (Chinese has no word boundaries).
+    chinese: str = ""
+    persons_only: bool = False  # organisations have no private life or schooling
+    _pattern: re.Pattern[str] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        english = rf"(?<![a-z0-9])(?:{'|'.join(self.english)})(?![a-z0-9])"
+        pattern = "|".join([english, *self.chinese.split()])
+        object.__setattr__(self, "_pattern", re.compile(pattern))
+
+    def search(self, normalised: str) -> str | None:
+        found = self._pattern.search(normalised)
+        return found.group(0) if found else None
+
+
+@dataclass(frozen=True)
+class _Essential:
+    """A kind of service people need to live (or coercion), which no measure may touch
+    with one of ``effects``."""
+
+    name: str
+    explanation: str
+    effects: frozenset[str]
+    matter: _Matter
+    code: str = "essential-service"
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """The linter's data, from ``vocabulary.toml`` beside this module."""
+
+    groups: dict[str, _Group]
+    matters: tuple[_Matter, ...]
+    essentials: tuple[_Essential, ...]
+    business: frozenset[str]  # first segments of actions that are business, not access
+
+
+VOCABULARY_FILE = "vocabulary.toml"
+
+
+def load_vocabulary(text: str | None = None) -> Vocabulary:
+    """Read the vocabulary (``text``, or the file shipped with the package); a file that
+    does not fit raises ``ValueError`` naming the entry."""
+    import tomllib
+    from importlib.resources import files
+
+    if text is None:
+        text = files("xinyong.domain.catalog").joinpath(VOCABULARY_FILE).read_text(encoding="utf-8")
+    data = tomllib.loads(text)
+    try:
+        groups = {
+            name: _Group(
+                g["explanation"],
+                bool(g["in_rules_and_lists"]),
+                bool(g["in_measures"]),
+                bool(g.get("reaches_others", False)),
+            )
+            for name, g in data["groups"].items()
+        }
+        matters = []
+        for entry in data["matters"]:
+            if entry["group"] not in groups:
+                raise ValueError(f"matter {entry['name']!r}: unknown group {entry['group']!r}")
+            matters.append(
+                _Matter(
+                    entry["name"],
+                    entry["group"],
+                    tuple(entry["english"]),
+                    entry.get("chinese", ""),
+                    bool(entry.get("persons_only", False)),
+                )
+            )
+        essentials = tuple(
+            _Essential(
+                kind["name"],
+                kind["explanation"],
+                frozenset(kind["effects"]),
+                _Matter(kind["name"], "essentials", tuple(kind["english"]), kind.get("chinese", "")),
+                kind.get("code", "essential-service"),
+            )
+            for kind in data["essentials"]["kinds"]
+        )
+        business = frozenset(data["essentials"]["business"])
+    except KeyError as missing:
+        raise ValueError(f"{VOCABULARY_FILE}: an entry lacks {missing}") from None
+    except re.error as error:
+        raise ValueError(f"{VOCABULARY_FILE}: a pattern does not compile: {error}") from None
+    return Vocabulary(groups, tuple(matters), essentials, business)
+
+
+_VOCABULARY = load_vocabulary()
+_GROUPS = _VOCABULARY.groups
+_MATTERS = _VOCABULARY.matters
+
+
+@dataclass(frozen=True)
+class EssentialTerm:
+    """A measure on a service people need to live, or a coercive one: the kind, why it is
+    refused, the measure's field and the words found."""
+
+    kind: str
+    explanation: str
+    field: str
+    found: str
+    code: str
+
+
+def essential_terms(action: str, texts: dict[str, str | None], effect: str) -> list[EssentialTerm]:
+    """What makes a measure with ``action``, ``texts`` (id, title, benefit) and ``effect``
+    fall on a service people need to live, or coerce: one term per kind found."""
+    if action.split(".", 1)[0] in _VOCABULARY.business:
+        return []
+    found: list[EssentialTerm] = []
+    fields = {"action": action, **texts}
+    for kind in _VOCABULARY.essentials:
+        if effect not in kind.effects:
+            continue
+        for field_name, text in fields.items():
+            if not text:
+                continue
+            words = kind.matter.search(normalise(text))
+            if words is not None:
+                found.append(EssentialTerm(kind.name, kind.explanation, field_name, words, kind.code))
+                break
+    return found
+
+
+@dataclass(frozen=True)
+class RefusedTerm:
+    """A refused matter found in a text: which matter, its group and the words found."""
+
+    matter: str
+    group: str
+    found: str
+
+
+def refused_terms(
+    text: str,
+    *,
+    subject_kind: str = "person",
+    in_measure: bool = False,
+) -> list[RefusedTerm]:
+    """The refused matters of docs/design.md section 2 that ``text`` speaks of.
+
+    ``subject_kind`` is the kind of subject the catalog scores (private life and
+    schooling concern persons only); ``in_measure`` says the text is a measure's, where
+    the restricted action may lawfully be a purchase but must never reach another person.
+    """
+    normal = normalise(text)
+    terms: list[RefusedTerm] = []
+    for matter in _MATTERS:
+        group = _GROUPS[matter.group]
+        if not (group.in_measures if in_measure else group.in_rules_and_lists):
+            continue
+        if matter.persons_only and subject_kind != "person":
+            continue
+        found = matter.search(normal)
+        if found is not None:
+            terms.append(RefusedTerm(matter.name, matter.group, found))
+    return terms
+
+
+# ----------------------------------------------------------------------------- legal basis
+
+_PLACEHOLDERS = {
+    "", "tbd", "tba", "tbc", "todo", "fixme", "na", "none", "null", "nil", "unknown",
+    "pending", "x", "xx", "xxx", "legalbasis", "seeabove", "various", "law", "thelaw",
+    "待定", "无", "暂无", "略", "见上",
+}  # fmt: skip
+
+# Words that name a kind of legal instrument, in English and Chinese. A legal basis must
+# contain one *and* something that says which instrument: "Regulations" alone is not a
+# citation, "Road Traffic Safety Law" is.
+_INSTRUMENT = re.compile(
+    r"(?<![a-z])(law|laws|act|acts|code|constitution|regulations?|rules|measures|provisions?"
+    r"|opinions?|decisions?|decrees?|orders?|notices?|circulars?|interpretations?"
+    r"|memorand(um|a)|standards?|guidelines?|directives?|ordinances?|statutes?|conventions?"
+    r"|treat(y|ies)|charters?|by ?laws?|announcements?|outlines?)(?![a-z])"
+    r"|法|条例|办法|规定|意见|决定|通知|解释|细则|规则|备忘录|标准|措施|纲要|指引|公告|令|章程"
+)
+_NOT_A_NAME = {
+    "the", "of", "on", "a", "an", "and", "for", "in", "to", "art", "arts", "article",
+    "articles", "see", "per", "under", "by", "as", "amended", "revised", "text",
+}  # fmt: skip
+
+
+def legal_basis_problem(text: str | None) -> tuple[str, str] | None:
+    """``None`` when ``text`` cites an instrument; otherwise ``(code, reason)`` with code
+    ``missing-legal-basis`` (absent, blank or a placeholder) or ``vague-legal-basis``
+    (text that names no legal instrument)."""
+    if text is None:
+        return "missing-legal-basis", "has no legal_basis"
+    squeezed = re.sub(r"[\W_]+", "", text.lower())
+    if squeezed in _PLACEHOLDERS or not re.search(r"[^\W\d_]", text):
+        return (
+            "missing-legal-basis",
+            f"has a legal_basis of {text!r}, which is a placeholder, not a citation",
+        )
+    words = normalise(text).split()
+    names_instrument = _INSTRUMENT.search(text.lower()) is not None
+    named = [w for w in words if not _INSTRUMENT.fullmatch(w) and w not in _NOT_A_NAME and not w.isdigit()]
+    if not names_instrument or not named:
+        reason = (
+            f"has a legal_basis of {text!r}, which does not name a law, regulation or other "
+            "instrument (for example 'Road Traffic Safety Law, art. 90')"
+        )
+        return "vague-legal-basis", reason
+    return None
+
+
+# ----------------------------------------------------------------------------- contexts
+
+# Categories that exist to reward. A penalty in one of them would let a catalog punish
+# people for not volunteering, not donating or not being honoured, none of which is a
+# breach of a legal duty; where a volunteer, a charity or an honoured person does break
+# the law (a fake donation receipt, a charity misusing funds), the penalty belongs to the
+# category of the authority that found the breach (administrative_penalty,
+# market_regulation, judicial), and that is where the catalog must put it. A list entry
+# on a black list is a penalty too.
+REWARD_ONLY_CATEGORIES: frozenset[str] = frozenset({"honour", "charity", "public_service"})
+
+# The context of a rule is its category, except where the first segment of the rule's
+# name names a regulated domain more precisely: disorder on board an aircraft is an
+# administrative penalty, but its context is aviation, and that is what makes a flying
+# ban related to it.
+RULE_DOMAINS: dict[str, str] = {
+    "aviation": "aviation",
+    "airport": "aviation",
+    "flight": "aviation",
+    "rail": "rail",
+    "railway": "rail",
+    "train": "rail",
+    "utility": "utilities",
+    "heating": "utilities",
+}
+
+# Which contexts of conduct may restrict an action, by the action's dotted prefix (the
+# longest prefix listed wins). An action not listed here is related to no context: a
+# measure on it is flagged for a proportionality note (default) or refused (eu).
+_HIGH_CONSUMPTION = frozenset({"judicial"})
+ACTION_CONTEXTS: dict[str, frozenset[str]] = {
+    # The restrictions on high consumption are the legal consequence of a judgment
+    # default (SPC Provisions on Restricting High Consumption, amended 2015, art. 3): the
+    # debtor who does not pay must not spend on luxuries; the list exists for them.
+    "air_travel": _HIGH_CONSUMPTION | {"aviation"},
+    "rail": _HIGH_CONSUMPTION | {"rail"},
+    "ship": _HIGH_CONSUMPTION,
+    "hotel": _HIGH_CONSUMPTION,
+    "nightclub": _HIGH_CONSUMPTION,
+    "golf_course": _HIGH_CONSUMPTION,
+    "property": _HIGH_CONSUMPTION,
+    "housing": _HIGH_CONSUMPTION,
+    "office": _HIGH_CONSUMPTION,
+    "vehicle": _HIGH_CONSUMPTION,
+    "travel": _HIGH_CONSUMPTION,
+    "insurance": _HIGH_CONSUMPTION,
+    "wealth_management": _HIGH_CONSUMPTION,
+    # Government Procurement Law art. 22: a supplier needs good commercial credit, a
+    # record of paying taxes and social security, and no major violation in its
+    # business in the last three years. Traffic and private conduct are not among them.
+    "procurement": frozenset(
+        {
+            "judicial",
+            "contract",
+            "tax",
+            "market_regulation",
+            "product_quality",
+            "environment",
+            "administrative_penalty",
+        }
+    ),
+    # Issuing bonds and borrowing: a creditor may look at how debts were paid.
+    "bond": frozenset({"judicial", "contract", "tax", "market_regulation"}),
+    "loan": frozenset({"contract", "judicial"}),
+    "credit_card": frozenset({"contract", "judicial"}),
+    # Tax administration acts on tax conduct.
+    "tax": frozenset({"tax"}),
+    "invoice": frozenset({"tax"}),
+    # A utility may ask for safeguards from someone who stole from or damaged its network.
+    "utility": frozenset({"utilities"}),
+    # Driving privileges follow driving conduct (as UK licence points do).
+    "driving": frozenset({"traffic"}),
+}
+
+
+def rule_context(name: str, rule: Rule) -> str:
+    """The context of conduct a rule records: see :data:`RULE_DOMAINS`."""
+    return RULE_DOMAINS.get(name.split(".", 1)[0], rule.category)
+
+
+def action_contexts(action: str) -> frozenset[str]:
+    """The contexts whose conduct may restrict ``action``: see :data:`ACTION_CONTEXTS`."""
+    parts = action.split(".")
+    for n in range(len(parts), 0, -1):
+        found = ACTION_CONTEXTS.get(".".join(parts[:n]))
+        if found is not None:
+            return found
+    return frozenset()
+
+
+# ----------------------------------------------------------------------------- the linter
+
+
+def _rule_key(name: str) -> str:
+    return f'rules."{name}"' if "." in name else f"rules.{name}"
+
+
+@dataclass
+class _Deployment:
+    """What every catalog on the command line says about lists."""
+
+    definitions: dict[str, set[str]]  # list id -> catalog ids that define it
+    feeders: dict[str, list[tuple[str, Rule]]]  # list id -> (rule name, rule) naming it
+
+    @classmethod
+    def of(cls, catalogs: Iterable[Catalog]) -> _Deployment:
+        definitions: dict[str, set[str]] = defaultdict(set)
+        feeders: dict[str, list[tuple[str, Rule]]] = defaultdict(list)
+        for catalog in catalogs:
+            for list_id in catalog.lists:
+                definitions[list_id].add(catalog.id)
+            for name, rule in catalog.rules.items():
+                if rule.list is not None:
+                    feeders[rule.list].append((name, rule))
+        return cls(dict(definitions), dict(feeders))
+
+
+class _Linter:
+    def __init__(self, catalog: Catalog, deployment: _Deployment, profile: str):
+        self.catalog = catalog
+        self.deployment = deployment
+        # The AI Act's ban on social scoring (art. 5(1)(c)) protects natural persons;
+        # organisation catalogs are held to the default profile under it.
+        self.eu = profile == "eu" and catalog.subject_kind == "person"
+        self.findings: list[Finding] = []
+
+    def add(self, severity: Severity, where: str, code: str, message: str) -> None:
+        self.findings.append(Finding(severity, self.catalog.id, self.catalog.version, where, code, message))
+
+    def run(self) -> list[Finding]:
+        for name, rule in self.catalog.rules.items():
+            self.check_rule(name, rule)
+        for list_id, definition in self.catalog.lists.items():
+            self.check_list(list_id, definition)
+        for index, measure in enumerate(self.catalog.measures):
+            self.check_measure(index, measure)
+        return self.findings
+
+    # -- refused matters
+
+    def vocabulary(self, where: str, what: str, fields: dict[str, str | None], *, in_measure: bool) -> None:
+        for key, text in fields.items():
+            if not text:
+                continue
+            terms = refused_terms(text, subject_kind=self.catalog.subject_kind, in_measure=in_measure)
+            at = f"{where}.{key}" if key != "name" else where
+            others = [t for t in terms if in_measure and _GROUPS[t.group].reaches_others]
+            refused = [t for t in terms if t not in others]
+            if others:
+                named = "; ".join(f"{t.matter} ({t.found!r})" for t in others)
+                self.add(
+                    "error",
+                    at,
+                    "measure-reaches-others",
+                    f"{what} has {key} {text!r}, which names {named}: a measure may fall only "
+                    "on the subject of the record, never on relatives or other persons",
+                )
+            if refused:
+                spoken = "; ".join(f"{t.matter} ({t.found!r}), {_GROUPS[t.group].explanation}" for t in refused)
+                self.add(
+                    "error",
+                    at,
+                    "refused-matter",
+                    f"{what} has {key} {text!r}, which speaks of {spoken} (docs/design.md section 2)",
+                )
+
+    # -- rules
+
+    def check_rule(self, name: str, rule: Rule) -> None:
+        where = _rule_key(name)
+        what = f"rule {name!r}"
+        self.vocabulary(
+            where,
+            what,
+            {"name": name, "title": rule.title, "description": rule.description},
+            in_measure=False,
+        )
+        if rule.category not in ALLOWED_CATEGORIES:
+            self.add(
+                "error",
+                f"{where}.category",
+                "unknown-category",
+                f"{what} has category {rule.category!r}, which is not one of the allowed "
+                f"categories ({', '.join(ALLOWED_CATEGORIES)})",
+            )
+        blacklists = self.list_kind(rule.list) == "black"
+        sanction = rule.points < 0 or blacklists
+        if rule.category in REWARD_ONLY_CATEGORIES and sanction:
+            how = f"deducts {-rule.points} points" if rule.points < 0 else f"places on black list {rule.list!r}"
+            self.add(
+                "error",
+                f"{where}.points" if rule.points < 0 else f"{where}.list",
+                "penalty-in-reward-category",
+                f"{what} {how} in category {rule.category!r}, which is for rewards only; a "
+                "breach of the law belongs in the category of the authority that found it",
+            )
+        problem = legal_basis_problem(rule.legal_basis)
+        if problem is not None:
+            code, reason = problem
+            if sanction:
+                kind = "deducts points" if rule.points < 0 else f"places on black list {rule.list!r}"
+                self.add("error", f"{where}.legal_basis", code, f"{what} {kind} but {reason}")
+            elif rule.legal_basis is not None:
+                self.add("warning", f"{where}.legal_basis", code, f"{what} {reason}")
+        if rule.points > 0 and rule.category in {"charity", "public_service"} and rule.cap_per_year is None:
+            self.add(
+                "warning",
+                f"{where}.cap_per_year",
+                "uncapped-reward",
+                f"{what} earns {rule.points} points with no cap_per_year, so credit can be bought "
+                "with donations or hours; set a yearly cap",
+            )
+
+    def list_kind(self, list_id: str | None) -> str | None:
+        if list_id is None:
+            return None
+        definition = self.catalog.lists.get(list_id)
+        return definition.kind if definition is not None else None
+
+    # -- lists
+
+    def check_list(self, list_id: str, definition: ListDefinition) -> None:
+        where = f"lists.{list_id}"
+        what = f"list {list_id!r}"
+        self.vocabulary(
+            where,
+            what,
+            {"name": list_id, "title": definition.title, "description": definition.description},
+            in_measure=False,
+        )
+        others = self.deployment.definitions.get(list_id, set()) - {self.catalog.id}
+        if others:
+            self.add(
+                "error",
+                where,
+                "duplicate-list",
+                f"{what} is also defined by catalog(s) {', '.join(sorted(others))}; list ids are "
+                "global in a deployment, so give this list another id",
+            )
+        if definition.kind == "black" and not definition.removal:
+            feeders = [rule for _, rule in self.catalog.rules.items() if rule.list == list_id]
+            every_entry_ends = definition.duration is not None or (
+                bool(feeders) and all(rule.list_duration is not None for rule in feeders)
+            )
+            if not every_entry_ends:
+                self.add(
+                    "error",
+                    f"{where}.removal",
+                    "no-path-off-list",
+                    f"black {what} has no duration and an empty removal, so an entry could stay on "
+                    "it for ever; every entry needs a path off the list (set a duration or "
+                    'removal = ["fulfilment", "repair", "annulment"])',
+                )
+        if definition.publish == "all":
+            self.add(
+                "warning",
+                f"{where}.publish",
+                "publishes-persons",
+                f'{what} has publish = "all", which publishes entries of natural persons; '
+                "nothing should be broadcast about individuals (docs/design.md section 2)",
+            )
+        if definition.legal_basis is not None and (problem := legal_basis_problem(definition.legal_basis)):
+            code, reason = problem
+            self.add("warning", f"{where}.legal_basis", code, f"{what} {reason}")
+
+    # -- measures
+
+    def check_measure(self, index: int, measure: Measure) -> None:
+        where = f"measures[{index}]"
+        what = f"measure {measure.id!r}" if measure.id else "this measure"
+        self.vocabulary(
+            where,
+            what,
+            {
+                "id": measure.id,
+                "title": measure.title,
+                "action": measure.action,
+                "benefit": measure.benefit,
+            },
+            in_measure=True,
+        )
+        self.check_essentials(where, what, measure)
+        problem = legal_basis_problem(measure.legal_basis)
+        if problem is not None:
+            code, reason = problem
+            self.add("error", f"{where}.legal_basis", code, f"{what} on {measure.action!r} {reason}")
+        if measure.applies_to != "subject":
+            self.add(
+                "error",
+                f"{where}.applies_to",
+                "measure-reaches-others",
+                f"{what} applies to {measure.applies_to!r}; a measure may fall only on the "
+                "subject of the record (no guilt by association)",
+            )
+        if measure.when.list is not None and measure.when.list not in self.deployment.definitions:
+            self.add(
+                "error",
+                f"{where}.when.list",
+                "unknown-list",
+                f"{what} is triggered by list {measure.when.list!r}, which no catalog given "
+                "defines; lint it together with the catalog that defines the list",
+            )
+        self.check_proportionality(where, what, measure)
+
+    def check_essentials(self, where: str, what: str, measure: Measure) -> None:
+        """No measure denies or sends to review what people need to live, and none sends
+        officials to a person: under every profile (docs/design.md section 2)."""
+        texts = {"id": measure.id, "title": measure.title, "benefit": measure.benefit}
+        for term in essential_terms(measure.action, texts, measure.effect):
+            rule = (
+                "no measure may send officials to a person"
+                if term.code == "coercive-measure"
+                else "no measure may deny or send to review what people need to live"
+            )
+            self.add(
+                "error",
+                f"{where}.{term.field}",
+                term.code,
+                f"{what} ({measure.effect} on action {measure.action!r}) has {term.field} "
+                f"{fields_text(measure, term.field)!r}, which speaks of {term.kind} ({term.found!r}): "
+                f"{term.explanation}; {rule}, under any profile (docs/design.md section 2)",
+            )
+
+    def check_proportionality(self, where: str, what: str, measure: Measure) -> None:
+        """Whether the conduct behind a trigger is related to the action it restricts.
+
+        A ``review`` counts as detrimental treatment like a ``deny``: being held for
+        review delays or conditions a service that others get at once, and the EU AI Act
+        art. 5(1)(c) speaks of "detrimental or unfavourable treatment", not only refusal.
+        """
+        related = action_contexts(measure.action)
+        if measure.when.grades is not None:
+            contexts = {rule_context(n, r) for n, r in self.catalog.rules.items() if r.points != 0}
+            # A grade is a score built from every rule with points, rewards included. It
+            # stays within art. 5(1)(c) only when all of that conduct is related to the
+            # action (a driving-points grade deciding a driving licence, a tax grade
+            # deciding invoices); otherwise it is social scoring.
+            unrelated = sorted(contexts - related)
+            if not unrelated:
+                return
+            grades = ", ".join(measure.when.grades)
+            if measure.effect in ("deny", "review"):
+                if self.eu:
+                    self.add(
+                        "error",
+                        f"{where}.when.grades",
+                        "eu-grade-denial",
+                        f"{what} sends {measure.action!r} to {measure.effect} on grade(s) {grades}, "
+                        f"a score built from conduct in unrelated contexts ({', '.join(unrelated)}); "
+                        "the EU AI Act art. 5(1)(c) prohibits such detrimental treatment, and a "
+                        "proportionality note does not cure it",
+                    )
+                elif not measure.proportionality:
+                    self.add(
+                        "warning",
+                        f"{where}.proportionality",
+                        "proportionality-note",
+                        f"{what} sends {measure.action!r} to {measure.effect} on grade(s) {grades}, "
+                        f"a score built partly from conduct unrelated to it ({', '.join(unrelated)}); "
+                        "add a proportionality note saying why this is proportionate",
+                    )
+            elif measure.effect == "benefit" and self.eu:
+                # Withholding from everyone else what the top grades get is unfavourable
+                # treatment in relative terms; arguable, so only a warning.
+                self.add(
+                    "warning",
+                    f"{where}.when.grades",
+                    "eu-grade-benefit",
+                    f"{what} gives {measure.benefit!r} on {measure.action!r} to grade(s) {grades}, "
+                    f"a score built from conduct in unrelated contexts ({', '.join(unrelated)}); "
+                    "withholding it from other grades may be unfavourable treatment under the EU "
+                    "AI Act art. 5(1)(c)",
+                )
+            return
+        if measure.effect not in ("deny", "review") or measure.when.list is None:
+            return
+        feeders = self.deployment.feeders.get(measure.when.list, [])
+        unrelated_rules = sorted({n for n, r in feeders if rule_context(n, r) not in related})
+        if not unrelated_rules:
+            return
+        feeder_contexts = sorted({rule_context(n, r) for n, r in feeders if n in unrelated_rules})
+        because = (
+            f"entries made by rule(s) {', '.join(unrelated_rules)} ({', '.join(feeder_contexts)}), "
+            f"a context unrelated to {measure.action!r}"
+        )
+        if self.eu:
+            self.add(
+                "error",
+                f"{where}.when.list",
+                "eu-unrelated-context",
+                f"{what} sends {measure.action!r} to {measure.effect} on list "
+                f"{measure.when.list!r}, whose {because}; the EU AI Act art. 5(1)(c) prohibits "
+                "detrimental treatment in a context unrelated to the conduct",
+            )
+        elif not measure.proportionality:
+            self.add(
+                "warning",
+                f"{where}.proportionality",
+                "proportionality-note",
+                f"{what} sends {measure.action!r} to {measure.effect} on list "
+                f"{measure.when.list!r}, whose {because}; add a proportionality note saying why "
+                "this is proportionate",
+            )
+
+
+def fields_text(measure: Measure, name: str) -> str:
+    return str(getattr(measure, name) or "")
+
+
+def lint(catalogs: Sequence[Catalog], profile: str = "default") -> list[Finding]:
+    """Every finding for every catalog version given, under ``profile`` (see
+    :data:`PROFILES`). Lists named by measures resolve against all catalogs given; an
+    identical catalog version given twice is linted once."""
+    if profile not in PROFILES:
+        raise ValueError(f"profile {profile!r} is not one of {', '.join(PROFILES)}")
+    deployment = _Deployment.of(catalogs)
+    findings: list[Finding] = []
+    seen: list[Catalog] = []
+    for catalog in catalogs:
+        if any(other == catalog for other in seen):
+            continue
+        seen.append(catalog)
+        findings.extend(_Linter(catalog, deployment, profile).run())
+    return findings

@@ -1,0 +1,263 @@
+"""Ledger events of docs/design.md section 6: what sources, officers and subjects append.
+
+Every event is a frozen value with a canonical form; a line of JSON becomes one event or
+a clear error naming the field at fault."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterable, Iterator
+from typing import Annotated, Any, Literal, Self
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    TypeAdapter,
+    ValidationError,
+    field_validator,
+)
+
+from xinyong.domain.calendar import in_range, parse_date
+from xinyong.domain.free_text import mask_identity_numbers
+from xinyong.domain.identifiers import InvalidIdentifier, SubjectRef
+
+
+def _subject(value: Any) -> SubjectRef:
+    if isinstance(value, SubjectRef):
+        return value
+    return SubjectRef.parse(value)
+
+
+def _day(value: Any) -> dt.date:
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return in_range(value)
+    return in_range(parse_date(value))
+
+
+Subject = Annotated[SubjectRef, BeforeValidator(_subject), PlainSerializer(str)]
+Day = Annotated[dt.date, BeforeValidator(_day), PlainSerializer(lambda d: d.isoformat())]
+Text = Annotated[str, Field(min_length=1, max_length=2000)]
+# What people type (grounds, reasons, notes, summaries) can name other people: resident
+# identity numbers in it are masked when the event is made, so that a replay of the same
+# text compares equal to what was stored.
+FreeText = Annotated[str, Field(min_length=1, max_length=2000), AfterValidator(mask_identity_numbers)]
+# An event's identity: a record's id, or the id of a later event (given by whoever files
+# it, assigned by the service, or derived from the event's content and place).
+EventId = Annotated[str, Field(min_length=1, max_length=200, pattern=r"^[A-Za-z0-9][A-Za-z0-9._:/-]*$")]
+
+
+class _Event(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    def canonical(self) -> str:
+        """The event as compact JSON with sorted keys and no unset optional fields:
+        identical events have identical canonical forms."""
+        return json.dumps(
+            self.model_dump(mode="json", exclude_none=True),
+            sort_keys=True,
+            ensure_ascii=False,
+            separators=(",", ":"),
+        )
+
+
+class SubjectEvent(_Event):
+    """Gives a subject its jurisdiction and name; the latest such event wins."""
+
+    type: Literal["subject"]
+    subject: Subject
+    jurisdiction: str = Field(pattern=r"^[A-Z]{2}(-[A-Z0-9]+)*$")
+    name: Text | None = None
+    email: Annotated[str, Field(max_length=320, pattern=r"^[^@\s]+@[^@\s]+$")] | None = None
+
+
+class ContactEvent(_Event):
+    """Sets the address a subject's notices are emailed to, from ``on``: written by the
+    subject itself or by the registry, never by a source. Sealed at rest like a name."""
+
+    type: Literal["contact"]
+    subject: Subject
+    email: Annotated[str, Field(max_length=320, pattern=r"^[^@\s]+@[^@\s]+$")]
+    on: Day
+
+
+class RecordEvent(_Event):
+    """One fact about one subject under one rule, with the decision that established it."""
+
+    type: Literal["record"]
+    id: EventId
+    subject: Subject
+    rule: str
+    occurred_on: Day
+    decided_on: Day
+    source: Text
+    reference: Text | None = None
+    summary: FreeText | None = None
+
+    @field_validator("rule")
+    @classmethod
+    def _rule(cls, value: str) -> str:
+        catalog, sep, rule = value.partition("/")
+        if not sep or not catalog or not rule:
+            raise ValueError(f"rule {value!r} must be written CATALOG/RULE")
+        return value
+
+    @property
+    def catalog_id(self) -> str:
+        return self.rule.partition("/")[0]
+
+    @property
+    def rule_name(self) -> str:
+        return self.rule.partition("/")[2]
+
+
+class _RecordChange(_Event):
+    # Optional in event files and batches: an event without one is identified by its
+    # content and its place (see ``xinyong.services.intake``), and is stored with that id.
+    id: EventId | None = None
+    record: Annotated[str, Field(min_length=1, max_length=200)]
+    on: Day
+    note: FreeText | None = None
+
+    def identified(self, event_id: str) -> Self:
+        """The same event carrying ``event_id``."""
+        return self.model_copy(update={"id": event_id})
+
+    def content(self) -> str:
+        """The canonical form without the id: what the event says."""
+        data = self.model_dump(mode="json", exclude_none=True)
+        data.pop("id", None)
+        return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+class DisputeFiled(_RecordChange):
+    type: Literal["dispute_filed"]
+    grounds: FreeText | None = None
+
+
+class DisputeResolved(_RecordChange):
+    type: Literal["dispute_resolved"]
+    outcome: Literal["upheld", "annulled"]
+    reasons: FreeText | None = None
+
+
+class Fulfilled(_RecordChange):
+    type: Literal["fulfilled"]
+
+
+class Repaired(_RecordChange):
+    type: Literal["repaired"]
+
+
+class Annulled(_RecordChange):
+    type: Literal["annulled"]
+
+
+RecordChange = DisputeFiled | DisputeResolved | Fulfilled | Repaired | Annulled
+Event = Annotated[
+    SubjectEvent | ContactEvent | RecordEvent | DisputeFiled | DisputeResolved | Fulfilled | Repaired | Annulled,
+    Field(discriminator="type"),
+]
+EVENT_TYPES = ("subject", "contact", "record", "dispute_filed", "dispute_resolved", "fulfilled", "repaired", "annulled")
+
+_EVENT = TypeAdapter(Event)
+
+
+class InvalidEvent(ValueError):
+    """An event that is not well formed; the message names the field and value."""
+
+
+def describe_validation_error(error: ValidationError) -> str:
+    """One line per problem: ``field: message (got value)``."""
+    parts = []
+    for problem in error.errors():
+        loc = [str(p) for p in problem["loc"]]
+        # Drop the discriminator tag pydantic puts first in the location.
+        if loc and loc[0] in EVENT_TYPES:
+            loc = loc[1:]
+        where = ".".join(loc) or "event"
+        message = problem["msg"].removeprefix("Value error, ")
+        if problem["type"] == "extra_forbidden":
+            message = "unknown field"
+        got = problem.get("input")
+        shown = "" if problem["type"] in ("missing",) or isinstance(got, dict) else f" (got {got!r})"
+        parts.append(f"{where}: {message}{shown}")
+    return "; ".join(parts)
+
+
+def dates_of(event: SubjectEvent | RecordEvent | RecordChange) -> list[tuple[str, dt.date]]:
+    """The dated fields of an event, by name: none of them may lie after the day the event
+    is filed."""
+    if isinstance(event, RecordEvent):
+        return [("occurred_on", event.occurred_on), ("decided_on", event.decided_on)]
+    if isinstance(event, (_RecordChange, ContactEvent)):
+        return [("on", event.on)]
+    return []
+
+
+def parse_event(data: Any) -> SubjectEvent | ContactEvent | RecordEvent | RecordChange:
+    """Validate one decoded JSON object as an event."""
+    if not isinstance(data, dict):
+        raise InvalidEvent(f"an event must be a JSON object, got {type(data).__name__}")
+    kind = data.get("type")
+    if kind not in EVENT_TYPES:
+        raise InvalidEvent(f"type: {kind!r} is not an event type; expected one of {', '.join(EVENT_TYPES)}")
+    try:
+        return _EVENT.validate_python(data)
+    except ValidationError as error:
+        raise InvalidEvent(describe_validation_error(error)) from None
+
+
+def parse_event_line(line: str) -> SubjectEvent | ContactEvent | RecordEvent | RecordChange:
+    """Decode and validate one line of JSON Lines.
+
+    A line read with ``errors="surrogateescape"`` carries the bytes that were not UTF-8
+    as lone surrogates: such a line is refused as not UTF-8, naming the column."""
+    import sys
+
+    for column, character in enumerate(line, start=1):
+        if "\udc80" <= character <= "\udcff":
+            byte = ord(character) - 0xDC00
+            raise InvalidEvent(f"not valid UTF-8: byte 0x{byte:02x} at column {column}")
+    try:
+        data = json.loads(line)
+    except json.JSONDecodeError as error:
+        raise InvalidEvent(f"not valid JSON: {error.msg} at column {error.colno}") from None
+    except ValueError:
+        # Python converts integers of at most sys.get_int_max_str_digits() digits.
+        raise InvalidEvent(
+            f"a number has more than {sys.get_int_max_str_digits()} digits; no field takes one that long"
+        ) from None
+    except RecursionError:
+        raise InvalidEvent("not valid JSON: nested too deeply") from None
+    return parse_event(data)
+
+
+# line, text, event, parse error
+Parsed = tuple[int, str, SubjectEvent | ContactEvent | RecordEvent | RecordChange | None, str | None]
+
+
+def parse_lines(lines: Iterable[str]) -> Iterator[Parsed]:
+    """Number and parse JSON Lines; blank lines are skipped, bad ones carry their error."""
+    for number, raw in enumerate(lines, start=1):
+        text = raw.rstrip("\r\n")
+        if not text.strip():
+            continue
+        try:
+            yield (number, text, parse_event_line(text), None)
+        except (InvalidEvent, InvalidIdentifier) as error:
+            yield (number, text, None, str(error))
+
+
+def parse_objects(objects: Iterable[object], first: int = 1) -> Iterator[Parsed]:
+    """Number and parse decoded event objects (from a JSON array, CSV or Parquet rows)."""
+    for number, data in enumerate(objects, start=first):
+        text = json.dumps(data, ensure_ascii=False, default=str)
+        try:
+            yield (number, text, parse_event(data), None)
+        except (InvalidEvent, InvalidIdentifier) as error:
+            yield (number, text, None, str(error))

@@ -1,0 +1,143 @@
+"""The HTTP service: FastAPI over the deployment. Routers parse, call one service and
+answer; this module wires them with errors, limits, metrics and a request log that
+never carries an identity number."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+from contextlib import asynccontextmanager
+from importlib.metadata import version
+
+from fastapi import Depends, FastAPI
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import PlainTextResponse
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
+from prometheus_client.core import CounterMetricFamily
+from sqlalchemy import func, select
+
+from xinyong.adapters.storage.tables import ledger
+from xinyong.bootstrap import Deployment
+from xinyong.entrypoints import web
+from xinyong.entrypoints.api import problems
+from xinyong.entrypoints.api.deps import parameters_in_range
+from xinyong.entrypoints.api.group_commit import CheckLog
+from xinyong.entrypoints.api.limits import BodyLimit
+from xinyong.entrypoints.api.models import Health
+from xinyong.entrypoints.api.observe import Observe
+from xinyong.entrypoints.api.rate import Rate, RateLimiter
+from xinyong.entrypoints.api.routers import audit, due_process, events, me, public, subjects
+from xinyong.services.publication import PublicLookups
+from xinyong.settings import Settings
+
+MAX_BODY = 2 * 1024 * 1024
+
+
+def _lifespan(deployment: Deployment, settings: Settings):
+    """Time passes while the service runs: the notices it brings are written, and email
+    is delivered, every ``notice_interval`` seconds."""
+
+    async def work() -> None:
+        from xinyong.adapters.smtp import SmtpChannel
+        from xinyong.services.delivery import deliver_email
+
+        while True:
+            try:
+                await run_in_threadpool(deployment.due_process.send_due_notices, dt.date.today())
+                if settings.smtp_host:
+                    channel = SmtpChannel(settings.smtp_host, settings.smtp_port, settings.smtp_from)
+                    await run_in_threadpool(deliver_email, deployment.store, deployment.outbox, channel)
+            except Exception:  # keep serving; the next round tries again
+                logging.getLogger("xinyong.notices").exception("notice round failed")
+            await asyncio.sleep(settings.notice_interval)
+
+    async def checkpoints() -> None:
+        from pathlib import Path
+
+        from xinyong.adapters.storage.checkpoint import write
+
+        while True:
+            try:
+                document = await run_in_threadpool(deployment.checkpoint)
+                await run_in_threadpool(write, Path(settings.checkpoint_dir), document)  # type: ignore[arg-type]
+            except Exception:  # keep serving; the next round tries again
+                logging.getLogger("xinyong.checkpoints").exception("checkpoint failed")
+            await asyncio.sleep(settings.checkpoint_interval)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        tasks = []
+        if settings.notice_interval > 0:
+            tasks.append(asyncio.create_task(work()))
+        # Signed checkpoints on a schedule, kept outside the database: `ledger verify`
+        # then catches rows removed from the end.
+        if settings.checkpoint_dir and settings.checkpoint_interval > 0:
+            tasks.append(asyncio.create_task(checkpoints()))
+        yield
+        for task in tasks:
+            task.cancel()
+
+    return lifespan
+
+
+class _PublicLookupsCollector:
+    """``xinyong_public_lookups_total{what}``: anonymous public lookups this process answered."""
+
+    def __init__(self, lookups: PublicLookups):
+        self.lookups = lookups
+
+    def describe(self):
+        return [CounterMetricFamily("xinyong_public_lookups", "Anonymous public lookups answered", labels=["what"])]
+
+    def collect(self):
+        family = CounterMetricFamily("xinyong_public_lookups", "Anonymous public lookups answered", labels=["what"])
+        for what, count in sorted(self.lookups.counts().items()):
+            family.add_metric([what], count)
+        yield family
+
+
+def create_app(deployment: Deployment, max_body: int = MAX_BODY, settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings.from_environment()
+    app = FastAPI(
+        # Before every route: dates and integers in path and query within their ranges.
+        dependencies=[Depends(parameters_in_range)],
+        lifespan=_lifespan(deployment, settings),
+        title="Xinyong",
+        version=version("xinyong"),
+        summary="Credit records with due process: every point explained.",
+        description=(
+            "Sources submit records; service points ask for decisions with reasons; "
+            "subjects read their whole file and who looked; the public looks up "
+            "organisations and published lists. Errors are RFC 9457 problem details."
+        ),
+    )
+    app.state.deployment = deployment
+    app.state.check_log = CheckLog(deployment.inquiries)
+    app.state.public_limiter = RateLimiter(Rate.parse(settings.public_rate))
+    problems.install(app)
+    for router in (events.router, subjects.router, me.router, due_process.router, public.router, audit.router):
+        app.include_router(router)
+    web.install(app)  # the web pages: their routers and static files
+
+    metrics = CollectorRegistry()
+    app.state.metrics = metrics
+    metrics.register(_PublicLookupsCollector(deployment.publication.lookups))
+
+    @app.get("/livez", tags=["operations"], summary="Liveness: answers without touching the database")
+    async def livez() -> dict:
+        return {"status": "ok"}
+
+    @app.get("/healthz", response_model=Health, tags=["operations"], summary="Liveness and counts")
+    def healthz() -> dict:
+        with deployment.store.reading() as connection:
+            count = connection.execute(select(func.count()).select_from(ledger)).scalar_one()
+        return {"status": "ok", "ledger_events": count, "catalogs": len(deployment.catalogs.registry().ids())}
+
+    @app.get("/metrics", response_class=PlainTextResponse, tags=["operations"], summary="Prometheus metrics")
+    def prometheus() -> PlainTextResponse:
+        return PlainTextResponse(generate_latest(metrics), media_type=CONTENT_TYPE_LATEST)
+
+    app.add_middleware(BodyLimit, max_bytes=max_body)
+    app.add_middleware(Observe, registry=metrics)  # added last: outermost, it sees every answer
+    return app

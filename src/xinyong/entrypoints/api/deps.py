@@ -1,0 +1,209 @@
+"""Request dependencies: the deployment, the reader behind a bearer token, and common
+parameters."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+import typing
+from collections.abc import Callable
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from xinyong.bootstrap import Deployment
+from xinyong.domain.access import Reader
+from xinyong.domain.calendar import in_range
+from xinyong.domain.identifiers import InvalidIdentifier, SubjectRef
+from xinyong.entrypoints.api.problems import Problem, forbidden, unauthenticated
+
+bearer = HTTPBearer(auto_error=False, description="A token from `xinyong token create`.")
+
+
+def deployment(request: Request) -> Deployment:
+    return request.app.state.deployment
+
+
+def reader(
+    request: Request,
+    credentials: HTTPAuthorizationCredentials | None = Depends(bearer),
+) -> Reader:
+    if credentials is None or credentials.scheme.lower() != "bearer":
+        raise unauthenticated("send 'Authorization: Bearer TOKEN'")
+    found = request.app.state.deployment.tokens.reader(credentials.credentials)
+    if found is None:
+        raise unauthenticated("the token is unknown or revoked")
+    return found
+
+
+def role(*roles: str) -> Callable[..., Reader]:
+    """A dependency that admits only readers of ``roles``."""
+
+    def admit(who: Reader = Depends(reader)) -> Reader:
+        if who.role not in roles:
+            raise forbidden(f"a {who.role} token cannot do this; it takes a {' or '.join(roles)} token")
+        return who
+
+    return admit
+
+
+def officer_purpose(who: Reader, purpose: str | None, field: str = "purpose") -> str | None:
+    """The one rule for an officer's reads of a subject (scores, reports and checks): the
+    officer states a purpose, which is written to the access log with the read. Others
+    (subjects reading themselves, service points) may give one or not."""
+    if who.role == "officer" and not (purpose and purpose.strip()):
+        raise Problem(
+            422,
+            "purpose-required",
+            "An officer states a purpose",
+            "officers give a purpose with every read or check of a subject; it is logged",
+            errors=[{"field": field, "message": "required for officers"}],
+        )
+    return purpose
+
+
+def public_rate_limit(request: Request) -> None:
+    """The public lookup's dependency: a 429 problem with ``Retry-After`` to a client over
+    its rate (see :mod:`xinyong.entrypoints.api.rate`)."""
+    wait = public_wait(request)
+    if wait is not None:
+        seconds = max(1, math.ceil(wait))
+        limiter = request.app.state.public_limiter
+        raise Problem(
+            429,
+            "too-many-requests",
+            "Too many requests",
+            f"the public lookup answers each client {limiter.rate.per_second:g} requests a second "
+            f"(up to {limiter.rate.burst} at once); try again in {seconds} s",
+            headers={"Retry-After": str(seconds)},
+            retry_after=seconds,
+        )
+
+
+def public_wait(request: Request) -> float | None:
+    """Take one public request from the client's bucket: ``None``, or the seconds to wait."""
+    client = request.client.host if request.client is not None else "unknown"
+    return request.app.state.public_limiter.take(client)
+
+
+def subject_ref(text: str, field: str = "subject") -> SubjectRef:
+    try:
+        return SubjectRef.parse(text)
+    except InvalidIdentifier as error:
+        raise Problem(
+            422,
+            "invalid-identifier",
+            "Invalid subject identifier",
+            str(error),
+            errors=[{"field": field, "message": str(error)}],
+        ) from None
+
+
+def today() -> dt.date:
+    return dt.date.today()
+
+
+# ------------------------------------------------------------------ parameters in range
+
+# Integers a path or query parameter may carry: what a 64-bit database column holds.
+SMALLEST_INT, LARGEST_INT = -(2**63), 2**63 - 1
+
+
+def out_of_range(field: str, message: str) -> Problem:
+    return Problem(
+        422,
+        "out-of-range",
+        "A value is out of range",
+        f"{field}: {message}",
+        errors=[{"field": field, "message": message}],
+    )
+
+
+def day_in_range(day: dt.date, field: str) -> dt.date:
+    """``day`` if it lies within the calendar's years (docs/design.md section 4), else a 422."""
+    try:
+        return in_range(day)
+    except ValueError as error:
+        raise out_of_range(field, str(error)) from None
+
+
+def _kind(annotation: object) -> str | None:
+    """'date' or 'int' for a parameter annotated with one of them (optionally ``| None``)."""
+    members = typing.get_args(annotation) or (annotation,)
+    for member in members:
+        if member is dt.date:
+            return "date"
+        if member is int:
+            return "int"
+    return None
+
+
+_BOUNDED: dict[int, tuple[tuple[str, str, str], ...]] = {}  # by id(route): routes live as long as the app
+
+
+def _bounded_parameters(route: object) -> tuple[tuple[str, str, str], ...]:
+    """(where, name, kind) of every path and query parameter of ``route`` that is a date
+    or an integer, its dependencies' included."""
+    known = _BOUNDED.get(id(route))
+    if known is not None:
+        return known
+    found: list[tuple[str, str, str]] = []
+    pending = [getattr(route, "dependant", None)]
+    while pending:
+        dependant = pending.pop()
+        if dependant is None:
+            continue
+        for where, fields in (("path", dependant.path_params), ("query", dependant.query_params)):
+            for field in fields:
+                kind = _kind(field.field_info.annotation)
+                if kind is not None:
+                    found.append((where, field.alias, kind))
+        pending.extend(dependant.dependencies)
+    _BOUNDED[id(route)] = tuple(found)
+    return _BOUNDED[id(route)]
+
+
+def parameters_in_range(request: Request) -> None:
+    """Every route's dependency: a date parameter outside the calendar's years, or an
+    integer parameter larger than a database can hold, is a 422 problem naming it,
+    before the route sees it. (Values that are not dates or integers at all are left to
+    the route's own validation, which names them too.)"""
+    route = request.scope.get("route")
+    if route is None:
+        return
+    for where, name, kind in _bounded_parameters(route):
+        raw = (request.path_params if where == "path" else request.query_params).get(name)
+        if raw is None:
+            continue
+        if kind == "date":
+            try:
+                day = dt.date.fromisoformat(raw) if len(raw) == 10 else None
+            except ValueError:
+                continue
+            if day is not None:
+                day_in_range(day, name)
+        elif re.fullmatch(r"\s*[-+]?[0-9_]+\s*", raw):
+            digits = raw.strip().replace("_", "").lstrip("+-")
+            if len(digits.lstrip("0")) > 19 or not SMALLEST_INT <= int(raw.strip().replace("_", "")) <= LARGEST_INT:
+                raise out_of_range(name, f"an integer between {SMALLEST_INT} and {LARGEST_INT}")
+
+
+async def json_body(request: Request) -> object:
+    """The request body decoded as JSON, or a 400 problem saying where it breaks."""
+    import json
+
+    raw = await request.body()
+    if not raw.strip():
+        raise Problem(400, "malformed-json", "The request body is not valid JSON", "the body is empty")
+    try:
+        return json.loads(raw)
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        raise Problem(400, "malformed-json", "The request body is not valid JSON", str(error)) from None
+    except ValueError:
+        # Python refuses to convert an integer of more than 4300 digits (sys.int_info).
+        raise out_of_range("body", "a number in the body has too many digits") from None
+    except RecursionError:
+        raise Problem(
+            400, "malformed-json", "The request body is not valid JSON", "the body is nested too deeply"
+        ) from None

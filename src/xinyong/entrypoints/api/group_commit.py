@@ -1,0 +1,57 @@
+"""Group commit of the access log: concurrent requests hand their log entries to one
+writer, which commits all that are waiting in one transaction; each request answers only
+once its entries are durable. Every read stays logged, at a fraction of the cost of one
+transaction per request."""
+
+from __future__ import annotations
+
+import asyncio
+
+from fastapi.concurrency import run_in_threadpool
+
+from xinyong.domain.access import Reader
+from xinyong.domain.standing import CheckDecision
+from xinyong.services.inquiries import Inquiries
+
+
+class CheckLog:
+    def __init__(self, inquiries: Inquiries):
+        self.inquiries = inquiries
+        self._pending: list[tuple[list[CheckDecision], Reader, str | None, asyncio.Future]] = []
+        self._wake: asyncio.Event | None = None
+        self._task: asyncio.Task | None = None
+
+    async def record(self, decisions: list[CheckDecision], reader: Reader, purpose: str | None) -> None:
+        """Log ``decisions``; returns when they are committed (raises if they were not)."""
+        loop = asyncio.get_running_loop()
+        if self._task is None or self._task.done():
+            self._wake = asyncio.Event()
+            self._task = loop.create_task(self._run())
+        future: asyncio.Future = loop.create_future()
+        self._pending.append((decisions, reader, purpose, future))
+        assert self._wake is not None
+        self._wake.set()
+        await future
+
+    async def _run(self) -> None:
+        assert self._wake is not None
+        while True:
+            await self._wake.wait()
+            self._wake.clear()
+            batch, self._pending = self._pending, []
+            if not batch:
+                continue
+            try:
+                await run_in_threadpool(self.inquiries.record_checks_of_many, [(d, r, p) for d, r, p, _ in batch])
+            except Exception as error:  # noqa: BLE001 - nothing of the batch was committed: tell each request
+                for *_, future in batch:
+                    if not future.done():
+                        future.set_exception(error)
+                continue
+            for *_, future in batch:
+                if not future.done():
+                    future.set_result(None)
+
+    async def close(self) -> None:
+        if self._task is not None:
+            self._task.cancel()

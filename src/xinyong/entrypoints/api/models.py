@@ -1,0 +1,307 @@
+"""Request and response models of the HTTP service: the OpenAPI schema is made of these."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class _In(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class CheckQuestion(_In):
+    subject: str = Field(description="rid:NUMBER or uscc:CODE", examples=["rid:11010519491231002X"])
+    action: str = Field(min_length=1, max_length=200, examples=["air_travel.ticket"])
+    as_of: dt.date | None = Field(default=None, description="default: today")
+    purpose: str | None = Field(default=None, max_length=500)
+
+
+class Contribution(BaseModel):
+    record: str
+    rule: str
+    points: int
+    effective_on: dt.date
+    expires_on: dt.date | None
+    disputed: bool
+    capped: bool
+
+
+class ListEntry(BaseModel):
+    model_config = ConfigDict(populate_by_name=True)
+    list: str
+    record: str
+    from_: dt.date = Field(alias="from")
+    until: dt.date | None
+
+
+class ScoreAnswer(BaseModel):
+    subject: str
+    catalog: str
+    as_of: dt.date
+    score: int
+    grade: str
+    contributions: list[Contribution]
+    lists: list[ListEntry]
+
+
+class Reason(BaseModel):
+    catalog: str
+    measure: str
+    effect: Literal["deny", "review", "allow", "benefit"]
+    trigger: dict[str, Any]
+    legal_basis: str | None
+
+
+class CheckAnswer(BaseModel):
+    subject: str
+    action: str
+    as_of: dt.date
+    decision: Literal["allow", "review", "deny"]
+    reasons: list[Reason]
+    benefits: list[str]
+    how_to_dispute: str
+
+
+class Rejected(BaseModel):
+    index: int
+    reason: str
+
+
+class EventOutcome(BaseModel):
+    index: int = Field(description="the event's position in the batch, from 1")
+    type: str
+    id: str | None = Field(
+        description="the record's id, or the later event's id: given, or derived from its "
+        "content and place; none for subject events"
+    )
+    outcome: Literal["written", "replayed"] = Field(
+        description="replayed: the same event was filed before; nothing was written"
+    )
+
+
+class EventsAnswer(BaseModel):
+    received: int
+    written: int
+    unchanged: int
+    written_by_type: dict[str, int]
+    events: list[EventOutcome] = []
+
+
+EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+$"
+
+
+class ContactChange(_In):
+    email: str = Field(
+        max_length=320,
+        pattern=EMAIL_PATTERN,
+        description="where notices are emailed to",
+        examples=["wang.wu@example.org"],
+    )
+
+
+class ContactAnswer(BaseModel):
+    email: str | None = Field(description="the address notices are emailed to; null when none was given")
+    changed: bool | None = Field(
+        default=None,
+        description="on a change: whether the address changed "
+        "(false: it was already this one, and nothing was written)",
+    )
+
+
+class AccessEntry(BaseModel):
+    at: str
+    reader: str
+    role: str
+    what: str
+    purpose: str | None
+    detail: str | None
+
+
+class AccessLogPage(BaseModel):
+    total: int
+    limit: int
+    offset: int
+    entries: list[AccessEntry]
+
+
+class Report(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    subject: str
+    kind: str
+    name: str | None
+    jurisdiction: str | None
+    as_of: dt.date
+    standings: list[dict[str, Any]]
+    records: list[dict[str, Any]]
+    lists: list[dict[str, Any]]
+    notices: list[dict[str, Any]]
+    access_log: list[AccessEntry]
+
+
+class OrganisationHit(BaseModel):
+    subject: str
+    code: str
+    name: str | None
+    jurisdiction: str | None
+
+
+class SearchAnswer(BaseModel):
+    query: str
+    results: list[OrganisationHit]
+
+
+class OrganisationPage(BaseModel):
+    subject: str
+    code: str
+    name: str | None
+    jurisdiction: str | None
+    as_of: dt.date
+    standings: list[dict[str, Any]]
+    records: list[dict[str, Any]]
+    lists: list[dict[str, Any]]
+
+
+class ListPage(BaseModel):
+    list: str
+    title: str | None
+    kind: str
+    catalog: str
+    publishes: str
+    removal: list[str]
+    as_of: dt.date
+    total: int
+    persons_not_published: int
+    page: int
+    per_page: int
+    entries: list[dict[str, Any]]
+
+
+class ChainVerification(BaseModel):
+    table: str
+    intact: bool
+    rows: int
+    head: str
+    broken_at: int | None
+    problem: str | None
+
+
+class LedgerVerification(BaseModel):
+    """The ledger's own chain first (``events``, ``head``), then every chained table."""
+
+    intact: bool
+    events: int
+    head: str
+    broken_at: int | None
+    problem: str | None
+    tables: list[ChainVerification] = []
+
+
+class Health(BaseModel):
+    status: Literal["ok"]
+    ledger_events: int
+    catalogs: int
+
+
+class DisputeFiling(_In):
+    record: str = Field(min_length=1, max_length=200)
+    grounds: str = Field(min_length=1, max_length=2000)
+
+
+class Decision(_In):
+    outcome: str = Field(
+        description="disputes: upheld | annulled; repairs: granted | refused; reviews: confirmed | overturned"
+    )
+    reasons: str = Field(min_length=1, max_length=2000)
+
+
+class RepairApplication(_In):
+    record: str = Field(min_length=1, max_length=200)
+    proof: str = Field(min_length=1, max_length=4000, description="proof that the obligation was met")
+    commitment: str = Field(min_length=1, max_length=4000, description="a written credit commitment")
+
+
+class ReviewRequest(_In):
+    notice: str = Field(min_length=1, max_length=40, description="the id of the adverse-action notice")
+    grounds: str = Field(min_length=1, max_length=4000)
+
+
+class DisputeView(BaseModel):
+    id: int
+    record: str
+    rule: str
+    rule_title: str | None
+    source: str
+    reference: str | None
+    subject: str
+    filed_on: dt.date
+    grounds: str | None
+    suspended: bool
+    decide_by: dt.date | None
+    overdue: bool
+    status: str
+    decided_on: dt.date | None
+    outcome: str | None
+    reasons: str | None = None
+    filing_id: str | None = Field(default=None, description="the id of the dispute_filed event")
+    decision_id: str | None = Field(default=None, description="the id of the dispute_resolved event, once decided")
+
+
+class RepairView(BaseModel):
+    id: str
+    record: str | None
+    subject: str
+    rule: str | None
+    applied_on: dt.date | None
+    proof: str | None
+    commitment: str | None
+    decide_by: dt.date | None
+    overdue: bool
+    status: str
+    decided_on: dt.date | None
+    reasons: str | None
+    repair_event: str | None = Field(default=None, description="the id of the repaired event of a granted repair")
+
+
+class ReviewView(BaseModel):
+    id: str
+    subject: str
+    requested_on: dt.date | None
+    notice: str | None
+    grounds: str | None
+    decision: dict[str, Any] | None
+    status: str
+    reasons: str | None
+    decided_on: dt.date | None
+
+
+class OutlookChange(BaseModel):
+    day: dt.date
+    score: int
+    grade: str
+    lists: list[dict[str, Any]]
+    what: list[str]
+
+
+class Outlook(BaseModel):
+    subject: str
+    catalog: str
+    as_of: dt.date
+    score: int
+    grade: str
+    lists: list[dict[str, Any]]
+    changes: list[OutlookChange]
+    repairs: list[dict[str, Any]]
+
+
+class NoticeView(BaseModel):
+    id: str
+    created_at: str
+    kind: str
+    record: str | None
+    to: str
+    title: str
+    text: str
+    fields: dict[str, Any]

@@ -1,0 +1,104 @@
+"""Sources submit events."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.concurrency import run_in_threadpool
+
+from xinyong.bootstrap import Deployment
+from xinyong.domain.access import Reader
+from xinyong.domain.events import EVENT_TYPES
+from xinyong.entrypoints.api.deps import deployment, json_body, role
+from xinyong.entrypoints.api.idempotency import IdempotentRoute
+from xinyong.entrypoints.api.models import EventOutcome, EventsAnswer
+from xinyong.entrypoints.api.problems import Problem
+from xinyong.services.intake import ImportForbidden, ImportRefused
+
+router = APIRouter(tags=["sources"], route_class=IdempotentRoute)
+MAX_EVENTS = 1000
+
+
+@router.post(
+    "/v1/events",
+    response_model=EventsAnswer,
+    responses={401: {}, 403: {}, 409: {}, 413: {}, 422: {}},
+    summary="Submit a batch of events (all or nothing)",
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/json": {
+                    "schema": {
+                        "type": "array",
+                        "maxItems": MAX_EVENTS,
+                        "items": {
+                            "type": "object",
+                            "required": ["type"],
+                            "properties": {"type": {"type": "string", "enum": list(EVENT_TYPES)}},
+                        },
+                    }
+                }
+            },
+        }
+    },
+)
+async def submit_events(
+    request: Request,
+    who: Reader = Depends(role("source", "registry")),
+    d: Deployment = Depends(deployment),
+) -> EventsAnswer:
+    """A source submits records for rules in its scopes and events on its own records;
+    the registry submits a subject's facts (``subject`` events: jurisdiction, name,
+    kind; ``contact`` events: the address notices are emailed to), which no source may.
+    The batch is applied in order and in one transaction: if any event does not fit,
+    nothing is written and every bad event is listed by its index (from 1).
+
+    Every event has an id: a record's `id`; a later event's optional `id`, or else one
+    derived from its content and its place in the batch. The answer lists each event's
+    id and whether it was written or replayed. Re-sending the same batch changes
+    nothing; an id already taken by another event is a 409 `id-conflict`; an event dated
+    after today, or that does not fit its record's state, is refused with the reason."""
+    events = await json_body(request)
+    if not isinstance(events, list):
+        raise Problem(
+            422,
+            "invalid-request",
+            "The request does not fit",
+            "the body is a JSON array of events",
+            errors=[{"field": "body", "message": "expected a list of events"}],
+        )
+    if len(events) > MAX_EVENTS:
+        raise Problem(413, "batch-too-large", "Too many events", f"at most {MAX_EVENTS} events a request")
+    try:
+        result = await run_in_threadpool(d.intake.submit, events, submitter=who)
+    except ImportForbidden as refused:
+        raise Problem(
+            403,
+            "outside-scope",
+            "Events outside this token's authority",
+            str(refused),
+            errors=[{"index": r.line, "reason": r.reason} for r in refused.rejections],
+        ) from None
+    except ImportRefused as refused:
+        if any(r.conflict for r in refused.rejections):
+            raise Problem(
+                409,
+                "id-conflict",
+                "An event id is taken by another event; nothing was written",
+                str(refused),
+                errors=[{"index": r.line, "reason": r.reason} for r in refused.rejections],
+            ) from None
+        raise Problem(
+            422,
+            "events-refused",
+            "Events refused; nothing was written",
+            str(refused),
+            errors=[{"index": r.line, "reason": r.reason} for r in refused.rejections],
+        ) from None
+    return EventsAnswer(
+        received=result.read,
+        written=result.written,
+        unchanged=result.unchanged,
+        written_by_type=dict(result.written_by_type),
+        events=[EventOutcome(index=e.line, type=e.type, id=e.id, outcome=e.outcome) for e in result.events],
+    )

@@ -1,0 +1,65 @@
+"""Rendering pages: the templates, the language of the request, and the headers every
+page carries."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from jinja2 import Environment, PackageLoader, select_autoescape
+from markupsafe import Markup
+
+from xinyong.entrypoints.web import i18n
+
+templates = Environment(
+    loader=PackageLoader("xinyong.entrypoints.web", "templates"),
+    autoescape=select_autoescape(["html", "svg"]),
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+
+# No inline script or style anywhere: htmx is told not to add its indicator style.
+SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "form-action 'self'; frame-ancestors 'none'; base-uri 'self'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "X-Frame-Options": "DENY",
+    "Cache-Control": "no-store",
+}
+
+
+def language(request: Request) -> str:
+    return i18n.negotiate(request.cookies.get(i18n.COOKIE), request.headers.get("accept-language"))
+
+
+def here(request: Request) -> str:
+    """The current path and query, for the language switch to come back to."""
+    query = request.url.query
+    return request.url.path + (f"?{query}" if query else "")
+
+
+def render(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
+    lang = language(request)
+    page = templates.get_template(template).render(
+        t=i18n.translator(lang),
+        lang=lang,
+        languages=i18n.LANGUAGES,
+        language_names=i18n.NAMES,
+        next=quote(here(request), safe="/"),
+        path=request.url.path,
+        **context,
+    )
+    response = HTMLResponse(page, status_code=status, headers=SECURITY_HEADERS)
+    response.headers["Content-Language"] = lang
+    response.headers["Vary"] = "Accept-Language, Cookie"
+    return response
+
+
+def svg(markup: str) -> Markup:
+    """Mark chart markup built by :mod:`xinyong.entrypoints.web.charts` (which escapes its text) as safe."""
+    return Markup(markup)

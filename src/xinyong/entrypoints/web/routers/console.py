@@ -1,0 +1,361 @@
+"""The officer console: queues of disputes, repairs and reviews by deadline with their
+decision forms, the subject look-up (which asks for a purpose and logs it), the catalog
+viewer with lint findings and version diffs, and the overview dashboards."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from xinyong.bootstrap import Deployment
+from xinyong.domain.access import Reader
+from xinyong.domain.catalog.diff import diff, measure_key
+from xinyong.domain.catalog.lint import PROFILES, lint
+from xinyong.domain.identifiers import InvalidIdentifier, SubjectRef
+from xinyong.entrypoints.api.deps import deployment, today
+from xinyong.entrypoints.web import charts, i18n
+from xinyong.entrypoints.web.forms import MAX_FIELD, read_form
+from xinyong.entrypoints.web.pages import language, render, svg
+from xinyong.entrypoints.web.routers.signin import sessions, sign_in, sign_out, signin_page
+from xinyong.entrypoints.web.sessions import CONSOLE
+from xinyong.services.due_process import DueProcessError
+
+router = APIRouter(prefix="/console", include_in_schema=False)
+OUTCOMES = {"dispute": ("upheld", "annulled"), "repair": ("granted", "refused"), "review": ("confirmed", "overturned")}
+DONE = ("dispute", "repair", "review")
+RESIDENT = re.compile(r"^\d{17}[\dX]$")
+MIN_PURPOSE = 5
+
+
+def error(key: str, **values: Any) -> dict[str, Any]:
+    return {"key": key, "values": values}
+
+
+def _officer(request: Request) -> Reader | None:
+    return sessions(request).reader(request, CONSOLE)
+
+
+def _guard_get(request: Request) -> Reader | HTMLResponse:
+    who = _officer(request)
+    if who is None:
+        # The console's own address is where one signs in; elsewhere, say that one must.
+        status = 200 if request.url.path == CONSOLE.path else 401
+        return signin_page(request, CONSOLE, status=status, next_page=request.url.path)
+    return who
+
+
+def _guard_post(request: Request, form: dict) -> Reader | Response:
+    who = _officer(request)
+    if who is None:
+        return signin_page(request, CONSOLE, status=401)
+    if not sessions(request).csrf_ok(request, CONSOLE, form.get("csrf")):
+        return render(request, "error.html", status=403, heading="error.forbidden", message="error.csrf")
+    return who
+
+
+def console_page(
+    request: Request,
+    d: Deployment,
+    who: Reader,
+    errors: dict | None = None,
+    values: dict | None = None,
+    done: str | None = None,
+    status: int = 200,
+) -> HTMLResponse:
+    day = today()
+    return render(
+        request,
+        "console.html",
+        status=status,
+        area="console",
+        officer=who,
+        disputes=d.due_process.disputes(day, "open"),
+        repairs=d.due_process.repairs(day, "open"),
+        reviews=d.due_process.reviews("open"),
+        errors=errors or {},
+        values=values or {},
+        done=done,
+        csrf=sessions(request).csrf(request, CONSOLE),
+        today=day.isoformat(),
+    )
+
+
+@router.get("", response_class=HTMLResponse)
+def console(request: Request, done: str | None = None, d: Deployment = Depends(deployment)) -> HTMLResponse:
+    who = _guard_get(request)
+    if not isinstance(who, Reader):
+        return who
+    return console_page(request, d, who, done=done if done in DONE else None)
+
+
+@router.post("/sign-in")
+async def console_sign_in(request: Request) -> Response:
+    return await sign_in(request, CONSOLE)
+
+
+@router.post("/sign-out")
+async def console_sign_out(request: Request) -> Response:
+    return await sign_out(request, CONSOLE)
+
+
+def _decide(request: Request, d: Deployment, form: dict, kind: str, case: str) -> Response:
+    who = _guard_post(request, form)
+    if not isinstance(who, Reader):
+        return who
+    slot = f"{kind}-{case}"
+    outcome = form.get("outcome", "")
+    reasons = (form.get("reasons") or "").strip()
+    errors: dict[str, Any] = {}
+    if outcome not in OUTCOMES[kind]:
+        errors[f"{slot}-outcome"] = error("console.decide.error.outcome")
+    if not reasons:
+        errors[f"{slot}-reasons"] = error("console.decide.error.reasons")
+    elif len(reasons) > MAX_FIELD:
+        errors[f"{slot}-reasons"] = error("form.too_long", max=MAX_FIELD)
+    if not errors:
+        decide = {
+            "dispute": d.due_process.decide_dispute,
+            "repair": d.due_process.decide_repair,
+            "review": d.due_process.decide_review,
+        }[kind]
+        try:
+            decide(int(case) if kind == "dispute" else case, outcome, reasons, who, today())
+        except (DueProcessError, ValueError) as refused:
+            errors[f"{slot}-outcome"] = error("error.refused", detail=str(refused))
+    if errors:
+        values = {f"{slot}-outcome": outcome, f"{slot}-reasons": reasons}
+        return console_page(request, d, who, errors=errors, values=values, status=422)
+    return RedirectResponse(f"/console?done={kind}", status_code=303)
+
+
+@router.post("/disputes/{dispute_id}")
+async def decide_dispute(dispute_id: str, request: Request, d: Deployment = Depends(deployment)) -> Response:
+    form = await read_form(request)
+    return await run_in_threadpool(_decide, request, d, form, "dispute", dispute_id[:20])
+
+
+@router.post("/repairs/{case_id}")
+async def decide_repair(case_id: str, request: Request, d: Deployment = Depends(deployment)) -> Response:
+    form = await read_form(request)
+    return await run_in_threadpool(_decide, request, d, form, "repair", case_id[:40])
+
+
+@router.post("/reviews/{case_id}")
+async def decide_review(case_id: str, request: Request, d: Deployment = Depends(deployment)) -> Response:
+    form = await read_form(request)
+    return await run_in_threadpool(_decide, request, d, form, "review", case_id[:40])
+
+
+def _subject(text: str) -> SubjectRef:
+    """A subject from what an officer typed: ``rid:…``/``uscc:…``, or a bare number or code."""
+    text = text.strip().replace(" ", "")
+    if ":" not in text:
+        text = ("rid:" if RESIDENT.match(text.upper()) else "uscc:") + text.upper()
+    return SubjectRef.parse(text)
+
+
+def _lookup(request: Request, d: Deployment, form: dict) -> Response:
+    who = _guard_post(request, form)
+    if not isinstance(who, Reader):
+        return who
+    text, purpose = (form.get("subject") or "").strip(), (form.get("purpose") or "").strip()
+    errors: dict[str, Any] = {}
+    subject = None
+    if not text:
+        errors["lookup-subject"] = error("form.required")
+    else:
+        try:
+            subject = _subject(text)
+        except InvalidIdentifier as invalid:
+            errors["lookup-subject"] = error("console.lookup.error.subject", detail=str(invalid))
+    if len(purpose) < MIN_PURPOSE:
+        errors["lookup-purpose"] = error("console.lookup.error.purpose", min=MIN_PURPOSE)
+    elif len(purpose) > 500:
+        errors["lookup-purpose"] = error("form.too_long", max=500)
+    if errors or subject is None:
+        return console_page(
+            request, d, who, errors=errors, values={"lookup-subject": text, "lookup-purpose": purpose}, status=422
+        )
+    report = d.reports.report(subject, today(), who, purpose)
+    return render(
+        request,
+        "console_subject.html",
+        area="console",
+        report=report,
+        purpose=purpose,
+        csrf=sessions(request).csrf(request, CONSOLE),
+    )
+
+
+@router.post("/subject", response_class=HTMLResponse)
+async def lookup_subject(request: Request, d: Deployment = Depends(deployment)) -> Response:
+    """A subject's file, read for a stated purpose that goes to the access log."""
+    form = await read_form(request)
+    return await run_in_threadpool(_lookup, request, d, form)
+
+
+# ------------------------------------------------------------------- catalogs
+
+
+def _findings(d: Deployment, profile: str):
+    return lint(list(d.catalogs.registry().all()), profile)
+
+
+@router.get("/catalogs", response_class=HTMLResponse)
+def catalogs(request: Request, d: Deployment = Depends(deployment)) -> HTMLResponse:
+    who = _guard_get(request)
+    if not isinstance(who, Reader):
+        return who
+    registry = d.catalogs.registry()
+    findings = _findings(d, "default")
+    rows = []
+    for catalog_id in registry.ids():
+        versions = registry.versions(catalog_id)
+        current = registry.in_force(catalog_id, today())
+        rows.append(
+            {
+                "id": catalog_id,
+                "latest": versions[-1],
+                "current": current,
+                "versions": versions,
+                "errors": sum(1 for f in findings if f.catalog == catalog_id and f.severity == "error"),
+                "warnings": sum(1 for f in findings if f.catalog == catalog_id and f.severity == "warning"),
+            }
+        )
+    return render(request, "catalogs.html", area="console", rows=rows, csrf=sessions(request).csrf(request, CONSOLE))
+
+
+@router.get("/catalogs/{catalog_id}", response_class=HTMLResponse)
+def catalog(
+    catalog_id: str,
+    request: Request,
+    version: str | None = None,
+    profile: str = "default",
+    d: Deployment = Depends(deployment),
+) -> HTMLResponse:
+    who = _guard_get(request)
+    if not isinstance(who, Reader):
+        return who
+    registry = d.catalogs.registry()
+    versions = registry.versions(catalog_id)
+    if not versions:
+        return render(request, "error.html", status=404, heading="error.not_found", message="catalog.not_found")
+    shown = (
+        next((v for v in versions if v.version == version), None)
+        or registry.in_force(catalog_id, today())
+        or versions[-1]
+    )
+    profile = profile if profile in PROFILES else "default"
+    findings = [f for f in _findings(d, profile) if f.catalog == catalog_id and f.version == shown.version]
+    measures = [(measure_key(shown, i), m) for i, m in enumerate(shown.measures)]
+    return render(
+        request,
+        "catalog.html",
+        area="console",
+        catalog=shown,
+        versions=versions,
+        findings=findings,
+        profile=profile,
+        profiles=PROFILES,
+        measures=measures,
+        in_force=registry.in_force(catalog_id, today()),
+        csrf=sessions(request).csrf(request, CONSOLE),
+    )
+
+
+@router.get("/catalogs/{catalog_id}/diff", response_class=HTMLResponse)
+def catalog_diff(catalog_id: str, request: Request, d: Deployment = Depends(deployment)) -> HTMLResponse:
+    who = _guard_get(request)
+    if not isinstance(who, Reader):
+        return who
+    versions = d.catalogs.registry().versions(catalog_id)
+    by_version = {v.version: v for v in versions}
+    if len(versions) < 2:
+        return render(request, "error.html", status=404, heading="error.not_found", message="diff.one_version")
+    before = by_version.get(request.query_params.get("from", "")) or versions[-2]
+    after = by_version.get(request.query_params.get("to", "")) or versions[-1]
+    result = diff(before, after)
+    rules = [
+        (name, before.rules.get(name), after.rules.get(name), result.find("rule", name))
+        for name in sorted(before.rules.keys() | after.rules.keys())
+    ]
+    lists = [
+        (name, before.lists.get(name), after.lists.get(name), result.find("list", name))
+        for name in sorted(before.lists.keys() | after.lists.keys())
+    ]
+    old_measures = {measure_key(before, i): m for i, m in enumerate(before.measures)}
+    new_measures = {measure_key(after, i): m for i, m in enumerate(after.measures)}
+    keys = list(new_measures) + [k for k in old_measures if k not in new_measures]
+    measures = [(k, old_measures.get(k), new_measures.get(k), result.find("measure", k)) for k in keys]
+    return render(
+        request,
+        "catalog_diff.html",
+        area="console",
+        before=before,
+        after=after,
+        result=result,
+        rules=rules,
+        lists=lists,
+        measures=measures,
+        versions=versions,
+        catalog_change=result.find("catalog", after.id),
+        csrf=sessions(request).csrf(request, CONSOLE),
+    )
+
+
+# ------------------------------------------------------------------- overview
+
+
+@router.get("/overview", response_class=HTMLResponse)
+def overview(request: Request, d: Deployment = Depends(deployment)) -> HTMLResponse:
+    who = _guard_get(request)
+    if not isinstance(who, Reader):
+        return who
+    t = i18n.translator(language(request))
+    data = request.app.state.dashboards.overview(d, today())
+    grade_charts = [
+        (
+            g,
+            svg(
+                charts.bar_chart(
+                    g.counts,
+                    t("overview.grades.chart", catalog=g.title or g.catalog),
+                    t("overview.grades.desc", total=g.total),
+                )
+            ),
+        )
+        for g in data.grades
+    ]
+    lists_chart = svg(
+        charts.line_chart(
+            data.months,
+            [(s.title or s.list, s.sizes) for s in data.lists],
+            t("overview.lists.chart"),
+            t("overview.lists.desc", months=len(data.months)),
+        )
+    )
+    disputes_chart = svg(
+        charts.column_chart(
+            data.months,
+            [
+                (t("overview.disputes.opened"), data.disputes_opened),
+                (t("overview.disputes.decided"), data.disputes_decided),
+            ],
+            t("overview.disputes.chart"),
+            t("overview.disputes.desc", opened=sum(data.disputes_opened), decided=sum(data.disputes_decided)),
+        )
+    )
+    return render(
+        request,
+        "overview.html",
+        area="console",
+        data=data,
+        grade_charts=grade_charts,
+        lists_chart=lists_chart,
+        disputes_chart=disputes_chart,
+        csrf=sessions(request).csrf(request, CONSOLE),
+    )

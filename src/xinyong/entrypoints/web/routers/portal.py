@@ -1,0 +1,334 @@
+"""The resident portal: a subject's whole file in one place, with the forms to dispute a
+record, apply for credit repair, ask for a human review and set the email address notices
+go to, and the export."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from xinyong.bootstrap import Deployment
+from xinyong.domain.access import Reader
+from xinyong.domain.trajectory import trajectory
+from xinyong.entrypoints.api.deps import deployment, today
+from xinyong.entrypoints.web import charts, i18n
+from xinyong.entrypoints.web.export import render_export
+from xinyong.entrypoints.web.forms import MAX_FIELD, read_form
+from xinyong.entrypoints.web.pages import language, render, svg
+from xinyong.entrypoints.web.routers.signin import sessions, sign_in, sign_out, signin_page
+from xinyong.entrypoints.web.sessions import PORTAL
+from xinyong.services.delivery import contact_address
+from xinyong.services.due_process import DueProcessError, NotFound, TooEarly
+from xinyong.services.export import whole_file
+from xinyong.services.intake import ImportRefused
+
+router = APIRouter(prefix="/portal", include_in_schema=False)
+PURPOSE = "the subject's own file, in the portal"
+EMAIL = re.compile(r"[^@\s]+@[^@\s]+")  # as the contact event checks it
+
+
+class InvalidAddress(ValueError):
+    """What was typed as an email address is not one."""
+
+
+def error(key: str, **values: Any) -> dict[str, Any]:
+    return {"key": key, "values": values}
+
+
+def _open_dispute(record: dict) -> bool:
+    state = False
+    for event in record["events"]:
+        if event["type"] == "dispute_filed":
+            state = True
+        elif event["type"] == "dispute_resolved":
+            state = False
+    return state
+
+
+def _still_matters(record: dict, day: str) -> bool:
+    listed = record["list"] and (record["list"]["until"] is None or record["list"]["until"] > day)
+    return record["status"] in ("counting", "pending", "suspended") or bool(listed)
+
+
+def _way_ahead(now_score: int, now_grade: str, now_lists: set, steps) -> list[dict]:
+    """Each step of the outlook as what changes: score, grade, list entries."""
+    described = []
+    score, grade, lists = now_score, now_grade, now_lists
+    for step in steps:
+        entries = {(e.list, e.record) for e in step.lists}
+        described.append(
+            {
+                "day": step.day.isoformat(),
+                "score": step.score,
+                "grade": step.grade,
+                "was_score": score,
+                "was_grade": grade,
+                "lists_ending": sorted(lists - entries),
+                "lists_starting": sorted(entries - lists),
+            }
+        )
+        score, grade, lists = step.score, step.grade, entries
+    return described
+
+
+def list_titles(registry, day: dt.date) -> dict[str, str]:
+    """Every list's title as of ``day``, by id."""
+    titles = {}
+    for catalog in registry.all():
+        for list_id in catalog.lists:
+            definition = registry.list_definition(list_id, day)
+            titles[list_id] = (definition.title if definition else None) or list_id
+    return titles
+
+
+def portal_page(
+    request: Request,
+    d: Deployment,
+    who: Reader,
+    errors: dict | None = None,
+    values: dict | None = None,
+    done: str | None = None,
+    status: int = 200,
+) -> HTMLResponse:
+    subject = who.subject
+    assert subject is not None
+    day = today()
+    t = i18n.translator(language(request))
+    report = d.reports.report(subject, day, who, PURPOSE)
+    registry = d.catalogs.registry()
+    with d.store.reading() as connection:
+        files = d.store.files_for_subject(connection, subject)
+    jurisdiction = report["jurisdiction"]
+
+    standings = []
+    for s in report["standings"]:
+        view: dict[str, Any] = {**s, "chart": None, "ahead": [], "table": []}
+        if len(s["grades"]) > 1:
+            path = trajectory(subject, s["catalog"], day, files, registry, jurisdiction)
+            bands = [(g["name"], g["min"]) for g in s["grades"]]
+            first_day, first_score = path.past[0]
+            view["chart"] = svg(
+                charts.score_chart(
+                    path.past,
+                    path.ahead,
+                    day,
+                    path.end,
+                    bands,
+                    title=t("chart.score.title", catalog=s["title"] or s["catalog"]),
+                    desc=t(
+                        "chart.score.desc",
+                        start=first_day.isoformat(),
+                        first=first_score,
+                        score=s["score"],
+                        grade=s["grade"],
+                        changes=len(path.steps),
+                    ),
+                    today_label=t("chart.today"),
+                )
+            )
+            # The table beside the chart: every day the score changed, and the steps ahead.
+            table, last = [], None
+            for point_day, score in path.past:
+                if score != last:
+                    table.append((point_day.isoformat(), score, "past"))
+                    last = score
+            view["table"] = table
+            now_lists = {(e["list"], e["record"]) for e in s["lists"]}
+            view["ahead"] = _way_ahead(s["score"], s["grade"], now_lists, path.steps)
+        standings.append(view)
+    standings.sort(key=lambda view: len(view["grades"]) < 2)  # the scores first, then the lists
+
+    iso = day.isoformat()
+    records = report["records"]
+    mine = str(subject)
+    disputes = [v for v in d.due_process.disputes(day, "all") if v["subject"] == mine]
+    repairs = [v for v in d.due_process.repairs(day, "all") if v["subject"] == mine]
+    reviews = [v for v in d.due_process.reviews("all") if v["subject"] == mine]
+    repairing = {v["record"] for v in repairs if v["status"] == "open"}
+    reviewed = {v["notice"] for v in reviews}
+    book = sessions(request)
+    return render(
+        request,
+        "portal.html",
+        status=status,
+        area="portal",
+        report=report,
+        standings=standings,
+        records=records,
+        list_titles=list_titles(registry, day),
+        current_records=[r for r in records if _still_matters(r, iso)],
+        past_records=[r for r in records if not _still_matters(r, iso)],
+        disputable=[r for r in records if r["status"] != "annulled" and not _open_dispute(r)],
+        repairable=[
+            r
+            for r in records
+            if r["repairable_from"]
+            and r["record"] not in repairing
+            and r["status"] != "annulled"
+            and _still_matters(r, iso)
+        ],
+        disputes=disputes,
+        repairs=repairs,
+        reviews=reviews,
+        reviewed=reviewed,
+        contact=contact_address(d.store, subject),
+        errors=errors or {},
+        values=values or {},
+        done=done,
+        csrf=book.csrf(request, PORTAL),
+        today=iso,
+    )
+
+
+def _signed_in(request: Request) -> Reader | None:
+    return sessions(request).reader(request, PORTAL)
+
+
+@router.get("", response_class=HTMLResponse)
+def portal(
+    request: Request,
+    done: str | None = None,
+    dispute: str | None = None,
+    repair: str | None = None,
+    d: Deployment = Depends(deployment),
+) -> HTMLResponse:
+    who = _signed_in(request)
+    if who is None:
+        return signin_page(request, PORTAL)
+    values = {"dispute-record": dispute or "", "repair-record": repair or ""}
+    return portal_page(request, d, who, values=values, done=done if done in DONE else None)
+
+
+@router.post("/sign-in")
+async def portal_sign_in(request: Request) -> Response:
+    return await sign_in(request, PORTAL)
+
+
+@router.post("/sign-out")
+async def portal_sign_out(request: Request) -> Response:
+    return await sign_out(request, PORTAL)
+
+
+DONE = ("dispute", "repair", "review", "contact")
+
+
+def _refused(form: dict, request: Request) -> Response | Reader:
+    """The signed-in subject, or the answer when there is none or the form is forged."""
+    who = _signed_in(request)
+    if who is None:
+        return signin_page(request, PORTAL, status=401)
+    if not sessions(request).csrf_ok(request, PORTAL, form.get("csrf")):
+        return render(request, "error.html", status=403, heading="error.forbidden", message="error.csrf")
+    return who
+
+
+def _text(form: dict, name: str, errors: dict, field: str) -> str:
+    value = (form.get(name) or "").strip()
+    if not value:
+        errors[field] = error("form.required")
+    elif len(value) > MAX_FIELD:
+        errors[field] = error("form.too_long", max=MAX_FIELD)
+    return value
+
+
+def _step(request: Request, d: Deployment, form: dict, kind: str, fields: dict[str, str], act) -> Response:
+    """Validate ``fields`` (form name → error slot), run ``act`` and answer: back to the
+    portal on success, or the portal with the errors next to their fields."""
+    who = _refused(form, request)
+    if not isinstance(who, Reader):
+        return who
+    errors: dict[str, Any] = {}
+    first = next(iter(fields.values()))  # where an error of the whole step is shown
+    values = {slot: form.get(name, "") for name, slot in fields.items()}
+    texts = {name: _text(form, name, errors, slot) for name, slot in fields.items()}
+    if not errors:
+        try:
+            act(who, texts)
+        except TooEarly as early:
+            errors[first] = error("repair.error.too_early", day=early.fields.get("first_day"))
+        except NotFound:
+            errors[first] = error(f"{kind}.error.not_found")
+        except DueProcessError as refused:
+            errors[first] = error("error.refused", detail=str(refused))
+        except InvalidAddress:
+            errors[first] = error(f"{kind}.error.invalid")
+        except ImportRefused as refused:
+            errors[first] = error("error.refused", detail=refused.rejections[0].reason)
+    if errors:
+        return portal_page(request, d, who, errors=errors, values=values, status=422)
+    return RedirectResponse(f"/portal?done={kind}", status_code=303)
+
+
+@router.post("/disputes")
+async def file_dispute(request: Request, d: Deployment = Depends(deployment)) -> Response:
+    form = await read_form(request)
+
+    def act(who: Reader, texts: dict) -> None:
+        d.due_process.file_dispute(who.subject, texts["record"], texts["grounds"], today())
+
+    return await run_in_threadpool(
+        _step, request, d, form, "dispute", {"record": "dispute-record", "grounds": "dispute-grounds"}, act
+    )
+
+
+@router.post("/repairs")
+async def apply_for_repair(request: Request, d: Deployment = Depends(deployment)) -> Response:
+    form = await read_form(request)
+
+    def act(who: Reader, texts: dict) -> None:
+        d.due_process.apply_for_repair(who.subject, texts["record"], texts["proof"], texts["commitment"], today())
+
+    return await run_in_threadpool(
+        _step,
+        request,
+        d,
+        form,
+        "repair",
+        {"record": "repair-record", "proof": "repair-proof", "commitment": "repair-commitment"},
+        act,
+    )
+
+
+@router.post("/reviews")
+async def request_review(request: Request, d: Deployment = Depends(deployment)) -> Response:
+    form = await read_form(request)
+
+    def act(who: Reader, texts: dict) -> None:
+        d.due_process.request_review(who.subject, texts["notice"], texts["grounds"], today())
+
+    slot = f"review-{(form.get('notice') or '')[:40]}"
+    return await run_in_threadpool(
+        _step, request, d, form, "review", {"notice": f"{slot}-notice", "grounds": f"{slot}-grounds"}, act
+    )
+
+
+@router.post("/contact")
+async def set_contact(request: Request, d: Deployment = Depends(deployment)) -> Response:
+    """The subject sets the address its notices are emailed to: a ``contact`` event, as
+    with ``PUT /v1/me/contact``, announced to the old address and the new one."""
+    form = await read_form(request)
+
+    def act(who: Reader, texts: dict) -> None:
+        if not EMAIL.fullmatch(texts["email"]) or len(texts["email"]) > 320:
+            raise InvalidAddress(texts["email"])
+        event = {"type": "contact", "subject": str(who.subject), "email": texts["email"], "on": today().isoformat()}
+        d.intake.submit([event], submitter=who)
+
+    return await run_in_threadpool(_step, request, d, form, "contact", {"email": "contact-email"}, act)
+
+
+@router.get("/export", response_class=HTMLResponse)
+def export(request: Request, d: Deployment = Depends(deployment)) -> HTMLResponse:
+    """The whole file as one printable page: the same as ``/v1/me/export.html``."""
+    who = _signed_in(request)
+    if who is None:
+        return signin_page(request, PORTAL, status=401)
+    response = HTMLResponse(render_export(whole_file(d.reports, d.due_process, who, today())))
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Content-Disposition"] = f'inline; filename="xinyong-file-{dt.date.today()}.html"'
+    return response

@@ -1,0 +1,109 @@
+"""The public pages: home and search, an organisation's page, a published list, and the
+language switch. Nothing here names a person: the lookup finds organisations only, and a
+list shows persons only where its catalog publishes them, masked."""
+
+from __future__ import annotations
+
+import math
+import re
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+
+from xinyong.bootstrap import Deployment
+from xinyong.domain.identifiers import InvalidIdentifier
+from xinyong.entrypoints.api.deps import deployment, public_wait, today
+from xinyong.entrypoints.web import i18n
+from xinyong.entrypoints.web.forms import local_path
+from xinyong.entrypoints.web.pages import render
+from xinyong.services.publication import NotPublished
+
+router = APIRouter(include_in_schema=False)
+PER_PAGE = 25
+MAX_QUERY = 100
+RESIDENT_NUMBER = re.compile(r"^(rid:)?\d{6,17}[\dXx]?$")
+
+
+def published_lists(d: Deployment) -> list[dict]:
+    """Every list of the deployment with its definition and today's size."""
+    registry = d.catalogs.registry()
+    seen: dict[str, dict] = {}
+    for catalog in registry.all():
+        for list_id in catalog.lists:
+            if list_id in seen:
+                continue
+            page = d.publication.list_entries(list_id, today(), 1, 1)
+            seen[list_id] = page
+    return sorted(seen.values(), key=lambda p: (p["kind"], p["list"]))
+
+
+def not_found(request: Request, message: str) -> HTMLResponse:
+    return render(request, "error.html", status=404, heading="error.not_found", message=message)
+
+
+def too_many(request: Request) -> HTMLResponse | None:
+    """The public pages share the lookup's rate per client (XINYONG_PUBLIC_RATE): over it,
+    a page that says to wait a moment, with ``Retry-After``."""
+    wait = public_wait(request)
+    if wait is None:
+        return None
+    page = render(
+        request, "error.html", status=429, heading="error.too_many_requests", message="error.too_many_requests.message"
+    )
+    page.headers["Retry-After"] = str(max(1, math.ceil(wait)))
+    return page
+
+
+@router.get("/", response_class=HTMLResponse)
+def home(request: Request, d: Deployment = Depends(deployment)) -> HTMLResponse:
+    if (refused := too_many(request)) is not None:
+        return refused
+    return render(request, "home.html", lists=published_lists(d), query="", results=None)
+
+
+@router.get("/lookup", response_class=HTMLResponse)
+def lookup(request: Request, q: str = "", d: Deployment = Depends(deployment)) -> HTMLResponse:
+    if (refused := too_many(request)) is not None:
+        return refused
+    query = q.strip()[:MAX_QUERY]
+    results = d.publication.search(query, limit=50) if query else None
+    # A resident number is never looked up: say so without searching for it.
+    person = bool(RESIDENT_NUMBER.match(query.replace(" ", ""))) and not results
+    return render(request, "lookup.html", query=query, results=results, person_query=person)
+
+
+@router.get("/org/{uscc}", response_class=HTMLResponse)
+def organisation(uscc: str, request: Request, d: Deployment = Depends(deployment)) -> HTMLResponse:
+    if (refused := too_many(request)) is not None:
+        return refused
+    try:
+        page = d.publication.organisation(uscc.strip()[:40], today())
+    except (InvalidIdentifier, NotPublished, ValueError):
+        return not_found(request, "org.not_found")
+    return render(request, "org.html", org=page)
+
+
+@router.get("/lists/{list_id}", response_class=HTMLResponse)
+def published_list(
+    list_id: str, request: Request, page: str = "1", d: Deployment = Depends(deployment)
+) -> HTMLResponse:
+    if (refused := too_many(request)) is not None:
+        return refused
+    number = int(page) if page.isdigit() and 0 < int(page) < 100000 else 1
+    try:
+        listing = d.publication.list_entries(list_id[:100], today(), number, PER_PAGE)
+    except NotPublished:
+        return not_found(request, "list.not_found")
+    pages = max(1, -(-listing["total"] // PER_PAGE))
+    return render(request, "list.html", listing=listing, pages=pages)
+
+
+@router.get("/lang/{code}")
+def switch_language(code: str, request: Request, next: str | None = None) -> RedirectResponse:
+    """Remember the chosen language in a cookie and go back to the page it was chosen on."""
+    response = RedirectResponse(local_path(next) or "/", status_code=303)
+    if code in i18n.LANGUAGES:
+        response.set_cookie(
+            i18n.COOKIE, code, max_age=365 * 24 * 3600, path="/", samesite="lax", secure=request.url.scheme == "https"
+        )
+    return response

@@ -1,0 +1,88 @@
+"""The deployment's catalog library: loading versions from files into the store, all
+or nothing, and the registry of every version loaded."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from xinyong.adapters.storage.store import LedgerStore
+from xinyong.domain.catalog.files import CatalogFileError, parse_catalog
+from xinyong.domain.catalog.model import Catalog
+from xinyong.domain.catalog.registry import CatalogConflict, CatalogRegistry
+
+
+@dataclass(frozen=True)
+class LoadOutcome:
+    path: str
+    catalog: Catalog
+    added: bool  # False: the identical version was already loaded
+
+
+class CatalogLoadError(ValueError):
+    """Catalog files that cannot be loaded; nothing of them was stored."""
+
+
+class CatalogLibrary:
+    def __init__(self, store: LedgerStore, clock: Callable[[], dt.date] = dt.date.today):
+        self.store = store
+        self.clock = clock
+        self._cache: tuple[int, CatalogRegistry] | None = None
+
+    def registry(self) -> CatalogRegistry:
+        """Every loaded catalog version (cached until a version is added)."""
+        with self.store.reading() as connection:
+            count = self.store.catalog_count(connection)
+            if self._cache is not None and self._cache[0] == count:
+                return self._cache[1]
+            registry = CatalogRegistry.of(self.store.catalogs(connection))
+        self._cache = (count, registry)
+        return registry
+
+    def load(self, paths: Sequence[str | Path]) -> list[LoadOutcome]:
+        """Validate every file, then store the new versions in one transaction."""
+        texts: list[tuple[str, str, Catalog]] = []
+        problems: list[str] = []
+        for path in paths:
+            try:
+                text = Path(path).read_text(encoding="utf-8")
+                texts.append((str(path), text, parse_catalog(text, str(path))))
+            except OSError as error:
+                problems.append(f"{path}: cannot read: {error.strerror}")
+            except UnicodeDecodeError:
+                problems.append(f"{path}: not UTF-8 text")
+            except CatalogFileError as error:
+                problems.append(str(error))
+        if problems:
+            raise CatalogLoadError("\n".join(problems))
+        outcomes: list[LoadOutcome] = []
+        with self.store.transaction() as connection:
+            registry = CatalogRegistry.of(self.store.catalogs(connection))
+            for path, text, catalog in texts:
+                try:
+                    added = registry.add(catalog)
+                except CatalogConflict as error:
+                    raise CatalogLoadError(f"{path}: {error}") from None
+                if added:
+                    self._refuse_retroactive(connection, path, catalog)
+                    self.store.add_catalog(connection, catalog, text)
+                outcomes.append(LoadOutcome(path, catalog, added))
+        self._cache = None
+        return outcomes
+
+    def _refuse_retroactive(self, connection, path: str, catalog: Catalog) -> None:
+        # A version taking effect on or before an act already recorded would change the
+        # rule that act is judged by: a penalty, a list or a notice it did not have when
+        # it happened. New versions take effect after the latest recorded act that stands:
+        # an annulled record judges nothing, and a record dated after today cannot be
+        # filed (one found from before that rule must not freeze its catalog).
+        latest = self.store.latest_act(connection, catalog.id, self.clock())
+        if latest is not None and catalog.effective_from <= latest:
+            raise CatalogLoadError(
+                f"{path}: catalog {catalog.id!r} version {catalog.version!r} takes effect on "
+                f"{catalog.effective_from}, but records under this catalog already describe "
+                f"acts up to {latest}; loading it would change the rules those acts are judged "
+                f"by (no retroactive penalties). Give it an effective_from after {latest}."
+            )

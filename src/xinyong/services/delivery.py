@@ -1,0 +1,96 @@
+"""Channels that carry notices beyond the inbox. Email goes through SMTP to the address
+in force for the subject (its latest ``contact`` event, or subject event carrying an
+email); the announcement of a change of address goes to the old address as well as the
+new one. Failures are retried with backoff and every attempt is logged, with no address
+in the log."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import smtplib
+from dataclasses import dataclass
+
+from xinyong.adapters.smtp import SmtpChannel
+from xinyong.adapters.storage.outbox import Notice, Outbox
+from xinyong.adapters.storage.store import LedgerStore
+from xinyong.domain.identifiers import SubjectRef
+from xinyong.domain.notices import CONTACT_CHANGED
+
+MAX_BACKOFF = dt.timedelta(hours=24)
+_ADDRESS = re.compile(r"[^\s@<>()\[\]{},;:'\"]+@[^\s@<>()\[\]{},;:'\"]+")
+
+
+def backoff(attempt: int) -> dt.timedelta:
+    """How long to wait after the ``attempt``-th failure: 1, 2, 4 ... minutes, at most a day."""
+    return min(dt.timedelta(minutes=2 ** (attempt - 1)), MAX_BACKOFF)
+
+
+def without_addresses(text: str, addresses: list[str]) -> str:
+    """``text`` (an SMTP error) with every email address in it blanked out: addresses are
+    personal data and are kept only sealed."""
+    for address in addresses:
+        text = text.replace(address, "<address>")
+    return _ADDRESS.sub("<address>", text)
+
+
+def contact_address(store: LedgerStore, subject: SubjectRef) -> str | None:
+    """The address the subject's notices are emailed to, or None."""
+    with store.reading() as connection:
+        history = store.contact_histories(connection, [subject])[subject]
+    return history[-1] if history else None
+
+
+def recipients(history: list[str], notice: Notice) -> list[str]:
+    """Where ``notice`` is emailed: the address in force; for the announcement of a
+    change of address, also the address before the change and the one it set."""
+    wanted = []
+    if notice.kind == CONTACT_CHANGED:
+        change = notice.fields.get("contact_change")
+        if isinstance(change, int) and 0 <= change < len(history):
+            wanted += history[max(change - 1, 0) : change + 1]
+    if history:
+        wanted.append(history[-1])
+    return list(dict.fromkeys(wanted))
+
+
+@dataclass
+class DeliveryReport:
+    sent: int = 0
+    failed: int = 0
+    skipped: int = 0
+
+
+def deliver_email(
+    store: LedgerStore, outbox: Outbox, channel: SmtpChannel, now: dt.datetime | None = None
+) -> DeliveryReport:
+    """Send every notice whose email delivery is due; log each attempt. A notice to
+    several addresses is one message to each, sent separately (neither learns the
+    other address)."""
+    report = DeliveryReport()
+    for notice, attempts in outbox.due_for_delivery("email", now):
+        subject = SubjectRef.parse(notice.subject)
+        with store.reading() as connection:
+            history = store.contact_histories(connection, [subject])[subject]
+        to = recipients(history, notice)
+        if not to:
+            outbox.log_attempt(notice, "email", attempts + 1, "skipped", "no email address known")
+            report.skipped += 1
+            continue
+        try:
+            for address in to:
+                channel.send(address, notice.title, notice.text)
+        except (OSError, smtplib.SMTPException) as error:
+            outbox.log_attempt(
+                notice,
+                "email",
+                attempts + 1,
+                "failed",
+                without_addresses(f"{type(error).__name__}: {error}", to),
+                retry_in=backoff(attempts + 1),
+            )
+            report.failed += 1
+            continue
+        outbox.log_attempt(notice, "email", attempts + 1, "sent")
+        report.sent += 1
+    return report

@@ -1,0 +1,538 @@
+"""Due process: disputes, credit repair, human review and the way back, as the workflow
+around the semantics of docs/design.md section 4. Filing and deciding a dispute and granting
+a repair are ledger events; every step notifies the people it concerns."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any, overload
+
+from pydantic import ValidationError
+from sqlalchemy.exc import IntegrityError
+
+from xinyong.adapters.storage.cases import Case, CaseBook
+from xinyong.adapters.storage.outbox import Outbox
+from xinyong.adapters.storage.store import LedgerStore
+from xinyong.domain.access import Reader
+from xinyong.domain.events import DisputeFiled, DisputeResolved, Repaired
+from xinyong.domain.free_text import mask_identity_numbers
+from xinyong.domain.identifiers import SubjectRef
+from xinyong.domain.notices import NoticeDraft
+from xinyong.domain.standing import (
+    RecordFile,
+    earliest_repair,
+    is_annulled,
+    outlook,
+    rule_in_force,
+    timeline,
+)
+from xinyong.services.catalogs import CatalogLibrary
+from xinyong.services.intake import ImportRefused, Intake
+
+
+class DueProcessError(ValueError):
+    """A step that cannot be taken; ``slug`` and ``status`` say how the service answers."""
+
+    status = 422
+    slug = "refused"
+
+    def __init__(self, message: str, **fields: Any):
+        super().__init__(message)
+        self.fields = fields
+
+
+class NotFound(DueProcessError):
+    status = 404
+    slug = "not-found"
+
+
+class TooEarly(DueProcessError):
+    slug = "repair-too-early"
+
+
+class Conflict(DueProcessError):
+    """Another request took the same step at the same moment, and the database kept one."""
+
+    status = 409
+    slug = "conflict"
+
+
+def _day(value: dt.date | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+@overload
+def _typed(text: str) -> str: ...
+@overload
+def _typed(text: None) -> None: ...
+def _typed(text: str | None) -> str | None:
+    """What a person typed, as it may be kept: identity numbers in it masked (it goes into
+    events, cases and the notices written from them)."""
+    return mask_identity_numbers(text) if text else text
+
+
+def _short(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def dispute_filing_id(record_id: str, number: int) -> str:
+    """The id of the ``number``-th dispute of a record filed through the service."""
+    return f"dispute-{_short(record_id)}-{number}"
+
+
+def dispute_decision_id(dispute_id: int) -> str:
+    """The id of the decision of dispute ``dispute_id``: one decision per dispute, kept
+    single by the database (event ids are unique)."""
+    return f"decision-of-dispute-{dispute_id}"
+
+
+def repair_event_id(case_id: str) -> str:
+    """The id of the ``repaired`` event a granted application writes: one per case."""
+    return f"repair-granted-{case_id}"
+
+
+# Every step of this process is one transaction: it reads the state it depends on and
+# writes its events, case rows and notices together, or nothing. Writing transactions
+# are serialised by the database (SQLite's write lock taken at BEGIN IMMEDIATE, a
+# transaction-scoped advisory lock on PostgreSQL), and unique indexes keep one decision
+# per case, one decision event per dispute, one repaired event per application, one
+# application per place and one review per notice, whatever the number of processes.
+
+
+@dataclass
+class DueProcess:
+    store: LedgerStore
+    library: CatalogLibrary
+    intake: Intake
+    outbox: Outbox
+    cases: CaseBook
+
+    # ------------------------------------------------------------------ helpers
+
+    @contextmanager
+    def _step(self, what: str) -> Iterator[Any]:
+        """One step in one transaction; a write the database refuses as a duplicate (a
+        concurrent request took the step first) is a 409, and nothing is written."""
+        try:
+            with self.store.transaction() as connection:
+                yield connection
+        except IntegrityError:
+            raise Conflict(f"{what}: another request did this at the same moment; nothing was written") from None
+
+    def _own_file(self, subject: SubjectRef, record_id: str, connection=None) -> RecordFile:
+        if connection is None:
+            with self.store.reading() as reading:
+                return self._own_file(subject, record_id, reading)
+        stored = self.store.records(connection, [record_id]).get(record_id)
+        # Someone else's record is answered as not found: its existence is not ours to tell.
+        if stored is None or stored.file.subject != subject:
+            raise NotFound(f"you have no record {record_id!r}")
+        return stored.file
+
+    def _file(self, record_id: str, connection=None) -> RecordFile:
+        if connection is None:
+            with self.store.reading() as reading:
+                return self._file(record_id, reading)
+        stored = self.store.records(connection, [record_id]).get(record_id)
+        if stored is None:
+            raise NotFound(f"no record {record_id!r}")
+        return stored.file
+
+    @staticmethod
+    def _event(kind, **fields):
+        """The ledger event, or a refusal naming the field that does not fit it (grounds
+        and reasons longer than the ledger keeps)."""
+        try:
+            return kind(**fields)
+        except ValidationError as error:
+            raise DueProcessError(
+                "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in error.errors())
+            ) from None
+
+    def _append(self, connection, event, by: str) -> str:
+        """Write ``event`` (which carries a fresh id) in ``connection``'s transaction, or
+        refuse with the reason it does not fit; never answer without having written it."""
+        try:
+            result = self.intake.submit(
+                [event.model_dump(mode="json", exclude_none=True)], submitted_by=by, connection=connection
+            )
+        except ImportRefused as refused:
+            first = refused.rejections[0]
+            raise (Conflict if first.conflict else DueProcessError)(first.reason) from None
+        if result.written != 1:
+            raise Conflict(f"{event.type} {event.id!r} was filed already; nothing new was written")
+        return event.id
+
+    # ----------------------------------------------------------------- disputes
+
+    def _dispute_view(self, dispute_id: int, index: int, file: RecordFile, day: dt.date) -> dict[str, Any]:
+        """The ``index``-th dispute of the record (a record may be disputed again once a
+        dispute is decided)."""
+        registry = self.library.registry()
+        line = timeline(file, registry)
+        dispute = line.disputes[index]
+        _, rule = rule_in_force(file.record, registry)
+        filing = [c for c in file.changes if isinstance(c, DisputeFiled)][index]
+        grounds = filing.grounds
+        # Each decision closes the one open dispute: the n-th decision is the n-th dispute's.
+        decisions = [c for c in file.changes if isinstance(c, DisputeResolved)]
+        decision = decisions[index] if dispute.resolved_on is not None else None
+        # An open dispute on a record its authority annulled meanwhile has nothing left to
+        # decide: it is closed, not open (nor overdue) for ever.
+        closed = dispute.resolved_on is None and is_annulled(file)
+        status = "decided" if dispute.resolved_on is not None else "closed" if closed else "open"
+        return {
+            "id": dispute_id,
+            "record": file.id,
+            "rule": file.record.rule,
+            "rule_title": rule.title,
+            "source": file.record.source,
+            "reference": file.record.reference,
+            "subject": str(file.subject),
+            "filed_on": _day(dispute.filed_on),
+            "grounds": grounds,
+            "suspended": dispute.filed_on < line.effective_on,
+            "decide_by": _day(dispute.deadline),
+            "overdue": status == "open" and dispute.deadline is not None and dispute.deadline <= day,
+            "status": status,
+            "decided_on": _day(dispute.resolved_on),
+            "outcome": dispute.outcome,
+            "reasons": decision.reasons if decision is not None else None,
+            "filing_id": filing.id,
+            "decision_id": decision.id if decision is not None else None,
+        }
+
+    def file_dispute(self, subject: SubjectRef, record_id: str, grounds: str, day: dt.date) -> dict[str, Any]:
+        """A subject disputes its own record, with its grounds: a new dispute, with an id
+        of its own, or a refusal with the reason (a dispute still open)."""
+        grounds = _typed(grounds)
+        with self._step(f"dispute of record {record_id!r}") as connection:
+            file = self._own_file(subject, record_id, connection)
+            number = sum(isinstance(c, DisputeFiled) for c in file.changes) + 1
+            self._append(
+                connection,
+                self._event(
+                    DisputeFiled,
+                    type="dispute_filed",
+                    id=dispute_filing_id(record_id, number),
+                    record=record_id,
+                    on=day,
+                    grounds=grounds,
+                ),
+                f"subject {subject.kind}",
+            )
+            dispute_id = self.store.dispute_filings(connection)[record_id][-1]
+        return self._dispute_view(dispute_id, -1, self._file(file.id), day)
+
+    def disputes(self, day: dt.date, status: str = "open") -> list[dict[str, Any]]:
+        """The dispute queue: open disputes ordered by deadline (overdue first), then by
+        filing day; with ``status='all'`` decided ones too."""
+        with self.store.reading() as connection:
+            filings = self.store.dispute_filings(connection)
+            stored = self.store.records(connection, filings)
+        views = []
+        for record_id, seqs in filings.items():
+            for index, seq in enumerate(seqs):
+                view = self._dispute_view(seq, index, stored[record_id].file, day)
+                if status == "all" or view["status"] == status:
+                    views.append(view)
+        views.sort(key=lambda v: (v["decide_by"] is None, v["decide_by"] or "", v["filed_on"], v["id"]))
+        return views
+
+    def decide_dispute(
+        self, dispute_id: int, outcome: str, reasons: str, officer: Reader, day: dt.date
+    ) -> dict[str, Any]:
+        """Decide an open dispute. A dispute is decided once: a second decision, even one
+        with the same outcome and reasons, is refused."""
+        reasons = _typed(reasons)
+        with self._step(f"decision of dispute {dispute_id}") as connection:
+            filings = self.store.dispute_filings(connection)
+            record_id = next((r for r, seqs in filings.items() if dispute_id in seqs), None)
+            if record_id is None:
+                raise NotFound(f"no dispute {dispute_id}")
+            if filings[record_id][-1] != dispute_id:
+                raise DueProcessError(f"dispute {dispute_id} was decided already")
+            file = self._file(record_id, connection)
+            status = self._dispute_view(dispute_id, -1, file, day)["status"]
+            if status != "open":
+                raise DueProcessError(f"dispute {dispute_id} is not open: it is {status}")
+            self._append(
+                connection,
+                self._event(
+                    DisputeResolved,
+                    type="dispute_resolved",
+                    id=dispute_decision_id(dispute_id),
+                    record=record_id,
+                    on=day,
+                    outcome=outcome,
+                    reasons=reasons,
+                ),
+                officer.name,
+            )
+        return self._dispute_view(dispute_id, -1, self._file(record_id), day)
+
+    # ------------------------------------------------------------------- repair
+
+    def _repair_view(self, case: Case, day: dt.date) -> dict[str, Any]:
+        deadline = case.opened.get("decide_by")
+        return {
+            "id": case.id,
+            "record": case.record,
+            "subject": str(case.subject),
+            "rule": case.opened.get("rule"),
+            "applied_on": case.opened.get("applied_on"),
+            "proof": case.opened.get("proof"),
+            "commitment": case.opened.get("commitment"),
+            "decide_by": deadline,
+            "overdue": case.is_open and deadline is not None and deadline <= day.isoformat(),
+            "status": "open" if case.is_open else case.decided.get("outcome"),  # type: ignore[union-attr]
+            "decided_on": case.decided.get("on") if case.decided else None,
+            "reasons": case.decided.get("reasons") if case.decided else None,
+            "repair_event": case.decided.get("event") if case.decided else None,
+        }
+
+    def apply_for_repair(
+        self, subject: SubjectRef, record_id: str, proof: str, commitment: str, day: dt.date
+    ) -> dict[str, Any]:
+        """A subject applies for credit repair with proof of fulfilment and a written
+        commitment. An early application is refused with the first day it can succeed."""
+        proof, commitment = _typed(proof), _typed(commitment)
+        with self._step(f"application to repair record {record_id!r}") as connection:
+            return self._apply_for_repair(connection, subject, record_id, proof, commitment, day)
+
+    def _apply_for_repair(
+        self, connection, subject: SubjectRef, record_id: str, proof: str, commitment: str, day: dt.date
+    ) -> dict[str, Any]:
+        file = self._own_file(subject, record_id, connection)
+        registry = self.library.registry()
+        if is_annulled(file):
+            raise DueProcessError(f"record {record_id!r} was annulled: there is nothing to repair")
+        first = earliest_repair(file, registry)
+        if first is None:
+            raise DueProcessError(f"the rule of record {record_id!r} ({file.record.rule}) does not allow credit repair")
+        line = timeline(file, registry)
+        if line.ends_on <= day and (line.placement is None or (line.placement.until or dt.date.max) <= day):
+            raise DueProcessError(
+                f"record {record_id!r} no longer counts and lists nothing: there is nothing to repair"
+            )
+        if day < first:
+            raise TooEarly(
+                f"too early: repair of record {record_id!r} can succeed from {first}", first_day=first.isoformat()
+            )
+        if any(c.is_open for c in self.cases.all("repair", subject, connection) if c.record == record_id):
+            raise DueProcessError(f"an application to repair record {record_id!r} is already open")
+        version = registry.in_force(file.record.catalog_id, day)
+        deadline = version.repair_deadline.after(day) if version and version.repair_deadline else None
+        body = {
+            "rule": file.record.rule,
+            "applied_on": day.isoformat(),
+            "proof": proof,
+            "commitment": commitment,
+            "decide_by": _day(deadline),
+        }
+        # The n-th application to repair a record takes place n: two applications made
+        # at once cannot both take it.
+        place = self.cases.opened_for_record("repair", record_id, connection) + 1
+        case_id = self.cases.open("repair", subject, record_id, body, connection, slot=f"repair:{record_id}:{place}")
+        self.outbox.write(
+            connection,
+            [
+                NoticeDraft(
+                    "repair_applied",
+                    subject,
+                    f"Repair application received: {record_id}",
+                    f"Your application to repair record {record_id} was received on {day}."
+                    + (f" It is to be decided by {deadline}." if deadline else ""),
+                    {"record": record_id, "case": case_id, "decide_by": _day(deadline)},
+                    record_id,
+                )
+            ],
+        )
+        case = self.cases.get(case_id, connection)
+        assert case is not None
+        return self._repair_view(case, day)
+
+    def repairs(self, day: dt.date, status: str = "open") -> list[dict[str, Any]]:
+        views = [self._repair_view(c, day) for c in self.cases.all("repair")]
+        if status != "all":
+            views = [v for v in views if v["status"] == status]
+        views.sort(key=lambda v: (v["decide_by"] is None, v["decide_by"] or "", v["applied_on"], v["id"]))
+        return views
+
+    def decide_repair(self, case_id: str, outcome: str, reasons: str, officer: Reader, day: dt.date) -> dict[str, Any]:
+        """Grant or refuse an application, once. A grant writes its ``repaired`` event and
+        the case's decision in one transaction: both or neither."""
+        reasons = _typed(reasons)
+        with self._step(f"decision of repair application {case_id!r}") as connection:
+            case = self.cases.get(case_id, connection)
+            if case is None or case.kind != "repair":
+                raise NotFound(f"no repair application {case_id!r}")
+            if not case.is_open:
+                raise DueProcessError(f"repair application {case_id!r} was decided already")
+            decision = {"outcome": outcome, "reasons": reasons, "on": day.isoformat(), "officer": officer.name}
+            if outcome == "granted":
+                decision["event"] = self._append(
+                    connection,
+                    self._event(
+                        Repaired,
+                        type="repaired",
+                        id=repair_event_id(case_id),
+                        record=case.record,
+                        on=day,
+                        note=reasons,
+                    ),
+                    officer.name,
+                )
+            self.cases.decide(case, decision, connection)
+            if outcome != "granted":
+                self.outbox.write(
+                    connection,
+                    [
+                        NoticeDraft(
+                            "repair_refused",
+                            case.subject,
+                            f"Repair refused: {case.record}",
+                            f"Your application to repair record {case.record} was refused on {day}. Reasons: {reasons}",
+                            {"record": case.record, "case": case_id, "reasons": reasons},
+                            case.record,
+                        )
+                    ],
+                )
+        decided = self.cases.get(case_id)
+        assert decided is not None
+        return self._repair_view(decided, day)
+
+    # ------------------------------------------------------------ human review
+
+    def _review_view(self, case: Case) -> dict[str, Any]:
+        return {
+            "id": case.id,
+            "subject": str(case.subject),
+            "requested_on": case.opened.get("requested_on"),
+            "notice": case.opened.get("notice"),
+            "grounds": case.opened.get("grounds"),
+            "decision": case.opened.get("decision"),
+            "status": "open" if case.is_open else case.decided.get("outcome"),  # type: ignore[union-attr]
+            "reasons": case.decided.get("reasons") if case.decided else None,
+            "decided_on": case.decided.get("on") if case.decided else None,
+        }
+
+    def request_review(self, subject: SubjectRef, notice_id: str, grounds: str, day: dt.date) -> dict[str, Any]:
+        """A subject asks for a human to review a check decision that went against it
+        (named by its adverse-action notice); the decision's reasons go with the case. One
+        notice has one review."""
+        notice = next((n for n in self.outbox.inbox(subject) if n.id == notice_id), None)
+        if notice is None or notice.kind != "adverse_action":
+            raise NotFound(f"you have no adverse-action notice {notice_id!r}")
+        grounds = _typed(grounds)
+        with self._step(f"review of notice {notice_id!r}") as connection:
+            if any(c.opened.get("notice") == notice_id for c in self.cases.all("review", subject, connection)):
+                raise DueProcessError(f"a review of notice {notice_id!r} was already requested")
+            case_id = self.cases.open(
+                "review",
+                subject,
+                None,
+                {
+                    "requested_on": day.isoformat(),
+                    "notice": notice_id,
+                    "grounds": grounds,
+                    "decision": notice.fields,
+                },
+                connection,
+                slot=f"review:{notice_id}",
+            )
+            case = self.cases.get(case_id, connection)
+        assert case is not None
+        return self._review_view(case)
+
+    def reviews(self, status: str = "open") -> list[dict[str, Any]]:
+        views = [self._review_view(c) for c in self.cases.all("review")]
+        return [v for v in views if status == "all" or v["status"] == status]
+
+    def decide_review(self, case_id: str, outcome: str, reasons: str, officer: Reader, day: dt.date) -> dict[str, Any]:
+        reasons = _typed(reasons)
+        with self._step(f"decision of review {case_id!r}") as connection:
+            case = self.cases.get(case_id, connection)
+            if case is None or case.kind != "review":
+                raise NotFound(f"no review {case_id!r}")
+            if not case.is_open:
+                raise DueProcessError(f"review {case_id!r} was decided already")
+            action = case.opened.get("decision", {}).get("action")
+            self.cases.decide(
+                case,
+                {"outcome": outcome, "reasons": reasons, "on": day.isoformat(), "officer": officer.name},
+                connection,
+            )
+            self.outbox.write(
+                connection,
+                [
+                    NoticeDraft(
+                        "review_decided",
+                        case.subject,
+                        f"Review decided: {action}",
+                        f"A human reviewed the decision on '{action}' and {outcome} it on {day}. Reasons: {reasons}",
+                        {"case": case_id, "outcome": outcome, "reasons": reasons, "action": action},
+                    )
+                ],
+            )
+        decided = self.cases.get(case_id)
+        assert decided is not None
+        return self._review_view(decided)
+
+    # ------------------------------------------------------------------ outlook
+
+    def outlook(self, subject: SubjectRef, catalog_id: str, day: dt.date) -> dict[str, Any]:
+        """The way back: when the score, grade and list entries change if nothing new
+        happens, and which repairs become possible when."""
+        registry = self.library.registry()
+        with self.store.reading() as connection:
+            files, facts = self.store.subject_ledger(connection, subject)
+        now, steps, options = outlook(subject, catalog_id, day, files, registry, facts.jurisdiction if facts else None)
+
+        def entries(es):
+            return [{"list": e.list, "record": e.record, "from": _day(e.start), "until": _day(e.until)} for e in es]
+
+        return {
+            "subject": str(subject),
+            "catalog": catalog_id,
+            "as_of": day.isoformat(),
+            "score": now.score,
+            "grade": now.grade,
+            "lists": entries(now.lists),
+            "changes": [
+                {
+                    "day": s.day.isoformat(),
+                    "score": s.score,
+                    "grade": s.grade,
+                    "lists": entries(s.lists),
+                    "what": list(s.changes),
+                }
+                for s in steps
+            ],
+            "repairs": [
+                {"record": o.record, "rule": o.rule, "possible_from": o.possible_from.isoformat()} for o in options
+            ],
+        }
+
+    # ------------------------------------------------------------ time passing
+
+    def send_due_notices(self, day: dt.date) -> int:
+        """Write the notices that the passing of time brings by ``day``: records taking
+        effect, list entries starting and ending. Each is written once."""
+        from xinyong.domain.notices import due_notices
+
+        registry = self.library.registry()
+        with self.store.reading() as connection:
+            ids = self.store.all_record_ids(connection)
+        written = 0
+        for start in range(0, len(ids), 2000):
+            with self.store.reading() as connection:
+                stored = self.store.records(connection, ids[start : start + 2000])
+            drafts = [d for s in stored.values() for d in due_notices(s.file, registry, day)]
+            with self.store.transaction() as connection:
+                written += self.outbox.write(connection, drafts)
+        return written

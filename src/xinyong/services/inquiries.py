@@ -1,0 +1,234 @@
+"""Inquiries: scores and checks asked of the ledger, answered by the standing module,
+and the JSON objects of docs/design.md section 6."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from typing import Any
+
+from xinyong.adapters.storage.access_log import AccessLog
+from xinyong.adapters.storage.outbox import Outbox
+from xinyong.adapters.storage.store import LedgerStore
+from xinyong.domain.access import Reader, operator
+from xinyong.domain.calendar import in_range, parse_date
+from xinyong.domain.identifiers import SubjectRef
+from xinyong.domain.notices import adverse_action_notice
+from xinyong.domain.standing import CheckDecision, Standing, check_of, standing_of
+from xinyong.services.catalogs import CatalogLibrary
+from xinyong.services.derived import DerivedStanding
+
+HOW_TO_DISPUTE = (
+    "A subject may dispute any record behind this decision with the authority that "
+    "recorded it, and ask for a human review of the decision; a record disputed before "
+    "it takes effect does not count until the dispute is decided."
+)
+
+
+def _day(value: dt.date | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def standing_json(answer: Standing) -> dict[str, Any]:
+    """The ``score --json`` object."""
+    return {
+        "subject": str(answer.subject),
+        "catalog": answer.catalog,
+        "as_of": answer.as_of.isoformat(),
+        "score": answer.score,
+        "grade": answer.grade,
+        "contributions": [
+            {
+                "record": c.record,
+                "rule": c.rule,
+                "points": c.points,
+                "effective_on": c.effective_on.isoformat(),
+                "expires_on": _day(c.expires_on),
+                "disputed": c.disputed,
+                "capped": c.capped,
+            }
+            for c in answer.contributions
+        ],
+        "lists": [
+            {"list": e.list, "record": e.record, "from": e.start.isoformat(), "until": _day(e.until)}
+            for e in answer.lists
+        ],
+    }
+
+
+def check_json(decision: CheckDecision) -> dict[str, Any]:
+    """The ``check --json`` object."""
+    return {
+        "subject": str(decision.subject),
+        "action": decision.action,
+        "as_of": decision.as_of.isoformat(),
+        "decision": decision.decision,
+        "reasons": [
+            {
+                "catalog": r.catalog,
+                "measure": r.measure,
+                "effect": r.effect,
+                "trigger": dict(r.trigger),
+                "legal_basis": r.legal_basis,
+            }
+            for r in decision.reasons
+        ],
+        "benefits": list(decision.benefits),
+        "how_to_dispute": HOW_TO_DISPUTE,
+    }
+
+
+class QuestionError(ValueError):
+    """A question that cannot be answered as asked."""
+
+
+class Inquiries:
+    """Scores and checks, each read written to the access log with who asked and why."""
+
+    def __init__(self, store: LedgerStore, library: CatalogLibrary, access_log: AccessLog, outbox: Outbox):
+        self.store = store
+        self.library = library
+        self.access_log = access_log
+        self.outbox = outbox
+        self.derived = DerivedStanding(store, library)
+
+    def standing(
+        self,
+        subject: SubjectRef,
+        catalog_id: str,
+        day: dt.date,
+        reader: Reader | None = None,
+        purpose: str | None = None,
+    ) -> Standing:
+        known = self.derived.of(subject)
+        answer = standing_of(subject, catalog_id, day, known.lines, known.registry, known.jurisdiction)
+        self.access_log.log(
+            [subject],
+            reader or operator(),
+            "score",
+            purpose,
+            [f"{catalog_id} on {day}: {answer.score} {answer.grade}"],
+        )
+        return answer
+
+    def check(
+        self,
+        subject: SubjectRef,
+        action: str,
+        day: dt.date,
+        reader: Reader | None = None,
+        purpose: str | None = None,
+    ) -> CheckDecision:
+        return self.checks([(subject, action, day)], reader, purpose)[0]
+
+    def checks(
+        self,
+        questions: list[tuple[SubjectRef, str, dt.date]],
+        reader: Reader | None = None,
+        purpose: str | None = None,
+    ) -> list[CheckDecision]:
+        """Answer several checks (a passenger manifest) and log each one."""
+        decisions = self.decide(questions)
+        self.record_checks(decisions, reader or operator(), purpose)
+        return decisions
+
+    def decide(self, questions: list[tuple[SubjectRef, str, dt.date]]) -> list[CheckDecision]:
+        """The decisions, from derived standing; nothing is logged yet."""
+        decisions = []
+        for subject, action, day in questions:
+            known = self.derived.of(subject)
+            decisions.append(check_of(subject, action, day, known.lines, known.registry, known.jurisdiction))
+        return decisions
+
+    def record_checks_of_many(self, groups: list[tuple[list[CheckDecision], Reader, str | None]]) -> None:
+        """Log the checks of several requests, and their adverse-action notices, in one
+        transaction (group commit)."""
+        with self.store.transaction() as connection:
+            for decisions, reader, purpose in groups:
+                self._record_checks(connection, decisions, reader, purpose)
+
+    def record_checks(self, decisions: list[CheckDecision], reader: Reader, purpose: str | None) -> None:
+        """Log checks and send adverse-action notices, in one transaction."""
+        with self.store.transaction() as connection:
+            self._record_checks(connection, decisions, reader, purpose)
+
+    def _record_checks(self, connection, decisions: list[CheckDecision], reader: Reader, purpose: str | None) -> None:
+        refs = [secrets.token_hex(5) for _ in decisions]
+        self.access_log.write(
+            connection,
+            [d.subject for d in decisions],
+            reader,
+            "check",
+            purpose,
+            [f"check {ref}: {d.action} on {d.as_of}: {d.decision}" for ref, d in zip(refs, decisions, strict=False)],
+        )
+        # A service point's denial or review is an adverse action: the subject is told.
+        if reader.role == "service-point":
+            self.outbox.write(
+                connection,
+                [
+                    n
+                    for ref, d in zip(refs, decisions, strict=False)
+                    if (n := adverse_action_notice(d, reader.name, ref)) is not None
+                ],
+            )
+
+    def answer_many(self, questions: list[object], reader: Reader | None = None) -> list[dict[str, Any]]:
+        """Answer a file of questions: each subject's data is read once, and every read is
+        logged in one transaction at the end. A question that cannot be answered gets
+        ``{"error": ...}`` in its place."""
+        reader = reader or operator()
+        answers: list[dict[str, Any]] = []
+        logged: list[tuple[SubjectRef, str, str | None, str]] = []
+        for number, question in enumerate(questions, start=1):
+            try:
+                kind, subject, target, day, purpose = self._parse_question(question)
+                known = self.derived.of(subject)
+                lines, registry, jurisdiction = known.lines, known.registry, known.jurisdiction
+                if kind == "score":
+                    result = standing_of(subject, target, day, lines, registry, jurisdiction)
+                    answers.append(standing_json(result))
+                    logged.append((subject, "score", purpose, f"{target} on {day}: {result.score} {result.grade}"))
+                else:
+                    decision = check_of(subject, target, day, lines, registry, jurisdiction)
+                    answers.append(check_json(decision))
+                    logged.append((subject, "check", purpose, f"{target} on {day}: {decision.decision}"))
+            except (QuestionError, ValueError) as error:
+                answers.append({"error": f"line {number}: {error}"})
+        with self.store.transaction() as connection:
+            for what in ("score", "check"):
+                rows = [x for x in logged if x[1] == what]
+                for purpose in {x[2] for x in rows}:
+                    group = [x for x in rows if x[2] == purpose]
+                    self.access_log.write(
+                        connection, [x[0] for x in group], reader, what, purpose, [x[3] for x in group]
+                    )
+        return answers
+
+    def _parse_question(self, question: object):
+        if not isinstance(question, dict):
+            raise QuestionError("a question must be a JSON object")
+        try:
+            day = in_range(parse_date(question.get("as_of") or dt.date.today().isoformat()))
+        except ValueError as error:
+            raise QuestionError(f"as_of: {error}") from None
+        purpose = question.get("purpose")
+        if "score" in question:
+            catalog = question.get("catalog")
+            if not isinstance(catalog, str):
+                raise QuestionError("catalog: a score question names its catalog")
+            return "score", SubjectRef.parse(question["score"]), catalog, day, purpose
+        if "check" in question:
+            action = question.get("action")
+            if not isinstance(action, str) or not action:
+                raise QuestionError("action: a check question names its action")
+            return "check", SubjectRef.parse(question["check"]), action, day, purpose
+        raise QuestionError("a question has 'score' or 'check'")
+
+    def answer(self, question: object, reader: Reader | None = None) -> dict[str, Any]:
+        """Answer one line of a questions file: ``{"score": S, "catalog": C, "as_of": D}``
+        or ``{"check": S, "action": A, "as_of": D}``."""
+        kind, subject, target, day, purpose = self._parse_question(question)
+        if kind == "score":
+            return standing_json(self.standing(subject, target, day, reader, purpose))
+        return check_json(self.check(subject, target, day, reader, purpose))

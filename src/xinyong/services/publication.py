@@ -1,0 +1,223 @@
+"""What the public may see: organisations by code or name, with their public records,
+grades and list entries, and the published entries of a list. Persons are never
+searchable, and a list shows persons only where its catalog publishes them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import or_, select
+
+from xinyong.adapters.storage.access_log import AccessLog
+from xinyong.adapters.storage.store import LedgerStore, fold
+from xinyong.adapters.storage.tables import organisations
+from xinyong.domain.access import Reader
+from xinyong.domain.identifiers import SubjectRef
+from xinyong.domain.standing import rule_in_force, standing, timeline
+from xinyong.services.catalogs import CatalogLibrary
+
+
+class NotPublished(LookupError):
+    """Nothing public is known under this name or code."""
+
+
+def _day(value: dt.date | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def mask_rid(value: str) -> str:
+    """A resident number as lists print it: region and check character only."""
+    return value[:4] + "*" * 10 + value[-4:]
+
+
+class PublicLookups:
+    """How many anonymous lookups this process answered, by what was looked up.
+
+    The public reads organisations without a name: such a read is counted here (and
+    shown in ``/metrics``), not written to the access log as a read of a subject, which
+    would say nothing about who read and let anyone fill the log."""
+
+    def __init__(self) -> None:
+        self._counts: Counter[str] = Counter()
+        self._lock = threading.Lock()
+
+    def count(self, what: str) -> None:
+        with self._lock:
+            self._counts[what] += 1
+
+    def counts(self) -> dict[str, int]:
+        with self._lock:
+            return dict(self._counts)
+
+
+@dataclass
+class Publication:
+    store: LedgerStore
+    library: CatalogLibrary
+    access_log: AccessLog
+    lookups: PublicLookups = field(default_factory=PublicLookups)
+
+    def _directory_row(self, connection, subject: SubjectRef):
+        return connection.execute(
+            select(organisations).where(organisations.c.subject_key == self.store.subject_key(subject))
+        ).first()
+
+    def organisation(self, code: str, day: dt.date, reader: Reader | None = None) -> dict[str, Any]:
+        """An organisation's public page. A known ``reader`` (an officer, a subject) is
+        written to the access log; an anonymous lookup is counted."""
+        subject = SubjectRef.parse(code if code.startswith("uscc:") else f"uscc:{code}")
+        if subject.kind != "organisation":
+            raise NotPublished("only organisations are published")
+        registry = self.library.registry()
+        with self.store.reading() as connection:
+            row = self._directory_row(connection, subject)
+            files = self.store.files_for_subject(connection, subject)
+        if row is None and not files:
+            raise NotPublished(f"no organisation {subject} is known")
+        if reader is None:
+            self.lookups.count("organisation")
+        else:
+            self.access_log.log([subject], reader, "public.organisation", "public lookup")
+        jurisdiction = row.jurisdiction if row is not None else None
+        standings = []
+        for catalog_id in registry.ids():
+            version = registry.in_force(catalog_id, day)
+            if version is None or version.subject_kind != "organisation":
+                continue
+            if not version.covers_jurisdiction(jurisdiction) and not any(
+                f.record.catalog_id == catalog_id for f in files
+            ):
+                continue
+            answer = standing(subject, catalog_id, day, files, registry, jurisdiction)
+            standings.append(
+                {
+                    "catalog": catalog_id,
+                    "title": version.title,
+                    "version": answer.version,
+                    "score": answer.score,
+                    "grade": answer.grade,
+                }
+            )
+        records, entries = [], []
+        for file in files:
+            line = timeline(file, registry)
+            if not line.counts_on(day) and not line.listed_on(day):
+                continue
+            _, rule = rule_in_force(file.record, registry)
+            records.append(
+                {
+                    "record": file.id,
+                    "rule": file.record.rule,
+                    "title": rule.title,
+                    "legal_basis": rule.legal_basis,
+                    "occurred_on": file.record.occurred_on.isoformat(),
+                    "decided_on": file.record.decided_on.isoformat(),
+                    "source": file.record.source,
+                    "reference": file.record.reference,
+                    "effective_on": line.effective_on.isoformat(),
+                    "until": line.ends_on.isoformat(),
+                    "disputed": line.disputed_on(day),
+                }
+            )
+            if line.listed_on(day) and line.placement is not None:
+                definition = registry.list_definition(line.placement.list, day)
+                entries.append(
+                    {
+                        "list": line.placement.list,
+                        "title": definition.title if definition else None,
+                        "record": file.id,
+                        "from": line.placement.start.isoformat(),
+                        "until": _day(line.placement.until),
+                        "legal_basis": rule.legal_basis,
+                    }
+                )
+        return {
+            "subject": str(subject),
+            "code": subject.value,
+            "name": row.name if row is not None else None,
+            "jurisdiction": jurisdiction,
+            "as_of": day.isoformat(),
+            "standings": standings,
+            "records": sorted(records, key=lambda r: r["effective_on"], reverse=True),
+            "lists": entries,
+        }
+
+    def search(self, query: str, limit: int = 50) -> list[dict[str, Any]]:
+        """Organisations whose name contains ``query`` or whose code starts with it."""
+        folded = fold(query)
+        if not folded or "\x00" in query:
+            return []  # no name or code holds a NUL byte (and PostgreSQL text cannot)
+
+        def literal(text: str) -> str:
+            return text.replace("\\", "").replace("%", "\\%").replace("_", "\\_")
+
+        pattern = "%" + literal(folded) + "%"
+        with self.store.reading() as connection:
+            rows = connection.execute(
+                select(organisations)
+                .where(
+                    or_(
+                        organisations.c.name_folded.like(pattern, escape="\\"),
+                        organisations.c.code.like(literal(query.strip().upper()) + "%", escape="\\"),
+                    )
+                )
+                .order_by(organisations.c.name_folded, organisations.c.code)
+                .limit(limit)
+            ).all()
+        return [
+            {"subject": f"uscc:{r.code}", "code": r.code, "name": r.name, "jurisdiction": r.jurisdiction} for r in rows
+        ]
+
+    def list_entries(self, list_id: str, day: dt.date, page: int = 1, per_page: int = 50) -> dict[str, Any]:
+        registry = self.library.registry()
+        owner = registry.list_owner(list_id)
+        if owner is None:
+            raise NotPublished(f"no list {list_id!r} is defined")
+        definition = registry.list_definition(list_id, day) or owner.definition
+        rules = {f"{c.id}/{name}" for c in registry.all() for name, rule in c.rules.items() if rule.list == list_id}
+        with self.store.reading() as connection:
+            ids = self.store.record_ids_for_rules(connection, rules)
+            stored = self.store.records(connection, ids)
+            names = {r.code: r.name for r in connection.execute(select(organisations.c.code, organisations.c.name))}
+        published, withheld = [], 0
+        for item in stored.values():
+            line = timeline(item.file, registry)
+            if not line.listed_on(day) or line.placement is None:
+                continue
+            subject = item.file.subject
+            if subject.kind == "person" and definition.publish != "all":
+                withheld += 1
+                continue
+            if subject.kind == "organisation":
+                who = {"subject": str(subject), "name": names.get(subject.value)}
+            else:
+                who = {"subject": f"rid:{mask_rid(subject.value)}", "name": None}
+            published.append(
+                {
+                    **who,
+                    "record": item.file.id,
+                    "rule": item.file.record.rule,
+                    "from": line.placement.start.isoformat(),
+                    "until": _day(line.placement.until),
+                }
+            )
+        published.sort(key=lambda e: (e["from"], e["record"]), reverse=True)
+        start = (page - 1) * per_page
+        return {
+            "list": list_id,
+            "title": definition.title,
+            "kind": definition.kind,
+            "catalog": owner.catalog_id,
+            "publishes": definition.publish,
+            "removal": list(definition.removal),
+            "as_of": day.isoformat(),
+            "total": len(published),
+            "persons_not_published": withheld,
+            "page": page,
+            "per_page": per_page,
+            "entries": published[start : start + per_page],
+        }

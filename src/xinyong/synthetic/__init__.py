@@ -1,0 +1,1 @@
+"""A seeded synthetic population and the demo built on it."""

@@ -1,0 +1,166 @@
+"""The demo: sample catalogs, a synthetic population and a token for each role, in a
+fresh SQLite file or an empty database given by URL (PostgreSQL)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections import Counter, defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from importlib import resources
+from pathlib import Path
+
+from sqlalchemy import inspect
+from sqlalchemy.engine import make_url
+
+from xinyong.adapters.storage.store import database_url, make_engine
+from xinyong.bootstrap import Deployment, open_deployment
+from xinyong.domain.catalog.model import Catalog
+from xinyong.domain.identifiers import SubjectRef
+from xinyong.domain.standing import rule_in_force, timeline
+from xinyong.settings import Settings
+from xinyong.synthetic.population import generate
+
+
+def sample_catalogs() -> Path:
+    """The folder of sample catalogs: ``./catalogs`` where there is one, else the copy in
+    the installed package (``xinyong/sample_catalogs``), else the checkout's."""
+    here = Path("catalogs")
+    if any(here.glob("*.toml")):
+        return here
+    package = Path(str(resources.files("xinyong")))
+    if (package / "sample_catalogs").is_dir():
+        return package / "sample_catalogs"
+    return package.parent.parent / "catalogs"  # an editable install of a checkout: src/xinyong
+
+
+class DemoRefused(RuntimeError):
+    """The demo will not build in this database: it is not empty, and it is never wiped."""
+
+
+@dataclass(frozen=True)
+class DemoSubject:
+    subject: str
+    why: str
+    catalog: str | None  # a catalog that scores it
+    action: str  # an action worth checking
+
+
+@dataclass
+class DemoBuild:
+    catalogs: list[Catalog]
+    start: dt.date
+    end: dt.date
+    notable: list[DemoSubject]
+    written_by_type: Counter
+    tokens: dict[str, str] = field(default_factory=dict)
+
+
+def portal_resident(deployment: Deployment, day: dt.date) -> SubjectRef | None:
+    """The resident whose file shows the most in the portal: on a list, with penalties
+    counting under a catalog that grades (to dispute or repair), and of the most kinds."""
+    registry = deployment.catalogs.registry()
+    with deployment.store.reading() as connection:
+        stored = deployment.store.records(connection, deployment.store.all_record_ids(connection))
+    files: dict[SubjectRef, list] = defaultdict(list)
+    for item in stored.values():
+        if item.file.subject.kind == "person":
+            files[item.file.subject].append(item.file)
+
+    def weight(subject: SubjectRef) -> tuple:
+        lines = [timeline(f, registry) for f in files[subject]]
+        graded = [ln for ln in lines if len(registry.versions(ln.catalog_id)[-1].grades) > 1]
+        counting = [ln for ln in graded if ln.counts_on(day)]
+        penalties = sum(1 for ln in counting if rule_in_force(ln.file.record, registry)[1].points < 0)
+        listed = any(ln.listed_on(day) for ln in lines)
+        return (listed and penalties > 0, penalties, len({ln.rule_name for ln in lines}), str(subject))
+
+    return max(files, key=weight, default=None)
+
+
+def _refuse_unless_empty(database: str) -> None:
+    """Refuse a database that holds any table (in its default schema)."""
+    engine = make_engine(database)
+    try:
+        tables = sorted(inspect(engine).get_table_names())
+    finally:
+        engine.dispose()
+    if tables:
+        shown = ", ".join(tables[:5]) + (", ..." if len(tables) > 5 else "")
+        where = make_url(database_url(database)).render_as_string(hide_password=True)
+        raise DemoRefused(
+            f"{where} is not empty (it has tables: {shown}); the demo builds only in an empty "
+            "database and never wipes one: create a new database for it"
+        )
+
+
+def build_demo(
+    database: str,
+    catalog_files: Sequence[Path],
+    *,
+    persons: int = 3000,
+    organisations: int = 300,
+    seed: int = 2024,
+    end: dt.date | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    settings: Settings | None = None,
+) -> DemoBuild:
+    """Build a demo database and return what is in it. A SQLite file (a path) is
+    replaced, with its key beside it; a database given by URL must be empty: it is
+    filled, never wiped, and a database with tables in it is refused (DemoRefused).
+    ``settings`` (default: the environment's) give the key."""
+    url = make_url(database_url(database))
+    if url.get_backend_name() == "sqlite":
+        path = database if "://" not in database else url.database
+        for suffix in ("", "-wal", "-shm", ".key") if path and path != ":memory:" else ():
+            Path(path + suffix).unlink(missing_ok=True)
+    else:
+        _refuse_unless_empty(database)
+    settings = replace(settings or Settings.from_environment(), db=database)
+    deployment = open_deployment(database, settings)
+    try:
+        catalogs = [o.catalog for o in deployment.catalogs.load(catalog_files)]
+        registry = deployment.catalogs.registry()
+        end = end or dt.date.today()
+        start = dt.date(end.year - 4, 1, 1)
+        population = generate(registry, seed=seed, persons=persons, organisations=organisations, start=start, end=end)
+        lines = [json.dumps(e, ensure_ascii=False) for e in population.events]
+        total = len(lines)
+        result = deployment.intake.import_lines(lines, progress=(lambda n: progress(n, total)) if progress else None)
+        notable = []
+        for item in population.notable:
+            subject = SubjectRef.parse(item.subject)
+            scoring = [
+                cid
+                for cid in registry.ids()
+                if (v := registry.in_force(cid, end)) is not None
+                and v.subject_kind == subject.kind
+                and len(v.grades) > 1
+            ]
+            catalog = next((cid for cid in scoring if cid in item.why), scoring[0] if scoring else None)
+            action = "air_travel.ticket" if subject.kind == "person" else "procurement.bid"
+            notable.append(DemoSubject(item.subject, item.why, catalog, action))
+        build = DemoBuild(catalogs, start, end, notable, result.written_by_type)
+        tokens = deployment.tokens
+        build.tokens["officer (web console: /console)"] = tokens.create("officer", "Officer Wang (demo)")[1]
+        build.tokens["auditor"] = tokens.create("auditor", "Auditor Chen (demo)")[1]
+        build.tokens["service point (airline, railway, procurement)"] = tokens.create(
+            "service-point",
+            "demo-service-point",
+            ("air_travel", "rail", "hotel", "procurement", "loan", "utility"),
+        )[1]
+        build.tokens["source (traffic police)"] = tokens.create(
+            "source", "traffic-police", ("rongcheng-personal/traffic.*",)
+        )[1]
+        build.tokens["registry (civil registry: subject facts and contact addresses)"] = tokens.create(
+            "registry", "civil-registry"
+        )[1]
+        resident = portal_resident(deployment, end)
+        if resident is not None:
+            build.tokens[f"subject {resident} (web portal: /portal)"] = tokens.create(
+                "subject", "demo subject", subject=resident
+            )[1]
+        return build
+    finally:
+        deployment.close()
