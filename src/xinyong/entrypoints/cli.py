@@ -136,7 +136,7 @@ def catalog_load(
     try:
         outcomes = deployment.catalogs.load(files)
     except CatalogLoadError as error:
-        raise fail(f"{error}\nnothing was loaded") from None
+        raise fail(f"{escape(str(error))}\nnothing was loaded") from None
     for outcome in outcomes:
         c = outcome.catalog
         verb = "loaded" if outcome.added else "already loaded"
@@ -485,7 +485,7 @@ def score(
     try:
         answer = _deployment().inquiries.standing(ref, catalog, day)
     except NotInForce as error:
-        raise fail(str(error)) from None
+        raise fail(escape(str(error))) from None
     if as_json:
         _print_json(standing_json(answer))
     else:
@@ -709,7 +709,7 @@ def outlook_command(
     try:
         view = _deployment().due_process.outlook(ref, catalog, day)
     except NotInForce as error:
-        raise fail(str(error)) from None
+        raise fail(escape(str(error))) from None
     if as_json:
         _print_json(view)
         return
@@ -911,7 +911,7 @@ def demo(
                 target, files, persons=persons, organisations=organisations, seed=seed, progress=importing
             )
         except CatalogLoadError as error:
-            raise fail(str(error)) from None
+            raise fail(escape(str(error))) from None
         except DemoRefused as error:
             raise fail(escape(str(error))) from None
     for c in built.catalogs:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from xinyong.adapters.storage.store import LedgerStore
 from xinyong.domain.catalog.files import CatalogFileError, parse_catalog
+from xinyong.domain.catalog.lint import lint
 from xinyong.domain.catalog.model import Catalog
 from xinyong.domain.catalog.registry import CatalogConflict, CatalogRegistry
 
@@ -19,6 +20,23 @@ class LoadOutcome:
     path: str
     catalog: Catalog
     added: bool  # False: the identical version was already loaded
+
+
+# Lint errors that no profile may waive: loading refuses a catalog that has one. Others
+# (a list another catalog will define, say) depend on what else is loaded and stay the
+# linter's to report.
+REFUSED_BY_DESIGN = frozenset(
+    {
+        "refused-matter",
+        "measure-reaches-others",
+        "essential-service",
+        "coercive-measure",
+        "unknown-category",
+        "missing-legal-basis",
+        "penalty-in-reward-category",
+        "no-path-off-list",
+    }
+)
 
 
 class CatalogLoadError(ValueError):
@@ -57,6 +75,7 @@ class CatalogLibrary:
                 problems.append(str(error))
         if problems:
             raise CatalogLoadError("\n".join(problems))
+        self._refuse_what_is_refused_by_design(texts)
         outcomes: list[LoadOutcome] = []
         with self.store.transaction() as connection:
             registry = CatalogRegistry.of(self.store.catalogs(connection))
@@ -71,6 +90,23 @@ class CatalogLibrary:
                 outcomes.append(LoadOutcome(path, catalog, added))
         self._cache = None
         return outcomes
+
+    @staticmethod
+    def _refuse_what_is_refused_by_design(texts: list[tuple[str, str, Catalog]]) -> None:
+        """A catalog that expresses what the system refuses by design (docs/design.md
+        section 2: refused matters, measures on others or on what people need to live,
+        coercion, penalties without a legal basis) is not loaded, whoever loads it: the
+        linter's verdict binds, it does not only advise."""
+        findings = lint([catalog for _, _, catalog in texts])
+        where = {(c.id, c.version): path for path, _, c in texts}
+        refused = [f for f in findings if f.severity == "error" and f.code in REFUSED_BY_DESIGN]
+        if refused:
+            raise CatalogLoadError(
+                "\n".join(
+                    f"{where.get((f.catalog, f.version), f.catalog)}: [{f.code}] {f.where}: {f.message}"
+                    for f in refused
+                )
+            )
 
     def _refuse_retroactive(self, connection, path: str, catalog: Catalog) -> None:
         # A version taking effect on or before an act already recorded would change the
