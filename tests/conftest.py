@@ -3,18 +3,17 @@ database) and e2e (the command line as a user runs it)."""
 
 from __future__ import annotations
 
-import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from tests.support.cli import Cli as Runner
+from tests.support.cli import environment
+
 HERE = Path(__file__).parent
 CONFORMANCE = HERE / "conformance"
 SCENARIOS = sorted(p.name for p in CONFORMANCE.iterdir() if p.is_dir())
-XINYONG = str(Path(sys.executable).parent / "xinyong")
 
 
 BACKENDS = ("sqlite", "postgresql")
@@ -56,43 +55,23 @@ def database(backend, postgres_server, tmp_path: Path) -> str:
     return str(tmp_path / "xinyong.db")
 
 
+def settings_for(folder: Path) -> dict[str, str]:
+    """The XINYONG_ settings of a test's ``xinyong`` processes: a key file of the test's
+    own, and no background notice rounds."""
+    return {"XINYONG_KEY_FILE": str(folder / "secret.key"), "XINYONG_NOTICE_INTERVAL": "0"}
+
+
 def environment_for(database: str, folder: Path) -> dict[str, str]:
     """The environment a ``xinyong`` subprocess runs with for ``database``: none of the
     caller's XINYONG_ settings, and a key file of the test's own."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("XINYONG_")}
-    env["COLUMNS"] = "200"
-    env["XINYONG_KEY_FILE"] = str(folder / "secret.key")
-    env["XINYONG_NOTICE_INTERVAL"] = "0"
-    return env
+    return environment(settings_for(folder))
 
 
-class Cli:
-    """Runs the installed ``xinyong`` command against one database."""
+class Cli(Runner):
+    """Runs the installed ``xinyong`` command against one database, with the test's key."""
 
     def __init__(self, db: str | Path, cwd: Path):
-        self.db = db
-        self.cwd = cwd
-
-    def __call__(self, *args: str, ok: bool = True, stdin: str | None = None) -> subprocess.CompletedProcess:
-        env = environment_for(str(self.db), self.cwd)
-        result = subprocess.run(
-            [XINYONG, "--db", str(self.db), *args],
-            capture_output=True,
-            text=True,
-            cwd=self.cwd,
-            env=env,
-            input=stdin,
-            timeout=300,
-        )
-        if ok and result.returncode != 0:
-            raise AssertionError(
-                f"xinyong {' '.join(args)} exited {result.returncode}\n"
-                f"stdout:\n{result.stdout}\nstderr:\n{result.stderr}"
-            )
-        return result
-
-    def json(self, *args: str):
-        return json.loads(self(*args).stdout)
+        super().__init__(db, cwd, settings_for(cwd))
 
 
 @pytest.fixture

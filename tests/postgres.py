@@ -8,12 +8,13 @@ import glob
 import os
 import pwd
 import shutil
-import socket
 import subprocess
 import tempfile
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
+
+from tests.support.ports import free_port
 
 
 class PostgresUnavailable(RuntimeError):
@@ -31,12 +32,6 @@ def _bindir() -> Path:
     if not found:
         raise PostgresUnavailable("PostgreSQL server binaries not found: apt-get install postgresql")
     return Path(found[-1]).parent
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @dataclass
@@ -68,7 +63,7 @@ class PostgresServer:
             except KeyError:
                 raise PostgresUnavailable("running as root and there is no 'postgres' user") from None
             os.chown(folder, entry.pw_uid, entry.pw_gid)
-        server = cls(folder, _free_port(), bindir, run_as)
+        server = cls(folder, free_port(), bindir, run_as)
         data = folder / "data"
         server._run("initdb", "-D", str(data), "-U", "xinyong", "--auth=trust", "-E", "UTF8", "--no-locale")
         options = (

@@ -13,7 +13,8 @@ import pytest
 from typer.testing import CliRunner
 
 from tests.batch.conftest import SECOND_VERSION, sorted_rows
-from tests.conftest import XINYONG, environment_for, scenario_files
+from tests.conftest import environment_for, scenario_files
+from tests.support.cli import XINYONG
 from xinyong.domain import standing as st
 
 pytestmark = pytest.mark.e2e

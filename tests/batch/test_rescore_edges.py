@@ -27,7 +27,7 @@ from pathlib import Path
 import pytest
 
 from tests.batch.conftest import _load, differences, job_rows
-from xinyong.domain.identifiers import rid_check_character
+from tests.support.identifiers import resident_number_born
 
 pytestmark = pytest.mark.integration
 
@@ -129,8 +129,7 @@ legal_basis = "Anti-Unfair Competition Law"
 
 
 def rid(born: str, serial: int) -> str:
-    first17 = f"370100{born.replace('-', '')}{serial:03d}"
-    return "rid:" + first17 + rid_check_character(first17)
+    return "rid:" + resident_number_born(dt.date.fromisoformat(born), serial)
 
 
 P1, P2, P3, P4 = rid("1980-05-05", 11), rid("2004-02-29", 22), rid("1975-01-01", 33), rid("1990-01-01", 44)

@@ -13,12 +13,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import shutil
-import socket
 import subprocess
-import tempfile
-import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -28,7 +24,11 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.conftest import XINYONG
+from tests.support import server as serving
+from tests.support.api import Api as Client
+from tests.support.cli import Cli as Runner
+from tests.support.cli import environment as _clean_environment
+from tests.support.identifiers import rid
 
 REPO = Path(__file__).resolve().parents[2]
 CATALOGS = sorted((REPO / "catalogs").glob("*.toml"))
@@ -56,13 +56,6 @@ def add_months(start: dt.date, months: int) -> dt.date:
         except ValueError:
             continue
     raise AssertionError("unreachable")
-
-
-def rid(first17: str) -> str:
-    """``rid:`` + a resident identity number with its GB 11643 check character."""
-    weights = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-    total = sum(int(c) * w for c, w in zip(first17, weights, strict=True))
-    return "rid:" + first17 + "10X98765432"[total % 11]
 
 
 # Subjects of the template, all adults living in Rongcheng (CN-SD-RC).
@@ -172,19 +165,13 @@ OTHER_TOKENS = {
 
 # ------------------------------------------------------------------ command line
 
-# Every `xinyong` process imports the whole stack; with bytecode cached (outside the
-# venv) a command starts faster.
-BYTECODE_CACHE = Path(tempfile.gettempdir()) / "xinyong-due-process-tests-pycache"
+# No background notice rounds: tests say when time passes.
+NO_ROUNDS = {"XINYONG_NOTICE_INTERVAL": "0"}
 
 
 def environment(**extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("XINYONG_")}
-    env.pop("PYTHONDONTWRITEBYTECODE", None)
-    env["PYTHONPYCACHEPREFIX"] = str(BYTECODE_CACHE)
-    env["COLUMNS"] = "200"
-    env["XINYONG_NOTICE_INTERVAL"] = "0"  # no background rounds: tests say when time passes
-    env.update(extra)
-    return env
+    """A ``xinyong`` process's environment: no background notice rounds, and ``extra``."""
+    return _clean_environment({**NO_ROUNDS, **extra})
 
 
 @dataclass(frozen=True)
@@ -199,32 +186,11 @@ class Database:
         return {"XINYONG_KEY_FILE": str(self.key)}
 
 
-class Cli:
-    """Runs the installed ``xinyong`` command against one database."""
+class Cli(Runner):
+    """Runs the installed ``xinyong`` command against one database, without notice rounds."""
 
     def __init__(self, db: Database, cwd: Path):
-        self.db = db
-        self.cwd = cwd
-
-    def __call__(self, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
-        result = subprocess.run(
-            [XINYONG, "--db", self.db.url, *args],
-            capture_output=True,
-            text=True,
-            cwd=self.cwd,
-            env=environment(**self.db.env, **(env or {})),
-            timeout=300,
-            check=False,
-        )
-        if result.returncode != 0:
-            raise AssertionError(
-                f"xinyong {' '.join(args)} exited {result.returncode}\n"
-                f"stdout:\n{result.stdout}\nstderr:\n{result.stderr}"
-            )
-        return result
-
-    def json(self, *args: str):
-        return json.loads(self(*args).stdout)
+        super().__init__(db, cwd, NO_ROUNDS)
 
 
 def copy_database(db: Database, folder: Path) -> Database:
@@ -303,12 +269,6 @@ def template(catalogs_db, tmp_path_factory) -> Template:
 # ------------------------------------------------------------------------ servers
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @dataclass
 class Server:
     """A running ``xinyong serve``."""
@@ -320,69 +280,17 @@ class Server:
     cli: Cli = field(repr=False)
 
     def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(15)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait(5)
+        serving.stop(self.process)
 
 
 def start_server(db: Database, folder: Path, **env: str) -> Server:
-    for _ in range(3):
-        port = free_port()
-        log = folder / f"serve-{port}.log"
-        with log.open("wb") as out:
-            process = subprocess.Popen(
-                [XINYONG, "--db", db.url, "serve", "--host", "127.0.0.1", "--port", str(port)],
-                stdout=out,
-                stderr=subprocess.STDOUT,
-                cwd=folder,
-                env=environment(**db.env, **env),
-            )
-        url = f"http://127.0.0.1:{port}"
-        if _healthy(url, process):
-            return Server(db, url, process, log, Cli(db, folder))
-        process.terminate()
-        process.wait(10)
-    raise RuntimeError(f"the server did not start:\n{log.read_text(errors='replace')}")
+    """``xinyong serve`` over ``db`` with ``env`` (XINYONG_ settings), both streams in one log."""
+    served = serving.start(db.url, folder, {**NO_ROUNDS, **db.env, **env}, merged=True)
+    return Server(db, served.url, served.process, served.stdout, Cli(db, folder))
 
 
-def _healthy(url: str, process: subprocess.Popen, seconds: float = 60) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            return False  # exited: most likely the port was taken meanwhile
-        try:
-            if httpx.get(url + "/healthz", timeout=2).status_code == 200:
-                return True
-        except httpx.TransportError:
-            pass
-        time.sleep(0.1)
-    return False
-
-
-class Api:
-    """An httpx client on one server that knows the template's tokens."""
-
-    def __init__(self, url: str, tokens: dict[str, str]):
-        self.tokens = tokens
-        self.http = httpx.Client(base_url=url, timeout=60)
-
-    def request(self, who: str | None, method: str, path: str, **kwargs) -> httpx.Response:
-        headers = {"Authorization": f"Bearer {self.tokens[who]}"} if who else {}
-        return self.http.request(method, path, headers=headers, **kwargs)
-
-    def get(self, who: str | None, path: str, **kwargs) -> httpx.Response:
-        return self.request(who, "GET", path, **kwargs)
-
-    def post(self, who: str | None, path: str, **kwargs) -> httpx.Response:
-        return self.request(who, "POST", path, **kwargs)
-
-    def ok(self, who: str | None, method: str, path: str, status: int = 200, **kwargs):
-        answer = self.request(who, method, path, **kwargs)
-        assert answer.status_code == status, f"{method} {path}: {answer.status_code} {answer.text}"
-        return answer.json()
+class Api(Client):
+    """A client on one server that knows the template's tokens."""
 
     # Answers the tests ask for again and again.
 
@@ -398,17 +306,11 @@ class Api:
     def inbox(self, who: str) -> list[dict]:
         return self.ok(who, "GET", "/v1/me/notices")
 
-    def ledger_events(self) -> int:
-        return self.ok(None, "GET", "/healthz")["ledger_events"]
-
     def check(self, subject: str, action: str = "air_travel.ticket", who: str = "airline") -> dict:
         question = {"subject": subject, "action": action}
         if who == "officer":
             question["purpose"] = "due-process test"
         return self.ok(who, "POST", "/v1/checks", json=question)
-
-    def close(self) -> None:
-        self.http.close()
 
 
 @pytest.fixture(scope="session")

@@ -15,18 +15,18 @@ from email.policy import default as default_policy
 import pytest
 from aiosmtpd.controller import Controller
 
-from tests.conftest import XINYONG
 from tests.due_process.conftest import (
     RC,
     TRAFFIC,
     Cli,
     copy_database,
     environment,
-    free_port,
     opened,
     record,
     rid,
 )
+from tests.support.cli import XINYONG
+from tests.support.ports import free_port
 
 pytestmark = pytest.mark.e2e
 

@@ -25,20 +25,12 @@ EVENTS = [
 ]
 
 
-class HeadersApi(Api):
-    """The shared client, with headers of the test's own beside the token."""
-
-    def request(self, who, method, path, headers=None, **kwargs):
-        sent = {"Authorization": f"Bearer {self.tokens[who]}"} if who else {}
-        return self.http.request(method, path, headers={**sent, **(headers or {})}, **kwargs)
-
-
 @pytest.fixture(scope="module")
 def api(catalogs_db, tmp_path_factory):
     folder = tmp_path_factory.mktemp("event-ids")
     db, tokens = build(catalogs_db, folder, EVENTS, SUBJECTS, OTHERS)
     server = start_server(db, folder)
-    client = HeadersApi(server.url, tokens)
+    client = Api(server.url, tokens)
     yield client
     client.close()
     server.stop()

@@ -13,11 +13,11 @@ from tests.due_process.conftest import (
     Api,
     copy_database,
     day,
-    free_port,
     opened,
     start_server,
 )
 from tests.due_process.test_email import smtp_env, smtp_server
+from tests.support.ports import free_port
 
 pytestmark = pytest.mark.e2e
 

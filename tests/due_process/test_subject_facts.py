@@ -24,13 +24,13 @@ from tests.due_process.conftest import (
     Api,
     assert_problem,
     copy_database,
-    free_port,
     opened,
     record,
     rid,
     start_server,
 )
 from tests.due_process.test_email import smtp_env, smtp_server
+from tests.support.ports import free_port
 
 pytestmark = pytest.mark.e2e
 

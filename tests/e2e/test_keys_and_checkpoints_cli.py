@@ -9,7 +9,8 @@ import subprocess
 import pytest
 from sqlalchemy import create_engine, text
 
-from tests.conftest import XINYONG, environment_for, scenario_files
+from tests.conftest import environment_for, scenario_files
+from tests.support.cli import XINYONG
 from xinyong.adapters.storage.store import database_url
 
 pytestmark = pytest.mark.e2e

@@ -148,7 +148,8 @@ def test_postgresql_commits_durably(written, database, settings):
 def test_processes_starting_together_on_a_new_database_agree_on_one_key(database, tmp_path):
     import subprocess
 
-    from tests.conftest import XINYONG, environment_for
+    from tests.conftest import environment_for
+    from tests.support.cli import XINYONG
 
     env = environment_for(database, tmp_path)
     started = [

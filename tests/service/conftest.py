@@ -11,12 +11,8 @@ all with the template's key file)."""
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import socket
 import subprocess
-import tempfile
-import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -26,7 +22,11 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.conftest import CONFORMANCE, XINYONG
+from tests.conftest import CONFORMANCE
+from tests.support import server as serving
+from tests.support.api import Api as Client
+from tests.support.cli import XINYONG, Cli, environment
+from tests.support.identifiers import resident_number as rid
 
 BASIC = CONFORMANCE / "basic"
 PROBLEM_JSON = "application/problem+json"
@@ -35,14 +35,6 @@ PROBLEM_JSON = "application/problem+json"
 SUBJECT = "rid:140451198304254480"  # a person with records (volunteer days, a red light)
 OTHER_SUBJECT = "rid:347961195004189429"  # another person with records
 ORGANISATION = "uscc:91144035TYM22U0E0G"  # an organisation on the serious-untrustworthy list
-
-
-def rid(first17: str) -> str:
-    """A resident identity number with its GB 11643 check character (docs/design.md section 3),
-    computed here rather than by the code under test."""
-    weights = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-    total = sum(int(c) * w for c, w in zip(first17, weights, strict=True))
-    return first17 + "10X98765432"[total % 11]
 
 
 # A person who is not in the conformance data: the scripted session gives them a name
@@ -79,13 +71,6 @@ TOKEN_GRANTS: dict[str, list[str]] = {
     "auditor": ["--role", "auditor", "--name", "auditor-wang"],
     "revoked": ["--role", "officer", "--name", "revoked-officer"],
 }
-# Well formed, never issued.
-UNKNOWN_TOKEN = "xy_0badc0de_" + "A" * 43
-
-
-# Every `xinyong` process imports the whole stack; with bytecode cached (outside the
-# venv) a command starts in under a second instead of three.
-BYTECODE_CACHE = Path(tempfile.gettempdir()) / "xinyong-service-tests-pycache"
 
 
 @dataclass(frozen=True)
@@ -103,43 +88,6 @@ class Database:
     @property
     def env(self) -> dict[str, str]:
         return {} if self.is_sqlite else {"XINYONG_KEY_FILE": str(self.key)}
-
-
-def _environment(db: Database) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("XINYONG_")}
-    env.pop("PYTHONDONTWRITEBYTECODE", None)
-    env["PYTHONPYCACHEPREFIX"] = str(BYTECODE_CACHE)
-    env["COLUMNS"] = "200"
-    env.update(db.env)
-    return env
-
-
-class Cli:
-    """Runs the installed ``xinyong`` command against one database (as tests/conftest.py's
-    ``cli`` fixture does, with a bytecode cache)."""
-
-    def __init__(self, db: Database, cwd: Path):
-        self.db = db
-        self.cwd = cwd
-
-    def __call__(self, *args: str) -> subprocess.CompletedProcess:
-        result = subprocess.run(
-            [XINYONG, "--db", self.db.url, *args],
-            capture_output=True,
-            text=True,
-            cwd=self.cwd,
-            env=_environment(self.db),
-            timeout=300,
-        )
-        if result.returncode != 0:
-            raise AssertionError(
-                f"xinyong {' '.join(args)} exited {result.returncode}\n"
-                f"stdout:\n{result.stdout}\nstderr:\n{result.stderr}"
-            )
-        return result
-
-    def json(self, *args: str):
-        return json.loads(self(*args).stdout)
 
 
 @dataclass
@@ -185,7 +133,7 @@ def _create_tokens(db: Database, cwd: Path) -> tuple[dict[str, str], dict[str, s
             stderr=subprocess.PIPE,
             text=True,
             cwd=cwd,
-            env=_environment(db),
+            env=environment(db.env),
         )
         for key, grant in TOKEN_GRANTS.items()
     }
@@ -215,12 +163,6 @@ def template(backend, postgres_server, tmp_path_factory) -> Template:
     return Template(folder, db, secrets, ids)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @dataclass
 class Server:
     """A running `xinyong serve` over its own database."""
@@ -247,77 +189,16 @@ def running_server(
     db = template.copy_to(folder)
     if prepare is not None:
         prepare(db)
-    for _attempt in range(3):
-        port = _free_port()
-        stdout, stderr = folder / f"serve-{port}.out", folder / f"serve-{port}.err"
-        with stdout.open("wb") as out, stderr.open("wb") as err:
-            process = subprocess.Popen(
-                [XINYONG, "--db", db.url, "serve", "--host", "127.0.0.1", "--port", str(port)],
-                stdout=out,
-                stderr=err,
-                cwd=folder,
-                env={**_environment(db), **(env or {})},
-            )
-        url = f"http://127.0.0.1:{port}"
-        if _wait_until_healthy(url, process):
-            break
-        process.terminate()
-        process.wait(10)
-    else:
-        raise RuntimeError(f"the server did not start:\n{stdout.read_text()}\n{stderr.read_text()}")
-    server = Server(db, url, process, stdout, stderr, Cli(db, folder))
-    try:
-        yield server
-    finally:
-        process.terminate()
-        try:
-            process.wait(15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(5)
+    with serving.running(db.url, folder, {**db.env, **(env or {})}, seconds=30) as served:
+        yield Server(db, served.url, served.process, served.stdout, served.stderr, Cli(db, folder))
 
 
-def _wait_until_healthy(url: str, process: subprocess.Popen, seconds: float = 30) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            return False  # exited: most likely the port was taken meanwhile
-        try:
-            if httpx.get(url + "/healthz", timeout=2).status_code == 200:
-                return True
-        except httpx.TransportError:
-            pass
-        time.sleep(0.1)
-    return False
-
-
-class Api:
-    """An httpx client on one server that knows the tokens of the template."""
+class Api(Client):
+    """A client on one server that knows the tokens of the template."""
 
     def __init__(self, server: Server, tokens: dict[str, str]):
+        super().__init__(server.url, tokens)
         self.server = server
-        self.tokens = tokens
-        self.http = httpx.Client(base_url=server.url, timeout=60)
-
-    def headers(self, who: str) -> dict[str, str]:
-        """Headers for a role key of TOKEN_GRANTS, or 'none' or 'unknown'."""
-        if who == "none":
-            return {}
-        token = UNKNOWN_TOKEN if who == "unknown" else self.tokens[who]
-        return {"Authorization": f"Bearer {token}"}
-
-    def request(self, who: str, method: str, path: str, **kwargs) -> httpx.Response:
-        headers = {**self.headers(who), **kwargs.pop("headers", {})}
-        return self.http.request(method, path, headers=headers, **kwargs)
-
-    def get(self, who: str, path: str, **kwargs) -> httpx.Response:
-        return self.request(who, "GET", path, **kwargs)
-
-    def post(self, who: str, path: str, **kwargs) -> httpx.Response:
-        return self.request(who, "POST", path, **kwargs)
-
-    def ledger_events(self) -> int:
-        return self.http.get("/healthz").json()["ledger_events"]
 
     def access_log_total(self) -> int:
         answer = self.get("auditor", "/v1/access-log", params={"limit": 1})
@@ -327,9 +208,6 @@ class Api:
     def written(self) -> tuple[int, int]:
         """What a request may write: (ledger events, access log entries)."""
         return self.ledger_events(), self.access_log_total()
-
-    def close(self) -> None:
-        self.http.close()
 
 
 @pytest.fixture(scope="session")

@@ -13,15 +13,14 @@ import subprocess
 import httpx
 import pytest
 
-from tests.conftest import XINYONG
 from tests.service.conftest import (
     ORGANISATION,
     SUBJECT,
     Api,
-    _environment,
     assert_problem,
     running_server,
 )
+from tests.support.cli import XINYONG, environment
 
 pytestmark = pytest.mark.e2e
 
@@ -283,9 +282,7 @@ def test_import_names_the_bad_line_without_a_traceback(tmp_path, content, expect
     events = tmp_path / "events.jsonl"
     events.write_bytes(content)
     db = tmp_path / "x.db"
-    from tests.service.conftest import Database
-
-    env = _environment(Database(str(db), tmp_path / "x.db.key"))
+    env = environment()
     args = [XINYONG, "--db", str(db), "import", str(events) if via == "file" else "-"]
     result = subprocess.run(
         args, input=content if via == "stdin" else None, capture_output=True, cwd=tmp_path, env=env, timeout=120

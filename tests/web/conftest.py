@@ -10,17 +10,13 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import httpx
 import pytest
 
+from tests.support import server as serving
 from xinyong.bootstrap import Deployment, open_deployment
 from xinyong.domain.events import DisputeFiled
 from xinyong.domain.identifiers import SubjectRef
@@ -30,7 +26,6 @@ from xinyong.synthetic.demo import DemoBuild, build_demo
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
-XINYONG = str(Path(sys.executable).parent / "xinyong")
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -162,47 +157,12 @@ def world(backend, postgres_server, tmp_path_factory: pytest.TempPathFactory) ->
     deployment.close()
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="session")
 def server(world: World) -> Iterator[str]:
     """``xinyong serve`` on a free port, as a user runs it; its base URL."""
-    port = _free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("XINYONG_")}
-    env["XINYONG_NOTICE_INTERVAL"] = "0"
-    env.update(world.env)
-    log = open(world.folder / "serve.log", "w")  # noqa: SIM115 - the server writes to it until the end
-    process = subprocess.Popen(
-        [XINYONG, "--db", world.db, "serve", "--port", str(port)],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        env=env,
-        cwd=world.folder,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(url + "/healthz", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError("the server did not start:\n" + (world.folder / "serve.log").read_text())
-            time.sleep(0.2)
-        yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        log.close()
+    settings = {"XINYONG_NOTICE_INTERVAL": "0", **world.env}
+    with serving.running(world.db, world.folder, settings, merged=True) as served:
+        yield served.url
 
 
 @pytest.fixture(scope="session")
