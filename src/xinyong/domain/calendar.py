@@ -45,8 +45,7 @@ class Duration:
         total_months = day.month - 1 + self.months + 12 * self.years
         year = day.year + total_months // 12
         month = total_months % 12 + 1
-        last = _calendar.monthrange(year, month)[1]
-        moved = dt.date(year, month, min(day.day, last))
+        moved = dt.date(year, month, min(day.day, days_in_month(year, month)))
         return moved + dt.timedelta(days=self.days)
 
     def __str__(self) -> str:
@@ -55,6 +54,18 @@ class Duration:
 
 
 ZERO = Duration()
+
+
+def days_in_month(year: int, month: int) -> int:
+    """How many days ``month`` of ``year`` has: 28 to 31."""
+    return _calendar.monthrange(year, month)[1]
+
+
+def day_before(day: dt.date) -> dt.date:
+    """The calendar day before ``day``: the last day of a period that ends when another
+    begins."""
+    return day - dt.timedelta(days=1)
+
 
 # Credit records are about acts of living people and firms: dates outside these years are
 # mistakes, and bounding them keeps every window computable (no overflow at 9999-12-31).
