@@ -123,6 +123,10 @@ class Vocabulary:
     reward_only: frozenset[str] = frozenset()
     rule_domains: dict[str, str] = field(default_factory=dict)
     action_contexts: dict[str, frozenset[str]] = field(default_factory=dict)
+    # What a legal basis may not be, and the words that name a kind of instrument.
+    placeholders: frozenset[str] = frozenset()
+    instrument: re.Pattern[str] = re.compile(r"(?!)")
+    not_a_name: frozenset[str] = frozenset()
 
 
 VOCABULARY_FILE = "vocabulary.toml"
@@ -200,11 +204,19 @@ class _Contexts(_Strict):
         return self
 
 
+class _LegalBasis(_Strict):
+    placeholders: list[str]
+    instruments: Patterns
+    instruments_chinese: Chinese
+    not_a_name: list[str]
+
+
 class _VocabularyFile(_Strict):
     groups: dict[str, _GroupEntry]
     matters: list[_MatterEntry]
     essentials: _Essentials
     contexts: _Contexts
+    legal_basis: _LegalBasis
 
     @model_validator(mode="after")
     def _grouped(self) -> _VocabularyFile:
@@ -247,7 +259,7 @@ def load_vocabulary(text: str | None = None) -> Vocabulary:
         )
         for kind in data.essentials.kinds
     )
-    contexts = data.contexts
+    contexts, legal = data.contexts, data.legal_basis
     return Vocabulary(
         groups,
         matters,
@@ -256,6 +268,11 @@ def load_vocabulary(text: str | None = None) -> Vocabulary:
         reward_only=frozenset(contexts.reward_only_categories),
         rule_domains=dict(contexts.rule_domains),
         action_contexts={action: frozenset(found) for action, found in contexts.actions.items()},
+        placeholders=frozenset(legal.placeholders),
+        instrument=re.compile(
+            rf"(?<![a-z])({'|'.join(legal.instruments)})(?![a-z])|" + "|".join(legal.instruments_chinese.split())
+        ),
+        not_a_name=frozenset(legal.not_a_name),
     )
 
 
@@ -333,26 +350,12 @@ def refused_terms(
 
 # ----------------------------------------------------------------------------- legal basis
 
-_PLACEHOLDERS = {
-    "", "tbd", "tba", "tbc", "todo", "fixme", "na", "none", "null", "nil", "unknown",
-    "pending", "x", "xx", "xxx", "legalbasis", "seeabove", "various", "law", "thelaw",
-    "待定", "无", "暂无", "略", "见上",
-}  # fmt: skip
-
-# Words that name a kind of legal instrument, in English and Chinese. A legal basis must
-# contain one *and* something that says which instrument: "Regulations" alone is not a
-# citation, "Road Traffic Safety Law" is.
-_INSTRUMENT = re.compile(
-    r"(?<![a-z])(law|laws|act|acts|code|constitution|regulations?|rules|measures|provisions?"
-    r"|opinions?|decisions?|decrees?|orders?|notices?|circulars?|interpretations?"
-    r"|memorand(um|a)|standards?|guidelines?|directives?|ordinances?|statutes?|conventions?"
-    r"|treat(y|ies)|charters?|by ?laws?|announcements?|outlines?)(?![a-z])"
-    r"|法|条例|办法|规定|意见|决定|通知|解释|细则|规则|备忘录|标准|措施|纲要|指引|公告|令|章程"
-)
-_NOT_A_NAME = {
-    "the", "of", "on", "a", "an", "and", "for", "in", "to", "art", "arts", "article",
-    "articles", "see", "per", "under", "by", "as", "amended", "revised", "text",
-}  # fmt: skip
+# The legal-basis vocabulary, from the vocabulary file's [legal_basis] table: texts that
+# stand in for a citation, words that name a kind of legal instrument, and words that do
+# not say which instrument.
+_PLACEHOLDERS = _VOCABULARY.placeholders
+_INSTRUMENT = _VOCABULARY.instrument
+_NOT_A_NAME = _VOCABULARY.not_a_name
 
 
 def legal_basis_problem(text: str | None) -> tuple[str, str] | None:
