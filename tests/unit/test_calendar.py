@@ -179,3 +179,27 @@ def test_years_are_twelve_months(day, years, months):
 @given(durations)
 def test_printed_duration_parses_back_to_the_same_length(period):
     assert Duration.parse(str(period)) == period
+
+
+def test_a_duration_before_a_day_clamps_to_the_end_of_the_month():
+    from xinyong.domain.calendar import Duration
+
+    assert Duration(years=1).before(dt.date(2024, 2, 29)) == dt.date(2023, 2, 28)
+    assert Duration(months=1, days=1).before(dt.date(2024, 3, 31)) == dt.date(2024, 2, 28)
+    assert Duration(years=3).before(dt.date(2026, 6, 30)) == dt.date(2023, 6, 30)
+
+
+def test_the_day_before_crosses_months_and_years():
+    from xinyong.domain.calendar import day_before
+
+    assert day_before(dt.date(2025, 1, 1)) == dt.date(2024, 12, 31)
+    assert day_before(dt.date(2024, 3, 1)) == dt.date(2024, 2, 29)
+
+
+def test_today_is_the_one_clock_and_tests_can_set_it():
+    from xinyong.domain.calendar import today, today_is
+
+    assert today() == dt.date.today()
+    with today_is(dt.date(2025, 3, 14)):
+        assert today() == dt.date(2025, 3, 14)
+    assert today() == dt.date.today()

@@ -802,3 +802,30 @@ def test_the_essential_services_vocabulary_is_data_shipped_with_the_package():
     assert {e.name for e in vocabulary.essentials} >= {"healthcare", "schooling", "internet access"}
     with pytest.raises(ValueError, match="unknown group"):
         load_vocabulary(text.replace('group = "identity"', 'group = "nowhere"', 1))
+
+
+def test_the_contexts_of_conduct_are_data_shipped_with_the_package():
+    from importlib.resources import files
+
+    from xinyong.domain.catalog.lint import ACTION_CONTEXTS, action_contexts, load_vocabulary
+
+    text = files("xinyong.domain.catalog").joinpath("vocabulary.toml").read_text(encoding="utf-8")
+    vocabulary = load_vocabulary(text)
+    assert vocabulary.action_contexts == ACTION_CONTEXTS
+    assert action_contexts("air_travel.business_class") == {"judicial", "aviation"}
+    assert vocabulary.rule_domains["railway"] == "rail"
+    assert vocabulary.reward_only == {"honour", "charity", "public_service"}
+
+
+def test_a_context_that_is_neither_a_category_nor_a_domain_is_refused_with_its_key():
+    from importlib.resources import files
+
+    from xinyong.domain.catalog.lint import load_vocabulary
+
+    text = files("xinyong.domain.catalog").joinpath("vocabulary.toml").read_text(encoding="utf-8")
+    with pytest.raises(ValueError, match=r"vocabulary.toml: contexts: actions.driving: trafic is neither"):
+        load_vocabulary(text.replace('driving = ["traffic"]', 'driving = ["trafic"]'))
+    with pytest.raises(
+        ValueError, match=r"vocabulary.toml: matters\[\d+\].english\[\d+\]: the pattern does not compile"
+    ):
+        load_vocabulary(text.replace("'tuition'", "'tui(tion'"))

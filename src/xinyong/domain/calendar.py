@@ -8,6 +8,8 @@ from __future__ import annotations
 import calendar as _calendar
 import datetime as dt
 import re
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 _DURATION = re.compile(r"P(?:(?P<y>[0-9]+)Y)?(?:(?P<m>[0-9]+)M)?(?:(?P<w>[0-9]+)W)?(?:(?P<d>[0-9]+)D)?")
@@ -42,12 +44,12 @@ class Duration:
 
     def after(self, day: dt.date) -> dt.date:
         """``day + self``: years and months first (clamped to the month's end), then days."""
-        total_months = day.month - 1 + self.months + 12 * self.years
-        year = day.year + total_months // 12
-        month = total_months % 12 + 1
-        last = _calendar.monthrange(year, month)[1]
-        moved = dt.date(year, month, min(day.day, last))
-        return moved + dt.timedelta(days=self.days)
+        return _months_moved(day, self.months + 12 * self.years) + dt.timedelta(days=self.days)
+
+    def before(self, day: dt.date) -> dt.date:
+        """``day - self``: years and months back first (clamped to the month's end), then
+        days: 2024-02-29 - P1Y = 2023-02-28."""
+        return _months_moved(day, -(self.months + 12 * self.years)) - dt.timedelta(days=self.days)
 
     def __str__(self) -> str:
         parts = "".join(f"{n}{u}" for n, u in ((self.years, "Y"), (self.months, "M"), (self.days, "D")) if n)
@@ -55,6 +57,25 @@ class Duration:
 
 
 ZERO = Duration()
+
+
+def _months_moved(day: dt.date, months: int) -> dt.date:
+    total_months = day.month - 1 + months
+    year = day.year + total_months // 12
+    month = total_months % 12 + 1
+    return dt.date(year, month, min(day.day, days_in_month(year, month)))
+
+
+def days_in_month(year: int, month: int) -> int:
+    """How many days ``month`` of ``year`` has: 28 to 31."""
+    return _calendar.monthrange(year, month)[1]
+
+
+def day_before(day: dt.date) -> dt.date:
+    """The calendar day before ``day``: the last day of a period that ends when another
+    begins."""
+    return Duration(days=1).before(day)
+
 
 # Credit records are about acts of living people and firms: dates outside these years are
 # mistakes, and bounding them keeps every window computable (no overflow at 9999-12-31).
@@ -79,3 +100,27 @@ def parse_date(text: str) -> dt.date:
         return dt.date.fromisoformat(text)
     except ValueError:
         raise ValueError(f"{text!r} is not a valid calendar day") from None
+
+
+# ------------------------------------------------------------------------------- today
+
+_clock: Callable[[], dt.date] = dt.date.today
+
+
+def today() -> dt.date:
+    """The calendar day it is now: the one clock that services and entrypoints read when
+    no day is given (the machine's local date unless :func:`today_is` sets another)."""
+    return _clock()
+
+
+@contextmanager
+def today_is(day: dt.date | Callable[[], dt.date]) -> Iterator[None]:
+    """Within the block, :func:`today` answers ``day`` (or what the callable returns):
+    for tests and for replaying a day."""
+    global _clock
+    before = _clock
+    _clock = day if callable(day) else (lambda: day)
+    try:
+        yield
+    finally:
+        _clock = before

@@ -22,6 +22,7 @@ from pydantic import (
     field_validator,
 )
 
+from xinyong.domain import validation
 from xinyong.domain.calendar import in_range, parse_date
 from xinyong.domain.free_text import mask_identity_numbers
 from xinyong.domain.identifiers import InvalidIdentifier, SubjectRef
@@ -173,20 +174,7 @@ class InvalidEvent(ValueError):
 
 def describe_validation_error(error: ValidationError) -> str:
     """One line per problem: ``field: message (got value)``."""
-    parts = []
-    for problem in error.errors():
-        loc = [str(p) for p in problem["loc"]]
-        # Drop the discriminator tag pydantic puts first in the location.
-        if loc and loc[0] in EVENT_TYPES:
-            loc = loc[1:]
-        where = ".".join(loc) or "event"
-        message = problem["msg"].removeprefix("Value error, ")
-        if problem["type"] == "extra_forbidden":
-            message = "unknown field"
-        got = problem.get("input")
-        shown = "" if problem["type"] in ("missing",) or isinstance(got, dict) else f" (got {got!r})"
-        parts.append(f"{where}: {message}{shown}")
-    return "; ".join(parts)
+    return validation.describe_validation_error(error, skip=EVENT_TYPES, whole="event")
 
 
 def dates_of(event: SubjectEvent | RecordEvent | RecordChange) -> list[tuple[str, dt.date]]:

@@ -11,6 +11,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from xinyong.domain.calendar import day_before
 from xinyong.domain.catalog.registry import CatalogRegistry
 from xinyong.domain.events import (
     Annulled,
@@ -87,7 +88,7 @@ def record_notice(file: RecordFile, registry: CatalogRegistry, today: dt.date | 
     a record entered after that last day is told as already in effect."""
     line = timeline(file, registry)
     facts = _record_facts(file, line, registry)
-    last_day = line.effective_on - dt.timedelta(days=1)
+    last_day = day_before(line.effective_on)
     facts["dispute_before_effect_until"] = _day(last_day) if last_day >= file.record.decided_on else None
     title = facts["rule_title"] or file.record.rule
     placement = ""

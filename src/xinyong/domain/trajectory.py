@@ -8,6 +8,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from xinyong.domain.calendar import Duration
 from xinyong.domain.catalog.registry import CatalogRegistry
 from xinyong.domain.identifiers import SubjectRef
 from xinyong.domain.standing import FOREVER, OutlookStep, RecordFile, outlook, standing, timeline
@@ -26,13 +27,6 @@ class Trajectory:
     start: dt.date
 
 
-def _shift_years(day: dt.date, years: int) -> dt.date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + years, day=28)
-
-
 def trajectory(
     subject: SubjectRef,
     catalog_id: str,
@@ -44,7 +38,7 @@ def trajectory(
 ) -> Trajectory:
     """The score under ``catalog_id`` over the last ``years`` and ahead of ``today``."""
     first_version = registry.versions(catalog_id)[0].effective_from
-    start = max(_shift_years(today, -years), first_version)
+    start = max(Duration(years=years).before(today), first_version)
     # Between these days the score is constant, so asking on them draws the line exactly.
     days = {start, today}
     own = []  # the records that count on some day of the window: all the score depends on
@@ -66,9 +60,9 @@ def trajectory(
     past = [(day, standing(subject, catalog_id, day, own, registry, jurisdiction).score) for day in sorted(days)]
 
     now, steps, _ = outlook(subject, catalog_id, today, files, registry, jurisdiction)
-    horizon = _shift_years(today, years)
-    end = today + dt.timedelta(days=365)
+    horizon = Duration(years=years).after(today)
+    end = Duration(days=365).after(today)
     if steps:
-        end = max(end, min(steps[-1].day + dt.timedelta(days=90), horizon))
+        end = max(end, min(Duration(days=90).after(steps[-1].day), horizon))
     ahead = [(today, now.score)] + [(s.day, s.score) for s in steps if s.day <= end]
     return Trajectory(catalog_id, past, ahead, list(steps), end, start)

@@ -28,6 +28,7 @@ from rich.progress import (
 from rich.table import Table
 
 from xinyong.adapters.event_files import BATCH_EXTRA
+from xinyong.domain import calendar
 from xinyong.domain.calendar import in_range, parse_date
 from xinyong.domain.catalog.files import CatalogFileError, read_catalog
 from xinyong.domain.identifiers import InvalidIdentifier, SubjectRef
@@ -109,7 +110,7 @@ def _subject(text: str) -> SubjectRef:
 
 def _as_of(text: str | None) -> dt.date:
     if text is None:
-        return dt.date.today()
+        return calendar.today()
     try:
         return in_range(parse_date(text))
     except ValueError as error:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from xinyong.adapters.storage.store import LedgerStore
+from xinyong.domain import calendar
 from xinyong.domain.catalog.files import CatalogFileError, parse_catalog
 from xinyong.domain.catalog.lint import lint
 from xinyong.domain.catalog.model import Catalog
@@ -44,7 +45,7 @@ class CatalogLoadError(ValueError):
 
 
 class CatalogLibrary:
-    def __init__(self, store: LedgerStore, clock: Callable[[], dt.date] = dt.date.today):
+    def __init__(self, store: LedgerStore, clock: Callable[[], dt.date] = calendar.today):
         self.store = store
         self.clock = clock
         self._cache: tuple[int, CatalogRegistry] | None = None

@@ -30,6 +30,7 @@ from xinyong.domain.standing import (
     rule_in_force,
     timeline,
 )
+from xinyong.domain.validation import describe_validation_error
 from xinyong.services.catalogs import CatalogLibrary
 from xinyong.services.intake import ImportRefused, Intake
 
@@ -149,9 +150,7 @@ class DueProcess:
         try:
             return kind(**fields)
         except ValidationError as error:
-            raise DueProcessError(
-                "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in error.errors())
-            ) from None
+            raise DueProcessError(describe_validation_error(error, values=False)) from None
 
     def _append(self, connection, event, by: str) -> str:
         """Write ``event`` (which carries a fresh id) in ``connection``'s transaction, or

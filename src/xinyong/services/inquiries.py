@@ -10,6 +10,7 @@ from typing import Any
 from xinyong.adapters.storage.access_log import AccessLog
 from xinyong.adapters.storage.outbox import Outbox
 from xinyong.adapters.storage.store import LedgerStore
+from xinyong.domain import calendar
 from xinyong.domain.access import Reader, operator
 from xinyong.domain.calendar import in_range, parse_date
 from xinyong.domain.identifiers import SubjectRef
@@ -209,7 +210,7 @@ class Inquiries:
         if not isinstance(question, dict):
             raise QuestionError("a question must be a JSON object")
         try:
-            day = in_range(parse_date(question.get("as_of") or dt.date.today().isoformat()))
+            day = in_range(parse_date(question.get("as_of") or calendar.today().isoformat()))
         except ValueError as error:
             raise QuestionError(f"as_of: {error}") from None
         purpose = question.get("purpose")

@@ -24,6 +24,7 @@ from typing import Protocol
 
 from xinyong.adapters.storage.outbox import Outbox
 from xinyong.adapters.storage.store import Event, LedgerStore
+from xinyong.domain import calendar
 from xinyong.domain.events import (
     ContactEvent,
     Parsed,
@@ -146,7 +147,7 @@ KEEP_REJECTIONS = 1000  # rejections kept in the result; all go to ``on_reject``
 
 class Intake:
     def __init__(
-        self, store: LedgerStore, library: CatalogLibrary, outbox: Outbox, clock: Callable[[], dt.date] = dt.date.today
+        self, store: LedgerStore, library: CatalogLibrary, outbox: Outbox, clock: Callable[[], dt.date] = calendar.today
     ):
         self.store = store
         self.library = library

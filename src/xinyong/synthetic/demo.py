@@ -16,6 +16,7 @@ from sqlalchemy.engine import make_url
 
 from xinyong.adapters.storage.store import database_url, make_engine
 from xinyong.bootstrap import Deployment, open_deployment
+from xinyong.domain import calendar
 from xinyong.domain.catalog.model import Catalog
 from xinyong.domain.identifiers import SubjectRef
 from xinyong.domain.standing import rule_in_force, timeline
@@ -122,7 +123,7 @@ def build_demo(
     try:
         catalogs = [o.catalog for o in deployment.catalogs.load(catalog_files)]
         registry = deployment.catalogs.registry()
-        end = end or dt.date.today()
+        end = end or calendar.today()
         start = dt.date(end.year - 4, 1, 1)
         population = generate(registry, seed=seed, persons=persons, organisations=organisations, start=start, end=end)
         lines = [json.dumps(e, ensure_ascii=False) for e in population.events]

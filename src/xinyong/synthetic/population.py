@@ -17,7 +17,6 @@ they are synthetic and refer to no real person or firm.
 from __future__ import annotations
 
 import bisect
-import calendar as _calendar
 import datetime as dt
 import heapq
 import random
@@ -26,6 +25,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from xinyong.domain import standing as st
+from xinyong.domain.calendar import Duration, day_before, days_in_month
 from xinyong.domain.catalog.model import Catalog, Rule
 from xinyong.domain.catalog.registry import CatalogRegistry
 from xinyong.domain.events import (
@@ -43,6 +43,7 @@ from xinyong.domain.identifiers import (
     rid_check_character,
     uscc_check_character,
 )
+from xinyong.synthetic.behaviour import load_behaviour
 
 __all__ = ["Notable", "Population", "find_notable", "generate", "iter_events"]
 
@@ -67,127 +68,12 @@ class Population:
 
 # ------------------------------------------------------------------------ behaviour
 #
-# Rates are per member per year; fractions are of the eligible subjects. They are
-# set so that, over a few years, most subjects have zero to three records.
+# Who does what, how often and how long authorities take: behaviour.toml, read once.
 
-_PERSON_TIERS = (
-    # name, pool, fraction, rate (None: exactly once in the period)
-    ("casual-reward", "reward", 0.25, 0.5),
-    ("active-reward", "reward", 0.05, 5.0),
-    ("occasional-penalty", "penalty", 0.07, 0.35),
-    ("frequent-penalty", "penalty", 0.015, 2.0),
-    ("listing", "listing", 0.010, None),
-    ("severe", "severe", 0.005, None),
-)
-_ORGANISATION_TIERS = (
-    ("casual-reward", "reward", 0.10, 0.5),
-    ("occasional-penalty", "penalty", 0.15, 0.3),
-    ("frequent-penalty", "penalty", 0.03, 1.5),
-    ("listing", "listing", 0.05, None),
-    ("severe", "severe", 0.01, None),
-)
-# Devoted volunteers and donors: their rate on each capped reward rule is this many
-# times what it takes to reach the cap, so that the cap bites in every half year.
-_DEVOTED_FRACTION = 0.01
-_DEVOTED_OVER_CAP = 2.5
-_DEVOTED_MAX_RATE = 150.0
-_MINOR_FRACTION = 0.02
-_MINOR_LISTING_FRACTION = 0.03  # of minors: a judgment against a 16-year-old, never listed
-
-_PENALTY_CATEGORY_WEIGHT = {
-    "person": {
-        "traffic": 3.0,
-        "tax": 1.0,
-        "contract": 1.0,
-        "administrative_penalty": 1.0,
-        "judicial": 0.5,
-        "environment": 0.5,
-        "market_regulation": 0.3,
-        "product_quality": 0.3,
-    },
-    "organisation": {
-        "tax": 2.0,
-        "product_quality": 2.0,
-        "market_regulation": 1.5,
-        "environment": 1.0,
-        "administrative_penalty": 1.0,
-        "contract": 1.0,
-        "judicial": 0.5,
-        "traffic": 0.2,
-    },
-}
-# Judgment defaulters are by far the largest blacklist (14.5 million people in 2019).
-_LISTING_CATEGORY_WEIGHT = {"person": {"judicial": 4.0}, "organisation": {}}
-_REWARD_CATEGORY_WEIGHT = {
-    "person": {"public_service": 3.0, "charity": 2.0, "honour": 0.3},
-    "organisation": {"honour": 1.0, "charity": 1.0, "public_service": 1.0, "tax": 1.0},
-}
-# Days from the act to the decision that establishes it.
-_DECISION_LAG = {
-    "traffic": (0, 10),
-    "judicial": (15, 120),
-    "tax": (5, 45),
-    "contract": (10, 90),
-    "administrative_penalty": (5, 45),
-    "market_regulation": (10, 60),
-    "product_quality": (10, 60),
-    "environment": (10, 60),
-    "public_service": (0, 7),
-    "charity": (0, 14),
-    "honour": (7, 60),
-}
-_SOURCE_BY_RULE_PREFIX = {
-    "traffic": "traffic-police",
-    "court": "court",
-    "judgment": "court",
-    "tax": "tax-bureau",
-    "volunteer": "volunteer-office",
-    "charity": "charity-federation",
-    "donation": "charity-federation",
-    "utility": "utility-company",
-    "heating": "utility-company",
-    "water": "utility-company",
-    "electricity": "utility-company",
-    "product": "market-regulator",
-    "market": "market-regulator",
-    "loan": "bank",
-    "credit": "bank",
-    "contract": "bank",
-    "guarantee": "bank",
-    "lending": "court",
-    "finance": "financial-regulator",
-    "aviation": "airport-police",
-    "environment": "ecology-bureau",
-    "honour": "civilisation-office",
-}
-_SOURCE_BY_CATEGORY = {
-    "judicial": "court",
-    "traffic": "traffic-police",
-    "tax": "tax-bureau",
-    "contract": "court",
-    "administrative_penalty": "urban-management",
-    "market_regulation": "market-regulator",
-    "product_quality": "market-regulator",
-    "environment": "ecology-bureau",
-    "public_service": "volunteer-office",
-    "charity": "charity-federation",
-    "honour": "civilisation-office",
-}
-_SOURCE_TAG = {
-    "court": "CT",
-    "traffic-police": "TP",
-    "tax-bureau": "TX",
-    "market-regulator": "MR",
-    "volunteer-office": "VO",
-    "charity-federation": "CF",
-    "utility-company": "UC",
-    "bank": "BK",
-    "ecology-bureau": "EB",
-    "urban-management": "UM",
-    "civilisation-office": "CO",
-    "financial-regulator": "FR",
-    "airport-police": "AP",
-}
+_BEHAVIOUR = load_behaviour()
+_CATEGORY_WEIGHT = _BEHAVIOUR.category_weights
+_SOURCES = _BEHAVIOUR.sources
+_LATER = _BEHAVIOUR.later
 
 # ---------------------------------------------------------------------------- names
 
@@ -338,8 +224,11 @@ def _division(rng: random.Random, jurisdiction: str) -> str:
 
 
 def _add_years(day: dt.date, years: int) -> dt.date:
-    year = day.year + years
-    return dt.date(year, day.month, min(day.day, _calendar.monthrange(year, day.month)[1]))
+    return Duration(years=years).after(day)
+
+
+def _days_after(day: dt.date, days: int) -> dt.date:
+    return Duration(days=days).after(day)
 
 
 def _random_day(rng: random.Random, first: dt.date, last: dt.date) -> dt.date:
@@ -409,13 +298,13 @@ def _make_persons(
     taken: set[str] = set()
     for _ in range(count):
         jurisdiction = _pick_cumulative(rng, choices, cumulative)
-        if rng.random() < _MINOR_FRACTION:
+        if rng.random() < _BEHAVIOUR.minors.fraction:
             born = _random_day(rng, minor_first, minor_last)
         else:
             year = int(rng.triangular(adult_first.year, adult_last.year + 1, adult_mode))
             year = min(max(year, adult_first.year), adult_last.year)
             month = rng.randint(1, 12)
-            born = dt.date(year, month, rng.randint(1, _calendar.monthrange(year, month)[1]))
+            born = dt.date(year, month, rng.randint(1, days_in_month(year, month)))
         male = rng.random() < 0.5
         while True:
             address = _person_address(rng, jurisdiction)
@@ -480,8 +369,8 @@ class _Choice:
             qualified=f"{version.id}/{rule_name}",
             source=source,
             place=version.jurisdiction.rsplit("-", 1)[-1],
-            tag=_SOURCE_TAG.get(source, "XX"),
-            lag=_DECISION_LAG.get(rule.category, (3, 30)),
+            tag=_SOURCES.tags.get(source, _SOURCES.default_tag),
+            lag=_BEHAVIOUR.decision_lag.by_category.get(rule.category, _BEHAVIOUR.decision_lag.default).pair,
             sanction=_is_sanction(version, rule),
         )
 
@@ -511,7 +400,7 @@ class _RulePools:
                         cap, points = capped.get((cid, name), (0, rule.points))
                         capped[(cid, name)] = (max(cap, rule.cap_per_year), min(points, rule.points))
         self.devoted_rates = {
-            key: min(_DEVOTED_MAX_RATE, max(1.0, _DEVOTED_OVER_CAP * cap / points))
+            key: min(_BEHAVIOUR.devoted.max_rate, max(1.0, _BEHAVIOUR.devoted.over_cap * cap / points))
             for key, (cap, points) in sorted(capped.items())
         }
 
@@ -554,19 +443,19 @@ class _RulePools:
         listed = _list_kind(version, rule)
         if pool == "reward":
             if rule.points > 0 or (rule.points == 0 and listed == "red"):
-                return _REWARD_CATEGORY_WEIGHT[self.kind].get(rule.category, 1.0)
+                return getattr(_CATEGORY_WEIGHT.reward, self.kind).get(rule.category, 1.0)
             return 0.0
         if pool == "listing":
             # Rules that place on a blacklist, scored or not (national lists score 0).
             if listed == "black" and rule.points <= 0:
                 # Each list gets its share, however many grounds its catalog lists.
                 grounds = sum(1 for r in version.rules.values() if r.list == rule.list and r.points <= 0)
-                return _LISTING_CATEGORY_WEIGHT[self.kind].get(rule.category, 1.0) / grounds
+                return getattr(_CATEGORY_WEIGHT.listing, self.kind).get(rule.category, 1.0) / grounds
             return 0.0
         if rule.points >= 0 or listed is not None:
             return 0.0
         if pool == "penalty":
-            return _PENALTY_CATEGORY_WEIGHT[self.kind].get(rule.category, 1.0)
+            return getattr(_CATEGORY_WEIGHT.penalty, self.kind).get(rule.category, 1.0)
         return 1.0  # severe
 
 
@@ -720,7 +609,7 @@ class _Generator:
         start, end = self.start, self.end
         span = (end - start).days
         tiers: list[_Tier] = []
-        for kind, table in (("person", _PERSON_TIERS), ("organisation", _ORGANISATION_TIERS)):
+        for kind, table in (("person", _BEHAVIOUR.tiers.person), ("organisation", _BEHAVIOUR.tiers.organisation)):
             store = self.subjects[kind]
             everyone = list(range(len(store.refs)))
             adults = [i for i in everyone if store.born[i] is None or _add_years(store.born[i], 18) <= end]
@@ -738,16 +627,18 @@ class _Generator:
                 first = start if born is None else max(start, _add_years(born, 18))
                 return (first - start).days, span
 
-            for name, pool, fraction, rate in table:
-                members = _sample(rng, adults if pool != "reward" else everyone, fraction)
-                if rate is None:
+            for behaviour in table:
+                pool = behaviour.pool
+                members = _sample(rng, adults if pool != "reward" else everyone, behaviour.fraction)
+                name = f"{kind}:{behaviour.name}"
+                if behaviour.rate is None:
                     once = _once_dates(rng, members, adult_window)
-                    tiers.append(_Tier(f"{kind}:{name}", kind, pool, members, once=once))
+                    tiers.append(_Tier(name, kind, pool, members, once=once))
                 else:
-                    tiers.append(_Tier(f"{kind}:{name}", kind, pool, members, rate=rate))
+                    tiers.append(_Tier(name, kind, pool, members, rate=behaviour.rate))
             rates = self.pools[kind].devoted_rates
             if rates:
-                devoted = _sample(rng, everyone, _DEVOTED_FRACTION)
+                devoted = _sample(rng, everyone, _BEHAVIOUR.devoted.fraction)
                 keys = [("devoted", *key) for key in rates]
                 cumulative = list(_accumulate(rates.values()))
                 tiers.append(
@@ -761,11 +652,11 @@ class _Generator:
                     )
                 )
             if minors:
-                chosen = _sample(rng, minors, _MINOR_LISTING_FRACTION) or [rng.choice(minors)]
+                chosen = _sample(rng, minors, _BEHAVIOUR.minors.listing_fraction) or [rng.choice(minors)]
 
                 def minor_window(i: int, store: _Subjects = store) -> tuple[int, int] | None:
                     born = store.born[i]
-                    last = min(end, _add_years(born, 18) - dt.timedelta(days=1))
+                    last = min(end, day_before(_add_years(born, 18)))
                     first = max(start, _add_years(born, 14))
                     return (first - start).days, (last - start).days
 
@@ -836,7 +727,7 @@ class _Generator:
         if choice is None:
             return
         rule = choice.rule
-        decided_on = occurred_on + dt.timedelta(days=rng.randint(*choice.lag))
+        decided_on = _days_after(occurred_on, rng.randint(*choice.lag))
         if decided_on > self.end:
             return  # not decided yet
         self.planned += 1
@@ -896,23 +787,24 @@ class _Generator:
             if day <= end:
                 plan.append((day, len(plan), change))
 
+        dispute, annulment, fulfilment, repair = _LATER.dispute, _LATER.annulled, _LATER.fulfilled, _LATER.repaired
         draw = rng.random()
         notice_days = (effective_on - decided).days
         filed = None
-        if notice_days > 0 and draw < 0.07:
-            filed = decided + dt.timedelta(days=rng.randint(0, notice_days - 1))
-            annul_share = 0.3
-        elif draw < 0.10:
-            filed = effective_on + dt.timedelta(days=rng.randint(0, 120))
-            annul_share = 0.15
+        if notice_days > 0 and draw < dispute.before_effect_share:
+            filed = _days_after(decided, rng.randint(0, notice_days - 1))
+            annul_share = dispute.before_effect_annulled
+        elif draw < dispute.after_effect_share:
+            filed = _days_after(effective_on, rng.randint(*dispute.after_effect_days.pair))
+            annul_share = dispute.after_effect_annulled
         annulled_by_dispute = False
         if filed is not None:
             add(filed, DisputeFiled.model_construct(type="dispute_filed", record=rid, on=filed))
             # Disputes filed lately may still be pending; a few older ones were never
             # decided (under a dispute_deadline, the authority loses the record).
-            pending_share = 0.5 if (end - filed).days < 120 else 0.03
+            pending_share = dispute.recent_pending if (end - filed).days < dispute.recent_days else dispute.old_pending
             if rng.random() >= pending_share:
-                resolved = filed + dt.timedelta(days=rng.randint(5, 75))
+                resolved = _days_after(filed, rng.randint(*dispute.decided_after_days.pair))
                 outcome = "annulled" if rng.random() < annul_share else "upheld"
                 annulled_by_dispute = outcome == "annulled" and resolved <= end
                 add(
@@ -924,27 +816,29 @@ class _Generator:
                         outcome=outcome,
                     ),
                 )
-        if not annulled_by_dispute and rng.random() < 0.01:
-            day = decided + dt.timedelta(days=rng.randint(10, 200))
+        if not annulled_by_dispute and rng.random() < annulment.share:
+            day = _days_after(decided, rng.randint(*annulment.days.pair))
             add(day, Annulled.model_construct(type="annulled", record=rid, on=day))
 
         definition = registry.list_definition(rule.list, effective_on) if rule.list else None
         if definition is not None and "fulfilment" in definition.removal:
-            if rng.random() < 0.45:
-                day = decided + dt.timedelta(days=rng.randint(5, 700))
+            if rng.random() < fulfilment.listed_share:
+                day = _days_after(decided, rng.randint(*fulfilment.listed_days.pair))
                 add(day, Fulfilled.model_construct(type="fulfilled", record=rid, on=day))
         elif rule.restore_on_fulfilment:
-            if rng.random() < 0.75:
-                day = decided + dt.timedelta(days=rng.randint(0, 90))
+            if rng.random() < fulfilment.restored_share:
+                day = _days_after(decided, rng.randint(*fulfilment.restored_days.pair))
                 add(day, Fulfilled.model_construct(type="fulfilled", record=rid, on=day))
-        elif rule.list is None and rng.random() < 0.35:  # the fine was paid
-            day = decided + dt.timedelta(days=rng.randint(0, 30))
+        elif rule.list is None and rng.random() < fulfilment.paid_share:  # the fine was paid
+            day = _days_after(decided, rng.randint(*fulfilment.paid_days.pair))
             add(day, Fulfilled.model_construct(type="fulfilled", record=rid, on=day))
 
-        if rule.repairable_after is not None and rng.random() < (0.25 if rule.list else 0.15):
+        if rule.repairable_after is not None and rng.random() < (
+            repair.listed_share if rule.list else repair.other_share
+        ):
             earliest = st.earliest_repair(file, registry)
             if earliest is not None:
-                day = earliest + dt.timedelta(days=rng.randint(0, 180))
+                day = _days_after(earliest, rng.randint(*repair.days.pair))
                 if day < expires_on:
                     add(day, Repaired.model_construct(type="repaired", record=rid, on=day))
 
@@ -962,7 +856,7 @@ def _source(rule_name: str, rule: Rule) -> str:
     if rule.category == "judicial":
         return "court"
     prefix = rule_name.split(".", 1)[0]
-    return _SOURCE_BY_RULE_PREFIX.get(prefix) or _SOURCE_BY_CATEGORY.get(rule.category, "authority")
+    return _SOURCES.by_rule_prefix.get(prefix) or _SOURCES.by_category.get(rule.category, _SOURCES.default)
 
 
 # --------------------------------------------------------------------- public API

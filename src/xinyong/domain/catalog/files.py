@@ -8,35 +8,17 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from xinyong.domain.catalog.model import Catalog
+from xinyong.domain.validation import describe_validation_error
 
 
 class CatalogFileError(ValueError):
     """A catalog file that cannot be read or does not fit the schema."""
 
 
-def _key_path(loc: tuple[int | str, ...]) -> str:
-    parts: list[str] = []
-    for item in loc:
-        if isinstance(item, int):
-            parts.append(f"[{item}]")
-        elif parts and "." in str(item):
-            parts.append(f'."{item}"')
-        else:
-            parts.append(("." if parts else "") + str(item))
-    return "".join(parts)
-
-
 def describe(error: ValidationError, source: str) -> str:
-    lines = []
-    for problem in error.errors():
-        key = _key_path(tuple(problem["loc"])) or "(top level)"
-        message = problem["msg"].removeprefix("Value error, ")
-        if problem["type"] == "extra_forbidden":
-            message = "unknown key"
-        got = problem.get("input")
-        shown = "" if problem["type"] == "missing" or isinstance(got, (dict, list)) else f" (value {got!r})"
-        lines.append(f"{source}: {key}: {message}{shown}")
-    return "\n".join(lines)
+    return describe_validation_error(
+        error, source=source, separator="\n", toml=True, unknown="unknown key", whole="(top level)"
+    )
 
 
 def parse_catalog(text: str, source: str = "<catalog>") -> Catalog:

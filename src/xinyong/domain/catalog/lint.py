@@ -24,9 +24,12 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, ValidationError, model_validator
 
 from xinyong.domain.catalog.model import ALLOWED_CATEGORIES, Catalog, ListDefinition, Measure, Rule
+from xinyong.domain.validation import describe_validation_error
 
 PROFILES: tuple[str, ...] = ("default", "eu")
 
@@ -116,59 +119,161 @@ class Vocabulary:
     matters: tuple[_Matter, ...]
     essentials: tuple[_Essential, ...]
     business: frozenset[str]  # first segments of actions that are business, not access
+    # The contexts of conduct: see REWARD_ONLY_CATEGORIES, RULE_DOMAINS, ACTION_CONTEXTS.
+    reward_only: frozenset[str] = frozenset()
+    rule_domains: dict[str, str] = field(default_factory=dict)
+    action_contexts: dict[str, frozenset[str]] = field(default_factory=dict)
+    # What a legal basis may not be, and the words that name a kind of instrument.
+    placeholders: frozenset[str] = frozenset()
+    instrument: re.Pattern[str] = re.compile(r"(?!)")
+    not_a_name: frozenset[str] = frozenset()
 
 
 VOCABULARY_FILE = "vocabulary.toml"
 
 
+# The file's schema. Patterns must compile; groups and contexts must be known.
+
+
+def _compiles(pattern: str) -> str:
+    try:
+        re.compile(pattern)
+    except re.error as error:
+        raise ValueError(f"the pattern does not compile: {error}") from None
+    return pattern
+
+
+def _each_compiles(text: str) -> str:
+    for pattern in text.split():
+        _compiles(pattern)
+    return text
+
+
+Patterns = list[Annotated[str, AfterValidator(_compiles)]]
+Chinese = Annotated[str, AfterValidator(_each_compiles)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class _GroupEntry(_Strict):
+    explanation: str
+    in_rules_and_lists: bool
+    in_measures: bool
+    reaches_others: bool = False
+
+
+class _MatterEntry(_Strict):
+    name: str
+    group: str
+    english: Patterns
+    chinese: Chinese = ""
+    persons_only: bool = False
+
+
+class _EssentialEntry(_Strict):
+    name: str
+    explanation: str
+    effects: list[Literal["deny", "review", "allow", "benefit"]]
+    english: Patterns
+    chinese: Chinese = ""
+    code: str = "essential-service"
+
+
+class _Essentials(_Strict):
+    business: list[str]
+    kinds: list[_EssentialEntry]
+
+
+class _Contexts(_Strict):
+    reward_only_categories: list[str]
+    rule_domains: dict[str, str]
+    actions: dict[str, list[str]]
+
+    @model_validator(mode="after")
+    def _known(self) -> _Contexts:
+        unknown = sorted(set(self.reward_only_categories) - set(ALLOWED_CATEGORIES))
+        if unknown:
+            raise ValueError(f"reward_only_categories: not a category: {', '.join(unknown)}")
+        known = {*ALLOWED_CATEGORIES, *self.rule_domains.values()}
+        for action, contexts in self.actions.items():
+            unknown = sorted(set(contexts) - known)
+            if unknown:
+                raise ValueError(f"actions.{action}: {', '.join(unknown)} is neither a category nor a rule domain")
+        return self
+
+
+class _LegalBasis(_Strict):
+    placeholders: list[str]
+    instruments: Patterns
+    instruments_chinese: Chinese
+    not_a_name: list[str]
+
+
+class _VocabularyFile(_Strict):
+    groups: dict[str, _GroupEntry]
+    matters: list[_MatterEntry]
+    essentials: _Essentials
+    contexts: _Contexts
+    legal_basis: _LegalBasis
+
+    @model_validator(mode="after")
+    def _grouped(self) -> _VocabularyFile:
+        for matter in self.matters:
+            if matter.group not in self.groups:
+                raise ValueError(f"matter {matter.name!r}: unknown group {matter.group!r}")
+        return self
+
+
 def load_vocabulary(text: str | None = None) -> Vocabulary:
     """Read the vocabulary (``text``, or the file shipped with the package); a file that
-    does not fit raises ``ValueError`` naming the entry."""
+    does not fit raises ``ValueError`` naming the file, the key and the value."""
     import tomllib
     from importlib.resources import files
 
     if text is None:
         text = files("xinyong.domain.catalog").joinpath(VOCABULARY_FILE).read_text(encoding="utf-8")
-    data = tomllib.loads(text)
     try:
-        groups = {
-            name: _Group(
-                g["explanation"],
-                bool(g["in_rules_and_lists"]),
-                bool(g["in_measures"]),
-                bool(g.get("reaches_others", False)),
+        data = _VocabularyFile.model_validate(tomllib.loads(text))
+    except tomllib.TOMLDecodeError as error:
+        raise ValueError(f"{VOCABULARY_FILE}: not valid TOML: {error}") from None
+    except ValidationError as error:
+        raise ValueError(
+            describe_validation_error(
+                error, source=VOCABULARY_FILE, separator="\n", toml=True, unknown="unknown key", whole="(top level)"
             )
-            for name, g in data["groups"].items()
-        }
-        matters = []
-        for entry in data["matters"]:
-            if entry["group"] not in groups:
-                raise ValueError(f"matter {entry['name']!r}: unknown group {entry['group']!r}")
-            matters.append(
-                _Matter(
-                    entry["name"],
-                    entry["group"],
-                    tuple(entry["english"]),
-                    entry.get("chinese", ""),
-                    bool(entry.get("persons_only", False)),
-                )
-            )
-        essentials = tuple(
-            _Essential(
-                kind["name"],
-                kind["explanation"],
-                frozenset(kind["effects"]),
-                _Matter(kind["name"], "essentials", tuple(kind["english"]), kind.get("chinese", "")),
-                kind.get("code", "essential-service"),
-            )
-            for kind in data["essentials"]["kinds"]
+        ) from None
+    groups = {
+        name: _Group(g.explanation, g.in_rules_and_lists, g.in_measures, g.reaches_others)
+        for name, g in data.groups.items()
+    }
+    matters = tuple(_Matter(m.name, m.group, tuple(m.english), m.chinese, m.persons_only) for m in data.matters)
+    essentials = tuple(
+        _Essential(
+            kind.name,
+            kind.explanation,
+            frozenset(kind.effects),
+            _Matter(kind.name, "essentials", tuple(kind.english), kind.chinese),
+            kind.code,
         )
-        business = frozenset(data["essentials"]["business"])
-    except KeyError as missing:
-        raise ValueError(f"{VOCABULARY_FILE}: an entry lacks {missing}") from None
-    except re.error as error:
-        raise ValueError(f"{VOCABULARY_FILE}: a pattern does not compile: {error}") from None
-    return Vocabulary(groups, tuple(matters), essentials, business)
+        for kind in data.essentials.kinds
+    )
+    contexts, legal = data.contexts, data.legal_basis
+    return Vocabulary(
+        groups,
+        matters,
+        essentials,
+        frozenset(data.essentials.business),
+        reward_only=frozenset(contexts.reward_only_categories),
+        rule_domains=dict(contexts.rule_domains),
+        action_contexts={action: frozenset(found) for action, found in contexts.actions.items()},
+        placeholders=frozenset(legal.placeholders),
+        instrument=re.compile(
+            rf"(?<![a-z])({'|'.join(legal.instruments)})(?![a-z])|" + "|".join(legal.instruments_chinese.split())
+        ),
+        not_a_name=frozenset(legal.not_a_name),
+    )
 
 
 _VOCABULARY = load_vocabulary()
@@ -245,26 +350,12 @@ def refused_terms(
 
 # ----------------------------------------------------------------------------- legal basis
 
-_PLACEHOLDERS = {
-    "", "tbd", "tba", "tbc", "todo", "fixme", "na", "none", "null", "nil", "unknown",
-    "pending", "x", "xx", "xxx", "legalbasis", "seeabove", "various", "law", "thelaw",
-    "待定", "无", "暂无", "略", "见上",
-}  # fmt: skip
-
-# Words that name a kind of legal instrument, in English and Chinese. A legal basis must
-# contain one *and* something that says which instrument: "Regulations" alone is not a
-# citation, "Road Traffic Safety Law" is.
-_INSTRUMENT = re.compile(
-    r"(?<![a-z])(law|laws|act|acts|code|constitution|regulations?|rules|measures|provisions?"
-    r"|opinions?|decisions?|decrees?|orders?|notices?|circulars?|interpretations?"
-    r"|memorand(um|a)|standards?|guidelines?|directives?|ordinances?|statutes?|conventions?"
-    r"|treat(y|ies)|charters?|by ?laws?|announcements?|outlines?)(?![a-z])"
-    r"|法|条例|办法|规定|意见|决定|通知|解释|细则|规则|备忘录|标准|措施|纲要|指引|公告|令|章程"
-)
-_NOT_A_NAME = {
-    "the", "of", "on", "a", "an", "and", "for", "in", "to", "art", "arts", "article",
-    "articles", "see", "per", "under", "by", "as", "amended", "revised", "text",
-}  # fmt: skip
+# The legal-basis vocabulary, from the vocabulary file's [legal_basis] table: texts that
+# stand in for a citation, words that name a kind of legal instrument, and words that do
+# not say which instrument.
+_PLACEHOLDERS = _VOCABULARY.placeholders
+_INSTRUMENT = _VOCABULARY.instrument
+_NOT_A_NAME = _VOCABULARY.not_a_name
 
 
 def legal_basis_problem(text: str | None) -> tuple[str, str] | None:
@@ -293,77 +384,14 @@ def legal_basis_problem(text: str | None) -> tuple[str, str] | None:
 
 # ----------------------------------------------------------------------------- contexts
 
-# Categories that exist to reward. A penalty in one of them would let a catalog punish
-# people for not volunteering, not donating or not being honoured, none of which is a
-# breach of a legal duty; where a volunteer, a charity or an honoured person does break
-# the law (a fake donation receipt, a charity misusing funds), the penalty belongs to the
-# category of the authority that found the breach (administrative_penalty,
-# market_regulation, judicial), and that is where the catalog must put it. A list entry
-# on a black list is a penalty too.
-REWARD_ONLY_CATEGORIES: frozenset[str] = frozenset({"honour", "charity", "public_service"})
-
-# The context of a rule is its category, except where the first segment of the rule's
-# name names a regulated domain more precisely: disorder on board an aircraft is an
-# administrative penalty, but its context is aviation, and that is what makes a flying
-# ban related to it.
-RULE_DOMAINS: dict[str, str] = {
-    "aviation": "aviation",
-    "airport": "aviation",
-    "flight": "aviation",
-    "rail": "rail",
-    "railway": "rail",
-    "train": "rail",
-    "utility": "utilities",
-    "heating": "utilities",
-}
-
-# Which contexts of conduct may restrict an action, by the action's dotted prefix (the
-# longest prefix listed wins). An action not listed here is related to no context: a
-# measure on it is flagged for a proportionality note (default) or refused (eu).
-_HIGH_CONSUMPTION = frozenset({"judicial"})
-ACTION_CONTEXTS: dict[str, frozenset[str]] = {
-    # The restrictions on high consumption are the legal consequence of a judgment
-    # default (SPC Provisions on Restricting High Consumption, amended 2015, art. 3): the
-    # debtor who does not pay must not spend on luxuries; the list exists for them.
-    "air_travel": _HIGH_CONSUMPTION | {"aviation"},
-    "rail": _HIGH_CONSUMPTION | {"rail"},
-    "ship": _HIGH_CONSUMPTION,
-    "hotel": _HIGH_CONSUMPTION,
-    "nightclub": _HIGH_CONSUMPTION,
-    "golf_course": _HIGH_CONSUMPTION,
-    "property": _HIGH_CONSUMPTION,
-    "housing": _HIGH_CONSUMPTION,
-    "office": _HIGH_CONSUMPTION,
-    "vehicle": _HIGH_CONSUMPTION,
-    "travel": _HIGH_CONSUMPTION,
-    "insurance": _HIGH_CONSUMPTION,
-    "wealth_management": _HIGH_CONSUMPTION,
-    # Government Procurement Law art. 22: a supplier needs good commercial credit, a
-    # record of paying taxes and social security, and no major violation in its
-    # business in the last three years. Traffic and private conduct are not among them.
-    "procurement": frozenset(
-        {
-            "judicial",
-            "contract",
-            "tax",
-            "market_regulation",
-            "product_quality",
-            "environment",
-            "administrative_penalty",
-        }
-    ),
-    # Issuing bonds and borrowing: a creditor may look at how debts were paid.
-    "bond": frozenset({"judicial", "contract", "tax", "market_regulation"}),
-    "loan": frozenset({"contract", "judicial"}),
-    "credit_card": frozenset({"contract", "judicial"}),
-    # Tax administration acts on tax conduct.
-    "tax": frozenset({"tax"}),
-    "invoice": frozenset({"tax"}),
-    # A utility may ask for safeguards from someone who stole from or damaged its network.
-    "utility": frozenset({"utilities"}),
-    # Driving privileges follow driving conduct (as UK licence points do).
-    "driving": frozenset({"traffic"}),
-}
+# The contexts of conduct, from the vocabulary file's [contexts] table (see its comments):
+# categories that exist to reward and may never punish; the rule-name prefixes that name
+# a regulated domain more precisely than a rule's category; and which contexts of conduct
+# may restrict an action, by the action's dotted prefix (the longest prefix listed wins;
+# an action not listed is related to no context).
+REWARD_ONLY_CATEGORIES: frozenset[str] = _VOCABULARY.reward_only
+RULE_DOMAINS: dict[str, str] = _VOCABULARY.rule_domains
+ACTION_CONTEXTS: dict[str, frozenset[str]] = _VOCABULARY.action_contexts
 
 
 def rule_context(name: str, rule: Rule) -> str:

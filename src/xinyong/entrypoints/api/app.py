@@ -5,7 +5,6 @@ never carries an identity number."""
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 import logging
 from contextlib import asynccontextmanager
 from importlib.metadata import version
@@ -19,6 +18,7 @@ from sqlalchemy import func, select
 
 from xinyong.adapters.storage.tables import ledger
 from xinyong.bootstrap import Deployment
+from xinyong.domain import calendar
 from xinyong.entrypoints import web
 from xinyong.entrypoints.api import problems
 from xinyong.entrypoints.api.deps import parameters_in_range
@@ -44,7 +44,7 @@ def _lifespan(deployment: Deployment, settings: Settings):
 
         while True:
             try:
-                await run_in_threadpool(deployment.due_process.send_due_notices, dt.date.today())
+                await run_in_threadpool(deployment.due_process.send_due_notices, calendar.today())
                 if settings.smtp_host:
                     channel = SmtpChannel(settings.smtp_host, settings.smtp_port, settings.smtp_from)
                     await run_in_threadpool(deliver_email, deployment.store, deployment.outbox, channel)

@@ -13,6 +13,7 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from xinyong.bootstrap import Deployment
+from xinyong.domain import calendar
 from xinyong.domain.access import Reader
 from xinyong.domain.calendar import in_range
 from xinyong.domain.identifiers import InvalidIdentifier, SubjectRef
@@ -101,7 +102,7 @@ def subject_ref(text: str, field: str = "subject") -> SubjectRef:
 
 
 def today() -> dt.date:
-    return dt.date.today()
+    return calendar.today()
 
 
 # ------------------------------------------------------------------ parameters in range

@@ -10,6 +10,8 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from xinyong.domain.validation import field_problems
+
 BASE = "https://xinyong.invalid/problems/"
 MEDIA_TYPE = "application/problem+json"
 
@@ -126,12 +128,10 @@ def install(app: FastAPI) -> None:
                 ),
                 request,
             )
-        listed = []
-        for e in errors:
-            message = str(e.get("msg", "")).removeprefix("Value error, ")
-            if e.get("type") == "extra_forbidden":
-                message = "unknown field"
-            listed.append({"field": _field(tuple(e.get("loc", ()))), "message": message})
+        listed = [
+            {"field": _field(tuple(e.get("loc", ()))), "message": p.message}
+            for e, p in zip(errors, field_problems(errors), strict=True)
+        ]
         detail = "; ".join(f"{x['field']}: {x['message']}" for x in listed)
         return response(Problem(422, "invalid-request", "The request does not fit", detail, errors=listed), request)
 

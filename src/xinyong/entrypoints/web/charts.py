@@ -9,6 +9,8 @@ import math
 from collections.abc import Sequence
 from html import escape
 
+from xinyong.domain.calendar import Duration
+
 Point = tuple[dt.date, int]
 
 
@@ -61,7 +63,7 @@ def score_chart(
     left, right, top, bottom = 52, 64, 14, 34
     plot_w, plot_h = width - left - right, height - top - bottom
     start = past[0][0] if past else today
-    end = max(end, today + dt.timedelta(days=30))
+    end = max(end, Duration(days=30).after(today))
     scores = [s for _, s in past] + [s for _, s in ahead]
     lo, hi = min(scores), max(scores)
     pad = max(15.0, (hi - lo) * 0.25)

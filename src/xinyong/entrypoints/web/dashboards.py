@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 
 from xinyong.adapters.storage.tables import ledger, organisations
 from xinyong.bootstrap import Deployment
+from xinyong.domain.calendar import day_before
 from xinyong.domain.events import DisputeFiled, DisputeResolved
 from xinyong.domain.standing import RecordFile, Timeline, standing, timeline
 
@@ -150,7 +151,7 @@ class Dashboards:
 
         months = month_starts(today)
         # Each month's size as it stood on its last day; this month's as it stands today.
-        days = [following - dt.timedelta(days=1) for following in months[1:]] + [today]
+        days = [day_before(following) for following in months[1:]] + [today]
         sizes: dict[str, list[int]] = {}
         for line in lines.values():
             if line.placement is None:

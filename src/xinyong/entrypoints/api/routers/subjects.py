@@ -10,6 +10,7 @@ from pydantic import TypeAdapter, ValidationError
 from xinyong.bootstrap import Deployment
 from xinyong.domain.access import Reader
 from xinyong.domain.standing import NotInForce
+from xinyong.domain.validation import field_problems
 from xinyong.entrypoints.api.deps import (
     day_in_range,
     deployment,
@@ -113,13 +114,10 @@ def _questions(data: object) -> tuple[list[CheckQuestion], bool]:
     try:
         return _QUESTIONS.validate_python(data if many else [data]), many
     except ValidationError as error:
-        listed = []
-        for e in error.errors():
-            loc = [str(p) for p in e["loc"]]
-            if not many:
-                loc = loc[1:]
-            message = "unknown field" if e["type"] == "extra_forbidden" else e["msg"]
-            listed.append({"field": ".".join(loc) or "body", "message": message})
+        listed = [
+            {"field": p.field, "message": p.message}
+            for p in field_problems(error, skip=() if many else ("0",), whole="body")
+        ]
         raise Problem(
             422,
             "invalid-request",

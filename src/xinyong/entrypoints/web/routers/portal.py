@@ -13,6 +13,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from xinyong.bootstrap import Deployment
+from xinyong.domain import calendar
 from xinyong.domain.access import Reader
 from xinyong.domain.trajectory import trajectory
 from xinyong.entrypoints.api.deps import deployment, today
@@ -330,5 +331,5 @@ def export(request: Request, d: Deployment = Depends(deployment)) -> HTMLRespons
         return signin_page(request, PORTAL, status=401)
     response = HTMLResponse(render_export(whole_file(d.reports, d.due_process, who, today())))
     response.headers["Cache-Control"] = "no-store"
-    response.headers["Content-Disposition"] = f'inline; filename="xinyong-file-{dt.date.today()}.html"'
+    response.headers["Content-Disposition"] = f'inline; filename="xinyong-file-{calendar.today()}.html"'
     return response
