@@ -280,7 +280,7 @@ def _record_pages(store: LedgerStore, connection: Connection, batch_size: int) -
             return
         last = rows[-1].seq
         ids = [row.record_id for row in rows]
-        stored = store.records(connection, ids)
+        stored = store.records(connection, ids, text=False)
         yield [stored[i].file for i in ids if i in stored]
 
 

@@ -62,7 +62,7 @@ class DerivedStanding:
                     return found
                 self.misses += 1
             # Read in the same snapshot as the head above, so the entry is as of `head`.
-            files, facts = self.store.subject_ledger(connection, subject)
+            files, facts = self.store.subject_ledger(connection, subject, text=False)
         entry = SubjectStanding(
             tuple(timeline(f, registry) for f in files), facts.jurisdiction if facts else None, registry
         )

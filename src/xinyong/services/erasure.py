@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from xinyong.adapters.storage.store import LedgerStore
-from xinyong.adapters.storage.tables import ledger, subject_keys
+from xinyong.adapters.storage.tables import subject_keys
 from xinyong.domain.calendar import Duration
 from xinyong.domain.identifiers import SubjectRef
 from xinyong.domain.retention import DEFAULT_RETENTION, text_kept_until
@@ -29,12 +29,9 @@ class Erasure:
     retention: Duration = DEFAULT_RETENTION
 
     def _kept_until(self, connection, subject_key: str) -> dt.date | None:
-        rows = connection.execute(
-            select(ledger).where(ledger.c.subject_key == subject_key, ledger.c.kind != "subject").order_by(ledger.c.seq)
-        ).all()
+        files, _ = self.store.subject_ledger(connection, subject_key, text=False)
         registry = self.library.registry()
-        files = self.store._files_from_rows(connection, rows)  # noqa: SLF001 - no public read of this yet
-        return text_kept_until((timeline(stored.file, registry) for stored in files.values()), self.retention)
+        return text_kept_until((timeline(file, registry) for file in files), self.retention)
 
     def kept_until(self, subject: SubjectRef) -> dt.date | None:
         """The first day the subject's free text may be erased (None: not while something

@@ -75,7 +75,7 @@ class Publication:
         registry = self.library.registry()
         with self.store.reading() as connection:
             row = self._directory_row(connection, subject)
-            files = self.store.files_for_subject(connection, subject)
+            files = self.store.files_for_subject(connection, subject, text=False)
         if row is None and not files:
             raise NotPublished(f"no organisation {subject} is known")
         if reader is None:
@@ -181,7 +181,7 @@ class Publication:
         rules = {f"{c.id}/{name}" for c in registry.all() for name, rule in c.rules.items() if rule.list == list_id}
         with self.store.reading() as connection:
             ids = self.store.record_ids_for_rules(connection, rules)
-            stored = self.store.records(connection, ids)
+            stored = self.store.records(connection, ids, text=False)
             names = {r.code: r.name for r in connection.execute(select(organisations.c.code, organisations.c.name))}
         published, withheld = [], 0
         for item in stored.values():

@@ -63,7 +63,7 @@ def portal_resident(deployment: Deployment, day: dt.date) -> SubjectRef | None:
     counting under a catalog that grades (to dispute or repair), and of the most kinds."""
     registry = deployment.catalogs.registry()
     with deployment.store.reading() as connection:
-        stored = deployment.store.records(connection, deployment.store.all_record_ids(connection))
+        stored = deployment.store.records(connection, deployment.store.all_record_ids(connection), text=False)
     files: dict[SubjectRef, list] = defaultdict(list)
     for item in stored.values():
         if item.file.subject.kind == "person":

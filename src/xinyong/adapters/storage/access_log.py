@@ -8,7 +8,6 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, func, select
 
-from xinyong.adapters.storage import chain
 from xinyong.adapters.storage.store import LedgerStore
 from xinyong.adapters.storage.tables import access_log
 from xinyong.domain.access import Reader
@@ -61,13 +60,14 @@ class AccessLog:
             }
             for key, detail in zip(keys, details, strict=False)
         ]
-        # The text is sealed for its row: numbered first, then sealed, then chained.
-        seq = chain.head(connection, "access_log")[0]
-        for row in rows:
-            seq += 1
+
+        def seal(row: dict) -> None:  # the text is sealed for its row's place
             text = row.pop("_text")
-            row["sealed_text"] = self.store.seal_text(texts, row["subject_key"], _context(seq), text) if text else None
-        self.store.append_rows(connection, "access_log", rows)
+            row["sealed_text"] = (
+                self.store.seal_text(texts, row["subject_key"], _context(row["seq"]), text) if text else None
+            )
+
+        self.store.append_rows(connection, "access_log", rows, seal)
 
     def log(
         self,

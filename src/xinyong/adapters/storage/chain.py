@@ -7,7 +7,7 @@ checkpoint (checkpoint.py) also catches rows removed from the end."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import Connection, Table, insert, select
@@ -65,26 +65,43 @@ def head(connection: Connection, name: str) -> tuple[int, str]:
     return (row[0], row[1]) if row is not None else (0, GENESIS)
 
 
-def link(sealer: Sealer, name: str, rows: Sequence[dict], after: tuple[int, str]) -> tuple[int, str]:
-    """Number and MAC ``rows`` after the row ``after`` (seq, MAC); returns the new head."""
+def link(
+    sealer: Sealer,
+    name: str,
+    rows: Sequence[dict],
+    after: tuple[int, str],
+    numbered: Callable[[dict], None] | None = None,
+) -> tuple[int, str]:
+    """Number and MAC ``rows`` after the row ``after`` (seq, MAC); returns the new head.
+    ``numbered`` is called with each row once it has its seq and before its MAC, for
+    values bound to the row's place (text sealed with the seq as context)."""
     table, mac = CHAINED[name]
     seq, previous = after
     for row in rows:
         seq += 1
         row["seq"] = seq
+        if numbered is not None:
+            numbered(row)
         if name == "ledger":
             row["prev_hash"] = previous
         row[mac] = previous = sealer.chain_mac(previous, payload(table, row))
     return seq, previous
 
 
-def append(connection: Connection, sealer: Sealer, name: str, rows: Sequence[dict], batch: int = 5000) -> None:
+def append(
+    connection: Connection,
+    sealer: Sealer,
+    name: str,
+    rows: Sequence[dict],
+    numbered: Callable[[dict], None] | None = None,
+    batch: int = 5000,
+) -> None:
     """Insert ``rows`` at the end of a chained table. The caller's transaction holds the
     write lock (SQLite's BEGIN IMMEDIATE, PostgreSQL's advisory lock), so the head read
     here is still the head when the rows go in."""
     if not rows:
         return
-    link(sealer, name, rows, head(connection, name))
+    link(sealer, name, rows, head(connection, name), numbered)
     table, _ = CHAINED[name]
     for start in range(0, len(rows), batch):
         connection.execute(insert(table), list(rows[start : start + batch]))

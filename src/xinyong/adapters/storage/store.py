@@ -9,7 +9,7 @@ import hashlib
 import json
 import os
 import unicodedata
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib.resources import files as package_files
@@ -176,9 +176,12 @@ class LedgerStore:
             ],
         )
 
-    def append_rows(self, connection: Connection, table: str, rows: Sequence[dict]) -> None:
-        """Append ``rows`` to an append-only table, numbered and on its keyed chain."""
-        chain.append(connection, self.sealer, table, rows)
+    def append_rows(
+        self, connection: Connection, table: str, rows: Sequence[dict], numbered: Callable[[dict], None] | None = None
+    ) -> None:
+        """Append ``rows`` to an append-only table, numbered and on its keyed chain;
+        ``numbered`` sees each row once it has its seq, before its keyed hash."""
+        chain.append(connection, self.sealer, table, rows, numbered)
 
     # --------------------------------------------------------- subjects' own keys
 
@@ -268,26 +271,31 @@ class LedgerStore:
             data.update(self.open_text(texts, row.subject_key, context, row.sealed_text))
         return parse_event(data)
 
-    def _decode_all(self, connection: Connection, rows) -> list[Event]:
+    def _decode_all(self, connection: Connection, rows, text: bool = True) -> list[Event]:
+        """The events of ``rows``; their free text opened only with ``text`` (answers that
+        only count, such as checks and scores, leave it sealed)."""
         rows = list(rows)
+        if not text:
+            return [self._decode(r) for r in rows]
         texts = self.text_sealers(connection, {r.subject_key for r in rows if r.sealed_text is not None})
         return [self._decode(r, texts) for r in rows]
 
-    def records(self, connection: Connection, record_ids: Iterable[str]) -> dict[str, StoredRecord]:
-        """The stored files of ``record_ids`` that exist, with their provenance."""
+    def records(self, connection: Connection, record_ids: Iterable[str], text: bool = True) -> dict[str, StoredRecord]:
+        """The stored files of ``record_ids`` that exist, with their provenance (and the
+        free text of their events with ``text``)."""
         ids = list(dict.fromkeys(record_ids))
         found: dict[str, StoredRecord] = {}
         for start in range(0, len(ids), _IN_BATCH):
             batch = ids[start : start + _IN_BATCH]
             rows = connection.execute(select(ledger).where(ledger.c.record_id.in_(batch)).order_by(ledger.c.seq))
-            found.update(self._files_from_rows(connection, rows))
+            found.update(self._files_from_rows(connection, rows, text))
         return found
 
-    def _files_from_rows(self, connection: Connection, rows) -> dict[str, StoredRecord]:
+    def _files_from_rows(self, connection: Connection, rows, text: bool = True) -> dict[str, StoredRecord]:
         files: dict[str, StoredRecord] = {}
         pending: dict[str, list[RecordChange]] = {}
         rows = list(rows)
-        for row, decoded in zip(rows, self._decode_all(connection, rows), strict=False):
+        for row, decoded in zip(rows, self._decode_all(connection, rows, text), strict=False):
             if isinstance(decoded, RecordEvent):
                 files[decoded.id] = StoredRecord(RecordFile(decoded), row.fingerprint, row.submitted_by)
             else:
@@ -301,18 +309,17 @@ class LedgerStore:
             for rid, stored in files.items()
         }
 
-    def files_for_subject(self, connection: Connection, subject: SubjectRef) -> list[RecordFile]:
+    def files_for_subject(self, connection: Connection, subject: SubjectRef, text: bool = True) -> list[RecordFile]:
         """Every record of ``subject`` with its later events, in ledger order."""
-        return self.subject_ledger(connection, subject)[0]
+        return self.subject_ledger(connection, subject, text)[0]
 
     def subject_ledger(
-        self, connection: Connection, subject: SubjectRef
+        self, connection: Connection, subject: SubjectRef | str, text: bool = True
     ) -> tuple[list[RecordFile], SubjectEvent | None]:
-        """Everything filed under ``subject`` in one read: its record files and its
-        latest subject event."""
-        rows = connection.execute(
-            select(ledger).where(ledger.c.subject_key == self.subject_key(subject)).order_by(ledger.c.seq)
-        ).all()
+        """Everything filed under ``subject`` (a reference, or its lookup key) in one
+        read: its record files and its latest subject event."""
+        key = subject if isinstance(subject, str) else self.subject_key(subject)
+        rows = connection.execute(select(ledger).where(ledger.c.subject_key == key).order_by(ledger.c.seq)).all()
         facts = None
         record_rows = []
         for row in rows:
@@ -320,7 +327,7 @@ class LedgerStore:
                 facts = row
             else:
                 record_rows.append(row)
-        files = [stored.file for stored in self._files_from_rows(connection, record_rows).values()]
+        files = [stored.file for stored in self._files_from_rows(connection, record_rows, text).values()]
         return files, (self._decode(facts) if facts is not None else None)  # type: ignore[return-value]
 
     def subject_facts(self, connection: Connection, subject: SubjectRef) -> SubjectEvent | None:

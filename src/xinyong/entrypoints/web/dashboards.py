@@ -113,7 +113,7 @@ class Dashboards:
     def _derive(self, d: Deployment, today: dt.date) -> Overview:
         registry = d.catalogs.registry()
         with d.store.reading() as connection:
-            stored = d.store.records(connection, d.store.all_record_ids(connection))
+            stored = d.store.records(connection, d.store.all_record_ids(connection), text=False)
             jurisdictions, organisation_keys = _subjects(connection)
         files = [s.file for s in stored.values()]
         lines: dict[str, Timeline] = {f.id: timeline(f, registry) for f in files}

@@ -72,33 +72,24 @@ async def submit_events(
     try:
         result = await run_in_threadpool(d.intake.submit, events, submitter=who)
     except ImportForbidden as refused:
-        raise Problem(
-            403,
-            "outside-scope",
-            "Events outside this token's authority",
-            str(refused),
-            errors=[{"index": r.line, "reason": r.reason} for r in refused.rejections],
-        ) from None
+        raise _refused(403, "outside-scope", "Events outside this token's authority", refused) from None
     except ImportRefused as refused:
         if any(r.conflict for r in refused.rejections):
-            raise Problem(
-                409,
-                "id-conflict",
-                "An event id is taken by another event; nothing was written",
-                str(refused),
-                errors=[{"index": r.line, "reason": r.reason} for r in refused.rejections],
+            raise _refused(
+                409, "id-conflict", "An event id is taken by another event; nothing was written", refused
             ) from None
-        raise Problem(
-            422,
-            "events-refused",
-            "Events refused; nothing was written",
-            str(refused),
-            errors=[{"index": r.line, "reason": r.reason} for r in refused.rejections],
-        ) from None
+        raise _refused(422, "events-refused", "Events refused; nothing was written", refused) from None
     return EventsAnswer(
         received=result.read,
         written=result.written,
         unchanged=result.unchanged,
         written_by_type=dict(result.written_by_type),
         events=[EventOutcome(index=e.line, type=e.type, id=e.id, outcome=e.outcome) for e in result.events],
+    )
+
+
+def _refused(status: int, slug: str, title: str, refused: ImportRefused) -> Problem:
+    """The problem for a refused batch: every bad event by its index, with the reason."""
+    return Problem(
+        status, slug, title, str(refused), errors=[{"index": r.line, "reason": r.reason} for r in refused.rejections]
     )
