@@ -7,7 +7,7 @@ import sys
 
 from benchmarks.common import machine
 
-ALL = ("intake", "intake_pg", "standing", "checks", "rescore")
+ALL = ("intake", "intake_pg", "acknowledged", "standing", "checks", "rescore")
 
 
 def main(names: list[str]) -> None:
