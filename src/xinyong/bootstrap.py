@@ -11,7 +11,6 @@ from sqlalchemy.engine import make_url
 
 from xinyong.adapters.storage import keyring
 from xinyong.adapters.storage.access_log import AccessLog
-from xinyong.adapters.storage.cases import CaseBook
 from xinyong.adapters.storage.keyring import KeyRefused
 from xinyong.adapters.storage.outbox import Outbox
 from xinyong.adapters.storage.sealing import (
@@ -23,19 +22,27 @@ from xinyong.adapters.storage.sealing import (
 )
 from xinyong.adapters.storage.store import LedgerStore, database_url, make_engine, migrate
 from xinyong.adapters.storage.tokens import TokenBook
+from xinyong.adapters.storage.unit_of_work import SqlUnitsOfWork
 from xinyong.domain.calendar import Duration
 from xinyong.services.catalogs import CatalogLibrary
 from xinyong.services.due_process import DueProcess
 from xinyong.services.erasure import Erasure
 from xinyong.services.inquiries import Inquiries
 from xinyong.services.intake import Intake
+from xinyong.services.overview import Dashboards
 from xinyong.services.publication import Publication
 from xinyong.services.reports import Reports
+from xinyong.services.unit_of_work import UnitsOfWork
 from xinyong.settings import Settings
 
 
 @dataclass
 class Deployment:
+    """The services of one deployment, wired to one database. ``units`` opens units of
+    work for the services; ``store``, ``outbox``, ``access_log`` and ``tokens`` are the
+    storage adapter's own parts, for the command line and the audit routes."""
+
+    units: UnitsOfWork
     store: LedgerStore
     catalogs: CatalogLibrary
     intake: Intake
@@ -48,6 +55,7 @@ class Deployment:
     due_process: DueProcess
     node_key_file: Path
     erasure: Erasure
+    overview: Dashboards
 
     def node_key(self):
         """The node's Ed25519 key, made on first use."""
@@ -188,21 +196,27 @@ def open_deployment(db: str | None = None, settings: Settings | None = None) -> 
         engine.dispose()
         raise
     store = LedgerStore(engine, sealer)
-    library = CatalogLibrary(store)
-    access_log = AccessLog(store)
-    outbox = Outbox(store)
-    intake = Intake(store, library, outbox)
+    return wire(SqlUnitsOfWork(store), store, node_key_file_for(db, settings), settings)
+
+
+def wire(units: UnitsOfWork, store: LedgerStore, node_key_file: Path, settings: Settings) -> Deployment:
+    """The services over ``units``: the one place they are put together."""
+    library = CatalogLibrary(units)
+    intake = Intake(units, library)
+    due_process = DueProcess(units, library, intake)
     return Deployment(
+        units=units,
         store=store,
         catalogs=library,
         intake=intake,
-        inquiries=Inquiries(store, library, access_log, outbox),
-        outbox=outbox,
-        access_log=access_log,
+        inquiries=Inquiries(units, library),
+        outbox=Outbox(store),
+        access_log=AccessLog(store),
         tokens=TokenBook(store),
-        reports=Reports(store, library, access_log, outbox),
-        publication=Publication(store, library, access_log),
-        due_process=DueProcess(store, library, intake, outbox, CaseBook(store)),
-        node_key_file=node_key_file_for(db, settings),
-        erasure=Erasure(store, library, Duration.parse(settings.text_retention)),
+        reports=Reports(units, library),
+        publication=Publication(units, library),
+        due_process=due_process,
+        node_key_file=node_key_file,
+        erasure=Erasure(units, library, Duration.parse(settings.text_retention)),
+        overview=Dashboards(units, library, due_process),
     )

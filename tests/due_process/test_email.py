@@ -110,7 +110,7 @@ def _deliver(db, port: int, now: dt.datetime | None = None):
     from xinyong.services.delivery import deliver_email
 
     with opened(db) as d:
-        return deliver_email(d.store, d.outbox, SmtpChannel("127.0.0.1", port, SENDER), now=now)
+        return deliver_email(d.units, SmtpChannel("127.0.0.1", port, SENDER), now=now)
 
 
 def test_notices_to_a_subject_with_an_address_are_emailed_by_notices_deliver(mail_db):

@@ -112,14 +112,14 @@ def test_a_resident_sets_the_email_address_for_notices_and_is_told(page, world: 
     expect(page.locator("#contact-email-error")).to_be_visible()
     expect(page.locator("#contact-email")).to_have_attribute("aria-invalid", "true")
     expect(page.locator("#contact-email")).to_have_value("not an address")
-    assert contact_address(world.deployment.store, resident) is None
+    assert contact_address(world.deployment.units, resident) is None
 
     page.fill("#contact-email", "resident.portal@example.org")
     page.click("#contact-form button[type=submit]")
     expect(page.locator("#done")).to_be_visible()
     expect(page.locator("#contact .contact-current")).to_contain_text("resident.portal@example.org")
     expect(page.locator("#inbox .notice-item[data-kind='contact_changed']")).to_contain_text("r***@example.org")
-    assert contact_address(world.deployment.store, resident) == "resident.portal@example.org"
+    assert contact_address(world.deployment.units, resident) == "resident.portal@example.org"
 
 
 def test_the_export_is_one_click_and_holds_the_whole_file(page, world: World):

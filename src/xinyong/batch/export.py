@@ -15,7 +15,7 @@ Records of a subject that never had a ``subject`` event are in the partition
 ``jurisdiction=__HIVE_DEFAULT_PARTITION__``, which every engine reads as null.
 
 Identities are sealed at rest and stay so: subjects are keyed by
-:meth:`LedgerStore.subject_key` (a keyed hash), and the only fact taken from a resident
+:meth:`LedgerRepository.subject_key` (a keyed hash), and the only fact taken from a resident
 identity number is the birth date, which the semantics need (minors are never listed).
 Names and e-mail addresses are not exported.
 
@@ -40,10 +40,9 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
-from sqlalchemy import Connection, func, select
 
 from xinyong.adapters.storage.store import LedgerStore
-from xinyong.adapters.storage.tables import ledger
+from xinyong.adapters.storage.unit_of_work import SqlUnitOfWork
 from xinyong.domain.calendar import Duration
 from xinyong.domain.catalog.registry import CatalogRegistry
 from xinyong.domain.events import (
@@ -52,7 +51,6 @@ from xinyong.domain.events import (
     DisputeResolved,
     Fulfilled,
     Repaired,
-    SubjectEvent,
 )
 from xinyong.domain.standing import RecordFile
 
@@ -266,36 +264,6 @@ def _with_partition(schema: pa.Schema) -> pa.Schema:
     return schema.append(pa.field("jurisdiction", pa.string()))
 
 
-def _record_pages(store: LedgerStore, connection: Connection, batch_size: int) -> Iterator[list[RecordFile]]:
-    """Record files in ledger order, ``batch_size`` at a time (keyset pagination)."""
-    last = 0
-    while True:
-        rows = connection.execute(
-            select(ledger.c.seq, ledger.c.record_id)
-            .where(ledger.c.kind == "record", ledger.c.seq > last)
-            .order_by(ledger.c.seq)
-            .limit(batch_size)
-        ).all()
-        if not rows:
-            return
-        last = rows[-1].seq
-        ids = [row.record_id for row in rows]
-        stored = store.records(connection, ids, text=False)
-        yield [stored[i].file for i in ids if i in stored]
-
-
-def _latest_subject_events(store: LedgerStore, connection: Connection, batch_size: int) -> Iterator[SubjectEvent]:
-    """The latest ``subject`` event of every subject, streamed."""
-    latest = select(func.max(ledger.c.seq)).where(ledger.c.kind == "subject").group_by(ledger.c.subject_key)
-    rows = connection.execution_options(yield_per=batch_size).execute(
-        select(ledger).where(ledger.c.seq.in_(latest)).order_by(ledger.c.seq)
-    )
-    for row in rows:
-        # The store decodes (and unseals) a ledger row; there is no public reader of
-        # every subject event, and the export needs each subject's kind.
-        yield store._decode(row)  # noqa: SLF001
-
-
 def _write_partitioned(source, schema: pa.Schema, folder: Path) -> None:
     """Write ``source`` (a dataset with a ``jurisdiction`` column) as a hive
     partitioned dataset; an empty one still gets a file, so that readers find its schema."""
@@ -360,31 +328,29 @@ def export_ledger(
     staging = target / "_staging"
     staging.mkdir()
 
-    with store.reading() as connection:
-        if connection.dialect.name == "postgresql":
-            connection = connection.execution_options(isolation_level="REPEATABLE READ")
-        total = connection.execute(
-            select(func.count()).select_from(ledger).where(ledger.c.kind == "record")
-        ).scalar_one()
+    # One read-only unit of work: one snapshot of the ledger (REPEATABLE READ on PostgreSQL).
+    with SqlUnitOfWork(store, read_only=True) as uow:
+        ledger = uow.ledger
+        total = ledger.record_count()
 
         # Everything is staged first, on this thread: the dataset writer may pull
         # its input from other threads, and a database connection must stay on its own.
         subjects = 0
         with pq.ParquetWriter(staging / "subjects.parquet", _with_partition(SUBJECTS)) as subject_out:
             rows: list[dict] = []
-            for item in _latest_subject_events(store, connection, batch_size):
-                rows.append(
+            for page in ledger.latest_subject_event_pages(batch_size):
+                rows = [
                     {
-                        "subject_key": store.subject_key(item.subject),
+                        "subject_key": ledger.subject_key(item.subject),
                         "kind": item.subject.kind,
                         "jurisdiction": item.jurisdiction,
                     }
-                )
-                if len(rows) >= batch_size:
-                    subject_out.write_table(pa.Table.from_pylist(rows, schema=subject_out.schema))
-                    subjects += len(rows)
-                    rows = []
-                    report("subjects", subjects, None)
+                    for item in page
+                ]
+                subject_out.write_table(pa.Table.from_pylist(rows, schema=subject_out.schema))
+                subjects += len(rows)
+                rows = []
+                report("subjects", subjects, None)
             subject_out.write_table(pa.Table.from_pylist(rows, schema=subject_out.schema))
             subjects += len(rows)
             report("subjects", subjects, None)
@@ -395,13 +361,13 @@ def export_ledger(
             pq.ParquetWriter(staging / "records.parquet", _with_partition(RECORDS)) as record_out,
             pq.ParquetWriter(staging / "events.parquet", _with_partition(EVENTS)) as event_out,
         ):
-            for files in _record_pages(store, connection, batch_size):
-                found = store.latest_subject_events(connection, {f.subject for f in files})
+            for files in ledger.record_pages(batch_size):
+                found = ledger.latest_subject_events({f.subject for f in files})
                 record_rows, event_rows = [], []
                 for file in files:
                     facts = found.get(file.subject)
                     jurisdiction = facts.jurisdiction if facts is not None else None
-                    record_rows.append(_record_row(file, store.subject_key(file.subject), jurisdiction))
+                    record_rows.append(_record_row(file, ledger.subject_key(file.subject), jurisdiction))
                     event_rows.extend(_event_rows(file, jurisdiction))
                 record_out.write_table(pa.Table.from_pylist(record_rows, schema=record_out.schema))
                 if event_rows:

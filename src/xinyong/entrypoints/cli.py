@@ -745,7 +745,7 @@ def notices_deliver() -> None:
     if not settings.smtp_host:
         raise fail("set XINYONG_SMTP_HOST (and XINYONG_SMTP_PORT, XINYONG_SMTP_FROM) to deliver email", 2)
     d = _deployment()
-    report = deliver_email(d.store, d.outbox, SmtpChannel(settings.smtp_host, settings.smtp_port, settings.smtp_from))
+    report = deliver_email(d.units, SmtpChannel(settings.smtp_host, settings.smtp_port, settings.smtp_from))
     out.print(f"sent {report.sent}, failed {report.failed} (to be retried), no address {report.skipped}")
 
 

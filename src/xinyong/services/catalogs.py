@@ -8,12 +8,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from xinyong.adapters.storage.store import LedgerStore
 from xinyong.domain import calendar
 from xinyong.domain.catalog.files import CatalogFileError, parse_catalog
 from xinyong.domain.catalog.lint import lint
 from xinyong.domain.catalog.model import Catalog
 from xinyong.domain.catalog.registry import CatalogConflict, CatalogRegistry
+from xinyong.services.unit_of_work import UnitOfWork, UnitsOfWork
 
 
 @dataclass(frozen=True)
@@ -45,18 +45,23 @@ class CatalogLoadError(ValueError):
 
 
 class CatalogLibrary:
-    def __init__(self, store: LedgerStore, clock: Callable[[], dt.date] = calendar.today):
-        self.store = store
+    def __init__(self, units: UnitsOfWork, clock: Callable[[], dt.date] = calendar.today):
+        self.units = units
         self.clock = clock
         self._cache: tuple[int, CatalogRegistry] | None = None
 
-    def registry(self) -> CatalogRegistry:
-        """Every loaded catalog version (cached until a version is added)."""
-        with self.store.reading() as connection:
-            count = self.store.catalog_count(connection)
-            if self._cache is not None and self._cache[0] == count:
-                return self._cache[1]
-            registry = CatalogRegistry.of(self.store.catalogs(connection))
+    def registry(self, uow: UnitOfWork | None = None) -> CatalogRegistry:
+        """Every loaded catalog version (cached until a version is added), as ``uow``
+        sees them when given."""
+        if uow is None:
+            with self.units(read_only=True) as reading:
+                return self.registry(reading)
+        count = uow.catalogs.count()
+        if self._cache is not None and self._cache[0] == count:
+            return self._cache[1]
+        registry = CatalogRegistry.of(uow.catalogs.all())
+        if not uow.read_only:
+            return registry  # what a writing unit sees may yet be rolled back: not cached
         self._cache = (count, registry)
         return registry
 
@@ -78,17 +83,18 @@ class CatalogLibrary:
             raise CatalogLoadError("\n".join(problems))
         self._refuse_what_is_refused_by_design(texts)
         outcomes: list[LoadOutcome] = []
-        with self.store.transaction() as connection:
-            registry = CatalogRegistry.of(self.store.catalogs(connection))
+        with self.units() as uow:
+            registry = CatalogRegistry.of(uow.catalogs.all())
             for path, text, catalog in texts:
                 try:
                     added = registry.add(catalog)
                 except CatalogConflict as error:
                     raise CatalogLoadError(f"{path}: {error}") from None
                 if added:
-                    self._refuse_retroactive(connection, path, catalog)
-                    self.store.add_catalog(connection, catalog, text)
+                    self._refuse_retroactive(uow, path, catalog)
+                    uow.catalogs.add(catalog, text)
                 outcomes.append(LoadOutcome(path, catalog, added))
+            uow.commit()
         self._cache = None
         return outcomes
 
@@ -109,13 +115,13 @@ class CatalogLibrary:
                 )
             )
 
-    def _refuse_retroactive(self, connection, path: str, catalog: Catalog) -> None:
+    def _refuse_retroactive(self, uow: UnitOfWork, path: str, catalog: Catalog) -> None:
         # A version taking effect on or before an act already recorded would change the
         # rule that act is judged by: a penalty, a list or a notice it did not have when
         # it happened. New versions take effect after the latest recorded act that stands:
         # an annulled record judges nothing, and a record dated after today cannot be
         # filed (one found from before that rule must not freeze its catalog).
-        latest = self.store.latest_act(connection, catalog.id, self.clock())
+        latest = uow.ledger.latest_act(catalog.id, self.clock())
         if latest is not None and catalog.effective_from <= latest:
             raise CatalogLoadError(
                 f"{path}: catalog {catalog.id!r} version {catalog.version!r} takes effect on "

@@ -10,12 +10,11 @@ import datetime as dt
 import re
 import smtplib
 from dataclasses import dataclass
+from typing import Protocol
 
-from xinyong.adapters.smtp import SmtpChannel
-from xinyong.adapters.storage.outbox import Notice, Outbox
-from xinyong.adapters.storage.store import LedgerStore
 from xinyong.domain.identifiers import SubjectRef
 from xinyong.domain.notices import CONTACT_CHANGED
+from xinyong.services.unit_of_work import Notice, UnitsOfWork
 
 MAX_BACKOFF = dt.timedelta(hours=24)
 _ADDRESS = re.compile(r"[^\s@<>()\[\]{},;:'\"]+@[^\s@<>()\[\]{},;:'\"]+")
@@ -34,10 +33,17 @@ def without_addresses(text: str, addresses: list[str]) -> str:
     return _ADDRESS.sub("<address>", text)
 
 
-def contact_address(store: LedgerStore, subject: SubjectRef) -> str | None:
+class Channel(Protocol):
+    """Where email goes out (``xinyong.adapters.smtp.SmtpChannel``); a failure raises
+    ``OSError`` or ``smtplib.SMTPException``."""
+
+    def send(self, to: str, title: str, text: str, /) -> None: ...
+
+
+def contact_address(units: UnitsOfWork, subject: SubjectRef) -> str | None:
     """The address the subject's notices are emailed to, or None."""
-    with store.reading() as connection:
-        history = store.contact_histories(connection, [subject])[subject]
+    with units(read_only=True) as uow:
+        history = uow.ledger.contact_histories([subject])[subject]
     return history[-1] if history else None
 
 
@@ -61,29 +67,44 @@ class DeliveryReport:
     skipped: int = 0
 
 
-def deliver_email(
-    store: LedgerStore, outbox: Outbox, channel: SmtpChannel, now: dt.datetime | None = None
-) -> DeliveryReport:
+def _log_attempt(
+    units: UnitsOfWork,
+    notice: Notice,
+    attempt: int,
+    outcome: str,
+    error: str | None = None,
+    retry_in: dt.timedelta | None = None,
+) -> None:
+    """One attempt logged: a unit of work of its own, written once the attempt is made
+    (a message sent cannot be taken back by a rollback)."""
+    with units() as uow:
+        uow.notices.log_attempt(notice, "email", attempt, outcome, error, retry_in)
+        uow.commit()
+
+
+def deliver_email(units: UnitsOfWork, channel: Channel, now: dt.datetime | None = None) -> DeliveryReport:
     """Send every notice whose email delivery is due; log each attempt. A notice to
     several addresses is one message to each, sent separately (neither learns the
     other address)."""
     report = DeliveryReport()
-    for notice, attempts in outbox.due_for_delivery("email", now):
+    with units(read_only=True) as uow:
+        due = uow.notices.due_for_delivery("email", now or dt.datetime.now(dt.UTC))
+    for notice, attempts in due:
         subject = SubjectRef.parse(notice.subject)
-        with store.reading() as connection:
-            history = store.contact_histories(connection, [subject])[subject]
+        with units(read_only=True) as uow:
+            history = uow.ledger.contact_histories([subject])[subject]
         to = recipients(history, notice)
         if not to:
-            outbox.log_attempt(notice, "email", attempts + 1, "skipped", "no email address known")
+            _log_attempt(units, notice, attempts + 1, "skipped", "no email address known")
             report.skipped += 1
             continue
         try:
             for address in to:
                 channel.send(address, notice.title, notice.text)
         except (OSError, smtplib.SMTPException) as error:
-            outbox.log_attempt(
+            _log_attempt(
+                units,
                 notice,
-                "email",
                 attempts + 1,
                 "failed",
                 without_addresses(f"{type(error).__name__}: {error}", to),
@@ -91,6 +112,6 @@ def deliver_email(
             )
             report.failed += 1
             continue
-        outbox.log_attempt(notice, "email", attempts + 1, "sent")
+        _log_attempt(units, notice, attempts + 1, "sent")
         report.sent += 1
     return report

@@ -11,11 +11,11 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 
-from xinyong.adapters.storage.store import LedgerStore
 from xinyong.domain.catalog.registry import CatalogRegistry
 from xinyong.domain.identifiers import SubjectRef
 from xinyong.domain.standing import Timeline, timeline
 from xinyong.services.catalogs import CatalogLibrary
+from xinyong.services.unit_of_work import UnitsOfWork
 
 
 @dataclass(frozen=True)
@@ -26,8 +26,8 @@ class SubjectStanding:
 
 
 class DerivedStanding:
-    def __init__(self, store: LedgerStore, library: CatalogLibrary, capacity: int = 200_000):
-        self.store = store
+    def __init__(self, units: UnitsOfWork, library: CatalogLibrary, capacity: int = 200_000):
+        self.units = units
         self.library = library
         self.capacity = capacity
         self._lock = threading.Lock()
@@ -39,10 +39,10 @@ class DerivedStanding:
 
     def of(self, subject: SubjectRef) -> SubjectStanding:
         """The subject's derived standing as of the ledger's head now."""
-        key = self.store.subject_key(subject)
         registry = self.library.registry()
-        with self.store.reading() as connection:
-            head = self.store.head(connection)
+        with self.units(read_only=True) as uow:
+            key = uow.ledger.subject_key(subject)
+            head = uow.ledger.head()
             with self._lock:
                 if registry is not self._registry:
                     self._entries.clear()
@@ -51,7 +51,7 @@ class DerivedStanding:
                 elif self._head is None:
                     self._head = head
                 elif head != self._head:
-                    touched = self.store.subjects_touched_since(connection, self._head)
+                    touched = uow.ledger.subjects_touched_since(self._head)
                     for k in touched:
                         self._entries.pop(k, None)
                     self._head = head
@@ -62,10 +62,8 @@ class DerivedStanding:
                     return found
                 self.misses += 1
             # Read in the same snapshot as the head above, so the entry is as of `head`.
-            files, facts = self.store.subject_ledger(connection, subject, text=False)
-        entry = SubjectStanding(
-            tuple(timeline(f, registry) for f in files), facts.jurisdiction if facts else None, registry
-        )
+            filed = uow.ledger.subject_ledger(subject, text=False)
+        entry = SubjectStanding(tuple(timeline(f, registry) for f in filed.files), filed.jurisdiction, registry)
         with self._lock:
             # Keep it only if nothing moved on since it was read.
             if self._head == head and self._registry is registry:

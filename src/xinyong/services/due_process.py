@@ -12,11 +12,7 @@ from dataclasses import dataclass
 from typing import Any, overload
 
 from pydantic import ValidationError
-from sqlalchemy.exc import IntegrityError
 
-from xinyong.adapters.storage.cases import Case, CaseBook
-from xinyong.adapters.storage.outbox import Outbox
-from xinyong.adapters.storage.store import LedgerStore
 from xinyong.domain.access import Reader
 from xinyong.domain.events import DisputeFiled, DisputeResolved, Repaired
 from xinyong.domain.free_text import mask_identity_numbers
@@ -33,6 +29,7 @@ from xinyong.domain.standing import (
 from xinyong.domain.validation import describe_validation_error
 from xinyong.services.catalogs import CatalogLibrary
 from xinyong.services.intake import ImportRefused, Intake
+from xinyong.services.unit_of_work import Case, Collision, UnitOfWork, UnitsOfWork
 
 
 class DueProcessError(ValueError):
@@ -96,7 +93,7 @@ def repair_event_id(case_id: str) -> str:
     return f"repair-granted-{case_id}"
 
 
-# Every step of this process is one transaction: it reads the state it depends on and
+# Every step of this process is one unit of work: it reads the state it depends on and
 # writes its events, case rows and notices together, or nothing. Writing transactions
 # are serialised by the database (SQLite's write lock taken at BEGIN IMMEDIATE, a
 # transaction-scoped advisory lock on PostgreSQL), and unique indexes keep one decision
@@ -106,39 +103,35 @@ def repair_event_id(case_id: str) -> str:
 
 @dataclass
 class DueProcess:
-    store: LedgerStore
+    units: UnitsOfWork
     library: CatalogLibrary
     intake: Intake
-    outbox: Outbox
-    cases: CaseBook
 
     # ------------------------------------------------------------------ helpers
 
     @contextmanager
-    def _step(self, what: str) -> Iterator[Any]:
-        """One step in one transaction; a write the database refuses as a duplicate (a
-        concurrent request took the step first) is a 409, and nothing is written."""
+    def _step(self, what: str) -> Iterator[UnitOfWork]:
+        """One step in one unit of work, committed when the step ends without error; a
+        write the database refuses as a duplicate (a concurrent request took the step
+        first) is a 409, and nothing is written."""
         try:
-            with self.store.transaction() as connection:
-                yield connection
-        except IntegrityError:
+            with self.units() as uow:
+                yield uow
+                uow.commit()
+        except Collision:
             raise Conflict(f"{what}: another request did this at the same moment; nothing was written") from None
 
-    def _own_file(self, subject: SubjectRef, record_id: str, connection=None) -> RecordFile:
-        if connection is None:
-            with self.store.reading() as reading:
-                return self._own_file(subject, record_id, reading)
-        stored = self.store.records(connection, [record_id]).get(record_id)
+    @staticmethod
+    def _own_file(uow: UnitOfWork, subject: SubjectRef, record_id: str) -> RecordFile:
+        stored = uow.ledger.records([record_id]).get(record_id)
         # Someone else's record is answered as not found: its existence is not ours to tell.
         if stored is None or stored.file.subject != subject:
             raise NotFound(f"you have no record {record_id!r}")
         return stored.file
 
-    def _file(self, record_id: str, connection=None) -> RecordFile:
-        if connection is None:
-            with self.store.reading() as reading:
-                return self._file(record_id, reading)
-        stored = self.store.records(connection, [record_id]).get(record_id)
+    @staticmethod
+    def _file(uow: UnitOfWork, record_id: str) -> RecordFile:
+        stored = uow.ledger.records([record_id]).get(record_id)
         if stored is None:
             raise NotFound(f"no record {record_id!r}")
         return stored.file
@@ -152,13 +145,11 @@ class DueProcess:
         except ValidationError as error:
             raise DueProcessError(describe_validation_error(error, values=False)) from None
 
-    def _append(self, connection, event, by: str) -> str:
-        """Write ``event`` (which carries a fresh id) in ``connection``'s transaction, or
+    def _append(self, uow: UnitOfWork, event, by: str) -> str:
+        """Write ``event`` (which carries a fresh id) in the unit of work ``uow``, or
         refuse with the reason it does not fit; never answer without having written it."""
         try:
-            result = self.intake.submit(
-                [event.model_dump(mode="json", exclude_none=True)], submitted_by=by, connection=connection
-            )
+            result = self.intake.submit([event.model_dump(mode="json", exclude_none=True)], submitted_by=by, uow=uow)
         except ImportRefused as refused:
             first = refused.rejections[0]
             raise (Conflict if first.conflict else DueProcessError)(first.reason) from None
@@ -209,11 +200,11 @@ class DueProcess:
         """A subject disputes its own record, with its grounds: a new dispute, with an id
         of its own, or a refusal with the reason (a dispute still open)."""
         grounds = _typed(grounds)
-        with self._step(f"dispute of record {record_id!r}") as connection:
-            file = self._own_file(subject, record_id, connection)
+        with self._step(f"dispute of record {record_id!r}") as uow:
+            file = self._own_file(uow, subject, record_id)
             number = sum(isinstance(c, DisputeFiled) for c in file.changes) + 1
             self._append(
-                connection,
+                uow,
                 self._event(
                     DisputeFiled,
                     type="dispute_filed",
@@ -224,15 +215,16 @@ class DueProcess:
                 ),
                 f"subject {subject.kind}",
             )
-            dispute_id = self.store.dispute_filings(connection)[record_id][-1]
-        return self._dispute_view(dispute_id, -1, self._file(file.id), day)
+            dispute_id = uow.ledger.dispute_filings()[record_id][-1]
+            view = self._dispute_view(dispute_id, -1, self._file(uow, file.id), day)
+        return view
 
     def disputes(self, day: dt.date, status: str = "open") -> list[dict[str, Any]]:
         """The dispute queue: open disputes ordered by deadline (overdue first), then by
         filing day; with ``status='all'`` decided ones too."""
-        with self.store.reading() as connection:
-            filings = self.store.dispute_filings(connection)
-            stored = self.store.records(connection, filings)
+        with self.units(read_only=True) as uow:
+            filings = uow.ledger.dispute_filings()
+            stored = uow.ledger.records(filings)
         views = []
         for record_id, seqs in filings.items():
             for index, seq in enumerate(seqs):
@@ -248,19 +240,19 @@ class DueProcess:
         """Decide an open dispute. A dispute is decided once: a second decision, even one
         with the same outcome and reasons, is refused."""
         reasons = _typed(reasons)
-        with self._step(f"decision of dispute {dispute_id}") as connection:
-            filings = self.store.dispute_filings(connection)
+        with self._step(f"decision of dispute {dispute_id}") as uow:
+            filings = uow.ledger.dispute_filings()
             record_id = next((r for r, seqs in filings.items() if dispute_id in seqs), None)
             if record_id is None:
                 raise NotFound(f"no dispute {dispute_id}")
             if filings[record_id][-1] != dispute_id:
                 raise DueProcessError(f"dispute {dispute_id} was decided already")
-            file = self._file(record_id, connection)
+            file = self._file(uow, record_id)
             status = self._dispute_view(dispute_id, -1, file, day)["status"]
             if status != "open":
                 raise DueProcessError(f"dispute {dispute_id} is not open: it is {status}")
             self._append(
-                connection,
+                uow,
                 self._event(
                     DisputeResolved,
                     type="dispute_resolved",
@@ -272,7 +264,8 @@ class DueProcess:
                 ),
                 officer.name,
             )
-        return self._dispute_view(dispute_id, -1, self._file(record_id), day)
+            view = self._dispute_view(dispute_id, -1, self._file(uow, record_id), day)
+        return view
 
     # ------------------------------------------------------------------- repair
 
@@ -300,13 +293,14 @@ class DueProcess:
         """A subject applies for credit repair with proof of fulfilment and a written
         commitment. An early application is refused with the first day it can succeed."""
         proof, commitment = _typed(proof), _typed(commitment)
-        with self._step(f"application to repair record {record_id!r}") as connection:
-            return self._apply_for_repair(connection, subject, record_id, proof, commitment, day)
+        with self._step(f"application to repair record {record_id!r}") as uow:
+            view = self._apply_for_repair(uow, subject, record_id, proof, commitment, day)
+        return view
 
     def _apply_for_repair(
-        self, connection, subject: SubjectRef, record_id: str, proof: str, commitment: str, day: dt.date
+        self, uow: UnitOfWork, subject: SubjectRef, record_id: str, proof: str, commitment: str, day: dt.date
     ) -> dict[str, Any]:
-        file = self._own_file(subject, record_id, connection)
+        file = self._own_file(uow, subject, record_id)
         registry = self.library.registry()
         if is_annulled(file):
             raise DueProcessError(f"record {record_id!r} was annulled: there is nothing to repair")
@@ -322,7 +316,7 @@ class DueProcess:
             raise TooEarly(
                 f"too early: repair of record {record_id!r} can succeed from {first}", first_day=first.isoformat()
             )
-        if any(c.is_open for c in self.cases.all("repair", subject, connection) if c.record == record_id):
+        if any(c.is_open for c in uow.cases.all("repair", subject) if c.record == record_id):
             raise DueProcessError(f"an application to repair record {record_id!r} is already open")
         version = registry.in_force(file.record.catalog_id, day)
         deadline = version.repair_deadline.after(day) if version and version.repair_deadline else None
@@ -335,10 +329,9 @@ class DueProcess:
         }
         # The n-th application to repair a record takes place n: two applications made
         # at once cannot both take it.
-        place = self.cases.opened_for_record("repair", record_id, connection) + 1
-        case_id = self.cases.open("repair", subject, record_id, body, connection, slot=f"repair:{record_id}:{place}")
-        self.outbox.write(
-            connection,
+        place = uow.cases.opened_for_record("repair", record_id) + 1
+        case_id = uow.cases.open("repair", subject, record_id, body, slot=f"repair:{record_id}:{place}")
+        uow.notices.write(
             [
                 NoticeDraft(
                     "repair_applied",
@@ -351,12 +344,14 @@ class DueProcess:
                 )
             ],
         )
-        case = self.cases.get(case_id, connection)
+        case = uow.cases.get(case_id)
         assert case is not None
         return self._repair_view(case, day)
 
     def repairs(self, day: dt.date, status: str = "open") -> list[dict[str, Any]]:
-        views = [self._repair_view(c, day) for c in self.cases.all("repair")]
+        with self.units(read_only=True) as uow:
+            cases = uow.cases.all("repair")
+        views = [self._repair_view(c, day) for c in cases]
         if status != "all":
             views = [v for v in views if v["status"] == status]
         views.sort(key=lambda v: (v["decide_by"] is None, v["decide_by"] or "", v["applied_on"], v["id"]))
@@ -366,8 +361,8 @@ class DueProcess:
         """Grant or refuse an application, once. A grant writes its ``repaired`` event and
         the case's decision in one transaction: both or neither."""
         reasons = _typed(reasons)
-        with self._step(f"decision of repair application {case_id!r}") as connection:
-            case = self.cases.get(case_id, connection)
+        with self._step(f"decision of repair application {case_id!r}") as uow:
+            case = uow.cases.get(case_id)
             if case is None or case.kind != "repair":
                 raise NotFound(f"no repair application {case_id!r}")
             if not case.is_open:
@@ -375,7 +370,7 @@ class DueProcess:
             decision = {"outcome": outcome, "reasons": reasons, "on": day.isoformat(), "officer": officer.name}
             if outcome == "granted":
                 decision["event"] = self._append(
-                    connection,
+                    uow,
                     self._event(
                         Repaired,
                         type="repaired",
@@ -386,10 +381,9 @@ class DueProcess:
                     ),
                     officer.name,
                 )
-            self.cases.decide(case, decision, connection)
+            uow.cases.decide(case, decision)
             if outcome != "granted":
-                self.outbox.write(
-                    connection,
+                uow.notices.write(
                     [
                         NoticeDraft(
                             "repair_refused",
@@ -401,7 +395,7 @@ class DueProcess:
                         )
                     ],
                 )
-        decided = self.cases.get(case_id)
+            decided = uow.cases.get(case_id)
         assert decided is not None
         return self._repair_view(decided, day)
 
@@ -424,14 +418,14 @@ class DueProcess:
         """A subject asks for a human to review a check decision that went against it
         (named by its adverse-action notice); the decision's reasons go with the case. One
         notice has one review."""
-        notice = next((n for n in self.outbox.inbox(subject) if n.id == notice_id), None)
-        if notice is None or notice.kind != "adverse_action":
-            raise NotFound(f"you have no adverse-action notice {notice_id!r}")
         grounds = _typed(grounds)
-        with self._step(f"review of notice {notice_id!r}") as connection:
-            if any(c.opened.get("notice") == notice_id for c in self.cases.all("review", subject, connection)):
+        with self._step(f"review of notice {notice_id!r}") as uow:
+            notice = next((n for n in uow.notices.inbox(subject) if n.id == notice_id), None)
+            if notice is None or notice.kind != "adverse_action":
+                raise NotFound(f"you have no adverse-action notice {notice_id!r}")
+            if any(c.opened.get("notice") == notice_id for c in uow.cases.all("review", subject)):
                 raise DueProcessError(f"a review of notice {notice_id!r} was already requested")
-            case_id = self.cases.open(
+            case_id = uow.cases.open(
                 "review",
                 subject,
                 None,
@@ -441,33 +435,31 @@ class DueProcess:
                     "grounds": grounds,
                     "decision": notice.fields,
                 },
-                connection,
                 slot=f"review:{notice_id}",
             )
-            case = self.cases.get(case_id, connection)
+            case = uow.cases.get(case_id)
         assert case is not None
         return self._review_view(case)
 
     def reviews(self, status: str = "open") -> list[dict[str, Any]]:
-        views = [self._review_view(c) for c in self.cases.all("review")]
+        with self.units(read_only=True) as uow:
+            cases = uow.cases.all("review")
+        views = [self._review_view(c) for c in cases]
         return [v for v in views if status == "all" or v["status"] == status]
 
     def decide_review(self, case_id: str, outcome: str, reasons: str, officer: Reader, day: dt.date) -> dict[str, Any]:
         reasons = _typed(reasons)
-        with self._step(f"decision of review {case_id!r}") as connection:
-            case = self.cases.get(case_id, connection)
+        with self._step(f"decision of review {case_id!r}") as uow:
+            case = uow.cases.get(case_id)
             if case is None or case.kind != "review":
                 raise NotFound(f"no review {case_id!r}")
             if not case.is_open:
                 raise DueProcessError(f"review {case_id!r} was decided already")
             action = case.opened.get("decision", {}).get("action")
-            self.cases.decide(
-                case,
-                {"outcome": outcome, "reasons": reasons, "on": day.isoformat(), "officer": officer.name},
-                connection,
+            uow.cases.decide(
+                case, {"outcome": outcome, "reasons": reasons, "on": day.isoformat(), "officer": officer.name}
             )
-            self.outbox.write(
-                connection,
+            uow.notices.write(
                 [
                     NoticeDraft(
                         "review_decided",
@@ -478,7 +470,7 @@ class DueProcess:
                     )
                 ],
             )
-        decided = self.cases.get(case_id)
+            decided = uow.cases.get(case_id)
         assert decided is not None
         return self._review_view(decided)
 
@@ -488,9 +480,9 @@ class DueProcess:
         """The way back: when the score, grade and list entries change if nothing new
         happens, and which repairs become possible when."""
         registry = self.library.registry()
-        with self.store.reading() as connection:
-            files, facts = self.store.subject_ledger(connection, subject)
-        now, steps, options = outlook(subject, catalog_id, day, files, registry, facts.jurisdiction if facts else None)
+        with self.units(read_only=True) as uow:
+            filed = uow.ledger.subject_ledger(subject)
+        now, steps, options = outlook(subject, catalog_id, day, filed.files, registry, filed.jurisdiction)
 
         def entries(es):
             return [{"list": e.list, "record": e.record, "from": _day(e.start), "until": _day(e.until)} for e in es]
@@ -525,13 +517,17 @@ class DueProcess:
         from xinyong.domain.notices import due_notices
 
         registry = self.library.registry()
-        with self.store.reading() as connection:
-            ids = self.store.all_record_ids(connection)
+        with self.units(read_only=True) as uow:
+            ids = uow.ledger.record_ids()
         written = 0
+        # A page of records at a time, each page a unit of work of its own: the service
+        # keeps answering while time passes, and a notice is written once (its dedupe
+        # key), so a page cut short is done again by the next round.
         for start in range(0, len(ids), 2000):
-            with self.store.reading() as connection:
-                stored = self.store.records(connection, ids[start : start + 2000])
+            with self.units(read_only=True) as uow:
+                stored = uow.ledger.records(ids[start : start + 2000])
             drafts = [d for s in stored.values() for d in due_notices(s.file, registry, day)]
-            with self.store.transaction() as connection:
-                written += self.outbox.write(connection, drafts)
+            with self.units() as uow:
+                written += uow.notices.write(drafts)
+                uow.commit()
         return written

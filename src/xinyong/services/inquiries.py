@@ -7,9 +7,6 @@ import datetime as dt
 import secrets
 from typing import Any
 
-from xinyong.adapters.storage.access_log import AccessLog
-from xinyong.adapters.storage.outbox import Outbox
-from xinyong.adapters.storage.store import LedgerStore
 from xinyong.domain import calendar
 from xinyong.domain.access import Reader, operator
 from xinyong.domain.calendar import in_range, parse_date
@@ -18,6 +15,7 @@ from xinyong.domain.notices import adverse_action_notice
 from xinyong.domain.standing import CheckDecision, Standing, check_of, standing_of
 from xinyong.services.catalogs import CatalogLibrary
 from xinyong.services.derived import DerivedStanding
+from xinyong.services.unit_of_work import UnitOfWork, UnitsOfWork
 
 HOW_TO_DISPUTE = (
     "A subject may dispute any record behind this decision with the authority that "
@@ -86,12 +84,10 @@ class QuestionError(ValueError):
 class Inquiries:
     """Scores and checks, each read written to the access log with who asked and why."""
 
-    def __init__(self, store: LedgerStore, library: CatalogLibrary, access_log: AccessLog, outbox: Outbox):
-        self.store = store
+    def __init__(self, units: UnitsOfWork, library: CatalogLibrary):
+        self.units = units
         self.library = library
-        self.access_log = access_log
-        self.outbox = outbox
-        self.derived = DerivedStanding(store, library)
+        self.derived = DerivedStanding(units, library)
 
     def standing(
         self,
@@ -103,13 +99,15 @@ class Inquiries:
     ) -> Standing:
         known = self.derived.of(subject)
         answer = standing_of(subject, catalog_id, day, known.lines, known.registry, known.jurisdiction)
-        self.access_log.log(
-            [subject],
-            reader or operator(),
-            "score",
-            purpose,
-            [f"{catalog_id} on {day}: {answer.score} {answer.grade}"],
-        )
+        with self.units() as uow:
+            uow.access_log.write(
+                [subject],
+                reader or operator(),
+                "score",
+                purpose,
+                [f"{catalog_id} on {day}: {answer.score} {answer.grade}"],
+            )
+            uow.commit()
         return answer
 
     def check(
@@ -144,19 +142,22 @@ class Inquiries:
     def record_checks_of_many(self, groups: list[tuple[list[CheckDecision], Reader, str | None]]) -> None:
         """Log the checks of several requests, and their adverse-action notices, in one
         transaction (group commit)."""
-        with self.store.transaction() as connection:
+        with self.units() as uow:
             for decisions, reader, purpose in groups:
-                self._record_checks(connection, decisions, reader, purpose)
+                self._record_checks(uow, decisions, reader, purpose)
+            uow.commit()
 
     def record_checks(self, decisions: list[CheckDecision], reader: Reader, purpose: str | None) -> None:
         """Log checks and send adverse-action notices, in one transaction."""
-        with self.store.transaction() as connection:
-            self._record_checks(connection, decisions, reader, purpose)
+        with self.units() as uow:
+            self._record_checks(uow, decisions, reader, purpose)
+            uow.commit()
 
-    def _record_checks(self, connection, decisions: list[CheckDecision], reader: Reader, purpose: str | None) -> None:
+    def _record_checks(
+        self, uow: UnitOfWork, decisions: list[CheckDecision], reader: Reader, purpose: str | None
+    ) -> None:
         refs = [secrets.token_hex(5) for _ in decisions]
-        self.access_log.write(
-            connection,
+        uow.access_log.write(
             [d.subject for d in decisions],
             reader,
             "check",
@@ -165,8 +166,7 @@ class Inquiries:
         )
         # A service point's denial or review is an adverse action: the subject is told.
         if reader.role == "service-point":
-            self.outbox.write(
-                connection,
+            uow.notices.write(
                 [
                     n
                     for ref, d in zip(refs, decisions, strict=False)
@@ -196,14 +196,13 @@ class Inquiries:
                     logged.append((subject, "check", purpose, f"{target} on {day}: {decision.decision}"))
             except (QuestionError, ValueError) as error:
                 answers.append({"error": f"line {number}: {error}"})
-        with self.store.transaction() as connection:
+        with self.units() as uow:
             for what in ("score", "check"):
                 rows = [x for x in logged if x[1] == what]
                 for purpose in {x[2] for x in rows}:
                     group = [x for x in rows if x[2] == purpose]
-                    self.access_log.write(
-                        connection, [x[0] for x in group], reader, what, purpose, [x[3] for x in group]
-                    )
+                    uow.access_log.write([x[0] for x in group], reader, what, purpose, [x[3] for x in group])
+            uow.commit()
         return answers
 
     def _parse_question(self, question: object):

@@ -22,8 +22,6 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from xinyong.adapters.storage.outbox import Outbox
-from xinyong.adapters.storage.store import Event, LedgerStore
 from xinyong.domain import calendar
 from xinyong.domain.events import (
     ContactEvent,
@@ -45,6 +43,7 @@ from xinyong.domain.notices import (
 )
 from xinyong.domain.standing import RecordFile, Rejected, admit_record, apply_change
 from xinyong.services.catalogs import CatalogLibrary
+from xinyong.services.unit_of_work import Event, UnitOfWork, UnitsOfWork
 
 
 class IdConflict(Rejected):
@@ -135,7 +134,7 @@ FACTS = (SubjectEvent, ContactEvent)  # events about a subject itself, not about
 class SubjectFacts:
     """What the ledger says of the subjects a batch touches, kept up to date as the batch
     is checked: each one's latest subject event and its contact history (see
-    ``LedgerStore.contact_histories``)."""
+    ``LedgerRepository.contact_histories``)."""
 
     latest: dict[SubjectRef, SubjectEvent]
     addresses: dict[SubjectRef, list[str]]
@@ -146,12 +145,9 @@ KEEP_REJECTIONS = 1000  # rejections kept in the result; all go to ``on_reject``
 
 
 class Intake:
-    def __init__(
-        self, store: LedgerStore, library: CatalogLibrary, outbox: Outbox, clock: Callable[[], dt.date] = calendar.today
-    ):
-        self.store = store
+    def __init__(self, units: UnitsOfWork, library: CatalogLibrary, clock: Callable[[], dt.date] = calendar.today):
+        self.units = units
         self.library = library
-        self.outbox = outbox
         self.clock = clock  # the day events are filed on: none may be dated after it
 
     def import_lines(
@@ -172,16 +168,16 @@ class Intake:
         skip_invalid: bool = False,
         submitter: Submitter | None = None,
         submitted_by: str | None = None,
-        connection=None,
+        uow: UnitOfWork | None = None,
     ) -> ImportResult:
         """Apply a batch of decoded event objects (numbered from 1); the result lists the
-        id and outcome of each event. Inside ``connection``'s transaction when given."""
+        id and outcome of each event. Inside the unit of work ``uow`` when given."""
         return self.apply(
             parse_objects(objects),
             skip_invalid=skip_invalid,
             submitter=submitter,
             submitted_by=submitted_by,
-            connection=connection,
+            uow=uow,
             identify=True,
         )
 
@@ -194,32 +190,33 @@ class Intake:
         on_reject: Callable[[Rejection], None] | None = None,
         submitter: Submitter | None = None,
         submitted_by: str | None = None,
-        connection=None,
+        uow: UnitOfWork | None = None,
         identify: bool = False,
     ) -> ImportResult:
-        """Apply parsed events in order, in batches, all in one transaction (``connection``'s
-        when given: the caller commits, together with what else it writes).
+        """Apply parsed events in order, in batches, all in one unit of work (``uow`` when
+        given: the caller commits, together with what else it writes).
 
-        Each batch is checked against the ledger as it stands in the transaction (so
-        later events see earlier ones of the same file) and appended. Any bad event
-        rolls the whole transaction back unless ``skip_invalid``; forbidden events
-        always do."""
-        if connection is None:
-            with self.store.transaction() as opened:
-                return self.apply(
+        Each batch is checked against the ledger as it stands in the unit (so later
+        events see earlier ones of the same file) and appended. Any bad event rolls the
+        whole unit back unless ``skip_invalid``; forbidden events always do."""
+        if uow is None:
+            with self.units() as opened:
+                result = self.apply(
                     parsed,
                     skip_invalid=skip_invalid,
                     progress=progress,
                     on_reject=on_reject,
                     submitter=submitter,
                     submitted_by=submitted_by,
-                    connection=opened,
+                    uow=opened,
                     identify=identify,
                 )
+                opened.commit()
+            return result
         result = ImportResult()
         identities = _Identities()
         today = self.clock()
-        registry = self.library.registry()
+        registry = self.library.registry(uow)
         writer = submitter.name if submitter is not None else submitted_by
 
         def reject(rejection: Rejection) -> None:
@@ -233,7 +230,7 @@ class Intake:
         for batch in _batches(parsed, BATCH):
             result.read += len(batch)
             self._apply_batch(
-                connection, batch, registry, result, reject, forbidden, submitter, writer, identities, today, identify
+                uow, batch, registry, result, reject, forbidden, submitter, writer, identities, today, identify
             )
             if progress is not None:
                 progress(result.read)
@@ -245,7 +242,7 @@ class Intake:
 
     def _apply_batch(
         self,
-        connection,
+        uow: UnitOfWork,
         batch: list[Parsed],
         registry,
         result: ImportResult,
@@ -262,19 +259,20 @@ class Intake:
             for _, _, e, _ in batch
             if e is not None and not isinstance(e, FACTS)
         }
-        stored = self.store.records(connection, referenced)
+        ledger = uow.ledger
+        stored = ledger.records(referenced)
         files: dict[str, RecordFile] = {rid: r.file for rid, r in stored.items()}
         fingerprints: dict[str, str] = {rid: r.fingerprint for rid, r in stored.items()}
         owners: dict[str, str | None] = {rid: r.submitted_by for rid, r in stored.items()}
         concerned = [e.subject for _, _, e, _ in batch if isinstance(e, FACTS)]
         subjects = SubjectFacts(
-            self.store.latest_subject_events(connection, concerned),
-            self.store.contact_histories(connection, concerned) if concerned else {},
+            ledger.latest_subject_events(concerned),
+            ledger.contact_histories(concerned) if concerned else {},
         )
         # Ids of the later events of the batch, given or derived, in order.
         for position, (number, text, item, error) in enumerate(batch):
             if item is not None and not isinstance(item, (*FACTS, RecordEvent)) and item.id is None:
-                fingerprint = self.store.sealer.fingerprint(item.content())
+                fingerprint = ledger.fingerprint(item.content())
                 identities.occurrences[fingerprint] += 1
                 batch[position] = (
                     number,
@@ -282,8 +280,7 @@ class Intake:
                     item.identified(derived_id(fingerprint, identities.occurrences[fingerprint])),
                     error,
                 )
-        stored_ids = self.store.later_events_by_id(
-            connection,
+        stored_ids = ledger.later_events_by_id(
             (e.id for _, _, e, _ in batch if e is not None and not isinstance(e, (*FACTS, RecordEvent))),
         )
         accepted: list[Event] = []
@@ -301,10 +298,12 @@ class Intake:
                     owners[item.id] = submitter.name
             try:
                 self._refuse_future(item, today)
-                if not isinstance(item, (*FACTS, RecordEvent)) and self._replayed(item, identities, stored_ids, files):
+                if not isinstance(item, (*FACTS, RecordEvent)) and self._replayed(
+                    uow, item, identities, stored_ids, files
+                ):
                     caused = None
                 else:
-                    caused = self._fit(item, files, fingerprints, subjects, registry, today)
+                    caused = self._fit(uow, item, files, fingerprints, subjects, registry, today)
             except Rejected as problem:
                 reject(Rejection(number, str(problem), text, conflict=isinstance(problem, IdConflict)))
                 continue
@@ -315,16 +314,16 @@ class Intake:
                     result.events.append(Identified(number, item.type, event_id, "replayed"))
                 continue
             if not isinstance(item, (*FACTS, RecordEvent)):
-                identities.ids[item.id] = self.store.fingerprint(item)  # type: ignore[index]
+                identities.ids[item.id] = ledger.fingerprint(item.canonical())  # type: ignore[index]
             drafts.extend(caused)
             accepted.append(item)
             result.written_by_type[item.type] += 1
             if identify:
                 result.events.append(Identified(number, item.type, event_id, "written"))
         record_subjects = {rid: file.subject for rid, file in files.items()}
-        result.written += self.store.append(connection, accepted, writer, record_subjects)
+        result.written += ledger.append(accepted, writer, record_subjects)
         # Notices go out in the same transaction as the events that cause them.
-        result.notices += self.outbox.write(connection, drafts)
+        result.notices += uow.notices.write(drafts)
 
     @staticmethod
     def _refuse_future(item, today: dt.date) -> None:
@@ -333,7 +332,12 @@ class Intake:
                 raise FutureDated(f"{name} {day} is after today ({today}): an event cannot be filed before it happens")
 
     def _replayed(
-        self, item: RecordChange, identities: _Identities, stored: dict[str, str], files: dict[str, RecordFile]
+        self,
+        uow: UnitOfWork,
+        item: RecordChange,
+        identities: _Identities,
+        stored: dict[str, str],
+        files: dict[str, RecordFile],
     ) -> bool:
         """Whether ``item`` is an event already filed (True) or a new one (False); raises
         :class:`IdConflict` when its id is taken by an event with other content. Events
@@ -341,12 +345,12 @@ class Intake:
         it is erased."""
         event_id = item.id
         assert event_id is not None
-        canonical = self.store.fingerprint(item)
+        canonical = uow.ledger.fingerprint(item.canonical())
         known = identities.ids.get(event_id)
         if known is None and event_id in stored:
             known = stored[event_id]
         if known is None and item.record in files:
-            known = self._legacy_ids(files[item.record], identities).get(event_id)
+            known = self._legacy_ids(uow, files[item.record], identities).get(event_id)
         if known is None:
             return False
         if known == canonical:
@@ -356,7 +360,7 @@ class Intake:
             "and a different event needs an id of its own"
         )
 
-    def _legacy_ids(self, file: RecordFile, identities: _Identities) -> dict[str, str]:
+    def _legacy_ids(self, uow: UnitOfWork, file: RecordFile, identities: _Identities) -> dict[str, str]:
         """The derived ids of a record's stored events that carry none (filed before
         events had ids), counted in ledger order as an import counts them."""
         found = identities.legacy.get(file.id)
@@ -365,20 +369,22 @@ class Intake:
             counts: Counter = Counter()
             for change in file.changes:
                 if change.id is None:
-                    fingerprint = self.store.sealer.fingerprint(change.content())
+                    fingerprint = uow.ledger.fingerprint(change.content())
                     counts[fingerprint] += 1
                     identified = change.identified(derived_id(fingerprint, counts[fingerprint]))
-                    found[identified.id] = self.store.fingerprint(identified)
+                    found[identified.id] = uow.ledger.fingerprint(identified.canonical())
             identities.legacy[file.id] = found
         return found
 
-    def _fit(self, item, files, fingerprints, subjects, registry, today: dt.date) -> list[NoticeDraft] | None:
+    def _fit(
+        self, uow: UnitOfWork, item, files, fingerprints, subjects, registry, today: dt.date
+    ) -> list[NoticeDraft] | None:
         """Check ``item`` against the state so far: the notices it causes, or None when
         it changes nothing (it was applied before)."""
         if isinstance(item, FACTS):
             return self._fit_facts(item, subjects, today)
         if isinstance(item, RecordEvent):
-            fingerprint = self.store.fingerprint(item)
+            fingerprint = uow.ledger.fingerprint(item.canonical())
             if item.id in files:
                 if fingerprints[item.id] == fingerprint:
                     return None

@@ -10,15 +10,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import or_, select
-
-from xinyong.adapters.storage.access_log import AccessLog
-from xinyong.adapters.storage.store import LedgerStore, fold
-from xinyong.adapters.storage.tables import organisations
 from xinyong.domain.access import Reader
 from xinyong.domain.identifiers import SubjectRef
 from xinyong.domain.standing import rule_in_force, standing, timeline
 from xinyong.services.catalogs import CatalogLibrary
+from xinyong.services.unit_of_work import UnitsOfWork
 
 
 class NotPublished(LookupError):
@@ -56,15 +52,9 @@ class PublicLookups:
 
 @dataclass
 class Publication:
-    store: LedgerStore
+    units: UnitsOfWork
     library: CatalogLibrary
-    access_log: AccessLog
     lookups: PublicLookups = field(default_factory=PublicLookups)
-
-    def _directory_row(self, connection, subject: SubjectRef):
-        return connection.execute(
-            select(organisations).where(organisations.c.subject_key == self.store.subject_key(subject))
-        ).first()
 
     def organisation(self, code: str, day: dt.date, reader: Reader | None = None) -> dict[str, Any]:
         """An organisation's public page. A known ``reader`` (an officer, a subject) is
@@ -73,15 +63,17 @@ class Publication:
         if subject.kind != "organisation":
             raise NotPublished("only organisations are published")
         registry = self.library.registry()
-        with self.store.reading() as connection:
-            row = self._directory_row(connection, subject)
-            files = self.store.files_for_subject(connection, subject, text=False)
-        if row is None and not files:
-            raise NotPublished(f"no organisation {subject} is known")
+        # A named reader's lookup is logged in the unit of work that reads it.
+        with self.units(read_only=reader is None) as uow:
+            row = uow.directory.organisation(subject)
+            files = uow.ledger.subject_ledger(subject, text=False).files
+            if row is None and not files:
+                raise NotPublished(f"no organisation {subject} is known")
+            if reader is not None:
+                uow.access_log.write([subject], reader, "public.organisation", "public lookup")
+                uow.commit()
         if reader is None:
             self.lookups.count("organisation")
-        else:
-            self.access_log.log([subject], reader, "public.organisation", "public lookup")
         jurisdiction = row.jurisdiction if row is not None else None
         standings = []
         for catalog_id in registry.ids():
@@ -148,29 +140,9 @@ class Publication:
 
     def search(self, query: str, limit: int = 50) -> list[dict[str, Any]]:
         """Organisations whose name contains ``query`` or whose code starts with it."""
-        folded = fold(query)
-        if not folded or "\x00" in query:
-            return []  # no name or code holds a NUL byte (and PostgreSQL text cannot)
-
-        def literal(text: str) -> str:
-            return text.replace("\\", "").replace("%", "\\%").replace("_", "\\_")
-
-        pattern = "%" + literal(folded) + "%"
-        with self.store.reading() as connection:
-            rows = connection.execute(
-                select(organisations)
-                .where(
-                    or_(
-                        organisations.c.name_folded.like(pattern, escape="\\"),
-                        organisations.c.code.like(literal(query.strip().upper()) + "%", escape="\\"),
-                    )
-                )
-                .order_by(organisations.c.name_folded, organisations.c.code)
-                .limit(limit)
-            ).all()
-        return [
-            {"subject": f"uscc:{r.code}", "code": r.code, "name": r.name, "jurisdiction": r.jurisdiction} for r in rows
-        ]
+        with self.units(read_only=True) as uow:
+            found = uow.directory.search(query, limit)
+        return [{"subject": r.subject, "code": r.code, "name": r.name, "jurisdiction": r.jurisdiction} for r in found]
 
     def list_entries(self, list_id: str, day: dt.date, page: int = 1, per_page: int = 50) -> dict[str, Any]:
         registry = self.library.registry()
@@ -179,10 +151,12 @@ class Publication:
             raise NotPublished(f"no list {list_id!r} is defined")
         definition = registry.list_definition(list_id, day) or owner.definition
         rules = {f"{c.id}/{name}" for c in registry.all() for name, rule in c.rules.items() if rule.list == list_id}
-        with self.store.reading() as connection:
-            ids = self.store.record_ids_for_rules(connection, rules)
-            stored = self.store.records(connection, ids, text=False)
-            names = {r.code: r.name for r in connection.execute(select(organisations.c.code, organisations.c.name))}
+        with self.units(read_only=True) as uow:
+            ids = uow.ledger.record_ids_for_rules(rules)
+            stored = uow.ledger.records(ids, text=False)
+            names = uow.directory.names(
+                {s.file.subject.value for s in stored.values() if s.file.subject.kind == "organisation"}
+            )
         published, withheld = [], 0
         for item in stored.values():
             line = timeline(item.file, registry)

@@ -7,14 +7,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from xinyong.adapters.storage.access_log import AccessLog
-from xinyong.adapters.storage.outbox import Outbox
-from xinyong.adapters.storage.store import LedgerStore
 from xinyong.domain.access import Reader
 from xinyong.domain.identifiers import SubjectRef
 from xinyong.domain.standing import earliest_repair, list_entries, rule_in_force, standing, timeline
 from xinyong.services.catalogs import CatalogLibrary
 from xinyong.services.inquiries import standing_json
+from xinyong.services.unit_of_work import UnitsOfWork
 
 
 def _day(value: dt.date | None) -> str | None:
@@ -22,18 +20,21 @@ def _day(value: dt.date | None) -> str | None:
 
 
 class Reports:
-    def __init__(self, store: LedgerStore, library: CatalogLibrary, access_log: AccessLog, outbox: Outbox):
-        self.store = store
+    def __init__(self, units: UnitsOfWork, library: CatalogLibrary):
+        self.units = units
         self.library = library
-        self.access_log = access_log
-        self.outbox = outbox
 
     def report(self, subject: SubjectRef, day: dt.date, reader: Reader, purpose: str | None) -> dict[str, Any]:
+        """The subject's whole file as of ``day``; the read is logged in the same unit of
+        work that reads it (the log it shows includes this read)."""
         registry = self.library.registry()
-        with self.store.reading() as connection:
-            files, facts = self.store.subject_ledger(connection, subject)
-        jurisdiction = facts.jurisdiction if facts else None
-        self.access_log.log([subject], reader, "report", purpose, [f"as of {day}"])
+        with self.units() as uow:
+            filed = uow.ledger.subject_ledger(subject)
+            uow.access_log.write([subject], reader, "report", purpose, [f"as of {day}"])
+            _, accesses = uow.access_log.entries(subject, limit=1000)
+            notices = uow.notices.inbox(subject)
+            uow.commit()
+        files, facts, jurisdiction = filed.files, filed.facts, filed.jurisdiction
 
         standings = []
         for catalog_id in registry.ids():
@@ -102,7 +103,6 @@ class Reports:
             )
         records.sort(key=lambda r: (r["occurred_on"], r["record"]))
         entries = list_entries(subject, day, lines)
-        _, accesses = self.access_log.entries(subject, limit=1000)
         return {
             "subject": str(subject),
             "kind": subject.kind,
@@ -122,7 +122,7 @@ class Reports:
                 }
                 for e in entries
             ],
-            "notices": [n.as_json() for n in self.outbox.inbox(subject)],
+            "notices": [n.as_json() for n in notices],
             "access_log": [
                 {
                     "at": a.at,

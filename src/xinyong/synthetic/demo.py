@@ -11,10 +11,7 @@ from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 
-from sqlalchemy import inspect
-from sqlalchemy.engine import make_url
-
-from xinyong.adapters.storage.store import database_url, make_engine
+from xinyong.adapters.storage.store import shown, sqlite_path, table_names
 from xinyong.bootstrap import Deployment, open_deployment
 from xinyong.domain import calendar
 from xinyong.domain.catalog.model import Catalog
@@ -62,12 +59,12 @@ def portal_resident(deployment: Deployment, day: dt.date) -> SubjectRef | None:
     """The resident whose file shows the most in the portal: on a list, with penalties
     counting under a catalog that grades (to dispute or repair), and of the most kinds."""
     registry = deployment.catalogs.registry()
-    with deployment.store.reading() as connection:
-        stored = deployment.store.records(connection, deployment.store.all_record_ids(connection), text=False)
     files: dict[SubjectRef, list] = defaultdict(list)
-    for item in stored.values():
-        if item.file.subject.kind == "person":
-            files[item.file.subject].append(item.file)
+    with deployment.units(read_only=True) as uow:
+        for page in uow.ledger.record_pages(5000):
+            for file in page:
+                if file.subject.kind == "person":
+                    files[file.subject].append(file)
 
     def weight(subject: SubjectRef) -> tuple:
         lines = [timeline(f, registry) for f in files[subject]]
@@ -82,16 +79,11 @@ def portal_resident(deployment: Deployment, day: dt.date) -> SubjectRef | None:
 
 def _refuse_unless_empty(database: str) -> None:
     """Refuse a database that holds any table (in its default schema)."""
-    engine = make_engine(database)
-    try:
-        tables = sorted(inspect(engine).get_table_names())
-    finally:
-        engine.dispose()
+    tables = table_names(database)
     if tables:
-        shown = ", ".join(tables[:5]) + (", ..." if len(tables) > 5 else "")
-        where = make_url(database_url(database)).render_as_string(hide_password=True)
+        listed = ", ".join(tables[:5]) + (", ..." if len(tables) > 5 else "")
         raise DemoRefused(
-            f"{where} is not empty (it has tables: {shown}); the demo builds only in an empty "
+            f"{shown(database)} is not empty (it has tables: {listed}); the demo builds only in an empty "
             "database and never wipes one: create a new database for it"
         )
 
@@ -111,10 +103,9 @@ def build_demo(
     replaced, with its key beside it; a database given by URL must be empty: it is
     filled, never wiped, and a database with tables in it is refused (DemoRefused).
     ``settings`` (default: the environment's) give the key."""
-    url = make_url(database_url(database))
-    if url.get_backend_name() == "sqlite":
-        path = database if "://" not in database else url.database
-        for suffix in ("", "-wal", "-shm", ".key") if path and path != ":memory:" else ():
+    path = sqlite_path(database)
+    if path is not None or database.startswith("sqlite"):
+        for suffix in ("", "-wal", "-shm", ".key") if path is not None else ():
             Path(path + suffix).unlink(missing_ok=True)
     else:
         _refuse_unless_empty(database)

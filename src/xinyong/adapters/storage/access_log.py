@@ -4,7 +4,6 @@ Append-only, like the ledger."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 
 from sqlalchemy import Connection, func, select
 
@@ -13,18 +12,9 @@ from xinyong.adapters.storage.tables import access_log
 from xinyong.domain.access import Reader
 from xinyong.domain.free_text import mask_identity_numbers
 from xinyong.domain.identifiers import SubjectRef
+from xinyong.services.unit_of_work import Access
 
-
-@dataclass(frozen=True)
-class Access:
-    seq: int
-    at: str
-    reader: str
-    role: str
-    what: str
-    purpose: str | None
-    detail: str | None
-    subject_key: str
+__all__ = ["Access", "AccessLog"]
 
 
 class AccessLog:
@@ -80,18 +70,23 @@ class AccessLog:
         with self.store.transaction() as connection:
             self.write(connection, subjects, reader, what, purpose, details)
 
-    def entries(self, subject: SubjectRef | None = None, limit: int = 100, offset: int = 0) -> tuple[int, list[Access]]:
-        """Entries newest first, for one subject or all; with the total count."""
+    def entries(
+        self, subject: SubjectRef | None = None, limit: int = 100, offset: int = 0, connection: Connection | None = None
+    ) -> tuple[int, list[Access]]:
+        """Entries newest first, for one subject or all; with the total count (read in
+        ``connection``'s transaction when given)."""
+        if connection is None:
+            with self.store.reading() as opened:
+                return self.entries(subject, limit, offset, opened)
         query = select(access_log)
         count = select(func.count()).select_from(access_log)
         if subject is not None:
             key = self.store.subject_key(subject)
             query = query.where(access_log.c.subject_key == key)
             count = count.where(access_log.c.subject_key == key)
-        with self.store.reading() as connection:
-            total = connection.execute(count).scalar_one()
-            rows = connection.execute(query.order_by(access_log.c.seq.desc()).limit(limit).offset(offset)).all()
-            texts = self.store.text_sealers(connection, {r.subject_key for r in rows if r.sealed_text is not None})
+        total = connection.execute(count).scalar_one()
+        rows = connection.execute(query.order_by(access_log.c.seq.desc()).limit(limit).offset(offset)).all()
+        texts = self.store.text_sealers(connection, {r.subject_key for r in rows if r.sealed_text is not None})
         found = []
         for r in rows:
             text = self.store.open_text(texts, r.subject_key, _context(r.seq), r.sealed_text)

@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import secrets
-from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import func, select
@@ -15,23 +14,7 @@ from xinyong.adapters.storage.store import LedgerStore
 from xinyong.adapters.storage.tables import cases
 from xinyong.domain.free_text import mask_identity_numbers
 from xinyong.domain.identifiers import SubjectRef
-
-
-@dataclass(frozen=True)
-class Case:
-    id: str
-    kind: str
-    subject: SubjectRef
-    record: str | None
-    opened_at: str
-    opened: dict[str, Any]
-    decided_at: str | None
-    decided: dict[str, Any] | None
-
-    @property
-    def is_open(self) -> bool:
-        return self.decided is None
-
+from xinyong.services.unit_of_work import Case
 
 # What people type into a case: sealed under the subject's own key (erasable) with
 # identity numbers masked; the rest of a case's body is sealed under the deployment's.

@@ -10,8 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import secrets
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import Connection, func, select
@@ -20,36 +20,13 @@ from xinyong.adapters.storage.store import LedgerStore
 from xinyong.adapters.storage.tables import deliveries, notices
 from xinyong.domain.identifiers import SubjectRef
 from xinyong.domain.notices import NoticeDraft
+from xinyong.services.unit_of_work import Notice
+
+__all__ = ["Notice", "Outbox"]
 
 
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
-
-
-@dataclass(frozen=True)
-class Notice:
-    seq: int
-    id: str
-    created_at: str
-    kind: str
-    subject: str
-    source: str | None
-    record: str | None
-    title: str
-    text: str
-    fields: dict[str, Any]
-
-    def as_json(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "created_at": self.created_at,
-            "kind": self.kind,
-            "record": self.record,
-            "to": f"source {self.source}" if self.source else "subject",
-            "title": self.title,
-            "text": self.text,
-            "fields": self.fields,
-        }
 
 
 class Outbox:
@@ -108,9 +85,18 @@ class Outbox:
             body["fields"],
         )
 
-    def inbox(self, subject: SubjectRef, limit: int = 500) -> list[Notice]:
+    @contextmanager
+    def _reading(self, connection: Connection | None) -> Iterator[Connection]:
+        """``connection``, or a reading connection of its own."""
+        if connection is not None:
+            yield connection
+        else:
+            with self.store.reading() as opened:
+                yield opened
+
+    def inbox(self, subject: SubjectRef, limit: int = 500, connection: Connection | None = None) -> list[Notice]:
         """The subject's notices, newest first (not those addressed to sources)."""
-        with self.store.reading() as connection:
+        with self._reading(connection) as connection:
             rows = connection.execute(
                 select(notices)
                 .where(notices.c.subject_key == self.store.subject_key(subject), notices.c.source.is_(None))
@@ -119,26 +105,26 @@ class Outbox:
             ).all()
         return [self._notice(r) for r in rows]
 
-    def for_source(self, source: str, limit: int = 500) -> list[Notice]:
-        with self.store.reading() as connection:
+    def for_source(self, source: str, limit: int = 500, connection: Connection | None = None) -> list[Notice]:
+        with self._reading(connection) as connection:
             rows = connection.execute(
                 select(notices).where(notices.c.source == source).order_by(notices.c.seq.desc()).limit(limit)
             ).all()
         return [self._notice(r) for r in rows]
 
-    def count(self) -> int:
-        with self.store.reading() as connection:
+    def count(self, connection: Connection | None = None) -> int:
+        with self._reading(connection) as connection:
             return connection.execute(select(func.count()).select_from(notices)).scalar_one()
 
     # ------------------------------------------------------------------ deliveries
 
     def due_for_delivery(
-        self, channel: str, now: dt.datetime | None = None, limit: int = 200
+        self, channel: str, now: dt.datetime | None = None, limit: int = 200, connection: Connection | None = None
     ) -> list[tuple[Notice, int]]:
         """Notices to subjects not yet delivered on ``channel`` whose next attempt is due,
         with the number of attempts so far."""
         now = now or _now()
-        with self.store.reading() as connection:
+        with self._reading(connection) as connection:
             attempts = {}
             for row in connection.execute(
                 select(deliveries).where(deliveries.c.channel == channel).order_by(deliveries.c.seq)
@@ -165,26 +151,32 @@ class Outbox:
         outcome: str,
         error: str | None = None,
         retry_in: dt.timedelta | None = None,
+        connection: Connection | None = None,
     ) -> None:
+        """Log one delivery attempt, in ``connection``'s transaction (one of its own
+        without one)."""
+        if connection is None:
+            with self.store.transaction() as opened:
+                return self.log_attempt(notice, channel, attempt, outcome, error, retry_in, opened)
         now = _now()
         # A delivery error can carry an address: it is sealed like the notice itself.
         sealed = self.store.sealer.seal(error.encode(), f"delivery:{notice.id}:{attempt}".encode()) if error else None
-        with self.store.transaction() as connection:
-            self.store.append_rows(
-                connection,
-                "deliveries",
-                [
-                    {
-                        "notice_seq": notice.seq,
-                        "channel": channel,
-                        "attempt": attempt,
-                        "at": now.isoformat(timespec="seconds"),
-                        "outcome": outcome,
-                        "sealed_error": sealed,
-                        "next_attempt_at": (now + retry_in).isoformat(timespec="seconds") if retry_in else None,
-                    }
-                ],
-            )
+        self.store.append_rows(
+            connection,
+            "deliveries",
+            [
+                {
+                    "notice_seq": notice.seq,
+                    "channel": channel,
+                    "attempt": attempt,
+                    "at": now.isoformat(timespec="seconds"),
+                    "outcome": outcome,
+                    "sealed_error": sealed,
+                    "next_attempt_at": (now + retry_in).isoformat(timespec="seconds") if retry_in else None,
+                }
+            ],
+        )
+        return None
 
     def attempts(self, notice_id: str) -> list[dict[str, Any]]:
         with self.store.reading() as connection:

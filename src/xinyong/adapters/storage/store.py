@@ -11,7 +11,6 @@ import os
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from importlib.resources import files as package_files
 
 from alembic import command
@@ -24,6 +23,8 @@ from sqlalchemy import (
     event,
     func,
     insert,
+    inspect,
+    or_,
     select,
     update,
 )
@@ -35,9 +36,11 @@ from xinyong.adapters.storage.sealing import KeyError_, Sealer, SubjectSealer, T
 from xinyong.adapters.storage.tables import catalog_versions, ledger, organisations, subject_keys
 from xinyong.domain.catalog.files import parse_catalog
 from xinyong.domain.catalog.model import Catalog
-from xinyong.domain.events import RecordChange, RecordEvent, SubjectEvent, parse_event
+from xinyong.domain.events import ContactEvent, RecordEvent, SubjectEvent, parse_event
+from xinyong.domain.history import annuls, contact_history, record_files
 from xinyong.domain.identifiers import SubjectRef
 from xinyong.domain.standing import RecordFile
+from xinyong.services.unit_of_work import DisputeActivity, Event, Organisation, StoredRecord, SubjectSummary
 
 PERSONAL_FIELDS = ("subject", "name", "email")
 # What people type about a subject: sealed under the subject's own key, erasable.
@@ -50,6 +53,28 @@ def database_url(db: str) -> str:
     if "://" in db:
         return db
     return f"sqlite:///{db}"
+
+
+def sqlite_path(db: str) -> str | None:
+    """The file of a SQLite database (None for another database, or one in memory)."""
+    url = make_url(database_url(db))
+    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
+        return None
+    return url.database
+
+
+def shown(db: str) -> str:
+    """The database named for a message, without a password."""
+    return make_url(database_url(db)).render_as_string(hide_password=True)
+
+
+def table_names(db: str) -> list[str]:
+    """The tables of the database (in its default schema), sorted."""
+    engine = make_engine(db)
+    try:
+        return sorted(inspect(engine).get_table_names())
+    finally:
+        engine.dispose()
 
 
 def make_engine(db: str) -> Engine:
@@ -97,16 +122,6 @@ def fold(text: str) -> str:
 
 def _now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="microseconds")
-
-
-@dataclass(frozen=True)
-class StoredRecord:
-    file: RecordFile
-    fingerprint: str
-    submitted_by: str | None
-
-
-Event = SubjectEvent | RecordEvent | RecordChange
 
 
 def migrate(engine: Engine) -> None:
@@ -292,21 +307,11 @@ class LedgerStore:
         return found
 
     def _files_from_rows(self, connection: Connection, rows, text: bool = True) -> dict[str, StoredRecord]:
-        files: dict[str, StoredRecord] = {}
-        pending: dict[str, list[RecordChange]] = {}
         rows = list(rows)
-        for row, decoded in zip(rows, self._decode_all(connection, rows, text), strict=False):
-            if isinstance(decoded, RecordEvent):
-                files[decoded.id] = StoredRecord(RecordFile(decoded), row.fingerprint, row.submitted_by)
-            else:
-                pending.setdefault(row.record_id, []).append(decoded)  # type: ignore[arg-type]
+        provenance = {row.record_id: row for row in rows if row.kind == "record"}
         return {
-            rid: StoredRecord(
-                RecordFile(stored.file.record, tuple(pending.get(rid, ()))),
-                stored.fingerprint,
-                stored.submitted_by,
-            )
-            for rid, stored in files.items()
+            rid: StoredRecord(file, provenance[rid].fingerprint, provenance[rid].submitted_by)
+            for rid, file in record_files(self._decode_all(connection, rows, text)).items()
         }
 
     def files_for_subject(self, connection: Connection, subject: SubjectRef, text: bool = True) -> list[RecordFile]:
@@ -374,11 +379,11 @@ class LedgerStore:
                 )
                 .order_by(ledger.c.seq)
             )
+            events: dict[str, list[Event]] = {}
             for row in rows:
-                address = getattr(self._decode(row), "email", None)
-                history = found[keys[row.subject_key]]
-                if address is not None and (not history or history[-1] != address):
-                    history.append(address)
+                events.setdefault(row.subject_key, []).append(self._decode(row))
+            for key, stream in events.items():
+                found[keys[key]] = contact_history(stream)
         return found
 
     # ------------------------------------------------------------------- writing
@@ -569,17 +574,22 @@ class LedgerStore:
         found = set()
         for row in rows:
             decoded = self._decode(row)
-            if decoded.type == "annulled" or getattr(decoded, "outcome", None) == "annulled":
+            if not isinstance(decoded, (SubjectEvent, ContactEvent, RecordEvent)) and annuls(decoded):
                 found.add(row.record_id)
         return found
 
     def _event_id(self, connection: Connection):
         """The SQL expression of a ledger row's event id, as migration 0003 indexes it."""
+        return self._event_field(connection, "id")
+
+    @staticmethod
+    def _event_field(connection: Connection, name: str):
+        """The SQL expression of a field of a ledger row's (unsealed) body, as text."""
         if connection.dialect.name == "postgresql":
             from sqlalchemy.dialects.postgresql import JSONB
 
-            return ledger.c.body.cast(JSONB).op("->>")("id")
-        return func.json_extract(ledger.c.body, "$.id")
+            return ledger.c.body.cast(JSONB).op("->>")(name)
+        return func.json_extract(ledger.c.body, f"$.{name}")
 
     def later_events_by_id(self, connection: Connection, event_ids: Iterable[str]) -> dict[str, str]:
         """The fingerprints of the stored later events (not records, subject or contact
@@ -624,6 +634,164 @@ class LedgerStore:
                 select(ledger.c.record_id)
                 .where(ledger.c.kind == "record", ledger.c.rule.in_(rules))
                 .order_by(ledger.c.seq)
+            ).scalars()
+        )
+
+    def event_count(self, connection: Connection) -> int:
+        return connection.execute(select(func.count()).select_from(ledger)).scalar_one()
+
+    def record_count(self, connection: Connection) -> int:
+        return connection.execute(
+            select(func.count()).select_from(ledger).where(ledger.c.kind == "record")
+        ).scalar_one()
+
+    def record_pages(self, connection: Connection, size: int) -> Iterator[list[RecordFile]]:
+        """Every record file without free text, in ledger order, ``size`` at a time
+        (keyset pagination: memory stays bounded)."""
+        last = 0
+        while True:
+            rows = connection.execute(
+                select(ledger.c.seq, ledger.c.record_id)
+                .where(ledger.c.kind == "record", ledger.c.seq > last)
+                .order_by(ledger.c.seq)
+                .limit(size)
+            ).all()
+            if not rows:
+                return
+            last = rows[-1].seq
+            ids = [row.record_id for row in rows]
+            stored = self.records(connection, ids, text=False)
+            yield [stored[i].file for i in ids if i in stored]
+
+    def subject_pages(self, connection: Connection, size: int) -> Iterator[list[SubjectSummary]]:
+        """Every subject filed in the ledger with its kind, latest jurisdiction and record
+        files (without free text), ``size`` subjects at a time, by lookup key."""
+        last = ""
+        while True:
+            keys = list(
+                connection.execute(
+                    select(ledger.c.subject_key)
+                    .where(ledger.c.subject_key.is_not(None), ledger.c.subject_key > last)
+                    .group_by(ledger.c.subject_key)
+                    .order_by(ledger.c.subject_key)
+                    .limit(size)
+                ).scalars()
+            )
+            if not keys:
+                return
+            last = keys[-1]
+            rows = connection.execute(select(ledger).where(ledger.c.subject_key.in_(keys)).order_by(ledger.c.seq))
+            events: dict[str, list[Event]] = {key: [] for key in keys}
+            for row in rows:
+                events[row.subject_key].append(self._decode(row))
+            page = []
+            for key, stream in events.items():
+                facts = [e for e in stream if isinstance(e, SubjectEvent)]
+                files = list(record_files(stream).values())
+                kinds = [e.subject.kind for e in stream if isinstance(e, (SubjectEvent, ContactEvent, RecordEvent))]
+                page.append(
+                    SubjectSummary(
+                        key,
+                        kinds[-1] if kinds else "person",
+                        facts[-1].jurisdiction if facts else None,
+                        bool(facts),
+                        files,
+                    )
+                )
+            yield page
+
+    def latest_subject_event_pages(self, connection: Connection, size: int) -> Iterator[list[SubjectEvent]]:
+        """The latest ``subject`` event of every subject, ``size`` at a time."""
+        latest = select(func.max(ledger.c.seq)).where(ledger.c.kind == "subject").group_by(ledger.c.subject_key)
+        rows = connection.execute(
+            select(ledger).where(ledger.c.seq.in_(latest)).order_by(ledger.c.seq),
+            execution_options={"yield_per": size},
+        )
+        page: list[SubjectEvent] = []
+        for row in rows:
+            page.append(self._decode(row))  # type: ignore[arg-type]
+            if len(page) >= size:
+                yield page
+                page = []
+        if page:
+            yield page
+
+    def dispute_activity(self, connection: Connection, since: dt.date) -> list[DisputeActivity]:
+        """Disputes filed and decided per calendar month from the month of ``since`` on,
+        counted by the database (the day of a later event is in the clear)."""
+        month = func.substr(self._event_field(connection, "on"), 1, 7)
+        rows = connection.execute(
+            select(ledger.c.kind, month.label("month"), func.count().label("events"))
+            .where(
+                ledger.c.kind.in_(("dispute_filed", "dispute_resolved")),
+                self._event_field(connection, "on") >= since.replace(day=1).isoformat(),
+            )
+            .group_by(ledger.c.kind, month)
+        ).all()
+        counts: dict[str, list[int]] = {}
+        for row in rows:
+            counts.setdefault(row.month, [0, 0])[0 if row.kind == "dispute_filed" else 1] += row.events
+        return [
+            DisputeActivity(dt.date.fromisoformat(m + "-01"), opened, decided)
+            for m, (opened, decided) in sorted(counts.items())
+        ]
+
+    # ------------------------------------------------------------------ directory
+
+    @staticmethod
+    def _organisation(row) -> Organisation:
+        return Organisation(row.code, row.name, row.jurisdiction)
+
+    def organisation(self, connection: Connection, subject: SubjectRef) -> Organisation | None:
+        row = connection.execute(
+            select(organisations).where(organisations.c.subject_key == self.subject_key(subject))
+        ).first()
+        return self._organisation(row) if row is not None else None
+
+    def search_organisations(self, connection: Connection, query: str, limit: int = 50) -> list[Organisation]:
+        """Organisations whose folded name contains ``query`` or whose code starts with it."""
+        folded = fold(query)
+        if not folded or "\x00" in query:
+            return []  # no name or code holds a NUL byte (and PostgreSQL text cannot)
+
+        def literal(text: str) -> str:
+            return text.replace("\\", "").replace("%", "\\%").replace("_", "\\_")
+
+        pattern = "%" + literal(folded) + "%"
+        rows = connection.execute(
+            select(organisations)
+            .where(
+                or_(
+                    organisations.c.name_folded.like(pattern, escape="\\"),
+                    organisations.c.code.like(literal(query.strip().upper()) + "%", escape="\\"),
+                )
+            )
+            .order_by(organisations.c.name_folded, organisations.c.code)
+            .limit(limit)
+        ).all()
+        return [self._organisation(r) for r in rows]
+
+    def organisation_names(self, connection: Connection, codes: Iterable[str]) -> dict[str, str | None]:
+        wanted = list(dict.fromkeys(codes))
+        found: dict[str, str | None] = {}
+        for start in range(0, len(wanted), _IN_BATCH):
+            for row in connection.execute(
+                select(organisations.c.code, organisations.c.name).where(
+                    organisations.c.code.in_(wanted[start : start + _IN_BATCH])
+                )
+            ):
+                found[row.code] = row.name
+        return found
+
+    # ------------------------------------------------------- subjects' own keys
+
+    def text_key_holders(self, connection: Connection) -> list[str]:
+        """The lookup keys of the subjects whose free-text key still exists."""
+        return list(
+            connection.execute(
+                select(subject_keys.c.subject_key)
+                .where(subject_keys.c.wrapped.is_not(None))
+                .order_by(subject_keys.c.subject_key)
             ).scalars()
         )
 

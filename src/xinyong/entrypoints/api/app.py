@@ -14,9 +14,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import PlainTextResponse
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
 from prometheus_client.core import CounterMetricFamily
-from sqlalchemy import func, select
 
-from xinyong.adapters.storage.tables import ledger
 from xinyong.bootstrap import Deployment
 from xinyong.domain import calendar
 from xinyong.entrypoints import web
@@ -47,7 +45,7 @@ def _lifespan(deployment: Deployment, settings: Settings):
                 await run_in_threadpool(deployment.due_process.send_due_notices, calendar.today())
                 if settings.smtp_host:
                     channel = SmtpChannel(settings.smtp_host, settings.smtp_port, settings.smtp_from)
-                    await run_in_threadpool(deliver_email, deployment.store, deployment.outbox, channel)
+                    await run_in_threadpool(deliver_email, deployment.units, channel)
             except Exception:  # keep serving; the next round tries again
                 logging.getLogger("xinyong.notices").exception("notice round failed")
             await asyncio.sleep(settings.notice_interval)
@@ -130,8 +128,8 @@ def create_app(deployment: Deployment, max_body: int = MAX_BODY, settings: Setti
 
     @app.get("/healthz", response_model=Health, tags=["operations"], summary="Liveness and counts")
     def healthz() -> dict:
-        with deployment.store.reading() as connection:
-            count = connection.execute(select(func.count()).select_from(ledger)).scalar_one()
+        with deployment.units(read_only=True) as uow:
+            count = uow.ledger.event_count()
         return {"status": "ok", "ledger_events": count, "catalogs": len(deployment.catalogs.registry().ids())}
 
     @app.get("/metrics", response_class=PlainTextResponse, tags=["operations"], summary="Prometheus metrics")

@@ -44,7 +44,7 @@ def my_report(
 )
 def my_contact(who: Reader = Depends(role("subject")), d: Deployment = Depends(deployment)) -> ContactAnswer:
     assert who.subject is not None
-    return ContactAnswer(email=contact_address(d.store, who.subject))
+    return ContactAnswer(email=contact_address(d.units, who.subject))
 
 
 @router.put(

@@ -177,7 +177,7 @@ def portal_page(
         repairs=repairs,
         reviews=reviews,
         reviewed=reviewed,
-        contact=contact_address(d.store, subject),
+        contact=contact_address(d.units, subject),
         errors=errors or {},
         values=values or {},
         done=done,

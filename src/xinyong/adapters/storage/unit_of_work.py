@@ -1,0 +1,341 @@
+"""The unit of work over SQLAlchemy: one connection and one transaction per use case,
+with the repositories of ``xinyong.services.unit_of_work`` bound to it.
+
+A writing unit takes the write lock when it begins (SQLite's ``BEGIN IMMEDIATE``, set up
+by ``make_engine``; a transaction-scoped advisory lock on PostgreSQL), so that reading
+the state and appending after it cannot interleave with another writer, in this process
+or any other. A read-only unit takes no lock and reads one consistent snapshot (WAL on
+SQLite). A write the database refuses as a duplicate (a unique index: one decision per
+case, one event per id, one case per place) leaves the unit as a
+:class:`~xinyong.services.unit_of_work.Collision`, with nothing written."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator, Sequence
+from types import TracebackType
+from typing import Any
+
+from sqlalchemy import Connection, RootTransaction
+from sqlalchemy.exc import IntegrityError
+
+from xinyong.adapters.storage.access_log import AccessLog
+from xinyong.adapters.storage.cases import CaseBook
+from xinyong.adapters.storage.outbox import Outbox
+from xinyong.adapters.storage.store import LedgerStore
+from xinyong.domain.access import Reader
+from xinyong.domain.catalog.model import Catalog
+from xinyong.domain.events import SubjectEvent
+from xinyong.domain.identifiers import SubjectRef
+from xinyong.domain.notices import NoticeDraft
+from xinyong.domain.standing import RecordFile
+from xinyong.services.unit_of_work import (
+    Access,
+    Case,
+    Collision,
+    DisputeActivity,
+    Event,
+    Notice,
+    Organisation,
+    ReadOnly,
+    StoredRecord,
+    SubjectLedger,
+    SubjectSummary,
+    UnitOfWork,
+)
+
+ADVISORY_LOCK = 7436  # the one lock every writer of a PostgreSQL database takes
+
+
+class _Bound:
+    """Where a unit's repositories find their connection, and whether they may write."""
+
+    def __init__(self, read_only: bool):
+        self.read_only = read_only
+        self._connection: Connection | None = None
+
+    @property
+    def connection(self) -> Connection:
+        if self._connection is None:
+            raise RuntimeError("the unit of work is not open: use it in a `with` block, before commit()")
+        return self._connection
+
+    def attach(self, connection: Connection | None) -> None:
+        """Bind the repositories to ``connection`` (None: to nothing)."""
+        self._connection = connection
+
+    def writing(self) -> Connection:
+        if self.read_only:
+            raise ReadOnly("a read-only unit of work writes nothing")
+        return self.connection
+
+
+class SqlLedger:
+    def __init__(self, store: LedgerStore, bound: _Bound):
+        self._store = store
+        self._bound = bound
+
+    def subject_key(self, subject: SubjectRef) -> str:
+        return self._store.subject_key(subject)
+
+    def fingerprint(self, canonical: str) -> str:
+        return self._store.sealer.fingerprint(canonical)
+
+    def append(
+        self,
+        events: Sequence[Event],
+        submitted_by: str | None = None,
+        record_subjects: dict[str, SubjectRef] | None = None,
+    ) -> int:
+        return self._store.append(self._bound.writing(), events, submitted_by, record_subjects)
+
+    def records(self, record_ids: Iterable[str], *, text: bool = True) -> dict[str, StoredRecord]:
+        return self._store.records(self._bound.connection, record_ids, text)
+
+    def subject_ledger(self, subject: SubjectRef | str, *, text: bool = True) -> SubjectLedger:
+        files, facts = self._store.subject_ledger(self._bound.connection, subject, text)
+        return SubjectLedger(files, facts)
+
+    def latest_subject_events(self, subjects: Iterable[SubjectRef]) -> dict[SubjectRef, SubjectEvent]:
+        return self._store.latest_subject_events(self._bound.connection, subjects)
+
+    def contact_histories(self, subjects: Iterable[SubjectRef]) -> dict[SubjectRef, list[str]]:
+        return self._store.contact_histories(self._bound.connection, subjects)
+
+    def later_events_by_id(self, event_ids: Iterable[str]) -> dict[str, str]:
+        return self._store.later_events_by_id(self._bound.connection, event_ids)
+
+    def head(self) -> int:
+        return self._store.head(self._bound.connection)
+
+    def event_count(self) -> int:
+        return self._store.event_count(self._bound.connection)
+
+    def record_count(self) -> int:
+        return self._store.record_count(self._bound.connection)
+
+    def subjects_touched_since(self, seq: int) -> set[str]:
+        return self._store.subjects_touched_since(self._bound.connection, seq)
+
+    def latest_act(self, catalog_id: str, today: dt.date) -> dt.date | None:
+        return self._store.latest_act(self._bound.connection, catalog_id, today)
+
+    def dispute_filings(self) -> dict[str, list[int]]:
+        return self._store.dispute_filings(self._bound.connection)
+
+    def record_ids(self) -> list[str]:
+        return self._store.all_record_ids(self._bound.connection)
+
+    def record_ids_for_rules(self, rules: Iterable[str]) -> list[str]:
+        return self._store.record_ids_for_rules(self._bound.connection, rules)
+
+    def record_pages(self, size: int) -> Iterator[list[RecordFile]]:
+        return self._store.record_pages(self._bound.connection, size)
+
+    def subject_pages(self, size: int) -> Iterator[list[SubjectSummary]]:
+        return self._store.subject_pages(self._bound.connection, size)
+
+    def latest_subject_event_pages(self, size: int) -> Iterator[list[SubjectEvent]]:
+        return self._store.latest_subject_event_pages(self._bound.connection, size)
+
+    def dispute_activity(self, since: dt.date) -> list[DisputeActivity]:
+        return self._store.dispute_activity(self._bound.connection, since)
+
+
+class SqlFreeTextKeys:
+    def __init__(self, store: LedgerStore, bound: _Bound):
+        self._store = store
+        self._bound = bound
+
+    def holders(self) -> list[str]:
+        return self._store.text_key_holders(self._bound.connection)
+
+    def erase(self, subject_key: str) -> bool:
+        return self._store.erase_key(self._bound.writing(), subject_key)
+
+
+class SqlCatalogs:
+    def __init__(self, store: LedgerStore, bound: _Bound):
+        self._store = store
+        self._bound = bound
+
+    def all(self) -> list[Catalog]:
+        return self._store.catalogs(self._bound.connection)
+
+    def count(self) -> int:
+        return self._store.catalog_count(self._bound.connection)
+
+    def add(self, catalog: Catalog, source: str) -> None:
+        self._store.add_catalog(self._bound.writing(), catalog, source)
+
+
+class SqlDirectory:
+    def __init__(self, store: LedgerStore, bound: _Bound):
+        self._store = store
+        self._bound = bound
+
+    def organisation(self, subject: SubjectRef) -> Organisation | None:
+        return self._store.organisation(self._bound.connection, subject)
+
+    def search(self, query: str, limit: int = 50) -> list[Organisation]:
+        return self._store.search_organisations(self._bound.connection, query, limit)
+
+    def names(self, codes: Iterable[str]) -> dict[str, str | None]:
+        return self._store.organisation_names(self._bound.connection, codes)
+
+
+class SqlCases:
+    def __init__(self, book: CaseBook, bound: _Bound):
+        self._book = book
+        self._bound = bound
+
+    def open(
+        self, kind: str, subject: SubjectRef, record: str | None, body: dict[str, Any], slot: str | None = None
+    ) -> str:
+        return self._book.open(kind, subject, record, body, self._bound.writing(), slot=slot)
+
+    def decide(self, case: Case, body: dict[str, Any]) -> None:
+        self._book.decide(case, body, self._bound.writing())
+
+    def get(self, case_id: str) -> Case | None:
+        return self._book.get(case_id, self._bound.connection)
+
+    def all(self, kind: str | None = None, subject: SubjectRef | None = None) -> list[Case]:
+        return self._book.all(kind, subject, self._bound.connection)
+
+    def opened_for_record(self, kind: str, record: str) -> int:
+        return self._book.opened_for_record(kind, record, self._bound.connection)
+
+
+class SqlNotices:
+    def __init__(self, outbox: Outbox, bound: _Bound):
+        self._outbox = outbox
+        self._bound = bound
+
+    def write(self, drafts: Iterable[NoticeDraft]) -> int:
+        return self._outbox.write(self._bound.writing(), drafts)
+
+    def inbox(self, subject: SubjectRef, limit: int = 500) -> list[Notice]:
+        return self._outbox.inbox(subject, limit, self._bound.connection)
+
+    def for_source(self, source: str, limit: int = 500) -> list[Notice]:
+        return self._outbox.for_source(source, limit, self._bound.connection)
+
+    def count(self) -> int:
+        return self._outbox.count(self._bound.connection)
+
+    def due_for_delivery(self, channel: str, now: dt.datetime, limit: int = 200) -> list[tuple[Notice, int]]:
+        return self._outbox.due_for_delivery(channel, now, limit, self._bound.connection)
+
+    def log_attempt(
+        self,
+        notice: Notice,
+        channel: str,
+        attempt: int,
+        outcome: str,
+        error: str | None = None,
+        retry_in: dt.timedelta | None = None,
+    ) -> None:
+        self._outbox.log_attempt(notice, channel, attempt, outcome, error, retry_in, self._bound.writing())
+
+
+class SqlAccessLog:
+    def __init__(self, log: AccessLog, bound: _Bound):
+        self._log = log
+        self._bound = bound
+
+    def write(
+        self,
+        subjects: list[SubjectRef],
+        reader: Reader,
+        what: str,
+        purpose: str | None,
+        details: list[str | None] | None = None,
+    ) -> None:
+        self._log.write(self._bound.writing(), subjects, reader, what, purpose, details)
+
+    def entries(self, subject: SubjectRef | None = None, limit: int = 100, offset: int = 0) -> tuple[int, list[Access]]:
+        return self._log.entries(subject, limit, offset, self._bound.connection)
+
+
+class SqlUnitOfWork(UnitOfWork):
+    """One connection and one transaction, opened when the ``with`` block is entered."""
+
+    def __init__(self, store: LedgerStore, read_only: bool = False):
+        self._store = store
+        self.read_only = read_only
+        self._bound = _Bound(read_only)
+        self._connection: Connection | None = None
+        self._transaction: RootTransaction | None = None
+        self.ledger = SqlLedger(store, self._bound)
+        self.texts = SqlFreeTextKeys(store, self._bound)
+        self.catalogs = SqlCatalogs(store, self._bound)
+        self.directory = SqlDirectory(store, self._bound)
+        self.cases = SqlCases(CaseBook(store), self._bound)
+        self.notices = SqlNotices(Outbox(store), self._bound)
+        self.access_log = SqlAccessLog(AccessLog(store), self._bound)
+
+    def __enter__(self) -> SqlUnitOfWork:
+        connection = self._store.engine.connect()
+        try:
+            if self.read_only:
+                # make_engine's SQLite listener begins a reading transaction without the
+                # write lock for a connection marked read-only; WAL gives it a snapshot.
+                # PostgreSQL gives a snapshot to a REPEATABLE READ transaction.
+                options: dict[str, Any] = {"read_only": True}
+                if connection.dialect.name == "postgresql":
+                    options["isolation_level"] = "REPEATABLE READ"
+                connection = connection.execution_options(**options)
+            self._transaction = connection.begin()
+            if not self.read_only and connection.dialect.name == "postgresql":
+                # Serialise writers so that every hash chain has one head.
+                connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({ADVISORY_LOCK})")
+        except BaseException:
+            connection.close()
+            raise
+        self._connection = connection
+        self._bound.attach(connection)
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, traceback: TracebackType | None
+    ) -> None:
+        try:
+            self.rollback()
+        finally:
+            self._bound.attach(None)
+            if self._connection is not None:
+                self._connection.close()
+                self._connection = None
+        if isinstance(error, IntegrityError):
+            raise Collision(str(error.orig)) from error
+
+    def commit(self) -> None:
+        if self._transaction is None or not self._transaction.is_active:
+            raise RuntimeError("nothing to commit: the unit of work is not open")
+        if self.read_only:
+            raise ReadOnly("a read-only unit of work commits nothing")
+        try:
+            self._transaction.commit()
+        except IntegrityError as error:
+            raise Collision(str(error.orig)) from error
+        finally:
+            self._transaction = None
+            # Whatever is asked after commit() would be a transaction of its own.
+            self._bound.attach(None)
+
+    def rollback(self) -> None:
+        if self._transaction is not None:
+            if self._transaction.is_active:
+                self._transaction.rollback()
+            self._transaction = None
+
+
+class SqlUnitsOfWork:
+    """Opens SQL units of work over one store (one engine)."""
+
+    def __init__(self, store: LedgerStore):
+        self.store = store
+
+    def __call__(self, *, read_only: bool = False) -> SqlUnitOfWork:
+        return SqlUnitOfWork(self.store, read_only)

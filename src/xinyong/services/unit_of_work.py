@@ -1,0 +1,420 @@
+"""The ports of the service layer: the repositories the services read and write through,
+and the unit of work that holds them.
+
+A use case opens one unit of work, reads and writes through its repositories and calls
+``commit()``: everything it wrote is kept together, or (on any error, or without
+``commit()``) nothing is. Reads that write nothing use a read-only unit, which refuses
+writes. No method takes a connection: the storage adapter implements these protocols
+over SQLAlchemy (``xinyong.adapters.storage.unit_of_work``), and the first ring of tests
+over lists in memory (``tests/support/fakes.py``); one contract test holds both to the
+same behaviour."""
+
+from __future__ import annotations
+
+import abc
+import datetime as dt
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from types import TracebackType
+from typing import Any, Protocol, Self
+
+from xinyong.domain.access import Reader
+from xinyong.domain.catalog.model import Catalog
+from xinyong.domain.events import ContactEvent, RecordChange, RecordEvent, SubjectEvent
+from xinyong.domain.identifiers import SubjectRef
+from xinyong.domain.notices import NoticeDraft
+from xinyong.domain.standing import RecordFile
+
+Event = SubjectEvent | ContactEvent | RecordEvent | RecordChange
+
+
+class Collision(Exception):
+    """Another unit of work wrote the same thing at the same moment (a second decision of
+    one case, a second event with one id, a second case in one place), and the store kept
+    the first: nothing of this unit was written."""
+
+
+class ReadOnly(RuntimeError):
+    """A write asked of a read-only unit of work."""
+
+
+# --------------------------------------------------------------------------- values
+
+
+@dataclass(frozen=True)
+class StoredRecord:
+    """A record's file as stored, with its provenance."""
+
+    file: RecordFile
+    fingerprint: str  # the keyed digest of the record event: idempotency by content
+    submitted_by: str | None
+
+
+@dataclass(frozen=True)
+class SubjectLedger:
+    """Everything filed under one subject: its record files in ledger order and its
+    latest ``subject`` event (its jurisdiction and name)."""
+
+    files: list[RecordFile]
+    facts: SubjectEvent | None
+
+    @property
+    def jurisdiction(self) -> str | None:
+        return self.facts.jurisdiction if self.facts is not None else None
+
+
+@dataclass(frozen=True)
+class SubjectSummary:
+    """One subject as an aggregate sees it: its lookup key, kind, jurisdiction (None when
+    it never had a ``subject`` event: ``known`` is then False) and record files, read
+    without free text."""
+
+    key: str
+    kind: str
+    jurisdiction: str | None
+    known: bool
+    files: list[RecordFile]
+
+
+@dataclass(frozen=True)
+class Organisation:
+    """An organisation in the public directory."""
+
+    code: str
+    name: str | None
+    jurisdiction: str | None
+
+    @property
+    def subject(self) -> str:
+        return f"uscc:{self.code}"
+
+
+@dataclass(frozen=True)
+class DisputeActivity:
+    """Disputes filed and decided in one calendar month."""
+
+    month: dt.date  # the first day of the month
+    opened: int
+    decided: int
+
+
+@dataclass(frozen=True)
+class Case:
+    """A case an officer decides that is not a ledger event itself: a repair application
+    or a request for human review. Opened, then decided once."""
+
+    id: str
+    kind: str
+    subject: SubjectRef
+    record: str | None
+    opened_at: str
+    opened: dict[str, Any]
+    decided_at: str | None
+    decided: dict[str, Any] | None
+
+    @property
+    def is_open(self) -> bool:
+        return self.decided is None
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A notice as written to the outbox: to a subject, or to the source of a record."""
+
+    seq: int
+    id: str
+    created_at: str
+    kind: str
+    subject: str
+    source: str | None
+    record: str | None
+    title: str
+    text: str
+    fields: dict[str, Any]
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "created_at": self.created_at,
+            "kind": self.kind,
+            "record": self.record,
+            "to": f"source {self.source}" if self.source else "subject",
+            "title": self.title,
+            "text": self.text,
+            "fields": self.fields,
+        }
+
+
+@dataclass(frozen=True)
+class Access:
+    """One read of a subject's data, as the access log keeps it."""
+
+    seq: int
+    at: str
+    reader: str
+    role: str
+    what: str
+    purpose: str | None
+    detail: str | None
+    subject_key: str
+
+
+# --------------------------------------------------------------------- repositories
+
+
+class LedgerRepository(Protocol):
+    """The append-only ledger of events, and the read models derived from it."""
+
+    def subject_key(self, subject: SubjectRef) -> str:
+        """The keyed lookup key under which ``subject`` is filed (identities are never
+        stored in the clear)."""
+        ...
+
+    def fingerprint(self, canonical: str) -> str:
+        """The keyed digest of an event's canonical form, for idempotency comparisons."""
+        ...
+
+    def append(
+        self,
+        events: Sequence[Event],
+        submitted_by: str | None = None,
+        record_subjects: dict[str, SubjectRef] | None = None,
+    ) -> int:
+        """Append ``events`` at the head of the ledger; a later event on a record is filed
+        under the record's subject (``record_subjects``). Returns how many were written.
+        A later event whose id is already stored is a :class:`Collision`."""
+        ...
+
+    def records(self, record_ids: Iterable[str], *, text: bool = True) -> dict[str, StoredRecord]:
+        """The stored files of those of ``record_ids`` that exist (with the free text of
+        their events with ``text``, else without it)."""
+        ...
+
+    def subject_ledger(self, subject: SubjectRef | str, *, text: bool = True) -> SubjectLedger:
+        """Everything filed under ``subject`` (a reference, or its lookup key)."""
+        ...
+
+    def latest_subject_events(self, subjects: Iterable[SubjectRef]) -> dict[SubjectRef, SubjectEvent]:
+        """The latest ``subject`` event of each of ``subjects`` that has one."""
+        ...
+
+    def contact_histories(self, subjects: Iterable[SubjectRef]) -> dict[SubjectRef, list[str]]:
+        """Each subject's email addresses in the order they took over
+        (:func:`xinyong.domain.history.contact_history`)."""
+        ...
+
+    def later_events_by_id(self, event_ids: Iterable[str]) -> dict[str, str]:
+        """The fingerprints of the stored later events (not records, subject or contact
+        events) that carry one of ``event_ids``, by id."""
+        ...
+
+    def head(self) -> int:
+        """The number of the latest ledger event (0 for an empty ledger)."""
+        ...
+
+    def event_count(self) -> int:
+        """How many events the ledger holds."""
+        ...
+
+    def record_count(self) -> int:
+        """How many records the ledger holds."""
+        ...
+
+    def subjects_touched_since(self, seq: int) -> set[str]:
+        """The lookup keys of the subjects that events after ``seq`` concern."""
+        ...
+
+    def latest_act(self, catalog_id: str, today: dt.date) -> dt.date | None:
+        """The latest ``occurred_on`` of a record under ``catalog_id`` that stands (not
+        annulled) and is not dated after ``today``."""
+        ...
+
+    def dispute_filings(self) -> dict[str, list[int]]:
+        """For every record ever disputed, the ledger number of each dispute filing, in
+        order: a dispute is known by the number of its filing."""
+        ...
+
+    def record_ids(self) -> list[str]:
+        """Every record's id, in ledger order."""
+        ...
+
+    def record_ids_for_rules(self, rules: Iterable[str]) -> list[str]:
+        """The ids of the records under any of ``rules`` (``CATALOG/RULE``), in ledger order."""
+        ...
+
+    def record_pages(self, size: int) -> Iterator[list[RecordFile]]:
+        """Every record file without free text, in ledger order, ``size`` at a time."""
+        ...
+
+    def subject_pages(self, size: int) -> Iterator[list[SubjectSummary]]:
+        """Every subject (with a ``subject`` event, or records, or both), ``size`` at a
+        time: what aggregates need, without holding the whole ledger at once."""
+        ...
+
+    def latest_subject_event_pages(self, size: int) -> Iterator[list[SubjectEvent]]:
+        """The latest ``subject`` event of every subject, ``size`` at a time."""
+        ...
+
+    def dispute_activity(self, since: dt.date) -> list[DisputeActivity]:
+        """Disputes filed and decided per calendar month, from the month of ``since`` on;
+        months with neither are left out."""
+        ...
+
+
+class FreeTextKeys(Protocol):
+    """Each subject's own key, under which its free text is sealed: erasing the key
+    erases the text wherever it is stored."""
+
+    def holders(self) -> list[str]:
+        """The lookup keys of the subjects whose key still exists."""
+        ...
+
+    def erase(self, subject_key: str) -> bool:
+        """Erase the subject's key: every free text sealed under it so far is gone for
+        good. False when there was nothing to erase."""
+        ...
+
+
+class CatalogRepository(Protocol):
+    """The catalog versions loaded into the deployment."""
+
+    def all(self) -> list[Catalog]:
+        """Every stored version, by catalog id and ``effective_from``."""
+        ...
+
+    def count(self) -> int: ...
+
+    def add(self, catalog: Catalog, source: str) -> None:
+        """Store a new version with the TOML text it was read from."""
+        ...
+
+
+class DirectoryRepository(Protocol):
+    """The public directory of organisations: a projection of the subject events."""
+
+    def organisation(self, subject: SubjectRef) -> Organisation | None: ...
+
+    def search(self, query: str, limit: int = 50) -> list[Organisation]:
+        """Organisations whose folded name contains ``query`` or whose code starts with
+        it, by name then code."""
+        ...
+
+    def names(self, codes: Iterable[str]) -> dict[str, str | None]:
+        """The names of the organisations of ``codes`` that are in the directory, by code."""
+        ...
+
+
+class CaseRepository(Protocol):
+    """Repair applications and requests for review."""
+
+    def open(
+        self, kind: str, subject: SubjectRef, record: str | None, body: dict[str, Any], slot: str | None = None
+    ) -> str:
+        """Open a case and return its id. ``slot`` is the place it takes: a second case
+        in one place is a :class:`Collision`."""
+        ...
+
+    def decide(self, case: Case, body: dict[str, Any]) -> None:
+        """Decide an open case; a second decision of one case is a :class:`Collision`."""
+        ...
+
+    def get(self, case_id: str) -> Case | None: ...
+
+    def all(self, kind: str | None = None, subject: SubjectRef | None = None) -> list[Case]:
+        """Cases in the order they were opened."""
+        ...
+
+    def opened_for_record(self, kind: str, record: str) -> int:
+        """How many cases of ``kind`` were ever opened on ``record``."""
+        ...
+
+
+class NoticeRepository(Protocol):
+    """The outbox of notices, the inbox read from it, and the log of deliveries."""
+
+    def write(self, drafts: Iterable[NoticeDraft]) -> int:
+        """Write notices; one whose dedupe key was already written is skipped."""
+        ...
+
+    def inbox(self, subject: SubjectRef, limit: int = 500) -> list[Notice]:
+        """The subject's notices, newest first (not those addressed to sources)."""
+        ...
+
+    def for_source(self, source: str, limit: int = 500) -> list[Notice]: ...
+
+    def count(self) -> int: ...
+
+    def due_for_delivery(self, channel: str, now: dt.datetime, limit: int = 200) -> list[tuple[Notice, int]]:
+        """Notices to subjects not yet delivered on ``channel`` whose next attempt is due,
+        with the number of attempts so far."""
+        ...
+
+    def log_attempt(
+        self,
+        notice: Notice,
+        channel: str,
+        attempt: int,
+        outcome: str,
+        error: str | None = None,
+        retry_in: dt.timedelta | None = None,
+    ) -> None: ...
+
+
+class AccessLogRepository(Protocol):
+    """Every read of a subject's data, with who read it and why."""
+
+    def write(
+        self,
+        subjects: list[SubjectRef],
+        reader: Reader,
+        what: str,
+        purpose: str | None,
+        details: list[str | None] | None = None,
+    ) -> None: ...
+
+    def entries(self, subject: SubjectRef | None = None, limit: int = 100, offset: int = 0) -> tuple[int, list[Access]]:
+        """Entries newest first, for one subject or all; with the total count."""
+        ...
+
+
+# --------------------------------------------------------------------- unit of work
+
+
+class UnitOfWork(abc.ABC):
+    """One use case's view of the store: its repositories, read and written in one
+    transaction that ``commit()`` keeps and anything else rolls back.
+
+    ``with units() as uow: ...; uow.commit()``: leaving the block without ``commit()``,
+    or by an exception, keeps nothing."""
+
+    ledger: LedgerRepository
+    texts: FreeTextKeys
+    catalogs: CatalogRepository
+    directory: DirectoryRepository
+    cases: CaseRepository
+    notices: NoticeRepository
+    access_log: AccessLogRepository
+    read_only: bool
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, traceback: TracebackType | None
+    ) -> None:
+        self.rollback()
+
+    @abc.abstractmethod
+    def commit(self) -> None:
+        """Keep everything written in this unit."""
+
+    @abc.abstractmethod
+    def rollback(self) -> None:
+        """Drop everything written in this unit and not committed (nothing after commit)."""
+
+
+class UnitsOfWork(Protocol):
+    """Opens units of work: ``units()`` for a use case that writes, ``units(read_only=True)``
+    for one that only reads (and takes no write lock)."""
+
+    def __call__(self, *, read_only: bool = False) -> UnitOfWork: ...
