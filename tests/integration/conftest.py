@@ -31,5 +31,7 @@ def fill(deployment):
     deployment.inquiries.standing(PERSON, "city-personal", dt.date(2025, 1, 1))
     notice = deployment.outbox.inbox(PERSON)[0]
     deployment.outbox.log_attempt(notice, "email", 1, "failed", "test")
-    deployment.due_process.cases.open("review", PERSON, None, {"grounds": "test"})
+    with deployment.units() as uow:
+        uow.cases.open("review", PERSON, None, {"grounds": "test"})
+        uow.commit()
     return deployment

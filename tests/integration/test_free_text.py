@@ -130,14 +130,21 @@ def test_the_sweep_erases_only_subjects_whose_retention_ended(disputed):
     assert PURPOSE not in [e.purpose for e in entries]
 
 
+def _case(deployment, case_id):
+    with deployment.units(read_only=True) as uow:
+        return uow.cases.get(case_id)
+
+
 def test_case_proof_is_masked_sealed_and_erased_with_the_subject(disputed):
     deployment, subject, _ = disputed
     proof = "Proof-Hm2 receipt paid for neighbour 11010519491231002X"
-    case_id = deployment.due_process.cases.open("repair", subject, None, {"proof": proof, "applied_on": "2025-01-01"})
-    case = deployment.due_process.cases.get(case_id)
+    with deployment.units() as uow:
+        case_id = uow.cases.open("repair", subject, None, {"proof": proof, "applied_on": "2025-01-01"})
+        uow.commit()
+    case = _case(deployment, case_id)
     assert case.opened["proof"] == "Proof-Hm2 receipt paid for neighbour **************002X"
     until = deployment.erasure.kept_until(subject)
     assert deployment.erasure.erase(subject, until)
-    case = deployment.due_process.cases.get(case_id)
+    case = _case(deployment, case_id)
     assert "proof" not in case.opened and case.opened["applied_on"] == "2025-01-01" and case.is_open
     assert b"Proof-Hm2" not in _everything_stored(deployment)
