@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,7 +25,9 @@ from xinyong.adapters.storage.sealing import (
 from xinyong.adapters.storage.store import LedgerStore, database_url, make_engine, migrate
 from xinyong.adapters.storage.tokens import TokenBook
 from xinyong.adapters.storage.unit_of_work import SqlUnitsOfWork
+from xinyong.domain import calendar
 from xinyong.domain.calendar import Duration
+from xinyong.domain.retention import DEFAULT_RETENTION
 from xinyong.services.catalogs import CatalogLibrary
 from xinyong.services.due_process import DueProcess
 from xinyong.services.erasure import Erasure
@@ -199,24 +203,49 @@ def open_deployment(db: str | None = None, settings: Settings | None = None) -> 
     return wire(SqlUnitsOfWork(store), store, node_key_file_for(db, settings), settings)
 
 
-def wire(units: UnitsOfWork, store: LedgerStore, node_key_file: Path, settings: Settings) -> Deployment:
-    """The services over ``units``: the one place they are put together."""
-    library = CatalogLibrary(units)
-    intake = Intake(units, library)
+@dataclass
+class Services:
+    """The use cases of one deployment, over one source of units of work."""
+
+    catalogs: CatalogLibrary
+    intake: Intake
+    inquiries: Inquiries
+    reports: Reports
+    publication: Publication
+    due_process: DueProcess
+    erasure: Erasure
+    overview: Dashboards
+
+
+def services(
+    units: UnitsOfWork, retention: Duration = DEFAULT_RETENTION, clock: Callable[[], dt.date] = calendar.today
+) -> Services:
+    """The services over ``units`` (the SQL store's, or the first ring's fake): the one
+    place they are put together. ``clock`` is the day events are filed on."""
+    library = CatalogLibrary(units, clock)
+    intake = Intake(units, library, clock)
     due_process = DueProcess(units, library, intake)
-    return Deployment(
-        units=units,
-        store=store,
+    return Services(
         catalogs=library,
         intake=intake,
         inquiries=Inquiries(units, library),
-        outbox=Outbox(store),
-        access_log=AccessLog(store),
-        tokens=TokenBook(store),
         reports=Reports(units, library),
         publication=Publication(units, library),
         due_process=due_process,
-        node_key_file=node_key_file,
-        erasure=Erasure(units, library, Duration.parse(settings.text_retention)),
+        erasure=Erasure(units, library, retention),
         overview=Dashboards(units, library, due_process),
+    )
+
+
+def wire(units: UnitsOfWork, store: LedgerStore, node_key_file: Path, settings: Settings) -> Deployment:
+    """A deployment: the services over ``units``, and the store's own parts."""
+    built = services(units, Duration.parse(settings.text_retention))
+    return Deployment(
+        units=units,
+        store=store,
+        outbox=Outbox(store),
+        access_log=AccessLog(store),
+        tokens=TokenBook(store),
+        node_key_file=node_key_file,
+        **vars(built),
     )

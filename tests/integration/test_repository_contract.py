@@ -1,0 +1,456 @@
+"""The repository contract: the same assertions against the SQL unit of work (on the
+suite's backend, SQLite or PostgreSQL) and against the first ring's fake, so that the
+fake cannot drift from the store the services really run on."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import scenario_files
+from tests.support.fakes import FakeUnitsOfWork
+from tests.support.identifiers import rid, uscc
+from xinyong.domain.access import Reader
+from xinyong.domain.catalog.files import parse_catalog
+from xinyong.domain.events import parse_event
+from xinyong.domain.identifiers import SubjectRef
+from xinyong.domain.notices import NoticeDraft
+from xinyong.services.unit_of_work import Collision, DisputeActivity, ReadOnly, UnitsOfWork
+
+pytestmark = pytest.mark.integration
+
+D = dt.date
+PERSON = SubjectRef.parse(rid("37108219900101003"))
+OTHER = SubjectRef.parse(rid("37108219850505004"))
+FIRM = SubjectRef.parse(uscc("91370000MA3C5EXA0"))
+OFFICER = Reader("officer-zhou", "officer", "t1")
+
+
+@pytest.fixture(params=["sql", "fake"])
+def units(request, database: str, tmp_path: Path) -> UnitsOfWork:
+    if request.param == "fake":
+        return FakeUnitsOfWork()
+    from xinyong.bootstrap import open_deployment
+    from xinyong.settings import Settings
+
+    deployment = open_deployment(database, Settings(db=database, key_file=str(tmp_path / "k"), notice_interval=0))
+    request.addfinalizer(deployment.close)
+    return deployment.units
+
+
+def event(**fields):
+    return parse_event(fields)
+
+
+def record(record_id: str, subject: SubjectRef = PERSON, rule: str = "city-personal/traffic.red_light", **more):
+    return event(
+        type="record",
+        id=record_id,
+        subject=str(subject),
+        rule=rule,
+        occurred_on=more.pop("occurred_on", "2024-03-01"),
+        decided_on=more.pop("decided_on", "2024-03-05"),
+        source="traffic-police",
+        **more,
+    )
+
+
+def facts(subject: SubjectRef, jurisdiction: str = "CN-SD-RC", **more):
+    return event(type="subject", subject=str(subject), jurisdiction=jurisdiction, **more)
+
+
+def write(units: UnitsOfWork, events, by: str | None = None) -> int:
+    subjects = {e.id: e.subject for e in events if e.type == "record"}
+    with units() as uow:
+        stored = uow.ledger.records(
+            [e.record for e in events if e.type not in ("record", "subject", "contact")], text=False
+        )
+        subjects |= {rid_: s.file.subject for rid_, s in stored.items()}
+        written = uow.ledger.append(events, by, subjects)
+        uow.commit()
+    return written
+
+
+# ------------------------------------------------------------------ the unit of work
+
+
+def test_what_a_unit_writes_is_kept_only_when_it_commits(units):
+    with units() as uow:
+        uow.ledger.append([facts(PERSON)])
+    with units() as uow:
+        uow.ledger.append([facts(OTHER)])
+        uow.commit()
+    with pytest.raises(RuntimeError, match="boom"), units() as uow:
+        uow.ledger.append([facts(FIRM)])
+        raise RuntimeError("boom")
+    with units(read_only=True) as uow:
+        assert uow.ledger.event_count() == 1
+        assert uow.ledger.latest_subject_events([PERSON, OTHER, FIRM]) == {OTHER: facts(OTHER)}
+
+
+def test_a_read_only_unit_refuses_to_write_or_commit(units):
+    with units(read_only=True) as uow:
+        with pytest.raises(ReadOnly):
+            uow.ledger.append([facts(PERSON)])
+        with pytest.raises(ReadOnly):
+            uow.access_log.write([PERSON], OFFICER, "score", "a purpose")
+        with pytest.raises(ReadOnly):
+            uow.commit()
+    with units(read_only=True) as uow:
+        assert uow.ledger.event_count() == 0
+
+
+def test_a_unit_is_used_inside_its_block_only(units):
+    uow = units()
+    with pytest.raises(RuntimeError):
+        uow.ledger.head()
+    with uow:
+        uow.commit()
+        with pytest.raises(RuntimeError):
+            uow.ledger.head()
+
+
+# --------------------------------------------------------------------------- ledger
+
+
+def test_records_come_back_with_their_later_events_in_order_and_their_provenance(units):
+    ticket = record("r1", summary="ran the red light")
+    filed = event(type="dispute_filed", id="d1", record="r1", on="2024-03-10", grounds="the light was green")
+    decided = event(type="dispute_resolved", id="d1-decision", record="r1", on="2024-04-01", outcome="upheld")
+    assert write(units, [facts(PERSON), ticket], by="traffic-police") == 2
+    write(units, [filed, decided], by="officer")
+    with units(read_only=True) as uow:
+        stored = uow.ledger.records(["r1", "missing"])
+        bare = uow.ledger.records(["r1"], text=False)["r1"].file
+        fingerprint = uow.ledger.fingerprint(ticket.canonical())
+    assert set(stored) == {"r1"}
+    assert stored["r1"].file.record == ticket and stored["r1"].file.changes == (filed, decided)
+    assert stored["r1"].fingerprint == fingerprint and stored["r1"].submitted_by == "traffic-police"
+    assert bare.record.summary is None and bare.changes[0].grounds is None
+    assert bare.changes[0].on == D(2024, 3, 10)
+
+
+def test_a_subjects_ledger_holds_its_files_and_its_latest_facts(units):
+    write(units, [facts(PERSON, "CN-SD"), record("r1"), record("r2"), record("o1", OTHER), facts(PERSON, "CN-BJ")])
+    write(units, [event(type="fulfilled", id="f1", record="r1", on="2024-05-01")])
+    with units(read_only=True) as uow:
+        mine = uow.ledger.subject_ledger(PERSON)
+        by_key = uow.ledger.subject_ledger(uow.ledger.subject_key(PERSON))
+        nobody = uow.ledger.subject_ledger(FIRM)
+    assert [f.id for f in mine.files] == ["r1", "r2"] and [c.id for c in mine.files[0].changes] == ["f1"]
+    assert mine.jurisdiction == "CN-BJ" and by_key == mine
+    assert nobody.files == [] and nobody.facts is None and nobody.jurisdiction is None
+
+
+def test_contact_histories_keep_each_address_once_in_the_order_they_took_over(units):
+    write(
+        units,
+        [
+            facts(PERSON, email="a@example.org"),
+            event(type="contact", subject=str(PERSON), email="b@example.org", on="2024-01-02"),
+            event(type="contact", subject=str(PERSON), email="b@example.org", on="2024-01-03"),
+            facts(PERSON),
+            event(type="contact", subject=str(PERSON), email="a@example.org", on="2024-01-04"),
+        ],
+    )
+    with units(read_only=True) as uow:
+        assert uow.ledger.contact_histories([PERSON, OTHER]) == {
+            PERSON: ["a@example.org", "b@example.org", "a@example.org"],
+            OTHER: [],
+        }
+
+
+def test_a_later_event_id_is_taken_once_and_a_second_one_writes_nothing(units):
+    write(units, [record("r1"), event(type="fulfilled", id="same", record="r1", on="2024-05-01")])
+    with units(read_only=True) as uow:
+        known = uow.ledger.later_events_by_id(["same", "other", "r1"])
+        same = event(type="fulfilled", id="same", record="r1", on="2024-05-01")
+        fingerprint = uow.ledger.fingerprint(same.canonical())
+    assert known == {"same": fingerprint}
+    with pytest.raises(Collision), units() as uow:
+        uow.ledger.append(
+            [record("r2"), event(type="annulled", id="same", record="r1", on="2024-06-01")], None, {"r1": PERSON}
+        )
+        uow.commit()
+    with units(read_only=True) as uow:
+        assert uow.ledger.record_ids() == ["r1"] and uow.ledger.event_count() == 2
+
+
+def test_heads_counts_and_the_subjects_touched_since(units):
+    write(units, [facts(PERSON), record("r1")])
+    with units(read_only=True) as uow:
+        head = uow.ledger.head()
+    write(units, [record("o1", OTHER), event(type="fulfilled", id="f", record="r1", on="2024-05-01")])
+    with units(read_only=True) as uow:
+        assert uow.ledger.head() == head + 2
+        assert uow.ledger.event_count() == 4 and uow.ledger.record_count() == 2
+        assert uow.ledger.subjects_touched_since(head) == {
+            uow.ledger.subject_key(PERSON),
+            uow.ledger.subject_key(OTHER),
+        }
+        assert uow.ledger.subjects_touched_since(uow.ledger.head()) == set()
+
+
+def test_the_latest_act_that_stands_ignores_annulled_records_and_the_future(units):
+    write(
+        units,
+        [
+            record("early", occurred_on="2024-01-01", decided_on="2024-01-02"),
+            record("annulled", occurred_on="2024-06-01", decided_on="2024-06-02"),
+            record("dismissed", occurred_on="2024-07-01", decided_on="2024-07-02"),
+            record("other-catalog", rule="market/x.y", occurred_on="2024-12-01", decided_on="2024-12-01"),
+            record("late", occurred_on="2024-08-01", decided_on="2024-08-02"),
+        ],
+    )
+    write(
+        units,
+        [
+            event(type="annulled", id="a", record="annulled", on="2024-06-10"),
+            event(type="dispute_filed", id="d", record="dismissed", on="2024-07-03"),
+            event(type="dispute_resolved", id="dd", record="dismissed", on="2024-07-04", outcome="annulled"),
+        ],
+    )
+    with units(read_only=True) as uow:
+        assert uow.ledger.latest_act("city-personal", D(2025, 1, 1)) == D(2024, 8, 1)
+        assert uow.ledger.latest_act("city-personal", D(2024, 7, 31)) == D(2024, 1, 1)
+        assert uow.ledger.latest_act("nothing", D(2025, 1, 1)) is None
+
+
+def test_dispute_filings_are_known_by_their_place_in_the_ledger(units):
+    write(units, [record("r1"), record("r2")])
+    write(units, [event(type="dispute_filed", id="d1", record="r1", on="2024-03-10")])
+    with units(read_only=True) as uow:
+        first = uow.ledger.head()
+    write(
+        units,
+        [
+            event(type="dispute_resolved", id="d1r", record="r1", on="2024-03-20", outcome="upheld"),
+            event(type="dispute_filed", id="d2", record="r1", on="2024-04-10"),
+        ],
+    )
+    with units(read_only=True) as uow:
+        assert uow.ledger.dispute_filings() == {"r1": [first, uow.ledger.head()]}
+
+
+def test_records_by_rule_and_in_pages_in_ledger_order(units):
+    write(units, [record(f"r{i}", rule="a/x" if i % 2 else "a/y") for i in range(7)])
+    with units(read_only=True) as uow:
+        assert uow.ledger.record_ids_for_rules(["a/x"]) == ["r1", "r3", "r5"]
+        assert uow.ledger.record_ids_for_rules([]) == []
+        pages = [[f.id for f in page] for page in uow.ledger.record_pages(3)]
+    assert pages == [["r0", "r1", "r2"], ["r3", "r4", "r5"], ["r6"]]
+
+
+def test_subject_pages_give_every_subject_once_with_its_kind_jurisdiction_and_files(units):
+    write(units, [facts(PERSON, "CN-SD"), record("r1"), facts(FIRM, "CN", name="Acme"), record("o1", OTHER)])
+    with units(read_only=True) as uow:
+        pages = list(uow.ledger.subject_pages(2))
+        keys = {uow.ledger.subject_key(s): s for s in (PERSON, OTHER, FIRM)}
+    assert [len(p) for p in pages] == [2, 1]
+    seen = {keys[s.key]: s for page in pages for s in page}
+    assert seen[PERSON].kind == "person" and seen[PERSON].jurisdiction == "CN-SD" and seen[PERSON].known
+    assert [f.id for f in seen[PERSON].files] == ["r1"]
+    assert seen[FIRM].kind == "organisation" and seen[FIRM].files == []
+    assert not seen[OTHER].known and seen[OTHER].jurisdiction is None and [f.id for f in seen[OTHER].files] == ["o1"]
+    assert [s.key for page in pages for s in page] == sorted(keys)
+
+
+def test_the_latest_subject_event_of_every_subject_in_pages(units):
+    write(units, [facts(PERSON, "CN-SD"), facts(OTHER, "CN-BJ"), facts(PERSON, "CN-SH"), record("r1")])
+    with units(read_only=True) as uow:
+        pages = list(uow.ledger.latest_subject_event_pages(1))
+    assert pages == [[facts(OTHER, "CN-BJ")], [facts(PERSON, "CN-SH")]]
+
+
+def test_disputes_are_counted_by_month(units):
+    write(units, [record("r1"), record("r2")])
+    write(
+        units,
+        [
+            event(type="dispute_filed", id="d0", record="r2", on="2024-02-28"),
+            event(type="dispute_filed", id="d1", record="r1", on="2024-03-10"),
+            event(type="dispute_resolved", id="d1r", record="r1", on="2024-04-01", outcome="upheld"),
+            event(type="dispute_filed", id="d2", record="r1", on="2024-04-10"),
+        ],
+    )
+    with units(read_only=True) as uow:
+        assert uow.ledger.dispute_activity(D(2024, 3, 15)) == [
+            DisputeActivity(D(2024, 3, 1), 1, 0),
+            DisputeActivity(D(2024, 4, 1), 1, 1),
+        ]
+
+
+# ------------------------------------------------------------------------ free text
+
+
+def test_erasing_a_subjects_key_erases_its_free_text_everywhere_and_only_its_own(units):
+    write(units, [record("r1", summary="mine"), record("o1", OTHER, summary="theirs")])
+    with units() as uow:
+        uow.access_log.write([PERSON, OTHER], OFFICER, "report", "checking a loan")
+        case = uow.cases.open("repair", PERSON, "r1", {"proof": "a receipt", "applied_on": "2024-06-01"})
+        uow.commit()
+    with units(read_only=True) as uow:
+        key = uow.ledger.subject_key(PERSON)
+        assert set(uow.texts.holders()) == {key, uow.ledger.subject_key(OTHER)}
+    with units() as uow:
+        assert uow.texts.erase(key)
+        assert not uow.texts.erase(key)
+        uow.commit()
+    with units(read_only=True) as uow:
+        assert uow.texts.holders() == [uow.ledger.subject_key(OTHER)]
+        assert uow.ledger.records(["r1"])["r1"].file.record.summary is None
+        assert uow.ledger.records(["o1"])["o1"].file.record.summary == "theirs"
+        assert [e.purpose for e in uow.access_log.entries(PERSON)[1]] == [None]
+        assert [e.purpose for e in uow.access_log.entries(OTHER)[1]] == ["checking a loan"]
+        opened = uow.cases.get(case)
+        assert opened is not None and "proof" not in opened.opened and opened.opened["applied_on"] == "2024-06-01"
+    write(units, [event(type="fulfilled", id="f", record="r1", on="2024-07-01", note="paid at last")])
+    with units(read_only=True) as uow:
+        assert uow.ledger.records(["r1"])["r1"].file.changes[0].note == "paid at last"
+        assert uow.ledger.subject_key(PERSON) in uow.texts.holders()
+
+
+# --------------------------------------------------------------- catalogs, directory
+
+
+def test_catalog_versions_are_kept_in_order(units):
+    paths = scenario_files("basic")["catalogs"]
+    catalogs = [parse_catalog(p.read_text(), str(p)) for p in reversed(paths)]
+    with units() as uow:
+        for catalog, path in zip(catalogs, reversed(paths), strict=True):
+            uow.catalogs.add(catalog, path.read_text())
+        uow.commit()
+    with units(read_only=True) as uow:
+        assert uow.catalogs.count() == len(catalogs)
+        assert [(c.id, c.effective_from) for c in uow.catalogs.all()] == sorted(
+            (c.id, c.effective_from) for c in catalogs
+        )
+
+
+def test_the_directory_follows_organisations_subject_events(units):
+    other_firm = SubjectRef.parse(uscc("91110000MA00ABCD1"))
+    write(
+        units,
+        [
+            facts(FIRM, "CN", name="Old Name Ltd"),
+            facts(other_firm, "CN-BJ", name="Beijing Ａｃｍｅ  Trading"),
+            facts(PERSON, name="Zhang San"),
+            facts(FIRM, "CN-SD", name="Rongcheng Acme Works"),
+        ],
+    )
+    with units(read_only=True) as uow:
+        firm = uow.directory.organisation(FIRM)
+        assert firm is not None and (firm.code, firm.name, firm.jurisdiction) == (
+            FIRM.value,
+            "Rongcheng Acme Works",
+            "CN-SD",
+        )
+        assert firm.subject == str(FIRM)
+        assert uow.directory.organisation(PERSON) is None
+        assert [o.code for o in uow.directory.search("acme")] == [other_firm.value, FIRM.value]
+        assert [o.code for o in uow.directory.search("ACME", limit=1)] == [other_firm.value]
+        assert [o.code for o in uow.directory.search(FIRM.value[:6].lower())] == [FIRM.value]
+        assert uow.directory.search("old name") == [] and uow.directory.search("zhang") == []
+        assert uow.directory.search("%") == [] and uow.directory.search("  ") == []
+        assert uow.directory.names([FIRM.value, "nobody"]) == {FIRM.value: "Rongcheng Acme Works"}
+
+
+# ---------------------------------------------------------------------------- cases
+
+
+def test_a_case_is_opened_then_decided_once(units):
+    with units() as uow:
+        case_id = uow.cases.open(
+            "repair", PERSON, "r1", {"proof": "receipt 11010519491231002X", "decide_by": None}, slot="repair:r1:1"
+        )
+        uow.cases.open("review", PERSON, None, {"grounds": "wrong", "decision": {"action": "loan"}})
+        uow.cases.open("repair", OTHER, "o1", {"proof": "x"})
+        uow.commit()
+    with units(read_only=True) as uow:
+        case = uow.cases.get(case_id)
+        assert uow.cases.get("nothing") is None
+        assert [c.kind for c in uow.cases.all()] == ["repair", "review", "repair"]
+        assert [c.record for c in uow.cases.all("repair", PERSON)] == ["r1"]
+        assert uow.cases.opened_for_record("repair", "r1") == 1 and uow.cases.opened_for_record("review", "r1") == 0
+    assert case is not None and case.is_open and case.subject == PERSON and case.decided is None
+    assert case.opened == {"subject": str(PERSON), "proof": "receipt **************002X", "decide_by": None}
+    with units() as uow:
+        uow.cases.decide(case, {"outcome": "granted", "reasons": "checked"})
+        uow.commit()
+    with pytest.raises(Collision), units() as uow:
+        uow.cases.decide(case, {"outcome": "refused", "reasons": "late"})
+        uow.commit()
+    with pytest.raises(Collision), units() as uow:
+        uow.cases.open("repair", PERSON, "r1", {"proof": "again"}, slot="repair:r1:1")
+        uow.commit()
+    with units(read_only=True) as uow:
+        decided = uow.cases.get(case_id)
+        assert uow.cases.opened_for_record("repair", "r1") == 1
+    assert decided is not None and not decided.is_open and decided.decided_at is not None
+    assert decided.decided == {"subject": str(PERSON), "outcome": "granted", "reasons": "checked"}
+
+
+# -------------------------------------------------------------------------- notices
+
+
+def test_notices_are_written_once_per_dedupe_key_and_read_newest_first(units):
+    drafts = [
+        NoticeDraft("record_filed", PERSON, "One", "first", {"n": 1, "on": None}, "r1", dedupe="r1:filed"),
+        NoticeDraft("record_filed", PERSON, "One again", "first", {"n": 1}, "r1", dedupe="r1:filed"),
+        NoticeDraft("to_source", PERSON, "For the police", "x", {}, "r1", to_source="traffic-police"),
+        NoticeDraft("other", OTHER, "Two", "second", {}),
+    ]
+    with units() as uow:
+        assert uow.notices.write(drafts) == 3
+        uow.commit()
+    with units() as uow:
+        assert uow.notices.write([drafts[0], NoticeDraft("later", PERSON, "Three", "third", {"n": 3})]) == 1
+        uow.commit()
+    with units(read_only=True) as uow:
+        inbox = uow.notices.inbox(PERSON)
+        assert [n.title for n in inbox] == ["Three", "One"]
+        assert inbox[1].fields == {"n": 1, "on": None} and inbox[1].record == "r1" and inbox[1].subject == str(PERSON)
+        assert [n.title for n in uow.notices.inbox(PERSON, limit=1)] == ["Three"]
+        assert [n.title for n in uow.notices.for_source("traffic-police")] == ["For the police"]
+        assert uow.notices.count() == 4
+        assert inbox[1].as_json()["to"] == "subject"
+
+
+def test_deliveries_are_due_until_sent_and_retried_after_their_wait(units):
+    with units() as uow:
+        uow.notices.write([NoticeDraft("a", PERSON, "A", "a"), NoticeDraft("b", OTHER, "B", "b")])
+        uow.commit()
+    now = dt.datetime.now(dt.UTC)
+    with units(read_only=True) as uow:
+        (a, tries_a), (b, tries_b) = uow.notices.due_for_delivery("email", now)
+    assert (a.title, tries_a, b.title, tries_b) == ("A", 0, "B", 0)
+    with units() as uow:
+        uow.notices.log_attempt(a, "email", 1, "sent")
+        uow.notices.log_attempt(b, "email", 1, "failed", "mailbox full", retry_in=dt.timedelta(minutes=1))
+        uow.commit()
+    with units(read_only=True) as uow:
+        assert uow.notices.due_for_delivery("email", now) == []
+        assert [(n.title, t) for n, t in uow.notices.due_for_delivery("email", now + dt.timedelta(minutes=2))] == [
+            ("B", 1)
+        ]
+        assert len(uow.notices.due_for_delivery("sms", now)) == 2
+
+
+# ----------------------------------------------------------------------- access log
+
+
+def test_the_access_log_keeps_every_read_newest_first_with_its_purpose_masked(units):
+    with units() as uow:
+        uow.access_log.write([PERSON, OTHER], OFFICER, "check", "loan for 11010519491231002X", ["c1", None])
+        uow.access_log.write([PERSON], Reader("public", "public"), "public.organisation", None)
+        uow.commit()
+    with units(read_only=True) as uow:
+        total, mine = uow.access_log.entries(PERSON)
+        everyone = uow.access_log.entries(limit=2, offset=1)
+    assert total == 2 and [e.what for e in mine] == ["public.organisation", "check"]
+    assert mine[1].purpose == "loan for **************002X" and mine[1].detail == "c1"
+    assert (mine[1].reader, mine[1].role) == ("officer-zhou", "officer") and mine[0].purpose is None
+    assert everyone[0] == 3 and [e.what for e in everyone[1]] == ["check", "check"]
+    assert everyone[1][0].detail is None and everyone[1][0].purpose == "loan for **************002X"

@@ -1,0 +1,674 @@
+"""The first ring's store: the repositories of ``xinyong.services.unit_of_work`` over
+lists in memory, with the behaviour of the SQL store (the contract test,
+``tests/integration/test_repository_contract.py``, holds both to the same assertions).
+
+Events are kept in a list in ledger order and read back through the same pure folds
+the SQL store uses (``xinyong.domain.history``). A unit of work works on a copy of the
+state and puts it back on ``commit()``; leaving without one keeps nothing. Free text
+is "sealed" under a generation of its subject's key: erasing the key makes every text
+of an older generation unreadable, as crypto-shredding does."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hmac
+import itertools
+import json
+import secrets
+import unicodedata
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from types import TracebackType
+from typing import Any
+
+from xinyong.domain.access import Reader
+from xinyong.domain.catalog.model import Catalog
+from xinyong.domain.events import ContactEvent, RecordEvent, SubjectEvent, parse_event
+from xinyong.domain.free_text import mask_identity_numbers
+from xinyong.domain.history import annuls, contact_history, record_files
+from xinyong.domain.identifiers import SubjectRef
+from xinyong.domain.notices import NoticeDraft
+from xinyong.domain.standing import RecordFile
+from xinyong.services.unit_of_work import (
+    Access,
+    Case,
+    Collision,
+    DisputeActivity,
+    Event,
+    Notice,
+    Organisation,
+    ReadOnly,
+    StoredRecord,
+    SubjectLedger,
+    SubjectSummary,
+    UnitOfWork,
+)
+
+FREE_TEXT_FIELDS = ("summary", "note", "grounds", "reasons")  # as the SQL store seals them
+CASE_TEXT = ("proof", "commitment", "grounds", "reasons")
+
+
+def _fold(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+
+
+def _json(value: Any) -> Any:
+    """``value`` as it comes back from a JSON column."""
+    return json.loads(json.dumps(value, ensure_ascii=False))
+
+
+@dataclass(frozen=True)
+class _Row:
+    seq: int
+    event: Event  # without its free text
+    text: dict[str, str]
+    subject_key: str | None
+    generation: int | None  # of the subject's key the text is sealed under
+    fingerprint: str
+    submitted_by: str | None
+
+    @property
+    def record_id(self) -> str | None:
+        if isinstance(self.event, RecordEvent):
+            return self.event.id
+        return None if isinstance(self.event, (SubjectEvent, ContactEvent)) else self.event.record
+
+
+@dataclass(frozen=True)
+class _CaseRow:
+    seq: int
+    case_id: str
+    kind: str
+    step: str
+    subject_key: str
+    record: str | None
+    at: str
+    body: dict[str, Any]
+    text: dict[str, Any]
+    generation: int | None
+    slot: str | None
+
+
+@dataclass(frozen=True)
+class _AccessRow:
+    seq: int
+    at: str
+    subject_key: str
+    reader: str
+    role: str
+    what: str
+    text: dict[str, str]
+    generation: int | None
+
+
+@dataclass(frozen=True)
+class _Delivery:
+    notice_seq: int
+    channel: str
+    attempt: int
+    outcome: str
+    next_attempt_at: str | None
+
+
+@dataclass
+class _State:
+    rows: list[_Row] = field(default_factory=list)
+    # A subject's key by lookup key: its generation, None once erased.
+    keys: dict[str, int | None] = field(default_factory=dict)
+    catalogs: list[tuple[Catalog, str]] = field(default_factory=list)
+    directory: dict[str, Organisation] = field(default_factory=dict)
+    cases: list[_CaseRow] = field(default_factory=list)
+    notices: list[tuple[Notice, str, str | None]] = field(default_factory=list)  # notice, subject key, dedupe
+    deliveries: list[_Delivery] = field(default_factory=list)
+    access: list[_AccessRow] = field(default_factory=list)
+
+    def copy(self) -> _State:
+        return _State(
+            list(self.rows),
+            dict(self.keys),
+            list(self.catalogs),
+            dict(self.directory),
+            list(self.cases),
+            list(self.notices),
+            list(self.deliveries),
+            list(self.access),
+        )
+
+
+class FakeStore:
+    """What a fake deployment has committed, and the keys of its keyed digests."""
+
+    def __init__(self, secret: bytes = b"fake store"):
+        self.state = _State()
+        self._secret = secret
+        self.generations = itertools.count(1)
+
+    def subject_key(self, subject: SubjectRef | str) -> str:
+        return hmac.digest(self._secret, str(subject).encode(), "sha256").hex()
+
+    def fingerprint(self, canonical: str) -> str:
+        return hmac.digest(self._secret, b"event:" + canonical.encode(), "sha256").hex()
+
+
+class _Part:
+    """A repository of one unit of work: its state, and whether it may write."""
+
+    def __init__(self, unit: FakeUnitOfWork):
+        self._unit = unit
+
+    @property
+    def _state(self) -> _State:
+        return self._unit.state()
+
+    def _writing(self) -> _State:
+        if self._unit.read_only:
+            raise ReadOnly("a read-only unit of work writes nothing")
+        return self._state
+
+    @property
+    def _store(self) -> FakeStore:
+        return self._unit.store
+
+    def _key_for_text(self, state: _State, subject_key: str) -> int:
+        """The generation of the subject's key to seal new text under (made if needed)."""
+        generation = state.keys.get(subject_key)
+        if generation is None:
+            generation = state.keys[subject_key] = next(self._store.generations)
+        return generation
+
+    @staticmethod
+    def _readable(state: _State, subject_key: str | None, generation: int | None) -> bool:
+        return generation is not None and subject_key is not None and state.keys.get(subject_key) == generation
+
+
+class FakeLedger(_Part):
+    def subject_key(self, subject: SubjectRef) -> str:
+        return self._store.subject_key(subject)
+
+    def fingerprint(self, canonical: str) -> str:
+        return self._store.fingerprint(canonical)
+
+    def append(
+        self,
+        events: Sequence[Event],
+        submitted_by: str | None = None,
+        record_subjects: dict[str, SubjectRef] | None = None,
+    ) -> int:
+        state = self._writing()
+        seq = state.rows[-1].seq if state.rows else 0
+        taken_ids = {getattr(r.event, "id", None) for r in state.rows if r.event.type not in ("record", "subject")}
+        taken_records = {r.record_id for r in state.rows if isinstance(r.event, RecordEvent)}
+        for item in events:
+            data = item.model_dump(mode="json", exclude_none=True)
+            text = {k: data.pop(k) for k in FREE_TEXT_FIELDS if k in data}
+            if isinstance(item, (SubjectEvent, ContactEvent, RecordEvent)):
+                subject_key: str | None = self.subject_key(item.subject)
+            elif record_subjects and item.record in record_subjects:
+                subject_key = self.subject_key(record_subjects[item.record])
+            else:
+                subject_key = None
+            if text and subject_key is None:
+                raise ValueError(f"free text of a {item.type} event with no subject to seal it for")
+            if isinstance(item, RecordEvent):
+                if item.id in taken_records:
+                    raise Collision(f"record {item.id!r} is stored already")
+                taken_records.add(item.id)
+            elif getattr(item, "id", None) is not None:
+                if item.id in taken_ids:  # type: ignore[union-attr]
+                    raise Collision(f"event id {item.id!r} is stored already")
+                taken_ids.add(item.id)  # type: ignore[union-attr]
+            seq += 1
+            state.rows.append(
+                _Row(
+                    seq,
+                    parse_event(data),
+                    text,
+                    subject_key,
+                    self._key_for_text(state, subject_key) if text and subject_key else None,
+                    self.fingerprint(item.canonical()),
+                    submitted_by,
+                )
+            )
+            if isinstance(item, SubjectEvent) and item.subject.kind == "organisation":
+                state.directory[self.subject_key(item.subject)] = Organisation(
+                    item.subject.value, item.name, item.jurisdiction
+                )
+        return len(events)
+
+    def _event(self, row: _Row, text: bool) -> Event:
+        if not text or not row.text or not self._readable(self._state, row.subject_key, row.generation):
+            return row.event
+        return parse_event({**row.event.model_dump(mode="json", exclude_none=True), **row.text})
+
+    def _stored(self, rows: list[_Row], text: bool) -> dict[str, StoredRecord]:
+        provenance = {r.record_id: r for r in rows if isinstance(r.event, RecordEvent)}
+        return {
+            rid: StoredRecord(file, provenance[rid].fingerprint, provenance[rid].submitted_by)
+            for rid, file in record_files(self._event(r, text) for r in rows).items()
+        }
+
+    def records(self, record_ids: Iterable[str], *, text: bool = True) -> dict[str, StoredRecord]:
+        wanted = set(record_ids)
+        return self._stored([r for r in self._state.rows if r.record_id in wanted], text)
+
+    def subject_ledger(self, subject: SubjectRef | str, *, text: bool = True) -> SubjectLedger:
+        key = subject if isinstance(subject, str) else self.subject_key(subject)
+        rows = [r for r in self._state.rows if r.subject_key == key]
+        facts = [r.event for r in rows if isinstance(r.event, SubjectEvent)]
+        stored = self._stored([r for r in rows if not isinstance(r.event, SubjectEvent)], text)
+        files = [s.file for s in stored.values()]
+        return SubjectLedger(files, facts[-1] if facts else None)  # type: ignore[arg-type]
+
+    def latest_subject_events(self, subjects: Iterable[SubjectRef]) -> dict[SubjectRef, SubjectEvent]:
+        keys = {self.subject_key(s): s for s in subjects}
+        found: dict[SubjectRef, SubjectEvent] = {}
+        for row in self._state.rows:
+            if isinstance(row.event, SubjectEvent) and row.subject_key in keys:
+                found[keys[row.subject_key]] = row.event
+        return found
+
+    def contact_histories(self, subjects: Iterable[SubjectRef]) -> dict[SubjectRef, list[str]]:
+        return {
+            s: contact_history(
+                r.event
+                for r in self._state.rows
+                if r.subject_key == self.subject_key(s) and isinstance(r.event, (SubjectEvent, ContactEvent))
+            )
+            for s in subjects
+        }
+
+    def later_events_by_id(self, event_ids: Iterable[str]) -> dict[str, str]:
+        wanted = set(event_ids)
+        return {
+            r.event.id: r.fingerprint
+            for r in self._state.rows
+            if not isinstance(r.event, (RecordEvent, SubjectEvent, ContactEvent)) and r.event.id in wanted
+        }
+
+    def head(self) -> int:
+        return self._state.rows[-1].seq if self._state.rows else 0
+
+    def event_count(self) -> int:
+        return len(self._state.rows)
+
+    def record_count(self) -> int:
+        return sum(isinstance(r.event, RecordEvent) for r in self._state.rows)
+
+    def subjects_touched_since(self, seq: int) -> set[str]:
+        return {r.subject_key for r in self._state.rows if r.seq > seq and r.subject_key is not None}
+
+    def latest_act(self, catalog_id: str, today: dt.date) -> dt.date | None:
+        rows = self._state.rows
+        annulled = {
+            r.record_id
+            for r in rows
+            if not isinstance(r.event, (SubjectEvent, ContactEvent, RecordEvent)) and annuls(r.event)
+        }
+        acts = [
+            r.event.occurred_on
+            for r in rows
+            if isinstance(r.event, RecordEvent)
+            and r.event.catalog_id == catalog_id
+            and r.event.occurred_on <= today
+            and r.event.id not in annulled
+        ]
+        return max(acts, default=None)
+
+    def dispute_filings(self) -> dict[str, list[int]]:
+        found: dict[str, list[int]] = {}
+        for row in self._state.rows:
+            if row.event.type == "dispute_filed":
+                found.setdefault(row.record_id or "", []).append(row.seq)
+        return found
+
+    def record_ids(self) -> list[str]:
+        return [r.event.id for r in self._state.rows if isinstance(r.event, RecordEvent)]
+
+    def record_ids_for_rules(self, rules: Iterable[str]) -> list[str]:
+        wanted = set(rules)
+        return [r.event.id for r in self._state.rows if isinstance(r.event, RecordEvent) and r.event.rule in wanted]
+
+    def record_pages(self, size: int) -> Iterator[list[RecordFile]]:
+        ids = self.record_ids()
+        for start in range(0, len(ids), size):
+            page = ids[start : start + size]
+            stored = self.records(page, text=False)
+            yield [stored[i].file for i in page]
+
+    def subject_pages(self, size: int) -> Iterator[list[SubjectSummary]]:
+        keys = sorted({r.subject_key for r in self._state.rows if r.subject_key is not None})
+        for start in range(0, len(keys), size):
+            page = []
+            for key in keys[start : start + size]:
+                stream = [self._event(r, False) for r in self._state.rows if r.subject_key == key]
+                facts = [e for e in stream if isinstance(e, SubjectEvent)]
+                kinds = [e.subject.kind for e in stream if isinstance(e, (SubjectEvent, ContactEvent, RecordEvent))]
+                page.append(
+                    SubjectSummary(
+                        key,
+                        kinds[-1] if kinds else "person",
+                        facts[-1].jurisdiction if facts else None,
+                        bool(facts),
+                        list(record_files(stream).values()),
+                    )
+                )
+            yield page
+
+    def latest_subject_event_pages(self, size: int) -> Iterator[list[SubjectEvent]]:
+        latest: dict[str, _Row] = {}
+        for row in self._state.rows:
+            if isinstance(row.event, SubjectEvent) and row.subject_key is not None:
+                latest[row.subject_key] = row
+        events = [r.event for r in sorted(latest.values(), key=lambda r: r.seq)]
+        for start in range(0, len(events), size):
+            yield events[start : start + size]  # type: ignore[misc]
+
+    def dispute_activity(self, since: dt.date) -> list[DisputeActivity]:
+        counts: dict[dt.date, list[int]] = {}
+        first = since.replace(day=1)
+        for row in self._state.rows:
+            if row.event.type in ("dispute_filed", "dispute_resolved"):
+                on: dt.date = row.event.on  # type: ignore[union-attr]
+                if on >= first:
+                    counts.setdefault(on.replace(day=1), [0, 0])[row.event.type == "dispute_resolved"] += 1
+        return [DisputeActivity(month, opened, decided) for month, (opened, decided) in sorted(counts.items())]
+
+
+class FakeFreeTextKeys(_Part):
+    def holders(self) -> list[str]:
+        return sorted(key for key, generation in self._state.keys.items() if generation is not None)
+
+    def erase(self, subject_key: str) -> bool:
+        state = self._writing()
+        if state.keys.get(subject_key) is None:
+            return False
+        state.keys[subject_key] = None
+        return True
+
+
+class FakeCatalogs(_Part):
+    def all(self) -> list[Catalog]:
+        return [c for c, _ in sorted(self._state.catalogs, key=lambda x: (x[0].id, x[0].effective_from))]
+
+    def count(self) -> int:
+        return len(self._state.catalogs)
+
+    def add(self, catalog: Catalog, source: str) -> None:
+        self._writing().catalogs.append((catalog, source))
+
+
+class FakeDirectory(_Part):
+    def organisation(self, subject: SubjectRef) -> Organisation | None:
+        return self._state.directory.get(self._store.subject_key(subject))
+
+    def search(self, query: str, limit: int = 50) -> list[Organisation]:
+        folded = _fold(query)
+        if not folded or "\x00" in query:
+            return []
+        prefix = query.strip().upper().replace("\\", "")
+        found = [
+            o
+            for o in self._state.directory.values()
+            if (o.name is not None and folded.replace("\\", "") in _fold(o.name)) or o.code.startswith(prefix)
+        ]
+        return sorted(found, key=lambda o: (_fold(o.name) if o.name else "", o.code))[:limit]
+
+    def names(self, codes: Iterable[str]) -> dict[str, str | None]:
+        wanted = set(codes)
+        return {o.code: o.name for o in self._state.directory.values() if o.code in wanted}
+
+
+class FakeCases(_Part):
+    def _add(self, case_id: str, kind: str, step: str, subject: SubjectRef, record: str | None, body, slot) -> None:
+        state = self._writing()
+        if any(c.case_id == case_id and c.step == step for c in state.cases):
+            raise Collision(f"case {case_id} was {step} already")
+        if slot is not None and any(c.slot == slot for c in state.cases):
+            raise Collision(f"a case takes the place {slot} already")
+        text = {
+            k: mask_identity_numbers(body[k]) if isinstance(body[k], str) else body[k]
+            for k in CASE_TEXT
+            if body.get(k) is not None
+        }
+        rest = {k: v for k, v in body.items() if k not in CASE_TEXT}
+        key = self._store.subject_key(subject)
+        state.cases.append(
+            _CaseRow(
+                len(state.cases) + 1,
+                case_id,
+                kind,
+                step,
+                key,
+                record,
+                dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+                _json({"subject": str(subject), **rest}),
+                _json(text),
+                self._key_for_text(state, key) if text else None,
+                slot,
+            )
+        )
+
+    def open(
+        self, kind: str, subject: SubjectRef, record: str | None, body: dict[str, Any], slot: str | None = None
+    ) -> str:
+        case_id = secrets.token_hex(6)
+        self._add(case_id, kind, "opened", subject, record, body, slot)
+        return case_id
+
+    def decide(self, case: Case, body: dict[str, Any]) -> None:
+        self._add(case.id, case.kind, "decided", case.subject, case.record, body, None)
+
+    def _body(self, row: _CaseRow) -> dict[str, Any]:
+        readable = self._readable(self._state, row.subject_key, row.generation)
+        return {**row.body, **(row.text if readable else {})}
+
+    def _cases(self, rows: list[_CaseRow]) -> list[Case]:
+        decided = {r.case_id: r for r in rows if r.step == "decided"}
+        found = []
+        for row in rows:
+            if row.step != "opened":
+                continue
+            opened = self._body(row)
+            done = decided.get(row.case_id)
+            found.append(
+                Case(
+                    row.case_id,
+                    row.kind,
+                    SubjectRef.parse(opened["subject"]),
+                    row.record,
+                    row.at,
+                    opened,
+                    done.at if done else None,
+                    self._body(done) if done else None,
+                )
+            )
+        return found
+
+    def get(self, case_id: str) -> Case | None:
+        found = self._cases([r for r in self._state.cases if r.case_id == case_id])
+        return found[0] if found else None
+
+    def all(self, kind: str | None = None, subject: SubjectRef | None = None) -> list[Case]:
+        key = self._store.subject_key(subject) if subject is not None else None
+        return self._cases(
+            [r for r in self._state.cases if (kind is None or r.kind == kind) and (key is None or r.subject_key == key)]
+        )
+
+    def opened_for_record(self, kind: str, record: str) -> int:
+        return sum(r.kind == kind and r.record == record and r.step == "opened" for r in self._state.cases)
+
+
+class FakeNotices(_Part):
+    def write(self, drafts: Iterable[NoticeDraft]) -> int:
+        state = self._writing()
+        seen = {dedupe for _, _, dedupe in state.notices if dedupe}
+        written = 0
+        created = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+        for draft in drafts:
+            if draft.dedupe:
+                if draft.dedupe in seen:
+                    continue
+                seen.add(draft.dedupe)
+            notice = Notice(
+                len(state.notices) + 1,
+                secrets.token_hex(6),
+                created,
+                draft.kind,
+                str(draft.subject),
+                draft.to_source,
+                draft.record,
+                draft.title,
+                draft.text,
+                _json(draft.fields),
+            )
+            state.notices.append((notice, self._store.subject_key(draft.subject), draft.dedupe))
+            written += 1
+        return written
+
+    def inbox(self, subject: SubjectRef, limit: int = 500) -> list[Notice]:
+        key = self._store.subject_key(subject)
+        return [n for n, k, _ in reversed(self._state.notices) if k == key and n.source is None][:limit]
+
+    def for_source(self, source: str, limit: int = 500) -> list[Notice]:
+        return [n for n, _, _ in reversed(self._state.notices) if n.source == source][:limit]
+
+    def count(self) -> int:
+        return len(self._state.notices)
+
+    def due_for_delivery(self, channel: str, now: dt.datetime, limit: int = 200) -> list[tuple[Notice, int]]:
+        last: dict[int, _Delivery] = {}
+        for delivery in self._state.deliveries:
+            if delivery.channel == channel:
+                last[delivery.notice_seq] = delivery
+        due = []
+        for notice, _, _ in self._state.notices:
+            if notice.source is not None:
+                continue
+            attempt = last.get(notice.seq)
+            if attempt is not None and attempt.outcome in ("sent", "skipped"):
+                continue
+            if attempt is not None and attempt.next_attempt_at and attempt.next_attempt_at > now.isoformat():
+                continue
+            due.append((notice, attempt.attempt if attempt is not None else 0))
+            if len(due) >= limit:
+                break
+        return due
+
+    def log_attempt(
+        self,
+        notice: Notice,
+        channel: str,
+        attempt: int,
+        outcome: str,
+        error: str | None = None,
+        retry_in: dt.timedelta | None = None,
+    ) -> None:
+        now = dt.datetime.now(dt.UTC)
+        self._writing().deliveries.append(
+            _Delivery(
+                notice.seq,
+                channel,
+                attempt,
+                outcome,
+                (now + retry_in).isoformat(timespec="seconds") if retry_in else None,
+            )
+        )
+
+
+class FakeAccessLog(_Part):
+    def write(
+        self,
+        subjects: list[SubjectRef],
+        reader: Reader,
+        what: str,
+        purpose: str | None,
+        details: list[str | None] | None = None,
+    ) -> None:
+        state = self._writing()
+        if not subjects:
+            return
+        details = details or [None] * len(subjects)
+        if purpose is not None:
+            purpose = mask_identity_numbers(purpose)
+        texts = purpose is not None or any(details)
+        at = dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds")
+        for subject, detail in zip(subjects, details, strict=False):
+            key = self._store.subject_key(subject)
+            generation = self._key_for_text(state, key) if texts else None
+            text = {k: v for k, v in (("purpose", purpose), ("detail", detail)) if v}
+            seq = state.access[-1].seq + 1 if state.access else 1
+            state.access.append(
+                _AccessRow(seq, at, key, reader.name, reader.role, what, text, generation if text else None)
+            )
+
+    def entries(self, subject: SubjectRef | None = None, limit: int = 100, offset: int = 0) -> tuple[int, list[Access]]:
+        key = self._store.subject_key(subject) if subject is not None else None
+        rows = [r for r in reversed(self._state.access) if key is None or r.subject_key == key]
+        found = []
+        for r in rows[offset : offset + limit]:
+            text = r.text if self._readable(self._state, r.subject_key, r.generation) else {}
+            found.append(
+                Access(r.seq, r.at, r.reader, r.role, r.what, text.get("purpose"), text.get("detail"), r.subject_key)
+            )
+        return len(rows), found
+
+
+class FakeUnitOfWork(UnitOfWork):
+    """A unit of work over a :class:`FakeStore`: a copy of its state, put back on commit."""
+
+    def __init__(self, store: FakeStore, read_only: bool = False):
+        self.store = store
+        self.read_only = read_only
+        self.committed = False
+        self._state: _State | None = None
+        self.ledger = FakeLedger(self)
+        self.texts = FakeFreeTextKeys(self)
+        self.catalogs = FakeCatalogs(self)
+        self.directory = FakeDirectory(self)
+        self.cases = FakeCases(self)
+        self.notices = FakeNotices(self)
+        self.access_log = FakeAccessLog(self)
+
+    def state(self) -> _State:
+        if self._state is None:
+            raise RuntimeError("the unit of work is not open: use it in a `with` block, before commit()")
+        return self._state
+
+    def __enter__(self) -> FakeUnitOfWork:
+        self._state = self.store.state.copy()
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, traceback: TracebackType | None
+    ) -> None:
+        self.rollback()
+
+    def commit(self) -> None:
+        if self._state is None:
+            raise RuntimeError("nothing to commit: the unit of work is not open")
+        if self.read_only:
+            raise ReadOnly("a read-only unit of work commits nothing")
+        self.store.state = self._state
+        self._state = None
+        self.committed = True
+
+    def rollback(self) -> None:
+        self._state = None
+
+
+class FakeUnitsOfWork:
+    """Opens fake units of work over one :class:`FakeStore`; counts the units that
+    committed, so that a test can say a use case was one unit of work."""
+
+    def __init__(self, store: FakeStore | None = None):
+        self.store = store or FakeStore()
+        self.opened: list[FakeUnitOfWork] = []
+
+    def __call__(self, *, read_only: bool = False) -> FakeUnitOfWork:
+        unit = FakeUnitOfWork(self.store, read_only)
+        self.opened.append(unit)
+        return unit
+
+    @property
+    def commits(self) -> int:
+        return sum(u.committed for u in self.opened)
