@@ -349,7 +349,9 @@ def test_two_officers_granting_one_repair_at_once_grant_it_once(d):
         )
 
         assert sorted(type(a).__name__ for a in answers) == sorted(["dict", DueProcessError.__name__]), answers
-        repaired = [c for c in d.due_process._file(record_id).changes if c.type == "repaired"]
+        with d.units(read_only=True) as uow:
+            changes = uow.ledger.records([record_id])[record_id].file.changes
+        repaired = [c for c in changes if c.type == "repaired"]
         assert len(repaired) == 1
 
 

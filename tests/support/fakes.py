@@ -46,6 +46,8 @@ from xinyong.services.unit_of_work import (
 
 FREE_TEXT_FIELDS = ("summary", "note", "grounds", "reasons")  # as the SQL store seals them
 CASE_TEXT = ("proof", "commitment", "grounds", "reasons")
+# Generations of subjects' keys, unique across fake stores (a state may be copied into another).
+_GENERATIONS = itertools.count(1)
 
 
 def _fold(text: str) -> str:
@@ -138,10 +140,15 @@ class _State:
 class FakeStore:
     """What a fake deployment has committed, and the keys of its keyed digests."""
 
+    def copy(self) -> FakeStore:
+        """Another store holding what this one holds (a fixture built once, per test)."""
+        other = FakeStore(self._secret)
+        other.state = self.state.copy()
+        return other
+
     def __init__(self, secret: bytes = b"fake store"):
         self.state = _State()
         self._secret = secret
-        self.generations = itertools.count(1)
 
     def subject_key(self, subject: SubjectRef | str) -> str:
         return hmac.digest(self._secret, str(subject).encode(), "sha256").hex()
@@ -173,7 +180,7 @@ class _Part:
         """The generation of the subject's key to seal new text under (made if needed)."""
         generation = state.keys.get(subject_key)
         if generation is None:
-            generation = state.keys[subject_key] = next(self._store.generations)
+            generation = state.keys[subject_key] = next(_GENERATIONS)
         return generation
 
     @staticmethod

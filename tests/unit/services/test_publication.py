@@ -1,0 +1,86 @@
+"""What the public sees, against the fake unit of work: organisation pages derived by
+the standing module, a search by name or code, published list entries; an anonymous
+lookup is counted, a named reader's is logged."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from tests.support.identifiers import uscc
+from tests.unit.services.conftest import TODAY
+from xinyong.domain.access import Reader
+from xinyong.domain.identifiers import SubjectRef
+from xinyong.domain.standing import standing
+from xinyong.services.publication import NotPublished
+
+pytestmark = pytest.mark.unit
+
+FIRM = SubjectRef.parse("uscc:91144035TYM22U0E0G")  # a major tax violation, effective 2024-01-04
+AS_OF = dt.date(2024, 6, 1)
+NAMED = SubjectRef.parse(uscc("91370000MA3C5EXA0"))
+
+
+def logged(world, subject: SubjectRef) -> list[str]:
+    with world.units(read_only=True) as uow:
+        return [e.what for e in uow.access_log.entries(subject)[1]]
+
+
+def test_an_organisations_page_shows_its_standing_records_and_list_entries(world):
+    page = world.services.publication.organisation(FIRM.value, AS_OF)
+    registry = world.services.catalogs.registry()
+    with world.units(read_only=True) as uow:
+        filed = uow.ledger.subject_ledger(FIRM, text=False)
+    expected = standing(FIRM, "market-enterprise", AS_OF, filed.files, registry, filed.jurisdiction)
+    assert (page["subject"], page["code"], page["jurisdiction"]) == (str(FIRM), FIRM.value, "CN-SD")
+    assert [(s["catalog"], s["score"], s["grade"]) for s in page["standings"]] == [
+        ("market-enterprise", expected.score, expected.grade)
+    ]
+    counting = {c.record for c in expected.contributions}
+    assert counting <= {r["record"] for r in page["records"]} and "r1-00001" in counting
+    assert ("serious-untrustworthy", "r1-00001") in [(e["list"], e["record"]) for e in page["lists"]]
+
+
+def test_an_anonymous_lookup_is_counted_and_a_named_readers_is_logged(world):
+    publication = world.services.publication
+    publication.organisation(FIRM.value, AS_OF)
+    assert publication.lookups.counts() == {"organisation": 1} and logged(world, FIRM) == []
+    commits = world.units.commits
+    publication.organisation(f"uscc:{FIRM.value}", AS_OF, Reader("officer-zhou", "officer", "t1"))
+    assert logged(world, FIRM) == ["public.organisation"] and world.units.commits == commits + 1
+    assert publication.lookups.counts() == {"organisation": 1}
+
+
+def test_an_unknown_organisation_is_not_published(world):
+    publication = world.services.publication
+    with pytest.raises(NotPublished):
+        publication.organisation(uscc("91110000MA00ABCD1"), TODAY)
+
+
+def test_organisations_are_found_by_name_or_by_the_start_of_their_code(world):
+    name = "Rongcheng Ｆｉｓｈｅｒｙ Co"
+    world.services.intake.submit([{"type": "subject", "subject": str(NAMED), "jurisdiction": "CN-SD", "name": name}])
+    publication = world.services.publication
+    assert [r["subject"] for r in publication.search("fishery")] == [str(NAMED)]
+    assert publication.search("fishery")[0] == {
+        "subject": str(NAMED),
+        "code": NAMED.value,
+        "name": name,
+        "jurisdiction": "CN-SD",
+    }
+    assert [r["code"] for r in publication.search(FIRM.value[:10])] == [FIRM.value]
+    assert publication.search("") == [] and publication.search("no such name") == []
+
+
+def test_a_list_publishes_organisations_and_withholds_persons_unless_its_catalog_publishes_them(world):
+    publication = world.services.publication
+    firms = publication.list_entries("serious-untrustworthy", AS_OF, per_page=1000)
+    assert firms["total"] == len(firms["entries"]) > 0 and firms["persons_not_published"] == 0
+    assert "r1-00001" in [e["record"] for e in firms["entries"]]
+    persons = publication.list_entries("judgment-defaulters", TODAY)
+    assert persons["publishes"] != "all" and persons["entries"] == [] and persons["persons_not_published"] > 0
+    first = publication.list_entries("serious-untrustworthy", AS_OF, page=1, per_page=1)
+    assert first["entries"] == firms["entries"][:1] and first["total"] == firms["total"]
+    with pytest.raises(NotPublished):
+        publication.list_entries("no-such-list", TODAY)
