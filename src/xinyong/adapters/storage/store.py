@@ -29,6 +29,7 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import IntegrityError
 
 from xinyong.adapters.storage import chain
 from xinyong.adapters.storage.chain import ChainReport
@@ -458,10 +459,16 @@ class LedgerStore:
     def _copy(connection: Connection, rows: list[dict]) -> None:
         """Bulk rows into PostgreSQL with COPY, inside the current transaction."""
         columns = [c.name for c in ledger.columns]
+        statement = f"COPY ledger ({', '.join(columns)}) FROM STDIN"
         cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
-        with cursor.copy(f"COPY ledger ({', '.join(columns)}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row([row.get(c) for c in columns])
+        try:
+            with cursor.copy(statement) as copy:
+                for row in rows:
+                    copy.write_row([row.get(c) for c in columns])
+        except connection.dialect.loaded_dbapi.IntegrityError as error:
+            # Below SQLAlchemy: a unique index refused a row. Said as SQLAlchemy says it,
+            # so that the unit of work reports it as a collision like any other.
+            raise IntegrityError(statement, None, error) from error
 
     def _update_directory(self, connection: Connection, subjects: list[SubjectEvent]) -> None:
         """Keep the public directory of organisations in step with subject events."""
