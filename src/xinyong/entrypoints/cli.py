@@ -780,7 +780,7 @@ def serve(
 
     import uvicorn
 
-    from xinyong.entrypoints.api.app import create_app
+    from xinyong.entrypoints.server import create_app
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     application = create_app(_deployment())

@@ -12,18 +12,13 @@ from collections.abc import Callable
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from xinyong.bootstrap import Deployment
-from xinyong.domain import calendar
 from xinyong.domain.access import Reader
 from xinyong.domain.calendar import in_range
 from xinyong.domain.identifiers import InvalidIdentifier, SubjectRef
 from xinyong.entrypoints.api.problems import Problem, forbidden, unauthenticated
+from xinyong.entrypoints.dependencies import public_wait
 
 bearer = HTTPBearer(auto_error=False, description="A token from `xinyong token create`.")
-
-
-def deployment(request: Request) -> Deployment:
-    return request.app.state.deployment
 
 
 def reader(
@@ -82,12 +77,6 @@ def public_rate_limit(request: Request) -> None:
         )
 
 
-def public_wait(request: Request) -> float | None:
-    """Take one public request from the client's bucket: ``None``, or the seconds to wait."""
-    client = request.client.host if request.client is not None else "unknown"
-    return request.app.state.public_limiter.take(client)
-
-
 def subject_ref(text: str, field: str = "subject") -> SubjectRef:
     try:
         return SubjectRef.parse(text)
@@ -99,10 +88,6 @@ def subject_ref(text: str, field: str = "subject") -> SubjectRef:
             str(error),
             errors=[{"field": field, "message": str(error)}],
         ) from None
-
-
-def today() -> dt.date:
-    return calendar.today()
 
 
 # ------------------------------------------------------------------ parameters in range

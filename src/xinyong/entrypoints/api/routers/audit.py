@@ -6,8 +6,9 @@ from fastapi import APIRouter, Depends, Query
 
 from xinyong.bootstrap import Deployment
 from xinyong.domain.access import Reader
-from xinyong.entrypoints.api.deps import deployment, role, subject_ref
+from xinyong.entrypoints.api.deps import role, subject_ref
 from xinyong.entrypoints.api.models import AccessLogPage, LedgerVerification
+from xinyong.entrypoints.dependencies import deployment
 
 router = APIRouter(tags=["audit"])
 

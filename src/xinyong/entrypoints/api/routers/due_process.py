@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse
 from xinyong.bootstrap import Deployment
 from xinyong.domain.access import Reader
 from xinyong.domain.standing import NotInForce
-from xinyong.entrypoints.api.deps import deployment, role, today
+from xinyong.entrypoints.api.deps import role
 from xinyong.entrypoints.api.idempotency import IdempotentRoute
 from xinyong.entrypoints.api.models import (
     Decision,
@@ -27,6 +27,8 @@ from xinyong.entrypoints.api.models import (
     ReviewView,
 )
 from xinyong.entrypoints.api.problems import Problem
+from xinyong.entrypoints.dependencies import deployment, today
+from xinyong.entrypoints.printable import render_export
 from xinyong.services.due_process import DueProcessError
 from xinyong.services.export import whole_file
 
@@ -243,6 +245,4 @@ def export_json(who: Reader = Depends(role("subject")), d: Deployment = Depends(
     summary="My whole file as a printable page",
 )
 def export_html(who: Reader = Depends(role("subject")), d: Deployment = Depends(deployment)) -> HTMLResponse:
-    from xinyong.entrypoints.web.export import render_export
-
     return HTMLResponse(render_export(whole_file(d.reports, d.due_process, who, today())))

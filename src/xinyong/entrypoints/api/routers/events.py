@@ -8,10 +8,11 @@ from fastapi.concurrency import run_in_threadpool
 from xinyong.bootstrap import Deployment
 from xinyong.domain.access import Reader
 from xinyong.domain.events import EVENT_TYPES
-from xinyong.entrypoints.api.deps import deployment, json_body, role
+from xinyong.entrypoints.api.deps import json_body, role
 from xinyong.entrypoints.api.idempotency import IdempotentRoute
 from xinyong.entrypoints.api.models import EventOutcome, EventsAnswer
 from xinyong.entrypoints.api.problems import Problem
+from xinyong.entrypoints.dependencies import deployment
 from xinyong.services.intake import ImportForbidden, ImportRefused
 
 router = APIRouter(tags=["sources"], route_class=IdempotentRoute)

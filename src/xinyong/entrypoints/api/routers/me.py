@@ -9,9 +9,10 @@ from fastapi.concurrency import run_in_threadpool
 
 from xinyong.bootstrap import Deployment
 from xinyong.domain.access import Reader
-from xinyong.entrypoints.api.deps import deployment, role, today
+from xinyong.entrypoints.api.deps import role
 from xinyong.entrypoints.api.models import ContactAnswer, ContactChange, Report
 from xinyong.entrypoints.api.problems import Problem, forbidden
+from xinyong.entrypoints.dependencies import deployment, today
 from xinyong.services.delivery import contact_address
 from xinyong.services.intake import ImportForbidden, ImportRefused
 

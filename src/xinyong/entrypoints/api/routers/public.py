@@ -7,9 +7,10 @@ import datetime as dt
 from fastapi import APIRouter, Depends, Query
 
 from xinyong.bootstrap import Deployment
-from xinyong.entrypoints.api.deps import deployment, public_rate_limit, subject_ref, today
+from xinyong.entrypoints.api.deps import public_rate_limit, subject_ref
 from xinyong.entrypoints.api.models import ListPage, OrganisationPage, SearchAnswer
 from xinyong.entrypoints.api.problems import not_found
+from xinyong.entrypoints.dependencies import deployment, today
 from xinyong.services.publication import NotPublished
 
 # Every public route is rate-limited per client address (XINYONG_PUBLIC_RATE).

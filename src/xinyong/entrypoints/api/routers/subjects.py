@@ -11,17 +11,10 @@ from xinyong.bootstrap import Deployment
 from xinyong.domain.access import Reader
 from xinyong.domain.standing import NotInForce
 from xinyong.domain.validation import field_problems
-from xinyong.entrypoints.api.deps import (
-    day_in_range,
-    deployment,
-    json_body,
-    officer_purpose,
-    role,
-    subject_ref,
-    today,
-)
+from xinyong.entrypoints.api.deps import day_in_range, json_body, officer_purpose, role, subject_ref
 from xinyong.entrypoints.api.models import CheckAnswer, CheckQuestion, Report, ScoreAnswer
 from xinyong.entrypoints.api.problems import Problem, forbidden, not_found
+from xinyong.entrypoints.dependencies import deployment, today
 from xinyong.services.inquiries import check_json, standing_json
 
 router = APIRouter(tags=["standing"])

@@ -16,7 +16,7 @@ from xinyong.domain.access import Reader
 from xinyong.domain.catalog.diff import diff, measure_key
 from xinyong.domain.catalog.lint import PROFILES, lint
 from xinyong.domain.identifiers import InvalidIdentifier, SubjectRef
-from xinyong.entrypoints.api.deps import deployment, today
+from xinyong.entrypoints.dependencies import deployment, today
 from xinyong.entrypoints.web import charts, i18n
 from xinyong.entrypoints.web.forms import MAX_FIELD, read_form
 from xinyong.entrypoints.web.pages import language, render, svg

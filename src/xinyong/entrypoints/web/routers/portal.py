@@ -16,9 +16,9 @@ from xinyong.bootstrap import Deployment
 from xinyong.domain import calendar
 from xinyong.domain.access import Reader
 from xinyong.domain.trajectory import trajectory
-from xinyong.entrypoints.api.deps import deployment, today
+from xinyong.entrypoints.dependencies import deployment, today
+from xinyong.entrypoints.printable import render_export
 from xinyong.entrypoints.web import charts, i18n
-from xinyong.entrypoints.web.export import render_export
 from xinyong.entrypoints.web.forms import MAX_FIELD, read_form
 from xinyong.entrypoints.web.pages import language, render, svg
 from xinyong.entrypoints.web.routers.signin import sessions, sign_in, sign_out, signin_page

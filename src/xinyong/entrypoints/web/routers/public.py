@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from xinyong.bootstrap import Deployment
 from xinyong.domain.identifiers import InvalidIdentifier
-from xinyong.entrypoints.api.deps import deployment, public_wait, today
+from xinyong.entrypoints.dependencies import deployment, public_wait, today
 from xinyong.entrypoints.web import i18n
 from xinyong.entrypoints.web.forms import local_path
 from xinyong.entrypoints.web.pages import render
