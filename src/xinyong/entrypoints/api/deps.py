@@ -12,7 +12,7 @@ from collections.abc import Callable
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from xinyong.domain.access import Reader
+from xinyong.domain.access import PurposeRequired, Reader
 from xinyong.domain.calendar import in_range
 from xinyong.domain.identifiers import InvalidIdentifier, SubjectRef
 from xinyong.entrypoints.api.problems import Problem, forbidden, unauthenticated
@@ -45,18 +45,18 @@ def role(*roles: str) -> Callable[..., Reader]:
 
 
 def officer_purpose(who: Reader, purpose: str | None, field: str = "purpose") -> str | None:
-    """The one rule for an officer's reads of a subject (scores, reports and checks): the
-    officer states a purpose, which is written to the access log with the read. Others
-    (subjects reading themselves, service points) may give one or not."""
-    if who.role == "officer" and not (purpose and purpose.strip()):
+    """:meth:`Reader.stated_purpose` (the console applies the same rule), refused with a
+    422 problem naming ``field``."""
+    try:
+        return who.stated_purpose(purpose)
+    except PurposeRequired as refused:
         raise Problem(
             422,
-            "purpose-required",
+            refused.key.replace(".", "-"),
             "An officer states a purpose",
-            "officers give a purpose with every read or check of a subject; it is logged",
+            str(refused),
             errors=[{"field": field, "message": "required for officers"}],
-        )
-    return purpose
+        ) from None
 
 
 def public_rate_limit(request: Request) -> None:

@@ -7,6 +7,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from xinyong.domain.access import MAX_PURPOSE
+
 
 class _In(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -16,7 +18,7 @@ class CheckQuestion(_In):
     subject: str = Field(description="rid:NUMBER or uscc:CODE", examples=["rid:11010519491231002X"])
     action: str = Field(min_length=1, max_length=200, examples=["air_travel.ticket"])
     as_of: dt.date | None = Field(default=None, description="default: today")
-    purpose: str | None = Field(default=None, max_length=500)
+    purpose: str | None = Field(default=None, max_length=MAX_PURPOSE)
 
 
 class Contribution(BaseModel):

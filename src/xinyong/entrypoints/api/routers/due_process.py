@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse
 
 from xinyong.bootstrap import Deployment
 from xinyong.domain.access import Reader
+from xinyong.domain.decisions import CaseKind, InvalidOutcome, valid_outcome
 from xinyong.domain.standing import NotInForce
 from xinyong.entrypoints.api.deps import role
 from xinyong.entrypoints.api.idempotency import IdempotentRoute
@@ -33,22 +34,23 @@ from xinyong.services.due_process import DueProcessError
 from xinyong.services.export import whole_file
 
 router = APIRouter(tags=["due process"], route_class=IdempotentRoute)
-OUTCOMES = {"dispute": ("upheld", "annulled"), "repair": ("granted", "refused"), "review": ("confirmed", "overturned")}
 
 
 def _problem(error: DueProcessError) -> Problem:
     return Problem(error.status, error.slug, "Not possible", str(error), **error.fields)
 
 
-def _outcome(kind: str, decision: Decision) -> None:
-    if decision.outcome not in OUTCOMES[kind]:
+def _outcome(kind: CaseKind, decision: Decision) -> str:
+    try:
+        return valid_outcome(kind, decision.outcome)
+    except InvalidOutcome as invalid:
         raise Problem(
             422,
             "invalid-request",
             "The request does not fit",
-            f"outcome must be one of {', '.join(OUTCOMES[kind])}",
-            errors=[{"field": "outcome", "message": f"one of {', '.join(OUTCOMES[kind])}"}],
-        )
+            str(invalid),
+            errors=[{"field": "outcome", "message": f"one of {', '.join(invalid.allowed)}"}],
+        ) from None
 
 
 def _subject(who: Reader):

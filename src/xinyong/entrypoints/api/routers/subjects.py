@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from pydantic import TypeAdapter, ValidationError
 
 from xinyong.bootstrap import Deployment
-from xinyong.domain.access import Reader
+from xinyong.domain.access import MAX_PURPOSE, Reader
 from xinyong.domain.standing import NotInForce
 from xinyong.domain.validation import field_problems
 from xinyong.entrypoints.api.deps import day_in_range, json_body, officer_purpose, role, subject_ref
@@ -31,7 +31,7 @@ def score(
     subject: str,
     catalog: str = Query(min_length=1, max_length=100),
     as_of: dt.date | None = None,
-    purpose: str | None = Query(default=None, max_length=500),
+    purpose: str | None = Query(default=None, max_length=MAX_PURPOSE),
     who: Reader = Depends(role("officer", "subject")),
     d: Deployment = Depends(deployment),
 ) -> dict:
@@ -55,7 +55,7 @@ def score(
 )
 def subject_report(
     subject: str,
-    purpose: str = Query(min_length=1, max_length=500),
+    purpose: str = Query(min_length=1, max_length=MAX_PURPOSE),
     as_of: dt.date | None = None,
     who: Reader = Depends(role("officer")),
     d: Deployment = Depends(deployment),
@@ -63,13 +63,6 @@ def subject_report(
     """The subject's whole file, as the subject sees it; the read is logged with its purpose."""
     ref = subject_ref(subject)
     return d.reports.report(ref, as_of or today(), who, officer_purpose(who, purpose))
-
-
-def _for_reader(answer: dict, who: Reader) -> dict:
-    if not who.sees_scores:
-        for reason in answer["reasons"]:
-            reason["trigger"].pop("score", None)
-    return answer
 
 
 _QUESTION_SCHEMA = CheckQuestion.model_json_schema()
@@ -151,5 +144,5 @@ async def checks(
     # the answer goes out.
     decisions = d.inquiries.decide(parsed)
     await request.app.state.check_log.record(decisions, who, purpose)
-    answers = [_for_reader(check_json(x), who) for x in decisions]
+    answers = [check_json(who.sees(x)) for x in decisions]
     return answers if many else answers[0]

@@ -12,9 +12,10 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from xinyong.bootstrap import Deployment
-from xinyong.domain.access import Reader
+from xinyong.domain.access import MAX_PURPOSE, PurposeRequired, Reader
 from xinyong.domain.catalog.diff import diff, measure_key
 from xinyong.domain.catalog.lint import PROFILES, lint
+from xinyong.domain.decisions import CaseKind, InvalidOutcome, valid_outcome
 from xinyong.domain.identifiers import InvalidIdentifier, SubjectRef
 from xinyong.entrypoints.dependencies import deployment, today
 from xinyong.entrypoints.web import charts, i18n
@@ -25,10 +26,8 @@ from xinyong.entrypoints.web.sessions import CONSOLE
 from xinyong.services.due_process import DueProcessError
 
 router = APIRouter(prefix="/console", include_in_schema=False)
-OUTCOMES = {"dispute": ("upheld", "annulled"), "repair": ("granted", "refused"), "review": ("confirmed", "overturned")}
 DONE = ("dispute", "repair", "review")
 RESIDENT = re.compile(r"^\d{17}[\dX]$")
-MIN_PURPOSE = 5
 
 
 def error(key: str, **values: Any) -> dict[str, Any]:
@@ -102,7 +101,7 @@ async def console_sign_out(request: Request) -> Response:
     return await sign_out(request, CONSOLE)
 
 
-def _decide(request: Request, d: Deployment, form: dict, kind: str, case: str) -> Response:
+def _decide(request: Request, d: Deployment, form: dict, kind: CaseKind, case: str) -> Response:
     who = _guard_post(request, form)
     if not isinstance(who, Reader):
         return who
@@ -110,7 +109,9 @@ def _decide(request: Request, d: Deployment, form: dict, kind: str, case: str) -
     outcome = form.get("outcome", "")
     reasons = (form.get("reasons") or "").strip()
     errors: dict[str, Any] = {}
-    if outcome not in OUTCOMES[kind]:
+    try:
+        valid_outcome(kind, outcome)
+    except InvalidOutcome:
         errors[f"{slot}-outcome"] = error("console.decide.error.outcome")
     if not reasons:
         errors[f"{slot}-reasons"] = error("console.decide.error.reasons")
@@ -172,10 +173,13 @@ def _lookup(request: Request, d: Deployment, form: dict) -> Response:
             subject = _subject(text)
         except InvalidIdentifier as invalid:
             errors["lookup-subject"] = error("console.lookup.error.subject", detail=str(invalid))
-    if len(purpose) < MIN_PURPOSE:
-        errors["lookup-purpose"] = error("console.lookup.error.purpose", min=MIN_PURPOSE)
-    elif len(purpose) > 500:
-        errors["lookup-purpose"] = error("form.too_long", max=500)
+    try:
+        who.stated_purpose(purpose)
+    except PurposeRequired as refused:
+        errors["lookup-purpose"] = error(refused.key)
+    else:
+        if len(purpose) > MAX_PURPOSE:
+            errors["lookup-purpose"] = error("form.too_long", max=MAX_PURPOSE)
     if errors or subject is None:
         return console_page(
             request, d, who, errors=errors, values={"lookup-subject": text, "lookup-purpose": purpose}, status=422

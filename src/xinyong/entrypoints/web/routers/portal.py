@@ -41,16 +41,6 @@ def error(key: str, **values: Any) -> dict[str, Any]:
     return {"key": key, "values": values}
 
 
-def _open_dispute(record: dict) -> bool:
-    state = False
-    for event in record["events"]:
-        if event["type"] == "dispute_filed":
-            state = True
-        elif event["type"] == "dispute_resolved":
-            state = False
-    return state
-
-
 def _still_matters(record: dict, day: str) -> bool:
     listed = record["list"] and (record["list"]["until"] is None or record["list"]["until"] > day)
     return record["status"] in ("counting", "pending", "suspended") or bool(listed)
@@ -164,7 +154,7 @@ def portal_page(
         list_titles=list_titles(registry, day),
         current_records=[r for r in records if _still_matters(r, iso)],
         past_records=[r for r in records if not _still_matters(r, iso)],
-        disputable=[r for r in records if r["status"] != "annulled" and not _open_dispute(r)],
+        disputable=[r for r in records if r["status"] != "annulled" and not r["disputed"]],
         repairable=[
             r
             for r in records
