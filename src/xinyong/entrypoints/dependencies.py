@@ -15,8 +15,8 @@ from xinyong.bootstrap import Deployment
 from xinyong.domain import calendar
 
 
-def deployment(request: Request) -> Deployment:
-    """The deployment the application was created over."""
+async def deployment(request: Request) -> Deployment:
+    """The deployment the application was created over (async: no thread for a lookup)."""
     return request.app.state.deployment
 
 
@@ -33,5 +33,9 @@ def public_wait(request: Request) -> float | None:
     return wait
 
 
+async def _today() -> dt.date:
+    return today()
+
+
 DeploymentDep = Annotated[Deployment, Depends(deployment)]
-Today = Annotated[dt.date, Depends(today)]
+Today = Annotated[dt.date, Depends(_today)]

@@ -8,6 +8,7 @@ import math
 import re
 import typing
 from collections.abc import Callable
+from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -16,18 +17,16 @@ from xinyong.domain.access import PurposeRequired, Reader
 from xinyong.domain.calendar import in_range
 from xinyong.domain.identifiers import InvalidIdentifier, SubjectRef
 from xinyong.entrypoints.api.problems import Problem, forbidden, unauthenticated
-from xinyong.entrypoints.dependencies import public_wait
+from xinyong.entrypoints.dependencies import DeploymentDep, public_wait
 
 bearer = HTTPBearer(auto_error=False, description="A token from `xinyong token create`.")
 
 
-def reader(
-    request: Request,
-    credentials: HTTPAuthorizationCredentials | None = Depends(bearer),
-) -> Reader:
+def reader(d: DeploymentDep, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]) -> Reader:
+    """The reader behind the request's bearer token; a 401 problem without a known one."""
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise unauthenticated("send 'Authorization: Bearer TOKEN'")
-    found = request.app.state.deployment.tokens.reader(credentials.credentials)
+    found = d.tokens.reader(credentials.credentials)
     if found is None:
         raise unauthenticated("the token is unknown or revoked")
     return found
@@ -36,12 +35,22 @@ def reader(
 def role(*roles: str) -> Callable[..., Reader]:
     """A dependency that admits only readers of ``roles``."""
 
-    def admit(who: Reader = Depends(reader)) -> Reader:
+    def admit(who: Annotated[Reader, Depends(reader)]) -> Reader:
         if who.role not in roles:
             raise forbidden(f"a {who.role} token cannot do this; it takes a {' or '.join(roles)} token")
         return who
 
     return admit
+
+
+# Who a route admits, as the parameter that receives the reader.
+Officer = Annotated[Reader, Depends(role("officer"))]
+OfficerOrSubject = Annotated[Reader, Depends(role("officer", "subject"))]
+SubjectReader = Annotated[Reader, Depends(role("subject"))]
+Source = Annotated[Reader, Depends(role("source"))]
+SourceOrRegistry = Annotated[Reader, Depends(role("source", "registry"))]
+Checker = Annotated[Reader, Depends(role("service-point", "officer"))]
+Auditor = Annotated[Reader, Depends(role("auditor"))]
 
 
 def officer_purpose(who: Reader, purpose: str | None, field: str = "purpose") -> str | None:

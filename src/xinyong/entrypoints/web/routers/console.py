@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
@@ -17,7 +17,7 @@ from xinyong.domain.catalog.diff import diff, measure_key
 from xinyong.domain.catalog.lint import PROFILES, lint
 from xinyong.domain.decisions import CaseKind, InvalidOutcome, valid_outcome
 from xinyong.domain.identifiers import InvalidIdentifier, SubjectRef
-from xinyong.entrypoints.dependencies import deployment, today
+from xinyong.entrypoints.dependencies import DeploymentDep, today
 from xinyong.entrypoints.web import charts, i18n
 from xinyong.entrypoints.web.forms import MAX_FIELD, read_form
 from xinyong.entrypoints.web.pages import language, render, svg
@@ -84,7 +84,7 @@ def console_page(
 
 
 @router.get("", response_class=HTMLResponse)
-def console(request: Request, done: str | None = None, d: Deployment = Depends(deployment)) -> HTMLResponse:
+def console(request: Request, d: DeploymentDep, done: str | None = None) -> HTMLResponse:
     who = _guard_get(request)
     if not isinstance(who, Reader):
         return who
@@ -134,19 +134,19 @@ def _decide(request: Request, d: Deployment, form: dict, kind: CaseKind, case: s
 
 
 @router.post("/disputes/{dispute_id}")
-async def decide_dispute(dispute_id: str, request: Request, d: Deployment = Depends(deployment)) -> Response:
+async def decide_dispute(dispute_id: str, request: Request, d: DeploymentDep) -> Response:
     form = await read_form(request)
     return await run_in_threadpool(_decide, request, d, form, "dispute", dispute_id[:20])
 
 
 @router.post("/repairs/{case_id}")
-async def decide_repair(case_id: str, request: Request, d: Deployment = Depends(deployment)) -> Response:
+async def decide_repair(case_id: str, request: Request, d: DeploymentDep) -> Response:
     form = await read_form(request)
     return await run_in_threadpool(_decide, request, d, form, "repair", case_id[:40])
 
 
 @router.post("/reviews/{case_id}")
-async def decide_review(case_id: str, request: Request, d: Deployment = Depends(deployment)) -> Response:
+async def decide_review(case_id: str, request: Request, d: DeploymentDep) -> Response:
     form = await read_form(request)
     return await run_in_threadpool(_decide, request, d, form, "review", case_id[:40])
 
@@ -196,7 +196,7 @@ def _lookup(request: Request, d: Deployment, form: dict) -> Response:
 
 
 @router.post("/subject", response_class=HTMLResponse)
-async def lookup_subject(request: Request, d: Deployment = Depends(deployment)) -> Response:
+async def lookup_subject(request: Request, d: DeploymentDep) -> Response:
     """A subject's file, read for a stated purpose that goes to the access log."""
     form = await read_form(request)
     return await run_in_threadpool(_lookup, request, d, form)
@@ -210,7 +210,7 @@ def _findings(d: Deployment, profile: str):
 
 
 @router.get("/catalogs", response_class=HTMLResponse)
-def catalogs(request: Request, d: Deployment = Depends(deployment)) -> HTMLResponse:
+def catalogs(request: Request, d: DeploymentDep) -> HTMLResponse:
     who = _guard_get(request)
     if not isinstance(who, Reader):
         return who
@@ -237,9 +237,9 @@ def catalogs(request: Request, d: Deployment = Depends(deployment)) -> HTMLRespo
 def catalog(
     catalog_id: str,
     request: Request,
+    d: DeploymentDep,
     version: str | None = None,
     profile: str = "default",
-    d: Deployment = Depends(deployment),
 ) -> HTMLResponse:
     who = _guard_get(request)
     if not isinstance(who, Reader):
@@ -272,7 +272,7 @@ def catalog(
 
 
 @router.get("/catalogs/{catalog_id}/diff", response_class=HTMLResponse)
-def catalog_diff(catalog_id: str, request: Request, d: Deployment = Depends(deployment)) -> HTMLResponse:
+def catalog_diff(catalog_id: str, request: Request, d: DeploymentDep) -> HTMLResponse:
     who = _guard_get(request)
     if not isinstance(who, Reader):
         return who
@@ -315,7 +315,7 @@ def catalog_diff(catalog_id: str, request: Request, d: Deployment = Depends(depl
 
 
 @router.get("/overview", response_class=HTMLResponse)
-def overview(request: Request, d: Deployment = Depends(deployment)) -> HTMLResponse:
+def overview(request: Request, d: DeploymentDep) -> HTMLResponse:
     who = _guard_get(request)
     if not isinstance(who, Reader):
         return who
