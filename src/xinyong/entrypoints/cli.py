@@ -662,7 +662,8 @@ def keys_show() -> None:
     settings = Settings.from_environment()
     db = state.db or settings.db
     source = "XINYONG_SECRET_KEY" if settings.secret_key else str(key_file_for(db, settings))
-    key = read_key(settings.secret_key, key_file_for(db, settings))
+    secret = settings.secret_key.get_secret_value() if settings.secret_key else None
+    key = read_key(secret, key_file_for(db, settings))
     assert key is not None
     out.print(
         f"secret key {master_key_id(key)} from {source}; "
