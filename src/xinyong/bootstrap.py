@@ -117,7 +117,7 @@ def open_keys(engine: Engine, db: str, settings: Settings) -> Sealer:
             connection.exec_driver_sql("SELECT pg_advisory_xact_lock(7436)")
         # Read under the write lock: a second process starting on a new database waits
         # for the first to make the key and the keyring, then reads both.
-        master = read_key(settings.secret_key, key_file)
+        master = read_key(settings.secret_key.get_secret_value() if settings.secret_key else None, key_file)
         found = keyring.state(connection)
         if found.empty:
             if keyring.holds_data(connection):

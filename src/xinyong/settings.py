@@ -1,54 +1,95 @@
-"""Settings read from the environment: every variable has the prefix ``XINYONG_``."""
+"""Settings read from the environment: every variable has the prefix ``XINYONG_``.
+
+Read once, where the process starts (:meth:`Settings.from_environment`), and passed
+down. A value that does not fit is refused with the variable's name; the secret key is
+never shown, in a repr, a log line or an error."""
 
 from __future__ import annotations
 
 import math
-import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from xinyong.domain.calendar import Duration
+from xinyong.domain.validation import field_problems
+
+PREFIX = "XINYONG_"
 
 
-@dataclass(frozen=True)
-class Settings:
-    db: str = "xinyong.db"
+class SettingsError(ValueError):
+    """Settings that do not fit: each problem names its variable (``XINYONG_...``)."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix=PREFIX,
+        env_ignore_empty=True,  # a variable set to "" is as if unset: the default holds
+        frozen=True,
+        extra="forbid",
+        validate_default=True,
+    )
+    # Fields whose values no error message shows.
+    SECRETS: ClassVar[frozenset[str]] = frozenset({"secret_key"})
+
+    db: str = Field(default="xinyong.db", min_length=1, description="a SQLite path or a database URL")
     # Never in a repr, a log line or an error message.
-    secret_key: str | None = field(default=None, repr=False)
+    secret_key: SecretStr | None = Field(default=None, repr=False)
     key_file: str | None = None
     node_key_file: str | None = None  # the node's Ed25519 key (checkpoints, list bundles)
     checkpoint_dir: str | None = None  # where `serve` writes signed checkpoints
-    checkpoint_interval: float = 3600.0  # seconds between them; 0: off
+    checkpoint_interval: float = Field(default=3600.0, ge=0, allow_inf_nan=False)  # seconds between them; 0: off
     text_retention: str = "P1Y"  # free text is kept this long after a subject's last counting day
     smtp_host: str | None = None
-    smtp_port: int = 25
-    smtp_from: str = "notices@xinyong.invalid"
-    notice_interval: float = 3600.0  # seconds between rounds of notices in `serve`; 0: off
+    smtp_port: int = Field(default=25, ge=1, le=65535)
+    smtp_from: str = Field(default="notices@xinyong.invalid", min_length=1)
+    # Seconds between rounds of notices in `serve`; 0: off.
+    notice_interval: float = Field(default=3600.0, ge=0, allow_inf_nan=False)
     # Requests a second per client address to the public lookup, and the burst allowed
     # at once ("RATE/BURST"; "0" is no limit): XINYONG_PUBLIC_RATE.
     public_rate: str = "10/60"
 
+    def __init__(self, **values: Any) -> None:
+        try:
+            super().__init__(**values)
+        except ValidationError as error:
+            problems = _explain(error)
+        else:
+            return
+        # Raised outside the handler, so that nothing chains the validation error, which
+        # holds the values read, the secret's among them.
+        raise SettingsError(problems)
+
     @classmethod
     def from_environment(cls) -> Settings:
-        return cls(
-            db=os.environ.get("XINYONG_DB") or "xinyong.db",
-            secret_key=os.environ.get("XINYONG_SECRET_KEY") or None,
-            key_file=os.environ.get("XINYONG_KEY_FILE") or None,
-            node_key_file=os.environ.get("XINYONG_NODE_KEY_FILE") or None,
-            checkpoint_dir=os.environ.get("XINYONG_CHECKPOINT_DIR") or None,
-            checkpoint_interval=float(os.environ.get("XINYONG_CHECKPOINT_INTERVAL") or 3600),
-            text_retention=os.environ.get("XINYONG_TEXT_RETENTION") or "P1Y",
-            smtp_host=os.environ.get("XINYONG_SMTP_HOST") or None,
-            smtp_port=int(os.environ.get("XINYONG_SMTP_PORT") or 25),
-            smtp_from=os.environ.get("XINYONG_SMTP_FROM") or "notices@xinyong.invalid",
-            notice_interval=float(os.environ.get("XINYONG_NOTICE_INTERVAL") or 3600),
-            public_rate=_public_rate(os.environ.get("XINYONG_PUBLIC_RATE") or "10/60"),
-        )
+        """The settings of this process's environment, defaults for what is unset."""
+        return cls()
 
-
-def _public_rate(text: str) -> str:
-    try:
+    @field_validator("public_rate")
+    @classmethod
+    def _public_rate(cls, text: str) -> str:
         Rate.parse(text)
-    except ValueError as error:
-        raise ValueError(f"XINYONG_PUBLIC_RATE: {error}") from None
-    return text
+        return text
+
+    @field_validator("text_retention")
+    @classmethod
+    def _text_retention(cls, text: str) -> str:
+        Duration.parse(text)
+        return text
+
+
+def _explain(error: ValidationError) -> str:
+    """One line a problem, ``XINYONG_NAME: what is wrong (got value)``. The value is
+    shown unless the message already shows it, and never for a secret."""
+    lines = []
+    for each in error.errors():
+        name = str(each["loc"][0]) if each["loc"] else ""
+        values = each["type"] != "value_error" and name not in Settings.SECRETS
+        for problem in field_problems([each], values=values):
+            lines.append(f"{PREFIX}{name.upper()}: {str(problem).split(': ', 1)[1]}")
+    return "; ".join(lines)
 
 
 @dataclass(frozen=True)

@@ -105,6 +105,17 @@ def test_the_installed_command_builds_the_demo_from_an_empty_folder_with_the_pac
     assert not (empty / "catalogs").exists()
 
 
+def test_the_installed_package_carries_the_populations_data_files(installed, tmp_path):
+    probe = (
+        "from importlib.resources import files; "
+        "from xinyong.synthetic.behaviour import load_behaviour, load_names; "
+        "load_behaviour(); load_names(); "
+        "print(' '.join(sorted(p.name for p in files('xinyong.synthetic').iterdir() if p.name.endswith('.toml'))))"
+    )
+    result = _run(installed / "bin" / "python", "-c", probe, cwd=tmp_path, env=_clean_environment())
+    assert result.stdout.split() == ["behaviour.toml", "names.toml"]
+
+
 def test_the_light_install_has_no_batch_postgresql_or_test_dependencies(installed, tmp_path):
     probe = (
         "import importlib.util as u; "

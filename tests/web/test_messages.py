@@ -8,7 +8,7 @@ from importlib import resources
 
 import pytest
 
-from xinyong.domain.access import ROLES
+from xinyong.domain.access import ROLES, PurposeRequired
 from xinyong.domain.catalog.lint import PROFILES
 from xinyong.entrypoints.web import i18n
 
@@ -57,6 +57,9 @@ DYNAMIC = {
     "signin.error.role.": ["portal", "console"],
 }
 
+# Keys of refusals the domain names, which the pages show as they are.
+DOMAIN = {PurposeRequired.key}
+
 
 def used_keys() -> set[str]:
     keys = set()
@@ -69,6 +72,7 @@ def used_keys() -> set[str]:
         keys |= set(re.findall(r"""SignInRefused\(["']([\w.]+)["']\)""", text))
     for prefix, values in DYNAMIC.items():
         keys |= {prefix + v for v in values}
+    keys |= DOMAIN
     return {k for k in keys if not k.endswith((".html", "."))}
 
 

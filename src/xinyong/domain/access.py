@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import fnmatch
 import getpass
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from xinyong.domain.identifiers import SubjectRef
+from xinyong.domain.standing import CheckDecision
 
 ROLES = ("source", "registry", "service-point", "subject", "officer", "auditor")
 ROLE_HELP = {
@@ -26,6 +27,20 @@ ROLE_HELP = {
 
 class AccessDenied(PermissionError):
     """A known reader acting outside its role or scopes."""
+
+
+# A stated purpose is kept in the access log with the read; longer ones are refused.
+MAX_PURPOSE = 500
+
+
+class PurposeRequired(ValueError):
+    """An officer read or checked a subject without stating a purpose. ``key`` names the
+    refusal for every entrypoint (the API's problem type, the pages' message)."""
+
+    key = "purpose.required"
+
+    def __init__(self) -> None:
+        super().__init__("officers give a purpose with every read or check of a subject; it is logged")
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,7 +80,27 @@ class Reader:
 
     @property
     def sees_scores(self) -> bool:
+        """Service points see decisions and their reasons, never a score."""
         return self.role != "service-point"
+
+    def stated_purpose(self, purpose: str | None) -> str | None:
+        """The one rule for reads of a subject (scores, reports, the console's look-up)
+        and checks: an officer states a purpose, anything but blank, which the access log
+        keeps with the read; other readers may give one or not. Returns ``purpose`` as
+        given, or raises :class:`PurposeRequired`."""
+        if self.role == "officer" and not (purpose and purpose.strip()):
+            raise PurposeRequired()
+        return purpose
+
+    def sees(self, decision: CheckDecision) -> CheckDecision:
+        """``decision`` as this reader may see it: without the score in any reason's
+        trigger for a reader who does not see scores (a service point)."""
+        if self.sees_scores:
+            return decision
+        reasons = tuple(
+            replace(r, trigger={k: v for k, v in r.trigger.items() if k != "score"}) for r in decision.reasons
+        )
+        return replace(decision, reasons=reasons)
 
 
 def operator() -> Reader:

@@ -1,20 +1,32 @@
-"""The synthetic population's behaviour as data: ``behaviour.toml`` beside this module,
-checked by the schema below when it is first read, and read once."""
+"""The synthetic population as data, in files beside this module, each checked by its
+schema below when it is first read, and read once: its behaviour (``behaviour.toml``)
+and its names and places (``names.toml``)."""
 
 from __future__ import annotations
 
 import functools
 import tomllib
 from importlib.resources import files
-from typing import Annotated, Literal
+from typing import Annotated, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from xinyong.domain.validation import describe_validation_error
 
-__all__ = ["BEHAVIOUR_FILE", "Behaviour", "BehaviourFileError", "load_behaviour", "parse_behaviour"]
+__all__ = [
+    "BEHAVIOUR_FILE",
+    "NAMES_FILE",
+    "Behaviour",
+    "BehaviourFileError",
+    "Names",
+    "load_behaviour",
+    "load_names",
+    "parse_behaviour",
+    "parse_names",
+]
 
 BEHAVIOUR_FILE = "behaviour.toml"
+NAMES_FILE = "names.toml"
 
 Share = Annotated[float, Field(ge=0, le=1)]
 Days = Annotated[int, Field(ge=0)]
@@ -22,6 +34,10 @@ Days = Annotated[int, Field(ge=0)]
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+_T = TypeVar("_T", bound=_Strict)
+_Items = TypeVar("_Items", str, tuple[str, ...])
 
 
 class DayWindow(_Strict):
@@ -161,27 +177,106 @@ class Behaviour(_Strict):
     later: Later
 
 
+# ---------------------------------------------------------------- names and places
+
+# Characters of Chinese names: no spaces, digits or Latin letters, none twice.
+Characters = Annotated[str, Field(min_length=1, pattern=r"^[\u3400-\u9fff]+$")]
+Word = Annotated[str, Field(min_length=1, pattern=r"^[\u3400-\u9fff]+$")]
+Place = Annotated[str, Field(pattern=r"^[\u3400-\u9fff]*$")]  # empty: no place
+AddressCode = Annotated[str, Field(pattern=r"^[1-8][0-9]{5}$")]  # GB/T 2260
+Jurisdiction = Annotated[str, Field(pattern=r"^[A-Z]{2}(-[A-Z0-9]+)*$")]
+
+
+def _once_each(items: _Items) -> _Items:
+    """``items`` if none is there twice (a name drawn twice as often by mistake)."""
+    repeated = sorted({x for x in items if items.count(x) > 1})
+    if repeated:
+        raise ValueError(f"more than once: {', '.join(repeated)}")
+    return items
+
+
+class PersonNames(_Strict):
+    surnames: Characters
+    given_male: Characters
+    given_female: Characters
+
+    _distinct = field_validator("surnames", "given_male", "given_female")(_once_each)
+
+
+class FirmForm(_Strict):
+    form: Word
+    weight: Annotated[int, Field(gt=0)]
+
+
+class FirmNames(_Strict):
+    trade_names: Annotated[tuple[Word, ...], Field(min_length=1)]
+    trades: Annotated[tuple[Word, ...], Field(min_length=1)]
+    forms: Annotated[tuple[FirmForm, ...], Field(min_length=1)]
+    # By the depth of the registering jurisdiction: 1 national, 2 province, 3 city.
+    places: dict[Annotated[int, Field(ge=1, le=3)], Annotated[tuple[Place, ...], Field(min_length=1)]]
+
+    _distinct = field_validator("trade_names", "trades")(_once_each)
+
+
+class Addresses(_Strict):
+    home: AddressCode
+    home_jurisdiction: Jurisdiction
+    province: Annotated[tuple[AddressCode, ...], Field(min_length=1)]
+    national: AddressCode
+    provincial: Annotated[tuple[AddressCode, ...], Field(min_length=1)]
+    outside: dict[Jurisdiction, Annotated[tuple[AddressCode, ...], Field(min_length=1)]]
+
+
+class Names(_Strict):
+    """The whole names file."""
+
+    persons: PersonNames
+    firms: FirmNames
+    addresses: Addresses
+
+
+# ------------------------------------------------------------------------ reading
+
+
 class BehaviourFileError(ValueError):
-    """A behaviour file that is not TOML or does not fit the schema; the message names
-    the file, the key and the value."""
+    """A data file of the population that is not TOML or does not fit its schema; the
+    message names the file, the key and the value."""
 
 
-def parse_behaviour(text: str, source: str = BEHAVIOUR_FILE) -> Behaviour:
-    """The behaviour in ``text``, read from ``source`` (named in errors)."""
+def _parse(model: type[_T], text: str, source: str) -> _T:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise BehaviourFileError(f"{source}: not valid TOML: {error}") from None
     try:
-        return Behaviour.model_validate(data)
+        return model.model_validate(data)
     except ValidationError as error:
         raise BehaviourFileError(
             describe_validation_error(error, source=source, separator="\n", toml=True, unknown="unknown key")
         ) from None
 
 
+def _packaged(name: str) -> str:
+    return files("xinyong.synthetic").joinpath(name).read_text(encoding="utf-8")
+
+
+def parse_behaviour(text: str, source: str = BEHAVIOUR_FILE) -> Behaviour:
+    """The behaviour in ``text``, read from ``source`` (named in errors)."""
+    return _parse(Behaviour, text, source)
+
+
+def parse_names(text: str, source: str = NAMES_FILE) -> Names:
+    """The names and places in ``text``, read from ``source`` (named in errors)."""
+    return _parse(Names, text, source)
+
+
 @functools.cache
 def load_behaviour() -> Behaviour:
     """The behaviour shipped with the package, read and checked on first use."""
-    text = files("xinyong.synthetic").joinpath(BEHAVIOUR_FILE).read_text(encoding="utf-8")
-    return parse_behaviour(text)
+    return parse_behaviour(_packaged(BEHAVIOUR_FILE))
+
+
+@functools.cache
+def load_names() -> Names:
+    """The names and places shipped with the package, read and checked on first use."""
+    return parse_names(_packaged(NAMES_FILE))

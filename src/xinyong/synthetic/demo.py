@@ -7,7 +7,7 @@ import datetime as dt
 import json
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
@@ -109,7 +109,7 @@ def build_demo(
             Path(path + suffix).unlink(missing_ok=True)
     else:
         _refuse_unless_empty(database)
-    settings = replace(settings or Settings.from_environment(), db=database)
+    settings = (settings or Settings.from_environment()).model_copy(update={"db": database})
     deployment = open_deployment(database, settings)
     try:
         catalogs = [o.catalog for o in deployment.catalogs.load(catalog_files)]

@@ -43,7 +43,7 @@ from xinyong.domain.identifiers import (
     rid_check_character,
     uscc_check_character,
 )
-from xinyong.synthetic.behaviour import load_behaviour
+from xinyong.synthetic.behaviour import load_behaviour, load_names
 
 __all__ = ["Notable", "Population", "find_notable", "generate", "iter_events"]
 
@@ -75,84 +75,19 @@ _CATEGORY_WEIGHT = _BEHAVIOUR.category_weights
 _SOURCES = _BEHAVIOUR.sources
 _LATER = _BEHAVIOUR.later
 
-# ---------------------------------------------------------------------------- names
+# ----------------------------------------------------------------- names and places
+#
+# The characters of people's names, the parts of firms' names and the address codes in
+# identity numbers: names.toml, read once.
 
-_SURNAMES = (
-    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林高罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程"
-    "苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝"
-    "龚邵万钱严武戴莫孔向汤"
-)
-_GIVEN_MALE = "伟强磊军洋勇杰涛明超刚平辉鹏华飞鑫波斌宇浩凯健俊帆帅旭宁龙林阳建国庆海峰志文东成亮"
-_GIVEN_FEMALE = "芳娜敏静丽艳娟霞秀玲桂英萍红燕梅琳雪婷倩颖佳慧洁晶莹丹蕾薇璐欣怡悦梦雨月晓嘉"
-_FIRM_TRADE = (
-    "海洋",
-    "鸿运",
-    "金海",
-    "顺达",
-    "华信",
-    "东方",
-    "泰和",
-    "瑞丰",
-    "恒通",
-    "宏图",
-    "远洋",
-    "鑫源",
-    "盛世",
-    "天成",
-    "永兴",
-    "新科",
-    "聚福",
-    "海盛",
-    "北辰",
-    "蓝湾",
-    "福瑞",
-    "祥和",
-    "成山",
-    "荣泰",
-    "海川",
-    "润德",
-    "嘉禾",
-    "宝龙",
-    "兴业",
-    "安泰",
-    "正大",
-    "同心",
-    "海之星",
-    "渔家",
-    "好当家",
-)
-_FIRM_TRADE_ITEMS = (
-    "食品",
-    "水产",
-    "渔业",
-    "船舶",
-    "机械",
-    "建材",
-    "物流",
-    "贸易",
-    "科技",
-    "纺织",
-    "旅游",
-    "海带",
-    "轮胎",
-    "医药",
-    "建筑",
-    "电子",
-    "海参",
-    "农业",
-    "化工",
-    "餐饮",
-    "商贸",
-    "石材",
-)
-_FIRM_FORMS = (("有限公司", 70), ("股份有限公司", 12), ("有限责任公司", 12), ("专业合作社", 6))
-_PLACE_NAMES = {3: ("荣成", "石岛", "成山", "俚岛", "人和"), 2: ("山东", "威海", "胶东"), 1: ("", "", "中国")}
-
-# Address codes (GB/T 2260) for resident numbers and credit codes.
-_RONGCHENG = "371082"
-_SHANDONG_CODES = ("371002", "371003", "371083", "370102", "370202", "370602", "370303")
-_OUTSIDE_CODES = {"CN-BJ": ("110101", "110105", "110108"), "CN-SH": ("310101", "310104")}
-_OUTSIDE = ("CN-BJ", "CN-SH")
+_NAMES = load_names()
+_PERSON_NAMES = _NAMES.persons
+_FIRMS = _NAMES.firms
+_FIRM_FORMS = tuple(f.form for f in _FIRMS.forms)
+_FIRM_FORM_WEIGHTS = tuple(f.weight for f in _FIRMS.forms)
+_ADDRESSES = _NAMES.addresses
+_HOME = _ADDRESSES.home_jurisdiction
+_OUTSIDE = tuple(_ADDRESSES.outside)
 
 
 def _zipf_cumulative(n: int, exponent: float) -> list[float]:
@@ -163,7 +98,7 @@ def _zipf_cumulative(n: int, exponent: float) -> list[float]:
     return cumulative
 
 
-_SURNAME_CUMULATIVE = _zipf_cumulative(len(_SURNAMES), 0.9)
+_SURNAME_CUMULATIVE = _zipf_cumulative(len(_PERSON_NAMES.surnames), 0.9)
 
 
 def _pick_cumulative(rng: random.Random, items: Sequence, cumulative: Sequence[float]):
@@ -171,8 +106,8 @@ def _pick_cumulative(rng: random.Random, items: Sequence, cumulative: Sequence[f
 
 
 def _person_name(rng: random.Random, male: bool) -> str:
-    surname = _pick_cumulative(rng, _SURNAMES, _SURNAME_CUMULATIVE)
-    chars = _GIVEN_MALE if male else _GIVEN_FEMALE
+    surname = _pick_cumulative(rng, _PERSON_NAMES.surnames, _SURNAME_CUMULATIVE)
+    chars = _PERSON_NAMES.given_male if male else _PERSON_NAMES.given_female
     given = rng.choice(chars)
     if rng.random() < 0.65:
         given += rng.choice(chars)
@@ -180,10 +115,9 @@ def _person_name(rng: random.Random, male: bool) -> str:
 
 
 def _firm_name(rng: random.Random, depth: int) -> str:
-    place = rng.choice(_PLACE_NAMES.get(min(depth, 3), ("",)))
-    forms, weights = zip(*_FIRM_FORMS, strict=False)
-    form = rng.choices(forms, weights)[0]
-    return place + rng.choice(_FIRM_TRADE) + rng.choice(_FIRM_TRADE_ITEMS) + form
+    place = rng.choice(_FIRMS.places.get(min(depth, 3), ("",)))
+    form = rng.choices(_FIRM_FORMS, _FIRM_FORM_WEIGHTS)[0]
+    return place + rng.choice(_FIRMS.trade_names) + rng.choice(_FIRMS.trades) + form
 
 
 # ---------------------------------------------------------------------- identifiers
@@ -206,21 +140,21 @@ def _organisation_code(rng: random.Random) -> str:
 
 
 def _person_address(rng: random.Random, jurisdiction: str) -> str:
-    for region, codes in _OUTSIDE_CODES.items():
+    for region, codes in _ADDRESSES.outside.items():
         if jurisdiction == region or jurisdiction.startswith(region + "-"):
             return rng.choice(codes)
-    if jurisdiction.startswith("CN-SD-RC") and rng.random() < 0.85:
-        return _RONGCHENG
-    return rng.choice(_SHANDONG_CODES) if rng.random() < 0.8 else _RONGCHENG
+    if jurisdiction.startswith(_HOME) and rng.random() < 0.85:
+        return _ADDRESSES.home
+    return rng.choice(_ADDRESSES.province) if rng.random() < 0.8 else _ADDRESSES.home
 
 
 def _division(rng: random.Random, jurisdiction: str) -> str:
     depth = jurisdiction.count("-")
     if depth == 0:
-        return "100000"
+        return _ADDRESSES.national
     if depth == 1:
-        return rng.choice(("370000", "371000", "370200"))
-    return _RONGCHENG if jurisdiction.startswith("CN-SD-RC") else rng.choice(_SHANDONG_CODES)
+        return rng.choice(_ADDRESSES.provincial)
+    return _ADDRESSES.home if jurisdiction.startswith(_HOME) else rng.choice(_ADDRESSES.province)
 
 
 def _add_years(day: dt.date, years: int) -> dt.date:
@@ -260,7 +194,7 @@ def _latest_versions(registry: CatalogRegistry, kind: str) -> list[Catalog]:
 
 def _person_jurisdictions(registry: CatalogRegistry) -> tuple[list[str], list[float]]:
     catalogs = _latest_versions(registry, "person")
-    home = _deepest(c.jurisdiction for c in catalogs) or "CN-SD-RC"
+    home = _deepest(c.jurisdiction for c in catalogs) or _HOME
     choices = [f"{home}-{n:02d}" for n in range(1, 13)]
     weights = [0.60 / 12] * 12
     choices.append(home)
@@ -277,7 +211,7 @@ def _person_jurisdictions(registry: CatalogRegistry) -> tuple[list[str], list[fl
 
 
 def _organisation_jurisdictions(registry: CatalogRegistry) -> tuple[list[str], list[float]]:
-    deepest = _deepest(c.jurisdiction for c in registry.all()) or "CN-SD-RC"
+    deepest = _deepest(c.jurisdiction for c in registry.all()) or _HOME
     parts = deepest.split("-")
     chain = ["-".join(parts[: i + 1]) for i in range(len(parts))]
     # Most firms are registered locally, fewer at province level, a few nationally.

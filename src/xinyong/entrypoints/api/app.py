@@ -17,7 +17,6 @@ from prometheus_client.core import CounterMetricFamily
 
 from xinyong.bootstrap import Deployment
 from xinyong.domain import calendar
-from xinyong.entrypoints import web
 from xinyong.entrypoints.api import problems
 from xinyong.entrypoints.api.deps import parameters_in_range
 from xinyong.entrypoints.api.group_commit import CheckLog
@@ -96,6 +95,7 @@ class _PublicLookupsCollector:
 
 
 def create_app(deployment: Deployment, max_body: int = MAX_BODY, settings: Settings | None = None) -> FastAPI:
+    """The API alone; :func:`xinyong.entrypoints.server.create_app` adds the web pages."""
     settings = settings or Settings.from_environment()
     app = FastAPI(
         # Before every route: dates and integers in path and query within their ranges.
@@ -116,7 +116,6 @@ def create_app(deployment: Deployment, max_body: int = MAX_BODY, settings: Setti
     problems.install(app)
     for router in (events.router, subjects.router, me.router, due_process.router, public.router, audit.router):
         app.include_router(router)
-    web.install(app)  # the web pages: their routers and static files
 
     metrics = CollectorRegistry()
     app.state.metrics = metrics

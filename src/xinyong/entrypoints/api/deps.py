@@ -8,31 +8,25 @@ import math
 import re
 import typing
 from collections.abc import Callable
+from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from xinyong.bootstrap import Deployment
-from xinyong.domain import calendar
-from xinyong.domain.access import Reader
+from xinyong.domain.access import PurposeRequired, Reader
 from xinyong.domain.calendar import in_range
 from xinyong.domain.identifiers import InvalidIdentifier, SubjectRef
 from xinyong.entrypoints.api.problems import Problem, forbidden, unauthenticated
+from xinyong.entrypoints.dependencies import DeploymentDep, public_wait
 
 bearer = HTTPBearer(auto_error=False, description="A token from `xinyong token create`.")
 
 
-def deployment(request: Request) -> Deployment:
-    return request.app.state.deployment
-
-
-def reader(
-    request: Request,
-    credentials: HTTPAuthorizationCredentials | None = Depends(bearer),
-) -> Reader:
+def reader(d: DeploymentDep, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]) -> Reader:
+    """The reader behind the request's bearer token; a 401 problem without a known one."""
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise unauthenticated("send 'Authorization: Bearer TOKEN'")
-    found = request.app.state.deployment.tokens.reader(credentials.credentials)
+    found = d.tokens.reader(credentials.credentials)
     if found is None:
         raise unauthenticated("the token is unknown or revoked")
     return found
@@ -41,7 +35,7 @@ def reader(
 def role(*roles: str) -> Callable[..., Reader]:
     """A dependency that admits only readers of ``roles``."""
 
-    def admit(who: Reader = Depends(reader)) -> Reader:
+    def admit(who: Annotated[Reader, Depends(reader)]) -> Reader:
         if who.role not in roles:
             raise forbidden(f"a {who.role} token cannot do this; it takes a {' or '.join(roles)} token")
         return who
@@ -49,19 +43,29 @@ def role(*roles: str) -> Callable[..., Reader]:
     return admit
 
 
+# Who a route admits, as the parameter that receives the reader.
+Officer = Annotated[Reader, Depends(role("officer"))]
+OfficerOrSubject = Annotated[Reader, Depends(role("officer", "subject"))]
+SubjectReader = Annotated[Reader, Depends(role("subject"))]
+Source = Annotated[Reader, Depends(role("source"))]
+SourceOrRegistry = Annotated[Reader, Depends(role("source", "registry"))]
+Checker = Annotated[Reader, Depends(role("service-point", "officer"))]
+Auditor = Annotated[Reader, Depends(role("auditor"))]
+
+
 def officer_purpose(who: Reader, purpose: str | None, field: str = "purpose") -> str | None:
-    """The one rule for an officer's reads of a subject (scores, reports and checks): the
-    officer states a purpose, which is written to the access log with the read. Others
-    (subjects reading themselves, service points) may give one or not."""
-    if who.role == "officer" and not (purpose and purpose.strip()):
+    """:meth:`Reader.stated_purpose` (the console applies the same rule), refused with a
+    422 problem naming ``field``."""
+    try:
+        return who.stated_purpose(purpose)
+    except PurposeRequired as refused:
         raise Problem(
             422,
-            "purpose-required",
+            refused.key.replace(".", "-"),
             "An officer states a purpose",
-            "officers give a purpose with every read or check of a subject; it is logged",
+            str(refused),
             errors=[{"field": field, "message": "required for officers"}],
-        )
-    return purpose
+        ) from None
 
 
 def public_rate_limit(request: Request) -> None:
@@ -82,12 +86,6 @@ def public_rate_limit(request: Request) -> None:
         )
 
 
-def public_wait(request: Request) -> float | None:
-    """Take one public request from the client's bucket: ``None``, or the seconds to wait."""
-    client = request.client.host if request.client is not None else "unknown"
-    return request.app.state.public_limiter.take(client)
-
-
 def subject_ref(text: str, field: str = "subject") -> SubjectRef:
     try:
         return SubjectRef.parse(text)
@@ -99,10 +97,6 @@ def subject_ref(text: str, field: str = "subject") -> SubjectRef:
             str(error),
             errors=[{"field": field, "message": str(error)}],
         ) from None
-
-
-def today() -> dt.date:
-    return calendar.today()
 
 
 # ------------------------------------------------------------------ parameters in range

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Sequence
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from xinyong.domain.access import MAX_PURPOSE
+from xinyong.services.intake import ImportResult
 
 
 class _In(BaseModel):
@@ -16,7 +20,7 @@ class CheckQuestion(_In):
     subject: str = Field(description="rid:NUMBER or uscc:CODE", examples=["rid:11010519491231002X"])
     action: str = Field(min_length=1, max_length=200, examples=["air_travel.ticket"])
     as_of: dt.date | None = Field(default=None, description="default: today")
-    purpose: str | None = Field(default=None, max_length=500)
+    purpose: str | None = Field(default=None, max_length=MAX_PURPOSE)
 
 
 class Contribution(BaseModel):
@@ -89,6 +93,17 @@ class EventsAnswer(BaseModel):
     written_by_type: dict[str, int]
     events: list[EventOutcome] = []
 
+    @classmethod
+    def of(cls, result: ImportResult) -> EventsAnswer:
+        """The answer for an applied batch."""
+        return cls(
+            received=result.read,
+            written=result.written,
+            unchanged=result.unchanged,
+            written_by_type=dict(result.written_by_type),
+            events=[EventOutcome(index=e.line, type=e.type, id=e.id, outcome=e.outcome) for e in result.events],
+        )
+
 
 EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+$"
 
@@ -125,6 +140,12 @@ class AccessLogPage(BaseModel):
     limit: int
     offset: int
     entries: list[AccessEntry]
+
+    @classmethod
+    def of(cls, total: int, limit: int, offset: int, entries: Iterable[object]) -> AccessLogPage:
+        """A page of the access log's entries (objects with the fields of :class:`AccessEntry`)."""
+        listed = [AccessEntry.model_validate(e, from_attributes=True) for e in entries]
+        return cls(total=total, limit=limit, offset=offset, entries=listed)
 
 
 class Report(BaseModel):
@@ -197,6 +218,20 @@ class LedgerVerification(BaseModel):
     broken_at: int | None
     problem: str | None
     tables: list[ChainVerification] = []
+
+    @classmethod
+    def of(cls, reports: Sequence[object]) -> LedgerVerification:
+        """The answer for the chain reports of every table, the ledger's first."""
+        tables = [ChainVerification.model_validate(r, from_attributes=True) for r in reports]
+        ledger = tables[0]
+        return cls(
+            intact=all(t.intact for t in tables),
+            events=ledger.rows,
+            head=ledger.head,
+            broken_at=ledger.broken_at,
+            problem=ledger.problem,
+            tables=tables,
+        )
 
 
 class Health(BaseModel):

@@ -10,7 +10,10 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from xinyong.domain.standing import NotInForce
 from xinyong.domain.validation import field_problems
+from xinyong.services.due_process import DueProcessError
+from xinyong.services.publication import NotPublished
 
 BASE = "https://xinyong.invalid/problems/"
 MEDIA_TYPE = "application/problem+json"
@@ -80,42 +83,54 @@ def _field(loc: tuple) -> str:
     return ".".join(parts) or "body"
 
 
-def _document(app: FastAPI) -> None:
-    """Say in the OpenAPI schema what every error answer is: a problem document (not
-    FastAPI's default validation error). A route with a body may also meet a malformed
-    (400) or oversize (413) one, whatever it declares."""
-    generate = app.openapi
-    problem = {MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/ProblemDetail"}}}
+# What each problem status means, as every route that may answer with it declares it.
+_MEANINGS = {
+    400: "The body is not valid JSON",
+    401: "No bearer token, or one that is unknown or revoked",
+    403: "Outside this token's role or scopes; nothing was done",
+    404: "Not found",
+    409: "In conflict with what is already there; nothing was written",
+    413: "The body or the batch is too large",
+    422: "The request does not fit; each error names its field",
+    429: "Too many requests from this client: wait for the seconds in Retry-After",
+}
+_HEADERS = {429: {"Retry-After": {"description": "seconds to wait", "schema": {"type": "integer"}}}}
+# Inline in every response, so that the document needs no patching after FastAPI builds it.
+_PROBLEM = {MEDIA_TYPE: {"schema": ProblemDetail.model_json_schema()}}
 
-    def openapi() -> dict[str, Any]:
-        if app.openapi_schema is not None:
-            return app.openapi_schema
-        schema = generate()
-        schema.setdefault("components", {}).setdefault("schemas", {})["ProblemDetail"] = (
-            ProblemDetail.model_json_schema(ref_template="#/components/schemas/{model}")
-        )
-        for operations in schema.get("paths", {}).values():
-            for operation in operations.values():
-                responses = operation.setdefault("responses", {})
-                if "requestBody" in operation:
-                    responses.setdefault("400", {"description": "The body is not valid JSON"})
-                    responses.setdefault("413", {"description": "The body or the batch is too large"})
-                for status, answer in responses.items():
-                    if status[0] in "45":
-                        answer["content"] = problem
-        app.openapi_schema = schema
-        return schema
 
-    app.openapi = openapi  # type: ignore[method-assign]
+def problem_responses(*statuses: int, body: bool = False) -> dict[int | str, dict[str, Any]]:
+    """The ``responses=`` of a route that may answer with problems of ``statuses``: each
+    declared as a problem document. A route with a ``body`` may also meet a malformed
+    (400) or oversize (413) one, whatever else it declares."""
+    declared = sorted({*statuses, *((400, 413) if body else ())})
+    return {
+        status: {
+            "description": _MEANINGS[status],
+            "content": _PROBLEM,
+            **({"headers": _HEADERS[status]} if status in _HEADERS else {}),
+        }
+        for status in declared
+    }
 
 
 def install(app: FastAPI) -> None:
-    _document(app)
+    """Answer every error with a problem document: those raised as :class:`Problem`, the
+    services' refusals, and FastAPI's own."""
 
     @app.exception_handler(Problem)
     async def _problem(request: Request, exc: Problem):
         headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else {}
         return response(exc, request, {**headers, **exc.headers} or None)
+
+    @app.exception_handler(DueProcessError)
+    async def _due_process(request: Request, exc: DueProcessError):
+        return response(Problem(exc.status, exc.slug, "Not possible", str(exc), **exc.fields), request)
+
+    @app.exception_handler(NotInForce)
+    @app.exception_handler(NotPublished)
+    async def _not_found(request: Request, exc: Exception):
+        return response(not_found(str(exc)), request)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError):

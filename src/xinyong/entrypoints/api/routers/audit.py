@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Query
+from typing import Annotated
 
-from xinyong.bootstrap import Deployment
-from xinyong.domain.access import Reader
-from xinyong.entrypoints.api.deps import deployment, role, subject_ref
+from fastapi import APIRouter, Query
+
+from xinyong.entrypoints.api.deps import Auditor, subject_ref
 from xinyong.entrypoints.api.models import AccessLogPage, LedgerVerification
+from xinyong.entrypoints.api.problems import problem_responses
+from xinyong.entrypoints.dependencies import DeploymentDep
 
 router = APIRouter(tags=["audit"])
 
@@ -15,56 +17,29 @@ router = APIRouter(tags=["audit"])
 @router.get(
     "/v1/access-log",
     response_model=AccessLogPage,
-    responses={401: {}, 403: {}, 422: {}},
+    responses=problem_responses(401, 403, 422),
     summary="Who read whose data, when and why",
 )
 def access_log(
-    subject: str | None = Query(default=None, max_length=100),
-    limit: int = Query(default=100, ge=1, le=1000),
-    offset: int = Query(default=0, ge=0),
-    who: Reader = Depends(role("auditor")),
-    d: Deployment = Depends(deployment),
-) -> dict:
+    who: Auditor,
+    d: DeploymentDep,
+    subject: Annotated[str | None, Query(max_length=100)] = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> AccessLogPage:
     """Entries newest first, for one subject or for all."""
     ref = subject_ref(subject) if subject is not None else None
     total, entries = d.access_log.entries(ref, limit, offset)
-    return {
-        "total": total,
-        "limit": limit,
-        "offset": offset,
-        "entries": [
-            {"at": a.at, "reader": a.reader, "role": a.role, "what": a.what, "purpose": a.purpose, "detail": a.detail}
-            for a in entries
-        ],
-    }
+    return AccessLogPage.of(total, limit, offset, entries)
 
 
 @router.get(
     "/v1/ledger/verify",
     response_model=LedgerVerification,
-    responses={401: {}, 403: {}},
+    responses=problem_responses(401, 403),
     summary="Recompute the ledger's hash chain",
 )
-def verify(who: Reader = Depends(role("auditor")), d: Deployment = Depends(deployment)) -> dict:
+def verify(who: Auditor, d: DeploymentDep) -> LedgerVerification:
     """Verifies the keyed chain of every append-only table from its first row; names each break."""
     with d.store.reading() as connection:
-        reports = d.store.verify(connection)
-    ledger = reports[0]
-    return {
-        "intact": all(r.intact for r in reports),
-        "events": ledger.rows,
-        "head": ledger.head,
-        "broken_at": ledger.broken_at,
-        "problem": ledger.problem,
-        "tables": [
-            {
-                "table": r.table,
-                "intact": r.intact,
-                "rows": r.rows,
-                "head": r.head,
-                "broken_at": r.broken_at,
-                "problem": r.problem,
-            }
-            for r in reports
-        ],
-    }
+        return LedgerVerification.of(d.store.verify(connection))

@@ -1,18 +1,19 @@
 """Due process over HTTP: disputes, repairs, human reviews, the outlook, notices and the
-export of a subject's whole file."""
+export of a subject's whole file. The services' refusals (``DueProcessError``) answer as
+problems (:mod:`xinyong.entrypoints.api.problems`)."""
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Query
 from fastapi.responses import HTMLResponse
 
-from xinyong.bootstrap import Deployment
 from xinyong.domain.access import Reader
-from xinyong.domain.standing import NotInForce
-from xinyong.entrypoints.api.deps import deployment, role, today
+from xinyong.domain.decisions import CaseKind, InvalidOutcome, valid_outcome
+from xinyong.domain.identifiers import SubjectRef
+from xinyong.entrypoints.api.deps import Officer, Source, SubjectReader
 from xinyong.entrypoints.api.idempotency import IdempotentRoute
 from xinyong.entrypoints.api.models import (
     Decision,
@@ -26,31 +27,34 @@ from xinyong.entrypoints.api.models import (
     ReviewRequest,
     ReviewView,
 )
-from xinyong.entrypoints.api.problems import Problem
-from xinyong.services.due_process import DueProcessError
+from xinyong.entrypoints.api.problems import Problem, problem_responses
+from xinyong.entrypoints.dependencies import DeploymentDep, Today
+from xinyong.entrypoints.printable import render_export
 from xinyong.services.export import whole_file
 
 router = APIRouter(tags=["due process"], route_class=IdempotentRoute)
-OUTCOMES = {"dispute": ("upheld", "annulled"), "repair": ("granted", "refused"), "review": ("confirmed", "overturned")}
+
+FILING = problem_responses(401, 403, 404, 409, 422, body=True)
+DECIDING = problem_responses(401, 403, 404, 409, 422, body=True)
+QUEUE = problem_responses(401, 403, 422)
 
 
-def _problem(error: DueProcessError) -> Problem:
-    return Problem(error.status, error.slug, "Not possible", str(error), **error.fields)
-
-
-def _outcome(kind: str, decision: Decision) -> None:
-    if decision.outcome not in OUTCOMES[kind]:
+def _outcome(kind: CaseKind, decision: Decision) -> str:
+    """The decision's outcome, if a case of ``kind`` can have it; else a 422 naming the field."""
+    try:
+        return valid_outcome(kind, decision.outcome)
+    except InvalidOutcome as invalid:
         raise Problem(
             422,
             "invalid-request",
             "The request does not fit",
-            f"outcome must be one of {', '.join(OUTCOMES[kind])}",
-            errors=[{"field": "outcome", "message": f"one of {', '.join(OUTCOMES[kind])}"}],
-        )
+            str(invalid),
+            errors=[{"field": "outcome", "message": f"one of {', '.join(invalid.allowed)}"}],
+        ) from None
 
 
-def _subject(who: Reader):
-    assert who.subject is not None
+def _subject(who: Reader) -> SubjectRef:
+    assert who.subject is not None  # a subject token always names its subject
     return who.subject
 
 
@@ -58,191 +62,143 @@ def _subject(who: Reader):
     "/v1/me/disputes",
     response_model=DisputeView,
     status_code=201,
-    responses={401: {}, 403: {}, 404: {}, 409: {}, 422: {}},
+    responses=FILING,
     summary="Dispute one of my records",
 )
-def file_dispute(
-    body: DisputeFiling, who: Reader = Depends(role("subject")), d: Deployment = Depends(deployment)
-) -> dict:
+def file_dispute(body: DisputeFiling, who: SubjectReader, d: DeploymentDep, today: Today) -> Any:
     """Filed before the record takes effect, the dispute keeps it from counting until it
     is decided; filed later, the record counts, marked as disputed. The source is told."""
-    try:
-        return d.due_process.file_dispute(_subject(who), body.record, body.grounds, today())
-    except DueProcessError as error:
-        raise _problem(error) from None
+    return d.due_process.file_dispute(_subject(who), body.record, body.grounds, today)
 
 
-@router.get(
-    "/v1/disputes",
-    response_model=list[DisputeView],
-    responses={401: {}, 403: {}},
-    summary="The dispute queue, by deadline",
-)
+@router.get("/v1/disputes", response_model=list[DisputeView], responses=QUEUE, summary="The dispute queue, by deadline")
 def dispute_queue(
-    status: Literal["open", "decided", "all"] = "open",
-    who: Reader = Depends(role("officer")),
-    d: Deployment = Depends(deployment),
-) -> list:
+    who: Officer, d: DeploymentDep, today: Today, status: Literal["open", "decided", "all"] = "open"
+) -> Any:
     """Open disputes ordered by the day they must be decided by, overdue ones marked."""
-    return d.due_process.disputes(today(), status)
+    return d.due_process.disputes(today, status)
 
 
 @router.post(
     "/v1/disputes/{dispute_id}/decision",
     response_model=DisputeView,
-    responses={401: {}, 403: {}, 404: {}, 409: {}, 422: {}},
+    responses=DECIDING,
     summary="Decide a dispute, with reasons",
 )
-def decide_dispute(
-    dispute_id: int, body: Decision, who: Reader = Depends(role("officer")), d: Deployment = Depends(deployment)
-) -> dict:
-    _outcome("dispute", body)
-    try:
-        return d.due_process.decide_dispute(dispute_id, body.outcome, body.reasons, who, today())
-    except DueProcessError as error:
-        raise _problem(error) from None
+def decide_dispute(dispute_id: int, body: Decision, who: Officer, d: DeploymentDep, today: Today) -> Any:
+    return d.due_process.decide_dispute(dispute_id, _outcome("dispute", body), body.reasons, who, today)
 
 
 @router.post(
     "/v1/me/repairs",
     response_model=RepairView,
     status_code=201,
-    responses={401: {}, 403: {}, 404: {}, 409: {}, 422: {}},
+    responses=FILING,
     summary="Apply for credit repair of one of my records",
 )
-def apply_for_repair(
-    body: RepairApplication, who: Reader = Depends(role("subject")), d: Deployment = Depends(deployment)
-) -> dict:
+def apply_for_repair(body: RepairApplication, who: SubjectReader, d: DeploymentDep, today: Today) -> Any:
     """With proof that the obligation was met and a written commitment. An application
     made too early is refused with `first_day`, the first day it can succeed."""
-    try:
-        return d.due_process.apply_for_repair(_subject(who), body.record, body.proof, body.commitment, today())
-    except DueProcessError as error:
-        raise _problem(error) from None
+    return d.due_process.apply_for_repair(_subject(who), body.record, body.proof, body.commitment, today)
 
 
-@router.get(
-    "/v1/repairs",
-    response_model=list[RepairView],
-    responses={401: {}, 403: {}},
-    summary="The repair queue, by deadline",
-)
+@router.get("/v1/repairs", response_model=list[RepairView], responses=QUEUE, summary="The repair queue, by deadline")
 def repair_queue(
-    status: Literal["open", "granted", "refused", "all"] = "open",
-    who: Reader = Depends(role("officer")),
-    d: Deployment = Depends(deployment),
-) -> list:
-    return d.due_process.repairs(today(), status)
+    who: Officer, d: DeploymentDep, today: Today, status: Literal["open", "granted", "refused", "all"] = "open"
+) -> Any:
+    return d.due_process.repairs(today, status)
 
 
 @router.post(
     "/v1/repairs/{case_id}/decision",
     response_model=RepairView,
-    responses={401: {}, 403: {}, 404: {}, 409: {}, 422: {}},
+    responses=DECIDING,
     summary="Grant or refuse a repair, with reasons",
 )
-def decide_repair(
-    case_id: str, body: Decision, who: Reader = Depends(role("officer")), d: Deployment = Depends(deployment)
-) -> dict:
+def decide_repair(case_id: str, body: Decision, who: Officer, d: DeploymentDep, today: Today) -> Any:
     """A granted repair is a `repaired` event: the record and its list entries end today."""
-    _outcome("repair", body)
-    try:
-        return d.due_process.decide_repair(case_id, body.outcome, body.reasons, who, today())
-    except DueProcessError as error:
-        raise _problem(error) from None
+    return d.due_process.decide_repair(case_id, _outcome("repair", body), body.reasons, who, today)
 
 
 @router.post(
     "/v1/me/reviews",
     response_model=ReviewView,
     status_code=201,
-    responses={401: {}, 403: {}, 404: {}, 409: {}, 422: {}},
+    responses=FILING,
     summary="Ask a human to review a decision that went against me",
 )
-def request_review(
-    body: ReviewRequest, who: Reader = Depends(role("subject")), d: Deployment = Depends(deployment)
-) -> dict:
-    try:
-        return d.due_process.request_review(_subject(who), body.notice, body.grounds, today())
-    except DueProcessError as error:
-        raise _problem(error) from None
+def request_review(body: ReviewRequest, who: SubjectReader, d: DeploymentDep, today: Today) -> Any:
+    return d.due_process.request_review(_subject(who), body.notice, body.grounds, today)
 
 
-@router.get("/v1/reviews", response_model=list[ReviewView], responses={401: {}, 403: {}}, summary="The review queue")
+@router.get("/v1/reviews", response_model=list[ReviewView], responses=QUEUE, summary="The review queue")
 def review_queue(
-    status: Literal["open", "confirmed", "overturned", "all"] = "open",
-    who: Reader = Depends(role("officer")),
-    d: Deployment = Depends(deployment),
-) -> list:
+    who: Officer, d: DeploymentDep, status: Literal["open", "confirmed", "overturned", "all"] = "open"
+) -> Any:
     return d.due_process.reviews(status)
 
 
 @router.post(
     "/v1/reviews/{case_id}/decision",
     response_model=ReviewView,
-    responses={401: {}, 403: {}, 404: {}, 409: {}, 422: {}},
+    responses=DECIDING,
     summary="Decide a human review, with reasons",
 )
-def decide_review(
-    case_id: str, body: Decision, who: Reader = Depends(role("officer")), d: Deployment = Depends(deployment)
-) -> dict:
-    _outcome("review", body)
-    try:
-        return d.due_process.decide_review(case_id, body.outcome, body.reasons, who, today())
-    except DueProcessError as error:
-        raise _problem(error) from None
+def decide_review(case_id: str, body: Decision, who: Officer, d: DeploymentDep, today: Today) -> Any:
+    return d.due_process.decide_review(case_id, _outcome("review", body), body.reasons, who, today)
 
 
 @router.get(
     "/v1/me/outlook",
     response_model=Outlook,
-    responses={401: {}, 403: {}, 404: {}, 422: {}},
+    responses=problem_responses(401, 403, 404, 422),
     summary="When my score, grade and list entries change, and what I can do",
 )
 def my_outlook(
-    catalog: str = Query(min_length=1, max_length=100),
+    who: SubjectReader,
+    d: DeploymentDep,
+    today: Today,
+    catalog: Annotated[str, Query(min_length=1, max_length=100)],
     as_of: dt.date | None = None,
-    who: Reader = Depends(role("subject")),
-    d: Deployment = Depends(deployment),
-) -> dict:
+) -> Any:
     """If nothing new happens: each future day on which the score or grade changes or a
     list entry ends, and which repairs become possible when."""
-    try:
-        return d.due_process.outlook(_subject(who), catalog, as_of or today())
-    except NotInForce as error:
-        raise Problem(404, "not-found", "Not found", str(error)) from None
+    return d.due_process.outlook(_subject(who), catalog, as_of or today)
 
 
-@router.get("/v1/me/notices", response_model=list[NoticeView], responses={401: {}, 403: {}}, summary="My inbox")
-def my_notices(who: Reader = Depends(role("subject")), d: Deployment = Depends(deployment)) -> list:
+@router.get(
+    "/v1/me/notices", response_model=list[NoticeView], responses=problem_responses(401, 403), summary="My inbox"
+)
+def my_notices(who: SubjectReader, d: DeploymentDep) -> Any:
     return [n.as_json() for n in d.outbox.inbox(_subject(who))]
 
 
 @router.get(
     "/v1/source/notices",
     response_model=list[NoticeView],
-    responses={401: {}, 403: {}},
+    responses=problem_responses(401, 403),
     summary="Notices to a source: disputes of its records and their decisions",
 )
-def source_notices(who: Reader = Depends(role("source")), d: Deployment = Depends(deployment)) -> list:
+def source_notices(who: Source, d: DeploymentDep) -> Any:
     return [n.as_json() for n in d.outbox.for_source(who.name)]
 
 
 @router.get(
-    "/v1/me/export", response_model=Report, responses={401: {}, 403: {}}, summary="Download my whole file as JSON"
+    "/v1/me/export",
+    response_model=Report,
+    responses=problem_responses(401, 403),
+    summary="Download my whole file as JSON",
 )
-def export_json(who: Reader = Depends(role("subject")), d: Deployment = Depends(deployment)) -> dict:
+def export_json(who: SubjectReader, d: DeploymentDep, today: Today) -> Any:
     """Report, notices, disputes, repairs, reviews and the access log."""
-    return whole_file(d.reports, d.due_process, who, today())
+    return whole_file(d.reports, d.due_process, who, today)
 
 
 @router.get(
     "/v1/me/export.html",
     response_class=HTMLResponse,
-    responses={401: {}, 403: {}},
+    responses=problem_responses(401, 403),
     summary="My whole file as a printable page",
 )
-def export_html(who: Reader = Depends(role("subject")), d: Deployment = Depends(deployment)) -> HTMLResponse:
-    from xinyong.entrypoints.web.export import render_export
-
-    return HTMLResponse(render_export(whole_file(d.reports, d.due_process, who, today())))
+def export_html(who: SubjectReader, d: DeploymentDep, today: Today) -> HTMLResponse:
+    return HTMLResponse(render_export(whole_file(d.reports, d.due_process, who, today)))

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 
-from xinyong.bootstrap import Deployment
-from xinyong.domain.access import Reader
 from xinyong.domain.events import EVENT_TYPES
-from xinyong.entrypoints.api.deps import deployment, json_body, role
+from xinyong.entrypoints.api.deps import SourceOrRegistry, json_body
 from xinyong.entrypoints.api.idempotency import IdempotentRoute
-from xinyong.entrypoints.api.models import EventOutcome, EventsAnswer
-from xinyong.entrypoints.api.problems import Problem
+from xinyong.entrypoints.api.models import EventsAnswer
+from xinyong.entrypoints.api.problems import Problem, problem_responses
+from xinyong.entrypoints.dependencies import DeploymentDep
 from xinyong.services.intake import ImportForbidden, ImportRefused
 
 router = APIRouter(tags=["sources"], route_class=IdempotentRoute)
@@ -21,7 +20,7 @@ MAX_EVENTS = 1000
 @router.post(
     "/v1/events",
     response_model=EventsAnswer,
-    responses={401: {}, 403: {}, 409: {}, 413: {}, 422: {}},
+    responses=problem_responses(401, 403, 409, 422, body=True),
     summary="Submit a batch of events (all or nothing)",
     openapi_extra={
         "requestBody": {
@@ -42,11 +41,7 @@ MAX_EVENTS = 1000
         }
     },
 )
-async def submit_events(
-    request: Request,
-    who: Reader = Depends(role("source", "registry")),
-    d: Deployment = Depends(deployment),
-) -> EventsAnswer:
+async def submit_events(request: Request, who: SourceOrRegistry, d: DeploymentDep) -> EventsAnswer:
     """A source submits records for rules in its scopes and events on its own records;
     the registry submits a subject's facts (``subject`` events: jurisdiction, name,
     kind; ``contact`` events: the address notices are emailed to), which no source may.
@@ -79,13 +74,7 @@ async def submit_events(
                 409, "id-conflict", "An event id is taken by another event; nothing was written", refused
             ) from None
         raise _refused(422, "events-refused", "Events refused; nothing was written", refused) from None
-    return EventsAnswer(
-        received=result.read,
-        written=result.written,
-        unchanged=result.unchanged,
-        written_by_type=dict(result.written_by_type),
-        events=[EventOutcome(index=e.line, type=e.type, id=e.id, outcome=e.outcome) for e in result.events],
-    )
+    return EventsAnswer.of(result)
 
 
 def _refused(status: int, slug: str, title: str, refused: ImportRefused) -> Problem:

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter
 from fastapi.concurrency import run_in_threadpool
 
-from xinyong.bootstrap import Deployment
-from xinyong.domain.access import Reader
-from xinyong.entrypoints.api.deps import deployment, role, today
+from xinyong.entrypoints.api.deps import SubjectReader
 from xinyong.entrypoints.api.models import ContactAnswer, ContactChange, Report
-from xinyong.entrypoints.api.problems import Problem, forbidden
+from xinyong.entrypoints.api.problems import Problem, forbidden, problem_responses
+from xinyong.entrypoints.dependencies import DeploymentDep, Today
 from xinyong.services.delivery import contact_address
 from xinyong.services.intake import ImportForbidden, ImportRefused
 
@@ -21,28 +21,24 @@ router = APIRouter(tags=["subjects"])
 @router.get(
     "/v1/me/report",
     response_model=Report,
-    responses={401: {}, 403: {}},
+    responses=problem_responses(401, 403, 422),
     summary="My whole file: standings, records, list entries, notices, who looked",
 )
-def my_report(
-    as_of: dt.date | None = None,
-    who: Reader = Depends(role("subject")),
-    d: Deployment = Depends(deployment),
-) -> dict:
+def my_report(who: SubjectReader, d: DeploymentDep, today: Today, as_of: dt.date | None = None) -> Any:
     """Everything held on the subject: its standing under every catalog with each
     contribution explained, every record with its later events, list entries, notices,
     and the access log of who read its file, when and why."""
     assert who.subject is not None
-    return d.reports.report(who.subject, as_of or today(), who, "subject's own report")
+    return d.reports.report(who.subject, as_of or today, who, "subject's own report")
 
 
 @router.get(
     "/v1/me/contact",
     response_model=ContactAnswer,
-    responses={401: {}, 403: {}},
+    responses=problem_responses(401, 403),
     summary="The address my notices are emailed to",
 )
-def my_contact(who: Reader = Depends(role("subject")), d: Deployment = Depends(deployment)) -> ContactAnswer:
+def my_contact(who: SubjectReader, d: DeploymentDep) -> ContactAnswer:
     assert who.subject is not None
     return ContactAnswer(email=contact_address(d.units, who.subject))
 
@@ -50,19 +46,15 @@ def my_contact(who: Reader = Depends(role("subject")), d: Deployment = Depends(d
 @router.put(
     "/v1/me/contact",
     response_model=ContactAnswer,
-    responses={401: {}, 403: {}, 422: {}},
+    responses=problem_responses(401, 403, 422, body=True),
     summary="Set the address my notices are emailed to",
 )
-async def set_my_contact(
-    body: ContactChange,
-    who: Reader = Depends(role("subject")),
-    d: Deployment = Depends(deployment),
-) -> ContactAnswer:
+async def set_my_contact(body: ContactChange, who: SubjectReader, d: DeploymentDep, today: Today) -> ContactAnswer:
     """The subject sets its own contact address (a ``contact`` event in the ledger,
     sealed). A change is announced in the inbox and by email to the old address as well
     as the new one; setting the address already in force changes nothing."""
     assert who.subject is not None
-    event = {"type": "contact", "subject": str(who.subject), "email": body.email, "on": today().isoformat()}
+    event = {"type": "contact", "subject": str(who.subject), "email": body.email, "on": today.isoformat()}
     try:
         result = await run_in_threadpool(d.intake.submit, [event], submitter=who)
     except ImportForbidden as refused:

@@ -1,82 +1,76 @@
-"""Standings and checks: officers and subjects read scores; service points ask checks."""
+"""Standings and checks: officers and subjects read scores; service points ask checks.
+A catalog not in force on the day answers 404 (``NotInForce``, see
+:mod:`xinyong.entrypoints.api.problems`)."""
 
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query, Request
 from pydantic import TypeAdapter, ValidationError
 
-from xinyong.bootstrap import Deployment
-from xinyong.domain.access import Reader
-from xinyong.domain.standing import NotInForce
+from xinyong.domain.access import MAX_PURPOSE, Reader
+from xinyong.domain.identifiers import SubjectRef
 from xinyong.domain.validation import field_problems
 from xinyong.entrypoints.api.deps import (
+    Checker,
+    Officer,
+    OfficerOrSubject,
     day_in_range,
-    deployment,
     json_body,
     officer_purpose,
-    role,
     subject_ref,
-    today,
 )
 from xinyong.entrypoints.api.models import CheckAnswer, CheckQuestion, Report, ScoreAnswer
-from xinyong.entrypoints.api.problems import Problem, forbidden, not_found
+from xinyong.entrypoints.api.problems import Problem, forbidden, problem_responses
+from xinyong.entrypoints.dependencies import DeploymentDep, Today
 from xinyong.services.inquiries import check_json, standing_json
 
 router = APIRouter(tags=["standing"])
 MAX_CHECKS = 1000
+Purpose = Annotated[str | None, Query(max_length=MAX_PURPOSE)]
 
 
 @router.get(
     "/v1/subjects/{subject}/score",
     response_model=ScoreAnswer,
-    responses={401: {}, 403: {}, 404: {}, 422: {}},
+    responses=problem_responses(401, 403, 404, 422),
     summary="A subject's score, grade, contributions and list entries",
 )
 def score(
     subject: str,
-    catalog: str = Query(min_length=1, max_length=100),
+    who: OfficerOrSubject,
+    d: DeploymentDep,
+    today: Today,
+    catalog: Annotated[str, Query(min_length=1, max_length=100)],
     as_of: dt.date | None = None,
-    purpose: str | None = Query(default=None, max_length=500),
-    who: Reader = Depends(role("officer", "subject")),
-    d: Deployment = Depends(deployment),
-) -> dict:
+    purpose: Purpose = None,
+) -> Any:
     """The ``score --json`` object. Officers read any subject and give a purpose; a
     subject reads only itself. Every read is written to the access log."""
     ref = subject_ref(subject)
     if not who.may_read(ref):
         raise forbidden("a subject token reads only its own subject")
-    try:
-        answer = d.inquiries.standing(ref, catalog, as_of or today(), who, officer_purpose(who, purpose))
-    except NotInForce as error:
-        raise not_found(str(error)) from None
-    return standing_json(answer)
+    return standing_json(d.inquiries.standing(ref, catalog, as_of or today, who, officer_purpose(who, purpose)))
 
 
 @router.get(
     "/v1/subjects/{subject}/report",
     response_model=Report,
-    responses={401: {}, 403: {}, 422: {}},
+    responses=problem_responses(401, 403, 422),
     summary="An officer's view of a subject's whole file",
 )
 def subject_report(
     subject: str,
-    purpose: str = Query(min_length=1, max_length=500),
+    who: Officer,
+    d: DeploymentDep,
+    today: Today,
+    purpose: Annotated[str, Query(min_length=1, max_length=MAX_PURPOSE)],
     as_of: dt.date | None = None,
-    who: Reader = Depends(role("officer")),
-    d: Deployment = Depends(deployment),
-) -> dict:
+) -> Any:
     """The subject's whole file, as the subject sees it; the read is logged with its purpose."""
-    ref = subject_ref(subject)
-    return d.reports.report(ref, as_of or today(), who, officer_purpose(who, purpose))
-
-
-def _for_reader(answer: dict, who: Reader) -> dict:
-    if not who.sees_scores:
-        for reason in answer["reasons"]:
-            reason["trigger"].pop("score", None)
-    return answer
+    return d.reports.report(subject_ref(subject), as_of or today, who, officer_purpose(who, purpose))
 
 
 _QUESTION_SCHEMA = CheckQuestion.model_json_schema()
@@ -130,20 +124,32 @@ def _questions(data: object) -> tuple[list[CheckQuestion], bool]:
 @router.post(
     "/v1/checks",
     response_model=CheckAnswer | list[CheckAnswer],
-    responses={400: {}, 401: {}, 403: {}, 413: {}, 422: {}},
+    responses=problem_responses(401, 403, 422, body=True),
     summary="Decide one action for one subject, or for a list of them",
     openapi_extra=_CHECK_BODY,
 )
-async def checks(
-    request: Request,
-    who: Reader = Depends(role("service-point", "officer")),
-    d: Deployment = Depends(deployment),
-):
+async def checks(request: Request, who: Checker, d: DeploymentDep, today: Today) -> Any:
     """A service point asks whether a subject may do an action on a day (a passenger
     manifest is a list). The answer gives the decision with every reason, its legal
     basis and how to dispute; a service point never sees scores. An officer states a
     purpose with every check, as with every read. Each check is logged with its purpose."""
     questions, many = _questions(await json_body(request))
+    parsed = _asked(questions, many, who, today)
+    purposes = {q.purpose for q in questions if q.purpose}
+    purpose = "; ".join(sorted(purposes)) if purposes else None
+    # Decided from derived standing on the event loop; logged by group commit before
+    # the answer goes out.
+    decisions = d.inquiries.decide(parsed)
+    await request.app.state.check_log.record(decisions, who, purpose)
+    answers = [check_json(who.sees(x)) for x in decisions]
+    return answers if many else answers[0]
+
+
+def _asked(
+    questions: list[CheckQuestion], many: bool, who: Reader, today: dt.date
+) -> list[tuple[SubjectRef, str, dt.date]]:
+    """Each question as (subject, action, day), once the reader may ask it: errors name
+    the field, with the question's position in a list."""
     parsed = []
     for index, q in enumerate(questions):
         at = f"{index}." if many else ""
@@ -151,12 +157,5 @@ async def checks(
         if not who.may_check(q.action):
             raise forbidden(f"action {q.action!r} is outside this service point's scopes")
         officer_purpose(who, q.purpose, f"{at}purpose")
-        parsed.append((ref, q.action, day_in_range(q.as_of, f"{at}as_of") if q.as_of else today()))
-    purposes = {q.purpose for q in questions if q.purpose}
-    purpose = "; ".join(sorted(purposes)) if purposes else None
-    # Decided from derived standing on the event loop; logged by group commit before
-    # the answer goes out.
-    decisions = d.inquiries.decide(parsed)
-    await request.app.state.check_log.record(decisions, who, purpose)
-    answers = [_for_reader(check_json(x), who) for x in decisions]
-    return answers if many else answers[0]
+        parsed.append((ref, q.action, day_in_range(q.as_of, f"{at}as_of") if q.as_of else today))
+    return parsed

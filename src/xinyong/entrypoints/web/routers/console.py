@@ -7,16 +7,17 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from xinyong.bootstrap import Deployment
-from xinyong.domain.access import Reader
+from xinyong.domain.access import MAX_PURPOSE, PurposeRequired, Reader
 from xinyong.domain.catalog.diff import diff, measure_key
 from xinyong.domain.catalog.lint import PROFILES, lint
+from xinyong.domain.decisions import CaseKind, InvalidOutcome, valid_outcome
 from xinyong.domain.identifiers import InvalidIdentifier, SubjectRef
-from xinyong.entrypoints.api.deps import deployment, today
+from xinyong.entrypoints.dependencies import DeploymentDep, today
 from xinyong.entrypoints.web import charts, i18n
 from xinyong.entrypoints.web.forms import MAX_FIELD, read_form
 from xinyong.entrypoints.web.pages import language, render, svg
@@ -25,10 +26,8 @@ from xinyong.entrypoints.web.sessions import CONSOLE
 from xinyong.services.due_process import DueProcessError
 
 router = APIRouter(prefix="/console", include_in_schema=False)
-OUTCOMES = {"dispute": ("upheld", "annulled"), "repair": ("granted", "refused"), "review": ("confirmed", "overturned")}
 DONE = ("dispute", "repair", "review")
 RESIDENT = re.compile(r"^\d{17}[\dX]$")
-MIN_PURPOSE = 5
 
 
 def error(key: str, **values: Any) -> dict[str, Any]:
@@ -85,7 +84,7 @@ def console_page(
 
 
 @router.get("", response_class=HTMLResponse)
-def console(request: Request, done: str | None = None, d: Deployment = Depends(deployment)) -> HTMLResponse:
+def console(request: Request, d: DeploymentDep, done: str | None = None) -> HTMLResponse:
     who = _guard_get(request)
     if not isinstance(who, Reader):
         return who
@@ -102,7 +101,7 @@ async def console_sign_out(request: Request) -> Response:
     return await sign_out(request, CONSOLE)
 
 
-def _decide(request: Request, d: Deployment, form: dict, kind: str, case: str) -> Response:
+def _decide(request: Request, d: Deployment, form: dict, kind: CaseKind, case: str) -> Response:
     who = _guard_post(request, form)
     if not isinstance(who, Reader):
         return who
@@ -110,7 +109,9 @@ def _decide(request: Request, d: Deployment, form: dict, kind: str, case: str) -
     outcome = form.get("outcome", "")
     reasons = (form.get("reasons") or "").strip()
     errors: dict[str, Any] = {}
-    if outcome not in OUTCOMES[kind]:
+    try:
+        valid_outcome(kind, outcome)
+    except InvalidOutcome:
         errors[f"{slot}-outcome"] = error("console.decide.error.outcome")
     if not reasons:
         errors[f"{slot}-reasons"] = error("console.decide.error.reasons")
@@ -133,19 +134,19 @@ def _decide(request: Request, d: Deployment, form: dict, kind: str, case: str) -
 
 
 @router.post("/disputes/{dispute_id}")
-async def decide_dispute(dispute_id: str, request: Request, d: Deployment = Depends(deployment)) -> Response:
+async def decide_dispute(dispute_id: str, request: Request, d: DeploymentDep) -> Response:
     form = await read_form(request)
     return await run_in_threadpool(_decide, request, d, form, "dispute", dispute_id[:20])
 
 
 @router.post("/repairs/{case_id}")
-async def decide_repair(case_id: str, request: Request, d: Deployment = Depends(deployment)) -> Response:
+async def decide_repair(case_id: str, request: Request, d: DeploymentDep) -> Response:
     form = await read_form(request)
     return await run_in_threadpool(_decide, request, d, form, "repair", case_id[:40])
 
 
 @router.post("/reviews/{case_id}")
-async def decide_review(case_id: str, request: Request, d: Deployment = Depends(deployment)) -> Response:
+async def decide_review(case_id: str, request: Request, d: DeploymentDep) -> Response:
     form = await read_form(request)
     return await run_in_threadpool(_decide, request, d, form, "review", case_id[:40])
 
@@ -172,10 +173,13 @@ def _lookup(request: Request, d: Deployment, form: dict) -> Response:
             subject = _subject(text)
         except InvalidIdentifier as invalid:
             errors["lookup-subject"] = error("console.lookup.error.subject", detail=str(invalid))
-    if len(purpose) < MIN_PURPOSE:
-        errors["lookup-purpose"] = error("console.lookup.error.purpose", min=MIN_PURPOSE)
-    elif len(purpose) > 500:
-        errors["lookup-purpose"] = error("form.too_long", max=500)
+    try:
+        who.stated_purpose(purpose)
+    except PurposeRequired as refused:
+        errors["lookup-purpose"] = error(refused.key)
+    else:
+        if len(purpose) > MAX_PURPOSE:
+            errors["lookup-purpose"] = error("form.too_long", max=MAX_PURPOSE)
     if errors or subject is None:
         return console_page(
             request, d, who, errors=errors, values={"lookup-subject": text, "lookup-purpose": purpose}, status=422
@@ -192,7 +196,7 @@ def _lookup(request: Request, d: Deployment, form: dict) -> Response:
 
 
 @router.post("/subject", response_class=HTMLResponse)
-async def lookup_subject(request: Request, d: Deployment = Depends(deployment)) -> Response:
+async def lookup_subject(request: Request, d: DeploymentDep) -> Response:
     """A subject's file, read for a stated purpose that goes to the access log."""
     form = await read_form(request)
     return await run_in_threadpool(_lookup, request, d, form)
@@ -206,7 +210,7 @@ def _findings(d: Deployment, profile: str):
 
 
 @router.get("/catalogs", response_class=HTMLResponse)
-def catalogs(request: Request, d: Deployment = Depends(deployment)) -> HTMLResponse:
+def catalogs(request: Request, d: DeploymentDep) -> HTMLResponse:
     who = _guard_get(request)
     if not isinstance(who, Reader):
         return who
@@ -233,9 +237,9 @@ def catalogs(request: Request, d: Deployment = Depends(deployment)) -> HTMLRespo
 def catalog(
     catalog_id: str,
     request: Request,
+    d: DeploymentDep,
     version: str | None = None,
     profile: str = "default",
-    d: Deployment = Depends(deployment),
 ) -> HTMLResponse:
     who = _guard_get(request)
     if not isinstance(who, Reader):
@@ -268,7 +272,7 @@ def catalog(
 
 
 @router.get("/catalogs/{catalog_id}/diff", response_class=HTMLResponse)
-def catalog_diff(catalog_id: str, request: Request, d: Deployment = Depends(deployment)) -> HTMLResponse:
+def catalog_diff(catalog_id: str, request: Request, d: DeploymentDep) -> HTMLResponse:
     who = _guard_get(request)
     if not isinstance(who, Reader):
         return who
@@ -311,7 +315,7 @@ def catalog_diff(catalog_id: str, request: Request, d: Deployment = Depends(depl
 
 
 @router.get("/overview", response_class=HTMLResponse)
-def overview(request: Request, d: Deployment = Depends(deployment)) -> HTMLResponse:
+def overview(request: Request, d: DeploymentDep) -> HTMLResponse:
     who = _guard_get(request)
     if not isinstance(who, Reader):
         return who

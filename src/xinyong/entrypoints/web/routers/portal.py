@@ -8,7 +8,7 @@ import datetime as dt
 import re
 from typing import Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
@@ -16,9 +16,9 @@ from xinyong.bootstrap import Deployment
 from xinyong.domain import calendar
 from xinyong.domain.access import Reader
 from xinyong.domain.trajectory import trajectory
-from xinyong.entrypoints.api.deps import deployment, today
+from xinyong.entrypoints.dependencies import DeploymentDep, today
+from xinyong.entrypoints.printable import render_export
 from xinyong.entrypoints.web import charts, i18n
-from xinyong.entrypoints.web.export import render_export
 from xinyong.entrypoints.web.forms import MAX_FIELD, read_form
 from xinyong.entrypoints.web.pages import language, render, svg
 from xinyong.entrypoints.web.routers.signin import sessions, sign_in, sign_out, signin_page
@@ -39,16 +39,6 @@ class InvalidAddress(ValueError):
 
 def error(key: str, **values: Any) -> dict[str, Any]:
     return {"key": key, "values": values}
-
-
-def _open_dispute(record: dict) -> bool:
-    state = False
-    for event in record["events"]:
-        if event["type"] == "dispute_filed":
-            state = True
-        elif event["type"] == "dispute_resolved":
-            state = False
-    return state
 
 
 def _still_matters(record: dict, day: str) -> bool:
@@ -164,7 +154,7 @@ def portal_page(
         list_titles=list_titles(registry, day),
         current_records=[r for r in records if _still_matters(r, iso)],
         past_records=[r for r in records if not _still_matters(r, iso)],
-        disputable=[r for r in records if r["status"] != "annulled" and not _open_dispute(r)],
+        disputable=[r for r in records if r["status"] != "annulled" and not r["disputed"]],
         repairable=[
             r
             for r in records
@@ -193,10 +183,10 @@ def _signed_in(request: Request) -> Reader | None:
 @router.get("", response_class=HTMLResponse)
 def portal(
     request: Request,
+    d: DeploymentDep,
     done: str | None = None,
     dispute: str | None = None,
     repair: str | None = None,
-    d: Deployment = Depends(deployment),
 ) -> HTMLResponse:
     who = _signed_in(request)
     if who is None:
@@ -266,7 +256,7 @@ def _step(request: Request, d: Deployment, form: dict, kind: str, fields: dict[s
 
 
 @router.post("/disputes")
-async def file_dispute(request: Request, d: Deployment = Depends(deployment)) -> Response:
+async def file_dispute(request: Request, d: DeploymentDep) -> Response:
     form = await read_form(request)
 
     def act(who: Reader, texts: dict) -> None:
@@ -278,7 +268,7 @@ async def file_dispute(request: Request, d: Deployment = Depends(deployment)) ->
 
 
 @router.post("/repairs")
-async def apply_for_repair(request: Request, d: Deployment = Depends(deployment)) -> Response:
+async def apply_for_repair(request: Request, d: DeploymentDep) -> Response:
     form = await read_form(request)
 
     def act(who: Reader, texts: dict) -> None:
@@ -296,7 +286,7 @@ async def apply_for_repair(request: Request, d: Deployment = Depends(deployment)
 
 
 @router.post("/reviews")
-async def request_review(request: Request, d: Deployment = Depends(deployment)) -> Response:
+async def request_review(request: Request, d: DeploymentDep) -> Response:
     form = await read_form(request)
 
     def act(who: Reader, texts: dict) -> None:
@@ -309,7 +299,7 @@ async def request_review(request: Request, d: Deployment = Depends(deployment)) 
 
 
 @router.post("/contact")
-async def set_contact(request: Request, d: Deployment = Depends(deployment)) -> Response:
+async def set_contact(request: Request, d: DeploymentDep) -> Response:
     """The subject sets the address its notices are emailed to: a ``contact`` event, as
     with ``PUT /v1/me/contact``, announced to the old address and the new one."""
     form = await read_form(request)
@@ -324,7 +314,7 @@ async def set_contact(request: Request, d: Deployment = Depends(deployment)) -> 
 
 
 @router.get("/export", response_class=HTMLResponse)
-def export(request: Request, d: Deployment = Depends(deployment)) -> HTMLResponse:
+def export(request: Request, d: DeploymentDep) -> HTMLResponse:
     """The whole file as one printable page: the same as ``/v1/me/export.html``."""
     who = _signed_in(request)
     if who is None:

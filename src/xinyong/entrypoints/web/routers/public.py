@@ -7,12 +7,12 @@ from __future__ import annotations
 import math
 import re
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from xinyong.bootstrap import Deployment
 from xinyong.domain.identifiers import InvalidIdentifier
-from xinyong.entrypoints.api.deps import deployment, public_wait, today
+from xinyong.entrypoints.dependencies import DeploymentDep, public_wait, today
 from xinyong.entrypoints.web import i18n
 from xinyong.entrypoints.web.forms import local_path
 from xinyong.entrypoints.web.pages import render
@@ -55,14 +55,14 @@ def too_many(request: Request) -> HTMLResponse | None:
 
 
 @router.get("/", response_class=HTMLResponse)
-def home(request: Request, d: Deployment = Depends(deployment)) -> HTMLResponse:
+def home(request: Request, d: DeploymentDep) -> HTMLResponse:
     if (refused := too_many(request)) is not None:
         return refused
     return render(request, "home.html", lists=published_lists(d), query="", results=None)
 
 
 @router.get("/lookup", response_class=HTMLResponse)
-def lookup(request: Request, q: str = "", d: Deployment = Depends(deployment)) -> HTMLResponse:
+def lookup(request: Request, d: DeploymentDep, q: str = "") -> HTMLResponse:
     if (refused := too_many(request)) is not None:
         return refused
     query = q.strip()[:MAX_QUERY]
@@ -73,7 +73,7 @@ def lookup(request: Request, q: str = "", d: Deployment = Depends(deployment)) -
 
 
 @router.get("/org/{uscc}", response_class=HTMLResponse)
-def organisation(uscc: str, request: Request, d: Deployment = Depends(deployment)) -> HTMLResponse:
+def organisation(uscc: str, request: Request, d: DeploymentDep) -> HTMLResponse:
     if (refused := too_many(request)) is not None:
         return refused
     try:
@@ -84,9 +84,7 @@ def organisation(uscc: str, request: Request, d: Deployment = Depends(deployment
 
 
 @router.get("/lists/{list_id}", response_class=HTMLResponse)
-def published_list(
-    list_id: str, request: Request, page: str = "1", d: Deployment = Depends(deployment)
-) -> HTMLResponse:
+def published_list(list_id: str, request: Request, d: DeploymentDep, page: str = "1") -> HTMLResponse:
     if (refused := too_many(request)) is not None:
         return refused
     number = int(page) if page.isdigit() and 0 < int(page) < 100000 else 1

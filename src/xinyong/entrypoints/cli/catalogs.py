@@ -1,0 +1,188 @@
+"""Catalogs: load, lint and show the rule catalogs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from xinyong.domain.catalog.files import CatalogFileError, read_catalog
+from xinyong.entrypoints.cli.root import AsJson, AsOf, day_asked, deployment_or_exit, fail, out, print_json, state
+from xinyong.services.catalogs import CatalogLoadError
+
+catalog_app = typer.Typer(help="Load, lint and show rule catalogs.", no_args_is_help=True)
+
+# ----------------------------------------------------------------------------- catalogs
+
+
+@catalog_app.command("load")
+def catalog_load(
+    files: Annotated[list[Path], typer.Argument(help="Catalog TOML files.")],
+) -> None:
+    """Load catalog versions, all or nothing. Loading an identical version again is a no-op."""
+    deployment = deployment_or_exit()
+    try:
+        outcomes = deployment.catalogs.load(files)
+    except CatalogLoadError as error:
+        raise fail(f"{escape(str(error))}\nnothing was loaded") from None
+    for outcome in outcomes:
+        c = outcome.catalog
+        verb = "loaded" if outcome.added else "already loaded"
+        out.print(
+            f"{verb}: {c.id} version {c.version} (in force from {c.effective_from}; "
+            f"{len(c.rules)} rules, {len(c.lists)} lists, {len(c.measures)} measures)"
+        )
+
+
+@catalog_app.command("lint")
+def catalog_lint(
+    files: Annotated[list[Path], typer.Argument(help="Catalog TOML files.")],
+    profile: Annotated[
+        str, typer.Option("--profile", help="Lint profile: 'default' or 'eu' (EU AI Act art. 5).")
+    ] = "default",
+    as_json: AsJson = False,
+) -> None:
+    """Check catalogs against the refused matters and rules of docs/design.md sections 2 and 5.
+
+    Exits non-zero on any error. Catalogs already loaded into --db (if it exists) are
+    used to resolve lists that a measure names but another catalog defines."""
+    from xinyong.domain.catalog.lint import PROFILES, lint
+
+    if profile not in PROFILES:
+        raise fail(f"--profile: {profile!r} is not one of {', '.join(PROFILES)}", 2)
+    catalogs = []
+    problems = []
+    for path in files:
+        try:
+            catalogs.append((str(path), read_catalog(path)))
+        except CatalogFileError as error:
+            problems.append(str(error))
+    if problems:
+        raise fail("\n".join(problems))
+    context = _loaded_catalogs_if_any()
+    linted = {(c.id, c.version) for _, c in catalogs}
+    context = [c for c in context if (c.id, c.version) not in linted]
+    findings = [f for f in lint([c for _, c in catalogs] + context, profile) if (f.catalog, f.version) in linted]
+    where = {(c.id, c.version): path for path, c in catalogs}
+    errors = [f for f in findings if f.severity == "error"]
+    if as_json:
+        print_json(
+            [
+                {
+                    "file": where[(f.catalog, f.version)],
+                    "severity": f.severity,
+                    "catalog": f.catalog,
+                    "version": f.version,
+                    "where": f.where,
+                    "code": f.code,
+                    "message": f.message,
+                }
+                for f in findings
+            ]
+        )
+    else:
+        for f in findings:
+            colour = "red" if f.severity == "error" else "yellow"
+            out.print(
+                f"{escape(where[(f.catalog, f.version)])}: [{colour}]{f.severity}[/] "
+                f"{escape('[' + f.code + ']')} {escape(f.where)}: {escape(f.message)}"
+            )
+        warnings = len(findings) - len(errors)
+        summary = f"{len(files)} file(s), profile {profile}: {len(errors)} error(s), {warnings} warning(s)"
+        out.print(("[red]" if errors else "[green]") + summary + "[/]")
+    if errors:
+        raise typer.Exit(1)
+
+
+def _loaded_catalogs_if_any():
+    from sqlalchemy.engine import make_url
+
+    from xinyong.adapters.storage.store import database_url
+    from xinyong.settings import Settings
+
+    db = state.db or Settings.from_environment().db
+    url = make_url(database_url(db))
+    if url.get_backend_name() == "sqlite" and not (url.database and Path(url.database).exists()):
+        return []
+    return list(deployment_or_exit().catalogs.registry().all())
+
+
+@catalog_app.command("show")
+def catalog_show(
+    catalog_id: Annotated[str | None, typer.Argument(help="Catalog id; all catalogs if omitted.")] = None,
+    as_of: AsOf = None,
+    as_json: AsJson = False,
+) -> None:
+    """Show loaded catalogs, or one catalog's rules, lists and measures in force on a day."""
+    registry = deployment_or_exit().catalogs.registry()
+    if catalog_id is None:
+        table = Table("catalog", "version", "in force from", "kind", "jurisdiction", "rules", title="Loaded catalogs")
+        rows = []
+        for c in registry.all():
+            rows.append(
+                {
+                    "id": c.id,
+                    "version": c.version,
+                    "effective_from": c.effective_from.isoformat(),
+                    "subject_kind": c.subject_kind,
+                    "jurisdiction": c.jurisdiction,
+                }
+            )
+            table.add_row(c.id, c.version, str(c.effective_from), c.subject_kind, c.jurisdiction, str(len(c.rules)))
+        print_json(rows) if as_json else out.print(table)
+        return
+    if catalog_id not in registry:
+        raise fail(f"no catalog {catalog_id!r} is loaded; loaded: {', '.join(registry.ids()) or 'none'}")
+    day = day_asked(as_of)
+    version = registry.in_force(catalog_id, day) or registry.versions(catalog_id)[-1]
+    if as_json:
+        print_json(version.model_dump(mode="json", exclude_none=True))
+        return
+    out.print(f"[bold]{version.id}[/] version {version.version}: {version.title or ''}")
+    out.print(
+        f"in force from {version.effective_from}; {version.subject_kind}s in {version.jurisdiction}; "
+        f"base {version.base}; legal basis: {version.legal_basis or '-'}"
+    )
+    if version.dispute_deadline:
+        out.print(f"disputes must be decided within {version.dispute_deadline}")
+    grades = ", ".join(f"{g.name} ≥ {g.min}" if g.min is not None else f"{g.name} below" for g in version.grades)
+    out.print(f"grades: {grades}")
+    rules = Table(
+        "rule",
+        "category",
+        "points",
+        "valid for",
+        "notice",
+        "repair after",
+        "cap/yr",
+        "list",
+        "legal basis",
+        title="Rules",
+    )
+    for name, r in version.rules.items():
+        rules.add_row(
+            name,
+            r.category,
+            f"{r.points:+d}",
+            str(r.valid_for),
+            str(r.notice or "-"),
+            str(r.repairable_after or "-"),
+            str(r.cap_per_year or "-"),
+            r.list or "-",
+            r.legal_basis or "-",
+        )
+    out.print(rules)
+    if version.lists:
+        lists = Table("list", "kind", "duration", "removal", "title", title="Lists")
+        for name, lst in version.lists.items():
+            lists.add_row(name, lst.kind, str(lst.duration or "open"), ", ".join(lst.removal) or "-", lst.title or "")
+        out.print(lists)
+    measures = Table("measure", "when", "action", "effect", "legal basis", title="Measures")
+    for i, m in enumerate(version.measures):
+        when = f"list {m.when.list}" if m.when.list else "grade " + "/".join(m.when.grades or ())
+        effect = m.effect + (f" ({m.benefit})" if m.benefit else "")
+        measures.add_row(version.measure_name(i), when, m.action, effect, m.legal_basis or "-")
+    out.print(measures)

@@ -1,0 +1,83 @@
+"""The outlook, and notices: send those that time brings, deliver email, read an inbox."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+
+from xinyong.domain.standing import NotInForce
+from xinyong.entrypoints.cli.root import AsJson, AsOf, day_asked, deployment_or_exit, fail, out, print_json, subject_ref
+
+# -------------------------------------------------------------- outlook and notices
+
+notices_app = typer.Typer(
+    help="Notices: send those that time brings, deliver email, read an inbox.", no_args_is_help=True
+)
+
+
+def outlook_command(
+    subject: Annotated[str, typer.Argument(help="rid:NUMBER or uscc:CODE")],
+    catalog: Annotated[str, typer.Option("--catalog", help="Catalog id.")],
+    as_of: AsOf = None,
+    as_json: AsJson = False,
+) -> None:
+    """The way back: each future day on which the score or grade changes or a list entry
+    ends if nothing new happens, and which repairs become possible when."""
+    ref, day = subject_ref(subject), day_asked(as_of)
+    try:
+        view = deployment_or_exit().due_process.outlook(ref, catalog, day)
+    except NotInForce as error:
+        raise fail(escape(str(error))) from None
+    if as_json:
+        print_json(view)
+        return
+    out.print(f"[bold]{ref}[/] under [bold]{catalog}[/] on {day}: score {view['score']}, grade {view['grade']}")
+    for e in view["lists"]:
+        out.print(f"on list {e['list']} (record {e['record']}) until {e['until'] or 'removed'}")
+    if not view["changes"]:
+        out.print("nothing changes from here if nothing new happens")
+    for c in view["changes"]:
+        out.print(f"  {c['day']}: score {c['score']}, grade {c['grade']}: " + "; ".join(c["what"]), markup=False)
+    for r in view["repairs"]:
+        out.print(f"repair of record {r['record']} ({r['rule']}) possible from {r['possible_from']}")
+
+
+@notices_app.command("run")
+def notices_run(as_of: AsOf = None) -> None:
+    """Write the notices that time brings by a day (records taking effect, list entries
+    starting and ending); each is written once however often this runs."""
+    written = deployment_or_exit().due_process.send_due_notices(day_asked(as_of))
+    out.print(f"{written} notice(s) written")
+
+
+@notices_app.command("deliver")
+def notices_deliver() -> None:
+    """Send due email notices through SMTP (XINYONG_SMTP_HOST, _PORT, _FROM); failures
+    are retried with backoff on later runs."""
+    from xinyong.adapters.smtp import SmtpChannel
+    from xinyong.services.delivery import deliver_email
+    from xinyong.settings import Settings
+
+    settings = Settings.from_environment()
+    if not settings.smtp_host:
+        raise fail("set XINYONG_SMTP_HOST (and XINYONG_SMTP_PORT, XINYONG_SMTP_FROM) to deliver email", 2)
+    d = deployment_or_exit()
+    report = deliver_email(d.units, SmtpChannel(settings.smtp_host, settings.smtp_port, settings.smtp_from))
+    out.print(f"sent {report.sent}, failed {report.failed} (to be retried), no address {report.skipped}")
+
+
+@notices_app.command("list")
+def notices_list(
+    subject: Annotated[str, typer.Argument(help="rid:NUMBER or uscc:CODE")],
+    as_json: AsJson = False,
+) -> None:
+    """A subject's inbox, newest first."""
+    notices = deployment_or_exit().outbox.inbox(subject_ref(subject))
+    if as_json:
+        print_json([n.as_json() for n in notices])
+        return
+    for n in notices:
+        out.print(f"[bold]{n.created_at[:10]} {n.title}[/] ({n.kind}, {n.id})")
+        out.print(f"  {n.text}", markup=False)
