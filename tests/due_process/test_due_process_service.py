@@ -26,7 +26,7 @@ from tests.due_process.conftest import (
 )
 from xinyong.domain.access import Reader
 from xinyong.domain.identifiers import SubjectRef
-from xinyong.services.due_process import DueProcessError, TooEarly
+from xinyong.services.due_process import DueProcessError, ReviewView, TooEarly
 from xinyong.services.intake import ImportRefused
 
 pytestmark = pytest.mark.integration
@@ -68,26 +68,26 @@ def test_a_dispute_is_overdue_from_its_deadline_day_on(d):
     _submit(d, record("svc-deadline", s, f"{RC}/traffic.ticket", -5, "tp"))
     filed = d.due_process.file_dispute(_ref(s), "svc-deadline", "not my car", day(-5))
 
-    assert filed["decide_by"] == iso(25)
-    on = {v["id"]: v for v in d.due_process.disputes(day(24))}
-    assert on[filed["id"]]["overdue"] is False
-    assert {v["id"]: v for v in d.due_process.disputes(day(25))}[filed["id"]]["overdue"] is True
+    assert filed.decide_by == day(25)
+    on = {v.id: v for v in d.due_process.disputes(day(24))}
+    assert on[filed.id].overdue is False
+    assert {v.id: v for v in d.due_process.disputes(day(25))}[filed.id].overdue is True
 
 
 def test_every_dispute_of_a_record_disputed_twice_is_kept_in_the_queue(d):
     s = person()
     _submit(d, record("svc-twice", s, f"{RC}/traffic.ticket", -30, "tp"))
     first = d.due_process.file_dispute(_ref(s), "svc-twice", "first grounds", TODAY)
-    d.due_process.decide_dispute(first["id"], "upheld", "the photo shows the car", _officer(), TODAY)
+    d.due_process.decide_dispute(first.id, "upheld", "the photo shows the car", _officer(), TODAY)
     second = d.due_process.file_dispute(_ref(s), "svc-twice", "second grounds", TODAY)
 
-    everything = [v for v in d.due_process.disputes(TODAY, "all") if v["record"] == "svc-twice"]
+    everything = [v for v in d.due_process.disputes(TODAY, "all") if v.record == "svc-twice"]
 
-    assert [(v["id"], v["status"], v["grounds"], v["outcome"], v["reasons"]) for v in everything] == [
-        (first["id"], "decided", "first grounds", "upheld", "the photo shows the car"),
-        (second["id"], "open", "second grounds", None, None),
+    assert [(v.id, v.status, v.grounds, v.outcome, v.reasons) for v in everything] == [
+        (first.id, "decided", "first grounds", "upheld", "the photo shows the car"),
+        (second.id, "open", "second grounds", None, None),
     ]
-    assert [v["id"] for v in d.due_process.disputes(TODAY) if v["record"] == "svc-twice"] == [second["id"]]
+    assert [v.id for v in d.due_process.disputes(TODAY) if v.record == "svc-twice"] == [second.id]
 
 
 def test_an_open_dispute_on_a_record_its_authority_annulled_leaves_the_queue(d):
@@ -99,11 +99,11 @@ def test_an_open_dispute_on_a_record_its_authority_annulled_leaves_the_queue(d):
         {"type": "annulled", "record": "svc-annulled", "on": iso(-38)},
     )
 
-    assert not [v for v in d.due_process.disputes(TODAY) if v["record"] == "svc-annulled"]
-    [closed] = [v for v in d.due_process.disputes(TODAY, "all") if v["record"] == "svc-annulled"]
-    assert (closed["status"], closed["overdue"]) == ("closed", False)
+    assert not [v for v in d.due_process.disputes(TODAY) if v.record == "svc-annulled"]
+    [closed] = [v for v in d.due_process.disputes(TODAY, "all") if v.record == "svc-annulled"]
+    assert (closed.status, closed.overdue) == ("closed", False)
     with pytest.raises(DueProcessError, match="not open"):
-        d.due_process.decide_dispute(closed["id"], "upheld", "too late", _officer(), TODAY)
+        d.due_process.decide_dispute(closed.id, "upheld", "too late", _officer(), TODAY)
 
 
 def test_grounds_longer_than_the_ledger_keeps_are_refused_before_anything_is_written(d):
@@ -137,10 +137,10 @@ def test_a_repair_application_not_decided_by_the_repair_deadline_is_overdue(d):
     _submit(d, record("svc-late-repair", s, f"{RC}/traffic.ticket", -60, "tp"))
     applied = d.due_process.apply_for_repair(_ref(s), "svc-late-repair", "paid", "I will", day(-30))
 
-    assert applied["decide_by"] == iso(-10)  # rongcheng-personal: repair_deadline = P20D
-    mine = next(v for v in d.due_process.repairs(TODAY) if v["id"] == applied["id"])
-    assert mine["overdue"] is True
-    assert next(v for v in d.due_process.repairs(day(-11)) if v["id"] == applied["id"])["overdue"] is False
+    assert applied.decide_by == day(-10)  # rongcheng-personal: repair_deadline = P20D
+    mine = next(v for v in d.due_process.repairs(TODAY) if v.id == applied.id)
+    assert mine.overdue is True
+    assert next(v for v in d.due_process.repairs(day(-11)) if v.id == applied.id).overdue is False
 
 
 def test_repair_is_refused_for_a_rule_that_allows_none(d):
@@ -174,7 +174,7 @@ def test_a_granted_repair_is_told_and_the_next_notice_round_tells_the_list_entry
     s = person()
     _submit(d, record("svc-listed", s, f"{JD}/court.judgment_default", -300))
     applied = d.due_process.apply_for_repair(_ref(s), "svc-listed", "paid in full", "I will", TODAY)
-    d.due_process.decide_repair(applied["id"], "granted", "receipt checked", _officer(), TODAY)
+    d.due_process.decide_repair(applied.id, "granted", "receipt checked", _officer(), TODAY)
 
     d.due_process.send_due_notices(TODAY)
 
@@ -208,9 +208,9 @@ def test_an_overturned_review_tells_the_subject_with_the_reasons(d):
     notice = next(n for n in d.outbox.inbox(_ref(s)) if n.kind == "adverse_action")
     case = d.due_process.request_review(_ref(s), notice.id, "I must travel for medical care", TODAY)
 
-    decided = d.due_process.decide_review(case["id"], "overturned", "a medical exception applies", _officer(), TODAY)
+    decided = d.due_process.decide_review(case.id, "overturned", "a medical exception applies", _officer(), TODAY)
 
-    assert decided["status"] == "overturned"
+    assert decided.status == "overturned"
     told = next(n for n in d.outbox.inbox(_ref(s)) if n.kind == "review_decided")
     assert told.fields["action"] == "rail.high_speed.ticket"
     assert "a medical exception applies" in told.text
@@ -344,11 +344,11 @@ def test_two_officers_granting_one_repair_at_once_grant_it_once(d):
         case = d.due_process.apply_for_repair(_ref(s), record_id, "paid", "I will", TODAY)
 
         answers = _at_once(
-            partial(d.due_process.decide_repair, case["id"], "granted", "officer one's reasons", _officer(), TODAY),
-            partial(d.due_process.decide_repair, case["id"], "granted", "officer two's reasons", _officer(), TODAY),
+            partial(d.due_process.decide_repair, case.id, "granted", "officer one's reasons", _officer(), TODAY),
+            partial(d.due_process.decide_repair, case.id, "granted", "officer two's reasons", _officer(), TODAY),
         )
 
-        assert sorted(type(a).__name__ for a in answers) == sorted(["dict", DueProcessError.__name__]), answers
+        assert sorted(type(a).__name__ for a in answers) == sorted(["RepairView", DueProcessError.__name__]), answers
         with d.units(read_only=True) as uow:
             changes = uow.ledger.records([record_id])[record_id].file.changes
         repaired = [c for c in changes if c.type == "repaired"]
@@ -364,10 +364,10 @@ def test_two_officers_deciding_one_review_at_once_decide_it_once(d):
         case = d.due_process.request_review(_ref(s), notice.id, "please", TODAY)
 
         answers = _at_once(
-            partial(d.due_process.decide_review, case["id"], "confirmed", "one", _officer(), TODAY),
-            partial(d.due_process.decide_review, case["id"], "overturned", "two", _officer(), TODAY),
+            partial(d.due_process.decide_review, case.id, "confirmed", "one", _officer(), TODAY),
+            partial(d.due_process.decide_review, case.id, "overturned", "two", _officer(), TODAY),
         )
 
-        assert len([a for a in answers if isinstance(a, dict)]) == 1, answers
+        assert len([a for a in answers if isinstance(a, ReviewView)]) == 1, answers
     told = [n for n in d.outbox.inbox(_ref(s)) if n.kind == "review_decided"]
     assert len(told) == 4

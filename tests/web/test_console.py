@@ -64,11 +64,11 @@ def test_the_dispute_queue_is_ordered_by_deadline_with_overdue_ones_marked(page,
     queue = world.deployment.due_process.disputes(world.today, "open")
     items = page.locator("#disputes li.queue-item")
     expect(items).to_have_count(len(queue))
-    assert [items.nth(i).get_attribute("data-record") for i in range(len(queue))] == [v["record"] for v in queue]
-    overdue = [v for v in queue if v["overdue"]]
+    assert [items.nth(i).get_attribute("data-record") for i in range(len(queue))] == [v.record for v in queue]
+    overdue = [v for v in queue if v.overdue]
     assert overdue, "the demo has overdue disputes"
     for view in overdue:
-        item = page.locator(f"li.queue-item[data-record='{view['record']}']")
+        item = page.locator(f"li.queue-item[data-record='{view.record}']")
         expect(item).to_have_class(re.compile("overdue"))
         expect(item.locator(".badge-overdue")).to_be_visible()
 
@@ -121,7 +121,7 @@ def test_the_overview_shows_grades_lists_disputes_and_overdue_counts(page, world
     page.goto("/console/overview")
     queue = world.deployment.due_process.disputes(world.today, "open")
     expect(page.locator("#open-disputes")).to_have_text(str(len(queue)))
-    expect(page.locator("#overdue-disputes")).to_have_text(str(sum(1 for v in queue if v["overdue"])))
+    expect(page.locator("#overdue-disputes")).to_have_text(str(sum(1 for v in queue if v.overdue)))
     grades = page.locator(f"figure.grade-distribution[data-catalog='{SCORING}']")
     expect(grades.locator("svg.bar-chart")).to_be_visible()
     counts = [int(n) for n in grades.locator("tbody td.num").all_text_contents()]

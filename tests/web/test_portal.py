@@ -44,7 +44,7 @@ def test_a_resident_reads_the_score_and_chart_files_a_dispute_and_sees_it_in_the
     expect(page.locator("#cases tr.case-dispute", has_text=file.id)).to_contain_text("open")
     # The dispute is in the ledger, with its grounds.
     queue = world.deployment.due_process.disputes(world.today, "open")
-    assert any(v["record"] == file.id and v["grounds"].startswith("I was not driving") for v in queue)
+    assert any(v.record == file.id and v.grounds.startswith("I was not driving") for v in queue)
 
 
 def test_the_session_cookie_is_http_only_and_same_site_lax(new_context, world: World):
@@ -87,7 +87,7 @@ def test_a_repair_applied_for_too_early_shows_the_first_day_next_to_the_record(p
     expect(page.locator("#repair-record")).to_be_focused()
     # What was typed is kept, and nothing was applied for.
     expect(page.locator("#repair-proof")).to_have_value("Receipt of payment no. 2026-118")
-    assert not any(v["record"] == file.id for v in world.deployment.due_process.repairs(today, "all"))
+    assert not any(v.record == file.id for v in world.deployment.due_process.repairs(today, "all"))
 
 
 def test_a_dispute_without_grounds_is_refused_next_to_the_field(page, world: World):
@@ -97,7 +97,7 @@ def test_a_dispute_without_grounds_is_refused_next_to_the_field(page, world: Wor
     page.click("#dispute-form button[type=submit]")
     expect(page.locator("#dispute-grounds-error")).to_be_visible()
     expect(page.locator("#dispute-record")).to_have_value(file.id)
-    assert not any(v["record"] == file.id for v in world.deployment.due_process.disputes(world.today, "all"))
+    assert not any(v.record == file.id for v in world.deployment.due_process.disputes(world.today, "all"))
 
 
 def test_a_resident_sets_the_email_address_for_notices_and_is_told(page, world: World):
@@ -158,7 +158,7 @@ def test_a_form_without_its_csrf_token_changes_nothing(new_context, world: World
     assert answer.status == 403
     answer = context.request.post("/portal/disputes", form={"record": file.id, "grounds": "forged", "csrf": "0" * 64})
     assert answer.status == 403
-    assert not any(v["record"] == file.id for v in world.deployment.due_process.disputes(world.today, "all"))
+    assert not any(v.record == file.id for v in world.deployment.due_process.disputes(world.today, "all"))
 
 
 def test_the_portal_reads_without_javascript_and_signing_out_ends_the_session(new_context, world: World):

@@ -63,6 +63,69 @@ def _day(value: dt.date | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
+def _date(value: Any) -> dt.date | None:
+    """A day kept in a case as ISO text, as a date."""
+    return dt.date.fromisoformat(value) if isinstance(value, str) else None
+
+
+@dataclass(frozen=True)
+class DisputeView:
+    """A dispute of a record, as its subject and the officers see it."""
+
+    id: int  # the ledger number of its filing
+    record: str
+    rule: str
+    rule_title: str | None
+    source: str
+    reference: str | None
+    subject: str
+    filed_on: dt.date
+    grounds: str | None
+    suspended: bool  # filed before the record took effect: it does not count meanwhile
+    decide_by: dt.date | None
+    overdue: bool
+    status: str  # open | decided | closed (the record was annulled meanwhile)
+    decided_on: dt.date | None
+    outcome: str | None
+    reasons: str | None
+    filing_id: str | None  # the id of the dispute_filed event
+    decision_id: str | None  # the id of the dispute_resolved event, once decided
+
+
+@dataclass(frozen=True)
+class RepairView:
+    """An application for credit repair."""
+
+    id: str
+    record: str | None
+    subject: str
+    rule: str | None
+    applied_on: dt.date | None
+    proof: str | None
+    commitment: str | None
+    decide_by: dt.date | None
+    overdue: bool
+    status: str  # open | granted | refused
+    decided_on: dt.date | None
+    reasons: str | None
+    repair_event: str | None  # the id of the repaired event of a granted application
+
+
+@dataclass(frozen=True)
+class ReviewView:
+    """A request for a human review of a check decision."""
+
+    id: str
+    subject: str
+    requested_on: dt.date | None
+    notice: str | None
+    grounds: str | None
+    decision: dict[str, Any] | None  # the fields of the adverse-action notice
+    status: str  # open | confirmed | overturned
+    reasons: str | None
+    decided_on: dt.date | None
+
+
 @overload
 def _typed(text: str) -> str: ...
 @overload
@@ -159,7 +222,7 @@ class DueProcess:
 
     # ----------------------------------------------------------------- disputes
 
-    def _dispute_view(self, dispute_id: int, index: int, file: RecordFile, day: dt.date) -> dict[str, Any]:
+    def _dispute_view(self, dispute_id: int, index: int, file: RecordFile, day: dt.date) -> DisputeView:
         """The ``index``-th dispute of the record (a record may be disputed again once a
         dispute is decided)."""
         registry = self.library.registry()
@@ -175,28 +238,28 @@ class DueProcess:
         # decide: it is closed, not open (nor overdue) for ever.
         closed = dispute.resolved_on is None and is_annulled(file)
         status = "decided" if dispute.resolved_on is not None else "closed" if closed else "open"
-        return {
-            "id": dispute_id,
-            "record": file.id,
-            "rule": file.record.rule,
-            "rule_title": rule.title,
-            "source": file.record.source,
-            "reference": file.record.reference,
-            "subject": str(file.subject),
-            "filed_on": _day(dispute.filed_on),
-            "grounds": grounds,
-            "suspended": dispute.filed_on < line.effective_on,
-            "decide_by": _day(dispute.deadline),
-            "overdue": status == "open" and dispute.deadline is not None and dispute.deadline <= day,
-            "status": status,
-            "decided_on": _day(dispute.resolved_on),
-            "outcome": dispute.outcome,
-            "reasons": decision.reasons if decision is not None else None,
-            "filing_id": filing.id,
-            "decision_id": decision.id if decision is not None else None,
-        }
+        return DisputeView(
+            id=dispute_id,
+            record=file.id,
+            rule=file.record.rule,
+            rule_title=rule.title,
+            source=file.record.source,
+            reference=file.record.reference,
+            subject=str(file.subject),
+            filed_on=dispute.filed_on,
+            grounds=grounds,
+            suspended=dispute.filed_on < line.effective_on,
+            decide_by=dispute.deadline,
+            overdue=status == "open" and dispute.deadline is not None and dispute.deadline <= day,
+            status=status,
+            decided_on=dispute.resolved_on,
+            outcome=dispute.outcome,
+            reasons=decision.reasons if decision is not None else None,
+            filing_id=filing.id,
+            decision_id=decision.id if decision is not None else None,
+        )
 
-    def file_dispute(self, subject: SubjectRef, record_id: str, grounds: str, day: dt.date) -> dict[str, Any]:
+    def file_dispute(self, subject: SubjectRef, record_id: str, grounds: str, day: dt.date) -> DisputeView:
         """A subject disputes its own record, with its grounds: a new dispute, with an id
         of its own, or a refusal with the reason (a dispute still open)."""
         grounds = _typed(grounds)
@@ -219,7 +282,7 @@ class DueProcess:
             view = self._dispute_view(dispute_id, -1, self._file(uow, file.id), day)
         return view
 
-    def disputes(self, day: dt.date, status: str = "open") -> list[dict[str, Any]]:
+    def disputes(self, day: dt.date, status: str = "open") -> list[DisputeView]:
         """The dispute queue: open disputes ordered by deadline (overdue first), then by
         filing day; with ``status='all'`` decided ones too."""
         with self.units(read_only=True) as uow:
@@ -229,14 +292,12 @@ class DueProcess:
         for record_id, seqs in filings.items():
             for index, seq in enumerate(seqs):
                 view = self._dispute_view(seq, index, stored[record_id].file, day)
-                if status == "all" or view["status"] == status:
+                if status == "all" or view.status == status:
                     views.append(view)
-        views.sort(key=lambda v: (v["decide_by"] is None, v["decide_by"] or "", v["filed_on"], v["id"]))
+        views.sort(key=lambda v: (v.decide_by is None, v.decide_by or dt.date.min, v.filed_on, v.id))
         return views
 
-    def decide_dispute(
-        self, dispute_id: int, outcome: str, reasons: str, officer: Reader, day: dt.date
-    ) -> dict[str, Any]:
+    def decide_dispute(self, dispute_id: int, outcome: str, reasons: str, officer: Reader, day: dt.date) -> DisputeView:
         """Decide an open dispute. A dispute is decided once: a second decision, even one
         with the same outcome and reasons, is refused."""
         reasons = _typed(reasons)
@@ -248,7 +309,7 @@ class DueProcess:
             if filings[record_id][-1] != dispute_id:
                 raise DueProcessError(f"dispute {dispute_id} was decided already")
             file = self._file(uow, record_id)
-            status = self._dispute_view(dispute_id, -1, file, day)["status"]
+            status = self._dispute_view(dispute_id, -1, file, day).status
             if status != "open":
                 raise DueProcessError(f"dispute {dispute_id} is not open: it is {status}")
             self._append(
@@ -269,27 +330,27 @@ class DueProcess:
 
     # ------------------------------------------------------------------- repair
 
-    def _repair_view(self, case: Case, day: dt.date) -> dict[str, Any]:
-        deadline = case.opened.get("decide_by")
-        return {
-            "id": case.id,
-            "record": case.record,
-            "subject": str(case.subject),
-            "rule": case.opened.get("rule"),
-            "applied_on": case.opened.get("applied_on"),
-            "proof": case.opened.get("proof"),
-            "commitment": case.opened.get("commitment"),
-            "decide_by": deadline,
-            "overdue": case.is_open and deadline is not None and deadline <= day.isoformat(),
-            "status": "open" if case.is_open else case.decided.get("outcome"),  # type: ignore[union-attr]
-            "decided_on": case.decided.get("on") if case.decided else None,
-            "reasons": case.decided.get("reasons") if case.decided else None,
-            "repair_event": case.decided.get("event") if case.decided else None,
-        }
+    def _repair_view(self, case: Case, day: dt.date) -> RepairView:
+        deadline = _date(case.opened.get("decide_by"))
+        return RepairView(
+            id=case.id,
+            record=case.record,
+            subject=str(case.subject),
+            rule=case.opened.get("rule"),
+            applied_on=_date(case.opened.get("applied_on")),
+            proof=case.opened.get("proof"),
+            commitment=case.opened.get("commitment"),
+            decide_by=deadline,
+            overdue=case.is_open and deadline is not None and deadline <= day,
+            status="open" if case.decided is None else str(case.decided.get("outcome")),
+            decided_on=_date(case.decided.get("on")) if case.decided else None,
+            reasons=case.decided.get("reasons") if case.decided else None,
+            repair_event=case.decided.get("event") if case.decided else None,
+        )
 
     def apply_for_repair(
         self, subject: SubjectRef, record_id: str, proof: str, commitment: str, day: dt.date
-    ) -> dict[str, Any]:
+    ) -> RepairView:
         """A subject applies for credit repair with proof of fulfilment and a written
         commitment. An early application is refused with the first day it can succeed."""
         proof, commitment = _typed(proof), _typed(commitment)
@@ -299,7 +360,7 @@ class DueProcess:
 
     def _apply_for_repair(
         self, uow: UnitOfWork, subject: SubjectRef, record_id: str, proof: str, commitment: str, day: dt.date
-    ) -> dict[str, Any]:
+    ) -> RepairView:
         file = self._own_file(uow, subject, record_id)
         registry = self.library.registry()
         if is_annulled(file):
@@ -348,16 +409,16 @@ class DueProcess:
         assert case is not None
         return self._repair_view(case, day)
 
-    def repairs(self, day: dt.date, status: str = "open") -> list[dict[str, Any]]:
+    def repairs(self, day: dt.date, status: str = "open") -> list[RepairView]:
         with self.units(read_only=True) as uow:
             cases = uow.cases.all("repair")
         views = [self._repair_view(c, day) for c in cases]
         if status != "all":
-            views = [v for v in views if v["status"] == status]
-        views.sort(key=lambda v: (v["decide_by"] is None, v["decide_by"] or "", v["applied_on"], v["id"]))
+            views = [v for v in views if v.status == status]
+        views.sort(key=lambda v: (v.decide_by is None, v.decide_by or dt.date.min, v.applied_on or dt.date.min, v.id))
         return views
 
-    def decide_repair(self, case_id: str, outcome: str, reasons: str, officer: Reader, day: dt.date) -> dict[str, Any]:
+    def decide_repair(self, case_id: str, outcome: str, reasons: str, officer: Reader, day: dt.date) -> RepairView:
         """Grant or refuse an application, once. A grant writes its ``repaired`` event and
         the case's decision in one transaction: both or neither."""
         reasons = _typed(reasons)
@@ -401,20 +462,20 @@ class DueProcess:
 
     # ------------------------------------------------------------ human review
 
-    def _review_view(self, case: Case) -> dict[str, Any]:
-        return {
-            "id": case.id,
-            "subject": str(case.subject),
-            "requested_on": case.opened.get("requested_on"),
-            "notice": case.opened.get("notice"),
-            "grounds": case.opened.get("grounds"),
-            "decision": case.opened.get("decision"),
-            "status": "open" if case.is_open else case.decided.get("outcome"),  # type: ignore[union-attr]
-            "reasons": case.decided.get("reasons") if case.decided else None,
-            "decided_on": case.decided.get("on") if case.decided else None,
-        }
+    def _review_view(self, case: Case) -> ReviewView:
+        return ReviewView(
+            id=case.id,
+            subject=str(case.subject),
+            requested_on=_date(case.opened.get("requested_on")),
+            notice=case.opened.get("notice"),
+            grounds=case.opened.get("grounds"),
+            decision=case.opened.get("decision"),
+            status="open" if case.decided is None else str(case.decided.get("outcome")),
+            reasons=case.decided.get("reasons") if case.decided else None,
+            decided_on=_date(case.decided.get("on")) if case.decided else None,
+        )
 
-    def request_review(self, subject: SubjectRef, notice_id: str, grounds: str, day: dt.date) -> dict[str, Any]:
+    def request_review(self, subject: SubjectRef, notice_id: str, grounds: str, day: dt.date) -> ReviewView:
         """A subject asks for a human to review a check decision that went against it
         (named by its adverse-action notice); the decision's reasons go with the case. One
         notice has one review."""
@@ -441,13 +502,13 @@ class DueProcess:
         assert case is not None
         return self._review_view(case)
 
-    def reviews(self, status: str = "open") -> list[dict[str, Any]]:
+    def reviews(self, status: str = "open") -> list[ReviewView]:
         with self.units(read_only=True) as uow:
             cases = uow.cases.all("review")
         views = [self._review_view(c) for c in cases]
-        return [v for v in views if status == "all" or v["status"] == status]
+        return [v for v in views if status == "all" or v.status == status]
 
-    def decide_review(self, case_id: str, outcome: str, reasons: str, officer: Reader, day: dt.date) -> dict[str, Any]:
+    def decide_review(self, case_id: str, outcome: str, reasons: str, officer: Reader, day: dt.date) -> ReviewView:
         reasons = _typed(reasons)
         with self._step(f"decision of review {case_id!r}") as uow:
             case = uow.cases.get(case_id)

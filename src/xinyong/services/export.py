@@ -17,7 +17,7 @@ def whole_file(reports: Reports, due_process: DueProcess, who: Reader, day: dt.d
     subject = who.subject
     assert subject is not None
     report = reports.report(subject, day, who, "subject's export of its file")
-    report["disputes"] = [v for v in due_process.disputes(day, "all") if v["subject"] == str(subject)]
-    report["repairs"] = [v for v in due_process.repairs(day, "all") if v["subject"] == str(subject)]
-    report["reviews"] = [v for v in due_process.reviews("all") if v["subject"] == str(subject)]
+    report["disputes"] = [v for v in due_process.disputes(day, "all") if v.subject == str(subject)]
+    report["repairs"] = [v for v in due_process.repairs(day, "all") if v.subject == str(subject)]
+    report["reviews"] = [v for v in due_process.reviews("all") if v.subject == str(subject)]
     return report

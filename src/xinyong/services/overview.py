@@ -97,9 +97,9 @@ class Dashboards:
             derived.disputes_opened,
             derived.disputes_decided,
             open_disputes=len(disputes),
-            overdue_disputes=sum(1 for v in disputes if v["overdue"]),
+            overdue_disputes=sum(1 for v in disputes if v.overdue),
             open_repairs=len(repairs),
-            overdue_repairs=sum(1 for v in repairs if v["overdue"]),
+            overdue_repairs=sum(1 for v in repairs if v.overdue),
             open_reviews=len(self.due_process.reviews("open")),
         )
 

@@ -37,10 +37,10 @@ def inbox_kinds(world, subject: SubjectRef = RESIDENT) -> list[str]:
 def test_a_subject_files_a_dispute_on_its_own_record_and_it_is_queued(world):
     due = world.services.due_process
     filed = due.file_dispute(RESIDENT, TICKET, "the light was green", dt.date(2026, 6, 10))
-    assert (filed["record"], filed["status"], filed["grounds"]) == (TICKET, "open", "the light was green")
-    assert filed["suspended"] is True and filed["filing_id"] and filed["decision_id"] is None
+    assert (filed.record, filed.status, filed.grounds) == (TICKET, "open", "the light was green")
+    assert filed.suspended is True and filed.filing_id and filed.decision_id is None
     assert changes(world) == ["dispute_filed"]
-    assert any(v["id"] == filed["id"] for v in due.disputes(TODAY))
+    assert any(v.id == filed.id for v in due.disputes(TODAY))
 
 
 def test_a_dispute_on_someone_elses_record_is_answered_as_not_found_and_writes_nothing(world):
@@ -61,22 +61,22 @@ def test_a_second_open_dispute_is_refused_with_the_reason(world):
 def test_an_officer_decides_a_dispute_once(world):
     due = world.services.due_process
     filed = due.file_dispute(RESIDENT, TICKET, "the light was green", TODAY)
-    decided = due.decide_dispute(filed["id"], "annulled", "the camera was faulty", OFFICER, TODAY)
-    assert (decided["status"], decided["outcome"], decided["reasons"]) == (
+    decided = due.decide_dispute(filed.id, "annulled", "the camera was faulty", OFFICER, TODAY)
+    assert (decided.status, decided.outcome, decided.reasons) == (
         "decided",
         "annulled",
         "the camera was faulty",
     )
-    assert decided["decision_id"] and changes(world) == ["dispute_filed", "dispute_resolved"]
+    assert decided.decision_id and changes(world) == ["dispute_filed", "dispute_resolved"]
     with pytest.raises(DueProcessError, match=r"decided already|not open"):
-        due.decide_dispute(filed["id"], "upheld", "on second thought", OFFICER, TODAY)
+        due.decide_dispute(filed.id, "upheld", "on second thought", OFFICER, TODAY)
     with pytest.raises(NotFound):
         due.decide_dispute(10**9, "upheld", "no such dispute", OFFICER, TODAY)
 
 
 def test_identity_numbers_in_grounds_are_masked_before_they_are_kept(world):
     filed = world.services.due_process.file_dispute(RESIDENT, TICKET, "I am not 11010519491231002X", TODAY)
-    assert filed["grounds"] == "I am not **************002X"
+    assert filed.grounds == "I am not **************002X"
 
 
 # --------------------------------------------------------------------------- repair
@@ -92,8 +92,8 @@ def test_an_early_repair_application_is_refused_with_the_first_day_it_can_succee
 
 def test_a_repair_application_opens_a_case_and_tells_the_subject(world):
     applied = world.services.due_process.apply_for_repair(RESIDENT, TICKET, *APPLICATION, TODAY)
-    assert (applied["status"], applied["record"], applied["applied_on"]) == ("open", TICKET, TODAY.isoformat())
-    assert (applied["proof"], applied["commitment"]) == APPLICATION
+    assert (applied.status, applied.record, applied.applied_on) == ("open", TICKET, TODAY)
+    assert (applied.proof, applied.commitment) == APPLICATION
     assert inbox_kinds(world)[0] == "repair_applied"
     with pytest.raises(DueProcessError, match="already open"):
         world.services.due_process.apply_for_repair(RESIDENT, TICKET, *APPLICATION, TODAY)
@@ -103,16 +103,16 @@ def test_a_granted_repair_writes_its_event_and_the_decision_in_one_unit_of_work(
     due = world.services.due_process
     applied = due.apply_for_repair(RESIDENT, TICKET, *APPLICATION, TODAY)
     commits = world.units.commits
-    decided = due.decide_repair(applied["id"], "granted", "the fine was paid", OFFICER, TODAY)
+    decided = due.decide_repair(applied.id, "granted", "the fine was paid", OFFICER, TODAY)
     assert world.units.commits == commits + 1
-    assert (decided["status"], decided["reasons"], decided["decided_on"]) == (
+    assert (decided.status, decided.reasons, decided.decided_on) == (
         "granted",
         "the fine was paid",
-        TODAY.isoformat(),
+        TODAY,
     )
-    assert decided["repair_event"] and changes(world) == ["repaired"]
+    assert decided.repair_event and changes(world) == ["repaired"]
     with pytest.raises(DueProcessError, match="decided already"):
-        due.decide_repair(applied["id"], "refused", "no", OFFICER, TODAY)
+        due.decide_repair(applied.id, "refused", "no", OFFICER, TODAY)
     assert changes(world) == ["repaired"]
 
 
@@ -125,18 +125,18 @@ def test_a_grant_whose_decision_cannot_be_written_leaves_no_repaired_event(world
 
     monkeypatch.setattr(FakeCases, "decide", decided_elsewhere)
     with pytest.raises(Conflict):
-        due.decide_repair(applied["id"], "granted", "the fine was paid", OFFICER, TODAY)
+        due.decide_repair(applied.id, "granted", "the fine was paid", OFFICER, TODAY)
     assert changes(world) == []
-    assert [r["status"] for r in due.repairs(TODAY, "all")] == ["open"]
+    assert [r.status for r in due.repairs(TODAY, "all")] == ["open"]
 
 
 def test_a_refused_repair_writes_no_event_and_tells_the_subject_why(world):
     due = world.services.due_process
     applied = due.apply_for_repair(RESIDENT, TICKET, *APPLICATION, TODAY)
-    decided = due.decide_repair(applied["id"], "refused", "no receipt was attached", OFFICER, TODAY)
-    assert decided["status"] == "refused" and decided["repair_event"] is None
+    decided = due.decide_repair(applied.id, "refused", "no receipt was attached", OFFICER, TODAY)
+    assert decided.status == "refused" and decided.repair_event is None
     assert changes(world) == [] and inbox_kinds(world)[0] == "repair_refused"
-    assert due.repairs(TODAY) == [] and [r["id"] for r in due.repairs(TODAY, "all")] == [applied["id"]]
+    assert due.repairs(TODAY) == [] and [r.id for r in due.repairs(TODAY, "all")] == [applied.id]
 
 
 # --------------------------------------------------------------------------- review
@@ -160,13 +160,13 @@ def test_a_subject_asks_for_a_human_review_of_a_denial_once_and_an_officer_decid
     due = world.services.due_process
     notice = adverse_notice(world)
     requested = due.request_review(RESIDENT, notice, "I paid the judgment", TODAY)
-    assert (requested["status"], requested["notice"], requested["grounds"]) == ("open", notice, "I paid the judgment")
-    assert requested["decision"]["action"] == "air_travel.ticket"
+    assert (requested.status, requested.notice, requested.grounds) == ("open", notice, "I paid the judgment")
+    assert requested.decision["action"] == "air_travel.ticket"
     with pytest.raises(DueProcessError, match="already requested"):
         due.request_review(RESIDENT, notice, "again", TODAY)
-    assert [r["id"] for r in due.reviews()] == [requested["id"]]
-    decided = due.decide_review(requested["id"], "upheld", "the list entry stands", OFFICER, TODAY)
-    assert (decided["status"], decided["reasons"]) == ("upheld", "the list entry stands")
+    assert [r.id for r in due.reviews()] == [requested.id]
+    decided = due.decide_review(requested.id, "upheld", "the list entry stands", OFFICER, TODAY)
+    assert (decided.status, decided.reasons) == ("upheld", "the list entry stands")
     assert inbox_kinds(world)[0] == "review_decided" and due.reviews() == []
 
 

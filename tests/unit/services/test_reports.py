@@ -39,6 +39,6 @@ def test_a_subjects_export_holds_its_due_process_too(world):
     me = Reader("subject", "subject", "t2", subject=RESIDENT)
     filed = world.services.due_process.file_dispute(RESIDENT, TICKET, "the light was green", TODAY)
     exported = whole_file(world.services.reports, world.services.due_process, me, TODAY)
-    assert [d["id"] for d in exported["disputes"]] == [filed["id"]]
+    assert [d.id for d in exported["disputes"]] == [filed.id]
     assert exported["repairs"] == [] and exported["reviews"] == []
     assert exported["access_log"][0]["purpose"] == "subject's export of its file"

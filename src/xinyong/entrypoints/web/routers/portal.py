@@ -137,11 +137,11 @@ def portal_page(
     iso = day.isoformat()
     records = report["records"]
     mine = str(subject)
-    disputes = [v for v in d.due_process.disputes(day, "all") if v["subject"] == mine]
-    repairs = [v for v in d.due_process.repairs(day, "all") if v["subject"] == mine]
-    reviews = [v for v in d.due_process.reviews("all") if v["subject"] == mine]
-    repairing = {v["record"] for v in repairs if v["status"] == "open"}
-    reviewed = {v["notice"] for v in reviews}
+    disputes = [v for v in d.due_process.disputes(day, "all") if v.subject == mine]
+    repairs = [v for v in d.due_process.repairs(day, "all") if v.subject == mine]
+    reviews = [v for v in d.due_process.reviews("all") if v.subject == mine]
+    repairing = {v.record for v in repairs if v.status == "open"}
+    reviewed = {v.notice for v in reviews}
     book = sessions(request)
     return render(
         request,
