@@ -92,7 +92,7 @@ def test_public_pages_never_show_a_listed_person(page, world: World):
         f"/lookup?q={person.value}",
     ]
     visited += [f"/lists/{list_id}" for catalog in registry.all() for list_id in catalog.lists]
-    visited += [f"/org/{r['code']}" for r in world.deployment.publication.search("有限", limit=5)]
+    visited += [f"/org/{r.code}" for r in world.deployment.publication.search("有限", limit=5)]
     for path in dict.fromkeys(visited):
         page.goto(path)
         # On the search page the box shows what was typed; the results must show nothing.

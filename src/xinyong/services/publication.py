@@ -14,7 +14,7 @@ from xinyong.domain.access import Reader
 from xinyong.domain.identifiers import SubjectRef
 from xinyong.domain.standing import rule_in_force, standing, timeline
 from xinyong.services.catalogs import CatalogLibrary
-from xinyong.services.unit_of_work import UnitsOfWork
+from xinyong.services.unit_of_work import Organisation, UnitsOfWork
 
 
 class NotPublished(LookupError):
@@ -138,11 +138,10 @@ class Publication:
             "lists": entries,
         }
 
-    def search(self, query: str, limit: int = 50) -> list[dict[str, Any]]:
+    def search(self, query: str, limit: int = 50) -> list[Organisation]:
         """Organisations whose name contains ``query`` or whose code starts with it."""
         with self.units(read_only=True) as uow:
-            found = uow.directory.search(query, limit)
-        return [{"subject": r.subject, "code": r.code, "name": r.name, "jurisdiction": r.jurisdiction} for r in found]
+            return uow.directory.search(query, limit)
 
     def list_entries(self, list_id: str, day: dt.date, page: int = 1, per_page: int = 50) -> dict[str, Any]:
         registry = self.library.registry()

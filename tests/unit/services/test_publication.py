@@ -14,6 +14,7 @@ from xinyong.domain.access import Reader
 from xinyong.domain.identifiers import SubjectRef
 from xinyong.domain.standing import standing
 from xinyong.services.publication import NotPublished
+from xinyong.services.unit_of_work import Organisation
 
 pytestmark = pytest.mark.unit
 
@@ -62,14 +63,9 @@ def test_organisations_are_found_by_name_or_by_the_start_of_their_code(world):
     name = "Rongcheng Ｆｉｓｈｅｒｙ Co"
     world.services.intake.submit([{"type": "subject", "subject": str(NAMED), "jurisdiction": "CN-SD", "name": name}])
     publication = world.services.publication
-    assert [r["subject"] for r in publication.search("fishery")] == [str(NAMED)]
-    assert publication.search("fishery")[0] == {
-        "subject": str(NAMED),
-        "code": NAMED.value,
-        "name": name,
-        "jurisdiction": "CN-SD",
-    }
-    assert [r["code"] for r in publication.search(FIRM.value[:10])] == [FIRM.value]
+    assert publication.search("fishery") == [Organisation(NAMED.value, name, "CN-SD")]
+    assert publication.search("fishery")[0].subject == str(NAMED)
+    assert [r.code for r in publication.search(FIRM.value[:10])] == [FIRM.value]
     assert publication.search("") == [] and publication.search("no such name") == []
 
 

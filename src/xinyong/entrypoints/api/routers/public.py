@@ -46,7 +46,7 @@ def search(
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> SearchAnswer:
     """Organisations whose name contains ``q`` or whose code starts with it."""
-    return SearchAnswer.model_validate({"query": q, "results": d.publication.search(q, limit)})
+    return SearchAnswer.model_validate({"query": q, "results": d.publication.search(q, limit)}, from_attributes=True)
 
 
 @router.get(
