@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from dataclasses import dataclass
 from typing import Any
 
 from xinyong.domain import calendar
@@ -79,6 +80,27 @@ def check_json(decision: CheckDecision) -> dict[str, Any]:
 
 class QuestionError(ValueError):
     """A question that cannot be answered as asked."""
+
+
+@dataclass(frozen=True)
+class Unanswered:
+    """A question of a file that cannot be answered, and why."""
+
+    line: int
+    reason: str
+
+
+Answer = Standing | CheckDecision
+
+
+def answer_json(answer: Answer | Unanswered) -> dict[str, Any]:
+    """The JSON object of an answer: that of ``score --json`` or ``check --json``, or
+    ``{"error": ...}`` for a question that cannot be answered."""
+    if isinstance(answer, Unanswered):
+        return {"error": f"line {answer.line}: {answer.reason}"}
+    if isinstance(answer, Standing):
+        return standing_json(answer)
+    return check_json(answer)
 
 
 class Inquiries:
@@ -174,12 +196,12 @@ class Inquiries:
                 ],
             )
 
-    def answer_many(self, questions: list[object], reader: Reader | None = None) -> list[dict[str, Any]]:
+    def answer_many(self, questions: list[object], reader: Reader | None = None) -> list[Answer | Unanswered]:
         """Answer a file of questions: each subject's data is read once, and every read is
-        logged in one transaction at the end. A question that cannot be answered gets
-        ``{"error": ...}`` in its place."""
+        logged in one unit of work at the end. A question that cannot be answered gets
+        an :class:`Unanswered` in its place."""
         reader = reader or operator()
-        answers: list[dict[str, Any]] = []
+        answers: list[Answer | Unanswered] = []
         logged: list[tuple[SubjectRef, str, str | None, str]] = []
         for number, question in enumerate(questions, start=1):
             try:
@@ -188,14 +210,14 @@ class Inquiries:
                 lines, registry, jurisdiction = known.lines, known.registry, known.jurisdiction
                 if kind == "score":
                     result = standing_of(subject, target, day, lines, registry, jurisdiction)
-                    answers.append(standing_json(result))
+                    answers.append(result)
                     logged.append((subject, "score", purpose, f"{target} on {day}: {result.score} {result.grade}"))
                 else:
                     decision = check_of(subject, target, day, lines, registry, jurisdiction)
-                    answers.append(check_json(decision))
+                    answers.append(decision)
                     logged.append((subject, "check", purpose, f"{target} on {day}: {decision.decision}"))
             except (QuestionError, ValueError) as error:
-                answers.append({"error": f"line {number}: {error}"})
+                answers.append(Unanswered(number, str(error)))
         with self.units() as uow:
             for what in ("score", "check"):
                 rows = [x for x in logged if x[1] == what]
@@ -225,10 +247,10 @@ class Inquiries:
             return "check", SubjectRef.parse(question["check"]), action, day, purpose
         raise QuestionError("a question has 'score' or 'check'")
 
-    def answer(self, question: object, reader: Reader | None = None) -> dict[str, Any]:
+    def answer(self, question: object, reader: Reader | None = None) -> Answer:
         """Answer one line of a questions file: ``{"score": S, "catalog": C, "as_of": D}``
         or ``{"check": S, "action": A, "as_of": D}``."""
         kind, subject, target, day, purpose = self._parse_question(question)
         if kind == "score":
-            return standing_json(self.standing(subject, target, day, reader, purpose))
-        return check_json(self.check(subject, target, day, reader, purpose))
+            return self.standing(subject, target, day, reader, purpose)
+        return self.check(subject, target, day, reader, purpose)

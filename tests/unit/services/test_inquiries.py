@@ -16,7 +16,7 @@ from xinyong.domain.catalog.registry import CatalogRegistry
 from xinyong.domain.events import RecordEvent, SubjectEvent, parse_lines
 from xinyong.domain.identifiers import SubjectRef
 from xinyong.domain.standing import RecordFile, check_of, standing_of, timeline
-from xinyong.services.inquiries import check_json, standing_json
+from xinyong.services.inquiries import Unanswered, answer_json, check_json, standing_json
 
 pytestmark = pytest.mark.unit
 
@@ -63,7 +63,7 @@ def test_every_answer_is_the_standing_modules_on_the_same_events(world):
     expected = oracle()
     inquiries = world.services.inquiries
     for question, pinned in zip(QUESTIONS, EXPECTED, strict=True):
-        answer = inquiries.answer(question)
+        answer = answer_json(inquiries.answer(question))
         assert answer == expected[json.dumps(question)], question
         assert project(question, answer) == pinned, question
 
@@ -88,10 +88,11 @@ def test_a_file_of_questions_is_answered_and_logged_in_one_unit_of_work(world):
     inquiries = world.services.inquiries
     before, commits = access_count(world), world.units.commits
     answers = inquiries.answer_many([*QUESTIONS[:20], {"score": str(RESIDENT)}, "not an object"])
-    assert len(answers) == 22 and answers[20] == {"error": "line 21: catalog: a score question names its catalog"}
-    assert answers[21]["error"].startswith("line 22:")
+    assert len(answers) == 22 and answers[20] == Unanswered(21, "catalog: a score question names its catalog")
+    assert isinstance(answers[21], Unanswered) and answers[21].line == 22
     assert access_count(world) == before + 20
     assert world.units.commits == commits + 1
+    assert [answer_json(a) for a in answers[:20]] == [answer_json(inquiries.answer(q)) for q in QUESTIONS[:20]]
 
 
 def test_a_service_points_denial_tells_the_subject_and_an_officers_does_not(world):

@@ -22,7 +22,7 @@ from xinyong.entrypoints.cli.root import (
     print_json,
     subject_ref,
 )
-from xinyong.services.inquiries import check_json, standing_json
+from xinyong.services.inquiries import Unanswered, answer_json, check_json, standing_json
 
 # ------------------------------------------------------------------------ score, check
 
@@ -146,10 +146,11 @@ def query(
     failed = 0
     for question, answer in zip(questions, answers, strict=False):
         if isinstance(question, str):
-            answer = {"error": question}
-        if "error" in answer:
             failed += 1
-        print_json(answer)
+            print_json({"error": question})
+            continue
+        failed += isinstance(answer, Unanswered)
+        print_json(answer_json(answer))
     if failed:
         err.print(f"{failed} question(s) could not be answered")
         raise typer.Exit(1)
