@@ -123,6 +123,7 @@ def _print_json(data: Any) -> None:
 
 AsOf = Annotated[str | None, typer.Option("--as-of", help="The day asked about, YYYY-MM-DD (default: today).")]
 AsJson = Annotated[bool, typer.Option("--json", help="Print the JSON object of docs/design.md section 6.")]
+Lang = Annotated[str, typer.Option("--lang", help="The language of notices and the outlook: en or zh-CN.")]
 
 
 # ----------------------------------------------------------------------------- catalogs
@@ -469,9 +470,10 @@ def _explain_check(decision: CheckDecision) -> None:
             f"- {r.effect}{benefit} by {r.catalog} {r.measure} ({r.action}) because {why}; legal basis: {r.legal_basis}"
         )
     if decision.decision != "allow":
+        from xinyong import messages
         from xinyong.services.inquiries import HOW_TO_DISPUTE
 
-        out.print(HOW_TO_DISPUTE)
+        out.print(messages.render(HOW_TO_DISPUTE, {}, "en", "api"))
 
 
 @app.command("score")
@@ -703,12 +705,13 @@ def outlook_command(
     catalog: Annotated[str, typer.Option("--catalog", help="Catalog id.")],
     as_of: AsOf = None,
     as_json: AsJson = False,
+    lang: Lang = "en",
 ) -> None:
     """The way back: each future day on which the score or grade changes or a list entry
     ends if nothing new happens, and which repairs become possible when."""
     ref, day = _subject(subject), _as_of(as_of)
     try:
-        view = _deployment().due_process.outlook(ref, catalog, day)
+        view = _deployment().due_process.outlook(ref, catalog, day, _language(lang))
     except NotInForce as error:
         raise fail(escape(str(error))) from None
     if as_json:
@@ -725,6 +728,14 @@ def outlook_command(
         out.print(f"repair of record {r['record']} ({r['rule']}) possible from {r['possible_from']}")
 
 
+def _language(lang: str) -> str:
+    from xinyong import messages
+
+    if lang not in messages.LANGUAGES:
+        raise fail(f"--lang: one of {', '.join(messages.LANGUAGES)}", 2)
+    return lang
+
+
 @notices_app.command("run")
 def notices_run(as_of: AsOf = None) -> None:
     """Write the notices that time brings by a day (records taking effect, list entries
@@ -734,9 +745,12 @@ def notices_run(as_of: AsOf = None) -> None:
 
 
 @notices_app.command("deliver")
-def notices_deliver() -> None:
-    """Send due email notices through SMTP (XINYONG_SMTP_HOST, _PORT, _FROM); failures
-    are retried with backoff on later runs."""
+def notices_deliver(
+    lang: Annotated[str, typer.Option("--lang", help="The language of the emails: zh-CN or en.")] = "zh-CN",
+) -> None:
+    """Send due email notices through SMTP (XINYONG_SMTP_HOST, _PORT, _FROM), in Chinese
+    unless ``--lang en``; failures are retried with backoff on later runs."""
+    language = _language(lang)
     from xinyong.adapters.smtp import SmtpChannel
     from xinyong.services.delivery import deliver_email
     from xinyong.settings import Settings
@@ -745,7 +759,8 @@ def notices_deliver() -> None:
     if not settings.smtp_host:
         raise fail("set XINYONG_SMTP_HOST (and XINYONG_SMTP_PORT, XINYONG_SMTP_FROM) to deliver email", 2)
     d = _deployment()
-    report = deliver_email(d.store, d.outbox, SmtpChannel(settings.smtp_host, settings.smtp_port, settings.smtp_from))
+    channel = SmtpChannel(settings.smtp_host, settings.smtp_port, settings.smtp_from)
+    report = deliver_email(d.store, d.outbox, channel, language=language)
     out.print(f"sent {report.sent}, failed {report.failed} (to be retried), no address {report.skipped}")
 
 
@@ -753,15 +768,18 @@ def notices_deliver() -> None:
 def notices_list(
     subject: Annotated[str, typer.Argument(help="rid:NUMBER or uscc:CODE")],
     as_json: AsJson = False,
+    lang: Lang = "en",
 ) -> None:
     """A subject's inbox, newest first."""
+    language = _language(lang)
     notices = _deployment().outbox.inbox(_subject(subject))
     if as_json:
-        _print_json([n.as_json() for n in notices])
+        _print_json([n.as_json(language) for n in notices])
         return
     for n in notices:
-        out.print(f"[bold]{n.created_at[:10]} {n.title}[/] ({n.kind}, {n.id})")
-        out.print(f"  {n.text}", markup=False)
+        title, text = n.rendered(language, "api")
+        out.print(f"[bold]{n.created_at[:10]} {escape(title)}[/] ({n.kind}, {n.id})")
+        out.print(f"  {text}", markup=False)
 
 
 # ------------------------------------------------------------------------ serve, tokens

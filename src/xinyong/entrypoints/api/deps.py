@@ -12,6 +12,7 @@ from collections.abc import Callable
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from xinyong import messages
 from xinyong.bootstrap import Deployment
 from xinyong.domain import calendar
 from xinyong.domain.access import Reader
@@ -99,6 +100,12 @@ def subject_ref(text: str, field: str = "subject") -> SubjectRef:
             str(error),
             errors=[{"field": field, "message": str(error)}],
         ) from None
+
+
+def language(request: Request) -> str:
+    """The language of the words in an answer (notices, the outlook, how to dispute):
+    English, or Chinese when Accept-Language prefers it."""
+    return messages.negotiate(request.headers.get("accept-language"), "en")
 
 
 def today() -> dt.date:

@@ -5,9 +5,12 @@ that the pages draw every word from."""
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
+
+from xinyong.entrypoints.web import i18n
 
 templates = Environment(
     loader=PackageLoader("xinyong.entrypoints.web", "templates"),
@@ -15,6 +18,8 @@ templates = Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
+# Notices are stored as message keys: the page renders them in its language.
+templates.globals["notice"] = partial(i18n.notice, "en")
 
 
 def render_export(report: dict[str, Any]) -> str:

@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse
 from xinyong.bootstrap import Deployment
 from xinyong.domain.access import Reader
 from xinyong.domain.standing import NotInForce
-from xinyong.entrypoints.api.deps import deployment, role, today
+from xinyong.entrypoints.api.deps import deployment, language, role, today
 from xinyong.entrypoints.api.idempotency import IdempotentRoute
 from xinyong.entrypoints.api.models import (
     Decision,
@@ -204,18 +204,21 @@ def my_outlook(
     as_of: dt.date | None = None,
     who: Reader = Depends(role("subject")),
     d: Deployment = Depends(deployment),
+    lang: str = Depends(language),
 ) -> dict:
     """If nothing new happens: each future day on which the score or grade changes or a
     list entry ends, and which repairs become possible when."""
     try:
-        return d.due_process.outlook(_subject(who), catalog, as_of or today())
+        return d.due_process.outlook(_subject(who), catalog, as_of or today(), lang)
     except NotInForce as error:
         raise Problem(404, "not-found", "Not found", str(error)) from None
 
 
 @router.get("/v1/me/notices", response_model=list[NoticeView], responses={401: {}, 403: {}}, summary="My inbox")
-def my_notices(who: Reader = Depends(role("subject")), d: Deployment = Depends(deployment)) -> list:
-    return [n.as_json() for n in d.outbox.inbox(_subject(who))]
+def my_notices(
+    who: Reader = Depends(role("subject")), d: Deployment = Depends(deployment), lang: str = Depends(language)
+) -> list:
+    return [n.as_json(lang) for n in d.outbox.inbox(_subject(who))]
 
 
 @router.get(
@@ -224,8 +227,10 @@ def my_notices(who: Reader = Depends(role("subject")), d: Deployment = Depends(d
     responses={401: {}, 403: {}},
     summary="Notices to a source: disputes of its records and their decisions",
 )
-def source_notices(who: Reader = Depends(role("source")), d: Deployment = Depends(deployment)) -> list:
-    return [n.as_json() for n in d.outbox.for_source(who.name)]
+def source_notices(
+    who: Reader = Depends(role("source")), d: Deployment = Depends(deployment), lang: str = Depends(language)
+) -> list:
+    return [n.as_json(lang) for n in d.outbox.for_source(who.name)]
 
 
 @router.get(

@@ -15,6 +15,7 @@ from xinyong.entrypoints.api.deps import (
     day_in_range,
     deployment,
     json_body,
+    language,
     officer_purpose,
     role,
     subject_ref,
@@ -158,5 +159,5 @@ async def checks(
     # the answer goes out.
     decisions = d.inquiries.decide(parsed)
     await request.app.state.check_log.record(decisions, who, purpose)
-    answers = [_for_reader(check_json(x), who) for x in decisions]
+    answers = [_for_reader(check_json(x, language(request)), who) for x in decisions]
     return answers if many else answers[0]
