@@ -19,7 +19,7 @@ templates = Environment(
     lstrip_blocks=True,
 )
 # Notices are stored as message keys: the page renders them in its language.
-templates.globals["notice"] = partial(i18n.notice, "en")
+templates.globals["notice_words"] = partial(i18n.notice, "en")
 
 
 def render_export(report: dict[str, Any]) -> str:

@@ -1,8 +1,7 @@
 """The languages of the web pages: a small message catalog per language, and the choice
 of language from the ``lang`` cookie or the browser's Accept-Language. The words of the
-domain's messages (notices, the outlook) come from ``xinyong.messages``; ``notice`` and
-``message`` render them in the page's language, with the portal's wording (no API
-paths)."""
+domain's messages (notices) come from ``xinyong.messages``; ``notice`` renders them in
+the page's language, with the portal's wording (no API paths)."""
 
 from __future__ import annotations
 
@@ -57,7 +56,3 @@ def notice(language: str, n: dict[str, Any]) -> tuple[str, str]:
     lines = [(line["key"], line["fields"]) for line in n.get("lines", ())]
     return messages.render_notice(n["key"], n["fields"], lines, language)
 
-
-def message(language: str, key: str, fields: dict[str, Any]) -> str:
-    """One of the domain's messages in ``language``."""
-    return messages.render(key, fields, language)
