@@ -109,7 +109,7 @@ class NoticeDraft:
     to_source: str | None = None  # set: the notice goes to this source, not the subject
     dedupe: str | None = None  # set: at most one notice with this key is ever written
 
-    def keys(self) -> list[str]:
+    def message_keys(self) -> list[str]:
         """Every message key the notice's rendering looks up."""
         return [f"{self.key}.title", self.key, *(line.key for line in self.lines)]
 

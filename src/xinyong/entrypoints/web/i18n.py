@@ -55,4 +55,3 @@ def notice(language: str, n: dict[str, Any]) -> tuple[str, str]:
         return n["title"], n["text"]
     lines = [(line["key"], line["fields"]) for line in n.get("lines", ())]
     return messages.render_notice(n["key"], n["fields"], lines, language)
-
