@@ -57,7 +57,8 @@ def _write_old_notice(d) -> str:
 def test_a_notice_stored_as_words_reads_and_renders_as_written_and_the_chain_holds(deployment):
     fill(deployment)
     old = _write_old_notice(deployment)
-    deployment.intake.submit([{"type": "contact", "subject": str(PERSON), "email": "a.b@example.org", "on": "2025-01-02"}])
+    address = {"type": "contact", "subject": str(PERSON), "email": "a.b@example.org", "on": "2025-01-02"}
+    deployment.intake.submit([address])
 
     inbox = {n.id: n for n in deployment.outbox.inbox(PERSON)}
     notice = inbox[old]
