@@ -14,6 +14,7 @@ from typing import Any, overload
 from pydantic import ValidationError
 from sqlalchemy.exc import IntegrityError
 
+from xinyong import messages
 from xinyong.adapters.storage.cases import Case, CaseBook
 from xinyong.adapters.storage.outbox import Outbox
 from xinyong.adapters.storage.store import LedgerStore
@@ -21,7 +22,7 @@ from xinyong.domain.access import Reader
 from xinyong.domain.events import DisputeFiled, DisputeResolved, Repaired
 from xinyong.domain.free_text import mask_identity_numbers
 from xinyong.domain.identifiers import SubjectRef
-from xinyong.domain.notices import NoticeDraft
+from xinyong.domain.notices import repair_applied_notice, repair_refused_notice, review_decided_notice
 from xinyong.domain.standing import (
     RecordFile,
     earliest_repair,
@@ -339,17 +340,7 @@ class DueProcess:
         case_id = self.cases.open("repair", subject, record_id, body, connection, slot=f"repair:{record_id}:{place}")
         self.outbox.write(
             connection,
-            [
-                NoticeDraft(
-                    "repair_applied",
-                    subject,
-                    f"Repair application received: {record_id}",
-                    f"Your application to repair record {record_id} was received on {day}."
-                    + (f" It is to be decided by {deadline}." if deadline else ""),
-                    {"record": record_id, "case": case_id, "decide_by": _day(deadline)},
-                    record_id,
-                )
-            ],
+            [repair_applied_notice(subject, record_id, case_id, day, deadline)],
         )
         case = self.cases.get(case_id, connection)
         assert case is not None
@@ -390,16 +381,7 @@ class DueProcess:
             if outcome != "granted":
                 self.outbox.write(
                     connection,
-                    [
-                        NoticeDraft(
-                            "repair_refused",
-                            case.subject,
-                            f"Repair refused: {case.record}",
-                            f"Your application to repair record {case.record} was refused on {day}. Reasons: {reasons}",
-                            {"record": case.record, "case": case_id, "reasons": reasons},
-                            case.record,
-                        )
-                    ],
+                    [repair_refused_notice(case.subject, case.record, case_id, day, reasons)],
                 )
         decided = self.cases.get(case_id)
         assert decided is not None
@@ -468,15 +450,7 @@ class DueProcess:
             )
             self.outbox.write(
                 connection,
-                [
-                    NoticeDraft(
-                        "review_decided",
-                        case.subject,
-                        f"Review decided: {action}",
-                        f"A human reviewed the decision on '{action}' and {outcome} it on {day}. Reasons: {reasons}",
-                        {"case": case_id, "outcome": outcome, "reasons": reasons, "action": action},
-                    )
-                ],
+                [review_decided_notice(case.subject, case_id, action, outcome, reasons, day)],
             )
         decided = self.cases.get(case_id)
         assert decided is not None
@@ -484,9 +458,11 @@ class DueProcess:
 
     # ------------------------------------------------------------------ outlook
 
-    def outlook(self, subject: SubjectRef, catalog_id: str, day: dt.date) -> dict[str, Any]:
+    def outlook(self, subject: SubjectRef, catalog_id: str, day: dt.date, language: str = "en") -> dict[str, Any]:
         """The way back: when the score, grade and list entries change if nothing new
-        happens, and which repairs become possible when."""
+        happens, and which repairs become possible when. What changes on each day is
+        given as message keys with fields (``changes[].messages``) and rendered in
+        ``language`` (``changes[].what``)."""
         registry = self.library.registry()
         with self.store.reading() as connection:
             files, facts = self.store.subject_ledger(connection, subject)
@@ -508,7 +484,8 @@ class DueProcess:
                     "score": s.score,
                     "grade": s.grade,
                     "lists": entries(s.lists),
-                    "what": list(s.changes),
+                    "what": [messages.render(m.key, m.fields, language) for m in s.changes],
+                    "messages": [m.as_json() for m in s.changes],
                 }
                 for s in steps
             ],

@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlalchemy import Connection, func, select
 
+from xinyong import messages
 from xinyong.adapters.storage.store import LedgerStore
 from xinyong.adapters.storage.tables import deliveries, notices
 from xinyong.domain.identifiers import SubjectRef
@@ -28,6 +29,10 @@ def _now() -> dt.datetime:
 
 @dataclass(frozen=True)
 class Notice:
+    """A notice as stored: its message key, the lines of its text and its fields.
+    A notice written before notices were stored as keys (``key`` None) has its title
+    and text as written, in English, and renders as them in every language."""
+
     seq: int
     id: str
     created_at: str
@@ -35,21 +40,48 @@ class Notice:
     subject: str
     source: str | None
     record: str | None
-    title: str
-    text: str
+    key: str | None
     fields: dict[str, Any]
+    lines: tuple[tuple[str, dict[str, Any]], ...] = ()
+    written: tuple[str, str] | None = None  # (title, text) of a notice stored as prose
 
-    def as_json(self) -> dict[str, Any]:
+    def rendered(self, language: str, channel: str | None = None) -> tuple[str, str]:
+        """The notice's title and text in ``language`` (for ``channel``, such as
+        ``api``, where the catalog has a variant for it)."""
+        if self.key is None:
+            return self.written or ("", "")
+        return messages.render_notice(self.key, self.fields, self.lines, language, channel)
+
+    def as_json(self, language: str = "en", channel: str | None = "api") -> dict[str, Any]:
+        """The notice as the API gives it: rendered in ``language`` (title, text), and
+        as its message key, lines and fields, for a client that renders itself."""
+        title, text = self.rendered(language, channel)
         return {
             "id": self.id,
             "created_at": self.created_at,
             "kind": self.kind,
             "record": self.record,
             "to": f"source {self.source}" if self.source else "subject",
-            "title": self.title,
-            "text": self.text,
+            "title": title,
+            "text": text,
+            "language": language if self.key is not None else "en",
+            "key": self.key,
+            "lines": [{"key": k, "fields": f} for k, f in self.lines],
             "fields": self.fields,
         }
+
+
+def _body(subject: SubjectRef, draft: NoticeDraft) -> dict[str, Any]:
+    """What is sealed of a notice: its subject, key, fields and lines (a line without
+    fields of its own is its key alone). No words: they are rendered when read."""
+    body: dict[str, Any] = {"subject": str(subject), "key": draft.key, "fields": draft.fields}
+    if draft.lines:
+        body["lines"] = [line.key if not line.fields else [line.key, dict(line.fields)] for line in draft.lines]
+    return body
+
+
+def _lines(body: dict[str, Any]) -> tuple[tuple[str, dict[str, Any]], ...]:
+    return tuple((line, {}) if isinstance(line, str) else (line[0], line[1]) for line in body.get("lines", ()))
 
 
 class Outbox:
@@ -75,7 +107,7 @@ class Outbox:
                     continue
                 seen.add(draft.dedupe)
             notice_id = secrets.token_hex(6)
-            body = {"subject": str(draft.subject), "title": draft.title, "text": draft.text, "fields": draft.fields}
+            body = _body(draft.subject, draft)
             rows.append(
                 {
                     "id": notice_id,
@@ -95,6 +127,7 @@ class Outbox:
 
     def _notice(self, row) -> Notice:
         body = json.loads(self.store.sealer.open(row.sealed, b"notice:" + row.id.encode()))
+        key = body.get("key")
         return Notice(
             row.seq,
             row.id,
@@ -103,9 +136,10 @@ class Outbox:
             body["subject"],
             row.source,
             row.record_id,
-            body["title"],
-            body["text"],
+            key,
             body["fields"],
+            _lines(body),
+            None if key is not None else (body.get("title", ""), body.get("text", "")),
         )
 
     def inbox(self, subject: SubjectRef, limit: int = 500) -> list[Notice]:
