@@ -8,7 +8,17 @@ import typer
 from rich.markup import escape
 
 from xinyong.domain.standing import NotInForce
-from xinyong.entrypoints.cli.root import AsJson, AsOf, day_asked, deployment_or_exit, fail, out, print_json, subject_ref
+from xinyong.entrypoints.cli.root import (
+    AsJson,
+    AsOf,
+    configured,
+    day_asked,
+    deployment_or_exit,
+    fail,
+    out,
+    print_json,
+    subject_ref,
+)
 
 # -------------------------------------------------------------- outlook and notices
 
@@ -72,9 +82,8 @@ def notices_deliver(
     language = _language(lang)
     from xinyong.adapters.smtp import SmtpChannel
     from xinyong.services.delivery import deliver_email
-    from xinyong.settings import Settings
 
-    settings = Settings.from_environment()
+    settings = configured()
     if not settings.smtp_host:
         raise fail("set XINYONG_SMTP_HOST (and XINYONG_SMTP_PORT, XINYONG_SMTP_FROM) to deliver email", 2)
     d = deployment_or_exit()

@@ -27,7 +27,7 @@ def serve(
     from xinyong.entrypoints.server import create_app
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    application = create_app(deployment_or_exit())
+    application = create_app(deployment_or_exit(), settings=configured())
     out.print(
         f"serving on http://{host}:{port}/ — public lookup /, resident portal /portal, "
         f"officer console /console, API docs /docs"
