@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from xinyong.entrypoints.cli.root import AsJson, deployment_or_exit, err, fail, out, print_json, subject_ref
+from xinyong.entrypoints.cli.root import AsJson, configured, deployment_or_exit, err, fail, out, print_json, subject_ref
 
 # ------------------------------------------------------------------------ serve, tokens
 
