@@ -194,7 +194,7 @@ def test_fulfilment_of_a_judgment_ends_the_list_entry_and_tells_the_subject(d):
 
     notice = next(n for n in d.outbox.inbox(_ref(s)) if n.kind == "fulfilled")
 
-    assert f"your entry on the list 'judgment-defaulters' ends on {iso(-2)}" in notice.text
+    assert f"Your entry on the list 'judgment-defaulters' ends on {iso(-2)}" in notice.rendered("en")[1]
     assert d.inquiries.check(_ref(s), "air_travel.ticket", TODAY).decision == "allow"
 
 
@@ -213,7 +213,7 @@ def test_an_overturned_review_tells_the_subject_with_the_reasons(d):
     assert decided.status == "overturned"
     told = next(n for n in d.outbox.inbox(_ref(s)) if n.kind == "review_decided")
     assert told.fields["action"] == "rail.high_speed.ticket"
-    assert "a medical exception applies" in told.text
+    assert "a medical exception applies" in told.rendered("en")[1]
 
 
 # ----------------------------------------------------------------------------- notices
@@ -246,10 +246,10 @@ def test_a_dispute_notice_tells_the_subject_whether_the_record_is_suspended(d):
     told = {n.record: n for n in d.outbox.inbox(_ref(s)) if n.kind == "dispute_filed"}
 
     assert told["svc-window"].fields["suspended"] is True
-    assert "does not count until it is decided" in told["svc-window"].text
+    assert "does not count until it is decided" in told["svc-window"].rendered("en")[1]
     assert told["svc-counting"].fields["suspended"] is False
     assert told["svc-counting"].fields["decide_by"] == iso(30)
-    assert f"If it is not decided by {iso(30)}" in told["svc-counting"].text
+    assert f"If it is not decided by {iso(30)}" in told["svc-counting"].rendered("en")[1]
 
 
 # ----------------------------------------------------------------------------- outlook

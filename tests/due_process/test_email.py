@@ -127,11 +127,15 @@ def test_notices_to_a_subject_with_an_address_are_emailed_by_notices_deliver(mai
     assert (again.sent, again.failed) == (0, 0)
     assert len(collector.messages) == TO_WANG_WU
     notice = _notice_of(db, WITH_EMAIL, "mail-ticket")
-    [(recipients, message)] = _ticket(collector, notice.title)
+    title, text = notice.rendered("zh-CN", "email")
+    [(recipients, message)] = _ticket(collector, title)
     assert recipients == [ADDRESS]
-    assert (message["To"], message["From"], message["Subject"]) == (ADDRESS, SENDER, notice.title)
+    assert (message["To"], message["From"], message["Subject"]) == (ADDRESS, SENDER, title)
     body = message.get_content()
+    assert body.strip() == text
     assert notice.fields["effective_on"] in body and "REF-MAIL-TICKET" in body
+    # In Chinese, pointing to the portal, never to an API path.
+    assert title.startswith("新记录") and "异议" in body and "/v1/" not in body
     assert [a["outcome"] for a in _attempts(db, notice.id)] == ["sent"]
 
 
@@ -179,7 +183,7 @@ def test_an_email_that_failed_while_the_smtp_server_was_down_is_delivered_once_i
         controller.stop()
 
     assert len(collector.messages) == TO_WANG_WU
-    assert [rcpt for rcpt, _ in _ticket(collector, notice.title)] == [[ADDRESS]]
+    assert [rcpt for rcpt, _ in _ticket(collector, notice.rendered("zh-CN", "email")[0])] == [[ADDRESS]]
     assert [a["outcome"] for a in _attempts(db, notice.id)] == ["failed", "sent"]
 
 

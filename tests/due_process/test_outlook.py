@@ -43,6 +43,18 @@ def test_the_outlook_lists_the_days_the_grade_changes_as_the_penalties_expire(ou
     assert "record outlook-ticket stops counting (-5 no longer)" in outlook["changes"][0]["what"]
 
 
+def test_the_outlook_gives_each_change_as_a_key_with_fields_and_in_chinese_when_asked(api, outlook):
+    first = outlook["changes"][0]
+    assert {"key": "outlook.grade", "fields": {"was": "C", "grade": "B"}} in first["messages"]
+    assert len(first["messages"]) == len(first["what"])
+    chinese = api.ok(
+        "outlook", "GET", "/v1/me/outlook", params={"catalog": RC}, headers={"Accept-Language": "zh-CN,zh;q=0.9"}
+    )
+    assert chinese["changes"][0]["messages"] == first["messages"]
+    assert "等级 C → B" in chinese["changes"][0]["what"]
+    assert "记录 outlook-ticket 停止计分（不再计 -5 分）" in chinese["changes"][0]["what"]
+
+
 def test_every_day_of_the_outlook_agrees_with_the_score_asked_for_on_that_day_and_the_day_before(api, outlook):
     previous = (outlook["score"], outlook["grade"])
     for change in outlook["changes"]:
@@ -73,6 +85,12 @@ def test_the_command_line_outlook_agrees_with_the_service(server, outlook):
     printed = server.cli.json("outlook", OUTLOOK, "--catalog", RC, "--json")
 
     assert printed == outlook
+
+
+def test_the_command_line_outlook_speaks_chinese_with_lang(server):
+    printed = server.cli.json("outlook", OUTLOOK, "--catalog", RC, "--json", "--lang", "zh-CN")
+
+    assert "等级 C → B" in printed["changes"][0]["what"]
 
 
 def test_the_outlook_of_a_list_tells_when_the_entry_ends(api):

@@ -115,3 +115,17 @@ def test_a_refused_batch_leaves_no_notice_of_its_good_records(api):
 
     assert answer.status_code == 422, answer.text
     assert not [n for n in api.inbox("notice-http") if n["record"] in ("n-http-refused", "n-http-bad")]
+
+
+def test_the_inbox_gives_a_notice_by_its_key_and_in_chinese_when_asked(api):
+    english = {n["id"]: n for n in api.ok("notice-cli", "GET", "/v1/me/notices")}
+    chinese = api.ok("notice-cli", "GET", "/v1/me/notices", headers={"Accept-Language": "zh-CN"})
+    notice = next(n for n in chinese if n["kind"] == "record" and n["record"] == "n-cli-ticket")
+    same = english[notice["id"]]
+
+    assert (notice["key"], notice["language"], same["language"]) == ("notice.record.new", "zh-CN", "en")
+    assert (notice["fields"], notice["lines"]) == (same["fields"], same["lines"])
+    assert [line["key"] for line in notice["lines"]][-1] == "notice.how_to_dispute"
+    assert notice["title"].startswith("新记录") and "异议" in notice["text"]
+    for fact in (iso(15), iso(14), TICKET_BASIS, TRAFFIC, "REF-N-CLI-TICKET"):
+        assert fact in notice["text"]

@@ -16,6 +16,7 @@ from xinyong.domain.access import Reader
 from xinyong.domain.catalog.files import parse_catalog
 from xinyong.domain.events import parse_event
 from xinyong.domain.identifiers import SubjectRef
+from xinyong.domain.messages import Message
 from xinyong.domain.notices import NoticeDraft
 from xinyong.services.unit_of_work import Collision, DisputeActivity, ReadOnly, UnitsOfWork
 
@@ -396,44 +397,46 @@ def test_a_case_is_opened_then_decided_once(units):
 
 
 def test_notices_are_written_once_per_dedupe_key_and_read_newest_first(units):
+    placed = Message("notice.record.placement", {"list": "defaulters"})
     drafts = [
-        NoticeDraft("record_filed", PERSON, "One", "first", {"n": 1, "on": None}, "r1", dedupe="r1:filed"),
-        NoticeDraft("record_filed", PERSON, "One again", "first", {"n": 1}, "r1", dedupe="r1:filed"),
-        NoticeDraft("to_source", PERSON, "For the police", "x", {}, "r1", to_source="traffic-police"),
-        NoticeDraft("other", OTHER, "Two", "second", {}),
+        NoticeDraft("record_filed", PERSON, "notice.one", {"n": 1, "on": None}, (placed,), "r1", dedupe="r1:filed"),
+        NoticeDraft("record_filed", PERSON, "notice.one.again", {"n": 1}, (), "r1", dedupe="r1:filed"),
+        NoticeDraft("to_source", PERSON, "notice.police", {}, (), "r1", to_source="traffic-police"),
+        NoticeDraft("other", OTHER, "notice.two", {}),
     ]
     with units() as uow:
         assert uow.notices.write(drafts) == 3
         uow.commit()
     with units() as uow:
-        assert uow.notices.write([drafts[0], NoticeDraft("later", PERSON, "Three", "third", {"n": 3})]) == 1
+        assert uow.notices.write([drafts[0], NoticeDraft("later", PERSON, "notice.three", {"n": 3})]) == 1
         uow.commit()
     with units(read_only=True) as uow:
         inbox = uow.notices.inbox(PERSON)
-        assert [n.title for n in inbox] == ["Three", "One"]
+        assert [n.key for n in inbox] == ["notice.three", "notice.one"]
         assert inbox[1].fields == {"n": 1, "on": None} and inbox[1].record == "r1" and inbox[1].subject == str(PERSON)
-        assert [n.title for n in uow.notices.inbox(PERSON, limit=1)] == ["Three"]
-        assert [n.title for n in uow.notices.for_source("traffic-police")] == ["For the police"]
+        assert inbox[1].lines == (("notice.record.placement", {"list": "defaulters"}),) and inbox[0].lines == ()
+        assert (inbox[1].kind, inbox[1].source, inbox[1].written) == ("record_filed", None, None)
+        assert [n.key for n in uow.notices.inbox(PERSON, limit=1)] == ["notice.three"]
+        assert [n.key for n in uow.notices.for_source("traffic-police")] == ["notice.police"]
         assert uow.notices.count() == 4
-        assert inbox[1].as_json()["to"] == "subject"
 
 
 def test_deliveries_are_due_until_sent_and_retried_after_their_wait(units):
     with units() as uow:
-        uow.notices.write([NoticeDraft("a", PERSON, "A", "a"), NoticeDraft("b", OTHER, "B", "b")])
+        uow.notices.write([NoticeDraft("a", PERSON, "notice.a"), NoticeDraft("b", OTHER, "notice.b")])
         uow.commit()
     now = dt.datetime.now(dt.UTC)
     with units(read_only=True) as uow:
         (a, tries_a), (b, tries_b) = uow.notices.due_for_delivery("email", now)
-    assert (a.title, tries_a, b.title, tries_b) == ("A", 0, "B", 0)
+    assert (a.key, tries_a, b.key, tries_b) == ("notice.a", 0, "notice.b", 0)
     with units() as uow:
         uow.notices.log_attempt(a, "email", 1, "sent")
         uow.notices.log_attempt(b, "email", 1, "failed", "mailbox full", retry_in=dt.timedelta(minutes=1))
         uow.commit()
     with units(read_only=True) as uow:
         assert uow.notices.due_for_delivery("email", now) == []
-        assert [(n.title, t) for n, t in uow.notices.due_for_delivery("email", now + dt.timedelta(minutes=2))] == [
-            ("B", 1)
+        assert [(n.key, t) for n, t in uow.notices.due_for_delivery("email", now + dt.timedelta(minutes=2))] == [
+            ("notice.b", 1)
         ]
         assert len(uow.notices.due_for_delivery("sms", now)) == 2
 

@@ -101,7 +101,7 @@ def test_the_registry_changes_a_subjects_facts_and_the_subject_is_notified(loade
     assert notice.fields["previous_jurisdiction"] == "CN-BJ"
     assert notice.fields["jurisdiction"] == "CN-SD-RC"
     assert set(notice.fields["changed"]) == {"jurisdiction", "name"}
-    assert "CN-SD-RC" in notice.text
+    assert "CN-SD-RC" in notice.rendered("en")[1] and "CN-SD-RC" in notice.rendered("zh-CN")[1]
 
 
 def test_a_registrys_resend_of_the_same_facts_changes_nothing_and_notifies_nothing(loaded):

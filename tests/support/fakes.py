@@ -524,9 +524,9 @@ class FakeNotices(_Part):
                 str(draft.subject),
                 draft.to_source,
                 draft.record,
-                draft.title,
-                draft.text,
+                draft.key,
                 _json(draft.fields),
+                tuple((line.key, _json(dict(line.fields))) for line in draft.lines),
             )
             state.notices.append((notice, self._store.subject_key(draft.subject), draft.dedupe))
             written += 1

@@ -1,4 +1,5 @@
-"""Email out through an SMTP server: one message to one address at a time."""
+"""Email out through an SMTP server: one message to one address at a time, as UTF-8
+(notices are written in Chinese as well as English)."""
 
 from __future__ import annotations
 
@@ -19,6 +20,6 @@ class SmtpChannel:
         message["From"] = self.sender
         message["To"] = to
         message["Subject"] = subject
-        message.set_content(text)
+        message.set_content(text, charset="utf-8")
         with smtplib.SMTP(self.host, self.port, timeout=self.timeout) as smtp:
             smtp.send_message(message)

@@ -1,9 +1,11 @@
 """Notices: what a subject (or a source) is told, and when. Pure: which events and which
-days cause which notices, and what they say. Storage writes them to an outbox in the
-same transaction as the event that causes them; channels deliver them.
+days cause which notices, and what facts they carry. Storage writes them to an outbox in
+the same transaction as the event that causes them; channels deliver them.
 
-Every notice carries its facts as fields (so that a page can render it in any
-language) and an English text."""
+A notice says nothing in a language: it carries a message key (its title is
+``KEY.title``, its text begins with ``KEY``), the further sentences of its text as
+:class:`~xinyong.domain.messages.Message` lines, and its facts as fields. The
+entrypoints and channels render it in the reader's language (``xinyong.messages``)."""
 
 from __future__ import annotations
 
@@ -23,35 +25,101 @@ from xinyong.domain.events import (
     SubjectEvent,
 )
 from xinyong.domain.identifiers import SubjectRef
+from xinyong.domain.messages import Message, declare, declare_notice
 from xinyong.domain.standing import CheckDecision, RecordFile, Timeline, earliest_repair, rule_in_force, timeline
 
-HOW_TO_DISPUTE = (
-    "To dispute it, file a dispute with your grounds in the portal or with "
-    "POST /v1/me/disputes; a dispute filed before the record takes effect keeps it from "
-    "counting until it is decided."
-)
-HOW_TO_CONTEST = (
-    "You may dispute the record behind this decision (POST /v1/me/disputes) and ask for "
-    "a human review of the decision itself (POST /v1/me/reviews)."
-)
+# The notices, by key.
+RECORD_NEW = declare_notice("notice.record.new")
+RECORD_EFFECTIVE = declare_notice("notice.record.effective")
+RECORD_ANNULLED = declare_notice("notice.record.annulled")
+DISPUTE_FILED = declare_notice("notice.dispute.filed")
+DISPUTE_FILED_SOURCE = declare_notice("notice.dispute.filed.source")
+DISPUTE_DECIDED = declare_notice("notice.dispute.decided")
+DISPUTE_DECIDED_SOURCE = declare_notice("notice.dispute.decided.source")
+REPAIR_APPLIED = declare_notice("notice.repair.applied")
+REPAIR_GRANTED = declare_notice("notice.repair.granted")
+REPAIR_REFUSED = declare_notice("notice.repair.refused")
+REVIEW_DECIDED = declare_notice("notice.review.decided")
+FULFILLED = declare_notice("notice.fulfilled")
+LIST_STARTED = declare_notice("notice.list.started")
+LIST_ENDED = declare_notice("notice.list.ended")
+ADVERSE = {"deny": declare_notice("notice.adverse.deny"), "review": declare_notice("notice.adverse.review")}
+SUBJECT_REGISTERED = declare_notice("notice.subject.registered")
+SUBJECT_CHANGED = declare_notice("notice.subject.changed")
+CONTACT_SET = declare_notice("notice.contact.set")
+CONTACT_REPLACED = declare_notice("notice.contact.changed")
+
+# The further sentences of their texts.
+HOW_TO_DISPUTE = declare("notice.how_to_dispute")
+HOW_TO_CONTEST = declare("notice.how_to_contest")
+NOT_YOU = declare("notice.contact.not_you")
+PLACEMENT = declare("notice.record.placement")
+LIST_WITHHELD = declare("notice.record.list_withheld")
+WINDOW = {
+    "open": declare("notice.record.window.open"),
+    "closed": declare("notice.record.window.closed"),
+    "none": declare("notice.record.window.none"),
+}
+SUSPENDED = {True: declare("notice.dispute.filed.suspended"), False: declare("notice.dispute.filed.counting")}
+DISPUTE_DEADLINE = declare("notice.dispute.filed.deadline")
+DISPUTE_DEADLINE_SOURCE = declare("notice.dispute.filed.source.deadline")
+OUTCOME = {
+    name: declare(f"notice.outcome.{name}") for name in ("upheld", "annulled", "granted", "confirmed", "overturned")
+}
+DISPUTE_RESULT = {
+    "annulled": declare("notice.dispute.decided.annulled"),
+    "upheld": declare("notice.dispute.decided.upheld"),
+}
+REASONS = declare("notice.reasons")
+DECIDE_BY = declare("notice.decide_by")
+FULFILLED_LIST_ENDED = declare("notice.fulfilled.list_ended")
+FULFILLED_POINTS_ENDED = declare("notice.fulfilled.points_ended")
+LIST_UNTIL = {True: declare("notice.list.until"), False: declare("notice.list.until_removed")}
+LIST_WAYS_OFF = declare("notice.list.ways_off")
+ADVERSE_REASON = {
+    (effect, trigger): declare(f"notice.adverse.reason.{effect}.{trigger}")
+    for effect in ("deny", "review")
+    for trigger in ("list", "grade")
+}
+SUBJECT_NAMED = {True: declare("notice.subject.name"), False: declare("notice.subject.no_name")}
+SUBJECT_CHANGE = {
+    "jurisdiction": declare("notice.subject.changed.jurisdiction"),
+    "name": declare("notice.subject.changed.name"),
+    "name_set": declare("notice.subject.changed.name_set"),
+    "name_removed": declare("notice.subject.changed.name_removed"),
+}
+SUBJECT_WHY = declare("notice.subject.why")
+
+# Why a list placement a rule calls for was not made (``list_withheld``).
+MINOR = "minor"
 
 
 @dataclass(frozen=True)
 class NoticeDraft:
-    """A notice to be written: to a subject, or to the source of a record."""
+    """A notice to be written: to a subject, or to the source of a record. Its text is
+    the sentence ``key`` followed by ``lines``; each is filled from ``fields`` and the
+    line's own fields."""
 
     kind: str
     subject: SubjectRef
-    title: str
-    text: str
+    key: str
     fields: dict[str, Any] = field(default_factory=dict)
+    lines: tuple[Message, ...] = ()
     record: str | None = None
     to_source: str | None = None  # set: the notice goes to this source, not the subject
     dedupe: str | None = None  # set: at most one notice with this key is ever written
 
+    def message_keys(self) -> list[str]:
+        """Every message key the notice's rendering looks up."""
+        return [f"{self.key}.title", self.key, *(line.key for line in self.lines)]
+
 
 def _day(value: dt.date | None) -> str | None:
     return value.isoformat() if value is not None else None
+
+
+def _lines(*keys: str | None) -> tuple[Message, ...]:
+    return tuple(Message(key) for key in keys if key is not None)
 
 
 def _record_facts(file: RecordFile, line: Timeline, registry: CatalogRegistry) -> dict[str, Any]:
@@ -69,13 +137,15 @@ def _record_facts(file: RecordFile, line: Timeline, registry: CatalogRegistry) -
         "decided_on": _day(file.record.decided_on),
         "effective_on": _day(line.effective_on),
         "expires_on": _day(line.expires_on),
+        "ends_on": _day(line.ends_on),
     }
     if rule.list is not None:
         definition = registry.list_definition(rule.list, line.effective_on)
         facts["list"] = rule.list
         facts["list_title"] = definition.title if definition else None
         if file.subject.is_minor_on(file.record.occurred_on):
-            facts["list_withheld"] = "a person under 18 when the act happened is never placed on a list"
+            # A person under 18 when the act happened is never placed on a list.
+            facts["list_withheld"] = MINOR
     repair = earliest_repair(file, registry)
     if repair is not None:
         facts["repairable_from"] = _day(repair)
@@ -90,31 +160,25 @@ def record_notice(file: RecordFile, registry: CatalogRegistry, today: dt.date | 
     facts = _record_facts(file, line, registry)
     last_day = day_before(line.effective_on)
     facts["dispute_before_effect_until"] = _day(last_day) if last_day >= file.record.decided_on else None
-    title = facts["rule_title"] or file.record.rule
-    placement = ""
-    if "list" in facts and "list_withheld" not in facts:
-        placement = f" It places you on the list {facts['list']!r} ({facts['list_title'] or ''}) when it takes effect."
-    if facts["dispute_before_effect_until"] and (today is None or last_day >= today):
-        window = (
-            f"You can dispute it until {facts['dispute_before_effect_until']} and it will not count until "
-            "the dispute is decided; after that you can still dispute it, but it counts meanwhile."
-        )
-    elif facts["dispute_before_effect_until"]:
-        window = "It is already in effect; you can still dispute it, but it counts meanwhile."
+    if not facts["dispute_before_effect_until"]:
+        window = "none"
+    elif today is None or last_day >= today:
+        window = "open"
     else:
-        window = "It takes effect at once; you can still dispute it."
-    text = (
-        f"{file.record.source} recorded '{title}' ({file.record.rule}, {rule_points(facts['points'])}) "
-        f"{'for' if facts['points'] > 0 else 'against'} you, reference {file.record.reference or '-'}, "
-        f"decided on {facts['decided_on']}, "
-        f"legal basis: {facts['legal_basis'] or 'none given'}. It takes effect on {facts['effective_on']} "
-        f"and counts until {facts['expires_on']}.{placement} {window} {HOW_TO_DISPUTE}"
+        window = "closed"
+    facts["dispute_window"] = window
+    placement = None
+    if "list" in facts:
+        placement = LIST_WITHHELD if "list_withheld" in facts else PLACEMENT
+    return NoticeDraft(
+        "record",
+        file.subject,
+        RECORD_NEW,
+        facts,
+        _lines(placement, WINDOW[window], HOW_TO_DISPUTE),
+        file.id,
+        dedupe=f"record:{file.id}",
     )
-    return NoticeDraft("record", file.subject, f"New record: {title}", text, facts, file.id, dedupe=f"record:{file.id}")
-
-
-def rule_points(points: int) -> str:
-    return f"{points:+d} points" if points else "no points"
 
 
 def change_notices(
@@ -126,7 +190,6 @@ def change_notices(
     facts = _record_facts(after, line, registry)
     facts["on"] = _day(change.on)
     subject, record, source = after.subject, after.id, after.record.source
-    title = facts["rule_title"] or after.record.rule
     drafts: list[NoticeDraft] = []
     if isinstance(change, DisputeFiled):
         deadline = next((d.deadline for d in reversed(line.disputes) if d.filed_on == change.on), None)
@@ -136,15 +199,9 @@ def change_notices(
             NoticeDraft(
                 "dispute_filed",
                 subject,
-                f"Dispute filed: {title}",
-                f"Your dispute of record {record} filed on {change.on} was received. "
-                + (
-                    "The record does not count until it is decided. "
-                    if facts["suspended"]
-                    else "The record keeps counting, marked as disputed, until it is decided. "
-                )
-                + (f"If it is not decided by {deadline}, the record stops counting from that day." if deadline else ""),
+                DISPUTE_FILED,
                 facts,
+                _lines(SUSPENDED[facts["suspended"]], DISPUTE_DEADLINE if deadline else None),
                 record,
             )
         )
@@ -152,11 +209,9 @@ def change_notices(
             NoticeDraft(
                 "dispute_filed",
                 subject,
-                f"Dispute filed on your record {record}",
-                f"The subject of record {record} ({after.record.rule}, reference {after.record.reference or '-'}) "
-                f"disputed it on {change.on}."
-                + (f" Decide it by {deadline}, or the record stops counting." if deadline else ""),
+                DISPUTE_FILED_SOURCE,
                 facts,
+                _lines(DISPUTE_DEADLINE_SOURCE if deadline else None),
                 record,
                 to_source=source,
             )
@@ -164,19 +219,13 @@ def change_notices(
     elif isinstance(change, DisputeResolved):
         facts["outcome"] = change.outcome
         facts["reasons"] = change.reasons
-        result = (
-            "The record is annulled: it never counts, and any list entry it made is removed."
-            if change.outcome == "annulled"
-            else f"The record stands and counts until {_day(line.ends_on)}."
-        )
         drafts.append(
             NoticeDraft(
                 "dispute_decided",
                 subject,
-                f"Dispute decided: {title}",
-                f"Your dispute of record {record} was decided on {change.on}: {change.outcome}. {result}"
-                + (f" Reasons: {change.reasons}" if change.reasons else ""),
+                DISPUTE_DECIDED,
                 facts,
+                _lines(OUTCOME[change.outcome], DISPUTE_RESULT[change.outcome], REASONS if change.reasons else None),
                 record,
             )
         )
@@ -184,54 +233,26 @@ def change_notices(
             NoticeDraft(
                 "dispute_decided",
                 subject,
-                f"Dispute on your record {record} decided",
-                f"The dispute of record {record} was decided on {change.on}: {change.outcome}.",
+                DISPUTE_DECIDED_SOURCE,
                 facts,
+                _lines(OUTCOME[change.outcome]),
                 record,
-                to_source=source,
+                source,
             )
         )
     elif isinstance(change, Repaired):
-        drafts.append(
-            NoticeDraft(
-                "repair_granted",
-                subject,
-                f"Credit repair granted: {title}",
-                f"Credit repair of record {record} was granted on {change.on}: the record and any "
-                "list entry it made end on that day.",
-                facts,
-                record,
-            )
-        )
+        drafts.append(NoticeDraft("repair_granted", subject, REPAIR_GRANTED, facts, (), record))
     elif isinstance(change, Annulled):
-        drafts.append(
-            NoticeDraft(
-                "annulled",
-                subject,
-                f"Record annulled: {title}",
-                f"The decision behind record {record} was revoked on {change.on}: the record never "
-                "counts, and any list entry it made is removed.",
-                facts,
-                record,
-            )
-        )
+        drafts.append(NoticeDraft("annulled", subject, RECORD_ANNULLED, facts, (), record))
     elif isinstance(change, Fulfilled):
-        ended = []
+        ended: list[str] = []
         if line_before.placement and line.placement != line_before.placement:
-            ended.append(f"your entry on the list {line_before.placement.list!r} ends on {change.on}")
+            facts["list_ended"] = line_before.placement.list
+            ended.append(FULFILLED_LIST_ENDED)
         if line.ends_on != line_before.ends_on:
-            ended.append(f"the record's points end on {_day(line.ends_on)}")
-        drafts.append(
-            NoticeDraft(
-                "fulfilled",
-                subject,
-                f"Obligation fulfilled: {title}",
-                f"Fulfilment of record {record} was registered on {change.on}"
-                + (": " + "; ".join(ended) + "." if ended else "."),
-                facts,
-                record,
-            )
-        )
+            facts["points_ended"] = True
+            ended.append(FULFILLED_POINTS_ENDED)
+        drafts.append(NoticeDraft("fulfilled", subject, FULFILLED, facts, _lines(*ended), record))
     return drafts
 
 
@@ -242,7 +263,6 @@ def due_notices(file: RecordFile, registry: CatalogRegistry, day: dt.date) -> li
     if line.annulled:
         return []
     facts = _record_facts(file, line, registry)
-    title = facts["rule_title"] or file.record.rule
     drafts = []
     start = line.starts_counting()
     if start is not None and start <= day:
@@ -250,27 +270,24 @@ def due_notices(file: RecordFile, registry: CatalogRegistry, day: dt.date) -> li
             NoticeDraft(
                 "record_effective",
                 file.subject,
-                f"Record in effect: {title}",
-                f"Record {file.id} ({file.record.rule}, {rule_points(facts['points'])}) counts from {start} "
-                f"until {_day(line.ends_on)}.",
+                RECORD_EFFECTIVE,
                 {**facts, "counting_from": _day(start)},
+                (),
                 file.id,
                 dedupe=f"effective:{file.id}",
             )
         )
     if line.placement is not None:
         p = line.placement
+        entry = {**facts, "list": p.list, "from": _day(p.start), "until": _day(p.until)}
         if p.start <= day:
             drafts.append(
                 NoticeDraft(
                     "list_entry_started",
                     file.subject,
-                    f"Placed on list {p.list}",
-                    f"Because of record {file.id}, you are on the list {p.list!r} from {p.start} "
-                    f"until {_day(p.until) or 'removed'}. The measures that follow from it are "
-                    f"shown in your report; the ways off the list are fulfilment, repair and "
-                    "annulment where its catalog allows them. " + HOW_TO_DISPUTE,
-                    {**facts, "from": _day(p.start), "until": _day(p.until)},
+                    LIST_STARTED,
+                    entry,
+                    _lines(LIST_UNTIL[p.until is not None], LIST_WAYS_OFF, HOW_TO_DISPUTE),
                     file.id,
                     dedupe=f"list-start:{file.id}",
                 )
@@ -280,9 +297,9 @@ def due_notices(file: RecordFile, registry: CatalogRegistry, day: dt.date) -> li
                 NoticeDraft(
                     "list_entry_ended",
                     file.subject,
-                    f"Off list {p.list}",
-                    f"Your entry on the list {p.list!r} made by record {file.id} ended on {p.until}.",
-                    {**facts, "from": _day(p.start), "until": _day(p.until)},
+                    LIST_ENDED,
+                    entry,
+                    (),
                     file.id,
                     dedupe=f"list-end:{file.id}:{p.until}",
                 )
@@ -294,53 +311,84 @@ def adverse_action_notice(decision: CheckDecision, asked_by: str, check_ref: str
     """A check that denied an action or sent it to review tells the subject why."""
     if decision.decision == "allow":
         return None
-    reasons = []
+    reasons: list[dict[str, Any]] = []
+    lines: list[Message] = []
     for r in decision.reasons:
-        if r.effect not in ("deny", "review"):
-            continue
-        t = dict(r.trigger)
-        trigger = (
-            f"your entry on the list {t['list']!r} (record {t['record']})"
-            if "list" in t
-            else f"your grade {t['grade']} under {r.catalog}"
-        )
+        trigger = {k: v for k, v in dict(r.trigger).items() if k != "score"}
         reasons.append(
-            f"{r.effect} by measure {r.measure} of {r.catalog} because of {trigger}; legal basis: {r.legal_basis}"
+            {
+                "catalog": r.catalog,
+                "measure": r.measure,
+                "effect": r.effect,
+                "trigger": trigger,
+                "legal_basis": r.legal_basis,
+            }
         )
-    verb = "denied" if decision.decision == "deny" else "sent to review"
+        if r.effect in ("deny", "review"):
+            fields = {"catalog": r.catalog, "measure": r.measure, "legal_basis": r.legal_basis, **trigger}
+            lines.append(Message(ADVERSE_REASON[(r.effect, "list" if "list" in trigger else "grade")], fields))
     return NoticeDraft(
         "adverse_action",
         decision.subject,
-        f"{decision.action} {verb}",
-        f"{asked_by} asked on {decision.as_of} whether you may do '{decision.action}': it was "
-        f"{verb}. " + " ".join(reasons) + " " + HOW_TO_CONTEST,
+        ADVERSE[decision.decision],
         {
             "action": decision.action,
             "decision": decision.decision,
             "asked_by": asked_by,
             "as_of": _day(decision.as_of),
             "check": check_ref,
-            "reasons": [
-                {
-                    "catalog": r.catalog,
-                    "measure": r.measure,
-                    "effect": r.effect,
-                    "trigger": {k: v for k, v in dict(r.trigger).items() if k != "score"},
-                    "legal_basis": r.legal_basis,
-                }
-                for r in decision.reasons
-            ],
+            "reasons": reasons,
         },
+        (*lines, Message(HOW_TO_CONTEST)),
+    )
+
+
+# ---------------------------------------------------------------------- cases
+
+
+def repair_applied_notice(
+    subject: SubjectRef, record: str, case: str, on: dt.date, decide_by: dt.date | None
+) -> NoticeDraft:
+    """The notice that an application to repair a record was received."""
+    return NoticeDraft(
+        "repair_applied",
+        subject,
+        REPAIR_APPLIED,
+        {"record": record, "case": case, "on": _day(on), "decide_by": _day(decide_by)},
+        _lines(DECIDE_BY if decide_by else None),
+        record,
+    )
+
+
+def repair_refused_notice(subject: SubjectRef, record: str | None, case: str, on: dt.date, reasons: str) -> NoticeDraft:
+    """The notice that an application to repair a record was refused, and why."""
+    return NoticeDraft(
+        "repair_refused",
+        subject,
+        REPAIR_REFUSED,
+        {"record": record, "case": case, "on": _day(on), "reasons": reasons},
+        _lines(REASONS),
+        record,
+    )
+
+
+def review_decided_notice(
+    subject: SubjectRef, case: str, action: str | None, outcome: str, reasons: str, on: dt.date
+) -> NoticeDraft:
+    """The notice that a human reviewed a check's decision: ``outcome`` is
+    ``confirmed`` or ``overturned``."""
+    return NoticeDraft(
+        "review_decided",
+        subject,
+        REVIEW_DECIDED,
+        {"case": case, "outcome": outcome, "reasons": reasons, "action": action, "on": _day(on)},
+        _lines(OUTCOME[outcome], REASONS),
     )
 
 
 # ---------------------------------------------------------------------- subject facts
 
 CONTACT_CHANGED = "contact_changed"
-NOT_YOU = (
-    "If you did not ask for this change, tell the registry at once and set your address "
-    "again in the portal or with PUT /v1/me/contact."
-)
 
 
 def mask_email(address: str | None) -> str | None:
@@ -376,29 +424,21 @@ def subject_facts_notice(before: SubjectEvent | None, after: SubjectEvent, on: d
         "previous_name": before.name if before else None,
     }
     if before is None:
-        title = "You are registered"
-        what = f"The registry entered you on {on} in jurisdiction {after.jurisdiction}" + (
-            f" under the name {after.name!r}." if after.name else ", with no name."
-        )
+        key, lines = SUBJECT_REGISTERED, _lines(SUBJECT_NAMED[bool(after.name)], SUBJECT_WHY)
     else:
-        title = "Your registered facts changed"
         parts = []
         if "jurisdiction" in changed:
-            parts.append(f"your jurisdiction from {before.jurisdiction} to {after.jurisdiction}")
+            parts.append(SUBJECT_CHANGE["jurisdiction"])
         if "name" in changed:
             parts.append(
-                f"your name from {before.name!r} to {after.name!r}"
+                SUBJECT_CHANGE["name"]
                 if before.name and after.name
-                else f"your name to {after.name!r}"
+                else SUBJECT_CHANGE["name_set"]
                 if after.name
-                else "your name was removed"
+                else SUBJECT_CHANGE["name_removed"]
             )
-        what = f"The registry changed on {on}: " + "; ".join(parts) + "."
-    text = (
-        what + " Your jurisdiction decides under which catalogs' grades measures can apply to you. "
-        "If this is wrong, ask the registry to correct it."
-    )
-    return NoticeDraft("subject_facts", after.subject, title, text, facts)
+        key, lines = SUBJECT_CHANGED, _lines(*parts, SUBJECT_WHY)
+    return NoticeDraft("subject_facts", after.subject, key, facts, lines)
 
 
 def contact_notice(subject: SubjectRef, previous: str | None, address: str, change: int, on: dt.date) -> NoticeDraft:
@@ -412,13 +452,5 @@ def contact_notice(subject: SubjectRef, previous: str | None, address: str, chan
         "previous_email": mask_email(previous),
         "contact_change": change,
     }
-    if previous is None:
-        title = "Email address for your notices set"
-        text = f"From {on}, your notices are also sent by email to {facts['email']}. {NOT_YOU}"
-    else:
-        title = "Email address for your notices changed"
-        text = (
-            f"From {on}, your notices are sent by email to {facts['email']} instead of "
-            f"{facts['previous_email']}; this notice goes to both addresses. {NOT_YOU}"
-        )
-    return NoticeDraft(CONTACT_CHANGED, subject, title, text, facts)
+    key = CONTACT_SET if previous is None else CONTACT_REPLACED
+    return NoticeDraft(CONTACT_CHANGED, subject, key, facts, _lines(NOT_YOU))

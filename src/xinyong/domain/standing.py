@@ -34,6 +34,7 @@ from xinyong.domain.events import (
     Repaired,
 )
 from xinyong.domain.identifiers import SubjectRef
+from xinyong.domain.messages import Message, declare
 
 FOREVER = dt.date.max
 
@@ -681,7 +682,7 @@ class OutlookStep:
     score: int
     grade: str
     lists: tuple[ListEntry, ...]
-    changes: tuple[str, ...]
+    changes: tuple[Message, ...]  # what changes that day, as message keys with fields
 
 
 @dataclass(frozen=True, slots=True)
@@ -742,23 +743,38 @@ def outlook(
     return now, steps, options
 
 
-def _describe(before: Standing, after: Standing) -> list[str]:
+# What an outlook step says changes, by key.
+RECORD_STARTS = declare("outlook.record.starts")
+RECORD_STOPS = declare("outlook.record.stops")
+RECORD_POINTS = declare("outlook.record.points")
+VERSION_TAKES_EFFECT = declare("outlook.catalog.version")
+LIST_ENTRY_STARTS = declare("outlook.list.starts")
+LIST_ENTRY_ENDS = declare("outlook.list.ends")
+SCORE_CHANGES = declare("outlook.score")
+GRADE_CHANGES = declare("outlook.grade")
+
+
+def _describe(before: Standing, after: Standing) -> list[Message]:
+    """What changes between two standings, as messages: records starting or stopping to
+    count or counting other points, a catalog version taking effect, list entries
+    starting and ending, the score and the grade."""
     was = {c.record: c for c in before.contributions}
     now = {c.record: c for c in after.contributions}
-    notes = []
-    for record in sorted(now.keys() - was.keys()):
-        notes.append(f"record {record} starts counting ({now[record].points:+d})")
-    for record in sorted(was.keys() - now.keys()):
-        notes.append(f"record {record} stops counting ({was[record].points:+d} no longer)")
-    for record in sorted(was.keys() & now.keys()):
-        if was[record].points != now[record].points:
-            notes.append(f"record {record} now counts {now[record].points:+d} (was {was[record].points:+d})")
+    notes = [Message(RECORD_STARTS, {"record": r, "points": now[r].points}) for r in sorted(now.keys() - was.keys())]
+    notes += [Message(RECORD_STOPS, {"record": r, "points": was[r].points}) for r in sorted(was.keys() - now.keys())]
+    notes += [
+        Message(RECORD_POINTS, {"record": r, "points": now[r].points, "was": was[r].points})
+        for r in sorted(was.keys() & now.keys())
+        if was[r].points != now[r].points
+    ]
     if before.version != after.version:
-        notes.append(f"catalog version {after.version} takes effect")
+        notes.append(Message(VERSION_TAKES_EFFECT, {"catalog": after.catalog, "version": after.version}))
     old = {(e.list, e.record) for e in before.lists}
     new = {(e.list, e.record) for e in after.lists}
-    notes += [f"entry on list {lst} (record {rec}) starts" for lst, rec in sorted(new - old)]
-    notes += [f"entry on list {lst} (record {rec}) ends" for lst, rec in sorted(old - new)]
+    notes += [Message(LIST_ENTRY_STARTS, {"list": lst, "record": rec}) for lst, rec in sorted(new - old)]
+    notes += [Message(LIST_ENTRY_ENDS, {"list": lst, "record": rec}) for lst, rec in sorted(old - new)]
+    if before.score != after.score:
+        notes.append(Message(SCORE_CHANGES, {"was": before.score, "score": after.score}))
     if before.grade != after.grade:
-        notes.append(f"grade {before.grade} → {after.grade}")
+        notes.append(Message(GRADE_CHANGES, {"was": before.grade, "grade": after.grade}))
     return notes

@@ -10,12 +10,27 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from xinyong import messages
+
 _templates = Environment(
     loader=PackageLoader("xinyong.entrypoints", "web/templates/printable"),
     autoescape=select_autoescape(["html"]),
     trim_blocks=True,
     lstrip_blocks=True,
 )
+
+
+def _notice_words(n: dict[str, Any]) -> tuple[str, str]:
+    """A notice of the report (key, lines and fields, or a stored title and text) as its
+    title and text, in English with the portal's wording."""
+    if n.get("key") is None:
+        return n["title"], n["text"]
+    lines = [(line["key"], line["fields"]) for line in n.get("lines", ())]
+    return messages.render_notice(n["key"], n["fields"], lines, "en")
+
+
+# Notices are stored as message keys: the page renders them.
+_templates.globals["notice_words"] = _notice_words
 
 
 def render_export(report: dict[str, Any]) -> str:

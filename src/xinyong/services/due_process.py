@@ -13,11 +13,12 @@ from typing import Any, overload
 
 from pydantic import ValidationError
 
+from xinyong import messages
 from xinyong.domain.access import Reader
 from xinyong.domain.events import DisputeFiled, DisputeResolved, Repaired
 from xinyong.domain.free_text import mask_identity_numbers
 from xinyong.domain.identifiers import SubjectRef
-from xinyong.domain.notices import NoticeDraft
+from xinyong.domain.notices import repair_applied_notice, repair_refused_notice, review_decided_notice
 from xinyong.domain.standing import (
     RecordFile,
     earliest_repair,
@@ -393,17 +394,7 @@ class DueProcess:
         place = uow.cases.opened_for_record("repair", record_id) + 1
         case_id = uow.cases.open("repair", subject, record_id, body, slot=f"repair:{record_id}:{place}")
         uow.notices.write(
-            [
-                NoticeDraft(
-                    "repair_applied",
-                    subject,
-                    f"Repair application received: {record_id}",
-                    f"Your application to repair record {record_id} was received on {day}."
-                    + (f" It is to be decided by {deadline}." if deadline else ""),
-                    {"record": record_id, "case": case_id, "decide_by": _day(deadline)},
-                    record_id,
-                )
-            ],
+            [repair_applied_notice(subject, record_id, case_id, day, deadline)],
         )
         case = uow.cases.get(case_id)
         assert case is not None
@@ -445,16 +436,7 @@ class DueProcess:
             uow.cases.decide(case, decision)
             if outcome != "granted":
                 uow.notices.write(
-                    [
-                        NoticeDraft(
-                            "repair_refused",
-                            case.subject,
-                            f"Repair refused: {case.record}",
-                            f"Your application to repair record {case.record} was refused on {day}. Reasons: {reasons}",
-                            {"record": case.record, "case": case_id, "reasons": reasons},
-                            case.record,
-                        )
-                    ],
+                    [repair_refused_notice(case.subject, case.record, case_id, day, reasons)],
                 )
             decided = uow.cases.get(case_id)
         assert decided is not None
@@ -521,15 +503,7 @@ class DueProcess:
                 case, {"outcome": outcome, "reasons": reasons, "on": day.isoformat(), "officer": officer.name}
             )
             uow.notices.write(
-                [
-                    NoticeDraft(
-                        "review_decided",
-                        case.subject,
-                        f"Review decided: {action}",
-                        f"A human reviewed the decision on '{action}' and {outcome} it on {day}. Reasons: {reasons}",
-                        {"case": case_id, "outcome": outcome, "reasons": reasons, "action": action},
-                    )
-                ],
+                [review_decided_notice(case.subject, case_id, action, outcome, reasons, day)],
             )
             decided = uow.cases.get(case_id)
         assert decided is not None
@@ -537,9 +511,11 @@ class DueProcess:
 
     # ------------------------------------------------------------------ outlook
 
-    def outlook(self, subject: SubjectRef, catalog_id: str, day: dt.date) -> dict[str, Any]:
+    def outlook(self, subject: SubjectRef, catalog_id: str, day: dt.date, language: str = "en") -> dict[str, Any]:
         """The way back: when the score, grade and list entries change if nothing new
-        happens, and which repairs become possible when."""
+        happens, and which repairs become possible when. What changes on each day is
+        given as message keys with fields (``changes[].messages``) and rendered in
+        ``language`` (``changes[].what``)."""
         registry = self.library.registry()
         with self.units(read_only=True) as uow:
             filed = uow.ledger.subject_ledger(subject)
@@ -561,7 +537,8 @@ class DueProcess:
                     "score": s.score,
                     "grade": s.grade,
                     "lists": entries(s.lists),
-                    "what": list(s.changes),
+                    "what": [messages.render(m.key, m.fields, language) for m in s.changes],
+                    "messages": [m.as_json() for m in s.changes],
                 }
                 for s in steps
             ],

@@ -8,21 +8,20 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
+from xinyong import messages
 from xinyong.domain import calendar
 from xinyong.domain.access import Reader, operator
 from xinyong.domain.calendar import in_range, parse_date
 from xinyong.domain.identifiers import SubjectRef
+from xinyong.domain.messages import CHECK_HOW_TO_DISPUTE
 from xinyong.domain.notices import adverse_action_notice
 from xinyong.domain.standing import CheckDecision, Standing, check_of, standing_of
 from xinyong.services.catalogs import CatalogLibrary
 from xinyong.services.derived import DerivedStanding
 from xinyong.services.unit_of_work import UnitOfWork, UnitsOfWork
 
-HOW_TO_DISPUTE = (
-    "A subject may dispute any record behind this decision with the authority that "
-    "recorded it, and ask for a human review of the decision; a record disputed before "
-    "it takes effect does not count until the dispute is decided."
-)
+# How to dispute a check's decision, as a message key: rendered in the reader's language.
+HOW_TO_DISPUTE = CHECK_HOW_TO_DISPUTE
 
 
 def _day(value: dt.date | None) -> str | None:
@@ -56,8 +55,8 @@ def standing_json(answer: Standing) -> dict[str, Any]:
     }
 
 
-def check_json(decision: CheckDecision) -> dict[str, Any]:
-    """The ``check --json`` object."""
+def check_json(decision: CheckDecision, language: str = "en") -> dict[str, Any]:
+    """The ``check --json`` object; ``how_to_dispute`` in ``language``."""
     return {
         "subject": str(decision.subject),
         "action": decision.action,
@@ -74,7 +73,7 @@ def check_json(decision: CheckDecision) -> dict[str, Any]:
             for r in decision.reasons
         ],
         "benefits": list(decision.benefits),
-        "how_to_dispute": HOW_TO_DISPUTE,
+        "how_to_dispute": messages.render(HOW_TO_DISPUTE, {}, language, "api"),
     }
 
 

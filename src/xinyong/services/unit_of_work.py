@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from types import TracebackType
 from typing import Any, Protocol, Self
 
+from xinyong import messages
 from xinyong.domain.access import Reader
 from xinyong.domain.catalog.model import Catalog
 from xinyong.domain.events import ContactEvent, RecordChange, RecordEvent, SubjectEvent
@@ -119,7 +120,9 @@ class Case:
 
 @dataclass(frozen=True)
 class Notice:
-    """A notice as written to the outbox: to a subject, or to the source of a record."""
+    """A notice as stored: its message key, the lines of its text and its fields.
+    A notice written before notices were stored as keys (``key`` None) has its title
+    and text as written, in English, and renders as them in every language."""
 
     seq: int
     id: str
@@ -128,19 +131,33 @@ class Notice:
     subject: str
     source: str | None
     record: str | None
-    title: str
-    text: str
+    key: str | None
     fields: dict[str, Any]
+    lines: tuple[tuple[str, dict[str, Any]], ...] = ()
+    written: tuple[str, str] | None = None  # (title, text) of a notice stored as prose
 
-    def as_json(self) -> dict[str, Any]:
+    def rendered(self, language: str, channel: str | None = None) -> tuple[str, str]:
+        """The notice's title and text in ``language`` (for ``channel``, such as
+        ``api``, where the catalog has a variant for it)."""
+        if self.key is None:
+            return self.written or ("", "")
+        return messages.render_notice(self.key, self.fields, self.lines, language, channel)
+
+    def as_json(self, language: str = "en", channel: str | None = "api") -> dict[str, Any]:
+        """The notice as the API gives it: rendered in ``language`` (title, text), and
+        as its message key, lines and fields, for a client that renders itself."""
+        title, text = self.rendered(language, channel)
         return {
             "id": self.id,
             "created_at": self.created_at,
             "kind": self.kind,
             "record": self.record,
             "to": f"source {self.source}" if self.source else "subject",
-            "title": self.title,
-            "text": self.text,
+            "title": title,
+            "text": text,
+            "language": language if self.key is not None else "en",
+            "key": self.key,
+            "lines": [{"key": k, "fields": f} for k, f in self.lines],
             "fields": self.fields,
         }
 

@@ -29,6 +29,19 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
+def _body(subject: SubjectRef, draft: NoticeDraft) -> dict[str, Any]:
+    """What is sealed of a notice: its subject, key, fields and lines (a line without
+    fields of its own is its key alone). No words: they are rendered when read."""
+    body: dict[str, Any] = {"subject": str(subject), "key": draft.key, "fields": draft.fields}
+    if draft.lines:
+        body["lines"] = [line.key if not line.fields else [line.key, dict(line.fields)] for line in draft.lines]
+    return body
+
+
+def _lines(body: dict[str, Any]) -> tuple[tuple[str, dict[str, Any]], ...]:
+    return tuple((line, {}) if isinstance(line, str) else (line[0], line[1]) for line in body.get("lines", ()))
+
+
 class Outbox:
     def __init__(self, store: LedgerStore):
         self.store = store
@@ -52,7 +65,7 @@ class Outbox:
                     continue
                 seen.add(draft.dedupe)
             notice_id = secrets.token_hex(6)
-            body = {"subject": str(draft.subject), "title": draft.title, "text": draft.text, "fields": draft.fields}
+            body = _body(draft.subject, draft)
             rows.append(
                 {
                     "id": notice_id,
@@ -72,6 +85,7 @@ class Outbox:
 
     def _notice(self, row) -> Notice:
         body = json.loads(self.store.sealer.open(row.sealed, b"notice:" + row.id.encode()))
+        key = body.get("key")
         return Notice(
             row.seq,
             row.id,
@@ -80,9 +94,10 @@ class Outbox:
             body["subject"],
             row.source,
             row.record_id,
-            body["title"],
-            body["text"],
+            key,
             body["fields"],
+            _lines(body),
+            None if key is not None else (body.get("title", ""), body.get("text", "")),
         )
 
     @contextmanager

@@ -13,6 +13,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from xinyong import messages
 from xinyong.domain.access import PurposeRequired, Reader
 from xinyong.domain.calendar import in_range
 from xinyong.domain.identifiers import InvalidIdentifier, SubjectRef
@@ -97,6 +98,15 @@ def subject_ref(text: str, field: str = "subject") -> SubjectRef:
             str(error),
             errors=[{"field": field, "message": str(error)}],
         ) from None
+
+
+def language(request: Request) -> str:
+    """The language of the words in an answer (notices, the outlook, how to dispute):
+    English, or Chinese when Accept-Language prefers it."""
+    return messages.negotiate(request.headers.get("accept-language"), "en")
+
+
+Language = Annotated[str, Depends(language)]
 
 
 # ------------------------------------------------------------------ parameters in range

@@ -312,12 +312,18 @@ class ReviewView(BaseModel):
     decided_on: dt.date | None
 
 
+class MessageView(BaseModel):
+    key: str
+    fields: dict[str, Any]
+
+
 class OutlookChange(BaseModel):
     day: dt.date
     score: int
     grade: str
     lists: list[dict[str, Any]]
-    what: list[str]
+    what: list[str] = Field(description="what changes, rendered in the language asked by Accept-Language (en default)")
+    messages: list[MessageView] = Field(description="what changes, as message keys with fields")
 
 
 class Outlook(BaseModel):
@@ -337,6 +343,9 @@ class NoticeView(BaseModel):
     kind: str
     record: str | None
     to: str
-    title: str
-    text: str
+    title: str = Field(description="rendered in `language`")
+    text: str = Field(description="rendered in `language`")
+    language: str = Field(description="the language of title and text: en, or zh-CN when asked by Accept-Language")
+    key: str | None = Field(description="the message key of the notice (null for notices stored as prose)")
+    lines: list[MessageView] = Field(description="the further sentences of the text, as message keys with fields")
     fields: dict[str, Any]

@@ -10,7 +10,17 @@ from rich.markup import escape
 from rich.table import Table
 
 from xinyong.domain.catalog.files import CatalogFileError, read_catalog
-from xinyong.entrypoints.cli.root import AsJson, AsOf, day_asked, deployment_or_exit, fail, out, print_json, state
+from xinyong.entrypoints.cli.root import (
+    AsJson,
+    AsOf,
+    configured,
+    day_asked,
+    deployment_or_exit,
+    fail,
+    out,
+    print_json,
+    state,
+)
 from xinyong.services.catalogs import CatalogLoadError
 
 catalog_app = typer.Typer(help="Load, lint and show rule catalogs.", no_args_is_help=True)
@@ -101,9 +111,8 @@ def _loaded_catalogs_if_any():
     from sqlalchemy.engine import make_url
 
     from xinyong.adapters.storage.store import database_url
-    from xinyong.settings import Settings
 
-    db = state.db or Settings.from_environment().db
+    db = state.db or configured().db
     url = make_url(database_url(db))
     if url.get_backend_name() == "sqlite" and not (url.database and Path(url.database).exists()):
         return []

@@ -15,7 +15,7 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
-from xinyong.entrypoints.cli.root import err, fail, out, state
+from xinyong.entrypoints.cli.root import configured, err, fail, out, state
 from xinyong.entrypoints.cli.service import serve
 from xinyong.services.catalogs import CatalogLoadError
 
@@ -45,10 +45,9 @@ def demo(
     from sqlalchemy.engine import make_url
 
     from xinyong.adapters.storage.store import database_url
-    from xinyong.settings import Settings
     from xinyong.synthetic.demo import DemoRefused, build_demo, sample_catalogs
 
-    db = state.db or Settings.from_environment().db
+    db = state.db or configured().db
     url = make_url(database_url(db))
     if url.get_backend_name() == "sqlite":
         if not url.database or url.database == ":memory:":

@@ -87,9 +87,10 @@ def _explain_check(decision: CheckDecision) -> None:
             f"- {r.effect}{benefit} by {r.catalog} {r.measure} ({r.action}) because {why}; legal basis: {r.legal_basis}"
         )
     if decision.decision != "allow":
+        from xinyong import messages
         from xinyong.services.inquiries import HOW_TO_DISPUTE
 
-        out.print(HOW_TO_DISPUTE)
+        out.print(messages.render(HOW_TO_DISPUTE, {}, "en", "api"))
 
 
 def score(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 from rich.markup import escape
 
-from xinyong.entrypoints.cli.root import deployment_or_exit, fail, out, state
+from xinyong.entrypoints.cli.root import configured, deployment_or_exit, fail, out, state
 
 keys_app = typer.Typer(help="The secret key: its id, and rotation.", no_args_is_help=True)
 
@@ -16,10 +16,9 @@ def keys_show() -> None:
     key comes from (never the key itself)."""
     from xinyong.adapters.storage.sealing import master_key_id, read_key
     from xinyong.bootstrap import key_file_for
-    from xinyong.settings import Settings
 
     deployment = deployment_or_exit()
-    settings = Settings.from_environment()
+    settings = configured()
     db = state.db or settings.db
     source = "XINYONG_SECRET_KEY" if settings.secret_key else str(key_file_for(db, settings))
     secret = settings.secret_key.get_secret_value() if settings.secret_key else None
@@ -40,9 +39,8 @@ def keys_rotate() -> None:
     The old key file is replaced: keep no copy of it."""
     from xinyong.adapters.storage.sealing import KeyError_
     from xinyong.bootstrap import rotate_key
-    from xinyong.settings import Settings
 
-    settings = Settings.from_environment()
+    settings = configured()
     try:
         old, new = rotate_key(state.db or settings.db, settings)
     except KeyError_ as refused:

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from xinyong.entrypoints.cli.root import deployment_or_exit, err, fail, out
+from xinyong.entrypoints.cli.root import configured, deployment_or_exit, err, fail, out
 
 ledger_app = typer.Typer(help="Audit the ledger.", no_args_is_help=True)
 
@@ -34,10 +34,9 @@ def ledger_verify(
     """Recompute the keyed chain of every append-only table (the ledger, catalogs,
     notices, deliveries, cases, access log) and check it against a signed checkpoint."""
     from xinyong.adapters.storage import checkpoint as checkpoints
-    from xinyong.settings import Settings
 
     deployment = deployment_or_exit()
-    settings = Settings.from_environment()
+    settings = configured()
     if checkpoint is None and settings.checkpoint_dir:
         checkpoint = checkpoints.newest(Path(settings.checkpoint_dir))
     anchor = None

@@ -8,9 +8,21 @@ import typer
 from rich.markup import escape
 
 from xinyong.domain.standing import NotInForce
-from xinyong.entrypoints.cli.root import AsJson, AsOf, day_asked, deployment_or_exit, fail, out, print_json, subject_ref
+from xinyong.entrypoints.cli.root import (
+    AsJson,
+    AsOf,
+    configured,
+    day_asked,
+    deployment_or_exit,
+    fail,
+    out,
+    print_json,
+    subject_ref,
+)
 
 # -------------------------------------------------------------- outlook and notices
+
+Lang = Annotated[str, typer.Option("--lang", help="The language of notices and the outlook: en or zh-CN.")]
 
 notices_app = typer.Typer(
     help="Notices: send those that time brings, deliver email, read an inbox.", no_args_is_help=True
@@ -22,12 +34,13 @@ def outlook_command(
     catalog: Annotated[str, typer.Option("--catalog", help="Catalog id.")],
     as_of: AsOf = None,
     as_json: AsJson = False,
+    lang: Lang = "en",
 ) -> None:
     """The way back: each future day on which the score or grade changes or a list entry
     ends if nothing new happens, and which repairs become possible when."""
     ref, day = subject_ref(subject), day_asked(as_of)
     try:
-        view = deployment_or_exit().due_process.outlook(ref, catalog, day)
+        view = deployment_or_exit().due_process.outlook(ref, catalog, day, _language(lang))
     except NotInForce as error:
         raise fail(escape(str(error))) from None
     if as_json:
@@ -44,6 +57,14 @@ def outlook_command(
         out.print(f"repair of record {r['record']} ({r['rule']}) possible from {r['possible_from']}")
 
 
+def _language(lang: str) -> str:
+    from xinyong import messages
+
+    if lang not in messages.LANGUAGES:
+        raise fail(f"--lang: one of {', '.join(messages.LANGUAGES)}", 2)
+    return lang
+
+
 @notices_app.command("run")
 def notices_run(as_of: AsOf = None) -> None:
     """Write the notices that time brings by a day (records taking effect, list entries
@@ -53,18 +74,21 @@ def notices_run(as_of: AsOf = None) -> None:
 
 
 @notices_app.command("deliver")
-def notices_deliver() -> None:
-    """Send due email notices through SMTP (XINYONG_SMTP_HOST, _PORT, _FROM); failures
-    are retried with backoff on later runs."""
+def notices_deliver(
+    lang: Annotated[str, typer.Option("--lang", help="The language of the emails: zh-CN or en.")] = "zh-CN",
+) -> None:
+    """Send due email notices through SMTP (XINYONG_SMTP_HOST, _PORT, _FROM), in Chinese
+    unless ``--lang en``; failures are retried with backoff on later runs."""
+    language = _language(lang)
     from xinyong.adapters.smtp import SmtpChannel
     from xinyong.services.delivery import deliver_email
-    from xinyong.settings import Settings
 
-    settings = Settings.from_environment()
+    settings = configured()
     if not settings.smtp_host:
         raise fail("set XINYONG_SMTP_HOST (and XINYONG_SMTP_PORT, XINYONG_SMTP_FROM) to deliver email", 2)
     d = deployment_or_exit()
-    report = deliver_email(d.units, SmtpChannel(settings.smtp_host, settings.smtp_port, settings.smtp_from))
+    channel = SmtpChannel(settings.smtp_host, settings.smtp_port, settings.smtp_from)
+    report = deliver_email(d.units, channel, language=language)
     out.print(f"sent {report.sent}, failed {report.failed} (to be retried), no address {report.skipped}")
 
 
@@ -72,12 +96,15 @@ def notices_deliver() -> None:
 def notices_list(
     subject: Annotated[str, typer.Argument(help="rid:NUMBER or uscc:CODE")],
     as_json: AsJson = False,
+    lang: Lang = "en",
 ) -> None:
     """A subject's inbox, newest first."""
+    language = _language(lang)
     notices = deployment_or_exit().outbox.inbox(subject_ref(subject))
     if as_json:
-        print_json([n.as_json() for n in notices])
+        print_json([n.as_json(language) for n in notices])
         return
     for n in notices:
-        out.print(f"[bold]{n.created_at[:10]} {n.title}[/] ({n.kind}, {n.id})")
-        out.print(f"  {n.text}", markup=False)
+        title, text = n.rendered(language, "api")
+        out.print(f"[bold]{n.created_at[:10]} {escape(title)}[/] ({n.kind}, {n.id})")
+        out.print(f"  {text}", markup=False)

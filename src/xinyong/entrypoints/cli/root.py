@@ -16,6 +16,7 @@ from rich.markup import escape
 from xinyong.domain import calendar
 from xinyong.domain.calendar import in_range, parse_date
 from xinyong.domain.identifiers import InvalidIdentifier, SubjectRef
+from xinyong.settings import Settings, SettingsError
 
 app = typer.Typer(
     name="xinyong",
@@ -31,6 +32,7 @@ err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 class _State:
     db: str | None = None
+    settings: Settings | None = None  # read once, when the command line starts
 
 
 state = _State()
@@ -59,7 +61,18 @@ def main(
         ),
     ] = None,
 ) -> None:
+    try:
+        state.settings = Settings.from_environment()
+    except SettingsError as error:
+        raise fail(escape(str(error)), 2) from None
     state.db = db
+
+
+def configured() -> Settings:
+    """The XINYONG_* settings, read once when the command line started."""
+    if state.settings is None:  # a command called without the root callback
+        state.settings = Settings.from_environment()
+    return state.settings
 
 
 def deployment_or_exit():
@@ -67,7 +80,7 @@ def deployment_or_exit():
     from xinyong.bootstrap import open_deployment
 
     try:
-        return open_deployment(state.db)
+        return open_deployment(state.db, configured())
     except KeyError_ as refused:
         raise fail(escape(str(refused)), 3) from None
 

@@ -1,5 +1,7 @@
 """The languages of the web pages: a small message catalog per language, and the choice
-of language from the ``lang`` cookie or the browser's Accept-Language."""
+of language from the ``lang`` cookie or the browser's Accept-Language. The words of the
+domain's messages (notices) come from ``xinyong.messages``; ``notice`` renders them in
+the page's language, with the portal's wording (no API paths)."""
 
 from __future__ import annotations
 
@@ -7,6 +9,9 @@ import json
 from collections.abc import Callable
 from functools import cache
 from importlib import resources
+from typing import Any
+
+from xinyong import messages
 
 LANGUAGES: tuple[str, ...] = ("zh-CN", "en")
 DEFAULT = "zh-CN"
@@ -17,18 +22,9 @@ NAMES = {"zh-CN": "中文", "en": "English"}
 
 @cache
 def catalog(language: str) -> dict[str, str]:
-    """The messages of ``language``, by key."""
+    """The pages' messages in ``language``, by key."""
     text = resources.files("xinyong.entrypoints.web").joinpath("messages", f"{language}.json").read_text("utf-8")
     return json.loads(text)
-
-
-def _match(tag: str) -> str | None:
-    tag = tag.strip().lower()
-    if tag.startswith("zh"):
-        return "zh-CN"
-    if tag.startswith("en"):
-        return "en"
-    return None
 
 
 def negotiate(cookie: str | None, accept_language: str | None) -> str:
@@ -36,20 +32,7 @@ def negotiate(cookie: str | None, accept_language: str | None) -> str:
     Accept-Language (by q-value, then order), else Chinese."""
     if cookie in LANGUAGES:
         return cookie  # type: ignore[return-value]
-    ranked: list[tuple[float, int, str]] = []
-    for position, part in enumerate((accept_language or "").split(",")):
-        tag, _, params = part.partition(";")
-        quality = 1.0
-        params = params.strip()
-        if params.startswith("q="):
-            try:
-                quality = float(params[2:])
-            except ValueError:
-                quality = 0.0
-        language = _match(tag)
-        if language is not None and quality > 0:
-            ranked.append((-quality, position, language))
-    return min(ranked)[2] if ranked else DEFAULT
+    return messages.negotiate(accept_language, DEFAULT)
 
 
 def translator(language: str) -> Callable[..., str]:
@@ -63,3 +46,12 @@ def translator(language: str) -> Callable[..., str]:
         return text.format(**values) if values else text
 
     return t
+
+
+def notice(language: str, n: dict[str, Any]) -> tuple[str, str]:
+    """A notice (as a report gives it: key, lines, fields, or a stored title and text)
+    as its title and text in ``language``."""
+    if n.get("key") is None:
+        return n["title"], n["text"]
+    lines = [(line["key"], line["fields"]) for line in n.get("lines", ())]
+    return messages.render_notice(n["key"], n["fields"], lines, language)

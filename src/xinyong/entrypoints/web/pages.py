@@ -3,6 +3,7 @@ page carries."""
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 from urllib.parse import quote
 
@@ -47,6 +48,7 @@ def render(request: Request, template: str, status: int = 200, **context: Any) -
     lang = language(request)
     page = templates.get_template(template).render(
         t=i18n.translator(lang),
+        notice_words=partial(i18n.notice, lang),
         lang=lang,
         languages=i18n.LANGUAGES,
         language_names=i18n.NAMES,

@@ -13,7 +13,7 @@ from fastapi.responses import HTMLResponse
 from xinyong.domain.access import Reader
 from xinyong.domain.decisions import CaseKind, InvalidOutcome, valid_outcome
 from xinyong.domain.identifiers import SubjectRef
-from xinyong.entrypoints.api.deps import Officer, Source, SubjectReader
+from xinyong.entrypoints.api.deps import Language, Officer, Source, SubjectReader
 from xinyong.entrypoints.api.idempotency import IdempotentRoute
 from xinyong.entrypoints.api.models import (
     Decision,
@@ -159,18 +159,19 @@ def my_outlook(
     d: DeploymentDep,
     today: Today,
     catalog: Annotated[str, Query(min_length=1, max_length=100)],
+    lang: Language,
     as_of: dt.date | None = None,
 ) -> Any:
     """If nothing new happens: each future day on which the score or grade changes or a
     list entry ends, and which repairs become possible when."""
-    return d.due_process.outlook(_subject(who), catalog, as_of or today)
+    return d.due_process.outlook(_subject(who), catalog, as_of or today, lang)
 
 
 @router.get(
     "/v1/me/notices", response_model=list[NoticeView], responses=problem_responses(401, 403), summary="My inbox"
 )
-def my_notices(who: SubjectReader, d: DeploymentDep) -> Any:
-    return [n.as_json() for n in d.outbox.inbox(_subject(who))]
+def my_notices(who: SubjectReader, d: DeploymentDep, lang: Language) -> Any:
+    return [n.as_json(lang) for n in d.outbox.inbox(_subject(who))]
 
 
 @router.get(
@@ -179,8 +180,8 @@ def my_notices(who: SubjectReader, d: DeploymentDep) -> Any:
     responses=problem_responses(401, 403),
     summary="Notices to a source: disputes of its records and their decisions",
 )
-def source_notices(who: Source, d: DeploymentDep) -> Any:
-    return [n.as_json() for n in d.outbox.for_source(who.name)]
+def source_notices(who: Source, d: DeploymentDep, lang: Language) -> Any:
+    return [n.as_json(lang) for n in d.outbox.for_source(who.name)]
 
 
 @router.get(

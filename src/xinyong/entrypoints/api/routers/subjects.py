@@ -15,6 +15,7 @@ from xinyong.domain.identifiers import SubjectRef
 from xinyong.domain.validation import field_problems
 from xinyong.entrypoints.api.deps import (
     Checker,
+    Language,
     Officer,
     OfficerOrSubject,
     day_in_range,
@@ -128,7 +129,7 @@ def _questions(data: object) -> tuple[list[CheckQuestion], bool]:
     summary="Decide one action for one subject, or for a list of them",
     openapi_extra=_CHECK_BODY,
 )
-async def checks(request: Request, who: Checker, d: DeploymentDep, today: Today) -> Any:
+async def checks(request: Request, who: Checker, d: DeploymentDep, today: Today, lang: Language) -> Any:
     """A service point asks whether a subject may do an action on a day (a passenger
     manifest is a list). The answer gives the decision with every reason, its legal
     basis and how to dispute; a service point never sees scores. An officer states a
@@ -141,7 +142,7 @@ async def checks(request: Request, who: Checker, d: DeploymentDep, today: Today)
     # the answer goes out.
     decisions = d.inquiries.decide(parsed)
     await request.app.state.check_log.record(decisions, who, purpose)
-    answers = [check_json(who.sees(x)) for x in decisions]
+    answers = [check_json(who.sees(x), lang) for x in decisions]
     return answers if many else answers[0]
 
 
