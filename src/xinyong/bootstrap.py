@@ -60,6 +60,7 @@ class Deployment:
     node_key_file: Path
     erasure: Erasure
     overview: Dashboards
+    settings: Settings  # read once, where the deployment was opened
 
     def node_key(self):
         """The node's Ed25519 key, made on first use."""
@@ -247,5 +248,6 @@ def wire(units: UnitsOfWork, store: LedgerStore, node_key_file: Path, settings: 
         access_log=AccessLog(store),
         tokens=TokenBook(store),
         node_key_file=node_key_file,
+        settings=settings,
         **vars(built),
     )

@@ -14,7 +14,9 @@ from xinyong.settings import Settings
 
 
 def create_app(deployment: Deployment, max_body: int = MAX_BODY, settings: Settings | None = None) -> FastAPI:
-    """The API over ``deployment``, with the public pages, the portal and the console."""
+    """The API over ``deployment``, with the public pages, the portal and the console.
+    ``settings`` (default: the deployment's own, read once where it was opened) set the
+    public rate and the background rounds."""
     app = create_api(deployment, max_body=max_body, settings=settings)
     web.install(app)
     return app

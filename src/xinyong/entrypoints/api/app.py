@@ -95,8 +95,10 @@ class _PublicLookupsCollector:
 
 
 def create_app(deployment: Deployment, max_body: int = MAX_BODY, settings: Settings | None = None) -> FastAPI:
-    """The API alone; :func:`xinyong.entrypoints.server.create_app` adds the web pages."""
-    settings = settings or Settings.from_environment()
+    """The API alone; :func:`xinyong.entrypoints.server.create_app` adds the web pages.
+    ``settings`` (default: the deployment's own, read once where it was opened) set the
+    public rate and the background rounds."""
+    settings = settings or deployment.settings
     app = FastAPI(
         # Before every route: dates and integers in path and query within their ranges.
         dependencies=[Depends(parameters_in_range)],

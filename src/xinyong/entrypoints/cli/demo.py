@@ -76,7 +76,13 @@ def demo(
 
         try:
             built = build_demo(
-                target, files, persons=persons, organisations=organisations, seed=seed, progress=importing
+                target,
+                files,
+                persons=persons,
+                organisations=organisations,
+                seed=seed,
+                progress=importing,
+                settings=configured(),
             )
         except CatalogLoadError as error:
             raise fail(escape(str(error))) from None

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from xinyong.entrypoints.cli.root import AsJson, configured, deployment_or_exit, err, fail, out, print_json, subject_ref
+from xinyong.entrypoints.cli.root import AsJson, deployment_or_exit, err, fail, out, print_json, subject_ref
 
 # ------------------------------------------------------------------------ serve, tokens
 
@@ -27,7 +27,7 @@ def serve(
     from xinyong.entrypoints.server import create_app
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    application = create_app(deployment_or_exit(), settings=configured())
+    application = create_app(deployment_or_exit())
     out.print(
         f"serving on http://{host}:{port}/ — public lookup /, resident portal /portal, "
         f"officer console /console, API docs /docs"
