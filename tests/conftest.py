@@ -27,6 +27,26 @@ hypothesis_settings.register_profile("suite", deadline=None)
 hypothesis_settings.load_profile("suite")
 
 
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config, items) -> None:
+    """``--dist loadgroup`` as pytest-xdist means it. xdist 3.8 names a test's group by
+    rewriting ``item._nodeid`` to end in ``@group`` (on each worker, in this same hook);
+    pytest 9 reads a node's id from ``item._id`` instead, so the groups were silently
+    lost and every Spark test could start a JVM of its own. Until xdist follows, do the
+    same on ``_id``; when xdist's rewrite works again the ids already end in ``@group``
+    and nothing is done here."""
+    if not getattr(config.option, "loadgroup", False):
+        return
+    from _pytest.nodeid import coerce_node_id
+
+    for item in items:
+        names = sorted(
+            {str(m.args[0] if m.args else m.kwargs.get("name", "default")) for m in item.iter_markers("xdist_group")}
+        )
+        if names and not item.nodeid.endswith("@" + "_".join(names)):
+            item._id = coerce_node_id(f"{item.nodeid}@{'_'.join(names)}")
+
+
 def pytest_addoption(parser):
     parser.addoption(
         "--backend",
