@@ -40,10 +40,12 @@ lint: $(VENV)/.installed-all
 	$(VENV)/bin/lint-imports
 
 # The whole suite on SQLite, then everything that touches a database again on a
-# throwaway PostgreSQL server the suite starts itself.
+# throwaway PostgreSQL server the suite starts itself (tests that never open the
+# database are marked backend_independent and run once). pyproject.toml adds
+# --dist loadgroup: the Spark tests share one worker and one JVM.
 test: $(VENV)/.installed-all
 	$(VENV)/bin/python -m pytest -n 2
-	$(VENV)/bin/python -m pytest -n 2 --backend postgresql -m "not unit"
+	$(VENV)/bin/python -m pytest -n 2 --backend postgresql -m "not unit and not backend_independent"
 
 bench: $(VENV)/.installed-all
 	$(VENV)/bin/python -m benchmarks

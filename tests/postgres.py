@@ -40,6 +40,7 @@ class PostgresServer:
     port: int
     bindir: Path
     run_as: str | None
+    _migrated: str | None = None
 
     @property
     def admin_url(self) -> str:
@@ -83,6 +84,41 @@ class PostgresServer:
         ) as connection:
             connection.execute(f'CREATE DATABASE "{name}"')
         return f"postgresql+psycopg://xinyong@127.0.0.1:{self.port}/{name}"
+
+    def migrated_database(self) -> str:
+        """A new database at the latest migration and nothing else (no keyring, no rows:
+        a new, empty database to the deployment), copied from a template migrated once."""
+        if self._migrated is None:
+            from xinyong.adapters.storage.store import make_engine, migrate
+
+            url = self.new_database()
+            engine = make_engine(url)
+            try:
+                migrate(engine)
+            finally:
+                engine.dispose()
+            self._migrated = url
+        return self.copy_database(self._migrated)
+
+    def copy_database(self, template_url: str, into_url: str | None = None) -> str:
+        """A copy of the database ``template_url`` (nothing may be connected to it): a
+        new database, or the database ``into_url`` made again as the copy. Its URL."""
+        import psycopg
+        from sqlalchemy.engine import make_url
+
+        template = make_url(template_url).database
+        target = (
+            make_url(into_url or template_url).set(database="t_" + uuid.uuid4().hex[:16])
+            if into_url is None
+            else make_url(into_url)
+        )
+        with psycopg.connect(
+            host="127.0.0.1", port=self.port, user="xinyong", dbname="postgres", autocommit=True
+        ) as connection:
+            if into_url is not None:
+                connection.execute(f'DROP DATABASE IF EXISTS "{target.database}"')
+            connection.execute(f'CREATE DATABASE "{target.database}" TEMPLATE "{template}"')
+        return target.render_as_string(hide_password=False)
 
     def stop(self) -> None:
         try:

@@ -34,6 +34,13 @@ from xinyong.domain.identifiers import SubjectRef
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE_CATALOGS = ROOT / "catalogs"
 ENGINES = ("duckdb", "spark")
+# Every test that starts Spark runs on one pytest-xdist worker (``--dist loadgroup``):
+# one JVM and one Spark session for them all, not one per worker. And once: the export
+# is written with fixed Parquet schemas whatever the database, and every test that
+# compares a job's answers with the standing module runs on DuckDB in the PostgreSQL
+# pass too, so what Spark adds (the same answers as DuckDB from the same files) cannot
+# depend on the database (backend_independent: not run again with --backend postgresql).
+SPARK = [pytest.mark.xdist_group("spark"), pytest.mark.backend_independent]
 
 # Spark on two cores with data this small: few shuffle partitions, no adaptive planning
 # (it runs every stage as a job of its own), no web UI.
@@ -358,7 +365,7 @@ def backends(request):
     return get
 
 
-@pytest.fixture(params=ENGINES)
+@pytest.fixture(params=[pytest.param(e, marks=SPARK if e == "spark" else []) for e in ENGINES])
 def engine(request) -> str:
     return request.param
 

@@ -91,6 +91,7 @@ def test_export_command_writes_a_partitioned_export_with_a_manifest(cli, tmp_pat
     assert {c["id"] for c in manifest["catalogs"]} == {"city-personal", "market-enterprise"}
 
 
+@pytest.mark.backend_independent
 def test_spark_without_pyspark_asks_for_the_extra(conformance, tmp_path):
     shadow = tmp_path / "shadow" / "pyspark"
     shadow.mkdir(parents=True)
@@ -178,6 +179,8 @@ def _rescore(tmp_path: Path, population, engine: str, *extra: str) -> dict:
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
+@pytest.mark.xdist_group("spark")
+@pytest.mark.backend_independent  # see SPARK in conftest.py
 def test_duckdb_and_spark_write_the_same_results(population, spark_session, tmp_path):
     duck = _rescore(tmp_path, population, "duckdb")
     spark = _rescore(tmp_path, population, "spark")
@@ -276,6 +279,7 @@ def test_the_cluster_script_rescores_an_export(conformance, tmp_path, capsys):
     assert {r["subject_key"]: (r["score"], r["grade"], r["covered"]) for r in rows} == expected
 
 
+@pytest.mark.backend_independent
 def test_rescoring_a_folder_that_holds_no_export_is_refused(tmp_path):
     from xinyong.entrypoints.cli import app
 

@@ -33,6 +33,8 @@ def test_list_entries_equal_the_standing_module(population, engine, rescored):
     assert sorted(listed - expected, key=str)[:5] == []
 
 
+@pytest.mark.xdist_group("spark")
+@pytest.mark.backend_independent  # see SPARK in conftest.py
 def test_duckdb_and_spark_give_identical_tables(population, rescored):
     duck_standings, duck_entries = rescored(population, "duckdb")
     spark_standings, spark_entries = rescored(population, "spark")

@@ -271,22 +271,25 @@ def template(catalogs_db, tmp_path_factory) -> Template:
 
 @dataclass
 class Server:
-    """A running ``xinyong serve``."""
+    """A running server: in this process, or ``xinyong serve`` (``process`` is its
+    process then)."""
 
     db: Database
     url: str
-    process: subprocess.Popen
+    process: subprocess.Popen | None
     log: Path
     cli: Cli = field(repr=False)
+    served: serving.Served = field(repr=False)
 
     def stop(self) -> None:
-        serving.stop(self.process)
+        self.served.stop()
 
 
-def start_server(db: Database, folder: Path, **env: str) -> Server:
-    """``xinyong serve`` over ``db`` with ``env`` (XINYONG_ settings), both streams in one log."""
-    served = serving.start(db.url, folder, {**NO_ROUNDS, **db.env, **env}, merged=True)
-    return Server(db, served.url, served.process, served.stdout, Cli(db, folder))
+def start_server(db: Database, folder: Path, *, process: bool = False, **env: str) -> Server:
+    """A server over ``db`` with ``env`` (XINYONG_ settings), both streams in one log: in
+    this process, or with ``process`` as ``xinyong serve``."""
+    served = serving.start(db.url, folder, {**NO_ROUNDS, **db.env, **env}, merged=True, process=process)
+    return Server(db, served.url, served.process, served.stdout, Cli(db, folder), served)
 
 
 class Api(Client):

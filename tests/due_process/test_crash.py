@@ -57,7 +57,7 @@ def post(http: httpx.Client, token: str, writer: int, number: int, keyed: bool =
 @pytest.fixture
 def crashed(catalogs_db, tmp_path):
     db, tokens = build(catalogs_db, tmp_path, EVENTS, SUBJECTS, OTHERS)
-    server = start_server(db, tmp_path)
+    server = start_server(db, tmp_path, process=True)
     acknowledged: set[tuple[int, int]] = set()
     lock = threading.Lock()
     stop = threading.Event()
@@ -89,7 +89,7 @@ def crashed(catalogs_db, tmp_path):
     for thread in threads:
         thread.join(60)
     assert KILL_AFTER <= len(acknowledged) < WRITERS * BATCHES, "the kill must come while the writers write"
-    restarted = start_server(db, tmp_path)
+    restarted = start_server(db, tmp_path)  # any server may pick up after the crash
     yield db, restarted, tokens, acknowledged
     restarted.stop()
 

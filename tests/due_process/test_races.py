@@ -41,8 +41,8 @@ APPLICATION = {"proof": "receipt of payment", "commitment": "I will keep to the 
 def servers(catalogs_db, tmp_path_factory):
     folder = tmp_path_factory.mktemp("races")
     db, tokens = build(catalogs_db, folder, EVENTS, SUBJECTS, OTHERS)
-    one = start_server(db, folder)
-    two = start_server(db, folder)
+    one = start_server(db, folder, process=True)
+    two = start_server(db, folder, process=True)
     apis = (Api(one.url, tokens), Api(two.url, tokens))
     yield db, apis
     for api in apis:

@@ -37,7 +37,7 @@ def _state(api: Api) -> dict:
 
 def test_disputes_reviews_and_notices_survive_a_restart_of_the_server(template, tmp_path):
     db = copy_database(template.db, tmp_path)
-    first = start_server(db, tmp_path)
+    first = start_server(db, tmp_path, process=True)
     api = Api(first.url, template.tokens)
     try:
         api.ok("restart", "POST", "/v1/me/disputes", 201, json={"record": "restart-ticket", "grounds": "wrong plate"})
@@ -50,7 +50,7 @@ def test_disputes_reviews_and_notices_survive_a_restart_of_the_server(template, 
         first.stop()
     assert first.process.returncode is not None
 
-    second = start_server(db, tmp_path)
+    second = start_server(db, tmp_path, process=True)
     api = Api(second.url, template.tokens)
     try:
         after = _state(api)

@@ -4,6 +4,8 @@ basic conformance scenario and a row in every append-only table."""
 from __future__ import annotations
 
 import datetime as dt
+import shutil
+from pathlib import Path
 
 import pytest
 
@@ -35,3 +37,35 @@ def fill(deployment):
         uow.cases.open("review", PERSON, None, {"grounds": "test"})
         uow.commit()
     return deployment
+
+
+@pytest.fixture(scope="session")
+def filled_template(backend, postgres_server, tmp_path_factory) -> tuple[str, Path]:
+    """A database :func:`fill` filled once a session, and the folder of its key files
+    (``secret.key``, ``node.key``)."""
+    from xinyong.bootstrap import open_deployment
+
+    folder = tmp_path_factory.mktemp("filled")
+    db = postgres_server.new_database() if backend == "postgresql" else str(folder / "xinyong.db")
+    settings = Settings(
+        db=db, key_file=str(folder / "secret.key"), node_key_file=str(folder / "node.key"), notice_interval=0
+    )
+    fill(open_deployment(db, settings)).close()
+    return db, folder
+
+
+@pytest.fixture
+def filled_database(filled_template, backend, postgres_server, database, settings) -> str:
+    """``database`` holding what :func:`fill` writes, under the key files of ``settings``:
+    a copy of the session's filled database (the same rows and keys as filling it anew;
+    what a test changes stays in its copy)."""
+    template, folder = filled_template
+    for name, target in (("secret.key", settings.key_file), ("node.key", settings.node_key_file)):
+        if (folder / name).exists():
+            shutil.copy2(folder / name, target)
+    if backend == "postgresql":
+        return postgres_server.copy_database(template, database)
+    for suffix in ("", "-wal", "-shm"):
+        if Path(template + suffix).exists():
+            shutil.copy2(template + suffix, database + suffix)
+    return database

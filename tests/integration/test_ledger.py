@@ -12,15 +12,18 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
 from tests.conftest import scenario_files
-from tests.integration.conftest import fill
 from xinyong.adapters.storage.tables import APPEND_ONLY_TABLES
 
 pytestmark = pytest.mark.integration
 
 
 @pytest.fixture
-def filled(deployment):
-    return fill(deployment)
+def filled(filled_database, settings):
+    from xinyong.bootstrap import open_deployment
+
+    deployment = open_deployment(filled_database, settings)
+    yield deployment
+    deployment.close()
 
 
 def _is_sqlite(deployment) -> bool:

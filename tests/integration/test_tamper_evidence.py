@@ -11,7 +11,6 @@ import json
 import pytest
 from sqlalchemy import text
 
-from tests.integration.conftest import fill
 from xinyong.adapters.storage import checkpoint as checkpoints
 from xinyong.adapters.storage.chain import CHAINED
 from xinyong.bootstrap import open_deployment
@@ -25,8 +24,8 @@ DAY = dt.date(2023, 5, 31)
 
 
 @pytest.fixture
-def filled(database, settings):
-    deployment = fill(open_deployment(database, settings))
+def filled(filled_database, settings):
+    deployment = open_deployment(filled_database, settings)
     yield deployment
     deployment.close()
 

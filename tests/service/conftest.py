@@ -25,7 +25,7 @@ import pytest
 from tests.conftest import CONFORMANCE
 from tests.support import server as serving
 from tests.support.api import Api as Client
-from tests.support.cli import XINYONG, Cli, environment
+from tests.support.cli import Cli
 from tests.support.identifiers import resident_number as rid
 
 BASIC = CONFORMANCE / "basic"
@@ -123,26 +123,14 @@ class Template:
         return Database(str(target), Path(str(target) + ".key"))
 
 
-def _create_tokens(db: Database, cwd: Path) -> tuple[dict[str, str], dict[str, str]]:
-    """Run every `token create` at once (SQLite serialises the writes); return the
-    secrets (last line of stdout) and ids (from the summary on stderr)."""
-    running = {
-        key: subprocess.Popen(
-            [XINYONG, "--db", db.url, "token", "create", *grant],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-            cwd=cwd,
-            env=environment(db.env),
-        )
-        for key, grant in TOKEN_GRANTS.items()
-    }
+def _create_tokens(cli: Cli) -> tuple[dict[str, str], dict[str, str]]:
+    """Run every `token create`; return the secrets (last line of stdout) and ids (from
+    the summary on stderr)."""
     secrets, ids = {}, {}
-    for key, process in running.items():
-        stdout, stderr = process.communicate(timeout=120)
-        assert process.returncode == 0, f"token create {key} failed:\n{stdout}\n{stderr}"
-        secrets[key] = stdout.strip().splitlines()[-1]
-        ids[key] = stderr.split("token ", 1)[1].split(":", 1)[0]
+    for key, grant in TOKEN_GRANTS.items():
+        result = cli("token", "create", *grant)
+        secrets[key] = result.stdout.strip().splitlines()[-1]
+        ids[key] = result.stderr.split("token ", 1)[1].split(":", 1)[0]
     return secrets, ids
 
 
@@ -156,7 +144,7 @@ def template(backend, postgres_server, tmp_path_factory) -> Template:
     cli = Cli(db, folder)
     cli("catalog", "load", *map(str, sorted(BASIC.glob("catalog-*.toml"))))
     cli("import", str(BASIC / "events.jsonl"))
-    secrets, ids = _create_tokens(db, folder)
+    secrets, ids = _create_tokens(cli)
     cli("token", "revoke", ids["revoked"])
     listed = {t["id"]: t for t in cli.json("token", "list", "--json")}
     assert listed[ids["revoked"]]["revoked_at"] is not None
@@ -169,7 +157,7 @@ class Server:
 
     db: Database
     url: str
-    process: subprocess.Popen
+    process: subprocess.Popen | None  # None for a server in this process
     stdout: Path
     stderr: Path
     cli: Cli = field(repr=False)
@@ -181,15 +169,16 @@ class Server:
 
 @contextmanager
 def running_server(
-    template: Template, folder: Path, env: dict[str, str] | None = None, prepare=None
+    template: Template, folder: Path, env: dict[str, str] | None = None, prepare=None, *, process: bool = False
 ) -> Iterator[Server]:
     """Copy the template database into ``folder``, serve it, and stop the server after.
     ``env`` adds XINYONG_ settings to the server's environment; ``prepare`` is called
-    with the copied database before the server starts."""
+    with the copied database before the server starts. In this process, or with
+    ``process`` as ``xinyong serve``."""
     db = template.copy_to(folder)
     if prepare is not None:
         prepare(db)
-    with serving.running(db.url, folder, {**db.env, **(env or {})}, seconds=30) as served:
+    with serving.running(db.url, folder, {**db.env, **(env or {})}, seconds=30, process=process) as served:
         yield Server(db, served.url, served.process, served.stdout, served.stderr, Cli(db, folder))
 
 

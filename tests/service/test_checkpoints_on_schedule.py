@@ -23,7 +23,7 @@ def test_the_service_writes_signed_checkpoints_that_verify(template, tmp_path):
         "XINYONG_CHECKPOINT_INTERVAL": "0.5",
         "XINYONG_NODE_KEY_FILE": str(tmp_path / "node.key"),
     }
-    with running_server(template, tmp_path / "served", env=env) as server:
+    with running_server(template, tmp_path / "served", env=env, process=True) as server:
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline and len(list(folder.glob("checkpoint-*.json"))) < 1:
             time.sleep(0.2)

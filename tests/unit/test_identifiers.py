@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from stdnum.cn import ric as stdnum_ric
 from stdnum.cn import uscc as stdnum_uscc
@@ -278,16 +278,22 @@ def _stdnum_accepts_resident_number(number: str) -> bool:
     return True
 
 
-@settings(max_examples=300)
+@settings(max_examples=300, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@pytest.mark.branches("both accept", "both refuse")
 @given(rid_numbers)
-def test_the_domain_and_stdnum_agree_on_which_resident_numbers_are_valid(number):
-    assert _domain_accepts(f"rid:{number}") == _stdnum_accepts_resident_number(number), number
+def test_the_domain_and_stdnum_agree_on_which_resident_numbers_are_valid(branches, number):
+    accepted = _domain_accepts(f"rid:{number}")
+    assert accepted == _stdnum_accepts_resident_number(number), number
+    branches("both accept" if accepted else "both refuse")
 
 
-@settings(max_examples=300)
+@settings(max_examples=300, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@pytest.mark.branches("both accept", "both refuse")
 @given(st.one_of(uscc_codes, uscc_codes.map(lambda code: credit_code(code[:17]))))
-def test_the_domain_and_stdnum_agree_on_which_credit_codes_are_valid(code):
-    assert _domain_accepts(f"uscc:{code}") == stdnum_uscc.is_valid(code), code
+def test_the_domain_and_stdnum_agree_on_which_credit_codes_are_valid(branches, code):
+    accepted = _domain_accepts(f"uscc:{code}")
+    assert accepted == stdnum_uscc.is_valid(code), code
+    branches("both accept" if accepted else "both refuse")
 
 
 @pytest.mark.xfail(strict=True, reason="the domain accepts letters among the first eight characters; GB 32100 does not")

@@ -19,7 +19,8 @@ from xinyong.domain.events import DisputeFiled, DisputeResolved, Fulfilled, Repa
 from xinyong.domain.identifiers import SubjectRef
 from xinyong.synthetic.population import Population, generate, iter_events
 
-pytestmark = pytest.mark.unit
+# One pytest-xdist worker (--dist loadgroup) generates each population once.
+pytestmark = [pytest.mark.unit, pytest.mark.xdist_group("population")]
 
 ROOT = Path(__file__).resolve().parents[2]
 CONFORMANCE = ROOT / "tests" / "conformance"

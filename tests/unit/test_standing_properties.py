@@ -50,17 +50,14 @@ pytestmark = pytest.mark.unit
 PROPERTY = settings(
     max_examples=100,
     deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    # function_scoped_fixture: the `branches` tally is shared by the examples on purpose.
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.function_scoped_fixture],
 )
 CHEAP = settings(max_examples=150, deadline=None)
-# For a property about a case few generated worlds hold (about one in fifteen has a rule
-# a later version dropped): hypothesis discards the others (assume) and keeps drawing
-# until it has enough worlds that hold it.
-RARE_CASE = settings(
-    PROPERTY,
-    max_examples=40,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much],
-)
+# For a property about a case few random worlds hold (about one in fifteen has a rule a
+# later version dropped): the worlds are drawn so that they hold it (``worlds(dropped=...)``)
+# instead of drawing and discarding hundreds of others.
+FORCED_CASE = settings(PROPERTY, max_examples=40)
 
 CATALOG = "city-personal"
 LIST = "defaulters"
@@ -168,8 +165,11 @@ def rule_data(draw) -> dict:
 
 
 @st.composite
-def catalog_versions(draw) -> list[dict]:
-    count = draw(VERSION_COUNTS)
+def catalog_versions(draw, dropped: str | None = None) -> tuple[list[dict], tuple[int, str] | None]:
+    """One to three versions of the catalog; with ``dropped`` ('penalty' or 'reward'), a
+    rule of that sign that a later version drops, returned as (the index of the version
+    that drops it, its name)."""
+    count = draw(VERSION_COUNTS if dropped is None else st.integers(2, 3))
     later = sorted(
         draw(
             st.sets(
@@ -200,7 +200,22 @@ def catalog_versions(draw) -> list[dict]:
         if deadline:
             data["dispute_deadline"] = deadline
         versions.append(data)
-    return versions
+    if dropped is None:
+        return versions, None
+    # The version before ``at`` has the rule, with points of the sign asked for and valid
+    # long enough for a record made just before ``at`` to count after it; ``at`` and the
+    # versions after it do not have it.
+    at = draw(st.integers(1, count - 1))
+    name = draw(st.sampled_from(RULES))
+    rule = versions[at - 1]["rules"].get(name) or rule_data(draw)
+    rule["points"] = draw(st.integers(-60, -1) if dropped == "penalty" else st.integers(0, 30))
+    rule["valid_for"] = draw(st.sampled_from(["P3M", "P6M", "P1Y", "P2Y"]))
+    versions[at - 1]["rules"][name] = rule
+    for later in versions[at:]:
+        later["rules"].pop(name, None)
+        if not later["rules"]:
+            later["rules"][draw(st.sampled_from([r for r in RULES if r != name]))] = rule_data(draw)
+    return versions, (at, name)
 
 
 @dataclass
@@ -248,12 +263,33 @@ class World:
 
 
 @st.composite
-def worlds(draw) -> World:
-    versions = draw(catalog_versions())
-    registry = CatalogRegistry.of(Catalog.model_validate(v) for v in versions)
+def worlds(draw, dropped: str | None = None, repaired: bool = False) -> World:
+    """A generated deployment. With ``dropped`` ('penalty' or 'reward'), its first record
+    is made under a rule of that sign shortly before a later version drops the rule; with
+    ``repaired``, one record's rule allows repair and the record is repaired on or after
+    the first day allowed. Everything else is drawn as for any world."""
+    versions, drop = draw(catalog_versions(dropped))
     births = draw(BIRTHS)
     subjects = [person(born, i + 1) for i, born in enumerate(births)]
-    world = World(versions, registry, subjects, [], [], {}, [])
+    world = World(versions, None, subjects, [], [], {}, [])  # type: ignore[arg-type]
+
+    if drop is not None:
+        at, name = drop
+        starts = dt.date.fromisoformat(versions[at - 1]["effective_from"])
+        dropped_from = dt.date.fromisoformat(versions[at]["effective_from"])
+        occurred_on = max(starts, dropped_from - dt.timedelta(days=draw(st.integers(1, 60))))
+        world.records.append(
+            RecordEvent(
+                type="record",
+                id="r-dropped",
+                subject=draw(st.sampled_from(subjects)),
+                rule=f"{CATALOG}/{name}",
+                occurred_on=occurred_on,
+                decided_on=occurred_on + dt.timedelta(days=draw(DECISION_LAGS)),
+                source="test",
+            )
+        )
+        world.files["r-dropped"] = RecordFile(world.records[0])
 
     for index in range(draw(RECORD_COUNTS)):
         if world.records and draw(BOOLS):
@@ -280,6 +316,20 @@ def worlds(draw) -> World:
         )
         world.records.append(record)
         world.files[record.id] = RecordFile(record)
+
+    if repaired:
+        chosen = draw(st.sampled_from(world.records))
+        rule = world.rule_then(chosen)
+        if "repairable_after" not in rule:
+            rule["repairable_after"] = draw(st.sampled_from(["P0D", "P1M", "P3M", "P6M"]))
+    registry = world.registry = CatalogRegistry.of(Catalog.model_validate(v) for v in versions)
+    if repaired:
+        # First in the stream, so nothing before it (an annulment) refuses it.
+        effective_on, _ = world.window(chosen)
+        on = P(rule["repairable_after"]).after(effective_on) + dt.timedelta(days=draw(st.integers(0, 200)))
+        repair = parse_event({"type": "repaired", "record": chosen.id, "on": on.isoformat(), "note": "forced"})
+        world.stream.append(repair)
+        world.files[chosen.id] = apply_change(world.files[chosen.id], repair, registry)
 
     for _ in range(draw(CHANGE_COUNTS)):
         kind = draw(KIND_DRAWS)
@@ -370,27 +420,26 @@ def test_score_is_base_of_version_in_force_plus_sum_of_contributions_after_caps(
 
 
 @PROPERTY
+@pytest.mark.branches("a group over its cap", "a group within it")
 @given(worlds())
-def test_every_contribution_of_a_limited_group_and_only_those_are_marked_capped(world):
+def test_every_contribution_of_a_limited_group_and_only_those_are_marked_capped(branches, world):
     for subject in world.subjects:
         for day in world.days:
             result = standing(subject, CATALOG, day, world.files.values(), world.registry)
             for members, subtotal, cap in capped_groups(world, result, day):
                 limited = cap is not None and abs(subtotal) > cap
+                branches("a group over its cap" if limited else "a group within it")
                 assert [c.capped for c in members] == [limited] * len(members), (day, members)
 
 
 @PROPERTY
 @given(worlds())
 def test_contributions_are_exactly_the_subjects_records_that_count_on_the_day(world):
+    lines = {f.id: (f.subject, timeline(f, world.registry)) for f in world.files.values()}
     for subject in world.subjects:
         for day in world.days:
             result = standing(subject, CATALOG, day, world.files.values(), world.registry)
-            counting = {
-                f.id
-                for f in world.files.values()
-                if f.subject == subject and timeline(f, world.registry).counts_on(day)
-            }
+            counting = {record for record, (whose, line) in lines.items() if whose == subject and line.counts_on(day)}
             assert {c.record for c in result.contributions} == counting
 
 
@@ -425,10 +474,12 @@ def test_grade_is_the_grade_of_the_score_in_the_version_in_force(world):
 
 
 @PROPERTY
+@pytest.mark.branches("an annulled record")
 @given(worlds())
-def test_annulled_record_never_counts_and_never_lists_on_any_day(world):
+def test_annulled_record_never_counts_and_never_lists_on_any_day(branches, world):
     annulled = [f for f in world.files.values() if is_annulled(f)]
     for file in annulled:
+        branches("an annulled record")
         line = timeline(file, world.registry)
         for day in world.days:
             assert not line.counts_on(day), day
@@ -442,8 +493,9 @@ def test_annulled_record_never_counts_and_never_lists_on_any_day(world):
 
 
 @PROPERTY
+@pytest.mark.branches("a day a disputed record counts")
 @given(worlds())
-def test_a_dispute_never_makes_a_record_count_on_a_day_it_would_not_count_without_it(world):
+def test_a_dispute_never_makes_a_record_count_on_a_day_it_would_not_count_without_it(branches, world):
     disputed = [
         f for f in world.files.values() if any(isinstance(c, (DisputeFiled, DisputeResolved)) for c in f.changes)
     ]
@@ -457,6 +509,7 @@ def test_a_dispute_never_makes_a_record_count_on_a_day_it_would_not_count_withou
         with_dispute, without = timeline(file, world.registry), timeline(undisputed, world.registry)
         for day in world.days:
             if with_dispute.counts_on(day):
+                branches("a day a disputed record counts")
                 assert without.counts_on(day), day
 
 
@@ -474,8 +527,10 @@ def test_a_dispute_never_moves_the_end_of_a_record_later(world):
 
 
 @PROPERTY
+@pytest.mark.branches("a day past a dispute's deadline while it is open")
 @given(worlds())
 def test_unresolved_dispute_stops_the_record_and_its_list_entry_from_its_deadline_until_resolved(
+    branches,
     world,
 ):
     for file in world.files.values():
@@ -487,19 +542,22 @@ def test_unresolved_dispute_stops_the_record_and_its_list_entry_from_its_deadlin
             stop = P(deadline).after(filed_on)
             for day in [stop, *world.days]:
                 if stop <= day and (resolved_on is None or day < resolved_on):
+                    branches("a day past a dispute's deadline while it is open")
                     assert not line.counts_on(day), (filed_on, stop, day)
                     assert not line.listed_on(day), (filed_on, stop, day)
 
 
 @PROPERTY
+@pytest.mark.branches("a contribution under an open dispute", "a contribution under none")
 @given(worlds())
-def test_contribution_is_disputed_exactly_while_a_dispute_is_open(world):
+def test_contribution_is_disputed_exactly_while_a_dispute_is_open(branches, world):
     for subject in world.subjects:
         for day in world.days:
             result = standing(subject, CATALOG, day, world.files.values(), world.registry)
             for c in result.contributions:
                 pairs = dispute_pairs(world.files[c.record])
                 open_now = any(filed <= day and (resolved is None or resolved > day) for filed, resolved in pairs)
+                branches("a contribution under an open dispute" if open_now else "a contribution under none")
                 assert c.disputed == open_now, (c.record, day)
 
 
@@ -529,28 +587,32 @@ def test_points_are_the_larger_of_then_and_now_when_the_rule_is_in_both_versions
         assert points == max(then, now["points"]) >= min(then, now["points"]), (record.id, day)
 
 
-@RARE_CASE
-@given(worlds())
+@FORCED_CASE
+@given(worlds(dropped="penalty"))
 def test_penalty_whose_rule_a_later_version_dropped_counts_zero(world):
     dropped = [
         (record, line, day)
         for record, line, day in counting_lines(world)
         if record.rule_name not in world.version_on(day)["rules"] and world.rule_then(record)["points"] < 0
     ]
-    assume(dropped)  # the property is about these cases: an example without one is no example
+    # The world has such a record; only what happened to it after (an annulment, a
+    # repair) can keep it from counting once the rule is gone.
+    assume(dropped)
     for record, line, day in dropped:
         assert points_on(line, day, world.registry) == 0, (record.id, day)
 
 
-@RARE_CASE
-@given(worlds())
+@FORCED_CASE
+@given(worlds(dropped="reward"))
 def test_reward_whose_rule_a_later_version_dropped_keeps_its_points(world):
     dropped = [
         (record, line, day, then)
         for record, line, day in counting_lines(world)
         if record.rule_name not in world.version_on(day)["rules"] and (then := world.rule_then(record)["points"]) >= 0
     ]
-    assume(dropped)  # the property is about these cases: an example without one is no example
+    # The world has such a record; only what happened to it after (an annulment, a
+    # repair) can keep it from counting once the rule is gone.
+    assume(dropped)
     for record, line, day, then in dropped:
         assert points_on(line, day, world.registry) == then, (record.id, day)
 
@@ -586,26 +648,30 @@ def test_applying_every_event_twice_gives_the_same_files_and_answers(world):
 
 
 @PROPERTY
+@pytest.mark.branches("a day before a record takes effect")
 @given(worlds())
-def test_no_record_counts_before_decided_on_plus_notice(world):
+def test_no_record_counts_before_decided_on_plus_notice(branches, world):
     for file in world.files.values():
         effective_on, _ = world.window(file.record)
         line = timeline(file, world.registry)
         assert line.effective_on == effective_on
         for day in world.days:
             if day < effective_on:
+                branches("a day before a record takes effect")
                 assert not line.counts_on(day), day
 
 
 @PROPERTY
+@pytest.mark.branches("a day on or after a record expires")
 @given(worlds())
-def test_no_record_counts_on_or_after_effective_on_plus_valid_for(world):
+def test_no_record_counts_on_or_after_effective_on_plus_valid_for(branches, world):
     for file in world.files.values():
         _, expires_on = world.window(file.record)
         line = timeline(file, world.registry)
         assert line.expires_on == expires_on
         for day in world.days:
             if day >= expires_on:
+                branches("a day on or after a record expires")
                 assert not line.counts_on(day), day
 
 
@@ -623,8 +689,9 @@ def test_record_with_no_later_events_counts_exactly_inside_its_window(world):
 
 
 @PROPERTY
+@pytest.mark.branches("a repairable record decided before its first repair day")
 @given(worlds(), st.data())
-def test_repair_before_the_first_allowed_day_is_rejected_naming_that_day(world, data):
+def test_repair_before_the_first_allowed_day_is_rejected_naming_that_day(branches, world, data):
     for file in world.files.values():
         rule = world.rule_then(file.record)
         if is_annulled(file) or "repairable_after" not in rule:
@@ -633,6 +700,7 @@ def test_repair_before_the_first_allowed_day_is_rejected_naming_that_day(world, 
         earliest = P(rule["repairable_after"]).after(effective_on)
         if earliest <= file.record.decided_on:
             continue
+        branches("a repairable record decided before its first repair day")
         day = data.draw(st.dates(file.record.decided_on, earliest - dt.timedelta(days=1)))
         with pytest.raises(Rejected, match=earliest.isoformat()):
             apply_change(
@@ -643,24 +711,28 @@ def test_repair_before_the_first_allowed_day_is_rejected_naming_that_day(world, 
 
 
 @PROPERTY
+@pytest.mark.branches("a repairable record")
 @given(worlds())
-def test_repair_on_the_first_allowed_day_is_accepted(world):
+def test_repair_on_the_first_allowed_day_is_accepted(branches, world):
     for file in world.files.values():
         rule = world.rule_then(file.record)
         if is_annulled(file) or "repairable_after" not in rule:
             continue
         effective_on, _ = world.window(file.record)
         earliest = P(rule["repairable_after"]).after(effective_on)
+        branches("a repairable record")
         repair = parse_event({"type": "repaired", "record": file.id, "on": earliest.isoformat(), "note": "on time"})
         assert apply_change(file, repair, world.registry).changes[-1] == repair
 
 
 @PROPERTY
+@pytest.mark.branches("a record whose rule allows no repair")
 @given(worlds(), st.data())
-def test_repair_of_a_rule_without_repairable_after_is_rejected(world, data):
+def test_repair_of_a_rule_without_repairable_after_is_rejected(branches, world, data):
     for file in world.files.values():
         if is_annulled(file) or "repairable_after" in world.rule_then(file.record):
             continue
+        branches("a record whose rule allows no repair")
         day = file.record.decided_on + dt.timedelta(days=data.draw(st.integers(0, 2000)))
         with pytest.raises(Rejected, match="repairable_after"):
             apply_change(
@@ -671,15 +743,17 @@ def test_repair_of_a_rule_without_repairable_after_is_rejected(world, data):
 
 
 @PROPERTY
-@given(worlds())
-def test_repaired_record_and_its_list_entry_do_not_count_from_the_repair_day(world):
+@pytest.mark.branches("a day from a repair on")
+@given(worlds(repaired=True))
+def test_repaired_record_and_its_list_entry_do_not_count_from_the_repair_day(branches, world):
     repaired = [f for f in world.files.values() if any(c.type == "repaired" for c in f.changes)]
-    assume(repaired)  # the property is about repaired records: a world without one is no example
+    assert repaired  # the world is drawn with one
     for file in repaired:
         repairs = [c.on for c in file.changes if c.type == "repaired"]
         line = timeline(file, world.registry)
         for day in world.days:
             if day >= min(repairs):
+                branches("a day from a repair on")
                 assert not line.counts_on(day) and not line.listed_on(day), day
 
 
@@ -707,11 +781,13 @@ def test_event_dated_before_decided_on_is_rejected(world, data):
 
 
 @PROPERTY
+@pytest.mark.branches("an annulled record")
 @given(worlds(), st.data())
-def test_any_new_event_after_annulment_is_rejected(world, data):
+def test_any_new_event_after_annulment_is_rejected(branches, world, data):
     for file in world.files.values():
         if not is_annulled(file):
             continue
+        branches("an annulled record")
         on = file.record.decided_on + dt.timedelta(days=data.draw(st.integers(0, 900)))
         for kind in KINDS:
             with pytest.raises(Rejected, match="annul"):
@@ -719,22 +795,26 @@ def test_any_new_event_after_annulment_is_rejected(world, data):
 
 
 @PROPERTY
+@pytest.mark.branches("a record with an open dispute")
 @given(worlds(), st.data())
-def test_second_dispute_while_one_is_open_is_rejected(world, data):
+def test_second_dispute_while_one_is_open_is_rejected(branches, world, data):
     for file in world.files.values():
         if is_annulled(file) or not has_open_dispute(file):
             continue
+        branches("a record with an open dispute")
         on = file.record.decided_on + dt.timedelta(days=data.draw(st.integers(0, 900)))
         with pytest.raises(Rejected, match="still open"):
             apply_change(file, any_change(file.id, on, "dispute_filed"), world.registry)
 
 
 @PROPERTY
+@pytest.mark.branches("a record without an open dispute")
 @given(worlds(), st.data())
-def test_decision_with_no_open_dispute_is_rejected(world, data):
+def test_decision_with_no_open_dispute_is_rejected(branches, world, data):
     for file in world.files.values():
         if is_annulled(file) or has_open_dispute(file):
             continue
+        branches("a record without an open dispute")
         on = file.record.decided_on + dt.timedelta(days=data.draw(st.integers(0, 900)))
         with pytest.raises(Rejected, match="no open dispute"):
             apply_change(file, any_change(file.id, on, "dispute_resolved"), world.registry)
@@ -744,11 +824,14 @@ def test_decision_with_no_open_dispute_is_rejected(world, data):
 
 
 @PROPERTY
+@pytest.mark.branches("a minor's record under a list rule")
 @given(worlds())
-def test_person_under_18_on_occurred_on_is_never_placed_on_a_list(world):
+def test_person_under_18_on_occurred_on_is_never_placed_on_a_list(branches, world):
     for file in world.files.values():
         if not minor_on(file.subject, file.record.occurred_on):
             continue
+        if "list" in world.rule_then(file.record):
+            branches("a minor's record under a list rule")
         line = timeline(file, world.registry)
         assert line.placement is None
         for day in world.days:
@@ -757,8 +840,9 @@ def test_person_under_18_on_occurred_on_is_never_placed_on_a_list(world):
 
 
 @PROPERTY
+@pytest.mark.branches("a day a minor's record counts")
 @given(worlds())
-def test_minors_record_counts_the_same_points_on_the_same_days_as_an_adults(world):
+def test_minors_record_counts_the_same_points_on_the_same_days_as_an_adults(branches, world):
     adult = person(dt.date(1960, 1, 1), 999)
     for file in world.files.values():
         if not minor_on(file.subject, file.record.occurred_on):
@@ -769,6 +853,7 @@ def test_minors_record_counts_the_same_points_on_the_same_days_as_an_adults(worl
         for day in world.days:
             assert minor_line.counts_on(day) == adult_line.counts_on(day), day
             if minor_line.counts_on(day):
+                branches("a day a minor's record counts")
                 result = standing(file.subject, CATALOG, day, [file], world.registry)
                 assert [c.points for c in result.contributions] == [points_on(adult_line, day, world.registry)]
 
@@ -777,20 +862,23 @@ def test_minors_record_counts_the_same_points_on_the_same_days_as_an_adults(worl
 
 
 @PROPERTY
+@pytest.mark.branches("a record placed on a list")
 @given(worlds())
-def test_list_entry_starts_on_the_first_day_its_record_counts(world):
+def test_list_entry_starts_on_the_first_day_its_record_counts(branches, world):
     for file in world.files.values():
         line = timeline(file, world.registry)
         if line.placement is None:
             continue
+        branches("a record placed on a list")
         start = line.placement.start
         assert line.counts_on(start)
         assert not any(line.counts_on(d) for d in world.days if d < start)
 
 
 @PROPERTY
+@pytest.mark.branches("an adult's record under a list rule counting before any repair or fulfilment")
 @given(worlds())
-def test_adults_counting_record_under_a_list_rule_is_listed_when_it_starts_counting(world):
+def test_adults_counting_record_under_a_list_rule_is_listed_when_it_starts_counting(branches, world):
     for file in world.files.values():
         rule = world.rule_then(file.record)
         if "list" not in rule or minor_on(file.subject, file.record.occurred_on) or is_annulled(file):
@@ -798,6 +886,7 @@ def test_adults_counting_record_under_a_list_rule_is_listed_when_it_starts_count
         line = timeline(file, world.registry)
         first = next((d for d in world.days if line.counts_on(d)), None)
         if first is not None and not any(c.type in ("repaired", "fulfilled") and c.on <= first for c in file.changes):
+            branches("an adult's record under a list rule counting before any repair or fulfilment")
             assert line.placement is not None and line.listed_on(line.placement.start)
 
 
@@ -966,8 +1055,9 @@ def test_list_measures_fall_on_listed_subjects_whatever_their_jurisdiction(case)
 
 
 @PROPERTY
+@pytest.mark.branches("a day the subject is listed", "a day it is not")
 @given(worlds(), st.sampled_from(["deny", "review"]))
-def test_list_measure_of_another_catalog_applies_exactly_on_the_days_the_subject_is_listed(world, effect):
+def test_list_measure_of_another_catalog_applies_exactly_on_the_days_the_subject_is_listed(branches, world, effect):
     # List ids are global: a measure in one catalog may name a list another defines.
     other = Catalog.model_validate(
         {
@@ -984,7 +1074,9 @@ def test_list_measure_of_another_catalog_applies_exactly_on_the_days_the_subject
     registry = CatalogRegistry.of([*world.registry.all(), other])
     for subject in world.subjects:
         mine = [f for f in world.files.values() if f.subject == subject]
+        lines = [timeline(f, registry) for f in mine]
         for day in world.days:
-            listed = any(timeline(f, registry).listed_on(day) for f in mine)
+            listed = any(line.listed_on(day) for line in lines)
+            branches("a day the subject is listed" if listed else "a day it is not")
             decision = check(subject, "air_travel.ticket", day, mine, registry, None)
             assert decision.decision == (effect if listed else "allow"), day

@@ -135,6 +135,16 @@ class World:
         return standing(subject, catalog, self.today, files, registry, self.jurisdiction(subject)).score
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every browser test on one pytest-xdist worker (``--dist loadgroup``): the demo
+    database is built, and Chromium started, once rather than once per worker."""
+    here = Path(__file__).parent
+    for item in items:
+        if here in item.path.parents:
+            item.add_marker(pytest.mark.xdist_group("web"))
+
+
 @pytest.fixture(scope="session")
 def world(backend, postgres_server, tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     folder = tmp_path_factory.mktemp("web")
