@@ -78,6 +78,7 @@ def _command():
 
         from xinyong.adapters.storage import store
         from xinyong.entrypoints import cli
+        from xinyong.entrypoints.cli import root
 
         create = store.create_engine
 
@@ -88,7 +89,7 @@ def _command():
             return engine
 
         store.create_engine = tracked  # every engine a command opens, closed when it ends
-        for console in (cli.out, cli.err):  # as COLUMNS=200 gives a process
+        for console in (root.out, root.err):  # as COLUMNS=200 gives a process
             console.width = int(COLUMNS)
         _COMMAND = typer.main.get_command(cli.app)
     return _COMMAND

@@ -190,7 +190,7 @@ class _InProcess:
 
 def _start_inside(db_url: str, folder: Path, settings: Mapping[str, str], merged: bool, seconds: float) -> Served:
     from xinyong.bootstrap import open_deployment
-    from xinyong.entrypoints.api.app import create_app
+    from xinyong.entrypoints.server import create_app  # as `xinyong serve` builds it
 
     stdout = folder / f"serve-inside-{id(folder)}-{time.monotonic_ns()}.{'log' if merged else 'out'}"
     stderr = stdout if merged else stdout.with_suffix(".err")
