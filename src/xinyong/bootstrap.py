@@ -28,6 +28,7 @@ from xinyong.adapters.storage.unit_of_work import SqlUnitsOfWork
 from xinyong.domain import calendar
 from xinyong.domain.calendar import Duration
 from xinyong.domain.retention import DEFAULT_RETENTION
+from xinyong.services.audit import Audit
 from xinyong.services.catalogs import CatalogLibrary
 from xinyong.services.due_process import DueProcess
 from xinyong.services.erasure import Erasure
@@ -60,6 +61,7 @@ class Deployment:
     node_key_file: Path
     erasure: Erasure
     overview: Dashboards
+    audit: Audit
     settings: Settings  # read once, where the deployment was opened
 
     def node_key(self):
@@ -216,6 +218,7 @@ class Services:
     due_process: DueProcess
     erasure: Erasure
     overview: Dashboards
+    audit: Audit
 
 
 def services(
@@ -235,6 +238,7 @@ def services(
         due_process=due_process,
         erasure=Erasure(units, library, retention),
         overview=Dashboards(units, library, due_process),
+        audit=Audit(units),
     )
 
 

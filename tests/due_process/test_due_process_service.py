@@ -281,33 +281,14 @@ def test_every_day_the_outlook_names_agrees_with_the_standing_on_that_day(d, rec
 
     for catalog in (RC, JD):
         view = d.due_process.outlook(_ref(s), catalog, TODAY)
-        previous = (view["score"], view["grade"], view["lists"])
-        for change in view["changes"]:
-            on = dt.date.fromisoformat(change["day"])
-            assert on > TODAY
-            asked = d.inquiries.standing(_ref(s), catalog, on)
-            lists = [
-                {
-                    "list": e.list,
-                    "record": e.record,
-                    "from": e.start.isoformat(),
-                    "until": e.until.isoformat() if e.until else None,
-                }
-                for e in asked.lists
-            ]
-            assert (asked.score, asked.grade, lists) == (change["score"], change["grade"], change["lists"])
-            before = d.inquiries.standing(_ref(s), catalog, on - dt.timedelta(days=1))
-            before_lists = [
-                {
-                    "list": e.list,
-                    "record": e.record,
-                    "from": e.start.isoformat(),
-                    "until": e.until.isoformat() if e.until else None,
-                }
-                for e in before.lists
-            ]
-            assert (before.score, before.grade, before_lists) == previous
-            previous = (change["score"], change["grade"], change["lists"])
+        previous = (view.score, view.grade, view.lists)
+        for change in view.changes:
+            assert change.day > TODAY
+            asked = d.inquiries.standing(_ref(s), catalog, change.day)
+            assert (asked.score, asked.grade, asked.lists) == (change.score, change.grade, change.lists)
+            before = d.inquiries.standing(_ref(s), catalog, change.day - dt.timedelta(days=1))
+            assert (before.score, before.grade, before.lists) == previous
+            previous = (change.score, change.grade, change.lists)
         # After the last change nothing changes any more (every record expires).
         far = d.inquiries.standing(_ref(s), catalog, day(3700))
         assert (far.score, far.grade) == previous[:2]

@@ -457,3 +457,36 @@ def test_the_access_log_keeps_every_read_newest_first_with_its_purpose_masked(un
     assert (mine[1].reader, mine[1].role) == ("officer-zhou", "officer") and mine[0].purpose is None
     assert everyone[0] == 3 and [e.what for e in everyone[1]] == ["check", "check"]
     assert everyone[1][0].detail is None and everyone[1][0].purpose == "loan for **************002X"
+
+
+# ---------------------------------------------------------------------------- audit
+
+
+def test_every_chained_table_is_verified_the_ledger_first_and_its_head_moves_with_each_row(units):
+    tables = ["ledger", "catalog_versions", "notices", "deliveries", "cases", "access_log"]
+    with units(read_only=True) as uow:
+        empty = uow.audit.verify({"ledger": 0})
+    assert [r.table for r in empty] == tables
+    assert all(r.intact and r.rows == 0 and r.head == "0" * 64 for r in empty)
+    assert empty[0].marked == "0" * 64 and empty[1].marked is None
+    write(units, [facts(PERSON)])
+    with units(read_only=True) as uow:
+        one = uow.audit.verify()[0]
+    write(units, [record("r-audit", PERSON)])
+    with units() as uow:
+        uow.access_log.write([PERSON, OTHER], OFFICER, "check", "a loan")
+        uow.commit()
+    with units(read_only=True) as uow:
+        found = {r.table: r for r in uow.audit.verify({"ledger": 1, "access_log": 2})}
+    assert (one.rows, found["ledger"].rows, found["access_log"].rows) == (1, 2, 2)
+    assert len({"0" * 64, one.head, found["ledger"].head}) == 3 and all(r.intact for r in found.values())
+    assert found["ledger"].marked == one.head and found["access_log"].marked == found["access_log"].head
+    assert found["ledger"].problem is None and found["ledger"].broken_at is None
+
+
+def test_the_directory_agrees_with_the_ledger_it_is_projected_from(units):
+    with units(read_only=True) as uow:
+        assert uow.audit.directory_drift() == []
+    write(units, [facts(FIRM, "CN", name="Old Name Ltd"), facts(PERSON), facts(FIRM, "CN-SD", name="Acme")])
+    with units(read_only=True) as uow:
+        assert uow.audit.directory_drift() == []

@@ -32,6 +32,7 @@ from xinyong.domain.standing import RecordFile
 from xinyong.services.unit_of_work import (
     Access,
     Case,
+    ChainReport,
     Collision,
     DisputeActivity,
     Event,
@@ -620,6 +621,58 @@ class FakeAccessLog(_Part):
         return len(rows), found
 
 
+GENESIS = "0" * 64
+CHAINED = ("ledger", "catalog_versions", "notices", "deliveries", "cases", "access_log")
+
+
+class FakeAudit(_Part):
+    """The fake's rows chained with its secret as the SQL store chains its tables: each
+    row's keyed hash covers the one before it. Rows are only ever appended here, so a
+    chain is intact; its length, head and marks are what the contract holds to."""
+
+    def _rows(self, name: str) -> Sequence[object]:
+        state = self._state
+        return {
+            "ledger": state.rows,
+            "catalog_versions": state.catalogs,
+            "notices": state.notices,
+            "deliveries": state.deliveries,
+            "cases": state.cases,
+            "access_log": state.access,
+        }[name]
+
+    def verify(self, marks: dict[str, int] | None = None) -> list[ChainReport]:
+        reports = []
+        for name in CHAINED:
+            mark = (marks or {}).get(name)
+            previous = GENESIS
+            marked = GENESIS if mark == 0 else None
+            rows = self._rows(name)
+            for number, row in enumerate(rows, start=1):
+                previous = hmac.digest(self._store._secret, (previous + repr(row)).encode(), "sha256").hex()
+                if number == mark:
+                    marked = previous
+            reports.append(ChainReport(name, len(rows), previous, None, None, marked))
+        return reports
+
+    def directory_drift(self) -> list[str]:
+        expected: dict[str, SubjectEvent] = {}
+        for row in self._state.rows:
+            if isinstance(row.event, SubjectEvent) and row.event.subject.kind == "organisation":
+                assert row.subject_key is not None
+                expected[row.subject_key] = row.event
+        found = dict(self._state.directory)
+        drift = []
+        for key, item in expected.items():
+            org = found.pop(key, None)
+            if org is None:
+                drift.append(f"organisation {item.subject.value} is missing from the directory")
+            elif (org.code, org.name, org.jurisdiction) != (item.subject.value, item.name, item.jurisdiction):
+                drift.append(f"organisation {item.subject.value}: the directory differs from the ledger")
+        drift += [f"organisation {o.code} is in the directory but not in the ledger" for o in found.values()]
+        return drift
+
+
 class FakeUnitOfWork(UnitOfWork):
     """A unit of work over a :class:`FakeStore`: a copy of its state, put back on commit."""
 
@@ -635,6 +688,7 @@ class FakeUnitOfWork(UnitOfWork):
         self.cases = FakeCases(self)
         self.notices = FakeNotices(self)
         self.access_log = FakeAccessLog(self)
+        self.audit = FakeAudit(self)
 
     def state(self) -> _State:
         if self._state is None:

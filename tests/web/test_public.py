@@ -21,9 +21,15 @@ def listed_organisation(world: World) -> dict:
             if definition.publish == "none":
                 continue
             page = world.deployment.publication.list_entries(list_id, world.today, 1, 500)
-            for entry in page["entries"]:
-                if entry["subject"].startswith("uscc:") and entry["name"]:
-                    return {**entry, "list": list_id, "title": page["title"]}
+            for entry in page.entries:
+                if entry.subject.startswith("uscc:") and entry.name:
+                    return {
+                        "subject": entry.subject,
+                        "name": entry.name,
+                        "from": entry.start.isoformat(),
+                        "list": list_id,
+                        "title": page.title,
+                    }
     raise LookupError("no organisation is on a published list in the demo")
 
 
@@ -44,8 +50,8 @@ def test_the_public_finds_a_firm_by_name_and_sees_its_blacklist_entry(page, worl
     expect(entry).to_be_visible()
     expect(entry).to_contain_text(firm["from"])
     record = world.deployment.publication.organisation(code, world.today)
-    listed = next(e for e in record["lists"] if e["list"] == firm["list"])
-    expect(entry).to_contain_text(listed["legal_basis"])
+    listed = next(e for e in record.lists if e.list == firm["list"])
+    expect(entry).to_contain_text(listed.legal_basis)
     screenshot(page, "organisation")
 
 

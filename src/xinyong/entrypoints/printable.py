@@ -6,11 +6,10 @@ catalogs that the pages draw every word from."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from xinyong import messages
+from xinyong.services.export import WholeFile
+from xinyong.services.unit_of_work import Notice
 
 _templates = Environment(
     loader=PackageLoader("xinyong.entrypoints", "web/templates/printable"),
@@ -20,19 +19,15 @@ _templates = Environment(
 )
 
 
-def _notice_words(n: dict[str, Any]) -> tuple[str, str]:
-    """A notice of the report (key, lines and fields, or a stored title and text) as its
-    title and text, in English with the portal's wording."""
-    if n.get("key") is None:
-        return n["title"], n["text"]
-    lines = [(line["key"], line["fields"]) for line in n.get("lines", ())]
-    return messages.render_notice(n["key"], n["fields"], lines, "en")
+def _notice_words(n: Notice) -> tuple[str, str]:
+    """A notice of the report as its title and text, in English with the portal's wording."""
+    return n.rendered("en")
 
 
 # Notices are stored as message keys: the page renders them.
 _templates.globals["notice_words"] = _notice_words
 
 
-def render_export(report: dict[str, Any]) -> str:
+def render_export(report: WholeFile) -> str:
     """The page of ``report`` (:func:`xinyong.services.export.whole_file`)."""
     return _templates.get_template("export.html").render(r=report)

@@ -18,9 +18,12 @@ from xinyong.domain.access import Reader
 from xinyong.domain.events import DisputeFiled, DisputeResolved, Repaired
 from xinyong.domain.free_text import mask_identity_numbers
 from xinyong.domain.identifiers import SubjectRef
+from xinyong.domain.messages import Message
 from xinyong.domain.notices import repair_applied_notice, repair_refused_notice, review_decided_notice
 from xinyong.domain.standing import (
+    ListEntry,
     RecordFile,
+    RepairOption,
     earliest_repair,
     is_annulled,
     outlook,
@@ -125,6 +128,33 @@ class ReviewView:
     status: str  # open | confirmed | overturned
     reasons: str | None
     decided_on: dt.date | None
+
+
+@dataclass(frozen=True)
+class OutlookChange:
+    """A future day on which the score, grade or list entries change, if nothing new
+    happens: what changes, as message keys with fields and rendered."""
+
+    day: dt.date
+    score: int
+    grade: str
+    lists: tuple[ListEntry, ...]
+    what: tuple[str, ...]  # rendered in the language asked
+    messages: tuple[Message, ...]
+
+
+@dataclass(frozen=True)
+class Outlook:
+    """The way back: the standing today, each change ahead and the repairs possible."""
+
+    subject: str
+    catalog: str
+    as_of: dt.date
+    score: int
+    grade: str
+    lists: tuple[ListEntry, ...]
+    changes: tuple[OutlookChange, ...]
+    repairs: tuple[RepairOption, ...]
 
 
 @overload
@@ -511,7 +541,7 @@ class DueProcess:
 
     # ------------------------------------------------------------------ outlook
 
-    def outlook(self, subject: SubjectRef, catalog_id: str, day: dt.date, language: str = "en") -> dict[str, Any]:
+    def outlook(self, subject: SubjectRef, catalog_id: str, day: dt.date, language: str = "en") -> Outlook:
         """The way back: when the score, grade and list entries change if nothing new
         happens, and which repairs become possible when. What changes on each day is
         given as message keys with fields (``changes[].messages``) and rendered in
@@ -521,31 +551,26 @@ class DueProcess:
             filed = uow.ledger.subject_ledger(subject)
         now, steps, options = outlook(subject, catalog_id, day, filed.files, registry, filed.jurisdiction)
 
-        def entries(es):
-            return [{"list": e.list, "record": e.record, "from": _day(e.start), "until": _day(e.until)} for e in es]
-
-        return {
-            "subject": str(subject),
-            "catalog": catalog_id,
-            "as_of": day.isoformat(),
-            "score": now.score,
-            "grade": now.grade,
-            "lists": entries(now.lists),
-            "changes": [
-                {
-                    "day": s.day.isoformat(),
-                    "score": s.score,
-                    "grade": s.grade,
-                    "lists": entries(s.lists),
-                    "what": [messages.render(m.key, m.fields, language) for m in s.changes],
-                    "messages": [m.as_json() for m in s.changes],
-                }
+        return Outlook(
+            subject=str(subject),
+            catalog=catalog_id,
+            as_of=day,
+            score=now.score,
+            grade=now.grade,
+            lists=now.lists,
+            changes=tuple(
+                OutlookChange(
+                    day=s.day,
+                    score=s.score,
+                    grade=s.grade,
+                    lists=s.lists,
+                    what=tuple(messages.render(m.key, m.fields, language) for m in s.changes),
+                    messages=s.changes,
+                )
                 for s in steps
-            ],
-            "repairs": [
-                {"record": o.record, "rule": o.rule, "possible_from": o.possible_from.isoformat()} for o in options
-            ],
-        }
+            ),
+            repairs=tuple(options),
+        )
 
     # ------------------------------------------------------------ time passing
 

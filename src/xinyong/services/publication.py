@@ -8,7 +8,6 @@ import datetime as dt
 import threading
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any
 
 from xinyong.domain.access import Reader
 from xinyong.domain.identifiers import SubjectRef
@@ -19,10 +18,6 @@ from xinyong.services.unit_of_work import Organisation, UnitsOfWork
 
 class NotPublished(LookupError):
     """Nothing public is known under this name or code."""
-
-
-def _day(value: dt.date | None) -> str | None:
-    return value.isoformat() if value is not None else None
 
 
 def mask_rid(value: str) -> str:
@@ -50,13 +45,98 @@ class PublicLookups:
             return dict(self._counts)
 
 
+@dataclass(frozen=True)
+class PublicStanding:
+    """An organisation's score and grade under one catalog."""
+
+    catalog: str
+    title: str | None
+    version: str
+    score: int
+    grade: str
+
+
+@dataclass(frozen=True)
+class PublicRecord:
+    """A record that counts or lists on the day, as the public sees it."""
+
+    record: str
+    rule: str
+    title: str | None
+    legal_basis: str | None
+    occurred_on: dt.date
+    decided_on: dt.date
+    source: str
+    reference: str | None
+    effective_on: dt.date
+    until: dt.date
+    disputed: bool
+
+
+@dataclass(frozen=True)
+class PublicListing:
+    """An organisation's entry on a list, on the day."""
+
+    list: str
+    title: str | None
+    record: str
+    start: dt.date
+    until: dt.date | None  # None: until removed
+    legal_basis: str | None
+
+
+@dataclass(frozen=True)
+class OrganisationPage:
+    """An organisation's public page."""
+
+    subject: str
+    code: str
+    name: str | None
+    jurisdiction: str | None
+    as_of: dt.date
+    standings: tuple[PublicStanding, ...]
+    records: tuple[PublicRecord, ...]  # newest in effect first
+    lists: tuple[PublicListing, ...]
+
+
+@dataclass(frozen=True)
+class PublishedEntry:
+    """An entry of a published list: an organisation by code and name, or a person by a
+    masked number only."""
+
+    subject: str
+    name: str | None
+    record: str
+    rule: str
+    start: dt.date
+    until: dt.date | None
+
+
+@dataclass(frozen=True)
+class ListPage:
+    """A page of a list's published entries on a day, newest first."""
+
+    list: str
+    title: str | None
+    kind: str
+    catalog: str
+    publishes: str
+    removal: tuple[str, ...]
+    as_of: dt.date
+    total: int
+    persons_not_published: int
+    page: int
+    per_page: int
+    entries: tuple[PublishedEntry, ...]
+
+
 @dataclass
 class Publication:
     units: UnitsOfWork
     library: CatalogLibrary
     lookups: PublicLookups = field(default_factory=PublicLookups)
 
-    def organisation(self, code: str, day: dt.date, reader: Reader | None = None) -> dict[str, Any]:
+    def organisation(self, code: str, day: dt.date, reader: Reader | None = None) -> OrganisationPage:
         """An organisation's public page. A known ``reader`` (an officer, a subject) is
         written to the access log; an anonymous lookup is counted."""
         subject = SubjectRef.parse(code if code.startswith("uscc:") else f"uscc:{code}")
@@ -85,65 +165,58 @@ class Publication:
             ):
                 continue
             answer = standing(subject, catalog_id, day, files, registry, jurisdiction)
-            standings.append(
-                {
-                    "catalog": catalog_id,
-                    "title": version.title,
-                    "version": answer.version,
-                    "score": answer.score,
-                    "grade": answer.grade,
-                }
-            )
-        records, entries = [], []
+            standings.append(PublicStanding(catalog_id, version.title, answer.version, answer.score, answer.grade))
+        records: list[PublicRecord] = []
+        entries: list[PublicListing] = []
         for file in files:
             line = timeline(file, registry)
             if not line.counts_on(day) and not line.listed_on(day):
                 continue
             _, rule = rule_in_force(file.record, registry)
             records.append(
-                {
-                    "record": file.id,
-                    "rule": file.record.rule,
-                    "title": rule.title,
-                    "legal_basis": rule.legal_basis,
-                    "occurred_on": file.record.occurred_on.isoformat(),
-                    "decided_on": file.record.decided_on.isoformat(),
-                    "source": file.record.source,
-                    "reference": file.record.reference,
-                    "effective_on": line.effective_on.isoformat(),
-                    "until": line.ends_on.isoformat(),
-                    "disputed": line.disputed_on(day),
-                }
+                PublicRecord(
+                    record=file.id,
+                    rule=file.record.rule,
+                    title=rule.title,
+                    legal_basis=rule.legal_basis,
+                    occurred_on=file.record.occurred_on,
+                    decided_on=file.record.decided_on,
+                    source=file.record.source,
+                    reference=file.record.reference,
+                    effective_on=line.effective_on,
+                    until=line.ends_on,
+                    disputed=line.disputed_on(day),
+                )
             )
             if line.listed_on(day) and line.placement is not None:
                 definition = registry.list_definition(line.placement.list, day)
                 entries.append(
-                    {
-                        "list": line.placement.list,
-                        "title": definition.title if definition else None,
-                        "record": file.id,
-                        "from": line.placement.start.isoformat(),
-                        "until": _day(line.placement.until),
-                        "legal_basis": rule.legal_basis,
-                    }
+                    PublicListing(
+                        list=line.placement.list,
+                        title=definition.title if definition else None,
+                        record=file.id,
+                        start=line.placement.start,
+                        until=line.placement.until,
+                        legal_basis=rule.legal_basis,
+                    )
                 )
-        return {
-            "subject": str(subject),
-            "code": subject.value,
-            "name": row.name if row is not None else None,
-            "jurisdiction": jurisdiction,
-            "as_of": day.isoformat(),
-            "standings": standings,
-            "records": sorted(records, key=lambda r: r["effective_on"], reverse=True),
-            "lists": entries,
-        }
+        return OrganisationPage(
+            subject=str(subject),
+            code=subject.value,
+            name=row.name if row is not None else None,
+            jurisdiction=jurisdiction,
+            as_of=day,
+            standings=tuple(standings),
+            records=tuple(sorted(records, key=lambda r: r.effective_on, reverse=True)),
+            lists=tuple(entries),
+        )
 
     def search(self, query: str, limit: int = 50) -> list[Organisation]:
         """Organisations whose name contains ``query`` or whose code starts with it."""
         with self.units(read_only=True) as uow:
             return uow.directory.search(query, limit)
 
-    def list_entries(self, list_id: str, day: dt.date, page: int = 1, per_page: int = 50) -> dict[str, Any]:
+    def list_entries(self, list_id: str, day: dt.date, page: int = 1, per_page: int = 50) -> ListPage:
         registry = self.library.registry()
         owner = registry.list_owner(list_id)
         if owner is None:
@@ -156,7 +229,8 @@ class Publication:
             names = uow.directory.names(
                 {s.file.subject.value for s in stored.values() if s.file.subject.kind == "organisation"}
             )
-        published, withheld = [], 0
+        published: list[PublishedEntry] = []
+        withheld = 0
         for item in stored.values():
             line = timeline(item.file, registry)
             if not line.listed_on(day) or line.placement is None:
@@ -166,31 +240,32 @@ class Publication:
                 withheld += 1
                 continue
             if subject.kind == "organisation":
-                who = {"subject": str(subject), "name": names.get(subject.value)}
+                who, name = str(subject), names.get(subject.value)
             else:
-                who = {"subject": f"rid:{mask_rid(subject.value)}", "name": None}
+                who, name = f"rid:{mask_rid(subject.value)}", None
             published.append(
-                {
-                    **who,
-                    "record": item.file.id,
-                    "rule": item.file.record.rule,
-                    "from": line.placement.start.isoformat(),
-                    "until": _day(line.placement.until),
-                }
+                PublishedEntry(
+                    subject=who,
+                    name=name,
+                    record=item.file.id,
+                    rule=item.file.record.rule,
+                    start=line.placement.start,
+                    until=line.placement.until,
+                )
             )
-        published.sort(key=lambda e: (e["from"], e["record"]), reverse=True)
+        published.sort(key=lambda e: (e.start, e.record), reverse=True)
         start = (page - 1) * per_page
-        return {
-            "list": list_id,
-            "title": definition.title,
-            "kind": definition.kind,
-            "catalog": owner.catalog_id,
-            "publishes": definition.publish,
-            "removal": list(definition.removal),
-            "as_of": day.isoformat(),
-            "total": len(published),
-            "persons_not_published": withheld,
-            "page": page,
-            "per_page": per_page,
-            "entries": published[start : start + per_page],
-        }
+        return ListPage(
+            list=list_id,
+            title=definition.title,
+            kind=definition.kind,
+            catalog=owner.catalog_id,
+            publishes=definition.publish,
+            removal=tuple(definition.removal),
+            as_of=day,
+            total=len(published),
+            persons_not_published=withheld,
+            page=page,
+            per_page=per_page,
+            entries=tuple(published[start : start + per_page]),
+        )

@@ -5,18 +5,105 @@ an officer sees when a purpose is given."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from collections.abc import Iterable
+from dataclasses import dataclass
 
 from xinyong.domain.access import Reader
+from xinyong.domain.catalog.model import GradeBand
+from xinyong.domain.events import RecordChange
 from xinyong.domain.identifiers import SubjectRef
-from xinyong.domain.standing import earliest_repair, list_entries, rule_in_force, standing, timeline
+from xinyong.domain.standing import (
+    Contribution,
+    ListEntry,
+    earliest_repair,
+    list_entries,
+    rule_in_force,
+    standing,
+    timeline,
+)
+from xinyong.domain.trajectory import Trajectory, trajectory
 from xinyong.services.catalogs import CatalogLibrary
-from xinyong.services.inquiries import standing_json
-from xinyong.services.unit_of_work import UnitsOfWork
+from xinyong.services.unit_of_work import Access, Notice, UnitsOfWork
 
 
-def _day(value: dt.date | None) -> str | None:
-    return value.isoformat() if value is not None else None
+@dataclass(frozen=True)
+class CatalogStanding:
+    """The subject's standing under one catalog, each contribution explained, with the
+    catalog's title and grade bands."""
+
+    subject: str
+    catalog: str
+    version: str
+    title: str | None
+    as_of: dt.date
+    base: int
+    score: int
+    grade: str
+    covered: bool
+    grades: tuple[GradeBand, ...]
+    contributions: tuple[Contribution, ...]
+    lists: tuple[ListEntry, ...]
+
+    @property
+    def scoring(self) -> bool:
+        """Whether the catalog grades by score (more than one band), not only lists."""
+        return len(self.grades) > 1
+
+
+@dataclass(frozen=True)
+class Placement:
+    """The list entry a record makes."""
+
+    list: str
+    start: dt.date
+    until: dt.date | None  # None: until removed
+
+
+@dataclass(frozen=True)
+class RecordView:
+    """A record as its subject's file shows it: the rule it falls under, when it counts,
+    its status on the day asked and its later events."""
+
+    record: str
+    rule: str
+    title: str | None
+    category: str
+    points: int
+    legal_basis: str | None
+    catalog_version: str
+    occurred_on: dt.date
+    decided_on: dt.date
+    source: str
+    reference: str | None
+    effective_on: dt.date
+    expires_on: dt.date
+    ends_on: dt.date | None  # None for an annulled record
+    status: str
+    disputed: bool
+    list: Placement | None
+    repairable_from: dt.date | None
+    events: tuple[RecordChange, ...]
+
+    def still_matters(self, day: dt.date) -> bool:
+        """Whether the record counts (or will, or is suspended) or lists the subject on ``day``."""
+        listed = self.list is not None and (self.list.until is None or self.list.until > day)
+        return self.status in ("counting", "pending", "suspended") or listed
+
+
+@dataclass(frozen=True)
+class Report:
+    """A subject's whole file as of ``as_of``."""
+
+    subject: str
+    kind: str
+    name: str | None
+    jurisdiction: str | None
+    as_of: dt.date
+    standings: tuple[CatalogStanding, ...]
+    records: tuple[RecordView, ...]  # by occurred_on, then id
+    lists: tuple[ListEntry, ...]
+    notices: tuple[Notice, ...]  # newest first
+    access_log: tuple[Access, ...]  # newest first: this read first
 
 
 class Reports:
@@ -24,7 +111,7 @@ class Reports:
         self.units = units
         self.library = library
 
-    def report(self, subject: SubjectRef, day: dt.date, reader: Reader, purpose: str | None) -> dict[str, Any]:
+    def report(self, subject: SubjectRef, day: dt.date, reader: Reader, purpose: str | None) -> Report:
         """The subject's whole file as of ``day``; the read is logged in the same unit of
         work that reads it (the log it shows includes this read)."""
         registry = self.library.registry()
@@ -42,26 +129,22 @@ class Reports:
             if version is None or version.subject_kind != subject.kind:
                 continue
             answer = standing(subject, catalog_id, day, files, registry, jurisdiction)
-            body = standing_json(answer)
-            body.update(
-                version=answer.version,
-                title=version.title,
-                base=answer.base,
-                covered=answer.covered,
-                grades=[{"name": g.name, "min": g.min} for g in version.grades],
-            )
-            explained = {c.record: c for c in answer.contributions}
-            for item in body["contributions"]:
-                c = explained[item["record"]]
-                item.update(
-                    title=c.title,
-                    legal_basis=c.legal_basis,
-                    occurred_on=c.occurred_on.isoformat(),
-                    source=c.source,
-                    reference=c.reference,
-                    cap_per_year=c.cap_per_year,
+            standings.append(
+                CatalogStanding(
+                    subject=str(answer.subject),
+                    catalog=answer.catalog,
+                    version=answer.version,
+                    title=version.title,
+                    as_of=answer.as_of,
+                    base=answer.base,
+                    score=answer.score,
+                    grade=answer.grade,
+                    covered=answer.covered,
+                    grades=tuple(version.grades),
+                    contributions=answer.contributions,
+                    lists=answer.lists,
                 )
-            standings.append(body)
+            )
 
         records = []
         lines = []
@@ -69,69 +152,65 @@ class Reports:
             line = timeline(file, registry)
             lines.append(line)
             version, rule = rule_in_force(file.record, registry)
-            repair_from = earliest_repair(file, registry)
             records.append(
-                {
-                    "record": file.id,
-                    "rule": file.record.rule,
-                    "title": rule.title,
-                    "category": rule.category,
-                    "points": rule.points,
-                    "legal_basis": rule.legal_basis,
-                    "catalog_version": version.version,
-                    "occurred_on": file.record.occurred_on.isoformat(),
-                    "decided_on": file.record.decided_on.isoformat(),
-                    "source": file.record.source,
-                    "reference": file.record.reference,
-                    "effective_on": line.effective_on.isoformat(),
-                    "expires_on": line.expires_on.isoformat(),
-                    "ends_on": None if line.annulled else line.ends_on.isoformat(),
-                    "status": line.status_on(day),
-                    "disputed": line.disputed_on(day),
-                    "list": (
-                        {
-                            "list": line.placement.list,
-                            "from": line.placement.start.isoformat(),
-                            "until": _day(line.placement.until),
-                        }
+                RecordView(
+                    record=file.id,
+                    rule=file.record.rule,
+                    title=rule.title,
+                    category=rule.category,
+                    points=rule.points,
+                    legal_basis=rule.legal_basis,
+                    catalog_version=version.version,
+                    occurred_on=file.record.occurred_on,
+                    decided_on=file.record.decided_on,
+                    source=file.record.source,
+                    reference=file.record.reference,
+                    effective_on=line.effective_on,
+                    expires_on=line.expires_on,
+                    ends_on=None if line.annulled else line.ends_on,
+                    status=line.status_on(day),
+                    disputed=line.disputed_on(day),
+                    list=(
+                        Placement(line.placement.list, line.placement.start, line.placement.until)
                         if line.placement
                         else None
                     ),
-                    "repairable_from": _day(repair_from),
-                    "events": [c.model_dump(mode="json", exclude_none=True) for c in file.changes],
-                }
+                    repairable_from=earliest_repair(file, registry),
+                    events=tuple(file.changes),
+                )
             )
-        records.sort(key=lambda r: (r["occurred_on"], r["record"]))
-        entries = list_entries(subject, day, lines)
+        records.sort(key=lambda r: (r.occurred_on, r.record))
+        return Report(
+            subject=str(subject),
+            kind=subject.kind,
+            name=facts.name if facts else None,
+            jurisdiction=jurisdiction,
+            as_of=day,
+            standings=tuple(standings),
+            records=tuple(records),
+            lists=tuple(list_entries(subject, day, lines)),
+            notices=tuple(notices),
+            access_log=tuple(accesses),
+        )
+
+    def trajectories(self, subject: SubjectRef, day: dt.date, catalog_ids: Iterable[str]) -> dict[str, Trajectory]:
+        """The subject's score under each of ``catalog_ids`` over the last years and ahead
+        of ``day``, if nothing new happens (the charts of the portal). Reads the records
+        without their free text; the read is the report's, logged there."""
+        registry = self.library.registry()
+        with self.units(read_only=True) as uow:
+            filed = uow.ledger.subject_ledger(subject, text=False)
         return {
-            "subject": str(subject),
-            "kind": subject.kind,
-            "name": facts.name if facts else None,
-            "jurisdiction": jurisdiction,
-            "as_of": day.isoformat(),
-            "standings": standings,
-            "records": records,
-            "lists": [
-                {
-                    "list": e.list,
-                    "record": e.record,
-                    "from": e.start.isoformat(),
-                    "until": _day(e.until),
-                    "catalog": e.catalog,
-                    "rule": e.rule,
-                }
-                for e in entries
-            ],
-            "notices": [n.as_json() for n in notices],
-            "access_log": [
-                {
-                    "at": a.at,
-                    "reader": a.reader,
-                    "role": a.role,
-                    "what": a.what,
-                    "purpose": a.purpose,
-                    "detail": a.detail,
-                }
-                for a in accesses
-            ],
+            c: trajectory(subject, c, day, filed.files, registry, filed.jurisdiction)
+            for c in dict.fromkeys(catalog_ids)
         }
+
+    def inbox(self, subject: SubjectRef) -> list[Notice]:
+        """The subject's notices, newest first."""
+        with self.units(read_only=True) as uow:
+            return uow.notices.inbox(subject)
+
+    def source_notices(self, source: str) -> list[Notice]:
+        """The notices to a source (disputes of its records and their decisions), newest first."""
+        with self.units(read_only=True) as uow:
+            return uow.notices.for_source(source)

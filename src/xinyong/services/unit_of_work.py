@@ -176,6 +176,24 @@ class Access:
     subject_key: str
 
 
+@dataclass(frozen=True)
+class ChainReport:
+    """One chained table as verification found it: its rows up to the first break, the
+    keyed hash of its last good row, and the first row that does not verify."""
+
+    table: str
+    rows: int
+    head: str
+    broken_at: int | None  # seq of the first row that does not verify
+    problem: str | None
+
+    @property
+    def intact(self) -> bool:
+        return self.broken_at is None
+
+    marked: str | None = None  # the keyed hash of the row asked for with ``marks``
+
+
 # --------------------------------------------------------------------- repositories
 
 
@@ -394,6 +412,22 @@ class AccessLogRepository(Protocol):
         ...
 
 
+class AuditRepository(Protocol):
+    """What an auditor checks: the keyed chains of the append-only tables, and the public
+    directory against the ledger it is projected from."""
+
+    def verify(self, marks: dict[str, int] | None = None) -> list[ChainReport]:
+        """Recompute the chain of every append-only table from its first row, the
+        ledger's first (then catalog versions, notices, deliveries, cases, the access
+        log); each report with the keyed hash of the row ``marks`` names for its table."""
+        ...
+
+    def directory_drift(self) -> list[str]:
+        """Where the directory of organisations differs from the ledger's latest
+        ``subject`` events (empty when it agrees)."""
+        ...
+
+
 # --------------------------------------------------------------------- unit of work
 
 
@@ -411,6 +445,7 @@ class UnitOfWork(abc.ABC):
     cases: CaseRepository
     notices: NoticeRepository
     access_log: AccessLogRepository
+    audit: AuditRepository
     read_only: bool
 
     def __enter__(self) -> Self:

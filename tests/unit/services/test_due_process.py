@@ -173,3 +173,27 @@ def test_a_subject_asks_for_a_human_review_of_a_denial_once_and_an_officer_decid
 def test_a_review_needs_an_adverse_action_notice_of_ones_own(world):
     with pytest.raises(NotFound):
         world.services.due_process.request_review(RESIDENT, "no-such-notice", "why", TODAY)
+
+
+def test_the_outlook_is_the_standing_modules_with_each_change_rendered_and_as_keys(world):
+    from xinyong import messages
+    from xinyong.domain.standing import outlook
+
+    view = world.services.due_process.outlook(RESIDENT, "city-personal", TODAY, "zh-CN")
+    registry = world.services.catalogs.registry()
+    with world.units(read_only=True) as uow:
+        filed = uow.ledger.subject_ledger(RESIDENT)
+    now, steps, options = outlook(RESIDENT, "city-personal", TODAY, filed.files, registry, filed.jurisdiction)
+    assert (view.subject, view.catalog, view.as_of, view.score, view.grade) == (
+        str(RESIDENT),
+        "city-personal",
+        TODAY,
+        now.score,
+        now.grade,
+    )
+    assert [(c.day, c.score, c.grade) for c in view.changes] == [(s.day, s.score, s.grade) for s in steps]
+    assert view.changes and all(c.messages and len(c.what) == len(c.messages) for c in view.changes)
+    first = view.changes[0]
+    assert first.what[0] == messages.render(first.messages[0].key, first.messages[0].fields, "zh-CN")
+    assert [(o.record, o.possible_from) for o in view.repairs] == [(TICKET, TODAY)]  # repairable since 2026-09-20
+    assert list(view.repairs) == options

@@ -34,13 +34,17 @@ def test_an_organisations_page_shows_its_standing_records_and_list_entries(world
     with world.units(read_only=True) as uow:
         filed = uow.ledger.subject_ledger(FIRM, text=False)
     expected = standing(FIRM, "market-enterprise", AS_OF, filed.files, registry, filed.jurisdiction)
-    assert (page["subject"], page["code"], page["jurisdiction"]) == (str(FIRM), FIRM.value, "CN-SD")
-    assert [(s["catalog"], s["score"], s["grade"]) for s in page["standings"]] == [
+    assert (page.subject, page.code, page.jurisdiction, page.as_of) == (str(FIRM), FIRM.value, "CN-SD", AS_OF)
+    assert [(s.catalog, s.score, s.grade) for s in page.standings] == [
         ("market-enterprise", expected.score, expected.grade)
     ]
     counting = {c.record for c in expected.contributions}
-    assert counting <= {r["record"] for r in page["records"]} and "r1-00001" in counting
-    assert ("serious-untrustworthy", "r1-00001") in [(e["list"], e["record"]) for e in page["lists"]]
+    assert counting <= {r.record for r in page.records} and "r1-00001" in counting
+    effective = [r.effective_on for r in page.records]
+    assert effective == sorted(effective, reverse=True)  # newest in effect first
+    assert ("serious-untrustworthy", "r1-00001") in [(e.list, e.record) for e in page.lists]
+    entry = next(e for e in page.lists if e.record == "r1-00001")
+    assert entry.start <= AS_OF and (entry.until is None or entry.until > AS_OF)
 
 
 def test_an_anonymous_lookup_is_counted_and_a_named_readers_is_logged(world):
@@ -72,11 +76,15 @@ def test_organisations_are_found_by_name_or_by_the_start_of_their_code(world):
 def test_a_list_publishes_organisations_and_withholds_persons_unless_its_catalog_publishes_them(world):
     publication = world.services.publication
     firms = publication.list_entries("serious-untrustworthy", AS_OF, per_page=1000)
-    assert firms["total"] == len(firms["entries"]) > 0 and firms["persons_not_published"] == 0
-    assert "r1-00001" in [e["record"] for e in firms["entries"]]
+    assert firms.total == len(firms.entries) > 0 and firms.persons_not_published == 0
+    assert "r1-00001" in [e.record for e in firms.entries]
+    assert all(e.subject.startswith("uscc:") for e in firms.entries)
+    assert [(e.start, e.record) for e in firms.entries] == sorted(
+        ((e.start, e.record) for e in firms.entries), reverse=True
+    )
     persons = publication.list_entries("judgment-defaulters", TODAY)
-    assert persons["publishes"] != "all" and persons["entries"] == [] and persons["persons_not_published"] > 0
+    assert persons.publishes != "all" and persons.entries == () and persons.persons_not_published > 0
     first = publication.list_entries("serious-untrustworthy", AS_OF, page=1, per_page=1)
-    assert first["entries"] == firms["entries"][:1] and first["total"] == firms["total"]
+    assert first.entries == firms.entries[:1] and first.total == firms.total
     with pytest.raises(NotPublished):
         publication.list_entries("no-such-list", TODAY)

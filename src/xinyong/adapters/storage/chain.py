@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 
 from sqlalchemy import Connection, Table, insert, select
 
@@ -22,6 +21,7 @@ from xinyong.adapters.storage.tables import (
     ledger,
     notices,
 )
+from xinyong.services.unit_of_work import ChainReport
 
 GENESIS = "0" * 64
 
@@ -115,21 +115,6 @@ def append(
     table, _ = CHAINED[name]
     for start in range(0, len(rows), batch):
         connection.execute(insert(table), list(rows[start : start + batch]))
-
-
-@dataclass(frozen=True)
-class ChainReport:
-    table: str
-    rows: int
-    head: str
-    broken_at: int | None  # seq of the first row that does not verify
-    problem: str | None
-
-    @property
-    def intact(self) -> bool:
-        return self.broken_at is None
-
-    marked: str | None = None  # the MAC of the row asked for with ``mark``
 
 
 def verify(connection: Connection, sealer: Sealer, name: str, mark: int | None = None) -> ChainReport:

@@ -16,7 +16,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-from xinyong.adapters.storage.chain import ChainReport
+from xinyong.services.unit_of_work import ChainReport
 
 FORMAT = "xinyong-checkpoint/1"
 

@@ -32,7 +32,6 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError
 
 from xinyong.adapters.storage import chain
-from xinyong.adapters.storage.chain import ChainReport
 from xinyong.adapters.storage.sealing import KeyError_, Sealer, SubjectSealer, TextErased
 from xinyong.adapters.storage.tables import catalog_versions, ledger, organisations, subject_keys
 from xinyong.domain.catalog.files import parse_catalog
@@ -41,7 +40,14 @@ from xinyong.domain.events import ContactEvent, RecordEvent, SubjectEvent, parse
 from xinyong.domain.history import annuls, contact_history, record_files
 from xinyong.domain.identifiers import SubjectRef
 from xinyong.domain.standing import RecordFile
-from xinyong.services.unit_of_work import DisputeActivity, Event, Organisation, StoredRecord, SubjectSummary
+from xinyong.services.unit_of_work import (
+    ChainReport,
+    DisputeActivity,
+    Event,
+    Organisation,
+    StoredRecord,
+    SubjectSummary,
+)
 
 PERSONAL_FIELDS = ("subject", "name", "email")
 # What people type about a subject: sealed under the subject's own key, erasable.

@@ -32,6 +32,7 @@ from xinyong.domain.standing import RecordFile
 from xinyong.services.unit_of_work import (
     Access,
     Case,
+    ChainReport,
     Collision,
     DisputeActivity,
     Event,
@@ -258,6 +259,18 @@ class SqlAccessLog:
         return self._log.entries(subject, limit, offset, self._bound.connection)
 
 
+class SqlAudit:
+    def __init__(self, store: LedgerStore, bound: _Bound):
+        self._store = store
+        self._bound = bound
+
+    def verify(self, marks: dict[str, int] | None = None) -> list[ChainReport]:
+        return self._store.verify(self._bound.connection, marks)
+
+    def directory_drift(self) -> list[str]:
+        return self._store.directory_drift(self._bound.connection)
+
+
 class SqlUnitOfWork(UnitOfWork):
     """One connection and one transaction, opened when the ``with`` block is entered."""
 
@@ -274,6 +287,7 @@ class SqlUnitOfWork(UnitOfWork):
         self.cases = SqlCases(CaseBook(store), self._bound)
         self.notices = SqlNotices(Outbox(store), self._bound)
         self.access_log = SqlAccessLog(AccessLog(store), self._bound)
+        self.audit = SqlAudit(store, self._bound)
 
     def __enter__(self) -> SqlUnitOfWork:
         connection = self._store.engine.connect()

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, field_validator
 
 from xinyong.domain.access import MAX_PURPOSE
+from xinyong.services import audit, due_process, export, publication, reports
 from xinyong.services.intake import ImportResult
+from xinyong.services.unit_of_work import Notice
 
 
 class _In(BaseModel):
@@ -33,11 +34,17 @@ class Contribution(BaseModel):
     capped: bool
 
 
+def _from() -> Any:
+    """The first day of a list entry, read from ``from`` (JSON) or ``start`` (the
+    services' values), written as ``from``."""
+    return Field(validation_alias=AliasChoices("from", "start"), serialization_alias="from")
+
+
 class ListEntry(BaseModel):
-    model_config = ConfigDict(populate_by_name=True)
+    model_config = ConfigDict(from_attributes=True)
     list: str
     record: str
-    from_: dt.date = Field(alias="from")
+    from_: dt.date = _from()
     until: dt.date | None
 
 
@@ -127,6 +134,7 @@ class ContactAnswer(BaseModel):
 
 
 class AccessEntry(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
     at: str
     reader: str
     role: str
@@ -142,24 +150,114 @@ class AccessLogPage(BaseModel):
     entries: list[AccessEntry]
 
     @classmethod
-    def of(cls, total: int, limit: int, offset: int, entries: Iterable[object]) -> AccessLogPage:
-        """A page of the access log's entries (objects with the fields of :class:`AccessEntry`)."""
-        listed = [AccessEntry.model_validate(e, from_attributes=True) for e in entries]
-        return cls(total=total, limit=limit, offset=offset, entries=listed)
+    def of(cls, page: audit.AccessLogPage) -> AccessLogPage:
+        return cls.model_validate(page, from_attributes=True)
+
+
+class Grade(BaseModel):
+    name: str
+    min: int | None = Field(description="the lowest score of the grade (none for the lowest grade)")
+
+
+class ExplainedContribution(Contribution):
+    model_config = ConfigDict(from_attributes=True)
+    title: str | None
+    legal_basis: str | None
+    occurred_on: dt.date
+    source: str
+    reference: str | None
+    cap_per_year: int | None
+
+
+class CatalogStanding(BaseModel):
+    """A standing under one catalog, each contribution explained."""
+
+    model_config = ConfigDict(from_attributes=True)
+    subject: str
+    catalog: str
+    as_of: dt.date
+    score: int
+    grade: str
+    contributions: list[ExplainedContribution]
+    lists: list[ListEntry]
+    version: str
+    title: str | None
+    base: int
+    covered: bool = Field(description="whether the catalog covers the subject's jurisdiction")
+    grades: list[Grade]
+
+
+class Placement(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    list: str
+    from_: dt.date = _from()
+    until: dt.date | None
+
+
+def _event_json(change: object) -> object:
+    """A later event as the ledger files it, without the fields it does not have."""
+    return change.model_dump(mode="json", exclude_none=True) if isinstance(change, BaseModel) else change
+
+
+class RecordView(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    record: str
+    rule: str
+    title: str | None
+    category: str
+    points: int
+    legal_basis: str | None
+    catalog_version: str
+    occurred_on: dt.date
+    decided_on: dt.date
+    source: str
+    reference: str | None
+    effective_on: dt.date
+    expires_on: dt.date
+    ends_on: dt.date | None = Field(description="null for an annulled record")
+    status: str
+    disputed: bool
+    list: Placement | None
+    repairable_from: dt.date | None
+    events: list[dict[str, Any]] = Field(description="the record's later events, as filed")
+
+    @field_validator("events", mode="before")
+    @classmethod
+    def _events(cls, value: Any) -> Any:
+        return [_event_json(c) for c in value]
+
+
+class ReportListEntry(ListEntry):
+    catalog: str
+    rule: str
+
+
+def _notice_json(notice: object) -> object:
+    """A stored notice as the API gives it (rendered in English, and as keys)."""
+    return notice.as_json() if isinstance(notice, Notice) else notice
 
 
 class Report(BaseModel):
-    model_config = ConfigDict(extra="allow")
+    model_config = ConfigDict(from_attributes=True)
     subject: str
     kind: str
     name: str | None
     jurisdiction: str | None
     as_of: dt.date
-    standings: list[dict[str, Any]]
-    records: list[dict[str, Any]]
-    lists: list[dict[str, Any]]
-    notices: list[dict[str, Any]]
+    standings: list[CatalogStanding]
+    records: list[RecordView]
+    lists: list[ReportListEntry]
+    notices: list[NoticeView]
     access_log: list[AccessEntry]
+
+    @field_validator("notices", mode="before")
+    @classmethod
+    def _notices(cls, value: Any) -> Any:
+        return [_notice_json(n) for n in value]
+
+    @classmethod
+    def of(cls, report: reports.Report) -> Report:
+        return cls.model_validate(report, from_attributes=True)
 
 
 class OrganisationHit(BaseModel):
@@ -174,15 +272,59 @@ class SearchAnswer(BaseModel):
     results: list[OrganisationHit]
 
 
+class PublicStanding(BaseModel):
+    catalog: str
+    title: str | None
+    version: str
+    score: int
+    grade: str
+
+
+class PublicRecord(BaseModel):
+    record: str
+    rule: str
+    title: str | None
+    legal_basis: str | None
+    occurred_on: dt.date
+    decided_on: dt.date
+    source: str
+    reference: str | None
+    effective_on: dt.date
+    until: dt.date
+    disputed: bool
+
+
+class PublicListing(BaseModel):
+    list: str
+    title: str | None
+    record: str
+    from_: dt.date = _from()
+    until: dt.date | None
+    legal_basis: str | None
+
+
 class OrganisationPage(BaseModel):
     subject: str
     code: str
     name: str | None
     jurisdiction: str | None
     as_of: dt.date
-    standings: list[dict[str, Any]]
-    records: list[dict[str, Any]]
-    lists: list[dict[str, Any]]
+    standings: list[PublicStanding]
+    records: list[PublicRecord]
+    lists: list[PublicListing]
+
+    @classmethod
+    def of(cls, page: publication.OrganisationPage) -> OrganisationPage:
+        return cls.model_validate(page, from_attributes=True)
+
+
+class PublishedEntry(BaseModel):
+    subject: str = Field(description="uscc:CODE, or a person's masked rid:NUMBER")
+    name: str | None
+    record: str
+    rule: str
+    from_: dt.date = _from()
+    until: dt.date | None
 
 
 class ListPage(BaseModel):
@@ -197,7 +339,11 @@ class ListPage(BaseModel):
     persons_not_published: int
     page: int
     per_page: int
-    entries: list[dict[str, Any]]
+    entries: list[PublishedEntry]
+
+    @classmethod
+    def of(cls, page: publication.ListPage) -> ListPage:
+        return cls.model_validate(page, from_attributes=True)
 
 
 class ChainVerification(BaseModel):
@@ -220,9 +366,9 @@ class LedgerVerification(BaseModel):
     tables: list[ChainVerification] = []
 
     @classmethod
-    def of(cls, reports: Sequence[object]) -> LedgerVerification:
+    def of(cls, verification: audit.Verification) -> LedgerVerification:
         """The answer for the chain reports of every table, the ledger's first."""
-        tables = [ChainVerification.model_validate(r, from_attributes=True) for r in reports]
+        tables = [ChainVerification.model_validate(r, from_attributes=True) for r in verification.tables]
         ledger = tables[0]
         return cls(
             intact=all(t.intact for t in tables),
@@ -313,15 +459,23 @@ class ReviewView(BaseModel):
 
 
 class MessageView(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
     key: str
     fields: dict[str, Any]
 
 
+class RepairOption(BaseModel):
+    record: str
+    rule: str
+    possible_from: dt.date
+
+
 class OutlookChange(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
     day: dt.date
     score: int
     grade: str
-    lists: list[dict[str, Any]]
+    lists: list[ListEntry]
     what: list[str] = Field(description="what changes, rendered in the language asked by Accept-Language (en default)")
     messages: list[MessageView] = Field(description="what changes, as message keys with fields")
 
@@ -332,9 +486,13 @@ class Outlook(BaseModel):
     as_of: dt.date
     score: int
     grade: str
-    lists: list[dict[str, Any]]
+    lists: list[ListEntry]
     changes: list[OutlookChange]
-    repairs: list[dict[str, Any]]
+    repairs: list[RepairOption]
+
+    @classmethod
+    def of(cls, outlook: due_process.Outlook) -> Outlook:
+        return cls.model_validate(outlook, from_attributes=True)
 
 
 class NoticeView(BaseModel):
@@ -349,3 +507,15 @@ class NoticeView(BaseModel):
     key: str | None = Field(description="the message key of the notice (null for notices stored as prose)")
     lines: list[MessageView] = Field(description="the further sentences of the text, as message keys with fields")
     fields: dict[str, Any]
+
+
+class WholeFile(Report):
+    """The report, with the subject's disputes, repairs and reviews."""
+
+    disputes: list[DisputeView]
+    repairs: list[RepairView]
+    reviews: list[ReviewView]
+
+    @classmethod
+    def of(cls, file: export.WholeFile) -> WholeFile:  # type: ignore[override]
+        return cls.model_validate(file, from_attributes=True)

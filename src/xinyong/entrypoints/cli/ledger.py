@@ -46,11 +46,10 @@ def ledger_verify(
         except checkpoints.CheckpointError as error:
             raise fail(escape(str(error))) from None
     marks = {name: length for name, (length, _) in anchor.tables.items()} if anchor else None
-    with deployment.store.reading() as connection:
-        reports = deployment.store.verify(connection, marks)
-        drift = deployment.store.directory_drift(connection)
+    verification = deployment.audit.verify(marks, directory=True)
+    reports = list(verification.tables)
     problems = [f"{r.table} broken at row {r.broken_at}: {r.problem}" for r in reports if not r.intact]
-    problems += [f"directory: {d}" for d in drift[:20]]
+    problems += [f"directory: {d}" for d in (verification.drift or ())[:20]]
     if anchor is not None:
         problems += checkpoints.compare(anchor, reports)
     for report in reports:

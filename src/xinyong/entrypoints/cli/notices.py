@@ -44,17 +44,19 @@ def outlook_command(
     except NotInForce as error:
         raise fail(escape(str(error))) from None
     if as_json:
-        print_json(view)
+        from xinyong.entrypoints.api.models import Outlook
+
+        print_json(Outlook.of(view).model_dump(mode="json", by_alias=True))
         return
-    out.print(f"[bold]{ref}[/] under [bold]{catalog}[/] on {day}: score {view['score']}, grade {view['grade']}")
-    for e in view["lists"]:
-        out.print(f"on list {e['list']} (record {e['record']}) until {e['until'] or 'removed'}")
-    if not view["changes"]:
+    out.print(f"[bold]{ref}[/] under [bold]{catalog}[/] on {day}: score {view.score}, grade {view.grade}")
+    for e in view.lists:
+        out.print(f"on list {e.list} (record {e.record}) until {e.until or 'removed'}")
+    if not view.changes:
         out.print("nothing changes from here if nothing new happens")
-    for c in view["changes"]:
-        out.print(f"  {c['day']}: score {c['score']}, grade {c['grade']}: " + "; ".join(c["what"]), markup=False)
-    for r in view["repairs"]:
-        out.print(f"repair of record {r['record']} ({r['rule']}) possible from {r['possible_from']}")
+    for c in view.changes:
+        out.print(f"  {c.day}: score {c.score}, grade {c.grade}: " + "; ".join(c.what), markup=False)
+    for r in view.repairs:
+        out.print(f"repair of record {r.record} ({r.rule}) possible from {r.possible_from}")
 
 
 def _language(lang: str) -> str:
@@ -100,7 +102,7 @@ def notices_list(
 ) -> None:
     """A subject's inbox, newest first."""
     language = _language(lang)
-    notices = deployment_or_exit().outbox.inbox(subject_ref(subject))
+    notices = deployment_or_exit().reports.inbox(subject_ref(subject))
     if as_json:
         print_json([n.as_json(language) for n in notices])
         return

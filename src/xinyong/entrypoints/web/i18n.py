@@ -9,9 +9,9 @@ import json
 from collections.abc import Callable
 from functools import cache
 from importlib import resources
-from typing import Any
 
 from xinyong import messages
+from xinyong.services.unit_of_work import Notice
 
 LANGUAGES: tuple[str, ...] = ("zh-CN", "en")
 DEFAULT = "zh-CN"
@@ -48,10 +48,6 @@ def translator(language: str) -> Callable[..., str]:
     return t
 
 
-def notice(language: str, n: dict[str, Any]) -> tuple[str, str]:
-    """A notice (as a report gives it: key, lines, fields, or a stored title and text)
-    as its title and text in ``language``."""
-    if n.get("key") is None:
-        return n["title"], n["text"]
-    lines = [(line["key"], line["fields"]) for line in n.get("lines", ())]
-    return messages.render_notice(n["key"], n["fields"], lines, language)
+def notice(language: str, n: Notice) -> tuple[str, str]:
+    """A notice of a report as its title and text in ``language``."""
+    return n.rendered(language)

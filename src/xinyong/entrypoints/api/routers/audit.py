@@ -29,8 +29,7 @@ def access_log(
 ) -> AccessLogPage:
     """Entries newest first, for one subject or for all."""
     ref = subject_ref(subject) if subject is not None else None
-    total, entries = d.access_log.entries(ref, limit, offset)
-    return AccessLogPage.of(total, limit, offset, entries)
+    return AccessLogPage.of(d.audit.access_log(ref, limit, offset))
 
 
 @router.get(
@@ -41,5 +40,4 @@ def access_log(
 )
 def verify(who: Auditor, d: DeploymentDep) -> LedgerVerification:
     """Verifies the keyed chain of every append-only table from its first row; names each break."""
-    with d.store.reading() as connection:
-        return LedgerVerification.of(d.store.verify(connection))
+    return LedgerVerification.of(d.audit.verify())

@@ -23,9 +23,9 @@ from xinyong.entrypoints.api.models import (
     Outlook,
     RepairApplication,
     RepairView,
-    Report,
     ReviewRequest,
     ReviewView,
+    WholeFile,
 )
 from xinyong.entrypoints.api.problems import Problem, problem_responses
 from xinyong.entrypoints.dependencies import DeploymentDep, Today
@@ -164,14 +164,14 @@ def my_outlook(
 ) -> Any:
     """If nothing new happens: each future day on which the score or grade changes or a
     list entry ends, and which repairs become possible when."""
-    return d.due_process.outlook(_subject(who), catalog, as_of or today, lang)
+    return Outlook.of(d.due_process.outlook(_subject(who), catalog, as_of or today, lang))
 
 
 @router.get(
     "/v1/me/notices", response_model=list[NoticeView], responses=problem_responses(401, 403), summary="My inbox"
 )
 def my_notices(who: SubjectReader, d: DeploymentDep, lang: Language) -> Any:
-    return [n.as_json(lang) for n in d.outbox.inbox(_subject(who))]
+    return [n.as_json(lang) for n in d.reports.inbox(_subject(who))]
 
 
 @router.get(
@@ -181,18 +181,18 @@ def my_notices(who: SubjectReader, d: DeploymentDep, lang: Language) -> Any:
     summary="Notices to a source: disputes of its records and their decisions",
 )
 def source_notices(who: Source, d: DeploymentDep, lang: Language) -> Any:
-    return [n.as_json(lang) for n in d.outbox.for_source(who.name)]
+    return [n.as_json(lang) for n in d.reports.source_notices(who.name)]
 
 
 @router.get(
     "/v1/me/export",
-    response_model=Report,
+    response_model=WholeFile,
     responses=problem_responses(401, 403),
     summary="Download my whole file as JSON",
 )
 def export_json(who: SubjectReader, d: DeploymentDep, today: Today) -> Any:
     """Report, notices, disputes, repairs, reviews and the access log."""
-    return whole_file(d.reports, d.due_process, who, today)
+    return WholeFile.of(whole_file(d.reports, d.due_process, who, today))
 
 
 @router.get(

@@ -29,7 +29,7 @@ def my_report(who: SubjectReader, d: DeploymentDep, today: Today, as_of: dt.date
     contribution explained, every record with its later events, list entries, notices,
     and the access log of who read its file, when and why."""
     assert who.subject is not None
-    return d.reports.report(who.subject, as_of or today, who, "subject's own report")
+    return Report.of(d.reports.report(who.subject, as_of or today, who, "subject's own report"))
 
 
 @router.get(

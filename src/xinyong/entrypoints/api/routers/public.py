@@ -31,7 +31,7 @@ def organisation(uscc: str, d: DeploymentDep, today: Today, as_of: dt.date | Non
     ref = subject_ref(uscc if uscc.startswith(("uscc:", "rid:")) else f"uscc:{uscc}", "uscc")
     if ref.kind != "organisation":
         raise not_found("persons are not published in the public lookup")
-    return d.publication.organisation(str(ref), as_of or today)
+    return OrganisationPage.of(d.publication.organisation(str(ref), as_of or today))
 
 
 @router.get(
@@ -66,4 +66,4 @@ def published_list(
     """Entries on the list on the day, newest first. Organisations are published with
     code and name; persons only where the list's catalog says ``publish = "all"``, and
     then with a masked number."""
-    return d.publication.list_entries(list_id, as_of or today, page, per_page)
+    return ListPage.of(d.publication.list_entries(list_id, as_of or today, page, per_page))

@@ -71,7 +71,7 @@ def subject_report(
     as_of: dt.date | None = None,
 ) -> Any:
     """The subject's whole file, as the subject sees it; the read is logged with its purpose."""
-    return d.reports.report(subject_ref(subject), as_of or today, who, officer_purpose(who, purpose))
+    return Report.of(d.reports.report(subject_ref(subject), as_of or today, who, officer_purpose(who, purpose)))
 
 
 _QUESTION_SCHEMA = CheckQuestion.model_json_schema()

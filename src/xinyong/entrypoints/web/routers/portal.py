@@ -15,7 +15,6 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from xinyong.bootstrap import Deployment
 from xinyong.domain import calendar
 from xinyong.domain.access import Reader
-from xinyong.domain.trajectory import trajectory
 from xinyong.entrypoints.dependencies import DeploymentDep, today
 from xinyong.entrypoints.printable import render_export
 from xinyong.entrypoints.web import charts, i18n
@@ -39,11 +38,6 @@ class InvalidAddress(ValueError):
 
 def error(key: str, **values: Any) -> dict[str, Any]:
     return {"key": key, "values": values}
-
-
-def _still_matters(record: dict, day: str) -> bool:
-    listed = record["list"] and (record["list"]["until"] is None or record["list"]["until"] > day)
-    return record["status"] in ("counting", "pending", "suspended") or bool(listed)
 
 
 def _way_ahead(now_score: int, now_grade: str, now_lists: set, steps) -> list[dict]:
@@ -92,16 +86,14 @@ def portal_page(
     t = i18n.translator(language(request))
     report = d.reports.report(subject, day, who, PURPOSE)
     registry = d.catalogs.registry()
-    with d.store.reading() as connection:
-        files = d.store.files_for_subject(connection, subject)
-    jurisdiction = report["jurisdiction"]
+    paths = d.reports.trajectories(subject, day, [s.catalog for s in report.standings if s.scoring])
 
     standings = []
-    for s in report["standings"]:
-        view: dict[str, Any] = {**s, "chart": None, "ahead": [], "table": []}
-        if len(s["grades"]) > 1:
-            path = trajectory(subject, s["catalog"], day, files, registry, jurisdiction)
-            bands = [(g["name"], g["min"]) for g in s["grades"]]
+    for s in report.standings:
+        view: dict[str, Any] = {**vars(s), "chart": None, "ahead": [], "table": []}
+        if s.scoring:
+            path = paths[s.catalog]
+            bands = [(g.name, g.min) for g in s.grades]
             first_day, first_score = path.past[0]
             view["chart"] = svg(
                 charts.score_chart(
@@ -110,13 +102,13 @@ def portal_page(
                     day,
                     path.end,
                     bands,
-                    title=t("chart.score.title", catalog=s["title"] or s["catalog"]),
+                    title=t("chart.score.title", catalog=s.title or s.catalog),
                     desc=t(
                         "chart.score.desc",
                         start=first_day.isoformat(),
                         first=first_score,
-                        score=s["score"],
-                        grade=s["grade"],
+                        score=s.score,
+                        grade=s.grade,
                         changes=len(path.steps),
                     ),
                     today_label=t("chart.today"),
@@ -129,13 +121,13 @@ def portal_page(
                     table.append((point_day.isoformat(), score, "past"))
                     last = score
             view["table"] = table
-            now_lists = {(e["list"], e["record"]) for e in s["lists"]}
-            view["ahead"] = _way_ahead(s["score"], s["grade"], now_lists, path.steps)
+            now_lists = {(e.list, e.record) for e in s.lists}
+            view["ahead"] = _way_ahead(s.score, s.grade, now_lists, path.steps)
         standings.append(view)
     standings.sort(key=lambda view: len(view["grades"]) < 2)  # the scores first, then the lists
 
     iso = day.isoformat()
-    records = report["records"]
+    records = report.records
     mine = str(subject)
     disputes = [v for v in d.due_process.disputes(day, "all") if v.subject == mine]
     repairs = [v for v in d.due_process.repairs(day, "all") if v.subject == mine]
@@ -152,16 +144,13 @@ def portal_page(
         standings=standings,
         records=records,
         list_titles=list_titles(registry, day),
-        current_records=[r for r in records if _still_matters(r, iso)],
-        past_records=[r for r in records if not _still_matters(r, iso)],
-        disputable=[r for r in records if r["status"] != "annulled" and not r["disputed"]],
+        current_records=[r for r in records if r.still_matters(day)],
+        past_records=[r for r in records if not r.still_matters(day)],
+        disputable=[r for r in records if r.status != "annulled" and not r.disputed],
         repairable=[
             r
             for r in records
-            if r["repairable_from"]
-            and r["record"] not in repairing
-            and r["status"] != "annulled"
-            and _still_matters(r, iso)
+            if r.repairable_from and r.record not in repairing and r.status != "annulled" and r.still_matters(day)
         ],
         disputes=disputes,
         repairs=repairs,

@@ -16,7 +16,7 @@ from xinyong.entrypoints.dependencies import DeploymentDep, public_wait, today
 from xinyong.entrypoints.web import i18n
 from xinyong.entrypoints.web.forms import local_path
 from xinyong.entrypoints.web.pages import render
-from xinyong.services.publication import NotPublished
+from xinyong.services.publication import ListPage, NotPublished
 
 router = APIRouter(include_in_schema=False)
 PER_PAGE = 25
@@ -24,17 +24,17 @@ MAX_QUERY = 100
 RESIDENT_NUMBER = re.compile(r"^(rid:)?\d{6,17}[\dXx]?$")
 
 
-def published_lists(d: Deployment) -> list[dict]:
+def published_lists(d: Deployment) -> list[ListPage]:
     """Every list of the deployment with its definition and today's size."""
     registry = d.catalogs.registry()
-    seen: dict[str, dict] = {}
+    seen: dict[str, ListPage] = {}
     for catalog in registry.all():
         for list_id in catalog.lists:
             if list_id in seen:
                 continue
             page = d.publication.list_entries(list_id, today(), 1, 1)
             seen[list_id] = page
-    return sorted(seen.values(), key=lambda p: (p["kind"], p["list"]))
+    return sorted(seen.values(), key=lambda p: (p.kind, p.list))
 
 
 def not_found(request: Request, message: str) -> HTMLResponse:
@@ -92,7 +92,7 @@ def published_list(list_id: str, request: Request, d: DeploymentDep, page: str =
         listing = d.publication.list_entries(list_id[:100], today(), number, PER_PAGE)
     except NotPublished:
         return not_found(request, "list.not_found")
-    pages = max(1, -(-listing["total"] // PER_PAGE))
+    pages = max(1, -(-listing.total // PER_PAGE))
     return render(request, "list.html", listing=listing, pages=pages)
 
 
