@@ -195,6 +195,9 @@ def open_deployment(db: str | None = None, settings: Settings | None = None) -> 
     url = make_url(database_url(db))
     if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
         Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+    # A malformed key is refused before anything is created or migrated; the key is
+    # read again, under the write lock, when the keyring is opened.
+    read_key(settings.secret_key.get_secret_value() if settings.secret_key else None, key_file_for(db, settings))
     engine = make_engine(db)
     try:
         migrate(engine)

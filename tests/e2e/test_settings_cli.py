@@ -27,5 +27,6 @@ def test_a_bad_secret_key_is_refused_without_showing_it(tmp_path: Path):
     result = CliRunner().invoke(
         app, ["--db", str(tmp_path / "x.db"), "catalog", "show"], env={"XINYONG_SECRET_KEY": secret}
     )
-    assert result.exit_code != 0
-    assert "s3cr3t" not in result.output
+    assert result.exit_code == 3
+    assert "XINYONG_SECRET_KEY" in result.output and "s3cr3t" not in result.output
+    assert not (tmp_path / "x.db").exists()  # refused before any database is made
