@@ -1,80 +1,22 @@
 """Inquiries: scores and checks asked of the ledger, answered by the standing module,
-and the JSON objects of docs/design.md section 6."""
+each read logged. Their JSON objects (docs/design.md section 6) are the entrypoints'
+(:mod:`xinyong.entrypoints.answers`)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import secrets
 from dataclasses import dataclass
-from typing import Any
 
-from xinyong import messages
 from xinyong.domain import calendar
 from xinyong.domain.access import Reader, operator
 from xinyong.domain.calendar import in_range, parse_date
 from xinyong.domain.identifiers import SubjectRef
-from xinyong.domain.messages import CHECK_HOW_TO_DISPUTE
 from xinyong.domain.notices import adverse_action_notice
 from xinyong.domain.standing import CheckDecision, Standing, check_of, standing_of
 from xinyong.services.catalogs import CatalogLibrary
 from xinyong.services.derived import DerivedStanding
 from xinyong.services.unit_of_work import UnitOfWork, UnitsOfWork
-
-# How to dispute a check's decision, as a message key: rendered in the reader's language.
-HOW_TO_DISPUTE = CHECK_HOW_TO_DISPUTE
-
-
-def _day(value: dt.date | None) -> str | None:
-    return value.isoformat() if value is not None else None
-
-
-def standing_json(answer: Standing) -> dict[str, Any]:
-    """The ``score --json`` object."""
-    return {
-        "subject": str(answer.subject),
-        "catalog": answer.catalog,
-        "as_of": answer.as_of.isoformat(),
-        "score": answer.score,
-        "grade": answer.grade,
-        "contributions": [
-            {
-                "record": c.record,
-                "rule": c.rule,
-                "points": c.points,
-                "effective_on": c.effective_on.isoformat(),
-                "expires_on": _day(c.expires_on),
-                "disputed": c.disputed,
-                "capped": c.capped,
-            }
-            for c in answer.contributions
-        ],
-        "lists": [
-            {"list": e.list, "record": e.record, "from": e.start.isoformat(), "until": _day(e.until)}
-            for e in answer.lists
-        ],
-    }
-
-
-def check_json(decision: CheckDecision, language: str = "en") -> dict[str, Any]:
-    """The ``check --json`` object; ``how_to_dispute`` in ``language``."""
-    return {
-        "subject": str(decision.subject),
-        "action": decision.action,
-        "as_of": decision.as_of.isoformat(),
-        "decision": decision.decision,
-        "reasons": [
-            {
-                "catalog": r.catalog,
-                "measure": r.measure,
-                "effect": r.effect,
-                "trigger": dict(r.trigger),
-                "legal_basis": r.legal_basis,
-            }
-            for r in decision.reasons
-        ],
-        "benefits": list(decision.benefits),
-        "how_to_dispute": messages.render(HOW_TO_DISPUTE, {}, language, "api"),
-    }
 
 
 class QuestionError(ValueError):
@@ -90,16 +32,6 @@ class Unanswered:
 
 
 Answer = Standing | CheckDecision
-
-
-def answer_json(answer: Answer | Unanswered) -> dict[str, Any]:
-    """The JSON object of an answer: that of ``score --json`` or ``check --json``, or
-    ``{"error": ...}`` for a question that cannot be answered."""
-    if isinstance(answer, Unanswered):
-        return {"error": f"line {answer.line}: {answer.reason}"}
-    if isinstance(answer, Standing):
-        return standing_json(answer)
-    return check_json(answer)
 
 
 class Inquiries:

@@ -16,7 +16,8 @@ from xinyong.domain.catalog.registry import CatalogRegistry
 from xinyong.domain.events import RecordEvent, SubjectEvent, parse_lines
 from xinyong.domain.identifiers import SubjectRef
 from xinyong.domain.standing import RecordFile, check_of, standing_of, timeline
-from xinyong.services.inquiries import Unanswered, answer_json, check_json, standing_json
+from xinyong.entrypoints.answers import answer_json, check_json, standing_json
+from xinyong.services.inquiries import Unanswered
 
 pytestmark = pytest.mark.unit
 

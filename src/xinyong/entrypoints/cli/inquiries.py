@@ -11,6 +11,7 @@ import typer
 from rich.markup import escape
 
 from xinyong.domain.standing import CheckDecision, NotInForce, Standing
+from xinyong.entrypoints.answers import answer_json, check_json, standing_json
 from xinyong.entrypoints.cli.root import (
     AsJson,
     AsOf,
@@ -22,7 +23,7 @@ from xinyong.entrypoints.cli.root import (
     print_json,
     subject_ref,
 )
-from xinyong.services.inquiries import Unanswered, answer_json, check_json, standing_json
+from xinyong.services.inquiries import Unanswered
 
 # ------------------------------------------------------------------------ score, check
 
@@ -88,7 +89,7 @@ def _explain_check(decision: CheckDecision) -> None:
         )
     if decision.decision != "allow":
         from xinyong import messages
-        from xinyong.services.inquiries import HOW_TO_DISPUTE
+        from xinyong.entrypoints.answers import HOW_TO_DISPUTE
 
         out.print(messages.render(HOW_TO_DISPUTE, {}, "en", "api"))
 

@@ -13,6 +13,7 @@ from pydantic import TypeAdapter, ValidationError
 from xinyong.domain.access import MAX_PURPOSE, Reader
 from xinyong.domain.identifiers import SubjectRef
 from xinyong.domain.validation import field_problems
+from xinyong.entrypoints.answers import check_json, standing_json
 from xinyong.entrypoints.api.deps import (
     Checker,
     Language,
@@ -26,7 +27,6 @@ from xinyong.entrypoints.api.deps import (
 from xinyong.entrypoints.api.models import CheckAnswer, CheckQuestion, Report, ScoreAnswer
 from xinyong.entrypoints.api.problems import Problem, forbidden, problem_responses
 from xinyong.entrypoints.dependencies import DeploymentDep, Today
-from xinyong.services.inquiries import check_json, standing_json
 
 router = APIRouter(tags=["standing"])
 MAX_CHECKS = 1000
