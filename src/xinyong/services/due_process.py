@@ -36,6 +36,16 @@ from xinyong.services.intake import ImportRefused, Intake
 from xinyong.services.unit_of_work import Case, Collision, UnitOfWork, UnitsOfWork
 
 
+def _dispute_order(view: DisputeView) -> tuple:
+    """Queue order: by deadline (none last), then by filing day."""
+    return (view.decide_by is None, view.decide_by or dt.date.min, view.filed_on, view.id)
+
+
+def _repair_order(view: RepairView) -> tuple:
+    """Queue order: by deadline (none last), then by application day."""
+    return (view.decide_by is None, view.decide_by or dt.date.min, view.applied_on or dt.date.min, view.id)
+
+
 class DueProcessError(ValueError):
     """A step that cannot be taken; ``slug`` and ``status`` say how the service answers."""
 
@@ -128,6 +138,15 @@ class ReviewView:
     status: str  # open | confirmed | overturned
     reasons: str | None
     decided_on: dt.date | None
+
+
+@dataclass(frozen=True)
+class SubjectCases:
+    """One subject's disputes, repair applications and reviews."""
+
+    disputes: list[DisputeView]
+    repairs: list[RepairView]
+    reviews: list[ReviewView]
 
 
 @dataclass(frozen=True)
@@ -325,8 +344,29 @@ class DueProcess:
                 view = self._dispute_view(seq, index, stored[record_id].file, day)
                 if status == "all" or view.status == status:
                     views.append(view)
-        views.sort(key=lambda v: (v.decide_by is None, v.decide_by or dt.date.min, v.filed_on, v.id))
+        views.sort(key=_dispute_order)
         return views
+
+    def cases_of(self, subject: SubjectRef, day: dt.date) -> SubjectCases:
+        """A subject's own disputes, repair applications and reviews, open and decided,
+        read in one snapshot: what the subject's portal shows."""
+        with self.units(read_only=True) as uow:
+            mine = {file.id for file in uow.ledger.subject_ledger(subject, text=False).files}
+            filings = {record: seqs for record, seqs in uow.ledger.dispute_filings().items() if record in mine}
+            stored = uow.ledger.records(filings)
+            repairs = uow.cases.all("repair", subject=subject)
+            reviews = uow.cases.all("review", subject=subject)
+        disputes = [
+            self._dispute_view(seq, index, stored[record].file, day)
+            for record, seqs in filings.items()
+            for index, seq in enumerate(seqs)
+        ]
+        disputes.sort(key=_dispute_order)
+        return SubjectCases(
+            disputes=disputes,
+            repairs=sorted((self._repair_view(c, day) for c in repairs), key=_repair_order),
+            reviews=[self._review_view(c) for c in reviews],
+        )
 
     def decide_dispute(self, dispute_id: int, outcome: str, reasons: str, officer: Reader, day: dt.date) -> DisputeView:
         """Decide an open dispute. A dispute is decided once: a second decision, even one
@@ -436,7 +476,7 @@ class DueProcess:
         views = [self._repair_view(c, day) for c in cases]
         if status != "all":
             views = [v for v in views if v.status == status]
-        views.sort(key=lambda v: (v.decide_by is None, v.decide_by or dt.date.min, v.applied_on or dt.date.min, v.id))
+        views.sort(key=_repair_order)
         return views
 
     def decide_repair(self, case_id: str, outcome: str, reasons: str, officer: Reader, day: dt.date) -> RepairView:

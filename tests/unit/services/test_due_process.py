@@ -197,3 +197,17 @@ def test_the_outlook_is_the_standing_modules_with_each_change_rendered_and_as_ke
     assert first.what[0] == messages.render(first.messages[0].key, first.messages[0].fields, "zh-CN")
     assert [(o.record, o.possible_from) for o in view.repairs] == [(TICKET, TODAY)]  # repairable since 2026-09-20
     assert list(view.repairs) == options
+
+
+def test_a_subjects_own_cases_are_its_disputes_repairs_and_reviews_and_nobody_elses(world):
+    due = world.services.due_process
+    filed = due.file_dispute(RESIDENT, TICKET, "the light was green", TODAY)
+    due.decide_dispute(filed.id, "upheld", "the photo shows red", OFFICER, TODAY)
+    applied = due.apply_for_repair(RESIDENT, TICKET, *APPLICATION, TODAY)
+    everyone = due.disputes(TODAY, "all")
+    assert any(v.subject != str(RESIDENT) for v in everyone)  # others' disputes are there to leave out
+
+    mine = due.cases_of(RESIDENT, TODAY)
+    assert [v.id for v in mine.disputes] == [v.id for v in everyone if v.subject == str(RESIDENT)] == [filed.id]
+    assert [v.id for v in mine.repairs] == [applied.id]
+    assert mine.reviews == [v for v in due.reviews("all") if v.subject == str(RESIDENT)]

@@ -128,10 +128,8 @@ def portal_page(
 
     iso = day.isoformat()
     records = report.records
-    mine = str(subject)
-    disputes = [v for v in d.due_process.disputes(day, "all") if v.subject == mine]
-    repairs = [v for v in d.due_process.repairs(day, "all") if v.subject == mine]
-    reviews = [v for v in d.due_process.reviews("all") if v.subject == mine]
+    cases = d.due_process.cases_of(subject, day)
+    disputes, repairs, reviews = cases.disputes, cases.repairs, cases.reviews
     repairing = {v.record for v in repairs if v.status == "open"}
     reviewed = {v.notice for v in reviews}
     book = sessions(request)
