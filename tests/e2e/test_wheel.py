@@ -124,3 +124,15 @@ def test_the_light_install_has_no_batch_postgresql_or_test_dependencies(installe
     )
     result = _run(installed / "bin" / "python", "-c", probe, cwd=tmp_path, env=_clean_environment())
     assert result.stdout.split() == ["xinyong"]
+
+
+def test_the_installed_package_carries_the_words_of_both_languages(installed, tmp_path):
+    probe = (
+        "from xinyong import messages; "
+        "print(messages.render('check.how_to_dispute', {}, 'zh-CN', 'portal')); "
+        "print(messages.render('check.how_to_dispute', {}, 'en', 'api'))"
+    )
+    result = _run(installed / "bin" / "python", "-c", probe, cwd=tmp_path, env=_clean_environment())
+    chinese, english = result.stdout.strip().splitlines()
+    assert "异议" in chinese and "check.how_to_dispute" not in chinese
+    assert "dispute" in english.lower() and "check.how_to_dispute" not in english
