@@ -8,6 +8,7 @@ reproduce expected.jsonl."""
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 from collections import defaultdict
 from dataclasses import dataclass
@@ -98,9 +99,10 @@ def deployments(draw) -> Deployment:
     return Deployment(world, CatalogRegistry.of(catalogs), draw(JURISDICTIONS))
 
 
-def standing_or_none(answer) -> Standing | None:
+def standing_or_none(answer, *args) -> Standing | None:
+    """``answer(*args)``, or None where it raises NotInForce."""
     try:
-        return answer()
+        return answer(*args)
     except NotInForce:
         return None
 
@@ -111,8 +113,8 @@ def assert_read_model_equals_standing_module(deployment: Deployment, model: Read
     asked = 0
     for day in deployment.days():
         for catalog_id in registry.ids():
-            expected = standing_or_none(lambda: standing_of(subject, catalog_id, day, lines, registry, jurisdiction))
-            got = standing_or_none(lambda: standing_on(model, catalog_id, day))  # noqa: B023
+            expected = standing_or_none(standing_of, subject, catalog_id, day, lines, registry, jurisdiction)
+            got = standing_or_none(standing_on, model, catalog_id, day)
             assert got == expected, (catalog_id, day)
         for action in ACTIONS:
             assert check_from(model, subject, action, day, registry) == check_of(
@@ -162,7 +164,7 @@ def test_spans_are_contiguous_maximal_and_few(deployment):
                 continue
             assert spans[0].start == versions[0].effective_from
             assert spans[-1].until is None
-            for before, after in zip(spans, spans[1:], strict=False):
+            for before, after in itertools.pairwise(spans):
                 assert before.until == after.start
                 assert before.start < before.until
                 assert (before.standing.score, before.standing.version, before.standing.contributions) != (
@@ -232,16 +234,15 @@ def test_conformance_subjects_read_model_equals_standing_module_on_every_change_
         model = read_model_of(subject, mine, registry, jurisdiction)
         marks = set(versions) | set(FAR)
         for line in mine:
-            marks |= {line.effective_on, line.ends_on, *(g.start for g in line.gaps), *(c.on for c in line.file.changes)}
+            marks |= {line.effective_on, line.ends_on, *(g.start for g in line.gaps)}
+            marks |= {c.on for c in line.file.changes}
             if line.placement is not None:
                 marks.add(line.placement.start)
         days = sorted({d + dt.timedelta(days=k) for d in marks for k in (-1, 0, 1) if dt.date.min < d < dt.date.max})
         for day in days:
             for catalog_id in registry.ids():
-                expected = standing_or_none(
-                    lambda: standing_of(subject, catalog_id, day, mine, registry, jurisdiction)  # noqa: B023
-                )
-                assert standing_or_none(lambda: standing_on(model, catalog_id, day)) == expected  # noqa: B023
+                expected = standing_or_none(standing_of, subject, catalog_id, day, mine, registry, jurisdiction)
+                assert standing_or_none(standing_on, model, catalog_id, day) == expected
             for action in actions:
                 assert check_from(model, subject, action, day, registry) == check_of(
                     subject, action, day, mine, registry, jurisdiction
@@ -254,4 +255,3 @@ def test_check_from_refuses_another_subjects_read_model():
     model = read_model_of(first, lines, registry, jurisdictions.get(first))
     with pytest.raises(ValueError, match="read model is of"):
         check_from(model, second, "loan.apply", dt.date(2025, 1, 1), registry)
-

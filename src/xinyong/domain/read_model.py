@@ -167,7 +167,8 @@ def _spans(
             continue  # standing_of answers NotInForce on these days: no span
         value = standing_of(subject, catalog_id, start, lines, registry, jurisdiction)
         previous = spans[-1] if spans else None
-        if previous is not None and previous.until == start and replace(value, as_of=previous.start) == previous.standing:
+        same = previous is not None and replace(value, as_of=previous.start) == previous.standing
+        if previous is not None and previous.until == start and same:
             spans[-1] = replace(previous, until=until)
         else:
             spans.append(Span(catalog_id, start, until, value))
