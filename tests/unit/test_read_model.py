@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from tests.conftest import SCENARIOS, scenario_files
 from tests.e2e.test_conformance import project
-from tests.unit.test_standing_properties import FIRST_DAY, LIST, PROPERTY, World, worlds
+from tests.unit.test_standing_properties import CATALOG, FIRST_DAY, FORCED_CASE, LIST, PROPERTY, World, worlds
 from xinyong.domain.calendar import parse_date
 from xinyong.domain.catalog.files import parse_catalog
 from xinyong.domain.catalog.model import Catalog
@@ -84,11 +84,11 @@ class Deployment:
 
 
 @st.composite
-def deployments(draw) -> Deployment:
-    """A generated world whose catalog versions carry (a random subset of) measures,
-    with an organisation catalog beside it; the record files stay those the world's
-    events made (measures change no timeline)."""
-    world = draw(worlds())
+def deployments(draw, dropped: str | None = None, repaired: bool = False) -> Deployment:
+    """A generated world (``worlds(dropped, repaired)``) whose catalog versions carry (a
+    random subset of) measures, sometimes with an organisation catalog beside it; the
+    record files stay those the world's events made (measures change no timeline)."""
+    world = draw(worlds(dropped=dropped, repaired=repaired))
     versions = []
     for data in world.versions:
         chosen = draw(st.lists(st.sampled_from(range(len(MEASURES))), unique=True))
@@ -125,19 +125,39 @@ def assert_read_model_equals_standing_module(deployment: Deployment, model: Read
 
 
 @PROPERTY
-@pytest.mark.branches("a day with a list entry", "a disputed contribution", "a denied check", "a benefit")
+@pytest.mark.branches(
+    "a day with a list entry",
+    "a list entry suspended by a dispute",
+    "a disputed contribution",
+    "a capped contribution",
+    "a covered subject",
+    "a minor's record under a listing rule",
+    "a denied check",
+    "a benefit",
+)
 @given(deployments())
 def test_read_model_answers_exactly_what_the_standing_module_answers_on_every_day(branches, deployment):
     registry, jurisdiction = deployment.registry, deployment.jurisdiction
     for subject in deployment.world.subjects:
-        model = read_model_of(subject, deployment.lines(subject), registry, jurisdiction)
+        lines = deployment.lines(subject)
+        model = read_model_of(subject, lines, registry, jurisdiction)
         assert_read_model_equals_standing_module(deployment, model, subject)
+        for line in lines:
+            listing = registry.in_force(CATALOG, line.occurred_on).rules[line.rule_name].list
+            if listing and line.placement is None and subject.is_minor_on(line.occurred_on) and line.starts_counting():
+                branches("a minor's record under a listing rule")
+        if len({p.entry for p in model.lists}) < len(model.lists):
+            branches("a list entry suspended by a dispute")
         for spans in model.spans.values():
             for span in spans:
                 if span.standing.lists:
                     branches("a day with a list entry")
+                if span.standing.covered:
+                    branches("a covered subject")
                 if any(c.disputed for c in span.standing.contributions):
                     branches("a disputed contribution")
+                if any(c.capped for c in span.standing.contributions):
+                    branches("a capped contribution")
         for day in deployment.days():
             for action in ACTIONS:
                 decision = check_from(model, subject, action, day, registry)
@@ -145,6 +165,23 @@ def test_read_model_answers_exactly_what_the_standing_module_answers_on_every_da
                     branches("a denied check")
                 if decision.benefits:
                     branches("a benefit")
+
+
+@FORCED_CASE
+@given(st.sampled_from(["penalty", "reward"]).flatmap(lambda sign: deployments(dropped=sign)))
+def test_read_model_equals_standing_module_where_a_later_version_drops_a_rule(deployment):
+    """The more favourable rule across versions: a version change alone moves points."""
+    for subject in deployment.world.subjects:
+        model = read_model_of(subject, deployment.lines(subject), deployment.registry, deployment.jurisdiction)
+        assert_read_model_equals_standing_module(deployment, model, subject)
+
+
+@FORCED_CASE
+@given(deployments(repaired=True))
+def test_read_model_equals_standing_module_after_a_repair(deployment):
+    for subject in deployment.world.subjects:
+        model = read_model_of(subject, deployment.lines(subject), deployment.registry, deployment.jurisdiction)
+        assert_read_model_equals_standing_module(deployment, model, subject)
 
 
 @PROPERTY
