@@ -146,8 +146,10 @@ def test_read_model_answers_exactly_what_the_standing_module_answers_on_every_da
             listing = registry.in_force(CATALOG, line.occurred_on).rules[line.rule_name].list
             if listing and line.placement is None and subject.is_minor_on(line.occurred_on) and line.starts_counting():
                 branches("a minor's record under a listing rule")
-        if len({p.entry for p in model.lists}) < len(model.lists):
-            branches("a list entry suspended by a dispute")
+            placed = line.placement
+            end = placed.until or dt.date.max if placed else None
+            if placed and end and any(placed.start < gap.start < end for gap in line.gaps):
+                branches("a list entry suspended by a dispute")
         for spans in model.spans.values():
             for span in spans:
                 if span.standing.lists:
