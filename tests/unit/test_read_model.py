@@ -26,13 +26,14 @@ from xinyong.domain.catalog.model import Catalog
 from xinyong.domain.catalog.registry import CatalogRegistry
 from xinyong.domain.events import RecordEvent, SubjectEvent, parse_lines
 from xinyong.domain.identifiers import SubjectRef
-from xinyong.domain.read_model import ReadModel, check_from, read_model_of, standing_on
+from xinyong.domain.read_model import ReadModel, check_from, list_entries_on, read_model_of, standing_on
 from xinyong.domain.standing import (
     NotInForce,
     RecordFile,
     Standing,
     Timeline,
     check_of,
+    list_entries,
     standing_of,
     timeline,
 )
@@ -116,6 +117,7 @@ def assert_read_model_equals_standing_module(deployment: Deployment, model: Read
             expected = standing_or_none(standing_of, subject, catalog_id, day, lines, registry, jurisdiction)
             got = standing_or_none(standing_on, model, catalog_id, day)
             assert got == expected, (catalog_id, day)
+        assert list_entries_on(model, day) == list_entries(subject, day, lines), day
         for action in ACTIONS:
             assert check_from(model, subject, action, day, registry) == check_of(
                 subject, action, day, lines, registry, jurisdiction
@@ -282,6 +284,7 @@ def test_conformance_subjects_read_model_equals_standing_module_on_every_change_
             for catalog_id in registry.ids():
                 expected = standing_or_none(standing_of, subject, catalog_id, day, mine, registry, jurisdiction)
                 assert standing_or_none(standing_on, model, catalog_id, day) == expected
+            assert list_entries_on(model, day) == list_entries(subject, day, mine)
             for action in actions:
                 assert check_from(model, subject, action, day, registry) == check_of(
                     subject, action, day, mine, registry, jurisdiction
