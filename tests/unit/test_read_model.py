@@ -26,7 +26,14 @@ from xinyong.domain.catalog.model import Catalog
 from xinyong.domain.catalog.registry import CatalogRegistry
 from xinyong.domain.events import RecordEvent, SubjectEvent, parse_lines
 from xinyong.domain.identifiers import SubjectRef
-from xinyong.domain.read_model import ReadModel, check_from, list_entries_on, read_model_of, standing_on
+from xinyong.domain.read_model import (
+    ReadModel,
+    check_from,
+    list_entries_on,
+    read_model_of,
+    standing_changes,
+    standing_on,
+)
 from xinyong.domain.standing import (
     NotInForce,
     RecordFile,
@@ -197,7 +204,8 @@ def test_spans_are_contiguous_maximal_and_few(deployment):
     registry, jurisdiction = deployment.registry, deployment.jurisdiction
     for subject in deployment.world.subjects:
         files = [f for f in deployment.world.files.values() if f.subject == subject]
-        model = read_model_of(subject, deployment.lines(subject), registry, jurisdiction)
+        model = standing_changes(subject, deployment.world.files.values(), registry, jurisdiction)
+        assert model == read_model_of(subject, deployment.lines(subject), registry, jurisdiction)
         for catalog_id, spans in model.spans.items():
             versions = registry.versions(catalog_id)
             if versions[0].subject_kind != subject.kind:
