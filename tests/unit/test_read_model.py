@@ -7,6 +7,7 @@ reproduce expected.jsonl."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import itertools
 import json
@@ -24,7 +25,7 @@ from xinyong.domain.calendar import parse_date
 from xinyong.domain.catalog.files import parse_catalog
 from xinyong.domain.catalog.model import Catalog
 from xinyong.domain.catalog.registry import CatalogRegistry
-from xinyong.domain.events import RecordEvent, SubjectEvent, parse_lines
+from xinyong.domain.events import RecordEvent, SubjectEvent, parse_event, parse_lines
 from xinyong.domain.identifiers import SubjectRef
 from xinyong.domain.read_model import (
     ReadModel,
@@ -37,8 +38,10 @@ from xinyong.domain.read_model import (
 from xinyong.domain.standing import (
     NotInForce,
     RecordFile,
+    Rejected,
     Standing,
     Timeline,
+    apply_change,
     check_of,
     list_entries,
     standing_of,
@@ -136,7 +139,6 @@ def assert_read_model_equals_standing_module(deployment: Deployment, model: Read
 @PROPERTY
 @pytest.mark.branches(
     "a day with a list entry",
-    "a list entry suspended by a dispute",
     "a disputed contribution",
     "a capped contribution",
     "a covered subject",
@@ -155,10 +157,6 @@ def test_read_model_answers_exactly_what_the_standing_module_answers_on_every_da
             listing = registry.in_force(CATALOG, line.occurred_on).rules[line.rule_name].list
             if listing and line.placement is None and subject.is_minor_on(line.occurred_on) and line.starts_counting():
                 branches("a minor's record under a listing rule")
-            placed = line.placement
-            end = placed.until or dt.date.max if placed else None
-            if placed and end and any(placed.start < gap.start < end for gap in line.gaps):
-                branches("a list entry suspended by a dispute")
         for spans in model.spans.values():
             for span in spans:
                 if span.standing.lists:
@@ -193,6 +191,59 @@ def test_read_model_equals_standing_module_after_a_repair(deployment):
     for subject in deployment.world.subjects:
         model = read_model_of(subject, deployment.lines(subject), deployment.registry, deployment.jurisdiction)
         assert_read_model_equals_standing_module(deployment, model, subject)
+
+
+@st.composite
+def suspended_listings(draw) -> Deployment:
+    """A deployment in which one record's rule puts it on the list, every version has
+    a dispute deadline, and a dispute on that record is filed on or after it takes
+    effect: the world's stream is replayed under these catalogs, then the dispute is
+    filed (a resolution may or may not follow in the stream). Its list entry is
+    suspended from the deadline on, after it started, unless something ended it."""
+    deployment = draw(deployments())
+    world = deployment.world
+    chosen = draw(st.sampled_from(world.records))
+    deadline = draw(st.sampled_from(["P1D", "P20D"]))
+    for version in world.versions:
+        version["dispute_deadline"] = deadline
+    world.rule_then(chosen)["list"] = LIST
+    measures = {c.id + c.version: c.measures for c in deployment.registry.all()}
+    catalogs = [
+        Catalog.model_validate(v).model_copy(update={"measures": measures[CATALOG + v["version"]]})
+        for v in world.versions
+    ]
+    catalogs += [c for c in deployment.registry.all() if c.id != CATALOG]
+    registry = CatalogRegistry.of(catalogs)
+    files = {r.id: RecordFile(r) for r in world.records}
+    effective_on, _ = world.window(chosen)
+    filed = parse_event(
+        {
+            "type": "dispute_filed",
+            "record": chosen.id,
+            "on": (effective_on + dt.timedelta(days=draw(st.integers(0, 60)))).isoformat(),
+        }
+    )
+    for change in [*world.stream, filed] if draw(st.booleans()) else [filed, *world.stream]:
+        with contextlib.suppress(Rejected):
+            files[change.record] = apply_change(files[change.record], change, registry)
+    world.files = files
+    world.stream.append(filed)
+    return Deployment(world, registry, deployment.jurisdiction)
+
+
+@FORCED_CASE
+@pytest.mark.branches("a list entry suspended by a dispute after it started")
+@given(suspended_listings())
+def test_read_model_equals_standing_module_when_a_dispute_suspends_a_list_entry(branches, deployment):
+    for subject in deployment.world.subjects:
+        lines = deployment.lines(subject)
+        model = read_model_of(subject, lines, deployment.registry, deployment.jurisdiction)
+        assert_read_model_equals_standing_module(deployment, model, subject)
+        for line in lines:
+            placed = line.placement
+            end = (placed.until or dt.date.max) if placed else None
+            if placed and end and any(placed.start < gap.start < end for gap in line.gaps):
+                branches("a list entry suspended by a dispute after it started")
 
 
 @PROPERTY
