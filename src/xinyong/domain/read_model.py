@@ -175,7 +175,7 @@ def _spans(
     return tuple(spans)
 
 
-def _pieces(subject: SubjectRef, line: Timeline) -> list[ListPiece]:
+def _pieces(line: Timeline) -> list[ListPiece]:
     placement = line.placement
     if placement is None:
         return []
@@ -215,7 +215,7 @@ def read_model_of(
     kind of subject) and the pieces of every list entry."""
     mine = [ln for ln in lines if ln.file.subject == subject]
     spans = {catalog_id: _spans(subject, catalog_id, mine, registry, jurisdiction) for catalog_id in registry.ids()}
-    pieces = tuple(p for ln in mine for p in _pieces(subject, ln))
+    pieces = tuple(p for ln in mine for p in _pieces(ln))
     return ReadModel(subject, jurisdiction, spans, pieces)
 
 
