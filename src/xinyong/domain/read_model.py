@@ -1,0 +1,303 @@
+"""Read model: a subject's standing as a piecewise-constant function of the day.
+
+Until a new event arrives, a subject's standing under a catalog changes only on days
+the semantics of docs/design.md section 4 make known in advance: a record takes effect
+(after its notice), stops (expiry, fulfilment, repair), is suspended or resumes (a
+dispute filed before it took effect, a dispute's deadline passed, its resolution), a
+dispute opens or closes (a contribution's ``disputed`` flag), a list entry starts or
+ends, or a catalog version takes effect (points, caps, base, grades and coverage of
+the version in force). Nothing else moves: cap groups are keyed by the year a record
+*occurred* (not the day asked), and whether a minor is placed on a list is fixed by
+the day the act occurred, so neither year ends nor 18th birthdays are change points.
+
+:func:`standing_changes` cuts the days into half-open spans ``[start, until)`` at
+these change points and asks the standing module itself (:func:`standing_of` on the
+span's first day) for each span's value; adjacent spans with equal values are merged.
+Nothing of section 4 is re-implemented here: the change-point set is the only thing
+this module decides, and the property tests show it is complete (read model = standing
+module on every day, including each change point and the day before it).
+
+Days before the first span: the spans of a catalog start on its first version's
+``effective_from``, the earliest day anything can count (a record needs a version in
+force on the day it occurred, and counts from ``decided_on`` + notice, which is
+later). Before it no version is in force, and :func:`standing_on` raises
+:class:`NotInForce` as :func:`standing_of` does; a check on such a day finds no
+catalog in force and no list entry (every entry starts later), and so allows.
+The last span is open-ended (``until`` None): it holds as long as no new event of
+the subject and no new catalog version arrives.
+
+What a storage adapter stores, per subject:
+
+* one row per span per catalog: ``(subject key, catalog, start, until, version,
+  base, score, grade, covered)``, indexed on ``(subject key, catalog, start)``; a
+  score on a day is the row with the greatest ``start`` on or before it. The span's
+  contributions (record, points, capped, disputed, ...) are child rows of the span
+  when a deployment answers score queries with their explanation from the read model;
+* list entries as their own rows, one per active piece ``(subject key, list, record,
+  catalog, rule, from, until, active_from, active_until)`` (an entry is inactive while
+  its record is suspended by a dispute): a check reads the pieces containing its day,
+  and public list pages read the same rows.
+
+When to recompute: on any event of the subject (a record, or a later event on one of
+its records), in the same transaction, recompute all of that subject's rows from its
+record files; when a new catalog version is loaded, recompute every subject of that
+catalog's subject kind (its spans, and its list pieces, since a list's definition in
+force may change placements). A subject's jurisdiction change (a ``subject`` event)
+changes coverage: recompute that subject too.
+
+Size: a catalog's spans are at most one more than its change points, i.e. at most
+``versions + 5 × records + 2 × later events`` (each record: takes effect, ends,
+expires, list entry starts and ends; each later event: its day and, for a dispute,
+its deadline), so O(records) per subject, not a row per day.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from functools import partial
+from typing import Literal
+
+from xinyong.domain.catalog.registry import CatalogRegistry
+from xinyong.domain.identifiers import SubjectRef
+from xinyong.domain.standing import (
+    FOREVER,
+    CheckDecision,
+    ListEntry,
+    NotInForce,
+    Reason,
+    RecordFile,
+    Standing,
+    Timeline,
+    _boundaries,
+    _once,
+    _trigger,
+    standing_of,
+    timeline,
+)
+
+__all__ = [
+    "ListPiece",
+    "ReadModel",
+    "Span",
+    "change_points",
+    "check_from",
+    "list_entries_on",
+    "read_model_of",
+    "standing_changes",
+    "standing_on",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """``[start, until)`` over which a subject's standing under ``catalog`` is
+    ``standing`` (whose ``as_of`` is ``start``); ``until`` None: open-ended."""
+
+    catalog: str
+    start: dt.date
+    until: dt.date | None
+    standing: Standing
+
+    def __contains__(self, day: object) -> bool:
+        return isinstance(day, dt.date) and self.start <= day and (self.until is None or day < self.until)
+
+
+@dataclass(frozen=True, slots=True)
+class ListPiece:
+    """A list entry and one stretch ``[active_from, active_until)`` of days on which it
+    is in effect (an entry is split where a dispute suspends its record)."""
+
+    entry: ListEntry
+    active_from: dt.date
+    active_until: dt.date | None
+
+    def active_on(self, day: dt.date) -> bool:
+        return self.active_from <= day and (self.active_until is None or day < self.active_until)
+
+
+@dataclass(frozen=True, slots=True)
+class ReadModel:
+    """Everything a score or a check of one subject needs, on any day."""
+
+    subject: SubjectRef
+    jurisdiction: str | None
+    spans: Mapping[str, tuple[Span, ...]]  # by catalog, ordered by start, contiguous
+    lists: tuple[ListPiece, ...]  # every list entry's active pieces, on every list
+
+
+def change_points(catalog_id: str, lines: Sequence[Timeline], registry: CatalogRegistry) -> list[dt.date]:
+    """The days on which the subject's standing under ``catalog_id`` may change, given
+    its record timelines, in order: each version's ``effective_from``, and for each
+    record of the catalog the days its timeline moves (takes effect, ends, expires,
+    suspensions start and end, list entry starts and ends) and the days a dispute on
+    it opens or is resolved (a contribution's ``disputed`` flag)."""
+    days = {v.effective_from for v in registry.versions(catalog_id)}
+    for line in lines:
+        if line.catalog_id != catalog_id:
+            continue
+        days.update(_boundaries(line))
+        for dispute in line.disputes:
+            days.add(dispute.filed_on)
+            if dispute.resolved_on is not None:
+                days.add(dispute.resolved_on)
+    return sorted(d for d in days if d != FOREVER)
+
+
+def _spans(
+    subject: SubjectRef,
+    catalog_id: str,
+    lines: Sequence[Timeline],
+    registry: CatalogRegistry,
+    jurisdiction: str | None,
+) -> tuple[Span, ...]:
+    versions = registry.versions(catalog_id)
+    if not versions:
+        return ()
+    first = versions[0].effective_from
+    days = [d for d in change_points(catalog_id, lines, registry) if d >= first]
+    spans: list[Span] = []
+    for index, start in enumerate(days):
+        until = days[index + 1] if index + 1 < len(days) else None
+        version = registry.in_force(catalog_id, start)
+        if version is None or version.subject_kind != subject.kind:
+            continue  # standing_of answers NotInForce on these days: no span
+        value = standing_of(subject, catalog_id, start, lines, registry, jurisdiction)
+        previous = spans[-1] if spans else None
+        same = previous is not None and replace(value, as_of=previous.start) == previous.standing
+        if previous is not None and previous.until == start and same:
+            spans[-1] = replace(previous, until=until)
+        else:
+            spans.append(Span(catalog_id, start, until, value))
+    return tuple(spans)
+
+
+def _pieces(line: Timeline) -> list[ListPiece]:
+    placement = line.placement
+    if placement is None:
+        return []
+    entry = ListEntry(
+        list=placement.list,
+        record=line.file.id,
+        start=placement.start,
+        until=placement.until,
+        catalog=line.catalog_id,
+        rule=line.file.record.rule,
+    )
+    end = placement.until or FOREVER
+    cuts = {placement.start}
+    for gap in line.gaps:
+        cuts.update(d for d in (gap.start, gap.end) if placement.start < d < end)
+    days = sorted(cuts)
+    pieces: list[ListPiece] = []
+    for index, start in enumerate(days):
+        until = days[index + 1] if index + 1 < len(days) else placement.until
+        if not line.listed_on(start):
+            continue
+        if pieces and pieces[-1].active_until == start:
+            pieces[-1] = replace(pieces[-1], active_until=until)
+        else:
+            pieces.append(ListPiece(entry, start, until))
+    return pieces
+
+
+def read_model_of(
+    subject: SubjectRef,
+    lines: Sequence[Timeline],
+    registry: CatalogRegistry,
+    jurisdiction: str | None = None,
+) -> ReadModel:
+    """The read model of ``subject`` from its record timelines (others are ignored):
+    spans for every loaded catalog (none on days its version in force scores another
+    kind of subject) and the pieces of every list entry."""
+    mine = [ln for ln in lines if ln.file.subject == subject]
+    spans = {catalog_id: _spans(subject, catalog_id, mine, registry, jurisdiction) for catalog_id in registry.ids()}
+    pieces = tuple(p for ln in mine for p in _pieces(ln))
+    return ReadModel(subject, jurisdiction, spans, pieces)
+
+
+def standing_changes(
+    subject: SubjectRef,
+    files: Iterable[RecordFile],
+    registry: CatalogRegistry,
+    jurisdiction: str | None = None,
+) -> ReadModel:
+    """The read model of ``subject`` from its record files (others are ignored);
+    ``jurisdiction`` is its latest known jurisdiction, for coverage."""
+    lines = [timeline(f, registry) for f in files if f.subject == subject]
+    return read_model_of(subject, lines, registry, jurisdiction)
+
+
+def _span_on(spans: Sequence[Span], day: dt.date) -> Span | None:
+    index = bisect.bisect_right([s.start for s in spans], day)
+    if not index:
+        return None
+    span = spans[index - 1]
+    return span if day in span else None
+
+
+def standing_on(model: ReadModel, catalog_id: str, day: dt.date) -> Standing:
+    """The subject's standing under ``catalog_id`` on ``day``: an indexed lookup, equal
+    to :func:`standing_of` on that day. Raises :class:`NotInForce` where it does."""
+    if catalog_id not in model.spans:
+        raise NotInForce(f"no catalog {catalog_id!r} is loaded")
+    span = _span_on(model.spans[catalog_id], day)
+    if span is None:
+        raise NotInForce(f"catalog {catalog_id!r} has no version in force on {day} that scores {model.subject}")
+    return replace(span.standing, as_of=day)
+
+
+def list_entries_on(model: ReadModel, day: dt.date) -> list[ListEntry]:
+    """The subject's list entries in effect on ``day``, on every list."""
+    return sorted((p.entry for p in model.lists if p.active_on(day)), key=lambda e: (e.list, e.record))
+
+
+def check_from(
+    model: ReadModel,
+    subject: SubjectRef,
+    action: str,
+    day: dt.date,
+    registry: CatalogRegistry,
+) -> CheckDecision:
+    """:func:`check_of` answered from the read model: the same measures of every
+    catalog in force on ``day``, triggered by the stored list entries and grades, with
+    the standing module's own trigger rule."""
+    if subject != model.subject:
+        raise ValueError(f"the read model is of {model.subject}, not {subject}")
+    by_list: dict[str, list[ListEntry]] = defaultdict(list)
+    for entry in list_entries_on(model, day):
+        by_list[entry.list].append(entry)
+
+    reasons: list[Reason] = []
+    for catalog_id in registry.ids():
+        version = registry.in_force(catalog_id, day)
+        if version is None:
+            continue
+        graded = _once(partial(standing_on, model, version.id, day))
+        for index, measure in enumerate(version.measures):
+            if not measure.applies_to_action(action):
+                continue
+            trigger = _trigger(measure, version, subject, by_list, model.jurisdiction, graded)
+            if trigger is None:
+                continue
+            reasons.append(
+                Reason(
+                    catalog=catalog_id,
+                    version=version.version,
+                    measure=version.measure_name(index),
+                    action=measure.action,
+                    effect=measure.effect,
+                    trigger=trigger,
+                    legal_basis=measure.legal_basis,
+                    benefit=measure.benefit,
+                )
+            )
+    effects = {r.effect for r in reasons}
+    decision: Literal["allow", "review", "deny"] = (
+        "deny" if "deny" in effects else "review" if "review" in effects else "allow"
+    )
+    benefits = tuple(r.benefit for r in reasons if r.effect == "benefit" and r.benefit)
+    return CheckDecision(subject, action, day, decision, tuple(reasons), benefits)
