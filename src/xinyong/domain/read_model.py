@@ -72,11 +72,11 @@ from xinyong.domain.standing import (
     RecordFile,
     Standing,
     Timeline,
-    _boundaries,
-    _once,
-    _trigger,
+    computed_once,
+    measure_trigger,
     standing_of,
     timeline,
+    timeline_boundaries,
 )
 
 __all__ = [
@@ -139,7 +139,7 @@ def change_points(catalog_id: str, lines: Sequence[Timeline], registry: CatalogR
     for line in lines:
         if line.catalog_id != catalog_id:
             continue
-        days.update(_boundaries(line))
+        days.update(timeline_boundaries(line))
         for dispute in line.disputes:
             days.add(dispute.filed_on)
             if dispute.resolved_on is not None:
@@ -276,11 +276,11 @@ def check_from(
         version = registry.in_force(catalog_id, day)
         if version is None:
             continue
-        graded = _once(partial(standing_on, model, version.id, day))
+        graded = computed_once(partial(standing_on, model, version.id, day))
         for index, measure in enumerate(version.measures):
             if not measure.applies_to_action(action):
                 continue
-            trigger = _trigger(measure, version, subject, by_list, model.jurisdiction, graded)
+            trigger = measure_trigger(measure, version, subject, by_list, model.jurisdiction, graded)
             if trigger is None:
                 continue
             reasons.append(

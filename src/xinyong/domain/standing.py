@@ -560,7 +560,7 @@ class CheckDecision:
         return sorted(r.effect for r in self.reasons)
 
 
-def _once(compute: Callable[[], Standing]) -> Callable[[], Standing]:
+def computed_once(compute: Callable[[], Standing]) -> Callable[[], Standing]:
     """``compute``, called at most once."""
     box: list[Standing] = []
 
@@ -614,11 +614,11 @@ def check_of(
         version = registry.in_force(catalog_id, day)
         if version is None:
             continue
-        graded = _once(partial(standing_of, subject, version.id, day, lines, registry, jurisdiction))
+        graded = computed_once(partial(standing_of, subject, version.id, day, lines, registry, jurisdiction))
         for index, measure in enumerate(version.measures):
             if not measure.applies_to_action(action):
                 continue
-            trigger = _trigger(measure, version, subject, by_list, jurisdiction, graded)
+            trigger = measure_trigger(measure, version, subject, by_list, jurisdiction, graded)
             if trigger is None:
                 continue
             reasons.append(
@@ -641,7 +641,7 @@ def check_of(
     return CheckDecision(subject, action, day, decision, tuple(reasons), benefits)
 
 
-def _trigger(
+def measure_trigger(
     measure: Measure,
     version: Catalog,
     subject: SubjectRef,
@@ -692,7 +692,8 @@ class RepairOption:
     possible_from: dt.date
 
 
-def _boundaries(line: Timeline) -> list[dt.date]:
+def timeline_boundaries(line: Timeline) -> list[dt.date]:
+    """The days on which a record's timeline may start or stop counting, or change."""
     days = [line.effective_on, line.ends_on, line.expires_on]
     for gap in line.gaps:
         days += [gap.start, gap.end]
@@ -718,7 +719,7 @@ def outlook(
     files = [f for f in files if f.subject == subject]
     horizon = horizon or dt.date(today.year + 10, 12, 31)
     lines = [timeline(f, registry) for f in files]
-    candidates = {d for ln in lines if ln.catalog_id == catalog_id or ln.placement for d in _boundaries(ln)}
+    candidates = {d for ln in lines if ln.catalog_id == catalog_id or ln.placement for d in timeline_boundaries(ln)}
     candidates |= {v.effective_from for v in registry.versions(catalog_id)}
     days = sorted(d for d in candidates if today < d <= horizon)
 
