@@ -10,7 +10,7 @@ import datetime as dt
 import functools
 from collections.abc import Callable, Mapping, Sequence
 
-from sqlalchemy import Connection, Table, insert, select
+from sqlalchemy import Connection, Date, Table, insert, select
 
 from xinyong.adapters.storage.sealing import Sealer
 from xinyong.adapters.storage.tables import (
@@ -113,8 +113,42 @@ def append(
         return
     link(sealer, name, rows, head(connection, name), numbered)
     table, _ = CHAINED[name]
+    insert_many(connection, table, rows, batch)
+
+
+def insert_many(connection: Connection, table: Table, rows: Sequence[Mapping[str, object]], batch: int = 5000) -> None:
+    """Insert ``rows`` (all with the keys of the first) into ``table``: on SQLite one
+    ``executemany`` of plain tuples a batch, below SQLAlchemy's per-row parameter
+    processing (dates are written as SQLAlchemy writes them, ISO text); elsewhere
+    through SQLAlchemy. A refused row raises SQLAlchemy's IntegrityError either way."""
+    if not rows:
+        return
+    if connection.dialect.name != "sqlite":
+        for start in range(0, len(rows), batch):
+            connection.execute(insert(table), list(rows[start : start + batch]))
+        return
+    names = [c.name for c in table.columns if c.name in rows[0]]
+    dated = [i for i, n in enumerate(names) if isinstance(table.c[n].type, Date)]
+    quote = connection.dialect.identifier_preparer.quote
+    statement = (
+        f"INSERT INTO {quote(table.name)} ({', '.join(map(quote, names))}) VALUES ({', '.join('?' * len(names))})"
+    )
     for start in range(0, len(rows), batch):
-        connection.execute(insert(table), list(rows[start : start + batch]))
+        chunk = rows[start : start + batch]
+        if dated:
+            values = []
+            for row in chunk:
+                row_values = [row[n] for n in names]
+                for i in dated:
+                    row_values[i] = _iso(row_values[i])
+                values.append(tuple(row_values))
+        else:
+            values = [tuple([row[n] for n in names]) for row in chunk]
+        connection.exec_driver_sql(statement, values)
+
+
+def _iso(value: object) -> object:
+    return value.isoformat() if isinstance(value, dt.date) else value
 
 
 def verify(connection: Connection, sealer: Sealer, name: str, mark: int | None = None) -> ChainReport:

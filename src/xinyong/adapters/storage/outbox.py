@@ -59,6 +59,7 @@ class Outbox:
             )
         rows = []
         created = _now().isoformat(timespec="seconds")
+        keys: dict[SubjectRef, str] = {}  # subject -> lookup key, within this write
         for draft in drafts:
             if draft.dedupe:
                 if draft.dedupe in seen:
@@ -71,7 +72,8 @@ class Outbox:
                     "id": notice_id,
                     "created_at": created,
                     "kind": draft.kind,
-                    "subject_key": self.store.subject_key(draft.subject),
+                    "subject_key": keys.get(draft.subject)
+                    or keys.setdefault(draft.subject, self.store.subject_key(draft.subject)),
                     "source": draft.to_source,
                     "record_id": draft.record,
                     "dedupe": draft.dedupe,

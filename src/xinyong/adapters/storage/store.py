@@ -412,22 +412,33 @@ class LedgerStore:
         seq = after[0]
         recorded_at = _now()
         prepared = []
+        keys: dict[str, str] = {}  # subject -> lookup key, within this append
+
+        def key_of(subject: SubjectRef | str) -> str:
+            text = str(subject)
+            found = keys.get(text)
+            if found is None:
+                found = keys[text] = self.subject_key(text)
+            return found
+
         for item in events:
             data = item.model_dump(mode="json", exclude_none=True)
+            # The event's canonical form (``item.canonical()``), from the same dump.
+            canonical = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
             personal = {k: data.pop(k) for k in PERSONAL_FIELDS if k in data}
             text = {k: data.pop(k) for k in FREE_TEXT_FIELDS if k in data}
             record_id = data.get("id") if item.type == "record" else data.get("record")
             subject_key = (
-                self.subject_key(personal["subject"])
+                key_of(personal["subject"])
                 if "subject" in personal
-                else self.subject_key(record_subjects[record_id])
+                else key_of(record_subjects[record_id])
                 if record_subjects and record_id in record_subjects
                 else None
             )
-            prepared.append((item, data, personal, text, record_id, subject_key))
+            prepared.append((item, data, personal, text, record_id, subject_key, canonical))
         texts = self.text_sealers(connection, {p[5] for p in prepared if p[3] and p[5]}, create=True)
         rows = []
-        for item, data, personal, text, record_id, subject_key in prepared:
+        for item, data, personal, text, record_id, subject_key, canonical in prepared:
             seq += 1
             context = f"{item.type}:{record_id or ''}:{seq}".encode()
             if text and subject_key is None:
@@ -447,7 +458,7 @@ class LedgerStore:
                     if personal
                     else None,
                     "sealed_text": self.seal_text(texts, subject_key, context, text) if text else None,
-                    "fingerprint": self.sealer.fingerprint(item.canonical()),
+                    "fingerprint": self.sealer.fingerprint(canonical),
                     "submitted_by": submitted_by,
                     "recorded_at": recorded_at,
                 }
@@ -456,8 +467,7 @@ class LedgerStore:
         if connection.dialect.name == "postgresql":
             self._copy(connection, rows)
         else:
-            for start in range(0, len(rows), 5000):
-                connection.execute(insert(ledger), rows[start : start + 5000])
+            chain.insert_many(connection, ledger, rows)
         self._update_directory(connection, [e for e in events if isinstance(e, SubjectEvent)])
         return len(rows)
 
