@@ -53,18 +53,17 @@ FreeText = Annotated[str, Field(min_length=1, max_length=2000), AfterValidator(m
 EventId = Annotated[str, Field(min_length=1, max_length=200, pattern=r"^[A-Za-z0-9][A-Za-z0-9._:/-]*$")]
 
 
+# json.dumps(..., sort_keys=True, ensure_ascii=False, separators=(",", ":")), made once.
+_CANONICAL = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
 class _Event(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     def canonical(self) -> str:
         """The event as compact JSON with sorted keys and no unset optional fields:
         identical events have identical canonical forms."""
-        return json.dumps(
-            self.model_dump(mode="json", exclude_none=True),
-            sort_keys=True,
-            ensure_ascii=False,
-            separators=(",", ":"),
-        )
+        return _CANONICAL.encode(self.model_dump(mode="json", exclude_none=True))
 
 
 class SubjectEvent(_Event):
@@ -133,7 +132,7 @@ class _RecordChange(_Event):
         """The canonical form without the id: what the event says."""
         data = self.model_dump(mode="json", exclude_none=True)
         data.pop("id", None)
-        return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+        return _CANONICAL.encode(data)
 
 
 class DisputeFiled(_RecordChange):

@@ -64,8 +64,11 @@ def _covered(table: Table) -> tuple[tuple[str, ...], tuple[str, ...]]:
 def payload(table: Table, row: Mapping[str, object]) -> bytes:
     """Every column of ``row`` but its MAC, by name, in a form that cannot be confused."""
     names, prefixes = _covered(table)
-    values = map(_encode, map(row.get, names))
-    return (table.name + "\x1f" + "\x1f".join(map(str.__add__, prefixes, values))).encode()
+    parts = [table.name]
+    for prefix, value in zip(prefixes, map(row.get, names), strict=True):
+        # Text, most values, encoded in place: this runs for every row of every append.
+        parts.append(prefix + "s" + value if type(value) is str else prefix + _encode(value))
+    return "\x1f".join(parts).encode()
 
 
 def head(connection: Connection, name: str) -> tuple[int, str]:

@@ -53,6 +53,10 @@ PERSONAL_FIELDS = ("subject", "name", "email")
 # What people type about a subject: sealed under the subject's own key, erasable.
 FREE_TEXT_FIELDS = ("summary", "note", "grounds", "reasons")
 _IN_BATCH = 500  # ids per IN (...) query
+# json.dumps(..., sort_keys=True, ensure_ascii=False[, separators=(",", ":")]), with the
+# encoder made once instead of on every call.
+_SORTED = json.JSONEncoder(sort_keys=True, ensure_ascii=False)
+_COMPACT = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
 
 def database_url(db: str) -> str:
@@ -260,7 +264,7 @@ class LedgerStore:
         if sealer is None:
             # An erased subject gets a new key for what is written about it from now on.
             raise KeyError_("no key for the subject's free text: ask text_sealers with create=True")
-        return sealer.seal(json.dumps(text, ensure_ascii=False, sort_keys=True).encode(), context)
+        return sealer.seal(_SORTED.encode(text).encode(), context)
 
     @staticmethod
     def open_text(
@@ -424,7 +428,7 @@ class LedgerStore:
         for item in events:
             data = item.model_dump(mode="json", exclude_none=True)
             # The event's canonical form (``item.canonical()``), from the same dump.
-            canonical = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+            canonical = _COMPACT.encode(data)
             personal = {k: data.pop(k) for k in PERSONAL_FIELDS if k in data}
             text = {k: data.pop(k) for k in FREE_TEXT_FIELDS if k in data}
             record_id = data.get("id") if item.type == "record" else data.get("record")
@@ -451,12 +455,8 @@ class LedgerStore:
                     "rule": item.rule if isinstance(item, RecordEvent) else None,
                     "occurred_on": item.occurred_on if isinstance(item, RecordEvent) else None,
                     "subject_key": subject_key,
-                    "body": json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":")),
-                    "sealed": self.sealer.seal(
-                        json.dumps(personal, sort_keys=True, ensure_ascii=False).encode(), context
-                    )
-                    if personal
-                    else None,
+                    "body": _COMPACT.encode(data),
+                    "sealed": self.sealer.seal(_SORTED.encode(personal).encode(), context) if personal else None,
                     "sealed_text": self.seal_text(texts, subject_key, context, text) if text else None,
                     "fingerprint": self.sealer.fingerprint(canonical),
                     "submitted_by": submitted_by,
