@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from sqlalchemy import Connection, Date, Table, insert, select
+from sqlalchemy.exc import DBAPIError
 
 from xinyong.adapters.storage.sealing import Sealer
 from xinyong.adapters.storage.tables import (
@@ -126,11 +127,14 @@ def insert_many(connection: Connection, table: Table, rows: Sequence[Mapping[str
     through SQLAlchemy. A refused row raises SQLAlchemy's IntegrityError either way."""
     if not rows:
         return
+    names = [c.name for c in table.columns if c.name in rows[0]]
+    if connection.dialect.name == "postgresql":
+        copy_rows(connection, table, names, rows)
+        return
     if connection.dialect.name != "sqlite":
         for start in range(0, len(rows), batch):
             connection.execute(insert(table), list(rows[start : start + batch]))
         return
-    names = [c.name for c in table.columns if c.name in rows[0]]
     dated = [i for i, n in enumerate(names) if isinstance(table.c[n].type, Date)]
     quote = connection.dialect.identifier_preparer.quote
     statement = (
@@ -148,6 +152,22 @@ def insert_many(connection: Connection, table: Table, rows: Sequence[Mapping[str
         else:
             values = [tuple([row[n] for n in names]) for row in chunk]
         connection.exec_driver_sql(statement, values)
+
+
+def copy_rows(connection: Connection, table: Table, names: Sequence[str], rows: Iterable[Mapping[str, object]]) -> None:
+    """Bulk ``rows`` into a PostgreSQL table with COPY, inside the current transaction
+    (absent keys are NULL). An error of the database is raised as SQLAlchemy raises it
+    (a refused duplicate as its IntegrityError), so that the unit of work reports it
+    like any other."""
+    statement = f"COPY {table.name} ({', '.join(names)}) FROM STDIN"
+    cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    dbapi = connection.dialect.loaded_dbapi
+    try:
+        with cursor.copy(statement) as copy:
+            for row in rows:
+                copy.write_row([row.get(name) for name in names])
+    except dbapi.Error as error:
+        raise DBAPIError.instance(statement, None, error, dbapi.Error) from error
 
 
 def _iso(value: object) -> object:

@@ -29,7 +29,6 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import IntegrityError
 
 from xinyong.adapters.storage import chain
 from xinyong.adapters.storage.sealing import KeyError_, Sealer, SubjectSealer, TextErased
@@ -465,26 +464,11 @@ class LedgerStore:
             )
         chain.link(self.sealer, "ledger", rows, after)
         if connection.dialect.name == "postgresql":
-            self._copy(connection, rows)
+            chain.copy_rows(connection, ledger, [c.name for c in ledger.columns], rows)
         else:
             chain.insert_many(connection, ledger, rows)
         self._update_directory(connection, [e for e in events if isinstance(e, SubjectEvent)])
         return len(rows)
-
-    @staticmethod
-    def _copy(connection: Connection, rows: list[dict]) -> None:
-        """Bulk rows into PostgreSQL with COPY, inside the current transaction."""
-        columns = [c.name for c in ledger.columns]
-        statement = f"COPY ledger ({', '.join(columns)}) FROM STDIN"
-        cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
-        try:
-            with cursor.copy(statement) as copy:
-                for row in rows:
-                    copy.write_row([row.get(c) for c in columns])
-        except connection.dialect.loaded_dbapi.IntegrityError as error:
-            # Below SQLAlchemy: a unique index refused a row. Said as SQLAlchemy says it,
-            # so that the unit of work reports it as a collision like any other.
-            raise IntegrityError(statement, None, error) from error
 
     def _update_directory(self, connection: Connection, subjects: list[SubjectEvent]) -> None:
         """Keep the public directory of organisations in step with subject events."""
