@@ -28,10 +28,23 @@ from xinyong.domain.calendar import in_range, parse_date
 from xinyong.domain.free_text import mask_identity_numbers
 from xinyong.domain.identifiers import InvalidIdentifier, SubjectRef
 
+# Subjects already parsed, by their text: a subject comes back in event after event, and
+# a SubjectRef is an immutable value. Bounded: memory stays flat whatever the file's size.
+_PARSED_SUBJECTS: dict[str, SubjectRef] = {}
+_PARSED_SUBJECTS_KEPT = 65_536
+
 
 def _subject(value: Any) -> SubjectRef:
     if isinstance(value, SubjectRef):
         return value
+    if type(value) is str:
+        found = _PARSED_SUBJECTS.get(value)
+        if found is None:
+            found = SubjectRef.parse(value)  # raises for an invalid one, which is never kept
+            if len(_PARSED_SUBJECTS) >= _PARSED_SUBJECTS_KEPT:
+                _PARSED_SUBJECTS.clear()
+            _PARSED_SUBJECTS[value] = found
+        return found
     return SubjectRef.parse(value)
 
 
