@@ -68,7 +68,12 @@ def payload(table: Table, row: Mapping[str, object]) -> bytes:
     parts = [table.name]
     for prefix, value in zip(prefixes, map(row.get, names), strict=True):
         # Text, most values, encoded in place: this runs for every row of every append.
-        parts.append(prefix + "s" + value if type(value) is str else prefix + _encode(value))
+        if type(value) is str:
+            parts.append(prefix + "s" + value)
+        elif value is None:
+            parts.append(prefix + "\x00")
+        else:
+            parts.append(prefix + _encode(value))
     return "\x1f".join(parts).encode()
 
 
