@@ -60,10 +60,13 @@ ZERO = Duration()
 
 
 def _months_moved(day: dt.date, months: int) -> dt.date:
+    if months == 0 and type(day) is dt.date:  # most periods are of days only
+        return day
     total_months = day.month - 1 + months
     year = day.year + total_months // 12
     month = total_months % 12 + 1
-    return dt.date(year, month, min(day.day, days_in_month(year, month)))
+    # Every month has at least 28 days: the month's length matters only past them.
+    return dt.date(year, month, day.day if day.day <= 28 else min(day.day, days_in_month(year, month)))
 
 
 def days_in_month(year: int, month: int) -> int:
@@ -90,11 +93,14 @@ def in_range(day: dt.date) -> dt.date:
     return day
 
 
+_ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
 def parse_date(text: str) -> dt.date:
     """A calendar day written ``YYYY-MM-DD``."""
     if isinstance(text, dt.date) and not isinstance(text, dt.datetime):
         return text
-    if not isinstance(text, str) or not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text):
+    if not isinstance(text, str) or not _ISO_DAY.fullmatch(text):
         raise ValueError(f"{text!r} is not a date written YYYY-MM-DD")
     try:
         return dt.date.fromisoformat(text)

@@ -28,10 +28,23 @@ from xinyong.domain.calendar import in_range, parse_date
 from xinyong.domain.free_text import mask_identity_numbers
 from xinyong.domain.identifiers import InvalidIdentifier, SubjectRef
 
+# Subjects already parsed, by their text: a subject comes back in event after event, and
+# a SubjectRef is an immutable value. Bounded: memory stays flat whatever the file's size.
+_PARSED_SUBJECTS: dict[str, SubjectRef] = {}
+_PARSED_SUBJECTS_KEPT = 65_536
+
 
 def _subject(value: Any) -> SubjectRef:
     if isinstance(value, SubjectRef):
         return value
+    if type(value) is str:
+        found = _PARSED_SUBJECTS.get(value)
+        if found is None:
+            found = SubjectRef.parse(value)  # raises for an invalid one, which is never kept
+            if len(_PARSED_SUBJECTS) >= _PARSED_SUBJECTS_KEPT:
+                _PARSED_SUBJECTS.clear()
+            _PARSED_SUBJECTS[value] = found
+        return found
     return SubjectRef.parse(value)
 
 
@@ -53,18 +66,17 @@ FreeText = Annotated[str, Field(min_length=1, max_length=2000), AfterValidator(m
 EventId = Annotated[str, Field(min_length=1, max_length=200, pattern=r"^[A-Za-z0-9][A-Za-z0-9._:/-]*$")]
 
 
+# json.dumps(..., sort_keys=True, ensure_ascii=False, separators=(",", ":")), made once.
+_CANONICAL = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
 class _Event(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     def canonical(self) -> str:
         """The event as compact JSON with sorted keys and no unset optional fields:
         identical events have identical canonical forms."""
-        return json.dumps(
-            self.model_dump(mode="json", exclude_none=True),
-            sort_keys=True,
-            ensure_ascii=False,
-            separators=(",", ":"),
-        )
+        return _CANONICAL.encode(self.model_dump(mode="json", exclude_none=True))
 
 
 class SubjectEvent(_Event):
@@ -133,7 +145,7 @@ class _RecordChange(_Event):
         """The canonical form without the id: what the event says."""
         data = self.model_dump(mode="json", exclude_none=True)
         data.pop("id", None)
-        return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+        return _CANONICAL.encode(data)
 
 
 class DisputeFiled(_RecordChange):

@@ -9,6 +9,7 @@ are verified, and every error names the character position at fault.
 from __future__ import annotations
 
 import datetime as dt
+import operator
 from dataclasses import dataclass
 from typing import Literal
 
@@ -36,15 +37,20 @@ def uscc_check_character(first17: str) -> str:
     return USCC_ALPHABET[(31 - total % 31) % 31]
 
 
+_ASCII_DIGITS = frozenset("0123456789")
+
+
 def _validate_rid(value: str) -> None:
     if len(value) != 18:
         raise InvalidIdentifier(f"resident identity number {value!r} has {len(value)} characters, expected 18")
-    for position, char in enumerate(value[:17], start=1):
-        if not char.isdigit() or not char.isascii():
-            raise InvalidIdentifier(
-                f"resident identity number {value!r}: character {position} is {char!r}, expected a digit"
-            )
-    expected = rid_check_character(value[:17])
+    first17 = value[:17]
+    if not _ASCII_DIGITS.issuperset(first17):  # the position is looked for only when one is wrong
+        for position, char in enumerate(first17, start=1):
+            if not char.isdigit() or not char.isascii():
+                raise InvalidIdentifier(
+                    f"resident identity number {value!r}: character {position} is {char!r}, expected a digit"
+                )
+    expected = RID_CHECK[sum(map(operator.mul, map(int, first17), RID_WEIGHTS)) % 11]  # rid_check_character
     if value[17] != expected:
         raise InvalidIdentifier(
             f"resident identity number {value!r}: check character (position 18) is {value[17]!r}, expected {expected!r}"

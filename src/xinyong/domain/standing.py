@@ -67,10 +67,12 @@ def rule_in_force(record: RecordEvent, registry: CatalogRegistry) -> tuple[Catal
 
     Raises :class:`Rejected` when there is none: no penalty without a rule in force when
     the act happened."""
-    catalog_id, rule_name = record.catalog_id, record.rule_name
+    catalog_id, _, rule_name = record.rule.partition("/")
+    version, rule = registry.rule_on(catalog_id, rule_name, record.occurred_on)
+    if rule is not None and version is not None:
+        return version, rule
     if catalog_id not in registry:
         raise Rejected(f"rule {record.rule!r}: no catalog {catalog_id!r} is loaded")
-    version = registry.in_force(catalog_id, record.occurred_on)
     if version is None:
         first = registry.versions(catalog_id)[0]
         raise Rejected(

@@ -384,9 +384,11 @@ class Intake:
         if isinstance(item, FACTS):
             return self._fit_facts(item, subjects, today)
         if isinstance(item, RecordEvent):
-            fingerprint = uow.ledger.fingerprint(item.canonical())
             if item.id in files:
-                if fingerprints[item.id] == fingerprint:
+                known = fingerprints.get(item.id)
+                if known is None:  # a record of this import: its fingerprint is taken when needed
+                    known = fingerprints[item.id] = uow.ledger.fingerprint(files[item.id].record.canonical())
+                if known == uow.ledger.fingerprint(item.canonical()):
                     return None
                 raise Rejected(
                     f"record {item.id!r} already exists with different content; "
@@ -394,7 +396,6 @@ class Intake:
                 )
             admit_record(item, registry)
             files[item.id] = RecordFile(item)
-            fingerprints[item.id] = fingerprint
             return [record_notice(files[item.id], registry, today)]
         file = files.get(item.record)
         if file is None:

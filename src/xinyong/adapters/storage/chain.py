@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
-from sqlalchemy import Connection, Table, insert, select
+from sqlalchemy import Connection, Date, Table, insert, select
+from sqlalchemy.exc import DBAPIError
 
 from xinyong.adapters.storage.sealing import Sealer
 from xinyong.adapters.storage.tables import (
@@ -64,8 +65,16 @@ def _covered(table: Table) -> tuple[tuple[str, ...], tuple[str, ...]]:
 def payload(table: Table, row: Mapping[str, object]) -> bytes:
     """Every column of ``row`` but its MAC, by name, in a form that cannot be confused."""
     names, prefixes = _covered(table)
-    values = map(_encode, map(row.get, names))
-    return (table.name + "\x1f" + "\x1f".join(map(str.__add__, prefixes, values))).encode()
+    parts = [table.name]
+    for prefix, value in zip(prefixes, map(row.get, names), strict=True):
+        # Text, most values, encoded in place: this runs for every row of every append.
+        if type(value) is str:
+            parts.append(prefix + "s" + value)
+        elif value is None:
+            parts.append(prefix + "\x00")
+        else:
+            parts.append(prefix + _encode(value))
+    return "\x1f".join(parts).encode()
 
 
 def head(connection: Connection, name: str) -> tuple[int, str]:
@@ -113,8 +122,61 @@ def append(
         return
     link(sealer, name, rows, head(connection, name), numbered)
     table, _ = CHAINED[name]
+    insert_many(connection, table, rows, batch)
+
+
+def insert_many(connection: Connection, table: Table, rows: Sequence[Mapping[str, object]], batch: int = 5000) -> None:
+    """Insert ``rows`` (all with the keys of the first) into ``table``: on SQLite one
+    ``executemany`` of plain tuples a batch, below SQLAlchemy's per-row parameter
+    processing (dates are written as SQLAlchemy writes them, ISO text); elsewhere
+    through SQLAlchemy. A refused row raises SQLAlchemy's IntegrityError either way."""
+    if not rows:
+        return
+    names = [c.name for c in table.columns if c.name in rows[0]]
+    if connection.dialect.name == "postgresql":
+        copy_rows(connection, table, names, rows)
+        return
+    if connection.dialect.name != "sqlite":
+        for start in range(0, len(rows), batch):
+            connection.execute(insert(table), list(rows[start : start + batch]))
+        return
+    dated = [i for i, n in enumerate(names) if isinstance(table.c[n].type, Date)]
+    quote = connection.dialect.identifier_preparer.quote
+    statement = (
+        f"INSERT INTO {quote(table.name)} ({', '.join(map(quote, names))}) VALUES ({', '.join('?' * len(names))})"
+    )
     for start in range(0, len(rows), batch):
-        connection.execute(insert(table), list(rows[start : start + batch]))
+        chunk = rows[start : start + batch]
+        if dated:
+            values = []
+            for row in chunk:
+                row_values = [row[n] for n in names]
+                for i in dated:
+                    row_values[i] = _iso(row_values[i])
+                values.append(tuple(row_values))
+        else:
+            values = [tuple([row[n] for n in names]) for row in chunk]
+        connection.exec_driver_sql(statement, values)
+
+
+def copy_rows(connection: Connection, table: Table, names: Sequence[str], rows: Iterable[Mapping[str, object]]) -> None:
+    """Bulk ``rows`` into a PostgreSQL table with COPY, inside the current transaction
+    (absent keys are NULL). An error of the database is raised as SQLAlchemy raises it
+    (a refused duplicate as its IntegrityError), so that the unit of work reports it
+    like any other."""
+    statement = f"COPY {table.name} ({', '.join(names)}) FROM STDIN"
+    cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    dbapi = connection.dialect.loaded_dbapi
+    try:
+        with cursor.copy(statement) as copy:
+            for row in rows:
+                copy.write_row([row.get(name) for name in names])
+    except dbapi.Error as error:
+        raise DBAPIError.instance(statement, None, error, dbapi.Error) from error
+
+
+def _iso(value: object) -> object:
+    return value.isoformat() if isinstance(value, dt.date) else value
 
 
 def verify(connection: Connection, sealer: Sealer, name: str, mark: int | None = None) -> ChainReport:

@@ -24,6 +24,8 @@ from xinyong.services.unit_of_work import Notice
 
 __all__ = ["Notice", "Outbox"]
 
+_PLAIN = json.JSONEncoder(ensure_ascii=False)  # json.dumps(..., ensure_ascii=False), made once
+
 
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
@@ -59,6 +61,7 @@ class Outbox:
             )
         rows = []
         created = _now().isoformat(timespec="seconds")
+        subject_keys: dict[SubjectRef, str] = {}  # subject -> lookup key, within this write
         for draft in drafts:
             if draft.dedupe:
                 if draft.dedupe in seen:
@@ -71,13 +74,12 @@ class Outbox:
                     "id": notice_id,
                     "created_at": created,
                     "kind": draft.kind,
-                    "subject_key": self.store.subject_key(draft.subject),
+                    "subject_key": subject_keys.get(draft.subject)
+                    or subject_keys.setdefault(draft.subject, self.store.subject_key(draft.subject)),
                     "source": draft.to_source,
                     "record_id": draft.record,
                     "dedupe": draft.dedupe,
-                    "sealed": self.store.sealer.seal(
-                        json.dumps(body, ensure_ascii=False).encode(), b"notice:" + notice_id.encode()
-                    ),
+                    "sealed": self.store.sealer.seal(_PLAIN.encode(body).encode(), b"notice:" + notice_id.encode()),
                 }
             )
         self.store.append_rows(connection, "notices", rows)

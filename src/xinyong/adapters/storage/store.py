@@ -29,7 +29,6 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import IntegrityError
 
 from xinyong.adapters.storage import chain
 from xinyong.adapters.storage.sealing import KeyError_, Sealer, SubjectSealer, TextErased
@@ -53,6 +52,10 @@ PERSONAL_FIELDS = ("subject", "name", "email")
 # What people type about a subject: sealed under the subject's own key, erasable.
 FREE_TEXT_FIELDS = ("summary", "note", "grounds", "reasons")
 _IN_BATCH = 500  # ids per IN (...) query
+# json.dumps(..., sort_keys=True, ensure_ascii=False[, separators=(",", ":")]), with the
+# encoder made once instead of on every call.
+_SORTED = json.JSONEncoder(sort_keys=True, ensure_ascii=False)
+_COMPACT = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
 
 def database_url(db: str) -> str:
@@ -260,7 +263,7 @@ class LedgerStore:
         if sealer is None:
             # An erased subject gets a new key for what is written about it from now on.
             raise KeyError_("no key for the subject's free text: ask text_sealers with create=True")
-        return sealer.seal(json.dumps(text, ensure_ascii=False, sort_keys=True).encode(), context)
+        return sealer.seal(_SORTED.encode(text).encode(), context)
 
     @staticmethod
     def open_text(
@@ -412,22 +415,33 @@ class LedgerStore:
         seq = after[0]
         recorded_at = _now()
         prepared = []
+        keys: dict[str, str] = {}  # subject -> lookup key, within this append
+
+        def key_of(subject: SubjectRef | str) -> str:
+            text = str(subject)
+            found = keys.get(text)
+            if found is None:
+                found = keys[text] = self.subject_key(text)
+            return found
+
         for item in events:
             data = item.model_dump(mode="json", exclude_none=True)
+            # The event's canonical form (``item.canonical()``), from the same dump.
+            canonical = _COMPACT.encode(data)
             personal = {k: data.pop(k) for k in PERSONAL_FIELDS if k in data}
             text = {k: data.pop(k) for k in FREE_TEXT_FIELDS if k in data}
             record_id = data.get("id") if item.type == "record" else data.get("record")
             subject_key = (
-                self.subject_key(personal["subject"])
+                key_of(personal["subject"])
                 if "subject" in personal
-                else self.subject_key(record_subjects[record_id])
+                else key_of(record_subjects[record_id])
                 if record_subjects and record_id in record_subjects
                 else None
             )
-            prepared.append((item, data, personal, text, record_id, subject_key))
+            prepared.append((item, data, personal, text, record_id, subject_key, canonical))
         texts = self.text_sealers(connection, {p[5] for p in prepared if p[3] and p[5]}, create=True)
         rows = []
-        for item, data, personal, text, record_id, subject_key in prepared:
+        for item, data, personal, text, record_id, subject_key, canonical in prepared:
             seq += 1
             context = f"{item.type}:{record_id or ''}:{seq}".encode()
             if text and subject_key is None:
@@ -440,41 +454,21 @@ class LedgerStore:
                     "rule": item.rule if isinstance(item, RecordEvent) else None,
                     "occurred_on": item.occurred_on if isinstance(item, RecordEvent) else None,
                     "subject_key": subject_key,
-                    "body": json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":")),
-                    "sealed": self.sealer.seal(
-                        json.dumps(personal, sort_keys=True, ensure_ascii=False).encode(), context
-                    )
-                    if personal
-                    else None,
+                    "body": _COMPACT.encode(data),
+                    "sealed": self.sealer.seal(_SORTED.encode(personal).encode(), context) if personal else None,
                     "sealed_text": self.seal_text(texts, subject_key, context, text) if text else None,
-                    "fingerprint": self.sealer.fingerprint(item.canonical()),
+                    "fingerprint": self.sealer.fingerprint(canonical),
                     "submitted_by": submitted_by,
                     "recorded_at": recorded_at,
                 }
             )
         chain.link(self.sealer, "ledger", rows, after)
         if connection.dialect.name == "postgresql":
-            self._copy(connection, rows)
+            chain.copy_rows(connection, ledger, [c.name for c in ledger.columns], rows)
         else:
-            for start in range(0, len(rows), 5000):
-                connection.execute(insert(ledger), rows[start : start + 5000])
+            chain.insert_many(connection, ledger, rows)
         self._update_directory(connection, [e for e in events if isinstance(e, SubjectEvent)])
         return len(rows)
-
-    @staticmethod
-    def _copy(connection: Connection, rows: list[dict]) -> None:
-        """Bulk rows into PostgreSQL with COPY, inside the current transaction."""
-        columns = [c.name for c in ledger.columns]
-        statement = f"COPY ledger ({', '.join(columns)}) FROM STDIN"
-        cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
-        try:
-            with cursor.copy(statement) as copy:
-                for row in rows:
-                    copy.write_row([row.get(c) for c in columns])
-        except connection.dialect.loaded_dbapi.IntegrityError as error:
-            # Below SQLAlchemy: a unique index refused a row. Said as SQLAlchemy says it,
-            # so that the unit of work reports it as a collision like any other.
-            raise IntegrityError(statement, None, error) from error
 
     def _update_directory(self, connection: Connection, subjects: list[SubjectEvent]) -> None:
         """Keep the public directory of organisations in step with subject events."""

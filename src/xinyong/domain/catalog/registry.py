@@ -8,7 +8,7 @@ import datetime as dt
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-from xinyong.domain.catalog.model import Catalog, ListDefinition
+from xinyong.domain.catalog.model import Catalog, ListDefinition, Rule
 
 
 class CatalogConflict(ValueError):
@@ -26,6 +26,12 @@ class CatalogRegistry:
     """All loaded catalog versions. Pure: built from catalogs, asked about days."""
 
     _versions: dict[str, list[Catalog]] = field(default_factory=dict)
+    # The effective_from of each catalog's versions, oldest first: asked on every record.
+    _starts: dict[str, list[dt.date]] = field(default_factory=dict, compare=False, repr=False)
+    # (catalog, rule name, day) -> the version in force and its rule: see ``rule_on``.
+    _rules: dict[tuple[str, str, dt.date], tuple[Catalog | None, Rule | None]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
     @classmethod
     def of(cls, catalogs: Iterable[Catalog]) -> CatalogRegistry:
@@ -71,6 +77,8 @@ class CatalogRegistry:
                 )
         versions = sorted([*versions, catalog], key=lambda c: c.effective_from)
         self._versions[catalog.id] = versions
+        self._starts[catalog.id] = [v.effective_from for v in versions]
+        self._rules.clear()
         return True
 
     def ids(self) -> list[str]:
@@ -92,8 +100,25 @@ class CatalogRegistry:
         versions = self._versions.get(catalog_id)
         if not versions:
             return None
-        index = bisect.bisect_right([v.effective_from for v in versions], day)
+        starts = self._starts.get(catalog_id)
+        if starts is None or len(starts) != len(versions):
+            starts = self._starts[catalog_id] = [v.effective_from for v in versions]
+        index = bisect.bisect_right(starts, day)
         return versions[index - 1] if index else None
+
+    def rule_on(self, catalog_id: str, rule_name: str, day: dt.date) -> tuple[Catalog | None, Rule | None]:
+        """The version of ``catalog_id`` in force on ``day`` (None when none is) and its
+        rule ``rule_name`` (None when it has none), remembered: asked several times for
+        every record."""
+        key = (catalog_id, rule_name, day)
+        found = self._rules.get(key)
+        if found is None:
+            version = self.in_force(catalog_id, day)
+            found = (version, version.rules.get(rule_name) if version is not None else None)
+            if len(self._rules) >= 100_000:  # memory stays bounded whatever the ledger's span
+                self._rules.clear()
+            self._rules[key] = found
+        return found
 
     def list_owner(self, list_id: str) -> ListOwner | None:
         """The catalog that defines ``list_id`` and its definition (latest version)."""
