@@ -55,11 +55,8 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from functools import partial
-from typing import Literal
 
 from xinyong.domain.catalog.registry import CatalogRegistry
 from xinyong.domain.identifiers import SubjectRef
@@ -68,12 +65,10 @@ from xinyong.domain.standing import (
     CheckDecision,
     ListEntry,
     NotInForce,
-    Reason,
     RecordFile,
     Standing,
     Timeline,
-    computed_once,
-    measure_trigger,
+    decide,
     standing_of,
     timeline,
     timeline_boundaries,
@@ -267,37 +262,12 @@ def check_from(
     the standing module's own trigger rule."""
     if subject != model.subject:
         raise ValueError(f"the read model is of {model.subject}, not {subject}")
-    by_list: dict[str, list[ListEntry]] = defaultdict(list)
-    for entry in list_entries_on(model, day):
-        by_list[entry.list].append(entry)
-
-    reasons: list[Reason] = []
-    for catalog_id in registry.ids():
-        version = registry.in_force(catalog_id, day)
-        if version is None:
-            continue
-        graded = computed_once(partial(standing_on, model, version.id, day))
-        for index, measure in enumerate(version.measures):
-            if not measure.applies_to_action(action):
-                continue
-            trigger = measure_trigger(measure, version, subject, by_list, model.jurisdiction, graded)
-            if trigger is None:
-                continue
-            reasons.append(
-                Reason(
-                    catalog=catalog_id,
-                    version=version.version,
-                    measure=version.measure_name(index),
-                    action=measure.action,
-                    effect=measure.effect,
-                    trigger=trigger,
-                    legal_basis=measure.legal_basis,
-                    benefit=measure.benefit,
-                )
-            )
-    effects = {r.effect for r in reasons}
-    decision: Literal["allow", "review", "deny"] = (
-        "deny" if "deny" in effects else "review" if "review" in effects else "allow"
+    return decide(
+        subject,
+        action,
+        day,
+        list_entries_on(model, day),
+        registry,
+        model.jurisdiction,
+        lambda catalog_id: standing_on(model, catalog_id, day),
     )
-    benefits = tuple(r.benefit for r in reasons if r.effect == "benefit" and r.benefit)
-    return CheckDecision(subject, action, day, decision, tuple(reasons), benefits)

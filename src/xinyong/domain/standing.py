@@ -606,7 +606,30 @@ def check_of(
 ) -> CheckDecision:
     """:func:`check` over the subject's record timelines, already derived."""
     lines = [ln for ln in lines if ln.file.subject == subject]
-    entries = list_entries(subject, day, lines)
+    return decide(
+        subject,
+        action,
+        day,
+        list_entries(subject, day, lines),
+        registry,
+        jurisdiction,
+        lambda catalog_id: standing_of(subject, catalog_id, day, lines, registry, jurisdiction),
+    )
+
+
+def decide(
+    subject: SubjectRef,
+    action: str,
+    day: dt.date,
+    entries: Iterable[ListEntry],
+    registry: CatalogRegistry,
+    jurisdiction: str | None,
+    standing_in: Callable[[str], Standing],
+) -> CheckDecision:
+    """The decision of section 4 given the subject's list ``entries`` on ``day`` and its
+    standing under a catalog (``standing_in``, asked only when a grade measure needs it):
+    the measures of every catalog in force whose ``when`` holds; deny beats review beats
+    allow; benefits are listed. The replay (:func:`check_of`) and the read model share it."""
     by_list: dict[str, list[ListEntry]] = defaultdict(list)
     for entry in entries:
         by_list[entry.list].append(entry)
@@ -616,7 +639,7 @@ def check_of(
         version = registry.in_force(catalog_id, day)
         if version is None:
             continue
-        graded = computed_once(partial(standing_of, subject, version.id, day, lines, registry, jurisdiction))
+        graded = computed_once(partial(standing_in, version.id))
         for index, measure in enumerate(version.measures):
             if not measure.applies_to_action(action):
                 continue
