@@ -36,6 +36,7 @@ from xinyong.services.inquiries import Inquiries
 from xinyong.services.intake import Intake
 from xinyong.services.overview import Dashboards
 from xinyong.services.publication import Publication
+from xinyong.services.read_models import KeptUnits, ReadModels
 from xinyong.services.reports import Reports
 from xinyong.services.unit_of_work import UnitsOfWork
 from xinyong.settings import Settings
@@ -49,6 +50,7 @@ class Deployment:
 
     units: UnitsOfWork
     store: LedgerStore
+    read_models: ReadModels
     catalogs: CatalogLibrary
     intake: Intake
     inquiries: Inquiries
@@ -213,6 +215,8 @@ def open_deployment(db: str | None = None, settings: Settings | None = None) -> 
 class Services:
     """The use cases of one deployment, over one source of units of work."""
 
+    units: UnitsOfWork  # whose commits keep the read models current
+    read_models: ReadModels
     catalogs: CatalogLibrary
     intake: Intake
     inquiries: Inquiries
@@ -229,13 +233,18 @@ def services(
 ) -> Services:
     """The services over ``units`` (the SQL store's, or the first ring's fake): the one
     place they are put together. ``clock`` is the day events are filed on."""
+    units = KeptUnits(units)
     library = CatalogLibrary(units, clock)
+    read_models = ReadModels(units, library)
+    units.before_commit.append(read_models.keep_current)
     intake = Intake(units, library, clock)
     due_process = DueProcess(units, library, intake)
     return Services(
+        units=units,
+        read_models=read_models,
         catalogs=library,
         intake=intake,
-        inquiries=Inquiries(units, library),
+        inquiries=Inquiries(units, library, read_models),
         reports=Reports(units, library),
         publication=Publication(units, library),
         due_process=due_process,
@@ -249,7 +258,6 @@ def wire(units: UnitsOfWork, store: LedgerStore, node_key_file: Path, settings: 
     """A deployment: the services over ``units``, and the store's own parts."""
     built = services(units, Duration.parse(settings.text_retention))
     return Deployment(
-        units=units,
         store=store,
         outbox=Outbox(store),
         access_log=AccessLog(store),

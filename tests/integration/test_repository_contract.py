@@ -33,12 +33,13 @@ OFFICER = Reader("officer-zhou", "officer", "t1")
 def units(request, database: str, tmp_path: Path) -> UnitsOfWork:
     if request.param == "fake":
         return FakeUnitsOfWork()
+    from xinyong.adapters.storage.unit_of_work import SqlUnitsOfWork
     from xinyong.bootstrap import open_deployment
     from xinyong.settings import Settings
 
     deployment = open_deployment(database, Settings(db=database, key_file=str(tmp_path / "k"), notice_interval=0))
     request.addfinalizer(deployment.close)
-    return deployment.units
+    return SqlUnitsOfWork(deployment.store)  # the adapter itself, without the services' hooks
 
 
 def event(**fields):
@@ -490,3 +491,85 @@ def test_the_directory_agrees_with_the_ledger_it_is_projected_from(units):
     write(units, [facts(FIRM, "CN", name="Old Name Ltd"), facts(PERSON), facts(FIRM, "CN-SD", name="Acme")])
     with units(read_only=True) as uow:
         assert uow.audit.directory_drift() == []
+
+
+# ------------------------------------------------------------------ read models
+
+
+def _model(subject: SubjectRef, listed_from: dt.date | None = None):
+    from xinyong.domain.read_model import ListPiece, ReadModel, Span
+    from xinyong.domain.standing import ListEntry
+
+    span = Span("city-personal", D(2024, 1, 1), None, "2024.1", 1000, 995, "A", True)
+    pieces = ()
+    if listed_from is not None:
+        entry = ListEntry("judgment-defaulters", "r-1", listed_from, None, "city-personal", "city-personal/court.x")
+        pieces = (ListPiece(entry, listed_from, D(2025, 1, 1)),)
+    return ReadModel(subject, "CN-SD-RC", {"city-personal": (span,)}, {"city-personal": ()}, pieces)
+
+
+def test_a_stored_read_model_comes_back_with_what_it_was_computed_from_and_the_latest_event(units):
+    write(units, [facts(PERSON), record("r-1")])
+    with units() as uow:
+        key = uow.ledger.subject_key(PERSON)
+        assert uow.ledger.appended_subjects() == set()
+        assert uow.read_models.stored(PERSON) is None
+        uow.read_models.put([(key, 2, _model(PERSON, D(2024, 3, 15)))], "catalogs-1")
+        uow.commit()
+    with units(read_only=True) as uow:
+        stored = uow.read_models.stored(PERSON)
+        assert stored is not None
+        assert (stored.model, stored.head, stored.catalogs, stored.latest) == (
+            _model(PERSON, D(2024, 3, 15)),
+            2,
+            "catalogs-1",
+            2,
+        )
+        assert uow.read_models.count() == 1
+        [piece] = uow.read_models.listed("judgment-defaulters", D(2024, 6, 1))
+        assert (piece.subject_key, piece.kind, piece.entry.record) == (key, "person", "r-1")
+        assert uow.read_models.listed("judgment-defaulters", D(2025, 1, 1)) == []
+        assert uow.read_models.listed("judgment-defaulters", D(2024, 3, 14)) == []
+        assert uow.read_models.listed("other-list", D(2024, 6, 1)) == []
+    # A later event of the subject: the stored model is no longer the latest.
+    write(units, [event(type="fulfilled", record="r-1", on="2024-05-01")])
+    with units(read_only=True) as uow:
+        stored = uow.read_models.stored(PERSON)
+        assert stored is not None and (stored.head, stored.latest) == (2, 3)
+
+
+def test_putting_a_read_model_replaces_the_subjects_model_and_list_pieces(units):
+    write(units, [facts(PERSON), facts(OTHER)])
+    with units() as uow:
+        keys = {s: uow.ledger.subject_key(s) for s in (PERSON, OTHER)}
+        uow.read_models.put(
+            [(keys[PERSON], 1, _model(PERSON, D(2024, 3, 15))), (keys[OTHER], 2, _model(OTHER, D(2024, 4, 1)))], "c"
+        )
+        uow.read_models.put([(keys[PERSON], 1, _model(PERSON))], "c")
+        uow.commit()
+    with units(read_only=True) as uow:
+        assert [p.subject_key for p in uow.read_models.listed("judgment-defaulters", D(2024, 6, 1))] == [keys[OTHER]]
+        assert uow.read_models.stored(PERSON).model == _model(PERSON)  # type: ignore[union-attr]
+    with units() as uow:
+        uow.read_models.clear()
+        uow.commit()
+    with units(read_only=True) as uow:
+        assert uow.read_models.count() == 0
+        assert uow.read_models.stored(OTHER) is None
+
+
+def test_appended_subjects_are_those_this_unit_filed_events_under(units):
+    write(units, [record("r-1")])
+    with units() as uow:
+        uow.ledger.append([facts(OTHER)])
+        uow.ledger.append([event(type="fulfilled", record="r-1", on="2024-05-01")], None, {"r-1": PERSON})
+        assert uow.ledger.appended_subjects() == {uow.ledger.subject_key(OTHER), uow.ledger.subject_key(PERSON)}
+        histories = uow.ledger.subject_histories([uow.ledger.subject_key(PERSON), "no-such-key"])
+        [history] = histories.values()
+        assert (history.subject, history.jurisdiction, history.head) == (PERSON, None, 3)
+        assert [len(f.changes) for f in history.files] == [1]
+        pages = list(uow.ledger.subject_key_pages(1))
+        assert sorted(k for page in pages for k in page) == sorted(
+            {uow.ledger.subject_key(OTHER), uow.ledger.subject_key(PERSON)}
+        )
+        assert all(len(page) == 1 for page in pages)

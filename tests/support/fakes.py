@@ -28,6 +28,7 @@ from xinyong.domain.free_text import mask_identity_numbers
 from xinyong.domain.history import annuls, contact_history, record_files
 from xinyong.domain.identifiers import SubjectRef
 from xinyong.domain.notices import NoticeDraft
+from xinyong.domain.read_model import ReadModel
 from xinyong.domain.standing import RecordFile
 from xinyong.services.unit_of_work import (
     Access,
@@ -36,10 +37,13 @@ from xinyong.services.unit_of_work import (
     Collision,
     DisputeActivity,
     Event,
+    ListedPiece,
     Notice,
     Organisation,
     ReadOnly,
+    StoredModel,
     StoredRecord,
+    SubjectHistory,
     SubjectLedger,
     SubjectSummary,
     UnitOfWork,
@@ -124,6 +128,8 @@ class _State:
     notices: list[tuple[Notice, str, str | None]] = field(default_factory=list)  # notice, subject key, dedupe
     deliveries: list[_Delivery] = field(default_factory=list)
     access: list[_AccessRow] = field(default_factory=list)
+    # Read models by lookup key: (head, catalogs fingerprint, model).
+    read_models: dict[str, tuple[int, str, ReadModel]] = field(default_factory=dict)
 
     def copy(self) -> _State:
         return _State(
@@ -135,6 +141,7 @@ class _State:
             list(self.notices),
             list(self.deliveries),
             list(self.access),
+            dict(self.read_models),
         )
 
 
@@ -217,6 +224,8 @@ class FakeLedger(_Part):
                 subject_key = None
             if text and subject_key is None:
                 raise ValueError(f"free text of a {item.type} event with no subject to seal it for")
+            if subject_key is not None:
+                self._unit.appended.add(subject_key)
             if isinstance(item, RecordEvent):
                 if item.id in taken_records:
                     raise Collision(f"record {item.id!r} is stored already")
@@ -343,6 +352,32 @@ class FakeLedger(_Part):
             stored = self.records(page, text=False)
             yield [stored[i].file for i in page]
 
+    def appended_subjects(self) -> set[str]:
+        return set(self._unit.appended)
+
+    def subject_histories(self, keys: Iterable[str]) -> dict[str, SubjectHistory]:
+        found: dict[str, SubjectHistory] = {}
+        for key in dict.fromkeys(keys):
+            rows = [r for r in self._state.rows if r.subject_key == key]
+            stream = [self._event(r, False) for r in rows]
+            subjects = [e.subject for e in stream if isinstance(e, (SubjectEvent, ContactEvent, RecordEvent))]
+            if not subjects:
+                continue
+            facts = [e for e in stream if isinstance(e, SubjectEvent)]
+            found[key] = SubjectHistory(
+                key,
+                subjects[-1],
+                list(record_files(stream).values()),
+                facts[-1].jurisdiction if facts else None,
+                rows[-1].seq,
+            )
+        return found
+
+    def subject_key_pages(self, size: int) -> Iterator[list[str]]:
+        keys = sorted({r.subject_key for r in self._state.rows if r.subject_key is not None})
+        for start in range(0, len(keys), size):
+            yield keys[start : start + size]
+
     def subject_pages(self, size: int) -> Iterator[list[SubjectSummary]]:
         keys = sorted({r.subject_key for r in self._state.rows if r.subject_key is not None})
         for start in range(0, len(keys), size):
@@ -403,6 +438,53 @@ class FakeCatalogs(_Part):
 
     def add(self, catalog: Catalog, source: str) -> None:
         self._writing().catalogs.append((catalog, source))
+        self._unit.catalogs_added = True
+
+    def added(self) -> bool:
+        return self._unit.catalogs_added
+
+
+class FakeReadModels(_Part):
+    def stored(self, subject: SubjectRef) -> StoredModel | None:
+        key = self._store.subject_key(subject)
+        found = self._state.read_models.get(key)
+        if found is None:
+            return None
+        head, catalogs, model = found
+        latest = max((r.seq for r in self._state.rows if r.subject_key == key), default=0)
+        return StoredModel(model, head, catalogs, latest)
+
+    def put(self, models: Iterable[tuple[str, int, ReadModel]], catalogs: str) -> None:
+        state = self._writing()
+        for key, head, model in models:
+            state.read_models[key] = (head, catalogs, model)
+
+    def clear(self) -> None:
+        self._writing().read_models.clear()
+
+    def count(self) -> int:
+        return len(self._state.read_models)
+
+    def listed(self, list_id: str, day: dt.date) -> list[ListedPiece]:
+        found = [
+            ListedPiece(key, model.subject.kind, p.entry, p.active_from, p.active_until)
+            for key, (_, _, model) in self._state.read_models.items()
+            for p in model.lists
+            if p.entry.list == list_id and p.active_on(day)
+        ]
+        return sorted(found, key=lambda p: (p.entry.start, p.entry.record))
+
+    def pieces_of(self, keys: Iterable[str]) -> dict[str, list[ListedPiece]]:
+        found: dict[str, list[ListedPiece]] = {}
+        for key in dict.fromkeys(keys):
+            stored = self._state.read_models.get(key)
+            if stored is not None and stored[2].lists:
+                model = stored[2]
+                found[key] = sorted(
+                    (ListedPiece(key, model.subject.kind, p.entry, p.active_from, p.active_until) for p in model.lists),
+                    key=lambda p: (p.entry.record, p.active_from),
+                )
+        return found
 
 
 class FakeDirectory(_Part):
@@ -689,6 +771,10 @@ class FakeUnitOfWork(UnitOfWork):
         self.notices = FakeNotices(self)
         self.access_log = FakeAccessLog(self)
         self.audit = FakeAudit(self)
+        self.read_models = FakeReadModels(self)
+        self.before_commit = []
+        self.appended: set[str] = set()
+        self.catalogs_added = False
 
     def state(self) -> _State:
         if self._state is None:
@@ -709,6 +795,8 @@ class FakeUnitOfWork(UnitOfWork):
             raise RuntimeError("nothing to commit: the unit of work is not open")
         if self.read_only:
             raise ReadOnly("a read-only unit of work commits nothing")
+        for hook in self.before_commit:
+            hook(self)
         self.store.state = self._state
         self._state = None
         self.committed = True

@@ -157,16 +157,15 @@ def test_read_model_answers_exactly_what_the_standing_module_answers_on_every_da
             listing = registry.in_force(CATALOG, line.occurred_on).rules[line.rule_name].list
             if listing and line.placement is None and subject.is_minor_on(line.occurred_on) and line.starts_counting():
                 branches("a minor's record under a listing rule")
-        for spans in model.spans.values():
-            for span in spans:
-                if span.standing.lists:
-                    branches("a day with a list entry")
-                if span.standing.covered:
-                    branches("a covered subject")
-                if any(c.disputed for c in span.standing.contributions):
-                    branches("a disputed contribution")
-                if any(c.capped for c in span.standing.contributions):
-                    branches("a capped contribution")
+        if model.lists:
+            branches("a day with a list entry")
+        if any(span.covered for spans in model.spans.values() for span in spans):
+            branches("a covered subject")
+        for pieces in model.contributions.values():
+            if any(p.contribution.disputed for p in pieces):
+                branches("a disputed contribution")
+            if any(p.contribution.capped for p in pieces):
+                branches("a capped contribution")
         for day in deployment.days():
             for action in ACTIONS:
                 decision = check_from(model, subject, action, day, registry)
@@ -251,7 +250,8 @@ def test_read_model_equals_standing_module_when_a_dispute_suspends_a_list_entry(
 def test_spans_are_contiguous_maximal_and_few(deployment):
     """A catalog's spans tile the days from its first version on without gaps or
     overlaps, two neighbours always differ, the last is open-ended, and there are at
-    most versions + 5 × records + 2 × later events of them: O(records), not one a day."""
+    most versions + 5 × records + 2 × later events of them: O(records), not one a day.
+    A record's contribution pieces tile the days it counts the same way."""
     registry, jurisdiction = deployment.registry, deployment.jurisdiction
     for subject in deployment.world.subjects:
         files = [f for f in deployment.world.files.values() if f.subject == subject]
@@ -267,14 +267,24 @@ def test_spans_are_contiguous_maximal_and_few(deployment):
             for before, after in itertools.pairwise(spans):
                 assert before.until == after.start
                 assert before.start < before.until
-                assert (before.standing.score, before.standing.version, before.standing.contributions) != (
-                    after.standing.score,
-                    after.standing.version,
-                    after.standing.contributions,
-                ) or before.standing.lists != after.standing.lists
+                assert (before.version, before.base, before.score, before.grade, before.covered) != (
+                    after.version,
+                    after.base,
+                    after.score,
+                    after.grade,
+                    after.covered,
+                )
             mine = [f for f in files if f.record.catalog_id == catalog_id]
             bound = len(versions) + 5 * len(mine) + 2 * sum(len(f.changes) for f in mine)
             assert len(spans) <= bound
+            pieces = model.contributions[catalog_id]
+            assert [p.contribution.record for p in pieces] == sorted(p.contribution.record for p in pieces)
+            for before, after in itertools.pairwise(pieces):
+                if before.contribution.record == after.contribution.record:
+                    assert before.until is not None and before.until <= after.start
+                    assert before.until < after.start or before.contribution != after.contribution
+            for record in {p.contribution.record for p in pieces}:
+                assert len([p for p in pieces if p.contribution.record == record]) <= bound
 
 
 # ------------------------------------------------------------------ conformance

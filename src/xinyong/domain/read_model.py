@@ -57,24 +57,27 @@ import bisect
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from typing import Any
 
 from xinyong.domain.catalog.registry import CatalogRegistry
 from xinyong.domain.identifiers import SubjectRef
 from xinyong.domain.standing import (
     FOREVER,
     CheckDecision,
+    Contribution,
     ListEntry,
     NotInForce,
     RecordFile,
     Standing,
+    StandingHistory,
     Timeline,
     decide,
-    standing_of,
     timeline,
     timeline_boundaries,
 )
 
 __all__ = [
+    "ContributionPiece",
     "ListPiece",
     "ReadModel",
     "Span",
@@ -89,13 +92,31 @@ __all__ = [
 
 @dataclass(frozen=True, slots=True)
 class Span:
-    """``[start, until)`` over which a subject's standing under ``catalog`` is
-    ``standing`` (whose ``as_of`` is ``start``); ``until`` None: open-ended."""
+    """``[start, until)`` over which a subject's score, grade and coverage under
+    ``catalog`` stay as they are (``until`` None: open-ended)."""
 
     catalog: str
     start: dt.date
     until: dt.date | None
-    standing: Standing
+    version: str
+    base: int
+    score: int
+    grade: str
+    covered: bool
+
+    def __contains__(self, day: object) -> bool:
+        return isinstance(day, dt.date) and self.start <= day and (self.until is None or day < self.until)
+
+
+@dataclass(frozen=True, slots=True)
+class ContributionPiece:
+    """``[start, until)`` over which one record's contribution to a score under
+    ``catalog`` stays as it is (its points, caps and dispute flag)."""
+
+    catalog: str
+    start: dt.date
+    until: dt.date | None
+    contribution: Contribution
 
     def __contains__(self, day: object) -> bool:
         return isinstance(day, dt.date) and self.start <= day and (self.until is None or day < self.until)
@@ -121,6 +142,7 @@ class ReadModel:
     subject: SubjectRef
     jurisdiction: str | None
     spans: Mapping[str, tuple[Span, ...]]  # by catalog, ordered by start, contiguous
+    contributions: Mapping[str, tuple[ContributionPiece, ...]]  # by catalog, by record then start
     lists: tuple[ListPiece, ...]  # every list entry's active pieces, on every list
 
 
@@ -148,26 +170,45 @@ def _spans(
     lines: Sequence[Timeline],
     registry: CatalogRegistry,
     jurisdiction: str | None,
-) -> tuple[Span, ...]:
+) -> tuple[tuple[Span, ...], tuple[ContributionPiece, ...]]:
     versions = registry.versions(catalog_id)
     if not versions:
-        return ()
+        return (), ()
     first = versions[0].effective_from
     days = [d for d in change_points(catalog_id, lines, registry) if d >= first]
+    history = StandingHistory(subject, catalog_id, lines, registry, jurisdiction)
     spans: list[Span] = []
+    # Each record's pieces as [start, until, contribution], extended while it stays the same.
+    pieces: dict[str, list[list[Any]]] = {}
     for index, start in enumerate(days):
         until = days[index + 1] if index + 1 < len(days) else None
         version = registry.in_force(catalog_id, start)
         if version is None or version.subject_kind != subject.kind:
             continue  # standing_of answers NotInForce on these days: no span
-        value = standing_of(subject, catalog_id, start, lines, registry, jurisdiction)
+        value = history.on(start)
         previous = spans[-1] if spans else None
-        same = previous is not None and replace(value, as_of=previous.start) == previous.standing
-        if previous is not None and previous.until == start and same:
+        if (
+            previous is not None
+            and previous.until == start
+            and (previous.version, previous.base, previous.score, previous.grade, previous.covered)
+            == (value.version, value.base, value.score, value.grade, value.covered)
+        ):
             spans[-1] = replace(previous, until=until)
         else:
-            spans.append(Span(catalog_id, start, until, value))
-    return tuple(spans)
+            spans.append(
+                Span(catalog_id, start, until, value.version, value.base, value.score, value.grade, value.covered)
+            )
+        for contribution in value.contributions:
+            own = pieces.setdefault(contribution.record, [])
+            if own and own[-1][1] == start and own[-1][2] == contribution:
+                own[-1][1] = until
+            else:
+                own.append([start, until, contribution])
+    return tuple(spans), tuple(
+        ContributionPiece(catalog_id, start, until, contribution)
+        for record in sorted(pieces)
+        for start, until, contribution in pieces[record]
+    )
 
 
 def _pieces(line: Timeline) -> list[ListPiece]:
@@ -209,9 +250,12 @@ def read_model_of(
     spans for every loaded catalog (none on days its version in force scores another
     kind of subject) and the pieces of every list entry."""
     mine = [ln for ln in lines if ln.file.subject == subject]
-    spans = {catalog_id: _spans(subject, catalog_id, mine, registry, jurisdiction) for catalog_id in registry.ids()}
+    spans: dict[str, tuple[Span, ...]] = {}
+    contributions: dict[str, tuple[ContributionPiece, ...]] = {}
+    for catalog_id in registry.ids():
+        spans[catalog_id], contributions[catalog_id] = _spans(subject, catalog_id, mine, registry, jurisdiction)
     pieces = tuple(p for ln in mine for p in _pieces(ln))
-    return ReadModel(subject, jurisdiction, spans, pieces)
+    return ReadModel(subject, jurisdiction, spans, contributions, pieces)
 
 
 def standing_changes(
@@ -242,7 +286,18 @@ def standing_on(model: ReadModel, catalog_id: str, day: dt.date) -> Standing:
     span = _span_on(model.spans[catalog_id], day)
     if span is None:
         raise NotInForce(f"catalog {catalog_id!r} has no version in force on {day} that scores {model.subject}")
-    return replace(span.standing, as_of=day)
+    return Standing(
+        subject=model.subject,
+        catalog=catalog_id,
+        version=span.version,
+        as_of=day,
+        base=span.base,
+        score=span.score,
+        grade=span.grade,
+        covered=span.covered,
+        contributions=tuple(p.contribution for p in model.contributions.get(catalog_id, ()) if day in p),
+        lists=tuple(e for e in list_entries_on(model, day) if e.catalog == catalog_id),
+    )
 
 
 def list_entries_on(model: ReadModel, day: dt.date) -> list[ListEntry]:

@@ -350,23 +350,24 @@ def points_on(line: Timeline, day: dt.date, registry: CatalogRegistry) -> int:
     ``occurred_on`` and in the version in force on ``day``. Where the later version has
     dropped the rule, a penalty counts 0 and a reward keeps its points."""
     _, rule = rule_in_force(line.file.record, registry)
-    then = rule.points
-    current = registry.in_force(line.catalog_id, day)
+    return _points_under(line, rule, registry.in_force(line.catalog_id, day))
+
+
+def _points_under(line: Timeline, then: Rule, current: Catalog | None) -> int:
     now_rule = current.rules.get(line.rule_name) if current is not None else None
     if now_rule is None:
-        return 0 if then < 0 else then
-    return max(then, now_rule.points)
+        return 0 if then.points < 0 else then.points
+    return max(then.points, now_rule.points)
 
 
-def _cap_on(members: Sequence[Timeline], day: dt.date, registry: CatalogRegistry) -> int | None:
+def _cap_under(members: Sequence[tuple[Timeline, Rule]], current: Catalog | None) -> int | None:
     """The yearly cap of a group of records of one rule: the one in the version in force
-    on ``day``. Where that version has dropped the rule, the most favourable of the caps
-    the records were made under (no cap at all if any had none)."""
-    first = members[0]
-    current = registry.in_force(first.catalog_id, day)
+    on the day asked (``current``). Where that version has dropped the rule, the most
+    favourable of the caps the records were made under (no cap at all if any had none)."""
+    first, _ = members[0]
     if current is not None and first.rule_name in current.rules:
         return current.rules[first.rule_name].cap_per_year
-    caps = [rule_in_force(m.file.record, registry)[1].cap_per_year for m in members]
+    caps = [rule.cap_per_year for _, rule in members]
     return None if any(c is None for c in caps) else max(caps)  # type: ignore[type-var]
 
 
@@ -451,67 +452,100 @@ def standing_of(
 ) -> Standing:
     """:func:`standing` over the subject's record timelines, already derived (a cache
     of derived standing answers from these without recomputing the history)."""
-    if catalog_id not in registry:
-        raise NotInForce(f"no catalog {catalog_id!r} is loaded")
-    version = registry.in_force(catalog_id, day)
-    if version is None:
-        first = registry.versions(catalog_id)[0]
-        raise NotInForce(
-            f"no version of catalog {catalog_id!r} is in force on {day}; the first takes effect {first.effective_from}"
-        )
-    if subject.kind != version.subject_kind:
-        raise NotInForce(f"catalog {catalog_id!r} scores {version.subject_kind}s; {subject} is a {subject.kind}")
-    lines = [ln for ln in lines if ln.file.subject == subject]
-    mine = [ln for ln in lines if ln.catalog_id == catalog_id]
+    return StandingHistory(subject, catalog_id, lines, registry, jurisdiction).on(day)
 
-    counting = [ln for ln in mine if ln.counts_on(day)]
-    groups: dict[tuple[str, int], list[tuple[Timeline, int]]] = defaultdict(list)
-    for ln in counting:
-        groups[(ln.rule_name, ln.occurred_on.year)].append((ln, points_on(ln, day, registry)))
 
-    total = 0
-    contributions: list[Contribution] = []
-    for (_, _), members in groups.items():
-        subtotal = sum(p for _, p in members)
-        cap = _cap_on([ln for ln, _ in members], day, registry)
-        capped = cap is not None and abs(subtotal) > cap
-        if capped and cap is not None:
-            subtotal = cap if subtotal > 0 else -cap
-        total += subtotal
-        for ln, pts in members:
-            _, rule = rule_in_force(ln.file.record, registry)
-            contributions.append(
-                Contribution(
-                    record=ln.file.id,
-                    rule=ln.file.record.rule,
-                    points=pts,
-                    effective_on=ln.effective_on,
-                    expires_on=_ends_on_display(ln),
-                    disputed=ln.disputed_on(day),
-                    capped=capped,
-                    occurred_on=ln.occurred_on,
-                    title=rule.title,
-                    legal_basis=rule.legal_basis,
-                    source=ln.file.record.source,
-                    reference=ln.file.record.reference,
-                    cap_per_year=cap,
-                    counting_from=ln.starts_counting(),
-                )
+class StandingHistory:
+    """A subject's record timelines under one catalog, gathered once so that its standing
+    can be asked for many days (:func:`standing_of` asks for one; the read model asks for
+    every day its standing may change). The rule each record was made under is looked up
+    once, the first time the record counts."""
+
+    def __init__(
+        self,
+        subject: SubjectRef,
+        catalog_id: str,
+        lines: Sequence[Timeline],
+        registry: CatalogRegistry,
+        jurisdiction: str | None = None,
+    ):
+        if catalog_id not in registry:
+            raise NotInForce(f"no catalog {catalog_id!r} is loaded")
+        self.subject = subject
+        self.catalog_id = catalog_id
+        self.registry = registry
+        self.jurisdiction = jurisdiction
+        self.lines = [ln for ln in lines if ln.file.subject == subject and ln.catalog_id == catalog_id]
+        self._rules: dict[int, Rule] = {}
+
+    def _rule(self, index: int) -> Rule:
+        rule = self._rules.get(index)
+        if rule is None:
+            rule = self._rules[index] = rule_in_force(self.lines[index].file.record, self.registry)[1]
+        return rule
+
+    def on(self, day: dt.date) -> Standing:
+        """score(subject, catalog, day) = base + the capped sum of counting records' points."""
+        catalog_id, registry = self.catalog_id, self.registry
+        version = registry.in_force(catalog_id, day)
+        if version is None:
+            first = registry.versions(catalog_id)[0]
+            raise NotInForce(
+                f"no version of catalog {catalog_id!r} is in force on {day}; "
+                f"the first takes effect {first.effective_from}"
             )
-    contributions.sort(key=lambda c: c.record)
-    score = version.base + total
-    return Standing(
-        subject=subject,
-        catalog=catalog_id,
-        version=version.version,
-        as_of=day,
-        base=version.base,
-        score=score,
-        grade=version.grade_for(score),
-        covered=version.covers_jurisdiction(jurisdiction),
-        contributions=tuple(contributions),
-        lists=tuple(e for e in list_entries(subject, day, lines) if e.catalog == catalog_id),
-    )
+        if self.subject.kind != version.subject_kind:
+            raise NotInForce(
+                f"catalog {catalog_id!r} scores {version.subject_kind}s; {self.subject} is a {self.subject.kind}"
+            )
+        groups: dict[tuple[str, int], list[tuple[Timeline, Rule, int]]] = defaultdict(list)
+        for index, ln in enumerate(self.lines):
+            if ln.counts_on(day):
+                rule = self._rule(index)
+                groups[(ln.rule_name, ln.occurred_on.year)].append((ln, rule, _points_under(ln, rule, version)))
+
+        total = 0
+        contributions: list[Contribution] = []
+        for members in groups.values():
+            subtotal = sum(p for _, _, p in members)
+            cap = _cap_under([(ln, rule) for ln, rule, _ in members], version)
+            capped = cap is not None and abs(subtotal) > cap
+            if capped and cap is not None:
+                subtotal = cap if subtotal > 0 else -cap
+            total += subtotal
+            for ln, rule, pts in members:
+                contributions.append(
+                    Contribution(
+                        record=ln.file.id,
+                        rule=ln.file.record.rule,
+                        points=pts,
+                        effective_on=ln.effective_on,
+                        expires_on=_ends_on_display(ln),
+                        disputed=ln.disputed_on(day),
+                        capped=capped,
+                        occurred_on=ln.occurred_on,
+                        title=rule.title,
+                        legal_basis=rule.legal_basis,
+                        source=ln.file.record.source,
+                        reference=ln.file.record.reference,
+                        cap_per_year=cap,
+                        counting_from=ln.starts_counting(),
+                    )
+                )
+        contributions.sort(key=lambda c: c.record)
+        score = version.base + total
+        return Standing(
+            subject=self.subject,
+            catalog=catalog_id,
+            version=version.version,
+            as_of=day,
+            base=version.base,
+            score=score,
+            grade=version.grade_for(score),
+            covered=version.covers_jurisdiction(self.jurisdiction),
+            contributions=tuple(contributions),
+            lists=tuple(list_entries(self.subject, day, self.lines)),
+        )
 
 
 def list_entries(subject: SubjectRef, day: dt.date, lines: Iterable[Timeline]) -> list[ListEntry]:

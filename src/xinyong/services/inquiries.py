@@ -13,9 +13,10 @@ from xinyong.domain.access import Reader, operator
 from xinyong.domain.calendar import in_range, parse_date
 from xinyong.domain.identifiers import SubjectRef
 from xinyong.domain.notices import adverse_action_notice
-from xinyong.domain.standing import CheckDecision, Standing, check_of, standing_of
+from xinyong.domain.read_model import ReadModel, check_from, standing_on
+from xinyong.domain.standing import CheckDecision, Standing
 from xinyong.services.catalogs import CatalogLibrary
-from xinyong.services.derived import DerivedStanding
+from xinyong.services.read_models import ReadModels
 from xinyong.services.unit_of_work import UnitOfWork, UnitsOfWork
 
 
@@ -37,10 +38,21 @@ Answer = Standing | CheckDecision
 class Inquiries:
     """Scores and checks, each read written to the access log with who asked and why."""
 
-    def __init__(self, units: UnitsOfWork, library: CatalogLibrary):
+    def __init__(self, units: UnitsOfWork, library: CatalogLibrary, read_models: ReadModels):
         self.units = units
         self.library = library
-        self.derived = DerivedStanding(units, library)
+        self.read_models = read_models
+
+    def _models(self, subjects: list[SubjectRef]):
+        """The read models of ``subjects`` (each read once), read in one snapshot, and
+        the catalogs they answer under."""
+        with self.units(read_only=True) as uow:
+            registry = self.library.registry(uow)
+            models: dict[SubjectRef, ReadModel] = {}
+            for subject in subjects:
+                if subject not in models:
+                    models[subject] = self.read_models.model_of(uow, subject, registry)
+        return models, registry
 
     def standing(
         self,
@@ -50,8 +62,8 @@ class Inquiries:
         reader: Reader | None = None,
         purpose: str | None = None,
     ) -> Standing:
-        known = self.derived.of(subject)
-        answer = standing_of(subject, catalog_id, day, known.lines, known.registry, known.jurisdiction)
+        models, _ = self._models([subject])
+        answer = standing_on(models[subject], catalog_id, day)
         with self.units() as uow:
             uow.access_log.write(
                 [subject],
@@ -85,12 +97,9 @@ class Inquiries:
         return decisions
 
     def decide(self, questions: list[tuple[SubjectRef, str, dt.date]]) -> list[CheckDecision]:
-        """The decisions, from derived standing; nothing is logged yet."""
-        decisions = []
-        for subject, action, day in questions:
-            known = self.derived.of(subject)
-            decisions.append(check_of(subject, action, day, known.lines, known.registry, known.jurisdiction))
-        return decisions
+        """The decisions, from the read models; nothing is logged yet."""
+        models, registry = self._models([subject for subject, _, _ in questions])
+        return [check_from(models[subject], subject, action, day, registry) for subject, action, day in questions]
 
     def record_checks_of_many(self, groups: list[tuple[list[CheckDecision], Reader, str | None]]) -> None:
         """Log the checks of several requests, and their adverse-action notices, in one
@@ -137,14 +146,13 @@ class Inquiries:
         for number, question in enumerate(questions, start=1):
             try:
                 kind, subject, target, day, purpose = self._parse_question(question)
-                known = self.derived.of(subject)
-                lines, registry, jurisdiction = known.lines, known.registry, known.jurisdiction
+                models, registry = self._models([subject])
                 if kind == "score":
-                    result = standing_of(subject, target, day, lines, registry, jurisdiction)
+                    result = standing_on(models[subject], target, day)
                     answers.append(result)
                     logged.append((subject, "score", purpose, f"{target} on {day}: {result.score} {result.grade}"))
                 else:
-                    decision = check_of(subject, target, day, lines, registry, jurisdiction)
+                    decision = check_from(models[subject], subject, target, day, registry)
                     answers.append(decision)
                     logged.append((subject, "check", purpose, f"{target} on {day}: {decision.decision}"))
             except (QuestionError, ValueError) as error:

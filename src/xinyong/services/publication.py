@@ -222,23 +222,22 @@ class Publication:
         if owner is None:
             raise NotPublished(f"no list {list_id!r} is defined")
         definition = registry.list_definition(list_id, day) or owner.definition
-        rules = {f"{c.id}/{name}" for c in registry.all() for name, rule in c.rules.items() if rule.list == list_id}
+        # The list's pieces in effect on the day come from the read models; only the page
+        # shown is named (its subjects' identities read from the ledger).
         with self.units(read_only=True) as uow:
-            ids = uow.ledger.record_ids_for_rules(rules)
-            stored = uow.ledger.records(ids, text=False)
+            pieces = uow.read_models.listed(list_id, day)
+            shown = [p for p in pieces if p.kind == "organisation" or definition.publish == "all"]
+            withheld = len(pieces) - len(shown)
+            shown.sort(key=lambda p: (p.entry.start, p.entry.record), reverse=True)
+            start = (page - 1) * per_page
+            window = shown[start : start + per_page]
+            stored = uow.ledger.records([p.entry.record for p in window], text=False)
             names = uow.directory.names(
                 {s.file.subject.value for s in stored.values() if s.file.subject.kind == "organisation"}
             )
         published: list[PublishedEntry] = []
-        withheld = 0
-        for item in stored.values():
-            line = timeline(item.file, registry)
-            if not line.listed_on(day) or line.placement is None:
-                continue
-            subject = item.file.subject
-            if subject.kind == "person" and definition.publish != "all":
-                withheld += 1
-                continue
+        for piece in window:
+            subject = stored[piece.entry.record].file.subject
             if subject.kind == "organisation":
                 who, name = str(subject), names.get(subject.value)
             else:
@@ -247,14 +246,12 @@ class Publication:
                 PublishedEntry(
                     subject=who,
                     name=name,
-                    record=item.file.id,
-                    rule=item.file.record.rule,
-                    start=line.placement.start,
-                    until=line.placement.until,
+                    record=piece.entry.record,
+                    rule=piece.entry.rule,
+                    start=piece.entry.start,
+                    until=piece.entry.until,
                 )
             )
-        published.sort(key=lambda e: (e.start, e.record), reverse=True)
-        start = (page - 1) * per_page
         return ListPage(
             list=list_id,
             title=definition.title,
@@ -263,9 +260,9 @@ class Publication:
             publishes=definition.publish,
             removal=tuple(definition.removal),
             as_of=day,
-            total=len(published),
+            total=len(shown),
             persons_not_published=withheld,
             page=page,
             per_page=per_page,
-            entries=tuple(published[start : start + per_page]),
+            entries=tuple(published),
         )

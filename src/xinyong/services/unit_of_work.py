@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import abc
 import datetime as dt
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from types import TracebackType
 from typing import Any, Protocol, Self
@@ -24,7 +24,8 @@ from xinyong.domain.catalog.model import Catalog
 from xinyong.domain.events import ContactEvent, RecordChange, RecordEvent, SubjectEvent
 from xinyong.domain.identifiers import SubjectRef
 from xinyong.domain.notices import NoticeDraft
-from xinyong.domain.standing import RecordFile
+from xinyong.domain.read_model import ReadModel
+from xinyong.domain.standing import ListEntry, RecordFile
 
 Event = SubjectEvent | ContactEvent | RecordEvent | RecordChange
 
@@ -62,6 +63,42 @@ class SubjectLedger:
     @property
     def jurisdiction(self) -> str | None:
         return self.facts.jurisdiction if self.facts is not None else None
+
+
+@dataclass(frozen=True)
+class SubjectHistory:
+    """Everything a subject's read model is computed from: who it is, its record files
+    (without free text), its latest jurisdiction, and the number of the latest ledger
+    event filed under it (the read model is current while that stays the latest)."""
+
+    key: str
+    subject: SubjectRef
+    files: list[RecordFile]
+    jurisdiction: str | None
+    head: int
+
+
+@dataclass(frozen=True)
+class StoredModel:
+    """A subject's stored read model and what it was computed from: the latest ledger
+    event filed under the subject and the catalog versions loaded (their fingerprint)."""
+
+    model: ReadModel
+    head: int
+    catalogs: str
+    latest: int  # the latest ledger event filed under the subject now (current: == head)
+
+
+@dataclass(frozen=True)
+class ListedPiece:
+    """A stored list entry's stretch of days in effect, with whom it is about (lookup
+    key and kind; the identity itself is read only for what is published)."""
+
+    subject_key: str
+    kind: str
+    entry: ListEntry
+    active_from: dt.date
+    active_until: dt.date | None
 
 
 @dataclass(frozen=True)
@@ -220,6 +257,19 @@ class LedgerRepository(Protocol):
         A later event whose id is already stored is a :class:`Collision`."""
         ...
 
+    def appended_subjects(self) -> set[str]:
+        """The lookup keys of the subjects that this unit's appends were filed under."""
+        ...
+
+    def subject_histories(self, keys: Iterable[str]) -> dict[str, SubjectHistory]:
+        """What the read models of the subjects filed under ``keys`` are computed from
+        (keys with nothing filed are left out)."""
+        ...
+
+    def subject_key_pages(self, size: int) -> Iterator[list[str]]:
+        """The lookup key of every subject filed in the ledger, in key order, ``size`` at a time."""
+        ...
+
     def records(self, record_ids: Iterable[str], *, text: bool = True) -> dict[str, StoredRecord]:
         """The stored files of those of ``record_ids`` that exist (with the free text of
         their events with ``text``, else without it)."""
@@ -321,6 +371,44 @@ class CatalogRepository(Protocol):
 
     def add(self, catalog: Catalog, source: str) -> None:
         """Store a new version with the TOML text it was read from."""
+        ...
+
+    def added(self) -> bool:
+        """Whether this unit added a version."""
+        ...
+
+
+class ReadModelRepository(Protocol):
+    """Each subject's read model (docs/design.md section 4 as a function of the day,
+    :mod:`xinyong.domain.read_model`), kept in the same transaction as the events that
+    change it, and every list entry's pieces for the public lists. A projection of the
+    ledger: rebuilt from it at any time, never the source of an answer it contradicts."""
+
+    def stored(self, subject: SubjectRef) -> StoredModel | None:
+        """The subject's stored read model with what it was computed from and the latest
+        ledger event filed under the subject now, if one is stored and is intact (a row
+        altered outside the service is treated as absent)."""
+        ...
+
+    def put(self, models: Iterable[tuple[str, int, ReadModel]], catalogs: str) -> None:
+        """Store ``(lookup key, head, read model)`` for each subject, replacing what was
+        stored for it (its list pieces too), as computed under ``catalogs``."""
+        ...
+
+    def clear(self) -> None:
+        """Drop every stored read model (before a rebuild)."""
+        ...
+
+    def count(self) -> int:
+        """How many subjects have a stored read model."""
+        ...
+
+    def listed(self, list_id: str, day: dt.date) -> list[ListedPiece]:
+        """The pieces of ``list_id``'s entries in effect on ``day``."""
+        ...
+
+    def pieces_of(self, keys: Iterable[str]) -> dict[str, list[ListedPiece]]:
+        """The stored list pieces of the subjects filed under ``keys`` (intact rows only)."""
         ...
 
 
@@ -446,7 +534,11 @@ class UnitOfWork(abc.ABC):
     notices: NoticeRepository
     access_log: AccessLogRepository
     audit: AuditRepository
+    read_models: ReadModelRepository
     read_only: bool
+    # Run by commit() before the transaction is kept, in order (the read models are
+    # brought up to date here, in the same transaction as the events that changed them).
+    before_commit: list[Callable[[UnitOfWork], None]]
 
     def __enter__(self) -> Self:
         return self

@@ -45,6 +45,7 @@ from xinyong.services.unit_of_work import (
     Event,
     Organisation,
     StoredRecord,
+    SubjectHistory,
     SubjectSummary,
 )
 
@@ -706,6 +707,52 @@ class LedgerStore:
                     )
                 )
             yield page
+
+    def subject_key_pages(self, connection: Connection, size: int) -> Iterator[list[str]]:
+        """The lookup key of every subject filed in the ledger, in key order, ``size`` at a time."""
+        last = ""
+        while True:
+            keys = list(
+                connection.execute(
+                    select(ledger.c.subject_key)
+                    .where(ledger.c.subject_key.is_not(None), ledger.c.subject_key > last)
+                    .group_by(ledger.c.subject_key)
+                    .order_by(ledger.c.subject_key)
+                    .limit(size)
+                ).scalars()
+            )
+            if not keys:
+                return
+            last = keys[-1]
+            yield keys
+
+    def subject_histories(self, connection: Connection, keys: Iterable[str]) -> dict[str, SubjectHistory]:
+        """What the read models of the subjects filed under ``keys`` are computed from:
+        each one's identity, record files without free text, latest jurisdiction and
+        latest ledger event."""
+        wanted = list(dict.fromkeys(keys))
+        streams: dict[str, list[tuple[int, Event]]] = {}
+        for start in range(0, len(wanted), _IN_BATCH):
+            rows = connection.execute(
+                select(ledger).where(ledger.c.subject_key.in_(wanted[start : start + _IN_BATCH])).order_by(ledger.c.seq)
+            )
+            for row in rows:
+                streams.setdefault(row.subject_key, []).append((row.seq, self._decode(row, None)))
+        found: dict[str, SubjectHistory] = {}
+        for key, stream in streams.items():
+            events = [e for _, e in stream]
+            subjects = [e.subject for e in events if isinstance(e, (SubjectEvent, ContactEvent, RecordEvent))]
+            if not subjects:
+                continue
+            facts = [e for e in events if isinstance(e, SubjectEvent)]
+            found[key] = SubjectHistory(
+                key=key,
+                subject=subjects[-1],
+                files=list(record_files(events).values()),
+                jurisdiction=facts[-1].jurisdiction if facts else None,
+                head=stream[-1][0],
+            )
+        return found
 
     def latest_subject_event_pages(self, connection: Connection, size: int) -> Iterator[list[SubjectEvent]]:
         """The latest ``subject`` event of every subject, ``size`` at a time."""

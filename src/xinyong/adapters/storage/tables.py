@@ -185,6 +185,38 @@ subject_keys = Table(
 )
 
 
+# Read models (xinyong.services.read_models): each subject's standing as a function of
+# the day, one JSON document a subject, and the pieces of every list entry for the public
+# lists. Projections of the ledger, rewritten whole for a subject when it changes.
+standings = Table(
+    "standings",
+    metadata,
+    Column("subject_key", String(64), primary_key=True),
+    Column("head", Integer, nullable=False),  # the latest ledger event it was computed from
+    Column("catalogs", String(32), nullable=False),  # the catalog versions it was computed under
+    Column("document", LargeBinary, nullable=False),
+    Column("mac", String(64), nullable=False),
+)
+
+list_pieces = Table(
+    "list_pieces",
+    metadata,
+    Column("subject_key", String(64), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("list", String(200), nullable=False),
+    Column("record_id", String(200), nullable=False),
+    Column("catalog", String(100), nullable=False),
+    Column("rule", String(200), nullable=False),
+    Column("start", Date, nullable=False),
+    Column("until", Date),
+    Column("active_from", Date, nullable=False),
+    Column("active_until", Date),
+    Column("mac", String(64), nullable=False),
+    Index("list_pieces_by_list", "list", "active_from"),
+    Index("list_pieces_by_subject", "subject_key"),
+)
+
+
 # Migration 0003 also keeps the ids of later events unique: ``ledger_one_event_per_id``,
 # a unique index on the ``id`` in a ledger row's body (``json_extract(body, '$.id')`` on
 # SQLite, ``(body::jsonb ->> 'id')`` on PostgreSQL) where the kind is neither ``record``

@@ -22,12 +22,14 @@ from sqlalchemy.exc import IntegrityError
 from xinyong.adapters.storage.access_log import AccessLog
 from xinyong.adapters.storage.cases import CaseBook
 from xinyong.adapters.storage.outbox import Outbox
+from xinyong.adapters.storage.read_models import SqlReadModels
 from xinyong.adapters.storage.store import LedgerStore
 from xinyong.domain.access import Reader
 from xinyong.domain.catalog.model import Catalog
 from xinyong.domain.events import SubjectEvent
 from xinyong.domain.identifiers import SubjectRef
 from xinyong.domain.notices import NoticeDraft
+from xinyong.domain.read_model import ReadModel
 from xinyong.domain.standing import RecordFile
 from xinyong.services.unit_of_work import (
     Access,
@@ -36,10 +38,13 @@ from xinyong.services.unit_of_work import (
     Collision,
     DisputeActivity,
     Event,
+    ListedPiece,
     Notice,
     Organisation,
     ReadOnly,
+    StoredModel,
     StoredRecord,
+    SubjectHistory,
     SubjectLedger,
     SubjectSummary,
     UnitOfWork,
@@ -75,6 +80,7 @@ class SqlLedger:
     def __init__(self, store: LedgerStore, bound: _Bound):
         self._store = store
         self._bound = bound
+        self._appended: set[SubjectRef] = set()
 
     def subject_key(self, subject: SubjectRef) -> str:
         return self._store.subject_key(subject)
@@ -88,7 +94,22 @@ class SqlLedger:
         submitted_by: str | None = None,
         record_subjects: dict[str, SubjectRef] | None = None,
     ) -> int:
-        return self._store.append(self._bound.writing(), events, submitted_by, record_subjects)
+        written = self._store.append(self._bound.writing(), events, submitted_by, record_subjects)
+        filed_under = record_subjects or {}
+        for event in events:
+            subject = getattr(event, "subject", None) or filed_under.get(getattr(event, "record", None) or "")
+            if isinstance(subject, SubjectRef):
+                self._appended.add(subject)
+        return written
+
+    def appended_subjects(self) -> set[str]:
+        return {self._store.subject_key(s) for s in self._appended}
+
+    def subject_histories(self, keys: Iterable[str]) -> dict[str, SubjectHistory]:
+        return self._store.subject_histories(self._bound.connection, keys)
+
+    def subject_key_pages(self, size: int) -> Iterator[list[str]]:
+        return self._store.subject_key_pages(self._bound.connection, size)
 
     def records(self, record_ids: Iterable[str], *, text: bool = True) -> dict[str, StoredRecord]:
         return self._store.records(self._bound.connection, record_ids, text)
@@ -168,6 +189,34 @@ class SqlCatalogs:
 
     def add(self, catalog: Catalog, source: str) -> None:
         self._store.add_catalog(self._bound.writing(), catalog, source)
+        self._added = True
+
+    def added(self) -> bool:
+        return getattr(self, "_added", False)
+
+
+class SqlReadModelRepository:
+    def __init__(self, read_models: SqlReadModels, bound: _Bound):
+        self._read_models = read_models
+        self._bound = bound
+
+    def stored(self, subject: SubjectRef) -> StoredModel | None:
+        return self._read_models.stored(self._bound.connection, subject)
+
+    def put(self, models: Iterable[tuple[str, int, ReadModel]], catalogs: str) -> None:
+        self._read_models.put(self._bound.writing(), models, catalogs)
+
+    def clear(self) -> None:
+        self._read_models.clear(self._bound.writing())
+
+    def count(self) -> int:
+        return self._read_models.count(self._bound.connection)
+
+    def listed(self, list_id: str, day: dt.date) -> list[ListedPiece]:
+        return self._read_models.listed(self._bound.connection, list_id, day)
+
+    def pieces_of(self, keys: Iterable[str]) -> dict[str, list[ListedPiece]]:
+        return self._read_models.pieces_of(self._bound.connection, keys)
 
 
 class SqlDirectory:
@@ -288,6 +337,8 @@ class SqlUnitOfWork(UnitOfWork):
         self.notices = SqlNotices(Outbox(store), self._bound)
         self.access_log = SqlAccessLog(AccessLog(store), self._bound)
         self.audit = SqlAudit(store, self._bound)
+        self.read_models = SqlReadModelRepository(SqlReadModels(store), self._bound)
+        self.before_commit = []
 
     def __enter__(self) -> SqlUnitOfWork:
         connection = self._store.engine.connect()
@@ -329,6 +380,8 @@ class SqlUnitOfWork(UnitOfWork):
             raise RuntimeError("nothing to commit: the unit of work is not open")
         if self.read_only:
             raise ReadOnly("a read-only unit of work commits nothing")
+        for hook in self.before_commit:
+            hook(self)
         try:
             self._transaction.commit()
         except IntegrityError as error:

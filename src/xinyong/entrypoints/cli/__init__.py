@@ -23,5 +23,6 @@ app.command("serve")(service.serve)
 app.command("demo")(demo.demo)
 app.command("export")(batch.export_command)
 app.command("rescore")(batch.rescore_command)
+app.command("rebuild")(ledger.rebuild)
 
 __all__ = ["app"]

@@ -85,3 +85,55 @@ def ledger_checkpoint(
         f"checkpoint of {document['length']} events, head {document['head']}, "
         f"signed by {document['public_key']}: {out_file}"
     )
+
+
+# ------------------------------------------------------------------------------ rebuild
+
+
+def rebuild(
+    check: Annotated[
+        bool,
+        typer.Option(
+            "--check",
+            help="Write nothing: compare every stored read model with a recomputation from the "
+            "ledger and exit 1 if any is missing, stale, altered or different.",
+        ),
+    ] = False,
+) -> None:
+    """Recompute every subject's read model (scores, grades and list entries as a
+    function of the day, which checks and scores are answered from) from the ledger.
+    They are kept current as events arrive; run this after upgrading a database from
+    before read models, or when `--check` finds a difference."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    deployment = deployment_or_exit()
+    total, stored = deployment.read_models.subjects()
+    with Progress(
+        TextColumn("[bold]{task.description}[/]"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+        disable=not err.is_terminal,
+    ) as progress:
+        task = progress.add_task("checking" if check else "rebuilding", total=total)
+
+        def advance(done: int) -> None:
+            progress.update(task, completed=done)
+
+        if check:
+            wrong = deployment.read_models.differences(advance)
+        else:
+            done = deployment.read_models.rebuild(advance)
+    if check:
+        if wrong:
+            err.print(
+                f"[bold red]error:[/] {len(wrong)} of {total} subjects' read models are missing, stale or differ "
+                "from the ledger; run `xinyong rebuild`",
+                markup=True,
+            )
+            raise typer.Exit(1)
+        out.print(f"read models agree with the ledger: {total} subjects ({stored} stored)")
+        return
+    out.print(f"rebuilt the read models of {done} subjects from the ledger")

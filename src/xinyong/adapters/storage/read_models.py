@@ -1,0 +1,283 @@
+"""Stored read models: one row per subject holding its read model as a compact JSON
+document, and one row per piece of a list entry for the public lists.
+
+Both are projections of the ledger, rewritten whole for a subject whenever it changes
+(they are not append-only). Each row carries a keyed hash over its content and its
+subject's lookup key, so that a row written or edited by someone holding the database
+file but not the secret key is not believed: :meth:`SqlReadModels.stored` treats it as
+absent and the service answers from the ledger. A row restored from an older copy
+carries a valid hash but an older ``head``: the service compares it with the latest
+event filed under the subject, which :meth:`stored` reads in the same query.
+
+The document holds no identity: the subject is known to whoever asks (they name it),
+and the rest is what the ledger's bodies already hold in the clear (rules, dates,
+points, references)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import json
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from sqlalchemy import Connection, delete, func, insert, or_, select
+
+from xinyong.adapters.storage.store import LedgerStore
+from xinyong.adapters.storage.tables import ledger, list_pieces, standings
+from xinyong.domain.identifiers import SubjectRef
+from xinyong.domain.read_model import ContributionPiece, ListPiece, ReadModel, Span
+from xinyong.domain.standing import Contribution, ListEntry
+from xinyong.services.unit_of_work import ListedPiece, StoredModel
+
+_FORMAT = 1
+_IN_BATCH = 500
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
+
+def _day(value: dt.date | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _date(value: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(value) if value is not None else None
+
+
+def encode(model: ReadModel) -> bytes:
+    """The read model as a compact document (without its subject)."""
+    spans = {
+        catalog: [[_day(s.start), _day(s.until), s.version, s.base, s.score, s.grade, s.covered] for s in rows]
+        for catalog, rows in model.spans.items()
+    }
+    contributions = {
+        catalog: [
+            [
+                _day(p.start),
+                _day(p.until),
+                c.record,
+                c.rule,
+                c.points,
+                _day(c.effective_on),
+                _day(c.expires_on),
+                c.disputed,
+                c.capped,
+                _day(c.occurred_on),
+                c.title,
+                c.legal_basis,
+                c.source,
+                c.reference,
+                c.cap_per_year,
+                _day(c.counting_from),
+            ]
+            for p in rows
+            for c in (p.contribution,)
+        ]
+        for catalog, rows in model.contributions.items()
+        if rows
+    }
+    lists = [
+        [
+            p.entry.list,
+            p.entry.record,
+            _day(p.entry.start),
+            _day(p.entry.until),
+            p.entry.catalog,
+            p.entry.rule,
+            _day(p.active_from),
+            _day(p.active_until),
+        ]
+        for p in model.lists
+    ]
+    document = {"f": _FORMAT, "j": model.jurisdiction, "s": spans, "c": contributions, "l": lists}
+    return _ENCODER.encode(document).encode()
+
+
+def decode(subject: SubjectRef, blob: bytes) -> ReadModel:
+    document = json.loads(blob)
+    if document.get("f") != _FORMAT:
+        raise ValueError(f"read model format {document.get('f')!r} is not {_FORMAT}")
+    spans = {
+        catalog: tuple(
+            Span(catalog, dt.date.fromisoformat(start), _date(until), version, base, score, grade, covered)
+            for start, until, version, base, score, grade, covered in rows
+        )
+        for catalog, rows in document["s"].items()
+    }
+    contributions: dict[str, tuple[ContributionPiece, ...]] = {catalog: () for catalog in spans}
+    for catalog, rows in document["c"].items():
+        contributions[catalog] = tuple(
+            ContributionPiece(
+                catalog,
+                dt.date.fromisoformat(r[0]),
+                _date(r[1]),
+                Contribution(
+                    record=r[2],
+                    rule=r[3],
+                    points=r[4],
+                    effective_on=dt.date.fromisoformat(r[5]),
+                    expires_on=dt.date.fromisoformat(r[6]),
+                    disputed=r[7],
+                    capped=r[8],
+                    occurred_on=dt.date.fromisoformat(r[9]),
+                    title=r[10],
+                    legal_basis=r[11],
+                    source=r[12],
+                    reference=r[13],
+                    cap_per_year=r[14],
+                    counting_from=_date(r[15]),
+                ),
+            )
+            for r in rows
+        )
+    lists = tuple(
+        ListPiece(
+            ListEntry(
+                list=r[0],
+                record=r[1],
+                start=dt.date.fromisoformat(r[2]),
+                until=_date(r[3]),
+                catalog=r[4],
+                rule=r[5],
+            ),
+            dt.date.fromisoformat(r[6]),
+            _date(r[7]),
+        )
+        for r in document["l"]
+    )
+    return ReadModel(subject, document["j"], spans, contributions, lists)
+
+
+class SqlReadModels:
+    """The read models of :mod:`xinyong.services.read_models`, over one connection."""
+
+    def __init__(self, store: LedgerStore):
+        self.store = store
+        self._key = store.sealer.derived("read-models")
+
+    def _mac(self, *parts: object) -> str:
+        text = "\x1f".join("" if p is None else p.decode() if isinstance(p, bytes) else str(p) for p in parts)
+        return hmac.new(self._key, text.encode(), hashlib.sha256).hexdigest()
+
+    def stored(self, connection: Connection, subject: SubjectRef) -> StoredModel | None:
+        key = self.store.subject_key(subject)
+        latest = select(func.coalesce(func.max(ledger.c.seq), 0)).where(ledger.c.subject_key == key).scalar_subquery()
+        row = connection.execute(
+            select(
+                standings.c.head, standings.c.catalogs, standings.c.document, standings.c.mac, latest.label("latest")
+            ).where(standings.c.subject_key == key)
+        ).first()
+        if row is None:
+            return None
+        if not hmac.compare_digest(row.mac, self._mac(key, row.head, row.catalogs, row.document)):
+            return None
+        return StoredModel(decode(subject, row.document), row.head, row.catalogs, row.latest)
+
+    def put(self, connection: Connection, models: Iterable[tuple[str, int, ReadModel]], catalogs: str) -> None:
+        rows: list[dict[str, Any]] = []
+        pieces: list[dict[str, Any]] = []
+        for key, head, model in models:
+            document = encode(model)
+            rows.append(
+                {
+                    "subject_key": key,
+                    "head": head,
+                    "catalogs": catalogs,
+                    "document": document,
+                    "mac": self._mac(key, head, catalogs, document),
+                }
+            )
+            for piece in model.lists:
+                values = _piece_values(key, model.subject.kind, piece)
+                values["mac"] = self._mac(*values.values())
+                pieces.append(values)
+        if not rows:
+            return
+        keys = [r["subject_key"] for r in rows]
+        for start in range(0, len(keys), _IN_BATCH):
+            chunk = keys[start : start + _IN_BATCH]
+            connection.execute(delete(standings).where(standings.c.subject_key.in_(chunk)))
+            connection.execute(delete(list_pieces).where(list_pieces.c.subject_key.in_(chunk)))
+        connection.execute(insert(standings), rows)
+        if pieces:
+            connection.execute(insert(list_pieces), pieces)
+
+    def clear(self, connection: Connection) -> None:
+        connection.execute(delete(standings))
+        connection.execute(delete(list_pieces))
+
+    def count(self, connection: Connection) -> int:
+        return connection.execute(select(func.count()).select_from(standings)).scalar_one()
+
+    def listed(self, connection: Connection, list_id: str, day: dt.date) -> list[ListedPiece]:
+        rows = connection.execute(
+            select(list_pieces)
+            .where(
+                list_pieces.c.list == list_id,
+                list_pieces.c.active_from <= day,
+                or_(list_pieces.c.active_until.is_(None), list_pieces.c.active_until > day),
+            )
+            .order_by(list_pieces.c.start, list_pieces.c.record_id)
+        ).all()
+        return self._intact(rows)
+
+    def pieces_of(self, connection: Connection, keys: Iterable[str]) -> dict[str, list[ListedPiece]]:
+        wanted = list(dict.fromkeys(keys))
+        found: dict[str, list[ListedPiece]] = {}
+        for start in range(0, len(wanted), _IN_BATCH):
+            rows = connection.execute(
+                select(list_pieces)
+                .where(list_pieces.c.subject_key.in_(wanted[start : start + _IN_BATCH]))
+                .order_by(list_pieces.c.subject_key, list_pieces.c.record_id, list_pieces.c.active_from)
+            ).all()
+            for piece in self._intact(rows):
+                found.setdefault(piece.subject_key, []).append(piece)
+        return found
+
+    def _intact(self, rows) -> list[ListedPiece]:
+        found = []
+        for row in rows:
+            values = {name: row._mapping[name] for name in _PIECE_COLUMNS}  # noqa: SLF001 - public SQLAlchemy API
+            if not hmac.compare_digest(row.mac, self._mac(*values.values())):
+                continue  # not written by the service: not believed
+            found.append(
+                ListedPiece(
+                    subject_key=row.subject_key,
+                    kind=row.kind,
+                    entry=ListEntry(row.list, row.record_id, row.start, row.until, row.catalog, row.rule),
+                    active_from=row.active_from,
+                    active_until=row.active_until,
+                )
+            )
+        return found
+
+
+_PIECE_COLUMNS = (
+    "subject_key",
+    "kind",
+    "list",
+    "record_id",
+    "catalog",
+    "rule",
+    "start",
+    "until",
+    "active_from",
+    "active_until",
+)
+
+
+def _piece_values(key: str, kind: str, piece: ListPiece) -> dict[str, Any]:
+    entry = piece.entry
+    values: Mapping[str, Any] = {
+        "subject_key": key,
+        "kind": kind,
+        "list": entry.list,
+        "record_id": entry.record,
+        "catalog": entry.catalog,
+        "rule": entry.rule,
+        "start": entry.start,
+        "until": entry.until,
+        "active_from": piece.active_from,
+        "active_until": piece.active_until,
+    }
+    return dict(values)

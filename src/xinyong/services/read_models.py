@@ -1,0 +1,179 @@
+"""Read models kept current: every subject's standing as a function of the day
+(:mod:`xinyong.domain.read_model`), recomputed by the standing module in the same
+transaction as the events that change it, so that a score or a check is a lookup.
+
+* :meth:`ReadModels.keep_current` runs at every commit (a ``before_commit`` hook of the
+  units of work, wired in :mod:`xinyong.bootstrap`): the subjects this unit appended
+  events under get their read models recomputed from their whole history; a unit that
+  loaded a catalog version recomputes every subject (a new version can change anyone's
+  points, grade or list entries).
+* :meth:`ReadModels.model_of` answers from the stored read model when it is current (the
+  latest event filed under the subject and the catalogs loaded are those it was computed
+  from, and its keyed hash holds) and otherwise computes it from the ledger, the one
+  source of truth: a database upgraded from before read models, or a row altered or
+  removed outside the service, never changes an answer. ``stale`` counts those.
+* :meth:`ReadModels.rebuild` recomputes every read model from the ledger
+  (``xinyong rebuild``); :meth:`ReadModels.differences` compares what is stored with a
+  recomputation without writing (``xinyong rebuild --check``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import threading
+from collections.abc import Callable, Iterable, Iterator
+
+from xinyong.domain.catalog.registry import CatalogRegistry
+from xinyong.domain.identifiers import SubjectRef
+from xinyong.domain.read_model import ReadModel, standing_changes
+from xinyong.services.catalogs import CatalogLibrary
+from xinyong.services.unit_of_work import SubjectHistory, UnitOfWork, UnitsOfWork
+
+log = logging.getLogger(__name__)
+
+PAGE = 500  # subjects recomputed per read and write
+
+
+def catalogs_fingerprint(registry: CatalogRegistry) -> str:
+    """What identifies the loaded catalog versions: versions are append-only and known
+    by ``(id, version)``, so the set of those is the registry."""
+    names = sorted(f"{c.id}\x1f{c.version}" for c in registry.all())
+    return hashlib.sha256("\x1e".join(names).encode()).hexdigest()[:32]
+
+
+class ReadModels:
+    def __init__(self, units: UnitsOfWork, library: CatalogLibrary):
+        self.units = units
+        self.library = library
+        self._fingerprints: dict[int, tuple[CatalogRegistry, str]] = {}
+        self._lock = threading.Lock()
+        self.stale = 0  # answers computed from the ledger because the stored model was not current
+
+    def fingerprint(self, registry: CatalogRegistry) -> str:
+        with self._lock:
+            found = self._fingerprints.get(id(registry))
+            if found is not None and found[0] is registry:
+                return found[1]
+            value = catalogs_fingerprint(registry)
+            self._fingerprints = {id(registry): (registry, value)}
+            return value
+
+    # ----------------------------------------------------------------- writing
+
+    def keep_current(self, uow: UnitOfWork) -> None:
+        """Recompute the read models of what this unit changed, in its transaction."""
+        if uow.catalogs.added():
+            self._recompute(uow, self._all_keys(uow))
+            return
+        keys = sorted(uow.ledger.appended_subjects())
+        if keys:
+            self._recompute(uow, _pages(keys, PAGE))
+
+    def rebuild(self, progress: Callable[[int], None] | None = None) -> int:
+        """Drop every stored read model and recompute all from the ledger, in one unit of
+        work; returns how many subjects were recomputed."""
+        with self.units() as uow:
+            uow.read_models.clear()
+            done = self._recompute(uow, self._all_keys(uow), progress)
+            uow.commit()
+        return done
+
+    def subjects(self) -> tuple[int, int]:
+        """How many subjects the ledger holds and how many have a stored read model."""
+        with self.units(read_only=True) as uow:
+            return sum(len(keys) for keys in self._all_keys(uow)), uow.read_models.count()
+
+    def differences(self, progress: Callable[[int], None] | None = None) -> list[str]:
+        """The lookup keys of the subjects whose stored read model is missing, stale,
+        altered or different from a recomputation now (nothing is written)."""
+        with self.units(read_only=True) as uow:
+            return self._differences(uow, progress)
+
+    def _differences(self, uow: UnitOfWork, progress: Callable[[int], None] | None) -> list[str]:
+        registry = self.library.registry(uow)
+        fingerprint = self.fingerprint(registry)
+        wrong: list[str] = []
+        done = 0
+        for keys in self._all_keys(uow):
+            pieces = uow.read_models.pieces_of(keys)
+            for key, history in uow.ledger.subject_histories(keys).items():
+                stored = uow.read_models.stored(history.subject)
+                expected = _compute(history, registry)
+                listed = {(p.entry, p.active_from, p.active_until) for p in pieces.get(key, ())}
+                if (
+                    stored is None
+                    or stored.head != history.head
+                    or stored.catalogs != fingerprint
+                    or stored.model != expected
+                    or listed != {(p.entry, p.active_from, p.active_until) for p in expected.lists}
+                    or len(pieces.get(key, ())) != len(expected.lists)
+                ):
+                    wrong.append(key)
+            done += len(keys)
+            if progress is not None:
+                progress(done)
+        return wrong
+
+    def _all_keys(self, uow: UnitOfWork) -> Iterator[list[str]]:
+        return uow.ledger.subject_key_pages(PAGE)
+
+    def _recompute(
+        self, uow: UnitOfWork, pages: Iterable[list[str]], progress: Callable[[int], None] | None = None
+    ) -> int:
+        registry = self.library.registry(uow)
+        fingerprint = self.fingerprint(registry)
+        done = 0
+        for keys in pages:
+            histories = uow.ledger.subject_histories(keys)
+            uow.read_models.put(
+                ((key, h.head, _compute(h, registry)) for key, h in histories.items()),
+                fingerprint,
+            )
+            done += len(histories)
+            if progress is not None:
+                progress(done)
+        return done
+
+    # ----------------------------------------------------------------- reading
+
+    def model_of(self, uow: UnitOfWork, subject: SubjectRef, registry: CatalogRegistry) -> ReadModel:
+        """The subject's read model as of the ledger in ``uow``: the stored one when it is
+        current, else computed from the ledger."""
+        stored = uow.read_models.stored(subject)
+        fingerprint = self.fingerprint(registry)
+        if stored is not None and stored.catalogs == fingerprint and stored.head == stored.latest:
+            return stored.model
+        filed = uow.ledger.subject_ledger(subject, text=False)
+        model = standing_changes(subject, filed.files, registry, filed.jurisdiction)
+        if stored is not None or filed.files or filed.facts is not None:
+            self.stale += 1
+            log.warning("read model of a subject was not current: answered from the ledger (run xinyong rebuild)")
+        return model
+
+
+def _compute(history: SubjectHistory, registry: CatalogRegistry) -> ReadModel:
+    return standing_changes(history.subject, history.files, registry, history.jurisdiction)
+
+
+def _pages(keys: list[str], size: int) -> Iterator[list[str]]:
+    for start in range(0, len(keys), size):
+        yield keys[start : start + size]
+
+
+class KeptUnits:
+    """Units of work whose commits first run ``before_commit`` (the read models kept
+    current): what every service writes through."""
+
+    def __init__(self, units: UnitsOfWork):
+        self.units = units
+        self.before_commit: list[Callable[[UnitOfWork], None]] = []
+
+    def __call__(self, *, read_only: bool = False) -> UnitOfWork:
+        uow = self.units(read_only=read_only)
+        if not read_only:
+            uow.before_commit = [*self.before_commit]
+        return uow
+
+
+__all__ = ["KeptUnits", "ReadModels", "catalogs_fingerprint"]

@@ -1,0 +1,151 @@
+"""Read models kept in the write transaction, on SQLite and PostgreSQL: checks and
+scores are answered from them; a model altered, removed or restored from an older copy
+by someone holding the database file (without the secret key) is not believed, and the
+answer comes from the ledger; loading a catalog version recomputes every model;
+`xinyong rebuild` gives identical models."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import text
+
+from xinyong.bootstrap import open_deployment
+from xinyong.domain.identifiers import SubjectRef
+from xinyong.domain.read_model import standing_changes
+
+pytestmark = pytest.mark.integration
+
+FIRM = SubjectRef.parse("uscc:91457222EK0R7L5HJ3")  # on the serious-untrustworthy list in 2023
+ACTION = "procurement.bid.large"
+DAY = dt.date(2023, 5, 31)
+
+
+@pytest.fixture
+def filled(filled_database, settings):
+    deployment = open_deployment(filled_database, settings)
+    yield deployment
+    deployment.close()
+
+
+def _rows(deployment) -> list[tuple]:
+    with deployment.store.reading() as connection:
+        standings = connection.execute(
+            text("SELECT subject_key, head, catalogs, document, mac FROM standings ORDER BY subject_key")
+        ).all()
+        pieces = connection.execute(
+            text("SELECT * FROM list_pieces ORDER BY subject_key, record_id, active_from")
+        ).all()
+    return [tuple(r) for r in standings] + [tuple(r) for r in pieces]
+
+
+def _untriggered_update(deployment, sql: str, **params) -> None:
+    with deployment.store.engine.begin() as connection:
+        connection.execute(text(sql), params)
+
+
+def test_every_subject_has_a_current_read_model_equal_to_the_standing_module(filled):
+    with filled.units(read_only=True) as uow:
+        registry = filled.catalogs.registry(uow)
+        keys = [k for page in uow.ledger.subject_key_pages(100) for k in page]
+        histories = uow.ledger.subject_histories(keys)
+        assert len(histories) == len(keys) > 10
+        for history in histories.values():
+            stored = uow.read_models.stored(history.subject)
+            assert stored is not None and stored.head == stored.latest == history.head
+            assert stored.model == standing_changes(history.subject, history.files, registry, history.jurisdiction)
+    assert filled.read_models.differences() == []
+    assert filled.inquiries.check(FIRM, ACTION, DAY).decision == "deny"
+    assert filled.read_models.stale == 0  # answered from the stored model
+
+
+def test_rebuild_gives_identical_read_models(filled):
+    before = _rows(filled)
+    assert filled.read_models.rebuild() == len([r for r in before if len(r) == 5])
+    assert _rows(filled) == before
+
+
+def test_a_read_model_altered_without_the_key_is_not_believed(filled):
+    assert filled.inquiries.check(FIRM, ACTION, DAY).decision == "deny"
+    firm = filled.store.subject_key(FIRM)
+    # Give the firm another firm's model, which is on no list: a forged "allow".
+    with filled.store.reading() as connection:
+        documents = connection.execute(text("SELECT document FROM standings")).scalars().all()
+    donor = next(bytes(d) for d in documents if b"market-enterprise" in d and b"serious-untrustworthy" not in d)
+    _untriggered_update(
+        filled, "UPDATE standings SET document = :donor WHERE subject_key = :key", donor=donor, key=firm
+    )
+    assert filled.inquiries.check(FIRM, ACTION, DAY).decision == "deny"  # from the ledger
+    assert filled.read_models.stale == 1
+    assert filled.read_models.differences() == [firm]
+    filled.read_models.rebuild()
+    assert filled.read_models.differences() == []
+
+
+def test_a_removed_read_model_is_not_taken_for_a_subject_without_history(filled):
+    firm = filled.store.subject_key(FIRM)
+    _untriggered_update(filled, "DELETE FROM standings WHERE subject_key = :key", key=firm)
+    assert filled.inquiries.check(FIRM, ACTION, DAY).decision == "deny"
+    assert filled.read_models.stale == 1
+    assert filled.read_models.differences() == [firm]
+
+
+def test_a_read_model_restored_from_an_older_copy_is_not_believed(filled):
+    firm = filled.store.subject_key(FIRM)
+    with filled.store.reading() as connection:
+        old = connection.execute(text("SELECT * FROM standings WHERE subject_key = :key"), {"key": firm}).one()
+        records = connection.execute(
+            text("SELECT record_id FROM list_pieces WHERE subject_key = :key AND list = 'serious-untrustworthy'"),
+            {"key": firm},
+        ).scalars()
+        listed = sorted(set(records))
+    assert listed
+    # The firm's listing records are annulled: the answer is no longer "deny".
+    lines = [f'{{"type": "annulled", "record": "{r}", "on": "2026-11-30"}}' for r in listed]
+    filled.intake.import_lines(lines, skip_invalid=True)  # some may be annulled already
+    after = filled.inquiries.check(FIRM, ACTION, DAY).decision
+    assert after != "deny"
+    assert filled.read_models.stale == 0
+    # Put the older row back (its keyed hash is valid: it was written by the service).
+    _untriggered_update(
+        filled,
+        "UPDATE standings SET head = :head, catalogs = :catalogs, document = :document, mac = :mac "
+        "WHERE subject_key = :key",
+        head=old.head,
+        catalogs=old.catalogs,
+        document=old.document,
+        mac=old.mac,
+        key=firm,
+    )
+    assert filled.inquiries.check(FIRM, ACTION, DAY).decision == after  # the ledger's answer
+    assert filled.read_models.stale == 1
+
+
+def test_a_list_piece_altered_without_the_key_is_not_published(filled):
+    page = filled.publication.list_entries("serious-untrustworthy", DAY)
+    assert page.total >= 1
+    _untriggered_update(filled, "UPDATE list_pieces SET active_until = NULL WHERE list = 'serious-untrustworthy'")
+    later = filled.publication.list_entries("serious-untrustworthy", dt.date(2031, 1, 1))
+    assert later.total == 0  # the altered rows are not believed
+    assert filled.read_models.differences()
+
+
+def test_loading_a_catalog_version_recomputes_every_read_model(filled, tmp_path):
+    from tests.conftest import scenario_files
+
+    source = scenario_files("basic")["catalogs"]
+    org = next(p for p in source if "org" in p.name).read_text()
+    newer = org.replace('version = "2023.1"', 'version = "2026.1"').replace(
+        'effective_from = "2023-01-01"', 'effective_from = "2026-01-01"'
+    )
+    path = tmp_path / "org-2026.toml"
+    path.write_text(newer)
+    fingerprints_before = {r[2] for r in _rows(filled) if len(r) == 5}
+    filled.catalogs.load([path])
+    fingerprints_after = {r[2] for r in _rows(filled) if len(r) == 5}
+    assert len(fingerprints_before) == len(fingerprints_after) == 1
+    assert fingerprints_before != fingerprints_after
+    assert filled.read_models.differences() == []
+    assert filled.inquiries.check(FIRM, ACTION, DAY).decision == "deny"
+    assert filled.read_models.stale == 0
