@@ -180,12 +180,13 @@ def _spans(
     spans: list[Span] = []
     # Each record's pieces as [start, until, contribution], extended while it stays the same.
     pieces: dict[str, list[list[Any]]] = {}
+    # The days standing_of answers (others: NotInForce, no span), each with the next change.
+    scored = []
     for index, start in enumerate(days):
-        until = days[index + 1] if index + 1 < len(days) else None
         version = registry.in_force(catalog_id, start)
-        if version is None or version.subject_kind != subject.kind:
-            continue  # standing_of answers NotInForce on these days: no span
-        value = history.on(start)
+        if version is not None and version.subject_kind == subject.kind:
+            scored.append((start, days[index + 1] if index + 1 < len(days) else None))
+    for (start, until), value in zip(scored, history.over([d for d, _ in scored]), strict=True):
         previous = spans[-1] if spans else None
         if (
             previous is not None
@@ -200,7 +201,7 @@ def _spans(
             )
         for contribution in value.contributions:
             own = pieces.setdefault(contribution.record, [])
-            if own and own[-1][1] == start and own[-1][2] == contribution:
+            if own and own[-1][1] == start and own[-1][2] is contribution:
                 own[-1][1] = until
             else:
                 own.append([start, until, contribution])

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import partial
 from typing import Literal
@@ -477,6 +477,33 @@ class StandingHistory:
         self.jurisdiction = jurisdiction
         self.lines = [ln for ln in lines if ln.file.subject == subject and ln.catalog_id == catalog_id]
         self._rules: dict[int, Rule] = {}
+        self._made: dict[tuple[int, int, bool, bool, int | None], Contribution] = {}
+
+    def _contribution(
+        self, index: int, ln: Timeline, rule: Rule, points: int, disputed: bool, capped: bool, cap: int | None
+    ) -> Contribution:
+        """The record's contribution with these day-dependent parts; made once for each
+        combination (a standing asked for many days meets the same ones again)."""
+        key = (index, points, disputed, capped, cap)
+        made = self._made.get(key)
+        if made is None:
+            made = self._made[key] = Contribution(
+                record=ln.file.id,
+                rule=ln.file.record.rule,
+                points=points,
+                effective_on=ln.effective_on,
+                expires_on=_ends_on_display(ln),
+                disputed=disputed,
+                capped=capped,
+                occurred_on=ln.occurred_on,
+                title=rule.title,
+                legal_basis=rule.legal_basis,
+                source=ln.file.record.source,
+                reference=ln.file.record.reference,
+                cap_per_year=cap,
+                counting_from=ln.starts_counting(),
+            )
+        return made
 
     def _rule(self, index: int) -> Rule:
         rule = self._rules.get(index)
@@ -486,6 +513,25 @@ class StandingHistory:
 
     def on(self, day: dt.date) -> Standing:
         """score(subject, catalog, day) = base + the capped sum of counting records' points."""
+        return self._on(day, range(len(self.lines)))
+
+    def over(self, days: Sequence[dt.date]) -> Iterator[Standing]:
+        """:meth:`on` for each of ``days`` (ascending), sweeping the records once: on each
+        day only the records whose reach (from the first day they may count or be listed
+        to the last) holds the day are looked at, so a long history costs what its
+        overlapping records cost, not its length on every day."""
+        reach = [_reach(ln) for ln in self.lines]
+        order = sorted(range(len(self.lines)), key=lambda i: reach[i][0])
+        active: list[int] = []
+        taken = 0
+        for day in days:
+            while taken < len(order) and reach[order[taken]][0] <= day:
+                active.append(order[taken])
+                taken += 1
+            active = [i for i in active if day < reach[i][1]]
+            yield self._on(day, sorted(active))
+
+    def _on(self, day: dt.date, indices: Iterable[int]) -> Standing:
         catalog_id, registry = self.catalog_id, self.registry
         version = registry.in_force(catalog_id, day)
         if version is None:
@@ -498,40 +544,24 @@ class StandingHistory:
             raise NotInForce(
                 f"catalog {catalog_id!r} scores {version.subject_kind}s; {self.subject} is a {self.subject.kind}"
             )
-        groups: dict[tuple[str, int], list[tuple[Timeline, Rule, int]]] = defaultdict(list)
-        for index, ln in enumerate(self.lines):
+        groups: dict[tuple[str, int], list[tuple[int, Timeline, Rule, int]]] = defaultdict(list)
+        looked_at = [(index, self.lines[index]) for index in indices]
+        for index, ln in looked_at:
             if ln.counts_on(day):
                 rule = self._rule(index)
-                groups[(ln.rule_name, ln.occurred_on.year)].append((ln, rule, _points_under(ln, rule, version)))
+                groups[(ln.rule_name, ln.occurred_on.year)].append((index, ln, rule, _points_under(ln, rule, version)))
 
         total = 0
         contributions: list[Contribution] = []
         for members in groups.values():
-            subtotal = sum(p for _, _, p in members)
-            cap = _cap_under([(ln, rule) for ln, rule, _ in members], version)
+            subtotal = sum(p for *_, p in members)
+            cap = _cap_under([(ln, rule) for _, ln, rule, _ in members], version)
             capped = cap is not None and abs(subtotal) > cap
             if capped and cap is not None:
                 subtotal = cap if subtotal > 0 else -cap
             total += subtotal
-            for ln, rule, pts in members:
-                contributions.append(
-                    Contribution(
-                        record=ln.file.id,
-                        rule=ln.file.record.rule,
-                        points=pts,
-                        effective_on=ln.effective_on,
-                        expires_on=_ends_on_display(ln),
-                        disputed=ln.disputed_on(day),
-                        capped=capped,
-                        occurred_on=ln.occurred_on,
-                        title=rule.title,
-                        legal_basis=rule.legal_basis,
-                        source=ln.file.record.source,
-                        reference=ln.file.record.reference,
-                        cap_per_year=cap,
-                        counting_from=ln.starts_counting(),
-                    )
-                )
+            for index, ln, rule, pts in members:
+                contributions.append(self._contribution(index, ln, rule, pts, ln.disputed_on(day), capped, cap))
         contributions.sort(key=lambda c: c.record)
         score = version.base + total
         return Standing(
@@ -544,8 +574,17 @@ class StandingHistory:
             grade=version.grade_for(score),
             covered=version.covers_jurisdiction(self.jurisdiction),
             contributions=tuple(contributions),
-            lists=tuple(list_entries(self.subject, day, self.lines)),
+            lists=tuple(list_entries(self.subject, day, (ln for _, ln in looked_at))),
         )
+
+
+def _reach(line: Timeline) -> tuple[dt.date, dt.date]:
+    """The days ``[first, last)`` outside which a record neither counts nor is listed."""
+    start, end = line.effective_on, line.ends_on
+    if line.placement is not None:
+        start = min(start, line.placement.start)
+        end = max(end, line.placement.until or FOREVER)
+    return start, end
 
 
 def list_entries(subject: SubjectRef, day: dt.date, lines: Iterable[Timeline]) -> list[ListEntry]:
