@@ -246,7 +246,7 @@ def services(
         intake=intake,
         inquiries=Inquiries(units, library, read_models),
         reports=Reports(units, library),
-        publication=Publication(units, library),
+        publication=Publication(units, library, read_models),
         due_process=due_process,
         erasure=Erasure(units, library, retention),
         overview=Dashboards(units, library, due_process),

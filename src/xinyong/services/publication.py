@@ -11,8 +11,10 @@ from dataclasses import dataclass, field
 
 from xinyong.domain.access import Reader
 from xinyong.domain.identifiers import SubjectRef
-from xinyong.domain.standing import rule_in_force, standing, timeline
+from xinyong.domain.read_model import standing_on
+from xinyong.domain.standing import rule_in_force, timeline
 from xinyong.services.catalogs import CatalogLibrary
+from xinyong.services.read_models import ReadModels
 from xinyong.services.unit_of_work import Organisation, UnitsOfWork
 
 
@@ -134,6 +136,7 @@ class ListPage:
 class Publication:
     units: UnitsOfWork
     library: CatalogLibrary
+    read_models: ReadModels
     lookups: PublicLookups = field(default_factory=PublicLookups)
 
     def organisation(self, code: str, day: dt.date, reader: Reader | None = None) -> OrganisationPage:
@@ -142,13 +145,14 @@ class Publication:
         subject = SubjectRef.parse(code if code.startswith("uscc:") else f"uscc:{code}")
         if subject.kind != "organisation":
             raise NotPublished("only organisations are published")
-        registry = self.library.registry()
         # A named reader's lookup is logged in the unit of work that reads it.
         with self.units(read_only=reader is None) as uow:
+            registry = self.library.registry(uow)
             row = uow.directory.organisation(subject)
             files = uow.ledger.subject_ledger(subject, text=False).files
             if row is None and not files:
                 raise NotPublished(f"no organisation {subject} is known")
+            model = self.read_models.model_of(uow, subject, registry)
             if reader is not None:
                 uow.access_log.write([subject], reader, "public.organisation", "public lookup")
                 uow.commit()
@@ -164,7 +168,7 @@ class Publication:
                 f.record.catalog_id == catalog_id for f in files
             ):
                 continue
-            answer = standing(subject, catalog_id, day, files, registry, jurisdiction)
+            answer = standing_on(model, catalog_id, day)
             standings.append(PublicStanding(catalog_id, version.title, answer.version, answer.score, answer.grade))
         records: list[PublicRecord] = []
         entries: list[PublicListing] = []

@@ -23,6 +23,7 @@ import hashlib
 import logging
 import threading
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 
 from xinyong.domain.catalog.registry import CatalogRegistry
 from xinyong.domain.identifiers import SubjectRef
@@ -48,6 +49,7 @@ class ReadModels:
         self.library = library
         self._fingerprints: dict[int, tuple[CatalogRegistry, str]] = {}
         self._lock = threading.Lock()
+        self._reporting = threading.local()
         self.stale = 0  # answers computed from the ledger because the stored model was not current
 
     def fingerprint(self, registry: CatalogRegistry) -> str:
@@ -61,14 +63,25 @@ class ReadModels:
 
     # ----------------------------------------------------------------- writing
 
+    @contextmanager
+    def reporting(self, progress: Callable[[int, int | None], None]) -> Iterator[None]:
+        """Report ``(subjects done, subjects in all or None)`` to ``progress`` while the
+        read models of commits made in this thread are brought up to date."""
+        self._reporting.progress = progress
+        try:
+            yield
+        finally:
+            self._reporting.progress = None
+
     def keep_current(self, uow: UnitOfWork) -> None:
         """Recompute the read models of what this unit changed, in its transaction."""
+        report = getattr(self._reporting, "progress", None)
         if uow.catalogs.added():
-            self._recompute(uow, self._all_keys(uow))
+            self._recompute(uow, self._all_keys(uow), report and (lambda done: report(done, None)))
             return
         keys = sorted(uow.ledger.appended_subjects())
         if keys:
-            self._recompute(uow, _pages(keys, PAGE))
+            self._recompute(uow, _pages(keys, PAGE), report and (lambda done: report(done, len(keys))))
 
     def rebuild(self, progress: Callable[[int], None] | None = None) -> int:
         """Drop every stored read model and recompute all from the ledger, in one unit of

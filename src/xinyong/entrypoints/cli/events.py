@@ -102,8 +102,20 @@ def import_events(
             rate = done / max(time.perf_counter() - started, 1e-9)
             progress.update(task, completed=done, rate=f"{rate:,.0f} events/s")
 
+        models = None
+
+        def recompute(done: int, total: int | None) -> None:
+            # After the last event: the touched subjects' read models, before the commit.
+            nonlocal models
+            if models is None:
+                models = progress.add_task("read models", total=total, rate="subjects' read models")
+            progress.update(models, completed=done)
+
         try:
-            result = deployment.intake.apply(events, skip_invalid=skip_invalid, progress=advance, on_reject=on_reject)
+            with deployment.read_models.reporting(recompute):
+                result = deployment.intake.apply(
+                    events, skip_invalid=skip_invalid, progress=advance, on_reject=on_reject
+                )
         except ImportRefused as refused:
             progress.stop()
             for r in refused.rejections[:20]:
