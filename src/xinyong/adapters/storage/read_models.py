@@ -19,10 +19,11 @@ import datetime as dt
 import hashlib
 import hmac
 import json
-from collections.abc import Iterable, Mapping
+import zlib
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
-from sqlalchemy import Connection, delete, func, insert, or_, select
+from sqlalchemy import Connection, bindparam, delete, func, insert, or_, select
 
 from xinyong.adapters.storage.store import LedgerStore
 from xinyong.adapters.storage.tables import ledger, list_pieces, standings
@@ -90,11 +91,36 @@ def encode(model: ReadModel) -> bytes:
         for p in model.lists
     ]
     document = {"f": _FORMAT, "j": model.jurisdiction, "s": spans, "c": contributions, "l": lists}
-    return _ENCODER.encode(document).encode()
+    # Compressed: a document repeats its rules' titles, legal bases and record ids.
+    return zlib.compress(_ENCODER.encode(document).encode(), 1)
+
+
+class _Contributions(Mapping[str, tuple[ContributionPiece, ...]]):
+    """A document's contribution pieces by catalog, made when first asked for: a check
+    needs only the spans and the list pieces."""
+
+    def __init__(self, catalogs: Iterable[str], rows: dict[str, list[list[Any]]]):
+        self._catalogs = list(catalogs)
+        self._rows = rows
+        self._made: dict[str, tuple[ContributionPiece, ...]] = {}
+
+    def __getitem__(self, catalog: str) -> tuple[ContributionPiece, ...]:
+        made = self._made.get(catalog)
+        if made is None:
+            if catalog not in self._catalogs:
+                raise KeyError(catalog)
+            made = self._made[catalog] = _pieces(catalog, self._rows.get(catalog, ()))
+        return made
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._catalogs)
+
+    def __len__(self) -> int:
+        return len(self._catalogs)
 
 
 def decode(subject: SubjectRef, blob: bytes) -> ReadModel:
-    document = json.loads(blob)
+    document = json.loads(zlib.decompress(blob))
     if document.get("f") != _FORMAT:
         raise ValueError(f"read model format {document.get('f')!r} is not {_FORMAT}")
     spans = {
@@ -104,32 +130,7 @@ def decode(subject: SubjectRef, blob: bytes) -> ReadModel:
         )
         for catalog, rows in document["s"].items()
     }
-    contributions: dict[str, tuple[ContributionPiece, ...]] = {catalog: () for catalog in spans}
-    for catalog, rows in document["c"].items():
-        contributions[catalog] = tuple(
-            ContributionPiece(
-                catalog,
-                dt.date.fromisoformat(r[0]),
-                _date(r[1]),
-                Contribution(
-                    record=r[2],
-                    rule=r[3],
-                    points=r[4],
-                    effective_on=dt.date.fromisoformat(r[5]),
-                    expires_on=dt.date.fromisoformat(r[6]),
-                    disputed=r[7],
-                    capped=r[8],
-                    occurred_on=dt.date.fromisoformat(r[9]),
-                    title=r[10],
-                    legal_basis=r[11],
-                    source=r[12],
-                    reference=r[13],
-                    cap_per_year=r[14],
-                    counting_from=_date(r[15]),
-                ),
-            )
-            for r in rows
-        )
+    contributions = _Contributions(spans, document["c"])
     lists = tuple(
         ListPiece(
             ListEntry(
@@ -148,6 +149,33 @@ def decode(subject: SubjectRef, blob: bytes) -> ReadModel:
     return ReadModel(subject, document["j"], spans, contributions, lists)
 
 
+def _pieces(catalog: str, rows: Iterable[list[Any]]) -> tuple[ContributionPiece, ...]:
+    return tuple(
+        ContributionPiece(
+            catalog,
+            dt.date.fromisoformat(r[0]),
+            _date(r[1]),
+            Contribution(
+                record=r[2],
+                rule=r[3],
+                points=r[4],
+                effective_on=dt.date.fromisoformat(r[5]),
+                expires_on=dt.date.fromisoformat(r[6]),
+                disputed=r[7],
+                capped=r[8],
+                occurred_on=dt.date.fromisoformat(r[9]),
+                title=r[10],
+                legal_basis=r[11],
+                source=r[12],
+                reference=r[13],
+                cap_per_year=r[14],
+                counting_from=_date(r[15]),
+            ),
+        )
+        for r in rows
+    )
+
+
 class SqlReadModels:
     """The read models of :mod:`xinyong.services.read_models`, over one connection."""
 
@@ -156,17 +184,14 @@ class SqlReadModels:
         self._key = store.sealer.derived("read-models")
 
     def _mac(self, *parts: object) -> str:
-        text = "\x1f".join("" if p is None else p.decode() if isinstance(p, bytes) else str(p) for p in parts)
-        return hmac.new(self._key, text.encode(), hashlib.sha256).hexdigest()
+        payload = b"\x1f".join(
+            b"" if p is None else bytes(p) if isinstance(p, bytes | memoryview) else str(p).encode() for p in parts
+        )
+        return hmac.new(self._key, payload, hashlib.sha256).hexdigest()
 
     def stored(self, connection: Connection, subject: SubjectRef) -> StoredModel | None:
         key = self.store.subject_key(subject)
-        latest = select(func.coalesce(func.max(ledger.c.seq), 0)).where(ledger.c.subject_key == key).scalar_subquery()
-        row = connection.execute(
-            select(
-                standings.c.head, standings.c.catalogs, standings.c.document, standings.c.mac, latest.label("latest")
-            ).where(standings.c.subject_key == key)
-        ).first()
+        row = connection.execute(_STORED, {"key": key}).first()
         if row is None:
             return None
         if not hmac.compare_digest(row.mac, self._mac(key, row.head, row.catalogs, row.document)):
@@ -251,6 +276,17 @@ class SqlReadModels:
             )
         return found
 
+
+# The subject's row and the latest ledger event filed under it, in one read (built once:
+# the hot path of every check).
+_LATEST = select(func.coalesce(func.max(ledger.c.seq), 0)).where(ledger.c.subject_key == bindparam("key"))
+_STORED = select(
+    standings.c.head,
+    standings.c.catalogs,
+    standings.c.document,
+    standings.c.mac,
+    _LATEST.scalar_subquery().label("latest"),
+).where(standings.c.subject_key == bindparam("key"))
 
 _PIECE_COLUMNS = (
     "subject_key",
