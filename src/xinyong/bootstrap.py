@@ -249,7 +249,7 @@ def services(
         publication=Publication(units, library, read_models),
         due_process=due_process,
         erasure=Erasure(units, library, retention),
-        overview=Dashboards(units, library, due_process),
+        overview=Dashboards(units, library, due_process, read_models),
         audit=Audit(units),
     )
 

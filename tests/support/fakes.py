@@ -16,7 +16,7 @@ import itertools
 import json
 import secrets
 import unicodedata
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any
@@ -28,7 +28,7 @@ from xinyong.domain.free_text import mask_identity_numbers
 from xinyong.domain.history import annuls, contact_history, record_files
 from xinyong.domain.identifiers import SubjectRef
 from xinyong.domain.notices import NoticeDraft
-from xinyong.domain.read_model import ReadModel
+from xinyong.domain.read_model import ReadModel, Span
 from xinyong.domain.standing import RecordFile
 from xinyong.services.unit_of_work import (
     Access,
@@ -473,6 +473,20 @@ class FakeReadModels(_Part):
             if p.entry.list == list_id and p.active_on(day)
         ]
         return sorted(found, key=lambda p: (p.entry.start, p.entry.record))
+
+    def span_pages(self, size: int) -> Iterator[list[Mapping[str, tuple[Span, ...]]]]:
+        keys = sorted(self._state.read_models)
+        for start in range(0, len(keys), size):
+            yield [self._state.read_models[k][2].spans for k in keys[start : start + size]]
+
+    def list_sizes(self, days: Sequence[dt.date]) -> dict[str, list[int]]:
+        sizes: dict[str, list[int]] = {}
+        for _, _, model in self._state.read_models.values():
+            for piece in model.lists:
+                row = sizes.setdefault(piece.entry.list, [0] * len(days))
+                for index, day in enumerate(days):
+                    row[index] += piece.active_on(day)
+        return sizes
 
     def pieces_of(self, keys: Iterable[str]) -> dict[str, list[ListedPiece]]:
         found: dict[str, list[ListedPiece]] = {}

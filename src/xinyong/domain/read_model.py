@@ -85,6 +85,7 @@ __all__ = [
     "check_from",
     "list_entries_on",
     "read_model_of",
+    "span_on",
     "standing_changes",
     "standing_on",
 ]
@@ -271,7 +272,8 @@ def standing_changes(
     return read_model_of(subject, lines, registry, jurisdiction)
 
 
-def _span_on(spans: Sequence[Span], day: dt.date) -> Span | None:
+def span_on(spans: Sequence[Span], day: dt.date) -> Span | None:
+    """The span of ``spans`` (one catalog's, ordered) that holds ``day``, if any."""
     index = bisect.bisect_right([s.start for s in spans], day)
     if not index:
         return None
@@ -284,7 +286,7 @@ def standing_on(model: ReadModel, catalog_id: str, day: dt.date) -> Standing:
     to :func:`standing_of` on that day. Raises :class:`NotInForce` where it does."""
     if catalog_id not in model.spans:
         raise NotInForce(f"no catalog {catalog_id!r} is loaded")
-    span = _span_on(model.spans[catalog_id], day)
+    span = span_on(model.spans[catalog_id], day)
     if span is None:
         raise NotInForce(f"catalog {catalog_id!r} has no version in force on {day} that scores {model.subject}")
     return Standing(

@@ -16,10 +16,13 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from xinyong.domain.calendar import day_before
+from xinyong.domain.catalog.model import Catalog
 from xinyong.domain.catalog.registry import CatalogRegistry
+from xinyong.domain.read_model import span_on
 from xinyong.domain.standing import standing, timeline
 from xinyong.services.catalogs import CatalogLibrary
 from xinyong.services.due_process import DueProcess
+from xinyong.services.read_models import ReadModels
 from xinyong.services.unit_of_work import UnitOfWork, UnitsOfWork
 
 MONTHS = 24
@@ -74,6 +77,7 @@ class Dashboards:
     units: UnitsOfWork
     library: CatalogLibrary
     due_process: DueProcess
+    read_models: ReadModels
     _cached: dict[tuple[int, dt.date, int], Overview] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -84,7 +88,10 @@ class Dashboards:
             with self._lock:
                 derived = self._cached.get(key)
                 if derived is None:
-                    derived = self._derive(uow, registry, today)
+                    if self.read_models.complete(uow):
+                        derived = self._from_read_models(uow, registry, today)
+                    else:  # a database upgraded from before read models, not yet rebuilt
+                        derived = self._derive(uow, registry, today)
                     self._cached.clear()
                     self._cached[key] = derived
         disputes = self.due_process.disputes(today, "open")
@@ -104,16 +111,39 @@ class Dashboards:
         )
 
     @staticmethod
-    def _derive(uow: UnitOfWork, registry: CatalogRegistry, today: dt.date) -> Overview:
-        versions = {
+    def _versions(registry: CatalogRegistry, today: dt.date) -> dict[str, Catalog]:
+        return {
             catalog_id: version
             for catalog_id in registry.ids()
             if (version := registry.in_force(catalog_id, today)) is not None and len(version.grades) >= 2
         }
-        grades: dict[str, Counter[str]] = {catalog_id: Counter() for catalog_id in versions}
+
+    @staticmethod
+    def _days(today: dt.date) -> tuple[list[dt.date], list[dt.date]]:
+        """The last months' first days, and the day each month's list sizes are taken:
+        its last day; this month's as it stands today."""
         months = month_starts(today)
-        # Each month's size as it stood on its last day; this month's as it stands today.
-        days = [day_before(following) for following in months[1:]] + [today]
+        return months, [day_before(following) for following in months[1:]] + [today]
+
+    def _from_read_models(self, uow: UnitOfWork, registry: CatalogRegistry, today: dt.date) -> Overview:
+        """The overview from the stored read models: each subject's grade today is a
+        lookup in its spans; list sizes are counts of the stored list pieces."""
+        versions = self._versions(registry, today)
+        grades: dict[str, Counter[str]] = {catalog_id: Counter() for catalog_id in versions}
+        months, days = self._days(today)
+        for page in uow.read_models.span_pages(PAGE):
+            for spans in page:
+                for catalog_id in versions:
+                    span = span_on(spans.get(catalog_id, ()), today)
+                    if span is not None and span.covered:
+                        grades[catalog_id][span.grade] += 1
+        return self._overview(uow, registry, today, versions, grades, months, uow.read_models.list_sizes(days))
+
+    def _derive(self, uow: UnitOfWork, registry: CatalogRegistry, today: dt.date) -> Overview:
+        """The overview replayed from the ledger."""
+        versions = self._versions(registry, today)
+        grades: dict[str, Counter[str]] = {catalog_id: Counter() for catalog_id in versions}
+        months, days = self._days(today)
         sizes: dict[str, list[int]] = {}
         for page in uow.ledger.subject_pages(PAGE):
             for subject in page:
@@ -136,6 +166,19 @@ class Dashboards:
                         grades[catalog_id][answer.grade] += 1
                     else:
                         grades[catalog_id][version.grade_for(version.base)] += 1
+        return self._overview(uow, registry, today, versions, grades, months, sizes)
+
+    @staticmethod
+    def _overview(
+        uow: UnitOfWork,
+        registry: CatalogRegistry,
+        today: dt.date,
+        versions: dict[str, Catalog],
+        grades: dict[str, Counter[str]],
+        months: list[dt.date],
+        sizes: dict[str, list[int]],
+    ) -> Overview:
+        days = len(months)
         distributions = [
             GradeDistribution(
                 catalog_id,
@@ -152,7 +195,7 @@ class Dashboards:
             for list_id, definition in catalog.lists.items():
                 if list_id not in {s.list for s in series}:
                     current = registry.list_definition(list_id, today) or definition
-                    series.append(ListSeries(list_id, current.title, current.kind, sizes.get(list_id, [0] * len(days))))
+                    series.append(ListSeries(list_id, current.title, current.kind, sizes.get(list_id, [0] * days)))
 
         index = {(m.year, m.month): i for i, m in enumerate(months)}
         opened, decided = [0] * len(months), [0] * len(months)

@@ -97,6 +97,11 @@ class ReadModels:
         with self.units(read_only=True) as uow:
             return sum(len(keys) for keys in self._all_keys(uow)), uow.read_models.count()
 
+    def complete(self, uow: UnitOfWork) -> bool:
+        """Whether every subject filed in the ledger has a stored read model (not so in a
+        database upgraded from before read models until ``xinyong rebuild``)."""
+        return uow.read_models.count() == sum(len(keys) for keys in self._all_keys(uow))
+
     def differences(self, progress: Callable[[int], None] | None = None) -> list[str]:
         """The lookup keys of the subjects whose stored read model is missing, stale,
         altered or different from a recomputation now (nothing is written)."""

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import abc
 import datetime as dt
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from types import TracebackType
 from typing import Any, Protocol, Self
@@ -24,7 +24,7 @@ from xinyong.domain.catalog.model import Catalog
 from xinyong.domain.events import ContactEvent, RecordChange, RecordEvent, SubjectEvent
 from xinyong.domain.identifiers import SubjectRef
 from xinyong.domain.notices import NoticeDraft
-from xinyong.domain.read_model import ReadModel
+from xinyong.domain.read_model import ReadModel, Span
 from xinyong.domain.standing import ListEntry, RecordFile
 
 Event = SubjectEvent | ContactEvent | RecordEvent | RecordChange
@@ -409,6 +409,16 @@ class ReadModelRepository(Protocol):
 
     def pieces_of(self, keys: Iterable[str]) -> dict[str, list[ListedPiece]]:
         """The stored list pieces of the subjects filed under ``keys`` (intact rows only)."""
+        ...
+
+    def span_pages(self, size: int) -> Iterator[list[Mapping[str, tuple[Span, ...]]]]:
+        """Every stored read model's spans by catalog (intact rows only), ``size``
+        subjects at a time: what aggregates over everyone need, without identities."""
+        ...
+
+    def list_sizes(self, days: Sequence[dt.date]) -> dict[str, list[int]]:
+        """For each list, how many of its entries were in effect on each of ``days``
+        (intact rows only); lists with none on any day are left out."""
         ...
 
 

@@ -20,7 +20,7 @@ import hashlib
 import hmac
 import json
 import zlib
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, delete, func, insert, or_, select
@@ -119,17 +119,26 @@ class _Contributions(Mapping[str, tuple[ContributionPiece, ...]]):
         return len(self._catalogs)
 
 
-def decode(subject: SubjectRef, blob: bytes) -> ReadModel:
+def _document(blob: bytes) -> dict[str, Any]:
     document = json.loads(zlib.decompress(blob))
     if document.get("f") != _FORMAT:
         raise ValueError(f"read model format {document.get('f')!r} is not {_FORMAT}")
-    spans = {
+    return document
+
+
+def _spans(document: dict[str, Any]) -> dict[str, tuple[Span, ...]]:
+    return {
         catalog: tuple(
             Span(catalog, dt.date.fromisoformat(start), _date(until), version, base, score, grade, covered)
             for start, until, version, base, score, grade, covered in rows
         )
         for catalog, rows in document["s"].items()
     }
+
+
+def decode(subject: SubjectRef, blob: bytes) -> ReadModel:
+    document = _document(blob)
+    spans = _spans(document)
     contributions = _Contributions(spans, document["c"])
     lists = tuple(
         ListPiece(
@@ -258,6 +267,37 @@ class SqlReadModels:
             for piece in self._intact(rows):
                 found.setdefault(piece.subject_key, []).append(piece)
         return found
+
+    def span_pages(self, connection: Connection, size: int) -> Iterator[list[Mapping[str, tuple[Span, ...]]]]:
+        last = ""
+        while True:
+            rows = connection.execute(
+                select(standings).where(standings.c.subject_key > last).order_by(standings.c.subject_key).limit(size)
+            ).all()
+            if not rows:
+                return
+            last = rows[-1].subject_key
+            yield [
+                _spans(_document(row.document))
+                for row in rows
+                if hmac.compare_digest(row.mac, self._mac(row.subject_key, row.head, row.catalogs, row.document))
+            ]
+
+    def list_sizes(self, connection: Connection, days: Sequence[dt.date]) -> dict[str, list[int]]:
+        sizes: dict[str, list[int]] = {}
+        first, last = min(days), max(days)
+        rows = connection.execute(
+            select(list_pieces).where(
+                list_pieces.c.active_from <= last,
+                or_(list_pieces.c.active_until.is_(None), list_pieces.c.active_until > first),
+            )
+        ).all()
+        for piece in self._intact(rows):
+            row = sizes.setdefault(piece.entry.list, [0] * len(days))
+            for index, day in enumerate(days):
+                if piece.active_from <= day and (piece.active_until is None or day < piece.active_until):
+                    row[index] += 1
+        return sizes
 
     def _intact(self, rows) -> list[ListedPiece]:
         found = []

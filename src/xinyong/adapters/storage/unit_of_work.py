@@ -12,7 +12,7 @@ case, one event per id, one case per place) leaves the unit as a
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from types import TracebackType
 from typing import Any
 
@@ -29,7 +29,7 @@ from xinyong.domain.catalog.model import Catalog
 from xinyong.domain.events import SubjectEvent
 from xinyong.domain.identifiers import SubjectRef
 from xinyong.domain.notices import NoticeDraft
-from xinyong.domain.read_model import ReadModel
+from xinyong.domain.read_model import ReadModel, Span
 from xinyong.domain.standing import RecordFile
 from xinyong.services.unit_of_work import (
     Access,
@@ -217,6 +217,12 @@ class SqlReadModelRepository:
 
     def pieces_of(self, keys: Iterable[str]) -> dict[str, list[ListedPiece]]:
         return self._read_models.pieces_of(self._bound.connection, keys)
+
+    def span_pages(self, size: int) -> Iterator[list[Mapping[str, tuple[Span, ...]]]]:
+        return self._read_models.span_pages(self._bound.connection, size)
+
+    def list_sizes(self, days: Sequence[dt.date]) -> dict[str, list[int]]:
+        return self._read_models.list_sizes(self._bound.connection, days)
 
 
 class SqlDirectory:
