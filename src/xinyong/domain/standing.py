@@ -478,6 +478,7 @@ class StandingHistory:
         self.lines = [ln for ln in lines if ln.file.subject == subject and ln.catalog_id == catalog_id]
         self._rules: dict[int, Rule] = {}
         self._made: dict[tuple[int, int, bool, bool, int | None], Contribution] = {}
+        self._entries: dict[int, ListEntry] = {}
 
     def _contribution(
         self, index: int, ln: Timeline, rule: Rule, points: int, disputed: bool, capped: bool, cap: int | None
@@ -504,6 +505,13 @@ class StandingHistory:
                 counting_from=ln.starts_counting(),
             )
         return made
+
+    def _entry(self, index: int, ln: Timeline) -> ListEntry:
+        """The record's list entry (the same on every day it is in effect), made once."""
+        entry = self._entries.get(index)
+        if entry is None:
+            entry = self._entries[index] = _entry_of(ln)
+        return entry
 
     def _rule(self, index: int) -> Rule:
         rule = self._rules.get(index)
@@ -545,11 +553,15 @@ class StandingHistory:
                 f"catalog {catalog_id!r} scores {version.subject_kind}s; {self.subject} is a {self.subject.kind}"
             )
         groups: dict[tuple[str, int], list[tuple[int, Timeline, Rule, int]]] = defaultdict(list)
-        looked_at = [(index, self.lines[index]) for index in indices]
-        for index, ln in looked_at:
+        lines = self.lines
+        listed: list[ListEntry] = []
+        for index in indices:
+            ln = lines[index]
             if ln.counts_on(day):
                 rule = self._rule(index)
                 groups[(ln.rule_name, ln.occurred_on.year)].append((index, ln, rule, _points_under(ln, rule, version)))
+            if ln.placement is not None and ln.listed_on(day):
+                listed.append(self._entry(index, ln))
 
         total = 0
         contributions: list[Contribution] = []
@@ -574,7 +586,7 @@ class StandingHistory:
             grade=version.grade_for(score),
             covered=version.covers_jurisdiction(self.jurisdiction),
             contributions=tuple(contributions),
-            lists=tuple(list_entries(self.subject, day, (ln for _, ln in looked_at))),
+            lists=tuple(sorted(listed, key=_by_list_and_record)),
         )
 
 
@@ -590,18 +602,28 @@ def _reach(line: Timeline) -> tuple[dt.date, dt.date]:
 def list_entries(subject: SubjectRef, day: dt.date, lines: Iterable[Timeline]) -> list[ListEntry]:
     """The subject's list entries in effect on ``day``, on every list."""
     entries = [
-        ListEntry(
-            list=ln.placement.list,
-            record=ln.file.id,
-            start=ln.placement.start,
-            until=ln.placement.until,
-            catalog=ln.catalog_id,
-            rule=ln.file.record.rule,
-        )
+        _entry_of(ln)
         for ln in lines
         if ln.placement is not None and ln.file.subject == subject and ln.listed_on(day)
     ]
-    return sorted(entries, key=lambda e: (e.list, e.record))
+    return sorted(entries, key=_by_list_and_record)
+
+
+def _entry_of(line: Timeline) -> ListEntry:
+    placement = line.placement
+    assert placement is not None
+    return ListEntry(
+        list=placement.list,
+        record=line.file.id,
+        start=placement.start,
+        until=placement.until,
+        catalog=line.catalog_id,
+        rule=line.file.record.rule,
+    )
+
+
+def _by_list_and_record(entry: ListEntry) -> tuple[str, str]:
+    return entry.list, entry.record
 
 
 # ----------------------------------------------------------------------------- checks
