@@ -32,7 +32,12 @@ def _names(allowed: tuple[str, ...]):
 
 def parser() -> argparse.ArgumentParser:
     env = os.environ.get
-    p = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.split("\n\n")[0])
+    p = argparse.ArgumentParser(
+        prog="python -m benchmarks",
+        description="Time the commands a user runs against their baselines, write the figures to a results "
+        "file (BENCHMARKS.json) and render BENCHMARKS.md from it. Every option has an environment variable; "
+        "the command line wins. BENCH_SIZES=20000 is the quick setting.",
+    )
     p.add_argument(
         "steps",
         nargs="*",

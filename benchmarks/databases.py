@@ -194,6 +194,23 @@ class Databases:
             self.postgresql = {"version": version, **settings}
         return self._server
 
+    def release(self, backend: str, events: EventFile) -> None:
+        """Free the disk of one backend and size once its steps are done (10 M records
+        take tens of GB a backend): PostgreSQL's databases dropped, SQLite's files
+        removed unless they are kept for a later run."""
+        database = self.made.pop((backend, events.records), None)
+        if database is None:
+            return
+        if backend == "postgresql" and self._server is not None:
+            from sqlalchemy.engine import make_url
+
+            with _pg(self._server.admin_url) as connection:
+                connection.autocommit = True
+                for url in (database.url, database.raw):
+                    connection.execute(f'DROP DATABASE IF EXISTS "{make_url(url).database}"')
+        if backend == "postgresql" or not self.keep:
+            shutil.rmtree(database.folder, ignore_errors=True)
+
     def close(self) -> None:
         if self._server is not None:
             self._server.stop()

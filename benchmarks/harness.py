@@ -129,6 +129,7 @@ def run(options: Options) -> dict:
                         entry["steps"][name] = figures
                         _say(f"  {backend}, {name}: {summary(name, figures)}")
                     _write(results, options)
+                databases.release(backend, events)
     finally:
         databases.close()
         results["finished"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")

@@ -40,7 +40,7 @@ def _run(backend: str, folder: Path) -> dict:
     steps = ["import", "size", "rescore"] + ([] if WRK_MISSING else ["checks"])
     command = [
         sys.executable, "-m", "benchmarks", *steps,
-        "--sizes", str(RECORDS), "--backends", backend, "--check-seconds", "1", "--workers", "1",
+        "--sizes", str(RECORDS), "--backends", backend, "--check-seconds", "2", "--workers", "1",
         "--cache", str(folder / "cache"), "--results", str(folder / "results.json"),
         "--markdown", str(folder / "BENCHMARKS.md"),
     ]  # fmt: skip
