@@ -32,7 +32,7 @@ def default_cache() -> Path:
 
 @dataclass
 class Options:
-    sizes: list[int] = field(default_factory=lambda: [1_000_000, 10_000_000])
+    sizes: list[int] = field(default_factory=lambda: [1_000_000])
     backends: list[str] = field(default_factory=lambda: list(BACKENDS))
     steps: list[str] = field(default_factory=lambda: list(steps.STEPS))
     seed: int = 11

@@ -380,6 +380,11 @@ def estimate(results: dict, records: int) -> tuple[float, float] | None:
     return seconds, disk + disk_file
 
 
+def _loaded(machine: dict) -> bool:
+    loads = [float(x) for x in str(machine.get("load_at_start") or "0").split(",") if x.strip() not in ("", "None")]
+    return bool(loads) and max(loads) > (machine.get("cores") or 1)
+
+
 def render(results: dict, results_name: str = "BENCHMARKS.json") -> str:
     machine, settings = results["machine"], results["settings"]
     verdicts = goals(results)
@@ -396,12 +401,19 @@ def render(results: dict, results_name: str = "BENCHMARKS.json") -> str:
         "rendered from that file (`python -m benchmarks.report`). Earlier, hand-written figures and what they",
         "taught are in [docs/benchmarks-history.md](docs/benchmarks-history.md).",
         "",
-        f"**Run**: {results['started']} to {results.get('finished', '(unfinished)')}, commit {machine['commit']}"
+        f"**Run**: {results['started']} to {results.get('finished', '(unfinished)')}, commit "
+        + ", ".join(dict.fromkeys(r["machine"]["commit"] for r in results.get("merged_from", [results])))
         + (" with uncommitted changes" if machine.get("uncommitted_changes") else "")
         + f", `{results['command']}`.",
         "",
         f"**Machine**: {machine['cpu']}, {machine['cores']} cores, {machine['memory_gib']} GiB, "
-        f"{machine['system']}, Python {machine['python']}; load {machine['load_at_start']} when the run started.",
+        f"{machine['system']}, Python {machine['python']}; load {machine['load_at_start']} when the run started"
+        + (
+            " (more than its cores: other work shared the machine, so compare the ratios, each from one run, "
+            "rather than absolute rates)."
+            if _loaded(machine)
+            else "."
+        ),
         "",
         f"**Data**: one catalog (`{settings['catalog']}`), {settings['records_per_resident']} records a resident, "
         "a subject event for each resident, about 4 % of records disputed (filed in the notice window, then "
@@ -500,8 +512,9 @@ def render(results: dict, results_name: str = "BENCHMARKS.json") -> str:
         "",
         "## Running it",
         "",
-        "`make bench` runs every step at 1 M and 10 M records on SQLite and PostgreSQL "
-        "(`python -m benchmarks`); `BENCH_SIZES=20000 make bench` is the quick setting. Steps are chosen by "
+        "`make bench` runs every step at 1 M records on SQLite and PostgreSQL (`python -m benchmarks`); "
+        "`make bench BENCH_SIZES=1000000,10000000` adds the 10 M run of issue 11, and "
+        "`make bench BENCH_SIZES=20000` is the quick setting. Steps are chosen by "
         "name (`python -m benchmarks rescore checks --sizes 1000000 --backends sqlite`); "
         "`python -m benchmarks --help` lists the options and their environment variables. Event files are "
         "made once a size and seed in the cache folder; a step that needs a database this run did not "
@@ -512,6 +525,7 @@ def render(results: dict, results_name: str = "BENCHMARKS.json") -> str:
         BACKEND_TITLES[b] for b in BACKEND_TITLES if any(e["backend"] == b for e in results["runs"])
     )
     guesses = [(n, estimate(results, n)) for n in (1_000_000, 10_000_000)]
+    steeper = [g for g in grown if g.factor > LINEAR and g.path in ("import", "rescore", "database size")]
     if sizes and all(g for _, g in guesses):
         out += [
             "",
@@ -520,7 +534,14 @@ def render(results: dict, results_name: str = "BENCHMARKS.json") -> str:
             + ", and ".join(
                 f"{_hours(g[0])} at {_records(n)} records ({_bytes(g[1])} of disk at most)" for n, g in guesses if g
             )
-            + ".",
+            + "."
+            + (
+                " Where the cost a record grows with size (above), this underestimates: "
+                + ", ".join(sorted({f"{g.path} on {BACKEND_TITLES[g.backend]}" for g in steeper}))
+                + "."
+                if steeper
+                else ""
+            ),
         ]
     out.append("")
     return "\n".join(out)
