@@ -32,6 +32,7 @@ class Database:
     folder: Path  # the key file and the run's scratch files
     events: EventFile
     imported: bool = False
+    kept: bool = False  # imported by an earlier run with --keep: left in place after this one
     catalog_load: Measured | None = field(default=None, repr=False)
 
     @property
@@ -91,7 +92,7 @@ class Database:
 
     def reset(self) -> None:
         """Empty: a new database for a timed import."""
-        self.imported = False
+        self.imported = self.kept = False
         if self.backend == "sqlite":
             for path in [*_files(Path(self.url), paths=True), *_files(Path(self.raw), paths=True)]:
                 path.unlink(missing_ok=True)
@@ -140,11 +141,13 @@ class Databases:
         return self.made[key]
 
     def ready(self, backend: str, events: EventFile) -> Database:
-        """The database with the file imported: this run's, a kept one, or imported now (untimed)."""
+        """The database with the file imported, and the raw table beside it: this run's,
+        a kept one, or both made now (untimed)."""
         database = self.database(backend, events)
         if not database.imported:
             database.reset()
             database.load_catalog()
+            database.raw_insert()
             database.import_events()
         return database
 
@@ -153,7 +156,7 @@ class Databases:
         folder.mkdir(parents=True, exist_ok=True)
         database = Database("sqlite", str(folder / "xinyong.db"), str(folder / "raw.db"), folder, events)
         marker = folder / "imported.json"
-        database.imported = (
+        database.imported = database.kept = (
             marker.exists()
             and json.loads(marker.read_text()).get("events") == events.events
             and Path(database.url).exists()
@@ -208,7 +211,7 @@ class Databases:
                 connection.autocommit = True
                 for url in (database.url, database.raw):
                     connection.execute(f'DROP DATABASE IF EXISTS "{make_url(url).database}"')
-        if backend == "postgresql" or not self.keep:
+        if backend == "postgresql" or not (self.keep or database.kept):
             shutil.rmtree(database.folder, ignore_errors=True)
 
     def close(self) -> None:
@@ -216,5 +219,5 @@ class Databases:
             self._server.stop()
             self._server = None
         for database in self.made.values():
-            if database.backend == "postgresql" or not self.keep:
+            if database.backend == "postgresql" or not (self.keep or database.kept):
                 shutil.rmtree(database.folder, ignore_errors=True)
