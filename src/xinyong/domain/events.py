@@ -49,7 +49,20 @@ def _subject(value: Any) -> SubjectRef:
     return SubjectRef.parse(value)
 
 
+# Days already parsed, by their text: a file names the same few thousand days again and
+# again. Only valid days are kept; bounded like the subjects.
+_PARSED_DAYS: dict[str, dt.date] = {}
+
+
 def _day(value: Any) -> dt.date:
+    if type(value) is str:
+        found = _PARSED_DAYS.get(value)
+        if found is None:
+            found = in_range(parse_date(value))  # raises for a bad one, which is never kept
+            if len(_PARSED_DAYS) >= _PARSED_SUBJECTS_KEPT:
+                _PARSED_DAYS.clear()
+            _PARSED_DAYS[value] = found
+        return found
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
         return in_range(value)
     return in_range(parse_date(value))
