@@ -4,7 +4,9 @@ one transaction), against a raw `executemany` of the same events into a table wi
 same indexes, in the same run.
 
 Environment: BENCH_INTAKE_PERSONS (default 20000; about 5.4 events a person),
-BENCH_INTAKE_SMALL (events of the one-event-a-transaction part, default 2000; 0 skips it)."""
+BENCH_INTAKE_SMALL (events of the one-event-a-transaction part, default 2000; 0 skips it),
+BENCH_INTAKE_INSIDE=1 (also time `Intake.import_lines` in this process, without the
+command's start-up)."""
 
 from __future__ import annotations
 
@@ -166,7 +168,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         raw = raw_baseline(lines, Path(folder) / "raw.db")
         ours, peak = xinyong_import(lines, Path(folder), str(Path(folder) / "xinyong.db"))
-        inside = xinyong_intake(lines, Path(folder) / "inside.db")
+        inside = xinyong_intake(lines, Path(folder) / "inside.db") if os.environ.get("BENCH_INTAKE_INSIDE") else None
     n = len(lines)
     report(
         f"intake: {n} events ({persons} persons, {persons // 10} organisations)",

@@ -3,7 +3,8 @@ it (validated, sealed, hash-chained, written with binary COPY in one transaction
 against a raw binary COPY of the same events into a table with the same indexes, on a
 throwaway server, in the same run.
 
-Environment: BENCH_INTAKE_PERSONS (default 20000; about 5.4 events a person)."""
+Environment: BENCH_INTAKE_PERSONS (default 20000; about 5.4 events a person),
+BENCH_INTAKE_INSIDE=1 (also time `Intake.import_lines` in this process)."""
 
 from __future__ import annotations
 
@@ -90,7 +91,11 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as folder:
             raw = raw_copy(lines, server.new_database())
             ours, peak = xinyong_import(lines, Path(folder), server.new_database())
-            inside = xinyong_intake(lines, server.new_database(), Path(folder))
+            inside = (
+                xinyong_intake(lines, server.new_database(), Path(folder))
+                if os.environ.get("BENCH_INTAKE_INSIDE")
+                else None
+            )
     finally:
         server.stop()
     n = len(lines)

@@ -78,14 +78,21 @@ def payload(table: Table, row: Mapping[str, object]) -> bytes:
     """Every column of ``row`` but its MAC, by name, in a form that cannot be confused."""
     names, prefixes = _covered(table)
     parts = [table.name]
+    append = parts.append
     for prefix, value in zip(prefixes, map(row.get, names), strict=True):
-        # Text, most values, encoded in place: this runs for every row of every append.
-        if type(value) is str:
-            parts.append(prefix + "s" + value)
+        # The common kinds (text, NULL, a number, sealed bytes) encoded in place, as
+        # ``_encode`` encodes them: this runs for every row of every append.
+        kind = type(value)
+        if kind is str:
+            append(prefix + "s" + value)
         elif value is None:
-            parts.append(prefix + "\x00")
+            append(prefix + "\x00")
+        elif kind is int:
+            append(prefix + "i" + str(value))
+        elif kind is bytes:
+            append(prefix + "b" + value.hex())  # type: ignore[attr-defined]
         else:
-            parts.append(prefix + _encode(value))
+            append(prefix + _encode(value))
     return "\x1f".join(parts).encode()
 
 

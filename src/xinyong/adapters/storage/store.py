@@ -57,6 +57,12 @@ PERSONAL_FIELDS = ("subject", "name", "email")
 # What people type about a subject: sealed under the subject's own key, erasable.
 FREE_TEXT_FIELDS = ("summary", "note", "grounds", "reasons")
 _IN_BATCH = 500  # ids per IN (...) query
+# A bulk append on SQLite (intake's batches) grows several indexes with random keys at
+# once; with SQLite's default page cache (2 MiB) their pages are evicted and re-read, and
+# dirty ones spilled to the WAL before the commit. The writing connection's cache is
+# raised to this bound instead (memory stays bounded whatever the file's size).
+_BULK_ROWS = 1000
+_BULK_CACHE_KIB = 64 * 1024
 # json.dumps(..., sort_keys=True, ensure_ascii=False), with the encoder made once.
 _SORTED = json.JSONEncoder(sort_keys=True, ensure_ascii=False)
 
@@ -428,6 +434,8 @@ class LedgerStore:
         sealed under the deployment's key, free text under the subject's own."""
         if not events:
             return 0
+        if len(events) >= _BULK_ROWS and connection.dialect.name == "sqlite":
+            connection.exec_driver_sql(f"PRAGMA cache_size=-{_BULK_CACHE_KIB}")
         after = chain.head(connection, "ledger")
         seq = after[0]
         recorded_at = _now()
