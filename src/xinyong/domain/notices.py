@@ -118,8 +118,12 @@ def _day(value: dt.date | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
+# A line without fields of its own is the same immutable value in every notice.
+_PLAIN_LINES: dict[str, Message] = {}
+
+
 def _lines(*keys: str | None) -> tuple[Message, ...]:
-    return tuple(Message(key) for key in keys if key is not None)
+    return tuple(_PLAIN_LINES.get(key) or _PLAIN_LINES.setdefault(key, Message(key)) for key in keys if key is not None)
 
 
 def _record_facts(file: RecordFile, line: Timeline, registry: CatalogRegistry) -> dict[str, Any]:

@@ -9,14 +9,15 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import secrets
+import os
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
+import msgspec
 from sqlalchemy import Connection, func, select
 
-from xinyong.adapters.storage.store import LedgerStore
+from xinyong.adapters.storage.store import LedgerStore, among, in_chunks
 from xinyong.adapters.storage.tables import deliveries, notices
 from xinyong.domain.identifiers import SubjectRef
 from xinyong.domain.notices import NoticeDraft
@@ -24,7 +25,8 @@ from xinyong.services.unit_of_work import Notice
 
 __all__ = ["Notice", "Outbox"]
 
-_PLAIN = json.JSONEncoder(ensure_ascii=False)  # json.dumps(..., ensure_ascii=False), made once
+# A notice's body as JSON (UTF-8, unescaped), read back with json.loads.
+_BODY = msgspec.json.Encoder()
 
 
 def _now() -> dt.datetime:
@@ -53,35 +55,45 @@ class Outbox:
         drafts = list(drafts)
         keys = [d.dedupe for d in drafts if d.dedupe]
         seen: set[str] = set()
-        for start in range(0, len(keys), 500):
+        for chunk in in_chunks(connection, keys):
             seen.update(
-                connection.execute(
-                    select(notices.c.dedupe).where(notices.c.dedupe.in_(keys[start : start + 500]))
-                ).scalars()
+                connection.execute(select(notices.c.dedupe).where(among(connection, notices.c.dedupe, chunk))).scalars()
             )
-        rows = []
-        created = _now().isoformat(timespec="seconds")
-        subject_keys: dict[SubjectRef, str] = {}  # subject -> lookup key, within this write
+        kept = []
         for draft in drafts:
             if draft.dedupe:
                 if draft.dedupe in seen:
                     continue
                 seen.add(draft.dedupe)
-            notice_id = secrets.token_hex(6)
-            body = _body(draft.subject, draft)
+            kept.append(draft)
+        if not kept:
+            return 0
+        # The notices' ids (12 hex digits each) and their sealed bodies, drawn in bulk.
+        ids = os.urandom(6 * len(kept)).hex()
+        created = _now().isoformat(timespec="seconds")
+        subject_keys: dict[SubjectRef, str] = {}  # subject -> lookup key, within this write
+        lookup_key = self.store.subject_key
+        rows: list[dict[str, Any]] = []
+        bodies = []
+        for number, draft in enumerate(kept):
+            notice_id = ids[12 * number : 12 * number + 12]
+            subject_key = subject_keys.get(draft.subject)
+            if subject_key is None:
+                subject_key = subject_keys[draft.subject] = lookup_key(draft.subject)
             rows.append(
                 {
                     "id": notice_id,
                     "created_at": created,
                     "kind": draft.kind,
-                    "subject_key": subject_keys.get(draft.subject)
-                    or subject_keys.setdefault(draft.subject, self.store.subject_key(draft.subject)),
+                    "subject_key": subject_key,
                     "source": draft.to_source,
                     "record_id": draft.record,
                     "dedupe": draft.dedupe,
-                    "sealed": self.store.sealer.seal(_PLAIN.encode(body).encode(), b"notice:" + notice_id.encode()),
                 }
             )
+            bodies.append((_BODY.encode(_body(draft.subject, draft)), b"notice:" + notice_id.encode()))
+        for row, sealed in zip(rows, self.store.sealer.seal_many(bodies), strict=True):
+            row["sealed"] = sealed
         self.store.append_rows(connection, "notices", rows)
         return len(rows)
 

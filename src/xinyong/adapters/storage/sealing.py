@@ -22,7 +22,7 @@ import binascii
 import hashlib
 import hmac
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from cryptography.exceptions import InvalidTag
@@ -75,9 +75,11 @@ class Sealer:
         keys, and nobody without the secret key can test a guess against it."""
         return hmac.digest(self._lookup, text.encode(), "sha256").hex()  # one-shot: the hot path of every read
 
-    def fingerprint(self, canonical: str) -> str:
-        """A keyed digest of an event's canonical form, for idempotency comparisons."""
-        return hmac.digest(self._lookup, b"event:" + canonical.encode(), "sha256").hex()
+    def fingerprint(self, canonical: str | bytes) -> str:
+        """A keyed digest of an event's canonical form (text, or its UTF-8 bytes), for
+        idempotency comparisons."""
+        data = canonical.encode() if isinstance(canonical, str) else canonical
+        return hmac.digest(self._lookup, b"event:" + data, "sha256").hex()
 
     def derived(self, purpose: str) -> bytes:
         """A secret for another purpose of this deployment (web sessions, CSRF)."""
@@ -91,6 +93,20 @@ class Sealer:
         nonce = os.urandom(12)
         key_id = bytes.fromhex(self._current)
         return SEALED_FORMAT + key_id + nonce + self._aead[self._current].encrypt(nonce, plaintext, context)
+
+    def seal_many(self, items: Sequence[tuple[bytes, bytes]]) -> list[bytes]:
+        """Each ``(plaintext, context)`` sealed as :meth:`seal` seals it, the random nonces
+        drawn from the system in one call rather than one call a value."""
+        if not items:
+            return []
+        nonces = os.urandom(12 * len(items))
+        head = SEALED_FORMAT + bytes.fromhex(self._current)
+        encrypt = self._aead[self._current].encrypt
+        sealed = []
+        for start, (plaintext, context) in zip(range(0, len(nonces), 12), items, strict=True):
+            nonce = nonces[start : start + 12]
+            sealed.append(head + nonce + encrypt(nonce, plaintext, context))
+        return sealed
 
     def open(self, blob: bytes, context: bytes = b"") -> bytes:
         blob = bytes(blob)

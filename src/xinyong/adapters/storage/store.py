@@ -16,8 +16,13 @@ from importlib.resources import files as package_files
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import (
+    ARRAY,
+    ColumnElement,
     Connection,
     Engine,
+    Text,
+    any_,
+    bindparam,
     create_engine,
     delete,
     event,
@@ -35,7 +40,7 @@ from xinyong.adapters.storage.sealing import KeyError_, Sealer, SubjectSealer, T
 from xinyong.adapters.storage.tables import catalog_versions, ledger, organisations, subject_keys
 from xinyong.domain.catalog.files import parse_catalog
 from xinyong.domain.catalog.model import Catalog
-from xinyong.domain.events import ContactEvent, RecordEvent, SubjectEvent, parse_event
+from xinyong.domain.events import ContactEvent, RecordEvent, SubjectEvent, canonical_json, parse_event
 from xinyong.domain.history import annuls, contact_history, record_files
 from xinyong.domain.identifiers import SubjectRef
 from xinyong.domain.standing import RecordFile
@@ -53,10 +58,30 @@ PERSONAL_FIELDS = ("subject", "name", "email")
 # What people type about a subject: sealed under the subject's own key, erasable.
 FREE_TEXT_FIELDS = ("summary", "note", "grounds", "reasons")
 _IN_BATCH = 500  # ids per IN (...) query
-# json.dumps(..., sort_keys=True, ensure_ascii=False[, separators=(",", ":")]), with the
-# encoder made once instead of on every call.
+# A bulk append on SQLite (intake's batches) grows several indexes with random keys at
+# once; with SQLite's default page cache (2 MiB) their pages are evicted and re-read, and
+# dirty ones spilled to the WAL before the commit. The writing connection's cache is
+# raised to this bound instead (memory stays bounded whatever the file's size).
+_BULK_ROWS = 1000
+_BULK_CACHE_KIB = 64 * 1024
+# json.dumps(..., sort_keys=True, ensure_ascii=False), with the encoder made once.
 _SORTED = json.JSONEncoder(sort_keys=True, ensure_ascii=False)
-_COMPACT = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def among(connection: Connection, column: ColumnElement, values: Sequence[str]) -> ColumnElement[bool]:
+    """``column IN (values)``: on PostgreSQL one array parameter (``= ANY(...)``) however
+    many the values, so that a batch's lookup is one short statement."""
+    if connection.dialect.name == "postgresql":
+        return column == any_(bindparam(None, list(values), type_=ARRAY(Text), unique=True))
+    return column.in_(values)
+
+
+def in_chunks(connection: Connection, values: Sequence[str]) -> Iterator[Sequence[str]]:
+    """``values`` in the pieces one ``among`` takes: all at once on PostgreSQL, at most
+    ``_IN_BATCH`` elsewhere (SQLite's limit on bound parameters)."""
+    size = max(len(values), 1) if connection.dialect.name == "postgresql" else _IN_BATCH
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
 
 
 def database_url(db: str) -> str:
@@ -218,9 +243,9 @@ class LedgerStore:
         whose key was erased, absent for one that has none (made with ``create``)."""
         wanted = [k for k in dict.fromkeys(keys) if k]
         found: dict[str, SubjectSealer | None] = {}
-        for start in range(0, len(wanted), _IN_BATCH):
+        for chunk in in_chunks(connection, wanted):
             for row in connection.execute(
-                select(subject_keys).where(subject_keys.c.subject_key.in_(wanted[start : start + _IN_BATCH]))
+                select(subject_keys).where(among(connection, subject_keys.c.subject_key, chunk))
             ):
                 found[row.subject_key] = (
                     SubjectSealer(self.sealer.open(row.wrapped, b"subject-key:" + row.subject_key.encode()))
@@ -311,9 +336,10 @@ class LedgerStore:
         free text of their events with ``text``)."""
         ids = list(dict.fromkeys(record_ids))
         found: dict[str, StoredRecord] = {}
-        for start in range(0, len(ids), _IN_BATCH):
-            batch = ids[start : start + _IN_BATCH]
-            rows = connection.execute(select(ledger).where(ledger.c.record_id.in_(batch)).order_by(ledger.c.seq))
+        for chunk in in_chunks(connection, ids):
+            rows = connection.execute(
+                select(ledger).where(among(connection, ledger.c.record_id, chunk)).order_by(ledger.c.seq)
+            )
             found.update(self._files_from_rows(connection, rows, text))
         return found
 
@@ -363,10 +389,10 @@ class LedgerStore:
         keys = {self.subject_key(s): s for s in dict.fromkeys(subjects)}
         found: dict[SubjectRef, SubjectEvent] = {}
         wanted = list(keys)
-        for start in range(0, len(wanted), _IN_BATCH):
+        for chunk in in_chunks(connection, wanted):
             rows = connection.execute(
                 select(ledger)
-                .where(ledger.c.kind == "subject", ledger.c.subject_key.in_(wanted[start : start + _IN_BATCH]))
+                .where(ledger.c.kind == "subject", among(connection, ledger.c.subject_key, chunk))
                 .order_by(ledger.c.seq)
             )
             for row in rows:
@@ -381,13 +407,10 @@ class LedgerStore:
         keys = {self.subject_key(s): s for s in dict.fromkeys(subjects)}
         found: dict[SubjectRef, list[str]] = {s: [] for s in keys.values()}
         wanted = list(keys)
-        for start in range(0, len(wanted), _IN_BATCH):
+        for chunk in in_chunks(connection, wanted):
             rows = connection.execute(
                 select(ledger)
-                .where(
-                    ledger.c.kind.in_(("subject", "contact")),
-                    ledger.c.subject_key.in_(wanted[start : start + _IN_BATCH]),
-                )
+                .where(ledger.c.kind.in_(("subject", "contact")), among(connection, ledger.c.subject_key, chunk))
                 .order_by(ledger.c.seq)
             )
             events: dict[str, list[Event]] = {}
@@ -412,57 +435,67 @@ class LedgerStore:
         sealed under the deployment's key, free text under the subject's own."""
         if not events:
             return 0
+        if len(events) >= _BULK_ROWS and connection.dialect.name == "sqlite":
+            connection.exec_driver_sql(f"PRAGMA cache_size=-{_BULK_CACHE_KIB}")
         after = chain.head(connection, "ledger")
         seq = after[0]
         recorded_at = _now()
-        prepared = []
         keys: dict[str, str] = {}  # subject -> lookup key, within this append
-
-        def key_of(subject: SubjectRef | str) -> str:
-            text = str(subject)
-            found = keys.get(text)
-            if found is None:
-                found = keys[text] = self.subject_key(text)
-            return found
-
+        lookup_key = self.sealer.lookup_key
+        fingerprint = self.sealer.fingerprint
+        subjects = record_subjects or {}
+        rows: list[dict] = []
+        personal_values: list[tuple[bytes, bytes]] = []  # (plaintext, context), sealed at once
+        personal_rows: list[dict] = []
+        free_text: list[tuple[dict, dict]] = []  # (row, text), sealed under the subjects' keys
+        # One pass: each event dumped once; its canonical form (``item.canonical()``), its
+        # body and its sealed values are encoded from that one dump.
         for item in events:
+            seq += 1
+            kind = item.type
             data = item.model_dump(mode="json", exclude_none=True)
-            # The event's canonical form (``item.canonical()``), from the same dump.
-            canonical = _COMPACT.encode(data)
+            canonical = canonical_json(data)
             personal = {k: data.pop(k) for k in PERSONAL_FIELDS if k in data}
             text = {k: data.pop(k) for k in FREE_TEXT_FIELDS if k in data}
-            record_id = data.get("id") if item.type == "record" else data.get("record")
-            subject_key = (
-                key_of(personal["subject"])
-                if "subject" in personal
-                else key_of(record_subjects[record_id])
-                if record_subjects and record_id in record_subjects
-                else None
-            )
-            prepared.append((item, data, personal, text, record_id, subject_key, canonical))
-        texts = self.text_sealers(connection, {p[5] for p in prepared if p[3] and p[5]}, create=True)
-        rows = []
-        for item, data, personal, text, record_id, subject_key, canonical in prepared:
-            seq += 1
-            context = f"{item.type}:{record_id or ''}:{seq}".encode()
-            if text and subject_key is None:
-                raise KeyError_(f"free text of a {item.type} event with no subject to seal it for")
-            rows.append(
-                {
-                    "seq": seq,
-                    "kind": item.type,
-                    "record_id": record_id,
-                    "rule": item.rule if isinstance(item, RecordEvent) else None,
-                    "occurred_on": item.occurred_on if isinstance(item, RecordEvent) else None,
-                    "subject_key": subject_key,
-                    "body": _COMPACT.encode(data),
-                    "sealed": self.sealer.seal(_SORTED.encode(personal).encode(), context) if personal else None,
-                    "sealed_text": self.seal_text(texts, subject_key, context, text) if text else None,
-                    "fingerprint": self.sealer.fingerprint(canonical),
-                    "submitted_by": submitted_by,
-                    "recorded_at": recorded_at,
-                }
-            )
+            record_id = data.get("id") if kind == "record" else data.get("record")
+            subject = personal.get("subject")
+            if subject is None and record_id is not None:
+                subject = subjects.get(record_id)
+            subject_key = None
+            if subject is not None:
+                subject = str(subject)
+                subject_key = keys.get(subject)
+                if subject_key is None:
+                    subject_key = keys[subject] = lookup_key(subject)
+            row = {
+                "seq": seq,
+                "kind": kind,
+                "record_id": record_id,
+                "rule": data["rule"] if kind == "record" else None,
+                "occurred_on": item.occurred_on if isinstance(item, RecordEvent) else None,
+                "subject_key": subject_key,
+                "body": canonical_json(data).decode(),
+                "sealed": None,
+                "sealed_text": None,
+                "fingerprint": fingerprint(canonical),
+                "submitted_by": submitted_by,
+                "recorded_at": recorded_at,
+            }
+            rows.append(row)
+            if personal:
+                personal_values.append((canonical_json(personal), f"{kind}:{record_id or ''}:{seq}".encode()))
+                personal_rows.append(row)
+            if text:
+                if subject_key is None:
+                    raise KeyError_(f"free text of a {kind} event with no subject to seal it for")
+                free_text.append((row, text))
+        for row, sealed in zip(personal_rows, self.sealer.seal_many(personal_values), strict=True):
+            row["sealed"] = sealed
+        if free_text:
+            texts = self.text_sealers(connection, {row["subject_key"] for row, _ in free_text}, create=True)
+            for row, text in free_text:
+                context = f"{row['kind']}:{row['record_id'] or ''}:{row['seq']}".encode()
+                row["sealed_text"] = self.seal_text(texts, row["subject_key"], context, text)
         chain.link(self.sealer, "ledger", rows, after)
         if connection.dialect.name == "postgresql":
             chain.copy_rows(connection, ledger, [c.name for c in ledger.columns], rows)
@@ -488,12 +521,10 @@ class LedgerStore:
         }
         keys = list(rows)
         existing: set[str] = set()
-        for start in range(0, len(keys), _IN_BATCH):
+        for chunk in in_chunks(connection, keys):
             existing.update(
                 connection.execute(
-                    select(organisations.c.subject_key).where(
-                        organisations.c.subject_key.in_(keys[start : start + _IN_BATCH])
-                    )
+                    select(organisations.c.subject_key).where(among(connection, organisations.c.subject_key, chunk))
                 ).scalars()
             )
         fresh = [{"subject_key": k, **v} for k, v in rows.items() if k not in existing]
@@ -605,11 +636,11 @@ class LedgerStore:
         ids = list(dict.fromkeys(event_ids))
         found: dict[str, str] = {}
         expression = self._event_id(connection)
-        for start in range(0, len(ids), _IN_BATCH):
+        for chunk in in_chunks(connection, ids):
             rows = connection.execute(
                 select(expression.label("event_id"), ledger.c.fingerprint).where(
                     ledger.c.kind.not_in(("record", "subject", "contact")),
-                    expression.in_(ids[start : start + _IN_BATCH]),
+                    among(connection, expression, chunk),
                 )
             )
             for row in rows:
