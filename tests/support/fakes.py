@@ -459,9 +459,6 @@ class FakeReadModels(_Part):
         for key, head, model in models:
             state.read_models[key] = (head, catalogs, model)
 
-    def clear(self) -> None:
-        self._writing().read_models.clear()
-
     def count(self) -> int:
         return len(self._state.read_models)
 

@@ -84,12 +84,21 @@ class ReadModels:
             self._recompute(uow, _pages(keys, PAGE), report and (lambda done: report(done, len(keys))))
 
     def rebuild(self, progress: Callable[[int], None] | None = None) -> int:
-        """Drop every stored read model and recompute all from the ledger, in one unit of
-        work; returns how many subjects were recomputed."""
-        with self.units() as uow:
-            uow.read_models.clear()
-            done = self._recompute(uow, self._all_keys(uow), progress)
-            uow.commit()
+        """Recompute every subject's read model from the ledger; returns how many were
+        recomputed. Each page of subjects is its own unit of work, so that a rebuild of
+        a large ledger holds the write lock for moments, not minutes: events arriving
+        meanwhile keep their subjects' models current themselves, and a page reads the
+        ledger as it stands when the page is written."""
+        done = 0
+        # The subjects' keys are listed from one snapshot while each page is written in
+        # a unit of its own (subjects filed after the snapshot are kept by their events).
+        with self.units(read_only=True) as listing:
+            for keys in self._all_keys(listing):
+                with self.units() as uow:
+                    done += self._recompute(uow, [keys])
+                    uow.commit()
+                if progress is not None:
+                    progress(done)
         return done
 
     def subjects(self) -> tuple[int, int]:

@@ -395,10 +395,6 @@ class ReadModelRepository(Protocol):
         stored for it (its list pieces too), as computed under ``catalogs``."""
         ...
 
-    def clear(self) -> None:
-        """Drop every stored read model (before a rebuild)."""
-        ...
-
     def count(self) -> int:
         """How many subjects have a stored read model."""
         ...

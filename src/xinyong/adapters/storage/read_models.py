@@ -236,10 +236,6 @@ class SqlReadModels:
         if pieces:
             connection.execute(insert(list_pieces), pieces)
 
-    def clear(self, connection: Connection) -> None:
-        connection.execute(delete(standings))
-        connection.execute(delete(list_pieces))
-
     def count(self, connection: Connection) -> int:
         return connection.execute(select(func.count()).select_from(standings)).scalar_one()
 

@@ -206,9 +206,6 @@ class SqlReadModelRepository:
     def put(self, models: Iterable[tuple[str, int, ReadModel]], catalogs: str) -> None:
         self._read_models.put(self._bound.writing(), models, catalogs)
 
-    def clear(self) -> None:
-        self._read_models.clear(self._bound.writing())
-
     def count(self) -> int:
         return self._read_models.count(self._bound.connection)
 
