@@ -552,7 +552,6 @@ def test_putting_a_read_model_replaces_the_subjects_model_and_list_pieces(units)
         assert uow.read_models.stored(PERSON).model == _model(PERSON)  # type: ignore[union-attr]
 
 
-
 def test_appended_subjects_are_those_this_unit_filed_events_under(units):
     write(units, [record("r-1")])
     with units() as uow:

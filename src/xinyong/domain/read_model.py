@@ -72,8 +72,8 @@ from xinyong.domain.standing import (
     StandingHistory,
     Timeline,
     decide,
+    record_days,
     timeline,
-    timeline_boundaries,
 )
 
 __all__ = [
@@ -155,13 +155,8 @@ def change_points(catalog_id: str, lines: Sequence[Timeline], registry: CatalogR
     it opens or is resolved (a contribution's ``disputed`` flag)."""
     days = {v.effective_from for v in registry.versions(catalog_id)}
     for line in lines:
-        if line.catalog_id != catalog_id:
-            continue
-        days.update(timeline_boundaries(line))
-        for dispute in line.disputes:
-            days.add(dispute.filed_on)
-            if dispute.resolved_on is not None:
-                days.add(dispute.resolved_on)
+        if line.catalog_id == catalog_id:
+            days.update(record_days(line))
     return sorted(d for d in days if d != FOREVER)
 
 
