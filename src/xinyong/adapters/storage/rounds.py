@@ -47,7 +47,7 @@ class RoundsLock:
         import fcntl
 
         handle = open(database + ".rounds.lock", "ab")  # noqa: SIM115 - held open while the lock is held
-        try:
+        try:  # LOCK_NB: never wait; another process holds it
             fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
             handle.close()
@@ -60,6 +60,7 @@ class RoundsLock:
         if self._connection is not None:
             try:  # still connected, and so still holding it?
                 self._connection.exec_driver_sql("SELECT 1")
+                self._connection.commit()  # no transaction left open between rounds
                 return True
             except Exception:  # noqa: BLE001 - the connection is gone, and the lock with it
                 self._drop_connection()

@@ -46,7 +46,11 @@ def _lifespan(deployment: Deployment, settings: Settings, check_log: CheckLog, o
     rounds_lock = RoundsLock(deployment.store.engine)
 
     async def leading() -> bool:
-        return await run_in_threadpool(rounds_lock.take)
+        try:
+            return await run_in_threadpool(rounds_lock.take)
+        except Exception:  # keep serving; the next round tries again
+            logging.getLogger("xinyong.rounds").exception("cannot take the rounds lock")
+            return False
 
     async def work() -> None:
         from xinyong.adapters.smtp import SmtpChannel
