@@ -61,6 +61,9 @@ class TokenBook:
         # digest -> (reader, when it was read from the table)
         self._seen: OrderedDict[str, tuple[Reader, float]] = OrderedDict()
         self._lock = threading.Lock()
+        # One read of the table at a time for a token: the requests that find it stale
+        # together wait for that read instead of each making its own.
+        self._reading: dict[str, threading.Lock] = {}
 
     def _mac(self, values) -> str:
         """A keyed hash of a token row: a row written or edited by someone without the
@@ -156,17 +159,24 @@ class TokenBook:
         found = self.fresh(secret)
         if found is not None:
             return found
-        read_at = self._clock()
-        found = self._read(secret)
         digest = _digest(secret)
         with self._lock:
-            if found is None:
-                self._seen.pop(digest, None)
-            else:
-                self._seen[digest] = (found, read_at)
-                self._seen.move_to_end(digest)
-                while len(self._seen) > REMEMBERED:
-                    self._seen.popitem(last=False)
+            reading = self._reading.setdefault(digest, threading.Lock())
+        with reading:
+            found = self.fresh(secret)  # read meanwhile by the request that held the lock
+            if found is not None:
+                return found
+            read_at = self._clock()
+            found = self._read(secret)
+            with self._lock:
+                self._reading.pop(digest, None)
+                if found is None:
+                    self._seen.pop(digest, None)
+                else:
+                    self._seen[digest] = (found, read_at)
+                    self._seen.move_to_end(digest)
+                    while len(self._seen) > REMEMBERED:
+                        self._seen.popitem(last=False)
         return found
 
     def _read(self, secret: str) -> Reader | None:
