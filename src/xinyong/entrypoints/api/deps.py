@@ -19,7 +19,7 @@ from xinyong.domain.access import PurposeRequired, Reader
 from xinyong.domain.calendar import in_range
 from xinyong.domain.identifiers import InvalidIdentifier, SubjectRef
 from xinyong.entrypoints.api.problems import Problem, forbidden, unauthenticated
-from xinyong.entrypoints.dependencies import DeploymentDep, public_wait
+from xinyong.entrypoints.dependencies import public_wait
 
 bearer = HTTPBearer(auto_error=False, description="A token from `xinyong token create`.")
 
@@ -28,26 +28,29 @@ bearer = HTTPBearer(auto_error=False, description="A token from `xinyong token c
 # thread, a hop that costs more than the work of most of them.
 
 
-async def reader(
-    d: DeploymentDep, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
-) -> Reader:
+async def reader(request: Request, credentials: HTTPAuthorizationCredentials | None) -> Reader:
     """The reader behind the request's bearer token; a 401 problem without a known one.
     A token seen within the last second is answered from memory (revocation reaches
     every process within that bound: :mod:`xinyong.adapters.storage.tokens`)."""
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise unauthenticated("send 'Authorization: Bearer TOKEN'")
-    found = d.tokens.fresh(credentials.credentials)
+    tokens = request.app.state.deployment.tokens
+    found = tokens.fresh(credentials.credentials)
     if found is None:
-        found = await run_in_threadpool(d.tokens.reader, credentials.credentials)
+        found = await run_in_threadpool(tokens.reader, credentials.credentials)
     if found is None:
         raise unauthenticated("the token is unknown or revoked")
     return found
 
 
 def role(*roles: str) -> Callable[..., Awaitable[Reader]]:
-    """A dependency that admits only readers of ``roles``."""
+    """A dependency that admits only readers of ``roles`` (one dependency of the bearer
+    scheme: every route pays for each level of dependencies it has)."""
 
-    async def admit(who: Annotated[Reader, Depends(reader)]) -> Reader:
+    async def admit(
+        request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
+    ) -> Reader:
+        who = await reader(request, credentials)
         if who.role not in roles:
             raise forbidden(f"a {who.role} token cannot do this; it takes a {' or '.join(roles)} token")
         return who

@@ -11,17 +11,19 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request, Response
 from pydantic import TypeAdapter, ValidationError
 
+from xinyong.bootstrap import Deployment
+from xinyong.domain import calendar
 from xinyong.domain.access import MAX_PURPOSE, Reader
 from xinyong.domain.identifiers import SubjectRef
 from xinyong.domain.validation import field_problems
 from xinyong.entrypoints.answers import check_json, standing_json
 from xinyong.entrypoints.api.deps import (
     Checker,
-    Language,
     Officer,
     OfficerOrSubject,
     day_in_range,
     json_body,
+    language,
     officer_purpose,
     subject_ref,
 )
@@ -132,11 +134,16 @@ def _questions(data: object) -> tuple[list[CheckQuestion], bool]:
     summary="Decide one action for one subject, or for a list of them",
     openapi_extra=_CHECK_BODY,
 )
-async def checks(request: Request, who: Checker, d: DeploymentDep, today: Today, lang: Language) -> Any:
+async def checks(request: Request, who: Checker) -> Any:
     """A service point asks whether a subject may do an action on a day (a passenger
     manifest is a list). The answer gives the decision with every reason, its legal
     basis and how to dispute; a service point never sees scores. An officer states a
     purpose with every check, as with every read. Each check is logged with its purpose."""
+    # The service points' hot path: the deployment, the day and the language are read
+    # here rather than as dependencies (each one costs every request).
+    d: Deployment = request.app.state.deployment
+    today = calendar.today()
+    lang = await language(request)
     questions, many = _questions(await json_body(request))
     parsed = _asked(questions, many, who, today)
     purposes = {q.purpose for q in questions if q.purpose}
