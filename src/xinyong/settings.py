@@ -50,6 +50,9 @@ class Settings(BaseSettings):
     # Requests a second per client address to the public lookup, and the burst allowed
     # at once ("RATE/BURST"; "0" is no limit): XINYONG_PUBLIC_RATE.
     public_rate: str = "10/60"
+    # Server processes `xinyong serve` runs (`--workers`); the public rate is shared out
+    # among them.
+    workers: int = Field(default=1, ge=1, le=64)
 
     def __init__(self, **values: Any) -> None:
         try:

@@ -75,24 +75,31 @@ def start(
     merged: bool = False,
     seconds: float = 60,
     process: bool = False,
+    workers: int = 1,
 ) -> Served:
     """Start a server over ``db_url`` with ``settings`` (XINYONG_ variables), working in
     ``folder``, and return once it answers /healthz. Its output goes to files in
     ``folder``: one for both streams if ``merged``, else one each. In this process
-    unless ``process``; then ``xinyong --db db_url serve`` on a free port."""
+    unless ``process``; then ``xinyong --db db_url serve`` on a free port, with
+    ``--workers`` when ``workers`` is more than 1, in a process group of its own (the
+    server and its worker processes: ``os.killpg(served.process.pid, ...)`` reaches
+    them all)."""
     if not process:
+        assert workers == 1, "several server processes are `xinyong serve --workers`: process=True"
         return _start_inside(db_url, folder, settings or {}, merged, seconds)
+    extra = ["--workers", str(workers)] if workers > 1 else []
     for _attempt in range(3):
         port = free_port()
         stdout = folder / f"serve-{port}.{'log' if merged else 'out'}"
         stderr = stdout if merged else folder / f"serve-{port}.err"
         with stdout.open("wb") as out, nullcontext(out) if merged else stderr.open("wb") as err:
             popen = subprocess.Popen(
-                [XINYONG, "--db", db_url, "serve", "--host", "127.0.0.1", "--port", str(port)],
+                [XINYONG, "--db", db_url, "serve", "--host", "127.0.0.1", "--port", str(port), *extra],
                 stdout=out,
                 stderr=subprocess.STDOUT if merged else err,
                 cwd=folder,
                 env=environment(settings),
+                start_new_session=workers > 1,
             )
         served = Served(f"http://127.0.0.1:{port}", popen, stdout, stderr)
         if _healthy(served, seconds):

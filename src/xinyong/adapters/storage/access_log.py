@@ -1,5 +1,9 @@
 """The access log: every read of a subject's data, with who read it and why.
-Append-only, like the ledger."""
+Append-only, like the ledger.
+
+Several appends in one transaction (the checks of a group commit) read the chain's
+head and the subjects' text keys once: the transaction holds the write lock, so the
+head it appended last is still the head, and no key is erased meanwhile."""
 
 from __future__ import annotations
 
@@ -7,6 +11,8 @@ import datetime as dt
 
 from sqlalchemy import Connection, func, select
 
+from xinyong.adapters.storage import chain
+from xinyong.adapters.storage.sealing import SubjectSealer
 from xinyong.adapters.storage.store import LedgerStore
 from xinyong.adapters.storage.tables import access_log
 from xinyong.domain.access import Reader
@@ -20,6 +26,10 @@ __all__ = ["Access", "AccessLog"]
 class AccessLog:
     def __init__(self, store: LedgerStore):
         self.store = store
+        # What this transaction appended last, and the text keys it opened.
+        self._transaction: object | None = None
+        self._head: tuple[int, str] | None = None
+        self._texts: dict[str, SubjectSealer | None] = {}
 
     def write(
         self,
@@ -37,7 +47,13 @@ class AccessLog:
         if purpose is not None:
             purpose = mask_identity_numbers(purpose)
         keys = [self.store.subject_key(subject) for subject in subjects]
-        texts = self.store.text_sealers(connection, keys, create=purpose is not None or any(details))
+        transaction = connection.get_transaction()
+        if transaction is None or transaction is not self._transaction or not transaction.is_active:
+            self._transaction, self._head, self._texts = transaction, None, {}
+        texts = self._texts
+        wanted = [key for key in keys if texts.get(key) is None]
+        if wanted:
+            texts.update(self.store.text_sealers(connection, wanted, create=purpose is not None or any(details)))
         rows = [
             {
                 "at": at,
@@ -57,7 +73,11 @@ class AccessLog:
                 self.store.seal_text(texts, row["subject_key"], _context(row["seq"]), text) if text else None
             )
 
-        self.store.append_rows(connection, "access_log", rows, seal)
+        head = self._head if self._head is not None else chain.head(connection, "access_log")
+        self._head = None  # until the rows are in
+        after = chain.link(self.store.sealer, "access_log", rows, head, seal)
+        chain.insert_many(connection, access_log, rows)
+        self._head = after if transaction is not None else None
 
     def log(
         self,

@@ -1,4 +1,9 @@
-"""Bearer tokens, stored as digests: the token itself is shown once, at creation."""
+"""Bearer tokens, stored as digests: the token itself is shown once, at creation.
+
+Each process keeps the tokens it has recently seen (by digest, never the token itself)
+for :data:`FRESH_FOR` seconds, so that a request does not read the tokens table; a
+token revoked in any process, or by ``xinyong token revoke``, is therefore refused by
+every server process within that bound, and at once by the process that revoked it."""
 
 from __future__ import annotations
 
@@ -8,6 +13,9 @@ import hmac
 import json
 import logging
 import secrets
+import threading
+import time
+from collections import OrderedDict
 from dataclasses import dataclass
 
 from sqlalchemy import insert, select, update
@@ -19,6 +27,12 @@ from xinyong.domain.identifiers import SubjectRef
 
 PREFIX = "xy_"
 log = logging.getLogger("xinyong.tokens")
+
+# How long (seconds) a process answers for a token from memory before it reads the
+# tokens table again: the longest a revoked token keeps working in another process.
+FRESH_FOR = 1.0
+# Live tokens remembered per process; the least recently seen are forgotten first.
+REMEMBERED = 10_000
 
 
 def _digest(token: str) -> str:
@@ -40,9 +54,16 @@ class TokenInfo:
 
 
 class TokenBook:
-    def __init__(self, store: LedgerStore):
+    def __init__(self, store: LedgerStore, clock=time.monotonic):
         self.store = store
         self._key = store.sealer.derived("tokens")
+        self._clock = clock
+        # digest -> (reader, when it was read from the table)
+        self._seen: OrderedDict[str, tuple[Reader, float]] = OrderedDict()
+        self._lock = threading.Lock()
+        # One read of the table at a time for a token: the requests that find it stale
+        # together wait for that read instead of each making its own.
+        self._reading: dict[str, threading.Lock] = {}
 
     def _mac(self, values) -> str:
         """A keyed hash of a token row: a row written or edited by someone without the
@@ -113,12 +134,52 @@ class TokenBook:
             connection.execute(
                 update(tokens).where(tokens.c.id == token_id).values(revoked_at=now, mac=self._mac(values))
             )
+        with self._lock:  # this process refuses it at once; the others within FRESH_FOR
+            for digest in [d for d, (r, _) in self._seen.items() if r.token_id == token_id]:
+                del self._seen[digest]
         return True
 
+    def fresh(self, secret: str) -> Reader | None:
+        """The reader of a token this process read from the table less than
+        :data:`FRESH_FOR` seconds ago; None otherwise (ask :meth:`reader`). No I/O."""
+        digest = _digest(secret)
+        with self._lock:
+            seen = self._seen.get(digest)
+            if seen is None or self._clock() - seen[1] >= FRESH_FOR:
+                return None
+            self._seen.move_to_end(digest)
+            return seen[0]
+
     def reader(self, secret: str) -> Reader | None:
-        """The reader a live token stands for; None for an unknown or revoked token."""
+        """The reader a live token stands for; None for an unknown or revoked token.
+        Read from the tokens table unless this process read it there less than
+        :data:`FRESH_FOR` seconds ago."""
         if not secret.startswith(PREFIX) or len(secret) > 200:
             return None
+        found = self.fresh(secret)
+        if found is not None:
+            return found
+        digest = _digest(secret)
+        with self._lock:
+            reading = self._reading.setdefault(digest, threading.Lock())
+        with reading:
+            found = self.fresh(secret)  # read meanwhile by the request that held the lock
+            if found is not None:
+                return found
+            read_at = self._clock()
+            found = self._read(secret)
+            with self._lock:
+                self._reading.pop(digest, None)
+                if found is None:
+                    self._seen.pop(digest, None)
+                else:
+                    self._seen[digest] = (found, read_at)
+                    self._seen.move_to_end(digest)
+                    while len(self._seen) > REMEMBERED:
+                        self._seen.popitem(last=False)
+        return found
+
+    def _read(self, secret: str) -> Reader | None:
         with self.store.reading() as connection:
             row = connection.execute(select(tokens).where(tokens.c.digest == _digest(secret))).first()
         if row is None or row.revoked_at is not None:

@@ -15,6 +15,7 @@ from fastapi.responses import PlainTextResponse
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
 from prometheus_client.core import CounterMetricFamily
 
+from xinyong.adapters.storage.rounds import RoundsLock
 from xinyong.bootstrap import Deployment
 from xinyong.domain import calendar
 from xinyong.entrypoints.api import problems
@@ -31,15 +32,34 @@ from xinyong.settings import Settings
 MAX_BODY = 2 * 1024 * 1024
 
 
-def _lifespan(deployment: Deployment, settings: Settings):
+# A process that does not hold the rounds lock tries to take it this often (seconds), so
+# that the rounds go on soon after the process that did them dies.
+ROUNDS_RETRY = 30.0
+
+
+def _lifespan(deployment: Deployment, settings: Settings, check_log: CheckLog, owns_deployment: bool):
     """Time passes while the service runs: the notices it brings are written, and email
-    is delivered, every ``notice_interval`` seconds."""
+    is delivered, every ``notice_interval`` seconds; a signed checkpoint is written every
+    ``checkpoint_interval`` seconds. Of the processes serving one database, only the one
+    holding the rounds lock (:mod:`xinyong.adapters.storage.rounds`) does them, so that
+    no email is sent twice."""
+    rounds_lock = RoundsLock(deployment.store.engine)
+
+    async def leading() -> bool:
+        try:
+            return await run_in_threadpool(rounds_lock.take)
+        except Exception:  # keep serving; the next round tries again
+            logging.getLogger("xinyong.rounds").exception("cannot take the rounds lock")
+            return False
 
     async def work() -> None:
         from xinyong.adapters.smtp import SmtpChannel
         from xinyong.services.delivery import deliver_email
 
         while True:
+            if not await leading():
+                await asyncio.sleep(min(settings.notice_interval, ROUNDS_RETRY))
+                continue
             try:
                 await run_in_threadpool(deployment.due_process.send_due_notices, calendar.today())
                 if settings.smtp_host:
@@ -55,6 +75,9 @@ def _lifespan(deployment: Deployment, settings: Settings):
         from xinyong.adapters.storage.checkpoint import write
 
         while True:
+            if not await leading():
+                await asyncio.sleep(min(settings.checkpoint_interval, ROUNDS_RETRY))
+                continue
             try:
                 document = await run_in_threadpool(deployment.checkpoint)
                 await run_in_threadpool(write, Path(settings.checkpoint_dir), document)  # type: ignore[arg-type]
@@ -71,11 +94,27 @@ def _lifespan(deployment: Deployment, settings: Settings):
         # then catches rows removed from the end.
         if settings.checkpoint_dir and settings.checkpoint_interval > 0:
             tasks.append(asyncio.create_task(checkpoints()))
-        yield
-        for task in tasks:
-            task.cancel()
+        try:
+            yield
+        finally:
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+            await check_log.close()
+            rounds_lock.release()
+            if owns_deployment:
+                deployment.close()
 
     return lifespan
+
+
+def per_process(rate: Rate, processes: int) -> Rate:
+    """The public rate one of ``processes`` server processes allows each client: the
+    rate and the burst shared out, so that a client never gets more than ``rate`` from
+    all of them together (a burst of at least 1 each)."""
+    if processes <= 1 or not rate.limited:
+        return rate
+    return Rate(rate.per_second / processes, max(1, rate.burst // processes))
 
 
 class _PublicLookupsCollector:
@@ -94,15 +133,23 @@ class _PublicLookupsCollector:
         yield family
 
 
-def create_app(deployment: Deployment, max_body: int = MAX_BODY, settings: Settings | None = None) -> FastAPI:
+def create_app(
+    deployment: Deployment,
+    max_body: int = MAX_BODY,
+    settings: Settings | None = None,
+    *,
+    owns_deployment: bool = False,
+) -> FastAPI:
     """The API alone; :func:`xinyong.entrypoints.server.create_app` adds the web pages.
     ``settings`` (default: the deployment's own, read once where it was opened) set the
-    public rate and the background rounds."""
+    public rate (shared out among ``settings.workers`` processes) and the background
+    rounds. With ``owns_deployment`` the deployment is closed when the app shuts down."""
     settings = settings or deployment.settings
+    check_log = CheckLog(deployment.inquiries)
     app = FastAPI(
         # Before every route: dates and integers in path and query within their ranges.
         dependencies=[Depends(parameters_in_range)],
-        lifespan=_lifespan(deployment, settings),
+        lifespan=_lifespan(deployment, settings, check_log, owns_deployment),
         title="Xinyong",
         version=version("xinyong"),
         summary="Credit records with due process: every point explained.",
@@ -113,8 +160,8 @@ def create_app(deployment: Deployment, max_body: int = MAX_BODY, settings: Setti
         ),
     )
     app.state.deployment = deployment
-    app.state.check_log = CheckLog(deployment.inquiries)
-    app.state.public_limiter = RateLimiter(Rate.parse(settings.public_rate))
+    app.state.check_log = check_log
+    app.state.public_limiter = RateLimiter(per_process(Rate.parse(settings.public_rate), settings.workers))
     problems.install(app)
     for router in (events.router, subjects.router, me.router, due_process.router, public.router, audit.router):
         app.include_router(router)

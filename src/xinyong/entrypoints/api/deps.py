@@ -7,10 +7,11 @@ import datetime as dt
 import math
 import re
 import typing
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Annotated
 
 from fastapi import Depends, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from xinyong import messages
@@ -18,25 +19,38 @@ from xinyong.domain.access import PurposeRequired, Reader
 from xinyong.domain.calendar import in_range
 from xinyong.domain.identifiers import InvalidIdentifier, SubjectRef
 from xinyong.entrypoints.api.problems import Problem, forbidden, unauthenticated
-from xinyong.entrypoints.dependencies import DeploymentDep, public_wait
+from xinyong.entrypoints.dependencies import public_wait
 
 bearer = HTTPBearer(auto_error=False, description="A token from `xinyong token create`.")
 
 
-def reader(d: DeploymentDep, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]) -> Reader:
-    """The reader behind the request's bearer token; a 401 problem without a known one."""
+# The dependencies below are coroutines: FastAPI runs a plain function in a worker
+# thread, a hop that costs more than the work of most of them.
+
+
+async def reader(request: Request, credentials: HTTPAuthorizationCredentials | None) -> Reader:
+    """The reader behind the request's bearer token; a 401 problem without a known one.
+    A token seen within the last second is answered from memory (revocation reaches
+    every process within that bound: :mod:`xinyong.adapters.storage.tokens`)."""
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise unauthenticated("send 'Authorization: Bearer TOKEN'")
-    found = d.tokens.reader(credentials.credentials)
+    tokens = request.app.state.deployment.tokens
+    found = tokens.fresh(credentials.credentials)
+    if found is None:
+        found = await run_in_threadpool(tokens.reader, credentials.credentials)
     if found is None:
         raise unauthenticated("the token is unknown or revoked")
     return found
 
 
-def role(*roles: str) -> Callable[..., Reader]:
-    """A dependency that admits only readers of ``roles``."""
+def role(*roles: str) -> Callable[..., Awaitable[Reader]]:
+    """A dependency that admits only readers of ``roles`` (one dependency of the bearer
+    scheme: every route pays for each level of dependencies it has)."""
 
-    def admit(who: Annotated[Reader, Depends(reader)]) -> Reader:
+    async def admit(
+        request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
+    ) -> Reader:
+        who = await reader(request, credentials)
         if who.role not in roles:
             raise forbidden(f"a {who.role} token cannot do this; it takes a {' or '.join(roles)} token")
         return who
@@ -69,7 +83,7 @@ def officer_purpose(who: Reader, purpose: str | None, field: str = "purpose") ->
         ) from None
 
 
-def public_rate_limit(request: Request) -> None:
+async def public_rate_limit(request: Request) -> None:
     """The public lookup's dependency: a 429 problem with ``Retry-After`` to a client over
     its rate (see :mod:`xinyong.entrypoints.api.rate`)."""
     wait = public_wait(request)
@@ -100,7 +114,7 @@ def subject_ref(text: str, field: str = "subject") -> SubjectRef:
         ) from None
 
 
-def language(request: Request) -> str:
+async def language(request: Request) -> str:
     """The language of the words in an answer (notices, the outlook, how to dispute):
     English, or Chinese when Accept-Language prefers it."""
     return messages.negotiate(request.headers.get("accept-language"), "en")
@@ -169,7 +183,7 @@ def _bounded_parameters(route: object) -> tuple[tuple[str, str, str], ...]:
     return _BOUNDED[id(route)]
 
 
-def parameters_in_range(request: Request) -> None:
+async def parameters_in_range(request: Request) -> None:
     """Every route's dependency: a date parameter outside the calendar's years, or an
     integer parameter larger than a database can hold, is a 422 problem naming it,
     before the route sees it. (Values that are not dates or integers at all are left to

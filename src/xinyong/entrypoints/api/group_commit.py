@@ -1,7 +1,10 @@
 """Group commit of the access log: concurrent requests hand their log entries to one
 writer, which commits all that are waiting in one transaction; each request answers only
 once its entries are durable. Every read stays logged, at a fraction of the cost of one
-transaction per request."""
+transaction per request.
+
+There is one writer per server process (``xinyong serve --workers N`` has N); they take
+turns at the database's write lock like any other writers."""
 
 from __future__ import annotations
 
@@ -42,7 +45,7 @@ class CheckLog:
             if not batch:
                 continue
             try:
-                await run_in_threadpool(self.inquiries.record_checks_of_many, [(d, r, p) for d, r, p, _ in batch])
+                await run_in_threadpool(self.inquiries.record_checks_of_many, _merged(batch))
             except Exception as error:  # noqa: BLE001 - nothing of the batch was committed: tell each request
                 for *_, future in batch:
                     if not future.done():
@@ -55,3 +58,15 @@ class CheckLog:
     async def close(self) -> None:
         if self._task is not None:
             self._task.cancel()
+
+
+def _merged(
+    batch: list[tuple[list[CheckDecision], Reader, str | None, asyncio.Future]],
+) -> list[tuple[list[CheckDecision], Reader, str | None]]:
+    """The checks of a batch, those of one reader asking for one purpose put together
+    (in the order they came): each group is written with one append to the access log,
+    each check still its own entry, and the notices are the same."""
+    groups: dict[tuple[Reader, str | None], list[CheckDecision]] = {}
+    for decisions, reader, purpose, _ in batch:
+        groups.setdefault((reader, purpose), []).extend(decisions)
+    return [(decisions, reader, purpose) for (reader, purpose), decisions in groups.items()]

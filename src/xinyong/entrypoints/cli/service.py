@@ -8,7 +8,17 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from xinyong.entrypoints.cli.root import AsJson, deployment_or_exit, err, fail, out, print_json, subject_ref
+from xinyong.entrypoints.cli.root import (
+    AsJson,
+    configured,
+    deployment_or_exit,
+    err,
+    fail,
+    out,
+    print_json,
+    state,
+    subject_ref,
+)
 
 # ------------------------------------------------------------------------ serve, tokens
 
@@ -18,23 +28,54 @@ token_app = typer.Typer(help="Create, list and revoke bearer tokens for the serv
 def serve(
     host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8000,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            "--workers",
+            min=1,
+            max=64,
+            help="Server processes, each with its own database connections (default: $XINYONG_WORKERS, else 1).",
+        ),
+    ] = None,
 ) -> None:
     """Serve the HTTP API (OpenAPI at /openapi.json, docs at /docs)."""
     import logging
+    import os
 
     import uvicorn
 
-    from xinyong.entrypoints.server import create_app
+    from xinyong.entrypoints.server import LOG_FORMAT, create_app
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    application = create_app(deployment_or_exit())
+    settings = configured()
+    processes = workers or settings.workers
+    logging.basicConfig(level=logging.INFO, format=LOG_FORMAT)
+    # Opened here in any case: a wrong key, or a database that cannot be opened, is
+    # refused before anything listens; the schema is migrated once, here.
+    deployment = deployment_or_exit()
     out.print(
         f"serving on http://{host}:{port}/ — public lookup /, resident portal /portal, "
-        f"officer console /console, API docs /docs"
+        f"officer console /console, API docs /docs" + (f" ({processes} processes)" if processes > 1 else "")
     )
     # uvicorn's own access log prints paths, which can carry identity numbers: ours
     # prints route templates instead.
-    uvicorn.run(application, host=host, port=port, access_log=False, log_level="warning")
+    if processes == 1:
+        uvicorn.run(create_app(deployment), host=host, port=port, access_log=False, log_level="warning")
+        return
+    # Each server process opens the database itself, after it started (uvicorn starts
+    # them afresh, never forked with this one's connections), from the settings handed
+    # down here.
+    database = state.db or settings.db
+    deployment.close()
+    os.environ.update({"XINYONG_DB": database, "XINYONG_WORKERS": str(processes)})
+    uvicorn.run(
+        "xinyong.entrypoints.server:from_environment",
+        factory=True,
+        workers=processes,
+        host=host,
+        port=port,
+        access_log=False,
+        log_level="warning",
+    )
 
 
 @token_app.command("create")

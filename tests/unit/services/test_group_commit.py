@@ -1,0 +1,51 @@
+"""The access log's group commit (``xinyong.entrypoints.api.group_commit``) over the fake
+unit of work: checks of many requests committed together are each logged once, with the
+reader and the purpose of their own request, however the writer groups them."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import re
+
+import pytest
+
+from tests.unit.services.conftest import RESIDENT, TODAY
+from xinyong.domain.access import Reader
+from xinyong.entrypoints.api.group_commit import CheckLog
+
+pytestmark = pytest.mark.unit
+
+AIRLINE = Reader("sky-airline", "service-point", "t1", ("air_travel",))
+RAILWAY = Reader("rail-co", "service-point", "t2", ("rail",))
+OFFICER = Reader("officer-zhou", "officer", "t3")
+
+
+def test_checks_committed_together_are_each_logged_with_their_own_reader_and_purpose(world):
+    inquiries = world.services.inquiries
+    asked = [
+        (reader, purpose, TODAY - dt.timedelta(days=n))
+        for n, (reader, purpose) in enumerate(
+            [(AIRLINE, None), (RAILWAY, None), (OFFICER, "a complaint"), (OFFICER, "an audit")] * 6
+        )
+    ]
+
+    async def ask_all() -> None:
+        log = CheckLog(inquiries)
+        await asyncio.gather(
+            *(
+                log.record(inquiries.decide([(RESIDENT, "air_travel.ticket", day)]), reader, purpose)
+                for reader, purpose, day in asked
+            )
+        )
+        await log.close()
+
+    asyncio.run(ask_all())
+    with world.units(read_only=True) as uow:
+        _total, entries = uow.access_log.entries(RESIDENT, limit=1000)
+    logged = sorted(
+        (e.reader, e.purpose, re.fullmatch(r"check \w+: air_travel.ticket on (\S+): \w+", e.detail or "")[1])
+        for e in entries
+        if e.what == "check"
+    )
+    assert logged == sorted((reader.name, purpose, str(day)) for reader, purpose, day in asked)
