@@ -171,6 +171,10 @@ def migrate(engine: Engine) -> None:
         command.upgrade(config, "head")
 
 
+# Asked on every check (is the cached catalog registry still current?): built once.
+_CATALOG_COUNT = select(func.count()).select_from(catalog_versions)
+
+
 class LedgerStore:
     """Reads and appends the ledger and the catalog versions."""
 
@@ -209,7 +213,7 @@ class LedgerStore:
         return [parse_catalog(r.source, f"stored catalog {r.catalog_id} {r.version}") for r in rows]
 
     def catalog_count(self, connection: Connection) -> int:
-        return connection.execute(select(func.count()).select_from(catalog_versions)).scalar_one()
+        return connection.execute(_CATALOG_COUNT).scalar_one()
 
     def add_catalog(self, connection: Connection, catalog: Catalog, source: str) -> None:
         self.append_rows(
