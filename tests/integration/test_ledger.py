@@ -102,7 +102,7 @@ def test_the_database_holds_no_identity_number_or_name_of_a_person_in_clear(fill
 
 def test_the_schema_is_at_the_latest_migration(filled):
     with filled.store.reading() as c:
-        assert c.execute(text("SELECT version_num FROM alembic_version")).scalar_one() == "0004"
+        assert c.execute(text("SELECT version_num FROM alembic_version")).scalar_one() == "0006"
 
 
 def test_sqlite_runs_in_wal_mode(filled):

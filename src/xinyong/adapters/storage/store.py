@@ -457,6 +457,10 @@ class LedgerStore:
                     "body": _COMPACT.encode(data),
                     "sealed": self.sealer.seal(_SORTED.encode(personal).encode(), context) if personal else None,
                     "sealed_text": self.seal_text(texts, subject_key, context, text) if text else None,
+                    # Non-personal fact for batch jobs (minors are never listed); migration 0006.
+                    "minor": item.subject.is_minor_on(item.occurred_on)
+                    if isinstance(item, RecordEvent) and item.subject.kind == "person"
+                    else None,
                     "fingerprint": self.sealer.fingerprint(canonical),
                     "submitted_by": submitted_by,
                     "recorded_at": recorded_at,
