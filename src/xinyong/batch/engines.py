@@ -14,7 +14,7 @@ import ibis
 import ibis.expr.types as ir
 import pyarrow as pa
 
-from xinyong.batch.rescore import LedgerTables
+from xinyong.batch.rescore import LedgerTables, age_on
 
 ENGINES = ("duckdb", "spark")
 EngineName = Literal["duckdb", "spark"]
@@ -112,8 +112,15 @@ def read_export(backend, export: str | Path, *, jurisdiction: str | None = None)
     # A partition column whose every value is null (no subject has a jurisdiction yet)
     # is typed null by Spark's inference; it is text.
     subjects = subjects.mutate(jurisdiction=subjects.jurisdiction.cast("string"))
+    records = tables["records"].drop("jurisdiction")
+    # An export keeps the birth date of a person (null for an organisation); the job
+    # needs only whether the person was a minor when the act happened.
+    born = records.birth_date
+    records = records.mutate(
+        minor=ibis.ifelse(born.isnull(), ibis.null("boolean"), age_on(born, records.occurred_on) < 18)
+    ).drop("birth_date")
     return LedgerTables(
-        records=tables["records"].drop("jurisdiction"),
+        records=records,
         events=tables["events"].drop("jurisdiction"),
         subjects=subjects,
         **catalog,

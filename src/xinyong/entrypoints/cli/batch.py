@@ -92,7 +92,11 @@ def rescore_command(
     ] = "duckdb",
     export_dir: Annotated[
         Path | None,
-        typer.Option("--export-dir", help="Where the export is written and kept (default: a temporary folder)."),
+        typer.Option(
+            "--export-dir",
+            help="Export --db here first and rescore the export (default on DuckDB: read the database itself; "
+            "on Spark: export to a temporary folder).",
+        ),
     ] = None,
     from_export: Annotated[
         str | None,
@@ -114,11 +118,14 @@ def rescore_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as one JSON object.")] = False,
 ) -> None:
     """Rescore every subject of a catalog's kind on a day: score, grade, coverage and
-    list entries, as a dataframe job on DuckDB or Spark over the ledger exported to
-    Parquet. Prints the grade distribution and the time each phase took."""
+    list entries, as a dataframe job. On DuckDB the job reads the database itself (no
+    identity is opened); on Spark, or with --export-dir, it runs over the ledger exported
+    to Parquet (or an existing export, --from-export). Prints the grade distribution and
+    the time each phase took."""
     import tempfile
 
     try:
+        from xinyong.batch.database import read_database
         from xinyong.batch.engines import ENGINES, SPARK_EXTRA, EngineUnavailable, connect, read_export
         from xinyong.batch.job import run_rescore
     except ImportError:
@@ -130,8 +137,10 @@ def rescore_command(
         raise fail("give --export-dir (export --db there) or --from-export (use an export), not both", 2)
     day = day_asked(as_of)
     timings: dict[str, float] = {}
+    # Straight from the database on DuckDB; Spark's executors read files.
+    direct = engine == "duckdb" and not from_export and export_dir is None
     with tempfile.TemporaryDirectory(prefix="xinyong-export-") as scratch, _batch_progress() as progress:
-        source: str | Path
+        source: str | Path | None = None
         if from_export:
             source = from_export
             if "://" not in from_export and not (Path(from_export) / "manifest.json").is_file():
@@ -141,7 +150,7 @@ def rescore_command(
                     "make one with: xinyong export --out DIR",
                     2,
                 )
-        else:
+        elif not direct:
             source = export_dir or Path(scratch) / "export"
             started = time.perf_counter()
             _export_to(Path(source), progress)
@@ -153,8 +162,19 @@ def rescore_command(
         except EngineUnavailable:
             progress.stop()
             raise fail(f"the Spark engine needs PySpark: {SPARK_EXTRA}", 2) from None
-        tables = read_export(backend, source, jurisdiction=jurisdiction)
-        timings["engine"] = time.perf_counter() - started
+        if source is None:
+            deployment = deployment_or_exit()
+            tables = read_database(
+                backend,
+                deployment.store,
+                deployment.catalogs.registry(),
+                jurisdiction=jurisdiction,
+                progress=lambda phase, done: progress.update(task, description=f"{phase}: {done:,} rows"),
+            )
+            timings["read"] = time.perf_counter() - started
+        else:
+            tables = read_export(backend, source, jurisdiction=jurisdiction)
+            timings["engine"] = time.perf_counter() - started
         try:
             report = run_rescore(
                 backend,
