@@ -75,6 +75,21 @@ def _batches(chunks: Iterator[bytes]) -> Iterator[pa.RecordBatch]:
         yield from pacsv.read_csv(pa.py_buffer(chunk), _READ, _PARSE, _CONVERT).to_batches()
 
 
+def _records(con, name: str) -> None:
+    con.execute(
+        f"""
+        CREATE TEMP TABLE "{name}_records" AS
+        WITH kinds AS (SELECT DISTINCT catalog_id, subject_kind FROM "{name}_versions")
+        SELECT r.record_id, r.subject_key, kinds.subject_kind AS kind, r.minor,
+               split_part(r.rule, '/', 1) AS catalog_id,
+               substr(r.rule, strpos(r.rule, '/') + 1) AS rule,
+               r.occurred_on, CAST(r.day AS DATE) AS decided_on
+        FROM "{name}_rows" r LEFT JOIN kinds ON kinds.catalog_id = split_part(r.rule, '/', 1)
+        WHERE r.kind = 'record'
+        """
+    )
+
+
 def read_database(
     backend,
     store: LedgerStore,
@@ -99,10 +114,6 @@ def read_database(
         con.register(f"{name}_{table}_arrow", rows)
         con.execute(f'CREATE TEMP TABLE "{name}_{table}" AS SELECT * FROM "{name}_{table}_arrow"')
         con.unregister(f"{name}_{table}_arrow")
-    person_catalogs = sorted(
-        {row["catalog_id"] for row in catalog["versions"].to_pylist() if row["subject_kind"] == "person"}
-    )
-
     with ledger_columns.snapshot(store.engine) as connection:
         done = 0
 
@@ -118,40 +129,33 @@ def read_database(
         con.execute(f'CREATE TEMP TABLE "{name}_rows" AS SELECT * FROM "{name}_stream"')
         con.unregister(f"{name}_stream")
         organisations = pa.table({"subject_key": pa.array(ledger_columns.organisation_keys(connection), pa.string())})
-        unflagged = list(ledger_columns.unflagged_minors(connection, store.sealer, person_catalogs))
+        con.register(f"{name}_organisations_arrow", organisations)
+        con.execute(f'CREATE TEMP TABLE "{name}_organisations" AS SELECT * FROM "{name}_organisations_arrow"')
+        con.unregister(f"{name}_organisations_arrow")
+        _records(con, name)
+        # Records of persons written before migration 0006 keep no flag: it is read
+        # from their sealed identities, in the same snapshot, for those rows only.
+        unflagged = con.execute(
+            f'''SELECT record_id FROM "{name}_records" WHERE minor IS NULL AND kind = 'person' '''
+        ).fetchall()
+        if unflagged:
+            found = list(ledger_columns.sealed_minors(connection, store.sealer, (r for (r,) in unflagged)))
+            con.register(
+                f"{name}_unflagged",
+                pa.table(
+                    {
+                        "record_id": pa.array([r for r, _ in found], pa.string()),
+                        "minor": pa.array([m for _, m in found], pa.bool_()),
+                    }
+                ),
+            )
+            con.execute(
+                f'''UPDATE "{name}_records" SET minor = u.minor FROM "{name}_unflagged" u
+                    WHERE "{name}_records".record_id = u.record_id'''
+            )
+            con.unregister(f"{name}_unflagged")
 
-    con.register(f"{name}_organisations_arrow", organisations)
-    con.execute(f'CREATE TEMP TABLE "{name}_organisations" AS SELECT * FROM "{name}_organisations_arrow"')
-    con.unregister(f"{name}_organisations_arrow")
     later = ", ".join(f"'{kind}'" for kind in ledger_columns.LATER_EVENTS)
-    con.execute(
-        f"""
-        CREATE TEMP TABLE "{name}_records" AS
-        WITH kinds AS (SELECT DISTINCT catalog_id, subject_kind FROM "{name}_versions")
-        SELECT r.record_id, r.subject_key, kinds.subject_kind AS kind, r.minor,
-               split_part(r.rule, '/', 1) AS catalog_id,
-               substr(r.rule, strpos(r.rule, '/') + 1) AS rule,
-               r.occurred_on, CAST(r.day AS DATE) AS decided_on
-        FROM "{name}_rows" r LEFT JOIN kinds ON kinds.catalog_id = split_part(r.rule, '/', 1)
-        WHERE r.kind = 'record'
-        """
-    )
-    if unflagged:
-        # Records written before migration 0006: the flag from the sealed identity.
-        con.register(
-            f"{name}_unflagged",
-            pa.table(
-                {
-                    "record_id": pa.array([r for r, _ in unflagged], pa.string()),
-                    "minor": pa.array([m for _, m in unflagged], pa.bool_()),
-                }
-            ),
-        )
-        con.execute(
-            f"""UPDATE "{name}_records" SET minor = u.minor FROM "{name}_unflagged" u
-                WHERE "{name}_records".record_id = u.record_id"""
-        )
-        con.unregister(f"{name}_unflagged")
     con.execute(
         f"""
         CREATE TEMP TABLE "{name}_events" AS

@@ -25,12 +25,11 @@ PostgreSQL's REPEATABLE READ.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
-from sqlalchemy import Connection, Engine, func, or_, select, text
+from sqlalchemy import Connection, Engine, func, select, text
 
 from xinyong.adapters.storage.sealing import Sealer
 from xinyong.adapters.storage.tables import ledger, organisations
@@ -95,28 +94,20 @@ def organisation_keys(connection: Connection) -> list[str]:
     return list(connection.execute(select(organisations.c.subject_key)).scalars())
 
 
-def unflagged_minors(
-    connection: Connection, sealer: Sealer, catalogs: Iterable[str], batch: int = 10_000
+def sealed_minors(
+    connection: Connection, sealer: Sealer, record_ids: Iterable[str], batch: int = 500
 ) -> Iterator[tuple[str, bool]]:
-    """``(record_id, minor)`` for each record under ``catalogs`` (those of persons) that
-    was written before migration 0006 and so has no ``minor``: the one place where a
-    batch job opens sealed identities, in bulk, and only for those rows."""
-    wanted = list(catalogs)
-    if not wanted:
-        return
-    query = (
-        select(ledger.c.seq, ledger.c.record_id, ledger.c.occurred_on, ledger.c.sealed)
-        .where(
-            ledger.c.kind == "record",
-            ledger.c.minor.is_(None),
-            or_(*(ledger.c.rule.like(catalog.replace("_", "\\_") + "/%", escape="\\") for catalog in wanted)),
+    """``(record_id, minor)`` for each record of ``record_ids`` (records of persons
+    written before migration 0006, which keep no ``minor``), read from the sealed
+    identity: the one place where a batch job opens identities, in bulk, and only for
+    those rows."""
+    wanted = list(dict.fromkeys(record_ids))
+    for start in range(0, len(wanted), batch):
+        rows = connection.execute(
+            select(ledger.c.seq, ledger.c.record_id, ledger.c.occurred_on, ledger.c.sealed).where(
+                ledger.c.kind == "record", ledger.c.record_id.in_(wanted[start : start + batch])
+            )
         )
-        .order_by(ledger.c.seq)
-    )
-    for row in connection.execution_options(yield_per=batch).execute(query):
-        personal = json.loads(sealer.open(row.sealed, f"record:{row.record_id}:{row.seq}".encode()))
-        subject = SubjectRef.parse(personal["subject"])
-        occurred_on = row.occurred_on
-        if isinstance(occurred_on, str):  # pragma: no cover - SQLAlchemy types it a date
-            occurred_on = dt.date.fromisoformat(occurred_on)
-        yield row.record_id, subject.is_minor_on(occurred_on)
+        for row in rows:
+            personal = json.loads(sealer.open(row.sealed, f"record:{row.record_id}:{row.seq}".encode()))
+            yield row.record_id, SubjectRef.parse(personal["subject"]).is_minor_on(row.occurred_on)
