@@ -36,6 +36,31 @@ def test_the_database_and_the_export_give_identical_tables(population, rescored)
     assert database_entries.num_rows > 0
 
 
+def test_one_jurisdiction_read_from_the_database_gives_its_subjects_the_same_answers(population, backends):
+    backend = backends("duckdb")
+    store, registry = population.deployment.store, population.registry
+    asked = [q for q in population.questions if q[0] == "rongcheng-personal"]
+
+    def answers(jurisdiction):
+        job = rescore(read_database(backend, store, registry, jurisdiction=jurisdiction), asked)
+        return to_arrow(backend, job.standings), to_arrow(backend, job.entries)
+
+    (whole, whole_entries), (province, province_entries) = answers(None), answers("CN-SD")
+    inside = {
+        population.key(s)
+        for s, j in population.jurisdictions.items()
+        if s.kind == "person" and (j == "CN-SD" or j.startswith("CN-SD-"))
+    }
+    assert inside and len(inside) < len({r["subject_key"] for r in whole.to_pylist()})
+    assert sorted_rows(province) == sorted(
+        (r for r in whole.to_pylist() if r["subject_key"] in inside), key=lambda row: [str(v) for v in row.values()]
+    )
+    assert sorted_rows(province_entries) == sorted(
+        (r for r in whole_entries.to_pylist() if r["subject_key"] in inside),
+        key=lambda row: [str(v) for v in row.values()],
+    )
+
+
 def test_intake_keeps_on_each_record_whether_its_person_was_a_minor(population):
     store = population.deployment.store
     with store.reading() as connection:
