@@ -109,6 +109,17 @@ def test_rescore_on_duckdb_reads_the_database_itself_with_no_export(cli, databas
     )
 
 
+def test_a_memory_limit_duckdb_cannot_read_is_refused_naming_the_option(database, tmp_path, monkeypatch):
+    from xinyong.entrypoints.cli import app
+
+    monkeypatch.setenv("XINYONG_KEY_FILE", str(tmp_path / "secret.key"))
+    asked = ["--db", database, "rescore", "--catalog", "city-personal", "--out", str(tmp_path / "s.parquet")]
+    result = CliRunner().invoke(app, [*asked, "--memory-limit", "lots"])
+    assert result.exit_code == 2
+    assert "--memory-limit: 'lots'" in " ".join(result.output.split())
+    assert not (tmp_path / "s.parquet").exists()
+
+
 def test_export_command_writes_a_partitioned_export_with_a_manifest(cli, tmp_path):
     files = scenario_files("deadlines")
     cli("catalog", "load", *map(str, files["catalogs"]))

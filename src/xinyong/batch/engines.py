@@ -58,11 +58,25 @@ def spark_session(master: str | None = None, conf: dict[str, str] | None = None)
     return session
 
 
-def connect(engine: EngineName = "duckdb", *, session: Any = None, master: str | None = None):
+def connect(
+    engine: EngineName = "duckdb",
+    *,
+    session: Any = None,
+    master: str | None = None,
+    memory_limit: str | None = None,
+    spill_to: str | Path | None = None,
+):
     """An Ibis backend for ``engine``: an in-process DuckDB, or PySpark on ``session``
-    (default: :func:`spark_session` on ``master``)."""
+    (default: :func:`spark_session` on ``master``). DuckDB keeps to ``memory_limit``
+    (``"6GB"``; default: DuckDB's, 80 % of the machine's memory) and spills past it to
+    the folder ``spill_to`` (default: ``.tmp`` where it runs)."""
     if engine == "duckdb":
-        return ibis.duckdb.connect()
+        config = {}
+        if memory_limit is not None:
+            config["memory_limit"] = memory_limit
+        if spill_to is not None:
+            config["temp_directory"] = str(spill_to)
+        return ibis.duckdb.connect(**config)
     if engine == "spark":
         try:
             import pyspark  # noqa: F401

@@ -115,6 +115,14 @@ def rescore_command(
     spark_master: Annotated[
         str | None, typer.Option("--spark-master", help="Spark master URL, e.g. local[4], yarn, spark://host:7077.")
     ] = None,
+    memory_limit: Annotated[
+        str | None,
+        typer.Option(
+            "--memory-limit",
+            help="DuckDB's memory limit, e.g. 6GB (default: 80% of the machine's); past it the job spills to "
+            "a temporary folder.",
+        ),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as one JSON object.")] = False,
 ) -> None:
     """Rescore every subject of a catalog's kind on a day: score, grade, coverage and
@@ -125,6 +133,8 @@ def rescore_command(
     import tempfile
 
     try:
+        import duckdb
+
         from xinyong.batch.database import read_database
         from xinyong.batch.engines import ENGINES, SPARK_EXTRA, EngineUnavailable, connect, read_export
         from xinyong.batch.job import run_rescore
@@ -158,10 +168,18 @@ def rescore_command(
         task = progress.add_task(f"starting {engine}", total=None)
         started = time.perf_counter()
         try:
-            backend = connect(engine, master=spark_master)  # type: ignore[arg-type]
+            backend = connect(
+                engine,  # type: ignore[arg-type]
+                master=spark_master,
+                memory_limit=memory_limit,
+                spill_to=Path(scratch) / "spill",
+            )
         except EngineUnavailable:
             progress.stop()
             raise fail(f"the Spark engine needs PySpark: {SPARK_EXTRA}", 2) from None
+        except duckdb.Error as refused:
+            progress.stop()
+            raise fail(f"--memory-limit: {escape(repr(memory_limit))}: {escape(str(refused))}", 2) from None
         if source is None:
             deployment = deployment_or_exit()
             tables = read_database(
