@@ -27,6 +27,7 @@ that the same job gives the same answers over either (tested).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 
 import ibis
 import pyarrow as pa
@@ -71,8 +72,22 @@ class DatabaseUnavailable(RuntimeError):
 
 
 def _batches(chunks: Iterator[bytes]) -> Iterator[pa.RecordBatch]:
-    for chunk in chunks:
-        yield from pacsv.read_csv(pa.py_buffer(chunk), _READ, _PARSE, _CONVERT).to_batches()
+    """The rows of ``chunks`` as Arrow batches. The next chunk is queried and parsed on
+    another thread while DuckDB takes in this one (SQLite, PostgreSQL's driver, pyarrow
+    and DuckDB all release the GIL): the database, the parser and DuckDB work at once.
+    The connection is used by one thread at a time."""
+
+    def parsed() -> list[pa.RecordBatch] | None:
+        chunk = next(chunks, None)
+        if chunk is None:
+            return None
+        return pacsv.read_csv(pa.py_buffer(chunk), _READ, _PARSE, _CONVERT).to_batches()
+
+    with ThreadPoolExecutor(1, thread_name_prefix="xinyong-ledger") as worker:
+        pending = worker.submit(parsed)
+        while (batches := pending.result()) is not None:
+            pending = worker.submit(parsed)
+            yield from batches
 
 
 def _records(con, name: str) -> None:

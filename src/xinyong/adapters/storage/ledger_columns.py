@@ -38,23 +38,21 @@ from xinyong.domain.identifiers import SubjectRef
 LEDGER_COLUMNS = ("seq", "kind", "record_id", "subject_key", "rule", "occurred_on", "minor", "day", "outcome")
 LATER_EVENTS = ("dispute_filed", "dispute_resolved", "fulfilled", "repaired", "annulled")
 
+# printf (SQLite) and format (PostgreSQL) write NULL as nothing, in one call a row.
 _SQLITE_LINE = """
-    CAST(seq AS TEXT) || ',' || kind || ',' || ifnull(record_id, '') || ',' || ifnull(subject_key, '')
-    || ',' || ifnull(rule, '') || ',' || ifnull(occurred_on, '') || ','
-    || CASE WHEN minor IS NULL THEN '' WHEN minor THEN '1' ELSE '0' END || ','
-    || ifnull(CASE kind WHEN 'record' THEN json_extract(body, '$.decided_on')
-                        WHEN 'subject' THEN json_extract(body, '$.jurisdiction')
-                        ELSE json_extract(body, '$.on') END, '') || ','
-    || ifnull(CASE WHEN kind = 'dispute_resolved' THEN json_extract(body, '$.outcome') END, '')
+    printf('%d,%s,%s,%s,%s,%s,%s,%s,%s', seq, kind, record_id, subject_key, rule, occurred_on, minor,
+           CASE kind WHEN 'record' THEN json_extract(body, '$.decided_on')
+                     WHEN 'subject' THEN json_extract(body, '$.jurisdiction')
+                     ELSE json_extract(body, '$.on') END,
+           CASE WHEN kind = 'dispute_resolved' THEN json_extract(body, '$.outcome') END)
 """
 _POSTGRESQL_LINE = """
-    seq::text || ',' || kind || ',' || coalesce(record_id, '') || ',' || coalesce(subject_key, '')
-    || ',' || coalesce(rule, '') || ',' || coalesce(occurred_on::text, '') || ','
-    || CASE WHEN minor IS NULL THEN '' WHEN minor THEN '1' ELSE '0' END || ','
-    || coalesce(CASE kind WHEN 'record' THEN body::json ->> 'decided_on'
-                          WHEN 'subject' THEN body::json ->> 'jurisdiction'
-                          ELSE body::json ->> 'on' END, '') || ','
-    || coalesce(CASE WHEN kind = 'dispute_resolved' THEN body::json ->> 'outcome' END, '')
+    format('%s,%s,%s,%s,%s,%s,%s,%s,%s', seq, kind, record_id, subject_key, rule,
+           to_char(occurred_on, 'YYYY-MM-DD'), minor::int,
+           CASE kind WHEN 'record' THEN body::json ->> 'decided_on'
+                     WHEN 'subject' THEN body::json ->> 'jurisdiction'
+                     ELSE body::json ->> 'on' END,
+           CASE WHEN kind = 'dispute_resolved' THEN body::json ->> 'outcome' END)
 """
 
 
