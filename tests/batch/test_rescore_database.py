@@ -17,7 +17,7 @@ from tests.batch.conftest import _load, differences, job_rows, sorted_rows
 from tests.batch.test_rescore_edges import V1, V2, V3, _days, _events
 from xinyong.adapters.storage import chain
 from xinyong.adapters.storage.tables import ledger
-from xinyong.batch.database import read_database
+from xinyong.batch.database import LedgerUnreadable, read_database
 from xinyong.batch.engines import stage_for, to_arrow
 from xinyong.batch.rescore import rescore
 
@@ -195,3 +195,16 @@ def test_the_minor_flag_is_under_the_keyed_chain(corners, record_id, forged):
 
 
 _ALTERED = "its content does not match its keyed hash: it was added, altered or moved by someone without the key"
+
+
+def test_a_row_holding_what_intake_never_writes_is_refused_naming_the_way_to_find_it(corners, backends):
+    store = corners.deployment.store
+    with store.transaction() as connection:
+        _untriggered(connection)
+        connection.execute(
+            update(ledger)
+            .where(ledger.c.kind == "record", ledger.c.record_id == "e-01")
+            .values(rule="edge-personal/a,b")
+        )
+    with pytest.raises(LedgerUnreadable, match="ledger verify"):
+        read_database(backends("duckdb"), store, corners.registry)

@@ -29,6 +29,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 
+import duckdb
 import ibis
 import pyarrow as pa
 import pyarrow.csv as pacsv
@@ -41,20 +42,18 @@ from xinyong.domain.catalog.registry import CatalogRegistry
 
 Progress = Callable[[str, int], None]
 
-_ROWS = pa.schema(
-    [
-        ("seq", pa.int64()),
-        ("kind", pa.string()),
-        ("record_id", pa.string()),
-        ("subject_key", pa.string()),
-        ("rule", pa.string()),
-        ("occurred_on", pa.date32()),
-        ("minor", pa.bool_()),
-        ("day", pa.string()),
-        ("outcome", pa.string()),
-    ]
-)
-assert tuple(_ROWS.names) == ledger_columns.LEDGER_COLUMNS
+_TYPES = {
+    "seq": pa.int64(),
+    "kind": pa.string(),
+    "record_id": pa.string(),
+    "subject_key": pa.string(),
+    "rule": pa.string(),
+    "occurred_on": pa.date32(),
+    "minor": pa.bool_(),
+    "day": pa.string(),
+    "outcome": pa.string(),
+}
+_ROWS = pa.schema([(name, _TYPES[name]) for name in ledger_columns.LEDGER_COLUMNS])
 
 _PARSE = pacsv.ParseOptions(delimiter=",", quote_char=False, double_quote=False, newlines_in_values=False)
 _CONVERT = pacsv.ConvertOptions(
@@ -71,6 +70,11 @@ class DatabaseUnavailable(RuntimeError):
     """The job asked to read a database on an engine that cannot hold it in process."""
 
 
+class LedgerUnreadable(ValueError):
+    """A ledger row whose columns are not what intake writes: it was written behind the
+    service's back, and ``xinyong ledger verify`` says where."""
+
+
 def _batches(chunks: Iterator[bytes]) -> Iterator[pa.RecordBatch]:
     """The rows of ``chunks`` as Arrow batches. The next chunk is queried and parsed on
     another thread while DuckDB takes in this one (SQLite, PostgreSQL's driver, pyarrow
@@ -81,7 +85,12 @@ def _batches(chunks: Iterator[bytes]) -> Iterator[pa.RecordBatch]:
         chunk = next(chunks, None)
         if chunk is None:
             return None
-        return pacsv.read_csv(pa.py_buffer(chunk), _READ, _PARSE, _CONVERT).to_batches()
+        try:
+            return pacsv.read_csv(pa.py_buffer(chunk), _READ, _PARSE, _CONVERT).to_batches()
+        except pa.ArrowInvalid as error:
+            raise LedgerUnreadable(
+                f"a ledger row holds a value intake never writes ({error}); run `xinyong ledger verify`"
+            ) from None
 
     with ThreadPoolExecutor(1, thread_name_prefix="xinyong-ledger") as worker:
         pending = worker.submit(parsed)
@@ -131,18 +140,29 @@ def read_database(
         con.unregister(f"{name}_{table}_arrow")
     with ledger_columns.snapshot(store.engine) as connection:
         done = 0
+        unreadable: list[LedgerUnreadable] = []
 
         def counted(chunks: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
             nonlocal done
-            for batch in chunks:
-                done += batch.num_rows
-                report("reading the ledger", done)
-                yield batch
+            try:
+                for batch in chunks:
+                    done += batch.num_rows
+                    report("reading the ledger", done)
+                    yield batch
+            except LedgerUnreadable as error:
+                unreadable.append(error)  # DuckDB reports it wrapped in its own error
+                raise
 
         reader = pa.RecordBatchReader.from_batches(_ROWS, counted(_batches(ledger_columns.ledger_csv(connection))))
         con.register(f"{name}_stream", reader)
-        con.execute(f'CREATE TEMP TABLE "{name}_rows" AS SELECT * FROM "{name}_stream"')
-        con.unregister(f"{name}_stream")
+        try:
+            con.execute(f'CREATE TEMP TABLE "{name}_rows" AS SELECT * FROM "{name}_stream"')
+        except duckdb.Error:
+            if unreadable:
+                raise unreadable[0] from None
+            raise
+        finally:
+            con.unregister(f"{name}_stream")
         organisations = pa.table({"subject_key": pa.array(ledger_columns.organisation_keys(connection), pa.string())})
         con.register(f"{name}_organisations_arrow", organisations)
         con.execute(f'CREATE TEMP TABLE "{name}_organisations" AS SELECT * FROM "{name}_organisations_arrow"')

@@ -135,7 +135,7 @@ def rescore_command(
     try:
         import duckdb
 
-        from xinyong.batch.database import read_database
+        from xinyong.batch.database import LedgerUnreadable, read_database
         from xinyong.batch.engines import ENGINES, SPARK_EXTRA, EngineUnavailable, connect, read_export
         from xinyong.batch.job import run_rescore
     except ImportError:
@@ -182,13 +182,17 @@ def rescore_command(
             raise fail(f"--memory-limit: {escape(repr(memory_limit))}: {escape(str(refused))}", 2) from None
         if source is None:
             deployment = deployment_or_exit()
-            tables = read_database(
-                backend,
-                deployment.store,
-                deployment.catalogs.registry(),
-                jurisdiction=jurisdiction,
-                progress=lambda phase, done: progress.update(task, description=f"{phase}: {done:,} rows"),
-            )
+            try:
+                tables = read_database(
+                    backend,
+                    deployment.store,
+                    deployment.catalogs.registry(),
+                    jurisdiction=jurisdiction,
+                    progress=lambda phase, done: progress.update(task, description=f"{phase}: {done:,} rows"),
+                )
+            except LedgerUnreadable as error:
+                progress.stop()
+                raise fail(escape(str(error))) from None
             timings["read"] = time.perf_counter() - started
         else:
             tables = read_export(backend, source, jurisdiction=jurisdiction)
