@@ -22,6 +22,7 @@ import pyarrow as pa
 import pytest
 
 from tests.conftest import CONFORMANCE
+from xinyong.batch.database import read_database
 from xinyong.batch.engines import connect, read_export, stage_for, to_arrow
 from xinyong.batch.export import export_ledger
 from xinyong.batch.rescore import rescore
@@ -370,19 +371,37 @@ def engine(request) -> str:
     return request.param
 
 
+# Where the job reads its tables: the export, on DuckDB or on Spark; or the database
+# itself, on DuckDB (``xinyong rescore``'s default).
+SOURCES = ("duckdb", "spark", "database")
+
+
+@pytest.fixture(params=[pytest.param(s, marks=SPARK if s == "spark" else []) for s in SOURCES])
+def source(request) -> str:
+    return request.param
+
+
+def read_tables(dataset: Dataset, source: str, backend):
+    """The job's tables of ``dataset`` on ``backend``: its export, or its database."""
+    if source == "database":
+        return read_database(backend, dataset.deployment.store, dataset.registry)
+    return read_export(backend, dataset.export)
+
+
 @pytest.fixture(scope="session")
 def rescored(backends):
     """The job's standings and list entries for every question of a data set, per
-    engine, computed once: ``rescored(dataset, engine) -> (standings, entries)``."""
+    source (:data:`SOURCES`), computed once: ``rescored(dataset, source) -> (standings,
+    entries)``."""
     done: dict[tuple[str, str], tuple[pa.Table, pa.Table]] = {}
 
-    def get(dataset: Dataset, engine: str) -> tuple[pa.Table, pa.Table]:
-        if (dataset.name, engine) not in done:
-            backend = backends(engine)
-            tables = read_export(backend, dataset.export)
+    def get(dataset: Dataset, source: str) -> tuple[pa.Table, pa.Table]:
+        if (dataset.name, source) not in done:
+            backend = backends("duckdb" if source == "database" else source)
+            tables = read_tables(dataset, source, backend)
             job = rescore(tables, dataset.questions, stage=stage_for(backend))
-            done[(dataset.name, engine)] = (to_arrow(backend, job.standings), to_arrow(backend, job.entries))
-        return done[(dataset.name, engine)]
+            done[(dataset.name, source)] = (to_arrow(backend, job.standings), to_arrow(backend, job.entries))
+        return done[(dataset.name, source)]
 
     return get
 

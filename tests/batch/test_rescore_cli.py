@@ -80,6 +80,46 @@ def test_rescore_writes_standings_and_entries_and_prints_the_grade_distribution(
     assert printed == {g: sum(a.grade == g for a in expected.values()) for g in ("AAA", "AA", "A", "B", "C", "D")}
 
 
+def test_rescore_on_duckdb_reads_the_database_itself_with_no_export(cli, database, tmp_path):
+    from xinyong.bootstrap import open_deployment
+    from xinyong.settings import Settings
+
+    files = scenario_files("basic")
+    cli("catalog", "load", *map(str, files["catalogs"]))
+    cli("import", str(files["events"]))
+    result = cli("rescore", "--catalog", "city-personal", "--as-of", "2025-06-01", "--out", "scores.parquet")
+    assert "time: read" in result.stdout and "export" not in result.stdout
+    assert sorted(p.name for p in tmp_path.iterdir() if p.suffix == ".parquet") == [
+        "scores.lists.parquet",
+        "scores.parquet",
+    ]
+
+    deployment = open_deployment(database, Settings(db=database, key_file=str(tmp_path / "secret.key")))
+    try:
+        expected = _pure(deployment, "city-personal", dt.date(2025, 6, 1))
+    finally:
+        deployment.close()
+    standings = pq.read_table(tmp_path / "scores.parquet").to_pylist()
+    assert {r["subject_key"]: (r["score"], r["grade"], r["covered"]) for r in standings} == {
+        k: (a.score, a.grade, a.covered) for k, a in expected.items()
+    }
+    entries = pq.read_table(tmp_path / "scores.lists.parquet").to_pylist()
+    assert sorted((r["subject_key"], r["record_id"], r["start"], r["until"]) for r in entries) == sorted(
+        (k, e.record, e.start, e.until) for k, a in expected.items() for e in a.lists
+    )
+
+
+def test_a_memory_limit_duckdb_cannot_read_is_refused_naming_the_option(database, tmp_path, monkeypatch):
+    from xinyong.entrypoints.cli import app
+
+    monkeypatch.setenv("XINYONG_KEY_FILE", str(tmp_path / "secret.key"))
+    asked = ["--db", database, "rescore", "--catalog", "city-personal", "--out", str(tmp_path / "s.parquet")]
+    result = CliRunner().invoke(app, [*asked, "--memory-limit", "lots"])
+    assert result.exit_code == 2
+    assert "--memory-limit: 'lots'" in " ".join(result.output.split())
+    assert not (tmp_path / "s.parquet").exists()
+
+
 def test_export_command_writes_a_partitioned_export_with_a_manifest(cli, tmp_path):
     files = scenario_files("deadlines")
     cli("catalog", "load", *map(str, files["catalogs"]))

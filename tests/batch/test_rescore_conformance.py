@@ -18,18 +18,18 @@ pytestmark = pytest.mark.integration
 
 
 @pytest.mark.parametrize("scenario", SCENARIOS)
-def test_scores_grades_and_coverage_equal_the_standing_module(scenario, engine, conformance, rescored):
+def test_scores_grades_and_coverage_equal_the_standing_module(scenario, source, conformance, rescored):
     dataset = conformance(scenario)
-    got, _ = job_rows(*rescored(dataset, engine))
+    got, _ = job_rows(*rescored(dataset, source))
     expected = dataset.expected.standings
     assert differences(expected, got) == []
     assert len(got) == len(expected)
 
 
 @pytest.mark.parametrize("scenario", SCENARIOS)
-def test_list_entries_equal_the_standing_module(scenario, engine, conformance, rescored):
+def test_list_entries_equal_the_standing_module(scenario, source, conformance, rescored):
     dataset = conformance(scenario)
-    _, listed = job_rows(*rescored(dataset, engine))
+    _, listed = job_rows(*rescored(dataset, source))
     expected = dataset.expected.entries
     assert expected, "the scenario places subjects on lists"
     assert sorted(expected - listed, key=str)[:5] == []
@@ -37,9 +37,9 @@ def test_list_entries_equal_the_standing_module(scenario, engine, conformance, r
 
 
 @pytest.mark.parametrize("scenario", SCENARIOS)
-def test_the_job_answers_the_scenarios_score_queries(scenario, engine, conformance, rescored):
+def test_the_job_answers_the_scenarios_score_queries(scenario, source, conformance, rescored):
     dataset = conformance(scenario)
-    got, listed = job_rows(*rescored(dataset, engine))
+    got, listed = job_rows(*rescored(dataset, source))
     folder = CONFORMANCE / scenario
     answered = 0
     for query_line, expected_line in zip(

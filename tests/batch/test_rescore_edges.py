@@ -280,15 +280,15 @@ def test_the_ledger_reaches_the_corners_it_is_meant_to(edges):
     assert any(score < 40 and grade == "B" for score, grade, _, _ in answers)  # below every band
 
 
-def test_scores_grades_and_coverage_equal_the_standing_module(edges, engine, rescored):
-    got, _ = job_rows(*rescored(edges, engine))
+def test_scores_grades_and_coverage_equal_the_standing_module(edges, source, rescored):
+    got, _ = job_rows(*rescored(edges, source))
     expected = edges.expected.standings
     assert differences(expected, got) == []
     assert len(got) == len(expected)
 
 
-def test_list_entries_equal_the_standing_module(edges, engine, rescored):
-    _, listed = job_rows(*rescored(edges, engine))
+def test_list_entries_equal_the_standing_module(edges, source, rescored):
+    _, listed = job_rows(*rescored(edges, source))
     expected = edges.expected.entries
     placed = {e[4] for e in expected}
     assert placed >= {"e-01", "e-07", "e-10", "e-11", "e-12", "e-15", "e-16", "e-17"}

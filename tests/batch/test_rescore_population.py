@@ -18,15 +18,15 @@ def test_the_population_exercises_caps_the_more_favourable_rule_and_dropped_rule
         assert features[feature] > 0, f"no answer exercised {feature!r}: {dict(features)}"
 
 
-def test_scores_grades_and_coverage_equal_the_standing_module(population, engine, rescored):
-    got, _ = job_rows(*rescored(population, engine))
+def test_scores_grades_and_coverage_equal_the_standing_module(population, source, rescored):
+    got, _ = job_rows(*rescored(population, source))
     expected = population.expected.standings
     assert differences(expected, got) == []
     assert len(got) == len(expected)
 
 
-def test_list_entries_equal_the_standing_module(population, engine, rescored):
-    _, listed = job_rows(*rescored(population, engine))
+def test_list_entries_equal_the_standing_module(population, source, rescored):
+    _, listed = job_rows(*rescored(population, source))
     expected = population.expected.entries
     assert expected, "the population places subjects on lists"
     assert sorted(expected - listed, key=str)[:5] == []

@@ -14,7 +14,7 @@ import ibis
 import ibis.expr.types as ir
 import pyarrow as pa
 
-from xinyong.batch.rescore import LedgerTables
+from xinyong.batch.rescore import LedgerTables, age_on
 
 ENGINES = ("duckdb", "spark")
 EngineName = Literal["duckdb", "spark"]
@@ -58,11 +58,25 @@ def spark_session(master: str | None = None, conf: dict[str, str] | None = None)
     return session
 
 
-def connect(engine: EngineName = "duckdb", *, session: Any = None, master: str | None = None):
+def connect(
+    engine: EngineName = "duckdb",
+    *,
+    session: Any = None,
+    master: str | None = None,
+    memory_limit: str | None = None,
+    spill_to: str | Path | None = None,
+):
     """An Ibis backend for ``engine``: an in-process DuckDB, or PySpark on ``session``
-    (default: :func:`spark_session` on ``master``)."""
+    (default: :func:`spark_session` on ``master``). DuckDB keeps to ``memory_limit``
+    (``"6GB"``; default: DuckDB's, 80 % of the machine's memory) and spills past it to
+    the folder ``spill_to`` (default: ``.tmp`` where it runs)."""
     if engine == "duckdb":
-        return ibis.duckdb.connect()
+        config = {}
+        if memory_limit is not None:
+            config["memory_limit"] = memory_limit
+        if spill_to is not None:
+            config["temp_directory"] = str(spill_to)
+        return ibis.duckdb.connect(**config)
     if engine == "spark":
         try:
             import pyspark  # noqa: F401
@@ -112,8 +126,15 @@ def read_export(backend, export: str | Path, *, jurisdiction: str | None = None)
     # A partition column whose every value is null (no subject has a jurisdiction yet)
     # is typed null by Spark's inference; it is text.
     subjects = subjects.mutate(jurisdiction=subjects.jurisdiction.cast("string"))
+    records = tables["records"].drop("jurisdiction")
+    # An export keeps the birth date of a person (null for an organisation); the job
+    # needs only whether the person was a minor when the act happened.
+    born = records.birth_date
+    records = records.mutate(
+        minor=ibis.ifelse(born.isnull(), ibis.null("boolean"), age_on(born, records.occurred_on) < 18)
+    ).drop("birth_date")
     return LedgerTables(
-        records=tables["records"].drop("jurisdiction"),
+        records=records,
         events=tables["events"].drop("jurisdiction"),
         subjects=subjects,
         **catalog,

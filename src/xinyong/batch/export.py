@@ -38,7 +38,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pyarrow as pa
-import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
 from xinyong.adapters.storage.store import LedgerStore
@@ -58,7 +57,7 @@ EXPORT_FORMAT = 1
 MANIFEST = "manifest.json"
 NULL_PARTITION = "__HIVE_DEFAULT_PARTITION__"
 
-PARTITIONING = ds.partitioning(pa.schema([("jurisdiction", pa.string())]), flavor="hive")
+PARTITION_SCHEMA = pa.schema([("jurisdiction", pa.string())])
 
 RECORDS = pa.schema(
     [
@@ -267,12 +266,16 @@ def _with_partition(schema: pa.Schema) -> pa.Schema:
 def _write_partitioned(source, schema: pa.Schema, folder: Path) -> None:
     """Write ``source`` (a dataset with a ``jurisdiction`` column) as a hive
     partitioned dataset; an empty one still gets a file, so that readers find its schema."""
+    # pyarrow.dataset brings pandas with it: imported when an export is written, not
+    # when the job reads the database (which needs only catalog_tables from here).
+    import pyarrow.dataset as ds
+
     ds.write_dataset(
         source,
         folder,
         schema=_with_partition(schema),
         format="parquet",
-        partitioning=PARTITIONING,
+        partitioning=ds.partitioning(PARTITION_SCHEMA, flavor="hive"),
         basename_template="part-{i}.parquet",
         existing_data_behavior="overwrite_or_ignore",
         max_rows_per_group=256 * 1024,
@@ -375,6 +378,8 @@ def export_ledger(
                 records += len(record_rows)
                 events += len(event_rows)
                 report("records", records, total)
+
+    import pyarrow.dataset as ds
 
     for done, (name, schema) in enumerate((("subjects", SUBJECTS), ("records", RECORDS), ("events", EVENTS))):
         report("partitioning", done, 3)

@@ -36,7 +36,7 @@ tables, keyed by catalog.
   highest ``min`` not above it, else the open band, else the lowest band.
 - A list entry starts on the first day its record counts: the least of ``effective_on``
   and the gap ends at or after it, among those before ``ends_on`` and inside no gap. No
-  entry for an annulled record or for a person under 18 on ``occurred_on``. It lasts the
+  entry for an annulled record or for a person under 18 on ``occurred_on`` (``minor``). It lasts the
   rule's ``list_duration`` or the list's duration in the version of its catalog in force
   on the start (open without either), ends early on repair and on fulfilment when the
   list's removal allows it, and is dropped when it would end on or before its start. It
@@ -59,7 +59,15 @@ Stage = Callable[[ir.Table], ir.Table]
 
 @dataclass(frozen=True)
 class LedgerTables:
-    """The tables of an export, as Ibis tables on one backend."""
+    """The tables of the job, as Ibis tables on one backend: read from an export
+    (:func:`xinyong.batch.engines.read_export`) or straight from the database
+    (:func:`xinyong.batch.database.read_database`).
+
+    ``records``: ``record_id, subject_key, kind, minor, catalog_id, rule, occurred_on,
+    decided_on``, where ``minor`` says whether a person was under 18 on ``occurred_on``
+    (null for an organisation); ``events``: ``record_id, catalog_id, seq, type, on,
+    outcome``; ``subjects``: ``subject_key, kind, jurisdiction``; and the catalog tables
+    of :func:`xinyong.batch.export.catalog_tables`."""
 
     records: ir.Table
     events: ir.Table
@@ -209,7 +217,7 @@ def _timelines(tables: LedgerTables, catalogs: list[str], intervals: ir.Table) -
         made.catalog_id,
         made.record_id,
         made.subject_key,
-        made.birth_date,
+        made.minor,
         made.rule,
         made.occurred_on,
         then_points=rules.points,
@@ -481,8 +489,8 @@ def grade_distribution(standings: ir.Table, tables: LedgerTables, asked: ir.Tabl
 
 
 def _entries(tables: LedgerTables, intervals: ir.Table, days: ir.Table, lines: ir.Table, gaps: ir.Table) -> ir.Table:
-    adult = lines.birth_date.isnull() | (age_on(lines.birth_date, lines.occurred_on) >= 18)
-    listing = lines.filter(lines.list.notnull() & ~lines.annulled & adult)
+    # ``minor`` is null for organisations: only a person under 18 is kept off the lists.
+    listing = lines.filter(lines.list.notnull() & ~lines.annulled & ~lines.minor.fill_null(False))
 
     # The first day the record counts: effective_on or the end of a gap, whichever is
     # earliest of those that come before ends_on and lie inside no gap.

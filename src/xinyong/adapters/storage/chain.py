@@ -49,6 +49,11 @@ CHAINED: dict[str, tuple[Table, str]] = {
     "access_log": (access_log, "mac"),
 }
 _NOT_COVERED = {"hash", "prev_hash", "mac"}
+# Columns added to a chained table after rows had been written without them: covered
+# where they hold a value and left out of the payload where they are null, so that the
+# rows written before the column existed keep their MAC, while setting, changing or
+# clearing a value still changes the payload (each part is prefixed by its name).
+_LATE: dict[str, tuple[str, ...]] = {"ledger": ("minor",)}
 
 
 def _encode(value: object) -> str:
@@ -70,12 +75,14 @@ def _encode(value: object) -> str:
 @functools.cache
 def _covered(table: Table) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """The names of the columns a row's MAC covers, and the ``name=`` prefix of each."""
-    names = tuple(c.name for c in table.columns if c.name not in _NOT_COVERED)
+    late = _LATE.get(table.name, ())
+    names = tuple(c.name for c in table.columns if c.name not in _NOT_COVERED and c.name not in late)
     return names, tuple(f"{name}=" for name in names)
 
 
 def payload(table: Table, row: Mapping[str, object]) -> bytes:
-    """Every column of ``row`` but its MAC, by name, in a form that cannot be confused."""
+    """Every column of ``row`` but its MAC, by name, in a form that cannot be confused
+    (a column of ``_LATE`` only where it holds a value)."""
     names, prefixes = _covered(table)
     parts = [table.name]
     append = parts.append
@@ -93,6 +100,10 @@ def payload(table: Table, row: Mapping[str, object]) -> bytes:
             append(prefix + "b" + value.hex())  # type: ignore[attr-defined]
         else:
             append(prefix + _encode(value))
+    for name in _LATE.get(table.name, ()):
+        value = row.get(name)
+        if value is not None:
+            append(f"{name}={_encode(value)}")
     return "\x1f".join(parts).encode()
 
 

@@ -481,6 +481,10 @@ class LedgerStore:
                 "body": canonical_json(data).decode(),
                 "sealed": None,
                 "sealed_text": None,
+                # Non-personal fact for batch jobs (minors are never listed); migration 0006.
+                "minor": item.subject.is_minor_on(item.occurred_on)
+                if isinstance(item, RecordEvent) and item.subject.kind == "person"
+                else None,
                 "fingerprint": fingerprint(canonical),
                 "submitted_by": submitted_by,
                 "recorded_at": recorded_at,

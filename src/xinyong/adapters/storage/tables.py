@@ -4,6 +4,7 @@ migrations install triggers that refuse UPDATE and DELETE on them."""
 from __future__ import annotations
 
 from sqlalchemy import (
+    Boolean,
     Column,
     Date,
     Index,
@@ -40,6 +41,10 @@ ledger = Table(
     # Free text of the event (summary, note, grounds, reasons), sealed under the subject's
     # own key so that it can be erased (crypto-shredding).
     Column("sealed_text", LargeBinary),
+    # A record of a person: whether the person was under 18 on ``occurred_on`` (minors
+    # are never listed), so that batch jobs need not open the sealed identity. Null on
+    # every other row, and on records written before migration 0006.
+    Column("minor", Boolean),
     Index("ledger_record", "record_id"),
     Index("ledger_subject", "subject_key"),
     Index("ledger_rule", "rule"),

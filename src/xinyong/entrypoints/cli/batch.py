@@ -92,7 +92,11 @@ def rescore_command(
     ] = "duckdb",
     export_dir: Annotated[
         Path | None,
-        typer.Option("--export-dir", help="Where the export is written and kept (default: a temporary folder)."),
+        typer.Option(
+            "--export-dir",
+            help="Export --db here first and rescore the export (default on DuckDB: read the database itself; "
+            "on Spark: export to a temporary folder).",
+        ),
     ] = None,
     from_export: Annotated[
         str | None,
@@ -111,14 +115,27 @@ def rescore_command(
     spark_master: Annotated[
         str | None, typer.Option("--spark-master", help="Spark master URL, e.g. local[4], yarn, spark://host:7077.")
     ] = None,
+    memory_limit: Annotated[
+        str | None,
+        typer.Option(
+            "--memory-limit",
+            help="DuckDB's memory limit, e.g. 6GB (default: 80% of the machine's); past it the job spills to "
+            "a temporary folder.",
+        ),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as one JSON object.")] = False,
 ) -> None:
     """Rescore every subject of a catalog's kind on a day: score, grade, coverage and
-    list entries, as a dataframe job on DuckDB or Spark over the ledger exported to
-    Parquet. Prints the grade distribution and the time each phase took."""
+    list entries, as a dataframe job. On DuckDB the job reads the database itself (no
+    identity is opened); on Spark, or with --export-dir, it runs over the ledger exported
+    to Parquet (or an existing export, --from-export). Prints the grade distribution and
+    the time each phase took."""
     import tempfile
 
     try:
+        import duckdb
+
+        from xinyong.batch.database import LedgerUnreadable, read_database
         from xinyong.batch.engines import ENGINES, SPARK_EXTRA, EngineUnavailable, connect, read_export
         from xinyong.batch.job import run_rescore
     except ImportError:
@@ -130,8 +147,10 @@ def rescore_command(
         raise fail("give --export-dir (export --db there) or --from-export (use an export), not both", 2)
     day = day_asked(as_of)
     timings: dict[str, float] = {}
+    # Straight from the database on DuckDB; Spark's executors read files.
+    direct = engine == "duckdb" and not from_export and export_dir is None
     with tempfile.TemporaryDirectory(prefix="xinyong-export-") as scratch, _batch_progress() as progress:
-        source: str | Path
+        source: str | Path | None = None
         if from_export:
             source = from_export
             if "://" not in from_export and not (Path(from_export) / "manifest.json").is_file():
@@ -141,7 +160,7 @@ def rescore_command(
                     "make one with: xinyong export --out DIR",
                     2,
                 )
-        else:
+        elif not direct:
             source = export_dir or Path(scratch) / "export"
             started = time.perf_counter()
             _export_to(Path(source), progress)
@@ -149,12 +168,35 @@ def rescore_command(
         task = progress.add_task(f"starting {engine}", total=None)
         started = time.perf_counter()
         try:
-            backend = connect(engine, master=spark_master)  # type: ignore[arg-type]
+            backend = connect(
+                engine,  # type: ignore[arg-type]
+                master=spark_master,
+                memory_limit=memory_limit,
+                spill_to=Path(scratch) / "spill",
+            )
         except EngineUnavailable:
             progress.stop()
             raise fail(f"the Spark engine needs PySpark: {SPARK_EXTRA}", 2) from None
-        tables = read_export(backend, source, jurisdiction=jurisdiction)
-        timings["engine"] = time.perf_counter() - started
+        except duckdb.Error as refused:
+            progress.stop()
+            raise fail(f"--memory-limit: {escape(repr(memory_limit))}: {escape(str(refused))}", 2) from None
+        if source is None:
+            deployment = deployment_or_exit()
+            try:
+                tables = read_database(
+                    backend,
+                    deployment.store,
+                    deployment.catalogs.registry(),
+                    jurisdiction=jurisdiction,
+                    progress=lambda phase, done: progress.update(task, description=f"{phase}: {done:,} rows"),
+                )
+            except LedgerUnreadable as error:
+                progress.stop()
+                raise fail(escape(str(error))) from None
+            timings["read"] = time.perf_counter() - started
+        else:
+            tables = read_export(backend, source, jurisdiction=jurisdiction)
+            timings["engine"] = time.perf_counter() - started
         try:
             report = run_rescore(
                 backend,

@@ -1,0 +1,111 @@
+"""The ledger's non-personal columns, read in bulk for batch jobs, without opening a
+sealed value (docs/design.md section 7: rescoring everyone).
+
+:func:`ledger_csv` gives every row but contact events as CSV text, one chunk of rows at
+a time, made by the database itself (``group_concat`` on SQLite, ``string_agg`` on
+PostgreSQL): one Python string per chunk, never a Python object per row, so that a
+columnar reader (pyarrow) can parse it at the speed of C. The columns, in order:
+
+``seq, kind, record_id, subject_key, rule, occurred_on, minor, day, outcome``
+
+- ``rule`` is ``CATALOG/RULE``; ``occurred_on`` and ``minor`` are set on records only
+  (``minor`` ``1``/``0`` for a record of a person, empty when not a person or when the
+  row predates migration 0006);
+- ``day`` is the record's ``decided_on``, a later event's ``on``, and a subject event's
+  jurisdiction (all in the clear in the row's body);
+- ``outcome`` is set on ``dispute_resolved`` only.
+
+Every value the intake writes into these columns is an id, a key, a date or a code
+without commas, quotes or line breaks; a row that holds one anyway was written behind
+the service's back (``xinyong ledger verify`` says where) and makes the reader fail.
+
+The reads run in one snapshot (:func:`snapshot`): SQLite's read transaction over WAL,
+PostgreSQL's REPEATABLE READ.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+
+from sqlalchemy import Connection, Engine, func, select, text
+
+from xinyong.adapters.storage.sealing import Sealer
+from xinyong.adapters.storage.tables import ledger, organisations
+from xinyong.domain.identifiers import SubjectRef
+
+LEDGER_COLUMNS = ("seq", "kind", "record_id", "subject_key", "rule", "occurred_on", "minor", "day", "outcome")
+LATER_EVENTS = ("dispute_filed", "dispute_resolved", "fulfilled", "repaired", "annulled")
+
+# printf (SQLite) and format (PostgreSQL) write NULL as nothing, in one call a row.
+_SQLITE_LINE = """
+    printf('%d,%s,%s,%s,%s,%s,%s,%s,%s', seq, kind, record_id, subject_key, rule, occurred_on, minor,
+           CASE kind WHEN 'record' THEN json_extract(body, '$.decided_on')
+                     WHEN 'subject' THEN json_extract(body, '$.jurisdiction')
+                     ELSE json_extract(body, '$.on') END,
+           CASE WHEN kind = 'dispute_resolved' THEN json_extract(body, '$.outcome') END)
+"""
+_POSTGRESQL_LINE = """
+    format('%s,%s,%s,%s,%s,%s,%s,%s,%s', seq, kind, record_id, subject_key, rule,
+           to_char(occurred_on, 'YYYY-MM-DD'), minor::int,
+           CASE kind WHEN 'record' THEN body::json ->> 'decided_on'
+                     WHEN 'subject' THEN body::json ->> 'jurisdiction'
+                     ELSE body::json ->> 'on' END,
+           CASE WHEN kind = 'dispute_resolved' THEN body::json ->> 'outcome' END)
+"""
+
+
+@contextmanager
+def snapshot(engine: Engine) -> Iterator[Connection]:
+    """A read-only connection on one consistent snapshot of the database."""
+    with engine.connect() as connection:
+        if connection.dialect.name == "postgresql":
+            connection = connection.execution_options(isolation_level="REPEATABLE READ", postgresql_readonly=True)
+        else:
+            connection = connection.execution_options(read_only=True)
+        with connection.begin():
+            yield connection
+
+
+def ledger_csv(connection: Connection, rows_per_chunk: int = 100_000) -> Iterator[bytes]:
+    """The columns of :data:`LEDGER_COLUMNS` of every ledger row but contact events, as
+    CSV without a header, about ``rows_per_chunk`` rows a chunk (each chunk ends with a
+    line break)."""
+    postgresql = connection.dialect.name == "postgresql"
+    line = _POSTGRESQL_LINE if postgresql else _SQLITE_LINE
+    joined = "string_agg(line, chr(10))" if postgresql else "group_concat(line, char(10))"
+    query = text(
+        f"SELECT {joined} FROM (SELECT {line} AS line FROM ledger "
+        "WHERE seq > :after AND seq <= :upto AND kind <> 'contact') AS chunk"
+    )
+    last = connection.execute(select(func.coalesce(func.max(ledger.c.seq), 0))).scalar_one()
+    for after in range(0, last, rows_per_chunk):
+        found = connection.execute(query, {"after": after, "upto": after + rows_per_chunk}).scalar_one()
+        if found:
+            yield found.encode() + b"\n"
+
+
+def organisation_keys(connection: Connection) -> list[str]:
+    """The lookup keys of the organisations in the public directory: a subject event's
+    subject is an organisation exactly when its key is among them."""
+    return list(connection.execute(select(organisations.c.subject_key)).scalars())
+
+
+def sealed_minors(
+    connection: Connection, sealer: Sealer, record_ids: Iterable[str], batch: int = 500
+) -> Iterator[tuple[str, bool]]:
+    """``(record_id, minor)`` for each record of ``record_ids`` (records of persons
+    written before migration 0006, which keep no ``minor``), read from the sealed
+    identity: the one place where a batch job opens identities, in bulk, and only for
+    those rows."""
+    wanted = list(dict.fromkeys(record_ids))
+    for start in range(0, len(wanted), batch):
+        rows = connection.execute(
+            select(ledger.c.seq, ledger.c.record_id, ledger.c.occurred_on, ledger.c.sealed).where(
+                ledger.c.kind == "record", ledger.c.record_id.in_(wanted[start : start + batch])
+            )
+        )
+        for row in rows:
+            personal = json.loads(sealer.open(row.sealed, f"record:{row.record_id}:{row.seq}".encode()))
+            yield row.record_id, SubjectRef.parse(personal["subject"]).is_minor_on(row.occurred_on)

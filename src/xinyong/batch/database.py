@@ -1,0 +1,231 @@
+"""The rescoring job's tables read straight from the database, on DuckDB, with no
+identity opened: the job needs subjects' keys, rules, dates and later events, all kept
+in the clear beside the sealed values (docs/design.md section 6).
+
+DuckDB's ``sqlite`` and ``postgres`` scanner extensions are downloaded on first use,
+which a machine without access to DuckDB's extension site cannot do; so the ledger is
+read with one query a chunk of rows, whose answer the database itself writes as CSV text
+(:func:`xinyong.adapters.storage.ledger_columns.ledger_csv`), parsed by pyarrow into
+Arrow batches and streamed into DuckDB: no Python object per row, memory bounded by
+DuckDB's own tables.
+
+- **records**: the ledger's record rows; ``kind`` is the subject kind of the record's
+  catalog (intake refuses a record whose subject is of another kind), ``minor`` the
+  flag intake keeps on the row (migration 0006). Records written before that migration
+  have none: their sealed identities are opened in bulk, for those rows only
+  (:func:`~xinyong.adapters.storage.ledger_columns.unflagged_minors`).
+- **events**: the later events of those records, numbered in ledger order.
+- **subjects**: every subject with a ``subject`` event, with the jurisdiction of its
+  latest one; an organisation exactly when the public directory of organisations (kept
+  in the same transaction as subject events) holds its key.
+- the catalog tables, from the loaded catalogs (:func:`xinyong.batch.export.catalog_tables`).
+
+The tables are those :func:`xinyong.batch.engines.read_export` reads from an export, so
+that the same job gives the same answers over either (tested).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+
+import duckdb
+import ibis
+import pyarrow as pa
+import pyarrow.csv as pacsv
+
+from xinyong.adapters.storage import ledger_columns
+from xinyong.adapters.storage.store import LedgerStore
+from xinyong.batch.export import catalog_tables
+from xinyong.batch.rescore import LedgerTables
+from xinyong.domain.catalog.registry import CatalogRegistry
+
+Progress = Callable[[str, int], None]
+
+_TYPES = {
+    "seq": pa.int64(),
+    "kind": pa.string(),
+    "record_id": pa.string(),
+    "subject_key": pa.string(),
+    "rule": pa.string(),
+    "occurred_on": pa.date32(),
+    "minor": pa.bool_(),
+    "day": pa.string(),
+    "outcome": pa.string(),
+}
+_ROWS = pa.schema([(name, _TYPES[name]) for name in ledger_columns.LEDGER_COLUMNS])
+
+_PARSE = pacsv.ParseOptions(delimiter=",", quote_char=False, double_quote=False, newlines_in_values=False)
+_CONVERT = pacsv.ConvertOptions(
+    column_types=_ROWS,
+    strings_can_be_null=True,
+    null_values=[""],
+    true_values=["1"],
+    false_values=["0"],
+)
+_READ = pacsv.ReadOptions(column_names=_ROWS.names, use_threads=True, block_size=16 << 20)
+
+
+class DatabaseUnavailable(RuntimeError):
+    """The job asked to read a database on an engine that cannot hold it in process."""
+
+
+class LedgerUnreadable(ValueError):
+    """A ledger row whose columns are not what intake writes: it was written behind the
+    service's back, and ``xinyong ledger verify`` says where."""
+
+
+def _batches(chunks: Iterator[bytes]) -> Iterator[pa.RecordBatch]:
+    """The rows of ``chunks`` as Arrow batches. The next chunk is queried and parsed on
+    another thread while DuckDB takes in this one (SQLite, PostgreSQL's driver, pyarrow
+    and DuckDB all release the GIL): the database, the parser and DuckDB work at once.
+    The connection is used by one thread at a time."""
+
+    def parsed() -> list[pa.RecordBatch] | None:
+        chunk = next(chunks, None)
+        if chunk is None:
+            return None
+        try:
+            return pacsv.read_csv(pa.py_buffer(chunk), _READ, _PARSE, _CONVERT).to_batches()
+        except pa.ArrowInvalid as error:
+            raise LedgerUnreadable(
+                f"a ledger row holds a value intake never writes ({error}); run `xinyong ledger verify`"
+            ) from None
+
+    with ThreadPoolExecutor(1, thread_name_prefix="xinyong-ledger") as worker:
+        pending = worker.submit(parsed)
+        while (batches := pending.result()) is not None:
+            pending = worker.submit(parsed)
+            yield from batches
+
+
+def _records(con, name: str) -> None:
+    con.execute(
+        f"""
+        CREATE TEMP TABLE "{name}_records" AS
+        WITH kinds AS (SELECT DISTINCT catalog_id, subject_kind FROM "{name}_versions")
+        SELECT r.record_id, r.subject_key, kinds.subject_kind AS kind, r.minor,
+               split_part(r.rule, '/', 1) AS catalog_id,
+               substr(r.rule, strpos(r.rule, '/') + 1) AS rule,
+               r.occurred_on, CAST(r.day AS DATE) AS decided_on
+        FROM "{name}_rows" r LEFT JOIN kinds ON kinds.catalog_id = split_part(r.rule, '/', 1)
+        WHERE r.kind = 'record'
+        """
+    )
+
+
+def read_database(
+    backend,
+    store: LedgerStore,
+    registry: CatalogRegistry,
+    *,
+    jurisdiction: str | None = None,
+    progress: Progress | None = None,
+) -> LedgerTables:
+    """The job's tables read from ``store``'s database into ``backend`` (DuckDB), in one
+    snapshot. With ``jurisdiction``, only subjects of that jurisdiction and those inside
+    it, and their records, as :func:`xinyong.batch.engines.read_export` reads one
+    province's partitions."""
+    if backend.name != "duckdb":
+        raise DatabaseUnavailable(
+            "the job reads a database on DuckDB only; for Spark, export the ledger first (xinyong export)"
+        )
+    report = progress or (lambda phase, done: None)
+    con = backend.con
+    name = ibis.util.gen_name("xinyong")
+    catalog = catalog_tables(registry)
+    for table, rows in catalog.items():
+        con.register(f"{name}_{table}_arrow", rows)
+        con.execute(f'CREATE TEMP TABLE "{name}_{table}" AS SELECT * FROM "{name}_{table}_arrow"')
+        con.unregister(f"{name}_{table}_arrow")
+    with ledger_columns.snapshot(store.engine) as connection:
+        done = 0
+        unreadable: list[LedgerUnreadable] = []
+
+        def counted(chunks: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+            nonlocal done
+            try:
+                for batch in chunks:
+                    done += batch.num_rows
+                    report("reading the ledger", done)
+                    yield batch
+            except LedgerUnreadable as error:
+                unreadable.append(error)  # DuckDB reports it wrapped in its own error
+                raise
+
+        reader = pa.RecordBatchReader.from_batches(_ROWS, counted(_batches(ledger_columns.ledger_csv(connection))))
+        con.register(f"{name}_stream", reader)
+        try:
+            con.execute(f'CREATE TEMP TABLE "{name}_rows" AS SELECT * FROM "{name}_stream"')
+        except duckdb.Error:
+            if unreadable:
+                raise unreadable[0] from None
+            raise
+        finally:
+            con.unregister(f"{name}_stream")
+        organisations = pa.table({"subject_key": pa.array(ledger_columns.organisation_keys(connection), pa.string())})
+        con.register(f"{name}_organisations_arrow", organisations)
+        con.execute(f'CREATE TEMP TABLE "{name}_organisations" AS SELECT * FROM "{name}_organisations_arrow"')
+        con.unregister(f"{name}_organisations_arrow")
+        _records(con, name)
+        # Records of persons written before migration 0006 keep no flag: it is read
+        # from their sealed identities, in the same snapshot, for those rows only.
+        unflagged = con.execute(
+            f'''SELECT record_id FROM "{name}_records" WHERE minor IS NULL AND kind = 'person' '''
+        ).fetchall()
+        if unflagged:
+            found = list(ledger_columns.sealed_minors(connection, store.sealer, (r for (r,) in unflagged)))
+            con.register(
+                f"{name}_unflagged",
+                pa.table(
+                    {
+                        "record_id": pa.array([r for r, _ in found], pa.string()),
+                        "minor": pa.array([m for _, m in found], pa.bool_()),
+                    }
+                ),
+            )
+            con.execute(
+                f'''UPDATE "{name}_records" SET minor = u.minor FROM "{name}_unflagged" u
+                    WHERE "{name}_records".record_id = u.record_id'''
+            )
+            con.unregister(f"{name}_unflagged")
+
+    later = ", ".join(f"'{kind}'" for kind in ledger_columns.LATER_EVENTS)
+    con.execute(
+        f"""
+        CREATE TEMP TABLE "{name}_events" AS
+        SELECT e.record_id, r.catalog_id,
+               CAST(row_number() OVER (PARTITION BY e.record_id ORDER BY e.seq) AS INTEGER) AS seq,
+               e.kind AS type, CAST(e.day AS DATE) AS "on", e.outcome
+        FROM "{name}_rows" e JOIN "{name}_records" r ON r.record_id = e.record_id
+        WHERE e.kind IN ({later})
+        """
+    )
+    con.execute(
+        f"""
+        CREATE TEMP TABLE "{name}_subjects" AS
+        SELECT s.subject_key,
+               CASE WHEN o.subject_key IS NULL THEN 'person' ELSE 'organisation' END AS kind,
+               s.jurisdiction
+        FROM (SELECT subject_key, arg_max(day, seq) AS jurisdiction FROM "{name}_rows"
+              WHERE kind = 'subject' GROUP BY subject_key) s
+        LEFT JOIN "{name}_organisations" o ON o.subject_key = s.subject_key
+        """
+    )
+    con.execute(f'DROP TABLE "{name}_rows"')
+    report("reading the ledger", done)
+
+    records = backend.table(f"{name}_records")
+    events = backend.table(f"{name}_events")
+    subjects = backend.table(f"{name}_subjects")
+    if jurisdiction is not None:
+        j = subjects.jurisdiction
+        subjects = subjects.filter((j == jurisdiction) | j.startswith(jurisdiction + "-"))
+        records = records.semi_join(subjects, records.subject_key == subjects.subject_key)
+        events = events.semi_join(records, events.record_id == records.record_id)
+    return LedgerTables(
+        records=records,
+        events=events,
+        subjects=subjects,
+        **{table: backend.table(f"{name}_{table}") for table in catalog},
+    )
