@@ -14,9 +14,18 @@ from xinyong.adapters.storage.tables import access_log, deliveries, ledger, noti
 pytestmark = pytest.mark.unit
 
 
+# Columns added to a chained table after rows were written (the ledger's ``minor``,
+# migration 0006): covered only where they hold a value, after the others, so that the
+# rows written before still verify.
+LATE = {"ledger": ("minor",)}
+
+
 def _reference(table, row) -> bytes:
-    names = [c.name for c in table.columns if c.name not in ("hash", "prev_hash", "mac")]
-    return "\x1f".join([table.name, *(f"{name}={chain._encode(row.get(name))}" for name in names)]).encode()
+    late = LATE.get(table.name, ())
+    names = [c.name for c in table.columns if c.name not in ("hash", "prev_hash", "mac", *late)]
+    parts = [table.name, *(f"{name}={chain._encode(row.get(name))}" for name in names)]
+    parts += [f"{name}={chain._encode(row[name])}" for name in late if row.get(name) is not None]
+    return "\x1f".join(parts).encode()
 
 
 @pytest.mark.parametrize(
@@ -43,6 +52,8 @@ def _reference(table, row) -> bytes:
             ledger,
             {"seq": 1, "kind": "subject", "body": "{}", "sealed": bytearray(b"x"), "sealed_text": memoryview(b"y")},
         ),
+        (ledger, {"seq": 8, "kind": "record", "record_id": "tp-2", "body": "{}", "minor": True}),
+        (ledger, {"seq": 9, "kind": "record", "record_id": "tp-3", "body": "{}", "minor": False}),
         (notices, {"seq": 2, "id": "abc", "kind": "record", "sealed": b"", "source": ""}),
         (deliveries, {"seq": 3, "notice_seq": 2, "attempt": 0, "outcome": "sent", "channel": "email"}),
         (access_log, {"seq": 4, "subject_key": "k", "reader": "r", "role": "officer", "what": True, "at": "t"}),
