@@ -46,7 +46,10 @@ ledger = Table(
     # every other row, and on records written before migration 0006.
     Column("minor", Boolean),
     Index("ledger_record", "record_id"),
-    Index("ledger_subject", "subject_key"),
+    # By subject, then in ledger order: a subject's history, and its latest event (what a
+    # read model is checked against on every check) without scanning other subjects'
+    # rows (PostgreSQL would otherwise answer max(seq) by walking the primary key back).
+    Index("ledger_subject", "subject_key", "seq"),
     Index("ledger_rule", "rule"),
     Index(
         "ledger_one_record_per_id",

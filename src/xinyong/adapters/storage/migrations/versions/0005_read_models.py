@@ -41,8 +41,14 @@ def upgrade() -> None:
     )
     op.create_index("list_pieces_by_list", "list_pieces", ["list", "active_from"])
     op.create_index("list_pieces_by_subject", "list_pieces", ["subject_key"])
+    # A read model is current while its head is the subject's latest event: that lookup
+    # runs on every check and must not depend on the size of the ledger.
+    op.drop_index("ledger_subject", "ledger")
+    op.create_index("ledger_subject", "ledger", ["subject_key", "seq"])
 
 
 def downgrade() -> None:
+    op.drop_index("ledger_subject", "ledger")
+    op.create_index("ledger_subject", "ledger", ["subject_key"])
     op.drop_table("list_pieces")
     op.drop_table("standings")
