@@ -465,7 +465,8 @@ def render(results: dict, results_name: str = "BENCHMARKS.json") -> str:
         "import": "Baseline: parse each line and insert it into one table with the indexes a ledger needs (record, "
         "subject, rule, one row per record): `executemany` on SQLite, binary `COPY` on PostgreSQL. Ratio: "
         "baseline time / Xinyong's time. Both are whole processes, start-up included.",
-        "rescore": "Xinyong: `xinyong rescore` as a user runs it, the export of the ledger included. Baseline: "
+        "rescore": "Xinyong: `xinyong rescore` as a user runs it, from the database to its Parquet output, "
+        "start-up included. Baseline: "
         "DuckDB reading the same JSON Lines file and summing each subject's records' points (no windows, "
         "disputes, caps or lists), written to Parquet.",
         "checks": f"wrk with {settings['connections']} connections for {settings['check_seconds']} s against each "
