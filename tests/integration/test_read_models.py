@@ -198,3 +198,26 @@ def test_the_overview_is_replayed_until_every_subject_has_a_read_model(filled):
     filled.read_models.rebuild()
     with filled.units(read_only=True) as uow:
         assert filled.read_models.complete(uow)
+
+
+def test_a_read_model_this_version_cannot_read_is_not_believed(filled):
+    """A row with a valid keyed hash whose document is not one this version writes (an
+    older format, say) is answered from the ledger and reported by rebuild --check;
+    nothing crashes."""
+    from xinyong.adapters.storage.read_models import SqlReadModels
+
+    firm = filled.store.subject_key(FIRM)
+    with filled.store.reading() as connection:
+        head, catalogs = connection.execute(
+            text("SELECT head, catalogs FROM standings WHERE subject_key = :key"), {"key": firm}
+        ).one()
+    document = b'{"f": 1, "j": null, "s": {}, "c": {}, "l": []}'  # not compressed
+    mac = SqlReadModels(filled.store)._mac(firm, head, catalogs, document)
+    _untriggered_update(
+        filled, "UPDATE standings SET document = :d, mac = :m WHERE subject_key = :key", d=document, m=mac, key=firm
+    )
+    assert filled.inquiries.check(FIRM, ACTION, DAY).decision == "deny"
+    assert filled.read_models.stale == 1
+    assert filled.read_models.differences() == [firm]
+    with filled.units(read_only=True) as uow:
+        assert len([s for page in uow.read_models.span_pages(1000) for s in page]) == uow.read_models.count() - 1

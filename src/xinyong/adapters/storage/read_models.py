@@ -33,6 +33,9 @@ from xinyong.domain.standing import Contribution, ListEntry
 from xinyong.services.unit_of_work import ListedPiece, StoredModel
 
 _FORMAT = 1
+# What reading a document that this version does not write raises: such a row is not
+# believed, like an altered one.
+_UNREADABLE = (zlib.error, ValueError, KeyError, TypeError, IndexError)
 _IN_BATCH = 500
 _ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 
@@ -205,7 +208,11 @@ class SqlReadModels:
             return None
         if not hmac.compare_digest(row.mac, self._mac(key, row.head, row.catalogs, row.document)):
             return None
-        return StoredModel(decode(subject, row.document), row.head, row.catalogs, row.latest)
+        try:
+            model = decode(subject, row.document)
+        except _UNREADABLE:
+            return None  # not a document this version writes: answered from the ledger
+        return StoredModel(model, row.head, row.catalogs, row.latest)
 
     def put(self, connection: Connection, models: Iterable[tuple[str, int, ReadModel]], catalogs: str) -> None:
         rows: list[dict[str, Any]] = []
@@ -273,11 +280,15 @@ class SqlReadModels:
             if not rows:
                 return
             last = rows[-1].subject_key
-            yield [
-                _spans(_document(row.document))
-                for row in rows
-                if hmac.compare_digest(row.mac, self._mac(row.subject_key, row.head, row.catalogs, row.document))
-            ]
+            page = []
+            for row in rows:
+                if not hmac.compare_digest(row.mac, self._mac(row.subject_key, row.head, row.catalogs, row.document)):
+                    continue
+                try:
+                    page.append(_spans(_document(row.document)))
+                except _UNREADABLE:
+                    continue
+            yield page
 
     def list_sizes(self, connection: Connection, days: Sequence[dt.date]) -> dict[str, list[int]]:
         sizes: dict[str, list[int]] = {}
