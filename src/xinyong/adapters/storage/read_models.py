@@ -280,7 +280,7 @@ class SqlReadModels:
             if not rows:
                 return
             last = rows[-1].subject_key
-            page = []
+            page: list[Mapping[str, tuple[Span, ...]]] = []
             for row in rows:
                 if not hmac.compare_digest(row.mac, self._mac(row.subject_key, row.head, row.catalogs, row.document)):
                     continue
