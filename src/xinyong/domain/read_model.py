@@ -72,6 +72,7 @@ from xinyong.domain.standing import (
     StandingHistory,
     Timeline,
     decide,
+    list_entry_of,
     record_days,
     timeline,
 )
@@ -212,14 +213,7 @@ def _pieces(line: Timeline) -> list[ListPiece]:
     placement = line.placement
     if placement is None:
         return []
-    entry = ListEntry(
-        list=placement.list,
-        record=line.file.id,
-        start=placement.start,
-        until=placement.until,
-        catalog=line.catalog_id,
-        rule=line.file.record.rule,
-    )
+    entry = list_entry_of(line, placement)
     end = placement.until or FOREVER
     cuts = {placement.start}
     for gap in line.gaps:

@@ -510,7 +510,9 @@ class StandingHistory:
         """The record's list entry (the same on every day it is in effect), made once."""
         entry = self._entries.get(index)
         if entry is None:
-            entry = self._entries[index] = _entry_of(ln)
+            if ln.placement is None:
+                raise ValueError(f"record {ln.file.id!r} makes no list entry")
+            entry = self._entries[index] = list_entry_of(ln, ln.placement)
         return entry
 
     def _rule(self, index: int) -> Rule:
@@ -699,14 +701,15 @@ def _by_record(contribution: Contribution) -> str:
 def list_entries(subject: SubjectRef, day: dt.date, lines: Iterable[Timeline]) -> list[ListEntry]:
     """The subject's list entries in effect on ``day``, on every list."""
     entries = [
-        _entry_of(ln) for ln in lines if ln.placement is not None and ln.file.subject == subject and ln.listed_on(day)
+        list_entry_of(ln, ln.placement)
+        for ln in lines
+        if ln.placement is not None and ln.file.subject == subject and ln.listed_on(day)
     ]
     return sorted(entries, key=_by_list_and_record)
 
 
-def _entry_of(line: Timeline) -> ListEntry:
-    placement = line.placement
-    assert placement is not None
+def list_entry_of(line: Timeline, placement: ListPlacement) -> ListEntry:
+    """The list entry that ``placement``, the record's own, makes."""
     return ListEntry(
         list=placement.list,
         record=line.file.id,

@@ -713,20 +713,7 @@ class LedgerStore:
     def subject_pages(self, connection: Connection, size: int) -> Iterator[list[SubjectSummary]]:
         """Every subject filed in the ledger with its kind, latest jurisdiction and record
         files (without free text), ``size`` subjects at a time, by lookup key."""
-        last = ""
-        while True:
-            keys = list(
-                connection.execute(
-                    select(ledger.c.subject_key)
-                    .where(ledger.c.subject_key.is_not(None), ledger.c.subject_key > last)
-                    .group_by(ledger.c.subject_key)
-                    .order_by(ledger.c.subject_key)
-                    .limit(size)
-                ).scalars()
-            )
-            if not keys:
-                return
-            last = keys[-1]
+        for keys in self.subject_key_pages(connection, size):
             rows = connection.execute(select(ledger).where(ledger.c.subject_key.in_(keys)).order_by(ledger.c.seq))
             events: dict[str, list[Event]] = {key: [] for key in keys}
             for row in rows:
