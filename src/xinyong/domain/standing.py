@@ -19,7 +19,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import partial
-from typing import Literal
+from typing import Literal, Protocol
 
 from xinyong.domain.calendar import ZERO
 from xinyong.domain.catalog.model import Catalog, Measure, Rule
@@ -727,6 +727,16 @@ def _by_list_and_record(entry: ListEntry) -> tuple[str, str]:
 # ----------------------------------------------------------------------------- checks
 
 
+class Graded(Protocol):
+    """What a grade measure asks of a standing: the grade, and the score beside it."""
+
+    @property
+    def grade(self) -> str: ...
+
+    @property
+    def score(self) -> int: ...
+
+
 @dataclass(frozen=True, slots=True)
 class Reason:
     """Why a measure applied: the measure, what triggered it, and its legal basis."""
@@ -755,11 +765,11 @@ class CheckDecision:
         return sorted(r.effect for r in self.reasons)
 
 
-def computed_once(compute: Callable[[], Standing]) -> Callable[[], Standing]:
+def computed_once(compute: Callable[[], Graded]) -> Callable[[], Graded]:
     """``compute``, called at most once."""
-    box: list[Standing] = []
+    box: list[Graded] = []
 
-    def get() -> Standing:
+    def get() -> Graded:
         if not box:
             box.append(compute())
         return box[0]
@@ -817,12 +827,33 @@ def decide(
     entries: Iterable[ListEntry],
     registry: CatalogRegistry,
     jurisdiction: str | None,
-    standing_in: Callable[[str], Standing],
+    standing_in: Callable[[str], Graded],
 ) -> CheckDecision:
     """The decision of section 4 given the subject's list ``entries`` on ``day`` and its
     standing under a catalog (``standing_in``, asked only when a grade measure needs it):
     the measures of every catalog in force whose ``when`` holds; deny beats review beats
     allow; benefits are listed. The replay (:func:`check_of`) and the read model share it."""
+    reasons = measures_on(subject, day, entries, registry, jurisdiction, standing_in, action)
+    effects = {r.effect for r in reasons}
+    decision: Literal["allow", "review", "deny"] = (
+        "deny" if "deny" in effects else "review" if "review" in effects else "allow"
+    )
+    benefits = tuple(r.benefit for r in reasons if r.effect == "benefit" and r.benefit)
+    return CheckDecision(subject, action, day, decision, tuple(reasons), benefits)
+
+
+def measures_on(
+    subject: SubjectRef,
+    day: dt.date,
+    entries: Iterable[ListEntry],
+    registry: CatalogRegistry,
+    jurisdiction: str | None,
+    standing_in: Callable[[str], Graded],
+    action: str | None = None,
+) -> list[Reason]:
+    """The measures that fall on ``subject`` on ``day``, each with its trigger: those of
+    ``action`` (what a check weighs), or with ``action`` None every one, whatever the
+    action (what the subject is told it is barred from or granted)."""
     by_list: dict[str, list[ListEntry]] = defaultdict(list)
     for entry in entries:
         by_list[entry.list].append(entry)
@@ -834,7 +865,7 @@ def decide(
             continue
         graded = computed_once(partial(standing_in, version.id))
         for index, measure in enumerate(version.measures):
-            if not measure.applies_to_action(action):
+            if action is not None and not measure.applies_to_action(action):
                 continue
             trigger = measure_trigger(measure, version, subject, by_list, jurisdiction, graded)
             if trigger is None:
@@ -851,12 +882,7 @@ def decide(
                     benefit=measure.benefit,
                 )
             )
-    effects = {r.effect for r in reasons}
-    decision: Literal["allow", "review", "deny"] = (
-        "deny" if "deny" in effects else "review" if "review" in effects else "allow"
-    )
-    benefits = tuple(r.benefit for r in reasons if r.effect == "benefit" and r.benefit)
-    return CheckDecision(subject, action, day, decision, tuple(reasons), benefits)
+    return reasons
 
 
 def measure_trigger(
@@ -865,7 +891,7 @@ def measure_trigger(
     subject: SubjectRef,
     by_list: Mapping[str, list[ListEntry]],
     jurisdiction: str | None,
-    graded: Callable[[], Standing],
+    graded: Callable[[], Graded],
 ) -> dict[str, object] | None:
     """What makes ``measure`` fall on ``subject``, or None when it does not."""
     when = measure.when

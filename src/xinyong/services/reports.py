@@ -15,8 +15,10 @@ from xinyong.domain.identifiers import SubjectRef
 from xinyong.domain.standing import (
     Contribution,
     ListEntry,
+    Reason,
     earliest_repair,
     list_entries,
+    measures_on,
     rule_in_force,
     standing,
     timeline,
@@ -104,6 +106,7 @@ class Report:
     lists: tuple[ListEntry, ...]
     notices: tuple[Notice, ...]  # newest first
     access_log: tuple[Access, ...]  # newest first: this read first
+    measures: tuple[Reason, ...]  # every measure that falls on the subject that day, any action
 
 
 class Reports:
@@ -180,6 +183,20 @@ class Reports:
                 )
             )
         records.sort(key=lambda r: (r.occurred_on, r.record))
+        entries = list_entries(subject, day, lines)
+        graded = {s.catalog: s for s in standings}
+        measures = measures_on(
+            subject,
+            day,
+            entries,
+            registry,
+            jurisdiction,
+            # A grade measure asks the standing computed above, or (a catalog that scores
+            # another kind of subject never triggers) the standing module itself.
+            lambda catalog_id: (
+                graded.get(catalog_id) or standing(subject, catalog_id, day, files, registry, jurisdiction)
+            ),
+        )
         return Report(
             subject=str(subject),
             kind=subject.kind,
@@ -188,9 +205,10 @@ class Reports:
             as_of=day,
             standings=tuple(standings),
             records=tuple(records),
-            lists=tuple(list_entries(subject, day, lines)),
+            lists=tuple(entries),
             notices=tuple(notices),
             access_log=tuple(accesses),
+            measures=tuple(measures),
         )
 
     def trajectories(self, subject: SubjectRef, day: dt.date, catalog_ids: Iterable[str]) -> dict[str, Trajectory]:

@@ -26,6 +26,7 @@ from xinyong.services.delivery import contact_address
 from xinyong.services.due_process import DueProcessError, NotFound, TooEarly
 from xinyong.services.export import whole_file
 from xinyong.services.intake import ImportRefused
+from xinyong.services.situation import situation_of
 
 router = APIRouter(prefix="/portal", include_in_schema=False)
 PURPOSE = "the subject's own file, in the portal"
@@ -91,6 +92,8 @@ def portal_page(
     standings = []
     for s in report.standings:
         view: dict[str, Any] = {**vars(s), "chart": None, "ahead": [], "table": []}
+        # The factors ranked by impact: the records that move the score most come first.
+        view["contributions"] = sorted(s.contributions, key=lambda c: (-abs(c.points), c.record))
         if s.scoring:
             path = paths[s.catalog]
             bands = [(g.name, g.min) for g in s.grades]
@@ -129,6 +132,7 @@ def portal_page(
     iso = day.isoformat()
     records = report.records
     cases = d.due_process.cases_of(subject, day)
+    situation = situation_of(report, cases, registry)
     disputes, repairs, reviews = cases.disputes, cases.repairs, cases.reviews
     repairing = {v.record for v in repairs if v.status == "open"}
     reviewed = {v.notice for v in reviews}
@@ -139,6 +143,7 @@ def portal_page(
         status=status,
         area="portal",
         report=report,
+        situation=situation,
         standings=standings,
         records=records,
         list_titles=list_titles(registry, day),
