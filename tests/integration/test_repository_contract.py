@@ -442,6 +442,45 @@ def test_deliveries_are_due_until_sent_and_retried_after_their_wait(units):
         assert len(uow.notices.due_for_delivery("sms", now)) == 2
 
 
+def test_notices_are_marked_read_once_by_their_subject_only(units):
+    with units() as uow:
+        uow.notices.write(
+            [
+                NoticeDraft("a", PERSON, "notice.a"),
+                NoticeDraft("b", PERSON, "notice.b"),
+                NoticeDraft("c", OTHER, "notice.c"),
+                NoticeDraft("s", PERSON, "notice.s", to_source="traffic-police"),
+            ]
+        )
+        uow.commit()
+    with units(read_only=True) as uow:
+        b, a = uow.notices.inbox(PERSON)
+        (c,) = uow.notices.inbox(OTHER)
+    assert a.read_at is None and b.read_at is None
+    with units() as uow:
+        # Another subject's notice is not marked by PERSON, whatever id is given.
+        assert uow.notices.mark_read(PERSON, [a.id, c.id, "no-such-notice"]) == 1
+        uow.commit()
+    with units(read_only=True) as uow:
+        b2, a2 = uow.notices.inbox(PERSON)
+        assert uow.notices.inbox(OTHER)[0].read_at is None
+    assert a2.read_at is not None and b2.read_at is None
+    with units() as uow:
+        assert uow.notices.mark_read(PERSON) == 1  # only b was unread
+        assert uow.notices.mark_read(PERSON, [a.id]) == 0
+        assert uow.notices.mark_read(PERSON, []) == 0
+        uow.commit()
+    with units(read_only=True) as uow:
+        b3, a3 = uow.notices.inbox(PERSON)
+        # Marked once: the time of the first receipt stays; email delivery is not affected.
+        assert a3.read_at == a2.read_at and b3.read_at is not None
+        assert {n.key for n, _ in uow.notices.due_for_delivery("email", dt.datetime.now(dt.UTC))} == {
+            "notice.a",
+            "notice.b",
+            "notice.c",
+        }
+
+
 # ----------------------------------------------------------------------- access log
 
 

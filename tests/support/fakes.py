@@ -17,7 +17,7 @@ import json
 import secrets
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from types import TracebackType
 from typing import Any
 
@@ -115,6 +115,7 @@ class _Delivery:
     attempt: int
     outcome: str
     next_attempt_at: str | None
+    at: str = ""
 
 
 @dataclass
@@ -628,10 +629,38 @@ class FakeNotices(_Part):
 
     def inbox(self, subject: SubjectRef, limit: int = 500) -> list[Notice]:
         key = self._store.subject_key(subject)
-        return [n for n, k, _ in reversed(self._state.notices) if k == key and n.source is None][:limit]
+        read = self._read_at(self._state)
+        return [
+            replace(n, read_at=read.get(n.seq))
+            for n, k, _ in reversed(self._state.notices)
+            if k == key and n.source is None
+        ][:limit]
 
     def for_source(self, source: str, limit: int = 500) -> list[Notice]:
         return [n for n, _, _ in reversed(self._state.notices) if n.source == source][:limit]
+
+    def _read_at(self, state) -> dict[int, str]:
+        read: dict[int, str] = {}
+        for delivery in state.deliveries:
+            if delivery.channel == "inbox" and delivery.outcome == "read":
+                read.setdefault(delivery.notice_seq, delivery.at)
+        return read
+
+    def mark_read(self, subject: SubjectRef, notice_ids: Iterable[str] | None = None) -> int:
+        state = self._writing()
+        key = self._store.subject_key(subject)
+        wanted = None if notice_ids is None else set(notice_ids)
+        read = self._read_at(state)
+        at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+        marked = 0
+        for notice, k, _ in state.notices:
+            if k != key or notice.source is not None or notice.seq in read:
+                continue
+            if wanted is not None and notice.id not in wanted:
+                continue
+            state.deliveries.append(_Delivery(notice.seq, "inbox", 1, "read", None, at))
+            marked += 1
+        return marked
 
     def count(self) -> int:
         return len(self._state.notices)
@@ -672,6 +701,7 @@ class FakeNotices(_Part):
                 attempt,
                 outcome,
                 (now + retry_in).isoformat(timespec="seconds") if retry_in else None,
+                now.isoformat(timespec="seconds"),
             )
         )
 

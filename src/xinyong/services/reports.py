@@ -228,6 +228,13 @@ class Reports:
         with self.units(read_only=True) as uow:
             return uow.notices.inbox(subject)
 
+    def mark_read(self, subject: SubjectRef, notice_ids: Iterable[str] | None = None) -> int:
+        """Mark the subject's notices (``notice_ids``, or all) read; how many were unread."""
+        with self.units() as uow:
+            marked = uow.notices.mark_read(subject, notice_ids)
+            uow.commit()
+        return marked
+
     def source_notices(self, source: str) -> list[Notice]:
         """The notices to a source (disputes of its records and their decisions), newest first."""
         with self.units(read_only=True) as uow:

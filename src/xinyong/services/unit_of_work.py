@@ -172,6 +172,7 @@ class Notice:
     fields: dict[str, Any]
     lines: tuple[tuple[str, dict[str, Any]], ...] = ()
     written: tuple[str, str] | None = None  # (title, text) of a notice stored as prose
+    read_at: str | None = None  # when the subject first marked it read (its inbox's read receipt)
 
     def rendered(self, language: str, channel: str | None = None) -> tuple[str, str]:
         """The notice's title and text in ``language`` (for ``channel``, such as
@@ -196,6 +197,7 @@ class Notice:
             "key": self.key,
             "lines": [{"key": k, "fields": f} for k, f in self.lines],
             "fields": self.fields,
+            "read_at": self.read_at,
         }
 
 
@@ -470,6 +472,12 @@ class NoticeRepository(Protocol):
         ...
 
     def for_source(self, source: str, limit: int = 500) -> list[Notice]: ...
+
+    def mark_read(self, subject: SubjectRef, notice_ids: Iterable[str] | None = None) -> int:
+        """Mark the subject's notices (those of ``notice_ids``, or all) read now, each once:
+        a read receipt on the ``inbox`` channel of the delivery log. Returns how many
+        were unread; ids of other subjects' notices are ignored."""
+        ...
 
     def count(self) -> int: ...
 

@@ -12,6 +12,7 @@ import json
 import os
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from typing import Any
 
 import msgspec
@@ -24,6 +25,11 @@ from xinyong.domain.notices import NoticeDraft
 from xinyong.services.unit_of_work import Notice
 
 __all__ = ["Notice", "Outbox"]
+
+# A read receipt: the subject marked the notice read in its inbox (portal or API). It is
+# kept in the delivery log, append-only like every delivery, on a channel of its own.
+INBOX = "inbox"
+READ = "read"
 
 # A notice's body as JSON (UTF-8, unescaped), read back with json.loads.
 _BODY = msgspec.json.Encoder()
@@ -124,7 +130,8 @@ class Outbox:
                 yield opened
 
     def inbox(self, subject: SubjectRef, limit: int = 500, connection: Connection | None = None) -> list[Notice]:
-        """The subject's notices, newest first (not those addressed to sources)."""
+        """The subject's notices, newest first (not those addressed to sources), each with
+        the time it was first marked read."""
         with self._reading(connection) as connection:
             rows = connection.execute(
                 select(notices)
@@ -132,7 +139,59 @@ class Outbox:
                 .order_by(notices.c.seq.desc())
                 .limit(limit)
             ).all()
-        return [self._notice(r) for r in rows]
+            read = self._read_at(connection, [r.seq for r in rows])
+        return [replace(self._notice(r), read_at=read.get(r.seq)) for r in rows]
+
+    def _read_at(self, connection: Connection, seqs: list[int]) -> dict[int, str]:
+        """When each of the notices ``seqs`` was first marked read, for those that were."""
+        found: dict[int, str] = {}
+        for start in range(0, len(seqs), 500):  # within SQLite's limit on bound parameters
+            for seq, at in connection.execute(
+                select(deliveries.c.notice_seq, func.min(deliveries.c.at))
+                .where(
+                    deliveries.c.channel == INBOX,
+                    deliveries.c.outcome == READ,
+                    deliveries.c.notice_seq.in_(seqs[start : start + 500]),
+                )
+                .group_by(deliveries.c.notice_seq)
+            ):
+                found[seq] = at
+        return found
+
+    def mark_read(self, connection: Connection, subject: SubjectRef, notice_ids: Iterable[str] | None = None) -> int:
+        """Append a read receipt (channel ``inbox``, outcome ``read``) for each of the
+        subject's unread notices among ``notice_ids`` (all of them when None)."""
+        query = select(notices.c.seq).where(
+            notices.c.subject_key == self.store.subject_key(subject), notices.c.source.is_(None)
+        )
+        if notice_ids is not None:
+            wanted = sorted(set(notice_ids))
+            if not wanted:
+                return 0
+            query = query.where(notices.c.id.in_(wanted))
+        seqs = list(connection.execute(query.order_by(notices.c.seq)).scalars())
+        already = self._read_at(connection, seqs)
+        unread = [seq for seq in seqs if seq not in already]
+        if not unread:
+            return 0
+        at = _now().isoformat(timespec="seconds")
+        self.store.append_rows(
+            connection,
+            "deliveries",
+            [
+                {
+                    "notice_seq": seq,
+                    "channel": INBOX,
+                    "attempt": 1,
+                    "at": at,
+                    "outcome": READ,
+                    "sealed_error": None,
+                    "next_attempt_at": None,
+                }
+                for seq in unread
+            ],
+        )
+        return len(unread)
 
     def for_source(self, source: str, limit: int = 500, connection: Connection | None = None) -> list[Notice]:
         with self._reading(connection) as connection:

@@ -274,6 +274,9 @@ class SqlNotices:
     def for_source(self, source: str, limit: int = 500) -> list[Notice]:
         return self._outbox.for_source(source, limit, self._bound.connection)
 
+    def mark_read(self, subject: SubjectRef, notice_ids: Iterable[str] | None = None) -> int:
+        return self._outbox.mark_read(self._bound.writing(), subject, notice_ids)
+
     def count(self) -> int:
         return self._outbox.count(self._bound.connection)
 

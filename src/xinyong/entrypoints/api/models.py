@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, field_validator
 
@@ -507,6 +507,21 @@ class NoticeView(BaseModel):
     key: str | None = Field(description="the message key of the notice (null for notices stored as prose)")
     lines: list[MessageView] = Field(description="the further sentences of the text, as message keys with fields")
     fields: dict[str, Any]
+    read_at: str | None = Field(
+        None, description="when the subject first marked it read (null: unread, or a notice to a source)"
+    )
+
+
+class MarkRead(BaseModel):
+    """Which of my notices to mark read: the listed ids, or every one when left out."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    notices: list[Annotated[str, Field(min_length=1, max_length=32)]] | None = Field(None, max_length=500)
+
+
+class Marked(BaseModel):
+    marked: int = Field(description="how many of them were unread")
 
 
 class WholeFile(Report):

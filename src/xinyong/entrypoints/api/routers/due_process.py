@@ -19,6 +19,8 @@ from xinyong.entrypoints.api.models import (
     Decision,
     DisputeFiling,
     DisputeView,
+    Marked,
+    MarkRead,
     NoticeView,
     Outlook,
     RepairApplication,
@@ -172,6 +174,18 @@ def my_outlook(
 )
 def my_notices(who: SubjectReader, d: DeploymentDep, lang: Language) -> Any:
     return [n.as_json(lang) for n in d.reports.inbox(_subject(who))]
+
+
+@router.post(
+    "/v1/me/notices/read",
+    response_model=Marked,
+    responses=problem_responses(401, 403, 422, body=True),
+    summary="Mark my notices read",
+)
+def mark_my_notices_read(who: SubjectReader, d: DeploymentDep, asked: MarkRead) -> Any:
+    """Mark the listed notices (or, without a list, all of them) read: each notice keeps
+    the time it was first marked read. Ids that are not the subject's own are ignored."""
+    return Marked(marked=d.reports.mark_read(_subject(who), asked.notices))
 
 
 @router.get(

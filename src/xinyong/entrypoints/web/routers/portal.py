@@ -290,6 +290,19 @@ async def request_review(request: Request, d: DeploymentDep) -> Response:
     )
 
 
+@router.post("/notices/read")
+async def mark_notices_read(request: Request, d: DeploymentDep) -> Response:
+    """Mark one notice (``notice``) or every notice read, then back to the inbox."""
+    form = await read_form(request)
+    who = _refused(form, request)
+    if not isinstance(who, Reader):
+        return who
+    assert who.subject is not None
+    one = (form.get("notice") or "").strip()
+    await run_in_threadpool(d.reports.mark_read, who.subject, [one] if one else None)
+    return RedirectResponse("/portal#inbox", status_code=303)
+
+
 @router.post("/contact")
 async def set_contact(request: Request, d: DeploymentDep) -> Response:
     """The subject sets the address its notices are emailed to: a ``contact`` event, as
