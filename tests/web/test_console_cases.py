@@ -44,11 +44,11 @@ def status_of(world: World, dispute: DisputeView) -> str:
     return next(v.status for v in world.deployment.due_process.disputes(world.today, "all") if v.id == dispute.id)
 
 
-def decide(page, dispute: DisputeView, outcome: str = "annulled") -> None:
+def decide(page, dispute: DisputeView, outcome: str = "annulled", reasons: str = REASONS) -> None:
     """Fill in the queue item's decision and ask for it: the confirmation step follows."""
     item = page.locator(f"#dispute-{dispute.id}")
     item.locator(f"input[value='{outcome}']").check()
-    item.locator("textarea[name='reasons']").fill(REASONS)
+    item.locator("textarea[name='reasons']").fill(reasons)
     item.locator("button[type=submit]").click()
     expect(page.locator("#confirm")).to_be_visible()
 
@@ -130,7 +130,8 @@ def test_deciding_restates_the_decision_for_confirmation_and_cancel_writes_nothi
 def test_a_confirmed_decision_is_written_once_and_a_forged_or_replayed_confirmation_is_refused(page, world: World):
     dispute = file_dispute(world)
     sign_in(page, "console", world.token("officer"))
-    decide(page, dispute, "annulled")
+    reasons = "The source could not produce the decision.\nIts reference names another person."
+    decide(page, dispute, "annulled", reasons)  # reasons of two lines, restated exactly
     form = page.locator(f"form[action='/console/disputes/{dispute.id}/confirm']")
     fields = {
         name: form.locator(f"input[name='{name}']").input_value()
@@ -155,7 +156,8 @@ def test_a_confirmed_decision_is_written_once_and_a_forged_or_replayed_confirmat
     page.click("#confirm-decision")
     expect(page.locator("#done")).to_be_visible()
     expect(page.locator(f"#dispute-{dispute.id}")).to_have_count(0)
-    assert status_of(world, dispute) == "decided"
+    decided = next(v for v in world.deployment.due_process.disputes(world.today, "all") if v.id == dispute.id)
+    assert (decided.status, decided.outcome, decided.reasons) == ("decided", "annulled", reasons)
     written = ledger_head(world)
     assert written == head + 1  # one dispute_resolved event
 
