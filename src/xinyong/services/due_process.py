@@ -205,7 +205,10 @@ def _record_of(view: DisputeView | RepairView | ReviewView) -> str | None:
 
 
 def _queue_order(item: QueueItem) -> tuple:
-    return (not item.overdue, item.decide_by is None, item.decide_by or dt.date.max, item.filed_on or dt.date.min)
+    """Overdue first, then by deadline (none last), then by filing day and id (a dispute's
+    is a number, in ledger order)."""
+    deadline = (not item.overdue, item.decide_by is None, item.decide_by or dt.date.max)
+    return (*deadline, item.filed_on or dt.date.min, item.kind, item.id.zfill(20))
 
 
 def _review_record(view: ReviewView) -> str | None:
