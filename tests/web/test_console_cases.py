@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 
 from tests.web.conftest import SCREENSHOTS, World, screenshot, sign_in
 from xinyong.domain.identifiers import SubjectRef
-from xinyong.domain.standing import rule_in_force, timeline
+from xinyong.domain.standing import earliest_repair, rule_in_force, timeline
 from xinyong.services.due_process import DisputeView
 
 pytestmark = pytest.mark.e2e
@@ -165,6 +165,36 @@ def test_a_confirmed_decision_is_written_once_and_a_forged_or_replayed_confirmat
     assert replayed.status == 409 and "is not open: it is decided" in replayed.text()
     assert "Nothing was written" in replayed.text()
     assert ledger_head(world) == written
+
+
+def test_a_repair_decision_is_restated_then_written_once_on_confirm(page, world: World):
+    registry = world.deployment.catalogs.registry()
+    due = world.deployment.due_process
+
+    def repairable(file, line) -> bool:
+        first = earliest_repair(file, registry)
+        return first is not None and first <= world.today and line.counts_on(world.today)
+
+    file = world.take(repairable)
+    applied = due.apply_for_repair(
+        file.subject, file.id, "Receipt of payment no. 2026-120", "I will pay on time.", world.today
+    )
+    sign_in(page, "console", world.token("officer"))
+    item = page.locator(f"#repair-{applied.id}")
+    expect(item.locator(".queue-subject")).to_contain_text(file.subject.value)
+    expect(item.locator(".queue-record")).to_have_text(file.id)
+    expect(item.locator(".queue-rule")).to_contain_text(rule_in_force(file.record, registry)[1].title)
+    item.locator("input[value='refused']").check()
+    item.locator("textarea[name='reasons']").fill("The receipt is for another fine.")
+    item.locator("button[type=submit]").click()
+    expect(page.locator("#confirm .confirm-consequence")).to_contain_text("The record keeps counting")
+    expect(page.locator("#confirm .confirm-record")).to_have_text(file.id)
+    assert [v.status for v in due.repairs(world.today, "all") if v.id == applied.id] == ["open"]
+
+    page.click("#confirm-decision")
+    expect(page.locator("#done")).to_be_visible()
+    decided = [v for v in due.repairs(world.today, "all") if v.id == applied.id]
+    assert [(v.status, v.reasons) for v in decided] == [("refused", "The receipt is for another fine.")]
 
 
 def subject_on_no_list(world: World) -> SubjectRef:
