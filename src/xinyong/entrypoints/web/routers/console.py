@@ -1,6 +1,6 @@
-"""The officer console: queues of disputes, repairs and reviews by deadline with their
-decision forms (each decision restated for confirmation before it is written), the
-subject look-up (which asks for a purpose and logs it), the catalog
+"""The officer console: queues of disputes, repairs and reviews by deadline, each case
+with whose it is and its decision form (a decision is restated for confirmation before
+it is written), the subject look-up (which asks for a purpose and logs it), the catalog
 viewer with lint findings and version diffs, and the overview dashboards."""
 
 from __future__ import annotations
