@@ -14,7 +14,7 @@ from typing import Any, overload
 from pydantic import ValidationError
 
 from xinyong import messages
-from xinyong.domain.access import Reader
+from xinyong.domain.access import AccessDenied, Reader
 from xinyong.domain.decisions import CaseKind
 from xinyong.domain.events import DisputeFiled, DisputeResolved, Repaired, SubjectEvent
 from xinyong.domain.free_text import mask_identity_numbers
@@ -764,8 +764,12 @@ class DueProcess:
                 )
             )
         items.sort(key=_queue_order)
-        for item in items:
-            uow.access_log.write([SubjectRef.parse(item.subject)], officer, "queue", item.purpose, [item.record])
+        for item, subject in ((i, SubjectRef.parse(i.subject)) for i in items):
+            # The one rule of reads (xinyong.domain.access): who may read whom, with a purpose.
+            if not officer.may_read(subject):
+                raise AccessDenied(f"{officer.role} {officer.name!r} may not read the subjects of cases")
+            purpose = officer.stated_purpose(item.purpose)
+            uow.access_log.write([subject], officer, "queue", purpose, [item.record])
         return items
 
     # ------------------------------------------------------------------ outlook

@@ -13,7 +13,7 @@ from tests.conftest import scenario_files
 from tests.support.fakes import FakeStore
 from tests.unit.services.conftest import RESIDENT, TICKET, TODAY, World, ticket, world_over
 from tests.unit.services.test_due_process import adverse_notice
-from xinyong.domain.access import Reader
+from xinyong.domain.access import AccessDenied, Reader
 from xinyong.services.due_process import DueProcessError, NotFound
 
 pytestmark = pytest.mark.unit
@@ -124,3 +124,12 @@ def test_who_looked_keeps_the_subjects_own_views_apart_from_everyone_elses_reads
     assert looked.others.total == 1 and [e.purpose for e in looked.others.entries] == ["checking a complaint"]
     assert looked.own.total == 8 and len(looked.own.entries) == 2
     assert {e.role for e in looked.own.entries} == {"subject"}
+
+
+def test_only_a_reader_who_may_read_the_subjects_sees_the_queue_and_nothing_is_logged(world):
+    due = world.services.due_process
+    due.file_dispute(RESIDENT, TICKET, "the light was green", TODAY)
+    airline = Reader("sky-airline", "service-point", "t9", ("air_travel",))
+    with pytest.raises(AccessDenied):
+        due.queue(TODAY, airline)
+    assert queue_reads(world) == []
