@@ -499,6 +499,20 @@ def test_the_access_log_keeps_every_read_newest_first_with_its_purpose_masked(un
     assert everyone[1][0].detail is None and everyone[1][0].purpose == "loan for **************002X"
 
 
+def test_the_access_log_reads_a_subjects_own_views_apart_from_everyone_elses(units):
+    itself = Reader("resident", "subject", "t2", subject=PERSON)
+    with units() as uow:
+        uow.access_log.write([PERSON], itself, "report", "own file")
+        uow.access_log.write([PERSON], OFFICER, "report", "a complaint")
+        uow.access_log.write([PERSON], itself, "report", "own file again")
+        uow.commit()
+    with units(read_only=True) as uow:
+        others = uow.access_log.entries(PERSON, own=False)
+        own = uow.access_log.entries(PERSON, limit=1, own=True)
+    assert others[0] == 1 and [e.purpose for e in others[1]] == ["a complaint"]
+    assert own[0] == 2 and [e.purpose for e in own[1]] == ["own file again"]
+
+
 # ---------------------------------------------------------------------------- audit
 
 

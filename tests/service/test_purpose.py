@@ -19,8 +19,9 @@ REFUSAL = "State the purpose of this read: it is written to the access log with 
 
 
 def officer_reads(api) -> list[dict]:
+    """Officers' reads of the subject's file (not the console's queue naming its cases)."""
     answer = api.ok("auditor", "GET", "/v1/access-log", params={"subject": SUBJECT, "limit": 1000})
-    return [e for e in answer["entries"] if e["role"] == "officer"]
+    return [e for e in answer["entries"] if e["role"] == "officer" and e["what"] == "report"]
 
 
 @pytest.fixture

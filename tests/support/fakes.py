@@ -732,9 +732,15 @@ class FakeAccessLog(_Part):
                 _AccessRow(seq, at, key, reader.name, reader.role, what, text, generation if text else None)
             )
 
-    def entries(self, subject: SubjectRef | None = None, limit: int = 100, offset: int = 0) -> tuple[int, list[Access]]:
+    def entries(
+        self, subject: SubjectRef | None = None, limit: int = 100, offset: int = 0, *, own: bool | None = None
+    ) -> tuple[int, list[Access]]:
         key = self._store.subject_key(subject) if subject is not None else None
-        rows = [r for r in reversed(self._state.access) if key is None or r.subject_key == key]
+        rows = [
+            r
+            for r in reversed(self._state.access)
+            if (key is None or r.subject_key == key) and (own is None or (r.role == "subject") == own)
+        ]
         found = []
         for r in rows[offset : offset + limit]:
             text = r.text if self._readable(self._state, r.subject_key, r.generation) else {}

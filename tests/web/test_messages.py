@@ -10,6 +10,7 @@ import pytest
 
 from xinyong.domain.access import ROLES, PurposeRequired
 from xinyong.domain.catalog.lint import PROFILES
+from xinyong.domain.decisions import OUTCOMES
 from xinyong.entrypoints.web import i18n
 
 pytestmark = pytest.mark.unit
@@ -36,7 +37,12 @@ DYNAMIC = {
     "role.": [*ROLES, "public", "operator"],
     "portal.done.": ["dispute", "repair", "review", "contact"],
     "console.done.": ["dispute", "repair", "review"],
-    "access.what.": ["report", "score", "check", "public.organisation"],
+    "access.what.": ["report", "score", "check", "public.organisation", "queue"],
+    "cases.": ["dispute", "repair", "review"],
+    "console.case.": ["dispute", "repair", "review"],
+    "console.file.case.": ["dispute", "repair", "review"],
+    "console.confirm.heading.": ["dispute", "repair", "review"],
+    "console.confirm.consequence.": [f"{kind}.{o}" for kind, outcomes in OUTCOMES.items() for o in outcomes],
     "notice.kind.": [
         "record",
         "record_effective",

@@ -21,6 +21,15 @@ class AccessLogPage:
 
 
 @dataclass(frozen=True)
+class WhoLooked:
+    """Who looked at a subject's data, as its subject reads it: others' reads apart from
+    its own views (which would otherwise crowd them out), each newest first."""
+
+    others: AccessLogPage
+    own: AccessLogPage
+
+
+@dataclass(frozen=True)
 class Verification:
     """Every chained table as verification found it, the ledger's first; with
     ``directory``, where the public directory differs from the ledger."""
@@ -46,6 +55,17 @@ class Audit:
         with self.units(read_only=True) as uow:
             total, entries = uow.access_log.entries(subject, limit, offset)
         return AccessLogPage(total, limit, offset, tuple(entries))
+
+    def who_looked(self, subject: SubjectRef, limit: int = 100) -> WhoLooked:
+        """Everyone else's reads of ``subject`` and the subject's own, apart, in one
+        snapshot: the latest ``limit`` of each, with the number of each in all."""
+        with self.units(read_only=True) as uow:
+            others = uow.access_log.entries(subject, limit, own=False)
+            own = uow.access_log.entries(subject, limit, own=True)
+        return WhoLooked(
+            others=AccessLogPage(others[0], limit, 0, tuple(others[1])),
+            own=AccessLogPage(own[0], limit, 0, tuple(own[1])),
+        )
 
     def verify(self, marks: dict[str, int] | None = None, *, directory: bool = False) -> Verification:
         """Recompute every table's chain (with the keyed hash of the rows ``marks`` names,

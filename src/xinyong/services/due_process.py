@@ -14,8 +14,9 @@ from typing import Any, overload
 from pydantic import ValidationError
 
 from xinyong import messages
-from xinyong.domain.access import Reader
-from xinyong.domain.events import DisputeFiled, DisputeResolved, Repaired
+from xinyong.domain.access import AccessDenied, Reader
+from xinyong.domain.decisions import CaseKind
+from xinyong.domain.events import DisputeFiled, DisputeResolved, Repaired, SubjectEvent
 from xinyong.domain.free_text import mask_identity_numbers
 from xinyong.domain.identifiers import SubjectRef
 from xinyong.domain.messages import Message
@@ -150,6 +151,76 @@ class SubjectCases:
 
 
 @dataclass(frozen=True)
+class QueueItem:
+    """An open case as an officer's queue shows it: whose case it is (the subject's code,
+    name and jurisdiction: a read of the subject, logged for the officer with the case as
+    its purpose), the record and rule it concerns, when it was filed and its deadline."""
+
+    kind: CaseKind
+    id: str
+    subject: str
+    name: str | None
+    jurisdiction: str | None
+    record: str | None
+    rule: str | None
+    rule_title: str | None
+    filed_on: dt.date | None
+    decide_by: dt.date | None
+    days_left: int | None  # to the deadline: 0 or less once it has passed
+    overdue: bool
+    case: DisputeView | RepairView | ReviewView
+
+    @property
+    def purpose(self) -> str:
+        """Why the officer reads this subject: to decide this case (the access log's words)."""
+        return case_purpose(self.kind, self.id)
+
+
+@dataclass(frozen=True)
+class Queue:
+    """The open cases of every kind, each kind overdue first, then by deadline (none
+    last), then by filing day."""
+
+    disputes: tuple[QueueItem, ...]
+    repairs: tuple[QueueItem, ...]
+    reviews: tuple[QueueItem, ...]
+
+
+@dataclass(frozen=True)
+class CaseSubject:
+    """Whose case it is and the record it concerns (a review of a decision that no record
+    triggered concerns none)."""
+
+    subject: SubjectRef
+    record: str | None
+
+
+def case_purpose(kind: str, case_id: str) -> str:
+    """The purpose an officer's read of a subject for a case is logged with."""
+    return f"to decide {kind} {case_id}"
+
+
+def _record_of(view: DisputeView | RepairView | ReviewView) -> str | None:
+    return _review_record(view) if isinstance(view, ReviewView) else view.record
+
+
+def _queue_order(item: QueueItem) -> tuple:
+    """Overdue first, then by deadline (none last), then by filing day and id (a dispute's
+    is a number, in ledger order)."""
+    deadline = (not item.overdue, item.decide_by is None, item.decide_by or dt.date.max)
+    return (*deadline, item.filed_on or dt.date.min, item.kind, item.id.zfill(20))
+
+
+def _review_record(view: ReviewView) -> str | None:
+    """The record whose list entry triggered the decision reviewed, if one did."""
+    for reason in (view.decision or {}).get("reasons", []):
+        record = (reason.get("trigger") or {}).get("record")
+        if record:
+            return str(record)
+    return None
+
+
+@dataclass(frozen=True)
 class OutlookChange:
     """A future day on which the score, grade or list entries change, if nothing new
     happens: what changes, as message keys with fields and rendered."""
@@ -184,6 +255,13 @@ def _typed(text: str | None) -> str | None:
     """What a person typed, as it may be kept: identity numbers in it masked (it goes into
     events, cases and the notices written from them)."""
     return mask_identity_numbers(text) if text else text
+
+
+def _dispute_number(case_id: str) -> int:
+    """A dispute's id (the ledger number of its filing) from a path or a form."""
+    if not case_id.isdigit():
+        raise NotFound(f"no dispute {case_id!r}")
+    return int(case_id)
 
 
 def _short(text: str) -> str:
@@ -373,16 +451,7 @@ class DueProcess:
         with the same outcome and reasons, is refused."""
         reasons = _typed(reasons)
         with self._step(f"decision of dispute {dispute_id}") as uow:
-            filings = uow.ledger.dispute_filings()
-            record_id = next((r for r, seqs in filings.items() if dispute_id in seqs), None)
-            if record_id is None:
-                raise NotFound(f"no dispute {dispute_id}")
-            if filings[record_id][-1] != dispute_id:
-                raise DueProcessError(f"dispute {dispute_id} was decided already")
-            file = self._file(uow, record_id)
-            status = self._dispute_view(dispute_id, -1, file, day).status
-            if status != "open":
-                raise DueProcessError(f"dispute {dispute_id} is not open: it is {status}")
+            record_id = self._open_dispute(uow, dispute_id, day).record
             self._append(
                 uow,
                 self._event(
@@ -578,6 +647,130 @@ class DueProcess:
             decided = uow.cases.get(case_id)
         assert decided is not None
         return self._review_view(decided)
+
+    # ------------------------------------------------------------ the queue
+
+    def queue(self, day: dt.date, officer: Reader) -> Queue:
+        """Every open case with whose it is, its record and rule and its deadline. Naming
+        the subjects is a read of each: it is logged for ``officer`` with the case as its
+        purpose, in the unit of work that reads them."""
+        with self._step("the queue") as uow:
+            filings = uow.ledger.dispute_filings()
+            stored = {r: s.file for r, s in uow.ledger.records(filings).items()}
+            views: list[DisputeView | RepairView | ReviewView] = [
+                view
+                for record_id, seqs in filings.items()
+                for index, seq in enumerate(seqs)
+                if (view := self._dispute_view(seq, index, stored[record_id], day)).status == "open"
+            ]
+            views += [self._repair_view(c, day) for c in uow.cases.all("repair") if c.is_open]
+            views += [self._review_view(c) for c in uow.cases.all("review") if c.is_open]
+            items = self._items(uow, views, day, officer)
+        return Queue(
+            disputes=tuple(i for i in items if i.kind == "dispute"),
+            repairs=tuple(i for i in items if i.kind == "repair"),
+            reviews=tuple(i for i in items if i.kind == "review"),
+        )
+
+    def queued(self, kind: CaseKind, case_id: str, day: dt.date, officer: Reader) -> QueueItem:
+        """One open case as the queue shows it (to restate before it is decided), the
+        read of its subject logged as :meth:`queue` logs it; a case that is not open is
+        refused with the reason."""
+        with self._step(f"{kind} {case_id}") as uow:
+            view: DisputeView | RepairView | ReviewView
+            if kind == "dispute":
+                view = self._open_dispute(uow, _dispute_number(case_id), day)
+            else:
+                case = uow.cases.get(case_id)
+                if case is None or case.kind != kind:
+                    raise NotFound(f"no {kind} {case_id!r}")
+                if not case.is_open:
+                    raise DueProcessError(f"{kind} {case_id!r} was decided already")
+                view = self._repair_view(case, day) if kind == "repair" else self._review_view(case)
+            (item,) = self._items(uow, [view], day, officer)
+        return item
+
+    def subject_of(self, kind: CaseKind, case_id: str) -> CaseSubject:
+        """Whose case ``case_id`` is, open or decided, and the record it concerns."""
+        with self.units(read_only=True) as uow:
+            if kind == "dispute":
+                number = _dispute_number(case_id)
+                record_id = next((r for r, seqs in uow.ledger.dispute_filings().items() if number in seqs), None)
+                stored = uow.ledger.records([record_id], text=False).get(record_id) if record_id else None
+                if stored is None:
+                    raise NotFound(f"no dispute {case_id}")
+                return CaseSubject(stored.file.subject, stored.file.id)
+            case = uow.cases.get(case_id)
+        if case is None or case.kind != kind:
+            raise NotFound(f"no {kind} {case_id!r}")
+        record = case.record if kind == "repair" else _review_record(self._review_view(case))
+        return CaseSubject(case.subject, record)
+
+    def _open_dispute(self, uow: UnitOfWork, dispute_id: int, day: dt.date) -> DisputeView:
+        filings = uow.ledger.dispute_filings()
+        record_id = next((r for r, seqs in filings.items() if dispute_id in seqs), None)
+        if record_id is None:
+            raise NotFound(f"no dispute {dispute_id}")
+        if filings[record_id][-1] != dispute_id:
+            raise DueProcessError(f"dispute {dispute_id} was decided already")
+        view = self._dispute_view(dispute_id, -1, self._file(uow, record_id), day)
+        if view.status != "open":
+            raise DueProcessError(f"dispute {dispute_id} is not open: it is {view.status}")
+        return view
+
+    def _items(
+        self, uow: UnitOfWork, views: list[DisputeView | RepairView | ReviewView], day: dt.date, officer: Reader
+    ) -> list[QueueItem]:
+        """``views`` as queue items in queue order, their subjects named and each read
+        logged (in ``uow``, which the caller commits)."""
+        registry = self.library.registry()
+        wanted = {_record_of(v) for v in views if not isinstance(v, DisputeView)}
+        files = {r: s.file for r, s in uow.ledger.records([r for r in wanted if r], text=False).items()}
+        subjects = [SubjectRef.parse(v.subject) for v in views]
+        facts: dict[SubjectRef, SubjectEvent] = uow.ledger.latest_subject_events(subjects)
+        items = []
+        for view, subject in zip(views, subjects, strict=True):
+            record: str | None
+            rule: str | None
+            filed_on: dt.date | None
+            if isinstance(view, DisputeView):
+                kind: CaseKind = "dispute"
+                record, rule, title = view.record, view.rule, view.rule_title
+                filed_on, decide_by = view.filed_on, view.decide_by
+            else:
+                kind = "repair" if isinstance(view, RepairView) else "review"
+                record = _record_of(view)
+                file = files.get(record) if record else None
+                rule = file.record.rule if file else getattr(view, "rule", None)
+                title = rule_in_force(file.record, registry)[1].title if file else None
+                filed_on = view.applied_on if isinstance(view, RepairView) else view.requested_on
+                decide_by = view.decide_by if isinstance(view, RepairView) else None
+            fact = facts.get(subject)
+            items.append(
+                QueueItem(
+                    kind=kind,
+                    id=str(view.id),
+                    subject=view.subject,
+                    name=fact.name if fact else None,
+                    jurisdiction=fact.jurisdiction if fact else None,
+                    record=record,
+                    rule=rule,
+                    rule_title=title,
+                    filed_on=filed_on,
+                    decide_by=decide_by,
+                    days_left=(decide_by - day).days if decide_by is not None else None,
+                    overdue=decide_by is not None and decide_by <= day,
+                    case=view,
+                )
+            )
+        items.sort(key=_queue_order)
+        for item, subject in ((i, SubjectRef.parse(i.subject)) for i in items):
+            # The one rule of reads (xinyong.domain.access): who may read whom, with a purpose.
+            if not officer.may_read(subject):
+                raise AccessDenied(f"{officer.role} {officer.name!r} may not read the subjects of cases")
+            purpose = officer.stated_purpose(item.purpose)
+            uow.access_log.write([subject], officer, "queue", purpose, [item.record])
+        return items
 
     # ------------------------------------------------------------------ outlook
 

@@ -509,8 +509,12 @@ class AccessLogRepository(Protocol):
         details: list[str | None] | None = None,
     ) -> None: ...
 
-    def entries(self, subject: SubjectRef | None = None, limit: int = 100, offset: int = 0) -> tuple[int, list[Access]]:
-        """Entries newest first, for one subject or all; with the total count."""
+    def entries(
+        self, subject: SubjectRef | None = None, limit: int = 100, offset: int = 0, *, own: bool | None = None
+    ) -> tuple[int, list[Access]]:
+        """Entries newest first, for one subject or all; with the total count. With
+        ``own``, only the subjects' reads of their own data (True: a subject reads only
+        itself) or only everyone else's (False)."""
         ...
 
 

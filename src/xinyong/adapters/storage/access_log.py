@@ -91,19 +91,31 @@ class AccessLog:
             self.write(connection, subjects, reader, what, purpose, details)
 
     def entries(
-        self, subject: SubjectRef | None = None, limit: int = 100, offset: int = 0, connection: Connection | None = None
+        self,
+        subject: SubjectRef | None = None,
+        limit: int = 100,
+        offset: int = 0,
+        connection: Connection | None = None,
+        *,
+        own: bool | None = None,
     ) -> tuple[int, list[Access]]:
         """Entries newest first, for one subject or all; with the total count (read in
-        ``connection``'s transaction when given)."""
+        ``connection``'s transaction when given). With ``own``, only the subjects' reads
+        of themselves (True) or only everyone else's (False)."""
         if connection is None:
             with self.store.reading() as opened:
-                return self.entries(subject, limit, offset, opened)
+                return self.entries(subject, limit, offset, opened, own=own)
         query = select(access_log)
         count = select(func.count()).select_from(access_log)
         if subject is not None:
             key = self.store.subject_key(subject)
             query = query.where(access_log.c.subject_key == key)
             count = count.where(access_log.c.subject_key == key)
+        if own is not None:
+            # A subject reads only itself (Reader.may_read): its reads are its own.
+            by_subject = access_log.c.role == "subject" if own else access_log.c.role != "subject"
+            query = query.where(by_subject)
+            count = count.where(by_subject)
         total = connection.execute(count).scalar_one()
         rows = connection.execute(query.order_by(access_log.c.seq.desc()).limit(limit).offset(offset)).all()
         texts = self.store.text_sealers(connection, {r.subject_key for r in rows if r.sealed_text is not None})

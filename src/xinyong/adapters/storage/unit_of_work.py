@@ -310,8 +310,10 @@ class SqlAccessLog:
     ) -> None:
         self._log.write(self._bound.writing(), subjects, reader, what, purpose, details)
 
-    def entries(self, subject: SubjectRef | None = None, limit: int = 100, offset: int = 0) -> tuple[int, list[Access]]:
-        return self._log.entries(subject, limit, offset, self._bound.connection)
+    def entries(
+        self, subject: SubjectRef | None = None, limit: int = 100, offset: int = 0, *, own: bool | None = None
+    ) -> tuple[int, list[Access]]:
+        return self._log.entries(subject, limit, offset, self._bound.connection, own=own)
 
 
 class SqlAudit:

@@ -134,6 +134,20 @@ class Sessions:
         expected = self.csrf(request, area)
         return bool(expected) and hmac.compare_digest(expected, submitted or "")
 
+    def bound(self, request: Request, area: Area, *parts: str) -> str:
+        """A keyed hash of ``parts`` bound to the current session (empty without one): a
+        form that carries it back shows that this session was shown exactly these values
+        (the confirmation of a decision restates the decision it confirms)."""
+        value = request.cookies.get(area.cookie) or ""
+        if not value:
+            return ""
+        text = "\x1f".join((area.name, "bound", value, *parts))
+        return hmac.new(self._csrf_key, text.encode(), hashlib.sha256).hexdigest()
+
+    def bound_ok(self, request: Request, area: Area, submitted: str | None, *parts: str) -> bool:
+        expected = self.bound(request, area, *parts)
+        return bool(expected) and hmac.compare_digest(expected, submitted or "")
+
     @staticmethod
     def _signin_cookie(area: Area) -> str:
         return f"{area.cookie}_signin"

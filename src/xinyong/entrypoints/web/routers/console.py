@@ -1,10 +1,12 @@
-"""The officer console: queues of disputes, repairs and reviews by deadline with their
-decision forms, the subject look-up (which asks for a purpose and logs it), the catalog
+"""The officer console: queues of disputes, repairs and reviews by deadline, each case
+with whose it is and its decision form (a decision is restated for confirmation before
+it is written), the subject look-up (which asks for a purpose and logs it), the catalog
 viewer with lint findings and version diffs, and the overview dashboards."""
 
 from __future__ import annotations
 
 import re
+import time
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -23,11 +25,13 @@ from xinyong.entrypoints.web.forms import MAX_FIELD, read_form
 from xinyong.entrypoints.web.pages import language, render, svg
 from xinyong.entrypoints.web.routers.signin import sessions, sign_in, sign_out, signin_page
 from xinyong.entrypoints.web.sessions import CONSOLE
-from xinyong.services.due_process import DueProcessError
+from xinyong.services.due_process import DueProcessError, case_purpose
 
 router = APIRouter(prefix="/console", include_in_schema=False)
 DONE = ("dispute", "repair", "review")
 RESIDENT = re.compile(r"^\d{17}[\dX]$")
+# How long a decision's confirmation stands: a page left open longer is confirmed anew.
+CONFIRM_SECONDS = 15 * 60
 
 
 def error(key: str, **values: Any) -> dict[str, Any]:
@@ -72,9 +76,7 @@ def console_page(
         status=status,
         area="console",
         officer=who,
-        disputes=d.due_process.disputes(day, "open"),
-        repairs=d.due_process.repairs(day, "open"),
-        reviews=d.due_process.reviews("open"),
+        queue=d.due_process.queue(day, who),
         errors=errors or {},
         values=values or {},
         done=done,
@@ -101,13 +103,27 @@ async def console_sign_out(request: Request) -> Response:
     return await sign_out(request, CONSOLE)
 
 
+def _reasons(form: dict) -> str:
+    """The reasons typed, line breaks as one character: a browser sends a textarea's and
+    a hidden field's line breaks as CRLF, and the confirmation must restate them exactly."""
+    return (form.get("reasons") or "").replace("\r\n", "\n").strip()
+
+
+def _sealed(request: Request, kind: CaseKind, case: str, outcome: str, reasons: str, issued: str) -> str:
+    """The confirmation token of one decision: bound to the session, the case, the outcome,
+    the reasons and the moment the confirmation was shown."""
+    return sessions(request).bound(request, CONSOLE, "decide", kind, case, outcome, reasons, issued)
+
+
 def _decide(request: Request, d: Deployment, form: dict, kind: CaseKind, case: str) -> Response:
+    """The first step of a decision: check it and restate it for confirmation. Nothing
+    of the decision is written here."""
     who = _guard_post(request, form)
     if not isinstance(who, Reader):
         return who
     slot = f"{kind}-{case}"
     outcome = form.get("outcome", "")
-    reasons = (form.get("reasons") or "").strip()
+    reasons = _reasons(form)
     errors: dict[str, Any] = {}
     try:
         valid_outcome(kind, outcome)
@@ -117,20 +133,75 @@ def _decide(request: Request, d: Deployment, form: dict, kind: CaseKind, case: s
         errors[f"{slot}-reasons"] = error("console.decide.error.reasons")
     elif len(reasons) > MAX_FIELD:
         errors[f"{slot}-reasons"] = error("form.too_long", max=MAX_FIELD)
+    item = None
     if not errors:
+        try:
+            item = d.due_process.queued(kind, case, today(), who)
+        except DueProcessError as refused:
+            errors[f"{slot}-outcome"] = error("error.refused", detail=str(refused))
+    if errors or item is None:
+        values = {f"{slot}-outcome": outcome, f"{slot}-reasons": reasons}
+        return console_page(request, d, who, errors=errors, values=values, status=422)
+    issued = str(int(time.time()))
+    return render(
+        request,
+        "console_confirm.html",
+        area="console",
+        item=item,
+        outcome=outcome,
+        reasons=reasons,
+        issued=issued,
+        token=_sealed(request, kind, case, outcome, reasons, issued),
+        csrf=sessions(request).csrf(request, CONSOLE),
+    )
+
+
+def fresh(issued: str, now: float) -> bool:
+    """Whether a confirmation shown at ``issued`` (seconds since the epoch) still stands
+    at ``now``: not older than ``CONFIRM_SECONDS``, and not from the future."""
+    return issued.isdigit() and 0 <= now - int(issued) <= CONFIRM_SECONDS
+
+
+def _confirm(request: Request, d: Deployment, form: dict, kind: CaseKind, case: str) -> Response:
+    """The second step: write the decision the officer confirmed, once. A token that does
+    not restate this decision for this session (forged, or the fields changed), or one
+    older than ``CONFIRM_SECONDS``, is refused; so is a decision already taken."""
+    who = _guard_post(request, form)
+    if not isinstance(who, Reader):
+        return who
+    outcome, reasons, issued = form.get("outcome", ""), _reasons(form), form.get("issued", "")
+    if not sessions(request).bound_ok(
+        request, CONSOLE, form.get("confirm"), "decide", kind, case, outcome, reasons, issued
+    ):
+        return _refused(request, kind, case, 403, "console.confirm.error.forged")
+    if not fresh(issued, time.time()):
+        return _refused(request, kind, case, 409, "console.confirm.error.stale")
+    try:
+        valid_outcome(kind, outcome)
         decide = {
             "dispute": d.due_process.decide_dispute,
             "repair": d.due_process.decide_repair,
             "review": d.due_process.decide_review,
         }[kind]
-        try:
-            decide(int(case) if kind == "dispute" else case, outcome, reasons, who, today())
-        except (DueProcessError, ValueError) as refused:
-            errors[f"{slot}-outcome"] = error("error.refused", detail=str(refused))
-    if errors:
-        values = {f"{slot}-outcome": outcome, f"{slot}-reasons": reasons}
-        return console_page(request, d, who, errors=errors, values=values, status=422)
+        decide(int(case) if kind == "dispute" else case, outcome, reasons, who, today())
+    except (DueProcessError, ValueError) as refused:
+        return _refused(request, kind, case, 409, "error.refused", detail=str(refused))
     return RedirectResponse(f"/console?done={kind}", status_code=303)
+
+
+def _refused(request: Request, kind: CaseKind, case: str, status: int, key: str, **values: Any) -> HTMLResponse:
+    """A confirmation refused: why, and the way back to the queue. Nothing was written."""
+    return render(
+        request,
+        "console_confirm.html",
+        status=status,
+        area="console",
+        item=None,
+        kind=kind,
+        case=case,
+        refusal=error(key, **values),
+        csrf=sessions(request).csrf(request, CONSOLE),
+    )
 
 
 @router.post("/disputes/{dispute_id}")
@@ -149,6 +220,64 @@ async def decide_repair(case_id: str, request: Request, d: DeploymentDep) -> Res
 async def decide_review(case_id: str, request: Request, d: DeploymentDep) -> Response:
     form = await read_form(request)
     return await run_in_threadpool(_decide, request, d, form, "review", case_id[:40])
+
+
+@router.post("/disputes/{dispute_id}/confirm")
+async def confirm_dispute(dispute_id: str, request: Request, d: DeploymentDep) -> Response:
+    form = await read_form(request)
+    return await run_in_threadpool(_confirm, request, d, form, "dispute", dispute_id[:20])
+
+
+@router.post("/repairs/{case_id}/confirm")
+async def confirm_repair(case_id: str, request: Request, d: DeploymentDep) -> Response:
+    form = await read_form(request)
+    return await run_in_threadpool(_confirm, request, d, form, "repair", case_id[:40])
+
+
+@router.post("/reviews/{case_id}/confirm")
+async def confirm_review(case_id: str, request: Request, d: DeploymentDep) -> Response:
+    form = await read_form(request)
+    return await run_in_threadpool(_confirm, request, d, form, "review", case_id[:40])
+
+
+def _case_file(request: Request, d: Deployment, kind: CaseKind, case: str) -> HTMLResponse:
+    """The file of a case's subject, at the case's record: read for the case (the purpose
+    the access log keeps)."""
+    who = _guard_get(request)
+    if not isinstance(who, Reader):
+        return who
+    try:
+        whose = d.due_process.subject_of(kind, case)
+    except DueProcessError:
+        return render(request, "error.html", status=404, heading="error.not_found", message="console.case.not_found")
+    purpose = case_purpose(kind, case)
+    return render(
+        request,
+        "console_subject.html",
+        area="console",
+        report=d.reports.report(whose.subject, today(), who, purpose),
+        purpose=purpose,
+        case={"kind": kind, "id": case, "record": whose.record},
+        csrf=sessions(request).csrf(request, CONSOLE),
+    )
+
+
+@router.get("/disputes/{dispute_id}/file", response_class=HTMLResponse)
+def dispute_file(dispute_id: str, request: Request, d: DeploymentDep) -> HTMLResponse:
+    """The file of the subject of a dispute, at the record disputed."""
+    return _case_file(request, d, "dispute", dispute_id[:20])
+
+
+@router.get("/repairs/{case_id}/file", response_class=HTMLResponse)
+def repair_file(case_id: str, request: Request, d: DeploymentDep) -> HTMLResponse:
+    """The file of the subject of a repair application, at the record to repair."""
+    return _case_file(request, d, "repair", case_id[:40])
+
+
+@router.get("/reviews/{case_id}/file", response_class=HTMLResponse)
+def review_file(case_id: str, request: Request, d: DeploymentDep) -> HTMLResponse:
+    """The file of the subject of a review, at the record that triggered the decision."""
+    return _case_file(request, d, "review", case_id[:40])
 
 
 def _subject(text: str) -> SubjectRef:

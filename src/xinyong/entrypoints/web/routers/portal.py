@@ -30,6 +30,7 @@ from xinyong.services.situation import situation_of
 
 router = APIRouter(prefix="/portal", include_in_schema=False)
 PURPOSE = "the subject's own file, in the portal"
+ACCESS_SHOWN = 100  # the latest reads of each kind (others', own) the page lists
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+")  # as the contact event checks it
 
 
@@ -137,6 +138,9 @@ def portal_page(
     repairing = {v.record for v in repairs if v.status == "open"}
     reviewed = {v.notice for v in reviews}
     book = sessions(request)
+    # Who looked: others' reads apart from the subject's own views (read after the report,
+    # so this view is among them), lest the subject's own visits crowd the others out.
+    looked = d.audit.who_looked(subject, limit=ACCESS_SHOWN)
     return render(
         request,
         "portal.html",
@@ -159,6 +163,7 @@ def portal_page(
         repairs=repairs,
         reviews=reviews,
         reviewed=reviewed,
+        looked=looked,
         contact=contact_address(d.units, subject),
         errors=errors or {},
         values=values or {},
