@@ -41,7 +41,7 @@ def test_a_resident_reads_the_score_and_chart_files_a_dispute_and_sees_it_in_the
     page.click("#dispute-form button[type=submit]")
     expect(page.locator("#done")).to_be_visible()
     expect(page.locator("#inbox .notice-item[data-kind='dispute_filed']", has_text=file.id)).to_be_visible()
-    expect(page.locator("#cases tr.case-dispute", has_text=file.id)).to_contain_text("open")
+    expect(page.locator("#cases .case-dispute", has_text=file.id)).to_contain_text("open")
     # The dispute is in the ledger, with its grounds.
     queue = world.deployment.due_process.disputes(world.today, "open")
     assert any(v.record == file.id and v.grounds.startswith("I was not driving") for v in queue)
