@@ -366,7 +366,17 @@ def full_width(text: str) -> str:
 
 def test_a_search_is_counted_in_all_and_paged_by_name_with_unnamed_organisations_last(units):
     firms = [SubjectRef.parse(uscc(f"9137000{n:02d}MA3C5EXA")) for n in range(9)]
-    names = ["荣成 海洋 公司", "Acme 公司", "北辰公司", "acme 二号 公司", None, "东方公司", "Zeta 公司", None, "不相干集团"]
+    names = [
+        "荣成 海洋 公司",
+        "Acme 公司",
+        "北辰公司",
+        "acme 二号 公司",
+        None,
+        "东方公司",
+        "Zeta 公司",
+        None,
+        "不相干集团",
+    ]
     write(
         units,
         [facts(f, "CN-SD", **({"name": n} if n else {})) for f, n in zip(firms, names, strict=True)],
