@@ -34,7 +34,7 @@ def test_typing_a_query_shows_results_and_the_true_total(page, world: World):
     found = total(world)
     page.goto("/")
     page.type("#q", QUERY, delay=50)
-    expect(page.locator("#results-count")).to_have_text(f"Showing 1–{SEARCH_PER_PAGE} of {found} organisations")
+    expect(page.locator("#results-count")).to_have_text(f"Showing 1–{SEARCH_PER_PAGE} of {found} found")
     expect(page.locator("#results tbody tr")).to_have_count(SEARCH_PER_PAGE)
     expect(page.locator("#results nav.pager")).to_contain_text(f"Page 1 of {-(-found // SEARCH_PER_PAGE)}")
     screenshot(page, "search-total")
@@ -46,11 +46,11 @@ def test_the_results_page_through_every_match(page, world: World):
     page.goto(f"/lookup?q={quote(QUERY)}")
     page.click("#results a[rel=next]")
     expect(page).to_have_url(re.compile(r"[?&]page=2$"))
-    second = f"Showing {SEARCH_PER_PAGE + 1}–{min(2 * SEARCH_PER_PAGE, found)} of {found} organisations"
+    second = f"Showing {SEARCH_PER_PAGE + 1}–{min(2 * SEARCH_PER_PAGE, found)} of {found} found"
     expect(page.locator("#results-count")).to_have_text(second)
     page.goto(f"/lookup?q={quote(QUERY)}&page={pages}")
     first = (pages - 1) * SEARCH_PER_PAGE + 1
-    expect(page.locator("#results-count")).to_have_text(f"Showing {first}–{found} of {found} organisations")
+    expect(page.locator("#results-count")).to_have_text(f"Showing {first}–{found} of {found} found")
     expect(page.locator("#results tbody tr")).to_have_count(found - first + 1)
     expect(page.locator("#results a[rel=next]")).to_have_count(0)
     page.click("#results a[rel=prev]")
@@ -68,7 +68,9 @@ def test_the_pages_say_how_many_they_show_in_chinese(new_context, world: World):
     page = new_context(locale="zh-CN").new_page()
     page.goto(f"/lookup?q={quote(QUERY)}&page=2")
     last = min(2 * SEARCH_PER_PAGE, found)
-    expect(page.locator("#results-count")).to_have_text(f"第 {SEARCH_PER_PAGE + 1}–{last} 个，共 {found} 个组织")
+    expect(page.locator("#results-count")).to_have_text(
+        f"共找到 {found} 个组织，显示第 {SEARCH_PER_PAGE + 1}–{last} 个"
+    )
     expect(page.locator("#results a[rel=prev]")).to_have_text("上一页")
 
 
@@ -105,7 +107,7 @@ def test_a_page_loaded_with_a_query_shows_its_results_without_javascript(new_con
     found = total(world)
     page = new_context(javascript=False).new_page()
     page.goto(f"/lookup?q={quote(QUERY)}&page=2")
-    expect(page.locator("#results-count")).to_contain_text(f"of {found} organisations")
+    expect(page.locator("#results-count")).to_contain_text(f"of {found} found")
     page.click("#results a[rel=next]")
     expect(page).to_have_url(re.compile(r"[?&]page=3$"))
 
@@ -119,7 +121,7 @@ def test_a_full_width_lower_case_code_finds_the_firm_and_shows_its_list(page, wo
     page.fill("#q", typed)
     row = page.locator("#results tbody tr", has=page.locator(f"a[href='/org/{code}']"))
     expect(row).to_have_count(1)
-    expect(page.locator("#results-count")).to_have_text("Showing 1–1 of 1 organisations")
+    expect(page.locator("#results-count")).to_have_text("Showing 1–1 of 1 found")
     badge = row.locator(f"a.badge[href='/lists/{firm['list']}']")
     expect(badge).to_have_text(f"Blacklist: {firm['title']}")
     screenshot(page, "search-code")
