@@ -868,7 +868,8 @@ class LedgerStore:
         rows = connection.execute(
             select(organisations)
             .where(self._matching(terms))
-            .order_by(organisations.c.name_folded.asc().nulls_last(), organisations.c.code)
+            # The order of the index organisations_by_name: a page is read off it.
+            .order_by(organisations.c.name_folded.is_(None), organisations.c.name_folded, organisations.c.code)
             .limit(limit)
             .offset(offset)
         ).all()
