@@ -359,6 +359,77 @@ def test_the_directory_follows_organisations_subject_events(units):
         assert uow.directory.names([FIRM.value, "nobody"]) == {FIRM.value: "Rongcheng Acme Works"}
 
 
+def full_width(text: str) -> str:
+    """``text`` as a Chinese input method in full-width mode types it (Ｕ＋ＦＦ０１ on)."""
+    return "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else "\u3000" if c == " " else c for c in text)
+
+
+def test_a_search_is_counted_in_all_and_paged_by_name_with_unnamed_organisations_last(units):
+    firms = [SubjectRef.parse(uscc(f"9137000{n:02d}MA3C5EXA")) for n in range(9)]
+    names = [
+        "荣成 海洋 公司",
+        "Acme 公司",
+        "北辰公司",
+        "acme 二号 公司",
+        None,
+        "东方公司",
+        "Zeta 公司",
+        None,
+        "不相干集团",
+    ]
+    write(
+        units,
+        [facts(f, "CN-SD", **({"name": n} if n else {})) for f, n in zip(firms, names, strict=True)],
+    )
+    with units(read_only=True) as uow:
+        assert uow.directory.count("公司") == 6
+        pages = [uow.directory.search("公司", limit=4, offset=start) for start in (0, 4, 8)]
+        assert [len(p) for p in pages] == [4, 2, 0]
+        found = [o.name for p in pages for o in p]
+        assert len(set(found)) == 6 and found == sorted(found, key=lambda n: n.casefold() if n else "")
+        # A code prefix finds the unnamed too: they come after every named one.
+        prefix = "9137000"
+        assert uow.directory.count(prefix) == 9
+        every = uow.directory.search(prefix, limit=20)
+        assert [o.name is None for o in every] == [False] * 7 + [True] * 2
+        assert uow.directory.search(prefix, limit=3, offset=7) == every[7:]
+        assert uow.directory.count("") == 0 and uow.directory.count("%") == 0 and uow.directory.count("\\") == 0
+
+
+def test_a_code_typed_in_lower_case_grouped_or_full_width_finds_its_organisation(units):
+    write(units, [facts(FIRM, "CN-SD", name="Rongcheng Acme Works")])
+    code = FIRM.value
+    typed = [
+        code.lower(),
+        f"{code[:4]} {code[4:10]}-{code[10:]}",
+        full_width(code.lower()),
+        full_width(f"{code[:6]} {code[6:12]} {code[12:]}"),
+        f"uscc:{code}",
+        full_width(code[:8].lower()),
+    ]
+    with units(read_only=True) as uow:
+        for text in typed:
+            assert [o.code for o in uow.directory.search(text)] == [code], text
+            assert uow.directory.count(text) == 1, text
+        assert [o.code for o in uow.directory.search(full_width("ACME works"))] == [code]
+
+
+def test_the_catalogs_a_subject_has_records_under_come_from_the_ledger(units):
+    write(
+        units,
+        [
+            record("r1", FIRM, rule="city-org/tax.late_filing"),
+            record("r2", FIRM, rule="national-org/court.judgment_default"),
+            record("r3", FIRM, rule="city-org/tax.arrears"),
+            record("r4", PERSON),
+        ],
+    )
+    with units(read_only=True) as uow:
+        keys = {s: uow.ledger.subject_key(s) for s in (FIRM, PERSON, OTHER)}
+        filed = uow.ledger.filed_catalogs(keys.values())
+    assert filed == {keys[FIRM]: {"city-org", "national-org"}, keys[PERSON]: {"city-personal"}}
+
+
 # ---------------------------------------------------------------------------- cases
 
 

@@ -15,7 +15,6 @@ import hmac
 import itertools
 import json
 import secrets
-import unicodedata
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from types import TracebackType
@@ -27,6 +26,7 @@ from xinyong.domain.events import ContactEvent, RecordEvent, SubjectEvent, parse
 from xinyong.domain.free_text import mask_identity_numbers
 from xinyong.domain.history import annuls, contact_history, record_files
 from xinyong.domain.identifiers import SubjectRef
+from xinyong.domain.lookup import fold_name, lookup_query
 from xinyong.domain.notices import NoticeDraft
 from xinyong.domain.read_model import ReadModel, Span
 from xinyong.domain.standing import RecordFile
@@ -53,10 +53,6 @@ FREE_TEXT_FIELDS = ("summary", "note", "grounds", "reasons")  # as the SQL store
 CASE_TEXT = ("proof", "commitment", "grounds", "reasons")
 # Generations of subjects' keys, unique across fake stores (a state may be copied into another).
 _GENERATIONS = itertools.count(1)
-
-
-def _fold(text: str) -> str:
-    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
 
 
 def _json(value: Any) -> Any:
@@ -346,6 +342,14 @@ class FakeLedger(_Part):
         wanted = set(rules)
         return [r.event.id for r in self._state.rows if isinstance(r.event, RecordEvent) and r.event.rule in wanted]
 
+    def filed_catalogs(self, keys: Iterable[str]) -> dict[str, set[str]]:
+        wanted = set(keys)
+        found: dict[str, set[str]] = {}
+        for row in self._state.rows:
+            if isinstance(row.event, RecordEvent) and row.subject_key in wanted:
+                found.setdefault(row.subject_key, set()).add(row.event.rule.split("/", 1)[0])
+        return found
+
     def record_pages(self, size: int) -> Iterator[list[RecordFile]]:
         ids = self.record_ids()
         for start in range(0, len(ids), size):
@@ -503,17 +507,22 @@ class FakeDirectory(_Part):
     def organisation(self, subject: SubjectRef) -> Organisation | None:
         return self._state.directory.get(self._store.subject_key(subject))
 
-    def search(self, query: str, limit: int = 50) -> list[Organisation]:
-        folded = _fold(query)
-        if not folded or "\x00" in query:
-            return []
-        prefix = query.strip().upper().replace("\\", "")
+    def _matching(self, query: str) -> list[Organisation]:
+        terms = lookup_query(query)
+        name = terms.name.replace("\\", "")
         found = [
             o
             for o in self._state.directory.values()
-            if (o.name is not None and folded.replace("\\", "") in _fold(o.name)) or o.code.startswith(prefix)
+            if (name and o.name is not None and name in fold_name(o.name))
+            or (terms.code is not None and o.code.startswith(terms.code))
         ]
-        return sorted(found, key=lambda o: (_fold(o.name) if o.name else "", o.code))[:limit]
+        return sorted(found, key=lambda o: (o.name is None, fold_name(o.name) if o.name else "", o.code))
+
+    def search(self, query: str, limit: int = 50, offset: int = 0) -> list[Organisation]:
+        return self._matching(query)[offset : offset + limit]
+
+    def count(self, query: str) -> int:
+        return len(self._matching(query))
 
     def names(self, codes: Iterable[str]) -> dict[str, str | None]:
         wanted = set(codes)

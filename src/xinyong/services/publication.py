@@ -7,9 +7,12 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from xinyong.domain.access import Reader
+from xinyong.domain.catalog.model import Catalog
+from xinyong.domain.catalog.registry import CatalogRegistry, ListOwner
 from xinyong.domain.identifiers import SubjectRef
 from xinyong.domain.read_model import standing_on
 from xinyong.domain.standing import rule_in_force, timeline
@@ -132,6 +135,97 @@ class ListPage:
     entries: tuple[PublishedEntry, ...]
 
 
+@dataclass(frozen=True)
+class ResultListing:
+    """A list a search result is on, on the day."""
+
+    list: str
+    title: str | None
+    kind: str  # black | red
+
+
+@dataclass(frozen=True)
+class ResultGrade:
+    """A search result's grade under a catalog whose grades its page publishes (one
+    that grades: more than one band)."""
+
+    catalog: str
+    title: str | None
+    grade: str
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    """An organisation found by the public search, with what its page would show first:
+    the lists it is on and its grades."""
+
+    code: str
+    name: str | None
+    jurisdiction: str | None
+    lists: tuple[ResultListing, ...]
+    grades: tuple[ResultGrade, ...]
+
+
+@dataclass(frozen=True)
+class SearchPage:
+    """One page of the organisations a query finds: ``total`` is how many it finds in
+    all, counted by the store."""
+
+    query: str
+    as_of: dt.date
+    total: int
+    page: int
+    per_page: int
+    results: tuple[SearchResult, ...]
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+    @property
+    def first(self) -> int:
+        """The position of the page's first result among all (1-based; 0: none)."""
+        return (self.page - 1) * self.per_page + 1 if self.results else 0
+
+    @property
+    def last(self) -> int:
+        return self.first + len(self.results) - 1 if self.results else 0
+
+
+@dataclass(frozen=True)
+class ListSummary:
+    """A list as the index of lists shows it: its definition and how many entries are
+    in effect on the day, ``total`` of them published (as on the list's own page)."""
+
+    list: str
+    title: str | None
+    kind: str
+    catalog: str
+    catalog_title: str | None
+    publishes: str
+    as_of: dt.date
+    in_effect: int
+    total: int
+    persons_not_published: int
+
+
+def published_catalogs(
+    registry: CatalogRegistry, day: dt.date, jurisdiction: str | None, filed: Iterable[str]
+) -> list[Catalog]:
+    """The organisation catalogs in force on ``day`` under which an organisation's page
+    shows its score and grade: those that cover its ``jurisdiction``, and those it has
+    records under (``filed``)."""
+    filed = set(filed)
+    shown = []
+    for catalog_id in registry.ids():
+        version = registry.in_force(catalog_id, day)
+        if version is None or version.subject_kind != "organisation":
+            continue
+        if version.covers_jurisdiction(jurisdiction) or catalog_id in filed:
+            shown.append(version)
+    return shown
+
+
 @dataclass
 class Publication:
     units: UnitsOfWork
@@ -160,16 +254,9 @@ class Publication:
             self.lookups.count("organisation")
         jurisdiction = row.jurisdiction if row is not None else None
         standings = []
-        for catalog_id in registry.ids():
-            version = registry.in_force(catalog_id, day)
-            if version is None or version.subject_kind != "organisation":
-                continue
-            if not version.covers_jurisdiction(jurisdiction) and not any(
-                f.record.catalog_id == catalog_id for f in files
-            ):
-                continue
-            answer = standing_on(model, catalog_id, day)
-            standings.append(PublicStanding(catalog_id, version.title, answer.version, answer.score, answer.grade))
+        for version in published_catalogs(registry, day, jurisdiction, (f.record.catalog_id for f in files)):
+            answer = standing_on(model, version.id, day)
+            standings.append(PublicStanding(version.id, version.title, answer.version, answer.score, answer.grade))
         records: list[PublicRecord] = []
         entries: list[PublicListing] = []
         for file in files:
@@ -216,9 +303,86 @@ class Publication:
         )
 
     def search(self, query: str, limit: int = 50) -> list[Organisation]:
-        """Organisations whose name contains ``query`` or whose code starts with it."""
+        """Organisations whose name contains ``query`` or whose code starts with it
+        (:func:`xinyong.domain.lookup.lookup_query`), the first ``limit`` by name."""
         with self.units(read_only=True) as uow:
             return uow.directory.search(query, limit)
+
+    def lookup(self, query: str, day: dt.date, page: int = 1, per_page: int = 25) -> SearchPage:
+        """Page ``page`` of the organisations ``query`` finds, with how many it finds in
+        all and each one's lists and published grades on ``day``, read from the read
+        models (a page past the last is the last). Persons are never searched."""
+        with self.units(read_only=True) as uow:
+            total = uow.directory.count(query)
+            pages = max(1, -(-total // per_page))
+            page = min(max(1, page), pages)
+            found = uow.directory.search(query, per_page, (page - 1) * per_page) if total else []
+            registry = self.library.registry(uow)
+            subjects = [SubjectRef.parse(f"uscc:{o.code}") for o in found]
+            keys = [uow.ledger.subject_key(s) for s in subjects]
+            filed = uow.ledger.filed_catalogs(keys)
+            models = [self.read_models.model_of(uow, s, registry) for s in subjects]
+        results = []
+        for organisation, key, model in zip(found, keys, models, strict=True):
+            listings: dict[str, ResultListing] = {}
+            for piece in model.lists:
+                if piece.active_on(day) and piece.entry.list not in listings:
+                    definition = registry.list_definition(piece.entry.list, day)
+                    listings[piece.entry.list] = ResultListing(
+                        piece.entry.list,
+                        definition.title if definition else None,
+                        definition.kind if definition else "black",
+                    )
+            # A catalog of one grade band is a list, not a score (the national lists):
+            # its "grade" says nothing, and the list badge says what it does.
+            grades = tuple(
+                ResultGrade(version.id, version.title, standing_on(model, version.id, day).grade)
+                for version in published_catalogs(registry, day, organisation.jurisdiction, filed.get(key, ()))
+                if len(version.grades) > 1
+            )
+            results.append(
+                SearchResult(
+                    code=organisation.code,
+                    name=organisation.name,
+                    jurisdiction=organisation.jurisdiction,
+                    lists=tuple(sorted(listings.values(), key=lambda item: (item.kind, item.list))),
+                    grades=grades,
+                )
+            )
+        return SearchPage(query, day, total, page, per_page, tuple(results))
+
+    def lists(self, day: dt.date) -> list[ListSummary]:
+        """Every list the loaded catalogs define, with how many of its entries are in
+        effect on ``day`` (from the read models), by kind then id."""
+        registry = self.library.registry()
+        owners: dict[str, ListOwner] = {}
+        for catalog in registry.all():
+            for list_id in catalog.lists:
+                owner = registry.list_owner(list_id)
+                if owner is not None:
+                    owners.setdefault(list_id, owner)
+        summaries = []
+        with self.units(read_only=True) as uow:
+            for list_id, owner in owners.items():
+                definition = registry.list_definition(list_id, day) or owner.definition
+                version = registry.in_force(owner.catalog_id, day) or registry.versions(owner.catalog_id)[-1]
+                pieces = uow.read_models.listed(list_id, day)
+                shown = sum(1 for p in pieces if p.kind == "organisation" or definition.publish == "all")
+                summaries.append(
+                    ListSummary(
+                        list=list_id,
+                        title=definition.title,
+                        kind=definition.kind,
+                        catalog=owner.catalog_id,
+                        catalog_title=version.title,
+                        publishes=definition.publish,
+                        as_of=day,
+                        in_effect=len(pieces),
+                        total=shown,
+                        persons_not_published=len(pieces) - shown,
+                    )
+                )
+        return sorted(summaries, key=lambda summary: (summary.kind, summary.list))
 
     def list_entries(self, list_id: str, day: dt.date, page: int = 1, per_page: int = 50) -> ListPage:
         registry = self.library.registry()

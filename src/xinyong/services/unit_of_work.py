@@ -295,6 +295,11 @@ class LedgerRepository(Protocol):
         events) that carry one of ``event_ids``, by id."""
         ...
 
+    def filed_catalogs(self, keys: Iterable[str]) -> dict[str, set[str]]:
+        """For each subject lookup key, the catalogs it has records under (keys without
+        records left out)."""
+        ...
+
     def head(self) -> int:
         """The number of the latest ledger event (0 for an empty ledger)."""
         ...
@@ -425,9 +430,14 @@ class DirectoryRepository(Protocol):
 
     def organisation(self, subject: SubjectRef) -> Organisation | None: ...
 
-    def search(self, query: str, limit: int = 50) -> list[Organisation]:
-        """Organisations whose folded name contains ``query`` or whose code starts with
-        it, by name then code."""
+    def search(self, query: str, limit: int = 50, offset: int = 0) -> list[Organisation]:
+        """Organisations matching ``query`` (:func:`xinyong.domain.lookup.lookup_query`:
+        the folded name contains its name, or the code starts with its code), by folded
+        name (unnamed last) then code: ``limit`` of them, from the ``offset``-th."""
+        ...
+
+    def count(self, query: str) -> int:
+        """How many organisations :meth:`search` finds for ``query`` in all."""
         ...
 
     def names(self, codes: Iterable[str]) -> dict[str, str | None]:

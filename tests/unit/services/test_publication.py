@@ -88,3 +88,28 @@ def test_a_list_publishes_organisations_and_withholds_persons_unless_its_catalog
     assert first.entries == firms.entries[:1] and first.total == firms.total
     with pytest.raises(NotPublished):
         publication.list_entries("no-such-list", TODAY)
+
+
+def test_a_search_result_shows_the_lists_and_grades_of_its_organisation_page(world):
+    publication = world.services.publication
+    found = publication.lookup(FIRM.value.lower(), AS_OF)
+    page = publication.organisation(FIRM.value, AS_OF)
+    (result,) = found.results
+    assert (found.total, found.first, found.last, found.pages) == (1, 1, 1, 1)
+    assert {item.list for item in result.lists} == {e.list for e in page.lists} and result.lists
+    assert [(g.catalog, g.grade) for g in result.grades] == [(s.catalog, s.grade) for s in page.standings]
+
+
+def test_a_search_pages_through_every_organisation_it_finds(world):
+    firms = [SubjectRef.parse(uscc(f"9137000{n:02d}MA3C5EXA")) for n in range(7)]
+    world.services.intake.submit(
+        [
+            {"type": "subject", "subject": str(f), "jurisdiction": "CN-SD", "name": f"Fishery {n}"}
+            for n, f in enumerate(firms)
+        ]
+    )
+    publication = world.services.publication
+    pages = [publication.lookup("ＦＩＳＨＥＲＹ", AS_OF, number, per_page=3) for number in (1, 2, 3, 4)]
+    assert [p.total for p in pages] == [7] * 4 and [p.page for p in pages] == [1, 2, 3, 3]
+    assert [r.name for p in pages[:3] for r in p.results] == [f"Fishery {n}" for n in range(7)]
+    assert (pages[1].first, pages[1].last) == (4, 6)

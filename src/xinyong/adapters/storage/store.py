@@ -8,7 +8,6 @@ import datetime as dt
 import hashlib
 import json
 import os
-import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from importlib.resources import files as package_files
@@ -26,6 +25,7 @@ from sqlalchemy import (
     create_engine,
     delete,
     event,
+    false,
     func,
     insert,
     inspect,
@@ -43,6 +43,7 @@ from xinyong.domain.catalog.model import Catalog
 from xinyong.domain.events import ContactEvent, RecordEvent, SubjectEvent, canonical_json, parse_event
 from xinyong.domain.history import annuls, contact_history, record_files
 from xinyong.domain.identifiers import SubjectRef
+from xinyong.domain.lookup import LookupQuery, fold_name, lookup_query
 from xinyong.domain.standing import RecordFile
 from xinyong.services.unit_of_work import (
     ChainReport,
@@ -152,8 +153,8 @@ def make_engine(db: str) -> Engine:
 
 
 def fold(text: str) -> str:
-    """A name folded for search: NFKC, case-folded, spaces collapsed."""
-    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+    """A name folded for search (:func:`xinyong.domain.lookup.fold_name`)."""
+    return fold_name(text)
 
 
 def _now() -> str:
@@ -684,6 +685,21 @@ class LedgerStore:
             ).scalars()
         )
 
+    def filed_catalogs(self, connection: Connection, keys: Iterable[str]) -> dict[str, set[str]]:
+        """For each subject key, the catalogs it has records under (from the rule column:
+        no event is decoded); keys without records are left out."""
+        wanted = list(dict.fromkeys(keys))
+        found: dict[str, set[str]] = {}
+        for start in range(0, len(wanted), _IN_BATCH):
+            rows = connection.execute(
+                select(ledger.c.subject_key, ledger.c.rule)
+                .where(ledger.c.kind == "record", ledger.c.subject_key.in_(wanted[start : start + _IN_BATCH]))
+                .distinct()
+            )
+            for key, rule in rows:
+                found.setdefault(key, set()).add(rule.split("/", 1)[0])
+        return found
+
     def event_count(self, connection: Connection) -> int:
         return connection.execute(select(func.count()).select_from(ledger)).scalar_one()
 
@@ -828,28 +844,45 @@ class LedgerStore:
         ).first()
         return self._organisation(row) if row is not None else None
 
-    def search_organisations(self, connection: Connection, query: str, limit: int = 50) -> list[Organisation]:
-        """Organisations whose folded name contains ``query`` or whose code starts with it."""
-        folded = fold(query)
-        if not folded or "\x00" in query:
-            return []  # no name or code holds a NUL byte (and PostgreSQL text cannot)
-
+    @staticmethod
+    def _matching(query: LookupQuery) -> ColumnElement[bool]:
         def literal(text: str) -> str:
             return text.replace("\\", "").replace("%", "\\%").replace("_", "\\_")
 
-        pattern = "%" + literal(folded) + "%"
+        found: list[ColumnElement[bool]] = []
+        if query.name and literal(query.name):
+            found.append(organisations.c.name_folded.like("%" + literal(query.name) + "%", escape="\\"))
+        if query.code is not None:
+            found.append(organisations.c.code.like(query.code + "%"))
+        return or_(*found) if found else false()
+
+    def search_organisations(
+        self, connection: Connection, query: str, limit: int = 50, offset: int = 0
+    ) -> list[Organisation]:
+        """Organisations whose folded name contains ``query`` (folded) or whose code
+        starts with it (as a code: :func:`xinyong.domain.lookup.lookup_query`), by name
+        (unnamed last) then code, ``limit`` of them from the ``offset``-th."""
+        terms = lookup_query(query)
+        if terms.empty:
+            return []
         rows = connection.execute(
             select(organisations)
-            .where(
-                or_(
-                    organisations.c.name_folded.like(pattern, escape="\\"),
-                    organisations.c.code.like(literal(query.strip().upper()) + "%", escape="\\"),
-                )
-            )
-            .order_by(organisations.c.name_folded, organisations.c.code)
+            .where(self._matching(terms))
+            # The order of the index organisations_by_name: a page is read off it.
+            .order_by(organisations.c.name_folded.is_(None), organisations.c.name_folded, organisations.c.code)
             .limit(limit)
+            .offset(offset)
         ).all()
         return [self._organisation(r) for r in rows]
+
+    def count_organisations(self, connection: Connection, query: str) -> int:
+        """How many organisations :meth:`search_organisations` finds for ``query`` in all."""
+        terms = lookup_query(query)
+        if terms.empty:
+            return 0
+        return connection.execute(
+            select(func.count()).select_from(organisations).where(self._matching(terms))
+        ).scalar_one()
 
     def organisation_names(self, connection: Connection, codes: Iterable[str]) -> dict[str, str | None]:
         wanted = list(dict.fromkeys(codes))

@@ -85,6 +85,8 @@ organisations = Table(
     Column("name_folded", Text),
     Column("jurisdiction", String(100)),
 )
+# The public search's order (migration 0007): named by folded name, then unnamed; by code.
+Index("organisations_by_name", organisations.c.name_folded.is_(None), organisations.c.name_folded, organisations.c.code)
 
 tokens = Table(
     "tokens",

@@ -111,6 +111,9 @@ class SqlLedger:
     def subject_key_pages(self, size: int) -> Iterator[list[str]]:
         return self._store.subject_key_pages(self._bound.connection, size)
 
+    def filed_catalogs(self, keys: Iterable[str]) -> dict[str, set[str]]:
+        return self._store.filed_catalogs(self._bound.connection, keys)
+
     def records(self, record_ids: Iterable[str], *, text: bool = True) -> dict[str, StoredRecord]:
         return self._store.records(self._bound.connection, record_ids, text)
 
@@ -230,8 +233,11 @@ class SqlDirectory:
     def organisation(self, subject: SubjectRef) -> Organisation | None:
         return self._store.organisation(self._bound.connection, subject)
 
-    def search(self, query: str, limit: int = 50) -> list[Organisation]:
-        return self._store.search_organisations(self._bound.connection, query, limit)
+    def search(self, query: str, limit: int = 50, offset: int = 0) -> list[Organisation]:
+        return self._store.search_organisations(self._bound.connection, query, limit, offset)
+
+    def count(self, query: str) -> int:
+        return self._store.count_organisations(self._bound.connection, query)
 
     def names(self, codes: Iterable[str]) -> dict[str, str | None]:
         return self._store.organisation_names(self._bound.connection, codes)

@@ -6,35 +6,29 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from xinyong.bootstrap import Deployment
 from xinyong.domain.identifiers import InvalidIdentifier
+from xinyong.domain.lookup import code_prefix
 from xinyong.entrypoints.dependencies import DeploymentDep, public_wait, today
 from xinyong.entrypoints.web import i18n
 from xinyong.entrypoints.web.forms import local_path
 from xinyong.entrypoints.web.pages import render
-from xinyong.services.publication import ListPage, NotPublished
+from xinyong.services.publication import NotPublished
 
 router = APIRouter(include_in_schema=False)
 PER_PAGE = 25
+SEARCH_PER_PAGE = 25
 MAX_QUERY = 100
 RESIDENT_NUMBER = re.compile(r"^(rid:)?\d{6,17}[\dXx]?$")
 
 
-def published_lists(d: Deployment) -> list[ListPage]:
-    """Every list of the deployment with its definition and today's size."""
-    registry = d.catalogs.registry()
-    seen: dict[str, ListPage] = {}
-    for catalog in registry.all():
-        for list_id in catalog.lists:
-            if list_id in seen:
-                continue
-            page = d.publication.list_entries(list_id, today(), 1, 1)
-            seen[list_id] = page
-    return sorted(seen.values(), key=lambda p: (p.kind, p.list))
+def page_number(page: str) -> int:
+    """A ``?page=`` value as a page number: anything but a sensible number is page 1."""
+    return int(page) if page.isdigit() and 0 < int(page) < 100000 else 1
 
 
 def not_found(request: Request, message: str) -> HTMLResponse:
@@ -58,17 +52,20 @@ def too_many(request: Request) -> HTMLResponse | None:
 def home(request: Request, d: DeploymentDep) -> HTMLResponse:
     if (refused := too_many(request)) is not None:
         return refused
-    return render(request, "home.html", lists=published_lists(d), query="", results=None)
+    return render(request, "home.html", lists=d.publication.lists(today()), query="", results=None)
 
 
 @router.get("/lookup", response_class=HTMLResponse)
-def lookup(request: Request, d: DeploymentDep, q: str = "") -> HTMLResponse:
+def lookup(request: Request, d: DeploymentDep, q: str = "", page: str = "1") -> HTMLResponse:
+    """The search page; with htmx, the input asks it as one types and keeps its
+    ``#results`` (the URL is replaced, not pushed: Back leaves the search)."""
     if (refused := too_many(request)) is not None:
         return refused
     query = q.strip()[:MAX_QUERY]
-    results = d.publication.search(query, limit=50) if query else None
+    results = d.publication.lookup(query, today(), page_number(page), SEARCH_PER_PAGE) if query else None
     # A resident number is never looked up: say so without searching for it.
-    person = bool(RESIDENT_NUMBER.match(query.replace(" ", ""))) and not results
+    compact = unicodedata.normalize("NFKC", query).replace(" ", "")
+    person = bool(RESIDENT_NUMBER.match(compact)) and not (results and results.total)
     return render(request, "lookup.html", query=query, results=results, person_query=person)
 
 
@@ -77,17 +74,28 @@ def organisation(uscc: str, request: Request, d: DeploymentDep) -> HTMLResponse:
     if (refused := too_many(request)) is not None:
         return refused
     try:
-        page = d.publication.organisation(uscc.strip()[:40], today())
+        # A code as typed (lower case, grouped, full-width) is the code.
+        page = d.publication.organisation(code_prefix(uscc[:60]) or uscc.strip()[:40], today())
     except (InvalidIdentifier, NotPublished, ValueError):
         return not_found(request, "org.not_found")
     return render(request, "org.html", org=page)
+
+
+@router.get("/lists", response_class=HTMLResponse)
+@router.get("/lists/", response_class=HTMLResponse)
+def lists_index(request: Request, d: DeploymentDep) -> HTMLResponse:
+    """Every list the loaded catalogs define, with its entries in effect today."""
+    if (refused := too_many(request)) is not None:
+        return refused
+    day = today()
+    return render(request, "lists.html", lists=d.publication.lists(day), as_of=day)
 
 
 @router.get("/lists/{list_id}", response_class=HTMLResponse)
 def published_list(list_id: str, request: Request, d: DeploymentDep, page: str = "1") -> HTMLResponse:
     if (refused := too_many(request)) is not None:
         return refused
-    number = int(page) if page.isdigit() and 0 < int(page) < 100000 else 1
+    number = page_number(page)
     try:
         listing = d.publication.list_entries(list_id[:100], today(), number, PER_PAGE)
     except NotPublished:
