@@ -1,0 +1,167 @@
+"""Every page on a phone and on a desktop, in both languages (end-to-end ring): nothing
+wider than the screen, tables that stack into cards, names that do not wrap one
+character a line. Driven by Debian's Chromium through Playwright."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.web.conftest import SCORING, World, sign_in
+
+pytestmark = pytest.mark.e2e
+
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1366, "height": 900}
+LANGUAGES = ("en", "zh-CN")
+# Pictures of a few pages for people to look at.
+SHOTS = Path(os.environ.get("XINYONG_PHONE_SHOTS", "/tmp/shots/phones"))
+
+# What is wider than the screen, for the failure message: the widest elements that stick
+# out on the right, with their tag and class.
+_OVERFLOW = """() => {
+  const width = document.documentElement.clientWidth;
+  const out = [];
+  for (const el of document.querySelectorAll('body *')) {
+    const box = el.getBoundingClientRect();
+    if (box.width > 0 && box.right > width + 1) {
+      out.push(`${el.tagName.toLowerCase()}.${el.className.baseVal ?? el.className} right=${Math.round(box.right)}`);
+    }
+  }
+  return {
+    scroll: document.documentElement.scrollWidth,
+    clipped: [getComputedStyle(document.documentElement).overflowX, getComputedStyle(document.body).overflowX],
+    out: out.slice(0, 8),
+  };
+}"""
+
+
+def _listed_firm(world: World) -> dict[str, str]:
+    registry = world.deployment.catalogs.registry()
+    for catalog in registry.all():
+        for list_id, definition in catalog.lists.items():
+            if definition.publish == "none":
+                continue
+            for entry in world.deployment.publication.list_entries(list_id, world.today, 1, 500).entries:
+                if entry.subject.startswith("uscc:") and entry.name:
+                    return {"code": entry.subject.removeprefix("uscc:"), "name": entry.name, "list": list_id}
+    raise LookupError("no organisation is on a published list in the demo")
+
+
+def _console_subject(page: Page, world: World) -> None:
+    resident = world.resident_record().subject
+    page.goto("/console")
+    page.fill("#lookup-subject", resident.value)
+    page.fill("#lookup-purpose", "Complaint 2026-311: checking the arrears record")
+    page.click("#lookup button[type=submit]")
+    expect(page.locator("h1")).to_contain_text(resident.value)
+
+
+# Each page: who must be signed in ('public', 'portal', 'console') and how to get there.
+Visit = Callable[[Page, World], None]
+
+
+def _go(path: str | Callable[[World], str]) -> Visit:
+    def visit(page: Page, world: World) -> None:
+        page.goto(path(world) if callable(path) else path)
+
+    return visit
+
+
+PAGES: dict[str, tuple[str, Visit]] = {
+    "home": ("public", _go("/")),
+    "lookup": ("public", _go(lambda w: f"/lookup?q={_listed_firm(w)['name'][:2]}")),
+    "org": ("public", _go(lambda w: f"/org/{_listed_firm(w)['code']}")),
+    "list": ("public", _go(lambda w: f"/lists/{_listed_firm(w)['list']}")),
+    "list-persons": ("public", _go("/lists/judgment-defaulters")),
+    "not-found": ("public", _go("/nonexistent")),
+    "portal-sign-in": ("public", _go("/portal")),
+    "console-sign-in": ("public", _go("/console")),
+    "portal": ("portal", _go("/portal")),
+    "console": ("console", _go("/console")),
+    "console-subject": ("console", _console_subject),
+    "catalogs": ("console", _go("/console/catalogs")),
+    "catalog": ("console", _go(f"/console/catalogs/{SCORING}")),
+    "catalog-eu-lint": ("console", _go(f"/console/catalogs/{SCORING}?profile=eu")),
+    "catalog-organisations": ("console", _go("/console/catalogs/judgment-defaulters-organisations")),
+    "catalog-diff": ("console", _go(f"/console/catalogs/{SCORING}/diff")),
+    "overview": ("console", _go("/console/overview")),
+}
+
+
+@pytest.fixture(scope="module")
+def viewer(browser, server: str, world: World) -> Iterator[Callable[[str, str], Page]]:
+    """A page of a browser profile per area and language, signed in once."""
+    contexts: dict[tuple[str, str], Page] = {}
+
+    def open_page(area: str, language: str) -> Page:
+        if (area, language) not in contexts:
+            context = browser.new_context(base_url=server, locale=language, viewport=PHONE)
+            context.set_default_timeout(30000)
+            page = context.new_page()
+            if area == "portal":
+                sign_in(page, "portal", world.subject_token(world.resident_record().subject))
+            elif area == "console":
+                sign_in(page, "console", world.token("officer"))
+            contexts[area, language] = page
+        return contexts[area, language]
+
+    yield open_page
+    for page in contexts.values():
+        page.context.close()
+
+
+def _width(page: Page, viewport: dict[str, int]) -> dict:
+    page.set_viewport_size(viewport)
+    return page.evaluate(_OVERFLOW)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("name", list(PAGES))
+def test_no_page_is_wider_than_a_phone_or_a_desktop_screen(viewer, world: World, name: str, language: str):
+    area, visit = PAGES[name]
+    page = viewer(area, language)
+    page.set_viewport_size(PHONE)
+    visit(page, world)
+    expect(page.locator("html")).to_have_attribute("lang", language)
+    phone = _width(page, PHONE)
+    print(f"\nWIDTH {name} {language} phone={phone['scroll']}", end="")
+    if name in ("home", "org", "list", "portal", "overview", "catalog-diff", "console-subject"):
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SHOTS / f"{name}-{language}.png"), full_page=True)
+    desktop = _width(page, DESKTOP)
+    print(f" desktop={desktop['scroll']}", end="")
+    # Overflow hidden on the page would hide what sticks out rather than fit it.
+    assert phone["clipped"] == ["visible", "visible"]
+    assert phone["scroll"] <= PHONE["width"], f"{name} is {phone['scroll']} px wide on a phone: {phone['out']}"
+    assert desktop["scroll"] <= DESKTOP["width"], f"{name} is {desktop['scroll']} px wide: {desktop['out']}"
+
+
+# The size on screen of each chart's words: its font size in the chart's own units,
+# scaled as the chart is drawn.
+_CHART_TEXT = """() => [...document.querySelectorAll('svg.chart')].map(svg => {
+  const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+  const sizes = [...svg.querySelectorAll('text')].map(t => parseFloat(getComputedStyle(t).fontSize) * scale);
+  return {chart: svg.getAttribute('class'), width: Math.round(svg.getBoundingClientRect().width), smallest: Math.min(...sizes)};
+})"""
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("name", ["portal", "overview"])
+def test_charts_fill_a_phone_screen_with_words_of_a_readable_size(viewer, world: World, name: str, language: str):
+    area, visit = PAGES[name]
+    page = viewer(area, language)
+    for viewport in (PHONE, {"width": 700, "height": 900}, DESKTOP):
+        page.set_viewport_size(viewport)
+        visit(page, world)
+        charts = page.evaluate(_CHART_TEXT)
+        print(f"\nCHARTS {name} {language} {viewport['width']}: {charts}", end="")
+        assert charts, f"{name} shows no chart"
+        for chart in charts:
+            assert chart["smallest"] >= 11, f"at {viewport['width']} px: {chart}"
+            if viewport is PHONE:
+                assert chart["width"] >= PHONE["width"] * 0.75, f"does not fill the screen: {chart}"
