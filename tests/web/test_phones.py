@@ -165,3 +165,52 @@ def test_charts_fill_a_phone_screen_with_words_of_a_readable_size(viewer, world:
             assert chart["smallest"] >= 11, f"at {viewport['width']} px: {chart}"
             if viewport is PHONE:
                 assert chart["width"] >= PHONE["width"] * 0.75, f"does not fill the screen: {chart}"
+
+
+def _longest_listed_name(world: World) -> dict[str, str]:
+    """The organisation with the longest name on a published list, and its list."""
+    found: list[tuple[int, str, str]] = []
+    registry = world.deployment.catalogs.registry()
+    for catalog in registry.all():
+        for list_id, definition in catalog.lists.items():
+            if definition.publish == "none":
+                continue
+            for entry in world.deployment.publication.list_entries(list_id, world.today, 1, 25).entries:
+                if entry.subject.startswith("uscc:") and entry.name:
+                    found.append((len(entry.name), entry.name, list_id))
+    _, name, list_id = max(found)
+    return {"name": name, "list": list_id}
+
+
+# The width of a cell in its own em, and how many lines its text takes.
+_CELL = """cell => {
+  const style = getComputedStyle(cell);
+  const size = parseFloat(style.fontSize);
+  const range = document.createRange();
+  range.selectNodeContents(cell);
+  const lines = new Set([...range.getClientRects()].map(r => Math.round(r.top))).size;
+  return {em: cell.getBoundingClientRect().width / size, lines};
+}"""
+
+
+@pytest.mark.parametrize("width", [PHONE["width"], 560, 700, 1024, DESKTOP["width"]])
+def test_a_firms_name_on_a_list_never_wraps_a_character_a_line(viewer, world: World, width: int):
+    firm = _longest_listed_name(world)
+    page = viewer("public", "zh-CN")
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(f"/lists/{firm['list']}")
+    cell = page.locator("table.data td.name", has_text=firm["name"])
+    shape = cell.evaluate(_CELL)
+    # A name of n characters takes a line for every six or more of them, at most.
+    assert shape["em"] >= 6, f"{firm['name']} at {width} px: {shape}"
+    assert shape["lines"] <= max(1, -(-len(firm["name"]) // 6)), f"{firm['name']} at {width} px: {shape}"
+
+
+@pytest.mark.parametrize("width", [PHONE["width"], 700, DESKTOP["width"]])
+def test_a_list_title_on_an_organisations_page_never_wraps_a_character_a_line(viewer, world: World, width: int):
+    firm = _listed_firm(world)
+    page = viewer("public", "en")
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(f"/org/{firm['code']}")
+    shape = page.locator("tr.listed td.name").first.evaluate(_CELL)
+    assert shape["em"] >= 6, f"at {width} px: {shape}"
