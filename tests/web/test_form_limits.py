@@ -108,9 +108,7 @@ def test_over_long_reasons_posted_past_the_browser_are_refused_next_to_the_field
     answer = page.context.request.post(f"/console/disputes/{dispute}", form=form)
     assert answer.status == 422
     page.set_content(answer.text())
-    expect(page.locator(f"#{slot}-reasons-error")).to_contain_text(
-        i18n.translator("zh-CN")("form.too_long", max=limit)
-    )
+    expect(page.locator(f"#{slot}-reasons-error")).to_contain_text(i18n.translator("zh-CN")("form.too_long", max=limit))
     expect(page.locator(f"#{slot} textarea[name='reasons']")).to_have_attribute("aria-invalid", "true")
     still_open = {v.id for v in world.deployment.due_process.disputes(world.today, "open")}
     assert dispute in still_open

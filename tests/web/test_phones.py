@@ -146,7 +146,8 @@ def test_no_page_is_wider_than_a_phone_or_a_desktop_screen(viewer, world: World,
 _CHART_TEXT = """() => [...document.querySelectorAll('svg.chart')].map(svg => {
   const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
   const sizes = [...svg.querySelectorAll('text')].map(t => parseFloat(getComputedStyle(t).fontSize) * scale);
-  return {chart: svg.getAttribute('class'), width: Math.round(svg.getBoundingClientRect().width), smallest: Math.min(...sizes)};
+  const width = Math.round(svg.getBoundingClientRect().width);
+  return {chart: svg.getAttribute('class'), width, smallest: Math.min(...sizes)};
 })"""
 
 

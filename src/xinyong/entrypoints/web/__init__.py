@@ -32,7 +32,8 @@ def install(app: FastAPI) -> None:
     # Where browsers look for an icon when a page does not name one (the pages do).
     @app.get("/favicon.ico", include_in_schema=False)
     def favicon() -> FileResponse:
-        return FileResponse(STATIC / "favicon.svg", media_type="image/svg+xml", headers={"Cache-Control": "max-age=86400"})
+        icon = STATIC / "favicon.svg"
+        return FileResponse(icon, media_type="image/svg+xml", headers={"Cache-Control": "max-age=86400"})
 
     # Outermost: it sees the problems of every part, the failures the API's middleware answers included.
     app.add_middleware(BrowserErrors)
