@@ -26,7 +26,7 @@ from pydantic import (
 
 from xinyong.domain import validation
 from xinyong.domain.calendar import in_range, parse_date
-from xinyong.domain.free_text import mask_identity_numbers
+from xinyong.domain.free_text import MAX_EVENT_TEXT, mask_identity_numbers
 from xinyong.domain.identifiers import InvalidIdentifier, SubjectRef
 
 # Subjects already parsed, by their text: a subject comes back in event after event, and
@@ -70,14 +70,19 @@ def _day(value: Any) -> dt.date:
 
 Subject = Annotated[SubjectRef, BeforeValidator(_subject), PlainSerializer(str)]
 Day = Annotated[dt.date, BeforeValidator(_day), PlainSerializer(lambda d: d.isoformat())]
-Text = Annotated[str, Field(min_length=1, max_length=2000)]
+# The longest id of a record or an event, and the form of an email address notices go to.
+MAX_ID = 200
+MAX_EMAIL = 320
+EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+$"
+Email = Annotated[str, Field(max_length=MAX_EMAIL, pattern=EMAIL_PATTERN)]
+Text = Annotated[str, Field(min_length=1, max_length=MAX_EVENT_TEXT)]
 # What people type (grounds, reasons, notes, summaries) can name other people: resident
 # identity numbers in it are masked when the event is made, so that a replay of the same
 # text compares equal to what was stored.
-FreeText = Annotated[str, Field(min_length=1, max_length=2000), AfterValidator(mask_identity_numbers)]
+FreeText = Annotated[str, Field(min_length=1, max_length=MAX_EVENT_TEXT), AfterValidator(mask_identity_numbers)]
 # An event's identity: a record's id, or the id of a later event (given by whoever files
 # it, assigned by the service, or derived from the event's content and place).
-EventId = Annotated[str, Field(min_length=1, max_length=200, pattern=r"^[A-Za-z0-9][A-Za-z0-9._:/-]*$")]
+EventId = Annotated[str, Field(min_length=1, max_length=MAX_ID, pattern=r"^[A-Za-z0-9][A-Za-z0-9._:/-]*$")]
 
 
 # The same bytes as json.dumps(..., sort_keys=True, ensure_ascii=False, separators=(",", ":"))
@@ -107,7 +112,7 @@ class SubjectEvent(_Event):
     subject: Subject
     jurisdiction: str = Field(pattern=r"^[A-Z]{2}(-[A-Z0-9]+)*$")
     name: Text | None = None
-    email: Annotated[str, Field(max_length=320, pattern=r"^[^@\s]+@[^@\s]+$")] | None = None
+    email: Email | None = None
 
 
 class ContactEvent(_Event):
@@ -116,7 +121,7 @@ class ContactEvent(_Event):
 
     type: Literal["contact"]
     subject: Subject
-    email: Annotated[str, Field(max_length=320, pattern=r"^[^@\s]+@[^@\s]+$")]
+    email: Email
     on: Day
 
 
@@ -154,7 +159,7 @@ class _RecordChange(_Event):
     # Optional in event files and batches: an event without one is identified by its
     # content and its place (see ``xinyong.services.intake``), and is stored with that id.
     id: EventId | None = None
-    record: Annotated[str, Field(min_length=1, max_length=200)]
+    record: Annotated[str, Field(min_length=1, max_length=MAX_ID)]
     on: Day
     note: FreeText | None = None
 

@@ -17,6 +17,11 @@ _DIGIT = r"[0-9]"
 _SEP = r"[ \-]?"
 _CANDIDATE = re.compile(r"(?<![0-9A-Za-z])(" + (_DIGIT + _SEP) * 17 + r"[0-9Xx])(?![0-9A-Za-z])")
 MASK = "*"
+# The longest free text the service keeps, by where it goes: into an event of the ledger
+# (a dispute's grounds, a decision's reasons, a note), or into a case file (a repair's
+# proof and commitment, a review's grounds). The API and the web forms take the same.
+MAX_EVENT_TEXT = 2000
+MAX_CASE_TEXT = 4000
 
 
 def _plausible_birth_date(digits: str) -> bool:

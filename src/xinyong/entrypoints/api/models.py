@@ -8,6 +8,8 @@ from typing import Annotated, Any, Literal
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, field_validator
 
 from xinyong.domain.access import MAX_PURPOSE
+from xinyong.domain.events import EMAIL_PATTERN, MAX_EMAIL, MAX_ID
+from xinyong.domain.free_text import MAX_CASE_TEXT, MAX_EVENT_TEXT
 from xinyong.services import audit, due_process, export, publication, reports
 from xinyong.services.intake import ImportResult
 from xinyong.services.unit_of_work import Notice
@@ -112,12 +114,9 @@ class EventsAnswer(BaseModel):
         )
 
 
-EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+$"
-
-
 class ContactChange(_In):
     email: str = Field(
-        max_length=320,
+        max_length=MAX_EMAIL,
         pattern=EMAIL_PATTERN,
         description="where notices are emailed to",
         examples=["wang.wu@example.org"],
@@ -387,26 +386,26 @@ class Health(BaseModel):
 
 
 class DisputeFiling(_In):
-    record: str = Field(min_length=1, max_length=200)
-    grounds: str = Field(min_length=1, max_length=2000)
+    record: str = Field(min_length=1, max_length=MAX_ID)
+    grounds: str = Field(min_length=1, max_length=MAX_EVENT_TEXT)
 
 
 class Decision(_In):
     outcome: str = Field(
         description="disputes: upheld | annulled; repairs: granted | refused; reviews: confirmed | overturned"
     )
-    reasons: str = Field(min_length=1, max_length=2000)
+    reasons: str = Field(min_length=1, max_length=MAX_EVENT_TEXT)
 
 
 class RepairApplication(_In):
-    record: str = Field(min_length=1, max_length=200)
-    proof: str = Field(min_length=1, max_length=4000, description="proof that the obligation was met")
-    commitment: str = Field(min_length=1, max_length=4000, description="a written credit commitment")
+    record: str = Field(min_length=1, max_length=MAX_ID)
+    proof: str = Field(min_length=1, max_length=MAX_CASE_TEXT, description="proof that the obligation was met")
+    commitment: str = Field(min_length=1, max_length=MAX_CASE_TEXT, description="a written credit commitment")
 
 
 class ReviewRequest(_In):
     notice: str = Field(min_length=1, max_length=40, description="the id of the adverse-action notice")
-    grounds: str = Field(min_length=1, max_length=4000)
+    grounds: str = Field(min_length=1, max_length=MAX_CASE_TEXT)
 
 
 class DisputeView(BaseModel):

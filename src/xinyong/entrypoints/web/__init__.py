@@ -7,6 +7,7 @@ import hashlib
 from pathlib import Path
 
 from fastapi import FastAPI
+from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 
 STATIC = Path(__file__).parent / "static"
@@ -15,6 +16,7 @@ STATIC = Path(__file__).parent / "static"
 def install(app: FastAPI) -> None:
     """Add the pages and their static files to the service ``app``."""
     from xinyong.entrypoints.web.dashboards import Dashboards
+    from xinyong.entrypoints.web.errors import BrowserErrors
     from xinyong.entrypoints.web.routers import console, portal, public
     from xinyong.entrypoints.web.sessions import Sessions, TokenSignIn
 
@@ -26,3 +28,12 @@ def install(app: FastAPI) -> None:
     for router in (public.router, portal.router, console.router):
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
+
+    # Where browsers look for an icon when a page does not name one (the pages do).
+    @app.get("/favicon.ico", include_in_schema=False)
+    def favicon() -> FileResponse:
+        icon = STATIC / "favicon.svg"
+        return FileResponse(icon, media_type="image/svg+xml", headers={"Cache-Control": "max-age=86400"})
+
+    # Outermost: it sees the problems of every part, the failures the API's middleware answers included.
+    app.add_middleware(BrowserErrors)

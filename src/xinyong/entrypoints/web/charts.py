@@ -1,6 +1,9 @@
 """Charts drawn on the server as SVG: no script, no network, readable in any browser and
 in print. Every chart carries a title and a description for screen readers; the pages
-show the same numbers as a table beside it. Colours come from the stylesheet by class."""
+show the same numbers as a table beside it. Colours and the size of the words come from
+the stylesheet by class: on a phone a chart is drawn at under half its width in units, and
+the stylesheet makes its words about twice as large there (``WORDS``, in units, is the
+largest they get), so the margins below leave room for words of that size."""
 
 from __future__ import annotations
 
@@ -12,6 +15,8 @@ from html import escape
 from xinyong.domain.calendar import Duration
 
 Point = tuple[dt.date, int]
+# The largest size of a chart's words, in the chart's units (xinyong.css, on a phone).
+WORDS = 26
 
 
 def _nice_step(span: float, target: int = 5) -> float:
@@ -60,7 +65,7 @@ def score_chart(
     step line, ``ahead`` (today's score, then each day it changes) as a dashed one, on
     shaded grade ``bands`` (name and minimum, highest first, as in a catalog)."""
     width, height = 760, 300
-    left, right, top, bottom = 52, 64, 14, 34
+    left, right, top, bottom = 3 * WORDS, 3 * WORDS, 14, WORDS + 18
     plot_w, plot_h = width - left - right, height - top - bottom
     start = past[0][0] if past else today
     end = max(end, Duration(days=30).after(today))
@@ -113,10 +118,16 @@ def score_chart(
         out.append(
             f'<text class="tick" x="{left - 6}" y="{y(value) + 4:.1f}" text-anchor="end">{_number(value)}</text>'
         )
+    # A year's label is as wide as three of the largest words: every few years on a long file.
+    year_width = plot_w * 365 / max((end - start).days, 1)
+    every = max(1, math.ceil(3 * WORDS / year_width))
     for year in range(start.year + 1, end.year + 1):
         day = dt.date(year, 1, 1)
         out.append(f'<line class="grid" x1="{x(day):.1f}" x2="{x(day):.1f}" y1="{top}" y2="{top + plot_h}"/>')
-        out.append(f'<text class="tick" x="{x(day):.1f}" y="{height - 12}" text-anchor="middle">{year}</text>')
+        if (year - start.year - 1) % every == 0:
+            out.append(
+                f'<text class="tick" x="{x(day):.1f}" y="{top + plot_h + WORDS + 4}" text-anchor="middle">{year}</text>'
+            )
     out.append(f'<rect class="frame" x="{left}" y="{top}" width="{plot_w}" height="{plot_h}"/>')
 
     def steps(points: Sequence[Point], until: dt.date) -> str:
@@ -156,23 +167,25 @@ def bar_chart(items: Sequence[tuple[str, int]], title: str, desc: str) -> str:
     return "".join(out)
 
 
-def _time_axes(out: list[str], months: Sequence[dt.date], x, top: int, bottom_y: float, height: int) -> None:
-    """A grid line and a label at each January and July."""
+def _time_axes(out: list[str], months: Sequence[dt.date], x, top: int, bottom_y: float) -> None:
+    """A grid line and a label under it at each January and July."""
     for i, month in enumerate(months):
         if month.month in (1, 7):
             out.append(f'<line class="grid" x1="{x(i):.1f}" x2="{x(i):.1f}" y1="{top}" y2="{bottom_y:.1f}"/>')
             out.append(
-                f'<text class="tick" x="{x(i):.1f}" y="{height - 12}" text-anchor="middle">'
+                f'<text class="tick" x="{x(i):.1f}" y="{bottom_y + WORDS + 4:.1f}" text-anchor="middle">'
                 f"{month.year}-{month.month:02d}</text>"
             )
 
 
 def line_chart(months: Sequence[dt.date], series: Sequence[tuple[str, Sequence[int]]], title: str, desc: str) -> str:
-    """One line per series over months, with a legend."""
+    """One line per series over months, with a legend: a series a row, so that long names
+    stay whole at the largest size."""
     width = 760
-    legend_h = 20 * math.ceil(len(series) / 2)
+    row = WORDS + 8
+    legend_h = row * len(series)
     height = 250 + legend_h
-    left, right, top, bottom = 48, 20, 12, 34 + legend_h
+    left, right, top, bottom = 3 * WORDS, 20, 12, WORDS + 18 + legend_h
     plot_w, plot_h = width - left - right, height - top - bottom
     hi = max([v for _, values in series for v in values] + [1])
     y_hi = _ticks(0, hi)[-1] if _ticks(0, hi)[-1] >= hi else hi
@@ -189,21 +202,21 @@ def line_chart(months: Sequence[dt.date], series: Sequence[tuple[str, Sequence[i
         out.append(
             f'<text class="tick" x="{left - 6}" y="{y(value) + 4:.1f}" text-anchor="end">{_number(value)}</text>'
         )
-    _time_axes(out, months, x, top, top + plot_h, height - legend_h)
+    _time_axes(out, months, x, top, top + plot_h)
     for n, (name, values) in enumerate(series):
         points = " ".join(f"{x(i):.1f},{y(v):.1f}" for i, v in enumerate(values))
         out.append(f'<polyline class="series s{n % 6}" points="{points}"><title>{escape(name)}</title></polyline>')
-        lx, ly = left + (n % 2) * plot_w / 2, height - legend_h + 4 + 20 * (n // 2)
-        out.append(f'<rect class="key s{n % 6}" x="{lx:.1f}" y="{ly:.1f}" width="14" height="10"/>')
-        out.append(f'<text class="legend" x="{lx + 20:.1f}" y="{ly + 10:.1f}">{escape(name)}</text>')
+        ly = height - legend_h + row * n
+        out.append(f'<rect class="key s{n % 6}" x="{left}" y="{ly + 6}" width="16" height="12"/>')
+        out.append(f'<text class="legend" x="{left + 24}" y="{ly + 18}">{escape(name)}</text>')
     out.append("</svg>")
     return "".join(out)
 
 
 def column_chart(months: Sequence[dt.date], series: Sequence[tuple[str, Sequence[int]]], title: str, desc: str) -> str:
     """Grouped columns per month, one colour per series, with a legend."""
-    width, height = 760, 270
-    left, right, top, bottom = 48, 20, 12, 54
+    width, height = 760, 290
+    left, right, top, bottom = 3 * WORDS, 20, 12, 2 * WORDS + 26
     plot_w, plot_h = width - left - right, height - top - bottom
     hi = max([v for _, values in series for v in values] + [1])
     ticks = _ticks(0, hi)
@@ -220,7 +233,7 @@ def column_chart(months: Sequence[dt.date], series: Sequence[tuple[str, Sequence
         out.append(
             f'<text class="tick" x="{left - 6}" y="{y(value) + 4:.1f}" text-anchor="end">{_number(value)}</text>'
         )
-    _time_axes(out, months, lambda i: left + slot * i, top, top + plot_h, height - 20)
+    _time_axes(out, months, lambda i: left + slot * i, top, top + plot_h)
     for n, (name, values) in enumerate(series):
         for i, value in enumerate(values):
             if value:
@@ -230,8 +243,8 @@ def column_chart(months: Sequence[dt.date], series: Sequence[tuple[str, Sequence
                     f'height="{top + plot_h - y(value):.1f}"><title>{escape(name)} '
                     f"{months[i].year}-{months[i].month:02d}: {value}</title></rect>"
                 )
-        lx = left + n * 220
-        out.append(f'<rect class="key s{n % 6}" x="{lx}" y="{height - 14}" width="14" height="10"/>')
-        out.append(f'<text class="legend" x="{lx + 20}" y="{height - 5}">{escape(name)}</text>')
+        lx = left + n * (plot_w // 2)
+        out.append(f'<rect class="key s{n % 6}" x="{lx}" y="{height - 20}" width="16" height="12"/>')
+        out.append(f'<text class="legend" x="{lx + 24}" y="{height - 8}">{escape(name)}</text>')
     out.append("</svg>")
     return "".join(out)

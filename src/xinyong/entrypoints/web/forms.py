@@ -6,7 +6,28 @@ from urllib.parse import parse_qs
 
 from fastapi import Request
 
-MAX_FIELD = 4000
+from xinyong.domain.access import MAX_PURPOSE
+from xinyong.domain.events import EMAIL_PATTERN, MAX_EMAIL, MAX_ID
+from xinyong.domain.free_text import MAX_CASE_TEXT, MAX_EVENT_TEXT
+
+# The longest of each form's fields, by form and field name: the service's own limits,
+# which the API takes too. The pages give them as maxlength; the routers check them.
+LIMITS = {
+    "dispute.record": MAX_ID,
+    "dispute.grounds": MAX_EVENT_TEXT,
+    "repair.record": MAX_ID,
+    "repair.proof": MAX_CASE_TEXT,
+    "repair.commitment": MAX_CASE_TEXT,
+    "review.notice": MAX_ID,
+    "review.grounds": MAX_CASE_TEXT,
+    "contact.email": MAX_EMAIL,
+    "decision.reasons": MAX_EVENT_TEXT,
+    "lookup.purpose": MAX_PURPOSE,
+}
+# An email address as the service takes it, as an HTML pattern (which is anchored).
+EMAIL_INPUT_PATTERN = EMAIL_PATTERN.removeprefix("^").removesuffix("$")
+# What is read of a field: one character past the longest of them, to tell that it is too long.
+MAX_FIELD = max(LIMITS.values())
 
 
 async def read_form(request: Request) -> dict[str, str]:

@@ -13,6 +13,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
 from xinyong.entrypoints.web import i18n
+from xinyong.entrypoints.web.forms import EMAIL_INPUT_PATTERN, LIMITS
 
 templates = Environment(
     loader=PackageLoader("xinyong.entrypoints.web", "templates"),
@@ -20,6 +21,7 @@ templates = Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
+templates.globals.update(limits=LIMITS, email_pattern=EMAIL_INPUT_PATTERN)
 
 # No inline script or style anywhere: htmx is told not to add its indicator style.
 SECURITY_HEADERS = {

@@ -21,7 +21,7 @@ from xinyong.domain.decisions import CaseKind, InvalidOutcome, valid_outcome
 from xinyong.domain.identifiers import InvalidIdentifier, SubjectRef
 from xinyong.entrypoints.dependencies import DeploymentDep, today
 from xinyong.entrypoints.web import charts, i18n
-from xinyong.entrypoints.web.forms import MAX_FIELD, read_form
+from xinyong.entrypoints.web.forms import LIMITS, read_form
 from xinyong.entrypoints.web.pages import language, render, svg
 from xinyong.entrypoints.web.routers.signin import sessions, sign_in, sign_out, signin_page
 from xinyong.entrypoints.web.sessions import CONSOLE
@@ -131,8 +131,8 @@ def _decide(request: Request, d: Deployment, form: dict, kind: CaseKind, case: s
         errors[f"{slot}-outcome"] = error("console.decide.error.outcome")
     if not reasons:
         errors[f"{slot}-reasons"] = error("console.decide.error.reasons")
-    elif len(reasons) > MAX_FIELD:
-        errors[f"{slot}-reasons"] = error("form.too_long", max=MAX_FIELD)
+    elif len(reasons) > LIMITS["decision.reasons"]:
+        errors[f"{slot}-reasons"] = error("form.too_long", max=LIMITS["decision.reasons"])
     item = None
     if not errors:
         try:

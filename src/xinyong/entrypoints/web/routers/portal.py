@@ -15,10 +15,11 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from xinyong.bootstrap import Deployment
 from xinyong.domain import calendar
 from xinyong.domain.access import Reader
+from xinyong.domain.events import EMAIL_PATTERN
 from xinyong.entrypoints.dependencies import DeploymentDep, today
 from xinyong.entrypoints.printable import render_export
 from xinyong.entrypoints.web import charts, i18n
-from xinyong.entrypoints.web.forms import MAX_FIELD, read_form
+from xinyong.entrypoints.web.forms import LIMITS, read_form
 from xinyong.entrypoints.web.pages import language, render, svg
 from xinyong.entrypoints.web.routers.signin import sessions, sign_in, sign_out, signin_page
 from xinyong.entrypoints.web.sessions import PORTAL
@@ -31,7 +32,7 @@ from xinyong.services.situation import situation_of
 router = APIRouter(prefix="/portal", include_in_schema=False)
 PURPOSE = "the subject's own file, in the portal"
 ACCESS_SHOWN = 100  # the latest reads of each kind (others', own) the page lists
-EMAIL = re.compile(r"[^@\s]+@[^@\s]+")  # as the contact event checks it
+EMAIL = re.compile(EMAIL_PATTERN)  # as the contact event checks it
 
 
 class InvalidAddress(ValueError):
@@ -215,12 +216,12 @@ def _refused(form: dict, request: Request) -> Response | Reader:
     return who
 
 
-def _text(form: dict, name: str, errors: dict, field: str) -> str:
+def _text(form: dict, name: str, errors: dict, field: str, longest: int) -> str:
     value = (form.get(name) or "").strip()
     if not value:
         errors[field] = error("form.required")
-    elif len(value) > MAX_FIELD:
-        errors[field] = error("form.too_long", max=MAX_FIELD)
+    elif len(value) > longest:
+        errors[field] = error("form.too_long", max=longest)
     return value
 
 
@@ -233,7 +234,7 @@ def _step(request: Request, d: Deployment, form: dict, kind: str, fields: dict[s
     errors: dict[str, Any] = {}
     first = next(iter(fields.values()))  # where an error of the whole step is shown
     values = {slot: form.get(name, "") for name, slot in fields.items()}
-    texts = {name: _text(form, name, errors, slot) for name, slot in fields.items()}
+    texts = {name: _text(form, name, errors, slot, LIMITS[f"{kind}.{name}"]) for name, slot in fields.items()}
     if not errors:
         try:
             act(who, texts)
@@ -315,7 +316,7 @@ async def set_contact(request: Request, d: DeploymentDep) -> Response:
     form = await read_form(request)
 
     def act(who: Reader, texts: dict) -> None:
-        if not EMAIL.fullmatch(texts["email"]) or len(texts["email"]) > 320:
+        if not EMAIL.fullmatch(texts["email"]):
             raise InvalidAddress(texts["email"])
         event = {"type": "contact", "subject": str(who.subject), "email": texts["email"], "on": today().isoformat()}
         d.intake.submit([event], submitter=who)
