@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from tests.integration.conftest import PERSON, fill
+from xinyong.adapters.storage.notice_bodies import unpack
 from xinyong.adapters.storage.tables import notices
 
 pytestmark = pytest.mark.integration
@@ -22,7 +23,7 @@ OLD_TEXT = "traffic-police recorded 'Running a red light' against you. To disput
 def _bodies(d) -> list[dict]:
     with d.store.reading() as connection:
         rows = connection.execute(select(notices).order_by(notices.c.seq)).all()
-    return [json.loads(d.store.sealer.open(r.sealed, b"notice:" + r.id.encode())) for r in rows]
+    return [unpack(d.store.sealer.open(r.sealed, b"notice:" + r.id.encode())) for r in rows]
 
 
 def test_a_notice_is_sealed_as_its_key_lines_and_fields_without_words(deployment):

@@ -8,15 +8,14 @@ every attempt is logged: nothing is lost."""
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-import msgspec
 from sqlalchemy import Connection, func, select
 
+from xinyong.adapters.storage.notice_bodies import pack, unpack
 from xinyong.adapters.storage.store import LedgerStore, among, in_chunks
 from xinyong.adapters.storage.tables import deliveries, notices
 from xinyong.domain.identifiers import SubjectRef
@@ -24,9 +23,6 @@ from xinyong.domain.notices import NoticeDraft
 from xinyong.services.unit_of_work import Notice
 
 __all__ = ["Notice", "Outbox"]
-
-# A notice's body as JSON (UTF-8, unescaped), read back with json.loads.
-_BODY = msgspec.json.Encoder()
 
 
 def _now() -> dt.datetime:
@@ -91,14 +87,15 @@ class Outbox:
                     "dedupe": draft.dedupe,
                 }
             )
-            bodies.append((_BODY.encode(_body(draft.subject, draft)), b"notice:" + notice_id.encode()))
+            # Compressed, then sealed (notice_bodies).
+            bodies.append((pack(_body(draft.subject, draft)), b"notice:" + notice_id.encode()))
         for row, sealed in zip(rows, self.store.sealer.seal_many(bodies), strict=True):
             row["sealed"] = sealed
         self.store.append_rows(connection, "notices", rows)
         return len(rows)
 
     def _notice(self, row) -> Notice:
-        body = json.loads(self.store.sealer.open(row.sealed, b"notice:" + row.id.encode()))
+        body = unpack(self.store.sealer.open(row.sealed, b"notice:" + row.id.encode()))
         key = body.get("key")
         return Notice(
             row.seq,
