@@ -31,7 +31,7 @@ def test_a_notice_is_sealed_as_its_key_lines_and_fields_without_words(deployment
     bodies = _bodies(deployment)
     assert bodies
     for body in bodies:
-        assert set(body) <= {"subject", "key", "fields", "lines"} and body["key"].startswith("notice.")
+        assert set(body) <= {"subject", "key", "fields", "lines", "catalog_texts"} and body["key"].startswith("notice.")
         sealed = json.dumps(body, ensure_ascii=False)
         assert "title" not in body and "text" not in body
         assert "To dispute it" not in sealed and "/v1/" not in sealed

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import Connection, func, select
 
-from xinyong.adapters.storage.notice_bodies import pack, unpack
+from xinyong.adapters.storage.notice_bodies import NoticeBodyError, pack, unpack
 from xinyong.adapters.storage.store import LedgerStore, among, in_chunks
 from xinyong.adapters.storage.tables import deliveries, notices
 from xinyong.domain.identifiers import SubjectRef
@@ -42,9 +42,81 @@ def _lines(body: dict[str, Any]) -> tuple[tuple[str, dict[str, Any]], ...]:
     return tuple((line, {}) if isinstance(line, str) else (line[0], line[1]) for line in body.get("lines", ()))
 
 
+# The fields of a record's notice that are its rule's texts in the catalog version it
+# names (``rule``, ``catalog_version``): stored only where they differ from them.
+_FROM_CATALOG = ("rule_title", "legal_basis")
+
+# A rule's texts, by catalog version (catalog id, version) and rule name.
+RuleTexts = dict[tuple[str, str], dict[str, tuple[str | None, ...]]]
+
+
+class _CatalogTexts:
+    """The texts of every rule of every stored catalog version. A stored version never
+    changes (``catalog_versions`` is append-only): each is parsed once a process, known
+    by the digest of its source."""
+
+    def __init__(self, store: LedgerStore):
+        self.store = store
+        self._parsed: dict[str, dict[str, tuple[str | None, ...]]] = {}  # digest -> rule -> texts
+
+    def __call__(self, connection: Connection) -> RuleTexts:
+        digests = self.store.catalog_digests(connection)
+        if any(digest not in self._parsed for digest in digests.values()):
+            versions = {(c.id, c.version): c for c in self.store.catalogs(connection)}
+            for key, digest in digests.items():
+                version = versions.get(key)
+                if version is not None and digest not in self._parsed:
+                    self._parsed[digest] = {
+                        name: (rule.title, rule.legal_basis)  # in the order of _FROM_CATALOG
+                        for name, rule in version.rules.items()
+                    }
+        return {key: self._parsed[digest] for key, digest in digests.items() if digest in self._parsed}
+
+
+def _rule_texts(fields: dict[str, Any], texts: RuleTexts) -> tuple[str | None, ...] | None:
+    """The catalog's texts of the rule a notice's ``fields`` name, None when they name none."""
+    rule, version = fields.get("rule"), fields.get("catalog_version")
+    if not isinstance(rule, str) or not isinstance(version, str):
+        return None
+    catalog_id, _, name = rule.partition("/")
+    return texts.get((catalog_id, version), {}).get(name)
+
+
+def _without_catalog_texts(body: dict[str, Any], texts: RuleTexts) -> dict[str, Any]:
+    """``body`` with the fields that equal the catalog's texts stored as null and named
+    in ``catalog_texts`` (in place: the fields keep their order)."""
+    fields = body["fields"]
+    known = _rule_texts(fields, texts)
+    if known is None:
+        return body
+    same = [name for name, text in zip(_FROM_CATALOG, known, strict=True) if name in fields and fields[name] == text]
+    if not same:
+        return body
+    return {**body, "fields": {k: None if k in same else v for k, v in fields.items()}, "catalog_texts": same}
+
+
+def _with_catalog_texts(body: dict[str, Any], texts: Callable[[], RuleTexts]) -> dict[str, Any]:
+    """``body`` as it was written: the fields named in ``catalog_texts`` filled from the
+    catalog."""
+    names: Sequence[str] | None = body.pop("catalog_texts", None)
+    if names is None:
+        return body
+    fields = body["fields"]
+    known = _rule_texts(fields, texts())
+    if known is None:
+        raise NoticeBodyError(
+            f"a notice takes texts of rule {fields.get('rule')!r} from catalog version"
+            f" {fields.get('catalog_version')!r}, which is not stored"
+        )
+    for name in names:
+        fields[name] = known[_FROM_CATALOG.index(name)]
+    return body
+
+
 class Outbox:
     def __init__(self, store: LedgerStore):
         self.store = store
+        self._catalog_texts = _CatalogTexts(store)
 
     def write(self, connection: Connection, drafts: Iterable[NoticeDraft]) -> int:
         """Write notices; one whose dedupe key was already written is skipped."""
@@ -71,6 +143,7 @@ class Outbox:
         lookup_key = self.store.subject_key
         rows: list[dict[str, Any]] = []
         bodies = []
+        texts = self._catalog_texts(connection) if any(_FROM_CATALOG[0] in d.fields for d in kept) else {}
         for number, draft in enumerate(kept):
             notice_id = ids[12 * number : 12 * number + 12]
             subject_key = subject_keys.get(draft.subject)
@@ -88,14 +161,29 @@ class Outbox:
                 }
             )
             # Compressed, then sealed (notice_bodies).
-            bodies.append((pack(_body(draft.subject, draft)), b"notice:" + notice_id.encode()))
+            body = _without_catalog_texts(_body(draft.subject, draft), texts)
+            bodies.append((pack(body), b"notice:" + notice_id.encode()))
         for row, sealed in zip(rows, self.store.sealer.seal_many(bodies), strict=True):
             row["sealed"] = sealed
         self.store.append_rows(connection, "notices", rows)
         return len(rows)
 
-    def _notice(self, row) -> Notice:
+    def _notices(self, rows: Iterable[Any], connection: Connection) -> Iterator[Notice]:
+        """The notices of ``rows``, read in ``connection`` (their catalog texts)."""
+        texts: RuleTexts | None = None
+
+        def catalog_texts() -> RuleTexts:
+            nonlocal texts
+            if texts is None:
+                texts = self._catalog_texts(connection)
+            return texts
+
+        for row in rows:
+            yield self._notice(row, catalog_texts)
+
+    def _notice(self, row, texts: Callable[[], RuleTexts]) -> Notice:
         body = unpack(self.store.sealer.open(row.sealed, b"notice:" + row.id.encode()))
+        body = _with_catalog_texts(body, texts)
         key = body.get("key")
         return Notice(
             row.seq,
@@ -129,14 +217,14 @@ class Outbox:
                 .order_by(notices.c.seq.desc())
                 .limit(limit)
             ).all()
-        return [self._notice(r) for r in rows]
+            return list(self._notices(rows, connection))
 
     def for_source(self, source: str, limit: int = 500, connection: Connection | None = None) -> list[Notice]:
         with self._reading(connection) as connection:
             rows = connection.execute(
                 select(notices).where(notices.c.source == source).order_by(notices.c.seq.desc()).limit(limit)
             ).all()
-        return [self._notice(r) for r in rows]
+            return list(self._notices(rows, connection))
 
     def count(self, connection: Connection | None = None) -> int:
         with self._reading(connection) as connection:
@@ -157,17 +245,20 @@ class Outbox:
             ):
                 attempts[row.notice_seq] = row
             rows = connection.execute(select(notices).where(notices.c.source.is_(None)).order_by(notices.c.seq)).all()
-        due = []
-        for row in rows:
-            last = attempts.get(row.seq)
-            if last is not None and (last.outcome == "sent" or last.outcome == "skipped"):
-                continue
-            if last is not None and last.next_attempt_at and last.next_attempt_at > now.isoformat():
-                continue
-            due.append((self._notice(row), last.attempt if last is not None else 0))
-            if len(due) >= limit:
-                break
-        return due
+            due_rows = []
+            for row in rows:
+                last = attempts.get(row.seq)
+                if last is not None and (last.outcome == "sent" or last.outcome == "skipped"):
+                    continue
+                if last is not None and last.next_attempt_at and last.next_attempt_at > now.isoformat():
+                    continue
+                due_rows.append(row)
+                if len(due_rows) >= limit:
+                    break
+            return [
+                (notice, attempts[row.seq].attempt if row.seq in attempts else 0)
+                for row, notice in zip(due_rows, self._notices(due_rows, connection), strict=True)
+            ]
 
     def log_attempt(
         self,
