@@ -47,7 +47,7 @@ def _lines(body: dict[str, Any]) -> tuple[tuple[str, dict[str, Any]], ...]:
 _FROM_CATALOG = ("rule_title", "legal_basis")
 
 # A rule's texts, by catalog version (catalog id, version) and rule name.
-RuleTexts = dict[tuple[str, str], dict[str, tuple[str | None, ...]]]
+_RuleTexts = dict[tuple[str, str], dict[str, tuple[str | None, ...]]]
 
 
 class _CatalogTexts:
@@ -59,7 +59,7 @@ class _CatalogTexts:
         self.store = store
         self._parsed: dict[str, dict[str, tuple[str | None, ...]]] = {}  # digest -> rule -> texts
 
-    def __call__(self, connection: Connection) -> RuleTexts:
+    def __call__(self, connection: Connection) -> _RuleTexts:
         digests = self.store.catalog_digests(connection)
         if any(digest not in self._parsed for digest in digests.values()):
             versions = {(c.id, c.version): c for c in self.store.catalogs(connection)}
@@ -73,7 +73,7 @@ class _CatalogTexts:
         return {key: self._parsed[digest] for key, digest in digests.items() if digest in self._parsed}
 
 
-def _rule_texts(fields: dict[str, Any], texts: RuleTexts) -> tuple[str | None, ...] | None:
+def _rule_texts(fields: dict[str, Any], texts: _RuleTexts) -> tuple[str | None, ...] | None:
     """The catalog's texts of the rule a notice's ``fields`` name, None when they name none."""
     rule, version = fields.get("rule"), fields.get("catalog_version")
     if not isinstance(rule, str) or not isinstance(version, str):
@@ -82,9 +82,9 @@ def _rule_texts(fields: dict[str, Any], texts: RuleTexts) -> tuple[str | None, .
     return texts.get((catalog_id, version), {}).get(name)
 
 
-def _without_catalog_texts(body: dict[str, Any], texts: RuleTexts) -> dict[str, Any]:
+def _without_catalog_texts(body: dict[str, Any], texts: _RuleTexts) -> dict[str, Any]:
     """``body`` with the fields that equal the catalog's texts stored as null and named
-    in ``catalog_texts`` (in place: the fields keep their order)."""
+    in ``catalog_texts`` (each where it was: the fields keep their order)."""
     fields = body["fields"]
     known = _rule_texts(fields, texts)
     if known is None:
@@ -95,7 +95,7 @@ def _without_catalog_texts(body: dict[str, Any], texts: RuleTexts) -> dict[str, 
     return {**body, "fields": {k: None if k in same else v for k, v in fields.items()}, "catalog_texts": same}
 
 
-def _with_catalog_texts(body: dict[str, Any], texts: Callable[[], RuleTexts]) -> dict[str, Any]:
+def _with_catalog_texts(body: dict[str, Any], texts: Callable[[], _RuleTexts]) -> dict[str, Any]:
     """``body`` as it was written: the fields named in ``catalog_texts`` filled from the
     catalog."""
     names: Sequence[str] | None = body.pop("catalog_texts", None)
@@ -170,9 +170,9 @@ class Outbox:
 
     def _notices(self, rows: Iterable[Any], connection: Connection) -> Iterator[Notice]:
         """The notices of ``rows``, read in ``connection`` (their catalog texts)."""
-        texts: RuleTexts | None = None
+        texts: _RuleTexts | None = None
 
-        def catalog_texts() -> RuleTexts:
+        def catalog_texts() -> _RuleTexts:
             nonlocal texts
             if texts is None:
                 texts = self._catalog_texts(connection)
@@ -181,7 +181,7 @@ class Outbox:
         for row in rows:
             yield self._notice(row, catalog_texts)
 
-    def _notice(self, row, texts: Callable[[], RuleTexts]) -> Notice:
+    def _notice(self, row, texts: Callable[[], _RuleTexts]) -> Notice:
         body = unpack(self.store.sealer.open(row.sealed, b"notice:" + row.id.encode()))
         body = _with_catalog_texts(body, texts)
         key = body.get("key")
