@@ -2,7 +2,7 @@
 
 A body is a small JSON object (subject, key, fields, lines) whose names, message keys
 and shapes repeat in every notice. Raw deflate with a preset dictionary made of them
-stores a typical body in a tenth of its JSON; plain deflate, without the dictionary,
+stores a record's notice in a fifth of its JSON; plain deflate, without the dictionary,
 saves barely half. The body is compressed, then sealed, never the reverse.
 
 The plaintext a notice's sealed value opens to is one of:
@@ -178,7 +178,9 @@ _DECODE = msgspec.json.Decoder()
 
 # A compressor primed with the dictionary, copied for each body: priming one anew
 # hashes the whole dictionary each time. Its window (16 KiB) holds the dictionary and a
-# body, and its small state is quicker to copy; inflating takes any window up to 32 KiB.
+# body, and its small state is quicker to copy. The level and the window are not part
+# of the format: inflating takes any stream made with the dictionary, any window up to
+# 32 KiB.
 _PRIMED_1 = zlib.compressobj(6, zlib.DEFLATED, -14, 4, zlib.Z_DEFAULT_STRATEGY, DICTIONARY_1)
 
 
