@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from tests.integration.conftest import PERSON, fill
+from xinyong.adapters.storage.notice_bodies import unpack
 from xinyong.adapters.storage.tables import notices
 
 pytestmark = pytest.mark.integration
@@ -22,7 +23,7 @@ OLD_TEXT = "traffic-police recorded 'Running a red light' against you. To disput
 def _bodies(d) -> list[dict]:
     with d.store.reading() as connection:
         rows = connection.execute(select(notices).order_by(notices.c.seq)).all()
-    return [json.loads(d.store.sealer.open(r.sealed, b"notice:" + r.id.encode())) for r in rows]
+    return [unpack(d.store.sealer.open(r.sealed, b"notice:" + r.id.encode())) for r in rows]
 
 
 def test_a_notice_is_sealed_as_its_key_lines_and_fields_without_words(deployment):
@@ -30,7 +31,7 @@ def test_a_notice_is_sealed_as_its_key_lines_and_fields_without_words(deployment
     bodies = _bodies(deployment)
     assert bodies
     for body in bodies:
-        assert set(body) <= {"subject", "key", "fields", "lines"} and body["key"].startswith("notice.")
+        assert set(body) <= {"subject", "key", "fields", "lines", "catalog_texts"} and body["key"].startswith("notice.")
         sealed = json.dumps(body, ensure_ascii=False)
         assert "title" not in body and "text" not in body
         assert "To dispute it" not in sealed and "/v1/" not in sealed

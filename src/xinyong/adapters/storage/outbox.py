@@ -8,16 +8,15 @@ every attempt is logged: nothing is lost."""
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 from typing import Any
 
-import msgspec
 from sqlalchemy import Connection, func, select
 
+from xinyong.adapters.storage.notice_bodies import NoticeBodyError, pack, unpack
 from xinyong.adapters.storage.store import LedgerStore, among, in_chunks
 from xinyong.adapters.storage.tables import deliveries, notices
 from xinyong.domain.identifiers import SubjectRef
@@ -30,9 +29,6 @@ __all__ = ["Notice", "Outbox"]
 # kept in the delivery log, append-only like every delivery, on a channel of its own.
 INBOX = "inbox"
 READ = "read"
-
-# A notice's body as JSON (UTF-8, unescaped), read back with json.loads.
-_BODY = msgspec.json.Encoder()
 
 
 def _now() -> dt.datetime:
@@ -52,9 +48,81 @@ def _lines(body: dict[str, Any]) -> tuple[tuple[str, dict[str, Any]], ...]:
     return tuple((line, {}) if isinstance(line, str) else (line[0], line[1]) for line in body.get("lines", ()))
 
 
+# The fields of a record's notice that are its rule's texts in the catalog version it
+# names (``rule``, ``catalog_version``): stored only where they differ from them.
+_FROM_CATALOG = ("rule_title", "legal_basis")
+
+# A rule's texts, by catalog version (catalog id, version) and rule name.
+_RuleTexts = dict[tuple[str, str], dict[str, tuple[str | None, ...]]]
+
+
+class _CatalogTexts:
+    """The texts of every rule of every stored catalog version. A stored version never
+    changes (``catalog_versions`` is append-only): each is parsed once a process, known
+    by the digest of its source."""
+
+    def __init__(self, store: LedgerStore):
+        self.store = store
+        self._parsed: dict[str, dict[str, tuple[str | None, ...]]] = {}  # digest -> rule -> texts
+
+    def __call__(self, connection: Connection) -> _RuleTexts:
+        digests = self.store.catalog_digests(connection)
+        if any(digest not in self._parsed for digest in digests.values()):
+            versions = {(c.id, c.version): c for c in self.store.catalogs(connection)}
+            for key, digest in digests.items():
+                version = versions.get(key)
+                if version is not None and digest not in self._parsed:
+                    self._parsed[digest] = {
+                        name: (rule.title, rule.legal_basis)  # in the order of _FROM_CATALOG
+                        for name, rule in version.rules.items()
+                    }
+        return {key: self._parsed[digest] for key, digest in digests.items() if digest in self._parsed}
+
+
+def _rule_texts(fields: dict[str, Any], texts: _RuleTexts) -> tuple[str | None, ...] | None:
+    """The catalog's texts of the rule a notice's ``fields`` name, None when they name none."""
+    rule, version = fields.get("rule"), fields.get("catalog_version")
+    if not isinstance(rule, str) or not isinstance(version, str):
+        return None
+    catalog_id, _, name = rule.partition("/")
+    return texts.get((catalog_id, version), {}).get(name)
+
+
+def _without_catalog_texts(body: dict[str, Any], texts: _RuleTexts) -> dict[str, Any]:
+    """``body`` with the fields that equal the catalog's texts stored as null and named
+    in ``catalog_texts`` (each where it was: the fields keep their order)."""
+    fields = body["fields"]
+    known = _rule_texts(fields, texts)
+    if known is None:
+        return body
+    same = [name for name, text in zip(_FROM_CATALOG, known, strict=True) if name in fields and fields[name] == text]
+    if not same:
+        return body
+    return {**body, "fields": {k: None if k in same else v for k, v in fields.items()}, "catalog_texts": same}
+
+
+def _with_catalog_texts(body: dict[str, Any], texts: Callable[[], _RuleTexts]) -> dict[str, Any]:
+    """``body`` as it was written: the fields named in ``catalog_texts`` filled from the
+    catalog."""
+    names: Sequence[str] | None = body.pop("catalog_texts", None)
+    if names is None:
+        return body
+    fields = body["fields"]
+    known = _rule_texts(fields, texts())
+    if known is None:
+        raise NoticeBodyError(
+            f"a notice takes texts of rule {fields.get('rule')!r} from catalog version"
+            f" {fields.get('catalog_version')!r}, which is not stored"
+        )
+    for name in names:
+        fields[name] = known[_FROM_CATALOG.index(name)]
+    return body
+
+
 class Outbox:
     def __init__(self, store: LedgerStore):
         self.store = store
+        self._catalog_texts = _CatalogTexts(store)
 
     def write(self, connection: Connection, drafts: Iterable[NoticeDraft]) -> int:
         """Write notices; one whose dedupe key was already written is skipped."""
@@ -81,6 +149,7 @@ class Outbox:
         lookup_key = self.store.subject_key
         rows: list[dict[str, Any]] = []
         bodies = []
+        texts = self._catalog_texts(connection) if any(_FROM_CATALOG[0] in d.fields for d in kept) else {}
         for number, draft in enumerate(kept):
             notice_id = ids[12 * number : 12 * number + 12]
             subject_key = subject_keys.get(draft.subject)
@@ -97,14 +166,30 @@ class Outbox:
                     "dedupe": draft.dedupe,
                 }
             )
-            bodies.append((_BODY.encode(_body(draft.subject, draft)), b"notice:" + notice_id.encode()))
+            # Compressed, then sealed (notice_bodies).
+            body = _without_catalog_texts(_body(draft.subject, draft), texts)
+            bodies.append((pack(body), b"notice:" + notice_id.encode()))
         for row, sealed in zip(rows, self.store.sealer.seal_many(bodies), strict=True):
             row["sealed"] = sealed
         self.store.append_rows(connection, "notices", rows)
         return len(rows)
 
-    def _notice(self, row) -> Notice:
-        body = json.loads(self.store.sealer.open(row.sealed, b"notice:" + row.id.encode()))
+    def _notices(self, rows: Iterable[Any], connection: Connection) -> Iterator[Notice]:
+        """The notices of ``rows``, read in ``connection`` (their catalog texts)."""
+        texts: _RuleTexts | None = None
+
+        def catalog_texts() -> _RuleTexts:
+            nonlocal texts
+            if texts is None:
+                texts = self._catalog_texts(connection)
+            return texts
+
+        for row in rows:
+            yield self._notice(row, catalog_texts)
+
+    def _notice(self, row, texts: Callable[[], _RuleTexts]) -> Notice:
+        body = unpack(self.store.sealer.open(row.sealed, b"notice:" + row.id.encode()))
+        body = _with_catalog_texts(body, texts)
         key = body.get("key")
         return Notice(
             row.seq,
@@ -140,7 +225,7 @@ class Outbox:
                 .limit(limit)
             ).all()
             read = self._read_at(connection, [r.seq for r in rows])
-        return [replace(self._notice(r), read_at=read.get(r.seq)) for r in rows]
+            return [replace(n, read_at=read.get(n.seq)) for n in self._notices(rows, connection)]
 
     def _read_at(self, connection: Connection, seqs: list[int]) -> dict[int, str]:
         """When each of the notices ``seqs`` was first marked read, for those that were."""
@@ -198,7 +283,7 @@ class Outbox:
             rows = connection.execute(
                 select(notices).where(notices.c.source == source).order_by(notices.c.seq.desc()).limit(limit)
             ).all()
-        return [self._notice(r) for r in rows]
+            return list(self._notices(rows, connection))
 
     def count(self, connection: Connection | None = None) -> int:
         with self._reading(connection) as connection:
@@ -219,17 +304,20 @@ class Outbox:
             ):
                 attempts[row.notice_seq] = row
             rows = connection.execute(select(notices).where(notices.c.source.is_(None)).order_by(notices.c.seq)).all()
-        due = []
-        for row in rows:
-            last = attempts.get(row.seq)
-            if last is not None and (last.outcome == "sent" or last.outcome == "skipped"):
-                continue
-            if last is not None and last.next_attempt_at and last.next_attempt_at > now.isoformat():
-                continue
-            due.append((self._notice(row), last.attempt if last is not None else 0))
-            if len(due) >= limit:
-                break
-        return due
+            due_rows = []
+            for row in rows:
+                last = attempts.get(row.seq)
+                if last is not None and (last.outcome == "sent" or last.outcome == "skipped"):
+                    continue
+                if last is not None and last.next_attempt_at and last.next_attempt_at > now.isoformat():
+                    continue
+                due_rows.append(row)
+                if len(due_rows) >= limit:
+                    break
+            return [
+                (notice, attempts[row.seq].attempt if row.seq in attempts else 0)
+                for row, notice in zip(due_rows, self._notices(due_rows, connection), strict=True)
+            ]
 
     def log_attempt(
         self,

@@ -213,6 +213,13 @@ class LedgerStore:
         )
         return [parse_catalog(r.source, f"stored catalog {r.catalog_id} {r.version}") for r in rows]
 
+    def catalog_digests(self, connection: Connection) -> dict[tuple[str, str], str]:
+        """The digest of every stored catalog version's source, by (catalog id, version)."""
+        rows = connection.execute(
+            select(catalog_versions.c.catalog_id, catalog_versions.c.version, catalog_versions.c.digest)
+        )
+        return {(r.catalog_id, r.version): r.digest for r in rows}
+
     def catalog_count(self, connection: Connection) -> int:
         return connection.execute(_CATALOG_COUNT).scalar_one()
 
