@@ -12,23 +12,28 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from typing import Any
 
-from fastapi.responses import Response
+from fastapi import Request
+from fastapi.responses import HTMLResponse, Response
 
 from xinyong.domain.calendar import Duration
 from xinyong.domain.catalog.registry import CatalogRegistry
 from xinyong.entrypoints.web import i18n
-from xinyong.entrypoints.web.pages import templates
+from xinyong.entrypoints.web.pages import render, templates
 from xinyong.services.due_process import SubjectCases
 from xinyong.services.publication import OrganisationPage
 from xinyong.services.reports import Report
 
 MEDIA_TYPE = "application/pdf"
+# One report is drawn at a time in a process: Pango and fontconfig are not safe to share
+# between threads, and drawing holds the interpreter's lock for most of its time anyway.
+_drawing = threading.Lock()
 
 
 class Unavailable(RuntimeError):
@@ -130,7 +135,8 @@ def _draw(template: str, language: str, **context: Any) -> bytes:
         weasyprint.CSS(string=_stylesheet(), url_fetcher=nothing),
         weasyprint.CSS(string=_page_numbers(t), url_fetcher=nothing),
     ]
-    document: bytes = weasyprint.HTML(string=html, url_fetcher=nothing).write_pdf(stylesheets=stylesheets)
+    with _drawing:
+        document: bytes = weasyprint.HTML(string=html, url_fetcher=nothing).write_pdf(stylesheets=stylesheets)
     return document
 
 
@@ -211,3 +217,8 @@ def attachment(document: bytes, filename: str, language: str) -> Response:
             "Vary": "Accept-Language, Cookie",
         },
     )
+
+
+def unavailable(request: Request) -> HTMLResponse:
+    """The page that says this server draws no PDF (WeasyPrint is not installed)."""
+    return render(request, "error.html", status=503, heading="report.unavailable.heading", message="report.unavailable")
