@@ -165,6 +165,7 @@ def test_the_residents_report_in_chinese_holds_the_standing_of_the_day_as_the_sc
         for i, c in enumerate(s["contributions"]):
             at = section.index(c["record"])
             row = section[at : section.index(records[i + 1], at) if i + 1 < len(records) else len(section)]
+            assert c["rule"].split("/")[-1] in row, c  # the rule's name in its catalog, the section's
             assert f"{c['points']:+d}" in row, c
             assert f"{c['effective_on']} – {c['expires_on']}" in row, c
             assert (t("common.disputed") in row) == c["disputed"], c
