@@ -19,7 +19,9 @@ pytestmark = [pytest.mark.unit, pytest.mark.backend_independent]
     ("duration", "language", "words"),
     [
         ("P15D", "en", "15 days"),
-        ("P1Y6M", "en", "1 years 6 months"),
+        ("P1Y6M", "en", "1 year 6 months"),
+        ("P2Y1D", "en", "2 years 1 day"),
+        ("P0D", "en", "0 days"),
         ("P30D", "zh-CN", "30 天"),
         ("P2Y", "zh-CN", "2 年"),
     ],

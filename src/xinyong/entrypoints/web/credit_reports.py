@@ -59,15 +59,18 @@ class Deadlines:
 
 
 def duration_words(duration: Duration | None, t: Callable[..., str]) -> str:
-    """``P1Y6M`` as "1 years 6 months" in the reader's language; ``None`` as not set."""
+    """``P1Y6M`` as "1 year 6 months" in the reader's language; ``None`` as not set."""
     if duration is None:
         return t("report.deadline.none")
-    parts = [
-        t(f"report.duration.{unit}", n=n)
-        for unit, n in (("years", duration.years), ("months", duration.months), ("days", duration.days))
-        if n
-    ]
-    return " ".join(parts) or t("report.duration.days", n=0)
+    years, months, days = duration.years, duration.months, duration.days
+    parts = []
+    if years:
+        parts.append(t("report.duration.year") if years == 1 else t("report.duration.years", n=years))
+    if months:
+        parts.append(t("report.duration.month") if months == 1 else t("report.duration.months", n=months))
+    if days or not parts:
+        parts.append(t("report.duration.day") if days == 1 else t("report.duration.days", n=days))
+    return " ".join(parts)
 
 
 def sources_of(records: Iterable[tuple[str, str]]) -> list[Source]:
@@ -81,7 +84,9 @@ def sources_of(records: Iterable[tuple[str, str]]) -> list[Source]:
     ]
 
 
-def deadlines_of(catalog_ids: Iterable[str], registry: CatalogRegistry, day: dt.date, t) -> list[Deadlines]:
+def deadlines_of(
+    catalog_ids: Iterable[str], registry: CatalogRegistry, day: dt.date, t: Callable[..., str]
+) -> list[Deadlines]:
     """The dispute and repair deadlines of each catalog, in the versions in force on ``day``."""
     found = []
     for catalog_id in dict.fromkeys(catalog_ids):
