@@ -21,7 +21,7 @@ install: $(VENV)/.installed
 $(VENV)/.installed: pyproject.toml uv.lock
 	@command -v uv >/dev/null 2>&1 || $(PYTHON) -m uv --version >/dev/null 2>&1 \
 		|| $(PYTHON) -m pip install --quiet uv
-	$(UV) sync --frozen --compile-bytecode --extra server --extra batch --extra postgres
+	$(UV) sync --frozen --compile-bytecode --extra server --extra batch --extra postgres --extra pdf
 	$(VENV)/bin/python -m compileall -q src
 	@rm -f $(VENV)/.installed-all
 	@touch $@

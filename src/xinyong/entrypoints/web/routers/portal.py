@@ -18,7 +18,7 @@ from xinyong.domain.access import Reader
 from xinyong.domain.events import EMAIL_PATTERN
 from xinyong.entrypoints.dependencies import DeploymentDep, today
 from xinyong.entrypoints.printable import render_export
-from xinyong.entrypoints.web import charts, i18n
+from xinyong.entrypoints.web import charts, credit_reports, i18n
 from xinyong.entrypoints.web.forms import LIMITS, read_form
 from xinyong.entrypoints.web.pages import language, render, svg
 from xinyong.entrypoints.web.routers.signin import sessions, sign_in, sign_out, signin_page
@@ -32,6 +32,7 @@ from xinyong.services.situation import situation_of
 router = APIRouter(prefix="/portal", include_in_schema=False)
 PURPOSE = "the subject's own file, in the portal"
 ACCESS_SHOWN = 100  # the latest reads of each kind (others', own) the page lists
+REPORT_PURPOSE = "the subject's own credit report, as PDF"
 EMAIL = re.compile(EMAIL_PATTERN)  # as the contact event checks it
 
 
@@ -334,3 +335,25 @@ def export(request: Request, d: DeploymentDep) -> HTMLResponse:
     response.headers["Cache-Control"] = "no-store"
     response.headers["Content-Disposition"] = f'inline; filename="xinyong-file-{calendar.today()}.html"'
     return response
+
+
+@router.get("/report.pdf", response_class=Response)
+def credit_report(request: Request, d: DeploymentDep) -> Response:
+    """The subject's own credit report as a PDF in the page's language, to download; the
+    read is logged like the portal's, as the subject's own report."""
+    who = _signed_in(request)
+    if who is None:
+        return signin_page(request, PORTAL, status=401, next_page=request.url.path)
+    subject = who.subject
+    assert subject is not None
+    day, lang = today(), language(request)
+    report = d.reports.report(subject, day, who, REPORT_PURPOSE)
+    cases = d.due_process.cases_of(subject, day)
+    # The time of the report is the time of its read in the access log (this read first).
+    made = dt.datetime.fromisoformat(report.access_log[0].at) if report.access_log else dt.datetime.now(dt.UTC)
+    portal_url = str(request.url_for("portal"))
+    try:
+        document = credit_reports.resident_report(report, cases, d.catalogs.registry(), lang, portal_url, made)
+    except credit_reports.Unavailable:
+        return credit_reports.unavailable(request)
+    return credit_reports.attachment(document, f"credit-report-{day.isoformat()}.pdf", lang)

@@ -4,19 +4,20 @@ list shows persons only where its catalog publishes them, masked."""
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import re
 import unicodedata
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from xinyong.domain.identifiers import InvalidIdentifier
 from xinyong.domain.lookup import code_prefix
 from xinyong.entrypoints.dependencies import DeploymentDep, public_wait, today
-from xinyong.entrypoints.web import i18n
+from xinyong.entrypoints.web import credit_reports, i18n
 from xinyong.entrypoints.web.forms import local_path
-from xinyong.entrypoints.web.pages import render
+from xinyong.entrypoints.web.pages import language, render
 from xinyong.services.publication import NotPublished
 
 router = APIRouter(include_in_schema=False)
@@ -89,6 +90,26 @@ def lists_index(request: Request, d: DeploymentDep) -> HTMLResponse:
         return refused
     day = today()
     return render(request, "lists.html", lists=d.publication.lists(day), as_of=day)
+
+
+@router.get("/org/{uscc}/report.pdf", response_class=Response)
+def organisation_report(uscc: str, request: Request, d: DeploymentDep) -> Response:
+    """The organisation's public credit report as a PDF in the page's language: what its
+    public page shows, nothing more, with how the organisation may dispute."""
+    if (refused := too_many(request)) is not None:
+        return refused
+    try:
+        page = d.publication.organisation(code_prefix(uscc[:60]) or uscc.strip()[:40], today())
+    except (InvalidIdentifier, NotPublished, ValueError):
+        return not_found(request, "org.not_found")
+    lang = language(request)
+    portal_url = str(request.url_for("portal"))
+    made = dt.datetime.now(dt.UTC)
+    try:
+        document = credit_reports.organisation_report(page, d.catalogs.registry(), lang, portal_url, made)
+    except credit_reports.Unavailable:
+        return credit_reports.unavailable(request)
+    return credit_reports.attachment(document, f"credit-report-{page.code}-{page.as_of.isoformat()}.pdf", lang)
 
 
 @router.get("/lists/{list_id}", response_class=HTMLResponse)
