@@ -351,6 +351,7 @@ class OidcSignIn:
         algorithms = metadata.get("id_token_signing_alg_values_supported") or ["RS256"]
         # Never "none", and never a keyed hash (the client secret is not a signing key here).
         algorithms = [a for a in algorithms if isinstance(a, str) and a != "none" and not a.startswith("HS")]
+        algorithms = algorithms or ["RS256"]
         registry = JWSRegistry(algorithms=algorithms)
         try:
             try:
