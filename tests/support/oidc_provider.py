@@ -120,7 +120,7 @@ class Provider:
                 key = self.other_key
             case "wrong_nonce":
                 claims["nonce"] = secrets.token_urlsafe(16)
-        return jwt.encode({"alg": "RS256", "kid": KEY_ID, "typ": "JWT"}, claims, key)
+        return jwt.encode({"alg": "RS256", "kid": self.key.kid, "typ": "JWT"}, claims, key)
 
 
 class _Handler(BaseHTTPRequestHandler):

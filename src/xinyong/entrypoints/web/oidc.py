@@ -19,15 +19,18 @@ removes it. Identity numbers appear in no log line and in no cookie in the clear
 from __future__ import annotations
 
 import base64
+import functools
 import json
 import logging
 import secrets
+import ssl
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
+import certifi
 import httpx
 from authlib.common.security import generate_token
 from authlib.oauth2.rfc6749.parameters import prepare_grant_uri
@@ -200,6 +203,16 @@ class Pending:
 # ------------------------------------------------------------------- the provider
 
 
+@functools.cache
+def _tls() -> ssl.SSLContext:
+    """The certificates httpx trusts, loaded once (loading them is most of a client's cost)."""
+    return ssl.create_default_context(cafile=certifi.where())
+
+
+def _http() -> httpx.AsyncClient:
+    return httpx.AsyncClient(timeout=HTTP_TIMEOUT, follow_redirects=False, verify=_tls())
+
+
 class ProviderUnavailable(Exception):
     """The provider did not answer, or answered with something that is not OpenID Connect."""
 
@@ -222,7 +235,7 @@ class OidcSignIn:
 
     async def _get(self, url: str) -> dict[str, Any]:
         try:
-            async with httpx.AsyncClient(timeout=HTTP_TIMEOUT, follow_redirects=False) as client:
+            async with _http() as client:
                 response = await client.get(url, headers={"Accept": "application/json"})
             response.raise_for_status()
             value = response.json()
@@ -325,7 +338,7 @@ class OidcSignIn:
         else:
             form.update(client_id=self.config.client_id, client_secret=self.config.client_secret)
         try:
-            async with httpx.AsyncClient(timeout=HTTP_TIMEOUT, follow_redirects=False) as client:
+            async with _http() as client:
                 response = await client.post(
                     metadata["token_endpoint"], data=form, auth=auth, headers={"Accept": "application/json"}
                 )
