@@ -5,7 +5,6 @@ answer, or whose discovery document names another issuer, is reported as unavail
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Iterator
 from urllib.parse import parse_qs, urlsplit
 
@@ -15,6 +14,7 @@ from joserfc.jwk import RSAKey
 
 from tests.support import oidc_provider
 from tests.support.identifiers import resident_number
+from tests.support.oidc_provider import run
 from tests.support.ports import free_port
 from xinyong.entrypoints.web.oidc import ClaimMapping, OidcConfig, OidcSignIn, Pending, ProviderUnavailable
 from xinyong.entrypoints.web.sessions import CONSOLE, PORTAL, Area, SignInRefused
@@ -49,14 +49,14 @@ def client(provider: oidc_provider.Provider, issuer: str | None = None) -> OidcS
 
 def refusal(finishing) -> str:
     with pytest.raises(SignInRefused) as refused:
-        asyncio.run(finishing)
+        run(finishing)
     return refused.value.reason
 
 
 def authorize(oidc: OidcSignIn, area: Area) -> tuple[Pending, dict[str, str]]:
     """Start a sign-in and follow the browser to the provider: the pending sign-in and
     the parameters the provider sends it back with."""
-    url, sealed = asyncio.run(oidc.begin(area, BASE, area.path))
+    url, sealed = run(oidc.begin(area, BASE, area.path))
     pending = oidc.pending(sealed, area)
     assert pending is not None
     answer = httpx.get(url, timeout=10)
@@ -71,7 +71,7 @@ def test_a_resident_is_signed_in_with_the_code_and_the_verifier(provider):
     oidc = client(provider)
     pending, back = authorize(oidc, PORTAL)
     assert back["state"] == pending.state
-    reader = asyncio.run(oidc.finish(PORTAL, BASE, pending, back["code"]))
+    reader = run(oidc.finish(PORTAL, BASE, pending, back["code"]))
     assert (reader.role, str(reader.subject)) == ("subject", f"rid:{RID}")
 
 
@@ -88,7 +88,7 @@ def test_a_code_is_exchanged_once(provider):
     provider.user = dict(oidc_provider_officer())
     oidc = client(provider)
     pending, back = authorize(oidc, CONSOLE)
-    assert asyncio.run(oidc.finish(CONSOLE, BASE, pending, back["code"])).name == "li.wei"
+    assert run(oidc.finish(CONSOLE, BASE, pending, back["code"])).name == "li.wei"
     assert refusal(oidc.finish(CONSOLE, BASE, pending, back["code"])) == "signin.error.oidc.failed"
     assert provider.token_requests == [(200, ""), (400, "invalid_grant")]
 
@@ -106,23 +106,23 @@ def test_keys_the_provider_rotates_are_fetched_again(provider):
     provider.user = dict(oidc_provider_officer())
     oidc = client(provider)
     pending, back = authorize(oidc, CONSOLE)
-    asyncio.run(oidc.finish(CONSOLE, BASE, pending, back["code"]))  # the keys are now cached
+    run(oidc.finish(CONSOLE, BASE, pending, back["code"]))  # the keys are now cached
     provider.key = RSAKey.generate_key(2048, {"kid": "test-key-2", "use": "sig", "alg": "RS256"})
     pending, back = authorize(oidc, CONSOLE)
-    assert asyncio.run(oidc.finish(CONSOLE, BASE, pending, back["code"])).role == "officer"
+    assert run(oidc.finish(CONSOLE, BASE, pending, back["code"])).role == "officer"
 
 
 def test_a_provider_that_does_not_answer_is_unavailable():
     config = OidcConfig(f"http://127.0.0.1:{free_port()}", "x", None, None, "openid", "ID", ClaimMapping())
     with pytest.raises(ProviderUnavailable):
-        asyncio.run(OidcSignIn(config, b"k" * 32).begin(PORTAL, BASE, "/portal"))
+        run(OidcSignIn(config, b"k" * 32).begin(PORTAL, BASE, "/portal"))
 
 
 def test_a_discovery_document_naming_another_issuer_is_not_believed(provider):
     # The issuer is compared as it is written: with a slash at the end it is another one.
     oidc = client(provider, issuer=provider.issuer + "/")
     with pytest.raises(ProviderUnavailable, match="names the issuer"):
-        asyncio.run(oidc.begin(PORTAL, BASE, "/portal"))
+        run(oidc.begin(PORTAL, BASE, "/portal"))
 
 
 def oidc_provider_officer() -> dict[str, object]:

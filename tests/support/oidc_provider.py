@@ -14,17 +14,19 @@ with a key it does not publish, under the published key's id), ``wrong_nonce``,
 
 from __future__ import annotations
 
+import asyncio
 import base64
+import concurrent.futures
 import hashlib
 import json
 import secrets
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Coroutine, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 from joserfc import jwt
@@ -32,6 +34,7 @@ from joserfc.jwk import RSAKey
 
 MISBEHAVIOURS = ("wrong_issuer", "wrong_audience", "expired", "other_key", "wrong_nonce", "replayed_state")
 KEY_ID = "test-key-1"
+T = TypeVar("T")
 
 
 def _signing_key() -> RSAKey:
@@ -237,6 +240,13 @@ class _Server(ThreadingHTTPServer):
     def __init__(self, provider: Provider):
         super().__init__(("127.0.0.1", 0), _Handler)
         self.provider = provider
+
+
+def run(coroutine: Coroutine[Any, Any, T]) -> T:
+    """Await ``coroutine`` on an event loop of its own, in a thread of its own: the
+    browser tests leave Playwright's loop running in this one."""
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 @contextmanager

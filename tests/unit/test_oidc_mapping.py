@@ -10,6 +10,7 @@ import os
 import pytest
 
 from tests.support.identifiers import resident_number
+from tests.support.oidc_provider import run
 from xinyong.domain.identifiers import SubjectRef
 from xinyong.entrypoints.web.oidc import ClaimMapping, OidcConfig, OidcSignIn, reader_for
 from xinyong.entrypoints.web.sessions import CONSOLE, PORTAL, SESSION_SECONDS, SignInRefused
@@ -159,12 +160,10 @@ def test_a_session_altered_or_sealed_under_another_key_is_no_session():
 
 
 def test_a_pending_sign_in_is_bound_to_its_area_and_expires():
-    import asyncio
-
     clock = Clock()
     oidc = provider(clock)
     oidc._metadata = ({"authorization_endpoint": "https://id.example.gov/authorize"}, clock.now)
-    url, sealed = asyncio.run(oidc.begin(PORTAL, "http://127.0.0.1:8000/", "/portal"))
+    url, sealed = run(oidc.begin(PORTAL, "http://127.0.0.1:8000/", "/portal"))
     pending = oidc.pending(sealed, PORTAL)
     assert pending is not None
     assert f"state={pending.state}" in url and f"nonce={pending.nonce}" in url
