@@ -227,6 +227,7 @@ def test_the_refusal_is_shown_in_chinese_too(oidc_context, provider):
     page.click("#signin-provider")
     zh = i18n.translator("zh-CN")
     expect(page.locator("#signin-error")).to_contain_text(zh("signin.error.oidc.portal"))
+    screenshot(page, "signin-oidc-refused-zh")
 
 
 def test_the_token_form_still_signs_in_beside_the_provider(oidc_context, world: World):
@@ -234,6 +235,7 @@ def test_the_token_form_still_signs_in_beside_the_provider(oidc_context, world: 
     page = oidc_context().new_page()
     page.goto("/portal")
     expect(page.locator("#signin-provider")).to_have_text(f"Sign in with {PROVIDER_NAME}")
+    screenshot(page, "signin-oidc")
     sign_in(page, "portal", world.subject_token(resident))
     expect(page.locator(f"article[data-catalog='{SCORING}'] .score-value")).to_have_text(str(world.score(resident)))
     console = oidc_context().new_page()
