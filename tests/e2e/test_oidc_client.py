@@ -1,7 +1,8 @@
 """The OpenID Connect client of the web pages against the suite's loopback provider,
 over HTTP and without a browser: the code is exchanged only with its PKCE verifier and
 only once, keys the provider rotates are fetched again, and a provider that does not
-answer, or whose discovery document names another issuer, is reported as unavailable."""
+answer, whose discovery document names another issuer or sends the client elsewhere
+over plain http, is reported as unavailable."""
 
 from __future__ import annotations
 
@@ -123,6 +124,12 @@ def test_a_discovery_document_naming_another_issuer_is_not_believed(provider):
     oidc = client(provider, issuer=provider.issuer + "/")
     with pytest.raises(ProviderUnavailable, match="names the issuer"):
         run(oidc.begin(PORTAL, BASE, "/portal"))
+
+
+def test_a_provider_announcing_an_endpoint_over_plain_http_elsewhere_is_not_used(provider):
+    provider.misbehave = "plain_http_endpoint"
+    with pytest.raises(ProviderUnavailable, match="token_endpoint is not an https"):
+        run(client(provider).begin(PORTAL, BASE, "/portal"))
 
 
 def oidc_provider_officer() -> dict[str, object]:

@@ -10,7 +10,9 @@ the PKCE verifier are checked; the ID token is signed with RS256).
 On demand it misbehaves (:attr:`Provider.misbehave`), for the tests that the client
 refuses it: ``wrong_issuer``, ``wrong_audience``, ``expired``, ``other_key`` (signed
 with a key it does not publish, under the published key's id), ``wrong_nonce``,
-``replayed_state`` (sends the browser back with the state of an earlier sign-in)."""
+``replayed_state`` (sends the browser back with the state of an earlier sign-in),
+``plain_http_endpoint`` (its discovery document names a token endpoint elsewhere over
+plain http)."""
 
 from __future__ import annotations
 
@@ -32,7 +34,15 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 from joserfc import jwt
 from joserfc.jwk import RSAKey
 
-MISBEHAVIOURS = ("wrong_issuer", "wrong_audience", "expired", "other_key", "wrong_nonce", "replayed_state")
+MISBEHAVIOURS = (
+    "wrong_issuer",
+    "wrong_audience",
+    "expired",
+    "other_key",
+    "wrong_nonce",
+    "replayed_state",
+    "plain_http_endpoint",
+)
 KEY_ID = "test-key-1"
 T = TypeVar("T")
 
@@ -84,10 +94,13 @@ class Provider:
             self.token_requests.clear()
 
     def metadata(self) -> dict[str, Any]:
+        token_endpoint = f"{self.url}/token"
+        if self.misbehave == "plain_http_endpoint":
+            token_endpoint = "http://id.example.invalid/token"
         return {
             "issuer": self.issuer,
             "authorization_endpoint": f"{self.url}/authorize",
-            "token_endpoint": f"{self.url}/token",
+            "token_endpoint": token_endpoint,
             "jwks_uri": f"{self.url}/jwks",
             "response_types_supported": ["code"],
             "subject_types_supported": ["public"],

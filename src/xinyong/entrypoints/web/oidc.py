@@ -209,6 +209,13 @@ def _tls() -> ssl.SSLContext:
     return ssl.create_default_context(cafile=certifi.where())
 
 
+def _secure(url: str) -> bool:
+    """An https:// address, or http:// on this machine (a provider under test), as the
+    issuer must be (:mod:`xinyong.settings`)."""
+    parts = urlsplit(url)
+    return parts.scheme == "https" or (parts.scheme == "http" and parts.hostname in ("localhost", "127.0.0.1", "::1"))
+
+
 def _http() -> httpx.AsyncClient:
     return httpx.AsyncClient(timeout=HTTP_TIMEOUT, follow_redirects=False, verify=_tls())
 
@@ -258,6 +265,8 @@ class OidcSignIn:
         for endpoint in ("authorization_endpoint", "token_endpoint", "jwks_uri"):
             if not isinstance(document.get(endpoint), str):
                 raise ProviderUnavailable(f"{url} has no {endpoint}")
+            if not _secure(document[endpoint]):
+                raise ProviderUnavailable(f"{url}: the {endpoint} is not an https:// address")
         self._metadata = (document, now)
         return document
 
