@@ -33,7 +33,7 @@ def provider() -> Iterator[oidc_provider.Provider]:
 
 
 @pytest.fixture(scope="module")
-def oidc_server(world: World, provider: oidc_provider.Provider) -> Iterator[str]:
+def oidc_served(world: World, provider: oidc_provider.Provider) -> Iterator[serving.Served]:
     """``xinyong serve`` over the demo database, signing in through ``provider``."""
     settings = {
         "XINYONG_NOTICE_INTERVAL": "0",
@@ -46,7 +46,12 @@ def oidc_server(world: World, provider: oidc_provider.Provider) -> Iterator[str]
     with serving.running(world.db, world.folder, settings, merged=True) as served:
         provider.redirect_uris[:] = [f"{served.url}/portal/sign-in/oidc/callback"]
         provider.redirect_uris.append(f"{served.url}/console/sign-in/oidc/callback")
-        yield served.url
+        yield served
+
+
+@pytest.fixture(scope="module")
+def oidc_server(oidc_served: serving.Served) -> str:
+    return oidc_served.url
 
 
 @pytest.fixture
@@ -158,6 +163,22 @@ def test_an_id_token_that_must_not_be_believed_opens_no_session(oidc_context, pr
     # The provider answered the token request; the server refused what it said.
     assert provider.token_requests == [(200, "")]
     expect_refused(page, context, "console", "signin.error.oidc.failed")
+
+
+def test_the_server_logs_why_an_id_token_was_refused_but_never_an_identity_number(
+    oidc_context, provider, oidc_served: serving.Served, world: World
+):
+    resident = world.resident_record().subject
+    provider.user = resident_claims(resident)
+    through_provider(oidc_context().new_page(), "portal")
+    provider.misbehave = "wrong_audience"
+    context = oidc_context()
+    page = context.new_page()
+    through_provider(page, "portal")
+    expect_refused(page, context, "portal", "signin.error.oidc.failed")
+    output = oidc_served.output()
+    assert "the ID token is not believed (invalid_claim: Invalid claim: 'aud')" in output
+    assert resident.value not in output
 
 
 def test_a_replayed_state_opens_no_session(oidc_context, provider, world: World):
