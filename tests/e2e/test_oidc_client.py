@@ -14,6 +14,7 @@ import pytest
 from joserfc.jwk import RSAKey
 
 from tests.support import oidc_provider
+from tests.support import server as serving
 from tests.support.identifiers import resident_number
 from tests.support.oidc_provider import run
 from tests.support.ports import free_port
@@ -130,6 +131,24 @@ def test_a_provider_announcing_an_endpoint_over_plain_http_elsewhere_is_not_used
     provider.misbehave = "plain_http_endpoint"
     with pytest.raises(ProviderUnavailable, match="token_endpoint is not an https"):
         run(client(provider).begin(PORTAL, BASE, "/portal"))
+
+
+def test_serve_signs_in_through_the_provider_its_settings_name(provider, tmp_path):
+    settings = {
+        "XINYONG_OIDC_ISSUER": provider.issuer,
+        "XINYONG_OIDC_CLIENT_ID": provider.client_id,
+        "XINYONG_OIDC_CLIENT_SECRET": provider.client_secret,
+        "XINYONG_NOTICE_INTERVAL": "0",
+    }
+    with serving.running(str(tmp_path / "x.db"), tmp_path, settings, process=True) as served:
+        page = httpx.get(f"{served.url}/portal", timeout=10)
+        assert 'id="signin-provider"' in page.text and "127.0.0.1" in page.text  # named by the issuer's host
+        start = httpx.get(f"{served.url}/console/sign-in/oidc", timeout=10)
+        assert start.status_code == 303
+        assert start.headers["location"].startswith(f"{provider.issuer}/authorize?")
+        callback = f"{served.url}/console/sign-in/oidc/callback"
+        assert f"and {callback}" in served.output()
+    assert provider.client_secret not in served.output()
 
 
 def oidc_provider_officer() -> dict[str, object]:
