@@ -9,8 +9,9 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from typing import Any, ClassVar
+from urllib.parse import urlsplit
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from xinyong.domain.calendar import Duration
@@ -32,7 +33,7 @@ class Settings(BaseSettings):
         validate_default=True,
     )
     # Fields whose values no error message shows.
-    SECRETS: ClassVar[frozenset[str]] = frozenset({"secret_key"})
+    SECRETS: ClassVar[frozenset[str]] = frozenset({"secret_key", "oidc_client_secret"})
 
     db: str = Field(default="xinyong.db", min_length=1, description="a SQLite path or a database URL")
     # Never in a repr, a log line or an error message.
@@ -53,6 +54,25 @@ class Settings(BaseSettings):
     # Server processes `xinyong serve` runs (`--workers`); the public rate is shared out
     # among them.
     workers: int = Field(default=1, ge=1, le=64)
+    # Sign-in to the portal and the console through an OpenID Connect provider: on when
+    # the issuer and the client id are both set (README, "Signing in with a provider").
+    oidc_issuer: str | None = None  # the provider's issuer URL, as its discovery document states it
+    oidc_client_id: str | None = None
+    oidc_client_secret: SecretStr | None = Field(default=None, repr=False)  # none: a public client (PKCE alone)
+    # The public address of this server, where the provider sends the browser back
+    # (BASE/portal/sign-in/oidc/callback, BASE/console/sign-in/oidc/callback); by
+    # default the address the browser used.
+    oidc_redirect_base: str | None = None
+    oidc_scopes: str = Field(default="openid profile", min_length=1)
+    oidc_provider_name: str | None = None  # on the button ("Sign in with NAME"); by default the issuer's host
+    # The claim that carries a resident's identity number or an organisation's unified
+    # credit code ("rid:..." / "uscc:...", or the bare number or code).
+    oidc_subject_claim: str = Field(default="xinyong_subject", min_length=1)
+    # An officer is an identity whose OIDC_OFFICER_CLAIM (a list, or words separated by
+    # spaces or commas) holds OIDC_OFFICER_VALUE; named in the access log by OIDC_NAME_CLAIM.
+    oidc_officer_claim: str = Field(default="groups", min_length=1)
+    oidc_officer_value: str = Field(default="xinyong-officers", min_length=1)
+    oidc_name_claim: str = Field(default="preferred_username", min_length=1)
 
     def __init__(self, **values: Any) -> None:
         try:
@@ -76,11 +96,49 @@ class Settings(BaseSettings):
         Rate.parse(text)
         return text
 
+    @field_validator("oidc_issuer", "oidc_redirect_base")
+    @classmethod
+    def _web_address(cls, text: str | None) -> str | None:
+        if text is None:
+            return None
+        if not _secure_address(text):
+            raise ValueError(
+                f"{text!r} is not an https:// address (plain http:// only on this machine: localhost, 127.0.0.1)"
+            )
+        return text
+
+    @field_validator("oidc_redirect_base")
+    @classmethod
+    def _redirect_base(cls, text: str | None) -> str | None:
+        return text.rstrip("/") if text else text
+
+    @model_validator(mode="after")
+    def _oidc_complete(self) -> Settings:
+        if (self.oidc_issuer is None) != (self.oidc_client_id is None):
+            raise ValueError(
+                "XINYONG_OIDC_ISSUER and XINYONG_OIDC_CLIENT_ID go together: set both for sign-in "
+                "through a provider, or neither"
+            )
+        return self
+
+    @property
+    def oidc(self) -> bool:
+        """Whether sign-in through an OpenID Connect provider is configured."""
+        return self.oidc_issuer is not None and self.oidc_client_id is not None
+
     @field_validator("text_retention")
     @classmethod
     def _text_retention(cls, text: str) -> str:
         Duration.parse(text)
         return text
+
+
+def _secure_address(text: str) -> bool:
+    """An https:// URL, or an http:// one on the loopback interface (a provider under test)."""
+    parts = urlsplit(text)
+    if not parts.hostname:
+        return False
+    return parts.scheme == "https" or (parts.scheme == "http" and parts.hostname in ("localhost", "127.0.0.1", "::1"))
 
 
 def _explain(error: ValidationError) -> str:
@@ -91,7 +149,9 @@ def _explain(error: ValidationError) -> str:
         name = str(each["loc"][0]) if each["loc"] else ""
         values = each["type"] != "value_error" and name not in Settings.SECRETS
         for problem in field_problems([each], values=values):
-            lines.append(f"{PREFIX}{name.upper()}: {str(problem).split(': ', 1)[1]}")
+            said = str(problem).split(": ", 1)[1]
+            # A problem of several variables together names them itself.
+            lines.append(f"{PREFIX}{name.upper()}: {said}" if name else said)
     return "; ".join(lines)
 
 

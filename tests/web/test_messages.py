@@ -61,6 +61,8 @@ DYNAMIC = {
         "contact_changed",
     ],
     "signin.error.role.": ["portal", "console"],
+    "signin.provider.": ["portal", "console"],
+    "signin.error.oidc.": ["portal", "console", "unnamed", "failed", "state", "denied", "unavailable"],
 }
 
 # Keys of refusals the domain names, which the pages show as they are.

@@ -56,6 +56,12 @@ def serve(
         f"serving on http://{host}:{port}/ — public lookup /, resident portal /portal, "
         f"officer console /console, API docs /docs" + (f" ({processes} processes)" if processes > 1 else "")
     )
+    if settings.oidc:
+        base = settings.oidc_redirect_base or f"http://{host}:{port}"
+        out.print(
+            f"sign-in through {settings.oidc_issuer} as client {settings.oidc_client_id}; the provider sends "
+            f"browsers back to {base}/portal/sign-in/oidc/callback and {base}/console/sign-in/oidc/callback"
+        )
     # uvicorn's own access log prints paths, which can carry identity numbers: ours
     # prints route templates instead.
     if processes == 1:

@@ -1,13 +1,13 @@
-"""Web sessions for the resident portal and the officer console, and the seam where a
-real identity provider plugs in.
+"""Web sessions for the resident portal and the officer console, and the seams where
+identity providers plug in.
 
 A session is a cookie scoped to its area (``/portal`` or ``/console``), http-only,
 SameSite=Lax and Secure over https. What the cookie holds is decided by the identity
-provider: the one built in signs in with a bearer token (``xinyong token create``) and
-keeps it in the cookie, resolving it on every request, so that revoking the token ends
-the session at once. A provider for a real identity service would verify the person
-there, mint a short-lived subject token for them with ``TokenBook.create`` and keep
-that in the cookie instead; nothing else changes.
+provider that opened it: the one built in signs in with a bearer token (``xinyong token
+create``) and keeps it in the cookie, resolving it on every request, so that revoking
+the token ends the session at once; sign-in through an OpenID Connect provider
+(:mod:`xinyong.entrypoints.web.oidc`, when configured) keeps a sealed reader that
+expires after :data:`SESSION_SECONDS`.
 
 Forms that change things carry a CSRF token bound to the session (a keyed hash of it),
 checked on every POST; the sign-in forms, before there is a session, carry a
@@ -20,13 +20,16 @@ import hmac
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from fastapi import Request
 from fastapi.responses import Response
 
 from xinyong.bootstrap import Deployment
 from xinyong.domain.access import Reader
+
+if TYPE_CHECKING:
+    from xinyong.entrypoints.web.oidc import OidcSignIn
 
 
 @dataclass(frozen=True)
@@ -42,6 +45,9 @@ class Area:
 PORTAL = Area("portal", "xy_portal", "/portal", "subject")
 CONSOLE = Area("console", "xy_console", "/console", "officer")
 SESSION_SECONDS = 8 * 3600
+# What a session cookie opened through an OpenID Connect provider starts with (a token
+# session holds the token, ``xy_...``).
+OIDC_SESSION = "oidc."
 
 
 class SignInRefused(Exception):
@@ -87,8 +93,12 @@ class TokenSignIn:
 
 
 class Sessions:
-    def __init__(self, provider: IdentityProvider, csrf_key: bytes):
+    """The sessions of both areas: ``provider`` signs in with the form, ``oidc`` (None
+    when not configured) through an OpenID Connect provider."""
+
+    def __init__(self, provider: IdentityProvider, csrf_key: bytes, oidc: OidcSignIn | None = None):
         self.provider = provider
+        self.oidc = oidc
         self._csrf_key = csrf_key
 
     # ------------------------------------------------------------------- sessions
@@ -99,7 +109,10 @@ class Sessions:
         value = request.cookies.get(area.cookie)
         if not value:
             return None
-        reader = self.provider.reader(value)
+        if self.oidc is not None and value.startswith(OIDC_SESSION):
+            reader = self.oidc.reader(value)
+        else:
+            reader = self.provider.reader(value)
         if reader is None or reader.role != area.role:
             return None
         return reader
