@@ -10,6 +10,7 @@ entrypoints and channels render it in the reader's language (``xinyong.messages`
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -109,9 +110,32 @@ class NoticeDraft:
     to_source: str | None = None  # set: the notice goes to this source, not the subject
     dedupe: str | None = None  # set: at most one notice with this key is ever written
 
+    def __post_init__(self) -> None:
+        # A notice keeps the facts as they were, in the catalog's own words: a catalog's
+        # text is stored as the plain string, and rendered in the reader's language by
+        # looking the text up again (catalog, version and rule are among the fields).
+        object.__setattr__(self, "fields", _plain(self.fields))
+        object.__setattr__(self, "lines", tuple(Message(m.key, _plain(m.fields)) for m in self.lines))
+
     def message_keys(self) -> list[str]:
         """Every message key the notice's rendering looks up."""
         return [f"{self.key}.title", self.key, *(line.key for line in self.lines)]
+
+
+def _plain(fields: Mapping[str, Any]) -> dict[str, Any]:
+    """``fields`` with every catalog text (a ``str`` that knows its translations) as a
+    plain ``str``, nested mappings and lists included."""
+
+    def plain(value: Any) -> Any:
+        if isinstance(value, str):
+            return str(value) if type(value) is not str else value
+        if isinstance(value, Mapping):
+            return {k: plain(v) for k, v in value.items()}
+        if isinstance(value, (list, tuple)):
+            return type(value)(plain(v) for v in value)
+        return value
+
+    return {k: plain(v) for k, v in fields.items()}
 
 
 def _day(value: dt.date | None) -> str | None:

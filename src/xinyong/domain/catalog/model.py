@@ -315,12 +315,13 @@ class Catalog(_Strict):
     def texts(self, *, optional: bool = False) -> Iterator[tuple[str, str]]:
         """Every text a reader sees, as ``(dotted path, text)`` in the catalog's own
         language: ``title``, ``rules.traffic.red_light.legal_basis``,
-        ``lists.judgment-defaulters.title``, ``measures.0.benefit``... With ``optional``,
+        ``lists.judgment-defaulters.title``, ``measures.aaa-heating-discount.benefit``
+        (``measures.0.benefit`` for a measure without an id)... With ``optional``,
         also the texts that may be translated but need not be (proportionality notes)."""
         parts: list[tuple[str, BaseModel]] = [("", self)]
         parts += [(f"rules.{name}.", rule) for name, rule in self.rules.items()]
         parts += [(f"lists.{name}.", definition) for name, definition in self.lists.items()]
-        parts += [(f"measures.{i}.", measure) for i, measure in enumerate(self.measures)]
+        parts += [(f"measures.{self.measure_key(i)}.", measure) for i, measure in enumerate(self.measures)]
         for prefix, part in parts:
             section = prefix.split(".")[0]
             fields = READER_TEXTS.get(section, ())
@@ -369,7 +370,7 @@ class Catalog(_Strict):
                     raise ValueError(
                         f"translations.{language}: unknown path {path!r}: the catalog has no text there "
                         "(paths are like 'title', 'rules.RULE.title', 'lists.LIST.legal_basis', "
-                        "'measures.0.benefit')"
+                        "'measures.MEASURE_ID.benefit', or 'measures.0.benefit' for a measure without an id)"
                     )
                 if not text.strip():
                     raise ValueError(f"translations.{language}: {path!r} is empty")
@@ -398,7 +399,14 @@ class Catalog(_Strict):
             object.__setattr__(self, name, value)
         object.__setattr__(self, "rules", {n: copied(f"rules.{n}.", r) for n, r in self.rules.items()})
         object.__setattr__(self, "lists", {n: copied(f"lists.{n}.", d) for n, d in self.lists.items()})
-        object.__setattr__(self, "measures", tuple(copied(f"measures.{i}.", m) for i, m in enumerate(self.measures)))
+        object.__setattr__(
+            self, "measures", tuple(copied(f"measures.{self.measure_key(i)}.", m) for i, m in enumerate(self.measures))
+        )
+
+    def measure_key(self, index: int) -> str:
+        """How a measure's texts are addressed in translations: ``measures.KEY.title``,
+        KEY its ``id``, or its position when it has none."""
+        return self.measures[index].id or str(index)
 
     def measure_name(self, index: int) -> str:
         """The name a measure is known by in reasons: its ``id``, or its position."""

@@ -9,8 +9,12 @@ import json
 from collections.abc import Callable
 from functools import cache
 from importlib import resources
+from typing import Any
+
+from markupsafe import Markup, escape
 
 from xinyong import messages
+from xinyong.domain.catalog import Text
 from xinyong.services.unit_of_work import Notice
 
 LANGUAGES: tuple[str, ...] = ("zh-CN", "en")
@@ -43,9 +47,30 @@ def translator(language: str) -> Callable[..., str]:
 
     def t(key: str, default: str | None = None, **values: object) -> str:
         text = messages.get(key) or fallback.get(key) or (key if default is None else default)
-        return text.format(**values) if values else text
+        if not values:
+            return text
+        return text.format(**{name: in_page_language(value, language) for name, value in values.items()})
 
     return t
+
+
+def in_page_language(value: Any, language: str) -> Any:
+    """A catalog's text in ``language`` (its own text where it has no translation); any
+    other value as it is."""
+    return value.in_language(language) if isinstance(value, Text) else value
+
+
+def place(code: str | None, language: str) -> Markup:
+    """Jurisdiction ``code`` as its place name in ``language``, with the code (and its
+    GB/T 2260 division code) in the title; the code itself where we know no name."""
+    if not code:
+        return Markup("—")
+    name = messages.place(code, language)
+    if name == code:
+        return Markup('<span class="code">{}</span>').format(code)
+    division = messages.division(code)
+    title = f"{code} · {division}" if division else code
+    return Markup('<span class="place" title="{}">{}</span>').format(title, escape(name))
 
 
 def notice(language: str, n: Notice) -> tuple[str, str]:

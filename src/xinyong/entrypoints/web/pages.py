@@ -9,17 +9,34 @@ from urllib.parse import quote
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
-from jinja2 import Environment, PackageLoader, select_autoescape
+from jinja2 import Environment, PackageLoader, pass_context, select_autoescape
+from jinja2.runtime import Context
 from markupsafe import Markup
 
 from xinyong.entrypoints.web import i18n
+
+
+@pass_context
+def _shown(context: Context, value: Any) -> Any:
+    """Every value a page prints: a catalog's text (a rule's title, a legal basis...) in
+    the page's language, whichever template prints it and however it got there."""
+    return i18n.in_page_language(value, context.get("lang", i18n.DEFAULT))
+
+
+@pass_context
+def _place(context: Context, code: str | None) -> Markup:
+    """A jurisdiction as its place name in the page's language, its code in the title."""
+    return i18n.place(code, context.get("lang", i18n.DEFAULT))
+
 
 templates = Environment(
     loader=PackageLoader("xinyong.entrypoints.web", "templates"),
     autoescape=select_autoescape(["html", "svg"]),
     trim_blocks=True,
     lstrip_blocks=True,
+    finalize=_shown,
 )
+templates.filters["place"] = _place
 
 # No inline script or style anywhere: htmx is told not to add its indicator style.
 SECURITY_HEADERS = {
