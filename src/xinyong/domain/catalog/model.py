@@ -43,11 +43,13 @@ Points = Annotated[int, Field(ge=-POINTS_LIMIT, le=POINTS_LIMIT)]
 _ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 _RULE = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_]+)*$")
 _JURISDICTION = re.compile(r"^[A-Z]{2}(-[A-Z0-9]+)*$")
+_WORDS = re.compile(r"[a-z]{2}")
 _LANGUAGE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 
 # The texts a reader sees, by where they stand: the linter wants each of them translated
 # into every language a catalog declares. Proportionality notes (for officers and
-# auditors) may be translated too, but need not be. Grade names are codes ("AAA").
+# auditors) may be translated too, but need not be; so may grade names, which must be
+# when they are words ("not-scored") rather than codes ("AAA").
 READER_TEXTS: dict[str, tuple[str, ...]] = {
     "": ("title", "description", "legal_basis"),
     "rules": ("title", "description", "legal_basis"),
@@ -94,11 +96,6 @@ def translated(translations: Mapping[str, str], language: str) -> str | None:
         if tag.split("-")[0].lower() == primary:
             return text
     return None
-
-
-def in_language(text: str | None, language: str) -> str | None:
-    """``text`` in ``language`` if it is a catalog :class:`Text`; as it is otherwise."""
-    return text.in_language(language) if isinstance(text, Text) else text
 
 
 def _duration(value: Any) -> Duration:
@@ -317,7 +314,8 @@ class Catalog(_Strict):
         language: ``title``, ``rules.traffic.red_light.legal_basis``,
         ``lists.judgment-defaulters.title``, ``measures.aaa-heating-discount.benefit``
         (``measures.0.benefit`` for a measure without an id)... With ``optional``,
-        also the texts that may be translated but need not be (proportionality notes)."""
+        also the texts that may be translated but need not be (proportionality notes,
+        grade names that are codes). A grade's text is its name, at ``grades.NAME``."""
         parts: list[tuple[str, BaseModel]] = [("", self)]
         parts += [(f"rules.{name}.", rule) for name, rule in self.rules.items()]
         parts += [(f"lists.{name}.", definition) for name, definition in self.lists.items()]
@@ -331,12 +329,19 @@ class Catalog(_Strict):
                 value = getattr(part, name)
                 if value:
                     yield prefix + name, value
+        # A grade named by a word ("not-scored") is read; one named by letters ("AAA") is a code.
+        for band in self.grades:
+            if optional or _WORDS.search(band.name):
+                yield f"grades.{band.name}", band.name
 
     def text(self, path: str, language: str) -> str | None:
         """The text at dotted ``path`` in ``language``, falling back to the catalog's own
         text; None when the catalog has no text there."""
         own = dict(self.texts(optional=True)).get(path)
-        return in_language(own, language)
+        if own is None:
+            return None
+        given = {lang: table[path] for lang, table in self.translations.items() if path in table}
+        return translated(given, language) or str(own)
 
     def missing_translations(self) -> dict[str, list[str]]:
         """For each declared language other than the catalog's own, the paths of the

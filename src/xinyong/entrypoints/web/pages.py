@@ -3,6 +3,7 @@ page carries."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
 from typing import Any
 from urllib.parse import quote
@@ -13,6 +14,8 @@ from jinja2 import Environment, PackageLoader, pass_context, select_autoescape
 from jinja2.runtime import Context
 from markupsafe import Markup
 
+from xinyong.domain import calendar
+from xinyong.domain.catalog import CatalogRegistry
 from xinyong.entrypoints.web import i18n
 
 
@@ -37,6 +40,23 @@ templates = Environment(
     finalize=_shown,
 )
 templates.filters["place"] = _place
+
+
+@pass_context
+def _duration(context: Context, value: Any) -> str:
+    """An ISO 8601 duration in words of the page's language."""
+    return i18n.duration(value, context.get("lang", i18n.DEFAULT))
+
+
+templates.filters["duration"] = _duration
+
+
+def _registry(request: Request) -> Callable[[], CatalogRegistry | None]:
+    def read() -> CatalogRegistry | None:
+        deployment = getattr(request.app.state, "deployment", None)
+        return deployment.catalogs.registry() if deployment is not None else None
+
+    return read
 
 # No inline script or style anywhere: htmx is told not to add its indicator style.
 SECURITY_HEADERS = {
@@ -66,6 +86,7 @@ def render(request: Request, template: str, status: int = 200, **context: Any) -
     page = templates.get_template(template).render(
         t=i18n.translator(lang),
         notice_words=partial(i18n.notice, lang),
+        catalog_text=i18n.CatalogWords(_registry(request), lang, calendar.today()),
         lang=lang,
         languages=i18n.LANGUAGES,
         language_names=i18n.NAMES,
