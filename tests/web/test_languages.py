@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+
 import pytest
 
 from tests.web.conftest import SCORING, World, screenshot, sign_in

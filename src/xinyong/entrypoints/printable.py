@@ -15,7 +15,6 @@ from xinyong.services.export import WholeFile
 from xinyong.services.unit_of_work import Notice
 
 
-
 def _english(value: Any) -> Any:
     """A catalog's text in English, like every other word of the page."""
     return value.in_language("en") if isinstance(value, Text) else value

@@ -368,7 +368,8 @@ class Catalog(_Strict):
                 )
             if self.languages and language not in self.languages:
                 raise ValueError(
-                    f"translations.{language}: {language!r} is not one of the catalog's languages {list(self.languages)}"
+                    f"translations.{language}: {language!r} is not one of the catalog's "
+                    f"languages {list(self.languages)}"
                 )
             for path, text in table.items():
                 if path not in known:

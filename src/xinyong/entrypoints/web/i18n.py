@@ -5,8 +5,8 @@ the page's language, with the portal's wording (no API paths)."""
 
 from __future__ import annotations
 
-import json
 import datetime as dt
+import json
 from collections.abc import Callable
 from functools import cache
 from importlib import resources
@@ -75,9 +75,10 @@ def place(code: str | None, language: str) -> Markup:
     return Markup('<span class="place" title="{}">{}</span>').format(title, escape(name))
 
 
-def notice(language: str, n: Notice) -> tuple[str, str]:
-    """A notice of a report as its title and text in ``language``."""
-    return n.rendered(language)
+def notice(language: str, words: CatalogWords, n: Notice) -> tuple[str, str]:
+    """A notice of a report as its title and text in ``language``, the catalog texts it
+    quotes (rule titles, legal bases) included."""
+    return n.rendered(language, catalogs=words.registry)
 
 
 def duration(value: Duration | str | None, language: str) -> str:

@@ -58,6 +58,7 @@ def _registry(request: Request) -> Callable[[], CatalogRegistry | None]:
 
     return read
 
+
 # No inline script or style anywhere: htmx is told not to add its indicator style.
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
@@ -83,10 +84,11 @@ def here(request: Request) -> str:
 
 def render(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
     lang = language(request)
+    words = i18n.CatalogWords(_registry(request), lang, calendar.today())
     page = templates.get_template(template).render(
         t=i18n.translator(lang),
-        notice_words=partial(i18n.notice, lang),
-        catalog_text=i18n.CatalogWords(_registry(request), lang, calendar.today()),
+        notice_words=partial(i18n.notice, lang, words),
+        catalog_text=words,
         lang=lang,
         languages=i18n.LANGUAGES,
         language_names=i18n.NAMES,
