@@ -134,7 +134,7 @@ def test_chinese_portal_latin_share_is_measured(new_context, world: World):
     page = new_context(locale="zh-CN").new_page()
     sign_in(page, "portal", world.subject_token(subject))
     text = shown_text(page, world)
-    print(f"zh-CN portal Latin share: {latin_share(text):.1%}")
+    print(f"zh-CN portal Latin share: {latin_share(text):.1%}: {latin_words(text)}")
     screenshot(page, "zh-portal")
     assert version.text(f"rules.{rule}.title", "zh-CN") in text
     assert version.rules[rule].title not in text
