@@ -3,7 +3,10 @@
 What is measured: the page's visible text (``document.body.innerText``) less
 
 - identifiers and codes: the text of ``<code>``, ``<kbd>`` and of elements of class
-  ``code`` (catalog, rule and list ids, record ids, subject codes, durations);
+  ``code`` (catalog, rule and list ids, record ids, subject codes, sources);
+- what is not in the page's language by design: elements marked ``aria-hidden="true"``
+  (the brand's mark 信) and elements whose ``lang`` is another language (the language
+  switch names each language in itself: 中文, English);
 - the demo's synthetic names: every organisation and person name the deployment knows,
   removed from the text wherever it appears.
 
