@@ -141,3 +141,11 @@ def test_chinese_portal_latin_share_is_measured(new_context, world: World):
     screenshot(page, "zh-portal")
     assert version.text(f"rules.{rule}.title", "zh-CN") in text
     assert version.rules[rule].title not in text
+
+
+def test_english_portal_has_no_chinese_but_names(new_context, world: World):
+    file = world.resident_record()
+    page = new_context(locale="en-US").new_page()
+    sign_in(page, "portal", world.subject_token(SubjectRef.parse(str(file.subject))))
+    found = CJK.findall(shown_text(page, world))
+    assert not found, "".join(found)[:80]

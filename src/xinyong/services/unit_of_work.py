@@ -156,6 +156,11 @@ class Case:
         return self.decided is None
 
 
+# Fields that hold a jurisdiction code: a notice names the place, with its code.
+_PLACES = ("jurisdiction", "previous_jurisdiction")
+_BRACKETS = {"zh-CN": "（{}）"}
+
+
 @dataclass(frozen=True)
 class Notice:
     """A notice as stored: its message key, the lines of its text and its fields.
@@ -180,10 +185,18 @@ class Notice:
         """The notice's title and text in ``language`` (for ``channel``, such as
         ``api``, where the catalog has a variant for it). With ``catalogs``, the rule
         titles and legal bases it quotes are given in ``language`` too (as stored, in the
-        catalog's own words, without)."""
+        catalog's own words, without). A jurisdiction it names reads as the place, with
+        its code."""
         if self.key is None:
             return self.written or ("", "")
         fields, lines = self.fields, self.lines
+        places = {
+            k: f"{messages.place(v, language)}{_BRACKETS.get(language, ' ({})').format(v)}"
+            for k in _PLACES
+            if isinstance(v := fields.get(k), str) and messages.place(v, language) != v
+        }
+        if places:
+            fields = {**fields, **places}
         if catalogs is not None:
             day = fields.get("as_of")
             fields = quoted_in(fields, catalogs, language)
