@@ -260,9 +260,11 @@ def conformance(make_database):
 
 
 def _drop_rule(text: str, rule: str) -> str:
+    """``text`` without the table of ``rule`` and without its translations."""
     start = text.index(f'[rules."{rule}"]')
     end = text.index("\n[", start + 1)
-    return text[:start] + text[end + 1 :]
+    text = text[:start] + text[end + 1 :]
+    return "".join(line for line in text.splitlines(keepends=True) if not line.startswith(f'"rules.{rule}.'))
 
 
 def _replace(text: str, old: str, new: str, *, within: str | None = None) -> str:

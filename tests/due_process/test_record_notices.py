@@ -13,6 +13,7 @@ from tests.due_process.conftest import NOTICE_HTTP, RC, TRAFFIC, day, iso
 pytestmark = pytest.mark.e2e
 
 TICKET_BASIS = "Rongcheng Municipal Measures on Personal Creditworthiness Scores; Road Traffic Safety Law, art. 90"
+TICKET_BASIS_ZH = "《荣成市个人信用积分管理办法》；《中华人民共和国道路交通安全法》第九十条"
 
 
 def _record_notice(report: dict, record_id: str) -> dict:
@@ -127,5 +128,8 @@ def test_the_inbox_gives_a_notice_by_its_key_and_in_chinese_when_asked(api):
     assert (notice["fields"], notice["lines"]) == (same["fields"], same["lines"])
     assert [line["key"] for line in notice["lines"]][-1] == "notice.how_to_dispute"
     assert notice["title"].startswith("新记录") and "异议" in notice["text"]
-    for fact in (iso(15), iso(14), TICKET_BASIS, TRAFFIC, "REF-N-CLI-TICKET"):
+    for fact in (iso(15), iso(14), TICKET_BASIS_ZH, TRAFFIC, "REF-N-CLI-TICKET"):
         assert fact in notice["text"]
+    # The catalog's texts are quoted in the reader's language; the fields keep its own.
+    assert "交通违法罚单" in notice["title"] and TICKET_BASIS not in notice["text"]
+    assert TICKET_BASIS in same["text"] and notice["fields"]["legal_basis"] == TICKET_BASIS

@@ -102,6 +102,8 @@ def test_the_registry_changes_a_subjects_facts_and_the_subject_is_notified(loade
     assert notice.fields["jurisdiction"] == "CN-SD-RC"
     assert set(notice.fields["changed"]) == {"jurisdiction", "name"}
     assert "CN-SD-RC" in notice.rendered("en")[1] and "CN-SD-RC" in notice.rendered("zh-CN")[1]
+    assert "山东省荣成市（CN-SD-RC）" in notice.rendered("zh-CN")[1]
+    assert "Rongcheng, Shandong (CN-SD-RC)" in notice.rendered("en")[1]
 
 
 def test_a_registrys_resend_of_the_same_facts_changes_nothing_and_notifies_nothing(loaded):

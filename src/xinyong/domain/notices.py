@@ -10,6 +10,7 @@ entrypoints and channels render it in the reader's language (``xinyong.messages`
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -109,9 +110,70 @@ class NoticeDraft:
     to_source: str | None = None  # set: the notice goes to this source, not the subject
     dedupe: str | None = None  # set: at most one notice with this key is ever written
 
+    def __post_init__(self) -> None:
+        # A notice keeps the facts as they were, in the catalog's own words: a catalog's
+        # text is stored as the plain string, and rendered in the reader's language by
+        # looking the text up again (catalog, version and rule are among the fields).
+        object.__setattr__(self, "fields", _plain(self.fields))
+        object.__setattr__(self, "lines", tuple(Message(m.key, _plain(m.fields)) for m in self.lines))
+
     def message_keys(self) -> list[str]:
         """Every message key the notice's rendering looks up."""
         return [f"{self.key}.title", self.key, *(line.key for line in self.lines)]
+
+
+def _plain(fields: Mapping[str, Any]) -> dict[str, Any]:
+    """``fields`` with every catalog text (a ``str`` that knows its translations) as a
+    plain ``str``, nested mappings and lists included."""
+
+    def plain(value: Any) -> Any:
+        if isinstance(value, str):
+            return str(value) if type(value) is not str else value
+        if isinstance(value, Mapping):
+            return {k: plain(v) for k, v in value.items()}
+        if isinstance(value, (list, tuple)):
+            return type(value)(plain(v) for v in value)
+        return value
+
+    return {k: plain(v) for k, v in fields.items()}
+
+
+def quoted_in(
+    fields: Mapping[str, Any], registry: CatalogRegistry, language: str, day: str | None = None
+) -> dict[str, Any]:
+    """A notice's (or a line's) ``fields`` with the catalog texts they quote given in
+    ``language``: the rule's title and legal basis and its list's title, looked up in the
+    catalog version the notice names (``rule``, ``catalog_version``); a reason's legal
+    basis, looked up by its ``catalog`` and ``measure`` in the version in force on ``day``
+    (the check's day). A field whose catalog, version, rule or measure is not loaded stays
+    as stored: in the catalog's own words."""
+    found = dict(fields)
+    rule_ref, version_name = fields.get("rule"), fields.get("catalog_version")
+    if isinstance(rule_ref, str) and "/" in rule_ref and isinstance(version_name, str):
+        catalog_id, rule = rule_ref.split("/", 1)
+        version = registry.version(catalog_id, version_name)
+        if version is not None:
+            for key, path in (
+                ("rule_title", f"rules.{rule}.title"),
+                ("legal_basis", f"rules.{rule}.legal_basis"),
+                ("list_title", f"lists.{fields.get('list')}.title"),
+            ):
+                text = version.text(path, language) if fields.get(key) is not None else None
+                if text is not None:
+                    found[key] = text
+        return found
+    owner, measure = fields.get("catalog"), fields.get("measure")
+    if isinstance(owner, str) and isinstance(measure, str) and fields.get("legal_basis") is not None:
+        in_force = registry.in_force(owner, dt.date.fromisoformat(day)) if day else None
+        versions = [in_force] if in_force is not None else list(reversed(registry.versions(owner)))
+        for candidate in versions:
+            index = next((i for i in range(len(candidate.measures)) if candidate.measure_name(i) == measure), None)
+            if index is not None:
+                text = candidate.text(f"measures.{candidate.measure_key(index)}.legal_basis", language)
+                if text is not None:
+                    found["legal_basis"] = text
+                break
+    return found
 
 
 def _day(value: dt.date | None) -> str | None:

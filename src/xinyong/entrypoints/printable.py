@@ -6,16 +6,26 @@ catalogs that the pages draw every word from."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from xinyong.domain.catalog import Text
 from xinyong.services.export import WholeFile
 from xinyong.services.unit_of_work import Notice
+
+
+def _english(value: Any) -> Any:
+    """A catalog's text in English, like every other word of the page."""
+    return value.in_language("en") if isinstance(value, Text) else value
+
 
 _templates = Environment(
     loader=PackageLoader("xinyong.entrypoints", "web/templates/printable"),
     autoescape=select_autoescape(["html"]),
     trim_blocks=True,
     lstrip_blocks=True,
+    finalize=_english,
 )
 
 

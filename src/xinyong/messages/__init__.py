@@ -124,3 +124,30 @@ def render_notice(
     sentences = [render(key, fields, language, channel)]
     sentences += [render(k, {**fields, **own}, language, channel) for k, own in lines]
     return title, join(sentences, language)
+
+
+@cache
+def regions() -> dict[str, dict[str, str | None]]:
+    """The jurisdiction codes we know (``CN``, ``CN-SD``, ``CN-SD-RC``...), each with its
+    GB/T 2260 division code (``gb2260``, None for the nation) and its place name in each
+    of our languages, from ``regions.json`` beside this module."""
+    text = resources.files(__name__).joinpath("regions.json").read_text("utf-8")
+    table: dict[str, dict[str, str | None]] = json.loads(text)
+    return table
+
+
+def place(code: str | None, language: str) -> str | None:
+    """The place name of jurisdiction ``code`` in ``language`` (else in English); the
+    code itself for a code we have no name for; None for None."""
+    if code is None:
+        return None
+    known = regions().get(code)
+    if known is None:
+        return code
+    return known.get(language) or known.get(FALLBACK) or code
+
+
+def division(code: str | None) -> str | None:
+    """The GB/T 2260 administrative division code of jurisdiction ``code``, if known."""
+    known = regions().get(code) if code is not None else None
+    return known.get("gb2260") if known is not None else None

@@ -18,6 +18,7 @@ import smtplib
 from dataclasses import dataclass
 from typing import Protocol
 
+from xinyong.domain.catalog.registry import CatalogRegistry
 from xinyong.domain.identifiers import SubjectRef
 from xinyong.domain.notices import CONTACT_CHANGED
 from xinyong.services.unit_of_work import Notice, UnitsOfWork
@@ -98,6 +99,8 @@ def deliver_email(
     report = DeliveryReport()
     with units(read_only=True) as uow:
         due = uow.notices.due_for_delivery("email", now or dt.datetime.now(dt.UTC))
+        # The rule titles and legal bases a notice quotes, in the language of the message.
+        catalogs = CatalogRegistry.of(uow.catalogs.all()) if due else None
     for notice, attempts in due:
         subject = SubjectRef.parse(notice.subject)
         with units(read_only=True) as uow:
@@ -107,7 +110,7 @@ def deliver_email(
             _log_attempt(units, notice, attempts + 1, "skipped", "no email address known")
             report.skipped += 1
             continue
-        title, text = notice.rendered(language, "email")
+        title, text = notice.rendered(language, "email", catalogs)
         try:
             for address in to:
                 channel.send(address, title, text)

@@ -21,9 +21,10 @@ from typing import Any, Protocol, Self
 from xinyong import messages
 from xinyong.domain.access import Reader
 from xinyong.domain.catalog.model import Catalog
+from xinyong.domain.catalog.registry import CatalogRegistry
 from xinyong.domain.events import ContactEvent, RecordChange, RecordEvent, SubjectEvent
 from xinyong.domain.identifiers import SubjectRef
-from xinyong.domain.notices import NoticeDraft
+from xinyong.domain.notices import NoticeDraft, quoted_in
 from xinyong.domain.read_model import ReadModel, Span
 from xinyong.domain.standing import ListEntry, RecordFile
 
@@ -155,6 +156,11 @@ class Case:
         return self.decided is None
 
 
+# Fields that hold a jurisdiction code: a notice names the place, with its code.
+_PLACES = ("jurisdiction", "previous_jurisdiction")
+_BRACKETS = {"zh-CN": "（{}）"}
+
+
 @dataclass(frozen=True)
 class Notice:
     """A notice as stored: its message key, the lines of its text and its fields.
@@ -174,17 +180,36 @@ class Notice:
     written: tuple[str, str] | None = None  # (title, text) of a notice stored as prose
     read_at: str | None = None  # when the subject first marked it read (its inbox's read receipt)
 
-    def rendered(self, language: str, channel: str | None = None) -> tuple[str, str]:
+    def rendered(
+        self, language: str, channel: str | None = None, catalogs: CatalogRegistry | None = None
+    ) -> tuple[str, str]:
         """The notice's title and text in ``language`` (for ``channel``, such as
-        ``api``, where the catalog has a variant for it)."""
+        ``api``, where the catalog has a variant for it). With ``catalogs``, the rule
+        titles and legal bases it quotes are given in ``language`` too (as stored, in the
+        catalog's own words, without). A jurisdiction it names reads as the place, with
+        its code."""
         if self.key is None:
             return self.written or ("", "")
-        return messages.render_notice(self.key, self.fields, self.lines, language, channel)
+        fields, lines = self.fields, self.lines
+        places = {
+            k: f"{messages.place(v, language)}{_BRACKETS.get(language, ' ({})').format(v)}"
+            for k in _PLACES
+            if isinstance(v := fields.get(k), str) and messages.place(v, language) != v
+        }
+        if places:
+            fields = {**fields, **places}
+        if catalogs is not None:
+            day = fields.get("as_of")
+            fields = quoted_in(fields, catalogs, language)
+            lines = tuple((key, quoted_in(own, catalogs, language, day)) for key, own in lines)
+        return messages.render_notice(self.key, fields, lines, language, channel)
 
-    def as_json(self, language: str = "en", channel: str | None = "api") -> dict[str, Any]:
+    def as_json(
+        self, language: str = "en", channel: str | None = "api", catalogs: CatalogRegistry | None = None
+    ) -> dict[str, Any]:
         """The notice as the API gives it: rendered in ``language`` (title, text), and
         as its message key, lines and fields, for a client that renders itself."""
-        title, text = self.rendered(language, channel)
+        title, text = self.rendered(language, channel, catalogs)
         return {
             "id": self.id,
             "created_at": self.created_at,

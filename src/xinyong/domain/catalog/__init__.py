@@ -7,6 +7,7 @@ from xinyong.domain.catalog.model import (
     ListDefinition,
     Measure,
     Rule,
+    Text,
     Trigger,
 )
 from xinyong.domain.catalog.registry import CatalogConflict, CatalogRegistry
@@ -20,5 +21,6 @@ __all__ = [
     "ListDefinition",
     "Measure",
     "Rule",
+    "Text",
     "Trigger",
 ]

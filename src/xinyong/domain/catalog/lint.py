@@ -455,7 +455,35 @@ class _Linter:
             self.check_list(list_id, definition)
         for index, measure in enumerate(self.catalog.measures):
             self.check_measure(index, measure)
+        self.check_translations()
         return self.findings
+
+    # -- translations
+
+    def check_translations(self) -> None:
+        """Every text a reader sees is given in every language the catalog declares, and
+        a translation speaks of no refused matter that its original leaves out."""
+        own = dict(self.catalog.texts())
+        for language, paths in self.catalog.missing_translations().items():
+            for path in paths:
+                self.add(
+                    "warning",
+                    f'translations.{language}."{path}"',
+                    "missing-translation",
+                    f"the catalog is written for {language!r} (languages) but gives no {language} "
+                    f"text for {path!r}, so readers in {language} see {str(own[path])!r}",
+                )
+        for language, table in self.catalog.translations.items():
+            for path, text in table.items():
+                in_measure = path.startswith("measures.")
+                for term in refused_terms(text, subject_kind=self.catalog.subject_kind, in_measure=in_measure):
+                    self.add(
+                        "error",
+                        f'translations.{language}."{path}"',
+                        "refused-matter",
+                        f"the {language} text of {path!r} is {text!r}, which speaks of {term.matter} "
+                        f"({term.found!r}), {_GROUPS[term.group].explanation} (docs/design.md section 2)",
+                    )
 
     # -- refused matters
 

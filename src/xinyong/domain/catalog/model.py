@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterator, Mapping
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -42,6 +43,59 @@ Points = Annotated[int, Field(ge=-POINTS_LIMIT, le=POINTS_LIMIT)]
 _ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 _RULE = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_]+)*$")
 _JURISDICTION = re.compile(r"^[A-Z]{2}(-[A-Z0-9]+)*$")
+_WORDS = re.compile(r"[a-z]{2}")
+_LANGUAGE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+
+# The texts a reader sees, by where they stand: the linter wants each of them translated
+# into every language a catalog declares. Proportionality notes (for officers and
+# auditors) may be translated too, but need not be; so may grade names, which must be
+# when they are words ("not-scored") rather than codes ("AAA").
+READER_TEXTS: dict[str, tuple[str, ...]] = {
+    "": ("title", "description", "legal_basis"),
+    "rules": ("title", "description", "legal_basis"),
+    "lists": ("title", "description", "legal_basis"),
+    "measures": ("title", "benefit", "legal_basis"),
+}
+OPTIONAL_TEXTS: dict[str, tuple[str, ...]] = {
+    "rules": ("proportionality",),
+    "measures": ("proportionality",),
+}
+
+
+class Text(str):
+    """A text of a catalog in the catalog's own language, which knows its translations.
+
+    It is the plain string wherever a string is wanted (JSON answers, stored notice
+    fields, comparisons), and gives itself in another language with :meth:`in_language`.
+    """
+
+    translations: Mapping[str, str]
+
+    def __new__(cls, own: str, translations: Mapping[str, str]) -> Text:
+        text = super().__new__(cls, own)
+        text.translations = translations
+        return text
+
+    def __getnewargs__(self) -> tuple[str, Mapping[str, str]]:  # type: ignore[override]
+        return (str(self), dict(self.translations))
+
+    def in_language(self, language: str) -> str:
+        """The text in ``language``; the catalog's own text when it has no translation
+        (``zh`` finds ``zh-CN``)."""
+        return translated(self.translations, language) or str(self)
+
+
+def translated(translations: Mapping[str, str], language: str) -> str | None:
+    """``language``'s entry in ``translations``, else that of a language with the same
+    primary tag (``zh`` and ``zh-CN``, ``en-GB`` and ``en``), else None."""
+    found = translations.get(language)
+    if found is not None:
+        return found
+    primary = language.split("-")[0].lower()
+    for tag, text in translations.items():
+        if tag.split("-")[0].lower() == primary:
+            return text
+    return None
 
 
 def _duration(value: Any) -> Duration:
@@ -172,6 +226,28 @@ class Catalog(_Strict):
     measures: tuple[Measure, ...] = ()
     dispute_deadline: DurationField | None = None
     repair_deadline: DurationField | None = None
+    # The language of the texts above, the languages the catalog is written for, and the
+    # texts in each other language by dotted path (docs/design.md section 5).
+    language: str = "en"
+    languages: tuple[str, ...] = ()
+    translations: dict[str, dict[str, str]] = Field(default_factory=dict)
+
+    @field_validator("language")
+    @classmethod
+    def _language(cls, value: str) -> str:
+        if not _LANGUAGE.match(value):
+            raise ValueError(f"language {value!r} must be a language tag like 'en' or 'zh-CN'")
+        return value
+
+    @field_validator("languages")
+    @classmethod
+    def _languages(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for tag in value:
+            if not _LANGUAGE.match(tag):
+                raise ValueError(f"language {tag!r} must be a language tag like 'en' or 'zh-CN'")
+        if len(set(value)) != len(value):
+            raise ValueError(f"languages must not repeat, got {list(value)}")
+        return value
 
     @field_validator("id")
     @classmethod
@@ -227,7 +303,116 @@ class Catalog(_Strict):
         ids = [m.id for m in self.measures if m.id is not None]
         if len(set(ids)) != len(ids):
             raise ValueError("measures: ids must be unique")
+        self._check_translations()
+        self._attach_translations()
         return self
+
+    # -- texts and their translations
+
+    def texts(self, *, optional: bool = False) -> Iterator[tuple[str, str]]:
+        """Every text a reader sees, as ``(dotted path, text)`` in the catalog's own
+        language: ``title``, ``rules.traffic.red_light.legal_basis``,
+        ``lists.judgment-defaulters.title``, ``measures.aaa-heating-discount.benefit``
+        (``measures.0.benefit`` for a measure without an id)... With ``optional``,
+        also the texts that may be translated but need not be (proportionality notes,
+        grade names that are codes). A grade's text is its name, at ``grades.NAME``."""
+        parts: list[tuple[str, BaseModel]] = [("", self)]
+        parts += [(f"rules.{name}.", rule) for name, rule in self.rules.items()]
+        parts += [(f"lists.{name}.", definition) for name, definition in self.lists.items()]
+        parts += [(f"measures.{self.measure_key(i)}.", measure) for i, measure in enumerate(self.measures)]
+        for prefix, part in parts:
+            section = prefix.split(".")[0]
+            fields = READER_TEXTS.get(section, ())
+            if optional:
+                fields += OPTIONAL_TEXTS.get(section, ())
+            for name in fields:
+                value = getattr(part, name)
+                if value:
+                    yield prefix + name, value
+        # A grade named by a word ("not-scored") is read; one named by letters ("AAA") is a code.
+        for band in self.grades:
+            if optional or _WORDS.search(band.name):
+                yield f"grades.{band.name}", band.name
+
+    def text(self, path: str, language: str) -> str | None:
+        """The text at dotted ``path`` in ``language``, falling back to the catalog's own
+        text; None when the catalog has no text there."""
+        own = dict(self.texts(optional=True)).get(path)
+        if own is None:
+            return None
+        given = {lang: table[path] for lang, table in self.translations.items() if path in table}
+        return translated(given, language) or str(own)
+
+    def missing_translations(self) -> dict[str, list[str]]:
+        """For each declared language other than the catalog's own, the paths of the
+        texts a reader sees that it has no translation for."""
+        missing: dict[str, list[str]] = {}
+        for language in self.languages:
+            if language == self.language:
+                continue
+            table = self.translations.get(language, {})
+            paths = [path for path, _ in self.texts() if path not in table]
+            if paths:
+                missing[language] = paths
+        return missing
+
+    def _check_translations(self) -> None:
+        known = {path for path, _ in self.texts(optional=True)}
+        for language, table in self.translations.items():
+            if not _LANGUAGE.match(language):
+                raise ValueError(f"translations.{language}: {language!r} is not a language tag like 'en' or 'zh-CN'")
+            if language == self.language:
+                raise ValueError(
+                    f"translations.{language}: the catalog's own texts are in {language!r} "
+                    "(see 'language'); translations are for other languages"
+                )
+            if self.languages and language not in self.languages:
+                raise ValueError(
+                    f"translations.{language}: {language!r} is not one of the catalog's "
+                    f"languages {list(self.languages)}"
+                )
+            for path, text in table.items():
+                if path not in known:
+                    raise ValueError(
+                        f"translations.{language}: unknown path {path!r}: the catalog has no text there "
+                        "(paths are like 'title', 'rules.RULE.title', 'lists.LIST.legal_basis', "
+                        "'measures.MEASURE_ID.benefit', or 'measures.0.benefit' for a measure without an id)"
+                    )
+                if not text.strip():
+                    raise ValueError(f"translations.{language}: {path!r} is empty")
+
+    def _attach_translations(self) -> None:
+        """Make every text a :class:`Text` that knows its translations. Nested parts are
+        copied, never changed: a part may be shared with another catalog."""
+        by_path: dict[str, dict[str, str]] = {}
+        for language, table in self.translations.items():
+            for path, text in table.items():
+                by_path.setdefault(path, {})[language] = text
+
+        def attach(prefix: str, part: Any) -> dict[str, Text]:
+            section = prefix.split(".")[0]
+            fields = READER_TEXTS.get(section, ()) + OPTIONAL_TEXTS.get(section, ())
+            return {
+                name: Text(value, by_path.get(prefix + name, {}))
+                for name in fields
+                if isinstance(value := getattr(part, name), str)
+            }
+
+        def copied(prefix: str, part: Any) -> Any:
+            return part.model_copy(update=attach(prefix, part))
+
+        for name, value in attach("", self).items():
+            object.__setattr__(self, name, value)
+        object.__setattr__(self, "rules", {n: copied(f"rules.{n}.", r) for n, r in self.rules.items()})
+        object.__setattr__(self, "lists", {n: copied(f"lists.{n}.", d) for n, d in self.lists.items()})
+        object.__setattr__(
+            self, "measures", tuple(copied(f"measures.{self.measure_key(i)}.", m) for i, m in enumerate(self.measures))
+        )
+
+    def measure_key(self, index: int) -> str:
+        """How a measure's texts are addressed in translations: ``measures.KEY.title``,
+        KEY its ``id``, or its position when it has none."""
+        return self.measures[index].id or str(index)
 
     def measure_name(self, index: int) -> str:
         """The name a measure is known by in reasons: its ``id``, or its position."""

@@ -91,6 +91,10 @@ class CatalogRegistry:
         """Every version of ``catalog_id``, oldest first."""
         return list(self._versions.get(catalog_id, []))
 
+    def version(self, catalog_id: str, version: str) -> Catalog | None:
+        """Version ``version`` of ``catalog_id``, if loaded."""
+        return next((v for v in self._versions.get(catalog_id, []) if v.version == version), None)
+
     def all(self) -> Iterator[Catalog]:
         for catalog_id in self.ids():
             yield from self._versions[catalog_id]

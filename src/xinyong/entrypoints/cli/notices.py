@@ -102,11 +102,13 @@ def notices_list(
 ) -> None:
     """A subject's inbox, newest first."""
     language = _language(lang)
-    notices = deployment_or_exit().reports.inbox(subject_ref(subject))
+    d = deployment_or_exit()
+    notices = d.reports.inbox(subject_ref(subject))
+    catalogs = d.catalogs.registry()
     if as_json:
-        print_json([n.as_json(language) for n in notices])
+        print_json([n.as_json(language, catalogs=catalogs) for n in notices])
         return
     for n in notices:
-        title, text = n.rendered(language, "api")
+        title, text = n.rendered(language, "api", catalogs)
         out.print(f"[bold]{n.created_at[:10]} {escape(title)}[/] ({n.kind}, {n.id})")
         out.print(f"  {text}", markup=False)

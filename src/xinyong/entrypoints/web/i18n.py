@@ -5,12 +5,18 @@ the page's language, with the portal's wording (no API paths)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Callable
 from functools import cache
 from importlib import resources
+from typing import Any
+
+from markupsafe import Markup, escape
 
 from xinyong import messages
+from xinyong.domain.calendar import Duration
+from xinyong.domain.catalog import CatalogRegistry, Text
 from xinyong.services.unit_of_work import Notice
 
 LANGUAGES: tuple[str, ...] = ("zh-CN", "en")
@@ -43,11 +49,87 @@ def translator(language: str) -> Callable[..., str]:
 
     def t(key: str, default: str | None = None, **values: object) -> str:
         text = messages.get(key) or fallback.get(key) or (key if default is None else default)
-        return text.format(**values) if values else text
+        if not values:
+            return text
+        return text.format(**{name: in_page_language(value, language) for name, value in values.items()})
 
     return t
 
 
-def notice(language: str, n: Notice) -> tuple[str, str]:
-    """A notice of a report as its title and text in ``language``."""
-    return n.rendered(language)
+def in_page_language(value: Any, language: str) -> Any:
+    """A catalog's text in ``language`` (its own text where it has no translation); any
+    other value as it is."""
+    return value.in_language(language) if isinstance(value, Text) else value
+
+
+def place(code: str | None, language: str) -> Markup:
+    """Jurisdiction ``code`` as its place name in ``language``, with the code (and its
+    GB/T 2260 division code) in the title; the code itself where we know no name."""
+    if not code:
+        return Markup("—")
+    name = messages.place(code, language)
+    if name == code:
+        return Markup('<span class="code">{}</span>').format(code)
+    division = messages.division(code)
+    title = f"{code} · {division}" if division else code
+    return Markup('<span class="place" title="{}">{}</span>').format(title, escape(name))
+
+
+def notice(language: str, words: CatalogWords, n: Notice) -> tuple[str, str]:
+    """A notice of a report as its title and text in ``language``, the catalog texts it
+    quotes (rule titles, legal bases) included."""
+    return n.rendered(language, catalogs=words.registry)
+
+
+def duration(value: Duration | str | None, language: str) -> str:
+    """An ISO 8601 duration (``P1Y6M``) in words of ``language``: 1 年 6 个月, 1 year 6 months."""
+    if value is None:
+        return "—"
+    period = value if isinstance(value, Duration) else Duration.parse(value)
+    t = translator(language)
+    parts = [
+        t(f"duration.{unit}", count=count)
+        for unit, count in (("years", period.years), ("months", period.months), ("days", period.days))
+        if count
+    ]
+    return messages.join(parts, language) if parts else t("duration.days", count=0)
+
+
+class CatalogWords:
+    """``catalog_text(catalog_id, path, default)`` in a page: the text at ``path`` of the
+    catalog's version in force today (else its latest version that has it) in the page's
+    language, else ``default``. For what a page has as an id and a name, not as a catalog's
+    text: a grade (``grades.NAME``), a catalog's title by its id. The catalogs are read
+    once per page, and only by a page that asks."""
+
+    def __init__(self, registry: Callable[[], CatalogRegistry | None], language: str, today: dt.date):
+        self._registry = registry
+        self._loaded: CatalogRegistry | None = None
+        self.language = language
+        self.today = today
+
+    @property
+    def registry(self) -> CatalogRegistry:
+        if self._loaded is None:
+            self._loaded = self._registry() or CatalogRegistry()
+        return self._loaded
+
+    def __call__(self, catalog_id: str, path: str, default: str | None = None) -> str | None:
+        versions = self.registry.versions(catalog_id)
+        current = self.registry.in_force(catalog_id, self.today)
+        for version in [current, *reversed(versions)] if current is not None else reversed(versions):
+            found = version.text(path, self.language)
+            if found is not None:
+                return found
+        return default
+
+    def list_title(self, list_id: str) -> str:
+        """A list's title, whichever catalog defines it; its id when it has none."""
+        owner = self.registry.list_owner(list_id)
+        if owner is None:
+            return list_id
+        return self(owner.catalog_id, f"lists.{list_id}.title", list_id) or list_id
+
+    def grade(self, catalog_id: str, name: str) -> str:
+        """A grade's name in the page's language: a word is translated, a code is not."""
+        return self(catalog_id, f"grades.{name}", name) or name

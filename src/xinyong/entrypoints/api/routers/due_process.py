@@ -173,7 +173,8 @@ def my_outlook(
     "/v1/me/notices", response_model=list[NoticeView], responses=problem_responses(401, 403), summary="My inbox"
 )
 def my_notices(who: SubjectReader, d: DeploymentDep, lang: Language) -> Any:
-    return [n.as_json(lang) for n in d.reports.inbox(_subject(who))]
+    catalogs = d.catalogs.registry()
+    return [n.as_json(lang, catalogs=catalogs) for n in d.reports.inbox(_subject(who))]
 
 
 @router.post(
@@ -195,7 +196,8 @@ def mark_my_notices_read(who: SubjectReader, d: DeploymentDep, asked: MarkRead) 
     summary="Notices to a source: disputes of its records and their decisions",
 )
 def source_notices(who: Source, d: DeploymentDep, lang: Language) -> Any:
-    return [n.as_json(lang) for n in d.reports.source_notices(who.name)]
+    catalogs = d.catalogs.registry()
+    return [n.as_json(lang, catalogs=catalogs) for n in d.reports.source_notices(who.name)]
 
 
 @router.get(

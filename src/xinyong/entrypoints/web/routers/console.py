@@ -466,7 +466,7 @@ def overview(request: Request, d: DeploymentDep) -> HTMLResponse:
     lists_chart = svg(
         charts.line_chart(
             data.months,
-            [(s.title or s.list, s.sizes) for s in data.lists],
+            [(i18n.in_page_language(s.title or s.list, language(request)), s.sizes) for s in data.lists],
             t("overview.lists.chart"),
             t("overview.lists.desc", months=len(data.months)),
         )
