@@ -102,3 +102,24 @@ def test_the_printable_export_shows_the_records_notices_disputes_repairs_and_who
 def test_the_printable_export_needs_the_subjects_own_token(api):
     assert api.get("officer", "/v1/me/export.html").status_code == 403
     assert api.get(None, "/v1/me/export.html").status_code == 401
+
+
+def test_the_printable_export_is_in_the_language_asked_for(api, history):
+    """Issue 12: the export speaks the reader's language, catalog texts included; English
+    words of the page are not left in a Chinese export."""
+    answer = api.get("export", "/v1/me/export.html", headers={"Accept-Language": "zh-CN"})
+    assert answer.status_code == 200
+    page = html.unescape(answer.text)
+    assert '<html lang="zh-CN">' in page
+    assert f"{NAMES['export']} 的信用档案" in page
+    for heading in ("信用状况", "名单记录", "全部记录", "异议", "信用修复申请", "通知", "谁查阅了本档案"):
+        assert f"<h2>{heading}</h2>" in page
+    disputes = page.split("<h2>异议</h2>")[1].split("<h2>")[0]
+    assert "export-breach" in disputes and iso(0) in disputes and iso(30) in disputes
+    notices = page.split("<h2>通知</h2>")[1].split("<h2>")[0]
+    assert "新记录" in notices
+    english_words = ("Credit file of", "Standing", "List entries", "Who looked at this file")
+    for english in (*english_words, "A traffic violation ticket"):
+        assert english not in page
+    # The catalog's own Chinese title of the rule, not its English one.
+    assert "交通" in page

@@ -1,23 +1,26 @@
 """A subject's whole file as a printable HTML page, for the API (``/v1/me/export.html``)
-and the portal (``/portal/export``) alike.
-
-Its template (``web/templates/printable/``) is in English only, outside the message
-catalogs that the pages draw every word from."""
+and the portal (``/portal/export``) alike, in the reader's language: its words are the
+``export.*`` messages of :mod:`xinyong.messages` (shared by both entrypoints), the
+catalogs' texts are given in that language, and notices are rendered in it."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from jinja2 import Environment, PackageLoader, select_autoescape
+from jinja2 import Environment, PackageLoader, pass_context, select_autoescape
+from jinja2.runtime import Context
 
+from xinyong import messages
 from xinyong.domain.catalog import Text
+from xinyong.domain.catalog.registry import CatalogRegistry
 from xinyong.services.export import WholeFile
 from xinyong.services.unit_of_work import Notice
 
 
-def _english(value: Any) -> Any:
-    """A catalog's text in English, like every other word of the page."""
-    return value.in_language("en") if isinstance(value, Text) else value
+@pass_context
+def _in_language(context: Context, value: Any) -> Any:
+    """A catalog's text in the page's language, like every other word of the page."""
+    return value.in_language(context.get("lang", messages.FALLBACK)) if isinstance(value, Text) else value
 
 
 _templates = Environment(
@@ -25,19 +28,30 @@ _templates = Environment(
     autoescape=select_autoescape(["html"]),
     trim_blocks=True,
     lstrip_blocks=True,
-    finalize=_english,
+    finalize=_in_language,
 )
 
 
-def _notice_words(n: Notice) -> tuple[str, str]:
-    """A notice of the report as its title and text, in English with the portal's wording."""
-    return n.rendered("en")
+def render_export(report: WholeFile, language: str = messages.FALLBACK, catalogs: CatalogRegistry | None = None) -> str:
+    """The page of ``report`` (:func:`xinyong.services.export.whole_file`) in ``language``;
+    with ``catalogs``, the rule titles and legal bases its notices quote are in it too."""
+    if language not in messages.LANGUAGES:
+        language = messages.FALLBACK
 
+    def t(key: str, **fields: Any) -> str:
+        shown = {k: v.in_language(language) if isinstance(v, Text) else v for k, v in fields.items()}
+        return messages.render(key, shown, language)
 
-# Notices are stored as message keys: the page renders them.
-_templates.globals["notice_words"] = _notice_words
+    def word(prefix: str, value: str) -> str:
+        """The word for ``value`` among ``export.PREFIX.*``, else the value as stored."""
+        return t(f"export.{prefix}.{value}") if messages.template(f"export.{prefix}.{value}", language) else value
 
+    def notice_words(n: Notice) -> tuple[str, str]:
+        return n.rendered(language, catalogs=catalogs)
 
-def render_export(report: WholeFile) -> str:
-    """The page of ``report`` (:func:`xinyong.services.export.whole_file`)."""
-    return _templates.get_template("export.html").render(r=report)
+    def place(code: str | None) -> str:
+        return messages.place(code, language) or t("export.no_jurisdiction")
+
+    return _templates.get_template("export.html").render(
+        r=report, lang=language, t=t, word=word, notice_words=notice_words, place=place
+    )

@@ -217,5 +217,6 @@ def export_json(who: SubjectReader, d: DeploymentDep, today: Today) -> Any:
     responses=problem_responses(401, 403),
     summary="My whole file as a printable page",
 )
-def export_html(who: SubjectReader, d: DeploymentDep, today: Today) -> HTMLResponse:
-    return HTMLResponse(render_export(whole_file(d.reports, d.due_process, who, today)))
+def export_html(who: SubjectReader, d: DeploymentDep, today: Today, lang: Language) -> HTMLResponse:
+    """The whole file as one printable page, in the language Accept-Language asks for."""
+    return HTMLResponse(render_export(whole_file(d.reports, d.due_process, who, today), lang, d.catalogs.registry()))

@@ -331,7 +331,8 @@ def export(request: Request, d: DeploymentDep) -> HTMLResponse:
     who = _signed_in(request)
     if who is None:
         return signin_page(request, PORTAL, status=401)
-    response = HTMLResponse(render_export(whole_file(d.reports, d.due_process, who, today())))
+    file = whole_file(d.reports, d.due_process, who, today())
+    response = HTMLResponse(render_export(file, language(request), d.catalogs.registry()))
     response.headers["Cache-Control"] = "no-store"
     response.headers["Content-Disposition"] = f'inline; filename="xinyong-file-{calendar.today()}.html"'
     return response
