@@ -142,13 +142,21 @@ def quoted_in(
     fields: Mapping[str, Any], registry: CatalogRegistry, language: str, day: str | None = None
 ) -> dict[str, Any]:
     """A notice's (or a line's) ``fields`` with the catalog texts they quote given in
-    ``language``: the rule's title and legal basis and its list's title, looked up in the
+    ``language``: the name of the authority that is its ``source``, the rule's title and
+    legal basis and its list's title, looked up in the
     catalog version the notice names (``rule``, ``catalog_version``); a reason's legal
     basis, looked up by its ``catalog`` and ``measure`` in the version in force on ``day``
     (the check's day). A field whose catalog, version, rule or measure is not loaded stays
     as stored: in the catalog's own words."""
     found = dict(fields)
     rule_ref, version_name = fields.get("rule"), fields.get("catalog_version")
+    source = fields.get("source")
+    if isinstance(source, str):
+        # The authority by its name, as the catalog of the rule names it.
+        owner_id = rule_ref.split("/", 1)[0] if isinstance(rule_ref, str) and "/" in rule_ref else None
+        name = registry.source_name(source, owner_id)
+        if name is not None:
+            found["source"] = name.in_language(language)
     if isinstance(rule_ref, str) and "/" in rule_ref and isinstance(version_name, str):
         catalog_id, rule = rule_ref.split("/", 1)
         version = registry.version(catalog_id, version_name)

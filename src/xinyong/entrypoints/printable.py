@@ -49,9 +49,14 @@ def render_export(report: WholeFile, language: str = messages.FALLBACK, catalogs
     def notice_words(n: Notice) -> tuple[str, str]:
         return n.rendered(language, catalogs=catalogs)
 
+    def source(source: str, rule: str | None = None) -> str:
+        """The authority's name as the catalogs give it, else its id."""
+        name = catalogs.source_name(source, rule.split("/", 1)[0] if rule else None) if catalogs else None
+        return name.in_language(language) if name is not None else source
+
     def place(code: str | None) -> str:
         return messages.place(code, language) or t("export.no_jurisdiction")
 
     return _templates.get_template("export.html").render(
-        r=report, lang=language, t=t, word=word, notice_words=notice_words, place=place
+        r=report, lang=language, t=t, word=word, notice_words=notice_words, place=place, source=source
     )

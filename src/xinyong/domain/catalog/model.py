@@ -224,6 +224,10 @@ class Catalog(_Strict):
     rules: dict[str, Rule] = Field(default_factory=dict)
     lists: dict[str, ListDefinition] = Field(default_factory=dict)
     measures: tuple[Measure, ...] = ()
+    # The names of the authorities that submit records under this catalog, by the id a
+    # record carries as its ``source`` ("traffic-police" = "Rongcheng Traffic Police"):
+    # what a reader is shown instead of the id.
+    sources: dict[str, str] = Field(default_factory=dict)
     dispute_deadline: DurationField | None = None
     repair_deadline: DurationField | None = None
     # The language of the texts above, the languages the catalog is written for, and the
@@ -269,6 +273,14 @@ class Catalog(_Strict):
         for name in value:
             if not _RULE.match(name):
                 raise ValueError(f"rule name {name!r} must be dotted lowercase words")
+        return value
+
+    @field_validator("sources")
+    @classmethod
+    def _source_names(cls, value: dict[str, str]) -> dict[str, str]:
+        for source, name in value.items():
+            if not source.strip() or not str(name).strip():
+                raise ValueError(f"sources: {source!r} needs an id and a name")
         return value
 
     @field_validator("lists")
@@ -329,6 +341,8 @@ class Catalog(_Strict):
                 value = getattr(part, name)
                 if value:
                     yield prefix + name, value
+        for source, name in self.sources.items():
+            yield f"sources.{source}", name
         # A grade named by a word ("not-scored") is read; one named by letters ("AAA") is a code.
         for band in self.grades:
             if optional or _WORDS.search(band.name):
@@ -403,6 +417,9 @@ class Catalog(_Strict):
 
         for name, value in attach("", self).items():
             object.__setattr__(self, name, value)
+        object.__setattr__(
+            self, "sources", {k: Text(v, by_path.get(f"sources.{k}", {})) for k, v in self.sources.items()}
+        )
         object.__setattr__(self, "rules", {n: copied(f"rules.{n}.", r) for n, r in self.rules.items()})
         object.__setattr__(self, "lists", {n: copied(f"lists.{n}.", d) for n, d in self.lists.items()})
         object.__setattr__(

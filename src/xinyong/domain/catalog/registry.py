@@ -8,7 +8,7 @@ import datetime as dt
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-from xinyong.domain.catalog.model import Catalog, ListDefinition, Rule
+from xinyong.domain.catalog.model import Catalog, ListDefinition, Rule, Text
 
 
 class CatalogConflict(ValueError):
@@ -94,6 +94,17 @@ class CatalogRegistry:
     def version(self, catalog_id: str, version: str) -> Catalog | None:
         """Version ``version`` of ``catalog_id``, if loaded."""
         return next((v for v in self._versions.get(catalog_id, []) if v.version == version), None)
+
+    def source_name(self, source: str, catalog_id: str | None = None) -> Text | None:
+        """The name of the authority ``source`` (a record's ``source`` id): as the latest
+        version of ``catalog_id`` names it, else as any catalog loaded does; None when
+        no catalog names it."""
+        preferred = list(reversed(self.versions(catalog_id))) if catalog_id else []
+        for version in [*preferred, *self.all()]:
+            found = version.sources.get(source)
+            if isinstance(found, Text):
+                return found
+        return None
 
     def all(self) -> Iterator[Catalog]:
         for catalog_id in self.ids():

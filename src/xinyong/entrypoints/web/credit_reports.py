@@ -125,7 +125,7 @@ def _stylesheet() -> str:
     return resources.files("xinyong.entrypoints.web").joinpath("templates", "report.css").read_text("utf-8")
 
 
-def _draw(template: str, language: str, **context: Any) -> bytes:
+def _draw(template: str, language: str, registry: CatalogRegistry, day: dt.date, **context: Any) -> bytes:
     """The PDF of ``template`` rendered in ``language``. Nothing is fetched while drawing:
     the report is made of its template, its stylesheet and the system's fonts."""
     try:
@@ -134,7 +134,8 @@ def _draw(template: str, language: str, **context: Any) -> bytes:
     except ImportError as missing:  # the pdf extra is not installed
         raise Unavailable(str(missing)) from missing
     t = i18n.translator(language)
-    html = templates.get_template(template).render(t=t, lang=language, **context)
+    words = i18n.CatalogWords(lambda: registry, language, day)
+    html = templates.get_template(template).render(t=t, lang=language, catalog_text=words, **context)
     nothing = URLFetcher(allowed_protocols=(), fail_on_errors=True)
     stylesheets = [
         weasyprint.CSS(string=_stylesheet(), url_fetcher=nothing),
@@ -165,6 +166,8 @@ def resident_report(
     return _draw(
         "report_resident.html",
         language,
+        registry,
+        day,
         doc_title=f"{t('report.resident.title')} · {report.name or report.subject} · {day}",
         report=report,
         standings=sorted(report.standings, key=lambda s: not s.scoring),  # the scores first, as in the portal
@@ -198,6 +201,8 @@ def organisation_report(
     return _draw(
         "report_organisation.html",
         language,
+        registry,
+        org.as_of,
         doc_title=f"{t('report.organisation.title')} · {org.name or org.code} · {org.as_of}",
         org=org,
         as_of=org.as_of,

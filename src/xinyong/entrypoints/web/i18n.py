@@ -133,3 +133,11 @@ class CatalogWords:
     def grade(self, catalog_id: str, name: str) -> str:
         """A grade's name in the page's language: a word is translated, a code is not."""
         return self(catalog_id, f"grades.{name}", name) or name
+
+    def source(self, source: str, rule: str | None = None) -> str:
+        """The name of the authority ``source`` in the page's language, as the catalog of
+        ``rule`` (``CATALOG/RULE``, or a catalog id) names it, else any catalog; the id
+        itself when no catalog names it."""
+        catalog_id = rule.split("/", 1)[0] if rule else None
+        name = self.registry.source_name(source, catalog_id)
+        return name.in_language(self.language) if name is not None else source
