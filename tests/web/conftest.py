@@ -116,6 +116,15 @@ class World:
 
         return self.take(fits)
 
+    def listed_record(self) -> RecordFile:
+        """A record of a person that puts them on a list today (read only: not taken)."""
+        registry = self.deployment.catalogs.registry()
+        for file in self.files():
+            line = timeline(file, registry)
+            if file.subject.kind == "person" and line.placement is not None and line.listed_on(self.today):
+                return file
+        raise LookupError("the demo has no listed person")
+
     def jurisdiction(self, subject: SubjectRef) -> str | None:
         with self.deployment.store.reading() as connection:
             facts = self.deployment.store.subject_facts(connection, subject)

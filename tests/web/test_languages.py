@@ -125,10 +125,12 @@ def test_english_catalog_page_has_no_chinese(new_context, world: World):
     assert not found, "".join(found)[:80]
 
 
-def test_chinese_portal_latin_share_is_measured(new_context, world: World):
-    """The portal is measured and reported (its redesign is another part of the work):
-    here it must show the catalog's texts in Chinese, and no English rule title."""
-    file = world.resident_record()
+@pytest.mark.parametrize("listed", [False, True])
+def test_chinese_portal_is_at_most_5_percent_latin(new_context, world: World, listed: bool):
+    """A resident's portal in Chinese, a listed one's too (the situation, the measures
+    and the list first): the catalog's texts in Chinese, no English rule title, and at
+    most 5 % Latin letters once identifiers are set aside."""
+    file = world.listed_record() if listed else world.resident_record()
     subject = SubjectRef.parse(str(file.subject))
     registry = world.deployment.catalogs.registry()
     version = registry.in_force(file.record.catalog_id, file.record.occurred_on)
@@ -141,6 +143,7 @@ def test_chinese_portal_latin_share_is_measured(new_context, world: World):
     screenshot(page, "zh-portal")
     assert version.text(f"rules.{rule}.title", "zh-CN") in text
     assert version.rules[rule].title not in text
+    assert latin_share(text) <= CHINESE_LATIN_AT_MOST, latin_words(text)
 
 
 def test_english_portal_has_no_chinese_but_names(new_context, world: World):

@@ -181,13 +181,18 @@ class Notice:
     read_at: str | None = None  # when the subject first marked it read (its inbox's read receipt)
 
     def rendered(
-        self, language: str, channel: str | None = None, catalogs: CatalogRegistry | None = None
+        self,
+        language: str,
+        channel: str | None = None,
+        catalogs: CatalogRegistry | None = None,
+        mark: Callable[[str, Any], Any] | None = None,
     ) -> tuple[str, str]:
         """The notice's title and text in ``language`` (for ``channel``, such as
         ``api``, where the catalog has a variant for it). With ``catalogs``, the rule
         titles and legal bases it quotes are given in ``language`` too (as stored, in the
         catalog's own words, without). A jurisdiction it names reads as the place, with
-        its code."""
+        its code. ``mark(name, value)``, when given, is what each field reads as, last
+        (a page marks identifiers as code)."""
         if self.key is None:
             return self.written or ("", "")
         fields, lines = self.fields, self.lines
@@ -202,6 +207,9 @@ class Notice:
             day = fields.get("as_of")
             fields = quoted_in(fields, catalogs, language)
             lines = tuple((key, quoted_in(own, catalogs, language, day)) for key, own in lines)
+        if mark is not None:
+            fields = {k: mark(k, v) for k, v in fields.items()}
+            lines = tuple((key, {k: mark(k, v) for k, v in own.items()}) for key, own in lines)
         return messages.render_notice(self.key, fields, lines, language, channel)
 
     def as_json(

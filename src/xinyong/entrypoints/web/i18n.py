@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections.abc import Callable
 from functools import cache
 from importlib import resources
@@ -51,9 +52,19 @@ def translator(language: str) -> Callable[..., str]:
         text = messages.get(key) or fallback.get(key) or (key if default is None else default)
         if not values:
             return text
-        return text.format(**{name: in_page_language(value, language) for name, value in values.items()})
+        shown = {name: in_page_language(value, language) for name, value in values.items()}
+        if any(isinstance(value, Markup) for value in shown.values()):
+            # A value that is markup (an identifier set apart as code): the message and
+            # the other values are escaped around it.
+            return Markup(escape(text)).format(**shown)
+        return text.format(**shown)
 
     return t
+
+
+def code(value: object) -> Markup:
+    """``value`` set apart as code (an identifier, a reference) inside a sentence."""
+    return Markup('<span class="code">{}</span>').format(value)
 
 
 def in_page_language(value: Any, language: str) -> Any:
@@ -75,10 +86,36 @@ def place(code: str | None, language: str) -> Markup:
     return Markup('<span class="place" title="{}">{}</span>').format(title, escape(name))
 
 
-def notice(language: str, words: CatalogWords, n: Notice) -> tuple[str, str]:
+# The fields of a notice that name things by their code (a record, a rule, a reference,
+# an action...): a page sets them apart as code, as it does every identifier it shows.
+IDENTIFIERS = frozenset(
+    ("record", "rule", "reference", "catalog", "catalog_version", "version", "measure", "list", "action", "source")
+)
+_CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:/@+-]*")
+_MARK = re.compile(r"\x02(\d+)\x03")
+
+
+def notice(language: str, words: CatalogWords, n: Notice) -> tuple[Markup, Markup]:
     """A notice of a report as its title and text in ``language``, the catalog texts it
-    quotes (rule titles, legal bases) included."""
-    return n.rendered(language, catalogs=words.registry)
+    quotes (rule titles, legal bases) included, escaped for the page, with the codes it
+    names (record, rule, reference...) set apart as code."""
+    codes: list[str] = []
+
+    def mark(name: str, value: Any) -> Any:
+        if isinstance(value, str):
+            value = value.replace("\x02", "").replace("\x03", "")
+            if name in IDENTIFIERS and _CODE.fullmatch(value):  # an authority by its name is not a code
+                codes.append(value)
+                return f"\x02{len(codes) - 1}\x03"
+        return value
+
+    def shown(text: str) -> Markup:
+        return Markup(
+            _MARK.sub(lambda m: f'<span class="code">{escape(codes[int(m.group(1))])}</span>', str(escape(text)))
+        )
+
+    title, text = n.rendered(language, catalogs=words.registry, mark=mark)
+    return shown(title), shown(text)
 
 
 def duration(value: Duration | str | None, language: str) -> str:

@@ -42,6 +42,7 @@ templates = Environment(
 )
 templates.globals.update(limits=LIMITS, email_pattern=EMAIL_INPUT_PATTERN)
 templates.filters["place"] = _place
+templates.filters["code"] = i18n.code
 
 
 @pass_context
