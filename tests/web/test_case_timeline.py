@@ -15,7 +15,7 @@ pytestmark = pytest.mark.e2e
 OFFICER = Reader("Officer Wang (demo)", "officer", "web-test")
 
 
-@pytest.mark.parametrize("locale", ["en-US", "zh-CN"])
+@pytest.mark.parametrize("locale", ["zh-CN"])  # one subject: the demo has few disputable penalties
 def test_a_filed_dispute_shows_its_timeline_then_its_decision(new_context, world: World, locale):
     file = world.disputable_penalty()
     resident = file.subject

@@ -156,7 +156,10 @@ def test_the_residents_report_in_chinese_holds_the_standing_of_the_day_as_the_sc
     assert {s["catalog"] for s in standings} >= {RC, JD}
     flags = {"disputed": 0, "capped": 0}
     for s in standings:
-        heading = f"{s['title']} ({t('portal.version', version=s['version'])})"
+        version = registry.version(s["catalog"], s["version"])
+        assert version is not None
+        title = version.text("title", "zh-CN") or s["title"]  # the catalog's title in the report's language
+        heading = f"{title} ({t('portal.version', version=s['version'])})"
         start = text.index(heading)
         section = text[start : text.index(t("report.catalog.lists"), start)]
         if s["catalog"] == RC:
@@ -180,7 +183,7 @@ def test_the_residents_report_in_chinese_holds_the_standing_of_the_day_as_the_sc
             at = lists.index(e["record"])
             row = lists[at : at + 200]
             title = registry.list_definition(e["list"], world.today).title
-            assert title in lists[:at]
+            assert title.in_language("zh-CN") in lists[:at]
             first = earliest_repair(files[e["record"]], registry)
             assert f"{e['from']} {e['until'] or t('portal.lists.open')} {first}" in row, (e, row)
     assert flags["disputed"] >= 1 and flags["capped"] >= 2  # the cases the subject was filed with
@@ -200,7 +203,7 @@ def test_the_residents_report_in_chinese_holds_the_standing_of_the_day_as_the_sc
     for catalog_id in (RC, JD):
         version = registry.in_force(catalog_id, world.today)
         words = (duration_words(version.dispute_deadline, t), duration_words(version.repair_deadline, t))
-        assert f"{version.title} {words[0]} {words[1]}" in deadlines, catalog_id
+        assert f"{version.title.in_language('zh-CN')} {words[0]} {words[1]}" in deadlines, catalog_id
 
 
 def test_the_residents_report_in_english_is_in_english(new_context, world: World, filed: Filed):

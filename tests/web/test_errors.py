@@ -9,11 +9,11 @@ import pytest
 from playwright.sync_api import expect
 
 from xinyong.entrypoints.web import i18n
-from xinyong.entrypoints.web.routers import public
+from xinyong.services.publication import Publication
 
 pytestmark = pytest.mark.e2e
 
-UNKNOWN = ["/lists/", "/portal/foo", "/nonexistent"]
+UNKNOWN = ["/lists/no-such-list/entries", "/portal/foo", "/nonexistent"]
 BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8"
 
 
@@ -67,10 +67,10 @@ def test_a_method_a_page_does_not_take_is_a_page_for_a_browser(server: str):
 def failing_home(monkeypatch):
     """The home page fails as a bug would: its list of lists raises."""
 
-    def broken(deployment):
+    def broken(self, day):
         raise RuntimeError("secret-detail-of-the-failure")
 
-    monkeypatch.setattr(public, "published_lists", broken)
+    monkeypatch.setattr(Publication, "lists", broken)
 
 
 @pytest.mark.parametrize("language", i18n.LANGUAGES)
@@ -84,7 +84,7 @@ def test_a_failure_is_a_page_in_the_browsers_language_without_the_traceback(new_
     request_id = response.headers["x-request-id"]
     expect(page.locator("main")).to_contain_text(t("error.reference", reference=request_id))
     html = page.content()
-    for leak in ("secret-detail-of-the-failure", "RuntimeError", "Traceback", "published_lists"):
+    for leak in ("secret-detail-of-the-failure", "RuntimeError", "Traceback", "Publication.lists"):
         assert leak not in html
 
 

@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 
 from tests.web.conftest import SCORING, SCREENSHOTS, World, screenshot, sign_in
 from xinyong.domain.access import operator
+from xinyong.domain.catalog import Text
 from xinyong.domain.identifiers import SubjectRef
 from xinyong.domain.standing import Timeline, timeline
 
@@ -58,7 +59,8 @@ def test_a_listed_residents_first_screen_names_the_list_and_the_day_it_ends(new_
     expect(until).to_contain_text(placement.until.isoformat())
     # Named (title or id) and dated within the first screen, before any scrolling.
     assert on_first_screen(page, heading) and on_first_screen(page, until)
-    expect(heading).to_contain_text(definition.title or placement.list)
+    title = definition.title.in_language(locale) if isinstance(definition.title, Text) else definition.title
+    expect(heading).to_contain_text(title or placement.list)
     # What it bars: every deny or review measure that names the list, as a check finds it.
     barred = listing.locator("ul.measures li")
     expect(barred.first).to_be_visible()

@@ -1,10 +1,13 @@
 """A subject's whole file as a printable HTML page, for the API (``/v1/me/export.html``)
 and the portal (``/portal/export``) alike, in the reader's language: its words are the
-``export.*`` messages of :mod:`xinyong.messages` (shared by both entrypoints), the
+words of ``xinyong/messages/export.LANG.json`` (shared by both entrypoints), the
 catalogs' texts are given in that language, and notices are rendered in it."""
 
 from __future__ import annotations
 
+import json
+from functools import cache
+from importlib import resources
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, pass_context, select_autoescape
@@ -32,19 +35,32 @@ _templates = Environment(
 )
 
 
+@cache
+def _words(language: str) -> dict[str, str]:
+    """The export's words in ``language`` (``xinyong/messages/export.LANG.json``): the
+    page's own, apart from the notices' catalogs, which hold the domain's keys only."""
+    text = resources.files("xinyong.messages").joinpath(f"export.{language}.json").read_text("utf-8")
+    words: dict[str, str] = json.loads(text)
+    return words
+
+
 def render_export(report: WholeFile, language: str = messages.FALLBACK, catalogs: CatalogRegistry | None = None) -> str:
     """The page of ``report`` (:func:`xinyong.services.export.whole_file`) in ``language``;
     with ``catalogs``, the rule titles and legal bases its notices quote are in it too."""
     if language not in messages.LANGUAGES:
         language = messages.FALLBACK
 
+    own, english = _words(language), _words(messages.FALLBACK)
+
     def t(key: str, **fields: Any) -> str:
-        shown = {k: v.in_language(language) if isinstance(v, Text) else v for k, v in fields.items()}
-        return messages.render(key, shown, language)
+        """The export's words for ``key`` (``export.NAME``), filled from ``fields``."""
+        name = key.removeprefix("export.")
+        template = own.get(name) or english.get(name) or key
+        return template.format(**{k: v.in_language(language) if isinstance(v, Text) else v for k, v in fields.items()})
 
     def word(prefix: str, value: str) -> str:
         """The word for ``value`` among ``export.PREFIX.*``, else the value as stored."""
-        return t(f"export.{prefix}.{value}") if messages.template(f"export.{prefix}.{value}", language) else value
+        return t(f"{prefix}.{value}") if f"{prefix}.{value}" in english else value
 
     def notice_words(n: Notice) -> tuple[str, str]:
         return n.rendered(language, catalogs=catalogs)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import re
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -40,7 +41,10 @@ def test_checks_committed_together_are_each_logged_with_their_own_reader_and_pur
         )
         await log.close()
 
-    asyncio.run(ask_all())
+    # On a thread of its own: where a browser test of the same worker is under way, this
+    # thread already runs Playwright's event loop.
+    with ThreadPoolExecutor(1) as thread:
+        thread.submit(asyncio.run, ask_all()).result()
     with world.units(read_only=True) as uow:
         _total, entries = uow.access_log.entries(RESIDENT, limit=1000)
     logged = sorted(
