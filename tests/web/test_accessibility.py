@@ -51,6 +51,9 @@ def tour(page, world: World) -> Iterator[str]:
         ("search", "/lookup?q=" + firm["name"][:2]),
         ("organisation", "/org/" + firm["subject"].removeprefix("uscc:")),
         ("list", "/lists/" + firm["list"]),
+        ("lists", "/lists"),
+        ("not found", "/nonexistent"),
+        ("help", "/help"),
         ("portal sign-in", "/portal"),
         ("console sign-in", "/console"),
     ):
@@ -99,7 +102,7 @@ def test_no_page_has_a_serious_or_critical_accessibility_violation(new_context, 
         blocking = [v for v in violations(page) if v["impact"] in BLOCKING]
         if blocking:
             found[name] = blocking
-    assert len(visited) == 14
+    assert len(visited) == 17
     assert not found, "\n".join(
         f"{name}: {v['impact']} {v['id']} ({v['help']}) at {', '.join(v['targets'])}"
         for name, listed in found.items()

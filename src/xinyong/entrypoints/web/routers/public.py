@@ -82,6 +82,16 @@ def organisation(uscc: str, request: Request, d: DeploymentDep) -> HTMLResponse:
     return render(request, "org.html", org=page)
 
 
+HELP = {"file": 2, "score": 2, "lists": 2, "dispute": 2, "repair": 1, "rights": 2}  # paragraphs a topic
+
+
+@router.get("/help", response_class=HTMLResponse)
+def help_page(request: Request) -> HTMLResponse:
+    """What a resident or a firm should know: the file, scores, lists, disputes, repair
+    and their rights, in the reader's language."""
+    return render(request, "help.html", area="help", parts=list(HELP), counts=HELP)
+
+
 @router.get("/lists", response_class=HTMLResponse)
 @router.get("/lists/", response_class=HTMLResponse)
 def lists_index(request: Request, d: DeploymentDep) -> HTMLResponse:
