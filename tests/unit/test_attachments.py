@@ -17,7 +17,9 @@ JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00"
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"
 
 
-@pytest.mark.parametrize(("content", "media_type"), [(PDF, "application/pdf"), (JPEG, "image/jpeg"), (PNG, "image/png")])
+@pytest.mark.parametrize(
+    ("content", "media_type"), [(PDF, "application/pdf"), (JPEG, "image/jpeg"), (PNG, "image/png")]
+)
 def test_the_type_is_found_in_the_content(content, media_type):
     assert a.sniff(content) == media_type
 
