@@ -702,13 +702,24 @@ class DueProcess:
             added = [uow.attachments.add(kind, case_id, subject, item) for item in self._accepted(files, already)]
         return added
 
-    def attachment(self, attachment_id: str, reader: Reader, purpose: str | None = None) -> AttachmentFile:
+    def attachments_of(self, kind: str, case_id: str) -> list[Attachment]:
+        """The files attached to a case (names and types, not bytes), in the order they
+        were attached."""
+        with self.units(read_only=True) as uow:
+            return uow.attachments.of_cases(kind, [case_id]).get(case_id, [])
+
+    def attachment(
+        self, attachment_id: str, reader: Reader, purpose: str | None = None, case: tuple[str, str] | None = None
+    ) -> AttachmentFile:
         """One attachment with its bytes, for its case's subject or an officer (who
         states a purpose); the read is written to the access log, with who read it and
         why. To anyone else, as to a file that is not there (or whose subject's key was
-        erased), it is not found: whether it exists is not theirs to know."""
+        erased), or not attached to ``case`` (kind, id) when one is named, it is not
+        found: whether it exists is not theirs to know."""
         with self._step(f"attachment {attachment_id}") as uow:
             item = uow.attachments.get(attachment_id)
+            if item is not None and case is not None and (item.case_kind, item.case_id) != case:
+                item = None
             found = self._case_subject(uow, item.case_kind, item.case_id) if item is not None else None
             if item is None or found is None or not reader.may_read(found[0]):
                 raise NotFound(f"no attachment {attachment_id!r}")

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Annotated, Any, Literal
-from urllib.parse import quote
 
 from fastapi import APIRouter, File, Query, UploadFile
 from fastapi.concurrency import run_in_threadpool
@@ -35,8 +34,8 @@ from xinyong.entrypoints.api.models import (
 )
 from xinyong.entrypoints.api.problems import Problem, problem_responses
 from xinyong.entrypoints.dependencies import DeploymentDep, Today
+from xinyong.entrypoints.downloads import download
 from xinyong.entrypoints.printable import render_export
-from xinyong.services.due_process import AttachmentFile
 from xinyong.services.export import whole_file
 
 router = APIRouter(tags=["due process"], route_class=IdempotentRoute)
@@ -182,24 +181,6 @@ async def uploads(files: list[UploadFile]) -> list[Upload]:
     for file in files[: MAX_PER_CASE + 1]:  # one past the limit: enough to refuse them
         taken.append(Upload(file.filename or "", await file.read(MAX_BYTES + 1)))
     return taken
-
-
-def download(found: AttachmentFile) -> Response:
-    """The file as a download: its type by content, its safe name, and headers that keep
-    a browser from sniffing, rendering, running or keeping it."""
-    item = found.attachment
-    name = item.filename or "attachment"
-    ascii_name = "".join(c if (c.isascii() and c.isalnum()) or c in "-_." else "_" for c in name)
-    return Response(
-        found.content,
-        media_type=item.media_type,
-        headers={
-            "Content-Disposition": f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name, safe='')}",
-            "X-Content-Type-Options": "nosniff",
-            "Content-Security-Policy": "sandbox; default-src 'none'",
-            "Cache-Control": "no-store",
-        },
-    )
 
 
 @router.post(
