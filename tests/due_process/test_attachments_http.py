@@ -165,3 +165,9 @@ def test_an_officer_download_states_a_purpose_and_is_in_the_subjects_access_log(
 def test_the_ledger_verifies_with_attachments_on_their_chain(api):
     verified = api.ok("auditor", "GET", "/v1/ledger/verify")
     assert verified["intact"], verified
+
+
+def test_a_body_that_is_not_multipart_is_refused_naming_the_file_field(api, dispute):
+    path = f"/v1/me/disputes/{dispute['id']}/attachments"
+    problem = assert_problem(api.post("owner", path, json={"file": "JVBERi0="}), 422)
+    assert [e["field"] for e in problem["errors"]] == ["file"]
