@@ -171,3 +171,9 @@ def test_a_body_that_is_not_multipart_is_refused_naming_the_file_field(api, disp
     path = f"/v1/me/disputes/{dispute['id']}/attachments"
     problem = assert_problem(api.post("owner", path, json={"file": "JVBERi0="}), 422)
     assert [e["field"] for e in problem["errors"]] == ["file"]
+
+
+def test_a_large_multipart_body_is_taken_only_where_files_are(api):
+    body = PDF + b"0" * (3 * 1024 * 1024)
+    answer = api.post("court", "/v1/events", files=[("file", ("big.pdf", body, "application/pdf"))])
+    assert_problem(answer, 413, "too-large")

@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import json
+import re
 
 from xinyong.entrypoints.api.problems import BASE, MEDIA_TYPE
+
+# Where files are taken (attachments to a case): the API's upload routes and the portal's
+# dispute and repair forms. Only there does a multipart body get ``upload_bytes``.
+UPLOAD_PATHS = re.compile(r"/v1/me/(?:disputes|repairs)/[^/]+/attachments|/portal/(?:disputes|repairs)")
 
 
 class BodyLimit:
     """ASGI middleware answering 413 to a body larger than ``max_bytes``, or
-    ``upload_bytes`` for a multipart body (files attached to a case): refused by its
-    declared length before any of it is read, or as soon as more has arrived."""
+    ``upload_bytes`` for a multipart body sent where files are taken (``UPLOAD_PATHS``):
+    refused by its declared length before any of it is read, or as soon as more has
+    arrived."""
 
     def __init__(self, app, max_bytes: int, upload_bytes: int | None = None):
         self.app = app
@@ -22,7 +28,8 @@ class BodyLimit:
             return await self.app(scope, receive, send)
         headers = dict(scope.get("headers") or [])
         multipart = headers.get(b"content-type", b"").lower().startswith(b"multipart/form-data")
-        limit = self.upload_bytes if multipart else self.max_bytes
+        uploading = multipart and UPLOAD_PATHS.fullmatch(scope.get("path", "")) is not None
+        limit = self.upload_bytes if uploading else self.max_bytes
         declared = headers.get(b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > limit:
             return await self._refuse(scope, send, limit)
