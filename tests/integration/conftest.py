@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import scenario_files
+from xinyong.domain.attachments import Accepted
 from xinyong.domain.identifiers import SubjectRef
 from xinyong.settings import Settings
 
@@ -26,7 +27,7 @@ def settings(tmp_path, database) -> Settings:
 
 def fill(deployment):
     """The basic scenario, and a row in every append-only table: a read, a delivery
-    attempt, a case."""
+    attempt, a case, an attachment."""
     files = scenario_files("basic")
     deployment.catalogs.load(files["catalogs"])
     deployment.intake.import_lines(files["events"].read_text().splitlines())
@@ -34,7 +35,8 @@ def fill(deployment):
     notice = deployment.outbox.inbox(PERSON)[0]
     deployment.outbox.log_attempt(notice, "email", 1, "failed", "test")
     with deployment.units() as uow:
-        uow.cases.open("review", PERSON, None, {"grounds": "test"})
+        case_id = uow.cases.open("review", PERSON, None, {"grounds": "test"})
+        uow.attachments.add("repair", case_id, PERSON, Accepted("application/pdf", "test.pdf", b"%PDF-1.4\n"))
         uow.commit()
     return deployment
 

@@ -12,7 +12,9 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
 from tests.conftest import scenario_files
+from tests.integration.conftest import PERSON
 from xinyong.adapters.storage.tables import APPEND_ONLY_TABLES
+from xinyong.domain.attachments import Accepted
 
 pytestmark = pytest.mark.integration
 
@@ -40,6 +42,7 @@ def test_the_database_refuses_updates_and_deletes_on_append_only_tables(filled, 
         "notices": "kind",
         "deliveries": "channel",
         "cases": "kind",
+        "attachments": "media_type",
     }[table]
     statement = f"UPDATE {table} SET {column} = {column}" if verb == "UPDATE" else f"DELETE FROM {table}"
     with pytest.raises(DBAPIError, match="append-only"), filled.store.engine.begin() as connection:
@@ -100,6 +103,27 @@ def test_the_database_holds_no_identity_number_or_name_of_a_person_in_clear(fill
     assert b"11010519491231002X" not in raw and b"Zhang Sanfeng" not in raw
 
 
+def test_an_attachments_name_and_bytes_are_not_stored_in_clear(filled):
+    marker = b"MARKER-7f3c-receipt-of-payment"
+    content = b"%PDF-1.4\n1 0 obj << /Title (" + marker + b") >> endobj\n%%EOF\n"
+    with filled.units() as uow:
+        added = uow.attachments.add(
+            "repair", "c-marker", PERSON, Accepted("application/pdf", "Zhang-Sanfeng.pdf", content)
+        )
+        uow.commit()
+    with filled.units(read_only=True) as uow:
+        assert uow.attachments.content(added.id) == content  # it is there, and opens
+    with filled.store.reading() as c:
+        row = c.execute(
+            text("SELECT sealed_name, sealed_content FROM attachments WHERE id = :id"), {"id": added.id}
+        ).one()
+    stored = bytes(row.sealed_name) + bytes(row.sealed_content)
+    assert marker not in stored and b"Zhang-Sanfeng" not in stored and b"%PDF" not in stored
+    raw = _everything_stored(filled)
+    for clear in (marker, b"Zhang-Sanfeng", marker.hex().encode(), b"Zhang-Sanfeng".hex().encode()):
+        assert clear not in raw
+
+
 def test_the_schema_is_at_the_latest_migration(filled):
     from importlib.resources import files
 
@@ -109,7 +133,7 @@ def test_the_schema_is_at_the_latest_migration(filled):
     config = Config()
     config.set_main_option("script_location", str(files("xinyong.adapters.storage") / "migrations"))
     [head] = ScriptDirectory.from_config(config).get_heads()  # one line of migrations, no branches
-    assert head == "0007"
+    assert head == "0008"
     with filled.store.reading() as c:
         assert c.execute(text("SELECT version_num FROM alembic_version")).scalar_one() == head
 

@@ -5,6 +5,7 @@ fake cannot drift from the store the services really run on."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ from tests.conftest import scenario_files
 from tests.support.fakes import FakeUnitsOfWork
 from tests.support.identifiers import rid, uscc
 from xinyong.domain.access import Reader
+from xinyong.domain.attachments import Accepted
 from xinyong.domain.catalog.files import parse_catalog
 from xinyong.domain.events import parse_event
 from xinyong.domain.identifiers import SubjectRef
@@ -465,6 +467,67 @@ def test_a_case_is_opened_then_decided_once(units):
     assert decided.decided == {"subject": str(PERSON), "outcome": "granted", "reasons": "checked"}
 
 
+# ---------------------------------------------------------------------- attachments
+
+PDF = b"%PDF-1.7\n% a receipt\n"
+PNG = b"\x89PNG\r\n\x1a\n\x00\x00"
+
+
+def test_attachments_come_back_by_case_in_order_without_their_bytes_and_their_bytes_alone(units):
+    with units() as uow:
+        first = uow.attachments.add("repair", "c1", PERSON, Accepted("application/pdf", "收据.pdf", PDF))
+        uow.attachments.add("dispute", "c1", PERSON, Accepted("image/png", "photo.png", PNG))
+        second = uow.attachments.add("repair", "c1", PERSON, Accepted("image/png", "scan.png", PNG))
+        uow.attachments.add("repair", "c2", OTHER, Accepted("application/pdf", "theirs.pdf", PDF))
+        uow.commit()
+    with units(read_only=True) as uow:
+        found = uow.attachments.of_cases("repair", ["c1", "c3"])
+        one = uow.attachments.get(first.id)
+        assert uow.attachments.content(second.id) == PNG
+        assert uow.attachments.get("nothing") is None and uow.attachments.content("nothing") is None
+    assert list(found) == ["c1"]
+    assert [(a.id, a.filename, a.media_type, a.size) for a in found["c1"]] == [
+        (first.id, "收据.pdf", "application/pdf", len(PDF)),
+        (second.id, "scan.png", "image/png", len(PNG)),
+    ]
+    assert one == first and one.subject_key == found["c1"][0].subject_key and one.case_kind == "repair"
+    assert one.sha256 == hashlib.sha256(PDF).hexdigest()
+
+
+def test_attachments_are_kept_only_when_the_unit_commits(units):
+    with units() as uow:
+        added = uow.attachments.add("dispute", "7", PERSON, Accepted("application/pdf", "a.pdf", PDF))
+    with units(read_only=True) as uow:
+        assert uow.attachments.get(added.id) is None and uow.attachments.of_cases("dispute", ["7"]) == {}
+    with pytest.raises(ReadOnly), units(read_only=True) as uow:
+        uow.attachments.add("dispute", "7", PERSON, Accepted("application/pdf", "a.pdf", PDF))
+
+
+def test_erasing_a_subjects_key_erases_its_attachments_names_and_bytes_only(units):
+    with units() as uow:
+        mine = uow.attachments.add("repair", "c1", PERSON, Accepted("application/pdf", "mine.pdf", PDF))
+        theirs = uow.attachments.add("repair", "c2", OTHER, Accepted("application/pdf", "theirs.pdf", PDF))
+        uow.commit()
+    with units() as uow:
+        assert uow.texts.erase(uow.ledger.subject_key(PERSON))
+        uow.commit()
+    with units(read_only=True) as uow:
+        erased = uow.attachments.get(mine.id)
+        assert erased is not None and erased.filename is None and erased.size == len(PDF)
+        assert uow.attachments.content(mine.id) is None
+        assert uow.attachments.content(theirs.id) == PDF
+
+
+def test_attachments_are_on_their_keyed_chain(units):
+    with units() as uow:
+        uow.attachments.add("repair", "c1", PERSON, Accepted("application/pdf", "a.pdf", PDF))
+        uow.attachments.add("repair", "c1", PERSON, Accepted("application/pdf", "b.pdf", PDF))
+        uow.commit()
+    with units(read_only=True) as uow:
+        report = next(r for r in uow.audit.verify() if r.table == "attachments")
+    assert report.intact and report.rows == 2 and report.head != "0" * 64
+
+
 # -------------------------------------------------------------------------- notices
 
 
@@ -588,7 +651,7 @@ def test_the_access_log_reads_a_subjects_own_views_apart_from_everyone_elses(uni
 
 
 def test_every_chained_table_is_verified_the_ledger_first_and_its_head_moves_with_each_row(units):
-    tables = ["ledger", "catalog_versions", "notices", "deliveries", "cases", "access_log"]
+    tables = ["ledger", "catalog_versions", "notices", "deliveries", "cases", "attachments", "access_log"]
     with units(read_only=True) as uow:
         empty = uow.audit.verify({"ledger": 0})
     assert [r.table for r in empty] == tables

@@ -78,8 +78,8 @@ def test_a_body_that_is_not_utf8_is_malformed_json_on_every_route_with_a_body(ap
     answers = {}
     for path, operations in api.http.get("/openapi.json").json()["paths"].items():
         for method, operation in operations.items():
-            if "requestBody" not in operation:
-                continue
+            if "application/json" not in operation.get("requestBody", {}).get("content", {}):
+                continue  # no body, or files only (multipart): not JSON
             url = path.replace("{", "").replace("}", "")  # any value will do for a path parameter
             for who in ("source", "service-point", "subject", "officer"):
                 response = api.request(

@@ -11,6 +11,7 @@ of an older generation unreadable, as crypto-shredding does."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import hmac
 import itertools
 import json
@@ -21,6 +22,7 @@ from types import TracebackType
 from typing import Any
 
 from xinyong.domain.access import Reader
+from xinyong.domain.attachments import Accepted
 from xinyong.domain.catalog.model import Catalog
 from xinyong.domain.events import ContactEvent, RecordEvent, SubjectEvent, parse_event
 from xinyong.domain.free_text import mask_identity_numbers
@@ -32,6 +34,7 @@ from xinyong.domain.read_model import ReadModel, Span
 from xinyong.domain.standing import RecordFile
 from xinyong.services.unit_of_work import (
     Access,
+    Attachment,
     Case,
     ChainReport,
     Collision,
@@ -93,6 +96,13 @@ class _CaseRow:
 
 
 @dataclass(frozen=True)
+class _AttachmentRow:
+    attachment: Attachment  # its name as attached
+    content: bytes
+    generation: int  # of the subject's key its name and bytes are sealed under
+
+
+@dataclass(frozen=True)
 class _AccessRow:
     seq: int
     at: str
@@ -127,6 +137,7 @@ class _State:
     access: list[_AccessRow] = field(default_factory=list)
     # Read models by lookup key: (head, catalogs fingerprint, model).
     read_models: dict[str, tuple[int, str, ReadModel]] = field(default_factory=dict)
+    attachments: list[_AttachmentRow] = field(default_factory=list)
 
     def copy(self) -> _State:
         return _State(
@@ -139,6 +150,7 @@ class _State:
             list(self.deliveries),
             list(self.access),
             dict(self.read_models),
+            list(self.attachments),
         )
 
 
@@ -609,6 +621,46 @@ class FakeCases(_Part):
         return sum(r.kind == kind and r.record == record and r.step == "opened" for r in self._state.cases)
 
 
+class FakeAttachments(_Part):
+    def add(self, case_kind: str, case_id: str, subject: SubjectRef, file: Accepted) -> Attachment:
+        state = self._writing()
+        key = self._store.subject_key(subject)
+        attachment = Attachment(
+            secrets.token_hex(12),
+            case_kind,
+            case_id,
+            key,
+            dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            file.media_type,
+            file.size,
+            hashlib.sha256(file.content).hexdigest(),
+            file.filename,
+        )
+        state.attachments.append(_AttachmentRow(attachment, file.content, self._key_for_text(state, key)))
+        return attachment
+
+    def _shown(self, row: _AttachmentRow) -> Attachment:
+        readable = self._readable(self._state, row.attachment.subject_key, row.generation)
+        return row.attachment if readable else replace(row.attachment, filename=None)
+
+    def of_cases(self, case_kind: str, case_ids: Iterable[str]) -> dict[str, list[Attachment]]:
+        wanted = set(case_ids)
+        found: dict[str, list[Attachment]] = {}
+        for row in self._state.attachments:
+            if row.attachment.case_kind == case_kind and row.attachment.case_id in wanted:
+                found.setdefault(row.attachment.case_id, []).append(self._shown(row))
+        return found
+
+    def get(self, attachment_id: str) -> Attachment | None:
+        return next((self._shown(r) for r in self._state.attachments if r.attachment.id == attachment_id), None)
+
+    def content(self, attachment_id: str) -> bytes | None:
+        row = next((r for r in self._state.attachments if r.attachment.id == attachment_id), None)
+        if row is None or not self._readable(self._state, row.attachment.subject_key, row.generation):
+            return None
+        return row.content
+
+
 class FakeNotices(_Part):
     def write(self, drafts: Iterable[NoticeDraft]) -> int:
         state = self._writing()
@@ -760,7 +812,7 @@ class FakeAccessLog(_Part):
 
 
 GENESIS = "0" * 64
-CHAINED = ("ledger", "catalog_versions", "notices", "deliveries", "cases", "access_log")
+CHAINED = ("ledger", "catalog_versions", "notices", "deliveries", "cases", "attachments", "access_log")
 
 
 class FakeAudit(_Part):
@@ -776,6 +828,7 @@ class FakeAudit(_Part):
             "notices": state.notices,
             "deliveries": state.deliveries,
             "cases": state.cases,
+            "attachments": state.attachments,
             "access_log": state.access,
         }[name]
 
@@ -824,6 +877,7 @@ class FakeUnitOfWork(UnitOfWork):
         self.catalogs = FakeCatalogs(self)
         self.directory = FakeDirectory(self)
         self.cases = FakeCases(self)
+        self.attachments = FakeAttachments(self)
         self.notices = FakeNotices(self)
         self.access_log = FakeAccessLog(self)
         self.audit = FakeAudit(self)

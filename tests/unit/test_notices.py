@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from tests.unit.test_standing_examples import ZHANG, D, event, history, person, record, registry, version
 from xinyong import messages
+from xinyong.domain import attachments as _attachments  # noqa: F401  (its keys go into KEYS)
 from xinyong.domain import notices as n
 from xinyong.domain.events import SubjectEvent
 from xinyong.domain.messages import KEYS, Message

@@ -6,15 +6,16 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
-from typing import Any, overload
+from dataclasses import dataclass, replace
+from typing import Any, TypeVar, overload
 
 from pydantic import ValidationError
 
 from xinyong import messages
 from xinyong.domain.access import AccessDenied, Reader
+from xinyong.domain.attachments import Accepted, AttachmentRefused, Upload, accept_all, refuse_decided
 from xinyong.domain.decisions import CaseKind
 from xinyong.domain.events import DisputeFiled, DisputeResolved, Repaired, SubjectEvent
 from xinyong.domain.free_text import mask_identity_numbers
@@ -34,7 +35,7 @@ from xinyong.domain.standing import (
 from xinyong.domain.validation import describe_validation_error
 from xinyong.services.catalogs import CatalogLibrary
 from xinyong.services.intake import ImportRefused, Intake
-from xinyong.services.unit_of_work import Case, Collision, UnitOfWork, UnitsOfWork
+from xinyong.services.unit_of_work import Attachment, Case, Collision, UnitOfWork, UnitsOfWork
 
 
 def _dispute_order(view: DisputeView) -> tuple:
@@ -65,6 +66,25 @@ class NotFound(DueProcessError):
 
 class TooEarly(DueProcessError):
     slug = "repair-too-early"
+
+
+class AttachmentNotTaken(DueProcessError):
+    """A file refused (:class:`xinyong.domain.attachments.AttachmentRefused`): its message
+    ``key`` and ``values`` for the pages to translate, and the form field it came in;
+    nothing of the step it came with was written. A file over the size limit is a 413."""
+
+    slug = "attachment-refused"
+
+    def __init__(self, refused: AttachmentRefused, field: str = "file"):
+        super().__init__(
+            str(refused),
+            errors=[{"field": field, "message": str(refused), "key": refused.key, "fields": refused.fields}],
+        )
+        self.key = refused.key
+        self.values = refused.fields
+        self.field = field
+        if refused.key == "attachment.refused.too_large":
+            self.status = 413
 
 
 class Conflict(DueProcessError):
@@ -105,6 +125,7 @@ class DisputeView:
     reasons: str | None
     filing_id: str | None  # the id of the dispute_filed event
     decision_id: str | None  # the id of the dispute_resolved event, once decided
+    attachments: tuple[Attachment, ...] = ()  # the files attached, without their bytes
 
 
 @dataclass(frozen=True)
@@ -124,6 +145,15 @@ class RepairView:
     decided_on: dt.date | None
     reasons: str | None
     repair_event: str | None  # the id of the repaired event of a granted application
+    attachments: tuple[Attachment, ...] = ()  # the files attached, without their bytes
+
+
+@dataclass(frozen=True)
+class AttachmentFile:
+    """An attachment with its bytes, for its download."""
+
+    attachment: Attachment
+    content: bytes
 
 
 @dataclass(frozen=True)
@@ -139,6 +169,13 @@ class ReviewView:
     status: str  # open | confirmed | overturned
     reasons: str | None
     decided_on: dt.date | None
+
+
+_Filed = TypeVar("_Filed", bound="DisputeView | RepairView | ReviewView")
+
+
+def _case_kind(view: DisputeView | RepairView) -> str:
+    return "dispute" if isinstance(view, DisputeView) else "repair"
 
 
 @dataclass(frozen=True)
@@ -328,6 +365,30 @@ class DueProcess:
         return stored.file
 
     @staticmethod
+    def _accepted(files: Sequence[Upload], already: int = 0) -> list[Accepted]:
+        """Every file taken, or the refusal of the first that is not (before anything of
+        the step is written)."""
+        try:
+            return accept_all(list(files), already)
+        except AttachmentRefused as refused:
+            raise AttachmentNotTaken(refused) from None
+
+    @staticmethod
+    def _with_files(uow: UnitOfWork, views: list[_Filed]) -> list[_Filed]:
+        """``views`` with the files attached to each (names and types, not bytes)."""
+        found: dict[tuple[str, str], list[Attachment]] = {}
+        for kind, cls in (("dispute", DisputeView), ("repair", RepairView)):
+            ids = [str(v.id) for v in views if isinstance(v, cls)]
+            if ids:
+                found.update({(kind, k): v for k, v in uow.attachments.of_cases(kind, ids).items()})
+        return [
+            replace(v, attachments=tuple(found.get((_case_kind(v), str(v.id)), ())))
+            if isinstance(v, (DisputeView, RepairView))
+            else v
+            for v in views
+        ]
+
+    @staticmethod
     def _event(kind, **fields):
         """The ledger event, or a refusal naming the field that does not fit it (grounds
         and reasons longer than the ledger keeps)."""
@@ -387,10 +448,14 @@ class DueProcess:
             decision_id=decision.id if decision is not None else None,
         )
 
-    def file_dispute(self, subject: SubjectRef, record_id: str, grounds: str, day: dt.date) -> DisputeView:
-        """A subject disputes its own record, with its grounds: a new dispute, with an id
-        of its own, or a refusal with the reason (a dispute still open)."""
+    def file_dispute(
+        self, subject: SubjectRef, record_id: str, grounds: str, day: dt.date, files: Sequence[Upload] = ()
+    ) -> DisputeView:
+        """A subject disputes its own record, with its grounds and any ``files``: a new
+        dispute, with an id of its own, or a refusal with the reason (a dispute still
+        open, a file not taken: then nothing is written)."""
         grounds = _typed(grounds)
+        accepted = self._accepted(files)
         with self._step(f"dispute of record {record_id!r}") as uow:
             file = self._own_file(uow, subject, record_id)
             number = sum(isinstance(c, DisputeFiled) for c in file.changes) + 1
@@ -407,7 +472,9 @@ class DueProcess:
                 f"subject {subject.kind}",
             )
             dispute_id = uow.ledger.dispute_filings()[record_id][-1]
-            view = self._dispute_view(dispute_id, -1, self._file(uow, file.id), day)
+            for item in accepted:
+                uow.attachments.add("dispute", str(dispute_id), subject, item)
+            (view,) = self._with_files(uow, [self._dispute_view(dispute_id, -1, self._file(uow, file.id), day)])
         return view
 
     def disputes(self, day: dt.date, status: str = "open") -> list[DisputeView]:
@@ -416,12 +483,13 @@ class DueProcess:
         with self.units(read_only=True) as uow:
             filings = uow.ledger.dispute_filings()
             stored = uow.ledger.records(filings)
-        views = []
-        for record_id, seqs in filings.items():
-            for index, seq in enumerate(seqs):
-                view = self._dispute_view(seq, index, stored[record_id].file, day)
-                if status == "all" or view.status == status:
-                    views.append(view)
+            views = []
+            for record_id, seqs in filings.items():
+                for index, seq in enumerate(seqs):
+                    view = self._dispute_view(seq, index, stored[record_id].file, day)
+                    if status == "all" or view.status == status:
+                        views.append(view)
+            views = self._with_files(uow, views)
         views.sort(key=_dispute_order)
         return views
 
@@ -434,15 +502,19 @@ class DueProcess:
             stored = uow.ledger.records(filings)
             repairs = uow.cases.all("repair", subject=subject)
             reviews = uow.cases.all("review", subject=subject)
-        disputes = [
-            self._dispute_view(seq, index, stored[record].file, day)
-            for record, seqs in filings.items()
-            for index, seq in enumerate(seqs)
-        ]
+            disputes = self._with_files(
+                uow,
+                [
+                    self._dispute_view(seq, index, stored[record].file, day)
+                    for record, seqs in filings.items()
+                    for index, seq in enumerate(seqs)
+                ],
+            )
+            repair_views = self._with_files(uow, [self._repair_view(c, day) for c in repairs])
         disputes.sort(key=_dispute_order)
         return SubjectCases(
             disputes=disputes,
-            repairs=sorted((self._repair_view(c, day) for c in repairs), key=_repair_order),
+            repairs=sorted(repair_views, key=_repair_order),
             reviews=[self._review_view(c) for c in reviews],
         )
 
@@ -465,7 +537,7 @@ class DueProcess:
                 ),
                 officer.name,
             )
-            view = self._dispute_view(dispute_id, -1, self._file(uow, record_id), day)
+            (view,) = self._with_files(uow, [self._dispute_view(dispute_id, -1, self._file(uow, record_id), day)])
         return view
 
     # ------------------------------------------------------------------- repair
@@ -489,13 +561,24 @@ class DueProcess:
         )
 
     def apply_for_repair(
-        self, subject: SubjectRef, record_id: str, proof: str, commitment: str, day: dt.date
+        self,
+        subject: SubjectRef,
+        record_id: str,
+        proof: str,
+        commitment: str,
+        day: dt.date,
+        files: Sequence[Upload] = (),
     ) -> RepairView:
-        """A subject applies for credit repair with proof of fulfilment and a written
-        commitment. An early application is refused with the first day it can succeed."""
+        """A subject applies for credit repair with proof of fulfilment, a written
+        commitment and any ``files``. An early application is refused with the first day
+        it can succeed; a file not taken refuses the application (nothing is written)."""
         proof, commitment = _typed(proof), _typed(commitment)
+        accepted = self._accepted(files)
         with self._step(f"application to repair record {record_id!r}") as uow:
             view = self._apply_for_repair(uow, subject, record_id, proof, commitment, day)
+            for item in accepted:
+                uow.attachments.add("repair", view.id, subject, item)
+            (view,) = self._with_files(uow, [view])
         return view
 
     def _apply_for_repair(
@@ -542,7 +625,7 @@ class DueProcess:
     def repairs(self, day: dt.date, status: str = "open") -> list[RepairView]:
         with self.units(read_only=True) as uow:
             cases = uow.cases.all("repair")
-        views = [self._repair_view(c, day) for c in cases]
+            views = self._with_files(uow, [self._repair_view(c, day) for c in cases])
         if status != "all":
             views = [v for v in views if v.status == status]
         views.sort(key=_repair_order)
@@ -578,8 +661,75 @@ class DueProcess:
                     [repair_refused_notice(case.subject, case.record, case_id, day, reasons)],
                 )
             decided = uow.cases.get(case_id)
-        assert decided is not None
-        return self._repair_view(decided, day)
+            assert decided is not None
+            (view,) = self._with_files(uow, [self._repair_view(decided, day)])
+        return view
+
+    # ------------------------------------------------------------- attachments
+
+    def _case_subject(self, uow: UnitOfWork, kind: str, case_id: str) -> tuple[SubjectRef, bool] | None:
+        """Whose dispute or repair application ``case_id`` is, and whether it is open;
+        None when there is no such case."""
+        if kind == "dispute":
+            if not case_id.isdigit():
+                return None
+            number = int(case_id)
+            filings = uow.ledger.dispute_filings()
+            record_id = next((r for r, seqs in filings.items() if number in seqs), None)
+            if record_id is None:
+                return None
+            file = self._file(uow, record_id)
+            index = filings[record_id].index(number)
+            # Whether a dispute is open does not depend on the day asked (only being overdue does).
+            view = self._dispute_view(number, index, file, dt.date.min)
+            return file.subject, view.status == "open"
+        case = uow.cases.get(case_id)
+        if case is None or case.kind != kind:
+            return None
+        return case.subject, case.is_open
+
+    def attach(self, subject: SubjectRef, kind: str, case_id: str, files: Sequence[Upload]) -> list[Attachment]:
+        """Attach ``files`` to one of the subject's own open disputes or repair
+        applications (``kind``): all of them, or none with the reason. Someone else's
+        case is answered as not found; a decided one is refused."""
+        with self._step(f"files for {kind} {case_id}") as uow:
+            found = self._case_subject(uow, kind, case_id)
+            if found is None or found[0] != subject:
+                raise NotFound(f"you have no {kind} {case_id!r}")
+            if not found[1]:
+                raise AttachmentNotTaken(refuse_decided(kind, case_id))
+            already = len(uow.attachments.of_cases(kind, [case_id]).get(case_id, []))
+            added = [uow.attachments.add(kind, case_id, subject, item) for item in self._accepted(files, already)]
+        return added
+
+    def attachments_of(self, kind: str, case_id: str) -> list[Attachment]:
+        """The files attached to a case (names and types, not bytes), in the order they
+        were attached."""
+        with self.units(read_only=True) as uow:
+            return uow.attachments.of_cases(kind, [case_id]).get(case_id, [])
+
+    def attachment(
+        self, attachment_id: str, reader: Reader, purpose: str | None = None, case: tuple[str, str] | None = None
+    ) -> AttachmentFile:
+        """One attachment with its bytes, for its case's subject or an officer (who
+        states a purpose); the read is written to the access log, with who read it and
+        why. To anyone else, as to a file that is not there (or whose subject's key was
+        erased), or not attached to ``case`` (kind, id) when one is named, it is not
+        found: whether it exists is not theirs to know."""
+        with self._step(f"attachment {attachment_id}") as uow:
+            item = uow.attachments.get(attachment_id)
+            if item is not None and case is not None and (item.case_kind, item.case_id) != case:
+                item = None
+            found = self._case_subject(uow, item.case_kind, item.case_id) if item is not None else None
+            if item is None or found is None or not reader.may_read(found[0]):
+                raise NotFound(f"no attachment {attachment_id!r}")
+            subject = found[0]
+            stated = reader.stated_purpose(purpose)
+            content = uow.attachments.content(attachment_id)
+            if content is None:
+                raise NotFound(f"no attachment {attachment_id!r}")
+            uow.access_log.write([subject], reader, "attachment", stated, [f"{item.case_kind} {item.case_id}"])
+        return AttachmentFile(item, content)
 
     # ------------------------------------------------------------ human review
 
@@ -665,7 +815,7 @@ class DueProcess:
             ]
             views += [self._repair_view(c, day) for c in uow.cases.all("repair") if c.is_open]
             views += [self._review_view(c) for c in uow.cases.all("review") if c.is_open]
-            items = self._items(uow, views, day, officer)
+            items = self._items(uow, self._with_files(uow, views), day, officer)
         return Queue(
             disputes=tuple(i for i in items if i.kind == "dispute"),
             repairs=tuple(i for i in items if i.kind == "repair"),
@@ -687,7 +837,7 @@ class DueProcess:
                 if not case.is_open:
                     raise DueProcessError(f"{kind} {case_id!r} was decided already")
                 view = self._repair_view(case, day) if kind == "repair" else self._review_view(case)
-            (item,) = self._items(uow, [view], day, officer)
+            (item,) = self._items(uow, self._with_files(uow, [view]), day, officer)
         return item
 
     def subject_of(self, kind: CaseKind, case_id: str) -> CaseSubject:

@@ -20,6 +20,7 @@ from typing import Any, Protocol, Self
 
 from xinyong import messages
 from xinyong.domain.access import Reader
+from xinyong.domain.attachments import Accepted
 from xinyong.domain.catalog.model import Catalog
 from xinyong.domain.catalog.registry import CatalogRegistry
 from xinyong.domain.events import ContactEvent, RecordChange, RecordEvent, SubjectEvent
@@ -154,6 +155,23 @@ class Case:
     @property
     def is_open(self) -> bool:
         return self.decided is None
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A file attached to a dispute or a repair application, without its bytes: the
+    case it belongs to, whose it is (lookup key), its type by content, size and SHA-256,
+    and the name it is downloaded under (None once the subject's key was erased)."""
+
+    id: str
+    case_kind: str  # dispute | repair
+    case_id: str
+    subject_key: str
+    created_at: str
+    media_type: str
+    size: int
+    sha256: str
+    filename: str | None
 
 
 # Fields that hold a jurisdiction code: a notice names the place, with its code.
@@ -503,6 +521,29 @@ class CaseRepository(Protocol):
         ...
 
 
+class AttachmentRepository(Protocol):
+    """Files attached to cases: appended, never changed; their names and bytes sealed
+    under the subject's own key."""
+
+    def add(self, case_kind: str, case_id: str, subject: SubjectRef, file: Accepted) -> Attachment:
+        """Attach ``file`` to the case, filed under ``subject``."""
+        ...
+
+    def of_cases(self, case_kind: str, case_ids: Iterable[str]) -> dict[str, list[Attachment]]:
+        """The attachments of each of the cases of ``case_kind`` (without their bytes),
+        in the order they were attached; cases without any are left out."""
+        ...
+
+    def get(self, attachment_id: str) -> Attachment | None:
+        """One attachment, without its bytes."""
+        ...
+
+    def content(self, attachment_id: str) -> bytes | None:
+        """The bytes of one attachment: None when there is none, or its subject's key
+        was erased."""
+        ...
+
+
 class NoticeRepository(Protocol):
     """The outbox of notices, the inbox read from it, and the log of deliveries."""
 
@@ -567,7 +608,7 @@ class AuditRepository(Protocol):
 
     def verify(self, marks: dict[str, int] | None = None) -> list[ChainReport]:
         """Recompute the chain of every append-only table from its first row, the
-        ledger's first (then catalog versions, notices, deliveries, cases, the access
+        ledger's first (then catalog versions, notices, deliveries, cases, attachments, the access
         log); each report with the keyed hash of the row ``marks`` names for its table."""
         ...
 
@@ -592,6 +633,7 @@ class UnitOfWork(abc.ABC):
     catalogs: CatalogRepository
     directory: DirectoryRepository
     cases: CaseRepository
+    attachments: AttachmentRepository
     notices: NoticeRepository
     access_log: AccessLogRepository
     audit: AuditRepository

@@ -28,6 +28,7 @@ from sqlalchemy.exc import DBAPIError
 from xinyong.adapters.storage.sealing import Sealer
 from xinyong.adapters.storage.tables import (
     access_log,
+    attachments,
     cases,
     catalog_versions,
     deliveries,
@@ -46,6 +47,7 @@ CHAINED: dict[str, tuple[Table, str]] = {
     "notices": (notices, "mac"),
     "deliveries": (deliveries, "mac"),
     "cases": (cases, "mac"),
+    "attachments": (attachments, "mac"),
     "access_log": (access_log, "mac"),
 }
 _NOT_COVERED = {"hash", "prev_hash", "mac"}

@@ -171,6 +171,28 @@ cases = Table(
     Index("cases_one_per_slot", "slot", unique=True),
 )
 
+# Files attached to disputes and repair applications (migration 0008). Append-only and
+# chained; nothing personal in clear: the file's name and bytes are sealed under the
+# subject's own key (erased with it), bound to the attachment's id.
+attachments = Table(
+    "attachments",
+    metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=True),
+    Column("id", String(24), nullable=False, unique=True),
+    Column("case_kind", String(16), nullable=False),  # dispute | repair
+    Column("case_id", String(32), nullable=False),
+    Column("subject_key", String(64), nullable=False),
+    Column("created_at", String(32), nullable=False),
+    Column("media_type", String(40), nullable=False),  # by content: application/pdf, image/jpeg, image/png
+    Column("size", Integer, nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("sealed_name", LargeBinary, nullable=False),
+    Column("sealed_content", LargeBinary, nullable=False),
+    Column("mac", String(64)),
+    Index("attachments_case", "case_kind", "case_id"),
+    Index("attachments_subject", "subject_key"),
+)
+
 # The deployment's data keys, wrapped under the secret key (keyring.py). Rows are
 # re-wrapped when the secret key is rotated.
 keyring = Table(
@@ -245,4 +267,4 @@ idempotency_keys = Table(
     Column("response", LargeBinary),
 )
 
-APPEND_ONLY_TABLES = ("ledger", "catalog_versions", "access_log", "notices", "deliveries", "cases")
+APPEND_ONLY_TABLES = ("ledger", "catalog_versions", "access_log", "notices", "deliveries", "cases", "attachments")

@@ -20,11 +20,13 @@ from sqlalchemy import Connection, RootTransaction
 from sqlalchemy.exc import IntegrityError
 
 from xinyong.adapters.storage.access_log import AccessLog
+from xinyong.adapters.storage.attachments import AttachmentFiles
 from xinyong.adapters.storage.cases import CaseBook
 from xinyong.adapters.storage.outbox import Outbox
 from xinyong.adapters.storage.read_models import SqlReadModels
 from xinyong.adapters.storage.store import LedgerStore
 from xinyong.domain.access import Reader
+from xinyong.domain.attachments import Accepted
 from xinyong.domain.catalog.model import Catalog
 from xinyong.domain.events import SubjectEvent
 from xinyong.domain.identifiers import SubjectRef
@@ -33,6 +35,7 @@ from xinyong.domain.read_model import ReadModel, Span
 from xinyong.domain.standing import RecordFile
 from xinyong.services.unit_of_work import (
     Access,
+    Attachment,
     Case,
     ChainReport,
     Collision,
@@ -266,6 +269,24 @@ class SqlCases:
         return self._book.opened_for_record(kind, record, self._bound.connection)
 
 
+class SqlAttachments:
+    def __init__(self, files: AttachmentFiles, bound: _Bound):
+        self._files = files
+        self._bound = bound
+
+    def add(self, case_kind: str, case_id: str, subject: SubjectRef, file: Accepted) -> Attachment:
+        return self._files.add(self._bound.writing(), case_kind, case_id, subject, file)
+
+    def of_cases(self, case_kind: str, case_ids: Iterable[str]) -> dict[str, list[Attachment]]:
+        return self._files.of_cases(self._bound.connection, case_kind, case_ids)
+
+    def get(self, attachment_id: str) -> Attachment | None:
+        return self._files.get(self._bound.connection, attachment_id)
+
+    def content(self, attachment_id: str) -> bytes | None:
+        return self._files.content(self._bound.connection, attachment_id)
+
+
 class SqlNotices:
     def __init__(self, outbox: Outbox, bound: _Bound):
         self._outbox = outbox
@@ -348,6 +369,7 @@ class SqlUnitOfWork(UnitOfWork):
         self.catalogs = SqlCatalogs(store, self._bound)
         self.directory = SqlDirectory(store, self._bound)
         self.cases = SqlCases(CaseBook(store), self._bound)
+        self.attachments = SqlAttachments(AttachmentFiles(store), self._bound)
         self.notices = SqlNotices(Outbox(store), self._bound)
         self.access_log = SqlAccessLog(AccessLog(store), self._bound)
         self.audit = SqlAudit(store, self._bound)

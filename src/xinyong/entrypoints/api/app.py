@@ -18,6 +18,7 @@ from prometheus_client.core import CounterMetricFamily
 from xinyong.adapters.storage.rounds import RoundsLock
 from xinyong.bootstrap import Deployment
 from xinyong.domain import calendar
+from xinyong.domain.attachments import MAX_BYTES, MAX_PER_CASE
 from xinyong.entrypoints.api import problems
 from xinyong.entrypoints.api.deps import parameters_in_range
 from xinyong.entrypoints.api.group_commit import CheckLog
@@ -30,6 +31,9 @@ from xinyong.services.publication import PublicLookups
 from xinyong.settings import Settings
 
 MAX_BODY = 2 * 1024 * 1024
+# A multipart body: the most files a case takes, each of the largest size, and room for
+# the form's other fields and the parts' headers.
+MAX_UPLOAD_BODY = MAX_PER_CASE * MAX_BYTES + 256 * 1024
 
 
 # A process that does not hold the rounds lock tries to take it this often (seconds), so
@@ -184,6 +188,6 @@ def create_app(
     def prometheus() -> PlainTextResponse:
         return PlainTextResponse(generate_latest(metrics), media_type=CONTENT_TYPE_LATEST)
 
-    app.add_middleware(BodyLimit, max_bytes=max_body)
+    app.add_middleware(BodyLimit, max_bytes=max_body, upload_bytes=max(max_body, MAX_UPLOAD_BODY))
     app.add_middleware(Observe, registry=metrics)  # added last: outermost, it sees every answer
     return app

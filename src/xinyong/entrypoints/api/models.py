@@ -408,6 +408,19 @@ class ReviewRequest(_In):
     grounds: str = Field(min_length=1, max_length=MAX_CASE_TEXT)
 
 
+class AttachmentView(BaseModel):
+    """A file attached to a dispute or a repair application, without its bytes."""
+
+    id: str
+    case_kind: Literal["dispute", "repair"]
+    case_id: str
+    created_at: str
+    media_type: str = Field(description="found in the file's content: application/pdf, image/jpeg or image/png")
+    size: int = Field(description="bytes")
+    sha256: str
+    filename: str | None = Field(description="the name it downloads under; null once the subject's key was erased")
+
+
 class DisputeView(BaseModel):
     id: int
     record: str
@@ -427,6 +440,7 @@ class DisputeView(BaseModel):
     reasons: str | None = None
     filing_id: str | None = Field(default=None, description="the id of the dispute_filed event")
     decision_id: str | None = Field(default=None, description="the id of the dispute_resolved event, once decided")
+    attachments: list[AttachmentView] = Field(default_factory=list, description="the files attached")
 
 
 class RepairView(BaseModel):
@@ -443,6 +457,7 @@ class RepairView(BaseModel):
     decided_on: dt.date | None
     reasons: str | None
     repair_event: str | None = Field(default=None, description="the id of the repaired event of a granted repair")
+    attachments: list[AttachmentView] = Field(default_factory=list, description="the files attached")
 
 
 class ReviewView(BaseModel):

@@ -1,12 +1,16 @@
-"""Reading the forms the pages post: URL-encoded fields, one value each."""
+"""Reading the forms the pages post: URL-encoded fields, one value each; the forms that
+carry files (a dispute, a repair application) as multipart, their files beside."""
 
 from __future__ import annotations
 
 from urllib.parse import parse_qs
 
 from fastapi import Request
+from starlette.datastructures import UploadFile
+from starlette.formparsers import MultiPartException
 
 from xinyong.domain.access import MAX_PURPOSE
+from xinyong.domain.attachments import MAX_BYTES, MAX_PER_CASE, Upload
 from xinyong.domain.events import EMAIL_PATTERN, MAX_EMAIL, MAX_ID
 from xinyong.domain.free_text import MAX_CASE_TEXT, MAX_EVENT_TEXT
 
@@ -52,3 +56,27 @@ def local_path(candidate: str | None, prefix: str = "/") -> str | None:
     if any(ord(c) < 32 for c in candidate):
         return None
     return candidate
+
+
+async def read_form_and_files(request: Request, name: str = "files") -> tuple[dict[str, str], list[Upload]]:
+    """The posted fields as :func:`read_form` reads them, and the files chosen in the
+    input ``name`` of a multipart form (each read to one byte past the size limit at
+    most, enough to refuse it; an input left empty sends none). The body's size was
+    capped before it was read (the API's ``BodyLimit``)."""
+    kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if kind != "multipart/form-data":
+        return await read_form(request), []
+    try:
+        form = await request.form(max_files=4 * MAX_PER_CASE, max_fields=50, max_part_size=4 * MAX_FIELD + 1024)
+    except MultiPartException:  # more files or fields than any of our forms has, or a field too long
+        return {}, []
+    fields: dict[str, str] = {}
+    files: list[Upload] = []
+    for key, value in form.multi_items():
+        if isinstance(value, UploadFile):
+            if key == name and (value.filename or value.size):
+                files.append(Upload(value.filename or "", await value.read(MAX_BYTES + 1)))
+        else:
+            fields[key] = value[: MAX_FIELD + 1]
+    await form.close()
+    return fields, files

@@ -14,7 +14,7 @@ from jinja2 import Environment, PackageLoader, pass_context, select_autoescape
 from jinja2.runtime import Context
 from markupsafe import Markup
 
-from xinyong.domain import calendar
+from xinyong.domain import attachments, calendar
 from xinyong.domain.catalog import CatalogRegistry
 from xinyong.entrypoints.web import i18n
 from xinyong.entrypoints.web.forms import EMAIL_INPUT_PATTERN, LIMITS
@@ -40,7 +40,12 @@ templates = Environment(
     lstrip_blocks=True,
     finalize=_shown,
 )
-templates.globals.update(limits=LIMITS, email_pattern=EMAIL_INPUT_PATTERN)
+templates.globals.update(
+    limits=LIMITS,
+    email_pattern=EMAIL_INPUT_PATTERN,
+    accept=attachments.ACCEPT,
+    attachment_limits={"count": attachments.MAX_PER_CASE, "mib": attachments.MAX_BYTES // (1024 * 1024)},
+)
 templates.filters["place"] = _place
 templates.filters["code"] = i18n.code
 

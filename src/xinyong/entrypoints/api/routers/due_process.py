@@ -7,15 +7,18 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query
-from fastapi.responses import HTMLResponse
+from fastapi import APIRouter, File, Query, UploadFile
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import HTMLResponse, Response
 
-from xinyong.domain.access import Reader
+from xinyong.domain.access import MAX_PURPOSE, Reader
+from xinyong.domain.attachments import MAX_BYTES, MAX_PER_CASE, Upload
 from xinyong.domain.decisions import CaseKind, InvalidOutcome, valid_outcome
 from xinyong.domain.identifiers import SubjectRef
 from xinyong.entrypoints.api.deps import Language, Officer, Source, SubjectReader
 from xinyong.entrypoints.api.idempotency import IdempotentRoute
 from xinyong.entrypoints.api.models import (
+    AttachmentView,
     Decision,
     DisputeFiling,
     DisputeView,
@@ -31,6 +34,7 @@ from xinyong.entrypoints.api.models import (
 )
 from xinyong.entrypoints.api.problems import Problem, problem_responses
 from xinyong.entrypoints.dependencies import DeploymentDep, Today
+from xinyong.entrypoints.downloads import download
 from xinyong.entrypoints.printable import render_export
 from xinyong.services.export import whole_file
 
@@ -148,6 +152,91 @@ def review_queue(
 )
 def decide_review(case_id: str, body: Decision, who: Officer, d: DeploymentDep, today: Today) -> Any:
     return d.due_process.decide_review(case_id, _outcome("review", body), body.reasons, who, today)
+
+
+# --------------------------------------------------------------------- attachments
+
+ATTACHING = problem_responses(401, 403, 404, 409, 422, body=True)
+DOWNLOADING = problem_responses(401, 403, 404, 422)
+Files = Annotated[
+    list[UploadFile],
+    File(
+        alias="file",
+        description=f"one or more PDF, JPEG or PNG files (by content), each at most {MAX_BYTES} bytes; "
+        f"at most {MAX_PER_CASE} on a case",
+    ),
+]
+_DOWNLOAD: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "The file's bytes, as an attachment, never to be rendered inline",
+        "content": {"application/pdf": {}, "image/jpeg": {}, "image/png": {}},
+    }
+}
+
+
+async def uploads(files: list[UploadFile]) -> list[Upload]:
+    """The files sent, each read to one byte past the limit at most (enough to refuse
+    it); the type each declared is ignored: the service looks at the content."""
+    taken = []
+    for file in files[: MAX_PER_CASE + 1]:  # one past the limit: enough to refuse them
+        taken.append(Upload(file.filename or "", await file.read(MAX_BYTES + 1)))
+    return taken
+
+
+@router.post(
+    "/v1/me/disputes/{dispute_id}/attachments",
+    response_model=list[AttachmentView],
+    status_code=201,
+    responses=ATTACHING,
+    summary="Attach files to my open dispute",
+)
+async def attach_to_dispute(dispute_id: int, file: Files, who: SubjectReader, d: DeploymentDep) -> Any:
+    """Multipart, field `file` (repeated for several). All the files are attached, or none:
+    a file that is not a PDF, JPEG or PNG by its content, empty or too large, or one too
+    many for the case is refused naming the field. A decided dispute takes no more files."""
+    taken = await uploads(file)
+    return await run_in_threadpool(d.due_process.attach, _subject(who), "dispute", str(dispute_id), taken)
+
+
+@router.post(
+    "/v1/me/repairs/{case_id}/attachments",
+    response_model=list[AttachmentView],
+    status_code=201,
+    responses=ATTACHING,
+    summary="Attach files to my open repair application",
+)
+async def attach_to_repair(case_id: str, file: Files, who: SubjectReader, d: DeploymentDep) -> Any:
+    """As for a dispute: multipart, field `file`; all or none."""
+    taken = await uploads(file)
+    return await run_in_threadpool(d.due_process.attach, _subject(who), "repair", case_id, taken)
+
+
+@router.get(
+    "/v1/me/attachments/{attachment_id}",
+    response_class=Response,
+    responses={**_DOWNLOAD, **DOWNLOADING},
+    summary="Download a file attached to one of my cases",
+)
+def my_attachment(attachment_id: str, who: SubjectReader, d: DeploymentDep) -> Response:
+    """Another subject's file is not found, as one that does not exist. The read is in my
+    access log."""
+    return download(d.due_process.attachment(attachment_id, who))
+
+
+@router.get(
+    "/v1/attachments/{attachment_id}",
+    response_class=Response,
+    responses={**_DOWNLOAD, **DOWNLOADING},
+    summary="Download a file attached to a case, stating why",
+)
+def attachment(
+    attachment_id: str,
+    who: Officer,
+    d: DeploymentDep,
+    purpose: Annotated[str, Query(min_length=1, max_length=MAX_PURPOSE)],
+) -> Response:
+    """The read is written to the subject's access log with the officer and the purpose."""
+    return download(d.due_process.attachment(attachment_id, who, purpose))
 
 
 @router.get(

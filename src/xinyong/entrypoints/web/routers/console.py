@@ -20,6 +20,7 @@ from xinyong.domain.catalog.lint import PROFILES, lint
 from xinyong.domain.decisions import CaseKind, InvalidOutcome, valid_outcome
 from xinyong.domain.identifiers import InvalidIdentifier, SubjectRef
 from xinyong.entrypoints.dependencies import DeploymentDep, today
+from xinyong.entrypoints.downloads import download
 from xinyong.entrypoints.web import charts, i18n
 from xinyong.entrypoints.web.forms import LIMITS, read_form
 from xinyong.entrypoints.web.pages import language, render, svg
@@ -258,8 +259,32 @@ def _case_file(request: Request, d: Deployment, kind: CaseKind, case: str) -> HT
         report=d.reports.report(whose.subject, today(), who, purpose),
         purpose=purpose,
         case={"kind": kind, "id": case, "record": whose.record},
+        files=d.due_process.attachments_of(kind, case) if kind != "review" else [],
         csrf=sessions(request).csrf(request, CONSOLE),
     )
+
+
+def _attachment(request: Request, d: Deployment, kind: CaseKind, case: str, attachment_id: str) -> Response:
+    """A file attached to a case, as a download: read to decide the case (the purpose
+    the access log keeps)."""
+    who = _guard_get(request)
+    if not isinstance(who, Reader):
+        return who
+    try:
+        found = d.due_process.attachment(attachment_id, who, case_purpose(kind, case), case=(kind, case))
+    except DueProcessError:
+        return render(request, "error.html", status=404, heading="error.not_found", message="attachment.not_found")
+    return download(found)
+
+
+@router.get("/disputes/{dispute_id}/attachments/{attachment_id}", response_class=Response)
+def dispute_attachment(dispute_id: str, attachment_id: str, request: Request, d: DeploymentDep) -> Response:
+    return _attachment(request, d, "dispute", dispute_id[:20], attachment_id[:40])
+
+
+@router.get("/repairs/{case_id}/attachments/{attachment_id}", response_class=Response)
+def repair_attachment(case_id: str, attachment_id: str, request: Request, d: DeploymentDep) -> Response:
+    return _attachment(request, d, "repair", case_id[:40], attachment_id[:40])
 
 
 @router.get("/disputes/{dispute_id}/file", response_class=HTMLResponse)

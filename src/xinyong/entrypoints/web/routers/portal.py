@@ -12,19 +12,21 @@ from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from xinyong import messages
 from xinyong.bootstrap import Deployment
 from xinyong.domain import calendar
 from xinyong.domain.access import Reader
 from xinyong.domain.events import EMAIL_PATTERN
 from xinyong.entrypoints.dependencies import DeploymentDep, today
+from xinyong.entrypoints.downloads import download
 from xinyong.entrypoints.printable import render_export
 from xinyong.entrypoints.web import charts, credit_reports, i18n
-from xinyong.entrypoints.web.forms import LIMITS, read_form
+from xinyong.entrypoints.web.forms import LIMITS, read_form, read_form_and_files
 from xinyong.entrypoints.web.pages import language, render, svg
 from xinyong.entrypoints.web.routers.signin import sessions, sign_in, sign_out, signin_page
 from xinyong.entrypoints.web.sessions import PORTAL
 from xinyong.services.delivery import contact_address
-from xinyong.services.due_process import DueProcessError, NotFound, TooEarly
+from xinyong.services.due_process import AttachmentNotTaken, DueProcessError, NotFound, TooEarly
 from xinyong.services.export import whole_file
 from xinyong.services.intake import ImportRefused
 from xinyong.services.situation import situation_of
@@ -241,6 +243,10 @@ def _step(request: Request, d: Deployment, form: dict, kind: str, fields: dict[s
             act(who, texts)
         except TooEarly as early:
             errors[first] = error("repair.error.too_early", day=early.fields.get("first_day"))
+        except AttachmentNotTaken as refused:
+            # The domain's refusal, in the page's language, next to the file input.
+            said = messages.render(refused.key, refused.values, language(request))
+            errors[f"{kind}-files"] = error("attachment.error", detail=said)
         except NotFound:
             errors[first] = error(f"{kind}.error.not_found")
         except DueProcessError as refused:
@@ -256,10 +262,10 @@ def _step(request: Request, d: Deployment, form: dict, kind: str, fields: dict[s
 
 @router.post("/disputes")
 async def file_dispute(request: Request, d: DeploymentDep) -> Response:
-    form = await read_form(request)
+    form, files = await read_form_and_files(request)
 
     def act(who: Reader, texts: dict) -> None:
-        d.due_process.file_dispute(who.subject, texts["record"], texts["grounds"], today())
+        d.due_process.file_dispute(who.subject, texts["record"], texts["grounds"], today(), files)
 
     return await run_in_threadpool(
         _step, request, d, form, "dispute", {"record": "dispute-record", "grounds": "dispute-grounds"}, act
@@ -268,10 +274,12 @@ async def file_dispute(request: Request, d: DeploymentDep) -> Response:
 
 @router.post("/repairs")
 async def apply_for_repair(request: Request, d: DeploymentDep) -> Response:
-    form = await read_form(request)
+    form, files = await read_form_and_files(request)
 
     def act(who: Reader, texts: dict) -> None:
-        d.due_process.apply_for_repair(who.subject, texts["record"], texts["proof"], texts["commitment"], today())
+        d.due_process.apply_for_repair(
+            who.subject, texts["record"], texts["proof"], texts["commitment"], today(), files
+        )
 
     return await run_in_threadpool(
         _step,
@@ -336,6 +344,20 @@ def export(request: Request, d: DeploymentDep) -> HTMLResponse:
     response.headers["Cache-Control"] = "no-store"
     response.headers["Content-Disposition"] = f'inline; filename="xinyong-file-{calendar.today()}.html"'
     return response
+
+
+@router.get("/attachments/{attachment_id}", response_class=Response)
+def my_attachment(attachment_id: str, request: Request, d: DeploymentDep) -> Response:
+    """A file attached to one of the subject's own cases, as a download (the read is in
+    the subject's access log); anyone else's is not found."""
+    who = _signed_in(request)
+    if who is None:
+        return signin_page(request, PORTAL, status=401)
+    try:
+        found = d.due_process.attachment(attachment_id, who)
+    except NotFound:
+        return render(request, "error.html", status=404, heading="error.not_found", message="attachment.not_found")
+    return download(found)
 
 
 @router.get("/report.pdf", response_class=Response)
