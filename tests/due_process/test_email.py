@@ -224,3 +224,35 @@ def test_notices_deliver_without_an_smtp_host_says_how_to_configure_it(mail_db):
 
     assert result.returncode == 2
     assert "XINYONG_SMTP_HOST" in result.stderr
+
+
+def test_a_subject_that_chose_english_gets_its_email_in_english_from_then_on(mail_db):
+    """Issue 12: email in the subject's language. A contact event naming a language sets
+    it (told in a notice, in that language); the same choice again changes nothing; one
+    without a language leaves it; a subject that never chose reads Chinese."""
+    from xinyong.domain.identifiers import SubjectRef
+    from xinyong.services.delivery import contact_language
+
+    db, _ = mail_db
+    subject = SubjectRef.parse(WITH_EMAIL)
+    today = dt.date.today().isoformat()
+    chose = {"type": "contact", "subject": WITH_EMAIL, "email": ADDRESS, "on": today, "language": "en"}
+    with opened(db) as d:
+        assert contact_language(d.units, subject) is None
+        assert d.intake.submit([chose]).written == 1
+        assert d.intake.submit([chose]).written == 0  # the same choice again: nothing new
+        kept = {"type": "contact", "subject": WITH_EMAIL, "email": ADDRESS, "on": today}
+        assert d.intake.submit([kept]).written == 0  # same address, no language: as it was
+        assert contact_language(d.units, subject) == "en"
+        told = [n for n in d.outbox.inbox(subject) if n.key == "notice.contact.language.en"]
+        assert len(told) == 1
+    port = free_port()
+    controller, collector = smtp_server(port)
+    try:
+        _deliver(db, port)
+    finally:
+        controller.stop()
+    titles = [message["Subject"] for rcpt, message in collector.messages if rcpt == [ADDRESS]]
+    assert "Your email will be in English" in titles
+    assert any(title.startswith("New record") for title in titles)
+    assert not any(re.search(r"[\u4e00-\u9fff]", title) for title in titles if title != "Wang Wu")

@@ -294,3 +294,19 @@ def test_a_delivery_error_does_not_keep_the_address(facts):
     refused = [e for e in errors if e and e != "no email address known"]
     assert refused and all("<address>" in e for e in refused)
     assert not any(re.search(r"[\w.-]+@[\w.-]+", e or "") for e in errors)
+
+
+def test_a_subject_chooses_the_language_of_its_email_and_reads_it_back(facts):
+    """Issue 12: email in the subject's language, set with the address (PUT /v1/me/contact)."""
+    _, api = facts
+    before = api.ok("resident", "GET", "/v1/me/contact")
+    chose = api.ok("resident", "PUT", "/v1/me/contact", json={"email": before["email"], "language": "en"})
+    assert (chose["language"], chose["changed"]) == ("en", True)
+    again = api.ok("resident", "PUT", "/v1/me/contact", json={"email": before["email"], "language": "en"})
+    assert again["changed"] is False
+    assert api.ok("resident", "GET", "/v1/me/contact")["language"] == "en"
+    assert of_kind(api, "resident", "email_language")[0]["key"] == "notice.contact.language.en"
+    body = assert_problem(
+        api.request("resident", "PUT", "/v1/me/contact", json={"email": before["email"], "language": "fr"}), 422
+    )
+    assert "language" in str(body)

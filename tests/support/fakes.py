@@ -26,7 +26,7 @@ from xinyong.domain.attachments import Accepted
 from xinyong.domain.catalog.model import Catalog
 from xinyong.domain.events import ContactEvent, RecordEvent, SubjectEvent, parse_event
 from xinyong.domain.free_text import mask_identity_numbers
-from xinyong.domain.history import annuls, contact_history, record_files
+from xinyong.domain.history import annuls, contact_history, contact_language, record_files
 from xinyong.domain.identifiers import SubjectRef
 from xinyong.domain.lookup import fold_name, lookup_query
 from xinyong.domain.notices import NoticeDraft
@@ -299,6 +299,16 @@ class FakeLedger(_Part):
                 r.event
                 for r in self._state.rows
                 if r.subject_key == self.subject_key(s) and isinstance(r.event, (SubjectEvent, ContactEvent))
+            )
+            for s in subjects
+        }
+
+    def contact_languages(self, subjects: Iterable[SubjectRef]) -> dict[SubjectRef, str | None]:
+        return {
+            s: contact_language(
+                r.event
+                for r in self._state.rows
+                if r.subject_key == self.subject_key(s) and isinstance(r.event, ContactEvent)
             )
             for s in subjects
         }

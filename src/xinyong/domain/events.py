@@ -117,12 +117,15 @@ class SubjectEvent(_Event):
 
 class ContactEvent(_Event):
     """Sets the address a subject's notices are emailed to, from ``on``: written by the
-    subject itself or by the registry, never by a source. Sealed at rest like a name."""
+    subject itself or by the registry, never by a source. Sealed at rest like a name.
+    ``language``, when given, is the language the subject reads its email in (it stays
+    until a later contact event names another)."""
 
     type: Literal["contact"]
     subject: Subject
     email: Email
     on: Day
+    language: Literal["zh-CN", "en"] | None = None
 
 
 class RecordEvent(_Event):

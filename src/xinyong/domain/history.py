@@ -40,6 +40,16 @@ def contact_history(events: Iterable[LedgerEvent]) -> list[str]:
     return history
 
 
+def contact_language(events: Iterable[LedgerEvent]) -> str | None:
+    """The language a subject reads its email in: that of its latest ``contact`` event
+    naming one (in ledger order); None when it never said."""
+    language = None
+    for item in events:
+        if isinstance(item, ContactEvent) and item.language is not None:
+            language = item.language
+    return language
+
+
 def annuls(change: RecordChange) -> bool:
     """Whether ``change`` annuls its record: an ``annulled`` event, or a dispute decided
     ``annulled``."""

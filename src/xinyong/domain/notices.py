@@ -49,6 +49,10 @@ SUBJECT_REGISTERED = declare_notice("notice.subject.registered")
 SUBJECT_CHANGED = declare_notice("notice.subject.changed")
 CONTACT_SET = declare_notice("notice.contact.set")
 CONTACT_REPLACED = declare_notice("notice.contact.changed")
+CONTACT_LANGUAGE = {
+    "zh-CN": declare_notice("notice.contact.language.zh"),
+    "en": declare_notice("notice.contact.language.en"),
+}
 
 # The further sentences of their texts.
 HOW_TO_DISPUTE = declare("notice.how_to_dispute")
@@ -463,6 +467,7 @@ def review_decided_notice(
 # ---------------------------------------------------------------------- subject facts
 
 CONTACT_CHANGED = "contact_changed"
+EMAIL_LANGUAGE = "email_language"
 
 
 def mask_email(address: str | None) -> str | None:
@@ -513,6 +518,12 @@ def subject_facts_notice(before: SubjectEvent | None, after: SubjectEvent, on: d
             )
         key, lines = SUBJECT_CHANGED, _lines(*parts, SUBJECT_WHY)
     return NoticeDraft("subject_facts", after.subject, key, facts, lines)
+
+
+def language_notice(subject: SubjectRef, language: str, on: dt.date) -> NoticeDraft:
+    """The notice that the subject's email will be written in ``language`` from ``on``
+    (told in that language, like everything the subject reads from then on)."""
+    return NoticeDraft(EMAIL_LANGUAGE, subject, CONTACT_LANGUAGE[language], {"on": _day(on), "language": language})
 
 
 def contact_notice(subject: SubjectRef, previous: str | None, address: str, change: int, on: dt.date) -> NoticeDraft:

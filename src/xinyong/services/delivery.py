@@ -4,11 +4,12 @@ email); the announcement of a change of address goes to the old address as well 
 new one. Failures are retried with backoff and every attempt is logged, with no address
 in the log.
 
-A notice is emailed in Chinese by default: the residents and firms of a Chinese credit
-system read Chinese, and no subject has told us another language (the ledger keeps
-none), so guessing English for anyone would be wrong more often than right. A
-deployment that serves readers of English sets ``language`` (``xinyong notices deliver
---lang en``). The email never names an API path: it points to the portal."""
+A notice is emailed in the language the subject chose with its address (a ``contact``
+event's ``language``: the portal's contact form, ``PUT /v1/me/contact``). A subject
+that never chose reads Chinese: the residents and firms of a Chinese credit system read
+Chinese, so guessing English would be wrong more often than right. A deployment that
+serves readers of English sets that default (``xinyong notices deliver --lang en``).
+The email never names an API path: it points to the portal."""
 
 from __future__ import annotations
 
@@ -55,6 +56,12 @@ def contact_address(units: UnitsOfWork, subject: SubjectRef) -> str | None:
     return history[-1] if history else None
 
 
+def contact_language(units: UnitsOfWork, subject: SubjectRef) -> str | None:
+    """The language the subject chose for its email, or None (never chosen)."""
+    with units(read_only=True) as uow:
+        return uow.ledger.contact_languages([subject])[subject]
+
+
 def recipients(history: list[str], notice: Notice) -> list[str]:
     """Where ``notice`` is emailed: the address in force; for the announcement of a
     change of address, also the address before the change and the one it set."""
@@ -93,7 +100,8 @@ def _log_attempt(
 def deliver_email(
     units: UnitsOfWork, channel: Channel, now: dt.datetime | None = None, language: str = LANGUAGE
 ) -> DeliveryReport:
-    """Send every notice whose email delivery is due, in ``language``; log each
+    """Send every notice whose email delivery is due, in the language its subject chose,
+    else ``language``; log each
     attempt. A notice to several addresses is one message to each, sent separately
     (neither learns the other address)."""
     report = DeliveryReport()
@@ -105,12 +113,14 @@ def deliver_email(
         subject = SubjectRef.parse(notice.subject)
         with units(read_only=True) as uow:
             history = uow.ledger.contact_histories([subject])[subject]
+            chosen = uow.ledger.contact_languages([subject])[subject]
         to = recipients(history, notice)
         if not to:
             _log_attempt(units, notice, attempts + 1, "skipped", "no email address known")
             report.skipped += 1
             continue
-        title, text = notice.rendered(language, "email", catalogs)
+        # In the language the subject chose for its email, else the deployment's.
+        title, text = notice.rendered(chosen or language, "email", catalogs)
         try:
             for address in to:
                 channel.send(address, title, text)

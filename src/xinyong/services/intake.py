@@ -38,6 +38,7 @@ from xinyong.domain.notices import (
     NoticeDraft,
     change_notices,
     contact_notice,
+    language_notice,
     record_notice,
     subject_facts_notice,
 )
@@ -138,6 +139,7 @@ class SubjectFacts:
 
     latest: dict[SubjectRef, SubjectEvent]
     addresses: dict[SubjectRef, list[str]]
+    languages: dict[SubjectRef, str | None]  # the language each reads its email in
 
 
 BATCH = 5000  # events validated and written at a time: memory stays bounded
@@ -268,6 +270,7 @@ class Intake:
         subjects = SubjectFacts(
             ledger.latest_subject_events(concerned),
             ledger.contact_histories(concerned) if concerned else {},
+            ledger.contact_languages(concerned) if concerned else {},
         )
         # Ids of the later events of the batch, given or derived, in order.
         for position, (number, text, item, error) in enumerate(batch):
@@ -411,8 +414,9 @@ class Intake:
         item: SubjectEvent | ContactEvent, subjects: SubjectFacts, today: dt.date
     ) -> list[NoticeDraft] | None:
         """A subject event or a contact event: the notices of what it changes (the
-        subject's jurisdiction or name; the address its notices are emailed to), or None
-        when it changes nothing. A subject event without an email leaves the address."""
+        subject's jurisdiction or name; the address its notices are emailed to; the
+        language of that email), or None when it changes nothing. A subject event without
+        an email leaves the address; a contact event without a language, the language."""
         drafts: list[NoticeDraft] = []
         if isinstance(item, SubjectEvent):
             facts = subject_facts_notice(subjects.latest.get(item.subject), item, today)
@@ -425,6 +429,9 @@ class Intake:
             history.append(item.email)
             on = item.on if isinstance(item, ContactEvent) else today
             drafts.append(contact_notice(item.subject, previous, item.email, len(history) - 1, on))
+        if isinstance(item, ContactEvent) and item.language not in (None, subjects.languages.get(item.subject)):
+            subjects.languages[item.subject] = item.language
+            drafts.append(language_notice(item.subject, item.language, item.on))
         return drafts or None
 
     @staticmethod

@@ -341,6 +341,11 @@ class LedgerRepository(Protocol):
         (:func:`xinyong.domain.history.contact_history`)."""
         ...
 
+    def contact_languages(self, subjects: Iterable[SubjectRef]) -> dict[SubjectRef, str | None]:
+        """The language each subject reads its email in, None when it never said
+        (:func:`xinyong.domain.history.contact_language`)."""
+        ...
+
     def later_events_by_id(self, event_ids: Iterable[str]) -> dict[str, str]:
         """The fingerprints of the stored later events (not records, subject or contact
         events) that carry one of ``event_ids``, by id."""

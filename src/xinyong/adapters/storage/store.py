@@ -41,7 +41,7 @@ from xinyong.adapters.storage.tables import catalog_versions, ledger, organisati
 from xinyong.domain.catalog.files import parse_catalog
 from xinyong.domain.catalog.model import Catalog
 from xinyong.domain.events import ContactEvent, RecordEvent, SubjectEvent, canonical_json, parse_event
-from xinyong.domain.history import annuls, contact_history, record_files
+from xinyong.domain.history import annuls, contact_history, contact_language, record_files
 from xinyong.domain.identifiers import SubjectRef
 from xinyong.domain.lookup import LookupQuery, fold_name, lookup_query
 from xinyong.domain.standing import RecordFile
@@ -416,20 +416,25 @@ class LedgerStore:
         events and ``subject`` events that carry an email; an event repeating the
         address in force adds nothing, and one without an email leaves it as it is. The
         last is the address in force; ``[]`` when none was ever given."""
+        return {s: contact_history(stream) for s, stream in self._contact_events(connection, subjects).items()}
+
+    def contact_languages(self, connection: Connection, subjects: Iterable[SubjectRef]) -> dict[SubjectRef, str | None]:
+        """The language each subject reads its email in (its latest contact event that
+        names one), None when it never said."""
+        return {s: contact_language(stream) for s, stream in self._contact_events(connection, subjects).items()}
+
+    def _contact_events(self, connection: Connection, subjects: Iterable[SubjectRef]) -> dict[SubjectRef, list[Event]]:
+        """Each subject's ``subject`` and ``contact`` events, in ledger order."""
         keys = {self.subject_key(s): s for s in dict.fromkeys(subjects)}
-        found: dict[SubjectRef, list[str]] = {s: [] for s in keys.values()}
-        wanted = list(keys)
-        for chunk in in_chunks(connection, wanted):
+        found: dict[SubjectRef, list[Event]] = {s: [] for s in keys.values()}
+        for chunk in in_chunks(connection, list(keys)):
             rows = connection.execute(
                 select(ledger)
                 .where(ledger.c.kind.in_(("subject", "contact")), among(connection, ledger.c.subject_key, chunk))
                 .order_by(ledger.c.seq)
             )
-            events: dict[str, list[Event]] = {}
             for row in rows:
-                events.setdefault(row.subject_key, []).append(self._decode(row))
-            for key, stream in events.items():
-                found[keys[key]] = contact_history(stream)
+                found[keys[row.subject_key]].append(self._decode(row))
         return found
 
     # ------------------------------------------------------------------- writing

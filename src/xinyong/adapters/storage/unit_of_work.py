@@ -130,6 +130,9 @@ class SqlLedger:
     def contact_histories(self, subjects: Iterable[SubjectRef]) -> dict[SubjectRef, list[str]]:
         return self._store.contact_histories(self._bound.connection, subjects)
 
+    def contact_languages(self, subjects: Iterable[SubjectRef]) -> dict[SubjectRef, str | None]:
+        return self._store.contact_languages(self._bound.connection, subjects)
+
     def later_events_by_id(self, event_ids: Iterable[str]) -> dict[str, str]:
         return self._store.later_events_by_id(self._bound.connection, event_ids)
 

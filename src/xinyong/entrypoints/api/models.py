@@ -121,10 +121,16 @@ class ContactChange(_In):
         description="where notices are emailed to",
         examples=["wang.wu@example.org"],
     )
+    language: Literal["zh-CN", "en"] | None = Field(
+        default=None, description="the language the email is written in; left out: as it was (Chinese if never set)"
+    )
 
 
 class ContactAnswer(BaseModel):
     email: str | None = Field(description="the address notices are emailed to; null when none was given")
+    language: str | None = Field(
+        default=None, description="the language the email is written in; null: never chosen (Chinese)"
+    )
     changed: bool | None = Field(
         default=None,
         description="on a change: whether the address changed "

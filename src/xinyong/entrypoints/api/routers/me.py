@@ -12,7 +12,7 @@ from xinyong.entrypoints.api.deps import SubjectReader
 from xinyong.entrypoints.api.models import ContactAnswer, ContactChange, Report
 from xinyong.entrypoints.api.problems import Problem, forbidden, problem_responses
 from xinyong.entrypoints.dependencies import DeploymentDep, Today
-from xinyong.services.delivery import contact_address
+from xinyong.services.delivery import contact_address, contact_language
 from xinyong.services.intake import ImportForbidden, ImportRefused
 
 router = APIRouter(tags=["subjects"])
@@ -40,7 +40,7 @@ def my_report(who: SubjectReader, d: DeploymentDep, today: Today, as_of: dt.date
 )
 def my_contact(who: SubjectReader, d: DeploymentDep) -> ContactAnswer:
     assert who.subject is not None
-    return ContactAnswer(email=contact_address(d.units, who.subject))
+    return ContactAnswer(email=contact_address(d.units, who.subject), language=contact_language(d.units, who.subject))
 
 
 @router.put(
@@ -51,10 +51,13 @@ def my_contact(who: SubjectReader, d: DeploymentDep) -> ContactAnswer:
 )
 async def set_my_contact(body: ContactChange, who: SubjectReader, d: DeploymentDep, today: Today) -> ContactAnswer:
     """The subject sets its own contact address (a ``contact`` event in the ledger,
-    sealed). A change is announced in the inbox and by email to the old address as well
-    as the new one; setting the address already in force changes nothing."""
+    sealed), and with ``language`` the language its email is written in. A change is
+    announced in the inbox and by email (to the old address as well as the new one);
+    setting what is already in force changes nothing."""
     assert who.subject is not None
     event = {"type": "contact", "subject": str(who.subject), "email": body.email, "on": today.isoformat()}
+    if body.language is not None:
+        event["language"] = body.language
     try:
         result = await run_in_threadpool(d.intake.submit, [event], submitter=who)
     except ImportForbidden as refused:
@@ -67,4 +70,5 @@ async def set_my_contact(body: ContactChange, who: SubjectReader, d: DeploymentD
             refused.rejections[0].reason,
             errors=[{"field": "email", "message": refused.rejections[0].reason}],
         ) from None
-    return ContactAnswer(email=body.email, changed=result.written > 0)
+    language = contact_language(d.units, who.subject)
+    return ContactAnswer(email=body.email, language=language, changed=result.written > 0)

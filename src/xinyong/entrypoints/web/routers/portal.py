@@ -25,7 +25,7 @@ from xinyong.entrypoints.web.forms import LIMITS, read_form, read_form_and_files
 from xinyong.entrypoints.web.pages import language, render, svg
 from xinyong.entrypoints.web.routers.signin import sessions, sign_in, sign_out, signin_page
 from xinyong.entrypoints.web.sessions import PORTAL
-from xinyong.services.delivery import contact_address
+from xinyong.services.delivery import contact_address, contact_language
 from xinyong.services.due_process import AttachmentNotTaken, DueProcessError, NotFound, TooEarly
 from xinyong.services.export import whole_file
 from xinyong.services.intake import ImportRefused
@@ -169,6 +169,7 @@ def portal_page(
         reviewed=reviewed,
         looked=looked,
         contact=contact_address(d.units, subject),
+        contact_language=contact_language(d.units, subject),
         errors=errors or {},
         values=values or {},
         done=done,
@@ -320,14 +321,18 @@ async def mark_notices_read(request: Request, d: DeploymentDep) -> Response:
 
 @router.post("/contact")
 async def set_contact(request: Request, d: DeploymentDep) -> Response:
-    """The subject sets the address its notices are emailed to: a ``contact`` event, as
-    with ``PUT /v1/me/contact``, announced to the old address and the new one."""
+    """The subject sets the address its notices are emailed to, and the language of that
+    email: a ``contact`` event, as with ``PUT /v1/me/contact``, announced to the old
+    address and the new one."""
     form = await read_form(request)
 
     def act(who: Reader, texts: dict) -> None:
         if not EMAIL.fullmatch(texts["email"]):
             raise InvalidAddress(texts["email"])
         event = {"type": "contact", "subject": str(who.subject), "email": texts["email"], "on": today().isoformat()}
+        # The language its email is written in: one of ours, else the page's.
+        chosen = form.get("language")
+        event["language"] = chosen if chosen in i18n.LANGUAGES else language(request)
         d.intake.submit([event], submitter=who)
 
     return await run_in_threadpool(_step, request, d, form, "contact", {"email": "contact-email"}, act)
