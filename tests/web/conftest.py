@@ -165,7 +165,7 @@ def world(backend, postgres_server, tmp_path_factory: pytest.TempPathFactory) ->
         db = str(folder / "demo.db")
         settings, env = Settings(db=db), {}
     catalogs = sorted((ROOT / "catalogs").glob("*.toml"))
-    build = build_demo(db, catalogs, persons=400, organisations=60, settings=settings)
+    build = build_demo(db, catalogs, persons=1000, organisations=60, settings=settings)
     later = folder / "rongcheng-personal-2099.toml"
     later.write_text(
         _later_version(ROOT / "catalogs" / f"{SCORING}.toml", dt.date.today() + dt.timedelta(days=60)), encoding="utf-8"
