@@ -80,15 +80,21 @@ def public_pages(world: World) -> dict[str, str]:
     firm = listed_organisation(world)
     return {
         "home": "/",
+        "lists": "/lists",
         "list": f"/lists/{firm['list']}",
         "org": f"/org/{firm['subject'].removeprefix('uscc:')}",
+        "help": "/help",
+        "portal sign-in": "/portal",
+        "not found": "/nonexistent",
     }
 
 
 def test_chinese_public_pages_are_at_most_5_percent_latin(new_context, world: World):
     page = new_context(locale="zh-CN").new_page()
     shares, words = {}, {}
-    for name, path in public_pages(world).items():
+    firm = listed_organisation(world)
+    searched = {"search": f"/lookup?q={firm['name'][:2]}"}  # its results are firms' names
+    for name, path in {**public_pages(world), **searched}.items():
         page.goto(path)
         text = shown_text(page, world)
         shares[name], words[name] = latin_share(text), latin_words(text)
@@ -152,3 +158,31 @@ def test_english_portal_has_no_chinese_but_names(new_context, world: World):
     sign_in(page, "portal", world.subject_token(SubjectRef.parse(str(file.subject))))
     found = CJK.findall(shown_text(page, world))
     assert not found, "".join(found)[:80]
+
+
+def test_chinese_console_pages_are_at_most_5_percent_latin(new_context, world: World):
+    """The officer's pages in Chinese: the queue, the catalogs, the overview and a file."""
+    page = new_context(locale="zh-CN").new_page()
+    sign_in(page, "console", world.token("officer"))
+    shares, words = {}, {}
+
+    def measure(name: str) -> None:
+        text = shown_text(page, world)
+        shares[name], words[name] = latin_share(text), latin_words(text)
+
+    measure("console")
+    for name, path in (
+        ("catalogs", "/console/catalogs"),
+        ("overview", "/console/overview"),
+    ):
+        page.goto(path)
+        measure(name)
+    page.goto("/console")
+    page.fill("#lookup-subject", world.resident_record().subject.value)
+    page.fill("#lookup-purpose", "测试：核对档案")
+    page.click("#lookup button[type=submit]")
+    page.wait_for_load_state()
+    measure("subject file")
+    print("zh-CN console Latin shares:", {k: f"{v:.1%}: {words[k]}" for k, v in shares.items()})
+    over = {k: f"{v:.1%}: {words[k]}" for k, v in shares.items() if v > CHINESE_LATIN_AT_MOST}
+    assert not over, over
