@@ -117,13 +117,13 @@ class World:
         return self.take(fits)
 
     def listed_record(self) -> RecordFile:
-        """A record of a person that puts them on a list today (read only: not taken)."""
-        registry = self.deployment.catalogs.registry()
-        for file in self.files():
-            line = timeline(file, registry)
-            if file.subject.kind == "person" and line.placement is not None and line.listed_on(self.today):
-                return file
-        raise LookupError("the demo has no listed person")
+        """A record of a person that puts them on a list today, of a subject no other test
+        has taken (nor will: it is taken)."""
+        return self.take(
+            lambda file, line: (
+                file.subject.kind == "person" and line.placement is not None and line.listed_on(self.today)
+            )
+        )
 
     def jurisdiction(self, subject: SubjectRef) -> str | None:
         with self.deployment.store.reading() as connection:
