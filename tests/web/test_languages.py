@@ -31,11 +31,12 @@ pytestmark = pytest.mark.e2e
 CHINESE_LATIN_AT_MOST = 0.05
 LATIN = re.compile(r"[A-Za-z]")
 CJK = re.compile(r"[\u3400-\u9fff]")
-# The page's visible text with identifiers and codes taken out.
+# The page's visible text with identifiers and codes taken out, and what people wrote in
+# their own words (a resident's grounds, an officer's purpose, a file's name: q, .said).
 VISIBLE_TEXT = """() => {
   let text = document.body.innerText;
   const other = `[lang]:not([lang="${document.documentElement.lang}"])`;
-  for (const e of document.body.querySelectorAll(`code, kbd, .code, [aria-hidden="true"], ${other}`)) {
+  for (const e of document.body.querySelectorAll(`code, kbd, .code, q, .said, [aria-hidden="true"], ${other}`)) {
     const shown = e.innerText;
     if (shown) text = text.replace(shown, " ");
   }
