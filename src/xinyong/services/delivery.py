@@ -109,11 +109,14 @@ def deliver_email(
         due = uow.notices.due_for_delivery("email", now or dt.datetime.now(dt.UTC))
         # The rule titles and legal bases a notice quotes, in the language of the message.
         catalogs = CatalogRegistry.of(uow.catalogs.all()) if due else None
+    # Each subject's addresses and language, read once for all its due notices.
+    subjects = list(dict.fromkeys(SubjectRef.parse(notice.subject) for notice, _ in due))
+    with units(read_only=True) as uow:
+        histories = uow.ledger.contact_histories(subjects) if subjects else {}
+        languages = uow.ledger.contact_languages(subjects) if subjects else {}
     for notice, attempts in due:
         subject = SubjectRef.parse(notice.subject)
-        with units(read_only=True) as uow:
-            history = uow.ledger.contact_histories([subject])[subject]
-            chosen = uow.ledger.contact_languages([subject])[subject]
+        history, chosen = histories[subject], languages[subject]
         to = recipients(history, notice)
         if not to:
             _log_attempt(units, notice, attempts + 1, "skipped", "no email address known")
