@@ -38,6 +38,7 @@ from sqlalchemy.engine import make_url
 from xinyong.adapters.storage import chain
 from xinyong.adapters.storage.sealing import KeyError_, Sealer, SubjectSealer, TextErased
 from xinyong.adapters.storage.tables import catalog_versions, ledger, organisations, subject_keys
+from xinyong.adapters.storage.writer_turns import WriterTurns
 from xinyong.domain.catalog.files import parse_catalog
 from xinyong.domain.catalog.model import Catalog
 from xinyong.domain.events import ContactEvent, RecordEvent, SubjectEvent, canonical_json, parse_event
@@ -129,16 +130,30 @@ def make_engine(db: str) -> Engine:
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.close()
 
+        turns = WriterTurns(url.database) if url.database and url.database != ":memory:" else None
+
         @event.listens_for(engine, "begin")
         def _begin(connection):
             # A writer takes the write lock at the start, so that reading the chain head
             # and appending after it cannot interleave with another writer; readers
-            # take none and see a consistent snapshot (WAL).
+            # take none and see a consistent snapshot (WAL). Writers queue for their turn
+            # first (writer_turns.py), so that none sleeps through others' turns.
             if connection.get_execution_options().get("read_only"):
                 connection.exec_driver_sql("BEGIN")
-            else:
+                return
+            if turns is None:
                 connection.exec_driver_sql("BEGIN IMMEDIATE")
+                return
+            dbapi_connection = connection.connection.dbapi_connection
+            turns.take(dbapi_connection)
+            try:
+                connection.exec_driver_sql("BEGIN IMMEDIATE")
+            except BaseException:
+                turns.give_back(dbapi_connection)
+                raise
 
+        if turns is not None:
+            _give_back_turns_after_transactions(engine, turns)
         return engine
     engine = create_engine(url, pool_pre_ping=True)
 
@@ -150,6 +165,36 @@ def make_engine(db: str) -> Engine:
         dbapi_connection.commit()
 
     return engine
+
+
+def _give_back_turns_after_transactions(engine: Engine, turns: WriterTurns) -> None:
+    """End a writer's turn once its transaction is over: after the COMMIT or ROLLBACK
+    itself (SQLAlchemy's commit and rollback events come before them), and when its
+    connection is closed."""
+    dialect = engine.dialect
+    commit, rollback = dialect.do_commit, dialect.do_rollback
+
+    def raw(connection):
+        return getattr(connection, "dbapi_connection", connection)
+
+    def do_commit(connection) -> None:
+        try:
+            commit(connection)
+        finally:
+            turns.give_back(raw(connection))
+
+    def do_rollback(connection) -> None:
+        try:
+            rollback(connection)
+        finally:
+            turns.give_back(raw(connection))
+
+    dialect.do_commit = do_commit  # type: ignore[method-assign]
+    dialect.do_rollback = do_rollback  # type: ignore[method-assign]
+
+    @event.listens_for(engine, "close")
+    def _closed(dbapi_connection, _record):
+        turns.give_back(dbapi_connection)
 
 
 def fold(text: str) -> str:

@@ -4,7 +4,8 @@ once its entries are durable. Every read stays logged, at a fraction of the cost
 transaction per request.
 
 There is one writer per server process (``xinyong serve --workers N`` has N); they take
-turns at the database's write lock like any other writers."""
+turns at the database's write lock like any other writers (on SQLite, in the order they
+asked: adapters/storage/writer_turns.py)."""
 
 from __future__ import annotations
 
