@@ -227,6 +227,14 @@ class LedgerStore:
     def __init__(self, engine: Engine, sealer: Sealer):
         self.engine = engine
         self.sealer = sealer
+        # The engine with the options of a reading unit of work, made once: copying them
+        # onto each connection cost more than a check's read. make_engine's SQLite
+        # listener begins a reading transaction without the write lock (WAL gives it a
+        # snapshot); PostgreSQL gives a snapshot to a REPEATABLE READ transaction.
+        options: dict[str, object] = {"read_only": True}
+        if engine.dialect.name == "postgresql":
+            options["isolation_level"] = "REPEATABLE READ"
+        self.reading_engine = engine.execution_options(**options)
 
     # ------------------------------------------------------------------ lifecycle
 

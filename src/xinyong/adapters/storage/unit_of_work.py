@@ -380,16 +380,11 @@ class SqlUnitOfWork(UnitOfWork):
         self.before_commit = []
 
     def __enter__(self) -> SqlUnitOfWork:
-        connection = self._store.engine.connect()
+        # make_engine's SQLite listener begins a reading transaction without the write
+        # lock for a connection marked read-only; WAL gives it a snapshot. PostgreSQL
+        # gives a snapshot to a REPEATABLE READ transaction.
+        connection = (self._store.reading_engine if self.read_only else self._store.engine).connect()
         try:
-            if self.read_only:
-                # make_engine's SQLite listener begins a reading transaction without the
-                # write lock for a connection marked read-only; WAL gives it a snapshot.
-                # PostgreSQL gives a snapshot to a REPEATABLE READ transaction.
-                options: dict[str, Any] = {"read_only": True}
-                if connection.dialect.name == "postgresql":
-                    options["isolation_level"] = "REPEATABLE READ"
-                connection = connection.execution_options(**options)
             self._transaction = connection.begin()
             if not self.read_only and connection.dialect.name == "postgresql":
                 # Serialise writers so that every hash chain has one head.
