@@ -159,7 +159,7 @@ def test_obligations_are_admitted_only_under_a_consent_naming_their_source():
     assert admission_problem([history], "water-co", D) is None
     assert "city-bank" in admission_problem([history], "city-bank", D)
     assert "no consent" in admission_problem([history], "water-co", dt.date(2025, 12, 31))
-    assert "no consent" in admission_problem([history + [_withdrawn(dt.date(2026, 2, 1))]], "water-co", D)
+    assert "no consent" in admission_problem([[*history, _withdrawn(dt.date(2026, 2, 1))]], "water-co", D)
     assert admission_problem([], "water-co", D) is not None
 
 
@@ -285,7 +285,7 @@ def test_a_payment_made_on_time_never_lowers_a_score(card, bills, day, data):
     index = data.draw(st.sampled_from(unpaid))
     bill = bills[index]
     paid = bill.due_on - dt.timedelta(days=data.draw(st.integers(0, 20)))
-    after = bills[:index] + [Obligation(bill.id, bill.source, bill.due_on, paid)] + bills[index + 1 :]
+    after = [*bills[:index], Obligation(bill.id, bill.source, bill.due_on, paid), *bills[index + 1 :]]
     assert score(card, features(after, day), day).score >= score(card, features(bills, day), day).score
 
 

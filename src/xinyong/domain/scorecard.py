@@ -11,6 +11,7 @@ bills were paid, and on time.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import math
 import re
 import tomllib
@@ -160,7 +161,7 @@ class Feature(_Strict):
             return None
         points = [b.points for b in values]
         ordered = points if direction == "higher" else points[::-1]
-        if any(later < earlier for earlier, later in zip(ordered, ordered[1:], strict=False)):
+        if any(later < earlier for earlier, later in itertools.pairwise(ordered)):
             better = "higher" if direction == "higher" else "lower"
             return f"points should not fall as the value gets {better} (a {better} value is better), got {points}"
         return None
