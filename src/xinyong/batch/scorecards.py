@@ -395,8 +395,8 @@ def fit_scorecard(
 
     _check_options(options)
     say = phase or (lambda _: None)
-    names = feature_columns(table, options.target, options.ignore)
     outcome = np.array(_outcome(table, options.target))
+    names = feature_columns(table, options.target, options.ignore)
     if outcome.sum() < 10 or (len(outcome) - outcome.sum()) < 10:
         raise ScorecardDataError(
             f"--target {options.target!r}: too few rows of one outcome to fit ({int(outcome.sum())} of 1, "
@@ -587,7 +587,9 @@ def _woe(binning: Any, values: np.ndarray) -> np.ndarray:
 def _bin_woes(binning: Any) -> list[float]:
     """The weight of evidence of the missing bin (0 when the fit saw no missing value),
     then of each value bin in order."""
-    table = binning.binning_table.build()
+    with warnings.catch_warnings():  # optbinning's own use of pandas, not ours
+        warnings.simplefilter("ignore")
+        table = binning.binning_table.build()
     value_bins = len(binning.splits) + 1
     woes = [float(w) for w in table["WoE"].iloc[:value_bins]]
     missing_count = int(table["Count"].iloc[value_bins + 1])
