@@ -34,9 +34,11 @@ def _percent(value: float) -> str:
     return f"{value:.0%}" if value >= 0.1 or value == 0 else f"{value:.1%}"
 
 
-def roc_chart(points: Sequence[tuple[float, float]], auc: float, title: str, x_label: str, y_label: str) -> str:
+def roc_chart(
+    points: Sequence[tuple[float, float]], auc: float, title: str, x_label: str, y_label: str, auc_label: str = "AUC"
+) -> str:
     """The ROC curve in a square, with the diagonal of a score that ranks by chance."""
-    size, left, bottom, top, right = 360, 56, 48, 12, 16
+    size, left, bottom, top, right = 372, 56, 48, 12, 28
     plot = size - left - right
     height = top + plot + bottom
 
@@ -46,7 +48,7 @@ def roc_chart(points: Sequence[tuple[float, float]], auc: float, title: str, x_l
     def y(v: float) -> float:
         return top + plot * (1 - v)
 
-    out = _open(size, height, title, f"AUC {auc:.3f}", "roc-chart")
+    out = _open(size, height, title, f"{auc_label} {auc:.3f}", "roc-chart")
     for tick in (0, 0.25, 0.5, 0.75, 1):
         out.append(f'<line class="grid" x1="{x(tick):.1f}" x2="{x(tick):.1f}" y1="{top}" y2="{top + plot}"/>')
         out.append(f'<line class="grid" x1="{left}" x2="{left + plot}" y1="{y(tick):.1f}" y2="{y(tick):.1f}"/>')
@@ -62,7 +64,10 @@ def roc_chart(points: Sequence[tuple[float, float]], auc: float, title: str, x_l
         f'<text class="label" transform="translate(14 {top + plot / 2:.1f}) rotate(-90)" text-anchor="middle">'
         f"{escape(y_label)}</text>"
     )
-    out.append(f'<text class="figure" x="{x(0.55):.1f}" y="{y(0.12):.1f}">AUC {auc:.3f}</text>')
+    out.append(
+        f'<text class="figure" x="{x(0.95):.1f}" y="{y(0.08):.1f}" text-anchor="end">'
+        f"{escape(auc_label)} {auc:.3f}</text>"
+    )
     out.append(f'<rect class="frame" x="{left}" y="{top}" width="{plot}" height="{plot}"/>')
     out.append("</svg>")
     return "".join(out)
@@ -104,7 +109,7 @@ def column_chart(items: Sequence[tuple[str, float | None, bool]], title: str, de
 
 def bar_chart(items: Sequence[tuple[str, float]], title: str, desc: str, mark: float | None = None) -> str:
     """Horizontal bars of shares, one per item, with an optional dashed line at ``mark``."""
-    row, label_w, width = 30, 110, 460
+    row, label_w, width = 34, 90, 480
     height = row * len(items) + 24
     plot_w = width - label_w - 60
     out = _open(width, height, title, desc, "bar-chart")
@@ -140,7 +145,9 @@ def render_report(report: AuditReport, language: str = "en") -> str:
     found = report.discrimination
     charts: dict[str, Markup] = {}
     if found is not None:
-        charts["roc"] = Markup(roc_chart(report.roc, found.auc, w["report.roc"], w["report.roc.x"], w["report.roc.y"]))
+        charts["roc"] = Markup(
+            roc_chart(report.roc, found.auc, w["report.roc"], w["report.roc.x"], w["report.roc.y"], w["report.auc"])
+        )
         rates = [b.rate for b in report.bands]
         flagged = []
         # A band is out of order when it shows a higher rate than the band below it.
@@ -173,7 +180,9 @@ def render_report(report: AuditReport, language: str = "en") -> str:
         "r": report,
         "card": card,
         "title": w["report.title"].format(scorecard=card.id, version=card.version),
-        "lead": w["report.lead"].format(rows=report.rows, data=report.data, group=report.group),
+        "lead": w["report.lead"].format(
+            title=card.text("title", language) or card.id, rows=report.rows, data=report.data, group=report.group
+        ),
         "band_name": band_name,
         "fmt": _fmt,
         "percent": lambda v: "—" if v is None else f"{v:.1%}",
