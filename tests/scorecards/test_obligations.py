@@ -8,6 +8,8 @@ import datetime as dt
 from collections import Counter
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from xinyong.domain.identifiers import SubjectRef
 from xinyong.domain.optin import admission_problem, consent_in_force
@@ -151,3 +153,25 @@ def load_payments_text() -> str:
     from importlib.resources import files
 
     return files("xinyong.synthetic").joinpath("payments.toml").read_text(encoding="utf-8")
+
+
+@settings(max_examples=15)
+@given(
+    seed=st.integers(min_value=0, max_value=2**32),
+    span=st.integers(min_value=0, max_value=1500),
+    count=st.integers(min_value=1, max_value=40),
+)
+def test_any_seed_and_period_keep_consent_dates_and_ids(sample_card, seed, span, count):
+    today = dt.date.fromordinal(START.toordinal() + span)
+    people = persons(seed=seed, count=count, start=START, end=today)
+    records = payers(people, sample_card, seed=seed, start=START, today=today)
+    events = events_of(records, sample_card)
+    ids = [e["id"] for e in events]
+    assert len(ids) == len(set(ids))
+    for record in records:
+        assert START <= record.consents[0].on <= today
+        for bill in record.bills:
+            history = [c for c in record.consents if c.on <= bill.filed_on]
+            assert admission_problem([history], bill.obligation.source, bill.filed_on) is None
+            assert bill.obligation.due_on <= today
+            assert bill.obligation.paid_on is None or bill.filed_on <= bill.obligation.paid_on <= today

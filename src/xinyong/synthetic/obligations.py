@@ -432,8 +432,10 @@ def iter_optin_events(
     id_prefix: str = "optin",
 ) -> list[dict[str, Any]]:
     """The opt-in events of a population for the demo: ``subjects`` are its persons
-    (``rid:...``), ``scorecard`` the one they consent to (the sample
-    ``catalogs/civic-optin.toml``). See :func:`payers` and :func:`events_of`."""
+    (``rid:...``; organisations are passed over), for instance the ``subject`` of each
+    ``subject`` event of :func:`xinyong.synthetic.population.generate`; ``scorecard`` the
+    one they consent to (the sample ``catalogs/civic-optin.toml``). Import them after the
+    subjects and in the order given. See :func:`payers` and :func:`events_of`."""
     records = payers(subjects, scorecard, seed=seed, start=start, today=today, id_prefix=id_prefix)
     return events_of(records, scorecard)
 

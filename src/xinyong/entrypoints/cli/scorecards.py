@@ -106,7 +106,11 @@ def sample_data(
     card = _scorecard_file("--scorecard", scorecard_path or _default_scorecard())
     with _progress() as progress:
         task = progress.add_task("generating bills and payments", total=None)
-        records = training.sample_records(persons=persons, seed=seed, as_of=day, scorecard=card)
+        try:
+            records = training.sample_records(persons=persons, seed=seed, as_of=day, scorecard=card)
+        except ValueError as refused:  # the payment behaviour names sources the scorecard has not
+            progress.stop()
+            raise fail(escape(str(refused)), 2) from None
         progress.update(task, description="computing features", total=len(records), completed=0)
         table = training.sample_table(
             records, day, progress=lambda done, total: progress.update(task, completed=done, total=total)
