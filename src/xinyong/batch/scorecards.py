@@ -485,7 +485,8 @@ def fit_scorecard(
         )
 
     say("scoring")
-    draft = parse_scorecard(scorecard_text(options, bands, base, fitted, {"en": "-", "zh-CN": "-"}, ()), source)
+    own = f"the scorecard fitted from {source}"
+    draft = parse_scorecard(scorecard_text(options, bands, base, fitted, {"en": "-", "zh-CN": "-"}, ()), own)
     rows = _rows(table, names)
     scores = [float(score(draft, rows[i], options.effective_from).score) for i in range(len(outcome))]
     train_fit = discrimination(outcome[train].tolist(), [scores[i] for i in train])
@@ -504,7 +505,7 @@ def fit_scorecard(
     ]
     comment += [f"Left out: {n} ({why})." for n, why in dropped.items()]
     text = scorecard_text(options, bands, base, fitted, description, comment)
-    card = parse_scorecard(text, source)
+    card = parse_scorecard(text, own)
     for feature in card.features:
         problem = feature.monotone_problem()
         if problem is not None:  # the fit guards against it; never write such a file
