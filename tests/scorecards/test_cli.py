@@ -42,6 +42,10 @@ def test_sample_data_then_fit_then_audit(cli, tmp_path):
     assert card.id == fitted["scorecard"] == "civic-fitted"
     assert fitted["test"]["auc"] > 0.7 and fitted["train"]["rows"] + fitted["test"]["rows"] == made["rows"]
     assert all(f.monotone_problem() is None for f in card.features)
+    # Sources, purposes and the sources' names come from the sample scorecard, in both languages.
+    assert card.sources == ("water-co", "city-bank") and card.purposes == ("lending", "rental-deposit")
+    assert card.text("source_names.water-co", "zh-CN") == "荣成市自来水公司"
+    assert card.missing_translations() == {}
 
     audited = cli.json(
         "scorecard", "audit", "data.parquet", "--scorecard", "fitted.toml", "--group", "age_band",
@@ -54,11 +58,15 @@ def test_sample_data_then_fit_then_audit(cli, tmp_path):
     assert {g["group"] for g in audited["fairness"]["groups"]} == {"18-29", "30-44", "45-59", "60+"}
 
 
-def test_fit_prints_the_held_out_figures(cli, table_file):
+def test_fit_prints_the_held_out_figures(cli, table_file, tmp_path):
     result = cli("scorecard", "fit", str(table_file), "--target", "missed_60d_12m", "--ignore", "sex",
-                 "--ignore", "age_band", "--out", "fitted.toml")  # fmt: skip
+                 "--ignore", "age_band", "--sources", "water-co", "--purposes", "lending",
+                 "--out", "fitted.toml")  # fmt: skip
     assert "held out:" in result.stdout and "AUC 0." in result.stdout
     assert "fitted-optin" in result.stdout
+    card = parse_scorecard((tmp_path / "fitted.toml").read_text(), "fitted.toml")
+    assert (card.sources, card.purposes) == (("water-co",), ("lending",))
+    assert card.source_names == {"water-co": "Rongcheng Water Supply Company"}
 
 
 def test_fit_refuses_a_column_outside_the_vocabulary_and_writes_nothing(cli, table_file, tmp_path):

@@ -216,6 +216,8 @@ class FitOptions:
     pdo: float | None = None
     sources: tuple[str, ...] = ("water-co", "city-bank")
     purposes: tuple[str, ...] = ("lending", "rental-deposit")
+    # Readers' names of the sources: (id, English, Chinese).
+    source_names: tuple[tuple[str, str, str], ...] = ()
     effective_from: dt.date = dt.date(2026, 1, 1)
     # Names and floors highest first: a score ("700"), odds of paying ("30:1"), or None
     # for the last.
@@ -336,6 +338,9 @@ def scorecard_text(
         bound = f", min = {least}" if least is not None else ""
         lines.append(f"  {{ name = {_toml_string(name)}{bound} }},")
     lines.append("]")
+    if options.source_names:
+        lines += ["", "[source_names]"]
+        lines += [f"{_toml_string(source)} = {_toml_string(name)}" for source, name, _ in options.source_names]
     for feature in fitted:
         lines += ["", "[[features]]", f"name = {_toml_string(feature.name)}"]
         lines.append(f"reason = {_toml_string(en[f'reason.{feature.name}'])}")
@@ -352,7 +357,21 @@ def scorecard_text(
         lines.append(f'"features.{feature.name}.reason" = {_toml_string(zh[f"reason.{feature.name}"])}')
     for name, _ in bands:
         lines.append(f'"bands.{name}" = {_toml_string(zh[f"band.{name}"])}')
+    for source, _, name in options.source_names:
+        lines.append(f'"source_names.{source}" = {_toml_string(name)}')
     return "\n".join(lines) + "\n"
+
+
+def like(card: Scorecard, sources: Sequence[str] | None = None) -> dict[str, Any]:
+    """Options of a fit taken from an existing scorecard: its sources (or ``sources``),
+    its purposes, and the names of those sources in English and Chinese."""
+    kept = tuple(sources) if sources is not None else card.sources
+    names = tuple(
+        (source, card.source_names[source], card.text(f"source_names.{source}", "zh-CN") or card.source_names[source])
+        for source in kept
+        if source in card.source_names
+    )
+    return {"sources": kept, "purposes": card.purposes, "source_names": names}
 
 
 def _check_options(options: FitOptions) -> None:
@@ -430,12 +449,12 @@ def fit_scorecard(
         model.fit(woe, y_train)
         # A higher weight of evidence says fewer missed payments: its coefficient must
         # not be positive, or the points would run against the better direction.
-        wrong = [n for n, c in zip(used, model.coef_[0], strict=True) if c > 0]
-        if not wrong:
+        # Leave out the worst one at a time: with it gone, another's sign may come right.
+        coefficient, worst_name = max(zip(model.coef_[0], used, strict=True))
+        if coefficient <= 0:
             break
-        for name in wrong:
-            dropped[name] = "its weight ran against its better direction next to the other features"
-        used = [n for n in used if n not in wrong]
+        dropped[worst_name] = "its weight ran against its better direction next to the other features"
+        used = [n for n in used if n != worst_name]
 
     coefficients = dict(zip(used, (float(c) for c in model.coef_[0]), strict=True))
     intercept = float(model.intercept_[0])

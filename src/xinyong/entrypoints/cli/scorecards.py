@@ -173,12 +173,21 @@ def fit(
             "--base-score", help="The score at --base-odds (default: five twelfths up the range, 600 of 350–950)."
         ),
     ] = None,
-    sources: Annotated[str, typer.Option("--sources", help="Sources it may read, comma-separated.")] = (
-        "water-co,city-bank"
-    ),
-    purposes: Annotated[str, typer.Option("--purposes", help="Purposes a lender may read it for.")] = (
-        "lending,rental-deposit"
-    ),
+    like_path: Annotated[
+        Path | None,
+        typer.Option(
+            "--like",
+            help="A scorecard to take sources, purposes and the sources' names from (default: the sample "
+            "civic-optin.toml).",
+        ),
+    ] = None,
+    sources: Annotated[
+        str | None, typer.Option("--sources", help="Sources it may read, comma-separated (default: --like's).")
+    ] = None,
+    purposes: Annotated[
+        str | None,
+        typer.Option("--purposes", help="Purposes a lender may read it for, comma-separated (default: --like's)."),
+    ] = None,
     effective_from: Annotated[str, typer.Option("--effective-from", help="YYYY-MM-DD.")] = "2026-01-01",
     bands: Annotated[
         str,
@@ -200,6 +209,8 @@ def fit(
     held-out rows. Any column not in the vocabulary is refused unless it is --target or
     named with --ignore."""
     scorecards = _batch()
+    model = _scorecard_file("--like", like_path or _default_scorecard())
+    taken = scorecards.like(model, _names("--sources", sources) if sources is not None else None)
     options = scorecards.FitOptions(
         target=target,
         ignore=tuple(ignore or ()),
@@ -211,8 +222,9 @@ def fit(
         base_score=base_score,
         base_odds=base_odds,
         pdo=pdo,
-        sources=_names("--sources", sources),
-        purposes=_names("--purposes", purposes),
+        sources=taken["sources"],
+        purposes=_names("--purposes", purposes) if purposes is not None else taken["purposes"],
+        source_names=taken["source_names"],
         effective_from=_day("--effective-from", effective_from),
         bands=_bands(bands),
         test_share=test_share,
