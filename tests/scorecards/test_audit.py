@@ -169,3 +169,25 @@ def test_the_report_in_chinese_holds_chinese_words(tiny):
     assert '<html lang="zh-CN">' in html
     assert "评分卡审计" in html and "差别影响比" in html and "良好" in html
     assert "Discrimination" not in html and "Approval by group" not in html
+
+
+def _latin_share(html: str) -> float:
+    """Latin letters over Latin letters and Chinese characters in the page's own words:
+    the body without what the data or the file said (marked ``said``) and the charts'
+    descriptions for screen readers (which name the groups)."""
+    body = html[html.index("<body>") :]
+    body = re.sub(r'<(code|text) class="[^"]*said[^"]*"[^>]*>.*?</\1>', "", body, flags=re.S)
+    body = re.sub(r"<desc>.*?</desc>", "", body, flags=re.S)
+    text = re.sub(r"<[^>]+>", " ", body)
+    latin = len(re.findall(r"[A-Za-z]", text))
+    chinese = len(re.findall(r"[\u3400-\u9fff]", text))
+    return latin / (latin + chinese)
+
+
+def test_the_chinese_report_is_in_chinese_but_for_what_the_data_said(fitted, table):
+    report = audit_scorecard(table, fitted.scorecard, group="sex", target=OUTCOME, data="sample.parquet")
+    html = render_report(report, "zh-CN")
+    assert _latin_share(html) <= 0.05
+    assert '<code class="said">sample.parquet</code>' in html and '<code class="said">female</code>' in html
+    english = render_report(report, "en")
+    assert not re.search(r"[\u3400-\u9fff]", english)

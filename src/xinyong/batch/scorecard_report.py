@@ -116,7 +116,8 @@ def bar_chart(items: Sequence[tuple[str, float]], title: str, desc: str, mark: f
     for i, (label, value) in enumerate(items):
         y = 6 + i * row
         length = plot_w * value
-        out.append(f'<text class="tick" x="{label_w - 8}" y="{y + 17}" text-anchor="end">{escape(label)}</text>')
+        # The groups are the data's own words, shown as written.
+        out.append(f'<text class="tick said" x="{label_w - 8}" y="{y + 17}" text-anchor="end">{escape(label)}</text>')
         out.append(
             f'<rect class="bar" x="{label_w}" y="{y + 4}" width="{length:.1f}" height="{row - 10}">'
             f"<title>{escape(label)}: {_percent(value)}</title></rect>"
@@ -174,26 +175,44 @@ def render_report(report: AuditReport, language: str = "en") -> str:
     charts["distribution"] = Markup(
         column_chart(shares, w["report.distribution.chart"], "; ".join(f"{n} {v:.3f}" for n, v, _ in shares))
     )
+
+    def said(value: object) -> Markup:
+        """Words from the data or the file (names of columns, files, ids), set apart as
+        code: shown as they were written, in any language."""
+        return Markup('<code class="said">{}</code>').format(value)
+
+    def sentence(key: str, **fields: object) -> Markup:
+        return Markup(escape(w[key])).format(**fields)
+
     context: dict[str, Any] = {
         "w": w,
         "lang": language,
         "r": report,
         "card": card,
         "title": w["report.title"].format(scorecard=card.id, version=card.version),
-        "lead": w["report.lead"].format(
-            title=card.text("title", language) or card.id, rows=report.rows, data=report.data, group=report.group
+        "heading": sentence("report.title", scorecard=said(card.id), version=card.version),
+        "lead": sentence(
+            "report.lead",
+            title=card.text("title", language) or said(card.id),
+            rows=report.rows,
+            data=said(report.data),
+            group=said(report.group),
         ),
         "band_name": band_name,
+        "said": said,
         "fmt": _fmt,
         "percent": lambda v: "—" if v is None else f"{v:.1%}",
         "charts": charts,
         "four_fifths": report.demographic_parity_ratio >= 0.8,
-        "approve_lead": w["report.fairness.lead"].format(
+        "approve_lead": sentence(
+            "report.fairness.lead",
             band=band_name(report.approve_from),
             min="—" if report.approve_min is None else f"{report.approve_min:g}",
-            group=report.group,
+            group=said(report.group),
         ),
-        "discrimination_lead": w["report.discrimination.lead"].format(target=report.target or ""),
-        "footer": w["report.footer"].format(made=report.made.isoformat()),
+        "discrimination_lead": sentence("report.discrimination.lead", target=said(report.target or "")),
+        "footer": sentence(
+            "report.footer", made=report.made.isoformat(), sklearn=said("scikit-learn"), fairlearn=said("fairlearn")
+        ),
     }
     return _ENV.get_template("scorecard_audit.html").render(**context)
