@@ -109,22 +109,37 @@ def test_the_installed_package_carries_the_populations_data_files(installed, tmp
     probe = (
         "from importlib.resources import files; "
         "from xinyong.synthetic.behaviour import load_behaviour, load_names; "
-        "load_behaviour(); load_names(); "
+        "from xinyong.synthetic.obligations import load_payments; "
+        "load_behaviour(); load_names(); load_payments(); "
         "print(' '.join(sorted(p.name for p in files('xinyong.synthetic').iterdir() if p.name.endswith('.toml'))))"
     )
     result = _run(installed / "bin" / "python", "-c", probe, cwd=tmp_path, env=_clean_environment())
-    assert result.stdout.split() == ["behaviour.toml", "names.toml"]
+    assert result.stdout.split() == ["behaviour.toml", "names.toml", "payments.toml"]
 
 
 def test_the_light_install_has_no_batch_postgresql_or_test_dependencies(installed, tmp_path):
     probe = (
         "import importlib.util as u; "
         # httpx is not among them: sign-in through an OpenID Connect provider speaks to it.
-        "print(' '.join(m for m in ('pyarrow', 'duckdb', 'ibis', 'psycopg', 'pytest', 'hypothesis', 'xinyong') "
-        "if u.find_spec(m)))"
+        "print(' '.join(m for m in ('pyarrow', 'duckdb', 'ibis', 'psycopg', 'pytest', 'hypothesis', 'optbinning', "
+        "'fairlearn', 'sklearn', 'xinyong') if u.find_spec(m)))"
     )
     result = _run(installed / "bin" / "python", "-c", probe, cwd=tmp_path, env=_clean_environment())
     assert result.stdout.split() == ["xinyong"]
+
+
+def test_the_light_install_says_how_to_add_what_fitting_a_scorecard_needs(installed, tmp_path):
+    result = subprocess.run(
+        [installed / "bin" / "xinyong", "scorecard", "fit", "data.parquet", "--target", "y", "--out", "x.toml"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=_clean_environment(),
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 2, result.stderr
+    assert "pip install 'xinyong[scorecards]'" in result.stderr and "Traceback" not in result.stderr
 
 
 def test_the_installed_package_carries_the_words_of_both_languages(installed, tmp_path):

@@ -45,7 +45,7 @@ from xinyong.domain.identifiers import (
 )
 from xinyong.synthetic.behaviour import load_behaviour, load_names
 
-__all__ = ["Notable", "Population", "find_notable", "generate", "iter_events"]
+__all__ = ["Notable", "Population", "find_notable", "generate", "iter_events", "persons"]
 
 
 @dataclass(frozen=True)
@@ -841,6 +841,23 @@ def generate(
         )
     )
     return Population(events=events, notable=find_notable(events, registry, end))
+
+
+def persons(
+    *,
+    seed: int = 2024,
+    count: int = 3000,
+    start: dt.date = dt.date(2022, 1, 1),
+    end: dt.date = dt.date(2026, 6, 30),
+    registry: CatalogRegistry | None = None,
+) -> list[SubjectRef]:
+    """Persons alone, as the population draws them (identity numbers with a birth date and
+    sex, in the jurisdictions of ``registry``'s catalogs, else the home jurisdiction of
+    names.toml): for data that needs people but no records, such as the payments of
+    :mod:`xinyong.synthetic.obligations`."""
+    rng = random.Random(seed)
+    made = _make_persons(rng, count, registry or CatalogRegistry(), start, end)
+    return [ref for ref, _, _, _ in made]
 
 
 # ------------------------------------------------------------------------ notable
