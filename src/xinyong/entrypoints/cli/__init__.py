@@ -5,10 +5,23 @@ deployment, and prints the answer, readable by default and as JSON with ``--json
 
 from __future__ import annotations
 
-from xinyong.entrypoints.cli import batch, catalogs, demo, events, inquiries, keys, ledger, notices, privacy, service
+from xinyong.entrypoints.cli import (
+    batch,
+    catalogs,
+    demo,
+    events,
+    inquiries,
+    keys,
+    ledger,
+    notices,
+    optin,
+    privacy,
+    service,
+)
 from xinyong.entrypoints.cli.root import app
 
 app.add_typer(catalogs.catalog_app, name="catalog")
+app.add_typer(optin.optin_app, name="optin")
 app.add_typer(ledger.ledger_app, name="ledger")
 app.add_typer(privacy.privacy_app, name="privacy")
 app.add_typer(keys.keys_app, name="keys")
