@@ -11,6 +11,7 @@ from rich.table import Table
 
 from xinyong.domain.catalog.files import CatalogFileError
 from xinyong.domain.catalog.lint import Finding
+from xinyong.domain.catalog.model import Catalog
 from xinyong.domain.scorecard import Scorecard, ScorecardFileError
 from xinyong.entrypoints.cli.root import (
     AsJson,
@@ -71,7 +72,7 @@ def catalog_lint(
 
     if profile not in PROFILES:
         raise fail(f"--profile: {profile!r} is not one of {', '.join(PROFILES)}", 2)
-    catalogs = []
+    catalogs: list[tuple[str, Catalog]] = []
     cards: list[tuple[str, Scorecard]] = []
     problems = []
     for path in files:
@@ -103,7 +104,7 @@ def catalog_lint(
     ]
     for _, card in cards:
         findings.extend(scorecard_findings(card))
-    where = {(c.id, c.version): path for path, c in [*catalogs, *cards]}
+    where = {(c.id, c.version): path for path, c in catalogs} | {(c.id, c.version): path for path, c in cards}
     errors = [f for f in findings if f.severity == "error"]
     if as_json:
         print_json(
