@@ -38,6 +38,8 @@ from xinyong.services.unit_of_work import UnitOfWork, UnitsOfWork
 # The scope that lets a source token file obligations for one opt-in source: a token
 # made with ``--scope optin:water-co`` files them for ``water-co`` only.
 SOURCE_SCOPE = "optin:"
+# What the access log calls a read of an opt-in score.
+OPTIN_READ = "optin-score"
 
 
 class ScorecardConflict(ValueError):
@@ -294,7 +296,7 @@ class OptinScores:
                     raise AccessDenied(problem)
             result = answer(scorecard, history, [o for o, _ in uow.optin.obligations(subject)], day)
             detail = f"{scorecard_id} {scorecard.version} as of {day}"
-            uow.access_log.write([subject], reader, "optin-score", purpose, [detail])
+            uow.access_log.write([subject], reader, OPTIN_READ, purpose, [detail])
             uow.commit()
         return result
 
