@@ -86,7 +86,9 @@ def serve(
 
 @token_app.command("create")
 def token_create(
-    role: Annotated[str, typer.Option("--role", help="source, registry, service-point, subject, officer, auditor or lender.")],
+    role: Annotated[
+        str, typer.Option("--role", help="source, registry, service-point, subject, officer, auditor or lender.")
+    ],
     name: Annotated[str | None, typer.Option("--name", help="Who holds it (a source's name).")] = None,
     scope: Annotated[
         list[str] | None,
