@@ -956,7 +956,17 @@ class FakeAccessLog(_Part):
 
 
 GENESIS = "0" * 64
-CHAINED = ("ledger", "catalog_versions", "notices", "deliveries", "cases", "attachments", "access_log")
+CHAINED = (
+    "ledger",
+    "catalog_versions",
+    "notices",
+    "deliveries",
+    "cases",
+    "attachments",
+    "scorecard_versions",
+    "optin_events",
+    "access_log",
+)
 
 
 class FakeAudit(_Part):
@@ -973,6 +983,8 @@ class FakeAudit(_Part):
             "deliveries": state.deliveries,
             "cases": state.cases,
             "attachments": state.attachments,
+            "scorecard_versions": state.scorecards,
+            "optin_events": state.optin,
             "access_log": state.access,
         }[name]
 
