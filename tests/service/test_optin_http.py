@@ -7,6 +7,7 @@ still verifies, and the wall: public credit answers the same whatever the opt-in
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -115,6 +116,11 @@ def test_a_score_from_consented_bills_equals_the_hand_worked_one(optin_api: Api)
         "zhang", "GET", "/v1/me/optin-score", params={"scorecard": "civic-optin"}, headers={"Accept-Language": "zh-CN"}
     )
     assert chinese["reasons"][0]["text"] == "近两年有账单逾期缴纳"
+    # The same object as the command line prints on the same database, numbers as it writes them.
+    raw = optin_api.get("zhang", "/v1/me/optin-score", params={"scorecard": "civic-optin"}).text
+    assert '"score":470,' in raw and '"late_count_12m":1,' in raw
+    printed = optin_api.server.cli("optin", "score", ZHANG, "--scorecard", "civic-optin", "--json")
+    assert json.loads(printed.stdout) == mine
     lent = optin_api.ok(
         "lender", "POST", "/v1/optin/scores", json={"subject": ZHANG, "scorecard": "civic-optin", "purpose": "lending"}
     )

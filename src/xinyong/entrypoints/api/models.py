@@ -593,15 +593,15 @@ class WithdrawalAnswer(BaseModel):
 
 
 class OptinRaise(BaseModel):
-    points: float = Field(description="the points of the nearest bin that gives more")
-    at_least: float | None = Field(description="the least value that bin holds (null: no lower bound)")
-    below: float | None = Field(description="the bin holds values below this (null: no upper bound)")
+    points: int | float = Field(description="the points of the nearest bin that gives more")
+    at_least: int | float | None = Field(description="the least value that bin holds (null: no lower bound)")
+    below: int | float | None = Field(description="the bin holds values below this (null: no upper bound)")
 
 
 class OptinReason(BaseModel):
     feature: str
-    points: float
-    possible: float = Field(description="the most points the feature gives")
+    points: int | float
+    possible: int | float = Field(description="the most points the feature gives")
     text: str = Field(description="why it costs points, in the language asked for")
     raise_: OptinRaise | None = Field(
         alias="raise", serialization_alias="raise", description="what would raise it; null when nothing would"
@@ -616,9 +616,9 @@ class OptinScoreAnswer(BaseModel):
     subject: str
     scorecard: str
     as_of: dt.date
-    score: float
+    score: int | float
     band: str | None
-    features: dict[str, float | None] = Field(description="each feature's value; null when missing")
+    features: dict[str, int | float | None] = Field(description="each feature's value; null when missing")
     reasons: list[OptinReason] = Field(description="largest shortfall first, at most four")
 
 

@@ -127,7 +127,7 @@ async def give_consent(body: ConsentRequest, who: SubjectReader, d: DeploymentDe
 @router.delete(
     "/v1/me/consents/{consent_id}",
     response_model=WithdrawalAnswer,
-    responses=problem_responses(401, 403, 404, 409),
+    responses=problem_responses(401, 403, 404, 409, 422),
     summary="Withdraw a consent: the bills it let in are erased",
 )
 async def withdraw_consent(consent_id: str, who: SubjectReader, d: DeploymentDep, today: Today) -> WithdrawalAnswer:
