@@ -14,6 +14,7 @@ from playwright.sync_api import expect
 from tests.support.identifiers import rid
 from tests.web.conftest import World, screenshot, sign_in
 from tests.web.test_languages import CHINESE_LATIN_AT_MOST, CJK, latin_share, latin_words, shown_text
+from xinyong.domain.access import Reader
 from xinyong.domain.identifiers import SubjectRef
 
 pytestmark = pytest.mark.e2e
@@ -88,6 +89,13 @@ def test_a_resident_consents_reads_the_reasons_and_withdraws(new_context, world:
     expect(reasons.first).to_contain_text("Bills paid late in the last two years")
     expect(reasons.first).to_contain_text("at least 80% and below 95%")
     screenshot(page, "optin-portal-en")
+
+    # A lender's read, for the purpose consented to, is in the resident's access log.
+    lender = Reader("city-bank-loans", "lender", "t-lender", ("lending",))
+    world.deployment.optin.score(SubjectRef.parse(subject), "civic-optin", world.today, lender, "lending")
+    page.goto("/portal#access")
+    expect(page.locator("tr[data-role='lender']").first).to_contain_text("read your opt-in score")
+    page.goto("/portal/optin")
 
     # Withdrawing asks first; confirmed, the bills are erased and the consent form is back.
     consent.locator("button[type=submit]").click()
