@@ -139,3 +139,20 @@ def test_a_lender_reads_only_for_a_consented_purpose_in_its_scopes_and_is_logged
     assert [(e.reader, e.what, e.purpose) for e in entries if e.role == "lender"] == [
         ("city-bank-loans", "optin-score", "lending")
     ]
+
+
+def test_the_subject_is_told_of_consent_given_and_withdrawn(consented):
+    _import(
+        consented,
+        {
+            "type": "consent_withdrawn",
+            "id": "w-1",
+            "subject": str(PERSON),
+            "scorecard": "civic-optin",
+            "on": "2026-01-20",
+        },
+    )
+    with consented.units(read_only=True) as uow:
+        told = {n.key: n.fields for n in uow.notices.inbox(PERSON)}
+    assert told["notice.optin.consent_given"]["sources"] == "water-co, city-bank"
+    assert told["notice.optin.consent_withdrawn"]["erased"] == 2  # both bills, one per source
