@@ -156,3 +156,17 @@ def test_the_subject_is_told_of_consent_given_and_withdrawn(consented):
         told = {n.key: n.fields for n in uow.notices.inbox(PERSON)}
     assert told["notice.optin.consent_given"]["sources"] == "water-co, city-bank"
     assert told["notice.optin.consent_withdrawn"]["erased"] == 2  # both bills, one per source
+
+
+def test_a_source_token_files_bills_for_the_source_it_is_only(consented):
+    bill = {**BILLS[0], "id": "o-named"}
+    own = Reader("water-co", "source", "t-w", ("city-personal/traffic.*",))
+    consented.intake.submit([bill], submitter=own)  # its name is the source
+    scoped = Reader("utilities-gateway", "source", "t-g", ("optin:water-co",))
+    consented.intake.submit([{**bill, "id": "o-scoped"}], submitter=scoped)  # a scope names the source
+    from xinyong.services.intake import ImportForbidden
+
+    with pytest.raises(ImportForbidden, match="city-bank"):
+        consented.intake.submit([{**bill, "id": "o-other", "source": "city-bank"}], submitter=own)
+    with pytest.raises(ImportForbidden):
+        consented.intake.submit([{"type": "paid", "id": "p-x", "obligation": "o-2", "on": "2025-04-01"}], submitter=own)

@@ -130,9 +130,15 @@ class Submitter(Protocol):
 
 def optin_source_of(submitter: Submitter, source: str) -> bool:
     """Whether ``submitter`` (a source token) may file obligations for opt-in ``source``:
-    one of its scopes is ``optin:SOURCE`` (or a pattern matching it)."""
+    the token is that source's own, by its name (``--name water-co``, as a named source
+    files records only in its own name), or one of its scopes is ``optin:SOURCE`` (or a
+    pattern matching it)."""
+    if submitter.role != "source":
+        return False
+    if submitter.name == source and getattr(submitter, "named", True):
+        return True
     wanted = SOURCE_SCOPE + source
-    return submitter.role == "source" and any(fnmatch.fnmatchcase(wanted, p) for p in submitter.scopes)
+    return any(fnmatch.fnmatchcase(wanted, p) for p in submitter.scopes)
 
 
 def authorise(item: OptinEvent, submitter: Submitter | None, uow: UnitOfWork) -> str | None:
@@ -157,8 +163,9 @@ def authorise(item: OptinEvent, submitter: Submitter | None, uow: UnitOfWork) ->
         source = filed.source
     if not optin_source_of(submitter, source):
         return (
-            f"source token {submitter.name!r} cannot file for opt-in source {source!r}: its scopes "
-            f"({', '.join(submitter.scopes) or 'none'}) do not include '{SOURCE_SCOPE}{source}'"
+            f"source token {submitter.name!r} cannot file for opt-in source {source!r}: it is not that "
+            f"source's own token, and its scopes ({', '.join(submitter.scopes) or 'none'}) do not "
+            f"include '{SOURCE_SCOPE}{source}'"
         )
     return None
 
