@@ -15,6 +15,7 @@ import pytest
 
 from tests.service.conftest import SUBJECT, ZHANG, Api, Template, assert_problem, running_server
 from tests.support.cli import Cli
+from tests.support.identifiers import rid
 from xinyong.domain.calendar import today
 from xinyong.domain.optin import whole_months
 
@@ -26,6 +27,7 @@ GRANTS = {
     "landlord": ["--role", "lender", "--name", "harbour-lettings", "--scope", "rental-deposit"],
     "water": ["--role", "source", "--name", "water-co", "--scope", "optin:water-co"],
     "bank": ["--role", "source", "--name", "city-bank", "--scope", "optin:city-bank"],
+    "fuzzer": ["--role", "subject", "--subject", rid("37108219650505005")],
 }
 
 
@@ -150,8 +152,8 @@ def test_officers_service_points_and_sources_cannot_read_opt_in_scores(optin_api
 
 
 def test_obligations_without_consent_or_from_another_source_are_refused_and_not_kept(optin_api: Api) -> None:
-    # The other subject never consented: nothing of the bill is kept.
-    lone = bills("nc", subject="rid:347961195004189429")[:1]
+    # A subject who never consented: nothing of the bill is kept.
+    lone = bills("nc", subject=rid("37108219600101001"))[:1]
     assert_problem(optin_api.post("water", "/v1/events", json=lone), 422, "events-refused")
     again = optin_api.post("water", "/v1/events", json=lone)
     assert again.status_code == 422  # still unknown: nothing was kept the first time
@@ -233,3 +235,17 @@ def test_public_credit_answers_the_same_whatever_the_opt_in_score(optin_api: Api
     assert score_after == score_before
     report = optin_api.get("officer", f"/v1/subjects/{SUBJECT}/report", params={"purpose": "wall test"})
     assert report.status_code == 200 and "civic-optin" not in report.text and "water-co" not in report.text
+
+
+def test_no_opt_in_request_gets_a_server_error_or_an_answer_outside_the_schema(optin_api: Api) -> None:
+    """schemathesis on the opt-in routes, with the scorecard loaded: as a lender, and as a
+    subject of its own (whose consents the generated requests give and withdraw)."""
+    import schemathesis
+
+    from tests.service.test_schemathesis import fuzz
+
+    schema = schemathesis.openapi.from_url(optin_api.server.url + "/openapi.json")
+    failures = fuzz(schema, optin_api.headers("lender"), {"/v1/optin/scores"})
+    mine = {"/v1/me/consents", "/v1/me/consents/{consent_id}", "/v1/me/optin-score"}
+    failures += fuzz(schema, optin_api.headers("fuzzer"), mine)
+    assert not failures, "\n\n".join(failures)
