@@ -34,6 +34,7 @@ from xinyong.services.due_process import DueProcess
 from xinyong.services.erasure import Erasure
 from xinyong.services.inquiries import Inquiries
 from xinyong.services.intake import Intake
+from xinyong.services.optin import OptinScores
 from xinyong.services.overview import Dashboards
 from xinyong.services.publication import Publication
 from xinyong.services.read_models import KeptUnits, ReadModels
@@ -64,6 +65,7 @@ class Deployment:
     erasure: Erasure
     overview: Dashboards
     audit: Audit
+    optin: OptinScores
     settings: Settings  # read once, where the deployment was opened
 
     def node_key(self):
@@ -226,6 +228,7 @@ class Services:
     erasure: Erasure
     overview: Dashboards
     audit: Audit
+    optin: OptinScores  # opt-in scores: walled off from everything above
 
 
 def services(
@@ -251,6 +254,7 @@ def services(
         erasure=Erasure(units, library, retention),
         overview=Dashboards(units, library, due_process, read_models),
         audit=Audit(units),
+        optin=OptinScores(units, library.scorecards, intake, clock),
     )
 
 

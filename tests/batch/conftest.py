@@ -22,6 +22,7 @@ import pyarrow as pa
 import pytest
 
 from tests.conftest import CONFORMANCE
+from tests.support.samples import sample_catalogs
 from xinyong.batch.database import read_database
 from xinyong.batch.engines import connect, read_export, stage_for, to_arrow
 from xinyong.batch.export import export_ledger
@@ -282,7 +283,7 @@ def second_versions(folder: Path) -> list[Path]:
     fulfilment."""
     folder.mkdir(parents=True, exist_ok=True)
     files = []
-    for path in sorted(SAMPLE_CATALOGS.glob("*.toml")):
+    for path in sample_catalogs(SAMPLE_CATALOGS):
         files.append(Path(shutil.copy(path, folder / path.name)))
 
     text = (SAMPLE_CATALOGS / "rongcheng-personal.toml").read_text(encoding="utf-8")

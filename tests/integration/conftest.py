@@ -4,6 +4,7 @@ basic conformance scenario and a row in every append-only table."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import shutil
 from pathlib import Path
 
@@ -38,6 +39,13 @@ def fill(deployment):
         case_id = uow.cases.open("review", PERSON, None, {"grounds": "test"})
         uow.attachments.add("repair", case_id, PERSON, Accepted("application/pdf", "test.pdf", b"%PDF-1.4\n"))
         uow.commit()
+    # A scorecard and opt-in events (docs/design.md section 9): a consent and a bill.
+    deployment.catalogs.load([Path(__file__).resolve().parents[2] / "catalogs" / "civic-optin.toml"])
+    consent = {"type": "consent_given", "id": "fill-consent", "subject": str(PERSON), "scorecard": "civic-optin"}
+    consent |= {"sources": ["water-co"], "purposes": ["lending"], "on": "2025-01-01"}
+    bill = {"type": "obligation", "id": "fill-bill", "subject": str(PERSON), "source": "water-co"}
+    bill |= {"due_on": "2025-02-01", "amount": 12}
+    deployment.intake.import_lines([json.dumps(consent), json.dumps(bill)])
     return deployment
 
 

@@ -651,7 +651,17 @@ def test_the_access_log_reads_a_subjects_own_views_apart_from_everyone_elses(uni
 
 
 def test_every_chained_table_is_verified_the_ledger_first_and_its_head_moves_with_each_row(units):
-    tables = ["ledger", "catalog_versions", "notices", "deliveries", "cases", "attachments", "access_log"]
+    tables = [
+        "ledger",
+        "catalog_versions",
+        "notices",
+        "deliveries",
+        "cases",
+        "attachments",
+        "scorecard_versions",
+        "optin_events",
+        "access_log",
+    ]
     with units(read_only=True) as uow:
         empty = uow.audit.verify({"ledger": 0})
     assert [r.table for r in empty] == tables
@@ -754,3 +764,45 @@ def test_appended_subjects_are_those_this_unit_filed_events_under(units):
             {uow.ledger.subject_key(OTHER), uow.ledger.subject_key(PERSON)}
         )
         assert all(len(page) == 1 for page in pages)
+
+
+# ------------------------------------------------------------------- opt-in scores
+
+
+def test_opt_in_events_read_back_until_a_withdrawal_destroys_their_keys(units):
+    from xinyong.domain.optin import ConsentEvent, Obligation
+    from xinyong.domain.scorecard import parse_scorecard
+
+    text = (Path(__file__).resolve().parents[2] / "catalogs" / "civic-optin.toml").read_text("utf-8")
+    card = parse_scorecard(text)
+    consent = {"sources": ["water-co"], "purposes": ["lending"], "on": "2025-01-01"}
+    with units() as uow:
+        uow.optin.add_scorecard(card, text)
+        uow.optin.file("c1", "consent_given", PERSON, consent, "f-c1", D(2025, 1, 2), None, scorecard=card.id)
+        bill = {"due_on": "2025-02-01", "amount": 10}
+        uow.optin.file("o1", "obligation", PERSON, bill, "f-o1", D(2025, 1, 2), "water-co", source="water-co")
+        uow.optin.file("o2", "obligation", PERSON, bill, "f-o2", D(2025, 1, 3), "city-bank", source="city-bank")
+        filed = uow.optin.obligation("o1")
+        assert filed is not None and filed.kept and not filed.paid and filed.source == "water-co"
+        uow.optin.file("p1", "paid", None, {"on": "2025-01-30"}, "f-p1", D(2025, 1, 4), "water-co", obligation=filed)
+        uow.commit()
+    with units(read_only=True) as uow:
+        assert [c.id for c in uow.optin.scorecards()] == ["civic-optin"] and uow.optin.scorecard_count() == 1
+        assert uow.optin.fingerprints(["c1", "o1", "nope"]) == {"c1": "f-c1", "o1": "f-o1"}
+        assert uow.optin.consents(PERSON) == {
+            "civic-optin": [ConsentEvent("c1", "given", D(2025, 1, 1), ("water-co",), ("lending",))]
+        }
+        assert uow.optin.consents(OTHER) == {}
+        assert uow.optin.obligations(PERSON) == [
+            (Obligation("o1", "water-co", D(2025, 2, 1), D(2025, 1, 30)), D(2025, 1, 2)),
+            (Obligation("o2", "city-bank", D(2025, 2, 1)), D(2025, 1, 3)),
+        ]
+        assert uow.optin.obligation("o1").paid  # type: ignore[union-attr]
+    with units() as uow:
+        assert uow.optin.erase(PERSON, ["water-co"]) == 1
+        assert uow.optin.erase(PERSON, ["water-co"]) == 0
+        uow.commit()
+    with units(read_only=True) as uow:
+        assert [o.id for o, _ in uow.optin.obligations(PERSON)] == ["o2"]
+        assert uow.optin.obligation("o1").kept is False  # type: ignore[union-attr]
+        assert uow.optin.fingerprints(["o1"]) == {"o1": "f-o1"}  # known by its id, for replays

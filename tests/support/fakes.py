@@ -30,7 +30,9 @@ from xinyong.domain.history import annuls, contact_history, contact_language, re
 from xinyong.domain.identifiers import SubjectRef
 from xinyong.domain.lookup import fold_name, lookup_query
 from xinyong.domain.notices import NoticeDraft
+from xinyong.domain.optin import ConsentEvent, Obligation
 from xinyong.domain.read_model import ReadModel, Span
+from xinyong.domain.scorecard import Scorecard
 from xinyong.domain.standing import RecordFile
 from xinyong.services.unit_of_work import (
     Access,
@@ -40,6 +42,7 @@ from xinyong.services.unit_of_work import (
     Collision,
     DisputeActivity,
     Event,
+    FiledObligation,
     ListedPiece,
     Notice,
     Organisation,
@@ -124,6 +127,20 @@ class _Delivery:
     at: str = ""
 
 
+@dataclass(frozen=True)
+class _OptinRow:
+    id: str
+    kind: str
+    subject_key: str
+    scorecard: str | None
+    source: str | None
+    obligation_id: str | None
+    filed_on: dt.date
+    fingerprint: str
+    body: dict[str, Any]
+    generation: int | None  # obligations and payments: the generation of the key they are under
+
+
 @dataclass
 class _State:
     rows: list[_Row] = field(default_factory=list)
@@ -138,6 +155,10 @@ class _State:
     # Read models by lookup key: (head, catalogs fingerprint, model).
     read_models: dict[str, tuple[int, str, ReadModel]] = field(default_factory=dict)
     attachments: list[_AttachmentRow] = field(default_factory=list)
+    scorecards: list[tuple[Scorecard, str]] = field(default_factory=list)
+    optin: list[_OptinRow] = field(default_factory=list)
+    # Each subject's key per opt-in source, by (lookup key, source): a generation, None once erased.
+    optin_keys: dict[tuple[str, str], int | None] = field(default_factory=dict)
 
     def copy(self) -> _State:
         return _State(
@@ -151,6 +172,9 @@ class _State:
             list(self.access),
             dict(self.read_models),
             list(self.attachments),
+            list(self.scorecards),
+            list(self.optin),
+            dict(self.optin_keys),
         )
 
 
@@ -469,6 +493,116 @@ class FakeCatalogs(_Part):
 
     def added(self) -> bool:
         return self._unit.catalogs_added
+
+
+class FakeOptin(_Part):
+    """Opt-in events in memory: obligations and payments readable only while the
+    generation of their subject's key for their source is the current one."""
+
+    def scorecards(self) -> list[Scorecard]:
+        return [c for c, _ in sorted(self._state.scorecards, key=lambda x: (x[0].id, x[0].effective_from))]
+
+    def scorecard_count(self) -> int:
+        return len(self._state.scorecards)
+
+    def add_scorecard(self, scorecard: Scorecard, source: str) -> None:
+        self._writing().scorecards.append((scorecard, source))
+
+    def fingerprints(self, event_ids: Iterable[str]) -> dict[str, str]:
+        wanted = set(event_ids)
+        return {r.id: r.fingerprint for r in self._state.optin if r.id in wanted}
+
+    def consents(self, subject: SubjectRef) -> dict[str, list[ConsentEvent]]:
+        key = self._store.subject_key(subject)
+        found: dict[str, list[ConsentEvent]] = {}
+        for r in self._state.optin:
+            if r.subject_key == key and r.kind in ("consent_given", "consent_withdrawn"):
+                found.setdefault(r.scorecard or "", []).append(
+                    ConsentEvent(
+                        r.id,
+                        "given" if r.kind == "consent_given" else "withdrawn",
+                        dt.date.fromisoformat(r.body["on"]),
+                        tuple(r.body.get("sources", ())),
+                        tuple(r.body.get("purposes", ())),
+                    )
+                )
+        return found
+
+    def _kept(self, r: _OptinRow) -> bool:
+        return r.generation is not None and self._state.optin_keys.get((r.subject_key, r.source or "")) == r.generation
+
+    def obligations(self, subject: SubjectRef) -> list[tuple[Obligation, dt.date]]:
+        key = self._store.subject_key(subject)
+        bills: dict[str, tuple[Obligation, dt.date]] = {}
+        for r in self._state.optin:
+            if r.subject_key != key or not self._kept(r):
+                continue
+            if r.kind == "obligation":
+                bills[r.id] = (Obligation(r.id, r.source or "", dt.date.fromisoformat(r.body["due_on"])), r.filed_on)
+            elif r.kind == "paid" and r.obligation_id in bills:
+                bill, filed = bills[r.obligation_id]
+                bills[r.obligation_id] = (replace(bill, paid_on=dt.date.fromisoformat(r.body["on"])), filed)
+        return list(bills.values())
+
+    def obligation(self, obligation_id: str) -> FiledObligation | None:
+        row = next((r for r in self._state.optin if r.id == obligation_id and r.kind == "obligation"), None)
+        if row is None:
+            return None
+        paid = any(r.kind == "paid" and r.obligation_id == obligation_id for r in self._state.optin)
+        return FiledObligation(row.id, row.subject_key, row.source or "", row.filed_on, self._kept(row), paid)
+
+    def file(
+        self,
+        event_id: str,
+        kind: str,
+        subject: SubjectRef | None,
+        body: dict[str, Any],
+        fingerprint: str,
+        filed_on: dt.date,
+        submitted_by: str | None,
+        *,
+        scorecard: str | None = None,
+        source: str | None = None,
+        obligation: FiledObligation | None = None,
+    ) -> None:
+        state = self._writing()
+        if any(r.id == event_id for r in state.optin):
+            raise Collision(f"opt-in event {event_id!r} is already stored")
+        if obligation is not None:
+            key, source = obligation.subject_key, obligation.source
+        else:
+            assert subject is not None
+            key = self._store.subject_key(subject)
+        generation = None
+        if kind in ("obligation", "paid"):
+            assert source is not None
+            generation = state.optin_keys.get((key, source))
+            if generation is None:
+                generation = state.optin_keys[(key, source)] = next(_GENERATIONS)
+        state.optin.append(
+            _OptinRow(
+                event_id,
+                kind,
+                key,
+                scorecard,
+                source,
+                obligation.id if obligation else None,
+                filed_on,
+                fingerprint,
+                _json(body),
+                generation,
+            )
+        )
+
+    def erase(self, subject: SubjectRef, sources: Iterable[str]) -> int:
+        state = self._writing()
+        key = self._store.subject_key(subject)
+        erased = 0
+        for source in set(sources):
+            if state.optin_keys.get((key, source)) is not None:
+                state.optin_keys[(key, source)] = None
+                erased += 1
+        return erased
 
 
 class FakeReadModels(_Part):
@@ -822,7 +956,17 @@ class FakeAccessLog(_Part):
 
 
 GENESIS = "0" * 64
-CHAINED = ("ledger", "catalog_versions", "notices", "deliveries", "cases", "attachments", "access_log")
+CHAINED = (
+    "ledger",
+    "catalog_versions",
+    "notices",
+    "deliveries",
+    "cases",
+    "attachments",
+    "scorecard_versions",
+    "optin_events",
+    "access_log",
+)
 
 
 class FakeAudit(_Part):
@@ -839,6 +983,8 @@ class FakeAudit(_Part):
             "deliveries": state.deliveries,
             "cases": state.cases,
             "attachments": state.attachments,
+            "scorecard_versions": state.scorecards,
+            "optin_events": state.optin,
             "access_log": state.access,
         }[name]
 
@@ -892,6 +1038,7 @@ class FakeUnitOfWork(UnitOfWork):
         self.access_log = FakeAccessLog(self)
         self.audit = FakeAudit(self)
         self.read_models = FakeReadModels(self)
+        self.optin = FakeOptin(self)
         self.before_commit = []
         self.appended: set[str] = set()
         self.catalogs_added = False

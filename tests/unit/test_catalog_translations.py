@@ -13,6 +13,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from tests.support.samples import sample_catalogs
 from xinyong import messages
 from xinyong.domain.catalog import CatalogRegistry, Text
 from xinyong.domain.catalog.files import CatalogFileError, parse_catalog, read_catalog
@@ -23,7 +24,7 @@ from xinyong.domain.notices import NoticeDraft, quoted_in
 
 pytestmark = pytest.mark.unit
 
-SAMPLES = sorted((Path(__file__).resolve().parents[2] / "catalogs").glob("*.toml"))
+SAMPLES = sample_catalogs()
 
 CATALOG = """\
 id = "city-personal"

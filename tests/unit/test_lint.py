@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.support.samples import sample_catalogs
 from xinyong.domain.catalog import CatalogRegistry
 from xinyong.domain.catalog.files import parse_catalog, read_catalog
 from xinyong.domain.catalog.lint import PROFILES, Finding, lint, normalise, refused_terms
@@ -18,7 +19,7 @@ pytestmark = pytest.mark.unit
 
 ROOT = Path(__file__).resolve().parents[2]
 CONFORMANCE_CATALOGS = sorted((ROOT / "tests" / "conformance").glob("*/catalog-*.toml"))
-SAMPLE_CATALOGS = sorted((ROOT / "catalogs").glob("*.toml"))
+SAMPLE_CATALOGS = sample_catalogs()
 
 PERSON = """\
 id = "city-personal"

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.samples import sample_catalogs
 from xinyong.domain import standing as st
 from xinyong.domain.catalog.files import read_catalog
 from xinyong.domain.catalog.registry import CatalogRegistry
@@ -30,7 +31,7 @@ END = dt.date(2026, 6, 30)
 
 
 def _sample_files() -> list[Path]:
-    return sorted(SAMPLE.glob("*.toml")) if SAMPLE.is_dir() else []
+    return sample_catalogs(SAMPLE) if SAMPLE.is_dir() else []
 
 
 CATALOG_SETS = [

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.samples import sample_catalogs
 from xinyong.domain.catalog.files import parse_catalog
 from xinyong.domain.catalog.lint import lint
 from xinyong.domain.catalog.registry import CatalogRegistry
@@ -79,9 +80,7 @@ def test_a_missing_source_translation_is_warned_and_an_unknown_one_refused():
 def test_every_source_the_demo_population_names_has_a_name_in_both_languages():
     from xinyong.synthetic.behaviour import load_behaviour
 
-    registry = CatalogRegistry.of(
-        [parse_catalog(p.read_text("utf-8"), str(p)) for p in (ROOT / "catalogs").glob("*.toml")]
-    )
+    registry = CatalogRegistry.of([parse_catalog(p.read_text("utf-8"), str(p)) for p in sample_catalogs()])
     sources = load_behaviour().sources
     named = {sources.default, *sources.by_rule_prefix.values(), *sources.by_category.values()}
     for source in sorted(named):

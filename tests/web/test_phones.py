@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.web.conftest import ROOT, SCORING, World, sign_in
+from tests.support.samples import sample_catalogs
+from tests.web.conftest import SCORING, World, sign_in
 from xinyong.entrypoints.web import i18n
 
 pytestmark = pytest.mark.e2e
@@ -77,7 +78,7 @@ def _go(path: str | Callable[[World], str]) -> Visit:
 # The sample catalogs the demo loads, and their lists.
 CATALOGS = {
     data["id"]: list(data.get("lists", {}))
-    for data in (tomllib.loads(path.read_text("utf-8")) for path in sorted((ROOT / "catalogs").glob("*.toml")))
+    for data in (tomllib.loads(path.read_text("utf-8")) for path in sample_catalogs())
 }
 
 PAGES: dict[str, tuple[str, Visit]] = {

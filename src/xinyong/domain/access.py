@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 from xinyong.domain.identifiers import SubjectRef
 from xinyong.domain.standing import CheckDecision
 
-ROLES = ("source", "registry", "service-point", "subject", "officer", "auditor")
+ROLES = ("source", "registry", "service-point", "subject", "officer", "auditor", "lender")
 ROLE_HELP = {
     "source": "submits records for rules matching its scopes (e.g. 'city-personal/traffic.*') "
     "and events on its own records",
@@ -22,6 +22,8 @@ ROLE_HELP = {
     "subject": "reads its own report, files disputes and repair applications, sets its own contact address",
     "officer": "reads standings and reports with a purpose; resolves disputes and repairs",
     "auditor": "reads the access log and verifies the ledger",
+    "lender": "reads a subject's opt-in score for the purposes in its scopes (e.g. 'lending'), "
+    "only where the subject consented to that purpose; never public credit",
 }
 
 
@@ -119,11 +121,11 @@ def validate_grant(role: str, scopes: tuple[str, ...], subject: SubjectRef | Non
     """Check that a token about to be created makes sense for its role."""
     if role not in ROLES:
         raise ValueError(f"role {role!r} is not one of {', '.join(ROLES)}")
-    if role in ("source", "service-point") and not scopes:
+    if role in ("source", "service-point", "lender") and not scopes:
         raise ValueError(f"a {role} token needs at least one --scope")
     if role == "subject" and subject is None:
         raise ValueError("a subject token needs --subject")
     if role != "subject" and subject is not None:
         raise ValueError("--subject goes only with --role subject")
-    if role not in ("source", "service-point") and scopes:
-        raise ValueError(f"--scope goes only with --role source or service-point, not {role}")
+    if role not in ("source", "service-point", "lender") and scopes:
+        raise ValueError(f"--scope goes only with --role source, service-point or lender, not {role}")

@@ -201,11 +201,90 @@ class Annulled(_RecordChange):
 
 
 RecordChange = DisputeFiled | DisputeResolved | Fulfilled | Repaired | Annulled
+
+# Opt-in scores (docs/design.md section 9): a subject's consent to a scorecard, its
+# withdrawal, a bill filed by a source the subject consented to, and its payment. They
+# are kept apart from the ledger (walled off from public credit) and carry their ids.
+OptinId = Annotated[str, Field(min_length=1, max_length=100, pattern=r"^[a-z0-9][a-z0-9_-]*$")]
+
+
+def _finite_amount(value: Any) -> Any:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ValueError("must be a number")
+    if value != value or value in (float("inf"), float("-inf")):
+        raise ValueError("must be a finite number")
+    return value
+
+
+Amount = Annotated[int | float, BeforeValidator(_finite_amount), Field(ge=0, le=10**12)]
+
+
+class ConsentGiven(_Event):
+    type: Literal["consent_given"]
+    id: EventId
+    subject: Subject
+    scorecard: OptinId
+    sources: tuple[OptinId, ...] = Field(min_length=1, max_length=50)
+    purposes: tuple[OptinId, ...] = Field(min_length=1, max_length=50)
+    on: Day
+
+
+class ConsentWithdrawn(_Event):
+    type: Literal["consent_withdrawn"]
+    id: EventId
+    subject: Subject
+    scorecard: OptinId
+    on: Day
+
+
+class ObligationFiled(_Event):
+    type: Literal["obligation"]
+    id: EventId
+    subject: Subject
+    source: OptinId
+    due_on: Day
+    amount: Amount
+
+
+class Paid(_Event):
+    type: Literal["paid"]
+    id: EventId
+    obligation: EventId
+    on: Day
+
+
+OptinEvent = ConsentGiven | ConsentWithdrawn | ObligationFiled | Paid
+OPTIN = (ConsentGiven, ConsentWithdrawn, ObligationFiled, Paid)
+
 Event = Annotated[
-    SubjectEvent | ContactEvent | RecordEvent | DisputeFiled | DisputeResolved | Fulfilled | Repaired | Annulled,
+    SubjectEvent
+    | ContactEvent
+    | RecordEvent
+    | DisputeFiled
+    | DisputeResolved
+    | Fulfilled
+    | Repaired
+    | Annulled
+    | ConsentGiven
+    | ConsentWithdrawn
+    | ObligationFiled
+    | Paid,
     Field(discriminator="type"),
 ]
-EVENT_TYPES = ("subject", "contact", "record", "dispute_filed", "dispute_resolved", "fulfilled", "repaired", "annulled")
+EVENT_TYPES = (
+    "subject",
+    "contact",
+    "record",
+    "dispute_filed",
+    "dispute_resolved",
+    "fulfilled",
+    "repaired",
+    "annulled",
+    "consent_given",
+    "consent_withdrawn",
+    "obligation",
+    "paid",
+)
 
 _EVENT = TypeAdapter(Event)
 
@@ -219,17 +298,20 @@ def describe_validation_error(error: ValidationError) -> str:
     return validation.describe_validation_error(error, skip=EVENT_TYPES, whole="event")
 
 
-def dates_of(event: SubjectEvent | RecordEvent | RecordChange) -> list[tuple[str, dt.date]]:
+def dates_of(event: SubjectEvent | RecordEvent | RecordChange | OptinEvent) -> list[tuple[str, dt.date]]:
     """The dated fields of an event, by name: none of them may lie after the day the event
-    is filed."""
+    is filed (an obligation's ``due_on`` may: a bill falls due after it is filed)."""
     if isinstance(event, RecordEvent):
         return [("occurred_on", event.occurred_on), ("decided_on", event.decided_on)]
-    if isinstance(event, (_RecordChange, ContactEvent)):
+    if isinstance(event, (_RecordChange, ContactEvent, ConsentGiven, ConsentWithdrawn, Paid)):
         return [("on", event.on)]
     return []
 
 
-def parse_event(data: Any) -> SubjectEvent | ContactEvent | RecordEvent | RecordChange:
+AnyEvent = SubjectEvent | ContactEvent | RecordEvent | RecordChange | OptinEvent
+
+
+def parse_event(data: Any) -> AnyEvent:
     """Validate one decoded JSON object as an event."""
     if not isinstance(data, dict):
         raise InvalidEvent(f"an event must be a JSON object, got {type(data).__name__}")
@@ -245,7 +327,7 @@ def parse_event(data: Any) -> SubjectEvent | ContactEvent | RecordEvent | Record
 _NOT_UTF8 = re.compile("[\udc80-\udcff]")
 
 
-def parse_event_line(line: str) -> SubjectEvent | ContactEvent | RecordEvent | RecordChange:
+def parse_event_line(line: str) -> AnyEvent:
     """Decode and validate one line of JSON Lines.
 
     A line read with ``errors="surrogateescape"`` carries the bytes that were not UTF-8
@@ -278,7 +360,7 @@ def parse_event_line(line: str) -> SubjectEvent | ContactEvent | RecordEvent | R
 
 
 # line, text, event, parse error
-Parsed = tuple[int, str, SubjectEvent | ContactEvent | RecordEvent | RecordChange | None, str | None]
+Parsed = tuple[int, str, AnyEvent | None, str | None]
 
 
 def parse_lines(lines: Iterable[str]) -> Iterator[Parsed]:

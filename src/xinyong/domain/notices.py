@@ -53,6 +53,8 @@ CONTACT_LANGUAGE = {
     "zh-CN": declare_notice("notice.contact.language.zh"),
     "en": declare_notice("notice.contact.language.en"),
 }
+OPTIN_CONSENT_GIVEN = declare_notice("notice.optin.consent_given")
+OPTIN_CONSENT_WITHDRAWN = declare_notice("notice.optin.consent_withdrawn")
 
 # The further sentences of their texts.
 HOW_TO_DISPUTE = declare("notice.how_to_dispute")
@@ -524,6 +526,34 @@ def language_notice(subject: SubjectRef, language: str, on: dt.date) -> NoticeDr
     """The notice that the subject's email will be written in ``language`` from ``on``
     (told in that language, like everything the subject reads from then on)."""
     return NoticeDraft(EMAIL_LANGUAGE, subject, CONTACT_LANGUAGE[language], {"on": _day(on), "language": language})
+
+
+OPTIN_CONSENT = "optin_consent"
+
+
+def optin_consent_notice(
+    subject: SubjectRef,
+    given: bool,
+    scorecard: str,
+    on: dt.date,
+    sources: tuple[str, ...] = (),
+    purposes: tuple[str, ...] = (),
+    erased: int = 0,
+) -> NoticeDraft:
+    """The notice that the subject gave its consent to an opt-in scorecard (naming the
+    sources it may read and the purposes a lender may read it for), or withdrew it (and
+    how many bills were erased with it)."""
+    fields: dict[str, Any]
+    if given:
+        fields = {
+            "scorecard": scorecard,
+            "on": _day(on),
+            "sources": ", ".join(sources),
+            "purposes": ", ".join(purposes),
+        }
+        return NoticeDraft(OPTIN_CONSENT, subject, OPTIN_CONSENT_GIVEN, fields)
+    fields = {"scorecard": scorecard, "on": _day(on), "erased": erased}
+    return NoticeDraft(OPTIN_CONSENT, subject, OPTIN_CONSENT_WITHDRAWN, fields)
 
 
 def contact_notice(subject: SubjectRef, previous: str | None, address: str, change: int, on: dt.date) -> NoticeDraft:

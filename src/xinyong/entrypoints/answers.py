@@ -7,7 +7,9 @@ import datetime as dt
 from typing import Any
 
 from xinyong import messages
+from xinyong.domain.catalog.model import Text
 from xinyong.domain.messages import CHECK_HOW_TO_DISPUTE
+from xinyong.domain.optin import OptinScore, Reason
 from xinyong.domain.standing import CheckDecision, Standing
 from xinyong.services.inquiries import Answer, Unanswered
 
@@ -76,3 +78,38 @@ def answer_json(answer: Answer | Unanswered) -> dict[str, Any]:
     if isinstance(answer, Standing):
         return standing_json(answer)
     return check_json(answer)
+
+
+def optin_json(subject: str, result: OptinScore, language: str | None = None) -> dict[str, Any]:
+    """An opt-in score as ``optin score --json`` prints it (docs/design.md section 9):
+    ``subject``, ``scorecard``, ``as_of``, ``score``, ``band``, ``features`` (name → value
+    or null) and ``reasons``, each with ``feature``, ``points``, ``possible``, ``text``
+    (the scorecard's own words, or ``language``'s) and ``raise``: the nearest bin that
+    gives more points (``points``, and the values it holds, ``at_least`` ≤ value <
+    ``below``), or null."""
+
+    def text(reason: Reason) -> str:
+        if language is not None and isinstance(reason.text, Text):
+            return reason.text.in_language(language)
+        return str(reason.text)
+
+    return {
+        "subject": subject,
+        "scorecard": result.scorecard,
+        "as_of": result.as_of.isoformat(),
+        "score": result.score,
+        "band": result.band,
+        "features": dict(result.features),
+        "reasons": [
+            {
+                "feature": r.feature,
+                "points": r.points,
+                "possible": r.possible,
+                "text": text(r),
+                "raise": None
+                if r.raise_to is None
+                else {"points": r.raise_to.points, "at_least": r.raise_to.at_least, "below": r.raise_to.below},
+            }
+            for r in result.reasons
+        ],
+    }

@@ -24,6 +24,7 @@ from typing import Protocol
 
 from xinyong.domain import calendar
 from xinyong.domain.events import (
+    OPTIN,
     ContactEvent,
     Parsed,
     RecordChange,
@@ -43,6 +44,7 @@ from xinyong.domain.notices import (
     subject_facts_notice,
 )
 from xinyong.domain.standing import RecordFile, Rejected, admit_record, apply_change
+from xinyong.services import optin
 from xinyong.services.catalogs import CatalogLibrary
 from xinyong.services.unit_of_work import Event, UnitOfWork, UnitsOfWork
 
@@ -103,6 +105,7 @@ class Submitter(Protocol):
     name: str
     role: str
     subject: SubjectRef | None
+    scopes: tuple[str, ...]
 
     def may_record(self, rule: str) -> bool: ...
 
@@ -129,6 +132,8 @@ def derived_id(fingerprint: str, occurrence: int) -> str:
 
 
 FACTS = (SubjectEvent, ContactEvent)  # events about a subject itself, not about a record
+# Events kept apart from the ledger, about a subject but about no record (opt-in scores).
+APART = (*FACTS, *OPTIN)
 
 
 @dataclass
@@ -259,7 +264,7 @@ class Intake:
         referenced = {
             (e.id if isinstance(e, RecordEvent) else e.record)
             for _, _, e, _ in batch
-            if e is not None and not isinstance(e, FACTS)
+            if e is not None and not isinstance(e, APART)
         }
         ledger = uow.ledger
         stored = ledger.records(referenced)
@@ -274,7 +279,7 @@ class Intake:
         )
         # Ids of the later events of the batch, given or derived, in order.
         for position, (number, text, item, error) in enumerate(batch):
-            if item is not None and not isinstance(item, (*FACTS, RecordEvent)) and item.id is None:
+            if item is not None and not isinstance(item, (*APART, RecordEvent)) and item.id is None:
                 fingerprint = ledger.fingerprint(item.content())
                 identities.occurrences[fingerprint] += 1
                 batch[position] = (
@@ -284,13 +289,40 @@ class Intake:
                     error,
                 )
         stored_ids = ledger.later_events_by_id(
-            (e.id for _, _, e, _ in batch if e is not None and not isinstance(e, (*FACTS, RecordEvent))),
+            (e.id for _, _, e, _ in batch if e is not None and not isinstance(e, (*APART, RecordEvent))),
         )
         accepted: list[Event] = []
         drafts: list[NoticeDraft] = []
+        shelf: optin.Scorecards | None = None
         for number, text, item, error in batch:
             if item is None:
                 reject(Rejection(number, error or "invalid", text))
+                continue
+            if isinstance(item, OPTIN):
+                # Opt-in events (docs/design.md section 9) are kept apart from the ledger,
+                # each stored at once so that later lines of the file see it; a refused
+                # one leaves nothing, and a refused file rolls back the unit.
+                refusal = optin.authorise(item, submitter, uow)
+                if refusal is not None:
+                    forbidden.append(Rejection(number, refusal, text))
+                    continue
+                if shelf is None:
+                    shelf = self.library.scorecards(uow)
+                try:
+                    self._refuse_future(item, today)
+                    caused = optin.file_optin(uow, item, shelf, writer, today)
+                except Rejected as problem:
+                    reject(Rejection(number, str(problem), text, conflict=isinstance(problem, IdConflict)))
+                    continue
+                outcome = "replayed" if caused is None else "written"
+                if caused is None:
+                    result.unchanged += 1
+                else:
+                    result.written += 1
+                    result.written_by_type[item.type] += 1
+                    drafts.extend(caused)
+                if identify:
+                    result.events.append(Identified(number, item.type, item.id, outcome))
                 continue
             if submitter is not None:
                 refusal = self._authorise(item, submitter, files, owners)

@@ -12,6 +12,7 @@ from xinyong.domain.access import Reader
 from xinyong.domain.catalog.model import GradeBand
 from xinyong.domain.events import RecordChange
 from xinyong.domain.identifiers import SubjectRef
+from xinyong.domain.notices import OPTIN_CONSENT
 from xinyong.domain.standing import (
     Contribution,
     ListEntry,
@@ -25,6 +26,7 @@ from xinyong.domain.standing import (
 )
 from xinyong.domain.trajectory import Trajectory, trajectory
 from xinyong.services.catalogs import CatalogLibrary
+from xinyong.services.optin import OPTIN_READ
 from xinyong.services.unit_of_work import Access, Notice, UnitsOfWork
 
 
@@ -124,6 +126,11 @@ class Reports:
             _, accesses = uow.access_log.entries(subject, limit=1000)
             notices = uow.notices.inbox(subject)
             uow.commit()
+        if reader.role != "subject":
+            # Opt-in scores are walled off from public credit: only the subject sees its
+            # consents and who read its score in its file (docs/design.md section 9).
+            notices = [n for n in notices if n.kind != OPTIN_CONSENT]
+            accesses = [a for a in accesses if a.what != OPTIN_READ]
         files, facts, jurisdiction = filed.files, filed.facts, filed.jurisdiction
 
         standings = []

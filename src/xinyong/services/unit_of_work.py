@@ -26,7 +26,9 @@ from xinyong.domain.catalog.registry import CatalogRegistry
 from xinyong.domain.events import ContactEvent, RecordChange, RecordEvent, SubjectEvent
 from xinyong.domain.identifiers import SubjectRef
 from xinyong.domain.notices import NoticeDraft, quoted_in
+from xinyong.domain.optin import ConsentEvent, Obligation
 from xinyong.domain.read_model import ReadModel, Span
+from xinyong.domain.scorecard import Scorecard
 from xinyong.domain.standing import ListEntry, RecordFile
 
 Event = SubjectEvent | ContactEvent | RecordEvent | RecordChange
@@ -441,6 +443,74 @@ class CatalogRepository(Protocol):
         ...
 
 
+@dataclass(frozen=True)
+class FiledObligation:
+    """An obligation as stored: whose it is, from which source, when it was filed, and
+    whether it can still be read (False once a withdrawal erased it) and was paid."""
+
+    id: str
+    subject_key: str
+    source: str
+    filed_on: dt.date
+    kept: bool
+    paid: bool
+
+
+class OptinRepository(Protocol):
+    """Opt-in scores (docs/design.md section 9), walled off from the ledger: scorecard
+    versions, consents, obligations and payments. Obligations and their payments are
+    sealed under the subject's own key for their source; :meth:`erase` destroys it."""
+
+    def scorecards(self) -> list[Scorecard]:
+        """Every stored scorecard version, by id and ``effective_from``."""
+        ...
+
+    def scorecard_count(self) -> int: ...
+
+    def add_scorecard(self, scorecard: Scorecard, source: str) -> None:
+        """Store a new scorecard version with the TOML text it was read from."""
+        ...
+
+    def fingerprints(self, event_ids: Iterable[str]) -> dict[str, str]:
+        """The keyed fingerprint of each stored opt-in event among ``event_ids``."""
+        ...
+
+    def consents(self, subject: SubjectRef) -> dict[str, list[ConsentEvent]]:
+        """The subject's consent events by scorecard, in the order they were filed."""
+        ...
+
+    def obligations(self, subject: SubjectRef) -> list[tuple[Obligation, dt.date]]:
+        """The subject's obligations that can still be read, each with the day it was
+        filed and its payment (``paid_on``), in the order they were filed."""
+        ...
+
+    def obligation(self, obligation_id: str) -> FiledObligation | None: ...
+
+    def file(
+        self,
+        event_id: str,
+        kind: str,
+        subject: SubjectRef | None,
+        body: dict[str, Any],
+        fingerprint: str,
+        filed_on: dt.date,
+        submitted_by: str | None,
+        *,
+        scorecard: str | None = None,
+        source: str | None = None,
+        obligation: FiledObligation | None = None,
+    ) -> None:
+        """Append one opt-in event: a consent sealed under the deployment's key, an
+        obligation (``source``) or a payment (``obligation``) under the subject's key
+        for the source."""
+        ...
+
+    def erase(self, subject: SubjectRef, sources: Iterable[str]) -> int:
+        """Destroy the subject's keys for ``sources``: every obligation and payment sealed
+        under them so far is gone for good. Returns how many keys were destroyed."""
+        ...
+
+
 class ReadModelRepository(Protocol):
     """Each subject's read model (docs/design.md section 4 as a function of the day,
     :mod:`xinyong.domain.read_model`), kept in the same transaction as the events that
@@ -643,6 +713,7 @@ class UnitOfWork(abc.ABC):
     access_log: AccessLogRepository
     audit: AuditRepository
     read_models: ReadModelRepository
+    optin: OptinRepository
     read_only: bool
     # Run by commit() before the transaction is kept, in order (the read models are
     # brought up to date here, in the same transaction as the events that changed them).

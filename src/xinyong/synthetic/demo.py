@@ -112,7 +112,8 @@ def build_demo(
     settings = (settings or Settings.from_environment()).model_copy(update={"db": database})
     deployment = open_deployment(database, settings)
     try:
-        catalogs = [o.catalog for o in deployment.catalogs.load(catalog_files)]
+        loaded = deployment.catalogs.load(catalog_files)
+        catalogs = [o.catalog for o in loaded if isinstance(o.catalog, Catalog)]
         registry = deployment.catalogs.registry()
         end = end or calendar.today()
         start = dt.date(end.year - 4, 1, 1)
@@ -148,6 +149,17 @@ def build_demo(
         build.tokens["registry (civil registry: subject facts and contact addresses)"] = tokens.create(
             "registry", "civil-registry"
         )[1]
+        # Opt-in scores (docs/design.md section 9), where a scorecard was loaded: a lender
+        # for each of its purposes, and each of its sources filing bills for itself only.
+        for card in deployment.catalogs.scorecards().all():
+            for purpose in card.purposes:
+                build.tokens[f"lender ({card.id}: {purpose})"] = tokens.create(
+                    "lender", f"demo-lender-{purpose}", (purpose,)
+                )[1]
+            for source in card.sources:
+                build.tokens[f"source {source} (bills for {card.id})"] = tokens.create(
+                    "source", source, (f"optin:{source}",)
+                )[1]
         resident = portal_resident(deployment, end)
         if resident is not None:
             build.tokens[f"subject {resident} (web portal: /portal)"] = tokens.create(

@@ -34,6 +34,8 @@ from xinyong.adapters.storage.tables import (
     deliveries,
     ledger,
     notices,
+    optin_events,
+    scorecard_versions,
 )
 from xinyong.services.unit_of_work import ChainReport
 
@@ -48,6 +50,8 @@ CHAINED: dict[str, tuple[Table, str]] = {
     "deliveries": (deliveries, "mac"),
     "cases": (cases, "mac"),
     "attachments": (attachments, "mac"),
+    "scorecard_versions": (scorecard_versions, "mac"),
+    "optin_events": (optin_events, "mac"),
     "access_log": (access_log, "mac"),
 }
 _NOT_COVERED = {"hash", "prev_hash", "mac"}

@@ -267,4 +267,64 @@ idempotency_keys = Table(
     Column("response", LargeBinary),
 )
 
-APPEND_ONLY_TABLES = ("ledger", "catalog_versions", "access_log", "notices", "deliveries", "cases", "attachments")
+# Opt-in scores (migration 0009, docs/design.md section 9): walled off from the ledger
+# and from everything that reads it. Scorecard versions are stored like catalog versions;
+# the consent, obligation and payment events are appended and chained, their content
+# sealed: consents under the deployment's seal key, obligations and payments under the
+# subject's own key for their source (``optin_keys``), destroyed when the subject
+# withdraws (crypto-shredding) while the rows and their chain stay as they were.
+scorecard_versions = Table(
+    "scorecard_versions",
+    metadata,
+    Column("scorecard_id", String(100), primary_key=True),
+    Column("version", String(100), primary_key=True),
+    Column("effective_from", Date, nullable=False),
+    Column("source", Text, nullable=False),
+    Column("digest", String(64), nullable=False),
+    Column("loaded_at", String(32), nullable=False),
+    Column("seq", Integer),
+    Column("mac", String(64)),
+    Index("scorecard_versions_seq", "seq", unique=True),
+)
+
+optin_events = Table(
+    "optin_events",
+    metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=True),
+    Column("id", String(200), nullable=False, unique=True),
+    Column("kind", String(24), nullable=False),  # consent_given | consent_withdrawn | obligation | paid
+    Column("subject_key", String(64), nullable=False),
+    Column("scorecard", String(100)),  # consents
+    Column("source", String(100)),  # obligations and payments: whose key seals them
+    Column("obligation_id", String(200)),  # payments
+    Column("filed_on", Date, nullable=False),
+    Column("fingerprint", String(64), nullable=False),  # keyed, of the canonical event
+    Column("submitted_by", String(200)),
+    Column("recorded_at", String(32), nullable=False),
+    Column("sealed", LargeBinary, nullable=False),
+    Column("mac", String(64)),
+    Index("optin_events_subject", "subject_key", "seq"),
+    Index("optin_events_obligation", "obligation_id"),
+)
+
+optin_keys = Table(
+    "optin_keys",
+    metadata,
+    Column("subject_key", String(64), primary_key=True),
+    Column("source", String(100), primary_key=True),
+    Column("wrapped", LargeBinary),  # null once erased
+    Column("created_at", String(32), nullable=False),
+    Column("erased_at", String(32)),
+)
+
+APPEND_ONLY_TABLES = (
+    "ledger",
+    "catalog_versions",
+    "access_log",
+    "notices",
+    "deliveries",
+    "cases",
+    "attachments",
+    "scorecard_versions",
+    "optin_events",
+)

@@ -22,6 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from xinyong.adapters.storage.access_log import AccessLog
 from xinyong.adapters.storage.attachments import AttachmentFiles
 from xinyong.adapters.storage.cases import CaseBook
+from xinyong.adapters.storage.optin import OptinBook
 from xinyong.adapters.storage.outbox import Outbox
 from xinyong.adapters.storage.read_models import SqlReadModels
 from xinyong.adapters.storage.store import LedgerStore
@@ -31,7 +32,9 @@ from xinyong.domain.catalog.model import Catalog
 from xinyong.domain.events import SubjectEvent
 from xinyong.domain.identifiers import SubjectRef
 from xinyong.domain.notices import NoticeDraft
+from xinyong.domain.optin import ConsentEvent, Obligation
 from xinyong.domain.read_model import ReadModel, Span
+from xinyong.domain.scorecard import Scorecard
 from xinyong.domain.standing import RecordFile
 from xinyong.services.unit_of_work import (
     Access,
@@ -41,6 +44,7 @@ from xinyong.services.unit_of_work import (
     Collision,
     DisputeActivity,
     Event,
+    FiledObligation,
     ListedPiece,
     Notice,
     Organisation,
@@ -346,6 +350,66 @@ class SqlAccessLog:
         return self._log.entries(subject, limit, offset, self._bound.connection, own=own)
 
 
+class SqlOptin:
+    def __init__(self, book: OptinBook, bound: _Bound):
+        self._book = book
+        self._bound = bound
+        self.scorecard_added = False
+
+    def scorecards(self) -> list[Scorecard]:
+        return self._book.scorecards(self._bound.connection)
+
+    def scorecard_count(self) -> int:
+        return self._book.scorecard_count(self._bound.connection)
+
+    def add_scorecard(self, scorecard: Scorecard, source: str) -> None:
+        self._book.add_scorecard(self._bound.writing(), scorecard, source)
+        self.scorecard_added = True
+
+    def fingerprints(self, event_ids: Iterable[str]) -> dict[str, str]:
+        return self._book.fingerprints(self._bound.connection, event_ids)
+
+    def consents(self, subject: SubjectRef) -> dict[str, list[ConsentEvent]]:
+        return self._book.consents(self._bound.connection, subject)
+
+    def obligations(self, subject: SubjectRef) -> list[tuple[Obligation, dt.date]]:
+        return self._book.obligations(self._bound.connection, subject)
+
+    def obligation(self, obligation_id: str) -> FiledObligation | None:
+        return self._book.obligation(self._bound.connection, obligation_id)
+
+    def file(
+        self,
+        event_id: str,
+        kind: str,
+        subject: SubjectRef | None,
+        body: dict[str, Any],
+        fingerprint: str,
+        filed_on: dt.date,
+        submitted_by: str | None,
+        *,
+        scorecard: str | None = None,
+        source: str | None = None,
+        obligation: FiledObligation | None = None,
+    ) -> None:
+        self._book.file(
+            self._bound.writing(),
+            event_id,
+            kind,
+            subject,
+            body,
+            fingerprint,
+            filed_on,
+            submitted_by,
+            scorecard=scorecard,
+            source=source,
+            obligation=obligation,
+        )
+
+    def erase(self, subject: SubjectRef, sources: Iterable[str]) -> int:
+        return self._book.erase(self._bound.writing(), subject, sources)
+
+
 class SqlAudit:
     def __init__(self, store: LedgerStore, bound: _Bound):
         self._store = store
@@ -377,6 +441,7 @@ class SqlUnitOfWork(UnitOfWork):
         self.access_log = SqlAccessLog(AccessLog(store), self._bound)
         self.audit = SqlAudit(store, self._bound)
         self.read_models = SqlReadModelRepository(SqlReadModels(store), self._bound)
+        self.optin = SqlOptin(OptinBook(store), self._bound)
         self.before_commit = []
 
     def __enter__(self) -> SqlUnitOfWork:

@@ -422,9 +422,10 @@ class _Deployment:
 
     definitions: dict[str, set[str]]  # list id -> catalog ids that define it
     feeders: dict[str, list[tuple[str, Rule]]]  # list id -> (rule name, rule) naming it
+    scorecards: frozenset[str] = frozenset()  # opt-in scorecards: walled off from measures
 
     @classmethod
-    def of(cls, catalogs: Iterable[Catalog]) -> _Deployment:
+    def of(cls, catalogs: Iterable[Catalog], scorecards: Iterable[str] = ()) -> _Deployment:
         definitions: dict[str, set[str]] = defaultdict(set)
         feeders: dict[str, list[tuple[str, Rule]]] = defaultdict(list)
         for catalog in catalogs:
@@ -433,7 +434,7 @@ class _Deployment:
             for name, rule in catalog.rules.items():
                 if rule.list is not None:
                     feeders[rule.list].append((name, rule))
-        return cls(dict(definitions), dict(feeders))
+        return cls(dict(definitions), dict(feeders), frozenset(scorecards))
 
 
 class _Linter:
@@ -641,7 +642,21 @@ class _Linter:
                 f"{what} applies to {measure.applies_to!r}; a measure may fall only on the "
                 "subject of the record (no guilt by association)",
             )
-        if measure.when.list is not None and measure.when.list not in self.deployment.definitions:
+        cards = self.deployment.scorecards
+        named = [
+            (f"{where}.{key}", value)
+            for key, value in (("when.list", measure.when.list), ("action", measure.action))
+            if value is not None and (value in cards or value.split(".")[0] in cards)
+        ]
+        for place, value in named:
+            self.add(
+                "error",
+                place,
+                "optin-walled-off",
+                f"{what} names {value!r}, an opt-in scorecard: opt-in scores are walled off from public "
+                "credit, and no measure, check, list or grade may read them (docs/design.md section 9)",
+            )
+        if measure.when.list is not None and measure.when.list not in self.deployment.definitions and not named:
             self.add(
                 "error",
                 f"{where}.when.list",
@@ -756,13 +771,14 @@ def fields_text(measure: Measure, name: str) -> str:
     return str(getattr(measure, name) or "")
 
 
-def lint(catalogs: Sequence[Catalog], profile: str = "default") -> list[Finding]:
+def lint(catalogs: Sequence[Catalog], profile: str = "default", scorecards: Iterable[str] = ()) -> list[Finding]:
     """Every finding for every catalog version given, under ``profile`` (see
     :data:`PROFILES`). Lists named by measures resolve against all catalogs given; an
-    identical catalog version given twice is linted once."""
+    identical catalog version given twice is linted once. A measure naming one of the
+    opt-in ``scorecards`` (as its list or its action) is an error."""
     if profile not in PROFILES:
         raise ValueError(f"profile {profile!r} is not one of {', '.join(PROFILES)}")
-    deployment = _Deployment.of(catalogs)
+    deployment = _Deployment.of(catalogs, scorecards)
     findings: list[Finding] = []
     seen: list[Catalog] = []
     for catalog in catalogs:

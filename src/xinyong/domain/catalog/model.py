@@ -163,6 +163,17 @@ class Trigger(_Strict):
     grades: tuple[str, ...] | None = None
     list: str | None = None
 
+    @model_validator(mode="before")
+    @classmethod
+    def _not_a_scorecard(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "scorecard" in data:
+            raise ValueError(
+                f"a measure cannot be triggered by scorecard {data['scorecard']!r}: opt-in scores are "
+                "walled off from public credit, and no measure, check, list or grade may read them "
+                "(docs/design.md section 9)"
+            )
+        return data
+
     @model_validator(mode="after")
     def _exactly_one(self) -> Trigger:
         if (self.grades is None) == (self.list is None):

@@ -66,6 +66,7 @@ Source = Annotated[Reader, Depends(role("source"))]
 SourceOrRegistry = Annotated[Reader, Depends(role("source", "registry"))]
 Checker = Annotated[Reader, Depends(role("service-point", "officer"))]
 Auditor = Annotated[Reader, Depends(role("auditor"))]
+Lender = Annotated[Reader, Depends(role("lender"))]
 
 
 def officer_purpose(who: Reader, purpose: str | None, field: str = "purpose") -> str | None:

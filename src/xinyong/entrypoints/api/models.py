@@ -554,3 +554,80 @@ class WholeFile(Report):
     @classmethod
     def of(cls, file: export.WholeFile) -> WholeFile:  # type: ignore[override]
         return cls.model_validate(file, from_attributes=True)
+
+
+# ------------------------------------------------------------------- opt-in scores
+
+
+class ConsentRequest(BaseModel):
+    """A subject's consent to an opt-in scorecard (docs/design.md section 9)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    scorecard: str = Field(min_length=1, max_length=100, description="the scorecard's id, e.g. civic-optin")
+    sources: list[Annotated[str, Field(min_length=1, max_length=100)]] = Field(
+        min_length=1, max_length=50, description="the scorecard's sources it may read bills from"
+    )
+    purposes: list[Annotated[str, Field(min_length=1, max_length=100)]] = Field(
+        min_length=1, max_length=50, description="what lenders may read the score for"
+    )
+
+
+class ConsentAnswer(BaseModel):
+    id: str = Field(description="the consent's id: DELETE /v1/me/consents/{id} withdraws it")
+    scorecard: str
+    sources: list[str]
+    purposes: list[str]
+    on: dt.date = Field(description="in force from this day until withdrawn")
+
+
+class ConsentsAnswer(BaseModel):
+    consents: list[ConsentAnswer] = Field(description="the consents in force today, one per scorecard at most")
+
+
+class WithdrawalAnswer(BaseModel):
+    id: str = Field(description="the withdrawal's id")
+    consent: str
+    scorecard: str
+    on: dt.date
+
+
+class OptinRaise(BaseModel):
+    points: int | float = Field(description="the points of the nearest bin that gives more")
+    at_least: int | float | None = Field(description="the least value that bin holds (null: no lower bound)")
+    below: int | float | None = Field(description="the bin holds values below this (null: no upper bound)")
+
+
+class OptinReason(BaseModel):
+    feature: str
+    points: int | float
+    possible: int | float = Field(description="the most points the feature gives")
+    text: str = Field(description="why it costs points, in the language asked for")
+    raise_: OptinRaise | None = Field(
+        alias="raise", serialization_alias="raise", description="what would raise it; null when nothing would"
+    )
+
+    model_config = ConfigDict(populate_by_name=True)
+
+
+class OptinScoreAnswer(BaseModel):
+    """An opt-in score, as ``optin score --json`` prints it."""
+
+    subject: str
+    scorecard: str
+    as_of: dt.date
+    score: int | float
+    band: str | None
+    features: dict[str, int | float | None] = Field(description="each feature's value; null when missing")
+    reasons: list[OptinReason] = Field(description="largest shortfall first, at most four")
+
+
+class LenderRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    subject: str = Field(min_length=1, max_length=40, description="rid:NUMBER or uscc:CODE")
+    scorecard: str = Field(min_length=1, max_length=100)
+    purpose: str = Field(
+        min_length=1, max_length=100, description="one of the token's scopes, which the subject consented to"
+    )
+    as_of: dt.date | None = Field(default=None, description="the day asked about (default: today)")

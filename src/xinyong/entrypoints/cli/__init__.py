@@ -16,11 +16,13 @@ from xinyong.entrypoints.cli import (
     notices,
     privacy,
     scorecards,
+    optin,
     service,
 )
 from xinyong.entrypoints.cli.root import app
 
 app.add_typer(catalogs.catalog_app, name="catalog")
+app.add_typer(optin.optin_app, name="optin")
 app.add_typer(ledger.ledger_app, name="ledger")
 app.add_typer(privacy.privacy_app, name="privacy")
 app.add_typer(keys.keys_app, name="keys")

@@ -9,7 +9,10 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from xinyong.domain.catalog.files import CatalogFileError, read_catalog
+from xinyong.domain.catalog.files import CatalogFileError
+from xinyong.domain.catalog.lint import Finding
+from xinyong.domain.catalog.model import Catalog
+from xinyong.domain.scorecard import Scorecard, ScorecardFileError
 from xinyong.entrypoints.cli.root import (
     AsJson,
     AsOf,
@@ -21,7 +24,7 @@ from xinyong.entrypoints.cli.root import (
     print_json,
     state,
 )
-from xinyong.services.catalogs import CatalogLoadError
+from xinyong.services.catalogs import CatalogLoadError, parse_library_file
 
 catalog_app = typer.Typer(help="Load, lint and show rule catalogs.", no_args_is_help=True)
 
@@ -41,6 +44,12 @@ def catalog_load(
     for outcome in outcomes:
         c = outcome.catalog
         verb = "loaded" if outcome.added else "already loaded"
+        if isinstance(c, Scorecard):
+            out.print(
+                f"{verb}: scorecard {c.id} version {c.version} (in force from {c.effective_from}; "
+                f"{len(c.features)} features, sources {', '.join(c.sources)}; opt-in, walled off from catalogs)"
+            )
+            continue
         out.print(
             f"{verb}: {c.id} version {c.version} (in force from {c.effective_from}; "
             f"{len(c.rules)} rules, {len(c.lists)} lists, {len(c.measures)} measures)"
@@ -63,20 +72,39 @@ def catalog_lint(
 
     if profile not in PROFILES:
         raise fail(f"--profile: {profile!r} is not one of {', '.join(PROFILES)}", 2)
-    catalogs = []
+    catalogs: list[tuple[str, Catalog]] = []
+    cards: list[tuple[str, Scorecard]] = []
     problems = []
     for path in files:
         try:
-            catalogs.append((str(path), read_catalog(path)))
-        except CatalogFileError as error:
+            parsed = parse_library_file(path.read_text(encoding="utf-8"), str(path))
+        except OSError as error:
+            problems.append(f"{path}: cannot read: {error.strerror}")
+            continue
+        except UnicodeDecodeError:
+            problems.append(f"{path}: not UTF-8 text")
+            continue
+        except (CatalogFileError, ScorecardFileError) as error:
             problems.append(str(error))
+            continue
+        if isinstance(parsed, Scorecard):
+            cards.append((str(path), parsed))
+        else:
+            catalogs.append((str(path), parsed))
     if problems:
         raise fail("\n".join(problems))
-    context = _loaded_catalogs_if_any()
-    linted = {(c.id, c.version) for _, c in catalogs}
+    context, loaded_cards = _loaded_catalogs_if_any()
+    linted = {(c.id, c.version) for _, c in catalogs} | {(c.id, c.version) for _, c in cards}
     context = [c for c in context if (c.id, c.version) not in linted]
-    findings = [f for f in lint([c for _, c in catalogs] + context, profile) if (f.catalog, f.version) in linted]
-    where = {(c.id, c.version): path for path, c in catalogs}
+    scorecards = {c.id for _, c in cards} | set(loaded_cards)
+    findings = [
+        f
+        for f in lint([c for _, c in catalogs] + context, profile, scorecards=scorecards)
+        if (f.catalog, f.version) in linted
+    ]
+    for _, card in cards:
+        findings.extend(scorecard_findings(card))
+    where = {(c.id, c.version): path for path, c in catalogs} | {(c.id, c.version): path for path, c in cards}
     errors = [f for f in findings if f.severity == "error"]
     if as_json:
         print_json(
@@ -107,6 +135,39 @@ def catalog_lint(
         raise typer.Exit(1)
 
 
+def scorecard_findings(card: Scorecard) -> list[Finding]:
+    """Warnings for a scorecard that loads: bins whose points fall as a feature's value
+    gets better (a payment on time would lower the score), and texts not translated into
+    a language the scorecard declares."""
+    found = []
+    for index, feature in enumerate(card.features):
+        problem = feature.monotone_problem()
+        if problem is not None:
+            found.append(
+                Finding(
+                    "warning",
+                    card.id,
+                    card.version,
+                    f"features[{index}].bins",
+                    "not-monotone",
+                    f"feature {feature.name!r}: {problem}",
+                )
+            )
+    for language, paths in card.missing_translations().items():
+        for path in paths:
+            found.append(
+                Finding(
+                    "warning",
+                    card.id,
+                    card.version,
+                    f"translations.{language}",
+                    "missing-translation",
+                    f"{path!r} has no {language} translation",
+                )
+            )
+    return found
+
+
 def _loaded_catalogs_if_any():
     from sqlalchemy.engine import make_url
 
@@ -115,8 +176,9 @@ def _loaded_catalogs_if_any():
     db = state.db or configured().db
     url = make_url(database_url(db))
     if url.get_backend_name() == "sqlite" and not (url.database and Path(url.database).exists()):
-        return []
-    return list(deployment_or_exit().catalogs.registry().all())
+        return [], []
+    deployment = deployment_or_exit()
+    return list(deployment.catalogs.registry().all()), deployment.catalogs.scorecards().ids()
 
 
 @catalog_app.command("show")
@@ -125,8 +187,10 @@ def catalog_show(
     as_of: AsOf = None,
     as_json: AsJson = False,
 ) -> None:
-    """Show loaded catalogs, or one catalog's rules, lists and measures in force on a day."""
-    registry = deployment_or_exit().catalogs.registry()
+    """Show loaded catalogs (and opt-in scorecards), or one catalog's rules, lists and
+    measures in force on a day."""
+    deployment = deployment_or_exit()
+    registry = deployment.catalogs.registry()
     if catalog_id is None:
         table = Table("catalog", "version", "in force from", "kind", "jurisdiction", "rules", title="Loaded catalogs")
         rows = []
@@ -141,7 +205,34 @@ def catalog_show(
                 }
             )
             table.add_row(c.id, c.version, str(c.effective_from), c.subject_kind, c.jurisdiction, str(len(c.rules)))
-        print_json(rows) if as_json else out.print(table)
+        cards = deployment.catalogs.scorecards().all()
+        scorecards = Table("scorecard", "version", "in force from", "kind", "sources", "purposes", title="Scorecards")
+        for card in cards:
+            rows.append(
+                {
+                    "id": card.id,
+                    "version": card.version,
+                    "effective_from": card.effective_from.isoformat(),
+                    "subject_kind": card.subject_kind,
+                    "kind": "scorecard",
+                    "sources": list(card.sources),
+                    "purposes": list(card.purposes),
+                }
+            )
+            scorecards.add_row(
+                card.id,
+                card.version,
+                str(card.effective_from),
+                card.subject_kind,
+                ", ".join(card.sources),
+                ", ".join(card.purposes),
+            )
+        if as_json:
+            print_json(rows)
+        else:
+            out.print(table)
+            if cards:
+                out.print(scorecards)
         return
     if catalog_id not in registry:
         raise fail(f"no catalog {catalog_id!r} is loaded; loaded: {', '.join(registry.ids()) or 'none'}")

@@ -86,20 +86,27 @@ def serve(
 
 @token_app.command("create")
 def token_create(
-    role: Annotated[str, typer.Option("--role", help="source, registry, service-point, subject, officer or auditor.")],
+    role: Annotated[
+        str, typer.Option("--role", help="source, registry, service-point, subject, officer, auditor or lender.")
+    ],
     name: Annotated[str | None, typer.Option("--name", help="Who holds it (a source's name).")] = None,
     scope: Annotated[
         list[str] | None,
-        typer.Option("--scope", help="A rule pattern (sources) or action (service points); repeatable."),
+        typer.Option(
+            "--scope",
+            help="A rule pattern or optin:SOURCE (sources), an action (service points) or a purpose "
+            "(lenders); repeatable.",
+        ),
     ] = None,
     subject: Annotated[str | None, typer.Option("--subject", help="The subject a subject token reads.")] = None,
 ) -> None:
     """Create a token; it is printed once, on the last line, and stored only as a digest.
 
-    Roles: source (files records under --scope rules), registry (the civil registry or
-    market regulator: the one writer of subject facts and contact addresses),
-    service-point (asks checks for --scope actions), subject (--subject: its own file),
-    officer, auditor."""
+    Roles: source (files records under --scope rules, and bills for opt-in scores as
+    the source a scope optin:SOURCE names), registry (the civil registry or market
+    regulator: the one writer of subject facts and contact addresses), service-point
+    (asks checks for --scope actions), subject (--subject: its own file), officer,
+    auditor, lender (reads opt-in scores for the --scope purposes a subject consented to)."""
     ref = subject_ref(subject) if subject else None
     try:
         info, secret = deployment_or_exit().tokens.create(role, name, tuple(scope or ()), ref)

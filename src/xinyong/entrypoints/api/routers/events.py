@@ -45,6 +45,10 @@ async def submit_events(request: Request, who: SourceOrRegistry, d: DeploymentDe
     """A source submits records for rules in its scopes and events on its own records;
     the registry submits a subject's facts (``subject`` events: jurisdiction, name,
     kind; ``contact`` events: the address notices are emailed to), which no source may.
+    A source whose token has the scope ``optin:SOURCE`` files ``obligation`` and ``paid``
+    events of opt-in scores for that source only (docs/design.md section 9): an
+    obligation is refused, and nothing of it kept, unless a consent of its subject naming
+    the source is in force.
     The batch is applied in order and in one transaction: if any event does not fit,
     nothing is written and every bad event is listed by its index (from 1).
 

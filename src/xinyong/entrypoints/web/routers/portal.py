@@ -17,6 +17,7 @@ from xinyong.bootstrap import Deployment
 from xinyong.domain import calendar
 from xinyong.domain.access import Reader
 from xinyong.domain.events import EMAIL_PATTERN
+from xinyong.domain.optin import OptinRefused
 from xinyong.entrypoints.dependencies import DeploymentDep, today
 from xinyong.entrypoints.downloads import download
 from xinyong.entrypoints.printable import render_export
@@ -29,6 +30,7 @@ from xinyong.services.delivery import contact_address, contact_language
 from xinyong.services.due_process import AttachmentNotTaken, DueProcessError, NotFound, TooEarly
 from xinyong.services.export import whole_file
 from xinyong.services.intake import ImportRefused
+from xinyong.services.optin import UnknownScorecard
 from xinyong.services.situation import situation_of
 
 router = APIRouter(prefix="/portal", include_in_schema=False)
@@ -385,3 +387,158 @@ def credit_report(request: Request, d: DeploymentDep) -> Response:
     except credit_reports.Unavailable:
         return credit_reports.unavailable(request)
     return credit_reports.attachment(document, f"credit-report-{day.isoformat()}.pdf", lang)
+
+
+# --------------------------------------------------------------------- opt-in scores
+
+OPTIN_DONE = ("consent", "withdraw")
+
+
+def _number(value: float | int | None, feature: str) -> str | None:
+    """A feature's value as the page shows it: a share as a percentage."""
+    if value is None:
+        return None
+    if feature.endswith("_share_24m"):
+        return f"{value * 100:.0f}%"
+    return f"{value:g}"
+
+
+def optin_page(
+    request: Request,
+    d: Deployment,
+    who: Reader,
+    errors: dict | None = None,
+    done: str | None = None,
+    confirm: str | None = None,
+    status: int = 200,
+) -> HTMLResponse:
+    """The subject's opt-in scores (docs/design.md section 9): for each scorecard, the
+    consent in force (its sources by name, its purposes, since when) with a withdraw
+    button behind a confirmation, or a form to give one; and while one is in force, the
+    score, its band and its reasons in the reader's language, each with what would
+    raise it. Reading the score here is in the subject's access log."""
+    subject = who.subject
+    assert subject is not None
+    day = today()
+    lang = language(request)
+    cards = []
+    for view in d.optin.consents(subject, day):
+        card = view.scorecard
+
+        def said(path: str, fallback: str, card=card) -> str:
+            return card.text(path, lang) or fallback
+
+        entry: dict[str, Any] = {
+            "id": card.id,
+            "title": said("title", card.id),
+            "description": said("description", ""),
+            "range": card.range,
+            "sources": [(s, said(f"source_names.{s}", s)) for s in card.sources],
+            "purposes": list(card.purposes),
+            "consent": None,
+            "score": None,
+        }
+        if view.consent is not None:
+            entry["consent"] = {
+                "id": view.consent.id,
+                "since": view.consent.on.isoformat(),
+                "sources": [said(f"source_names.{s}", s) for s in view.consent.sources],
+                "purposes": list(view.consent.purposes),
+            }
+            try:
+                result = d.optin.score(subject, card.id, day, who, None)
+            except UnknownScorecard:
+                cards.append(entry)  # not in force yet: nothing to score
+                continue
+            entry["score"] = {
+                "value": result.score,
+                "band": said(f"bands.{result.band}", result.band or ""),
+                "features": [
+                    (name, _number(value, name), result.points[name]) for name, value in result.features.items()
+                ],
+                "reasons": [
+                    {
+                        "feature": r.feature,
+                        "text": r.text.in_language(lang) if hasattr(r.text, "in_language") else str(r.text),
+                        "points": r.points,
+                        "possible": r.possible,
+                        "raise": None
+                        if r.raise_to is None
+                        else {
+                            "points": r.raise_to.points,
+                            "at_least": _number(r.raise_to.at_least, r.feature),
+                            "below": _number(r.raise_to.below, r.feature),
+                        },
+                    }
+                    for r in result.reasons
+                ],
+            }
+        cards.append(entry)
+    return render(
+        request,
+        "optin.html",
+        status=status,
+        area="portal",
+        subject=str(subject),
+        cards=cards,
+        errors=errors or {},
+        done=done,
+        confirm=confirm,
+        csrf=sessions(request).csrf(request, PORTAL),
+        today=day.isoformat(),
+    )
+
+
+@router.get("/optin", response_class=HTMLResponse)
+def optin(request: Request, d: DeploymentDep, done: str | None = None, withdraw: str | None = None) -> HTMLResponse:
+    who = _signed_in(request)
+    if who is None:
+        return signin_page(request, PORTAL)
+    return optin_page(request, d, who, done=done if done in OPTIN_DONE else None, confirm=withdraw)
+
+
+@router.post("/optin/consent")
+async def give_optin_consent(request: Request, d: DeploymentDep) -> Response:
+    """The subject consents to a scorecard reading its bills from the sources ticked, and
+    lenders reading the score for the purposes ticked."""
+    form = await read_form(request)
+    who = _refused(form, request)
+    if not isinstance(who, Reader):
+        return who
+    assert who.subject is not None
+    scorecard = (form.get("scorecard") or "").strip()
+    sources = [k.removeprefix("source-") for k, v in form.items() if k.startswith("source-") and v]
+    purposes = [k.removeprefix("purpose-") for k, v in form.items() if k.startswith("purpose-") and v]
+    errors: dict[str, Any] = {}
+    if not sources:
+        errors[f"optin-{scorecard}-sources"] = error("optin.error.no_source")
+    if not purposes:
+        errors[f"optin-{scorecard}-purposes"] = error("optin.error.no_purpose")
+    if not errors:
+        try:
+            await run_in_threadpool(d.optin.give, who.subject, scorecard, sources, purposes, who, today())
+        except ImportRefused as refused:
+            errors[f"optin-{scorecard}-sources"] = error("error.refused", detail=refused.rejections[0].reason)
+    if errors:
+        return await run_in_threadpool(optin_page, request, d, who, errors, None, None, 422)
+    return RedirectResponse("/portal/optin?done=consent", status_code=303)
+
+
+@router.post("/optin/withdraw")
+async def withdraw_optin_consent(request: Request, d: DeploymentDep) -> Response:
+    """The subject withdraws a consent, once it confirmed: its bills from the scorecard's
+    sources are erased."""
+    form = await read_form(request)
+    who = _refused(form, request)
+    if not isinstance(who, Reader):
+        return who
+    assert who.subject is not None
+    consent = (form.get("consent") or "").strip()
+    if form.get("confirm") != "yes":
+        return RedirectResponse(f"/portal/optin?withdraw={consent}#withdraw", status_code=303)
+    try:
+        await run_in_threadpool(d.optin.withdraw, who.subject, consent, who, today())
+    except (LookupError, OptinRefused, ImportRefused):
+        errors = {"optin-withdraw": error("optin.error.not_in_force")}
+        return await run_in_threadpool(optin_page, request, d, who, errors, None, None, 422)
+    return RedirectResponse("/portal/optin?done=withdraw", status_code=303)
