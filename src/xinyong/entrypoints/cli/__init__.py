@@ -14,9 +14,9 @@ from xinyong.entrypoints.cli import (
     keys,
     ledger,
     notices,
+    optin,
     privacy,
     scorecards,
-    optin,
     service,
 )
 from xinyong.entrypoints.cli.root import app
