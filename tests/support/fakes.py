@@ -822,7 +822,10 @@ class FakeAccessLog(_Part):
 
 
 GENESIS = "0" * 64
-CHAINED = ("ledger", "catalog_versions", "notices", "deliveries", "cases", "attachments", "access_log")
+# The webhook tables are kept by the storage adapter outside the units of work: the fake
+# has none of their rows.
+WEBHOOK_TABLES = ("webhook_endpoints", "webhook_endpoint_changes", "webhook_messages", "webhook_attempts")
+CHAINED = ("ledger", "catalog_versions", "notices", "deliveries", "cases", "attachments", "access_log", *WEBHOOK_TABLES)
 
 
 class FakeAudit(_Part):
@@ -840,6 +843,7 @@ class FakeAudit(_Part):
             "cases": state.cases,
             "attachments": state.attachments,
             "access_log": state.access,
+            **dict.fromkeys(WEBHOOK_TABLES, ()),
         }[name]
 
     def verify(self, marks: dict[str, int] | None = None) -> list[ChainReport]:

@@ -18,6 +18,7 @@ from xinyong import messages
 from xinyong.domain.access import PurposeRequired, Reader
 from xinyong.domain.calendar import in_range
 from xinyong.domain.identifiers import InvalidIdentifier, SubjectRef
+from xinyong.domain.webhooks import RECEIVES
 from xinyong.entrypoints.api.problems import Problem, forbidden, unauthenticated
 from xinyong.entrypoints.dependencies import public_wait
 
@@ -66,6 +67,8 @@ Source = Annotated[Reader, Depends(role("source"))]
 SourceOrRegistry = Annotated[Reader, Depends(role("source", "registry"))]
 Checker = Annotated[Reader, Depends(role("service-point", "officer"))]
 Auditor = Annotated[Reader, Depends(role("auditor"))]
+# The roles that register webhook endpoints: those with events to receive.
+WebhookOwner = Annotated[Reader, Depends(role(*RECEIVES))]
 
 
 def officer_purpose(who: Reader, purpose: str | None, field: str = "purpose") -> str | None:

@@ -554,3 +554,130 @@ class WholeFile(Report):
     @classmethod
     def of(cls, file: export.WholeFile) -> WholeFile:  # type: ignore[override]
         return cls.model_validate(file, from_attributes=True)
+
+
+# ------------------------------------------------------------------ webhooks
+
+_ENDPOINT_EXAMPLE = {
+    "id": "ep_5f0c9a3e1b7d42a8c6e0",
+    "url": "https://intake.traffic-police.example/xinyong",
+    "types": ["record.dispute_decided", "record.dispute_filed"],
+    "created_at": "2026-12-01T09:30:00+00:00",
+    "disabled_at": None,
+    "secret_rotated_at": None,
+}
+
+
+class WebhookEndpointNew(_In):
+    """A receiver for the events the caller's role may get (all of them when ``types``
+    is left out)."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [{"url": "https://intake.traffic-police.example/xinyong", "types": ["record.dispute_filed"]}]
+        },
+    )
+
+    url: str = Field(min_length=1, max_length=2000, description="https:// address of the receiver, without credentials")
+    types: list[Annotated[str, Field(min_length=1, max_length=64)]] | None = Field(
+        None, max_length=20, description="event types to receive; default: every one the role may receive"
+    )
+
+
+class WebhookEndpointView(BaseModel):
+    """A registered receiver, without its secret."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [_ENDPOINT_EXAMPLE]})
+
+    id: str
+    url: str
+    types: list[str]
+    created_at: str
+    disabled_at: str | None = Field(description="when it was disabled: nothing is sent to it since")
+    secret_rotated_at: str | None = Field(description="when its secret was last rotated (null: never)")
+
+    @classmethod
+    def of(cls, endpoint: Any) -> WebhookEndpointView:
+        return cls(
+            id=endpoint.id,
+            url=endpoint.url,
+            types=list(endpoint.types),
+            created_at=endpoint.created_at,
+            disabled_at=endpoint.disabled_at,
+            secret_rotated_at=endpoint.secret_rotated_at,
+        )
+
+
+class WebhookEndpointCreated(WebhookEndpointView):
+    """A new receiver and its signing secret: shown this once, keep it."""
+
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{**_ENDPOINT_EXAMPLE, "secret": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"}]}
+    )
+
+    secret: str = Field(description="whsec_ and the base64 of the HMAC-SHA256 key; shown once")
+
+
+class WebhookSecret(BaseModel):
+    """The endpoint's new secret, shown this once. The one before it keeps signing
+    beside it (a second signature in ``webhook-signature``) until ``previous_valid_until``."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "endpoint": "ep_5f0c9a3e1b7d42a8c6e0",
+                    "secret": "whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD",
+                    "previous_valid_until": "2026-12-03T09:30:00+00:00",
+                }
+            ]
+        }
+    )
+
+    endpoint: str
+    secret: str
+    previous_valid_until: str
+
+
+class WebhookAttemptView(BaseModel):
+    """One attempt to deliver a message to one of the caller's endpoints."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "message": "msg_2b1f7c0d9e8a4b3c5d6e7f80",
+                    "type": "record.dispute_filed",
+                    "attempt": 1,
+                    "at": "2026-12-01T09:31:02+00:00",
+                    "status": 500,
+                    "outcome": "failed",
+                    "error": "the receiver answered HTTP 500",
+                    "next_attempt_at": "2026-12-01T09:31:07+00:00",
+                }
+            ]
+        }
+    )
+
+    message: str = Field(description="the message id (webhook-id), the same on every attempt of it")
+    type: str
+    attempt: int = Field(description="1 for the first attempt of the message")
+    at: str
+    status: int | None = Field(description="the receiver's HTTP status; null when it did not answer")
+    outcome: Literal["delivered", "failed", "given_up"]
+    error: str | None
+    next_attempt_at: str | None = Field(description="when it is tried again (null: delivered or given up)")
+
+    @classmethod
+    def of(cls, attempt: Any) -> WebhookAttemptView:
+        return cls(
+            message=attempt.message,
+            type=attempt.type,
+            attempt=attempt.attempt,
+            at=attempt.at,
+            status=attempt.status,
+            outcome=attempt.outcome,
+            error=attempt.error,
+            next_attempt_at=attempt.next_attempt_at,
+        )
