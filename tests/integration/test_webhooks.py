@@ -10,10 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import threading
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from fastapi.testclient import TestClient
@@ -22,6 +19,7 @@ from sqlalchemy.exc import DBAPIError
 from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
 from tests.conftest import scenario_files
+from tests.support.webhook_receiver import Receiver, receiving
 from xinyong.adapters.webhook_http import HttpSender
 from xinyong.bootstrap import open_deployment
 from xinyong.domain import webhooks as spec
@@ -34,45 +32,10 @@ SUBJECT = "rid:11010519491231002X"
 RULE = "city-personal/traffic.red_light"
 
 
-@dataclass
-class Received:
-    headers: dict[str, str]
-    body: bytes
-
-
-@dataclass
-class Receiver:
-    """An HTTP receiver on loopback that answers each POST with the next of ``answers``
-    (the last one for good), and keeps what it got."""
-
-    answers: list[int]
-    got: list[Received] = field(default_factory=list)
-    url: str = ""
-
-
 @pytest.fixture
 def receiver() -> Iterator[Receiver]:
-    kept = Receiver([500, 204])
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self):  # the name http.server calls
-            body = self.rfile.read(int(self.headers["content-length"]))
-            kept.got.append(Received({k.lower(): v for k, v in self.headers.items()}, body))
-            status = kept.answers.pop(0) if len(kept.answers) > 1 else kept.answers[0]
-            self.send_response(status)
-            self.send_header("content-length", "0")
-            self.end_headers()
-
-        def log_message(self, *args):
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    kept.url = f"http://127.0.0.1:{server.server_address[1]}/hooks"
-    yield kept
-    server.shutdown()
-    server.server_close()
+    with receiving(500, 204) as kept:
+        yield kept
 
 
 @pytest.fixture

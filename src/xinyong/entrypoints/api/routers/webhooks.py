@@ -68,7 +68,7 @@ async def endpoints(who: WebhookOwner, d: DeploymentDep) -> list[WebhookEndpoint
 @router.post(
     "/v1/webhooks/{endpoint_id}/rotate",
     response_model=WebhookSecret,
-    responses=problem_responses(401, 403, 404, 409),
+    responses=problem_responses(401, 403, 404, 409, 422),
     summary="Make a new secret for a receiver (the old one signs too for a grace period)",
 )
 async def rotate(endpoint_id: str, who: WebhookOwner, d: DeploymentDep) -> WebhookSecret:
@@ -90,7 +90,7 @@ async def rotate(endpoint_id: str, who: WebhookOwner, d: DeploymentDep) -> Webho
 @router.delete(
     "/v1/webhooks/{endpoint_id}",
     response_model=WebhookEndpointView,
-    responses=problem_responses(401, 403, 404),
+    responses=problem_responses(401, 403, 404, 422),
     summary="Disable a receiver: nothing more is sent to it",
 )
 async def disable(endpoint_id: str, who: WebhookOwner, d: DeploymentDep) -> WebhookEndpointView:
@@ -105,7 +105,7 @@ async def disable(endpoint_id: str, who: WebhookOwner, d: DeploymentDep) -> Webh
 @router.get(
     "/v1/webhooks/{endpoint_id}/attempts",
     response_model=list[WebhookAttemptView],
-    responses=problem_responses(401, 403, 404),
+    responses=problem_responses(401, 403, 404, 422),
     summary="Every attempt to deliver to a receiver, newest first",
 )
 async def attempts(endpoint_id: str, who: WebhookOwner, d: DeploymentDep) -> list[WebhookAttemptView]:
