@@ -269,3 +269,32 @@ def test_the_secret_is_sealed_at_rest(deployment, http, tokens, receiver):
         stored = connection.execute(text("SELECT sealed_secret FROM webhook_endpoint_changes")).scalar_one()
 
     assert key not in bytes(stored)
+
+
+def test_a_decision_after_the_dispute_was_delivered_is_sent_too(deployment, http, tokens, receiver, sender):
+    receiver.answers[:] = [204]
+    endpoint = _register(http, tokens, receiver.url)
+    _record_and_dispute(deployment)
+    deployment.webhooks.deliver(sender)
+    decision = {"type": "dispute_resolved", "id": "wh-1-x1", "record": "wh-1", "on": dt.date.today().isoformat()}
+    deployment.intake.import_lines([json.dumps({**decision, "outcome": "annulled", "reasons": "R"})])
+    deployment.webhooks.deliver(sender)
+
+    filed, decided = (Webhook(endpoint["secret"]).verify(got.body, got.headers) for got in receiver.got)
+    assert (filed["type"], decided["type"]) == ("record.dispute_filed", "record.dispute_decided")
+    assert (decided["data"]["outcome"], decided["data"]["event"]) == ("annulled", "wh-1-x1")
+    assert "reasons" not in decided["data"]
+
+
+def test_a_disabled_endpoints_messages_hold_back_no_other_endpoints(deployment, http, tokens, receiver, sender):
+    receiver.answers[:] = [204]
+    first = _register(http, tokens, receiver.url)
+    _record_and_dispute(deployment, "wh-1")  # a message to the first endpoint, never sent
+    http.delete(f"/v1/webhooks/{first['id']}", headers=tokens["source"])
+    deployment.webhooks.deliver(sender)
+    second = _register(http, tokens, receiver.url)
+    _record_and_dispute(deployment, "wh-2")
+    deployment.webhooks.deliver(sender)
+
+    (got,) = receiver.got
+    assert Webhook(second["secret"]).verify(got.body, got.headers)["data"]["record"] == "wh-2"

@@ -52,6 +52,8 @@ class WebhookBook:
     def __init__(self, store: LedgerStore, grace: dt.timedelta = ROTATION_GRACE):
         self.store = store
         self.grace = grace
+        # The seq of the oldest message that may still be sent (see :meth:`due`).
+        self._open_from = 0
 
     # ------------------------------------------------------------------ endpoints
 
@@ -222,36 +224,35 @@ class WebhookBook:
 
     def due(self, now: dt.datetime | None = None, limit: int = 200) -> list[DueMessage]:
         """Messages to enabled endpoints that are neither delivered nor given up and whose
-        next attempt is due at ``now``, oldest first."""
+        next attempt is due at ``now``, oldest first.
+
+        Only messages from the oldest one still open are read: every message before it is
+        delivered, given up or to a disabled endpoint, which never changes again (rows
+        are appended in the order of their seq, under the write lock). So a round reads
+        the messages of the last day or so, not every message ever sent."""
         now = now or _now()
         moment = _at(now)
         with self.store.reading() as connection:
+            newer = webhook_messages.c.seq >= self._open_from
             latest = (
                 select(webhook_attempts.c.message_id, func.max(webhook_attempts.c.seq).label("seq"))
+                .where(webhook_attempts.c.message_id.in_(select(webhook_messages.c.id).where(newer)))
                 .group_by(webhook_attempts.c.message_id)
                 .subquery()
             )
             last = webhook_attempts.alias("last")
+            head = connection.execute(select(func.max(webhook_messages.c.seq))).scalar() or 0
             rows = connection.execute(
-                select(
-                    webhook_messages,
-                    last.c.attempt,
-                    last.c.outcome,
-                    last.c.next_attempt_at,
-                )
+                select(webhook_messages, last.c.attempt, last.c.outcome, last.c.next_attempt_at)
                 .select_from(
                     webhook_messages.outerjoin(latest, latest.c.message_id == webhook_messages.c.id).outerjoin(
                         last, last.c.seq == latest.c.seq
                     )
                 )
-                .where(
-                    (last.c.seq.is_(None))
-                    | ((last.c.outcome.notin_([DELIVERED, GIVEN_UP])) & (last.c.next_attempt_at <= moment))
-                )
+                .where(newer, webhook_messages.c.seq <= head)
+                .where(last.c.seq.is_(None) | last.c.outcome.notin_([DELIVERED, GIVEN_UP]))
                 .order_by(webhook_messages.c.seq)
             ).all()
-            if not rows:
-                return []
             endpoints = {
                 e.id: e
                 for e in self._endpoints(
@@ -263,7 +264,9 @@ class WebhookBook:
                     ),
                 )
             }
-            rows = [r for r in rows if endpoints[r.endpoint_id].enabled][:limit]
+            open_rows = [r for r in rows if endpoints[r.endpoint_id].enabled]
+            self._open_from = open_rows[0].seq if open_rows else head + 1
+            rows = [r for r in open_rows if r.outcome is None or r.next_attempt_at <= moment][:limit]
             keys = self._keys(connection, sorted({r.endpoint_id for r in rows}), now) if rows else {}
             return [
                 DueMessage(
