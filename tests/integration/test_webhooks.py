@@ -107,11 +107,14 @@ def test_a_dispute_on_a_sources_record_is_delivered_signed_and_retried_after_a_r
 ):
     endpoint = _register(http, tokens, receiver.url)
     _record_and_dispute(deployment)
-    start = _now()
+    # The shortest wait the jitter allows (4.5 s), from a whole second: a retry is not
+    # made at 4.6 s (a time kept to the second, rounded down, would make it then).
+    start = _now().replace(microsecond=0)
+    shortest = lambda: 0.0  # noqa: E731 - the draw of the jitter
 
-    first = deployment.webhooks.deliver(sender, now=start)
-    too_early = deployment.webhooks.deliver(sender, now=start + dt.timedelta(seconds=4))
-    second = deployment.webhooks.deliver(sender, now=start + dt.timedelta(seconds=6))
+    first = deployment.webhooks.deliver(sender, now=start, draw=shortest)
+    too_early = deployment.webhooks.deliver(sender, now=start + dt.timedelta(seconds=4.6), draw=shortest)
+    second = deployment.webhooks.deliver(sender, now=start + dt.timedelta(seconds=6), draw=shortest)
 
     assert (first.failed, too_early.failed + too_early.delivered, second.delivered) == (1, 0, 1)
     refused, taken = receiver.got

@@ -46,6 +46,13 @@ def _at(moment: dt.datetime) -> str:
     return moment.astimezone(dt.UTC).isoformat(timespec="seconds")
 
 
+def _not_before(moment: dt.datetime) -> str:
+    """``moment`` to the second, rounded up: a retry is never made before its time."""
+    if moment.microsecond:
+        moment += dt.timedelta(microseconds=1_000_000 - moment.microsecond)
+    return _at(moment)
+
+
 class WebhookBook:
     """The webhook tables of one store."""
 
@@ -304,7 +311,7 @@ class WebhookBook:
                         "status": status,
                         "outcome": outcome,
                         "error": error,
-                        "next_attempt_at": _at(next_attempt_at) if next_attempt_at is not None else None,
+                        "next_attempt_at": _not_before(next_attempt_at) if next_attempt_at is not None else None,
                     }
                 ],
             )
