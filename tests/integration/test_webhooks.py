@@ -147,8 +147,9 @@ def test_every_attempt_is_visible_to_the_owner_and_to_no_one_else(deployment, ht
     endpoint = _register(http, tokens, receiver.url)
     _record_and_dispute(deployment)
     start = _now()
+    # 7 s: past the longest first wait (5.5 s), kept to the second.
     deployment.webhooks.deliver(sender, now=start)
-    deployment.webhooks.deliver(sender, now=start + dt.timedelta(seconds=6))
+    deployment.webhooks.deliver(sender, now=start + dt.timedelta(seconds=7))
 
     own = http.get(f"/v1/webhooks/{endpoint['id']}/attempts", headers=tokens["source"])
     theirs = http.get(f"/v1/webhooks/{endpoint['id']}/attempts", headers=tokens["other-source"])
