@@ -89,3 +89,21 @@ def test_the_openapi_schema_declares_400_and_413_on_every_operation_with_a_body(
         if "requestBody" in operation and not {"400", "413"} <= operation["responses"].keys()
     ]
     assert undeclared == []
+
+
+def _resolved(document: dict, schema: dict) -> dict:
+    while "$ref" in schema:
+        schema = document["components"]["schemas"][schema["$ref"].split("/")[-1]]
+    return schema
+
+
+def test_every_json_request_body_has_an_example_shown_in_the_docs(api):
+    document = api.http.get("/openapi.json").json()
+    missing = [
+        f"{method.upper()} {path}"
+        for path, operations in document["paths"].items()
+        for method, operation in operations.items()
+        for media, content in operation.get("requestBody", {}).get("content", {}).items()
+        if media == "application/json" and not _resolved(document, content["schema"]).get("examples")
+    ]
+    assert missing == []

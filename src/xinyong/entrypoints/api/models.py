@@ -20,6 +20,13 @@ class _In(BaseModel):
 
 
 class CheckQuestion(_In):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [{"subject": "rid:11010519491231002X", "action": "air_travel.ticket", "as_of": "2024-06-01"}]
+        },
+    )
+
     subject: str = Field(description="rid:NUMBER or uscc:CODE", examples=["rid:11010519491231002X"])
     action: str = Field(min_length=1, max_length=200, examples=["air_travel.ticket"])
     as_of: dt.date | None = Field(default=None, description="default: today")
@@ -51,6 +58,32 @@ class ListEntry(BaseModel):
 
 
 class ScoreAnswer(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "subject": "rid:11010519491231002X",
+                    "catalog": "rongcheng-personal",
+                    "as_of": "2024-06-01",
+                    "score": 995,
+                    "grade": "A",
+                    "contributions": [
+                        {
+                            "record": "tp-2024-000017",
+                            "rule": "rongcheng-personal/traffic.red_light",
+                            "points": -5,
+                            "effective_on": "2024-03-20",
+                            "expires_on": "2025-03-20",
+                            "disputed": False,
+                            "capped": False,
+                        }
+                    ],
+                    "lists": [],
+                }
+            ]
+        }
+    )
+
     subject: str
     catalog: str
     as_of: dt.date
@@ -69,6 +102,34 @@ class Reason(BaseModel):
 
 
 class CheckAnswer(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "subject": "rid:11010519491231002X",
+                    "action": "air_travel.ticket",
+                    "as_of": "2024-06-01",
+                    "decision": "deny",
+                    "reasons": [
+                        {
+                            "catalog": "national-judgment-defaulters",
+                            "measure": "0",
+                            "effect": "deny",
+                            "trigger": {
+                                "list": "judgment-defaulters",
+                                "record": "court-2024-0091",
+                                "from": "2024-05-15",
+                            },
+                            "legal_basis": "SPC Provisions on Restricting High Consumption, art. 3",
+                        }
+                    ],
+                    "benefits": [],
+                    "how_to_dispute": "Dispute record court-2024-0091 in the portal, or ask the court that decided it.",
+                }
+            ]
+        }
+    )
+
     subject: str
     action: str
     as_of: dt.date
@@ -96,6 +157,23 @@ class EventOutcome(BaseModel):
 
 
 class EventsAnswer(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "received": 2,
+                    "written": 2,
+                    "unchanged": 0,
+                    "written_by_type": {"record": 1, "dispute_filed": 1},
+                    "events": [
+                        {"index": 1, "type": "record", "id": "tp-2024-000017", "outcome": "written"},
+                        {"index": 2, "type": "dispute_filed", "id": "ev-5d41402abc4b2a76", "outcome": "written"},
+                    ],
+                }
+            ]
+        }
+    )
+
     received: int
     written: int
     unchanged: int
@@ -115,6 +193,10 @@ class EventsAnswer(BaseModel):
 
 
 class ContactChange(_In):
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{"email": "wang.wu@example.org", "language": "zh-CN"}]}
+    )
+
     email: str = Field(
         max_length=MAX_EMAIL,
         pattern=EMAIL_PATTERN,
@@ -127,6 +209,10 @@ class ContactChange(_In):
 
 
 class ContactAnswer(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"email": "wang.wu@example.org", "language": "zh-CN", "changed": True}]}
+    )
+
     email: str | None = Field(description="the address notices are emailed to; null when none was given")
     language: str | None = Field(
         default=None, description="the language the email is written in; null: never chosen (Chinese)"
@@ -392,11 +478,32 @@ class Health(BaseModel):
 
 
 class DisputeFiling(_In):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "record": "tp-2024-000017",
+                    "grounds": "The car was sold on 2024-02-20; the plate was not mine that day.",
+                }
+            ]
+        },
+    )
+
     record: str = Field(min_length=1, max_length=MAX_ID)
     grounds: str = Field(min_length=1, max_length=MAX_EVENT_TEXT)
 
 
 class Decision(_In):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {"outcome": "annulled", "reasons": "The registry confirms the sale before the date of the act."}
+            ]
+        },
+    )
+
     outcome: str = Field(
         description="disputes: upheld | annulled; repairs: granted | refused; reviews: confirmed | overturned"
     )
@@ -404,12 +511,32 @@ class Decision(_In):
 
 
 class RepairApplication(_In):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "record": "tp-2024-000017",
+                    "proof": "Fine paid on 2024-05-02, receipt 4471.",
+                    "commitment": "I will keep to the traffic rules.",
+                }
+            ]
+        },
+    )
+
     record: str = Field(min_length=1, max_length=MAX_ID)
     proof: str = Field(min_length=1, max_length=MAX_CASE_TEXT, description="proof that the obligation was met")
     commitment: str = Field(min_length=1, max_length=MAX_CASE_TEXT, description="a written credit commitment")
 
 
 class ReviewRequest(_In):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [{"notice": "3f9a0c1b2d4e", "grounds": "The debt on the list was paid in full."}]
+        },
+    )
+
     notice: str = Field(min_length=1, max_length=40, description="the id of the adverse-action notice")
     grounds: str = Field(min_length=1, max_length=MAX_CASE_TEXT)
 
@@ -428,6 +555,34 @@ class AttachmentView(BaseModel):
 
 
 class DisputeView(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": 2731,
+                    "record": "tp-2024-000017",
+                    "rule": "rongcheng-personal/traffic.red_light",
+                    "rule_title": "Running a red light",
+                    "source": "traffic-police",
+                    "reference": "RC-TP-2024-17",
+                    "subject": "rid:11010519491231002X",
+                    "filed_on": "2024-03-10",
+                    "grounds": "The car was sold on 2024-02-20; the plate was not mine that day.",
+                    "suspended": True,
+                    "decide_by": "2024-04-09",
+                    "overdue": False,
+                    "status": "open",
+                    "decided_on": None,
+                    "outcome": None,
+                    "reasons": None,
+                    "filing_id": "dispute-tp-2024-000017-1",
+                    "decision_id": None,
+                    "attachments": [],
+                }
+            ]
+        }
+    )
+
     id: int
     record: str
     rule: str
@@ -535,12 +690,14 @@ class NoticeView(BaseModel):
 class MarkRead(BaseModel):
     """Which of my notices to mark read: the listed ids, or every one when left out."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"notices": ["3f9a0c1b2d4e"]}]})
 
     notices: list[Annotated[str, Field(min_length=1, max_length=32)]] | None = Field(None, max_length=500)
 
 
 class Marked(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"marked": 2}]})
+
     marked: int = Field(description="how many of them were unread")
 
 
