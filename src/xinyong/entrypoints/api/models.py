@@ -10,6 +10,7 @@ from pydantic import AliasChoices, BaseModel, ConfigDict, Field, field_validator
 from xinyong.domain.access import MAX_PURPOSE
 from xinyong.domain.events import EMAIL_PATTERN, MAX_EMAIL, MAX_ID
 from xinyong.domain.free_text import MAX_CASE_TEXT, MAX_EVENT_TEXT
+from xinyong.entrypoints.api import examples
 from xinyong.services import audit, due_process, export, publication, reports
 from xinyong.services.intake import ImportResult
 from xinyong.services.unit_of_work import Notice
@@ -235,6 +236,8 @@ class AccessEntry(BaseModel):
 
 
 class AccessLogPage(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [examples.ACCESS_LOG]})
+
     total: int
     limit: int
     offset: int
@@ -329,7 +332,7 @@ def _notice_json(notice: object) -> object:
 
 
 class Report(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
+    model_config = ConfigDict(from_attributes=True, json_schema_extra={"examples": [examples.REPORT]})
     subject: str
     kind: str
     name: str | None
@@ -359,6 +362,8 @@ class OrganisationHit(BaseModel):
 
 
 class SearchAnswer(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [examples.SEARCH]})
+
     query: str
     results: list[OrganisationHit]
 
@@ -395,6 +400,8 @@ class PublicListing(BaseModel):
 
 
 class OrganisationPage(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [examples.ORGANISATION]})
+
     subject: str
     code: str
     name: str | None
@@ -419,6 +426,8 @@ class PublishedEntry(BaseModel):
 
 
 class ListPage(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [examples.LIST_PAGE]})
+
     list: str
     title: str | None
     kind: str
@@ -448,6 +457,8 @@ class ChainVerification(BaseModel):
 
 class LedgerVerification(BaseModel):
     """The ledger's own chain first (``events``, ``head``), then every chained table."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [examples.LEDGER]})
 
     intact: bool
     events: int
@@ -544,6 +555,8 @@ class ReviewRequest(_In):
 class AttachmentView(BaseModel):
     """A file attached to a dispute or a repair application, without its bytes."""
 
+    model_config = ConfigDict(json_schema_extra={"examples": [examples.ATTACHMENT]})
+
     id: str
     case_kind: Literal["dispute", "repair"]
     case_id: str
@@ -555,33 +568,7 @@ class AttachmentView(BaseModel):
 
 
 class DisputeView(BaseModel):
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
-                {
-                    "id": 2731,
-                    "record": "tp-2024-000017",
-                    "rule": "rongcheng-personal/traffic.red_light",
-                    "rule_title": "Running a red light",
-                    "source": "traffic-police",
-                    "reference": "RC-TP-2024-17",
-                    "subject": "rid:11010519491231002X",
-                    "filed_on": "2024-03-10",
-                    "grounds": "The car was sold on 2024-02-20; the plate was not mine that day.",
-                    "suspended": True,
-                    "decide_by": "2024-04-09",
-                    "overdue": False,
-                    "status": "open",
-                    "decided_on": None,
-                    "outcome": None,
-                    "reasons": None,
-                    "filing_id": "dispute-tp-2024-000017-1",
-                    "decision_id": None,
-                    "attachments": [],
-                }
-            ]
-        }
-    )
+    model_config = ConfigDict(json_schema_extra={"examples": [examples.DISPUTE]})
 
     id: int
     record: str
@@ -605,6 +592,8 @@ class DisputeView(BaseModel):
 
 
 class RepairView(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [examples.REPAIR]})
+
     id: str
     record: str | None
     subject: str
@@ -622,6 +611,8 @@ class RepairView(BaseModel):
 
 
 class ReviewView(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [examples.REVIEW]})
+
     id: str
     subject: str
     requested_on: dt.date | None
@@ -656,6 +647,8 @@ class OutlookChange(BaseModel):
 
 
 class Outlook(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [examples.OUTLOOK]})
+
     subject: str
     catalog: str
     as_of: dt.date
@@ -671,6 +664,8 @@ class Outlook(BaseModel):
 
 
 class NoticeView(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [examples.NOTICE]})
+
     id: str
     created_at: str
     kind: str
@@ -703,6 +698,8 @@ class Marked(BaseModel):
 
 class WholeFile(Report):
     """The report, with the subject's disputes, repairs and reviews."""
+
+    model_config = ConfigDict(from_attributes=True, json_schema_extra={"examples": [examples.WHOLE_FILE]})
 
     disputes: list[DisputeView]
     repairs: list[RepairView]
