@@ -302,3 +302,23 @@ def test_a_disabled_endpoints_messages_hold_back_no_other_endpoints(deployment, 
 
     (got,) = receiver.got
     assert Webhook(second["secret"]).verify(got.body, got.headers)["data"]["record"] == "wh-2"
+
+
+def test_an_endpoint_that_fails_is_tried_once_a_round_and_its_other_messages_wait(
+    deployment, http, tokens, receiver, sender
+):
+    receiver.answers[:] = [500, 204]
+    _register(http, tokens, receiver.url)
+    _record_and_dispute(deployment, "wh-1")
+    _record_and_dispute(deployment, "wh-2")
+    start = _now()
+
+    first = deployment.webhooks.deliver(sender, now=start)
+    second = deployment.webhooks.deliver(sender, now=start + dt.timedelta(seconds=1))
+    third = deployment.webhooks.deliver(sender, now=start + dt.timedelta(seconds=7))
+
+    assert (first.failed, first.deferred) == (1, 1)
+    assert (second.delivered, second.failed) == (1, 0)  # wh-2's first attempt
+    assert third.delivered == 1  # wh-1's retry
+    records = [json.loads(got.body)["data"]["record"] for got in receiver.got]
+    assert records == ["wh-1", "wh-2", "wh-1"]

@@ -93,6 +93,7 @@ class WebhookReport:
     delivered: int = 0
     failed: int = 0
     given_up: int = 0
+    deferred: int = 0  # due, but not tried: their endpoint failed earlier in the round
 
 
 def _now() -> dt.datetime:
@@ -154,7 +155,14 @@ class Webhooks:
         ``xinyong.domain.webhooks.retry_in`` (``draw`` picks the jitter), or given up."""
         now = now or _now()
         report = WebhookReport()
+        # An endpoint that failed once in a round is not tried again in that round: its
+        # other due messages wait for the next one, so that a receiver that does not
+        # answer (10 s each) holds up neither the others nor the round.
+        failing: set[str] = set()
         for message in self.store.due(now):
+            if message.endpoint in failing:
+                report.deferred += 1
+                continue
             attempt = message.attempts + 1
             status: int | None = None
             error: str | None = None
@@ -166,6 +174,7 @@ class Webhooks:
                 self.store.log_attempt(message.id, attempt, now, status, DELIVERED, None, None)
                 report.delivered += 1
                 continue
+            failing.add(message.endpoint)
             if error is None:
                 error = f"the receiver answered HTTP {status}"
             wait = retry_in(attempt, draw())
