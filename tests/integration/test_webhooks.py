@@ -322,3 +322,14 @@ def test_an_endpoint_that_fails_is_tried_once_a_round_and_its_other_messages_wai
     assert third.delivered == 1  # wh-1's retry
     records = [json.loads(got.body)["data"]["record"] for got in receiver.got]
     assert records == ["wh-1", "wh-2", "wh-1"]
+
+
+def test_an_owner_has_at_most_ten_enabled_endpoints(http, tokens, receiver):
+    made = [_register(http, tokens, receiver.url) for _ in range(spec.MAX_ENDPOINTS)]
+    refused = http.post("/v1/webhooks", json={"url": receiver.url}, headers=tokens["source"])
+    http.delete(f"/v1/webhooks/{made[0]['id']}", headers=tokens["source"])
+    again = http.post("/v1/webhooks", json={"url": receiver.url}, headers=tokens["source"])
+
+    assert refused.status_code == 409 and refused.json()["type"].endswith("/too-many-endpoints")
+    assert again.status_code == 201
+    assert len(http.get("/v1/webhooks", headers=tokens["source"]).json()) == spec.MAX_ENDPOINTS + 1

@@ -114,6 +114,9 @@ def chosen_types(role: str, asked: Iterable[str] | None) -> tuple[str, ...]:
 # ------------------------------------------------------------------ receivers
 
 MAX_URL = 2000
+# Enabled endpoints one owner may have: each message is written once per endpoint, so
+# an owner's endpoints multiply what every event costs.
+MAX_ENDPOINTS = 10
 
 
 def receiver_url(url: str, http_hosts: Iterable[str] = ()) -> str:

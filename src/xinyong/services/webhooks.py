@@ -18,6 +18,7 @@ from xinyong.domain.webhooks import (
     DELIVERED,
     FAILED,
     GIVEN_UP,
+    MAX_ENDPOINTS,
     Attempt,
     DueMessage,
     Endpoint,
@@ -75,6 +76,10 @@ class EndpointDisabled(ValueError):
     """The endpoint was disabled: it is not changed any more."""
 
 
+class TooManyEndpoints(ValueError):
+    """The owner has as many enabled endpoints as it may have."""
+
+
 @dataclass(frozen=True)
 class Registered:
     endpoint: Endpoint
@@ -109,9 +114,14 @@ class Webhooks:
     def register(self, who: Reader, url: str, types: Iterable[str] | None) -> Registered:
         """A new endpoint for ``who``; refused (``WebhookRefused``, naming the field) for
         a role that receives nothing, an event type it may not get, or an address that
-        is not a receiver's. Nothing is written when refused."""
+        is not a receiver's; ``TooManyEndpoints`` beyond ``MAX_ENDPOINTS``. Nothing is
+        written when refused."""
         chosen = chosen_types(who.role, types)
         url = receiver_url(url, self.http_hosts)
+        if sum(e.enabled for e in self.store.of_owner(who.role, who.name)) >= MAX_ENDPOINTS:
+            raise TooManyEndpoints(
+                f"at most {MAX_ENDPOINTS} enabled webhook endpoints for one owner: disable one first"
+            )
         endpoint, key = self.store.register(who.role, who.name, url, chosen)
         return Registered(endpoint, secret_text(key))
 

@@ -20,7 +20,7 @@ from xinyong.entrypoints.api.models import (
 )
 from xinyong.entrypoints.api.problems import Problem, not_found, problem_responses
 from xinyong.entrypoints.dependencies import DeploymentDep
-from xinyong.services.webhooks import EndpointDisabled, UnknownEndpoint
+from xinyong.services.webhooks import EndpointDisabled, TooManyEndpoints, UnknownEndpoint
 
 router = APIRouter(tags=["webhooks"])
 
@@ -39,7 +39,7 @@ def _refused(refused: WebhookRefused) -> Problem:
     "/v1/webhooks",
     response_model=WebhookEndpointCreated,
     status_code=201,
-    responses=problem_responses(401, 403, 422, body=True),
+    responses=problem_responses(401, 403, 409, 422, body=True),
     summary="Register a webhook receiver (its secret is shown once)",
 )
 async def register(asked: WebhookEndpointNew, who: WebhookOwner, d: DeploymentDep) -> WebhookEndpointCreated:
@@ -47,11 +47,13 @@ async def register(asked: WebhookEndpointNew, who: WebhookOwner, d: DeploymentDe
     `webhook-signature`) with the secret in the answer, which is not shown again. The
     address is https:// (plain http only to hosts the deployment allows), without
     credentials. A source receives `record.dispute_filed` and `record.dispute_decided`
-    for its own records."""
+    for its own records. An owner has at most 10 enabled endpoints."""
     try:
         made = await run_in_threadpool(d.webhooks.register, who, asked.url, asked.types)
     except WebhookRefused as refused:
         raise _refused(refused) from None
+    except TooManyEndpoints as refused:
+        raise Problem(409, "too-many-endpoints", "Too many webhook endpoints", str(refused)) from None
     return WebhookEndpointCreated(**WebhookEndpointView.of(made.endpoint).model_dump(), secret=made.secret)
 
 
