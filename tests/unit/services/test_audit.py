@@ -11,7 +11,19 @@ from xinyong.domain.access import Reader
 pytestmark = pytest.mark.unit
 
 OFFICER = Reader("officer-zhou", "officer", "t1")
-TABLES = ["ledger", "catalog_versions", "notices", "deliveries", "cases", "attachments", "access_log"]
+TABLES = [
+    "ledger",
+    "catalog_versions",
+    "notices",
+    "deliveries",
+    "cases",
+    "attachments",
+    "access_log",
+    "webhook_endpoints",
+    "webhook_endpoint_changes",
+    "webhook_messages",
+    "webhook_attempts",
+]
 
 
 def test_the_access_log_is_read_newest_first_a_page_at_a_time_for_one_subject_or_all(world):
