@@ -25,6 +25,7 @@ from xinyong.adapters.storage.sealing import (
 from xinyong.adapters.storage.store import LedgerStore, database_url, make_engine, migrate
 from xinyong.adapters.storage.tokens import TokenBook
 from xinyong.adapters.storage.unit_of_work import SqlUnitsOfWork
+from xinyong.adapters.storage.webhooks import WebhookBook
 from xinyong.domain import calendar
 from xinyong.domain.calendar import Duration
 from xinyong.domain.retention import DEFAULT_RETENTION
@@ -40,6 +41,7 @@ from xinyong.services.publication import Publication
 from xinyong.services.read_models import KeptUnits, ReadModels
 from xinyong.services.reports import Reports
 from xinyong.services.unit_of_work import UnitsOfWork
+from xinyong.services.webhooks import Webhooks
 from xinyong.settings import Settings
 
 
@@ -66,6 +68,7 @@ class Deployment:
     overview: Dashboards
     audit: Audit
     optin: OptinScores
+    webhooks: Webhooks
     settings: Settings  # read once, where the deployment was opened
 
     def node_key(self):
@@ -266,6 +269,7 @@ def wire(units: UnitsOfWork, store: LedgerStore, node_key_file: Path, settings: 
         outbox=Outbox(store),
         access_log=AccessLog(store),
         tokens=TokenBook(store),
+        webhooks=Webhooks(WebhookBook(store), settings.webhook_http_host_names),
         node_key_file=node_key_file,
         settings=settings,
         **vars(built),

@@ -51,6 +51,12 @@ class Settings(BaseSettings):
     # Requests a second per client address to the public lookup, and the burst allowed
     # at once ("RATE/BURST"; "0" is no limit): XINYONG_PUBLIC_RATE.
     public_rate: str = "10/60"
+    # Hosts a webhook receiver may be reached on by plain http, separated by commas
+    # (tests on loopback: "127.0.0.1,localhost"); every other receiver is https, and a
+    # host written as a loopback or private address is refused unless named here.
+    webhook_http_hosts: str = ""
+    # Seconds between rounds of webhook deliveries in `serve`; 0: off.
+    webhook_interval: float = Field(default=2.0, ge=0, allow_inf_nan=False)
     # Server processes `xinyong serve` runs (`--workers`); the public rate is shared out
     # among them.
     workers: int = Field(default=1, ge=1, le=64)
@@ -120,6 +126,10 @@ class Settings(BaseSettings):
                 "through a provider, or neither"
             )
         return self
+
+    @property
+    def webhook_http_host_names(self) -> tuple[str, ...]:
+        return tuple(h.strip() for h in self.webhook_http_hosts.split(",") if h.strip())
 
     @property
     def oidc(self) -> bool:

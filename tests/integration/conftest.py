@@ -28,10 +28,16 @@ def settings(tmp_path, database) -> Settings:
 
 def fill(deployment):
     """The basic scenario, and a row in every append-only table: a read, a delivery
-    attempt, a case, an attachment."""
+    attempt, a case, an attachment, a webhook endpoint of the scenario's source (whose
+    disputes make messages), its rotation and a delivery attempt."""
     files = scenario_files("basic")
     deployment.catalogs.load(files["catalogs"])
+    book = deployment.webhooks.store
+    endpoint, _ = book.register("source", "test-source", "https://receiver.example/hooks", ("record.dispute_filed",))
+    book.rotate(endpoint.id)
     deployment.intake.import_lines(files["events"].read_text().splitlines())
+    message = book.due()[0]
+    book.log_attempt(message.id, 1, dt.datetime.now(dt.UTC), 500, "failed", "test", dt.datetime.now(dt.UTC))
     deployment.inquiries.standing(PERSON, "city-personal", dt.date(2025, 1, 1))
     notice = deployment.outbox.inbox(PERSON)[0]
     deployment.outbox.log_attempt(notice, "email", 1, "failed", "test")

@@ -661,6 +661,10 @@ def test_every_chained_table_is_verified_the_ledger_first_and_its_head_moves_wit
         "scorecard_versions",
         "optin_events",
         "access_log",
+        "webhook_endpoints",
+        "webhook_endpoint_changes",
+        "webhook_messages",
+        "webhook_attempts",
     ]
     with units(read_only=True) as uow:
         empty = uow.audit.verify({"ledger": 0})

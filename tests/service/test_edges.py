@@ -244,9 +244,15 @@ def limited(template, tmp_path_factory):
 def test_the_public_lookup_is_rate_limited_per_client(limited):
     answers = [limited.get("none", "/v1/public/search", params={"q": "a"}) for _ in range(BURST)]
     assert [a.status_code for a in answers] == [200] * BURST
+    # Each answer says the client's quota (draft-ietf-httpapi-ratelimit-headers).
+    assert {a.headers["ratelimit-policy"] for a in answers} == {f'"public";q={BURST};w={BURST * 1000}'}
+    assert [a.headers["ratelimit"].split(";")[:2] for a in answers] == [
+        ['"public"', f"r={left}"] for left in range(BURST - 1, -1, -1)
+    ]
     refused = limited.get("none", f"/v1/public/organisations/{ORGANISATION}")
     body = assert_problem(refused, 429, "too-many-requests")
     assert int(refused.headers["retry-after"]) >= 1
+    assert refused.headers["ratelimit"].startswith('"public";r=0;t=')
     assert body["retry_after"] == int(refused.headers["retry-after"])
     # The web pages share the client's budget, and say so in a page.
     page = limited.http.get("/", headers={"Accept-Language": "en"})

@@ -89,3 +89,48 @@ def test_the_openapi_schema_declares_400_and_413_on_every_operation_with_a_body(
         if "requestBody" in operation and not {"400", "413"} <= operation["responses"].keys()
     ]
     assert undeclared == []
+
+
+def _resolved(document: dict, schema: dict) -> dict:
+    while "$ref" in schema:
+        schema = document["components"]["schemas"][schema["$ref"].split("/")[-1]]
+    return schema
+
+
+def test_every_json_request_body_has_an_example_shown_in_the_docs(api):
+    document = api.http.get("/openapi.json").json()
+    missing = [
+        f"{method.upper()} {path}"
+        for path, operations in document["paths"].items()
+        for method, operation in operations.items()
+        for media, content in operation.get("requestBody", {}).get("content", {}).items()
+        if media == "application/json" and not _resolved(document, content["schema"]).get("examples")
+    ]
+    assert missing == []
+
+
+def _exemplified(document: dict, schema: dict) -> bool:
+    """Whether ``schema`` (an answer's) shows an example: its own, its items', or each
+    of its alternatives'."""
+    schema = _resolved(document, schema)
+    if schema.get("examples"):
+        return True
+    if schema.get("type") == "array":
+        return _exemplified(document, schema.get("items", {}))
+    alternatives = schema.get("anyOf") or schema.get("oneOf")
+    return bool(alternatives) and all(_exemplified(document, s) for s in alternatives)
+
+
+def test_every_json_answer_of_v1_has_an_example_shown_in_the_docs(api):
+    document = api.http.get("/openapi.json").json()
+    missing = [
+        f"{method.upper()} {path}"
+        for path, operations in document["paths"].items()
+        if path.startswith("/v1/")
+        for method, operation in operations.items()
+        for status, answer in operation["responses"].items()
+        if status.startswith("2")
+        for media, content in answer.get("content", {}).items()
+        if media == "application/json" and not _exemplified(document, content.get("schema", {}))
+    ]
+    assert missing == []

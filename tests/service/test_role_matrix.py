@@ -79,6 +79,8 @@ ENDPOINTS: dict[str, tuple[str, str, dict[str, Any], set[str] | None]] = {
     ),
     "GET /v1/public/search": ("GET", "/v1/public/search", {"params": {"q": "9114"}}, None),
     "GET /v1/public/lists/{list}": ("GET", "/v1/public/lists/serious-untrustworthy", {}, None),
+    # Webhook receivers are registered by the roles that have events to receive.
+    "GET /v1/webhooks": ("GET", "/v1/webhooks", {}, {"source"}),
 }
 # Reads of one subject's data: each allowed one is written to the access log.
 SUBJECT_READS = {"GET /v1/subjects/{s}/score", "GET /v1/subjects/{s}/report", "POST /v1/checks", "GET /v1/me/report"}

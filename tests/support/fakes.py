@@ -956,6 +956,9 @@ class FakeAccessLog(_Part):
 
 
 GENESIS = "0" * 64
+# The webhook tables are kept by the storage adapter outside the units of work: the fake
+# has none of their rows.
+WEBHOOK_TABLES = ("webhook_endpoints", "webhook_endpoint_changes", "webhook_messages", "webhook_attempts")
 CHAINED = (
     "ledger",
     "catalog_versions",
@@ -966,6 +969,7 @@ CHAINED = (
     "scorecard_versions",
     "optin_events",
     "access_log",
+    *WEBHOOK_TABLES,
 )
 
 
@@ -986,6 +990,7 @@ class FakeAudit(_Part):
             "scorecard_versions": state.scorecards,
             "optin_events": state.optin,
             "access_log": state.access,
+            **dict.fromkeys(WEBHOOK_TABLES, ()),
         }[name]
 
     def verify(self, marks: dict[str, int] | None = None) -> list[ChainReport]:

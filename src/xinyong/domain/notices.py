@@ -115,6 +115,9 @@ class NoticeDraft:
     record: str | None = None
     to_source: str | None = None  # set: the notice goes to this source, not the subject
     dedupe: str | None = None  # set: at most one notice with this key is ever written
+    # The ledger event that caused the notice (a dispute's filing, its decision), when it
+    # has an id: named in the webhook a source's notice is also sent as. Not stored.
+    event: str | None = None
 
     def __post_init__(self) -> None:
         # A notice keeps the facts as they were, in the catalog's own words: a catalog's
@@ -294,6 +297,7 @@ def change_notices(
                 _lines(DISPUTE_DEADLINE_SOURCE if deadline else None),
                 record,
                 to_source=source,
+                event=change.id,
             )
         )
     elif isinstance(change, DisputeResolved):
@@ -318,6 +322,7 @@ def change_notices(
                 _lines(OUTCOME[change.outcome]),
                 record,
                 source,
+                event=change.id,
             )
         )
     elif isinstance(change, Repaired):

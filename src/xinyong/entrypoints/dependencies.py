@@ -7,7 +7,7 @@ Shared here so that neither :mod:`xinyong.entrypoints.api` nor
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Request
 
@@ -28,9 +28,16 @@ def today() -> dt.date:
 def public_wait(request: Request) -> float | None:
     """Take one public request from the client's bucket (``app.state.public_limiter``,
     shared by the public API and the public pages): ``None``, or the seconds to wait."""
-    client = request.client.host if request.client is not None else "unknown"
-    wait: float | None = request.app.state.public_limiter.take(client)
+    wait: float | None = public_quota(request).wait
     return wait
+
+
+def public_quota(request: Request) -> Any:
+    """Take one public request from the client's bucket, and what is left of it (a
+    :class:`xinyong.entrypoints.api.rate.Quota`, not imported here: the web pages share
+    this module)."""
+    client = request.client.host if request.client is not None else "unknown"
+    return request.app.state.public_limiter.take_quota(client)
 
 
 async def _today() -> dt.date:

@@ -21,6 +21,10 @@ TABLES = [
     "scorecard_versions",
     "optin_events",
     "access_log",
+    "webhook_endpoints",
+    "webhook_endpoint_changes",
+    "webhook_messages",
+    "webhook_attempts",
 ]
 
 

@@ -36,6 +36,10 @@ from xinyong.adapters.storage.tables import (
     notices,
     optin_events,
     scorecard_versions,
+    webhook_attempts,
+    webhook_endpoint_changes,
+    webhook_endpoints,
+    webhook_messages,
 )
 from xinyong.services.unit_of_work import ChainReport
 
@@ -53,6 +57,10 @@ CHAINED: dict[str, tuple[Table, str]] = {
     "scorecard_versions": (scorecard_versions, "mac"),
     "optin_events": (optin_events, "mac"),
     "access_log": (access_log, "mac"),
+    "webhook_endpoints": (webhook_endpoints, "mac"),
+    "webhook_endpoint_changes": (webhook_endpoint_changes, "mac"),
+    "webhook_messages": (webhook_messages, "mac"),
+    "webhook_attempts": (webhook_attempts, "mac"),
 }
 _NOT_COVERED = {"hash", "prev_hash", "mac"}
 # Columns added to a chained table after rows had been written without them: covered

@@ -19,8 +19,10 @@ from sqlalchemy import Connection, func, select
 from xinyong.adapters.storage.notice_bodies import NoticeBodyError, pack, unpack
 from xinyong.adapters.storage.store import LedgerStore, among, in_chunks
 from xinyong.adapters.storage.tables import deliveries, notices
+from xinyong.adapters.storage.webhooks import WebhookBook
 from xinyong.domain.identifiers import SubjectRef
 from xinyong.domain.notices import NoticeDraft
+from xinyong.domain.webhooks import FROM_SOURCE_NOTICE, source_data
 from xinyong.services.unit_of_work import Notice
 
 __all__ = ["Notice", "Outbox"]
@@ -123,6 +125,7 @@ class Outbox:
     def __init__(self, store: LedgerStore):
         self.store = store
         self._catalog_texts = _CatalogTexts(store)
+        self.webhooks = WebhookBook(store)
 
     def write(self, connection: Connection, drafts: Iterable[NoticeDraft]) -> int:
         """Write notices; one whose dedupe key was already written is skipped."""
@@ -172,7 +175,21 @@ class Outbox:
         for row, sealed in zip(rows, self.store.sealer.seal_many(bodies), strict=True):
             row["sealed"] = sealed
         self.store.append_rows(connection, "notices", rows)
+        self._to_webhooks(connection, kept, [row["id"] for row in rows])
         return len(rows)
+
+    def _to_webhooks(self, connection: Connection, drafts: list[NoticeDraft], ids: list[str]) -> None:
+        """The notices to sources that are also webhooks, written as messages to the
+        sources' endpoints in the same transaction."""
+        grouped: dict[tuple[str, str], list[dict[str, Any]]] = {}
+        for draft, notice_id in zip(drafts, ids, strict=True):
+            event_type = FROM_SOURCE_NOTICE.get(draft.kind)
+            if draft.to_source is None or event_type is None:
+                continue
+            data = source_data(draft.fields, notice_id, draft.event)
+            grouped.setdefault((draft.to_source, event_type), []).append(data)
+        for (source, event_type), items in grouped.items():
+            self.webhooks.publish(connection, "source", source, event_type, items)
 
     def _notices(self, rows: Iterable[Any], connection: Connection) -> Iterator[Notice]:
         """The notices of ``rows``, read in ``connection`` (their catalog texts)."""

@@ -317,6 +317,66 @@ optin_keys = Table(
     Column("erased_at", String(32)),
 )
 
+# Webhooks (Standard Webhooks): endpoints registered by token owners, each change of one
+# (a secret made at registration or by a rotation, sealed; a disabling) a row of its
+# own; the messages written in the transaction of the event that causes them (their
+# bodies sealed); and every attempt to deliver one.
+webhook_endpoints = Table(
+    "webhook_endpoints",
+    metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=True),
+    Column("id", String(24), nullable=False, unique=True),
+    Column("created_at", String(32), nullable=False),
+    Column("owner_role", String(32), nullable=False),
+    Column("owner_name", String(200), nullable=False),
+    Column("url", Text, nullable=False),
+    Column("types", Text, nullable=False),  # the event types, separated by spaces
+    Column("mac", String(64)),
+    Index("webhook_endpoints_owner", "owner_role", "owner_name"),
+)
+
+webhook_endpoint_changes = Table(
+    "webhook_endpoint_changes",
+    metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=True),
+    Column("endpoint_id", String(24), nullable=False),
+    Column("at", String(32), nullable=False),
+    Column("change", String(16), nullable=False),  # secret | disabled
+    Column("sealed_secret", LargeBinary),
+    Column("mac", String(64)),
+    Index("webhook_endpoint_changes_endpoint", "endpoint_id"),
+)
+
+webhook_messages = Table(
+    "webhook_messages",
+    metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=True),
+    Column("id", String(40), nullable=False, unique=True),
+    Column("endpoint_id", String(24), nullable=False),
+    Column("created_at", String(32), nullable=False),
+    Column("type", String(64), nullable=False),
+    Column("sealed", LargeBinary, nullable=False),  # the body, as sent
+    Column("mac", String(64)),
+    Index("webhook_messages_endpoint", "endpoint_id"),
+)
+
+webhook_attempts = Table(
+    "webhook_attempts",
+    metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=True),
+    Column("message_id", String(40), nullable=False),
+    Column("attempt", Integer, nullable=False),
+    Column("at", String(32), nullable=False),
+    Column("status", Integer),  # the receiver's HTTP status; null when it did not answer
+    Column("outcome", String(16), nullable=False),  # delivered | failed | given_up
+    Column("error", Text),  # why it failed, as the receiver's owner may read it
+    Column("next_attempt_at", String(32)),
+    Column("mac", String(64)),
+    Index("webhook_attempts_message", "message_id"),
+)
+
+WEBHOOK_TABLES = ("webhook_endpoints", "webhook_endpoint_changes", "webhook_messages", "webhook_attempts")
+
 APPEND_ONLY_TABLES = (
     "ledger",
     "catalog_versions",
@@ -327,4 +387,5 @@ APPEND_ONLY_TABLES = (
     "attachments",
     "scorecard_versions",
     "optin_events",
+    *WEBHOOK_TABLES,
 )

@@ -26,7 +26,7 @@ from xinyong.entrypoints.api.limits import BodyLimit
 from xinyong.entrypoints.api.models import Health
 from xinyong.entrypoints.api.observe import Observe
 from xinyong.entrypoints.api.rate import Rate, RateLimiter
-from xinyong.entrypoints.api.routers import audit, due_process, events, me, optin, public, subjects
+from xinyong.entrypoints.api.routers import audit, due_process, events, me, optin, public, subjects, webhooks
 from xinyong.services.publication import PublicLookups
 from xinyong.settings import Settings
 
@@ -43,7 +43,8 @@ ROUNDS_RETRY = 30.0
 
 def _lifespan(deployment: Deployment, settings: Settings, check_log: CheckLog, owns_deployment: bool):
     """Time passes while the service runs: the notices it brings are written, and email
-    is delivered, every ``notice_interval`` seconds; a signed checkpoint is written every
+    is delivered, every ``notice_interval`` seconds; webhooks are sent every
+    ``webhook_interval`` seconds; a signed checkpoint is written every
     ``checkpoint_interval`` seconds. Of the processes serving one database, only the one
     holding the rounds lock (:mod:`xinyong.adapters.storage.rounds`) does them, so that
     no email is sent twice."""
@@ -73,6 +74,25 @@ def _lifespan(deployment: Deployment, settings: Settings, check_log: CheckLog, o
                 logging.getLogger("xinyong.notices").exception("notice round failed")
             await asyncio.sleep(settings.notice_interval)
 
+    async def webhooks() -> None:
+        from xinyong.adapters.webhook_http import HttpSender
+
+        # Messages are written with the events that cause them; a round sends the new ones
+        # and the retries come due (the first retry is 5 s after a failure).
+        sender = HttpSender()
+        try:
+            while True:
+                if not await leading():
+                    await asyncio.sleep(min(settings.webhook_interval, ROUNDS_RETRY))
+                    continue
+                try:
+                    await run_in_threadpool(deployment.webhooks.deliver, sender)
+                except Exception:  # keep serving; the next round tries again
+                    logging.getLogger("xinyong.webhooks").exception("webhook round failed")
+                await asyncio.sleep(settings.webhook_interval)
+        finally:
+            sender.close()
+
     async def checkpoints() -> None:
         from pathlib import Path
 
@@ -94,6 +114,9 @@ def _lifespan(deployment: Deployment, settings: Settings, check_log: CheckLog, o
         tasks = []
         if settings.notice_interval > 0:
             tasks.append(asyncio.create_task(work()))
+        # XINYONG_NOTICE_INTERVAL=0 turns every round of deliveries off, webhooks too.
+        if settings.notice_interval > 0 and settings.webhook_interval > 0:
+            tasks.append(asyncio.create_task(webhooks()))
         # Signed checkpoints on a schedule, kept outside the database: `ledger verify`
         # then catches rows removed from the end.
         if settings.checkpoint_dir and settings.checkpoint_interval > 0:
@@ -175,6 +198,7 @@ def create_app(
         due_process.router,
         public.router,
         audit.router,
+        webhooks.router,
     ):
         app.include_router(router)
 

@@ -10,7 +10,7 @@ import typing
 from collections.abc import Awaitable, Callable
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
@@ -18,8 +18,10 @@ from xinyong import messages
 from xinyong.domain.access import PurposeRequired, Reader
 from xinyong.domain.calendar import in_range
 from xinyong.domain.identifiers import InvalidIdentifier, SubjectRef
+from xinyong.domain.webhooks import RECEIVES
 from xinyong.entrypoints.api.problems import Problem, forbidden, unauthenticated
-from xinyong.entrypoints.dependencies import public_wait
+from xinyong.entrypoints.api.rate import RateLimiter
+from xinyong.entrypoints.dependencies import public_quota
 
 bearer = HTTPBearer(auto_error=False, description="A token from `xinyong token create`.")
 
@@ -67,6 +69,8 @@ SourceOrRegistry = Annotated[Reader, Depends(role("source", "registry"))]
 Checker = Annotated[Reader, Depends(role("service-point", "officer"))]
 Auditor = Annotated[Reader, Depends(role("auditor"))]
 Lender = Annotated[Reader, Depends(role("lender"))]
+# The roles that register webhook endpoints: those with events to receive.
+WebhookOwner = Annotated[Reader, Depends(role(*RECEIVES))]
 
 
 def officer_purpose(who: Reader, purpose: str | None, field: str = "purpose") -> str | None:
@@ -84,20 +88,25 @@ def officer_purpose(who: Reader, purpose: str | None, field: str = "purpose") ->
         ) from None
 
 
-async def public_rate_limit(request: Request) -> None:
-    """The public lookup's dependency: a 429 problem with ``Retry-After`` to a client over
-    its rate (see :mod:`xinyong.entrypoints.api.rate`)."""
-    wait = public_wait(request)
+async def public_rate_limit(request: Request, response: Response) -> None:
+    """The public lookup's dependency: the client's quota in ``RateLimit-Policy`` and
+    ``RateLimit`` on every answer, and a 429 problem with ``Retry-After`` to a client
+    over its rate (see :mod:`xinyong.entrypoints.api.rate`)."""
+    limiter: RateLimiter = request.app.state.public_limiter
+    quota = public_quota(request)
+    policy = limiter.policy()
+    fields = {"RateLimit-Policy": policy, "RateLimit": limiter.field(quota)} if policy is not None else {}
+    response.headers.update(fields)
+    wait = quota.wait
     if wait is not None:
         seconds = max(1, math.ceil(wait))
-        limiter = request.app.state.public_limiter
         raise Problem(
             429,
             "too-many-requests",
             "Too many requests",
             f"the public lookup answers each client {limiter.rate.per_second:g} requests a second "
             f"(up to {limiter.rate.burst} at once); try again in {seconds} s",
-            headers={"Retry-After": str(seconds)},
+            headers={"Retry-After": str(seconds), **fields},
             retry_after=seconds,
         )
 

@@ -10,6 +10,7 @@ from pydantic import AliasChoices, BaseModel, ConfigDict, Field, field_validator
 from xinyong.domain.access import MAX_PURPOSE
 from xinyong.domain.events import EMAIL_PATTERN, MAX_EMAIL, MAX_ID
 from xinyong.domain.free_text import MAX_CASE_TEXT, MAX_EVENT_TEXT
+from xinyong.entrypoints.api import examples
 from xinyong.services import audit, due_process, export, publication, reports
 from xinyong.services.intake import ImportResult
 from xinyong.services.unit_of_work import Notice
@@ -20,6 +21,13 @@ class _In(BaseModel):
 
 
 class CheckQuestion(_In):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [{"subject": "rid:11010519491231002X", "action": "air_travel.ticket", "as_of": "2024-06-01"}]
+        },
+    )
+
     subject: str = Field(description="rid:NUMBER or uscc:CODE", examples=["rid:11010519491231002X"])
     action: str = Field(min_length=1, max_length=200, examples=["air_travel.ticket"])
     as_of: dt.date | None = Field(default=None, description="default: today")
@@ -51,6 +59,32 @@ class ListEntry(BaseModel):
 
 
 class ScoreAnswer(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "subject": "rid:11010519491231002X",
+                    "catalog": "rongcheng-personal",
+                    "as_of": "2024-06-01",
+                    "score": 995,
+                    "grade": "A",
+                    "contributions": [
+                        {
+                            "record": "tp-2024-000017",
+                            "rule": "rongcheng-personal/traffic.red_light",
+                            "points": -5,
+                            "effective_on": "2024-03-20",
+                            "expires_on": "2025-03-20",
+                            "disputed": False,
+                            "capped": False,
+                        }
+                    ],
+                    "lists": [],
+                }
+            ]
+        }
+    )
+
     subject: str
     catalog: str
     as_of: dt.date
@@ -69,6 +103,34 @@ class Reason(BaseModel):
 
 
 class CheckAnswer(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "subject": "rid:11010519491231002X",
+                    "action": "air_travel.ticket",
+                    "as_of": "2024-06-01",
+                    "decision": "deny",
+                    "reasons": [
+                        {
+                            "catalog": "national-judgment-defaulters",
+                            "measure": "0",
+                            "effect": "deny",
+                            "trigger": {
+                                "list": "judgment-defaulters",
+                                "record": "court-2024-0091",
+                                "from": "2024-05-15",
+                            },
+                            "legal_basis": "SPC Provisions on Restricting High Consumption, art. 3",
+                        }
+                    ],
+                    "benefits": [],
+                    "how_to_dispute": "Dispute record court-2024-0091 in the portal, or ask the court that decided it.",
+                }
+            ]
+        }
+    )
+
     subject: str
     action: str
     as_of: dt.date
@@ -96,6 +158,23 @@ class EventOutcome(BaseModel):
 
 
 class EventsAnswer(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "received": 2,
+                    "written": 2,
+                    "unchanged": 0,
+                    "written_by_type": {"record": 1, "dispute_filed": 1},
+                    "events": [
+                        {"index": 1, "type": "record", "id": "tp-2024-000017", "outcome": "written"},
+                        {"index": 2, "type": "dispute_filed", "id": "ev-5d41402abc4b2a76", "outcome": "written"},
+                    ],
+                }
+            ]
+        }
+    )
+
     received: int
     written: int
     unchanged: int
@@ -115,6 +194,10 @@ class EventsAnswer(BaseModel):
 
 
 class ContactChange(_In):
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{"email": "wang.wu@example.org", "language": "zh-CN"}]}
+    )
+
     email: str = Field(
         max_length=MAX_EMAIL,
         pattern=EMAIL_PATTERN,
@@ -127,6 +210,10 @@ class ContactChange(_In):
 
 
 class ContactAnswer(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"email": "wang.wu@example.org", "language": "zh-CN", "changed": True}]}
+    )
+
     email: str | None = Field(description="the address notices are emailed to; null when none was given")
     language: str | None = Field(
         default=None, description="the language the email is written in; null: never chosen (Chinese)"
@@ -149,6 +236,8 @@ class AccessEntry(BaseModel):
 
 
 class AccessLogPage(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [examples.ACCESS_LOG]})
+
     total: int
     limit: int
     offset: int
@@ -243,7 +332,7 @@ def _notice_json(notice: object) -> object:
 
 
 class Report(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
+    model_config = ConfigDict(from_attributes=True, json_schema_extra={"examples": [examples.REPORT]})
     subject: str
     kind: str
     name: str | None
@@ -273,6 +362,8 @@ class OrganisationHit(BaseModel):
 
 
 class SearchAnswer(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [examples.SEARCH]})
+
     query: str
     results: list[OrganisationHit]
 
@@ -309,6 +400,8 @@ class PublicListing(BaseModel):
 
 
 class OrganisationPage(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [examples.ORGANISATION]})
+
     subject: str
     code: str
     name: str | None
@@ -333,6 +426,8 @@ class PublishedEntry(BaseModel):
 
 
 class ListPage(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [examples.LIST_PAGE]})
+
     list: str
     title: str | None
     kind: str
@@ -363,6 +458,8 @@ class ChainVerification(BaseModel):
 class LedgerVerification(BaseModel):
     """The ledger's own chain first (``events``, ``head``), then every chained table."""
 
+    model_config = ConfigDict(json_schema_extra={"examples": [examples.LEDGER]})
+
     intact: bool
     events: int
     head: str
@@ -392,11 +489,32 @@ class Health(BaseModel):
 
 
 class DisputeFiling(_In):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "record": "tp-2024-000017",
+                    "grounds": "The car was sold on 2024-02-20; the plate was not mine that day.",
+                }
+            ]
+        },
+    )
+
     record: str = Field(min_length=1, max_length=MAX_ID)
     grounds: str = Field(min_length=1, max_length=MAX_EVENT_TEXT)
 
 
 class Decision(_In):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {"outcome": "annulled", "reasons": "The registry confirms the sale before the date of the act."}
+            ]
+        },
+    )
+
     outcome: str = Field(
         description="disputes: upheld | annulled; repairs: granted | refused; reviews: confirmed | overturned"
     )
@@ -404,18 +522,40 @@ class Decision(_In):
 
 
 class RepairApplication(_In):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "record": "tp-2024-000017",
+                    "proof": "Fine paid on 2024-05-02, receipt 4471.",
+                    "commitment": "I will keep to the traffic rules.",
+                }
+            ]
+        },
+    )
+
     record: str = Field(min_length=1, max_length=MAX_ID)
     proof: str = Field(min_length=1, max_length=MAX_CASE_TEXT, description="proof that the obligation was met")
     commitment: str = Field(min_length=1, max_length=MAX_CASE_TEXT, description="a written credit commitment")
 
 
 class ReviewRequest(_In):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [{"notice": "3f9a0c1b2d4e", "grounds": "The debt on the list was paid in full."}]
+        },
+    )
+
     notice: str = Field(min_length=1, max_length=40, description="the id of the adverse-action notice")
     grounds: str = Field(min_length=1, max_length=MAX_CASE_TEXT)
 
 
 class AttachmentView(BaseModel):
     """A file attached to a dispute or a repair application, without its bytes."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [examples.ATTACHMENT]})
 
     id: str
     case_kind: Literal["dispute", "repair"]
@@ -428,6 +568,8 @@ class AttachmentView(BaseModel):
 
 
 class DisputeView(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [examples.DISPUTE]})
+
     id: int
     record: str
     rule: str
@@ -450,6 +592,8 @@ class DisputeView(BaseModel):
 
 
 class RepairView(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [examples.REPAIR]})
+
     id: str
     record: str | None
     subject: str
@@ -467,6 +611,8 @@ class RepairView(BaseModel):
 
 
 class ReviewView(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [examples.REVIEW]})
+
     id: str
     subject: str
     requested_on: dt.date | None
@@ -501,6 +647,8 @@ class OutlookChange(BaseModel):
 
 
 class Outlook(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [examples.OUTLOOK]})
+
     subject: str
     catalog: str
     as_of: dt.date
@@ -516,6 +664,8 @@ class Outlook(BaseModel):
 
 
 class NoticeView(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [examples.NOTICE]})
+
     id: str
     created_at: str
     kind: str
@@ -535,17 +685,21 @@ class NoticeView(BaseModel):
 class MarkRead(BaseModel):
     """Which of my notices to mark read: the listed ids, or every one when left out."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"notices": ["3f9a0c1b2d4e"]}]})
 
     notices: list[Annotated[str, Field(min_length=1, max_length=32)]] | None = Field(None, max_length=500)
 
 
 class Marked(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"marked": 2}]})
+
     marked: int = Field(description="how many of them were unread")
 
 
 class WholeFile(Report):
     """The report, with the subject's disputes, repairs and reviews."""
+
+    model_config = ConfigDict(from_attributes=True, json_schema_extra={"examples": [examples.WHOLE_FILE]})
 
     disputes: list[DisputeView]
     repairs: list[RepairView]
@@ -631,3 +785,130 @@ class LenderRequest(BaseModel):
         min_length=1, max_length=100, description="one of the token's scopes, which the subject consented to"
     )
     as_of: dt.date | None = Field(default=None, description="the day asked about (default: today)")
+
+
+# ------------------------------------------------------------------ webhooks
+
+_ENDPOINT_EXAMPLE = {
+    "id": "ep_5f0c9a3e1b7d42a8c6e0",
+    "url": "https://intake.traffic-police.example/xinyong",
+    "types": ["record.dispute_decided", "record.dispute_filed"],
+    "created_at": "2026-12-01T09:30:00+00:00",
+    "disabled_at": None,
+    "secret_rotated_at": None,
+}
+
+
+class WebhookEndpointNew(_In):
+    """A receiver for the events the caller's role may get (all of them when ``types``
+    is left out)."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [{"url": "https://intake.traffic-police.example/xinyong", "types": ["record.dispute_filed"]}]
+        },
+    )
+
+    url: str = Field(min_length=1, max_length=2000, description="https:// address of the receiver, without credentials")
+    types: list[Annotated[str, Field(min_length=1, max_length=64)]] | None = Field(
+        None, max_length=20, description="event types to receive; default: every one the role may receive"
+    )
+
+
+class WebhookEndpointView(BaseModel):
+    """A registered receiver, without its secret."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [_ENDPOINT_EXAMPLE]})
+
+    id: str
+    url: str
+    types: list[str]
+    created_at: str
+    disabled_at: str | None = Field(description="when it was disabled: nothing is sent to it since")
+    secret_rotated_at: str | None = Field(description="when its secret was last rotated (null: never)")
+
+    @classmethod
+    def of(cls, endpoint: Any) -> WebhookEndpointView:
+        return cls(
+            id=endpoint.id,
+            url=endpoint.url,
+            types=list(endpoint.types),
+            created_at=endpoint.created_at,
+            disabled_at=endpoint.disabled_at,
+            secret_rotated_at=endpoint.secret_rotated_at,
+        )
+
+
+class WebhookEndpointCreated(WebhookEndpointView):
+    """A new receiver and its signing secret: shown this once, keep it."""
+
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{**_ENDPOINT_EXAMPLE, "secret": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"}]}
+    )
+
+    secret: str = Field(description="whsec_ and the base64 of the HMAC-SHA256 key; shown once")
+
+
+class WebhookSecret(BaseModel):
+    """The endpoint's new secret, shown this once. The one before it keeps signing
+    beside it (a second signature in ``webhook-signature``) until ``previous_valid_until``."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "endpoint": "ep_5f0c9a3e1b7d42a8c6e0",
+                    "secret": "whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD",
+                    "previous_valid_until": "2026-12-03T09:30:00+00:00",
+                }
+            ]
+        }
+    )
+
+    endpoint: str
+    secret: str
+    previous_valid_until: str
+
+
+class WebhookAttemptView(BaseModel):
+    """One attempt to deliver a message to one of the caller's endpoints."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "message": "msg_2b1f7c0d9e8a4b3c5d6e7f80",
+                    "type": "record.dispute_filed",
+                    "attempt": 1,
+                    "at": "2026-12-01T09:31:02+00:00",
+                    "status": 500,
+                    "outcome": "failed",
+                    "error": "the receiver answered HTTP 500",
+                    "next_attempt_at": "2026-12-01T09:31:07+00:00",
+                }
+            ]
+        }
+    )
+
+    message: str = Field(description="the message id (webhook-id), the same on every attempt of it")
+    type: str
+    attempt: int = Field(description="1 for the first attempt of the message")
+    at: str
+    status: int | None = Field(description="the receiver's HTTP status; null when it did not answer")
+    outcome: Literal["delivered", "failed", "given_up"]
+    error: str | None
+    next_attempt_at: str | None = Field(description="when it is tried again (null: delivered or given up)")
+
+    @classmethod
+    def of(cls, attempt: Any) -> WebhookAttemptView:
+        return cls(
+            message=attempt.message,
+            type=attempt.type,
+            attempt=attempt.attempt,
+            at=attempt.at,
+            status=attempt.status,
+            outcome=attempt.outcome,
+            error=attempt.error,
+            next_attempt_at=attempt.next_attempt_at,
+        )

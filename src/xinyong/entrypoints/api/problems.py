@@ -94,7 +94,24 @@ _MEANINGS = {
     422: "The request does not fit; each error names its field",
     429: "Too many requests from this client: wait for the seconds in Retry-After",
 }
-_HEADERS = {429: {"Retry-After": {"description": "seconds to wait", "schema": {"type": "integer"}}}}
+# The quota fields of draft-ietf-httpapi-ratelimit-headers, on every answer of a
+# rate-limited route (structured fields: see xinyong.entrypoints.api.rate).
+RATE_LIMIT_HEADERS = {
+    "RateLimit-Policy": {
+        "description": 'the quota policy: `"public";q=BURST;w=SECONDS`',
+        "schema": {"type": "string", "examples": ['"public";q=60;w=6']},
+    },
+    "RateLimit": {
+        "description": 'the quota left: `"public";r=REMAINING;t=SECONDS_UNTIL_FULL`',
+        "schema": {"type": "string", "examples": ['"public";r=59;t=1']},
+    },
+}
+_HEADERS = {
+    429: {
+        "Retry-After": {"description": "seconds to wait", "schema": {"type": "integer"}},
+        **RATE_LIMIT_HEADERS,
+    }
+}
 # Inline in every response, so that the document needs no patching after FastAPI builds it.
 _PROBLEM = {MEDIA_TYPE: {"schema": ProblemDetail.model_json_schema()}}
 

@@ -3,15 +3,36 @@
 Each client may make ``burst`` requests at once and ``rate`` a second after that; a
 request over the limit is told how long to wait. The buckets live in the process (a
 deployment with several server processes allows each client that much per process),
-and the least recently seen clients are forgotten beyond ``max_clients``."""
+and the least recently seen clients are forgotten beyond ``max_clients``.
+
+Each answer of a limited route tells the client its quota in the ``RateLimit-Policy``
+and ``RateLimit`` fields of draft-ietf-httpapi-ratelimit-headers (structured fields):
+the policy ``"public";q=BURST;w=SECONDS`` (a full bucket, refilled in ``w`` seconds)
+and ``"public";r=REMAINING;t=SECONDS`` (requests left now, seconds until the bucket
+is full again)."""
 
 from __future__ import annotations
 
+import math
 import threading
 import time
 from collections import OrderedDict
+from dataclasses import dataclass
 
 from xinyong.settings import Rate
+
+POLICY = "public"
+
+
+@dataclass(frozen=True)
+class Quota:
+    """One request taken from a bucket: ``wait`` (None: allowed, else the seconds before
+    the next request would be), the whole requests left, and the seconds until the
+    bucket is full again."""
+
+    wait: float | None
+    remaining: int
+    reset: int
 
 
 class RateLimiter:
@@ -27,8 +48,23 @@ class RateLimiter:
     def take(self, client: str) -> float | None:
         """Take one request from ``client``'s bucket: ``None`` if allowed, otherwise the
         seconds to wait before the next request would be."""
+        return self.take_quota(client).wait
+
+    def policy(self) -> str | None:
+        """The ``RateLimit-Policy`` field (None when there is no limit)."""
         if not self.rate.limited:
             return None
+        return f'"{POLICY}";q={self.rate.burst};w={max(1, math.ceil(self.rate.burst / self.rate.per_second))}'
+
+    @staticmethod
+    def field(quota: Quota) -> str:
+        """The ``RateLimit`` field of one answer."""
+        return f'"{POLICY}";r={quota.remaining};t={quota.reset}'
+
+    def take_quota(self, client: str) -> Quota:
+        """Take one request from ``client``'s bucket, and what is left of it."""
+        if not self.rate.limited:
+            return Quota(None, 0, 0)
         now = self.clock()
         with self._lock:
             tokens, at = self._buckets.pop(client, (float(self.rate.burst), now))
@@ -41,4 +77,5 @@ class RateLimiter:
             self._buckets[client] = (tokens, now)
             while len(self._buckets) > self.max_clients:
                 self._buckets.popitem(last=False)
-        return wait
+        reset = math.ceil((self.rate.burst - tokens) / self.rate.per_second)
+        return Quota(wait, int(tokens), reset)

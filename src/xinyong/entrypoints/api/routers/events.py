@@ -15,6 +15,20 @@ from xinyong.services.intake import ImportForbidden, ImportRefused
 
 router = APIRouter(tags=["sources"], route_class=IdempotentRoute)
 MAX_EVENTS = 1000
+# A source's batch: a record, and a later event on it (docs/design.md section 6).
+EXAMPLE = [
+    {
+        "type": "record",
+        "id": "tp-2024-000017",
+        "subject": "rid:11010519491231002X",
+        "rule": "rongcheng-personal/traffic.red_light",
+        "occurred_on": "2024-03-01",
+        "decided_on": "2024-03-05",
+        "source": "traffic-police",
+        "reference": "RC-TP-2024-17",
+    },
+    {"type": "fulfilled", "record": "tp-2024-000017", "on": "2024-05-01"},
+]
 
 
 @router.post(
@@ -30,6 +44,7 @@ MAX_EVENTS = 1000
                     "schema": {
                         "type": "array",
                         "maxItems": MAX_EVENTS,
+                        "examples": [EXAMPLE],
                         "items": {
                             "type": "object",
                             "required": ["type"],

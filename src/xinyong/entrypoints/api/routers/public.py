@@ -11,11 +11,16 @@ from fastapi import APIRouter, Depends, Query
 
 from xinyong.entrypoints.api.deps import public_rate_limit, subject_ref
 from xinyong.entrypoints.api.models import ListPage, OrganisationPage, SearchAnswer
-from xinyong.entrypoints.api.problems import not_found, problem_responses
+from xinyong.entrypoints.api.problems import RATE_LIMIT_HEADERS, not_found, problem_responses
 from xinyong.entrypoints.dependencies import DeploymentDep, Today
 
-# Every public route is rate-limited per client address (XINYONG_PUBLIC_RATE).
-router = APIRouter(tags=["public"], dependencies=[Depends(public_rate_limit)], responses=problem_responses(429))
+# Every public route is rate-limited per client address (XINYONG_PUBLIC_RATE), and says
+# how much of its quota the client has left.
+router = APIRouter(
+    tags=["public"],
+    dependencies=[Depends(public_rate_limit)],
+    responses={200: {"description": "Successful Response", "headers": RATE_LIMIT_HEADERS}, **problem_responses(429)},
+)
 
 
 @router.get(

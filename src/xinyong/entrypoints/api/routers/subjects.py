@@ -87,7 +87,14 @@ _CHECK_BODY = {
                     "oneOf": [
                         _QUESTION_SCHEMA,
                         {"type": "array", "items": _QUESTION_SCHEMA, "maxItems": MAX_CHECKS},
-                    ]
+                    ],
+                    "examples": [
+                        {"subject": "rid:11010519491231002X", "action": "air_travel.ticket"},
+                        [
+                            {"subject": "rid:11010519491231002X", "action": "rail.high_speed.ticket"},
+                            {"subject": "rid:110105194912310003", "action": "rail.high_speed.ticket"},
+                        ],
+                    ],
                 }
             }
         },
