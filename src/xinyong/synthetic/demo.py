@@ -18,6 +18,7 @@ from xinyong.domain.catalog.model import Catalog
 from xinyong.domain.identifiers import SubjectRef
 from xinyong.domain.standing import rule_in_force, timeline
 from xinyong.settings import Settings
+from xinyong.synthetic.obligations import iter_optin_events
 from xinyong.synthetic.population import generate
 
 
@@ -35,6 +36,11 @@ def sample_catalogs() -> Path:
 
 class DemoRefused(RuntimeError):
     """The demo will not build in this database: it is not empty, and it is never wiped."""
+
+
+# How many of the demo's persons the opt-in generator gives bills to (about six in ten
+# of them consent): some 40 opt-in events each.
+OPTIN_PERSONS = 300
 
 
 @dataclass(frozen=True)
@@ -135,6 +141,27 @@ def build_demo(
             action = "air_travel.ticket" if subject.kind == "person" else "procurement.bid"
             notable.append(DemoSubject(item.subject, item.why, catalog, action))
         build = DemoBuild(catalogs, start, end, notable, result.written_by_type)
+        resident = portal_resident(deployment, end)
+        # Opt-in scores (docs/design.md section 9): some of the population consent to each
+        # loaded scorecard, and its sources file their bills and payments, through intake
+        # like any source would; the portal's resident among them, so that the portal has
+        # a score to show.
+        people = [str(resident)] if resident is not None else []
+        people += [
+            e["subject"] for e in population.events if e["type"] == "subject" and e["subject"].startswith("rid:")
+        ]
+        chosen = list(dict.fromkeys(people))[:OPTIN_PERSONS]
+        optin_lines = [
+            json.dumps(e, ensure_ascii=False)
+            for card in deployment.catalogs.scorecards().all()
+            for e in iter_optin_events(chosen, card, seed=seed, start=start, today=end, id_prefix=f"demo-{card.id}")
+        ]
+        if optin_lines:
+            optin_total = len(optin_lines)
+            written = deployment.intake.import_lines(
+                optin_lines, progress=(lambda n: progress(n, optin_total)) if progress else None
+            )
+            build.written_by_type.update(written.written_by_type)
         tokens = deployment.tokens
         build.tokens["officer (web console: /console)"] = tokens.create("officer", "Officer Wang (demo)")[1]
         build.tokens["auditor"] = tokens.create("auditor", "Auditor Chen (demo)")[1]
@@ -160,7 +187,6 @@ def build_demo(
                 build.tokens[f"source {source} (bills for {card.id})"] = tokens.create(
                     "source", source, (f"optin:{source}",)
                 )[1]
-        resident = portal_resident(deployment, end)
         if resident is not None:
             build.tokens[f"subject {resident} (web portal: /portal)"] = tokens.create(
                 "subject", "demo subject", subject=resident
