@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 from xinyong.domain.identifiers import SubjectRef
 from xinyong.domain.standing import CheckDecision
 
-ROLES = ("source", "registry", "service-point", "subject", "officer", "auditor")
+ROLES = ("source", "registry", "service-point", "subject", "officer", "auditor", "node")
 ROLE_HELP = {
     "source": "submits records for rules matching its scopes (e.g. 'city-personal/traffic.*') "
     "and events on its own records",
@@ -22,6 +22,7 @@ ROLE_HELP = {
     "subject": "reads its own report, files disputes and repair applications, sets its own contact address",
     "officer": "reads standings and reports with a purpose; resolves disputes and repairs",
     "auditor": "reads the access log and verifies the ledger",
+    "node": "a partner node: pulls this node's signed list bundles, nothing else",
 }
 
 

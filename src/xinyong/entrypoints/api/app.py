@@ -26,7 +26,7 @@ from xinyong.entrypoints.api.limits import BodyLimit
 from xinyong.entrypoints.api.models import Health
 from xinyong.entrypoints.api.observe import Observe
 from xinyong.entrypoints.api.rate import Rate, RateLimiter
-from xinyong.entrypoints.api.routers import audit, due_process, events, me, public, subjects
+from xinyong.entrypoints.api.routers import audit, due_process, events, federation, me, public, subjects
 from xinyong.services.publication import PublicLookups
 from xinyong.settings import Settings
 
@@ -167,7 +167,15 @@ def create_app(
     app.state.check_log = check_log
     app.state.public_limiter = RateLimiter(per_process(Rate.parse(settings.public_rate), settings.workers))
     problems.install(app)
-    for router in (events.router, subjects.router, me.router, due_process.router, public.router, audit.router):
+    for router in (
+        events.router,
+        subjects.router,
+        me.router,
+        due_process.router,
+        public.router,
+        audit.router,
+        federation.router,
+    ):
         app.include_router(router)
 
     metrics = CollectorRegistry()

@@ -351,6 +351,30 @@ class ListPage(BaseModel):
         return cls.model_validate(page, from_attributes=True)
 
 
+class ListBundleEntry(BaseModel):
+    model_config = ConfigDict(populate_by_name=True)
+
+    subject: str
+    record: str
+    from_: str = Field(alias="from", description="The first day in effect, YYYY-MM-DD.")
+    until: str | None = Field(description="The day it ends (not included), or null while open.")
+    legal_basis: str | None
+
+
+class ListBundle(BaseModel):
+    """A signed list bundle (docs/design.md section 10): ``signature`` is Ed25519, in
+    base64, over the bundle without it as JSON with sorted keys, no spaces, UTF-8."""
+
+    format: str
+    node: str
+    public_key: str
+    list: str
+    title: str
+    as_of: str
+    entries: list[ListBundleEntry]
+    signature: str
+
+
 class ChainVerification(BaseModel):
     table: str
     intact: bool

@@ -5,7 +5,19 @@ deployment, and prints the answer, readable by default and as JSON with ``--json
 
 from __future__ import annotations
 
-from xinyong.entrypoints.cli import batch, catalogs, demo, events, inquiries, keys, ledger, notices, privacy, service
+from xinyong.entrypoints.cli import (
+    batch,
+    catalogs,
+    demo,
+    events,
+    inquiries,
+    keys,
+    ledger,
+    nodes,
+    notices,
+    privacy,
+    service,
+)
 from xinyong.entrypoints.cli.root import app
 
 app.add_typer(catalogs.catalog_app, name="catalog")
@@ -14,6 +26,9 @@ app.add_typer(privacy.privacy_app, name="privacy")
 app.add_typer(keys.keys_app, name="keys")
 app.add_typer(notices.notices_app, name="notices")
 app.add_typer(service.token_app, name="token")
+app.add_typer(nodes.node_app, name="node")
+app.add_typer(nodes.lists_app, name="lists")
+app.add_typer(nodes.nodes_app, name="nodes")
 app.command("import")(events.import_events)
 app.command("score")(inquiries.score)
 app.command("check")(inquiries.check)

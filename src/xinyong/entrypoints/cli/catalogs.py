@@ -72,10 +72,12 @@ def catalog_lint(
             problems.append(str(error))
     if problems:
         raise fail("\n".join(problems))
-    context = _loaded_catalogs_if_any()
+    context, imported = _loaded_catalogs_if_any()
     linted = {(c.id, c.version) for _, c in catalogs}
     context = [c for c in context if (c.id, c.version) not in linted]
-    findings = [f for f in lint([c for _, c in catalogs] + context, profile) if (f.catalog, f.version) in linted]
+    findings = [
+        f for f in lint([c for _, c in catalogs] + context, profile, imported) if (f.catalog, f.version) in linted
+    ]
     where = {(c.id, c.version): path for path, c in catalogs}
     errors = [f for f in findings if f.severity == "error"]
     if as_json:
@@ -108,6 +110,8 @@ def catalog_lint(
 
 
 def _loaded_catalogs_if_any():
+    """The catalogs loaded into --db, and the foreign lists with a bundle imported there
+    (none of either when the database does not exist)."""
     from sqlalchemy.engine import make_url
 
     from xinyong.adapters.storage.store import database_url
@@ -115,8 +119,10 @@ def _loaded_catalogs_if_any():
     db = state.db or configured().db
     url = make_url(database_url(db))
     if url.get_backend_name() == "sqlite" and not (url.database and Path(url.database).exists()):
-        return []
-    return list(deployment_or_exit().catalogs.registry().all())
+        return [], set()
+    deployment = deployment_or_exit()
+    imported = {a.latest.name for a in deployment.federation.lists()}
+    return list(deployment.catalogs.registry().all()), imported
 
 
 @catalog_app.command("show")
