@@ -220,6 +220,7 @@ class Federation:
         named = {m.when.list for c in registry.all() for m in c.measures if m.when.list and "/" in m.when.list}
         with self.units(read_only=True) as uow:
             partners = uow.federation.partners()
+            latest = {b.name: b.as_of for b in uow.federation.bundles()}
         outcomes = []
         for partner in partners:
             token = tokens.get(partner.name)
@@ -227,6 +228,9 @@ class Federation:
                 continue
             for name in sorted(n for n in named if n.startswith(partner.name + "/")):
                 list_id = name.partition("/")[2]
+                if name in latest and latest[name] >= today:
+                    outcomes.append((partner.name, list_id, f"up to date: as of {latest[name]}"))
+                    continue
                 try:
                     done = self.pull(fetch, partner.url, token, list_id, today, partner.public_key)
                     outcome = f"imported as of {done.bundle.as_of}: {len(done.bundle.entries)} entries"

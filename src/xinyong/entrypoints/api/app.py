@@ -89,9 +89,28 @@ def _lifespan(deployment: Deployment, settings: Settings, check_log: CheckLog, o
                 logging.getLogger("xinyong.checkpoints").exception("checkpoint failed")
             await asyncio.sleep(settings.checkpoint_interval)
 
+    async def pulls() -> None:
+        # Partners' lists that local measures name, pulled as `lists pull` pulls them.
+        from xinyong.adapters.federation_http import fetch_bundle
+
+        tokens = settings.partner_tokens()
+        while True:
+            if not await leading():
+                await asyncio.sleep(min(settings.pull_interval, ROUNDS_RETRY))
+                continue
+            try:
+                done = await run_in_threadpool(deployment.federation.pull_partners, fetch_bundle, tokens)
+                for partner, list_id, outcome in done:
+                    logging.getLogger("xinyong.federation").info("pull of %s/%s: %s", partner, list_id, outcome)
+            except Exception:  # keep serving; the next round tries again
+                logging.getLogger("xinyong.federation").exception("pull round failed")
+            await asyncio.sleep(settings.pull_interval)
+
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         tasks = []
+        if settings.node_tokens and settings.pull_interval > 0:
+            tasks.append(asyncio.create_task(pulls()))
         if settings.notice_interval > 0:
             tasks.append(asyncio.create_task(work()))
         # Signed checkpoints on a schedule, kept outside the database: `ledger verify`
