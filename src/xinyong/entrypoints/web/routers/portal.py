@@ -151,6 +151,7 @@ def portal_page(
         status=status,
         area="portal",
         report=report,
+        foreign=d.federation.entries_of(subject, day),
         situation=situation,
         standings=standings,
         records=records,
