@@ -651,7 +651,18 @@ def test_the_access_log_reads_a_subjects_own_views_apart_from_everyone_elses(uni
 
 
 def test_every_chained_table_is_verified_the_ledger_first_and_its_head_moves_with_each_row(units):
-    tables = ["ledger", "catalog_versions", "notices", "deliveries", "cases", "attachments", "access_log"]
+    tables = [
+        "ledger",
+        "catalog_versions",
+        "notices",
+        "deliveries",
+        "cases",
+        "attachments",
+        "access_log",
+        "federation_bundles",
+        "federation_entries",
+        "federation_partners",
+    ]
     with units(read_only=True) as uow:
         empty = uow.audit.verify({"ledger": 0})
     assert [r.table for r in empty] == tables

@@ -822,7 +822,18 @@ class FakeAccessLog(_Part):
 
 
 GENESIS = "0" * 64
-CHAINED = ("ledger", "catalog_versions", "notices", "deliveries", "cases", "attachments", "access_log")
+CHAINED = (
+    "ledger",
+    "catalog_versions",
+    "notices",
+    "deliveries",
+    "cases",
+    "attachments",
+    "access_log",
+    "federation_bundles",
+    "federation_entries",
+    "federation_partners",
+)
 
 
 class FakeAudit(_Part):
@@ -840,7 +851,7 @@ class FakeAudit(_Part):
             "cases": state.cases,
             "attachments": state.attachments,
             "access_log": state.access,
-        }[name]
+        }.get(name, ())  # the first ring keeps no partner nodes' bundles
 
     def verify(self, marks: dict[str, int] | None = None) -> list[ChainReport]:
         reports = []

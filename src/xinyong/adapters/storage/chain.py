@@ -32,6 +32,9 @@ from xinyong.adapters.storage.tables import (
     cases,
     catalog_versions,
     deliveries,
+    federation_bundles,
+    federation_entries,
+    federation_partners,
     ledger,
     notices,
 )
@@ -49,6 +52,9 @@ CHAINED: dict[str, tuple[Table, str]] = {
     "cases": (cases, "mac"),
     "attachments": (attachments, "mac"),
     "access_log": (access_log, "mac"),
+    "federation_bundles": (federation_bundles, "mac"),
+    "federation_entries": (federation_entries, "mac"),
+    "federation_partners": (federation_partners, "mac"),
 }
 _NOT_COVERED = {"hash", "prev_hash", "mac"}
 # Columns added to a chained table after rows had been written without them: covered

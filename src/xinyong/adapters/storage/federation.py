@@ -1,5 +1,5 @@
 """Bundles received from partner nodes, their entries and the trusted partners, in the
-append-only tables of migration 0010. A subject named by a foreign entry is kept as
+append-only tables of migration 0010, on the keyed chain. A subject named by a foreign entry is kept as
 every identity is: sealed under the deployment's key, found by its keyed lookup key."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from sqlalchemy import Connection, insert, select
+from sqlalchemy import Connection, select
 
 from xinyong.adapters.storage.store import LedgerStore, in_chunks
 from xinyong.adapters.storage.tables import federation_bundles, federation_entries, federation_partners
@@ -36,23 +36,21 @@ class FederationTables:
         return row.as_of if row else None
 
     def add(self, connection: Connection, bundle: Bundle, digest: str, received_from: str, imported_by: str) -> None:
-        seq = connection.execute(
-            insert(federation_bundles)
-            .values(
-                node=bundle.node,
-                list=bundle.list,
-                title=bundle.title,
-                as_of=bundle.as_of,
-                public_key=bundle.public_key,
-                signature=bundle.signature,
-                digest=digest,
-                entries=len(bundle.entries),
-                received_at=_now(),
-                received_from=received_from,
-                imported_by=imported_by,
-            )
-            .returning(federation_bundles.c.seq)
-        ).scalar_one()
+        bundle_row = {
+            "node": bundle.node,
+            "list": bundle.list,
+            "title": bundle.title,
+            "as_of": bundle.as_of,
+            "public_key": bundle.public_key,
+            "signature": bundle.signature,
+            "digest": digest,
+            "entries": len(bundle.entries),
+            "received_at": _now(),
+            "received_from": received_from,
+            "imported_by": imported_by,
+        }
+        self.store.append_rows(connection, "federation_bundles", [bundle_row])
+        seq = bundle_row["seq"]
         sealer = self.store.sealer
         sealed = sealer.seal_many([(e.subject.encode(), _CONTEXT) for e in bundle.entries])
         rows = [
@@ -70,8 +68,7 @@ class FederationTables:
             }
             for e, blob in zip(bundle.entries, sealed, strict=True)
         ]
-        if rows:
-            connection.execute(insert(federation_entries), rows)
+        self.store.append_rows(connection, "federation_entries", rows)
 
     def bundles(self, connection: Connection, node: str | None, list_id: str | None) -> list[BundleReceived]:
         query = select(federation_bundles).order_by(federation_bundles.c.as_of, federation_bundles.c.seq)
@@ -128,9 +125,8 @@ class FederationTables:
     def partner_event(
         self, connection: Connection, name: str, event: str, public_key: str | None, url: str | None, by: str
     ) -> None:
-        connection.execute(
-            insert(federation_partners).values(name=name, event=event, public_key=public_key, url=url, at=_now(), by=by)
-        )
+        row = {"name": name, "event": event, "public_key": public_key, "url": url, "at": _now(), "by": by}
+        self.store.append_rows(connection, "federation_partners", [row])
 
     def partners(self, connection: Connection) -> list[Partner]:
         latest: dict[str, Partner | None] = {}

@@ -267,7 +267,8 @@ idempotency_keys = Table(
     Column("response", LargeBinary),
 )
 
-# Nodes and signed lists (migration 0010, docs/design.md section 10). Append-only: a
+# Nodes and signed lists (migration 0010, docs/design.md section 10). Append-only and
+# on the keyed chain: a
 # bundle received is kept with its provenance and signature; its entries beside it, each
 # subject sealed and found by its lookup key; trusted partners as events (the latest of
 # a name wins). An entry that a newer bundle no longer holds is ended by that bundle,
@@ -287,6 +288,7 @@ federation_bundles = Table(
     Column("received_at", String(32), nullable=False),
     Column("received_from", Text, nullable=False),  # the file or the URL
     Column("imported_by", String(200), nullable=False),
+    Column("mac", String(64)),
     Index("federation_one_bundle_a_day", "node", "list", "as_of", unique=True),
 )
 
@@ -304,6 +306,7 @@ federation_entries = Table(
     Column("start", Date, nullable=False),
     Column("until", Date),
     Column("legal_basis", Text),
+    Column("mac", String(64)),
     Index("federation_entries_by_subject", "subject_key", "node", "list"),
     Index("federation_entries_by_bundle", "bundle_seq"),
 )
@@ -318,6 +321,7 @@ federation_partners = Table(
     Column("url", Text),
     Column("at", String(32), nullable=False),
     Column("by", String(200), nullable=False),
+    Column("mac", String(64)),
 )
 
 FEDERATION_TABLES = ("federation_bundles", "federation_entries", "federation_partners")

@@ -1,6 +1,6 @@
 """Nodes and signed lists (docs/design.md section 10): bundles received from partner
 nodes with their provenance and signature, their entries (subjects sealed), and the
-trusted partners as events. All append-only.
+trusted partners as events. All append-only and on the keyed chain.
 
 Revision ID: 0010
 Revises: 0008
@@ -32,6 +32,7 @@ def upgrade() -> None:
         sa.Column("received_at", sa.String(32), nullable=False),
         sa.Column("received_from", sa.Text, nullable=False),
         sa.Column("imported_by", sa.String(200), nullable=False),
+        sa.Column("mac", sa.String(64)),
     )
     op.create_index("federation_one_bundle_a_day", "federation_bundles", ["node", "list", "as_of"], unique=True)
     op.create_table(
@@ -47,6 +48,7 @@ def upgrade() -> None:
         sa.Column("start", sa.Date, nullable=False),
         sa.Column("until", sa.Date),
         sa.Column("legal_basis", sa.Text),
+        sa.Column("mac", sa.String(64)),
     )
     op.create_index("federation_entries_by_subject", "federation_entries", ["subject_key", "node", "list"])
     op.create_index("federation_entries_by_bundle", "federation_entries", ["bundle_seq"])
@@ -59,6 +61,7 @@ def upgrade() -> None:
         sa.Column("url", sa.Text),
         sa.Column("at", sa.String(32), nullable=False),
         sa.Column("by", sa.String(200), nullable=False),
+        sa.Column("mac", sa.String(64)),
     )
     for table in ("federation_bundles", "federation_entries", "federation_partners"):
         append_only(table)
