@@ -257,7 +257,7 @@ def services(
         catalogs=library,
         intake=intake,
         inquiries=Inquiries(units, library, read_models, federation),
-        reports=Reports(units, library),
+        reports=Reports(units, library, federation),
         publication=Publication(units, library, read_models),
         due_process=due_process,
         erasure=Erasure(units, library, retention),

@@ -22,6 +22,7 @@ ROLES = [
     "other-subject",
     "officer",
     "auditor",
+    "node",
 ]
 UNAUTHENTICATED = {"none", "unknown", "revoked"}
 
@@ -79,6 +80,13 @@ ENDPOINTS: dict[str, tuple[str, str, dict[str, Any], set[str] | None]] = {
     ),
     "GET /v1/public/search": ("GET", "/v1/public/search", {"params": {"q": "9114"}}, None),
     "GET /v1/public/lists/{list}": ("GET", "/v1/public/lists/serious-untrustworthy", {}, None),
+    # A partner node pulls this node's signed lists, and does nothing else.
+    "GET /v1/federation/lists/{list}": (
+        "GET",
+        "/v1/federation/lists/serious-untrustworthy",
+        {"params": {"as_of": "2025-06-01"}},
+        {"node"},
+    ),
 }
 # Reads of one subject's data: each allowed one is written to the access log.
 SUBJECT_READS = {"GET /v1/subjects/{s}/score", "GET /v1/subjects/{s}/report", "POST /v1/checks", "GET /v1/me/report"}

@@ -19,6 +19,7 @@ from typing import Protocol
 
 from xinyong.domain import calendar
 from xinyong.domain.access import Reader, operator
+from xinyong.domain.catalog.registry import CatalogRegistry
 from xinyong.domain.federation import (
     Bundle,
     BundleEntry,
@@ -28,6 +29,7 @@ from xinyong.domain.federation import (
     canonical,
     fingerprint,
     holding,
+    is_foreign,
     node_name,
     read_bundle,
 )
@@ -217,7 +219,7 @@ class Federation:
         happened to each, as (partner, list, outcome). A failure is reported, not raised."""
         today = self.clock()
         registry = self.library.registry()
-        named = {m.when.list for c in registry.all() for m in c.measures if m.when.list and "/" in m.when.list}
+        named = self.named_foreign_lists(registry)
         with self.units(read_only=True) as uow:
             partners = uow.federation.partners()
             latest = {b.name: b.as_of for b in uow.federation.bundles()}
@@ -281,6 +283,11 @@ class Federation:
             held = holding(name, latest.title, [latest.as_of], [])
             ages.append(ListAge(latest, len(by_name[name]), age, held.stale_on(day)))
         return ages
+
+    @staticmethod
+    def named_foreign_lists(registry: CatalogRegistry) -> set[str]:
+        """The foreign lists (``NODE/LIST``) that a measure of ``registry`` names."""
+        return {m.when.list for c in registry.all() for m in c.measures if m.when.list and is_foreign(m.when.list)}
 
     def imported_names(self, uow: UnitOfWork) -> set[str]:
         return {b.name for b in uow.federation.bundles()}

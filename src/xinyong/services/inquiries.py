@@ -12,7 +12,6 @@ from xinyong.domain import calendar
 from xinyong.domain.access import Reader, operator
 from xinyong.domain.calendar import in_range, parse_date
 from xinyong.domain.catalog.registry import CatalogRegistry
-from xinyong.domain.federation import is_foreign
 from xinyong.domain.identifiers import SubjectRef
 from xinyong.domain.notices import adverse_action_notice
 from xinyong.domain.read_model import ReadModel, check_from, standing_on
@@ -57,10 +56,7 @@ class Inquiries:
     def _named_foreign_lists(self, registry: CatalogRegistry) -> frozenset[str]:
         """The foreign lists (``NODE/LIST``) that a measure of ``registry`` names."""
         if self._foreign_names is None or self._foreign_names[0] is not registry:
-            names = frozenset(
-                m.when.list for c in registry.all() for m in c.measures if m.when.list and is_foreign(m.when.list)
-            )
-            self._foreign_names = (registry, names)
+            self._foreign_names = (registry, frozenset(Federation.named_foreign_lists(registry)))
         return self._foreign_names[1]
 
     def _models(self, subjects: list[SubjectRef]):

@@ -25,6 +25,7 @@ from xinyong.domain.standing import (
 )
 from xinyong.domain.trajectory import Trajectory, trajectory
 from xinyong.services.catalogs import CatalogLibrary
+from xinyong.services.federation import Federation
 from xinyong.services.unit_of_work import Access, Notice, UnitsOfWork
 
 
@@ -110,9 +111,10 @@ class Report:
 
 
 class Reports:
-    def __init__(self, units: UnitsOfWork, library: CatalogLibrary):
+    def __init__(self, units: UnitsOfWork, library: CatalogLibrary, federation: Federation | None = None):
         self.units = units
         self.library = library
+        self.federation = federation
 
     def report(self, subject: SubjectRef, day: dt.date, reader: Reader, purpose: str | None) -> Report:
         """The subject's whole file as of ``day``; the read is logged in the same unit of
@@ -123,6 +125,9 @@ class Reports:
             uow.access_log.write([subject], reader, "report", purpose, [f"as of {day}"])
             _, accesses = uow.access_log.entries(subject, limit=1000)
             notices = uow.notices.inbox(subject)
+            # What partner nodes' lists named by local measures hold of the subject.
+            named = self.federation.named_foreign_lists(registry) if self.federation else set()
+            foreign = self.federation.holdings(uow, [subject], named).get(subject) if self.federation else None
             uow.commit()
         files, facts, jurisdiction = filed.files, filed.facts, filed.jurisdiction
 
@@ -196,6 +201,7 @@ class Reports:
             lambda catalog_id: (
                 graded.get(catalog_id) or standing(subject, catalog_id, day, files, registry, jurisdiction)
             ),
+            foreign=foreign,
         )
         return Report(
             subject=str(subject),
