@@ -86,7 +86,9 @@ def serve(
 
 @token_app.command("create")
 def token_create(
-    role: Annotated[str, typer.Option("--role", help="source, registry, service-point, subject, officer or auditor.")],
+    role: Annotated[
+        str, typer.Option("--role", help="source, registry, service-point, subject, officer, auditor or node.")
+    ],
     name: Annotated[str | None, typer.Option("--name", help="Who holds it (a source's name).")] = None,
     scope: Annotated[
         list[str] | None,
@@ -99,7 +101,7 @@ def token_create(
     Roles: source (files records under --scope rules), registry (the civil registry or
     market regulator: the one writer of subject facts and contact addresses),
     service-point (asks checks for --scope actions), subject (--subject: its own file),
-    officer, auditor."""
+    officer, auditor, node (a partner node: pulls signed list bundles, nothing else)."""
     ref = subject_ref(subject) if subject else None
     try:
         info, secret = deployment_or_exit().tokens.create(role, name, tuple(scope or ()), ref)
