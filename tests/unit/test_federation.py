@@ -189,10 +189,12 @@ def test_first_reached_are_the_entries_no_earlier_bundle_held():
 
 def test_node_and_foreign_list_names_are_checked():
     assert node_name("court-a") == "court-a"
+    assert node_name("A") == "A"
     with pytest.raises(InvalidNodeName):
         node_name("Court A")
     assert foreign_list("court-a/judgment-defaulters") == ("court-a", "judgment-defaulters")
-    for bad in ("court-a/", "/list", "a/b/c", "Court/list"):
+    assert foreign_list("A/judgment-defaulters") == ("A", "judgment-defaulters")
+    for bad in ("court-a/", "/list", "a/b/c", "court a/list", "court-a/List"):
         with pytest.raises(InvalidForeignList):
             foreign_list(bad)
 

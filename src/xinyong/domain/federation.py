@@ -36,14 +36,14 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 FORMAT = "xinyong-list/1"
 STALE_AFTER = 7  # days after the latest bundle's as_of; on the day after, stale
 
-_NODE = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
+_NODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$")
 _LIST = re.compile(r"^[a-z0-9][a-z0-9_-]{0,199}$")
 _FIELDS = ("format", "node", "public_key", "list", "title", "as_of", "entries", "signature")
 _ENTRY_FIELDS = ("subject", "record", "from", "until", "legal_basis")
 
 
 class InvalidNodeName(ValueError):
-    """A node name that is not lowercase letters, digits and '-' (at most 63)."""
+    """A node name that is not letters, digits, '.', '_' and '-' (at most 63)."""
 
 
 class InvalidForeignList(ValueError):
@@ -64,7 +64,7 @@ def node_name(text: str) -> str:
     """``text`` if it is a valid node name, else :class:`InvalidNodeName`."""
     if not _NODE.match(text):
         raise InvalidNodeName(
-            f"node name {text!r} must be 1 to 63 lowercase letters, digits or '-', starting with a letter or digit"
+            f"node name {text!r} must be 1 to 63 letters, digits, '.', '_' or '-', starting with a letter or digit"
         )
     return text
 
@@ -80,7 +80,7 @@ def foreign_list(list_name: str) -> tuple[str, str]:
     node, _, list_id = list_name.partition("/")
     if not _NODE.match(node) or not _LIST.match(list_id):
         raise InvalidForeignList(
-            f"foreign list {list_name!r} must be NODE/LIST: a node name (lowercase letters, digits, '-') "
+            f"foreign list {list_name!r} must be NODE/LIST: a node name (letters, digits, '.', '_', '-') "
             "and a list id (lowercase letters, digits, '-', '_') joined by one '/'"
         )
     return node, list_id
