@@ -11,7 +11,18 @@ from xinyong.domain.access import Reader
 pytestmark = pytest.mark.unit
 
 OFFICER = Reader("officer-zhou", "officer", "t1")
-TABLES = ["ledger", "catalog_versions", "notices", "deliveries", "cases", "attachments", "access_log"]
+TABLES = [
+    "ledger",
+    "catalog_versions",
+    "notices",
+    "deliveries",
+    "cases",
+    "attachments",
+    "access_log",
+    "federation_bundles",
+    "federation_entries",
+    "federation_partners",
+]
 
 
 def test_the_access_log_is_read_newest_first_a_page_at_a_time_for_one_subject_or_all(world):
