@@ -74,6 +74,12 @@ def test_the_portal_shows_a_foreign_entry_with_its_node(new_context, world: Worl
     expect(row).to_contain_text("court-a-2026-17")
     expect(row).to_contain_text("dispute it here")
     expect(page.locator("#lists .empty")).to_have_count(0)
+    # The situation leads with it: no measure here names the list yet, and the subject
+    # is told whom to dispute it with.
+    card = page.locator(f"#situation article.foreign-listing[data-list='{LIST}']")
+    expect(card).to_contain_text(f"Node {PARTNER} lists you")
+    expect(card).to_contain_text("court-a-2026-17")
+    expect(page.locator("#situation .calm")).to_have_count(0)
 
 
 def test_the_nodes_pages_speak_chinese_and_english(new_context, world: World, partner):

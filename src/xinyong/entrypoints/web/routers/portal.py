@@ -137,7 +137,8 @@ def portal_page(
     iso = day.isoformat()
     records = report.records
     cases = d.due_process.cases_of(subject, day)
-    situation = situation_of(report, cases, registry)
+    foreign = d.federation.entries_of(subject, day)
+    situation = situation_of(report, cases, registry, foreign)
     disputes, repairs, reviews = cases.disputes, cases.repairs, cases.reviews
     repairing = {v.record for v in repairs if v.status == "open"}
     reviewed = {v.notice for v in reviews}
@@ -151,7 +152,7 @@ def portal_page(
         status=status,
         area="portal",
         report=report,
-        foreign=d.federation.entries_of(subject, day),
+        foreign=foreign,
         situation=situation,
         standings=standings,
         records=records,
