@@ -106,6 +106,16 @@ def test_a_signed_bundle_reads_back_from_its_json_and_is_admitted():
     assert admit(again, NODE_PUBLIC, None) == bundle
 
 
+def test_the_signature_covers_the_entries_in_the_order_given():
+    bundle = signed((entry(OTHER, "c-2"), entry()))  # not in the order a node publishes
+    assert admit(read_bundle(bundle.document()), NODE_PUBLIC, None) == bundle
+    reordered = bundle.document()
+    reordered["entries"].reverse()
+    with pytest.raises(BundleRefused) as refused:
+        admit(read_bundle(reordered), NODE_PUBLIC, None)
+    assert refused.value.reason == "signature"
+
+
 def test_a_tampered_bundle_is_refused_for_its_signature():
     document = signed((entry(),)).document()
     document["entries"][0]["until"] = "2026-02-01"
@@ -137,6 +147,7 @@ def test_a_bundle_naming_the_trusted_key_but_signed_by_another_is_refused():
         ({"node": "Court A"}, "node name"),
         ({"entries": [{"subject": "someone"}]}, "entries[0]"),
         ({"extra": 1}, "extra"),
+        ({"title": None}, "title"),
     ],
 )
 def test_a_malformed_bundle_is_refused_naming_the_field(change, field):

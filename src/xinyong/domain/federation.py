@@ -166,7 +166,7 @@ class Bundle:
             "list": self.list,
             "title": self.title,
             "as_of": self.as_of.isoformat(),
-            "entries": [e.as_json() for e in sorted(self.entries, key=_entry_order)],
+            "entries": [e.as_json() for e in self.entries],
         }
 
     def document(self) -> dict[str, Any]:
@@ -174,7 +174,9 @@ class Bundle:
         return self.unsigned() | {"signature": self.signature}
 
 
-def _entry_order(entry: BundleEntry) -> tuple[str, str]:
+def entry_order(entry: BundleEntry) -> tuple[str, str]:
+    """The order a node publishes entries in: by subject, then record (the signature
+    covers the entries in the order given)."""
     return entry.subject, entry.record
 
 
@@ -230,11 +232,14 @@ def read_bundle(document: object) -> Bundle:
         entries.append(
             BundleEntry(subject, _text(raw, "record", where), _day(raw["from"], f"{where}from"), until, basis)
         )
+    title = document.get("title")
+    if not isinstance(title, str):
+        raise BundleRefused("format", f"title: a string is expected, got {title!r}")
     return Bundle(
         node=node,
         public_key=_text(document, "public_key"),
         list=list_id,
-        title=str(document.get("title") or ""),
+        title=title,
         as_of=_day(document.get("as_of"), "as_of"),
         entries=tuple(entries),
         signature=_text(document, "signature"),

@@ -27,6 +27,7 @@ from xinyong.domain.federation import (
     ForeignHolding,
     admit,
     canonical,
+    entry_order,
     fingerprint,
     holding,
     is_foreign,
@@ -147,6 +148,7 @@ class Federation:
             )
             uow.commit()
         node = self.node()
+        entries.sort(key=entry_order)
         bundle = Bundle(node.name, node.public_key, list_id, str(definition.title or list_id), as_of, tuple(entries))
         signed = replace(bundle, signature=node.sign(canonical(bundle.unsigned())))
         log.info("bundle of %s as of %s (%d entries) given to %s", list_id, as_of, len(entries), reader.name)
