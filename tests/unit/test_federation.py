@@ -116,6 +116,14 @@ def test_the_signature_covers_the_entries_in_the_order_given():
     assert refused.value.reason == "signature"
 
 
+def test_a_bundle_as_of_a_day_to_come_is_refused():
+    bundle = signed((entry(),), as_of=DAY + dt.timedelta(days=1))
+    with pytest.raises(BundleRefused) as refused:
+        admit(bundle, NODE_PUBLIC, None, today=DAY)
+    assert refused.value.reason == "future"
+    assert admit(bundle, NODE_PUBLIC, None, today=DAY + dt.timedelta(days=1)) == bundle
+
+
 def test_a_tampered_bundle_is_refused_for_its_signature():
     document = signed((entry(),)).document()
     document["entries"][0]["until"] = "2026-02-01"

@@ -52,7 +52,7 @@ class InvalidForeignList(ValueError):
 
 class BundleRefused(ValueError):
     """A bundle that is not admitted; ``reason`` names why for every entrypoint
-    (``format``, ``signature``, ``untrusted``, ``replay``), and nothing of it is kept."""
+    (``format``, ``signature``, ``untrusted``, ``future``, ``replay``), and nothing of it is kept."""
 
     def __init__(self, reason: str, message: str):
         self.reason = reason
@@ -246,11 +246,11 @@ def read_bundle(document: object) -> Bundle:
     )
 
 
-def admit(bundle: Bundle, trusted_key: str, latest_as_of: dt.date | None) -> Bundle:
+def admit(bundle: Bundle, trusted_key: str, latest_as_of: dt.date | None, today: dt.date | None = None) -> Bundle:
     """``bundle`` if it may be imported: signed under its own key, that key the
-    ``trusted_key`` of its node, and newer than the ``latest_as_of`` already imported for
-    its node and list. Otherwise :class:`BundleRefused` with the reason; nothing of it
-    is to be kept."""
+    ``trusted_key`` of its node, newer than the ``latest_as_of`` already imported for its
+    node and list, and not as of a day after ``today``. Otherwise :class:`BundleRefused`
+    with the reason; nothing of it is to be kept."""
     if not signature_verifies(bundle.public_key, bundle.signature, canonical(bundle.unsigned())):
         raise BundleRefused(
             "signature",
@@ -263,6 +263,12 @@ def admit(bundle: Bundle, trusted_key: str, latest_as_of: dt.date | None) -> Bun
             f"{bundle.name} as of {bundle.as_of} is signed by key {bundle.public_key} "
             f"(fingerprint {fingerprint(bundle.public_key)[:16]}), not by the key trusted for node "
             f"{bundle.node!r}, {trusted_key}",
+        )
+    if today is not None and bundle.as_of > today:
+        raise BundleRefused(
+            "future",
+            f"{bundle.name} is as of {bundle.as_of}, after today ({today}): a list speaks of a day that has "
+            "come, and a bundle from the future would refuse every later one as a replay",
         )
     if latest_as_of is not None and bundle.as_of <= latest_as_of:
         raise BundleRefused(

@@ -175,7 +175,7 @@ class Federation:
         with self.units() as uow:
             key = trusted or self._partner_key(uow, bundle.node)
             previous = uow.federation.latest(bundle.node, bundle.list)
-            admit(bundle, key, previous)
+            admit(bundle, key, previous, self.clock())
             held = uow.federation.held(bundle.node, bundle.list)
             last = uow.federation.held(bundle.node, bundle.list, previous) if previous else set()
             keys = [uow.ledger.subject_key(ref) for ref in refs]
