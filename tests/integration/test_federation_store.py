@@ -57,6 +57,18 @@ def test_a_bundle_is_kept_with_its_provenance_and_its_subjects_sealed(deployment
     assert PERSON.removeprefix("rid:").encode() not in _everything_stored(deployment)
 
 
+def test_a_days_list_published_again_replaces_that_days_entries(deployment, partner):
+    federation = deployment.federation
+    federation.import_bundle(_bundle(partner), partner.public_key, "first")
+    with pytest.raises(BundleRefused, match="imported already"):  # the same bundle again
+        federation.import_bundle(_bundle(partner), partner.public_key, "again")
+    other = BundleEntry(rid("37010019800101001"), "court-2", DAY - dt.timedelta(days=1), None, None)
+    done = federation.import_bundle(_bundle(partner, DAY, other), partner.public_key, "corrected")
+    assert (done.new, done.ended) == (1, 1)
+    assert federation.entries_of(SubjectRef.parse(PERSON), DAY) == []
+    assert [e.record for e in federation.entries_of(SubjectRef.parse(other.subject), DAY)] == ["court-2"]
+
+
 def test_a_refused_bundle_keeps_nothing(deployment, partner):
     document = _bundle(partner)
     document["entries"][0]["record"] = "court-2"

@@ -305,12 +305,21 @@ def test_an_entry_counts_exactly_when_the_bundle_for_the_day_holds_it_in_effect(
 
 @PROPERTY
 @given(histories(), st.integers(min_value=0, max_value=30))
-def test_a_bundle_not_newer_than_the_latest_imported_is_refused_as_a_replay(bundles, back):
-    latest = bundles[-1].as_of
-    replayed = bundles[0]
-    with pytest.raises(BundleRefused) as refused:
-        admit(replayed, NODE_PUBLIC, latest + dt.timedelta(days=back))
-    assert refused.value.reason == "replay"
+def test_a_bundle_older_than_the_latest_or_imported_before_is_refused_as_a_replay(bundles, back):
+    latest = bundles[-1].as_of + dt.timedelta(days=back)
+    imported = {b.digest() for b in bundles}
+    for old in bundles:
+        with pytest.raises(BundleRefused) as refused:
+            admit(old, NODE_PUBLIC, latest, imported=imported)
+        assert refused.value.reason == "replay"
+
+
+def test_a_days_list_published_again_with_other_entries_replaces_it():
+    first = signed((entry(),))
+    again = signed((entry(), entry(OTHER, "c-2")))
+    assert admit(again, NODE_PUBLIC, DAY, imported={first.digest()}) == again
+    with pytest.raises(BundleRefused, match="imported already"):
+        admit(first, NODE_PUBLIC, DAY, imported={first.digest(), again.digest()})
 
 
 @PROPERTY

@@ -8,9 +8,10 @@ computation); the node's private key, which signs, is kept by the adapters.
 The rules:
 
 - a bundle is admitted only when its signature verifies under its own public key, that
-  key is the one trusted for the node, and its ``as_of`` is later than that of every
-  bundle of the same node and list admitted before (an older or repeated bundle is a
-  replay);
+  key is the one trusted for the node, and its ``as_of`` is not before that of any
+  bundle of the same node and list admitted before, nor the same bundle again (an older
+  or repeated bundle is a replay); one as of the same day with other entries replaces
+  that day's;
 - on day D, what a foreign list says of a subject is what the latest bundle with
   ``as_of`` ≤ D holds (before the first bundle, the first one): an entry that a newer
   bundle no longer holds ends from that bundle's ``as_of``; an entry counts on D when
@@ -26,7 +27,7 @@ import datetime as dt
 import hashlib
 import json
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -173,6 +174,10 @@ class Bundle:
         """The bundle as published (docs/design.md section 10)."""
         return self.unsigned() | {"signature": self.signature}
 
+    def digest(self) -> str:
+        """SHA-256 of the signed bytes, in hex: what tells a bundle from any other."""
+        return hashlib.sha256(canonical(self.unsigned())).hexdigest()
+
 
 def entry_order(entry: BundleEntry) -> tuple[str, str]:
     """The order a node publishes entries in: by subject, then record (the signature
@@ -246,11 +251,20 @@ def read_bundle(document: object) -> Bundle:
     )
 
 
-def admit(bundle: Bundle, trusted_key: str, latest_as_of: dt.date | None, today: dt.date | None = None) -> Bundle:
+def admit(
+    bundle: Bundle,
+    trusted_key: str,
+    latest_as_of: dt.date | None,
+    today: dt.date | None = None,
+    imported: Collection[str] = (),
+) -> Bundle:
     """``bundle`` if it may be imported: signed under its own key, that key the
-    ``trusted_key`` of its node, newer than the ``latest_as_of`` already imported for its
-    node and list, and not as of a day after ``today``. Otherwise :class:`BundleRefused`
-    with the reason; nothing of it is to be kept."""
+    ``trusted_key`` of its node, not as of a day after ``today``, not older than the
+    ``latest_as_of`` already imported for its node and list, and not one of those
+    already imported (``imported``: their digests). Otherwise :class:`BundleRefused`
+    with the reason; nothing of it is to be kept. A bundle as of the same day as the
+    latest, but holding other entries, is that day's list published again: it replaces
+    the earlier one for that day."""
     if not signature_verifies(bundle.public_key, bundle.signature, canonical(bundle.unsigned())):
         raise BundleRefused(
             "signature",
@@ -270,11 +284,15 @@ def admit(bundle: Bundle, trusted_key: str, latest_as_of: dt.date | None, today:
             f"{bundle.name} is as of {bundle.as_of}, after today ({today}): a list speaks of a day that has "
             "come, and a bundle from the future would refuse every later one as a replay",
         )
-    if latest_as_of is not None and bundle.as_of <= latest_as_of:
+    if latest_as_of is not None and bundle.as_of < latest_as_of:
         raise BundleRefused(
             "replay",
-            f"{bundle.name} as of {bundle.as_of} is not newer than the bundle as of {latest_as_of} already "
-            "imported: an older or repeated bundle is a replay, and would bring back entries since removed",
+            f"{bundle.name} as of {bundle.as_of} is older than the bundle as of {latest_as_of} already "
+            "imported: an older bundle is a replay, and would bring back entries since removed",
+        )
+    if bundle.digest() in imported:
+        raise BundleRefused(
+            "replay", f"{bundle.name} as of {bundle.as_of} was imported already: this is the same bundle again"
         )
     return bundle
 

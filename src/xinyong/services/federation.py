@@ -11,7 +11,6 @@ access log of every subject on it."""
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import logging
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
@@ -174,14 +173,14 @@ class Federation:
                 raise BundleRefused("format", f"entries[{number}].subject: {error}") from None
         with self.units() as uow:
             key = trusted or self._partner_key(uow, bundle.node)
-            previous = uow.federation.latest(bundle.node, bundle.list)
-            admit(bundle, key, previous, self.clock())
+            received = uow.federation.bundles(bundle.node, bundle.list)
+            previous = received[-1] if received else None
+            admit(bundle, key, previous.as_of if previous else None, self.clock(), {b.digest for b in received})
             held = uow.federation.held(bundle.node, bundle.list)
-            last = uow.federation.held(bundle.node, bundle.list, previous) if previous else set()
+            last = uow.federation.held(bundle.node, bundle.list, previous.seq) if previous else set()
             keys = [uow.ledger.subject_key(ref) for ref in refs]
             now = {(k, e.record) for k, e in zip(keys, bundle.entries, strict=True)}
-            digest = hashlib.sha256(canonical(bundle.unsigned())).hexdigest()
-            uow.federation.add(bundle, digest, received_from, reader.name)
+            uow.federation.add(bundle, bundle.digest(), received_from, reader.name)
             first = [
                 (ref, entry)
                 for ref, k, entry in zip(refs, keys, bundle.entries, strict=True)
@@ -224,7 +223,6 @@ class Federation:
         named = self.named_foreign_lists(registry)
         with self.units(read_only=True) as uow:
             partners = uow.federation.partners()
-            latest = {b.name: b.as_of for b in uow.federation.bundles()}
         outcomes = []
         for partner in partners:
             token = tokens.get(partner.name)
@@ -232,9 +230,6 @@ class Federation:
                 continue
             for name in sorted(n for n in named if n.startswith(partner.name + "/")):
                 list_id = name.partition("/")[2]
-                if name in latest and latest[name] >= today:
-                    outcomes.append((partner.name, list_id, f"up to date: as of {latest[name]}"))
-                    continue
                 try:
                     done = self.pull(fetch, partner.url, token, list_id, today, partner.public_key)
                     outcome = f"imported as of {done.bundle.as_of}: {len(done.bundle.entries)} entries"
@@ -307,16 +302,20 @@ class Federation:
                 received.setdefault(bundle.name, []).append(bundle)
         if not received:
             return {}
+        # A day's list published again replaces the earlier one of that day: of the
+        # bundles as of one day, the one imported last speaks.
+        speaking = {name: {b.as_of: b.seq for b in bundles} for name, bundles in received.items()}
+        kept = {seq for days in speaking.values() for seq in days.values()}
         subjects = list(dict.fromkeys(subjects))
         rows = uow.federation.of_subjects(subjects, received)
         found: dict[SubjectRef, dict[str, ForeignHolding]] = {}
         for subject in subjects:
-            mine = rows.get(subject, [])
+            mine = [r for r in rows.get(subject, []) if r.bundle in kept]
             found[subject] = {
                 name: holding(
                     name,
                     bundles[-1].title,
-                    [b.as_of for b in bundles],
+                    list(speaking[name]),
                     [(r.as_of, r.entry) for r in mine if f"{r.node}/{r.list}" == name],
                 )
                 for name, bundles in received.items()

@@ -612,6 +612,7 @@ class AccessLogRepository(Protocol):
 class BundleReceived:
     """A bundle this node imported, with its provenance (docs/design.md section 10)."""
 
+    seq: int  # the order it was imported in
     node: str
     list: str
     title: str
@@ -647,6 +648,7 @@ class ForeignRow:
     node: str
     list: str
     as_of: dt.date
+    bundle: int  # the seq of the bundle that holds it
     entry: BundleEntry
 
 
@@ -668,12 +670,13 @@ class FederationRepository(Protocol):
         ...
 
     def bundles(self, node: str | None = None, list_id: str | None = None) -> list[BundleReceived]:
-        """The bundles imported, oldest first (of one node and list when named)."""
+        """The bundles imported, by ``as_of`` and then in the order imported (of one node
+        and list when named)."""
         ...
 
-    def held(self, node: str, list_id: str, as_of: dt.date | None = None) -> set[tuple[str, str]]:
+    def held(self, node: str, list_id: str, bundle: int | None = None) -> set[tuple[str, str]]:
         """Every (subject lookup key, record) that a bundle of ``node``'s list held (the
-        bundle as of ``as_of`` only, when given)."""
+        bundle numbered ``bundle`` only, when given)."""
         ...
 
     def of_subjects(

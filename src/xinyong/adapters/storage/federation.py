@@ -78,6 +78,7 @@ class FederationTables:
             query = query.where(federation_bundles.c.list == list_id)
         return [
             BundleReceived(
+                seq=r.seq,
                 node=r.node,
                 list=r.list,
                 title=r.title,
@@ -93,12 +94,12 @@ class FederationTables:
             for r in connection.execute(query)
         ]
 
-    def held(self, connection: Connection, node: str, list_id: str, as_of: dt.date | None) -> set[tuple[str, str]]:
+    def held(self, connection: Connection, node: str, list_id: str, bundle: int | None) -> set[tuple[str, str]]:
         query = select(federation_entries.c.subject_key, federation_entries.c.record).where(
             federation_entries.c.node == node, federation_entries.c.list == list_id
         )
-        if as_of is not None:
-            query = query.where(federation_entries.c.as_of == as_of)
+        if bundle is not None:
+            query = query.where(federation_entries.c.bundle_seq == bundle)
         rows = connection.execute(query)
         return {(r.subject_key, r.record) for r in rows}
 
@@ -119,7 +120,7 @@ class FederationTables:
                     continue
                 subject = by_key[r.subject_key]
                 entry = BundleEntry(str(subject), r.record, r.start, r.until, r.legal_basis)
-                found.setdefault(subject, []).append(ForeignRow(r.node, r.list, r.as_of, entry))
+                found.setdefault(subject, []).append(ForeignRow(r.node, r.list, r.as_of, r.bundle_seq, entry))
         return found
 
     def partner_event(

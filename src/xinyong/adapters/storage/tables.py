@@ -289,7 +289,7 @@ federation_bundles = Table(
     Column("received_from", Text, nullable=False),  # the file or the URL
     Column("imported_by", String(200), nullable=False),
     Column("mac", String(64)),
-    Index("federation_one_bundle_a_day", "node", "list", "as_of", unique=True),
+    Index("federation_bundles_by_list", "node", "list", "as_of"),
 )
 
 federation_entries = Table(

@@ -377,8 +377,8 @@ class SqlFederation:
     def bundles(self, node: str | None = None, list_id: str | None = None) -> list[BundleReceived]:
         return self._tables.bundles(self._bound.connection, node, list_id)
 
-    def held(self, node: str, list_id: str, as_of: dt.date | None = None) -> set[tuple[str, str]]:
-        return self._tables.held(self._bound.connection, node, list_id, as_of)
+    def held(self, node: str, list_id: str, bundle: int | None = None) -> set[tuple[str, str]]:
+        return self._tables.held(self._bound.connection, node, list_id, bundle)
 
     def of_subjects(
         self, subjects: Iterable[SubjectRef], names: Iterable[str] | None = None

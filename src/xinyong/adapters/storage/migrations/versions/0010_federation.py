@@ -34,7 +34,7 @@ def upgrade() -> None:
         sa.Column("imported_by", sa.String(200), nullable=False),
         sa.Column("mac", sa.String(64)),
     )
-    op.create_index("federation_one_bundle_a_day", "federation_bundles", ["node", "list", "as_of"], unique=True)
+    op.create_index("federation_bundles_by_list", "federation_bundles", ["node", "list", "as_of"])
     op.create_table(
         "federation_entries",
         sa.Column("seq", sa.Integer, primary_key=True, autoincrement=True),
