@@ -233,7 +233,7 @@ class Federation:
                 try:
                     done = self.pull(fetch, partner.url, token, list_id, today, partner.public_key)
                     outcome = f"imported as of {done.bundle.as_of}: {len(done.bundle.entries)} entries"
-                except BundleRefused as refused:
+                except BundleRefused as refused:  # the same bundle again is the usual one
                     outcome = f"refused ({refused.reason}): {refused}"
                 except (PullFailed, ValueError) as error:
                     outcome = f"failed: {error}"

@@ -661,10 +661,6 @@ class FederationRepository(Protocol):
     """Bundles received from partner nodes, their entries, and the trusted partners;
     all appended, never changed."""
 
-    def latest(self, node: str, list_id: str) -> dt.date | None:
-        """The ``as_of`` of the latest bundle imported of ``node``'s ``list_id``."""
-        ...
-
     def add(self, bundle: Bundle, digest: str, received_from: str, imported_by: str) -> None:
         """Keep ``bundle`` (already admitted) and its entries, each subject sealed."""
         ...

@@ -26,15 +26,6 @@ class FederationTables:
     def __init__(self, store: LedgerStore):
         self.store = store
 
-    def latest(self, connection: Connection, node: str, list_id: str) -> dt.date | None:
-        row = connection.execute(
-            select(federation_bundles.c.as_of)
-            .where(federation_bundles.c.node == node, federation_bundles.c.list == list_id)
-            .order_by(federation_bundles.c.as_of.desc())
-            .limit(1)
-        ).first()
-        return row.as_of if row else None
-
     def add(self, connection: Connection, bundle: Bundle, digest: str, received_from: str, imported_by: str) -> None:
         bundle_row = {
             "node": bundle.node,

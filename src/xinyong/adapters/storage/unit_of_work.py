@@ -368,9 +368,6 @@ class SqlFederation:
         self._tables = tables
         self._bound = bound
 
-    def latest(self, node: str, list_id: str) -> dt.date | None:
-        return self._tables.latest(self._bound.connection, node, list_id)
-
     def add(self, bundle: Bundle, digest: str, received_from: str, imported_by: str) -> None:
         self._tables.add(self._bound.writing(), bundle, digest, received_from, imported_by)
 
