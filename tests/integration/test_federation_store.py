@@ -92,3 +92,23 @@ def test_the_database_refuses_updates_and_deletes_on_the_federation_tables(deplo
     for statement in (f"UPDATE {table} SET seq = seq", f"DELETE FROM {table}"):
         with pytest.raises(DBAPIError, match="append-only"), deployment.store.engine.begin() as connection:
             connection.execute(text(statement))
+
+
+def test_a_subjects_report_holds_its_foreign_entries_with_their_node(deployment, partner):
+    from xinyong.domain.access import operator
+    from xinyong.entrypoints.api.models import Report
+
+    deployment.federation.import_bundle(_bundle(partner), partner.public_key, "file:/tmp/b.json")
+    report = deployment.reports.report(SubjectRef.parse(PERSON), DAY, operator(), "a test")
+    [entry] = Report.of(report).model_dump(mode="json", by_alias=True)["foreign_lists"]
+    assert entry == {
+        "list": "court-a/judgment-defaulters",
+        "node": "court-a",
+        "title": "Judgment defaulters",
+        "record": "court-1",
+        "from": (DAY - dt.timedelta(days=10)).isoformat(),
+        "until": None,
+        "legal_basis": "Civil Procedure Law",
+        "bundle_as_of": DAY.isoformat(),
+        "stale": False,
+    }

@@ -25,6 +25,7 @@ from xinyong.domain.access import Reader
 from xinyong.domain.attachments import Accepted
 from xinyong.domain.catalog.model import Catalog
 from xinyong.domain.events import ContactEvent, RecordEvent, SubjectEvent, parse_event
+from xinyong.domain.federation import Bundle, BundleEntry
 from xinyong.domain.free_text import mask_identity_numbers
 from xinyong.domain.history import annuls, contact_history, contact_language, record_files
 from xinyong.domain.identifiers import SubjectRef
@@ -35,14 +36,17 @@ from xinyong.domain.standing import RecordFile
 from xinyong.services.unit_of_work import (
     Access,
     Attachment,
+    BundleReceived,
     Case,
     ChainReport,
     Collision,
     DisputeActivity,
     Event,
+    ForeignRow,
     ListedPiece,
     Notice,
     Organisation,
+    Partner,
     ReadOnly,
     StoredModel,
     StoredRecord,
@@ -138,6 +142,10 @@ class _State:
     # Read models by lookup key: (head, catalogs fingerprint, model).
     read_models: dict[str, tuple[int, str, ReadModel]] = field(default_factory=dict)
     attachments: list[_AttachmentRow] = field(default_factory=list)
+    # Partner nodes' bundles, their entries (bundle seq, subject key, entry), partner events.
+    bundles: list[BundleReceived] = field(default_factory=list)
+    foreign: list[tuple[int, str, BundleEntry]] = field(default_factory=list)
+    partners: list[tuple[str, Partner | None]] = field(default_factory=list)
 
     def copy(self) -> _State:
         return _State(
@@ -151,6 +159,9 @@ class _State:
             list(self.access),
             dict(self.read_models),
             list(self.attachments),
+            list(self.bundles),
+            list(self.foreign),
+            list(self.partners),
         )
 
 
@@ -777,6 +788,66 @@ class FakeNotices(_Part):
         )
 
 
+class FakeFederation(_Part):
+    def add(self, bundle: Bundle, digest: str, received_from: str, imported_by: str) -> None:
+        state = self._writing()
+        seq = state.bundles[-1].seq + 1 if state.bundles else 1
+        at = dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds")
+        state.bundles.append(
+            BundleReceived(
+                seq,
+                bundle.node,
+                bundle.list,
+                bundle.title,
+                bundle.as_of,
+                bundle.public_key,
+                bundle.signature,
+                digest,
+                len(bundle.entries),
+                at,
+                received_from,
+                imported_by,
+            )
+        )
+        state.foreign += [(seq, self._store.subject_key(e.subject), e) for e in bundle.entries]
+
+    def bundles(self, node: str | None = None, list_id: str | None = None) -> list[BundleReceived]:
+        found = [
+            b
+            for b in self._state.bundles
+            if (node is None or b.node == node) and (list_id is None or b.list == list_id)
+        ]
+        return sorted(found, key=lambda b: (b.as_of, b.seq))
+
+    def held(self, node: str, list_id: str, bundle: int | None = None) -> set[tuple[str, str]]:
+        seqs = {b.seq for b in self.bundles(node, list_id)} if bundle is None else {bundle}
+        return {(key, e.record) for seq, key, e in self._state.foreign if seq in seqs}
+
+    def of_subjects(
+        self, subjects: Iterable[SubjectRef], names: Iterable[str] | None = None
+    ) -> dict[SubjectRef, list[ForeignRow]]:
+        by_key = {self._store.subject_key(s): s for s in subjects}
+        wanted = None if names is None else set(names)
+        bundles = {b.seq: b for b in self._state.bundles}
+        found: dict[SubjectRef, list[ForeignRow]] = {}
+        for seq, key, entry in self._state.foreign:
+            b = bundles[seq]
+            if key in by_key and (wanted is None or b.name in wanted):
+                found.setdefault(by_key[key], []).append(ForeignRow(b.node, b.list, b.as_of, seq, entry))
+        return found
+
+    def trust(self, name: str, public_key: str, url: str | None, by: str) -> None:
+        at = dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds")
+        self._writing().partners.append((name, Partner(name, public_key, url, at, by)))
+
+    def distrust(self, name: str, by: str) -> None:
+        self._writing().partners.append((name, None))
+
+    def partners(self) -> list[Partner]:
+        latest = dict(self._state.partners)
+        return [p for _, p in sorted(latest.items()) if p is not None]
+
+
 class FakeAccessLog(_Part):
     def write(
         self,
@@ -851,7 +922,10 @@ class FakeAudit(_Part):
             "cases": state.cases,
             "attachments": state.attachments,
             "access_log": state.access,
-        }.get(name, ())  # the first ring keeps no partner nodes' bundles
+            "federation_bundles": state.bundles,
+            "federation_entries": state.foreign,
+            "federation_partners": state.partners,
+        }[name]
 
     def verify(self, marks: dict[str, int] | None = None) -> list[ChainReport]:
         reports = []
@@ -903,6 +977,7 @@ class FakeUnitOfWork(UnitOfWork):
         self.access_log = FakeAccessLog(self)
         self.audit = FakeAudit(self)
         self.read_models = FakeReadModels(self)
+        self.federation = FakeFederation(self)
         self.before_commit = []
         self.appended: set[str] = set()
         self.catalogs_added = False

@@ -325,8 +325,11 @@ class Federation:
     def entries_of(self, subject: SubjectRef, day: dt.date) -> list[ForeignEntryShown]:
         """The foreign entries that count for ``subject`` on ``day``, with their node."""
         with self.units(read_only=True) as uow:
-            names = self.imported_names(uow)
-            held = self.holdings(uow, [subject], names).get(subject, {})
+            return self.entries_in(uow, subject, day)
+
+    def entries_in(self, uow: UnitOfWork, subject: SubjectRef, day: dt.date) -> list[ForeignEntryShown]:
+        """:meth:`entries_of`, read in ``uow``."""
+        held = self.holdings(uow, [subject], self.imported_names(uow)).get(subject, {})
         shown = []
         for name, h in sorted(held.items()):
             for e in h.entries_on(day):

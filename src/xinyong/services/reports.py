@@ -25,7 +25,7 @@ from xinyong.domain.standing import (
 )
 from xinyong.domain.trajectory import Trajectory, trajectory
 from xinyong.services.catalogs import CatalogLibrary
-from xinyong.services.federation import Federation
+from xinyong.services.federation import Federation, ForeignEntryShown
 from xinyong.services.unit_of_work import Access, Notice, UnitsOfWork
 
 
@@ -108,6 +108,7 @@ class Report:
     notices: tuple[Notice, ...]  # newest first
     access_log: tuple[Access, ...]  # newest first: this read first
     measures: tuple[Reason, ...]  # every measure that falls on the subject that day, any action
+    foreign: tuple[ForeignEntryShown, ...]  # entries on partner nodes' lists that day
 
 
 class Reports:
@@ -128,6 +129,7 @@ class Reports:
             # What partner nodes' lists named by local measures hold of the subject.
             named = self.federation.named_foreign_lists(registry) if self.federation else set()
             foreign = self.federation.holdings(uow, [subject], named).get(subject) if self.federation else None
+            foreign_entries = self.federation.entries_in(uow, subject, day) if self.federation else []
             uow.commit()
         files, facts, jurisdiction = filed.files, filed.facts, filed.jurisdiction
 
@@ -215,6 +217,7 @@ class Reports:
             notices=tuple(notices),
             access_log=tuple(accesses),
             measures=tuple(measures),
+            foreign=tuple(foreign_entries),
         )
 
     def trajectories(self, subject: SubjectRef, day: dt.date, catalog_ids: Iterable[str]) -> dict[str, Trajectory]:

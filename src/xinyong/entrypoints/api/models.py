@@ -242,6 +242,22 @@ def _notice_json(notice: object) -> object:
     return notice.as_json() if isinstance(notice, Notice) else notice
 
 
+class ForeignListEntry(BaseModel):
+    """An entry on a partner node's list (docs/design.md section 10), with the node that
+    keeps its record and the bundle it came from."""
+
+    model_config = ConfigDict(from_attributes=True, populate_by_name=True)
+    list: str = Field(description="NODE/LIST")
+    node: str
+    title: str
+    record: str
+    start: dt.date = Field(serialization_alias="from")
+    until: dt.date | None
+    legal_basis: str | None
+    bundle_as_of: dt.date
+    stale: bool
+
+
 class Report(BaseModel):
     model_config = ConfigDict(from_attributes=True)
     subject: str
@@ -254,6 +270,9 @@ class Report(BaseModel):
     lists: list[ReportListEntry]
     notices: list[NoticeView]
     access_log: list[AccessEntry]
+    foreign_lists: list[ForeignListEntry] = Field(
+        default_factory=list, validation_alias="foreign", description="entries on partner nodes' lists"
+    )
 
     @field_validator("notices", mode="before")
     @classmethod

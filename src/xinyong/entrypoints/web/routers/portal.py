@@ -137,7 +137,7 @@ def portal_page(
     iso = day.isoformat()
     records = report.records
     cases = d.due_process.cases_of(subject, day)
-    foreign = d.federation.entries_of(subject, day)
+    foreign = list(report.foreign)
     situation = situation_of(report, cases, registry, foreign)
     disputes, repairs, reviews = cases.disputes, cases.repairs, cases.reviews
     repairing = {v.record for v in repairs if v.status == "open"}
