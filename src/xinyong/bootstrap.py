@@ -33,6 +33,7 @@ from xinyong.services.audit import Audit
 from xinyong.services.catalogs import CatalogLibrary
 from xinyong.services.due_process import DueProcess
 from xinyong.services.erasure import Erasure
+from xinyong.services.federation import Federation, NodeIdentity
 from xinyong.services.inquiries import Inquiries
 from xinyong.services.intake import Intake
 from xinyong.services.optin import OptinScores
@@ -69,6 +70,7 @@ class Deployment:
     audit: Audit
     optin: OptinScores
     webhooks: Webhooks
+    federation: Federation
     settings: Settings  # read once, where the deployment was opened
 
     def node_key(self):
@@ -232,38 +234,51 @@ class Services:
     overview: Dashboards
     audit: Audit
     optin: OptinScores  # opt-in scores: walled off from everything above
+    federation: Federation
+
+
+def _no_node() -> NodeIdentity:
+    raise RuntimeError("these services were put together without the node's key: they publish no bundle")
 
 
 def services(
-    units: UnitsOfWork, retention: Duration = DEFAULT_RETENTION, clock: Callable[[], dt.date] = calendar.today
+    units: UnitsOfWork,
+    retention: Duration = DEFAULT_RETENTION,
+    clock: Callable[[], dt.date] = calendar.today,
+    node: Callable[[], NodeIdentity] = _no_node,
 ) -> Services:
     """The services over ``units`` (the SQL store's, or the first ring's fake): the one
-    place they are put together. ``clock`` is the day events are filed on."""
+    place they are put together. ``clock`` is the day events are filed on; ``node`` gives
+    the node's key, which signs list bundles."""
     units = KeptUnits(units)
     library = CatalogLibrary(units, clock)
     read_models = ReadModels(units, library)
     units.before_commit.append(read_models.keep_current)
     intake = Intake(units, library, clock)
     due_process = DueProcess(units, library, intake)
+    federation = Federation(units, library, node, clock)
     return Services(
         units=units,
         read_models=read_models,
         catalogs=library,
         intake=intake,
-        inquiries=Inquiries(units, library, read_models),
-        reports=Reports(units, library),
+        inquiries=Inquiries(units, library, read_models, federation),
+        reports=Reports(units, library, federation),
         publication=Publication(units, library, read_models),
         due_process=due_process,
         erasure=Erasure(units, library, retention),
         overview=Dashboards(units, library, due_process, read_models),
         audit=Audit(units),
         optin=OptinScores(units, library.scorecards, intake, clock),
+        federation=federation,
     )
 
 
 def wire(units: UnitsOfWork, store: LedgerStore, node_key_file: Path, settings: Settings) -> Deployment:
     """A deployment: the services over ``units``, and the store's own parts."""
-    built = services(units, Duration.parse(settings.text_retention))
+    from xinyong.adapters.storage.checkpoint import NodeKey
+
+    built = services(units, Duration.parse(settings.text_retention), node=lambda: NodeKey.load_or_create(node_key_file))
     return Deployment(
         store=store,
         outbox=Outbox(store),

@@ -33,7 +33,7 @@ class Settings(BaseSettings):
         validate_default=True,
     )
     # Fields whose values no error message shows.
-    SECRETS: ClassVar[frozenset[str]] = frozenset({"secret_key", "oidc_client_secret"})
+    SECRETS: ClassVar[frozenset[str]] = frozenset({"secret_key", "oidc_client_secret", "node_tokens"})
 
     db: str = Field(default="xinyong.db", min_length=1, description="a SQLite path or a database URL")
     # Never in a repr, a log line or an error message.
@@ -42,6 +42,10 @@ class Settings(BaseSettings):
     node_key_file: str | None = None  # the node's Ed25519 key (checkpoints, list bundles)
     checkpoint_dir: str | None = None  # where `serve` writes signed checkpoints
     checkpoint_interval: float = Field(default=3600.0, ge=0, allow_inf_nan=False)  # seconds between them; 0: off
+    # Partner nodes' lists pulled by `serve` (docs/design.md section 10): the node tokens
+    # each partner made for this node, "NAME=TOKEN,NAME=TOKEN"; the seconds between pulls.
+    node_tokens: SecretStr | None = Field(default=None, repr=False)
+    pull_interval: float = Field(default=3600.0, ge=0, allow_inf_nan=False)
     text_retention: str = "P1Y"  # free text is kept this long after a subject's last counting day
     smtp_host: str | None = None
     smtp_port: int = Field(default=25, ge=1, le=65535)
@@ -95,6 +99,21 @@ class Settings(BaseSettings):
     def from_environment(cls) -> Settings:
         """The settings of this process's environment, defaults for what is unset."""
         return cls()
+
+    def partner_tokens(self) -> dict[str, str]:
+        """XINYONG_NODE_TOKENS by partner name."""
+        text = self.node_tokens.get_secret_value() if self.node_tokens else ""
+        return dict(part.strip().split("=", 1) for part in text.split(",") if part.strip())
+
+    @field_validator("node_tokens")
+    @classmethod
+    def _node_tokens(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None:
+            for part in value.get_secret_value().split(","):
+                name, equals, token = part.strip().partition("=")
+                if part.strip() and not (name and equals and token):
+                    raise ValueError("each partner's token is NAME=TOKEN, separated by commas")
+        return value
 
     @field_validator("public_rate")
     @classmethod

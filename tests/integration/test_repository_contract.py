@@ -665,6 +665,9 @@ def test_every_chained_table_is_verified_the_ledger_first_and_its_head_moves_wit
         "webhook_endpoint_changes",
         "webhook_messages",
         "webhook_attempts",
+        "federation_bundles",
+        "federation_entries",
+        "federation_partners",
     ]
     with units(read_only=True) as uow:
         empty = uow.audit.verify({"ledger": 0})

@@ -67,7 +67,9 @@ def test_an_untouched_database_verifies_on_every_chained_table(filled):
     with filled.store.reading() as connection:
         reports = filled.store.verify(connection)
     assert [r.table for r in reports] == list(CHAINED)
-    assert all(r.intact and r.rows > 0 for r in reports), reports
+    assert all(r.intact for r in reports), reports
+    # Every table holds rows but those of partner nodes' bundles: this node imported none.
+    assert all(r.rows > 0 for r in reports if not r.table.startswith("federation_")), reports
 
 
 def test_a_forged_annulment_rechained_without_the_key_is_caught(filled, database, settings):

@@ -69,6 +69,7 @@ TOKEN_GRANTS: dict[str, list[str]] = {
     "zhang": ["--role", "subject", "--subject", ZHANG],
     "officer": ["--role", "officer", "--name", "officer-li"],
     "auditor": ["--role", "auditor", "--name", "auditor-wang"],
+    "node": ["--role", "node", "--name", "partner-node"],
     "revoked": ["--role", "officer", "--name", "revoked-officer"],
 }
 

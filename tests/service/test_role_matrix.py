@@ -22,6 +22,7 @@ ROLES = [
     "other-subject",
     "officer",
     "auditor",
+    "node",
 ]
 UNAUTHENTICATED = {"none", "unknown", "revoked"}
 
@@ -81,6 +82,13 @@ ENDPOINTS: dict[str, tuple[str, str, dict[str, Any], set[str] | None]] = {
     "GET /v1/public/lists/{list}": ("GET", "/v1/public/lists/serious-untrustworthy", {}, None),
     # Webhook receivers are registered by the roles that have events to receive.
     "GET /v1/webhooks": ("GET", "/v1/webhooks", {}, {"source"}),
+    # A partner node pulls this node's signed lists, and does nothing else.
+    "GET /v1/federation/lists/{list}": (
+        "GET",
+        "/v1/federation/lists/serious-untrustworthy",
+        {"params": {"as_of": "2025-06-01"}},
+        {"node"},
+    ),
 }
 # Reads of one subject's data: each allowed one is written to the access log.
 SUBJECT_READS = {"GET /v1/subjects/{s}/score", "GET /v1/subjects/{s}/report", "POST /v1/checks", "GET /v1/me/report"}

@@ -25,6 +25,7 @@ from xinyong.domain.access import Reader
 from xinyong.domain.attachments import Accepted
 from xinyong.domain.catalog.model import Catalog
 from xinyong.domain.events import ContactEvent, RecordEvent, SubjectEvent, parse_event
+from xinyong.domain.federation import Bundle, BundleEntry
 from xinyong.domain.free_text import mask_identity_numbers
 from xinyong.domain.history import annuls, contact_history, contact_language, record_files
 from xinyong.domain.identifiers import SubjectRef
@@ -37,15 +38,18 @@ from xinyong.domain.standing import RecordFile
 from xinyong.services.unit_of_work import (
     Access,
     Attachment,
+    BundleReceived,
     Case,
     ChainReport,
     Collision,
     DisputeActivity,
     Event,
     FiledObligation,
+    ForeignRow,
     ListedPiece,
     Notice,
     Organisation,
+    Partner,
     ReadOnly,
     StoredModel,
     StoredRecord,
@@ -159,6 +163,10 @@ class _State:
     optin: list[_OptinRow] = field(default_factory=list)
     # Each subject's key per opt-in source, by (lookup key, source): a generation, None once erased.
     optin_keys: dict[tuple[str, str], int | None] = field(default_factory=dict)
+    # Partner nodes' bundles, their entries (bundle seq, subject key, entry), partner events.
+    bundles: list[BundleReceived] = field(default_factory=list)
+    foreign: list[tuple[int, str, BundleEntry]] = field(default_factory=list)
+    partners: list[tuple[str, Partner | None]] = field(default_factory=list)
 
     def copy(self) -> _State:
         return _State(
@@ -175,6 +183,9 @@ class _State:
             list(self.scorecards),
             list(self.optin),
             dict(self.optin_keys),
+            list(self.bundles),
+            list(self.foreign),
+            list(self.partners),
         )
 
 
@@ -911,6 +922,66 @@ class FakeNotices(_Part):
         )
 
 
+class FakeFederation(_Part):
+    def add(self, bundle: Bundle, digest: str, received_from: str, imported_by: str) -> None:
+        state = self._writing()
+        seq = state.bundles[-1].seq + 1 if state.bundles else 1
+        at = dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds")
+        state.bundles.append(
+            BundleReceived(
+                seq,
+                bundle.node,
+                bundle.list,
+                bundle.title,
+                bundle.as_of,
+                bundle.public_key,
+                bundle.signature,
+                digest,
+                len(bundle.entries),
+                at,
+                received_from,
+                imported_by,
+            )
+        )
+        state.foreign += [(seq, self._store.subject_key(e.subject), e) for e in bundle.entries]
+
+    def bundles(self, node: str | None = None, list_id: str | None = None) -> list[BundleReceived]:
+        found = [
+            b
+            for b in self._state.bundles
+            if (node is None or b.node == node) and (list_id is None or b.list == list_id)
+        ]
+        return sorted(found, key=lambda b: (b.as_of, b.seq))
+
+    def held(self, node: str, list_id: str, bundle: int | None = None) -> set[tuple[str, str]]:
+        seqs = {b.seq for b in self.bundles(node, list_id)} if bundle is None else {bundle}
+        return {(key, e.record) for seq, key, e in self._state.foreign if seq in seqs}
+
+    def of_subjects(
+        self, subjects: Iterable[SubjectRef], names: Iterable[str] | None = None
+    ) -> dict[SubjectRef, list[ForeignRow]]:
+        by_key = {self._store.subject_key(s): s for s in subjects}
+        wanted = None if names is None else set(names)
+        bundles = {b.seq: b for b in self._state.bundles}
+        found: dict[SubjectRef, list[ForeignRow]] = {}
+        for seq, key, entry in self._state.foreign:
+            b = bundles[seq]
+            if key in by_key and (wanted is None or b.name in wanted):
+                found.setdefault(by_key[key], []).append(ForeignRow(b.node, b.list, b.as_of, seq, entry))
+        return found
+
+    def trust(self, name: str, public_key: str, url: str | None, by: str) -> None:
+        at = dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds")
+        self._writing().partners.append((name, Partner(name, public_key, url, at, by)))
+
+    def distrust(self, name: str, by: str) -> None:
+        self._writing().partners.append((name, None))
+
+    def partners(self) -> list[Partner]:
+        latest = dict(self._state.partners)
+        return [p for _, p in sorted(latest.items()) if p is not None]
+
+
 class FakeAccessLog(_Part):
     def write(
         self,
@@ -970,6 +1041,9 @@ CHAINED = (
     "optin_events",
     "access_log",
     *WEBHOOK_TABLES,
+    "federation_bundles",
+    "federation_entries",
+    "federation_partners",
 )
 
 
@@ -991,6 +1065,9 @@ class FakeAudit(_Part):
             "optin_events": state.optin,
             "access_log": state.access,
             **dict.fromkeys(WEBHOOK_TABLES, ()),
+            "federation_bundles": state.bundles,
+            "federation_entries": state.foreign,
+            "federation_partners": state.partners,
         }[name]
 
     def verify(self, marks: dict[str, int] | None = None) -> list[ChainReport]:
@@ -1044,6 +1121,7 @@ class FakeUnitOfWork(UnitOfWork):
         self.audit = FakeAudit(self)
         self.read_models = FakeReadModels(self)
         self.optin = FakeOptin(self)
+        self.federation = FakeFederation(self)
         self.before_commit = []
         self.appended: set[str] = set()
         self.catalogs_added = False

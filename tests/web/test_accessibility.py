@@ -74,6 +74,7 @@ def tour(page, world: World) -> Iterator[str]:
         ("catalog", f"/console/catalogs/{SCORING}"),
         ("catalog diff", f"/console/catalogs/{SCORING}/diff"),
         ("overview", "/console/overview"),
+        ("partner nodes", "/console/nodes"),
     ):
         page.goto(path)
         yield name
@@ -102,7 +103,7 @@ def test_no_page_has_a_serious_or_critical_accessibility_violation(new_context, 
         blocking = [v for v in violations(page) if v["impact"] in BLOCKING]
         if blocking:
             found[name] = blocking
-    assert len(visited) == 17
+    assert len(visited) == 18
     assert not found, "\n".join(
         f"{name}: {v['impact']} {v['id']} ({v['help']}) at {', '.join(v['targets'])}"
         for name, listed in found.items()

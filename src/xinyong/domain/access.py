@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 from xinyong.domain.identifiers import SubjectRef
 from xinyong.domain.standing import CheckDecision
 
-ROLES = ("source", "registry", "service-point", "subject", "officer", "auditor", "lender")
+ROLES = ("source", "registry", "service-point", "subject", "officer", "auditor", "lender", "node")
 ROLE_HELP = {
     "source": "submits records for rules matching its scopes (e.g. 'city-personal/traffic.*') "
     "and events on its own records",
@@ -24,6 +24,7 @@ ROLE_HELP = {
     "auditor": "reads the access log and verifies the ledger",
     "lender": "reads a subject's opt-in score for the purposes in its scopes (e.g. 'lending'), "
     "only where the subject consented to that purpose; never public credit",
+    "node": "a partner node: pulls this node's signed list bundles, nothing else",
 }
 
 

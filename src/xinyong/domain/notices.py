@@ -25,6 +25,7 @@ from xinyong.domain.events import (
     Repaired,
     SubjectEvent,
 )
+from xinyong.domain.federation import Bundle, BundleEntry
 from xinyong.domain.identifiers import SubjectRef
 from xinyong.domain.messages import Message, declare, declare_notice
 from xinyong.domain.standing import CheckDecision, RecordFile, Timeline, earliest_repair, rule_in_force, timeline
@@ -45,6 +46,7 @@ FULFILLED = declare_notice("notice.fulfilled")
 LIST_STARTED = declare_notice("notice.list.started")
 LIST_ENDED = declare_notice("notice.list.ended")
 ADVERSE = {"deny": declare_notice("notice.adverse.deny"), "review": declare_notice("notice.adverse.review")}
+FOREIGN_ENTRY = declare_notice("notice.foreign.entry")
 SUBJECT_REGISTERED = declare_notice("notice.subject.registered")
 SUBJECT_CHANGED = declare_notice("notice.subject.changed")
 CONTACT_SET = declare_notice("notice.contact.set")
@@ -59,6 +61,7 @@ OPTIN_CONSENT_WITHDRAWN = declare_notice("notice.optin.consent_withdrawn")
 # The further sentences of their texts.
 HOW_TO_DISPUTE = declare("notice.how_to_dispute")
 HOW_TO_CONTEST = declare("notice.how_to_contest")
+DISPUTE_WITH_NODE = declare("notice.foreign.dispute_with")
 NOT_YOU = declare("notice.contact.not_you")
 PLACEMENT = declare("notice.record.placement")
 LIST_WITHHELD = declare("notice.record.list_withheld")
@@ -425,6 +428,30 @@ def adverse_action_notice(decision: CheckDecision, asked_by: str, check_ref: str
             "reasons": reasons,
         },
         (*lines, Message(HOW_TO_CONTEST)),
+    )
+
+
+def foreign_entry_notice(subject: SubjectRef, entry: BundleEntry, bundle: Bundle) -> NoticeDraft:
+    """A local subject first reached by an entry of another node's list is told which
+    list, from which node, since when and why, and that the entry is disputed with that
+    node, which keeps the record (docs/design.md section 10)."""
+    return NoticeDraft(
+        "foreign_entry",
+        subject,
+        FOREIGN_ENTRY,
+        {
+            "list": bundle.name,
+            "node": bundle.node,
+            "title": bundle.title,
+            "record": entry.record,
+            "from": _day(entry.start),
+            "until": _day(entry.until) if entry.until else None,
+            "legal_basis": entry.legal_basis,
+            "as_of": _day(bundle.as_of),
+        },
+        (Message(DISPUTE_WITH_NODE, {"node": bundle.node, "record": entry.record}),),
+        record=None,
+        dedupe=f"foreign:{bundle.name}:{entry.record}",
     )
 
 

@@ -60,6 +60,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from xinyong.domain.catalog.registry import CatalogRegistry
+from xinyong.domain.federation import ForeignHolding
 from xinyong.domain.identifiers import SubjectRef
 from xinyong.domain.standing import (
     FOREVER,
@@ -303,10 +304,12 @@ def check_from(
     action: str,
     day: dt.date,
     registry: CatalogRegistry,
+    foreign: Mapping[str, ForeignHolding] | None = None,
 ) -> CheckDecision:
     """:func:`check_of` answered from the read model: the same measures of every
     catalog in force on ``day``, triggered by the stored list entries and grades, with
-    the standing module's own trigger rule."""
+    the standing module's own trigger rule (and ``foreign``, the foreign lists' holdings
+    of the subject)."""
     if subject != model.subject:
         raise ValueError(f"the read model is of {model.subject}, not {subject}")
     return decide(
@@ -317,4 +320,5 @@ def check_from(
         registry,
         model.jurisdiction,
         lambda catalog_id: standing_on(model, catalog_id, day),
+        foreign,
     )

@@ -33,6 +33,7 @@ from xinyong.domain.events import (
     RecordEvent,
     Repaired,
 )
+from xinyong.domain.federation import ForeignHolding, effect_on_foreign, foreign_trigger, is_foreign
 from xinyong.domain.identifiers import SubjectRef
 from xinyong.domain.messages import Message, declare
 
@@ -806,6 +807,7 @@ def check_of(
     lines: Sequence[Timeline],
     registry: CatalogRegistry,
     jurisdiction: str | None = None,
+    foreign: Mapping[str, ForeignHolding] | None = None,
 ) -> CheckDecision:
     """:func:`check` over the subject's record timelines, already derived."""
     lines = [ln for ln in lines if ln.file.subject == subject]
@@ -817,6 +819,7 @@ def check_of(
         registry,
         jurisdiction,
         lambda catalog_id: standing_of(subject, catalog_id, day, lines, registry, jurisdiction),
+        foreign,
     )
 
 
@@ -828,12 +831,15 @@ def decide(
     registry: CatalogRegistry,
     jurisdiction: str | None,
     standing_in: Callable[[str], Graded],
+    foreign: Mapping[str, ForeignHolding] | None = None,
 ) -> CheckDecision:
     """The decision of section 4 given the subject's list ``entries`` on ``day`` and its
     standing under a catalog (``standing_in``, asked only when a grade measure needs it):
     the measures of every catalog in force whose ``when`` holds; deny beats review beats
-    allow; benefits are listed. The replay (:func:`check_of`) and the read model share it."""
-    reasons = measures_on(subject, day, entries, registry, jurisdiction, standing_in, action)
+    allow; benefits are listed. The replay (:func:`check_of`) and the read model share it.
+    ``foreign`` holds what this node imported of the foreign lists (``NODE/LIST``) about
+    the subject (docs/design.md section 10)."""
+    reasons = measures_on(subject, day, entries, registry, jurisdiction, standing_in, action, foreign)
     effects = {r.effect for r in reasons}
     decision: Literal["allow", "review", "deny"] = (
         "deny" if "deny" in effects else "review" if "review" in effects else "allow"
@@ -850,6 +856,7 @@ def measures_on(
     jurisdiction: str | None,
     standing_in: Callable[[str], Graded],
     action: str | None = None,
+    foreign: Mapping[str, ForeignHolding] | None = None,
 ) -> list[Reason]:
     """The measures that fall on ``subject`` on ``day``, each with its trigger: those of
     ``action`` (what a check weighs), or with ``action`` None every one, whatever the
@@ -867,7 +874,10 @@ def measures_on(
         for index, measure in enumerate(version.measures):
             if action is not None and not measure.applies_to_action(action):
                 continue
-            trigger = measure_trigger(measure, version, subject, by_list, jurisdiction, graded)
+            if measure.when.list is not None and is_foreign(measure.when.list):
+                trigger = _foreign_trigger(measure.when.list, day, foreign or {})
+            else:
+                trigger = measure_trigger(measure, version, subject, by_list, jurisdiction, graded)
             if trigger is None:
                 continue
             reasons.append(
@@ -876,13 +886,23 @@ def measures_on(
                     version=version.version,
                     measure=version.measure_name(index),
                     action=measure.action,
-                    effect=measure.effect,
+                    effect=effect_on_foreign(measure.effect, trigger.get("stale") is True),
                     trigger=trigger,
                     legal_basis=measure.legal_basis,
                     benefit=measure.benefit,
                 )
             )
     return reasons
+
+
+def _foreign_trigger(name: str, day: dt.date, foreign: Mapping[str, ForeignHolding]) -> dict[str, object] | None:
+    """What makes a measure on the foreign list ``name`` fall on the subject on ``day``
+    (an entry that counts in the bundle that speaks for the day), or None."""
+    held = foreign.get(name)
+    if held is None:
+        return None
+    found = held.entries_on(day)
+    return foreign_trigger(found, held, day) if found else None
 
 
 def measure_trigger(

@@ -11,11 +11,13 @@ from dataclasses import dataclass
 from xinyong.domain import calendar
 from xinyong.domain.access import Reader, operator
 from xinyong.domain.calendar import in_range, parse_date
+from xinyong.domain.catalog.registry import CatalogRegistry
 from xinyong.domain.identifiers import SubjectRef
 from xinyong.domain.notices import adverse_action_notice
 from xinyong.domain.read_model import ReadModel, check_from, standing_on
 from xinyong.domain.standing import CheckDecision, Standing
 from xinyong.services.catalogs import CatalogLibrary
+from xinyong.services.federation import Federation
 from xinyong.services.read_models import ReadModels
 from xinyong.services.unit_of_work import UnitOfWork, UnitsOfWork
 
@@ -38,21 +40,43 @@ Answer = Standing | CheckDecision
 class Inquiries:
     """Scores and checks, each read written to the access log with who asked and why."""
 
-    def __init__(self, units: UnitsOfWork, library: CatalogLibrary, read_models: ReadModels):
+    def __init__(
+        self,
+        units: UnitsOfWork,
+        library: CatalogLibrary,
+        read_models: ReadModels,
+        federation: Federation | None = None,
+    ):
         self.units = units
         self.library = library
         self.read_models = read_models
+        self.federation = federation
+        self._foreign_names: tuple[CatalogRegistry, frozenset[str]] | None = None
+
+    def _named_foreign_lists(self, registry: CatalogRegistry) -> frozenset[str]:
+        """The foreign lists (``NODE/LIST``) that a measure of ``registry`` names."""
+        if self._foreign_names is None or self._foreign_names[0] is not registry:
+            self._foreign_names = (registry, frozenset(Federation.named_foreign_lists(registry)))
+        return self._foreign_names[1]
 
     def _models(self, subjects: list[SubjectRef]):
         """The read models of ``subjects`` (each read once), read in one snapshot, and
         the catalogs they answer under."""
+        models, registry, _ = self._models_and_foreign(subjects)
+        return models, registry
+
+    def _models_and_foreign(self, subjects: list[SubjectRef]):
+        """:meth:`_models`, and what the foreign lists that measures name hold of each
+        subject (docs/design.md section 10), read in the same snapshot."""
         with self.units(read_only=True) as uow:
             registry = self.library.registry(uow)
             models: dict[SubjectRef, ReadModel] = {}
             for subject in subjects:
                 if subject not in models:
                     models[subject] = self.read_models.model_of(uow, subject, registry)
-        return models, registry
+            names = self._named_foreign_lists(registry)
+            foreign = self.federation.holdings(uow, models, names) if names and self.federation else {}
+        return models, registry, foreign
 
     def standing(
         self,
@@ -98,8 +122,11 @@ class Inquiries:
 
     def decide(self, questions: list[tuple[SubjectRef, str, dt.date]]) -> list[CheckDecision]:
         """The decisions, from the read models; nothing is logged yet."""
-        models, registry = self._models([subject for subject, _, _ in questions])
-        return [check_from(models[subject], subject, action, day, registry) for subject, action, day in questions]
+        models, registry, foreign = self._models_and_foreign([subject for subject, _, _ in questions])
+        return [
+            check_from(models[subject], subject, action, day, registry, foreign.get(subject))
+            for subject, action, day in questions
+        ]
 
     def record_checks_of_many(self, groups: list[tuple[list[CheckDecision], Reader, str | None]]) -> None:
         """Log the checks of several requests, and their adverse-action notices, in one
@@ -146,13 +173,13 @@ class Inquiries:
         for number, question in enumerate(questions, start=1):
             try:
                 kind, subject, target, day, purpose = self._parse_question(question)
-                models, registry = self._models([subject])
+                models, registry, foreign = self._models_and_foreign([subject])
                 if kind == "score":
                     result = standing_on(models[subject], target, day)
                     answers.append(result)
                     logged.append((subject, "score", purpose, f"{target} on {day}: {result.score} {result.grade}"))
                 else:
-                    decision = check_from(models[subject], subject, target, day, registry)
+                    decision = check_from(models[subject], subject, target, day, registry, foreign.get(subject))
                     answers.append(decision)
                     logged.append((subject, "check", purpose, f"{target} on {day}: {decision.decision}"))
             except (QuestionError, ValueError) as error:

@@ -26,6 +26,7 @@ from xinyong.domain.standing import (
 )
 from xinyong.domain.trajectory import Trajectory, trajectory
 from xinyong.services.catalogs import CatalogLibrary
+from xinyong.services.federation import Federation, ForeignEntryShown
 from xinyong.services.optin import OPTIN_READ
 from xinyong.services.unit_of_work import Access, Notice, UnitsOfWork
 
@@ -109,12 +110,14 @@ class Report:
     notices: tuple[Notice, ...]  # newest first
     access_log: tuple[Access, ...]  # newest first: this read first
     measures: tuple[Reason, ...]  # every measure that falls on the subject that day, any action
+    foreign: tuple[ForeignEntryShown, ...]  # entries on partner nodes' lists that day
 
 
 class Reports:
-    def __init__(self, units: UnitsOfWork, library: CatalogLibrary):
+    def __init__(self, units: UnitsOfWork, library: CatalogLibrary, federation: Federation | None = None):
         self.units = units
         self.library = library
+        self.federation = federation
 
     def report(self, subject: SubjectRef, day: dt.date, reader: Reader, purpose: str | None) -> Report:
         """The subject's whole file as of ``day``; the read is logged in the same unit of
@@ -125,6 +128,10 @@ class Reports:
             uow.access_log.write([subject], reader, "report", purpose, [f"as of {day}"])
             _, accesses = uow.access_log.entries(subject, limit=1000)
             notices = uow.notices.inbox(subject)
+            # What partner nodes' lists named by local measures hold of the subject.
+            named = self.federation.named_foreign_lists(registry) if self.federation else set()
+            foreign = self.federation.holdings(uow, [subject], named).get(subject) if self.federation else None
+            foreign_entries = self.federation.entries_in(uow, subject, day) if self.federation else []
             uow.commit()
         if reader.role != "subject":
             # Opt-in scores are walled off from public credit: only the subject sees its
@@ -203,6 +210,7 @@ class Reports:
             lambda catalog_id: (
                 graded.get(catalog_id) or standing(subject, catalog_id, day, files, registry, jurisdiction)
             ),
+            foreign=foreign,
         )
         return Report(
             subject=str(subject),
@@ -216,6 +224,7 @@ class Reports:
             notices=tuple(notices),
             access_log=tuple(accesses),
             measures=tuple(measures),
+            foreign=tuple(foreign_entries),
         )
 
     def trajectories(self, subject: SubjectRef, day: dt.date, catalog_ids: Iterable[str]) -> dict[str, Trajectory]:

@@ -7,12 +7,14 @@ measure that falls on the subject that day, and from its cases; nothing is read 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from xinyong.domain.catalog.model import ListDefinition
 from xinyong.domain.catalog.registry import CatalogRegistry
 from xinyong.domain.standing import ListEntry, Reason
 from xinyong.services.due_process import SubjectCases
+from xinyong.services.federation import ForeignEntryShown
 from xinyong.services.reports import RecordView, Report
 
 # The order in which measures are told: what is barred first, then what is sent to review.
@@ -48,6 +50,15 @@ class Listing:
 
 
 @dataclass(frozen=True)
+class ForeignListing:
+    """An entry on a partner node's list in effect, and what it bars the subject from
+    here; the node that keeps it is the one to dispute with (docs/design.md section 10)."""
+
+    entry: ForeignEntryShown
+    measures: tuple[MeasureView, ...]
+
+
+@dataclass(frozen=True)
 class OpenCase:
     """A dispute, a repair application or a review the subject is waiting on."""
 
@@ -64,11 +75,12 @@ class Situation:
     graded: tuple[MeasureView, ...]  # the deny and review measures a grade brings
     benefits: tuple[MeasureView, ...]
     cases: tuple[OpenCase, ...]  # the soonest deadline first
+    foreign: tuple[ForeignListing, ...] = ()
 
     @property
     def calm(self) -> bool:
         """On no list, under no adverse measure, waiting on no case."""
-        return not (self.listings or self.graded or self.cases)
+        return not (self.listings or self.graded or self.cases or self.foreign)
 
 
 def _view(reason: Reason, registry: CatalogRegistry) -> MeasureView:
@@ -94,8 +106,14 @@ def _ordered(views: list[MeasureView]) -> tuple[MeasureView, ...]:
     return tuple(sorted(views, key=lambda v: (_SEVERITY.get(v.effect, 9), v.title or v.action)))
 
 
-def situation_of(report: Report, cases: SubjectCases, registry: CatalogRegistry) -> Situation:
-    """The subject's situation on the report's day."""
+def situation_of(
+    report: Report,
+    cases: SubjectCases,
+    registry: CatalogRegistry,
+    foreign: Sequence[ForeignEntryShown] = (),
+) -> Situation:
+    """The subject's situation on the report's day (``foreign``: its entries on partner
+    nodes' lists that day)."""
     day = report.as_of
     records = {r.record: r for r in report.records}
     by_list: dict[str, list[MeasureView]] = {}
@@ -137,7 +155,8 @@ def situation_of(report: Report, cases: SubjectCases, registry: CatalogRegistry)
     ]
     open_cases += [OpenCase("review", None, v.requested_on, None, False) for v in cases.reviews if v.status == "open"]
     open_cases.sort(key=lambda c: (c.decide_by is None, c.decide_by or dt.date.max, c.kind))
-    return Situation(tuple(listings), _ordered(graded), _ordered(benefits), tuple(open_cases))
+    foreign_listings = tuple(ForeignListing(e, _ordered(by_list.get(e.list, []))) for e in foreign)
+    return Situation(tuple(listings), _ordered(graded), _ordered(benefits), tuple(open_cases), foreign_listings)
 
 
 def _removal(definition: ListDefinition | None) -> tuple[str, ...]:

@@ -24,6 +24,7 @@ from xinyong.domain.attachments import Accepted
 from xinyong.domain.catalog.model import Catalog
 from xinyong.domain.catalog.registry import CatalogRegistry
 from xinyong.domain.events import ContactEvent, RecordChange, RecordEvent, SubjectEvent
+from xinyong.domain.federation import Bundle, BundleEntry
 from xinyong.domain.identifiers import SubjectRef
 from xinyong.domain.notices import NoticeDraft, quoted_in
 from xinyong.domain.optin import ConsentEvent, Obligation
@@ -677,6 +678,89 @@ class AccessLogRepository(Protocol):
         ...
 
 
+@dataclass(frozen=True)
+class BundleReceived:
+    """A bundle this node imported, with its provenance (docs/design.md section 10)."""
+
+    seq: int  # the order it was imported in
+    node: str
+    list: str
+    title: str
+    as_of: dt.date
+    public_key: str
+    signature: str
+    digest: str
+    entries: int
+    received_at: str
+    received_from: str
+    imported_by: str
+
+    @property
+    def name(self) -> str:
+        return f"{self.node}/{self.list}"
+
+
+@dataclass(frozen=True)
+class Partner:
+    """A node trusted to sign lists: its name, public key and where its lists are pulled."""
+
+    name: str
+    public_key: str
+    url: str | None
+    since: str
+    by: str
+
+
+@dataclass(frozen=True)
+class ForeignRow:
+    """One stored entry of a foreign list about one subject, with its bundle's ``as_of``."""
+
+    node: str
+    list: str
+    as_of: dt.date
+    bundle: int  # the seq of the bundle that holds it
+    entry: BundleEntry
+
+
+class PullFailed(RuntimeError):
+    """A partner's bundle could not be fetched (the port a bundle fetcher raises); the
+    message says from where and why."""
+
+
+class FederationRepository(Protocol):
+    """Bundles received from partner nodes, their entries, and the trusted partners;
+    all appended, never changed."""
+
+    def add(self, bundle: Bundle, digest: str, received_from: str, imported_by: str) -> None:
+        """Keep ``bundle`` (already admitted) and its entries, each subject sealed."""
+        ...
+
+    def bundles(self, node: str | None = None, list_id: str | None = None) -> list[BundleReceived]:
+        """The bundles imported, by ``as_of`` and then in the order imported (of one node
+        and list when named)."""
+        ...
+
+    def held(self, node: str, list_id: str, bundle: int | None = None) -> set[tuple[str, str]]:
+        """Every (subject lookup key, record) that a bundle of ``node``'s list held (the
+        bundle numbered ``bundle`` only, when given)."""
+        ...
+
+    def of_subjects(
+        self, subjects: Iterable[SubjectRef], names: Iterable[str] | None = None
+    ) -> dict[SubjectRef, list[ForeignRow]]:
+        """The stored entries about each of ``subjects`` (of the lists ``NODE/LIST`` in
+        ``names``, or of every list)."""
+        ...
+
+    def trust(self, name: str, public_key: str, url: str | None, by: str) -> None: ...
+
+    def distrust(self, name: str, by: str) -> None: ...
+
+    def partners(self) -> list[Partner]:
+        """The partners trusted now (the latest event of each name), by name."""
+        ...
+
+
 class AuditRepository(Protocol):
     """What an auditor checks: the keyed chains of the append-only tables, and the public
     directory against the ledger it is projected from."""
@@ -714,6 +798,7 @@ class UnitOfWork(abc.ABC):
     audit: AuditRepository
     read_models: ReadModelRepository
     optin: OptinRepository
+    federation: FederationRepository
     read_only: bool
     # Run by commit() before the transaction is kept, in order (the read models are
     # brought up to date here, in the same transaction as the events that changed them).

@@ -25,6 +25,9 @@ TABLES = [
     "webhook_endpoint_changes",
     "webhook_messages",
     "webhook_attempts",
+    "federation_bundles",
+    "federation_entries",
+    "federation_partners",
 ]
 
 

@@ -32,6 +32,9 @@ from xinyong.adapters.storage.tables import (
     cases,
     catalog_versions,
     deliveries,
+    federation_bundles,
+    federation_entries,
+    federation_partners,
     ledger,
     notices,
     optin_events,
@@ -61,6 +64,9 @@ CHAINED: dict[str, tuple[Table, str]] = {
     "webhook_endpoint_changes": (webhook_endpoint_changes, "mac"),
     "webhook_messages": (webhook_messages, "mac"),
     "webhook_attempts": (webhook_attempts, "mac"),
+    "federation_bundles": (federation_bundles, "mac"),
+    "federation_entries": (federation_entries, "mac"),
+    "federation_partners": (federation_partners, "mac"),
 }
 _NOT_COVERED = {"hash", "prev_hash", "mac"}
 # Columns added to a chained table after rows had been written without them: covered

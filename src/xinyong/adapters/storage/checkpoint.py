@@ -16,6 +16,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
+from xinyong.domain.federation import fingerprint, node_name
 from xinyong.services.unit_of_work import ChainReport
 
 FORMAT = "xinyong-checkpoint/1"
@@ -37,14 +38,24 @@ def _unb64(text: object, what: str) -> bytes:
         raise CheckpointError(f"{what} is not base64") from None
 
 
-class NodeKey:
-    """The node's Ed25519 key pair: it signs checkpoints (and list bundles)."""
+def name_file(path: Path) -> Path:
+    """Where the node's name is kept: beside its key, ``KEY.name``."""
+    return path.with_name(path.name + ".name")
 
-    def __init__(self, private: Ed25519PrivateKey):
+
+class NodeKey:
+    """The node's Ed25519 key pair: it signs checkpoints and list bundles. The node's
+    name (``node init --name``) is kept beside the key; a node never named is called
+    ``node-`` and the first 8 hex digits of its key's fingerprint."""
+
+    def __init__(self, private: Ed25519PrivateKey, name: str | None = None):
         self._private = private
+        self._name = name
 
     @classmethod
     def load_or_create(cls, path: Path) -> NodeKey:
+        named = name_file(path)
+        name = named.read_text(encoding="utf-8").strip() if named.exists() else None
         if path.exists():
             try:
                 key = serialization.load_pem_private_key(path.read_bytes(), password=None)
@@ -52,7 +63,7 @@ class NodeKey:
                 raise CheckpointError(f"{path}: not a node key: {error}") from None
             if not isinstance(key, Ed25519PrivateKey):
                 raise CheckpointError(f"{path}: the node key must be an Ed25519 key")
-            return cls(key)
+            return cls(key, name)
         private = Ed25519PrivateKey.generate()
         pem = private.private_bytes(
             serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
@@ -63,12 +74,46 @@ class NodeKey:
             handle.write(pem)
             handle.flush()
             os.fsync(handle.fileno())
-        return cls(private)
+        return cls(private, name)
+
+    @classmethod
+    def init(cls, path: Path, name: str) -> tuple[NodeKey, bool]:
+        """The node's key, made if there is none, named ``name``; returns it and whether
+        anything was made or named. A node already named otherwise is refused: partners
+        know its lists as ``NAME/LIST``."""
+        node_name(name)
+        key = cls.load_or_create(path)
+        if key.named == name:
+            return key, False
+        if key.named is not None:
+            raise CheckpointError(
+                f"this node is already named {key.named!r} ({name_file(path)}); partners know its lists "
+                f"as {key.named}/LIST, so it is not renamed"
+            )
+        named = name_file(path)
+        fd = os.open(named, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(name + "\n")
+        return cls.load_or_create(path), True
+
+    @property
+    def named(self) -> str | None:
+        """The name given with ``node init --name``, if one was."""
+        return self._name
 
     @property
     def public_key(self) -> str:
         raw = self._private.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
         return _b64(raw)
+
+    @property
+    def fingerprint(self) -> str:
+        """SHA-256 of the raw public key, in hex (docs/design.md section 10)."""
+        return fingerprint(self.public_key)
+
+    @property
+    def name(self) -> str:
+        return self._name or f"node-{self.fingerprint[:8]}"
 
     def sign(self, message: bytes) -> str:
         return _b64(self._private.sign(message))

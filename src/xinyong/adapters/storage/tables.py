@@ -377,6 +377,65 @@ webhook_attempts = Table(
 
 WEBHOOK_TABLES = ("webhook_endpoints", "webhook_endpoint_changes", "webhook_messages", "webhook_attempts")
 
+# Nodes and signed lists (migration 0010, docs/design.md section 10). Append-only and
+# on the keyed chain: a
+# bundle received is kept with its provenance and signature; its entries beside it, each
+# subject sealed and found by its lookup key; trusted partners as events (the latest of
+# a name wins). An entry that a newer bundle no longer holds is ended by that bundle,
+# never by changing a row.
+federation_bundles = Table(
+    "federation_bundles",
+    metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=True),
+    Column("node", String(63), nullable=False),
+    Column("list", String(200), nullable=False),
+    Column("title", Text, nullable=False),
+    Column("as_of", Date, nullable=False),
+    Column("public_key", String(64), nullable=False),
+    Column("signature", String(128), nullable=False),
+    Column("digest", String(64), nullable=False),  # SHA-256 of the signed bytes
+    Column("entries", Integer, nullable=False),
+    Column("received_at", String(32), nullable=False),
+    Column("received_from", Text, nullable=False),  # the file or the URL
+    Column("imported_by", String(200), nullable=False),
+    Column("mac", String(64)),
+    Index("federation_bundles_by_list", "node", "list", "as_of"),
+)
+
+federation_entries = Table(
+    "federation_entries",
+    metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=True),
+    Column("bundle_seq", Integer, nullable=False),
+    Column("node", String(63), nullable=False),
+    Column("list", String(200), nullable=False),
+    Column("as_of", Date, nullable=False),
+    Column("subject_key", String(64), nullable=False),
+    Column("sealed_subject", LargeBinary, nullable=False),
+    Column("record", String(200), nullable=False),
+    Column("start", Date, nullable=False),
+    Column("until", Date),
+    Column("legal_basis", Text),
+    Column("mac", String(64)),
+    Index("federation_entries_by_subject", "subject_key", "node", "list"),
+    Index("federation_entries_by_bundle", "bundle_seq"),
+)
+
+federation_partners = Table(
+    "federation_partners",
+    metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=True),
+    Column("name", String(63), nullable=False),
+    Column("event", String(16), nullable=False),  # trusted | removed
+    Column("public_key", String(64)),
+    Column("url", Text),
+    Column("at", String(32), nullable=False),
+    Column("by", String(200), nullable=False),
+    Column("mac", String(64)),
+)
+
+FEDERATION_TABLES = ("federation_bundles", "federation_entries", "federation_partners")
+
 APPEND_ONLY_TABLES = (
     "ledger",
     "catalog_versions",
@@ -388,4 +447,5 @@ APPEND_ONLY_TABLES = (
     "scorecard_versions",
     "optin_events",
     *WEBHOOK_TABLES,
+    *FEDERATION_TABLES,
 )

@@ -22,6 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from xinyong.adapters.storage.access_log import AccessLog
 from xinyong.adapters.storage.attachments import AttachmentFiles
 from xinyong.adapters.storage.cases import CaseBook
+from xinyong.adapters.storage.federation import FederationTables
 from xinyong.adapters.storage.optin import OptinBook
 from xinyong.adapters.storage.outbox import Outbox
 from xinyong.adapters.storage.read_models import SqlReadModels
@@ -30,6 +31,7 @@ from xinyong.domain.access import Reader
 from xinyong.domain.attachments import Accepted
 from xinyong.domain.catalog.model import Catalog
 from xinyong.domain.events import SubjectEvent
+from xinyong.domain.federation import Bundle
 from xinyong.domain.identifiers import SubjectRef
 from xinyong.domain.notices import NoticeDraft
 from xinyong.domain.optin import ConsentEvent, Obligation
@@ -39,15 +41,18 @@ from xinyong.domain.standing import RecordFile
 from xinyong.services.unit_of_work import (
     Access,
     Attachment,
+    BundleReceived,
     Case,
     ChainReport,
     Collision,
     DisputeActivity,
     Event,
     FiledObligation,
+    ForeignRow,
     ListedPiece,
     Notice,
     Organisation,
+    Partner,
     ReadOnly,
     StoredModel,
     StoredRecord,
@@ -422,6 +427,35 @@ class SqlAudit:
         return self._store.directory_drift(self._bound.connection)
 
 
+class SqlFederation:
+    def __init__(self, tables: FederationTables, bound: _Bound):
+        self._tables = tables
+        self._bound = bound
+
+    def add(self, bundle: Bundle, digest: str, received_from: str, imported_by: str) -> None:
+        self._tables.add(self._bound.writing(), bundle, digest, received_from, imported_by)
+
+    def bundles(self, node: str | None = None, list_id: str | None = None) -> list[BundleReceived]:
+        return self._tables.bundles(self._bound.connection, node, list_id)
+
+    def held(self, node: str, list_id: str, bundle: int | None = None) -> set[tuple[str, str]]:
+        return self._tables.held(self._bound.connection, node, list_id, bundle)
+
+    def of_subjects(
+        self, subjects: Iterable[SubjectRef], names: Iterable[str] | None = None
+    ) -> dict[SubjectRef, list[ForeignRow]]:
+        return self._tables.of_subjects(self._bound.connection, subjects, names)
+
+    def trust(self, name: str, public_key: str, url: str | None, by: str) -> None:
+        self._tables.partner_event(self._bound.writing(), name, "trusted", public_key, url, by)
+
+    def distrust(self, name: str, by: str) -> None:
+        self._tables.partner_event(self._bound.writing(), name, "removed", None, None, by)
+
+    def partners(self) -> list[Partner]:
+        return self._tables.partners(self._bound.connection)
+
+
 class SqlUnitOfWork(UnitOfWork):
     """One connection and one transaction, opened when the ``with`` block is entered."""
 
@@ -442,6 +476,7 @@ class SqlUnitOfWork(UnitOfWork):
         self.audit = SqlAudit(store, self._bound)
         self.read_models = SqlReadModelRepository(SqlReadModels(store), self._bound)
         self.optin = SqlOptin(OptinBook(store), self._bound)
+        self.federation = SqlFederation(FederationTables(store), self._bound)
         self.before_commit = []
 
     def __enter__(self) -> SqlUnitOfWork:

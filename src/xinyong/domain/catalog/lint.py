@@ -29,6 +29,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, ValidationError, model_validator
 
 from xinyong.domain.catalog.model import ALLOWED_CATEGORIES, Catalog, ListDefinition, Measure, Rule
+from xinyong.domain.federation import InvalidForeignList, foreign_list, is_foreign
 from xinyong.domain.validation import describe_validation_error
 
 PROFILES: tuple[str, ...] = ("default", "eu")
@@ -423,9 +424,12 @@ class _Deployment:
     definitions: dict[str, set[str]]  # list id -> catalog ids that define it
     feeders: dict[str, list[tuple[str, Rule]]]  # list id -> (rule name, rule) naming it
     scorecards: frozenset[str] = frozenset()  # opt-in scorecards: walled off from measures
+    imported: frozenset[str] = frozenset()  # foreign lists (NODE/LIST) with a bundle imported
 
     @classmethod
-    def of(cls, catalogs: Iterable[Catalog], scorecards: Iterable[str] = ()) -> _Deployment:
+    def of(
+        cls, catalogs: Iterable[Catalog], scorecards: Iterable[str] = (), imported: Iterable[str] = ()
+    ) -> _Deployment:
         definitions: dict[str, set[str]] = defaultdict(set)
         feeders: dict[str, list[tuple[str, Rule]]] = defaultdict(list)
         for catalog in catalogs:
@@ -434,7 +438,7 @@ class _Deployment:
             for name, rule in catalog.rules.items():
                 if rule.list is not None:
                     feeders[rule.list].append((name, rule))
-        return cls(dict(definitions), dict(feeders), frozenset(scorecards))
+        return cls(dict(definitions), dict(feeders), frozenset(scorecards), frozenset(imported))
 
 
 class _Linter:
@@ -656,7 +660,9 @@ class _Linter:
                 f"{what} names {value!r}, an opt-in scorecard: opt-in scores are walled off from public "
                 "credit, and no measure, check, list or grade may read them (docs/design.md section 9)",
             )
-        if measure.when.list is not None and measure.when.list not in self.deployment.definitions and not named:
+        if measure.when.list is not None and is_foreign(measure.when.list):
+            self.check_foreign_list(where, what, measure.when.list)
+        elif measure.when.list is not None and measure.when.list not in self.deployment.definitions and not named:
             self.add(
                 "error",
                 f"{where}.when.list",
@@ -665,6 +671,23 @@ class _Linter:
                 "defines; lint it together with the catalog that defines the list",
             )
         self.check_proportionality(where, what, measure)
+
+    def check_foreign_list(self, where: str, what: str, name: str) -> None:
+        """A measure on another node's list (docs/design.md section 10) names it
+        ``NODE/LIST``; a list of which no bundle was imported triggers nothing yet."""
+        try:
+            foreign_list(name)
+        except InvalidForeignList as error:
+            self.add("error", f"{where}.when.list", "foreign-list-name", f"{what}: {error}")
+            return
+        if name not in self.deployment.imported:
+            self.add(
+                "warning",
+                f"{where}.when.list",
+                "foreign-list-not-imported",
+                f"{what} is triggered by foreign list {name!r}, of which no bundle has been imported; "
+                "it falls on nobody until one is (`xinyong lists import` or `xinyong lists pull`)",
+            )
 
     def check_essentials(self, where: str, what: str, measure: Measure) -> None:
         """No measure denies or sends to review what people need to live, and none sends
@@ -771,14 +794,21 @@ def fields_text(measure: Measure, name: str) -> str:
     return str(getattr(measure, name) or "")
 
 
-def lint(catalogs: Sequence[Catalog], profile: str = "default", scorecards: Iterable[str] = ()) -> list[Finding]:
+def lint(
+    catalogs: Sequence[Catalog],
+    profile: str = "default",
+    imported: Iterable[str] = (),
+    *,
+    scorecards: Iterable[str] = (),
+) -> list[Finding]:
     """Every finding for every catalog version given, under ``profile`` (see
-    :data:`PROFILES`). Lists named by measures resolve against all catalogs given; an
+    :data:`PROFILES`). Lists named by measures resolve against all catalogs given, and
+    foreign lists (``NODE/LIST``) against ``imported``, those with a bundle imported; an
     identical catalog version given twice is linted once. A measure naming one of the
     opt-in ``scorecards`` (as its list or its action) is an error."""
     if profile not in PROFILES:
         raise ValueError(f"profile {profile!r} is not one of {', '.join(PROFILES)}")
-    deployment = _Deployment.of(catalogs, scorecards)
+    deployment = _Deployment.of(catalogs, scorecards, imported)
     findings: list[Finding] = []
     seen: list[Catalog] = []
     for catalog in catalogs:

@@ -26,7 +26,17 @@ from xinyong.entrypoints.api.limits import BodyLimit
 from xinyong.entrypoints.api.models import Health
 from xinyong.entrypoints.api.observe import Observe
 from xinyong.entrypoints.api.rate import Rate, RateLimiter
-from xinyong.entrypoints.api.routers import audit, due_process, events, me, optin, public, subjects, webhooks
+from xinyong.entrypoints.api.routers import (
+    audit,
+    due_process,
+    events,
+    federation,
+    me,
+    optin,
+    public,
+    subjects,
+    webhooks,
+)
 from xinyong.services.publication import PublicLookups
 from xinyong.settings import Settings
 
@@ -109,9 +119,28 @@ def _lifespan(deployment: Deployment, settings: Settings, check_log: CheckLog, o
                 logging.getLogger("xinyong.checkpoints").exception("checkpoint failed")
             await asyncio.sleep(settings.checkpoint_interval)
 
+    async def pulls() -> None:
+        # Partners' lists that local measures name, pulled as `lists pull` pulls them.
+        from xinyong.adapters.federation_http import fetch_bundle
+
+        tokens = settings.partner_tokens()
+        while True:
+            if not await leading():
+                await asyncio.sleep(min(settings.pull_interval, ROUNDS_RETRY))
+                continue
+            try:
+                done = await run_in_threadpool(deployment.federation.pull_partners, fetch_bundle, tokens)
+                for partner, list_id, outcome in done:
+                    logging.getLogger("xinyong.federation").info("pull of %s/%s: %s", partner, list_id, outcome)
+            except Exception:  # keep serving; the next round tries again
+                logging.getLogger("xinyong.federation").exception("pull round failed")
+            await asyncio.sleep(settings.pull_interval)
+
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         tasks = []
+        if settings.node_tokens and settings.pull_interval > 0:
+            tasks.append(asyncio.create_task(pulls()))
         if settings.notice_interval > 0:
             tasks.append(asyncio.create_task(work()))
         # XINYONG_NOTICE_INTERVAL=0 turns every round of deliveries off, webhooks too.
@@ -199,6 +228,7 @@ def create_app(
         public.router,
         audit.router,
         webhooks.router,
+        federation.router,
     ):
         app.include_router(router)
 

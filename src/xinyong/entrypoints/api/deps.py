@@ -236,3 +236,6 @@ async def json_body(request: Request) -> object:
         raise Problem(
             400, "malformed-json", "The request body is not valid JSON", "the body is nested too deeply"
         ) from None
+
+
+Node = Annotated[Reader, Depends(role("node"))]

@@ -331,6 +331,22 @@ def _notice_json(notice: object) -> object:
     return notice.as_json() if isinstance(notice, Notice) else notice
 
 
+class ForeignListEntry(BaseModel):
+    """An entry on a partner node's list (docs/design.md section 10), with the node that
+    keeps its record and the bundle it came from."""
+
+    model_config = ConfigDict(from_attributes=True, populate_by_name=True)
+    list: str = Field(description="NODE/LIST")
+    node: str
+    title: str
+    record: str
+    start: dt.date = Field(serialization_alias="from")
+    until: dt.date | None
+    legal_basis: str | None
+    bundle_as_of: dt.date
+    stale: bool
+
+
 class Report(BaseModel):
     model_config = ConfigDict(from_attributes=True, json_schema_extra={"examples": [examples.REPORT]})
     subject: str
@@ -343,6 +359,9 @@ class Report(BaseModel):
     lists: list[ReportListEntry]
     notices: list[NoticeView]
     access_log: list[AccessEntry]
+    foreign_lists: list[ForeignListEntry] = Field(
+        default_factory=list, validation_alias="foreign", description="entries on partner nodes' lists"
+    )
 
     @field_validator("notices", mode="before")
     @classmethod
@@ -444,6 +463,30 @@ class ListPage(BaseModel):
     @classmethod
     def of(cls, page: publication.ListPage) -> ListPage:
         return cls.model_validate(page, from_attributes=True)
+
+
+class ListBundleEntry(BaseModel):
+    model_config = ConfigDict(populate_by_name=True)
+
+    subject: str
+    record: str
+    from_: str = Field(alias="from", description="The first day in effect, YYYY-MM-DD.")
+    until: str | None = Field(description="The day it ends (not included), or null while open.")
+    legal_basis: str | None
+
+
+class ListBundle(BaseModel):
+    """A signed list bundle (docs/design.md section 10): ``signature`` is Ed25519, in
+    base64, over the bundle without it as JSON with sorted keys, no spaces, UTF-8."""
+
+    format: str
+    node: str
+    public_key: str
+    list: str
+    title: str
+    as_of: str
+    entries: list[ListBundleEntry]
+    signature: str
 
 
 class ChainVerification(BaseModel):

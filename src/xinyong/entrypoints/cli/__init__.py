@@ -13,6 +13,7 @@ from xinyong.entrypoints.cli import (
     inquiries,
     keys,
     ledger,
+    nodes,
     notices,
     optin,
     privacy,
@@ -29,6 +30,9 @@ app.add_typer(keys.keys_app, name="keys")
 app.add_typer(notices.notices_app, name="notices")
 app.add_typer(service.token_app, name="token")
 app.add_typer(scorecards.scorecard_app, name="scorecard")
+app.add_typer(nodes.node_app, name="node")
+app.add_typer(nodes.lists_app, name="lists")
+app.add_typer(nodes.nodes_app, name="nodes")
 app.command("import")(events.import_events)
 app.command("score")(inquiries.score)
 app.command("check")(inquiries.check)

@@ -93,13 +93,13 @@ def catalog_lint(
             catalogs.append((str(path), parsed))
     if problems:
         raise fail("\n".join(problems))
-    context, loaded_cards = _loaded_catalogs_if_any()
+    context, loaded_cards, imported = _loaded_catalogs_if_any()
     linted = {(c.id, c.version) for _, c in catalogs} | {(c.id, c.version) for _, c in cards}
     context = [c for c in context if (c.id, c.version) not in linted]
     scorecards = {c.id for _, c in cards} | set(loaded_cards)
     findings = [
         f
-        for f in lint([c for _, c in catalogs] + context, profile, scorecards=scorecards)
+        for f in lint([c for _, c in catalogs] + context, profile, imported, scorecards=scorecards)
         if (f.catalog, f.version) in linted
     ]
     for _, card in cards:
@@ -169,6 +169,8 @@ def scorecard_findings(card: Scorecard) -> list[Finding]:
 
 
 def _loaded_catalogs_if_any():
+    """The catalogs loaded into --db, and the foreign lists with a bundle imported there
+    (none of either when the database does not exist)."""
     from sqlalchemy.engine import make_url
 
     from xinyong.adapters.storage.store import database_url
@@ -176,9 +178,10 @@ def _loaded_catalogs_if_any():
     db = state.db or configured().db
     url = make_url(database_url(db))
     if url.get_backend_name() == "sqlite" and not (url.database and Path(url.database).exists()):
-        return [], []
+        return [], [], set()
     deployment = deployment_or_exit()
-    return list(deployment.catalogs.registry().all()), deployment.catalogs.scorecards().ids()
+    imported = {a.latest.name for a in deployment.federation.lists()}
+    return list(deployment.catalogs.registry().all()), deployment.catalogs.scorecards().ids(), imported
 
 
 @catalog_app.command("show")

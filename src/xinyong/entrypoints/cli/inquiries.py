@@ -81,6 +81,10 @@ def _explain_check(decision: CheckDecision) -> None:
         t = r.trigger
         if "list" in t:
             why = f"on list {t['list']} (record {t['record']}, from {t['from']} until {t['until'] or 'removed'})"
+            if "node" in t:  # a partner node's list (docs/design.md section 10)
+                why += f" of node {t['node']}, in its list as of {t['bundle_as_of']}"
+                if t.get("stale"):
+                    why += f", stale since {t['stale_since']}: a denial is sent to review"
         else:
             why = f"grade {t['grade']} (score {t['score']})"
         benefit = f": {r.benefit}" if r.benefit else ""

@@ -87,7 +87,7 @@ def serve(
 @token_app.command("create")
 def token_create(
     role: Annotated[
-        str, typer.Option("--role", help="source, registry, service-point, subject, officer, auditor or lender.")
+        str, typer.Option("--role", help="source, registry, service-point, subject, officer, auditor, lender or node.")
     ],
     name: Annotated[str | None, typer.Option("--name", help="Who holds it (a source's name).")] = None,
     scope: Annotated[
@@ -106,7 +106,8 @@ def token_create(
     the source a scope optin:SOURCE names), registry (the civil registry or market
     regulator: the one writer of subject facts and contact addresses), service-point
     (asks checks for --scope actions), subject (--subject: its own file), officer,
-    auditor, lender (reads opt-in scores for the --scope purposes a subject consented to)."""
+    auditor, lender (reads opt-in scores for the --scope purposes a subject consented to),
+    node (a partner node: pulls signed list bundles, nothing else)."""
     ref = subject_ref(subject) if subject else None
     try:
         info, secret = deployment_or_exit().tokens.create(role, name, tuple(scope or ()), ref)

@@ -67,6 +67,12 @@ def code(value: object) -> Markup:
     return Markup('<span class="code">{}</span>').format(value)
 
 
+def said(value: object) -> Markup:
+    """``value`` set apart as another's own words (a partner node's list title) inside
+    a sentence: shown as written, whatever the page's language."""
+    return Markup('<span class="said">{}</span>').format(value)
+
+
 def in_page_language(value: Any, language: str) -> Any:
     """A catalog's text in ``language`` (its own text where it has no translation); any
     other value as it is."""

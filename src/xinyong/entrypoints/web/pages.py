@@ -48,6 +48,7 @@ templates.globals.update(
 )
 templates.filters["place"] = _place
 templates.filters["code"] = i18n.code
+templates.filters["said"] = i18n.said
 
 
 @pass_context

@@ -18,6 +18,7 @@ from xinyong.domain.access import MAX_PURPOSE, PurposeRequired, Reader
 from xinyong.domain.catalog.diff import diff, measure_key
 from xinyong.domain.catalog.lint import PROFILES, lint
 from xinyong.domain.decisions import CaseKind, InvalidOutcome, valid_outcome
+from xinyong.domain.federation import STALE_AFTER, fingerprint
 from xinyong.domain.identifiers import InvalidIdentifier, SubjectRef
 from xinyong.entrypoints.dependencies import DeploymentDep, today
 from xinyong.entrypoints.downloads import download
@@ -385,6 +386,26 @@ def catalogs(request: Request, d: DeploymentDep) -> HTMLResponse:
             }
         )
     return render(request, "catalogs.html", area="console", rows=rows, csrf=sessions(request).csrf(request, CONSOLE))
+
+
+@router.get("/nodes", response_class=HTMLResponse)
+def nodes(request: Request, d: DeploymentDep) -> HTMLResponse:
+    """This node, the partners trusted to sign lists (their keys' fingerprints), and the
+    latest bundle of every foreign list with its age (docs/design.md section 10)."""
+    who = _guard_get(request)
+    if not isinstance(who, Reader):
+        return who
+    node = d.node_key()
+    partners = [(p, fingerprint(p.public_key)) for p in d.federation.partners()]
+    return render(
+        request,
+        "nodes.html",
+        area="console",
+        node=node,
+        partners=partners,
+        lists=d.federation.lists(today()),
+        stale_after=STALE_AFTER,
+    )
 
 
 @router.get("/catalogs/{catalog_id}", response_class=HTMLResponse)

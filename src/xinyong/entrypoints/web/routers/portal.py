@@ -139,7 +139,8 @@ def portal_page(
     iso = day.isoformat()
     records = report.records
     cases = d.due_process.cases_of(subject, day)
-    situation = situation_of(report, cases, registry)
+    foreign = list(report.foreign)
+    situation = situation_of(report, cases, registry, foreign)
     disputes, repairs, reviews = cases.disputes, cases.repairs, cases.reviews
     repairing = {v.record for v in repairs if v.status == "open"}
     reviewed = {v.notice for v in reviews}
@@ -153,6 +154,7 @@ def portal_page(
         status=status,
         area="portal",
         report=report,
+        foreign=foreign,
         situation=situation,
         standings=standings,
         records=records,

@@ -3,7 +3,7 @@ messages written with the events that cause them (bodies sealed), and every deli
 attempt. All append-only and on the keyed chain.
 
 Revision ID: 0011
-Revises: 0008 (the branches that add 0009 and 0010 are re-chained when they meet)
+Revises: 0010
 """
 
 import sqlalchemy as sa
@@ -12,7 +12,7 @@ from alembic import op
 from xinyong.adapters.storage.migrations.triggers import append_only
 
 revision = "0011"
-down_revision = "0009"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 
