@@ -81,8 +81,9 @@ ENDPOINTS: dict[str, tuple[str, str, dict[str, Any], set[str] | None]] = {
     "GET /v1/public/search": ("GET", "/v1/public/search", {"params": {"q": "9114"}}, None),
     "GET /v1/public/lists/{list}": ("GET", "/v1/public/lists/serious-untrustworthy", {}, None),
     # Webhook receivers are registered by the roles that have events to receive.
-    "GET /v1/webhooks": ("GET", "/v1/webhooks", {}, {"source"}),
-    # A partner node pulls this node's signed lists, and does nothing else.
+    "GET /v1/webhooks": ("GET", "/v1/webhooks", {}, {"source", "lender", "node"}),
+    # A partner node pulls this node's signed lists (and registers a webhook receiver to
+    # hear of new ones), and does nothing else.
     "GET /v1/federation/lists/{list}": (
         "GET",
         "/v1/federation/lists/serious-untrustworthy",

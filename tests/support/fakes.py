@@ -167,6 +167,9 @@ class _State:
     bundles: list[BundleReceived] = field(default_factory=list)
     foreign: list[tuple[int, str, BundleEntry]] = field(default_factory=list)
     partners: list[tuple[str, Partner | None]] = field(default_factory=list)
+    # Webhook messages asked for: (owner role, owner name or None for all, type, data). The
+    # fake has no endpoints: it keeps what the use cases asked to publish.
+    webhooks: list[tuple[str, str | None, str, dict[str, Any]]] = field(default_factory=list)
 
     def copy(self) -> _State:
         return _State(
@@ -186,6 +189,7 @@ class _State:
             list(self.bundles),
             list(self.foreign),
             list(self.partners),
+            list(self.webhooks),
         )
 
 
@@ -982,6 +986,13 @@ class FakeFederation(_Part):
         return [p for _, p in sorted(latest.items()) if p is not None]
 
 
+class FakeWebhookOutbox(_Part):
+    def publish(self, owner_role: str, owner_name: str | None, event_type: str, items: list[dict[str, Any]]) -> int:
+        state = self._writing()
+        state.webhooks.extend((owner_role, owner_name, event_type, dict(item)) for item in items)
+        return len(items)
+
+
 class FakeAccessLog(_Part):
     def write(
         self,
@@ -1122,6 +1133,7 @@ class FakeUnitOfWork(UnitOfWork):
         self.read_models = FakeReadModels(self)
         self.optin = FakeOptin(self)
         self.federation = FakeFederation(self)
+        self.webhooks = FakeWebhookOutbox(self)
         self.before_commit = []
         self.appended: set[str] = set()
         self.catalogs_added = False

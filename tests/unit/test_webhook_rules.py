@@ -125,6 +125,9 @@ def test_a_source_receives_the_dispute_events_of_its_records():
         ("source", ["list.bundle_published"], "types"),
         ("source", ["consent.withdrawn"], "types"),
         ("source", [], "types"),
+        ("lender", ["record.dispute_filed"], "types"),
+        ("node", ["consent.withdrawn"], "types"),
+        ("service-point", None, "role"),
     ],
 )
 def test_a_role_registers_only_for_the_events_it_may_receive(role, types, field):
@@ -134,8 +137,7 @@ def test_a_role_registers_only_for_the_events_it_may_receive(role, types, field)
     assert refused.value.field == field
 
 
-def test_the_reserved_event_types_are_named_and_nobody_receives_them_yet():
-    reserved = {spec.CONSENT_WITHDRAWN, spec.LIST_BUNDLE_PUBLISHED}
-
-    assert reserved <= set(spec.EVENT_TYPES)
-    assert not any(reserved & types for types in spec.RECEIVES.values())
+def test_a_lender_receives_withdrawals_and_a_partner_node_published_bundles_only():
+    assert chosen_types("lender", None) == ("consent.withdrawn",)
+    assert chosen_types("node", None) == ("list.bundle_published",)
+    assert set(spec.EVENT_TYPES) == {t for types in spec.RECEIVES.values() for t in types}

@@ -24,7 +24,7 @@ ROLE_HELP = {
     "auditor": "reads the access log and verifies the ledger",
     "lender": "reads a subject's opt-in score for the purposes in its scopes (e.g. 'lending'), "
     "only where the subject consented to that purpose; never public credit",
-    "node": "a partner node: pulls this node's signed list bundles, nothing else",
+    "node": "a partner node: pulls this node's signed list bundles and hears of new ones, nothing else",
 }
 
 

@@ -31,22 +31,42 @@ from urllib.parse import urlsplit
 # already make a notice to it (``/v1/source/notices``).
 RECORD_DISPUTE_FILED = "record.dispute_filed"
 RECORD_DISPUTE_DECIDED = "record.dispute_decided"
-# Reserved, not yet sent: a lender learns that a subject withdrew the consent it read a
-# score under (docs/design.md section 9); a partner node learns that a list bundle was
-# published (section 10). Their roles add one line each to ``RECEIVES``, and the use
-# cases that cause them call ``Webhooks.publish`` (adapters.storage.webhooks).
+# A lender learns that a subject whose opt-in score it read withdrew a consent (docs/
+# design.md section 9): what it read under it can no longer be asked for. A partner node
+# learns that this node published a bundle of one of its lists (section 10), to pull.
 CONSENT_WITHDRAWN = "consent.withdrawn"
 LIST_BUNDLE_PUBLISHED = "list.bundle_published"
 
 EVENT_TYPES = (RECORD_DISPUTE_FILED, RECORD_DISPUTE_DECIDED, CONSENT_WITHDRAWN, LIST_BUNDLE_PUBLISHED)
 
 # Which event types a receiver of each role may subscribe to. Only these roles register
-# endpoints. Adding a role is one line:
-#     "lender": frozenset({CONSENT_WITHDRAWN}),
-#     "node": frozenset({LIST_BUNDLE_PUBLISHED}),
+# endpoints.
 RECEIVES: Mapping[str, frozenset[str]] = {
     "source": frozenset({RECORD_DISPUTE_FILED, RECORD_DISPUTE_DECIDED}),
+    "lender": frozenset({CONSENT_WITHDRAWN}),
+    "node": frozenset({LIST_BUNDLE_PUBLISHED}),
 }
+
+
+def consent_withdrawn_data(subject: str, scorecard: str, on: dt.date, withdrawal: str) -> dict[str, Any]:
+    """What a lender that read the subject's opt-in score is told of a withdrawal: whose,
+    of which scorecard, from when, and the withdrawal's event id. The lender knows the
+    subject already (it asked for the score); nothing else of the subject is sent."""
+    return {"subject": subject, "scorecard": scorecard, "on": on.isoformat(), "event": withdrawal}
+
+
+def bundle_published_data(node: str, list_id: str, as_of: dt.date, entries: int) -> dict[str, Any]:
+    """What a partner node is told of a bundle published here: which list, as of when,
+    how many entries, and where to pull it (with its ``node`` token). No subject: the
+    bundle itself is pulled, and each pull is in every listed subject's access log."""
+    return {
+        "node": node,
+        "list": list_id,
+        "as_of": as_of.isoformat(),
+        "entries": entries,
+        "pull": f"/v1/federation/lists/{list_id}?as_of={as_of.isoformat()}",
+    }
+
 
 # The notices to a source that are also sent as webhooks, by notice kind.
 FROM_SOURCE_NOTICE: Mapping[str, str] = {

@@ -35,6 +35,7 @@ from xinyong.domain.federation import (
 )
 from xinyong.domain.identifiers import InvalidIdentifier, SubjectRef
 from xinyong.domain.notices import foreign_entry_notice
+from xinyong.domain.webhooks import LIST_BUNDLE_PUBLISHED, bundle_published_data
 from xinyong.services.catalogs import CatalogLibrary
 from xinyong.services.unit_of_work import BundleReceived, Partner, PullFailed, UnitOfWork, UnitsOfWork
 
@@ -145,8 +146,12 @@ class Federation:
                 None,
                 [f"list {list_id} as of {as_of} given to {reader.name}"] * len(subjects),
             )
+            node = self.node()
+            if reader.role != "node":
+                # Published here (not pulled by a partner): partner nodes are told, to pull it.
+                data = bundle_published_data(node.name, list_id, as_of, len(entries))
+                uow.webhooks.publish("node", None, LIST_BUNDLE_PUBLISHED, [data])
             uow.commit()
-        node = self.node()
         entries.sort(key=entry_order)
         bundle = Bundle(node.name, node.public_key, list_id, str(definition.title or list_id), as_of, tuple(entries))
         signed = replace(bundle, signature=node.sign(canonical(bundle.unsigned())))

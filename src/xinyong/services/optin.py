@@ -13,7 +13,7 @@ import fnmatch
 import secrets
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 
 from xinyong.domain import calendar
 from xinyong.domain.access import AccessDenied, Reader
@@ -33,6 +33,7 @@ from xinyong.domain.optin import (
 )
 from xinyong.domain.scorecard import Scorecard, scorecard_in_force
 from xinyong.domain.standing import Rejected
+from xinyong.domain.webhooks import CONSENT_WITHDRAWN, consent_withdrawn_data
 from xinyong.services.unit_of_work import UnitOfWork, UnitsOfWork
 
 # The scope that lets a source token file obligations for one opt-in source: a token
@@ -40,6 +41,9 @@ from xinyong.services.unit_of_work import UnitOfWork, UnitsOfWork
 SOURCE_SCOPE = "optin:"
 # What the access log calls a read of an opt-in score.
 OPTIN_READ = "optin-score"
+# How many of a subject's latest access-log entries are searched for lenders' reads
+# when it withdraws a consent.
+_LENDER_READS = 10_000
 
 
 class ScorecardConflict(ValueError):
@@ -244,7 +248,17 @@ def _file_consent(
     # before it: the withdrawal is filed today, after everything stored.
     erased = erased_by_withdrawal(uow.optin.obligations(item.subject), scorecard, today)
     uow.optin.erase(item.subject, shelf.sources(item.scorecard) | set(scorecard.sources))
+    _tell_lenders(uow, item.subject, consent_withdrawn_data(str(item.subject), item.scorecard, item.on, item.id))
     return [optin_consent_notice(item.subject, False, item.scorecard, item.on, erased=len(erased))]
+
+
+def _tell_lenders(uow: UnitOfWork, subject: SubjectRef, data: dict[str, Any]) -> None:
+    """A ``consent.withdrawn`` webhook to each lender that read the subject's opt-in
+    score (its reads are in the subject's access log), in the withdrawal's transaction.
+    No other lender learns that the subject had consented at all."""
+    _, reads = uow.access_log.entries(subject, limit=_LENDER_READS)
+    for lender in sorted({a.reader for a in reads if a.role == "lender" and a.what == OPTIN_READ}):
+        uow.webhooks.publish("lender", lender, CONSENT_WITHDRAWN, [data])
 
 
 @dataclass(frozen=True)

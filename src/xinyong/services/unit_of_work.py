@@ -678,6 +678,17 @@ class AccessLogRepository(Protocol):
         ...
 
 
+class WebhookOutboxRepository(Protocol):
+    """Webhook messages (docs/api.md), written in the transaction of the event that causes
+    them and sent later by the rounds."""
+
+    def publish(self, owner_role: str, owner_name: str | None, event_type: str, items: list[dict[str, Any]]) -> int:
+        """A message with each of ``items`` as its data, to every enabled endpoint of the
+        owner (of every owner of ``owner_role`` when ``owner_name`` is None) that takes
+        ``event_type``; how many were written."""
+        ...
+
+
 @dataclass(frozen=True)
 class BundleReceived:
     """A bundle this node imported, with its provenance (docs/design.md section 10)."""
@@ -799,6 +810,7 @@ class UnitOfWork(abc.ABC):
     read_models: ReadModelRepository
     optin: OptinRepository
     federation: FederationRepository
+    webhooks: WebhookOutboxRepository
     read_only: bool
     # Run by commit() before the transaction is kept, in order (the read models are
     # brought up to date here, in the same transaction as the events that changed them).

@@ -27,6 +27,7 @@ from xinyong.adapters.storage.optin import OptinBook
 from xinyong.adapters.storage.outbox import Outbox
 from xinyong.adapters.storage.read_models import SqlReadModels
 from xinyong.adapters.storage.store import LedgerStore
+from xinyong.adapters.storage.webhooks import WebhookBook
 from xinyong.domain.access import Reader
 from xinyong.domain.attachments import Accepted
 from xinyong.domain.catalog.model import Catalog
@@ -334,6 +335,15 @@ class SqlNotices:
         self._outbox.log_attempt(notice, channel, attempt, outcome, error, retry_in, self._bound.writing())
 
 
+class SqlWebhookOutbox:
+    def __init__(self, book: WebhookBook, bound: _Bound):
+        self._book = book
+        self._bound = bound
+
+    def publish(self, owner_role: str, owner_name: str | None, event_type: str, items: list[dict[str, Any]]) -> int:
+        return self._book.publish(self._bound.writing(), owner_role, owner_name, event_type, items)
+
+
 class SqlAccessLog:
     def __init__(self, log: AccessLog, bound: _Bound):
         self._log = log
@@ -477,6 +487,7 @@ class SqlUnitOfWork(UnitOfWork):
         self.read_models = SqlReadModelRepository(SqlReadModels(store), self._bound)
         self.optin = SqlOptin(OptinBook(store), self._bound)
         self.federation = SqlFederation(FederationTables(store), self._bound)
+        self.webhooks = SqlWebhookOutbox(WebhookBook(store), self._bound)
         self.before_commit = []
 
     def __enter__(self) -> SqlUnitOfWork:
