@@ -141,6 +141,24 @@ def test_a_lender_reads_only_for_a_consented_purpose_in_its_scopes_and_is_logged
     ]
 
 
+def test_once_the_subject_withdraws_no_lender_reads_its_score_again_for_any_day(consented):
+    lender = Reader("city-bank-loans", "lender", "t1", ("lending",))
+    assert consented.optin.score(PERSON, "civic-optin", DAY, lender, "lending").score > 0
+    _import(
+        consented,
+        {
+            "type": "consent_withdrawn",
+            "id": "w-1",
+            "subject": str(PERSON),
+            "scorecard": "civic-optin",
+            "on": "2026-01-20",
+        },
+    )
+    with pytest.raises(PermissionError, match="no consent"):
+        consented.optin.score(PERSON, "civic-optin", DAY, lender, "lending")  # a day the consent was in force
+    assert consented.optin.score(PERSON, "civic-optin", DAY, operator(), None).features["obligations_24m"] == 0
+
+
 def test_the_subject_is_told_of_consent_given_and_withdrawn(consented):
     _import(
         consented,

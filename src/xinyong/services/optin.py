@@ -312,7 +312,9 @@ class OptinScores:
                         f"lender {reader.name!r} may read opt-in scores for {', '.join(reader.scopes) or 'no purpose'} "
                         f"only, not for {purpose!r}"
                     )
-                problem = purpose_problem(history, purpose, day)
+                # For the purpose on the day asked about, and still today: once the subject
+                # withdraws, no lender reads its score again, for any day.
+                problem = purpose_problem(history, purpose, day) or purpose_problem(history, purpose, self.clock())
                 if problem is not None:
                     raise AccessDenied(problem)
             result = answer(scorecard, history, [o for o, _ in uow.optin.obligations(subject)], day)
