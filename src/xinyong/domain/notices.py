@@ -10,7 +10,7 @@ entrypoints and channels render it in the reader's language (``xinyong.messages`
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -571,20 +571,32 @@ def optin_consent_notice(
     sources: tuple[str, ...] = (),
     purposes: tuple[str, ...] = (),
     erased: int = 0,
+    names: Mapping[str, Mapping[str, str]] | None = None,
 ) -> NoticeDraft:
     """The notice that the subject gave its consent to an opt-in scorecard (naming the
     sources it may read and the purposes a lender may read it for), or withdrew it (and
-    how many bills were erased with it)."""
-    fields: dict[str, Any]
+    how many bills were erased with it). ``names`` gives, for each language, what the
+    scorecard calls itself, its sources and its purposes (``Scorecard.names``): the
+    notice says them in its reader's language (a field ``{"@": {language: text}}``)."""
+    said = dict(names or {})
+
+    def in_each(pick: Callable[[Mapping[str, str]], Any]) -> dict[str, Any] | None:
+        return {"@": {language: pick(table) for language, table in said.items()}} if said else None
+
+    fields: dict[str, Any] = {
+        "scorecard": scorecard,
+        "scorecard_title": in_each(lambda table: table.get("title", scorecard)),
+        "on": _day(on),
+    }
     if given:
-        fields = {
-            "scorecard": scorecard,
-            "on": _day(on),
+        fields |= {
             "sources": ", ".join(sources),
+            "source_names": in_each(lambda table: [table.get(f"sources.{s}", s) for s in sources]),
             "purposes": ", ".join(purposes),
+            "purpose_names": in_each(lambda table: [table.get(f"purposes.{p}", p) for p in purposes]),
         }
         return NoticeDraft(OPTIN_CONSENT, subject, OPTIN_CONSENT_GIVEN, fields)
-    fields = {"scorecard": scorecard, "on": _day(on), "erased": erased}
+    fields["erased"] = erased
     return NoticeDraft(OPTIN_CONSENT, subject, OPTIN_CONSENT_WITHDRAWN, fields)
 
 

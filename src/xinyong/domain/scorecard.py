@@ -188,8 +188,10 @@ class Scorecard(_Strict):
     purposes: tuple[str, ...] = Field(min_length=1)
     bands: tuple[Band, ...] = Field(min_length=1)
     features: tuple[Feature, ...] = Field(min_length=1)
-    # The names of the sources by the ids obligations carry, for readers.
+    # The names of the sources by the ids obligations carry, and of the purposes, for
+    # readers.
     source_names: dict[str, str] = Field(default_factory=dict)
+    purpose_names: dict[str, str] = Field(default_factory=dict)
     language: str = "en"
     languages: tuple[str, ...] = ()
     translations: dict[str, dict[str, str]] = Field(default_factory=dict)
@@ -239,6 +241,9 @@ class Scorecard(_Strict):
         unknown = sorted(set(self.source_names) - set(self.sources))
         if unknown:
             raise ValueError(f"source_names: {unknown} are not among the scorecard's sources")
+        unknown = sorted(set(self.purpose_names) - set(self.purposes))
+        if unknown:
+            raise ValueError(f"purpose_names: {unknown} are not among the scorecard's purposes")
         known = {path for path, _ in self.texts()}
         for language, table in self.translations.items():
             if not _LANGUAGE.match(language) or language == self.language:
@@ -247,7 +252,8 @@ class Scorecard(_Strict):
                 if path not in known:
                     raise ValueError(
                         f"translations.{language}: unknown path {path!r} (paths are 'title', "
-                        "'description', 'features.NAME.reason', 'bands.NAME', 'source_names.ID')"
+                        "'description', 'features.NAME.reason', 'bands.NAME', 'source_names.ID', "
+                        "'purpose_names.ID')"
                     )
                 if not text.strip():
                     raise ValueError(f"translations.{language}: {path!r} is empty")
@@ -264,6 +270,8 @@ class Scorecard(_Strict):
             yield f"bands.{band.name}", band.name
         for source, name in self.source_names.items():
             yield f"source_names.{source}", name
+        for purpose, name in self.purpose_names.items():
+            yield f"purpose_names.{purpose}", name
 
     def text(self, path: str, language: str) -> str | None:
         """The text at ``path`` in ``language``, falling back to the scorecard's own."""
@@ -272,6 +280,15 @@ class Scorecard(_Strict):
             return None
         given = {lang: table[path] for lang, table in self.translations.items() if path in table}
         return translated(given, language) or own
+
+    def names(self, language: str) -> dict[str, str]:
+        """What a reader of ``language`` is told the scorecard, its sources and its
+        purposes are called: ``title``, ``sources.ID`` and ``purposes.ID`` (the id where
+        the scorecard names nothing)."""
+        named = {"title": self.text("title", language) or self.id}
+        named |= {f"sources.{s}": self.text(f"source_names.{s}", language) or s for s in self.sources}
+        named |= {f"purposes.{p}": self.text(f"purpose_names.{p}", language) or p for p in self.purposes}
+        return named
 
     def reason(self, feature: str) -> Text:
         own = next(f.reason for f in self.features if f.name == feature)

@@ -34,6 +34,7 @@ from xinyong.domain.optin import (
 from xinyong.domain.scorecard import Scorecard, scorecard_in_force
 from xinyong.domain.standing import Rejected
 from xinyong.domain.webhooks import CONSENT_WITHDRAWN, consent_withdrawn_data
+from xinyong.messages import LANGUAGES
 from xinyong.services.unit_of_work import UnitOfWork, UnitsOfWork
 
 # The scope that lets a source token file obligations for one opt-in source: a token
@@ -243,13 +244,24 @@ def _file_consent(
     kind = "consent_given" if isinstance(item, ConsentGiven) else "consent_withdrawn"
     uow.optin.file(item.id, kind, item.subject, body, fingerprint, today, writer, scorecard=item.scorecard)
     if isinstance(item, ConsentGiven):
-        return [optin_consent_notice(item.subject, True, item.scorecard, item.on, item.sources, item.purposes)]
+        return [
+            optin_consent_notice(
+                item.subject, True, item.scorecard, item.on, item.sources, item.purposes, names=_names(scorecard)
+            )
+        ]
     # Withdrawal erases every obligation of the subject from the scorecard's sources filed
     # before it: the withdrawal is filed today, after everything stored.
     erased = erased_by_withdrawal(uow.optin.obligations(item.subject), scorecard, today)
     uow.optin.erase(item.subject, shelf.sources(item.scorecard) | set(scorecard.sources))
     _tell_lenders(uow, item.subject, consent_withdrawn_data(str(item.subject), item.scorecard, item.on, item.id))
-    return [optin_consent_notice(item.subject, False, item.scorecard, item.on, erased=len(erased))]
+    return [
+        optin_consent_notice(item.subject, False, item.scorecard, item.on, erased=len(erased), names=_names(scorecard))
+    ]
+
+
+def _names(scorecard: Scorecard) -> dict[str, dict[str, str]]:
+    """What the scorecard, its sources and purposes are called in each of our languages."""
+    return {language: scorecard.names(language) for language in LANGUAGES}
 
 
 def _tell_lenders(uow: UnitOfWork, subject: SubjectRef, data: dict[str, Any]) -> None:

@@ -216,7 +216,8 @@ class Notice:
         (a page marks identifiers as code)."""
         if self.key is None:
             return self.written or ("", "")
-        fields, lines = self.fields, self.lines
+        fields = {k: said_in(v, language) for k, v in self.fields.items()}
+        lines = tuple((key, {k: said_in(v, language) for k, v in own.items()}) for key, own in self.lines)
         places = {
             k: f"{messages.place(v, language)}{_BRACKETS.get(language, ' ({})').format(v)}"
             for k in _PLACES
@@ -253,6 +254,20 @@ class Notice:
             "fields": self.fields,
             "read_at": self.read_at,
         }
+
+
+def said_in(value: Any, language: str) -> Any:
+    """A notice field as a reader of ``language`` reads it: a field given in each
+    language (``{"@": {"en": ..., "zh-CN": ...}}``) in that one (else one with the same
+    primary tag, else English, else any); any other value as it is."""
+    if not (isinstance(value, dict) and set(value) == {"@"} and isinstance(value["@"], dict)):
+        return value
+    table: dict[str, Any] = value["@"]
+    primary = language.split("-")[0]
+    for tag in (language, *(t for t in table if t.split("-")[0] == primary), messages.FALLBACK):
+        if tag in table:
+            return table[tag]
+    return next(iter(table.values()), None)
 
 
 @dataclass(frozen=True)
