@@ -34,6 +34,26 @@ class CheckQuestion(_In):
     purpose: str | None = Field(default=None, max_length=MAX_PURPOSE)
 
 
+class CheckManifest(_In):
+    """Many questions at once (a passenger manifest): answered in their order."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "questions": [
+                        {"subject": "rid:11010519491231002X", "action": "rail.high_speed.ticket"},
+                        {"subject": "rid:110105194912310003", "action": "rail.high_speed.ticket"},
+                    ]
+                }
+            ]
+        },
+    )
+
+    questions: list[CheckQuestion] = Field(max_length=1000, description="at most 1000")
+
+
 class Contribution(BaseModel):
     record: str
     rule: str
@@ -138,6 +158,16 @@ class CheckAnswer(BaseModel):
     reasons: list[Reason]
     benefits: list[str]
     how_to_dispute: str
+
+
+class CheckAnswers(BaseModel):
+    """The answers to a manifest, one a question, in the questions' order."""
+
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"answers": CheckAnswer.model_config["json_schema_extra"]["examples"]}]}
+    )
+
+    answers: list[CheckAnswer]
 
 
 class Rejected(BaseModel):
@@ -523,6 +553,11 @@ class LedgerVerification(BaseModel):
             problem=ledger.problem,
             tables=tables,
         )
+
+
+class Liveness(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"status": "ok"}]})
+    status: Literal["ok"]
 
 
 class Health(BaseModel):

@@ -168,8 +168,13 @@ Files = Annotated[
 ]
 _DOWNLOAD: dict[int | str, dict[str, Any]] = {
     200: {
-        "description": "The file's bytes, as an attachment, never to be rendered inline",
-        "content": {"application/pdf": {}, "image/jpeg": {}, "image/png": {}},
+        "description": "The file's bytes, as an attachment, never to be rendered inline. The Content-Type is "
+        "the file's own (PDF, JPEG or PNG); application/octet-stream, listed first, stands for any of them, so "
+        "that a generated client reads the bytes whatever the type.",
+        "content": {
+            media: {"schema": {"type": "string", "format": "binary"}}
+            for media in ("application/octet-stream", "application/pdf", "image/jpeg", "image/png")
+        },
     }
 }
 
