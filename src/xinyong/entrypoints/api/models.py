@@ -509,6 +509,32 @@ class ListBundle(BaseModel):
     """A signed list bundle (docs/design.md section 10): ``signature`` is Ed25519, in
     base64, over the bundle without it as JSON with sorted keys, no spaces, UTF-8."""
 
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "format": "xinyong-list/1",
+                    "node": "rongcheng",
+                    "public_key": "9k8Qw3J1mN2bV7cX5zL4pR6tY0uI8oA1sD3fG5hJ7kE=",
+                    "list": "judgment-defaulters",
+                    "title": "Judgment defaulters",
+                    "as_of": "2024-06-01",
+                    "entries": [
+                        {
+                            "subject": "uscc:91350100M000100Y43",
+                            "record": "court-2024-0091",
+                            "from": "2024-05-15",
+                            "until": None,
+                            "legal_basis": "SPC Provisions on Restricting High Consumption, art. 3",
+                        }
+                    ],
+                    "signature": "mQ2v0yKf3xZ8c1Lr6pN4sT7wB9dE2gH5jA0kU3iO6qR8tV1xY4zC7bF0eG3hJ6l"
+                    "M9nP2sR5uW8yA1dD4gG7jJ==",
+                }
+            ]
+        }
+    )
+
     format: str
     node: str
     public_key: str
@@ -794,7 +820,12 @@ class WholeFile(Report):
 class ConsentRequest(BaseModel):
     """A subject's consent to an opt-in scorecard (docs/design.md section 9)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [{"scorecard": "civic-optin", "sources": ["water-co"], "purposes": ["lending"]}]
+        },
+    )
 
     scorecard: str = Field(min_length=1, max_length=100, description="the scorecard's id, e.g. civic-optin")
     sources: list[Annotated[str, Field(min_length=1, max_length=100)]] = Field(
@@ -805,7 +836,18 @@ class ConsentRequest(BaseModel):
     )
 
 
+_CONSENT_EXAMPLE = {
+    "id": "consent-3f9a0c1b2d4e",
+    "scorecard": "civic-optin",
+    "sources": ["water-co"],
+    "purposes": ["lending"],
+    "on": "2024-06-01",
+}
+
+
 class ConsentAnswer(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [_CONSENT_EXAMPLE]})
+
     id: str = Field(description="the consent's id: DELETE /v1/me/consents/{id} withdraws it")
     scorecard: str
     sources: list[str]
@@ -814,10 +856,25 @@ class ConsentAnswer(BaseModel):
 
 
 class ConsentsAnswer(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"consents": [_CONSENT_EXAMPLE]}]})
+
     consents: list[ConsentAnswer] = Field(description="the consents in force today, one per scorecard at most")
 
 
 class WithdrawalAnswer(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": "withdrawal-7c2e9d4a1b0f",
+                    "consent": "consent-3f9a0c1b2d4e",
+                    "scorecard": "civic-optin",
+                    "on": "2024-09-01",
+                }
+            ]
+        }
+    )
+
     id: str = Field(description="the withdrawal's id")
     consent: str
     scorecard: str
@@ -845,6 +902,36 @@ class OptinReason(BaseModel):
 class OptinScoreAnswer(BaseModel):
     """An opt-in score, as ``optin score --json`` prints it."""
 
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "subject": "rid:11010519491231002X",
+                    "scorecard": "civic-optin",
+                    "as_of": "2024-06-01",
+                    "score": 655,
+                    "band": "good",
+                    "features": {
+                        "on_time_share_24m": 0.92,
+                        "late_count_12m": 1,
+                        "open_overdue": 0,
+                        "history_months": 30,
+                        "obligations_24m": 24,
+                    },
+                    "reasons": [
+                        {
+                            "feature": "late_count_12m",
+                            "points": 20,
+                            "possible": 40,
+                            "text": "1 bill paid late in the last 12 months",
+                            "raise": {"points": 40, "at_least": None, "below": 1},
+                        }
+                    ],
+                }
+            ]
+        }
+    )
+
     subject: str
     scorecard: str
     as_of: dt.date
@@ -855,7 +942,12 @@ class OptinScoreAnswer(BaseModel):
 
 
 class LenderRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [{"subject": "rid:11010519491231002X", "scorecard": "civic-optin", "purpose": "lending"}]
+        },
+    )
 
     subject: str = Field(min_length=1, max_length=40, description="rid:NUMBER or uscc:CODE")
     scorecard: str = Field(min_length=1, max_length=100)
