@@ -13,7 +13,7 @@ T = TypeVar("T", bound="AnnulledEvent")
 
 @_attrs_define
 class AnnulledEvent:
-    """The decision behind the record was annulled: the record counts for nothing, from the start.
+    """The deciding authority revoked the decision: the record never counted, on any day (as a dispute decided `annulled`).
 
     Attributes:
         record (str): the id of the source's record

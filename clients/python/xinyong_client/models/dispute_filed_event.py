@@ -13,15 +13,16 @@ T = TypeVar("T", bound="DisputeFiledEvent")
 
 @_attrs_define
 class DisputeFiledEvent:
-    """A dispute of a record, filed on the subject's behalf; the record is suspended until it is decided.
+    """A dispute of a record. Filed before the record takes effect, it suspends the record until it is decided; filed
+    later, the record keeps counting, marked as disputed.
 
-    Attributes:
-        record (str): the id of the source's record
-        on (datetime.date):
-        type_ (Literal['dispute_filed']):
-        id (None | str | Unset): optional: without one, an id is derived from the event's content and place
-        note (None | str | Unset):
-        grounds (None | str | Unset):
+        Attributes:
+            record (str): the id of the source's record
+            on (datetime.date):
+            type_ (Literal['dispute_filed']):
+            id (None | str | Unset): optional: without one, an id is derived from the event's content and place
+            note (None | str | Unset):
+            grounds (None | str | Unset):
     """
 
     record: str

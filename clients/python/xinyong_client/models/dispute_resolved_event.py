@@ -14,16 +14,17 @@ T = TypeVar("T", bound="DisputeResolvedEvent")
 
 @_attrs_define
 class DisputeResolvedEvent:
-    """The decision of a dispute: the record upheld, or annulled.
+    """The decision of a dispute: `upheld` (a suspended record counts from the decision; its expiry is unchanged) or
+    `annulled` (the record never counted, on any day).
 
-    Attributes:
-        record (str): the id of the source's record
-        on (datetime.date):
-        type_ (Literal['dispute_resolved']):
-        outcome (DisputeResolvedEventOutcome):
-        id (None | str | Unset): optional: without one, an id is derived from the event's content and place
-        note (None | str | Unset):
-        reasons (None | str | Unset):
+        Attributes:
+            record (str): the id of the source's record
+            on (datetime.date):
+            type_ (Literal['dispute_resolved']):
+            outcome (DisputeResolvedEventOutcome):
+            id (None | str | Unset): optional: without one, an id is derived from the event's content and place
+            note (None | str | Unset):
+            reasons (None | str | Unset):
     """
 
     record: str

@@ -13,14 +13,15 @@ T = TypeVar("T", bound="FulfilledEvent")
 
 @_attrs_define
 class FulfilledEvent:
-    """The obligation the record stands for was fulfilled (a fine paid, a judgment performed).
+    """The obligation behind the record was fulfilled (the fine paid, the judgment performed): list entries removed on
+    fulfilment end that day, and the points too where the rule restores on fulfilment.
 
-    Attributes:
-        record (str): the id of the source's record
-        on (datetime.date):
-        type_ (Literal['fulfilled']):
-        id (None | str | Unset): optional: without one, an id is derived from the event's content and place
-        note (None | str | Unset):
+        Attributes:
+            record (str): the id of the source's record
+            on (datetime.date):
+            type_ (Literal['fulfilled']):
+            id (None | str | Unset): optional: without one, an id is derived from the event's content and place
+            note (None | str | Unset):
     """
 
     record: str

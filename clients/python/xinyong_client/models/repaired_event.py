@@ -13,14 +13,15 @@ T = TypeVar("T", bound="RepairedEvent")
 
 @_attrs_define
 class RepairedEvent:
-    """The subject repaired its credit on the record.
+    """Credit repair granted: allowed only once the rule's repairable_after has passed since the record took effect; the
+    record and its list entries end that day.
 
-    Attributes:
-        record (str): the id of the source's record
-        on (datetime.date):
-        type_ (Literal['repaired']):
-        id (None | str | Unset): optional: without one, an id is derived from the event's content and place
-        note (None | str | Unset):
+        Attributes:
+            record (str): the id of the source's record
+            on (datetime.date):
+            type_ (Literal['repaired']):
+            id (None | str | Unset): optional: without one, an id is derived from the event's content and place
+            note (None | str | Unset):
     """
 
     record: str

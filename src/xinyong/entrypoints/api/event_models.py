@@ -95,7 +95,8 @@ class _RecordChange(BaseModel):
 
 class DisputeFiledEvent(_RecordChange):
     model_config = _documented(
-        "A dispute of a record, filed on the subject's behalf; the record is suspended until it is decided.",
+        "A dispute of a record. Filed before the record takes effect, it suspends the record until it is "
+        "decided; filed later, the record keeps counting, marked as disputed.",
         {"type": "dispute_filed", "record": examples.RECORD, "on": "2024-03-10", "grounds": "I was not driving"},
     )
     type: Literal["dispute_filed"]
@@ -104,7 +105,8 @@ class DisputeFiledEvent(_RecordChange):
 
 class DisputeResolvedEvent(_RecordChange):
     model_config = _documented(
-        "The decision of a dispute: the record upheld, or annulled.",
+        "The decision of a dispute: `upheld` (a suspended record counts from the decision; its expiry is "
+        "unchanged) or `annulled` (the record never counted, on any day).",
         {"type": "dispute_resolved", "record": examples.RECORD, "on": "2024-04-01", "outcome": "upheld"},
     )
     type: Literal["dispute_resolved"]
@@ -114,7 +116,8 @@ class DisputeResolvedEvent(_RecordChange):
 
 class FulfilledEvent(_RecordChange):
     model_config = _documented(
-        "The obligation the record stands for was fulfilled (a fine paid, a judgment performed).",
+        "The obligation behind the record was fulfilled (the fine paid, the judgment performed): list entries "
+        "removed on fulfilment end that day, and the points too where the rule restores on fulfilment.",
         {"type": "fulfilled", "record": examples.RECORD, "on": "2024-05-01"},
     )
     type: Literal["fulfilled"]
@@ -122,7 +125,8 @@ class FulfilledEvent(_RecordChange):
 
 class RepairedEvent(_RecordChange):
     model_config = _documented(
-        "The subject repaired its credit on the record.",
+        "Credit repair granted: allowed only once the rule's repairable_after has passed since the record took "
+        "effect; the record and its list entries end that day.",
         {"type": "repaired", "record": examples.RECORD, "on": "2024-06-01"},
     )
     type: Literal["repaired"]
@@ -130,7 +134,8 @@ class RepairedEvent(_RecordChange):
 
 class AnnulledEvent(_RecordChange):
     model_config = _documented(
-        "The decision behind the record was annulled: the record counts for nothing, from the start.",
+        "The deciding authority revoked the decision: the record never counted, on any day (as a dispute "
+        "decided `annulled`).",
         {"type": "annulled", "record": examples.RECORD, "on": "2024-06-01", "note": "quashed on appeal"},
     )
     type: Literal["annulled"]
