@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from pydantic import AliasChoices, BaseModel, ConfigDict, Field, field_validator
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, RootModel, field_validator
 
 from xinyong.domain.access import MAX_PURPOSE
 from xinyong.domain.events import EMAIL_PATTERN, MAX_EMAIL, MAX_ID
@@ -1082,3 +1082,36 @@ class WebhookAttemptView(BaseModel):
             error=attempt.error,
             next_attempt_at=attempt.next_attempt_at,
         )
+
+
+# ------------------------------------------------------------------ lists
+# Answers that are JSON arrays, named, so that every answer is a component (a generator
+# makes each a list of its items): the same arrays as before on the wire.
+
+
+class DisputeQueue(RootModel[list[DisputeView]]):
+    """Disputes, the ones to decide first first."""
+
+
+class RepairQueue(RootModel[list[RepairView]]):
+    """Applications for credit repair, the ones to decide first first."""
+
+
+class ReviewQueue(RootModel[list[ReviewView]]):
+    """Requests for review."""
+
+
+class AttachmentList(RootModel[list[AttachmentView]]):
+    """The files attached to a case."""
+
+
+class NoticeList(RootModel[list[NoticeView]]):
+    """Notices, newest first."""
+
+
+class WebhookEndpointList(RootModel[list[WebhookEndpointView]]):
+    """The caller's webhook endpoints, never their secrets."""
+
+
+class WebhookAttemptList(RootModel[list[WebhookAttemptView]]):
+    """Every attempt to deliver to an endpoint, newest first."""

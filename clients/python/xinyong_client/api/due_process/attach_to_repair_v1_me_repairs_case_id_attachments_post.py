@@ -42,10 +42,12 @@ def _parse_response(
     if response.status_code == 201:
         response_201 = []
         _response_201 = response.json()
-        for response_201_item_data in _response_201:
-            response_201_item = AttachmentView.from_dict(response_201_item_data)
+        for componentsschemas_attachment_list_item_data in _response_201:
+            componentsschemas_attachment_list_item = AttachmentView.from_dict(
+                componentsschemas_attachment_list_item_data
+            )
 
-            response_201.append(response_201_item)
+            response_201.append(componentsschemas_attachment_list_item)
 
         return response_201
 

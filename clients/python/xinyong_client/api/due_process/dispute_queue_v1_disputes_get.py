@@ -41,10 +41,10 @@ def _parse_response(
     if response.status_code == 200:
         response_200 = []
         _response_200 = response.json()
-        for response_200_item_data in _response_200:
-            response_200_item = DisputeView.from_dict(response_200_item_data)
+        for componentsschemas_dispute_queue_item_data in _response_200:
+            componentsschemas_dispute_queue_item = DisputeView.from_dict(componentsschemas_dispute_queue_item_data)
 
-            response_200.append(response_200_item)
+            response_200.append(componentsschemas_dispute_queue_item)
 
         return response_200
 

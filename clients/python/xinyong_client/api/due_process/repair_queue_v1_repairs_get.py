@@ -41,10 +41,10 @@ def _parse_response(
     if response.status_code == 200:
         response_200 = []
         _response_200 = response.json()
-        for response_200_item_data in _response_200:
-            response_200_item = RepairView.from_dict(response_200_item_data)
+        for componentsschemas_repair_queue_item_data in _response_200:
+            componentsschemas_repair_queue_item = RepairView.from_dict(componentsschemas_repair_queue_item_data)
 
-            response_200.append(response_200_item)
+            response_200.append(componentsschemas_repair_queue_item)
 
         return response_200
 
