@@ -42,6 +42,7 @@ from xinyong_client.models import (  # noqa: E402
     DisputeFiling,
     DisputeView,
     EventsAnswer,
+    FulfilledEvent,
     ProblemDetail,
     RecordEvent,
     Report,
@@ -90,6 +91,16 @@ def test_the_scripted_session_runs_through_the_generated_client(live):
         1,
         [("record", RECORD, "written")],
     )
+
+    # A batch the intake refuses: a problem naming the event by its index, with the reason.
+    refused_batch = submit_events.sync_detailed(
+        client=clients["source"], body=[FulfilledEvent(type_="fulfilled", record="no-such-record", on=today)]
+    )
+    assert refused_batch.status_code == 422
+    assert isinstance(refused_batch.parsed, ProblemDetail)
+    assert refused_batch.parsed.type_.endswith("/events-refused")
+    (error,) = refused_batch.parsed.errors
+    assert error.index == 1 and "no-such-record" in error.reason
 
     # A service point checks a manifest; the answers are those of one check at a time,
     # and of the list form /v1/checks still takes.

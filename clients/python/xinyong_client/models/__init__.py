@@ -70,7 +70,7 @@ from .outlook_change import OutlookChange
 from .paid_event import PaidEvent
 from .placement import Placement
 from .problem_detail import ProblemDetail
-from .problem_detail_errors_type_0_item import ProblemDetailErrorsType0Item
+from .problem_error import ProblemError
 from .public_listing import PublicListing
 from .public_record import PublicRecord
 from .public_standing import PublicStanding
@@ -171,7 +171,7 @@ __all__ = (
     "PaidEvent",
     "Placement",
     "ProblemDetail",
-    "ProblemDetailErrorsType0Item",
+    "ProblemError",
     "PublicListing",
     "PublicRecord",
     "PublicStanding",

@@ -9,7 +9,7 @@ from attrs import field as _attrs_field
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
-    from ..models.problem_detail_errors_type_0_item import ProblemDetailErrorsType0Item
+    from ..models.problem_error import ProblemError
 
 
 T = TypeVar("T", bound="ProblemDetail")
@@ -25,7 +25,7 @@ class ProblemDetail:
         status (int):
         detail (None | str | Unset):
         instance (None | str | Unset):
-        errors (list[ProblemDetailErrorsType0Item] | None | Unset):
+        errors (list[ProblemError] | None | Unset):
     """
 
     type_: str
@@ -33,7 +33,7 @@ class ProblemDetail:
     status: int
     detail: None | str | Unset = UNSET
     instance: None | str | Unset = UNSET
-    errors: list[ProblemDetailErrorsType0Item] | None | Unset = UNSET
+    errors: list[ProblemError] | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -87,7 +87,7 @@ class ProblemDetail:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.problem_detail_errors_type_0_item import ProblemDetailErrorsType0Item  # noqa: PLC0415
+        from ..models.problem_error import ProblemError  # noqa: PLC0415
 
         d = dict(src_dict)
         type_ = d.pop("type")
@@ -114,7 +114,7 @@ class ProblemDetail:
 
         instance = _parse_instance(d.pop("instance", UNSET))
 
-        def _parse_errors(data: object) -> list[ProblemDetailErrorsType0Item] | None | Unset:
+        def _parse_errors(data: object) -> list[ProblemError] | None | Unset:
             if data is None:
                 return data
             if isinstance(data, Unset):
@@ -125,14 +125,14 @@ class ProblemDetail:
                 errors_type_0 = []
                 _errors_type_0 = data
                 for errors_type_0_item_data in _errors_type_0:
-                    errors_type_0_item = ProblemDetailErrorsType0Item.from_dict(errors_type_0_item_data)
+                    errors_type_0_item = ProblemError.from_dict(errors_type_0_item_data)
 
                     errors_type_0.append(errors_type_0_item)
 
                 return errors_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(list[ProblemDetailErrorsType0Item] | None | Unset, data)
+            return cast(list[ProblemError] | None | Unset, data)
 
         errors = _parse_errors(d.pop("errors", UNSET))
 

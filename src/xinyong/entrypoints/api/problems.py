@@ -19,6 +19,19 @@ BASE = "https://xinyong.invalid/problems/"
 MEDIA_TYPE = "application/problem+json"
 
 
+class ProblemError(BaseModel):
+    """One thing that does not fit: a field (``field``, ``message``), or an event of a
+    batch (``index`` from 1, ``reason``); some carry more (a message ``key`` and its
+    ``fields``)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    field: str | None = None
+    message: str | None = None
+    index: int | None = None
+    reason: str | None = None
+
+
 class ProblemDetail(BaseModel):
     """An error, as RFC 9457 describes it: branch on ``type``, never on ``title``."""
 
@@ -42,7 +55,7 @@ class ProblemDetail(BaseModel):
     status: int
     detail: str | None = None
     instance: str | None = None
-    errors: list[dict[str, Any]] | None = None
+    errors: list[ProblemError] | None = None
 
 
 class Problem(Exception):
