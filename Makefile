@@ -9,7 +9,7 @@ VENV := .venv
 DEMO_DB ?= demo/xinyong.db
 DEMO_PORT ?= 8000
 
-.PHONY: install demo lint test bench clean
+.PHONY: install demo lint test bench clean client
 
 install: $(VENV)/.installed
 
@@ -36,6 +36,11 @@ $(VENV)/.installed-all: pyproject.toml uv.lock
 
 demo: install
 	$(VENV)/bin/xinyong --db $(DEMO_DB) demo --port $(DEMO_PORT)
+
+# The typed Python client in clients/python, generated from the OpenAPI document
+# (docs/api.md, "The Python client"): run after any change to the API, and commit.
+client: $(VENV)/.installed-all
+	$(VENV)/bin/python -m xinyong.entrypoints.api.client_codegen clients/python
 
 # Style, types and the import contracts between the package's parts (pyproject.toml).
 lint: $(VENV)/.installed-all

@@ -107,6 +107,42 @@ def test_an_unknown_field_in_a_manifest_is_named_with_its_position(api):
     assert [e["field"] for e in body["errors"]] == ["1.colour"]
 
 
+def test_an_unknown_field_in_a_batch_manifest_is_named_with_its_position(api):
+    manifest = {"questions": [CHECK, {**CHECK, "colour": "red"}]}
+    body = assert_problem(api.post("service-point", "/v1/checks/batch", json=manifest), 422, "invalid-request")
+    assert [e["field"] for e in body["errors"]] == ["questions.1.colour"]
+
+
+def test_a_bad_identifier_in_a_batch_manifest_is_named_with_its_position(api):
+    manifest = {"questions": [CHECK, {**CHECK, "subject": "uscc:91350100M000100Y44"}]}
+    body = assert_problem(api.post("service-point", "/v1/checks/batch", json=manifest), 422, "invalid-identifier")
+    assert [e["field"] for e in body["errors"]] == ["questions.1.subject"]
+
+
+@pytest.mark.parametrize(
+    "manifest",
+    [[CHECK], CHECK, {"questions": CHECK}, {"questions": [CHECK], "colour": "red"}, "air_travel"],
+    ids=["a list", "one question", "questions not a list", "an unknown field", "a string"],
+)
+def test_a_batch_body_that_is_not_a_manifest_is_a_422_naming_questions(api, manifest):
+    body = assert_problem(api.post("service-point", "/v1/checks/batch", json=manifest), 422, "invalid-request")
+    assert [e["field"] for e in body["errors"]] == ["questions"]
+
+
+def test_a_batch_answers_in_the_questions_order_as_the_list_form_does(api):
+    questions = [CHECK, {**CHECK, "action": "rail.high_speed.ticket"}]
+    batch = api.post("service-point", "/v1/checks/batch", json={"questions": questions})
+    listed = api.post("service-point", "/v1/checks", json=questions)
+    assert batch.status_code == listed.status_code == 200, batch.text + listed.text
+    assert batch.json() == {"answers": listed.json()}
+
+
+def test_an_empty_manifest_has_no_answers(api):
+    response = api.post("service-point", "/v1/checks/batch", json={"questions": []})
+    assert response.status_code == 200, response.text
+    assert response.json() == {"answers": []}
+
+
 def test_a_missing_field_in_a_check_is_named(api):
     body = assert_problem(api.post("service-point", "/v1/checks", json={"subject": SUBJECT}), 422)
     assert [e["field"] for e in body["errors"]] == ["action"]
@@ -230,6 +266,9 @@ def test_a_thousand_events_are_accepted(api):
 def test_more_than_a_thousand_checks_is_a_413(api):
     before = api.written()
     assert_problem(api.post("service-point", "/v1/checks", json=[CHECK] * 1001), 413, "batch-too-large")
+    assert_problem(
+        api.post("service-point", "/v1/checks/batch", json={"questions": [CHECK] * 1001}), 413, "batch-too-large"
+    )
     assert api.written() == before
 
 

@@ -8,13 +8,14 @@ import inspect
 import pytest
 from pydantic import BaseModel
 
-from xinyong.entrypoints.api import models
+from xinyong.entrypoints.api import event_models, models, problems
 
 EXAMPLED = sorted(
     (
         (name, cls, example)
-        for name, cls in inspect.getmembers(models, inspect.isclass)
-        if issubclass(cls, BaseModel) and cls.__module__ == models.__name__
+        for module in (models, event_models, problems)
+        for name, cls in inspect.getmembers(module, inspect.isclass)
+        if issubclass(cls, BaseModel) and cls.__module__ == module.__name__
         for example in (cls.model_config.get("json_schema_extra") or {}).get("examples", [])  # type: ignore[union-attr]
     ),
     key=lambda item: item[0],
@@ -26,7 +27,12 @@ def test_the_answers_integrators_read_most_have_examples():
 
     assert named >= {
         "CheckAnswer",
+        "CheckAnswers",
+        "CheckManifest",
         "CheckQuestion",
+        "EventBatch",
+        "ProblemDetail",
+        "RecordEvent",
         "DisputeView",
         "EventsAnswer",
         "LedgerVerification",

@@ -6,14 +6,17 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from contextlib import asynccontextmanager
 from importlib.metadata import version
+from typing import Any
 
 from fastapi import Depends, FastAPI
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import PlainTextResponse
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
 from prometheus_client.core import CounterMetricFamily
+from pydantic.json_schema import models_json_schema
 
 from xinyong.adapters.storage.rounds import RoundsLock
 from xinyong.bootstrap import Deployment
@@ -21,10 +24,12 @@ from xinyong.domain import calendar
 from xinyong.domain.attachments import MAX_BYTES, MAX_PER_CASE
 from xinyong.entrypoints.api import problems
 from xinyong.entrypoints.api.deps import parameters_in_range
+from xinyong.entrypoints.api.event_models import EventBatch
 from xinyong.entrypoints.api.group_commit import CheckLog
 from xinyong.entrypoints.api.limits import BodyLimit
-from xinyong.entrypoints.api.models import Health
+from xinyong.entrypoints.api.models import CheckManifest, CheckQuestion, Health, Liveness
 from xinyong.entrypoints.api.observe import Observe
+from xinyong.entrypoints.api.problems import ProblemDetail
 from xinyong.entrypoints.api.rate import Rate, RateLimiter
 from xinyong.entrypoints.api.routers import (
     audit,
@@ -189,6 +194,31 @@ class _PublicLookupsCollector:
         yield family
 
 
+# Components the routes document without FastAPI knowing them: bodies the routes read
+# themselves (events, checks) and the problem document of every error.
+DOCUMENTED = (ProblemDetail, CheckQuestion, CheckManifest, EventBatch)
+
+
+def _with_components(app: FastAPI) -> Callable[[], dict[str, Any]]:
+    """``app.openapi`` with the components of :data:`DOCUMENTED` added, once."""
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            document = FastAPI.openapi(app)
+            _, definitions = models_json_schema(
+                [(model, "validation") for model in DOCUMENTED], ref_template="#/components/schemas/{model}"
+            )
+            schemas = document.setdefault("components", {}).setdefault("schemas", {})
+            for name, schema in definitions["$defs"].items():
+                if name in schemas and schemas[name] != schema:
+                    raise RuntimeError(f"two components are named {name}")
+                schemas[name] = schema
+            document["components"]["schemas"] = dict(sorted(schemas.items()))
+        return app.openapi_schema  # type: ignore[return-value]
+
+    return openapi
+
+
 def create_app(
     deployment: Deployment,
     max_body: int = MAX_BODY,
@@ -215,6 +245,7 @@ def create_app(
             "organisations and published lists. Errors are RFC 9457 problem details."
         ),
     )
+    app.openapi = _with_components(app)  # type: ignore[method-assign]
     app.state.deployment = deployment
     app.state.check_log = check_log
     app.state.public_limiter = RateLimiter(per_process(Rate.parse(settings.public_rate), settings.workers))
@@ -236,7 +267,12 @@ def create_app(
     app.state.metrics = metrics
     metrics.register(_PublicLookupsCollector(deployment.publication.lookups))
 
-    @app.get("/livez", tags=["operations"], summary="Liveness: answers without touching the database")
+    @app.get(
+        "/livez",
+        response_model=Liveness,
+        tags=["operations"],
+        summary="Liveness: answers without touching the database",
+    )
     async def livez() -> dict:
         return {"status": "ok"}
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from pydantic import AliasChoices, BaseModel, ConfigDict, Field, field_validator
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, RootModel, field_validator
 
 from xinyong.domain.access import MAX_PURPOSE
 from xinyong.domain.events import EMAIL_PATTERN, MAX_EMAIL, MAX_ID
@@ -32,6 +32,26 @@ class CheckQuestion(_In):
     action: str = Field(min_length=1, max_length=200, examples=["air_travel.ticket"])
     as_of: dt.date | None = Field(default=None, description="default: today")
     purpose: str | None = Field(default=None, max_length=MAX_PURPOSE)
+
+
+class CheckManifest(_In):
+    """Many questions at once (a passenger manifest): answered in their order."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "questions": [
+                        {"subject": "rid:11010519491231002X", "action": "rail.high_speed.ticket"},
+                        {"subject": "rid:110105194912310003", "action": "rail.high_speed.ticket"},
+                    ]
+                }
+            ]
+        },
+    )
+
+    questions: list[CheckQuestion] = Field(max_length=1000, description="at most 1000")
 
 
 class Contribution(BaseModel):
@@ -138,6 +158,16 @@ class CheckAnswer(BaseModel):
     reasons: list[Reason]
     benefits: list[str]
     how_to_dispute: str
+
+
+class CheckAnswers(BaseModel):
+    """The answers to a manifest, one a question, in the questions' order."""
+
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"answers": CheckAnswer.model_config["json_schema_extra"]["examples"]}]}
+    )
+
+    answers: list[CheckAnswer]
 
 
 class Rejected(BaseModel):
@@ -479,6 +509,32 @@ class ListBundle(BaseModel):
     """A signed list bundle (docs/design.md section 10): ``signature`` is Ed25519, in
     base64, over the bundle without it as JSON with sorted keys, no spaces, UTF-8."""
 
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "format": "xinyong-list/1",
+                    "node": "rongcheng",
+                    "public_key": "9k8Qw3J1mN2bV7cX5zL4pR6tY0uI8oA1sD3fG5hJ7kE=",
+                    "list": "judgment-defaulters",
+                    "title": "Judgment defaulters",
+                    "as_of": "2024-06-01",
+                    "entries": [
+                        {
+                            "subject": "uscc:91350100M000100Y43",
+                            "record": "court-2024-0091",
+                            "from": "2024-05-15",
+                            "until": None,
+                            "legal_basis": "SPC Provisions on Restricting High Consumption, art. 3",
+                        }
+                    ],
+                    "signature": "mQ2v0yKf3xZ8c1Lr6pN4sT7wB9dE2gH5jA0kU3iO6qR8tV1xY4zC7bF0eG3hJ6l"
+                    "M9nP2sR5uW8yA1dD4gG7jJ==",
+                }
+            ]
+        }
+    )
+
     format: str
     node: str
     public_key: str
@@ -523,6 +579,11 @@ class LedgerVerification(BaseModel):
             problem=ledger.problem,
             tables=tables,
         )
+
+
+class Liveness(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"status": "ok"}]})
+    status: Literal["ok"]
 
 
 class Health(BaseModel):
@@ -759,7 +820,12 @@ class WholeFile(Report):
 class ConsentRequest(BaseModel):
     """A subject's consent to an opt-in scorecard (docs/design.md section 9)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [{"scorecard": "civic-optin", "sources": ["water-co"], "purposes": ["lending"]}]
+        },
+    )
 
     scorecard: str = Field(min_length=1, max_length=100, description="the scorecard's id, e.g. civic-optin")
     sources: list[Annotated[str, Field(min_length=1, max_length=100)]] = Field(
@@ -770,7 +836,18 @@ class ConsentRequest(BaseModel):
     )
 
 
+_CONSENT_EXAMPLE = {
+    "id": "consent-3f9a0c1b2d4e",
+    "scorecard": "civic-optin",
+    "sources": ["water-co"],
+    "purposes": ["lending"],
+    "on": "2024-06-01",
+}
+
+
 class ConsentAnswer(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [_CONSENT_EXAMPLE]})
+
     id: str = Field(description="the consent's id: DELETE /v1/me/consents/{id} withdraws it")
     scorecard: str
     sources: list[str]
@@ -779,10 +856,25 @@ class ConsentAnswer(BaseModel):
 
 
 class ConsentsAnswer(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"consents": [_CONSENT_EXAMPLE]}]})
+
     consents: list[ConsentAnswer] = Field(description="the consents in force today, one per scorecard at most")
 
 
 class WithdrawalAnswer(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": "withdrawal-7c2e9d4a1b0f",
+                    "consent": "consent-3f9a0c1b2d4e",
+                    "scorecard": "civic-optin",
+                    "on": "2024-09-01",
+                }
+            ]
+        }
+    )
+
     id: str = Field(description="the withdrawal's id")
     consent: str
     scorecard: str
@@ -810,6 +902,36 @@ class OptinReason(BaseModel):
 class OptinScoreAnswer(BaseModel):
     """An opt-in score, as ``optin score --json`` prints it."""
 
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "subject": "rid:11010519491231002X",
+                    "scorecard": "civic-optin",
+                    "as_of": "2024-06-01",
+                    "score": 655,
+                    "band": "good",
+                    "features": {
+                        "on_time_share_24m": 0.92,
+                        "late_count_12m": 1,
+                        "open_overdue": 0,
+                        "history_months": 30,
+                        "obligations_24m": 24,
+                    },
+                    "reasons": [
+                        {
+                            "feature": "late_count_12m",
+                            "points": 20,
+                            "possible": 40,
+                            "text": "1 bill paid late in the last 12 months",
+                            "raise": {"points": 40, "at_least": None, "below": 1},
+                        }
+                    ],
+                }
+            ]
+        }
+    )
+
     subject: str
     scorecard: str
     as_of: dt.date
@@ -820,7 +942,12 @@ class OptinScoreAnswer(BaseModel):
 
 
 class LenderRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [{"subject": "rid:11010519491231002X", "scorecard": "civic-optin", "purpose": "lending"}]
+        },
+    )
 
     subject: str = Field(min_length=1, max_length=40, description="rid:NUMBER or uscc:CODE")
     scorecard: str = Field(min_length=1, max_length=100)
@@ -955,3 +1082,36 @@ class WebhookAttemptView(BaseModel):
             error=attempt.error,
             next_attempt_at=attempt.next_attempt_at,
         )
+
+
+# ------------------------------------------------------------------ lists
+# Answers that are JSON arrays, named, so that every answer is a component (a generator
+# makes each a list of its items): the same arrays as before on the wire.
+
+
+class DisputeQueue(RootModel[list[DisputeView]]):
+    """Disputes, the ones to decide first first."""
+
+
+class RepairQueue(RootModel[list[RepairView]]):
+    """Applications for credit repair, the ones to decide first first."""
+
+
+class ReviewQueue(RootModel[list[ReviewView]]):
+    """Requests for review."""
+
+
+class AttachmentList(RootModel[list[AttachmentView]]):
+    """The files attached to a case."""
+
+
+class NoticeList(RootModel[list[NoticeView]]):
+    """Notices, newest first."""
+
+
+class WebhookEndpointList(RootModel[list[WebhookEndpointView]]):
+    """The caller's webhook endpoints, never their secrets."""
+
+
+class WebhookAttemptList(RootModel[list[WebhookAttemptView]]):
+    """Every attempt to deliver to an endpoint, newest first."""

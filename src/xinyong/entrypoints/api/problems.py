@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from xinyong.domain.standing import NotInForce
@@ -19,13 +19,43 @@ BASE = "https://xinyong.invalid/problems/"
 MEDIA_TYPE = "application/problem+json"
 
 
+class ProblemError(BaseModel):
+    """One thing that does not fit: a field (``field``, ``message``), or an event of a
+    batch (``index`` from 1, ``reason``); some carry more (a message ``key`` and its
+    ``fields``)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    field: str | None = None
+    message: str | None = None
+    index: int | None = None
+    reason: str | None = None
+
+
 class ProblemDetail(BaseModel):
+    """An error, as RFC 9457 describes it: branch on ``type``, never on ``title``."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "type": BASE + "invalid-request",
+                    "title": "The request does not fit",
+                    "status": 422,
+                    "detail": "action: at least 1 character",
+                    "instance": "/v1/checks",
+                    "errors": [{"field": "action", "message": "at least 1 character"}],
+                }
+            ]
+        }
+    )
+
     type: str
     title: str
     status: int
     detail: str | None = None
     instance: str | None = None
-    errors: list[dict[str, Any]] | None = None
+    errors: list[ProblemError] | None = None
 
 
 class Problem(Exception):
@@ -112,8 +142,9 @@ _HEADERS = {
         **RATE_LIMIT_HEADERS,
     }
 }
-# Inline in every response, so that the document needs no patching after FastAPI builds it.
-_PROBLEM = {MEDIA_TYPE: {"schema": ProblemDetail.model_json_schema()}}
+# A named component, which the document gets with the others the routes document without
+# FastAPI knowing them (xinyong.entrypoints.api.app).
+_PROBLEM = {MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/ProblemDetail"}}}
 
 
 def problem_responses(*statuses: int, body: bool = False) -> dict[int | str, dict[str, Any]]:

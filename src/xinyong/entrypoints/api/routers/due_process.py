@@ -18,16 +18,19 @@ from xinyong.domain.identifiers import SubjectRef
 from xinyong.entrypoints.api.deps import Language, Officer, Source, SubjectReader
 from xinyong.entrypoints.api.idempotency import IdempotentRoute
 from xinyong.entrypoints.api.models import (
-    AttachmentView,
+    AttachmentList,
     Decision,
     DisputeFiling,
+    DisputeQueue,
     DisputeView,
     Marked,
     MarkRead,
-    NoticeView,
+    NoticeList,
     Outlook,
     RepairApplication,
+    RepairQueue,
     RepairView,
+    ReviewQueue,
     ReviewRequest,
     ReviewView,
     WholeFile,
@@ -77,7 +80,7 @@ def file_dispute(body: DisputeFiling, who: SubjectReader, d: DeploymentDep, toda
     return d.due_process.file_dispute(_subject(who), body.record, body.grounds, today)
 
 
-@router.get("/v1/disputes", response_model=list[DisputeView], responses=QUEUE, summary="The dispute queue, by deadline")
+@router.get("/v1/disputes", response_model=DisputeQueue, responses=QUEUE, summary="The dispute queue, by deadline")
 def dispute_queue(
     who: Officer, d: DeploymentDep, today: Today, status: Literal["open", "decided", "all"] = "open"
 ) -> Any:
@@ -108,7 +111,7 @@ def apply_for_repair(body: RepairApplication, who: SubjectReader, d: DeploymentD
     return d.due_process.apply_for_repair(_subject(who), body.record, body.proof, body.commitment, today)
 
 
-@router.get("/v1/repairs", response_model=list[RepairView], responses=QUEUE, summary="The repair queue, by deadline")
+@router.get("/v1/repairs", response_model=RepairQueue, responses=QUEUE, summary="The repair queue, by deadline")
 def repair_queue(
     who: Officer, d: DeploymentDep, today: Today, status: Literal["open", "granted", "refused", "all"] = "open"
 ) -> Any:
@@ -137,7 +140,7 @@ def request_review(body: ReviewRequest, who: SubjectReader, d: DeploymentDep, to
     return d.due_process.request_review(_subject(who), body.notice, body.grounds, today)
 
 
-@router.get("/v1/reviews", response_model=list[ReviewView], responses=QUEUE, summary="The review queue")
+@router.get("/v1/reviews", response_model=ReviewQueue, responses=QUEUE, summary="The review queue")
 def review_queue(
     who: Officer, d: DeploymentDep, status: Literal["open", "confirmed", "overturned", "all"] = "open"
 ) -> Any:
@@ -168,8 +171,13 @@ Files = Annotated[
 ]
 _DOWNLOAD: dict[int | str, dict[str, Any]] = {
     200: {
-        "description": "The file's bytes, as an attachment, never to be rendered inline",
-        "content": {"application/pdf": {}, "image/jpeg": {}, "image/png": {}},
+        "description": "The file's bytes, as an attachment, never to be rendered inline. The Content-Type is "
+        "the file's own (PDF, JPEG or PNG); application/octet-stream, listed first, stands for any of them, so "
+        "that a generated client reads the bytes whatever the type.",
+        "content": {
+            media: {"schema": {"type": "string", "format": "binary"}}
+            for media in ("application/octet-stream", "application/pdf", "image/jpeg", "image/png")
+        },
     }
 }
 
@@ -185,7 +193,7 @@ async def uploads(files: list[UploadFile]) -> list[Upload]:
 
 @router.post(
     "/v1/me/disputes/{dispute_id}/attachments",
-    response_model=list[AttachmentView],
+    response_model=AttachmentList,
     status_code=201,
     responses=ATTACHING,
     summary="Attach files to my open dispute",
@@ -200,7 +208,7 @@ async def attach_to_dispute(dispute_id: int, file: Files, who: SubjectReader, d:
 
 @router.post(
     "/v1/me/repairs/{case_id}/attachments",
-    response_model=list[AttachmentView],
+    response_model=AttachmentList,
     status_code=201,
     responses=ATTACHING,
     summary="Attach files to my open repair application",
@@ -258,9 +266,7 @@ def my_outlook(
     return Outlook.of(d.due_process.outlook(_subject(who), catalog, as_of or today, lang))
 
 
-@router.get(
-    "/v1/me/notices", response_model=list[NoticeView], responses=problem_responses(401, 403), summary="My inbox"
-)
+@router.get("/v1/me/notices", response_model=NoticeList, responses=problem_responses(401, 403), summary="My inbox")
 def my_notices(who: SubjectReader, d: DeploymentDep, lang: Language) -> Any:
     catalogs = d.catalogs.registry()
     return [n.as_json(lang, catalogs=catalogs) for n in d.reports.inbox(_subject(who))]
@@ -280,7 +286,7 @@ def mark_my_notices_read(who: SubjectReader, d: DeploymentDep, asked: MarkRead) 
 
 @router.get(
     "/v1/source/notices",
-    response_model=list[NoticeView],
+    response_model=NoticeList,
     responses=problem_responses(401, 403),
     summary="Notices to a source: disputes of its records and their decisions",
 )

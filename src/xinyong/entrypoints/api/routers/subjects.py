@@ -27,7 +27,7 @@ from xinyong.entrypoints.api.deps import (
     officer_purpose,
     subject_ref,
 )
-from xinyong.entrypoints.api.models import CheckAnswer, CheckQuestion, Report, ScoreAnswer
+from xinyong.entrypoints.api.models import CheckAnswer, CheckAnswers, CheckQuestion, Report, ScoreAnswer
 from xinyong.entrypoints.api.problems import Problem, forbidden, problem_responses
 from xinyong.entrypoints.dependencies import DeploymentDep, Today
 
@@ -77,27 +77,18 @@ def subject_report(
     return Report.of(d.reports.report(subject_ref(subject), as_of or today, who, officer_purpose(who, purpose)))
 
 
-_QUESTION_SCHEMA = CheckQuestion.model_json_schema()
+# The bodies are read here, not by FastAPI (the hot path; and the old list form of
+# /v1/checks): the document names them, with the components the app adds.
 _CHECK_BODY = {
     "requestBody": {
         "required": True,
-        "content": {
-            "application/json": {
-                "schema": {
-                    "oneOf": [
-                        _QUESTION_SCHEMA,
-                        {"type": "array", "items": _QUESTION_SCHEMA, "maxItems": MAX_CHECKS},
-                    ],
-                    "examples": [
-                        {"subject": "rid:11010519491231002X", "action": "air_travel.ticket"},
-                        [
-                            {"subject": "rid:11010519491231002X", "action": "rail.high_speed.ticket"},
-                            {"subject": "rid:110105194912310003", "action": "rail.high_speed.ticket"},
-                        ],
-                    ],
-                }
-            }
-        },
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/CheckQuestion"}}},
+    }
+}
+_MANIFEST_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/CheckManifest"}}},
     }
 }
 _QUESTIONS = TypeAdapter(list[CheckQuestion])
@@ -105,8 +96,9 @@ _QUESTIONS = TypeAdapter(list[CheckQuestion])
 _ANSWER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 
 
-def _questions(data: object) -> tuple[list[CheckQuestion], bool]:
-    """Validate a check body: one question or a list; errors name the field."""
+def _questions(data: object, at: str = "") -> tuple[list[CheckQuestion], bool]:
+    """Validate a check body: one question or a list; errors name the field (after
+    ``at``, the path to the list in the body)."""
     many = isinstance(data, list)
     if many and len(data) > MAX_CHECKS:  # type: ignore[arg-type]
         raise Problem(413, "batch-too-large", "Too many checks", f"at most {MAX_CHECKS} checks a request")
@@ -121,9 +113,10 @@ def _questions(data: object) -> tuple[list[CheckQuestion], bool]:
     try:
         return _QUESTIONS.validate_python(data if many else [data]), many
     except ValidationError as error:
+        whole = at.rstrip(".") or "body"
         listed = [
-            {"field": p.field, "message": p.message}
-            for p in field_problems(error, skip=() if many else ("0",), whole="body")
+            {"field": p.field if p.field == whole else at + p.field, "message": p.message}
+            for p in field_problems(error, skip=() if many else ("0",), whole=whole)
         ]
         raise Problem(
             422,
@@ -136,43 +129,80 @@ def _questions(data: object) -> tuple[list[CheckQuestion], bool]:
 
 @router.post(
     "/v1/checks",
-    response_model=CheckAnswer | list[CheckAnswer],
+    response_model=CheckAnswer,
     responses=problem_responses(401, 403, 422, body=True),
-    summary="Decide one action for one subject, or for a list of them",
+    summary="Decide one action for one subject",
     openapi_extra=_CHECK_BODY,
 )
 async def checks(request: Request, who: Checker) -> Any:
-    """A service point asks whether a subject may do an action on a day (a passenger
-    manifest is a list). The answer gives the decision with every reason, its legal
-    basis and how to dispute; a service point never sees scores. An officer states a
-    purpose with every check, as with every read. Each check is logged with its purpose."""
+    """A service point asks whether a subject may do an action on a day. The answer gives
+    the decision with every reason, its legal basis and how to dispute; a service point
+    never sees scores. An officer states a purpose with every check, as with every read.
+    Each check is logged with its purpose. Many questions at once (a passenger manifest)
+    go to `POST /v1/checks/batch`.
+
+    Deprecated but kept: a JSON array of questions is still accepted here and answered
+    with an array of answers (the form of /v1 before the batch route)."""
+    questions, many = _questions(await json_body(request))
+    answers = await _decided(request, who, questions, many)
+    # Written as it is: check_json is the documented object (CheckAnswer, which the
+    # schema declares and the tests hold it to), so it is not validated again here.
+    return Response(_ANSWER.encode(answers if many else answers[0]).encode(), media_type="application/json")
+
+
+@router.post(
+    "/v1/checks/batch",
+    response_model=CheckAnswers,
+    responses=problem_responses(401, 403, 422, body=True),
+    summary="Decide a manifest: many questions at once, answered in their order",
+    openapi_extra=_MANIFEST_BODY,
+)
+async def checks_batch(request: Request, who: Checker) -> Any:
+    """Like `POST /v1/checks`, for a list of questions (at most 1000): the answers come
+    in the questions' order, and every error names its question by position
+    (`questions.2.subject`). All are decided, or none: a question outside the service
+    point's scopes refuses the manifest."""
+    data = await json_body(request)
+    if not isinstance(data, dict) or not isinstance(data.get("questions"), list) or set(data) != {"questions"}:
+        raise Problem(
+            422,
+            "invalid-request",
+            "The request does not fit",
+            "the body is an object with one field, questions: a list of check questions",
+            errors=[{"field": "questions", "message": "expected an object with a list of questions"}],
+        )
+    questions, _ = _questions(data["questions"], "questions.")
+    answers = await _decided(request, who, questions, True, "questions.")
+    return Response(_ANSWER.encode({"answers": answers}).encode(), media_type="application/json")
+
+
+async def _decided(
+    request: Request, who: Reader, questions: list[CheckQuestion], many: bool, at: str = ""
+) -> list[dict[str, Any]]:
+    """Every question decided and logged, as the answers' objects."""
     # The service points' hot path: the deployment, the day and the language are read
     # here rather than as dependencies (each one costs every request).
     d: Deployment = request.app.state.deployment
     today = calendar.today()
     lang = await language(request)
-    questions, many = _questions(await json_body(request))
-    parsed = _asked(questions, many, who, today)
+    parsed = _asked(questions, many, who, today, at)
     purposes = {q.purpose for q in questions if q.purpose}
     purpose = "; ".join(sorted(purposes)) if purposes else None
     # Decided from derived standing on the event loop; logged by group commit before
     # the answer goes out.
     decisions = d.inquiries.decide(parsed)
     await request.app.state.check_log.record(decisions, who, purpose)
-    answers = [check_json(who.sees(x), lang) for x in decisions]
-    # Written as it is: check_json is the documented object (CheckAnswer, which the
-    # schema declares and the tests hold it to), so it is not validated again here.
-    return Response(_ANSWER.encode(answers if many else answers[0]).encode(), media_type="application/json")
+    return [check_json(who.sees(x), lang) for x in decisions]
 
 
 def _asked(
-    questions: list[CheckQuestion], many: bool, who: Reader, today: dt.date
+    questions: list[CheckQuestion], many: bool, who: Reader, today: dt.date, prefix: str = ""
 ) -> list[tuple[SubjectRef, str, dt.date]]:
     """Each question as (subject, action, day), once the reader may ask it: errors name
     the field, with the question's position in a list."""
     parsed = []
     for index, q in enumerate(questions):
-        at = f"{index}." if many else ""
+        at = f"{prefix}{index}." if many else ""
         ref = subject_ref(q.subject, f"{at}subject")
         if not who.may_check(q.action):
             raise forbidden(f"action {q.action!r} is outside this service point's scopes")

@@ -12,8 +12,10 @@ from fastapi.concurrency import run_in_threadpool
 from xinyong.domain.webhooks import WebhookRefused
 from xinyong.entrypoints.api.deps import WebhookOwner
 from xinyong.entrypoints.api.models import (
+    WebhookAttemptList,
     WebhookAttemptView,
     WebhookEndpointCreated,
+    WebhookEndpointList,
     WebhookEndpointNew,
     WebhookEndpointView,
     WebhookSecret,
@@ -59,7 +61,7 @@ async def register(asked: WebhookEndpointNew, who: WebhookOwner, d: DeploymentDe
 
 @router.get(
     "/v1/webhooks",
-    response_model=list[WebhookEndpointView],
+    response_model=WebhookEndpointList,
     responses=problem_responses(401, 403),
     summary="My webhook receivers (never their secrets)",
 )
@@ -106,7 +108,7 @@ async def disable(endpoint_id: str, who: WebhookOwner, d: DeploymentDep) -> Webh
 
 @router.get(
     "/v1/webhooks/{endpoint_id}/attempts",
-    response_model=list[WebhookAttemptView],
+    response_model=WebhookAttemptList,
     responses=problem_responses(401, 403, 404, 422),
     summary="Every attempt to deliver to a receiver, newest first",
 )

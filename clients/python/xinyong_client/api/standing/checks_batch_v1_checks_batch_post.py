@@ -1,0 +1,210 @@
+from http import HTTPStatus
+from typing import Any
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.check_answers import CheckAnswers
+from ...models.check_manifest import CheckManifest
+from ...models.problem_detail import ProblemDetail
+from ...types import Response
+
+
+def _get_kwargs(
+    *,
+    body: CheckManifest,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/v1/checks/batch",
+    }
+
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> CheckAnswers | ProblemDetail | None:
+    if response.status_code == 200:
+        response_200 = CheckAnswers.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = ProblemDetail.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = ProblemDetail.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = ProblemDetail.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 413:
+        response_413 = ProblemDetail.from_dict(response.json())
+
+        return response_413
+
+    if response.status_code == 422:
+        response_422 = ProblemDetail.from_dict(response.json())
+
+        return response_422
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[CheckAnswers | ProblemDetail]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    *,
+    client: AuthenticatedClient,
+    body: CheckManifest,
+) -> Response[CheckAnswers | ProblemDetail]:
+    """Decide a manifest: many questions at once, answered in their order
+
+     Like `POST /v1/checks`, for a list of questions (at most 1000): the answers come
+    in the questions' order, and every error names its question by position
+    (`questions.2.subject`). All are decided, or none: a question outside the service
+    point's scopes refuses the manifest.
+
+    Args:
+        body (CheckManifest): Many questions at once (a passenger manifest): answered in their
+            order.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[CheckAnswers | ProblemDetail]
+    """
+
+    kwargs = _get_kwargs(
+        body=body,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    *,
+    client: AuthenticatedClient,
+    body: CheckManifest,
+) -> CheckAnswers | ProblemDetail | None:
+    """Decide a manifest: many questions at once, answered in their order
+
+     Like `POST /v1/checks`, for a list of questions (at most 1000): the answers come
+    in the questions' order, and every error names its question by position
+    (`questions.2.subject`). All are decided, or none: a question outside the service
+    point's scopes refuses the manifest.
+
+    Args:
+        body (CheckManifest): Many questions at once (a passenger manifest): answered in their
+            order.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        CheckAnswers | ProblemDetail
+    """
+
+    return sync_detailed(
+        client=client,
+        body=body,
+    ).parsed
+
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient,
+    body: CheckManifest,
+) -> Response[CheckAnswers | ProblemDetail]:
+    """Decide a manifest: many questions at once, answered in their order
+
+     Like `POST /v1/checks`, for a list of questions (at most 1000): the answers come
+    in the questions' order, and every error names its question by position
+    (`questions.2.subject`). All are decided, or none: a question outside the service
+    point's scopes refuses the manifest.
+
+    Args:
+        body (CheckManifest): Many questions at once (a passenger manifest): answered in their
+            order.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[CheckAnswers | ProblemDetail]
+    """
+
+    kwargs = _get_kwargs(
+        body=body,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient,
+    body: CheckManifest,
+) -> CheckAnswers | ProblemDetail | None:
+    """Decide a manifest: many questions at once, answered in their order
+
+     Like `POST /v1/checks`, for a list of questions (at most 1000): the answers come
+    in the questions' order, and every error names its question by position
+    (`questions.2.subject`). All are decided, or none: a question outside the service
+    point's scopes refuses the manifest.
+
+    Args:
+        body (CheckManifest): Many questions at once (a passenger manifest): answered in their
+            order.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        CheckAnswers | ProblemDetail
+    """
+
+    return (
+        await asyncio_detailed(
+            client=client,
+            body=body,
+        )
+    ).parsed

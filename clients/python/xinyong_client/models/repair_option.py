@@ -1,0 +1,78 @@
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+T = TypeVar("T", bound="RepairOption")
+
+
+@_attrs_define
+class RepairOption:
+    """
+    Attributes:
+        record (str):
+        rule (str):
+        possible_from (datetime.date):
+    """
+
+    record: str
+    rule: str
+    possible_from: datetime.date
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        record = self.record
+
+        rule = self.rule
+
+        possible_from = self.possible_from.isoformat()
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "record": record,
+                "rule": rule,
+                "possible_from": possible_from,
+            }
+        )
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+        record = d.pop("record")
+
+        rule = d.pop("rule")
+
+        possible_from = datetime.date.fromisoformat(d.pop("possible_from"))
+
+        repair_option = cls(
+            record=record,
+            rule=rule,
+            possible_from=possible_from,
+        )
+
+        repair_option.additional_properties = d
+        return repair_option
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties
