@@ -633,6 +633,20 @@ def test_the_access_log_keeps_every_read_newest_first_with_its_purpose_masked(un
     assert everyone[1][0].detail is None and everyone[1][0].purpose == "loan for **************002X"
 
 
+def test_the_access_log_names_who_of_a_role_read_what_of_a_subject(units):
+    with units() as uow:
+        uow.access_log.write([PERSON, OTHER], Reader("bank-a", "lender"), "optin-score", "lending")
+        uow.access_log.write([PERSON], Reader("bank-a", "lender"), "optin-score", "lending")
+        uow.access_log.write([PERSON], Reader("bank-b", "lender"), "report", None)
+        uow.access_log.write([OTHER], Reader("bank-c", "lender"), "optin-score", "lending")
+        uow.access_log.write([PERSON], OFFICER, "optin-score", "a complaint")
+        uow.commit()
+    with units(read_only=True) as uow:
+        assert uow.access_log.readers(PERSON, "lender", "optin-score") == {"bank-a"}
+        assert uow.access_log.readers(OTHER, "lender", "optin-score") == {"bank-a", "bank-c"}
+        assert uow.access_log.readers(PERSON, "service-point", "optin-score") == set()
+
+
 def test_the_access_log_reads_a_subjects_own_views_apart_from_everyone_elses(units):
     itself = Reader("resident", "subject", "t2", subject=PERSON)
     with units() as uow:

@@ -1036,6 +1036,10 @@ class FakeAccessLog(_Part):
             )
         return len(rows), found
 
+    def readers(self, subject: SubjectRef, role: str, what: str) -> set[str]:
+        key = self._store.subject_key(subject)
+        return {r.reader for r in self._state.access if r.subject_key == key and r.role == role and r.what == what}
+
 
 GENESIS = "0" * 64
 # The webhook tables are kept by the storage adapter outside the units of work: the fake

@@ -42,9 +42,6 @@ from xinyong.services.unit_of_work import UnitOfWork, UnitsOfWork
 SOURCE_SCOPE = "optin:"
 # What the access log calls a read of an opt-in score.
 OPTIN_READ = "optin-score"
-# How many of a subject's latest access-log entries are searched for lenders' reads
-# when it withdraws a consent.
-_LENDER_READS = 10_000
 
 
 class ScorecardConflict(ValueError):
@@ -268,8 +265,7 @@ def _tell_lenders(uow: UnitOfWork, subject: SubjectRef, data: dict[str, Any]) ->
     """A ``consent.withdrawn`` webhook to each lender that read the subject's opt-in
     score (its reads are in the subject's access log), in the withdrawal's transaction.
     No other lender learns that the subject had consented at all."""
-    _, reads = uow.access_log.entries(subject, limit=_LENDER_READS)
-    for lender in sorted({a.reader for a in reads if a.role == "lender" and a.what == OPTIN_READ}):
+    for lender in sorted(uow.access_log.readers(subject, "lender", OPTIN_READ)):
         uow.webhooks.publish("lender", lender, CONSENT_WITHDRAWN, [data])
 
 

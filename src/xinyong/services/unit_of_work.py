@@ -692,6 +692,10 @@ class AccessLogRepository(Protocol):
         itself) or only everyone else's (False)."""
         ...
 
+    def readers(self, subject: SubjectRef, role: str, what: str) -> set[str]:
+        """The names of every reader of ``role`` that read ``what`` of ``subject``."""
+        ...
+
 
 class WebhookOutboxRepository(Protocol):
     """Webhook messages (docs/api.md), written in the transaction of the event that causes

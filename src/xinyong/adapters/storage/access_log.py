@@ -127,6 +127,20 @@ class AccessLog:
             )
         return total, found
 
+    def readers(self, connection: Connection, subject: SubjectRef, role: str, what: str) -> set[str]:
+        """The names of the readers of ``role`` that read ``what`` of ``subject``
+        (nothing sealed is opened)."""
+        query = (
+            select(access_log.c.reader)
+            .distinct()
+            .where(
+                access_log.c.subject_key == self.store.subject_key(subject),
+                access_log.c.role == role,
+                access_log.c.what == what,
+            )
+        )
+        return set(connection.execute(query).scalars())
+
 
 def _context(seq: int) -> bytes:
     return f"access:{seq}".encode()

@@ -364,6 +364,9 @@ class SqlAccessLog:
     ) -> tuple[int, list[Access]]:
         return self._log.entries(subject, limit, offset, self._bound.connection, own=own)
 
+    def readers(self, subject: SubjectRef, role: str, what: str) -> set[str]:
+        return self._log.readers(self._bound.connection, subject, role, what)
+
 
 class SqlOptin:
     def __init__(self, book: OptinBook, bound: _Bound):
