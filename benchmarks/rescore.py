@@ -39,7 +39,8 @@ from sqlalchemy import create_engine
 with create_engine(sys.argv[1]).connect() as connection:
     rows = connection.exec_driver_sql("SELECT subject_key, rule FROM ledger WHERE kind = 'record'").fetchall()
 keys, rules = (list(column) for column in zip(*rows)) if rows else ([], [])
-records = pa.table({"subject_key": pa.array(keys, pa.string()), "rule": pa.array(rules, pa.string())})
+# Subject keys are stored as their raw bytes (migration 0012): summed by them as they are.
+records = pa.table({"subject_key": pa.array(keys, pa.binary()), "rule": pa.array(rules, pa.string())})
 points = duckdb.read_parquet(sys.argv[2])
 sums = duckdb.sql(
     "SELECT r.subject_key, SUM(p.points) AS points FROM records r JOIN points p "

@@ -41,6 +41,11 @@ def _rows(deployment) -> list[tuple]:
     return [tuple(r) for r in standings] + [tuple(r) for r in pieces]
 
 
+def _stored(digest: str) -> bytes:
+    """A digest as the database holds it: its raw bytes (migration 0012)."""
+    return bytes.fromhex(digest)
+
+
 def _untriggered_update(deployment, sql: str, **params) -> None:
     with deployment.store.engine.begin() as connection:
         connection.execute(text(sql), params)
@@ -80,7 +85,7 @@ def test_a_read_model_altered_without_the_key_is_not_believed(filled):
         if b"market-enterprise" in zlib.decompress(d) and b"serious-untrustworthy" not in zlib.decompress(d)
     )
     _untriggered_update(
-        filled, "UPDATE standings SET document = :donor WHERE subject_key = :key", donor=donor, key=firm
+        filled, "UPDATE standings SET document = :donor WHERE subject_key = :key", donor=donor, key=_stored(firm)
     )
     assert filled.inquiries.check(FIRM, ACTION, DAY).decision == "deny"  # from the ledger
     assert filled.read_models.stale == 1
@@ -91,7 +96,7 @@ def test_a_read_model_altered_without_the_key_is_not_believed(filled):
 
 def test_a_removed_read_model_is_not_taken_for_a_subject_without_history(filled):
     firm = filled.store.subject_key(FIRM)
-    _untriggered_update(filled, "DELETE FROM standings WHERE subject_key = :key", key=firm)
+    _untriggered_update(filled, "DELETE FROM standings WHERE subject_key = :key", key=_stored(firm))
     assert filled.inquiries.check(FIRM, ACTION, DAY).decision == "deny"
     assert filled.read_models.stale == 1
     assert filled.read_models.differences() == [firm]
@@ -100,10 +105,10 @@ def test_a_removed_read_model_is_not_taken_for_a_subject_without_history(filled)
 def test_a_read_model_restored_from_an_older_copy_is_not_believed(filled):
     firm = filled.store.subject_key(FIRM)
     with filled.store.reading() as connection:
-        old = connection.execute(text("SELECT * FROM standings WHERE subject_key = :key"), {"key": firm}).one()
+        old = connection.execute(text("SELECT * FROM standings WHERE subject_key = :key"), {"key": _stored(firm)}).one()
         records = connection.execute(
             text("SELECT record_id FROM list_pieces WHERE subject_key = :key AND list = 'serious-untrustworthy'"),
-            {"key": firm},
+            {"key": _stored(firm)},
         ).scalars()
         listed = sorted(set(records))
     assert listed
@@ -122,7 +127,7 @@ def test_a_read_model_restored_from_an_older_copy_is_not_believed(filled):
         catalogs=old.catalogs,
         document=old.document,
         mac=old.mac,
-        key=firm,
+        key=_stored(firm),
     )
     assert filled.inquiries.check(FIRM, ACTION, DAY).decision == after  # the ledger's answer
     assert filled.read_models.stale == 1
@@ -209,12 +214,16 @@ def test_a_read_model_this_version_cannot_read_is_not_believed(filled):
     firm = filled.store.subject_key(FIRM)
     with filled.store.reading() as connection:
         head, catalogs = connection.execute(
-            text("SELECT head, catalogs FROM standings WHERE subject_key = :key"), {"key": firm}
+            text("SELECT head, catalogs FROM standings WHERE subject_key = :key"), {"key": _stored(firm)}
         ).one()
     document = b'{"f": 1, "j": null, "s": {}, "c": {}, "l": []}'  # not compressed
     mac = SqlReadModels(filled.store)._mac(firm, head, catalogs, document)
     _untriggered_update(
-        filled, "UPDATE standings SET document = :d, mac = :m WHERE subject_key = :key", d=document, m=mac, key=firm
+        filled,
+        "UPDATE standings SET document = :d, mac = :m WHERE subject_key = :key",
+        d=document,
+        m=_stored(mac),
+        key=_stored(firm),
     )
     assert filled.inquiries.check(FIRM, ACTION, DAY).decision == "deny"
     assert filled.read_models.stale == 1

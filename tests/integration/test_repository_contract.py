@@ -776,7 +776,8 @@ def test_appended_subjects_are_those_this_unit_filed_events_under(units):
         uow.ledger.append([facts(OTHER)])
         uow.ledger.append([event(type="fulfilled", record="r-1", on="2024-05-01")], None, {"r-1": PERSON})
         assert uow.ledger.appended_subjects() == {uow.ledger.subject_key(OTHER), uow.ledger.subject_key(PERSON)}
-        histories = uow.ledger.subject_histories([uow.ledger.subject_key(PERSON), "no-such-key"])
+        nobody = hashlib.sha256(b"no-such-key").hexdigest()  # a lookup key no event was filed under
+        histories = uow.ledger.subject_histories([uow.ledger.subject_key(PERSON), nobody])
         [history] = histories.values()
         assert (history.subject, history.jurisdiction, history.head) == (PERSON, None, 3)
         assert [len(f.changes) for f in history.files] == [1]

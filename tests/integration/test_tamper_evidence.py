@@ -82,14 +82,15 @@ def test_a_forged_annulment_rechained_without_the_key_is_caught(filled, database
             )
         ).all()
     # The firm's records: annul each with a row chained as an attacker can (no key).
-    firm_key = filled.store.subject_key(FIRM)
-    records = [r.record_id for r in row if r.subject_key == firm_key]
+    # Digests are stored as their raw bytes (migration 0012).
+    firm_key = bytes.fromhex(filled.store.subject_key(FIRM))
+    records = [r.record_id for r in row if bytes(r.subject_key) == firm_key]
     assert records
     with filled.store.engine.begin() as connection:
         for record_id in records:
             seq, previous = connection.execute(text("SELECT seq, hash FROM ledger ORDER BY seq DESC LIMIT 1")).one()
             body = json.dumps({"on": "2023-01-01", "record": record_id, "type": "annulled"}, separators=(",", ":"))
-            forged = hashlib.sha256(f"{previous}{seq + 1}{body}".encode()).hexdigest()
+            forged = hashlib.sha256(f"{bytes(previous).hex()}{seq + 1}{body}".encode()).digest()
             connection.execute(
                 text(
                     "INSERT INTO ledger "
@@ -228,11 +229,12 @@ def test_the_chain_is_keyed_so_recomputing_it_without_the_key_fails(filled, data
     guess = Sealer.for_tests(b"\x01" * 32)
     with filled.store.engine.begin() as connection:
         _untriggered(connection, "access_log")
-        rows = [dict(r) for r in connection.execute(text("SELECT * FROM access_log ORDER BY seq")).mappings()]
+        from xinyong.adapters.storage.tables import access_log
+
+        rows = [dict(r) for r in connection.execute(access_log.select().order_by(access_log.c.seq)).mappings()]
         rows[0]["reader"] = "nobody"
         chain.link(guess, "access_log", rows, (0, chain.GENESIS))
         connection.execute(text("DELETE FROM access_log"))
-        from xinyong.adapters.storage.tables import access_log
 
         connection.execute(access_log.insert(), rows)
     problems = _broken(filled)

@@ -25,6 +25,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import DBAPIError
 
+from xinyong.adapters.storage.digests import HexDigest, digest_bytes
 from xinyong.adapters.storage.sealing import Sealer
 from xinyong.adapters.storage.tables import (
     access_log,
@@ -190,19 +191,20 @@ def insert_many(connection: Connection, table: Table, rows: Sequence[Mapping[str
         for start in range(0, len(rows), batch):
             connection.execute(insert(table), list(rows[start : start + batch]))
         return
-    dated = [i for i, n in enumerate(names) if isinstance(table.c[n].type, Date)]
+    # Bound as SQLAlchemy binds them: dates as ISO text, digests as their raw bytes.
+    converted = [(i, _BIND[type(table.c[n].type)]) for i, n in enumerate(names) if type(table.c[n].type) in _BIND]
     quote = connection.dialect.identifier_preparer.quote
     statement = (
         f"INSERT INTO {quote(table.name)} ({', '.join(map(quote, names))}) VALUES ({', '.join('?' * len(names))})"
     )
     for start in range(0, len(rows), batch):
         chunk = rows[start : start + batch]
-        if dated:
+        if converted:
             values = []
             for row in chunk:
                 row_values = [row[n] for n in names]
-                for i in dated:
-                    row_values[i] = _iso(row_values[i])
+                for i, convert in converted:
+                    row_values[i] = convert(row_values[i])
                 values.append(tuple(row_values))
         else:
             values = [tuple([row[n] for n in names]) for row in chunk]
@@ -217,6 +219,7 @@ _COPY_TYPES: tuple[tuple[type, str], ...] = (
     (Integer, "int4"),
     (Date, "date"),
     (LargeBinary, "bytea"),
+    (HexDigest, "bytea"),  # sent as its raw bytes (see ``copy_rows``)
     (String, "text"),  # VARCHAR and TEXT share their binary form
     (Text, "text"),
 )
@@ -225,6 +228,10 @@ _COPY_TYPES: tuple[tuple[type, str], ...] = (
 def _copy_type(table: Table, name: str) -> str:
     column_type = table.c[name].type
     return next((oid for kind, oid in _COPY_TYPES if isinstance(column_type, kind)), "text")
+
+
+def _digest_or_null(value: object) -> object:
+    return None if value is None else digest_bytes(value)  # type: ignore[arg-type]
 
 
 def copy_rows(connection: Connection, table: Table, names: Sequence[str], rows: Iterable[Mapping[str, object]]) -> None:
@@ -239,14 +246,21 @@ def copy_rows(connection: Connection, table: Table, names: Sequence[str], rows: 
         with cursor.copy(statement) as copy:
             copy.set_types([_copy_type(table, name) for name in names])
             write_row = copy.write_row
+            digests = [i for i, name in enumerate(names) if isinstance(table.c[name].type, HexDigest)]
             for row in rows:
-                write_row([row.get(name) for name in names])
+                values = [row.get(name) for name in names]
+                for i in digests:
+                    values[i] = _digest_or_null(values[i])
+                write_row(values)
     except dbapi.Error as error:
         raise DBAPIError.instance(statement, None, error, dbapi.Error) from error
 
 
 def _iso(value: object) -> object:
     return value.isoformat() if isinstance(value, dt.date) else value
+
+
+_BIND: dict[type, Callable[[object], object]] = {Date: _iso, HexDigest: _digest_or_null}
 
 
 def verify(connection: Connection, sealer: Sealer, name: str, mark: int | None = None) -> ChainReport:

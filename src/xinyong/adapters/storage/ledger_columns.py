@@ -38,16 +38,18 @@ from xinyong.domain.identifiers import SubjectRef
 LEDGER_COLUMNS = ("seq", "kind", "record_id", "subject_key", "rule", "occurred_on", "minor", "day", "outcome")
 LATER_EVENTS = ("dispute_filed", "dispute_resolved", "fulfilled", "repaired", "annulled")
 
-# printf (SQLite) and format (PostgreSQL) write NULL as nothing, in one call a row.
+# printf (SQLite) and format (PostgreSQL) write NULL as nothing, in one call a row. The
+# subject key is stored as its raw bytes (migration 0012) and written here in lower-case
+# hex, as the rest of the code spells it; hex() of NULL is '' on SQLite, as wanted.
 _SQLITE_LINE = """
-    printf('%d,%s,%s,%s,%s,%s,%s,%s,%s', seq, kind, record_id, subject_key, rule, occurred_on, minor,
+    printf('%d,%s,%s,%s,%s,%s,%s,%s,%s', seq, kind, record_id, lower(hex(subject_key)), rule, occurred_on, minor,
            CASE kind WHEN 'record' THEN json_extract(body, '$.decided_on')
                      WHEN 'subject' THEN json_extract(body, '$.jurisdiction')
                      ELSE json_extract(body, '$.on') END,
            CASE WHEN kind = 'dispute_resolved' THEN json_extract(body, '$.outcome') END)
 """
 _POSTGRESQL_LINE = """
-    format('%s,%s,%s,%s,%s,%s,%s,%s,%s', seq, kind, record_id, subject_key, rule,
+    format('%s,%s,%s,%s,%s,%s,%s,%s,%s', seq, kind, record_id, encode(subject_key, 'hex'), rule,
            to_char(occurred_on, 'YYYY-MM-DD'), minor::int,
            CASE kind WHEN 'record' THEN body::json ->> 'decided_on'
                      WHEN 'subject' THEN body::json ->> 'jurisdiction'

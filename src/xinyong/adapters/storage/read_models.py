@@ -272,14 +272,14 @@ class SqlReadModels:
         return found
 
     def span_pages(self, connection: Connection, size: int) -> Iterator[list[Mapping[str, tuple[Span, ...]]]]:
-        last = ""
+        after: list = []  # the first page starts at the first key (a digest has no empty value)
         while True:
             rows = connection.execute(
-                select(standings).where(standings.c.subject_key > last).order_by(standings.c.subject_key).limit(size)
+                select(standings).where(*after).order_by(standings.c.subject_key).limit(size)
             ).all()
             if not rows:
                 return
-            last = rows[-1].subject_key
+            after = [standings.c.subject_key > rows[-1].subject_key]
             page: list[Mapping[str, tuple[Span, ...]]] = []
             for row in rows:
                 if not hmac.compare_digest(row.mac, self._mac(row.subject_key, row.head, row.catalogs, row.document)):

@@ -36,6 +36,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import make_url
 
 from xinyong.adapters.storage import chain
+from xinyong.adapters.storage.digests import HexDigest
 from xinyong.adapters.storage.sealing import KeyError_, Sealer, SubjectSealer, TextErased
 from xinyong.adapters.storage.tables import catalog_versions, ledger, organisations, subject_keys
 from xinyong.adapters.storage.writer_turns import WriterTurns
@@ -74,7 +75,9 @@ def among(connection: Connection, column: ColumnElement, values: Sequence[str]) 
     """``column IN (values)``: on PostgreSQL one array parameter (``= ANY(...)``) however
     many the values, so that a batch's lookup is one short statement."""
     if connection.dialect.name == "postgresql":
-        return column == any_(bindparam(None, list(values), type_=ARRAY(Text), unique=True))
+        # A digest column's values go as its raw bytes (bytea[]), as its own binds do.
+        item = column.type if isinstance(column.type, HexDigest) else Text()
+        return column == any_(bindparam(None, list(values), type_=ARRAY(item), unique=True))
     return column.in_(values)
 
 
@@ -817,12 +820,12 @@ class LedgerStore:
 
     def subject_key_pages(self, connection: Connection, size: int) -> Iterator[list[str]]:
         """The lookup key of every subject filed in the ledger, in key order, ``size`` at a time."""
-        last = ""
+        after: list = []  # the first page starts at the first key (a digest has no empty value)
         while True:
             keys = list(
                 connection.execute(
                     select(ledger.c.subject_key)
-                    .where(ledger.c.subject_key.is_not(None), ledger.c.subject_key > last)
+                    .where(ledger.c.subject_key.is_not(None), *after)
                     .group_by(ledger.c.subject_key)
                     .order_by(ledger.c.subject_key)
                     .limit(size)
@@ -830,7 +833,7 @@ class LedgerStore:
             )
             if not keys:
                 return
-            last = keys[-1]
+            after = [ledger.c.subject_key > keys[-1]]
             yield keys
 
     def subject_histories(self, connection: Connection, keys: Iterable[str]) -> dict[str, SubjectHistory]:

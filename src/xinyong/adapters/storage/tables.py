@@ -17,6 +17,8 @@ from sqlalchemy import (
     text,
 )
 
+from xinyong.adapters.storage.digests import HexDigest
+
 metadata = MetaData()
 
 ledger = Table(
@@ -25,7 +27,7 @@ ledger = Table(
     Column("seq", Integer, primary_key=True, autoincrement=True),
     Column("kind", String(32), nullable=False),
     Column("record_id", String(200)),
-    Column("subject_key", String(64)),
+    Column("subject_key", HexDigest),
     # Facts of a record row kept beside the body for lookups: which rule, and when.
     Column("rule", String(200)),
     Column("occurred_on", Date),
@@ -33,11 +35,11 @@ ledger = Table(
     # ``sealed``, encrypted.
     Column("body", Text, nullable=False),
     Column("sealed", LargeBinary),
-    Column("fingerprint", String(64), nullable=False),
+    Column("fingerprint", HexDigest, nullable=False),
     Column("submitted_by", String(200)),  # the source token's name; null from the command line
     Column("recorded_at", String(32), nullable=False),
-    Column("prev_hash", String(64), nullable=False),
-    Column("hash", String(64), nullable=False),  # the keyed chain (see chain.py)
+    Column("prev_hash", HexDigest, nullable=False),
+    Column("hash", HexDigest, nullable=False),  # the keyed chain (see chain.py)
     # Free text of the event (summary, note, grounds, reasons), sealed under the subject's
     # own key so that it can be erased (crypto-shredding).
     Column("sealed_text", LargeBinary),
@@ -70,7 +72,7 @@ catalog_versions = Table(
     Column("digest", String(64), nullable=False),
     Column("loaded_at", String(32), nullable=False),
     Column("seq", Integer),
-    Column("mac", String(64)),
+    Column("mac", HexDigest),
     Index("catalog_versions_seq", "seq", unique=True),
 )
 
@@ -79,7 +81,7 @@ catalog_versions = Table(
 organisations = Table(
     "organisations",
     metadata,
-    Column("subject_key", String(64), primary_key=True),
+    Column("subject_key", HexDigest, primary_key=True),
     Column("code", String(18), nullable=False, unique=True),
     Column("name", Text),
     Column("name_folded", Text),
@@ -92,15 +94,15 @@ tokens = Table(
     "tokens",
     metadata,
     Column("id", String(16), primary_key=True),
-    Column("digest", String(64), nullable=False, unique=True),
+    Column("digest", HexDigest, nullable=False, unique=True),  # SHA-256 of the token
     Column("role", String(32), nullable=False),
     Column("name", String(200), nullable=False),
     Column("scopes", Text, nullable=False),  # JSON list of patterns
-    Column("subject_key", String(64)),
+    Column("subject_key", HexDigest),
     Column("subject_sealed", LargeBinary),
     Column("created_at", String(32), nullable=False),
     Column("revoked_at", String(32)),
-    Column("mac", String(64)),  # keyed hash of the row: see tokens.py
+    Column("mac", HexDigest),  # keyed hash of the row: see tokens.py
 )
 
 access_log = Table(
@@ -108,7 +110,7 @@ access_log = Table(
     metadata,
     Column("seq", Integer, primary_key=True, autoincrement=True),
     Column("at", String(32), nullable=False),
-    Column("subject_key", String(64), nullable=False),
+    Column("subject_key", HexDigest, nullable=False),
     Column("reader", String(200), nullable=False),
     Column("role", String(32), nullable=False),
     Column("token_id", String(16)),
@@ -116,7 +118,7 @@ access_log = Table(
     Column("purpose", Text),  # not written since 0004: sealed in sealed_text
     Column("detail", Text),  # not written since 0004: sealed in sealed_text
     Column("sealed_text", LargeBinary),  # purpose and detail, under the subject's key
-    Column("mac", String(64)),
+    Column("mac", HexDigest),
     Index("access_log_subject", "subject_key"),
 )
 
@@ -127,12 +129,12 @@ notices = Table(
     Column("id", String(16), nullable=False, unique=True),
     Column("created_at", String(32), nullable=False),
     Column("kind", String(40), nullable=False),
-    Column("subject_key", String(64), nullable=False),
+    Column("subject_key", HexDigest, nullable=False),
     Column("source", String(200)),
     Column("record_id", String(200)),
     Column("dedupe", String(300), unique=True),
     Column("sealed", LargeBinary, nullable=False),  # subject, title, text, fields
-    Column("mac", String(64)),
+    Column("mac", HexDigest),
 )
 
 deliveries = Table(
@@ -147,7 +149,7 @@ deliveries = Table(
     Column("error", Text),  # not written since 0004: sealed in sealed_error
     Column("next_attempt_at", String(32)),
     Column("sealed_error", LargeBinary),
-    Column("mac", String(64)),
+    Column("mac", HexDigest),
 )
 
 cases = Table(
@@ -157,12 +159,12 @@ cases = Table(
     Column("case_id", String(16), nullable=False),
     Column("kind", String(16), nullable=False),
     Column("step", String(16), nullable=False),
-    Column("subject_key", String(64), nullable=False),
+    Column("subject_key", HexDigest, nullable=False),
     Column("record_id", String(200)),
     Column("at", String(32), nullable=False),
     Column("sealed", LargeBinary, nullable=False),
     Column("sealed_text", LargeBinary),  # proof, commitment, grounds, reasons: the subject's key
-    Column("mac", String(64)),
+    Column("mac", HexDigest),
     # Where an opened case stands: ``repair:RECORD:N`` (the N-th application to repair
     # RECORD) or ``review:NOTICE``; unique, so that two applications opened at once from
     # the same state cannot both be written.
@@ -181,14 +183,14 @@ attachments = Table(
     Column("id", String(24), nullable=False, unique=True),
     Column("case_kind", String(16), nullable=False),  # dispute | repair
     Column("case_id", String(32), nullable=False),
-    Column("subject_key", String(64), nullable=False),
+    Column("subject_key", HexDigest, nullable=False),
     Column("created_at", String(32), nullable=False),
     Column("media_type", String(40), nullable=False),  # by content: application/pdf, image/jpeg, image/png
     Column("size", Integer, nullable=False),
     Column("sha256", String(64), nullable=False),
     Column("sealed_name", LargeBinary, nullable=False),
     Column("sealed_content", LargeBinary, nullable=False),
-    Column("mac", String(64)),
+    Column("mac", HexDigest),
     Index("attachments_case", "case_kind", "case_id"),
     Index("attachments_subject", "subject_key"),
 )
@@ -210,7 +212,7 @@ keyring = Table(
 subject_keys = Table(
     "subject_keys",
     metadata,
-    Column("subject_key", String(64), primary_key=True),
+    Column("subject_key", HexDigest, primary_key=True),
     Column("wrapped", LargeBinary),  # null once erased
     Column("created_at", String(32), nullable=False),
     Column("erased_at", String(32)),
@@ -223,17 +225,17 @@ subject_keys = Table(
 standings = Table(
     "standings",
     metadata,
-    Column("subject_key", String(64), primary_key=True),
+    Column("subject_key", HexDigest, primary_key=True),
     Column("head", Integer, nullable=False),  # the latest ledger event it was computed from
     Column("catalogs", String(32), nullable=False),  # the catalog versions it was computed under
     Column("document", LargeBinary, nullable=False),
-    Column("mac", String(64), nullable=False),
+    Column("mac", HexDigest, nullable=False),
 )
 
 list_pieces = Table(
     "list_pieces",
     metadata,
-    Column("subject_key", String(64), nullable=False),
+    Column("subject_key", HexDigest, nullable=False),
     Column("kind", String(16), nullable=False),
     Column("list", String(200), nullable=False),
     Column("record_id", String(200), nullable=False),
@@ -243,7 +245,7 @@ list_pieces = Table(
     Column("until", Date),
     Column("active_from", Date, nullable=False),
     Column("active_until", Date),
-    Column("mac", String(64), nullable=False),
+    Column("mac", HexDigest, nullable=False),
     Index("list_pieces_by_list", "list", "active_from"),
     Index("list_pieces_by_subject", "subject_key"),
 )
@@ -283,7 +285,7 @@ scorecard_versions = Table(
     Column("digest", String(64), nullable=False),
     Column("loaded_at", String(32), nullable=False),
     Column("seq", Integer),
-    Column("mac", String(64)),
+    Column("mac", HexDigest),
     Index("scorecard_versions_seq", "seq", unique=True),
 )
 
@@ -293,16 +295,18 @@ optin_events = Table(
     Column("seq", Integer, primary_key=True, autoincrement=True),
     Column("id", String(200), nullable=False, unique=True),
     Column("kind", String(24), nullable=False),  # consent_given | consent_withdrawn | obligation | paid
-    Column("subject_key", String(64), nullable=False),
+    Column("subject_key", HexDigest, nullable=False),
     Column("scorecard", String(100)),  # consents
     Column("source", String(100)),  # obligations and payments: whose key seals them
     Column("obligation_id", String(200)),  # payments
     Column("filed_on", Date, nullable=False),
-    Column("fingerprint", String(64), nullable=False),  # keyed, of the canonical event
+    # Keyed, of the canonical event; kept as text: the repository takes it as an opaque
+    # string, and opt-in events are few.
+    Column("fingerprint", String(64), nullable=False),
     Column("submitted_by", String(200)),
     Column("recorded_at", String(32), nullable=False),
     Column("sealed", LargeBinary, nullable=False),
-    Column("mac", String(64)),
+    Column("mac", HexDigest),
     Index("optin_events_subject", "subject_key", "seq"),
     Index("optin_events_obligation", "obligation_id"),
 )
@@ -310,7 +314,7 @@ optin_events = Table(
 optin_keys = Table(
     "optin_keys",
     metadata,
-    Column("subject_key", String(64), primary_key=True),
+    Column("subject_key", HexDigest, primary_key=True),
     Column("source", String(100), primary_key=True),
     Column("wrapped", LargeBinary),  # null once erased
     Column("created_at", String(32), nullable=False),
@@ -331,7 +335,7 @@ webhook_endpoints = Table(
     Column("owner_name", String(200), nullable=False),
     Column("url", Text, nullable=False),
     Column("types", Text, nullable=False),  # the event types, separated by spaces
-    Column("mac", String(64)),
+    Column("mac", HexDigest),
     Index("webhook_endpoints_owner", "owner_role", "owner_name"),
 )
 
@@ -343,7 +347,7 @@ webhook_endpoint_changes = Table(
     Column("at", String(32), nullable=False),
     Column("change", String(16), nullable=False),  # secret | disabled
     Column("sealed_secret", LargeBinary),
-    Column("mac", String(64)),
+    Column("mac", HexDigest),
     Index("webhook_endpoint_changes_endpoint", "endpoint_id"),
 )
 
@@ -356,7 +360,7 @@ webhook_messages = Table(
     Column("created_at", String(32), nullable=False),
     Column("type", String(64), nullable=False),
     Column("sealed", LargeBinary, nullable=False),  # the body, as sent
-    Column("mac", String(64)),
+    Column("mac", HexDigest),
     Index("webhook_messages_endpoint", "endpoint_id"),
 )
 
@@ -371,7 +375,7 @@ webhook_attempts = Table(
     Column("outcome", String(16), nullable=False),  # delivered | failed | given_up
     Column("error", Text),  # why it failed, as the receiver's owner may read it
     Column("next_attempt_at", String(32)),
-    Column("mac", String(64)),
+    Column("mac", HexDigest),
     Index("webhook_attempts_message", "message_id"),
 )
 
@@ -398,7 +402,7 @@ federation_bundles = Table(
     Column("received_at", String(32), nullable=False),
     Column("received_from", Text, nullable=False),  # the file or the URL
     Column("imported_by", String(200), nullable=False),
-    Column("mac", String(64)),
+    Column("mac", HexDigest),
     Index("federation_bundles_by_list", "node", "list", "as_of"),
 )
 
@@ -410,13 +414,13 @@ federation_entries = Table(
     Column("node", String(63), nullable=False),
     Column("list", String(200), nullable=False),
     Column("as_of", Date, nullable=False),
-    Column("subject_key", String(64), nullable=False),
+    Column("subject_key", HexDigest, nullable=False),
     Column("sealed_subject", LargeBinary, nullable=False),
     Column("record", String(200), nullable=False),
     Column("start", Date, nullable=False),
     Column("until", Date),
     Column("legal_basis", Text),
-    Column("mac", String(64)),
+    Column("mac", HexDigest),
     Index("federation_entries_by_subject", "subject_key", "node", "list"),
     Index("federation_entries_by_bundle", "bundle_seq"),
 )
@@ -431,7 +435,7 @@ federation_partners = Table(
     Column("url", Text),
     Column("at", String(32), nullable=False),
     Column("by", String(200), nullable=False),
-    Column("mac", String(64)),
+    Column("mac", HexDigest),
 )
 
 FEDERATION_TABLES = ("federation_bundles", "federation_entries", "federation_partners")

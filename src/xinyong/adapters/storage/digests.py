@@ -1,0 +1,45 @@
+"""Keyed digests (lookup keys, fingerprints, the chain's MACs) stored as their 32 raw
+bytes, half the room of their hex text in every row and every index that holds them
+(migration 0012), while the code above the database keeps handling them as the hex
+text it always has: the chain's payloads, the row MACs and every comparison see the
+same values as before, so that a database written before 0012 still verifies."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from sqlalchemy import LargeBinary
+from sqlalchemy.types import TypeDecorator
+
+DIGEST_BYTES = 32
+# Lower case only: the value read back is lower-case hex, and the chain's MACs cover the
+# text as written, so that any other spelling would not verify once stored.
+_LOWER_HEX = re.compile(f"[0-9a-f]{{{2 * DIGEST_BYTES}}}")
+
+
+class DigestValueError(ValueError):
+    """A value bound for a digest column that is not a digest in hex."""
+
+
+def digest_bytes(value: str, column: str = "digest") -> bytes:
+    """The raw bytes of ``value``, a SHA-256 digest in hex (64 hex digits); anything else
+    is refused, naming the column and the value's length (digests are keyed: the value
+    itself is not said)."""
+    if type(value) is str and _LOWER_HEX.fullmatch(value):
+        return bytes.fromhex(value)
+    shown = f"{len(value)} characters" if isinstance(value, str) else type(value).__name__
+    raise DigestValueError(f"{column}: expected a digest of 64 lower-case hex digits, got {shown}")
+
+
+class HexDigest(TypeDecorator[str]):
+    """A digest column: hex text in Python, 32 bytes in the database (BLOB, BYTEA)."""
+
+    impl = LargeBinary
+    cache_ok = True
+
+    def process_bind_param(self, value: str | None, dialect: Any) -> bytes | None:
+        return None if value is None else digest_bytes(value)
+
+    def process_result_value(self, value: bytes | None, dialect: Any) -> str | None:
+        return None if value is None else bytes(value).hex()
