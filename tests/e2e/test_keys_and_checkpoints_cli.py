@@ -108,7 +108,8 @@ def test_a_firm_renamed_in_the_directory_behind_the_ledger_is_reported(loaded):
         connection.execute(
             text(
                 "UPDATE organisations SET name = 'Clean Company' "
-                "WHERE subject_key = (SELECT min(subject_key) FROM organisations)"
+                # (keys are bytes since migration 0012: PostgreSQL has no min() of bytea)
+                "WHERE subject_key = (SELECT subject_key FROM organisations ORDER BY subject_key LIMIT 1)"
             )
         )
     engine.dispose()
