@@ -23,9 +23,9 @@ class DigestValueError(ValueError):
 
 
 def digest_bytes(value: str, column: str = "digest") -> bytes:
-    """The raw bytes of ``value``, a SHA-256 digest in hex (64 hex digits); anything else
-    is refused, naming the column and the value's length (digests are keyed: the value
-    itself is not said)."""
+    """The raw bytes of ``value``, a SHA-256 digest in lower-case hex (64 digits); anything
+    else is refused with an error that gives the value's length or type but not the value
+    (a lookup key stands for a person)."""
     if type(value) is str and _LOWER_HEX.fullmatch(value):
         return bytes.fromhex(value)
     shown = f"{len(value)} characters" if isinstance(value, str) else type(value).__name__
