@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import operator
 from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from sqlalchemy import (
@@ -20,6 +21,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    TypeDecorator,
     insert,
     select,
 )
@@ -176,10 +178,11 @@ def append(
 
 
 def insert_many(connection: Connection, table: Table, rows: Sequence[Mapping[str, object]], batch: int = 5000) -> None:
-    """Insert ``rows`` (all with the keys of the first) into ``table``: on SQLite one
+    """Insert ``rows`` (all with the keys of the first) into ``table``, each value bound
+    as its column's type binds it (a ``TypeDecorator`` included): on SQLite one
     ``executemany`` of plain tuples a batch, below SQLAlchemy's per-row parameter
-    processing (dates are written as SQLAlchemy writes them, ISO text); elsewhere
-    through SQLAlchemy. A refused row raises SQLAlchemy's IntegrityError either way."""
+    handling; on PostgreSQL binary COPY; elsewhere through SQLAlchemy. A refused row
+    raises SQLAlchemy's IntegrityError either way."""
     if not rows:
         return
     names = [c.name for c in table.columns if c.name in rows[0]]
@@ -190,23 +193,32 @@ def insert_many(connection: Connection, table: Table, rows: Sequence[Mapping[str
         for start in range(0, len(rows), batch):
             connection.execute(insert(table), list(rows[start : start + batch]))
         return
-    dated = [i for i, n in enumerate(names) if isinstance(table.c[n].type, Date)]
+    binders = [(i, p) for i, p in enumerate(_binders(connection, table, names)) if p is not None]
     quote = connection.dialect.identifier_preparer.quote
     statement = (
         f"INSERT INTO {quote(table.name)} ({', '.join(map(quote, names))}) VALUES ({', '.join('?' * len(names))})"
     )
+    values_of = operator.itemgetter(*names) if len(names) > 1 else (lambda row: (row[names[0]],))
     for start in range(0, len(rows), batch):
         chunk = rows[start : start + batch]
-        if dated:
+        if binders:
             values = []
             for row in chunk:
-                row_values = [row[n] for n in names]
-                for i in dated:
-                    row_values[i] = _iso(row_values[i])
+                row_values = list(values_of(row))
+                for i, bind in binders:
+                    row_values[i] = bind(row_values[i])
                 values.append(tuple(row_values))
         else:
-            values = [tuple([row[n] for n in names]) for row in chunk]
+            values = [values_of(row) for row in chunk]
         connection.exec_driver_sql(statement, values)
+
+
+def _binders(connection: Connection, table: Table, names: Sequence[str]) -> list[Callable[[object], object] | None]:
+    """Each column's bind processor on the connection's dialect (what SQLAlchemy applies
+    to a parameter of that column: ISO text for a date on SQLite, a TypeDecorator's
+    ``process_bind_param``), None where a value is sent as it is."""
+    dialect = connection.dialect
+    return [table.c[n].type.dialect_impl(dialect).bind_processor(dialect) for n in names]
 
 
 # PostgreSQL's binary COPY names each column's type; a column of another type is sent as
@@ -224,29 +236,31 @@ _COPY_TYPES: tuple[tuple[type, str], ...] = (
 
 def _copy_type(table: Table, name: str) -> str:
     column_type = table.c[name].type
+    if isinstance(column_type, TypeDecorator):
+        column_type = column_type.impl_instance  # stored as its implementation stores it
     return next((oid for kind, oid in _COPY_TYPES if isinstance(column_type, kind)), "text")
 
 
 def copy_rows(connection: Connection, table: Table, names: Sequence[str], rows: Iterable[Mapping[str, object]]) -> None:
     """Bulk ``rows`` into a PostgreSQL table with binary COPY, inside the current
-    transaction (absent keys are NULL). An error of the database is raised as SQLAlchemy
-    raises it (a refused duplicate as its IntegrityError), so that the unit of work
-    reports it like any other."""
+    transaction (absent keys are NULL), each value bound as its column's type binds it.
+    An error of the database is raised as SQLAlchemy raises it (a refused duplicate as
+    its IntegrityError), so that the unit of work reports it like any other."""
     statement = f"COPY {table.name} ({', '.join(names)}) FROM STDIN (FORMAT BINARY)"
     cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
     dbapi = connection.dialect.loaded_dbapi
+    binders = [(i, p) for i, p in enumerate(_binders(connection, table, names)) if p is not None]
     try:
         with cursor.copy(statement) as copy:
             copy.set_types([_copy_type(table, name) for name in names])
             write_row = copy.write_row
             for row in rows:
-                write_row([row.get(name) for name in names])
+                values = [row.get(name) for name in names]
+                for i, bind in binders:
+                    values[i] = bind(values[i])
+                write_row(values)
     except dbapi.Error as error:
         raise DBAPIError.instance(statement, None, error, dbapi.Error) from error
-
-
-def _iso(value: object) -> object:
-    return value.isoformat() if isinstance(value, dt.date) else value
 
 
 def verify(connection: Connection, sealer: Sealer, name: str, mark: int | None = None) -> ChainReport:
