@@ -120,6 +120,8 @@ def payload(table: Table, row: Mapping[str, object]) -> bytes:
             append(prefix + "i" + str(value))
         elif kind is bytes:
             append(prefix + "b" + value.hex())  # type: ignore[attr-defined]
+        elif kind is dt.date:
+            append(prefix + "d" + value.isoformat())  # type: ignore[attr-defined]
         else:
             append(prefix + _encode(value))
     for name in _LATE.get(table.name, ()):
