@@ -254,7 +254,7 @@ def services(
     library = CatalogLibrary(units, clock)
     read_models = ReadModels(units, library)
     units.before_commit.append(read_models.keep_current)
-    intake = Intake(units, library, clock)
+    intake = Intake(units, library, clock, read_models)
     due_process = DueProcess(units, library, intake)
     federation = Federation(units, library, node, clock)
     return Services(

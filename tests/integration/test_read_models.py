@@ -7,14 +7,18 @@ answer comes from the ledger; loading a catalog version recomputes every model;
 from __future__ import annotations
 
 import datetime as dt
+import json
 import zlib
 
 import pytest
 from sqlalchemy import text
 
+from tests.conftest import scenario_files
 from xinyong.bootstrap import open_deployment
+from xinyong.domain.events import parse_event, parse_lines
 from xinyong.domain.identifiers import SubjectRef
 from xinyong.domain.read_model import standing_changes
+from xinyong.services import intake
 
 pytestmark = pytest.mark.integration
 
@@ -236,3 +240,35 @@ def test_a_read_model_this_version_cannot_read_is_not_believed(filled):
     assert filled.read_models.differences() == [firm]
     with filled.units(read_only=True) as uow:
         assert len([s for page in uow.read_models.span_pages(1000) for s in page]) == uow.read_models.count() - 1
+
+
+def test_read_models_kept_batch_by_batch_equal_a_recomputation_from_the_ledger(deployment, monkeypatch):
+    # Batches so small that a subject's records, its subject event and the later events
+    # on its records fall in different batches and imports: intake keeps each batch's
+    # subjects from the files it holds and reads the others back from the ledger.
+    monkeypatch.setattr(intake, "BATCH", 40)
+    files = scenario_files("basic")
+    deployment.catalogs.load(files["catalogs"])
+    lines = files["events"].read_text().splitlines()
+    half = len(lines) // 2
+    deployment.intake.import_lines(lines[:half])
+    deployment.intake.import_lines(lines[half:])
+    assert deployment.read_models.differences() == []
+    assert deployment.read_models.subjects()[1] > 10
+
+
+def test_an_event_filed_after_intake_kept_a_subject_in_the_same_unit_is_in_its_read_model(deployment):
+    files = scenario_files("basic")
+    deployment.catalogs.load(files["catalogs"])
+    lines = files["events"].read_text().splitlines()
+    dispute = next(i for i, line in enumerate(lines) if '"dispute_filed"' in line)
+    with deployment.units() as uow:
+        deployment.intake.apply(parse_lines(lines[:dispute]), uow=uow)
+        event = parse_event(json.loads(lines[dispute]))
+        record = uow.ledger.records([event.record])[event.record].file
+        uow.ledger.append([event], None, {record.id: record.subject})
+        uow.commit()
+    assert deployment.read_models.differences() == []
+    with deployment.units(read_only=True) as uow:
+        stored = uow.read_models.stored(record.subject)
+        assert stored is not None and stored.head == stored.latest

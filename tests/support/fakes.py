@@ -55,6 +55,7 @@ from xinyong.services.unit_of_work import (
     StoredRecord,
     SubjectHistory,
     SubjectLedger,
+    SubjectOutline,
     SubjectSummary,
     UnitOfWork,
 )
@@ -437,6 +438,18 @@ class FakeLedger(_Part):
                 facts[-1].jurisdiction if facts else None,
                 rows[-1].seq,
             )
+        return found
+
+    def subject_outlines(self, keys: Iterable[str]) -> dict[str, SubjectOutline]:
+        found: dict[str, SubjectOutline] = {}
+        for key in dict.fromkeys(keys):
+            rows = [r for r in self._state.rows if r.subject_key == key]
+            if not rows:
+                continue
+            stream = [self._event(r, False) for r in rows]
+            facts = [e for e in stream if isinstance(e, SubjectEvent)]
+            records = [e.id for e in stream if isinstance(e, RecordEvent)]
+            found[key] = SubjectOutline(key, records, facts[-1].jurisdiction if facts else None, rows[-1].seq)
         return found
 
     def subject_key_pages(self, size: int) -> Iterator[list[str]]:

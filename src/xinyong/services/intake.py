@@ -46,6 +46,7 @@ from xinyong.domain.notices import (
 from xinyong.domain.standing import RecordFile, Rejected, admit_record, apply_change
 from xinyong.services import optin
 from xinyong.services.catalogs import CatalogLibrary
+from xinyong.services.read_models import ReadModels
 from xinyong.services.unit_of_work import Event, UnitOfWork, UnitsOfWork
 
 
@@ -152,10 +153,19 @@ KEEP_REJECTIONS = 1000  # rejections kept in the result; all go to ``on_reject``
 
 
 class Intake:
-    def __init__(self, units: UnitsOfWork, library: CatalogLibrary, clock: Callable[[], dt.date] = calendar.today):
+    def __init__(
+        self,
+        units: UnitsOfWork,
+        library: CatalogLibrary,
+        clock: Callable[[], dt.date] = calendar.today,
+        read_models: ReadModels | None = None,
+    ):
         self.units = units
         self.library = library
         self.clock = clock  # the day events are filed on: none may be dated after it
+        # Read models kept batch by batch from the record files in hand (else the
+        # commit reads every touched subject's history back from the ledger).
+        self.read_models = read_models
 
     def import_lines(
         self,
@@ -357,6 +367,12 @@ class Intake:
                 result.events.append(Identified(number, item.type, event_id, "written"))
         record_subjects = {rid: file.subject for rid, file in files.items()}
         result.written += ledger.append(accepted, writer, record_subjects)
+        if self.read_models is not None and accepted:
+            touched = [
+                item.subject if isinstance(item, (*FACTS, RecordEvent)) else record_subjects[item.record]
+                for item in accepted
+            ]
+            self.read_models.keep(uow, dict.fromkeys(touched), files)
         # Notices go out in the same transaction as the events that cause them.
         result.notices += uow.notices.write(drafts)
 

@@ -7,6 +7,10 @@ transaction as the events that change it, so that a score or a check is a lookup
   events under get their read models recomputed from their whole history; a unit that
   loaded a catalog version recomputes every subject (a new version can change anyone's
   points, grade or list entries).
+* :meth:`ReadModels.keep` is intake's way, batch by batch: the subjects a batch touched
+  are recomputed from the record files intake already holds (only records it does not
+  hold are read back), and the commit then leaves them alone unless events filed
+  afterwards in the unit touch them again. Memory stays bounded whatever the import's size.
 * :meth:`ReadModels.model_of` answers from the stored read model when it is current (the
   latest event filed under the subject and the catalogs loaded are those it was computed
   from, and its keyed hash holds) and otherwise computes it from the ledger, the one
@@ -22,18 +26,30 @@ from __future__ import annotations
 import hashlib
 import logging
 import threading
-from collections.abc import Callable, Iterable, Iterator
+import weakref
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 
 from xinyong.domain.catalog.registry import CatalogRegistry
 from xinyong.domain.identifiers import SubjectRef
 from xinyong.domain.read_model import ReadModel, standing_changes
+from xinyong.domain.standing import RecordFile
 from xinyong.services.catalogs import CatalogLibrary
 from xinyong.services.unit_of_work import SubjectHistory, UnitOfWork, UnitsOfWork
 
 log = logging.getLogger(__name__)
 
 PAGE = 500  # subjects recomputed per read and write
+
+
+@dataclass
+class _Kept:
+    """The subjects whose read models a unit has stored before its commit, current as of
+    the ledger's event ``through``."""
+
+    keys: set[str] = field(default_factory=set)
+    through: int = 0
 
 
 def catalogs_fingerprint(registry: CatalogRegistry) -> str:
@@ -50,6 +66,7 @@ class ReadModels:
         self._fingerprints: dict[int, tuple[CatalogRegistry, str]] = {}
         self._lock = threading.Lock()
         self._reporting = threading.local()
+        self._kept: weakref.WeakKeyDictionary[UnitOfWork, _Kept] = weakref.WeakKeyDictionary()
         self.stale = 0  # answers computed from the ledger because the stored model was not current
 
     def fingerprint(self, registry: CatalogRegistry) -> str:
@@ -79,9 +96,51 @@ class ReadModels:
         if uow.catalogs.added():
             self._recompute(uow, self._all_keys(uow), report and (lambda done: report(done, None)))
             return
-        keys = sorted(uow.ledger.appended_subjects())
+        appended = uow.ledger.appended_subjects()
+        with self._lock:
+            kept = self._kept.pop(uow, None)
+        if kept is not None:
+            # Kept during the unit (intake's batches): current unless touched since.
+            appended -= kept.keys - uow.ledger.subjects_touched_since(kept.through)
+        keys = sorted(appended)
         if keys:
             self._recompute(uow, _pages(keys, PAGE), report and (lambda done: report(done, len(keys))))
+
+    def keep(self, uow: UnitOfWork, subjects: Iterable[SubjectRef], files: Mapping[str, RecordFile]) -> int:
+        """Recompute and store now, in the unit's transaction, the read models of
+        ``subjects``, each from its whole history: the record files of ``files`` (as they
+        stand in the unit, events applied) and those of its records not among them, read
+        back from the ledger. Its commit then recomputes them only if events filed after
+        this touch them. Returns how many were stored."""
+        keys = {uow.ledger.subject_key(s): s for s in subjects}
+        if not keys:
+            return 0
+        registry = self.library.registry(uow)
+        outlines = uow.ledger.subject_outlines(keys)
+        missing = [rid for o in outlines.values() for rid in o.records if rid not in files]
+        loaded = {rid: r.file for rid, r in uow.ledger.records(missing, text=False).items()} if missing else {}
+        uow.read_models.put(
+            (
+                (
+                    key,
+                    o.head,
+                    standing_changes(
+                        keys[key], [files[r] if r in files else loaded[r] for r in o.records], registry, o.jurisdiction
+                    ),
+                )
+                for key, o in outlines.items()
+            ),
+            self.fingerprint(registry),
+        )
+        with self._lock:
+            kept = self._kept.setdefault(uow, _Kept())
+        # Subjects kept before whose events were filed since, other than through this
+        # call, are no longer known to be current: the commit recomputes them.
+        if kept.keys:
+            kept.keys -= uow.ledger.subjects_touched_since(kept.through) - outlines.keys()
+        kept.keys.update(outlines)
+        kept.through = uow.ledger.head()
+        return len(outlines)
 
     def rebuild(self, progress: Callable[[int], None] | None = None) -> int:
         """Recompute every subject's read model from the ledger; returns how many were

@@ -84,6 +84,18 @@ class SubjectHistory:
 
 
 @dataclass(frozen=True)
+class SubjectOutline:
+    """What the ledger says of a subject without opening an event: the ids of its
+    records in ledger order, its latest jurisdiction and the number of the latest ledger
+    event filed under it (a :class:`SubjectHistory` once the record files are in hand)."""
+
+    key: str
+    records: list[str]
+    jurisdiction: str | None
+    head: int
+
+
+@dataclass(frozen=True)
 class StoredModel:
     """A subject's stored read model and what it was computed from: the latest ledger
     event filed under the subject and the catalog versions loaded (their fingerprint)."""
@@ -335,6 +347,11 @@ class LedgerRepository(Protocol):
     def subject_histories(self, keys: Iterable[str]) -> dict[str, SubjectHistory]:
         """What the read models of the subjects filed under ``keys`` are computed from
         (keys with nothing filed are left out)."""
+        ...
+
+    def subject_outlines(self, keys: Iterable[str]) -> dict[str, SubjectOutline]:
+        """The outline of each subject filed under ``keys`` (keys with nothing filed are
+        left out), read without opening a sealed value."""
         ...
 
     def subject_key_pages(self, size: int) -> Iterator[list[str]]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import operator
 from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from sqlalchemy import (
@@ -20,12 +21,12 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    TypeDecorator,
     insert,
     select,
 )
 from sqlalchemy.exc import DBAPIError
 
-from xinyong.adapters.storage.digests import HexDigest, digest_bytes
 from xinyong.adapters.storage.sealing import Sealer
 from xinyong.adapters.storage.tables import (
     access_log,
@@ -119,6 +120,8 @@ def payload(table: Table, row: Mapping[str, object]) -> bytes:
             append(prefix + "i" + str(value))
         elif kind is bytes:
             append(prefix + "b" + value.hex())  # type: ignore[attr-defined]
+        elif kind is dt.date:
+            append(prefix + "d" + value.isoformat())  # type: ignore[attr-defined]
         else:
             append(prefix + _encode(value))
     for name in _LATE.get(table.name, ()):
@@ -177,10 +180,11 @@ def append(
 
 
 def insert_many(connection: Connection, table: Table, rows: Sequence[Mapping[str, object]], batch: int = 5000) -> None:
-    """Insert ``rows`` (all with the keys of the first) into ``table``: on SQLite one
+    """Insert ``rows`` (all with the keys of the first) into ``table``, each value bound
+    as its column's type binds it (a ``TypeDecorator`` included): on SQLite one
     ``executemany`` of plain tuples a batch, below SQLAlchemy's per-row parameter
-    processing (dates are written as SQLAlchemy writes them, ISO text); elsewhere
-    through SQLAlchemy. A refused row raises SQLAlchemy's IntegrityError either way."""
+    handling; on PostgreSQL binary COPY; elsewhere through SQLAlchemy. A refused row
+    raises SQLAlchemy's IntegrityError either way."""
     if not rows:
         return
     names = [c.name for c in table.columns if c.name in rows[0]]
@@ -191,24 +195,32 @@ def insert_many(connection: Connection, table: Table, rows: Sequence[Mapping[str
         for start in range(0, len(rows), batch):
             connection.execute(insert(table), list(rows[start : start + batch]))
         return
-    # Bound as SQLAlchemy binds them: dates as ISO text, digests as their raw bytes.
-    converted = [(i, _BIND[type(table.c[n].type)]) for i, n in enumerate(names) if type(table.c[n].type) in _BIND]
+    binders = [(i, p) for i, p in enumerate(_binders(connection, table, names)) if p is not None]
     quote = connection.dialect.identifier_preparer.quote
     statement = (
         f"INSERT INTO {quote(table.name)} ({', '.join(map(quote, names))}) VALUES ({', '.join('?' * len(names))})"
     )
+    values_of = operator.itemgetter(*names) if len(names) > 1 else (lambda row: (row[names[0]],))
     for start in range(0, len(rows), batch):
         chunk = rows[start : start + batch]
-        if converted:
+        if binders:
             values = []
             for row in chunk:
-                row_values = [row[n] for n in names]
-                for i, convert in converted:
-                    row_values[i] = convert(row_values[i])
+                row_values = list(values_of(row))
+                for i, bind in binders:
+                    row_values[i] = bind(row_values[i])
                 values.append(tuple(row_values))
         else:
-            values = [tuple([row[n] for n in names]) for row in chunk]
+            values = [values_of(row) for row in chunk]
         connection.exec_driver_sql(statement, values)
+
+
+def _binders(connection: Connection, table: Table, names: Sequence[str]) -> list[Callable[[object], object] | None]:
+    """Each column's bind processor on the connection's dialect (what SQLAlchemy applies
+    to a parameter of that column: ISO text for a date on SQLite, a TypeDecorator's
+    ``process_bind_param``), None where a value is sent as it is."""
+    dialect = connection.dialect
+    return [table.c[n].type.dialect_impl(dialect).bind_processor(dialect) for n in names]
 
 
 # PostgreSQL's binary COPY names each column's type; a column of another type is sent as
@@ -219,7 +231,6 @@ _COPY_TYPES: tuple[tuple[type, str], ...] = (
     (Integer, "int4"),
     (Date, "date"),
     (LargeBinary, "bytea"),
-    (HexDigest, "bytea"),  # sent as its raw bytes (see ``copy_rows``)
     (String, "text"),  # VARCHAR and TEXT share their binary form
     (Text, "text"),
 )
@@ -227,40 +238,31 @@ _COPY_TYPES: tuple[tuple[type, str], ...] = (
 
 def _copy_type(table: Table, name: str) -> str:
     column_type = table.c[name].type
+    if isinstance(column_type, TypeDecorator):
+        column_type = column_type.impl_instance  # stored as its implementation stores it
     return next((oid for kind, oid in _COPY_TYPES if isinstance(column_type, kind)), "text")
-
-
-def _digest_or_null(value: object) -> object:
-    return None if value is None else digest_bytes(value)  # type: ignore[arg-type]
 
 
 def copy_rows(connection: Connection, table: Table, names: Sequence[str], rows: Iterable[Mapping[str, object]]) -> None:
     """Bulk ``rows`` into a PostgreSQL table with binary COPY, inside the current
-    transaction (absent keys are NULL). An error of the database is raised as SQLAlchemy
-    raises it (a refused duplicate as its IntegrityError), so that the unit of work
-    reports it like any other."""
+    transaction (absent keys are NULL), each value bound as its column's type binds it.
+    An error of the database is raised as SQLAlchemy raises it (a refused duplicate as
+    its IntegrityError), so that the unit of work reports it like any other."""
     statement = f"COPY {table.name} ({', '.join(names)}) FROM STDIN (FORMAT BINARY)"
     cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
     dbapi = connection.dialect.loaded_dbapi
+    binders = [(i, p) for i, p in enumerate(_binders(connection, table, names)) if p is not None]
     try:
         with cursor.copy(statement) as copy:
             copy.set_types([_copy_type(table, name) for name in names])
             write_row = copy.write_row
-            digests = [i for i, name in enumerate(names) if isinstance(table.c[name].type, HexDigest)]
             for row in rows:
                 values = [row.get(name) for name in names]
-                for i in digests:
-                    values[i] = _digest_or_null(values[i])
+                for i, bind in binders:
+                    values[i] = bind(values[i])
                 write_row(values)
     except dbapi.Error as error:
         raise DBAPIError.instance(statement, None, error, dbapi.Error) from error
-
-
-def _iso(value: object) -> object:
-    return value.isoformat() if isinstance(value, dt.date) else value
-
-
-_BIND: dict[type, Callable[[object], object]] = {Date: _iso, HexDigest: _digest_or_null}
 
 
 def verify(connection: Connection, sealer: Sealer, name: str, mark: int | None = None) -> ChainReport:

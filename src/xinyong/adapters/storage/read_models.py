@@ -23,6 +23,7 @@ import zlib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
+import msgspec
 from sqlalchemy import Connection, bindparam, delete, func, insert, or_, select
 
 from xinyong.adapters.storage.store import LedgerStore
@@ -37,7 +38,16 @@ _FORMAT = 1
 # believed, like an altered one.
 _UNREADABLE = (zlib.error, ValueError, KeyError, TypeError, IndexError)
 _IN_BATCH = 500
-_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
+
+def _plain_text(value: object) -> str:
+    """A catalog's text (a ``str`` that knows its translations) as the plain string msgspec writes."""
+    if isinstance(value, str):
+        return str.__str__(value)
+    raise TypeError(f"a read model holds no {type(value).__name__}")
+
+
+_ENCODER = msgspec.json.Encoder(enc_hook=_plain_text)
 
 
 def _day(value: dt.date | None) -> str | None:
@@ -50,23 +60,26 @@ def _date(value: str | None) -> dt.date | None:
 
 def encode(model: ReadModel) -> bytes:
     """The read model as a compact document (without its subject)."""
+    # Written for every subject an import touches: required days are formatted in place,
+    # optional ones through ``_day``, and the document encoded by msgspec (compact JSON,
+    # UTF-8, as json.dumps with separators and ensure_ascii=False would write it).
     spans = {
-        catalog: [[_day(s.start), _day(s.until), s.version, s.base, s.score, s.grade, s.covered] for s in rows]
+        catalog: [[s.start.isoformat(), _day(s.until), s.version, s.base, s.score, s.grade, s.covered] for s in rows]
         for catalog, rows in model.spans.items()
     }
     contributions = {
         catalog: [
             [
-                _day(p.start),
+                p.start.isoformat(),
                 _day(p.until),
                 c.record,
                 c.rule,
                 c.points,
-                _day(c.effective_on),
-                _day(c.expires_on),
+                c.effective_on.isoformat(),
+                c.expires_on.isoformat(),
                 c.disputed,
                 c.capped,
-                _day(c.occurred_on),
+                c.occurred_on.isoformat(),
                 c.title,
                 c.legal_basis,
                 c.source,
@@ -84,18 +97,18 @@ def encode(model: ReadModel) -> bytes:
         [
             p.entry.list,
             p.entry.record,
-            _day(p.entry.start),
+            p.entry.start.isoformat(),
             _day(p.entry.until),
             p.entry.catalog,
             p.entry.rule,
-            _day(p.active_from),
+            p.active_from.isoformat(),
             _day(p.active_until),
         ]
         for p in model.lists
     ]
     document = {"f": _FORMAT, "j": model.jurisdiction, "s": spans, "c": contributions, "l": lists}
     # Compressed: a document repeats its rules' titles, legal bases and record ids.
-    return zlib.compress(_ENCODER.encode(document).encode(), 1)
+    return zlib.compress(_ENCODER.encode(document), 1)
 
 
 class _Contributions(Mapping[str, tuple[ContributionPiece, ...]]):

@@ -54,6 +54,7 @@ from xinyong.services.unit_of_work import (
     Organisation,
     StoredRecord,
     SubjectHistory,
+    SubjectOutline,
     SubjectSummary,
 )
 
@@ -862,6 +863,31 @@ class LedgerStore:
                 jurisdiction=facts[-1].jurisdiction if facts else None,
                 head=stream[-1][0],
             )
+        return found
+
+    def subject_outlines(self, connection: Connection, keys: Iterable[str]) -> dict[str, SubjectOutline]:
+        """The ids of the records filed under each of ``keys`` in ledger order, its latest
+        jurisdiction and its latest event's seq, from the clear columns and bodies: no
+        sealed value is opened, no event decoded (intake's read models, batch by batch)."""
+        wanted = list(dict.fromkeys(keys))
+        jurisdiction = self._event_field(connection, "jurisdiction")
+        found: dict[str, SubjectOutline] = {}
+        for chunk in in_chunks(connection, wanted):
+            rows = connection.execute(
+                select(ledger.c.seq, ledger.c.kind, ledger.c.record_id, ledger.c.subject_key, jurisdiction)
+                .where(among(connection, ledger.c.subject_key, chunk))
+                .order_by(ledger.c.seq)
+            )
+            outlines: dict[str, tuple[list[str], list[str | None], list[int]]] = {}
+            for seq, kind, record_id, key, where in rows:
+                records, latest, head = outlines.setdefault(key, ([], [None], [0]))
+                if kind == "record":
+                    records.append(record_id)
+                elif kind == "subject":
+                    latest[0] = where
+                head[0] = seq
+            for key, (records, latest, head) in outlines.items():
+                found[key] = SubjectOutline(key, records, latest[0], head[0])
         return found
 
     def latest_subject_event_pages(self, connection: Connection, size: int) -> Iterator[list[SubjectEvent]]:

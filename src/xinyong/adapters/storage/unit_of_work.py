@@ -59,6 +59,7 @@ from xinyong.services.unit_of_work import (
     StoredRecord,
     SubjectHistory,
     SubjectLedger,
+    SubjectOutline,
     SubjectSummary,
     UnitOfWork,
 )
@@ -120,6 +121,9 @@ class SqlLedger:
 
     def subject_histories(self, keys: Iterable[str]) -> dict[str, SubjectHistory]:
         return self._store.subject_histories(self._bound.connection, keys)
+
+    def subject_outlines(self, keys: Iterable[str]) -> dict[str, SubjectOutline]:
+        return self._store.subject_outlines(self._bound.connection, keys)
 
     def subject_key_pages(self, size: int) -> Iterator[list[str]]:
         return self._store.subject_key_pages(self._bound.connection, size)
