@@ -30,6 +30,7 @@ time, which numbers its rows after those committed.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
@@ -38,6 +39,8 @@ from sqlalchemy import Connection, Engine, func, select, text
 from xinyong.adapters.storage.sealing import Sealer
 from xinyong.adapters.storage.tables import ledger
 from xinyong.domain.identifiers import SubjectRef
+
+_SNAPSHOT_ID = re.compile(r"[0-9A-Fa-f-]+")
 
 LEDGER_COLUMNS = ("seq", "kind", "record_id", "subject_key", "rule", "occurred_on", "minor", "day", "outcome")
 LATER_EVENTS = ("dispute_filed", "dispute_resolved", "fulfilled", "repaired", "annulled")
@@ -86,7 +89,11 @@ def joined_snapshot(engine: Engine, shared: str | None) -> Iterator[Connection]:
     from (:func:`shared_snapshot`) does, up to that one's :func:`last_seq`."""
     with snapshot(engine) as connection:
         if shared is not None:
-            connection.execute(text("SET TRANSACTION SNAPSHOT :id").bindparams(id=shared))
+            # The statement takes no parameters; the id is the server's own (hex digits
+            # and dashes), checked before it is put in.
+            if not _SNAPSHOT_ID.fullmatch(shared):
+                raise ValueError(f"not a snapshot id: {shared!r}")
+            connection.exec_driver_sql(f"SET TRANSACTION SNAPSHOT '{shared}'")
         yield connection
 
 
@@ -105,7 +112,9 @@ def ledger_csv(
     This is where the batch jobs read the digest columns (``subject_key``) as text."""
     postgresql = connection.dialect.name == "postgresql"
     line = _POSTGRESQL_LINE if postgresql else _SQLITE_LINE
-    joined = "string_agg(line, chr(10))" if postgresql else "group_concat(line, char(10))"
+    # SQLite's text is handed over as bytes: decoding it to a Python string only to
+    # encode it again for the parser would copy the whole ledger twice.
+    joined = "string_agg(line, chr(10))" if postgresql else "CAST(group_concat(line, char(10)) AS BLOB)"
     query = text(
         f"SELECT {joined} FROM (SELECT {line} AS line FROM ledger "
         "WHERE seq > :after AND seq <= :upto AND kind <> 'contact') AS chunk"
@@ -114,7 +123,7 @@ def ledger_csv(
     for start in range(after, last, rows_per_chunk):
         found = connection.execute(query, {"after": start, "upto": min(start + rows_per_chunk, last)}).scalar_one()
         if found:
-            yield found.encode() + b"\n"
+            yield (found if isinstance(found, bytes) else found.encode()) + b"\n"
 
 
 def organisation_keys_csv(connection: Connection) -> bytes:
