@@ -17,6 +17,7 @@ from rich.progress import (
 )
 from rich.table import Table
 
+from xinyong.adapters.event_files import BATCH_EXTRA
 from xinyong.domain.standing import NotInForce
 from xinyong.entrypoints.cli.root import AsOf, day_asked, deployment_or_exit, err, fail, out, print_json
 
@@ -43,8 +44,6 @@ def _export_to(folder: Path, progress: Progress):
     try:
         from xinyong.batch.export import ExportError, export_ledger
     except ImportError:
-        from xinyong.adapters.event_files import BATCH_EXTRA
-
         raise fail(f"batch jobs need the batch extra: {BATCH_EXTRA}", 2) from None
 
     deployment = deployment_or_exit()
@@ -140,9 +139,6 @@ def rescore_command(
         from xinyong.batch.engines import ENGINES, SPARK_EXTRA, EngineUnavailable, connect, read_export
         from xinyong.batch.job import run_rescore
     except ImportError:
-        # Imported here: the event files' module brings pydantic, which rescoring does not need.
-        from xinyong.adapters.event_files import BATCH_EXTRA
-
         raise fail(f"batch jobs need the batch extra: {BATCH_EXTRA}", 2) from None
 
     if engine not in ENGINES:
