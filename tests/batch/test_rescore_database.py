@@ -61,6 +61,20 @@ def test_one_jurisdiction_read_from_the_database_gives_its_subjects_the_same_ans
     )
 
 
+def test_several_connections_reading_small_chunks_read_the_same_tables_as_one(population, backends):
+    backend = backends("duckdb")
+    store, registry = population.deployment.store, population.registry
+
+    def tables(readers, rows_per_chunk):
+        read = read_database(backend, store, registry, readers=readers, rows_per_chunk=rows_per_chunk)
+        return [sorted_rows(to_arrow(backend, t)) for t in (read.records, read.events, read.subjects)]
+
+    at_once = tables(1, 1_000_000)
+    assert all(at_once)
+    # Chunks of 7 rows over 3 connections: many ranges each, ends that fall anywhere.
+    assert tables(3, 7) == at_once
+
+
 def test_intake_keeps_on_each_record_whether_its_person_was_a_minor(population):
     store = population.deployment.store
     with store.reading() as connection:

@@ -7,7 +7,9 @@ which a machine without access to DuckDB's extension site cannot do; so the ledg
 read with one query a chunk of rows, whose answer the database itself writes as CSV text
 (:func:`xinyong.adapters.storage.ledger_columns.ledger_csv`), parsed by pyarrow into
 Arrow batches and streamed into DuckDB: no Python object per row, memory bounded by
-DuckDB's own tables.
+DuckDB's own tables. Writing that text is most of the cost, so several connections
+write ranges of rows at once, in one snapshot
+(:func:`~xinyong.adapters.storage.ledger_columns.joined_snapshot`).
 
 - **records**: the ledger's record rows; ``kind`` is the subject kind of the record's
   catalog (intake refuses a record whose subject is of another kind), ``minor`` the
@@ -26,17 +28,21 @@ that the same job gives the same answers over either (tested).
 
 from __future__ import annotations
 
+import contextlib
+import os
+import queue
+import threading
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 
 import duckdb
 import ibis
 import pyarrow as pa
 import pyarrow.csv as pacsv
+from sqlalchemy import Engine
 
 from xinyong.adapters.storage import ledger_columns
 from xinyong.adapters.storage.store import LedgerStore
-from xinyong.batch.export import catalog_tables
+from xinyong.batch.export import CATALOG_SCHEMAS, catalog_rows
 from xinyong.batch.rescore import LedgerTables
 from xinyong.domain.catalog.registry import CatalogRegistry
 
@@ -63,7 +69,22 @@ _CONVERT = pacsv.ConvertOptions(
     true_values=["1"],
     false_values=["0"],
 )
-_READ = pacsv.ReadOptions(column_names=_ROWS.names, use_threads=True, block_size=16 << 20)
+# Blocks of 1 MiB: a chunk is parsed by several of pyarrow's threads at once.
+_READ = pacsv.ReadOptions(column_names=_ROWS.names, use_threads=True, block_size=1 << 20)
+
+# Connections that read the ledger at once: the database writing CSV text is the
+# slowest part, and each connection's query runs on a core of its own (SQLite in this
+# process, with the GIL released; PostgreSQL in a server process).
+READERS = max(2, min(4, os.cpu_count() or 1))
+ROWS_PER_CHUNK = 50_000
+
+_SQL_TYPES = {
+    pa.string(): "VARCHAR",
+    pa.date32(): "DATE",
+    pa.int64(): "BIGINT",
+    pa.int32(): "INTEGER",
+    pa.bool_(): "BOOLEAN",
+}
 
 
 class DatabaseUnavailable(RuntimeError):
@@ -75,28 +96,82 @@ class LedgerUnreadable(ValueError):
     service's back, and ``xinyong ledger verify`` says where."""
 
 
-def _batches(chunks: Iterator[bytes]) -> Iterator[pa.RecordBatch]:
-    """The rows of ``chunks`` as Arrow batches. The next chunk is queried and parsed on
-    another thread while DuckDB takes in this one (SQLite, PostgreSQL's driver, pyarrow
-    and DuckDB all release the GIL): the database, the parser and DuckDB work at once.
-    The connection is used by one thread at a time."""
+def _parsed(chunk: bytes) -> list[pa.RecordBatch]:
+    try:
+        return pacsv.read_csv(pa.py_buffer(chunk), _READ, _PARSE, _CONVERT).to_batches()
+    except pa.ArrowInvalid as error:
+        raise LedgerUnreadable(
+            f"a ledger row holds a value intake never writes ({error}); run `xinyong ledger verify`"
+        ) from None
 
-    def parsed() -> list[pa.RecordBatch] | None:
-        chunk = next(chunks, None)
-        if chunk is None:
-            return None
+
+def _batches(
+    engine: Engine, shared: str | None, last: int, readers: int = READERS, rows_per_chunk: int = ROWS_PER_CHUNK
+) -> Iterator[pa.RecordBatch]:
+    """The ledger's rows up to ``seq`` ``last`` as Arrow batches, in no particular order
+    (``seq`` is a column). ``readers`` threads each query chunks of rows on a connection of
+    their own, joined to the snapshot ``shared``, and parse them, while DuckDB takes in
+    the batches on this thread (SQLite, PostgreSQL's driver, pyarrow and DuckDB all
+    release the GIL). A few parsed chunks wait at most: memory stays bounded."""
+    ranges = [(after, min(after + rows_per_chunk, last)) for after in range(0, last, rows_per_chunk)]
+    if not ranges:
+        return
+    done = queue.Queue[list[pa.RecordBatch] | BaseException | None](maxsize=2 * readers)
+    stop = threading.Event()
+
+    def read(mine: list[tuple[int, int]]) -> None:
         try:
-            return pacsv.read_csv(pa.py_buffer(chunk), _READ, _PARSE, _CONVERT).to_batches()
-        except pa.ArrowInvalid as error:
-            raise LedgerUnreadable(
-                f"a ledger row holds a value intake never writes ({error}); run `xinyong ledger verify`"
-            ) from None
+            with ledger_columns.joined_snapshot(engine, shared) as connection:
+                for after, upto in mine:
+                    for chunk in ledger_columns.ledger_csv(connection, rows_per_chunk, after=after, upto=upto):
+                        if stop.is_set():
+                            return
+                        done.put(_parsed(chunk))
+        except BaseException as error:  # noqa: BLE001 - raised again by the consuming thread
+            done.put(error)
+        finally:
+            done.put(None)
 
-    with ThreadPoolExecutor(1, thread_name_prefix="xinyong-ledger") as worker:
-        pending = worker.submit(parsed)
-        while (batches := pending.result()) is not None:
-            pending = worker.submit(parsed)
-            yield from batches
+    workers = [
+        threading.Thread(target=read, args=(ranges[i::readers],), name=f"xinyong-ledger-{i}", daemon=True)
+        for i in range(min(readers, len(ranges)))
+    ]
+    for worker in workers:
+        worker.start()
+    try:
+        running = len(workers)
+        while running:
+            item = done.get()
+            if item is None:
+                running -= 1
+            elif isinstance(item, BaseException):
+                raise item
+            else:
+                yield from item
+    finally:
+        # Stopped early (an error, here or in DuckDB): let the readers finish and close
+        # their connections.
+        stop.set()
+        while any(worker.is_alive() for worker in workers):
+            with contextlib.suppress(queue.Empty):
+                done.get(timeout=0.05)
+        for worker in workers:
+            worker.join()
+
+
+def _catalog(con, name: str, registry: CatalogRegistry) -> None:
+    """The catalog tables of :func:`xinyong.batch.export.catalog_tables`, made in DuckDB
+    from the catalogs' rows (going through pyarrow would import pandas, a good part of
+    the command's start-up)."""
+    for table, rows in catalog_rows(registry).items():
+        schema = CATALOG_SCHEMAS[table]
+        columns = ", ".join(f'"{field.name}" {_SQL_TYPES[field.type]}' for field in schema)
+        con.execute(f'CREATE TEMP TABLE "{name}_{table}" ({columns})')
+        if rows:
+            marks = ", ".join("?" for _ in schema)
+            con.executemany(
+                f'INSERT INTO "{name}_{table}" VALUES ({marks})', [[row[n] for n in schema.names] for row in rows]
+            )
 
 
 def _records(con, name: str) -> None:
@@ -121,11 +196,14 @@ def read_database(
     *,
     jurisdiction: str | None = None,
     progress: Progress | None = None,
+    readers: int = READERS,
+    rows_per_chunk: int = ROWS_PER_CHUNK,
 ) -> LedgerTables:
     """The job's tables read from ``store``'s database into ``backend`` (DuckDB), in one
-    snapshot. With ``jurisdiction``, only subjects of that jurisdiction and those inside
-    it, and their records, as :func:`xinyong.batch.engines.read_export` reads one
-    province's partitions."""
+    snapshot, by ``readers`` connections at once, ``rows_per_chunk`` ledger rows a query.
+    With ``jurisdiction``, only subjects of that jurisdiction and those inside it, and
+    their records, as :func:`xinyong.batch.engines.read_export` reads one province's
+    partitions."""
     if backend.name != "duckdb":
         raise DatabaseUnavailable(
             "the job reads a database on DuckDB only; for Spark, export the ledger first (xinyong export)"
@@ -133,12 +211,10 @@ def read_database(
     report = progress or (lambda phase, done: None)
     con = backend.con
     name = ibis.util.gen_name("xinyong")
-    catalog = catalog_tables(registry)
-    for table, rows in catalog.items():
-        con.register(f"{name}_{table}_arrow", rows)
-        con.execute(f'CREATE TEMP TABLE "{name}_{table}" AS SELECT * FROM "{name}_{table}_arrow"')
-        con.unregister(f"{name}_{table}_arrow")
+    _catalog(con, name, registry)
     with ledger_columns.snapshot(store.engine) as connection:
+        shared = ledger_columns.shared_snapshot(connection)
+        last = ledger_columns.last_seq(connection)
         done = 0
         unreadable: list[LedgerUnreadable] = []
 
@@ -153,7 +229,8 @@ def read_database(
                 unreadable.append(error)  # DuckDB reports it wrapped in its own error
                 raise
 
-        reader = pa.RecordBatchReader.from_batches(_ROWS, counted(_batches(ledger_columns.ledger_csv(connection))))
+        batches = _batches(store.engine, shared, last, readers, rows_per_chunk)
+        reader = pa.RecordBatchReader.from_batches(_ROWS, counted(batches))
         con.register(f"{name}_stream", reader)
         try:
             con.execute(f'CREATE TEMP TABLE "{name}_rows" AS SELECT * FROM "{name}_stream"')
@@ -163,10 +240,17 @@ def read_database(
             raise
         finally:
             con.unregister(f"{name}_stream")
-        organisations = pa.table({"subject_key": pa.array(ledger_columns.organisation_keys(connection), pa.string())})
-        con.register(f"{name}_organisations_arrow", organisations)
-        con.execute(f'CREATE TEMP TABLE "{name}_organisations" AS SELECT * FROM "{name}_organisations_arrow"')
-        con.unregister(f"{name}_organisations_arrow")
+        con.execute(f'CREATE TEMP TABLE "{name}_organisations" (subject_key VARCHAR)')
+        if keys := ledger_columns.organisation_keys_csv(connection):
+            organisations = pacsv.read_csv(
+                pa.py_buffer(keys),
+                pacsv.ReadOptions(column_names=["subject_key"]),
+                _PARSE,
+                pacsv.ConvertOptions(column_types={"subject_key": pa.string()}),
+            )
+            con.register(f"{name}_organisations_arrow", organisations)
+            con.execute(f'INSERT INTO "{name}_organisations" SELECT * FROM "{name}_organisations_arrow"')
+            con.unregister(f"{name}_organisations_arrow")
         _records(con, name)
         # Records of persons written before migration 0006 keep no flag: it is read
         # from their sealed identities, in the same snapshot, for those rows only.
@@ -227,5 +311,5 @@ def read_database(
         records=records,
         events=events,
         subjects=subjects,
-        **{table: backend.table(f"{name}_{table}") for table in catalog},
+        **{table: backend.table(f"{name}_{table}") for table in CATALOG_SCHEMAS},
     )

@@ -182,3 +182,15 @@ def write_parquet(backend, expr: ir.Table, path: str | Path) -> None:
 def to_arrow(backend, expr: ir.Table) -> pa.Table:
     """``expr``'s rows, collected to this process."""
     return backend.to_pyarrow(expr)
+
+
+def to_rows(backend, expr: ir.Table) -> list[dict[str, Any]]:
+    """``expr``'s rows as dicts, collected to this process: for the few rows a report
+    needs. On DuckDB they are fetched with the compiled query, as Python values, since
+    Ibis's own conversion imports pandas, which would be much of the command's start-up."""
+    if engine_of(backend) == "spark":
+        return to_arrow(backend, expr).to_pylist()
+    backend._run_pre_execute_hooks(expr)  # noqa: SLF001
+    cursor = backend.raw_sql(backend.compile(expr))
+    names = [column[0] for column in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]

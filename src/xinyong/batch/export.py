@@ -175,10 +175,25 @@ def duration_columns(duration: Duration | None) -> tuple[int | None, int | None]
 # ------------------------------------------------------------------------ catalogs
 
 
+CATALOG_SCHEMAS = {"versions": VERSIONS, "rules": RULES, "lists": LISTS, "grades": GRADES}
+
+
 def catalog_tables(registry: CatalogRegistry) -> dict[str, pa.Table]:
     """Every loaded catalog version as four tables: ``versions``, ``rules``, ``lists``
     and ``grades``, each row carrying its catalog id, version and ``effective_from``."""
-    versions, rules, lists, grades = [], [], [], []
+    return {
+        name: pa.Table.from_pylist(rows, schema=CATALOG_SCHEMAS[name]) for name, rows in catalog_rows(registry).items()
+    }
+
+
+def catalog_rows(registry: CatalogRegistry) -> dict[str, list[dict]]:
+    """The rows of :func:`catalog_tables`, as dicts keyed by the names of
+    :data:`CATALOG_SCHEMAS`' columns (an engine can take them in without pyarrow, which
+    imports pandas to build an array from Python values)."""
+    versions: list[dict] = []
+    rules: list[dict] = []
+    lists: list[dict] = []
+    grades: list[dict] = []
     for c in registry.all():
         key = {"catalog_id": c.id, "version": c.version, "effective_from": c.effective_from}
         dm, dd = duration_columns(c.dispute_deadline)
@@ -220,12 +235,7 @@ def catalog_tables(registry: CatalogRegistry) -> dict[str, pa.Table]:
             )
         for position, band in enumerate(c.grades):
             grades.append(key | {"position": position, "grade": band.name, "min": band.min})
-    return {
-        "versions": pa.Table.from_pylist(versions, schema=VERSIONS),
-        "rules": pa.Table.from_pylist(rules, schema=RULES),
-        "lists": pa.Table.from_pylist(lists, schema=LISTS),
-        "grades": pa.Table.from_pylist(grades, schema=GRADES),
-    }
+    return {"versions": versions, "rules": rules, "lists": lists, "grades": grades}
 
 
 # -------------------------------------------------------------------------- ledger

@@ -26,7 +26,7 @@ from xinyong.batch.engines import (
     engine_of,
     read_export,
     stage_for,
-    to_arrow,
+    to_rows,
     write_parquet,
 )
 from xinyong.batch.rescore import LedgerTables, grade_distribution, rescore
@@ -64,10 +64,10 @@ def check_questions(
 ) -> dict[tuple[str, dt.date], str]:
     """The version in force for each ``(catalog_id, day)`` question; raises
     :class:`NotInForce`, as :func:`xinyong.domain.standing.standing` does, when there is none."""
-    versions = to_arrow(
+    versions = to_rows(
         backend,
         tables.versions.select("catalog_id", "version", "effective_from").order_by("effective_from"),
-    ).to_pylist()
+    )
     answer = {}
     for catalog_id, day in questions:
         mine = [v for v in versions if v["catalog_id"] == catalog_id]
@@ -127,12 +127,15 @@ def run_rescore(
     tell("counting grades")
     # Counted from what was written, so that the scores are not computed twice.
     written = backend.read_parquet(str(out))
-    asked = ibis.memtable(
-        {"catalog": [catalog_id], "as_of": [as_of], "version": [version]},
-        schema={"catalog": "string", "as_of": "date", "version": "string"},
+    versions = tables.versions
+    # The question, as a row on the backend (a memtable would be built with pandas).
+    asked = (
+        versions.filter((versions.catalog_id == catalog_id) & (versions.version == version))
+        .select(catalog=versions.catalog_id, as_of=ibis.literal(as_of, type="date"), version=versions.version)
+        .distinct()
     )
-    rows = to_arrow(backend, grade_distribution(written, tables, asked)).to_pylist()
-    entries = to_arrow(backend, backend.read_parquet(lists_out).aggregate(n=ibis._.count())).to_pylist()[0]["n"]
+    rows = to_rows(backend, grade_distribution(written, tables, asked))
+    entries = to_rows(backend, backend.read_parquet(lists_out).aggregate(n=ibis._.count()))[0]["n"]
     timings["grades"] = time.perf_counter() - started
 
     return RescoreReport(

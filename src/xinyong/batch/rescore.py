@@ -46,6 +46,7 @@ tables, keyed by catalog.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -152,9 +153,19 @@ def rescore(
     catalogs = sorted({catalog for catalog, _ in asked})
     intervals = _intervals(tables.versions)
 
-    wanted = ibis.memtable(
-        {"catalog_id": [c for c, _ in asked], "as_of": [d for _, d in asked]},
-        schema={"catalog_id": "string", "as_of": "date"},
+    # The questions as a table on the tables' backend, one row each whose catalog is
+    # loaded (the others give no rows anyway): a memtable would be built with pandas,
+    # whose import is a good part of a command's start-up.
+    loaded = tables.versions.select("catalog_id").distinct()
+    wanted = functools.reduce(
+        lambda one, other: one.union(other, distinct=False),
+        [
+            loaded.filter(loaded.catalog_id == catalog).select(
+                "catalog_id",
+                as_of=ibis.literal([day for c, day in asked if c == catalog], type="array<date>").unnest(),
+            )
+            for catalog in catalogs
+        ],
     )
     days = wanted.join(
         intervals,

@@ -20,20 +20,27 @@ without commas, quotes or line breaks; a row that holds one anyway was written b
 the service's back (``xinyong ledger verify`` says where) and makes the reader fail.
 
 The reads run in one snapshot (:func:`snapshot`): SQLite's read transaction over WAL,
-PostgreSQL's REPEATABLE READ.
+PostgreSQL's REPEATABLE READ. Several connections can read ranges of ``seq`` at once
+(:func:`joined_snapshot`): on PostgreSQL they import the first one's snapshot; on SQLite
+the rows up to the first one's last ``seq`` are the same in every later snapshot, as the
+ledger is append-only (its triggers refuse updates and deletes) and has one writer at a
+time, which numbers its rows after those committed.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
 from sqlalchemy import Connection, Engine, func, select, text
 
 from xinyong.adapters.storage.sealing import Sealer
-from xinyong.adapters.storage.tables import ledger, organisations
+from xinyong.adapters.storage.tables import ledger
 from xinyong.domain.identifiers import SubjectRef
+
+_SNAPSHOT_ID = re.compile(r"[0-9A-Fa-f-]+")
 
 LEDGER_COLUMNS = ("seq", "kind", "record_id", "subject_key", "rule", "occurred_on", "minor", "day", "outcome")
 LATER_EVENTS = ("dispute_filed", "dispute_resolved", "fulfilled", "repaired", "annulled")
@@ -70,28 +77,68 @@ def snapshot(engine: Engine) -> Iterator[Connection]:
             yield connection
 
 
-def ledger_csv(connection: Connection, rows_per_chunk: int = 100_000) -> Iterator[bytes]:
+def shared_snapshot(connection: Connection) -> str | None:
+    """What another connection needs to join ``connection``'s snapshot
+    (:func:`joined_snapshot`): PostgreSQL's exported snapshot id; nothing on SQLite."""
+    if connection.dialect.name == "postgresql":
+        return connection.exec_driver_sql("SELECT pg_export_snapshot()").scalar_one()
+    return None
+
+
+@contextmanager
+def joined_snapshot(engine: Engine, shared: str | None) -> Iterator[Connection]:
+    """Another read-only connection that sees the ledger as the one ``shared`` was taken
+    from (:func:`shared_snapshot`) does, up to that one's :func:`last_seq`."""
+    with snapshot(engine) as connection:
+        if shared is not None:
+            # The statement takes no parameters; the id is the server's own (hex digits
+            # and dashes), checked before it is put in.
+            if not _SNAPSHOT_ID.fullmatch(shared):
+                raise ValueError(f"not a snapshot id: {shared!r}")
+            connection.exec_driver_sql(f"SET TRANSACTION SNAPSHOT '{shared}'")
+        yield connection
+
+
+def last_seq(connection: Connection) -> int:
+    """The ``seq`` of the ledger's last row in the snapshot (0 when empty)."""
+    return connection.execute(select(func.coalesce(func.max(ledger.c.seq), 0))).scalar_one()
+
+
+def ledger_csv(
+    connection: Connection, rows_per_chunk: int = 100_000, *, after: int = 0, upto: int | None = None
+) -> Iterator[bytes]:
     """The columns of :data:`LEDGER_COLUMNS` of every ledger row but contact events, as
     CSV without a header, about ``rows_per_chunk`` rows a chunk (each chunk ends with a
-    line break)."""
+    line break); with ``after`` and ``upto``, only the rows with ``after < seq <= upto``.
+
+    This is where the batch jobs read the digest columns (``subject_key``) as text."""
     postgresql = connection.dialect.name == "postgresql"
     line = _POSTGRESQL_LINE if postgresql else _SQLITE_LINE
-    joined = "string_agg(line, chr(10))" if postgresql else "group_concat(line, char(10))"
+    # SQLite's text is handed over as bytes: decoding it to a Python string only to
+    # encode it again for the parser would copy the whole ledger twice.
+    joined = "string_agg(line, chr(10))" if postgresql else "CAST(group_concat(line, char(10)) AS BLOB)"
     query = text(
         f"SELECT {joined} FROM (SELECT {line} AS line FROM ledger "
         "WHERE seq > :after AND seq <= :upto AND kind <> 'contact') AS chunk"
     )
-    last = connection.execute(select(func.coalesce(func.max(ledger.c.seq), 0))).scalar_one()
-    for after in range(0, last, rows_per_chunk):
-        found = connection.execute(query, {"after": after, "upto": after + rows_per_chunk}).scalar_one()
+    last = last_seq(connection) if upto is None else upto
+    for start in range(after, last, rows_per_chunk):
+        found = connection.execute(query, {"after": start, "upto": min(start + rows_per_chunk, last)}).scalar_one()
         if found:
-            yield found.encode() + b"\n"
+            yield (found if isinstance(found, bytes) else found.encode()) + b"\n"
 
 
-def organisation_keys(connection: Connection) -> list[str]:
-    """The lookup keys of the organisations in the public directory: a subject event's
-    subject is an organisation exactly when its key is among them."""
-    return list(connection.execute(select(organisations.c.subject_key)).scalars())
+def organisation_keys_csv(connection: Connection) -> bytes:
+    """The lookup keys of the organisations in the public directory, one a line (empty
+    when there are none): a subject event's subject is an organisation exactly when its
+    key is among them. Read as the digest column's text, as :func:`ledger_csv` does."""
+    joined = (
+        "string_agg(subject_key, chr(10))"
+        if connection.dialect.name == "postgresql"
+        else ("group_concat(subject_key, char(10))")
+    )
+    found = connection.execute(text(f"SELECT {joined} FROM organisations")).scalar_one()
+    return found.encode() + b"\n" if found else b""
 
 
 def sealed_minors(
