@@ -23,6 +23,7 @@ import zlib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
+import msgspec
 from sqlalchemy import Connection, bindparam, delete, func, insert, or_, select
 
 from xinyong.adapters.storage.store import LedgerStore
@@ -38,6 +39,9 @@ _FORMAT = 1
 _UNREADABLE = (zlib.error, ValueError, KeyError, TypeError, IndexError)
 _IN_BATCH = 500
 _ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+# Every check decodes its subject's document: msgspec reads the same JSON in less time
+# (a malformed document raises a ValueError, as json.loads does).
+_DECODER = msgspec.json.Decoder()
 
 
 def _day(value: dt.date | None) -> str | None:
@@ -123,7 +127,7 @@ class _Contributions(Mapping[str, tuple[ContributionPiece, ...]]):
 
 
 def _document(blob: bytes) -> dict[str, Any]:
-    document = json.loads(zlib.decompress(blob))
+    document = _DECODER.decode(zlib.decompress(blob))
     if document.get("f") != _FORMAT:
         raise ValueError(f"read model format {document.get('f')!r} is not {_FORMAT}")
     return document
