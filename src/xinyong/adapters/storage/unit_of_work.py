@@ -7,17 +7,26 @@ the state and appending after it cannot interleave with another writer, in this 
 or any other. A read-only unit takes no lock and reads one consistent snapshot (WAL on
 SQLite). A write the database refuses as a duplicate (a unique index: one decision per
 case, one event per id, one case per place) leaves the unit as a
-:class:`~xinyong.services.unit_of_work.Collision`, with nothing written."""
+:class:`~xinyong.services.unit_of_work.Collision`, with nothing written.
+
+A read-only unit opened on the thread of an event loop (the server's, where every check
+reads its subject's read model) uses a connection held for that thread (:class:`_Held`)
+rather than one taken from the pool and given back: each unit is still its own
+transaction and snapshot, without the pool's work, which cost a check more than its
+reads."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
+import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from types import TracebackType
 from typing import Any
 
-from sqlalchemy import Connection, RootTransaction
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import Connection, Engine, RootTransaction
+from sqlalchemy import event as sqlalchemy_event
+from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from xinyong.adapters.storage.access_log import AccessLog
 from xinyong.adapters.storage.attachments import AttachmentFiles
@@ -473,12 +482,64 @@ class SqlFederation:
         return self._tables.partners(self._bound.connection)
 
 
+class _Held(threading.local):
+    """The reading connection held for one thread, and whether a unit is using it (a
+    read-only unit opened inside another on the same thread takes one from the pool)."""
+
+    connection: Connection | None = None
+    busy: bool = False
+
+
+class _HeldConnections:
+    """Reading connections held per event-loop thread, closed with the engine."""
+
+    def __init__(self, engine: Engine):
+        self.here = _Held()
+        self._all: list[Connection] = []
+        self._lock = threading.Lock()
+        sqlalchemy_event.listen(engine, "engine_disposed", lambda _engine: self.close())
+
+    def take(self, reading_engine: Engine) -> Connection | None:
+        """This thread's held connection, if this thread runs an event loop and its
+        connection is free; None otherwise (take one from the pool)."""
+        here = self.here
+        if here.busy or asyncio._get_running_loop() is None:  # noqa: SLF001 - the public get_running_loop raises
+            return None
+        if here.connection is None or here.connection.closed:
+            here.connection = reading_engine.connect()
+            with self._lock:
+                self._all.append(here.connection)
+        here.busy = True
+        return here.connection
+
+    def give_back(self, connection: Connection, broken: bool) -> None:
+        """End a unit's use of this thread's connection; a connection that failed is
+        closed, and the next unit opens another."""
+        here = self.here
+        here.busy = False
+        if broken:
+            here.connection = None
+            with self._lock:
+                if connection in self._all:
+                    self._all.remove(connection)
+            connection.invalidate()
+            connection.close()
+
+    def close(self) -> None:
+        with self._lock:
+            held, self._all = self._all, []
+        for connection in held:
+            connection.close()
+
+
 class SqlUnitOfWork(UnitOfWork):
     """One connection and one transaction, opened when the ``with`` block is entered."""
 
-    def __init__(self, store: LedgerStore, read_only: bool = False):
+    def __init__(self, store: LedgerStore, read_only: bool = False, held: _HeldConnections | None = None):
         self._store = store
         self.read_only = read_only
+        self._held = held if read_only else None
+        self._holding = False  # whether this unit uses its thread's held connection
         self._bound = _Bound(read_only)
         self._connection: Connection | None = None
         self._transaction: RootTransaction | None = None
@@ -501,28 +562,42 @@ class SqlUnitOfWork(UnitOfWork):
         # make_engine's SQLite listener begins a reading transaction without the write
         # lock for a connection marked read-only; WAL gives it a snapshot. PostgreSQL
         # gives a snapshot to a REPEATABLE READ transaction.
-        connection = (self._store.reading_engine if self.read_only else self._store.engine).connect()
+        held = self._held.take(self._store.reading_engine) if self._held is not None else None
+        self._holding = held is not None
+        connection = held or (self._store.reading_engine if self.read_only else self._store.engine).connect()
         try:
             self._transaction = connection.begin()
             if not self.read_only and connection.dialect.name == "postgresql":
                 # Serialise writers so that every hash chain has one head.
                 connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({ADVISORY_LOCK})")
         except BaseException:
-            connection.close()
+            self._let_go(connection, broken=True)
             raise
         self._connection = connection
         self._bound.attach(connection)
         return self
 
+    def _let_go(self, connection: Connection, broken: bool) -> None:
+        if self._holding and self._held is not None:
+            self._holding = False
+            self._held.give_back(connection, broken)
+        else:
+            connection.close()
+
     def __exit__(
         self, kind: type[BaseException] | None, error: BaseException | None, traceback: TracebackType | None
     ) -> None:
+        broken = True
         try:
             self.rollback()
+            broken = False
         finally:
             self._bound.attach(None)
             if self._connection is not None:
-                self._connection.close()
+                # A held connection whose unit failed in the database is not kept: it
+                # may be in a state the next unit should not inherit.
+                failed = broken or (error is not None and isinstance(error, DBAPIError))
+                self._let_go(self._connection, broken=failed)
                 self._connection = None
         if isinstance(error, IntegrityError):
             raise Collision(str(error.orig)) from error
@@ -555,6 +630,7 @@ class SqlUnitsOfWork:
 
     def __init__(self, store: LedgerStore):
         self.store = store
+        self._held = _HeldConnections(store.engine)
 
     def __call__(self, *, read_only: bool = False) -> SqlUnitOfWork:
-        return SqlUnitOfWork(self.store, read_only)
+        return SqlUnitOfWork(self.store, read_only, self._held)

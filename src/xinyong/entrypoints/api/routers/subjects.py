@@ -18,9 +18,11 @@ from xinyong.domain.identifiers import SubjectRef
 from xinyong.domain.validation import field_problems
 from xinyong.entrypoints.answers import check_json, standing_json
 from xinyong.entrypoints.api.deps import (
-    Checker,
+    BEARER_SECURITY,
+    CHECKERS,
     Officer,
     OfficerOrSubject,
+    admitted,
     day_in_range,
     json_body,
     language,
@@ -78,18 +80,21 @@ def subject_report(
 
 
 # The bodies are read here, not by FastAPI (the hot path; and the old list form of
-# /v1/checks): the document names them, with the components the app adds.
+# /v1/checks): the document names them, with the components the app adds. The token is
+# read here too (deps.admitted), so the routes declare the bearer scheme themselves.
 _CHECK_BODY = {
+    "security": BEARER_SECURITY,
     "requestBody": {
         "required": True,
         "content": {"application/json": {"schema": {"$ref": "#/components/schemas/CheckQuestion"}}},
-    }
+    },
 }
 _MANIFEST_BODY = {
+    "security": BEARER_SECURITY,
     "requestBody": {
         "required": True,
         "content": {"application/json": {"schema": {"$ref": "#/components/schemas/CheckManifest"}}},
-    }
+    },
 }
 _QUESTIONS = TypeAdapter(list[CheckQuestion])
 # The answer as json.dumps(..., ensure_ascii=False) writes it, with the encoder made once.
@@ -134,7 +139,7 @@ def _questions(data: object, at: str = "") -> tuple[list[CheckQuestion], bool]:
     summary="Decide one action for one subject",
     openapi_extra=_CHECK_BODY,
 )
-async def checks(request: Request, who: Checker) -> Any:
+async def checks(request: Request) -> Any:
     """A service point asks whether a subject may do an action on a day. The answer gives
     the decision with every reason, its legal basis and how to dispute; a service point
     never sees scores. An officer states a purpose with every check, as with every read.
@@ -143,6 +148,7 @@ async def checks(request: Request, who: Checker) -> Any:
 
     Deprecated but kept: a JSON array of questions is still accepted here and answered
     with an array of answers (the form of /v1 before the batch route)."""
+    who = await admitted(request, *CHECKERS)
     questions, many = _questions(await json_body(request))
     answers = await _decided(request, who, questions, many)
     # Written as it is: check_json is the documented object (CheckAnswer, which the
@@ -157,11 +163,12 @@ async def checks(request: Request, who: Checker) -> Any:
     summary="Decide a manifest: many questions at once, answered in their order",
     openapi_extra=_MANIFEST_BODY,
 )
-async def checks_batch(request: Request, who: Checker) -> Any:
+async def checks_batch(request: Request) -> Any:
     """Like `POST /v1/checks`, for a list of questions (at most 1000): the answers come
     in the questions' order, and every error names its question by position
     (`questions.2.subject`). All are decided, or none: a question outside the service
     point's scopes refuses the manifest."""
+    who = await admitted(request, *CHECKERS)
     data = await json_body(request)
     if not isinstance(data, dict) or not isinstance(data.get("questions"), list) or set(data) != {"questions"}:
         raise Problem(
