@@ -131,11 +131,11 @@ def ledger_csv(
 def organisation_keys_csv(connection: Connection) -> bytes:
     """The lookup keys of the organisations in the public directory, one a line (empty
     when there are none): a subject event's subject is an organisation exactly when its
-    key is among them. Read as the digest column's text, as :func:`ledger_csv` does."""
+    key is among them, in lower-case hex, as :func:`ledger_csv` writes the ledger's keys."""
     joined = (
-        "string_agg(subject_key, chr(10))"
+        "string_agg(encode(subject_key, 'hex'), chr(10))"
         if connection.dialect.name == "postgresql"
-        else ("group_concat(subject_key, char(10))")
+        else "group_concat(lower(hex(subject_key)), char(10))"
     )
     found = connection.execute(text(f"SELECT {joined} FROM organisations")).scalar_one()
     return found.encode() + b"\n" if found else b""
