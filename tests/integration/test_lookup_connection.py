@@ -8,6 +8,7 @@ are closed with the deployment."""
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 
 import pytest
 from sqlalchemy import text
@@ -23,10 +24,15 @@ def _units(deployment) -> SqlUnitsOfWork:
 
 
 def _on_a_loop(work):
+    """``work()`` run by a coroutine on an event loop of a thread of its own, as the
+    server runs its checks: the test's own thread may already have a loop running (the
+    browser tests' driver leaves one in the worker)."""
+
     async def run():
         return work()
 
-    return asyncio.run(run())
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, run()).result()
 
 
 def _catalogs(uow) -> int:
@@ -53,10 +59,17 @@ def test_a_unit_on_the_loop_sees_what_was_committed_after_the_previous_one(deplo
 
 def test_a_unit_off_the_loop_takes_a_connection_from_the_pool(deployment):
     units = _units(deployment)
-    with units(read_only=True) as uow:
-        first = uow._bound.connection
-    with units(read_only=True) as uow:
-        second = uow._bound.connection
+
+    def read_twice():
+        with units(read_only=True) as uow:
+            first = uow._bound.connection
+        with units(read_only=True) as uow:
+            second = uow._bound.connection
+        return first, second
+
+    # On a thread of its own, which runs no event loop (see _on_a_loop).
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        first, second = pool.submit(read_twice).result()
     assert first is not second
     assert first.closed
 
