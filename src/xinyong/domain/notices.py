@@ -251,11 +251,17 @@ def _record_facts(file: RecordFile, line: Timeline, registry: CatalogRegistry) -
     return facts
 
 
-def record_notice(file: RecordFile, registry: CatalogRegistry, today: dt.date | None = None) -> NoticeDraft:
+def record_notice(
+    file: RecordFile,
+    registry: CatalogRegistry,
+    today: dt.date | None = None,
+    timelines: Callable[[RecordFile], Timeline] | None = None,
+) -> NoticeDraft:
     """The notice that a record was made: before it takes effect, with the last day to
     dispute it while it does not yet count. ``today`` is the day the notice is written:
-    a record entered after that last day is told as already in effect."""
-    line = timeline(file, registry)
+    a record entered after that last day is told as already in effect. ``timelines``
+    (:class:`Timelines` of ``registry``) shares the record's timeline with the caller."""
+    line = timelines(file) if timelines is not None else timeline(file, registry)
     facts = _record_facts(file, line, registry)
     last_day = day_before(line.effective_on)
     facts["dispute_before_effect_until"] = _day(last_day) if last_day >= file.record.decided_on else None
@@ -281,11 +287,17 @@ def record_notice(file: RecordFile, registry: CatalogRegistry, today: dt.date | 
 
 
 def change_notices(
-    before: RecordFile, change: RecordChange, after: RecordFile, registry: CatalogRegistry
+    before: RecordFile,
+    change: RecordChange,
+    after: RecordFile,
+    registry: CatalogRegistry,
+    timelines: Callable[[RecordFile], Timeline] | None = None,
 ) -> list[NoticeDraft]:
-    """Notices caused by a later event on a record."""
-    line_before = timeline(before, registry)
-    line = timeline(after, registry)
+    """Notices caused by a later event on a record; ``timelines`` as for
+    :func:`record_notice`."""
+    derive = timelines if timelines is not None else (lambda f: timeline(f, registry))
+    line_before = derive(before)
+    line = derive(after)
     facts = _record_facts(after, line, registry)
     facts["on"] = _day(change.on)
     subject, record, source = after.subject, after.id, after.record.source

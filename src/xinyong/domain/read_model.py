@@ -55,7 +55,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -255,10 +255,13 @@ def standing_changes(
     files: Iterable[RecordFile],
     registry: CatalogRegistry,
     jurisdiction: str | None = None,
+    timelines: Callable[[RecordFile], Timeline] | None = None,
 ) -> ReadModel:
     """The read model of ``subject`` from its record files (others are ignored);
-    ``jurisdiction`` is its latest known jurisdiction, for coverage."""
-    lines = [timeline(f, registry) for f in files if f.subject == subject]
+    ``jurisdiction`` is its latest known jurisdiction, for coverage. ``timelines``
+    (:class:`Timelines` of ``registry``) reuses timelines the caller has derived."""
+    derive = timelines if timelines is not None else (lambda f: timeline(f, registry))
+    lines = [derive(f) for f in files if f.subject == subject]
     return read_model_of(subject, lines, registry, jurisdiction)
 
 

@@ -343,6 +343,26 @@ def timeline(file: RecordFile, registry: CatalogRegistry) -> Timeline:
     return replace(line, placement=ListPlacement(rule.list, record.id, start, until))
 
 
+class Timelines:
+    """:func:`timeline` of record files under one registry, each derived once while its
+    file stays the same object: an import derives a new record's timeline for its notice
+    and again for its subject's read model in the same batch. A file changed by a later
+    event is a new object (files are frozen), so it is derived afresh; a file is told
+    apart from an earlier one with the same id by identity, never by id alone."""
+
+    def __init__(self, registry: CatalogRegistry):
+        self.registry = registry
+        self._known: dict[str, tuple[RecordFile, Timeline]] = {}
+
+    def __call__(self, file: RecordFile) -> Timeline:
+        known = self._known.get(file.id)
+        if known is not None and known[0] is file:
+            return known[1]
+        line = timeline(file, self.registry)
+        self._known[file.id] = (file, line)
+        return line
+
+
 # ----------------------------------------------------------------------------- points
 
 
