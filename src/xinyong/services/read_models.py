@@ -117,13 +117,16 @@ class ReadModels:
         ``subjects``, each from its whole history: the record files of ``files`` (as they
         stand in the unit, events applied) and those of its records not among them, read
         back from the ledger. Its commit then recomputes them only if events filed after
-        this touch them. ``timelines``, of the unit's registry, reuses the timelines the
-        caller has derived (intake's, for the batch's notices). Returns how many were stored."""
+        this touch them. ``timelines``, of the registry the caller read in this unit,
+        reuses the timelines it has derived (intake's, for the batch's notices), under
+        that registry. Returns how many were stored."""
         keys = {uow.ledger.subject_key(s): s for s in subjects}
         if not keys:
             return 0
-        registry = self.library.registry(uow)
-        if timelines is None or timelines.registry is not registry:
+        # The caller's registry, read in this unit, is the one its events were admitted
+        # under (a writing unit's registry is read afresh on each call, not cached).
+        registry = timelines.registry if timelines is not None else self.library.registry(uow)
+        if timelines is None:
             timelines = Timelines(registry)
         outlines = uow.ledger.subject_outlines(keys)
         missing = [rid for o in outlines.values() for rid in o.records if rid not in files]
