@@ -41,6 +41,7 @@ from xinyong.domain.standing import (
     RecordFile,
     Rejected,
     Standing,
+    StandingHistory,
     Timeline,
     Timelines,
     apply_change,
@@ -405,3 +406,19 @@ def test_timelines_shared_through_an_import_equal_each_file_derived_afresh(deplo
         assert standing_changes(subject, files.values(), registry, deployment.jurisdiction, shared) == standing_changes(
             subject, files.values(), registry, deployment.jurisdiction
         )
+
+
+@PROPERTY
+@given(deployments())
+def test_a_history_swept_over_days_answers_each_day_as_asked_alone(deployment):
+    """``StandingHistory.over`` (the sweep the read model asks, which keeps the day
+    before's contributions and list entries while nothing moved) equals ``on`` for each
+    day, lists included: the read model takes its list pieces elsewhere, so this is
+    where the sweep's lists are pinned."""
+    registry, jurisdiction = deployment.registry, deployment.jurisdiction
+    for subject in deployment.world.subjects:
+        lines = deployment.lines(subject)
+        for catalog_id in registry.ids():
+            history = StandingHistory(subject, catalog_id, lines, registry, jurisdiction)
+            days = [d for d in deployment.days() if standing_or_none(history.on, d) is not None]
+            assert list(history.over(days)) == [history.on(d) for d in days]
