@@ -184,6 +184,8 @@ def _spans(
         version = registry.in_force(catalog_id, start)
         if version is not None and version.subject_kind == subject.kind:
             scored.append((start, days[index + 1] if index + 1 < len(days) else None))
+    carried: tuple[Contribution, ...] | None = None
+    carried_until: dt.date | None = None
     for (start, until), value in zip(scored, history.over([d for d, _ in scored]), strict=True):
         previous = spans[-1] if spans else None
         if (
@@ -197,12 +199,19 @@ def _spans(
             spans.append(
                 Span(catalog_id, start, until, value.version, value.base, value.score, value.grade, value.covered)
             )
-        for contribution in value.contributions:
-            own = pieces.setdefault(contribution.record, [])
-            if own and own[-1][1] == start and own[-1][2] is contribution:
-                own[-1][1] = until
-            else:
-                own.append([start, until, contribution])
+        if value.contributions is carried and carried_until == start:
+            # The same contributions as the span before (the sweep hands the very tuple
+            # on while no record moved): each one's last piece runs on.
+            for contribution in carried:
+                pieces[contribution.record][-1][1] = until
+        else:
+            for contribution in value.contributions:
+                own = pieces.setdefault(contribution.record, [])
+                if own and own[-1][1] == start and own[-1][2] is contribution:
+                    own[-1][1] = until
+                else:
+                    own.append([start, until, contribution])
+        carried, carried_until = value.contributions, until
     return tuple(spans), tuple(
         ContributionPiece(catalog_id, start, until, contribution)
         for record in sorted(pieces)
