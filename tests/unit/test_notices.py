@@ -17,6 +17,7 @@ from tests.unit.test_standing_examples import ZHANG, D, event, history, person, 
 from xinyong import messages
 from xinyong.domain import attachments as _attachments  # noqa: F401  (its keys go into KEYS)
 from xinyong.domain import notices as n
+from xinyong.domain.catalog.model import Text
 from xinyong.domain.events import SubjectEvent
 from xinyong.domain.messages import KEYS, Message
 from xinyong.domain.standing import Rejected, apply_change, check, outlook
@@ -328,3 +329,55 @@ def test_every_notice_of_any_history_uses_declared_keys_and_renders_whole_in_bot
         # The facts a notice tells are all in its fields, not only in its words.
         if draft.record is not None:
             assert draft.fields["record"] == file.id and draft.fields["rule"] == file.record.rule
+
+
+# ------------------------------------------------------- notice fields made plain
+
+
+def _plain_reference(value):
+    """The definition ``NoticeDraft`` keeps its fields by: every catalog text a plain
+    ``str``, looked for in nested mappings, lists and tuples; anything else as it is."""
+    if isinstance(value, str):
+        return str(value)
+    if isinstance(value, dict):
+        return {k: _plain_reference(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(_plain_reference(v) for v in value)
+    return value
+
+
+_texts = st.builds(lambda own: Text(own, {"en": own.upper()}), st.text(max_size=5))
+_values = st.recursive(
+    st.one_of(
+        st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), st.dates(), st.text(max_size=5), _texts
+    ),
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=3),
+        st.lists(inner, max_size=3).map(tuple),
+        st.dictionaries(st.text(max_size=3), inner, max_size=3),
+    ),
+    max_leaves=8,
+)
+
+
+def _exactly(value):
+    """``value`` with each part's type spelled out, so that a catalog text left in and a
+    plain string compare unequal."""
+    if isinstance(value, dict):
+        return ("dict", sorted((k, _exactly(v)) for k, v in value.items()))
+    if isinstance(value, (list, tuple)):
+        return (type(value).__name__, [_exactly(v) for v in value])
+    return (type(value).__name__, repr(value))
+
+
+@settings(max_examples=300)
+@given(
+    fields=st.dictionaries(st.text(max_size=4), _values, max_size=5),
+    line=st.dictionaries(st.text(max_size=4), _values, max_size=3),
+)
+def test_a_notice_keeps_its_fields_and_lines_exactly_as_the_plain_definition(fields, line):
+    draft = n.NoticeDraft("record", ZHANG, "notice.record.new", fields, (Message("notice.how_to_dispute", line),))
+    assert _exactly(draft.fields) == _exactly(_plain_reference(fields))
+    assert draft.fields is not fields  # a copy: the caller's dict may change later
+    assert _exactly(dict(draft.lines[0].fields)) == _exactly(_plain_reference(line))
+    assert [m.key for m in draft.lines] == ["notice.how_to_dispute"]

@@ -27,6 +27,7 @@ from xinyong.domain.catalog.model import Catalog
 from xinyong.domain.catalog.registry import CatalogRegistry
 from xinyong.domain.events import RecordEvent, SubjectEvent, parse_event, parse_lines
 from xinyong.domain.identifiers import SubjectRef
+from xinyong.domain.notices import change_notices, record_notice
 from xinyong.domain.read_model import (
     ReadModel,
     check_from,
@@ -40,7 +41,9 @@ from xinyong.domain.standing import (
     RecordFile,
     Rejected,
     Standing,
+    StandingHistory,
     Timeline,
+    Timelines,
     apply_change,
     check_of,
     list_entries,
@@ -366,3 +369,56 @@ def test_check_from_refuses_another_subjects_read_model():
     model = read_model_of(first, lines, registry, jurisdictions.get(first))
     with pytest.raises(ValueError, match="read model is of"):
         check_from(model, second, "loan.apply", dt.date(2025, 1, 1), registry)
+
+
+@PROPERTY
+@given(deployments())
+def test_timelines_shared_through_an_import_equal_each_file_derived_afresh(deployment):
+    """An import derives each record's timeline once (``Timelines``) for its notice and
+    its subject's read model; replayed as an import replays them (records, then later
+    events each making a new file of the same record), every shared timeline, notice
+    and read model equals the one derived from the file itself."""
+    registry, world = deployment.registry, deployment.world
+    shared = Timelines(registry)
+    files: dict[str, RecordFile] = {}
+    for record in world.records:
+        files[record.id] = RecordFile(record)
+        assert shared(files[record.id]) == timeline(files[record.id], registry)
+        assert record_notice(files[record.id], registry, FIRST_DAY, shared) == record_notice(
+            files[record.id], registry, FIRST_DAY
+        )
+    for change in world.stream:
+        before = files[change.record]
+        shared(before)
+        try:
+            after = apply_change(before, change, registry)
+        except Rejected:
+            continue
+        if after is before:
+            continue
+        files[change.record] = after
+        assert change_notices(before, change, after, registry, shared) == change_notices(
+            before, change, after, registry
+        )
+        assert shared(after) == timeline(after, registry)
+        assert shared(before) == timeline(before, registry)  # an earlier file of the record: not the later one's
+    for subject in world.subjects:
+        assert standing_changes(subject, files.values(), registry, deployment.jurisdiction, shared) == standing_changes(
+            subject, files.values(), registry, deployment.jurisdiction
+        )
+
+
+@PROPERTY
+@given(deployments())
+def test_a_history_swept_over_days_answers_each_day_as_asked_alone(deployment):
+    """``StandingHistory.over`` (the sweep the read model asks, which keeps the day
+    before's contributions and list entries while nothing moved) equals ``on`` for each
+    day, lists included: the read model takes its list pieces elsewhere, so this is
+    where the sweep's lists are pinned."""
+    registry, jurisdiction = deployment.registry, deployment.jurisdiction
+    for subject in deployment.world.subjects:
+        lines = deployment.lines(subject)
+        for catalog_id in registry.ids():
+            history = StandingHistory(subject, catalog_id, lines, registry, jurisdiction)
+            days = [d for d in deployment.days() if standing_or_none(history.on, d) is not None]
+            assert list(history.over(days)) == [history.on(d) for d in days]

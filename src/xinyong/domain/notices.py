@@ -127,7 +127,10 @@ class NoticeDraft:
         # text is stored as the plain string, and rendered in the reader's language by
         # looking the text up again (catalog, version and rule are among the fields).
         object.__setattr__(self, "fields", _plain(self.fields))
-        object.__setattr__(self, "lines", tuple(Message(m.key, _plain(m.fields)) for m in self.lines))
+        # A line without fields (the shared ones of ``_lines``) has nothing to make plain.
+        object.__setattr__(
+            self, "lines", tuple(m if not m.fields else Message(m.key, _plain(m.fields)) for m in self.lines)
+        )
 
     def message_keys(self) -> list[str]:
         """Every message key the notice's rendering looks up."""
@@ -137,17 +140,27 @@ class NoticeDraft:
 def _plain(fields: Mapping[str, Any]) -> dict[str, Any]:
     """``fields`` with every catalog text (a ``str`` that knows its translations) as a
     plain ``str``, nested mappings and lists included."""
+    # One pass, the common values (plain strings, numbers, days) taken as they are
+    # without a call: every notice goes through here, most of their values are scalars.
+    found: dict[str, Any] = {}
+    for key, value in fields.items():
+        found[key] = value if type(value) in _SCALARS else _plain_value(value)
+    return found
 
-    def plain(value: Any) -> Any:
-        if isinstance(value, str):
-            return str(value) if type(value) is not str else value
-        if isinstance(value, Mapping):
-            return {k: plain(v) for k, v in value.items()}
-        if isinstance(value, (list, tuple)):
-            return type(value)(plain(v) for v in value)
-        return value
 
-    return {k: plain(v) for k, v in fields.items()}
+def _plain_value(value: Any) -> Any:
+    if isinstance(value, str):
+        return str(value) if type(value) is not str else value
+    if isinstance(value, Mapping):
+        return {k: _plain_value(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(_plain_value(v) for v in value)
+    return value
+
+
+# Values that ``_plain`` leaves as they are: exactly these types (a subclass of ``str``
+# may be a catalog text, and containers are looked into).
+_SCALARS = frozenset({str, int, bool, float, type(None), dt.date})
 
 
 def quoted_in(
@@ -238,11 +251,17 @@ def _record_facts(file: RecordFile, line: Timeline, registry: CatalogRegistry) -
     return facts
 
 
-def record_notice(file: RecordFile, registry: CatalogRegistry, today: dt.date | None = None) -> NoticeDraft:
+def record_notice(
+    file: RecordFile,
+    registry: CatalogRegistry,
+    today: dt.date | None = None,
+    timelines: Callable[[RecordFile], Timeline] | None = None,
+) -> NoticeDraft:
     """The notice that a record was made: before it takes effect, with the last day to
     dispute it while it does not yet count. ``today`` is the day the notice is written:
-    a record entered after that last day is told as already in effect."""
-    line = timeline(file, registry)
+    a record entered after that last day is told as already in effect. ``timelines``
+    (:class:`Timelines` of ``registry``) shares the record's timeline with the caller."""
+    line = timelines(file) if timelines is not None else timeline(file, registry)
     facts = _record_facts(file, line, registry)
     last_day = day_before(line.effective_on)
     facts["dispute_before_effect_until"] = _day(last_day) if last_day >= file.record.decided_on else None
@@ -268,11 +287,17 @@ def record_notice(file: RecordFile, registry: CatalogRegistry, today: dt.date | 
 
 
 def change_notices(
-    before: RecordFile, change: RecordChange, after: RecordFile, registry: CatalogRegistry
+    before: RecordFile,
+    change: RecordChange,
+    after: RecordFile,
+    registry: CatalogRegistry,
+    timelines: Callable[[RecordFile], Timeline] | None = None,
 ) -> list[NoticeDraft]:
-    """Notices caused by a later event on a record."""
-    line_before = timeline(before, registry)
-    line = timeline(after, registry)
+    """Notices caused by a later event on a record; ``timelines`` as for
+    :func:`record_notice`."""
+    derive = timelines if timelines is not None else (lambda f: timeline(f, registry))
+    line_before = derive(before)
+    line = derive(after)
     facts = _record_facts(after, line, registry)
     facts["on"] = _day(change.on)
     subject, record, source = after.subject, after.id, after.record.source

@@ -55,7 +55,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -184,6 +184,8 @@ def _spans(
         version = registry.in_force(catalog_id, start)
         if version is not None and version.subject_kind == subject.kind:
             scored.append((start, days[index + 1] if index + 1 < len(days) else None))
+    carried: tuple[Contribution, ...] | None = None
+    carried_until: dt.date | None = None
     for (start, until), value in zip(scored, history.over([d for d, _ in scored]), strict=True):
         previous = spans[-1] if spans else None
         if (
@@ -197,12 +199,19 @@ def _spans(
             spans.append(
                 Span(catalog_id, start, until, value.version, value.base, value.score, value.grade, value.covered)
             )
-        for contribution in value.contributions:
-            own = pieces.setdefault(contribution.record, [])
-            if own and own[-1][1] == start and own[-1][2] is contribution:
-                own[-1][1] = until
-            else:
-                own.append([start, until, contribution])
+        if value.contributions is carried and carried_until == start:
+            # The same contributions as the span before (the sweep hands the very tuple
+            # on while no record moved): each one's last piece runs on.
+            for contribution in carried:
+                pieces[contribution.record][-1][1] = until
+        else:
+            for contribution in value.contributions:
+                own = pieces.setdefault(contribution.record, [])
+                if own and own[-1][1] == start and own[-1][2] is contribution:
+                    own[-1][1] = until
+                else:
+                    own.append([start, until, contribution])
+        carried, carried_until = value.contributions, until
     return tuple(spans), tuple(
         ContributionPiece(catalog_id, start, until, contribution)
         for record in sorted(pieces)
@@ -255,10 +264,13 @@ def standing_changes(
     files: Iterable[RecordFile],
     registry: CatalogRegistry,
     jurisdiction: str | None = None,
+    timelines: Callable[[RecordFile], Timeline] | None = None,
 ) -> ReadModel:
     """The read model of ``subject`` from its record files (others are ignored);
-    ``jurisdiction`` is its latest known jurisdiction, for coverage."""
-    lines = [timeline(f, registry) for f in files if f.subject == subject]
+    ``jurisdiction`` is its latest known jurisdiction, for coverage. ``timelines``
+    (:class:`Timelines` of ``registry``) reuses timelines the caller has derived."""
+    derive = timelines if timelines is not None else (lambda f: timeline(f, registry))
+    lines = [derive(f) for f in files if f.subject == subject]
     return read_model_of(subject, lines, registry, jurisdiction)
 
 

@@ -343,6 +343,26 @@ def timeline(file: RecordFile, registry: CatalogRegistry) -> Timeline:
     return replace(line, placement=ListPlacement(rule.list, record.id, start, until))
 
 
+class Timelines:
+    """:func:`timeline` of record files under one registry, each derived once while its
+    file stays the same object: an import derives a new record's timeline for its notice
+    and again for its subject's read model in the same batch. A file changed by a later
+    event is a new object (files are frozen), so it is derived afresh; a file is told
+    apart from an earlier one with the same id by identity, never by id alone."""
+
+    def __init__(self, registry: CatalogRegistry):
+        self.registry = registry
+        self._known: dict[str, tuple[RecordFile, Timeline]] = {}
+
+    def __call__(self, file: RecordFile) -> Timeline:
+        known = self._known.get(file.id)
+        if known is not None and known[0] is file:
+            return known[1]
+        line = timeline(file, self.registry)
+        self._known[file.id] = (file, line)
+        return line
+
+
 # ----------------------------------------------------------------------------- points
 
 
@@ -544,8 +564,13 @@ class StandingHistory:
         subtotals: dict[tuple[str, int], int] = {}
         made: dict[tuple[str, int], list[Contribution]] = {}
         listed: set[int] = set()
+        # The sorted contributions and list entries of the day before, kept while no cap
+        # group and no listing has changed since (most days asked move one record only).
+        contributions: tuple[Contribution, ...] = ()
+        entries: tuple[ListEntry, ...] = ()
         for day in days:
             current = self._version_on(day)
+            relisted = current is not version
             if current is not version:
                 version = current
                 status = [_status(ln, day) for ln in lines]
@@ -577,6 +602,8 @@ class StandingHistory:
                         dirty.add(group)
                     elif after[0] and before[1] != after[1]:
                         dirty.add(group)
+                    if after[2] != before[2]:
+                        relisted = True
                     if after[2]:
                         listed.add(index)
                     else:
@@ -589,7 +616,12 @@ class StandingHistory:
                     continue
                 subtotals[group], made[group] = self._group_on(version, members, status)
             score = version.base + sum(subtotals.values())
-            contributions = sorted((c for group in made.values() for c in group), key=_by_record)
+            if dirty or relisted:
+                # A new version recounts every group (all dirty); otherwise only a group
+                # summed again can have other contributions.
+                contributions = tuple(sorted((c for group in made.values() for c in group), key=_by_record))
+            if relisted:
+                entries = tuple(sorted((self._entry(i, lines[i]) for i in listed), key=_by_list_and_record))
             yield Standing(
                 subject=self.subject,
                 catalog=self.catalog_id,
@@ -599,8 +631,8 @@ class StandingHistory:
                 score=score,
                 grade=version.grade_for(score),
                 covered=version.covers_jurisdiction(self.jurisdiction),
-                contributions=tuple(contributions),
-                lists=tuple(sorted((self._entry(i, lines[i]) for i in listed), key=_by_list_and_record)),
+                contributions=contributions,
+                lists=entries,
             )
 
     def _group_on(

@@ -43,7 +43,7 @@ from xinyong.domain.notices import (
     record_notice,
     subject_facts_notice,
 )
-from xinyong.domain.standing import RecordFile, Rejected, admit_record, apply_change
+from xinyong.domain.standing import RecordFile, Rejected, Timelines, admit_record, apply_change
 from xinyong.services import optin
 from xinyong.services.catalogs import CatalogLibrary
 from xinyong.services.read_models import ReadModels
@@ -277,6 +277,9 @@ class Intake:
             if e is not None and not isinstance(e, APART)
         }
         ledger = uow.ledger
+        # Each record's timeline is derived once in the batch, for its notice and again
+        # for its subject's read model.
+        timelines = Timelines(registry)
         stored = ledger.records(referenced)
         files: dict[str, RecordFile] = {rid: r.file for rid, r in stored.items()}
         fingerprints: dict[str, str] = {rid: r.fingerprint for rid, r in stored.items()}
@@ -348,7 +351,7 @@ class Intake:
                 ):
                     caused = None
                 else:
-                    caused = self._fit(uow, item, files, fingerprints, subjects, registry, today)
+                    caused = self._fit(uow, item, files, fingerprints, subjects, registry, timelines, today)
             except Rejected as problem:
                 reject(Rejection(number, str(problem), text, conflict=isinstance(problem, IdConflict)))
                 continue
@@ -372,7 +375,7 @@ class Intake:
                 item.subject if isinstance(item, (*FACTS, RecordEvent)) else record_subjects[item.record]
                 for item in accepted
             ]
-            self.read_models.keep(uow, dict.fromkeys(touched), files)
+            self.read_models.keep(uow, dict.fromkeys(touched), files, timelines)
         # Notices go out in the same transaction as the events that cause them.
         result.notices += uow.notices.write(drafts)
 
@@ -428,7 +431,7 @@ class Intake:
         return found
 
     def _fit(
-        self, uow: UnitOfWork, item, files, fingerprints, subjects, registry, today: dt.date
+        self, uow: UnitOfWork, item, files, fingerprints, subjects, registry, timelines: Timelines, today: dt.date
     ) -> list[NoticeDraft] | None:
         """Check ``item`` against the state so far: the notices it causes, or None when
         it changes nothing (it was applied before)."""
@@ -447,7 +450,7 @@ class Intake:
                 )
             admit_record(item, registry)
             files[item.id] = RecordFile(item)
-            return [record_notice(files[item.id], registry, today)]
+            return [record_notice(files[item.id], registry, today, timelines)]
         file = files.get(item.record)
         if file is None:
             raise Rejected(f"{item.type}: unknown record {item.record!r}")
@@ -455,7 +458,7 @@ class Intake:
         if updated is file:
             return None
         files[item.record] = updated
-        return change_notices(file, item, updated, registry)
+        return change_notices(file, item, updated, registry, timelines)
 
     @staticmethod
     def _fit_facts(

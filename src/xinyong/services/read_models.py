@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from xinyong.domain.catalog.registry import CatalogRegistry
 from xinyong.domain.identifiers import SubjectRef
 from xinyong.domain.read_model import ReadModel, standing_changes
-from xinyong.domain.standing import RecordFile
+from xinyong.domain.standing import RecordFile, Timelines
 from xinyong.services.catalogs import CatalogLibrary
 from xinyong.services.unit_of_work import SubjectHistory, UnitOfWork, UnitsOfWork
 
@@ -106,16 +106,28 @@ class ReadModels:
         if keys:
             self._recompute(uow, _pages(keys, PAGE), report and (lambda done: report(done, len(keys))))
 
-    def keep(self, uow: UnitOfWork, subjects: Iterable[SubjectRef], files: Mapping[str, RecordFile]) -> int:
+    def keep(
+        self,
+        uow: UnitOfWork,
+        subjects: Iterable[SubjectRef],
+        files: Mapping[str, RecordFile],
+        timelines: Timelines | None = None,
+    ) -> int:
         """Recompute and store now, in the unit's transaction, the read models of
         ``subjects``, each from its whole history: the record files of ``files`` (as they
         stand in the unit, events applied) and those of its records not among them, read
         back from the ledger. Its commit then recomputes them only if events filed after
-        this touch them. Returns how many were stored."""
+        this touch them. ``timelines``, of the registry the caller read in this unit,
+        reuses the timelines it has derived (intake's, for the batch's notices), under
+        that registry. Returns how many were stored."""
         keys = {uow.ledger.subject_key(s): s for s in subjects}
         if not keys:
             return 0
-        registry = self.library.registry(uow)
+        # The caller's registry, read in this unit, is the one its events were admitted
+        # under (a writing unit's registry is read afresh on each call, not cached).
+        registry = timelines.registry if timelines is not None else self.library.registry(uow)
+        if timelines is None:
+            timelines = Timelines(registry)
         outlines = uow.ledger.subject_outlines(keys)
         missing = [rid for o in outlines.values() for rid in o.records if rid not in files]
         loaded = {rid: r.file for rid, r in uow.ledger.records(missing, text=False).items()} if missing else {}
@@ -125,7 +137,11 @@ class ReadModels:
                     key,
                     o.head,
                     standing_changes(
-                        keys[key], [files[r] if r in files else loaded[r] for r in o.records], registry, o.jurisdiction
+                        keys[key],
+                        [files[r] if r in files else loaded[r] for r in o.records],
+                        registry,
+                        o.jurisdiction,
+                        timelines,
                     ),
                 )
                 for key, o in outlines.items()
