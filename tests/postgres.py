@@ -10,6 +10,7 @@ import pwd
 import shutil
 import subprocess
 import tempfile
+import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -117,7 +118,17 @@ class PostgresServer:
         ) as connection:
             if into_url is not None:
                 connection.execute(f'DROP DATABASE IF EXISTS "{target.database}"')
-            connection.execute(f'CREATE DATABASE "{target.database}" TEMPLATE "{template}"')
+            # A server process outlives its client's disconnect by a moment: the template
+            # can still count a session just closed. Tried again for a few seconds; a
+            # connection really left open on it still fails, naming the database.
+            for wait in (0.05, 0.1, 0.2, 0.4, 0.8, 1.6, 3.2, None):
+                try:
+                    connection.execute(f'CREATE DATABASE "{target.database}" TEMPLATE "{template}"')
+                    break
+                except psycopg.errors.ObjectInUse:
+                    if wait is None:
+                        raise
+                    time.sleep(wait)
         return target.render_as_string(hide_password=False)
 
     def stop(self) -> None:
