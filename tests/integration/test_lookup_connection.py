@@ -109,9 +109,14 @@ def test_held_connections_are_closed_with_the_deployment(deployment):
             return uow._bound.connection
 
     held = _on_a_loop(hold)
+    driver = held.connection.driver_connection
     assert not held.closed
     deployment.close()
     assert held.closed
+    # Closed in the database driver too, not only handed back to a pool the engine has
+    # already let go of (a PostgreSQL session left open keeps its database in use).
+    with pytest.raises(Exception, match="closed"):
+        driver.execute("SELECT 1")
 
 
 def _catalog_files():

@@ -529,6 +529,10 @@ class _HeldConnections:
         with self._lock:
             held, self._all = self._all, []
         for connection in held:
+            # Called once the engine has disposed of its pool: a connection merely closed
+            # would go back to that old pool and stay open in the driver (a PostgreSQL
+            # session that keeps its database in use). Invalidated, it is closed for good.
+            connection.invalidate()
             connection.close()
 
 
