@@ -15,6 +15,7 @@ from sqlalchemy import Column, MetaData, Table, select, text, update
 
 from tests.batch.conftest import _load, differences, job_rows, sorted_rows
 from tests.batch.test_rescore_edges import V1, V2, V3, _days, _events
+from tests.support.tampering import append_only_switched_off
 from xinyong.adapters.storage import chain
 from xinyong.adapters.storage.tables import ledger
 from xinyong.batch.database import LedgerUnreadable, read_database
@@ -113,14 +114,6 @@ def corners(make_database, tmp_path_factory):
     dataset.deployment.close()
 
 
-def _untriggered(connection) -> None:
-    if connection.dialect.name == "sqlite":
-        for verb in ("update", "delete"):
-            connection.execute(text(f"DROP TRIGGER IF EXISTS ledger_no_{verb}"))
-    else:
-        connection.execute(text("ALTER TABLE ledger DISABLE TRIGGER USER"))
-
-
 def _retriggered(connection) -> None:
     if connection.dialect.name == "sqlite":
         for verb in ("UPDATE", "DELETE"):
@@ -143,7 +136,7 @@ def _as_written_before_0006(store, cut: int) -> None:
     no ``minor``, and keyed hashes over the columns the ledger had then (rewritten with
     the key: the stand-in, in a test, for a database upgraded from 0004)."""
     with store.transaction() as connection:
-        _untriggered(connection)
+        append_only_switched_off(connection, "ledger")
         connection.execute(update(ledger).where(ledger.c.seq <= cut).values(minor=None))
         previous = chain.GENESIS
         for row in connection.execute(select(ledger).order_by(ledger.c.seq)).mappings().all():
@@ -198,7 +191,7 @@ def test_the_minor_flag_is_under_the_keyed_chain(corners, record_id, forged):
     store = corners.deployment.store
     assert _ledger_breaks(store) == []
     with store.transaction() as connection:
-        _untriggered(connection)
+        append_only_switched_off(connection, "ledger")
         connection.execute(
             update(ledger).where(ledger.c.kind == "record", ledger.c.record_id == record_id).values(minor=forged)
         )
@@ -214,7 +207,7 @@ _ALTERED = "its content does not match its keyed hash: it was added, altered or 
 def test_a_row_holding_what_intake_never_writes_is_refused_naming_the_way_to_find_it(corners, backends):
     store = corners.deployment.store
     with store.transaction() as connection:
-        _untriggered(connection)
+        append_only_switched_off(connection, "ledger")
         connection.execute(
             update(ledger)
             .where(ledger.c.kind == "record", ledger.c.record_id == "e-01")

@@ -11,6 +11,7 @@ from sqlalchemy import create_engine, text
 
 from tests.conftest import environment_for, scenario_files
 from tests.support.cli import XINYONG
+from tests.support.tampering import append_only_switched_off
 from xinyong.adapters.storage.store import database_url
 
 pytestmark = pytest.mark.e2e
@@ -69,10 +70,7 @@ def test_checkpoint_then_verify_and_truncation_is_caught(loaded):
     assert "agrees with the checkpoint" in loaded("ledger", "verify", "--checkpoint", str(anchor)).stdout
     engine = create_engine(database_url(str(loaded.db)))
     with engine.begin() as connection:
-        if connection.dialect.name == "sqlite":
-            connection.execute(text("DROP TRIGGER ledger_no_delete"))
-        else:
-            connection.execute(text("ALTER TABLE ledger DISABLE TRIGGER USER"))
+        append_only_switched_off(connection, "ledger")
         connection.execute(text("DELETE FROM ledger WHERE seq > (SELECT max(seq) - 5 FROM ledger)"))
     engine.dispose()
     result = loaded("ledger", "verify", "--checkpoint", str(anchor), ok=False)

@@ -16,6 +16,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import MetaData, String, insert, select, text
 
 from tests.integration.conftest import PERSON
+from tests.support.tampering import append_only_switched_off
 from xinyong.adapters.storage.digests import HexDigest
 from xinyong.adapters.storage.store import make_engine, migrate
 from xinyong.adapters.storage.tables import metadata
@@ -175,10 +176,7 @@ def test_a_stored_value_that_is_not_a_digest_stops_the_migration_and_changes_not
     try:
         with engine.begin() as connection:
             # Written behind the service's back: a MAC in upper case.
-            if connection.dialect.name == "sqlite":
-                connection.execute(text("DROP TRIGGER notices_no_update"))
-            else:
-                connection.execute(text("ALTER TABLE notices DISABLE TRIGGER USER"))
+            append_only_switched_off(connection, "notices")
             connection.execute(text("UPDATE notices SET mac = upper(mac) WHERE seq = 1"))
         with pytest.raises(Exception, match=r"notices\.mac: 1 row\(s\) hold a value that is not a digest"):
             migrate(engine)

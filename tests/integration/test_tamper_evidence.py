@@ -11,6 +11,7 @@ import json
 import pytest
 from sqlalchemy import text
 
+from tests.support.tampering import append_only_switched_off
 from xinyong.adapters.storage import checkpoint as checkpoints
 from xinyong.adapters.storage.chain import CHAINED
 from xinyong.bootstrap import open_deployment
@@ -28,15 +29,6 @@ def filled(filled_database, settings):
     deployment = open_deployment(filled_database, settings)
     yield deployment
     deployment.close()
-
-
-def _untriggered(connection, table: str) -> None:
-    """What an attacker with the file does first: switch the append-only triggers off."""
-    if connection.dialect.name == "sqlite":
-        for verb in ("update", "delete"):
-            connection.execute(text(f"DROP TRIGGER IF EXISTS {table}_no_{verb}"))
-    else:
-        connection.execute(text(f"ALTER TABLE {table} DISABLE TRIGGER USER"))
 
 
 def _broken(deployment, checkpoint_file=None) -> list[str]:
@@ -124,7 +116,7 @@ def test_a_forged_annulment_rechained_without_the_key_is_caught(filled, database
 )
 def test_an_edit_to_any_column_of_the_ledger_is_caught(filled, column, value):
     with filled.store.engine.begin() as connection:
-        _untriggered(connection, "ledger")
+        append_only_switched_off(connection, "ledger")
         connection.execute(text(f"UPDATE ledger SET {column} = {value} WHERE seq = 5"))
     problems = _broken(filled)
     assert problems and problems[0].startswith("ledger@5"), problems
@@ -142,7 +134,7 @@ def test_an_edit_to_any_column_of_the_ledger_is_caught(filled, column, value):
 )
 def test_an_edit_to_another_append_only_table_is_caught(filled, table, column):
     with filled.store.engine.begin() as connection:
-        _untriggered(connection, table)
+        append_only_switched_off(connection, table)
         first = connection.execute(text(f"SELECT min(seq) FROM {table}")).scalar_one()
         connection.execute(text(f"UPDATE {table} SET {column} = {column} || 'x' WHERE seq = :seq"), {"seq": first})
     problems = _broken(filled)
@@ -151,7 +143,7 @@ def test_an_edit_to_another_append_only_table_is_caught(filled, table, column):
 
 def test_an_edited_stored_catalog_changes_answers_and_is_caught(filled, database, settings):
     with filled.store.engine.begin() as connection:
-        _untriggered(connection, "catalog_versions")
+        append_only_switched_off(connection, "catalog_versions")
         connection.execute(
             text("UPDATE catalog_versions SET source = replace(source, 'effect = \"deny\"', 'effect = \"allow\"')")
         )
@@ -163,7 +155,7 @@ def test_a_deleted_access_log_row_is_caught(filled):
     for day in (2, 3):
         filled.inquiries.standing(SubjectRef.parse("rid:140451198304254480"), "city-personal", dt.date(2025, 1, day))
     with filled.store.engine.begin() as connection:
-        _untriggered(connection, "access_log")
+        append_only_switched_off(connection, "access_log")
         connection.execute(text("DELETE FROM access_log WHERE seq = (SELECT min(seq) FROM access_log)"))
     problems = _broken(filled)
     assert problems and problems[0].startswith("access_log@"), problems
@@ -171,7 +163,7 @@ def test_a_deleted_access_log_row_is_caught(filled):
 
 def test_reordered_rows_are_caught(filled):
     with filled.store.engine.begin() as connection:
-        _untriggered(connection, "ledger")
+        append_only_switched_off(connection, "ledger")
         connection.execute(text("UPDATE ledger SET seq = -1 WHERE seq = 10"))
         connection.execute(text("UPDATE ledger SET seq = 10 WHERE seq = 11"))
         connection.execute(text("UPDATE ledger SET seq = 11 WHERE seq = -1"))
@@ -184,7 +176,7 @@ def test_rows_removed_from_the_end_are_caught_by_a_checkpoint(filled, tmp_path):
     anchor.write_text(json.dumps(filled.checkpoint()))
     assert _broken(filled, anchor) == []
     with filled.store.engine.begin() as connection:
-        _untriggered(connection, "ledger")
+        append_only_switched_off(connection, "ledger")
         connection.execute(text("DELETE FROM ledger WHERE seq > (SELECT max(seq) - 100 FROM ledger)"))
     assert _broken(filled) == []  # the chain alone cannot tell a shorter history...
     problems = _broken(filled, anchor)  # ...the signed checkpoint can
@@ -198,7 +190,7 @@ def test_a_database_swapped_for_a_rechained_rewrite_disagrees_with_the_checkpoin
     # Remove the last row and append a different one through the store (as if the
     # attacker held the key but not the node's signing key).
     with filled.store.engine.begin() as connection:
-        _untriggered(connection, "access_log")
+        append_only_switched_off(connection, "access_log")
         connection.execute(text("DELETE FROM access_log WHERE seq = (SELECT max(seq) FROM access_log)"))
     filled.inquiries.standing(SubjectRef.parse("rid:140451198304254480"), "city-personal", dt.date(2025, 1, 2))
     problems = _broken(filled, anchor)
@@ -228,7 +220,7 @@ def test_the_chain_is_keyed_so_recomputing_it_without_the_key_fails(filled, data
 
     guess = Sealer.for_tests(b"\x01" * 32)
     with filled.store.engine.begin() as connection:
-        _untriggered(connection, "access_log")
+        append_only_switched_off(connection, "access_log")
         from xinyong.adapters.storage.tables import access_log
 
         rows = [dict(r) for r in connection.execute(access_log.select().order_by(access_log.c.seq)).mappings()]
