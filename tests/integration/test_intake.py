@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from tests.conftest import scenario_files
 from xinyong.adapters.storage.tables import ledger
+from xinyong.services import intake
 from xinyong.services.intake import ImportRefused
 
 pytestmark = pytest.mark.integration
@@ -80,6 +81,25 @@ def test_the_same_record_id_with_different_content_is_refused(loaded):
     with pytest.raises(ImportRefused) as refused:
         loaded.intake.import_lines(lines(record(decided="2024-03-06")))
     assert "already exists with different content" in refused.value.rejections[0].reason
+
+
+def test_an_event_id_met_again_in_a_later_batch_of_the_file_is_found_in_the_ledger(loaded, monkeypatch):
+    # Intake forgets a batch's event ids once the batch is in the ledger (memory stays
+    # bounded): a later batch of the same file finds them there, in the same unit.
+    monkeypatch.setattr(intake, "BATCH", 2)
+    filed = {"type": "dispute_filed", "id": "d-1", "record": "tp-1", "on": "2024-03-10"}
+    padding = [record(f"tp-{n}") for n in range(2, 6)]
+    # The same event again, batches later: applied once.
+    result = loaded.intake.import_lines(lines(record(), filed, *padding, filed))
+    assert (result.written, result.unchanged) == (6, 1)
+    # Another event under that id, batches later: the file is refused, and nothing written.
+    taken = {"type": "fulfilled", "id": "e-1", "record": "tp-7", "on": "2024-04-01"}
+    other = {**taken, "on": "2024-04-02"}
+    with pytest.raises(ImportRefused) as refused:
+        loaded.intake.import_lines(lines(record("tp-7"), taken, *[record(f"tp-{n}") for n in range(8, 12)], other))
+    assert refused.value.rejections[0].line == 7
+    assert "already taken by another event" in refused.value.rejections[0].reason
+    assert ledger_rows(loaded) == 6
 
 
 def test_a_repair_before_repairable_after_is_refused_with_the_first_possible_day(loaded):

@@ -182,7 +182,7 @@ def test_a_later_event_id_is_taken_once_and_a_second_one_writes_nothing(units):
         assert uow.ledger.record_ids() == ["r1"] and uow.ledger.event_count() == 2
 
 
-def test_heads_counts_and_the_subjects_touched_since(units):
+def test_heads_and_counts(units):
     write(units, [facts(PERSON), record("r1")])
     with units(read_only=True) as uow:
         head = uow.ledger.head()
@@ -190,11 +190,6 @@ def test_heads_counts_and_the_subjects_touched_since(units):
     with units(read_only=True) as uow:
         assert uow.ledger.head() == head + 2
         assert uow.ledger.event_count() == 4 and uow.ledger.record_count() == 2
-        assert uow.ledger.subjects_touched_since(head) == {
-            uow.ledger.subject_key(PERSON),
-            uow.ledger.subject_key(OTHER),
-        }
-        assert uow.ledger.subjects_touched_since(uow.ledger.head()) == set()
 
 
 def test_the_latest_act_that_stands_ignores_annulled_records_and_the_future(units):
@@ -768,6 +763,18 @@ def test_putting_a_read_model_replaces_the_subjects_model_and_list_pieces(units)
     with units(read_only=True) as uow:
         assert [p.subject_key for p in uow.read_models.listed("judgment-defaulters", D(2024, 6, 1))] == [keys[OTHER]]
         assert uow.read_models.stored(PERSON).model == _model(PERSON)  # type: ignore[union-attr]
+
+
+def test_settled_subjects_are_left_out_of_the_appended_until_filed_under_again(units):
+    write(units, [record("r-1")])
+    with units() as uow:
+        uow.ledger.append([facts(OTHER)])
+        uow.ledger.append([event(type="fulfilled", record="r-1", on="2024-05-01")], None, {"r-1": PERSON})
+        # Their read models stored as the ledger stands: nothing left for the commit.
+        uow.ledger.settled([uow.ledger.subject_key(PERSON), uow.ledger.subject_key(OTHER)])
+        assert uow.ledger.appended_subjects() == set()
+        uow.ledger.append([event(type="repaired", id="rp", record="r-1", on="2025-06-01")], None, {"r-1": PERSON})
+        assert uow.ledger.appended_subjects() == {uow.ledger.subject_key(PERSON)}
 
 
 def test_appended_subjects_are_those_this_unit_filed_events_under(units):

@@ -370,9 +370,6 @@ class FakeLedger(_Part):
     def record_count(self) -> int:
         return sum(isinstance(r.event, RecordEvent) for r in self._state.rows)
 
-    def subjects_touched_since(self, seq: int) -> set[str]:
-        return {r.subject_key for r in self._state.rows if r.seq > seq and r.subject_key is not None}
-
     def latest_act(self, catalog_id: str, today: dt.date) -> dt.date | None:
         rows = self._state.rows
         annulled = {
@@ -421,6 +418,9 @@ class FakeLedger(_Part):
 
     def appended_subjects(self) -> set[str]:
         return set(self._unit.appended)
+
+    def settled(self, keys: Iterable[str]) -> None:
+        self._unit.appended.difference_update(keys)
 
     def subject_histories(self, keys: Iterable[str]) -> dict[str, SubjectHistory]:
         found: dict[str, SubjectHistory] = {}

@@ -90,12 +90,19 @@ class ImportResult:
 
 @dataclass
 class _Identities:
-    """The event ids met during one import: derived ids count identical events, and the
-    events of this import are found by id before they are stored."""
+    """The event ids met during one import: derived ids count identical events over the
+    whole file; the events of a batch are found by id before they are stored, and those
+    of earlier batches in the ledger, stored in the same unit of work (so ``ids`` and the
+    cache ``legacy`` hold one batch's, and memory stays bounded whatever the file's size)."""
 
     occurrences: Counter = field(default_factory=Counter)
-    ids: dict[str, str] = field(default_factory=dict)  # id -> fingerprint, this import
+    ids: dict[str, str] = field(default_factory=dict)  # id -> fingerprint, this batch
     legacy: dict[str, dict[str, str]] = field(default_factory=dict)  # record -> id -> fingerprint
+
+    def stored(self) -> None:
+        """The batch is in the ledger: its events are found there from now on."""
+        self.ids.clear()
+        self.legacy.clear()
 
 
 class Submitter(Protocol):
@@ -378,6 +385,7 @@ class Intake:
             self.read_models.keep(uow, dict.fromkeys(touched), files, timelines)
         # Notices go out in the same transaction as the events that cause them.
         result.notices += uow.notices.write(drafts)
+        identities.stored()
 
     @staticmethod
     def _refuse_future(item, today: dt.date) -> None:

@@ -9,8 +9,10 @@ transaction as the events that change it, so that a score or a check is a lookup
   points, grade or list entries).
 * :meth:`ReadModels.keep` is intake's way, batch by batch: the subjects a batch touched
   are recomputed from the record files intake already holds (only records it does not
-  hold are read back), and the commit then leaves them alone unless events filed
-  afterwards in the unit touch them again. Memory stays bounded whatever the import's size.
+  hold are read back) and settled in the unit's ledger, so that the commit leaves them
+  alone unless events filed afterwards in the unit touch them again. What the unit holds
+  for its commit is the subjects of the appends since: memory stays bounded whatever the
+  import's size.
 * :meth:`ReadModels.model_of` answers from the stored read model when it is current (the
   latest event filed under the subject and the catalogs loaded are those it was computed
   from, and its keyed hash holds) and otherwise computes it from the ledger, the one
@@ -26,10 +28,8 @@ from __future__ import annotations
 import hashlib
 import logging
 import threading
-import weakref
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 
 from xinyong.domain.catalog.registry import CatalogRegistry
 from xinyong.domain.identifiers import SubjectRef
@@ -41,15 +41,6 @@ from xinyong.services.unit_of_work import SubjectHistory, UnitOfWork, UnitsOfWor
 log = logging.getLogger(__name__)
 
 PAGE = 500  # subjects recomputed per read and write
-
-
-@dataclass
-class _Kept:
-    """The subjects whose read models a unit has stored before its commit, current as of
-    the ledger's event ``through``."""
-
-    keys: set[str] = field(default_factory=set)
-    through: int = 0
 
 
 def catalogs_fingerprint(registry: CatalogRegistry) -> str:
@@ -66,7 +57,6 @@ class ReadModels:
         self._fingerprints: dict[int, tuple[CatalogRegistry, str]] = {}
         self._lock = threading.Lock()
         self._reporting = threading.local()
-        self._kept: weakref.WeakKeyDictionary[UnitOfWork, _Kept] = weakref.WeakKeyDictionary()
         self.stale = 0  # answers computed from the ledger because the stored model was not current
 
     def fingerprint(self, registry: CatalogRegistry) -> str:
@@ -96,13 +86,8 @@ class ReadModels:
         if uow.catalogs.added():
             self._recompute(uow, self._all_keys(uow), report and (lambda done: report(done, None)))
             return
-        appended = uow.ledger.appended_subjects()
-        with self._lock:
-            kept = self._kept.pop(uow, None)
-        if kept is not None:
-            # Kept during the unit (intake's batches): current unless touched since.
-            appended -= kept.keys - uow.ledger.subjects_touched_since(kept.through)
-        keys = sorted(appended)
+        # Those kept during the unit (intake's batches) were settled, unless touched since.
+        keys = sorted(uow.ledger.appended_subjects())
         if keys:
             self._recompute(uow, _pages(keys, PAGE), report and (lambda done: report(done, len(keys))))
 
@@ -148,14 +133,9 @@ class ReadModels:
             ),
             self.fingerprint(registry),
         )
-        with self._lock:
-            kept = self._kept.setdefault(uow, _Kept())
-        # Subjects kept before whose events were filed since, other than through this
-        # call, are no longer known to be current: the commit recomputes them.
-        if kept.keys:
-            kept.keys -= uow.ledger.subjects_touched_since(kept.through) - outlines.keys()
-        kept.keys.update(outlines)
-        kept.through = uow.ledger.head()
+        # Current as the ledger stands: the commit recomputes them only if events are
+        # filed under them after this.
+        uow.ledger.settled(outlines)
         return len(outlines)
 
     def rebuild(self, progress: Callable[[int], None] | None = None) -> int:

@@ -341,7 +341,15 @@ class LedgerRepository(Protocol):
         ...
 
     def appended_subjects(self) -> set[str]:
-        """The lookup keys of the subjects that this unit's appends were filed under."""
+        """The lookup keys of the subjects that this unit's appends were filed under, but
+        those :meth:`settled` since their last append."""
+        ...
+
+    def settled(self, keys: Iterable[str]) -> None:
+        """The read models of the subjects filed under ``keys`` were stored in this unit
+        from the ledger as it stands: :meth:`appended_subjects` leaves them out until an
+        event is filed under them again. What the unit holds for its commit is so bounded
+        by the subjects of the appends since, whatever the number of appends."""
         ...
 
     def subject_histories(self, keys: Iterable[str]) -> dict[str, SubjectHistory]:
@@ -401,10 +409,6 @@ class LedgerRepository(Protocol):
 
     def record_count(self) -> int:
         """How many records the ledger holds."""
-        ...
-
-    def subjects_touched_since(self, seq: int) -> set[str]:
-        """The lookup keys of the subjects that events after ``seq`` concern."""
         ...
 
     def latest_act(self, catalog_id: str, today: dt.date) -> dt.date | None:

@@ -648,14 +648,6 @@ class LedgerStore:
         """The seq of the latest ledger event (0 for an empty ledger)."""
         return connection.execute(select(func.coalesce(func.max(ledger.c.seq), 0))).scalar_one()
 
-    def subjects_touched_since(self, connection: Connection, seq: int) -> set[str]:
-        """The keys of the subjects that events after ``seq`` concern."""
-        return set(
-            connection.execute(
-                select(ledger.c.subject_key).where(ledger.c.seq > seq, ledger.c.subject_key.is_not(None)).distinct()
-            ).scalars()
-        )
-
     def max_occurred_on(self, connection: Connection, catalog_id: str) -> dt.date | None:
         """The latest ``occurred_on`` of any record under ``catalog_id``."""
         return connection.execute(

@@ -103,7 +103,8 @@ class SqlLedger:
     def __init__(self, store: LedgerStore, bound: _Bound):
         self._store = store
         self._bound = bound
-        self._appended: set[SubjectRef] = set()
+        # The subjects appended under and not settled since, by lookup key.
+        self._appended: set[str] = set()
 
     def subject_key(self, subject: SubjectRef) -> str:
         return self._store.subject_key(subject)
@@ -119,14 +120,19 @@ class SqlLedger:
     ) -> int:
         written = self._store.append(self._bound.writing(), events, submitted_by, record_subjects)
         filed_under = record_subjects or {}
+        subjects: set[SubjectRef] = set()
         for event in events:
             subject = getattr(event, "subject", None) or filed_under.get(getattr(event, "record", None) or "")
             if isinstance(subject, SubjectRef):
-                self._appended.add(subject)
+                subjects.add(subject)
+        self._appended.update(self._store.subject_key(s) for s in subjects)
         return written
 
     def appended_subjects(self) -> set[str]:
-        return {self._store.subject_key(s) for s in self._appended}
+        return set(self._appended)
+
+    def settled(self, keys: Iterable[str]) -> None:
+        self._appended.difference_update(keys)
 
     def subject_histories(self, keys: Iterable[str]) -> dict[str, SubjectHistory]:
         return self._store.subject_histories(self._bound.connection, keys)
@@ -167,9 +173,6 @@ class SqlLedger:
 
     def record_count(self) -> int:
         return self._store.record_count(self._bound.connection)
-
-    def subjects_touched_since(self, seq: int) -> set[str]:
-        return self._store.subjects_touched_since(self._bound.connection, seq)
 
     def latest_act(self, catalog_id: str, today: dt.date) -> dt.date | None:
         return self._store.latest_act(self._bound.connection, catalog_id, today)
