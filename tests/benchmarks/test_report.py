@@ -1,0 +1,87 @@
+"""The goals BENCHMARKS.md judges, on results made up for the purpose: growth from 1 M
+to 10 M records, and the memory of an import and of a rescore, are met only where every
+backend that was measured was measured at both sizes."""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+
+import pytest
+
+from benchmarks.report import goals, render
+
+pytestmark = [pytest.mark.unit, pytest.mark.backend_independent]
+
+ROOT = Path(__file__).resolve().parents[2]
+
+GROWTH = "Linear growth from 1 M to 10 M records on every path (cost a record ×1.25 at most)"
+MEMORY = "`xinyong rescore` of 10 M records within 8 GiB"
+
+
+KEPT = json.loads((ROOT / "BENCHMARKS.json").read_text())
+
+
+def _entry(backend: str, records: int, *, import_mib: float = 250.0, rescore_mib: float = 1000.0) -> dict:
+    """The kept run of ``backend`` as if made at ``records``, each record costing what it
+    cost there, with the peak memories given."""
+    entry = copy.deepcopy(next(e for e in KEPT["runs"] if e["backend"] == backend))
+    scale = records / entry["records"]
+    entry["records"] = records
+    for step in entry["steps"].values():
+        step["measured_in_seconds"] *= scale
+        for side in ("xinyong", "baseline"):
+            if "seconds" in step[side] and "rate" not in step[side]:
+                step[side]["seconds"] *= scale
+            if "bytes" in step[side]:
+                step[side]["bytes"] *= scale
+    entry["steps"]["import"]["xinyong"]["peak_mib"] = import_mib
+    entry["steps"]["rescore"]["xinyong"]["peak_mib"] = rescore_mib
+    return entry
+
+
+def _results(*entries: dict) -> dict:
+    """A results file as the harness writes one (its machine and settings those of the
+    last run kept in the repository), with ``entries`` as its runs."""
+    return {**KEPT, "runs": list(entries)}
+
+
+def _verdict(results: dict, goal: str):
+    return next(v for v in goals(results) if v.goal == goal)
+
+
+def test_growth_and_memory_measured_at_both_sizes_on_every_backend_run_are_met():
+    results = _results(_entry("sqlite", 1_000_000), _entry("sqlite", 10_000_000, rescore_mib=6000.0))
+    assert _verdict(results, GROWTH).verdict == "met"
+    assert _verdict(results, MEMORY).verdict == "met"
+
+
+def test_a_backend_measured_at_one_size_only_leaves_the_goals_not_measured_and_says_which():
+    results = _results(
+        _entry("sqlite", 1_000_000),
+        _entry("sqlite", 10_000_000, rescore_mib=6000.0),
+        _entry("postgresql", 1_000_000),
+    )
+    growth = _verdict(results, GROWTH)
+    assert growth.verdict == "not measured"
+    assert "PostgreSQL: not measured at 10 M records (import)" in growth.evidence
+    memory = _verdict(results, MEMORY)
+    assert memory.verdict == "not measured"
+    assert "PostgreSQL: not measured at 10 M records" in memory.evidence
+    assert "not measured at 10 M records (rescore)" in render(results)
+
+
+def test_an_import_whose_memory_grows_with_the_file_is_not_linear_growth():
+    results = _results(_entry("sqlite", 1_000_000), _entry("sqlite", 10_000_000, import_mib=800.0))
+    growth = _verdict(results, GROWTH)
+    assert growth.verdict == "not met"
+    assert any(line.startswith("✗ import, peak memory, SQLite") for line in growth.evidence)
+    # A failure stays a failure when another backend was not measured.
+    with_postgresql = _results(*results["runs"], _entry("postgresql", 1_000_000))
+    assert _verdict(with_postgresql, GROWTH).verdict == "not met"
+
+
+def test_rescore_over_8_gib_at_10_m_records_is_not_met():
+    results = _results(_entry("sqlite", 1_000_000), _entry("sqlite", 10_000_000, rescore_mib=9000.0))
+    assert _verdict(results, MEMORY).verdict == "not met"
