@@ -126,10 +126,17 @@ def test_checks_are_answered_over_http_and_so_is_the_hello_world(harness) -> Non
     if WRK_MISSING:
         pytest.skip(WRK_MISSING)
     checks = _assert_measured(harness["entry"], "checks")
-    for side in ("xinyong", "baseline"):
+    for side in ("xinyong", "xinyong_rounds_off", "baseline"):
         _positive(checks[side], "requests", "rate", "p50_ms", "p99_ms", "peak_mib")
         assert checks[side]["non_2xx"] == 0 and checks[side]["socket_errors"] == 0, checks[side]
     assert checks["xinyong"]["decision_probed"] in {"allow", "review", "deny"}
+    # Served as a user serves it, with the notice rounds on: at this size the first round
+    # ends within the load, and the server says how long it took; off, none runs.
+    assert checks["xinyong"]["environment"] == []
+    [first, *_] = checks["xinyong"]["notice_rounds"]
+    assert first["seconds"] >= 0
+    assert checks["xinyong_rounds_off"]["environment"] == ["XINYONG_NOTICE_INTERVAL=0"]
+    assert checks["xinyong_rounds_off"]["notice_rounds"] == []
     assert checks["connections"] == 32
 
 
