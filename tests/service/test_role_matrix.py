@@ -275,6 +275,17 @@ def test_the_registry_cannot_file_records_or_events_on_them(api):
 # ---------------------------------------------------------------------------- subjects
 
 
+def test_a_refusal_names_the_role_refused_and_the_roles_taken(api):
+    body = assert_problem(
+        api.post("auditor", "/v1/checks", json={"subject": OTHER_SUBJECT, "action": "loan.apply"}), 403, "forbidden"
+    )
+    assert body["detail"].startswith("an auditor token cannot do this; it takes a ")
+    body = assert_problem(
+        api.post("source", "/v1/checks", json={"subject": OTHER_SUBJECT, "action": "loan.apply"}), 403, "forbidden"
+    )
+    assert body["detail"].startswith("a source token cannot do this")
+
+
 def test_a_subject_cannot_read_another_subjects_score(api):
     before = api.written()
     response = api.get("subject", f"/v1/subjects/{OTHER_SUBJECT}/score", params={"catalog": "city-personal"})

@@ -62,8 +62,15 @@ async def _admitted(
 ) -> Reader:
     who = await reader(request, credentials)
     if who.role not in roles:
-        raise forbidden(f"a {who.role} token cannot do this; it takes a {' or '.join(roles)} token")
+        raise forbidden(
+            f"{_article(who.role)} {who.role} token cannot do this; it takes {_article(roles[0])} {' or '.join(roles)} token"
+        )
     return who
+
+
+def _article(role: str) -> str:
+    """The article before a role's name: an officer, a source."""
+    return "an" if role[:1] in "aeiou" else "a"
 
 
 # The security requirement FastAPI writes for a route that depends on ``bearer``, for a
