@@ -20,7 +20,7 @@ from xinyong.domain.events import parse_event
 from xinyong.domain.identifiers import SubjectRef
 from xinyong.domain.messages import Message
 from xinyong.domain.notices import NoticeDraft
-from xinyong.services.unit_of_work import Collision, DisputeActivity, ReadOnly, UnitsOfWork
+from xinyong.services.unit_of_work import Collision, DisputeActivity, NoticeRounds, ReadOnly, UnitsOfWork
 
 pytestmark = pytest.mark.integration
 
@@ -190,6 +190,23 @@ def test_heads_and_counts(units):
     with units(read_only=True) as uow:
         assert uow.ledger.head() == head + 2
         assert uow.ledger.event_count() == 4 and uow.ledger.record_count() == 2
+
+
+def test_the_records_changed_after_an_event_and_where_the_notice_rounds_stand(units):
+    write(units, [facts(PERSON), record("r1")])
+    with units(read_only=True) as uow:
+        head = uow.ledger.head()
+        assert uow.notices.rounds() is None
+    write(units, [record("o1", OTHER), event(type="fulfilled", id="f", record="r1", on="2024-05-01"), facts(OTHER)])
+    with units() as uow:
+        assert uow.ledger.record_ids_changed_after(head) == ["o1", "r1"]
+        assert uow.ledger.record_ids_changed_after(head + 1) == ["r1"]
+        assert uow.ledger.record_ids_changed_after(uow.ledger.head()) == []
+        uow.notices.note_rounds(NoticeRounds(D(2024, 6, 1), head, "c1"))
+        uow.notices.note_rounds(NoticeRounds(D(2024, 6, 2), head + 2, "c2"))  # in place of the first
+        uow.commit()
+    with units(read_only=True) as uow:
+        assert uow.notices.rounds() == NoticeRounds(D(2024, 6, 2), head + 2, "c2")
 
 
 def test_the_latest_act_that_stands_ignores_annulled_records_and_the_future(units):

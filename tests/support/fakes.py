@@ -48,6 +48,7 @@ from xinyong.services.unit_of_work import (
     ForeignRow,
     ListedPiece,
     Notice,
+    NoticeRounds,
     Organisation,
     Partner,
     ReadOnly,
@@ -171,6 +172,7 @@ class _State:
     # Webhook messages asked for: (owner role, owner name or None for all, type, data). The
     # fake has no endpoints: it keeps what the use cases asked to publish.
     webhooks: list[tuple[str, str | None, str, dict[str, Any]]] = field(default_factory=list)
+    rounds: NoticeRounds | None = None
 
     def copy(self) -> _State:
         return _State(
@@ -191,6 +193,7 @@ class _State:
             list(self.foreign),
             list(self.partners),
             list(self.webhooks),
+            self.rounds,
         )
 
 
@@ -396,6 +399,9 @@ class FakeLedger(_Part):
 
     def record_ids(self) -> list[str]:
         return [r.event.id for r in self._state.rows if isinstance(r.event, RecordEvent)]
+
+    def record_ids_changed_after(self, seq: int) -> list[str]:
+        return list(dict.fromkeys(r.record_id for r in self._state.rows if r.seq > seq and r.record_id is not None))
 
     def record_ids_for_rules(self, rules: Iterable[str]) -> list[str]:
         wanted = set(rules)
@@ -897,6 +903,12 @@ class FakeNotices(_Part):
 
     def count(self) -> int:
         return len(self._state.notices)
+
+    def rounds(self) -> NoticeRounds | None:
+        return self._state.rounds
+
+    def note_rounds(self, standing: NoticeRounds) -> None:
+        self._writing().rounds = standing
 
     def due_for_delivery(self, channel: str, now: dt.datetime, limit: int = 200) -> list[tuple[Notice, int]]:
         last: dict[int, _Delivery] = {}

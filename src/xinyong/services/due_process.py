@@ -35,7 +35,7 @@ from xinyong.domain.standing import (
 from xinyong.domain.validation import describe_validation_error
 from xinyong.services.catalogs import CatalogLibrary
 from xinyong.services.intake import ImportRefused, Intake
-from xinyong.services.unit_of_work import Attachment, Case, Collision, UnitOfWork, UnitsOfWork
+from xinyong.services.unit_of_work import Attachment, Case, Collision, NoticeRounds, UnitOfWork, UnitsOfWork
 
 
 def _dispute_order(view: DisputeView) -> tuple:
@@ -959,16 +959,31 @@ class DueProcess:
 
     def send_due_notices(self, day: dt.date) -> int:
         """Write the notices that the passing of time brings by ``day``: records taking
-        effect, list entries starting and ending. Each is written once."""
+        effect, list entries starting and ending. Each is written once.
+
+        What comes due depends only on a record's file, the catalogs and the day. So the
+        first round of a day reads every record (a whole round), and the later rounds of
+        that day only the records changed since the round before (its events filed
+        after the ledger event it had read up to): the others were read on that day
+        under those catalogs already. A round on another day, under other catalogs, or
+        before any is kept, is a whole round."""
         from xinyong.domain.notices import due_notices
+        from xinyong.services.read_models import catalogs_fingerprint
 
         registry = self.library.registry()
+        catalogs = catalogs_fingerprint(registry)
         with self.units(read_only=True) as uow:
-            ids = uow.ledger.record_ids()
+            head = uow.ledger.head()
+            standing = uow.notices.rounds()
+            if standing is not None and (standing.day, standing.catalogs) == (day, catalogs) and standing.seq <= head:
+                ids = uow.ledger.record_ids_changed_after(standing.seq)
+            else:
+                ids = uow.ledger.record_ids()
         written = 0
         # A page of records at a time, each page a unit of work of its own: the service
         # keeps answering while time passes, and a notice is written once (its dedupe
-        # key), so a page cut short is done again by the next round.
+        # key), so a page cut short is done again by the next round, which reads from
+        # where the last round that ended left off.
         for start in range(0, len(ids), 2000):
             with self.units(read_only=True) as uow:
                 stored = uow.ledger.records(ids[start : start + 2000])
@@ -976,4 +991,9 @@ class DueProcess:
             with self.units() as uow:
                 written += uow.notices.write(drafts)
                 uow.commit()
+        # Every record changed up to ``head`` was read on ``day``: events filed since are
+        # the next round's.
+        with self.units() as uow:
+            uow.notices.note_rounds(NoticeRounds(day, head, catalogs))
+            uow.commit()
         return written

@@ -195,6 +195,17 @@ _BRACKETS = {"zh-CN": "（{}）"}
 
 
 @dataclass(frozen=True)
+class NoticeRounds:
+    """Where the notice rounds stand: the last whole round was made on ``day`` under the
+    catalog versions ``catalogs``, and the rounds of that day have read every record
+    changed up to ledger event ``seq``."""
+
+    day: dt.date
+    seq: int
+    catalogs: str
+
+
+@dataclass(frozen=True)
 class Notice:
     """A notice as stored: its message key, the lines of its text and its fields.
     A notice written before notices were stored as keys (``key`` None) has its title
@@ -427,6 +438,11 @@ class LedgerRepository(Protocol):
 
     def record_ids_for_rules(self, rules: Iterable[str]) -> list[str]:
         """The ids of the records under any of ``rules`` (``CATALOG/RULE``), in ledger order."""
+        ...
+
+    def record_ids_changed_after(self, seq: int) -> list[str]:
+        """The ids of the records that ledger events after ``seq`` were filed on (the
+        records themselves and their later events), each once, in ledger order."""
         ...
 
     def record_pages(self, size: int) -> Iterator[list[RecordFile]]:
@@ -676,6 +692,14 @@ class NoticeRepository(Protocol):
         ...
 
     def count(self) -> int: ...
+
+    def rounds(self) -> NoticeRounds | None:
+        """Where the notice rounds stand (None before the first whole round)."""
+        ...
+
+    def note_rounds(self, standing: NoticeRounds) -> None:
+        """Keep where the notice rounds stand, in place of what was kept."""
+        ...
 
     def due_for_delivery(self, channel: str, now: dt.datetime, limit: int = 200) -> list[tuple[Notice, int]]:
         """Notices to subjects not yet delivered on ``channel`` whose next attempt is due,

@@ -749,6 +749,18 @@ class LedgerStore:
             ).scalars()
         )
 
+    def record_ids_changed_after(self, connection: Connection, seq: int) -> list[str]:
+        """The ids of the records that ledger events after ``seq`` were filed on, each
+        once, in ledger order (a range of the ledger's primary key)."""
+        return list(
+            connection.execute(
+                select(ledger.c.record_id)
+                .where(ledger.c.seq > seq, ledger.c.record_id.is_not(None), ledger.c.kind != "contact")
+                .group_by(ledger.c.record_id)
+                .order_by(func.min(ledger.c.seq))
+            ).scalars()
+        )
+
     def record_ids_for_rules(self, connection: Connection, rules: Iterable[str]) -> list[str]:
         rules = list(rules)
         if not rules:

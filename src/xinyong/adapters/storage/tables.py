@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import (
     Boolean,
+    CheckConstraint,
     Column,
     Date,
     Index,
@@ -267,6 +268,19 @@ idempotency_keys = Table(
     Column("created_at", String(32), nullable=False),
     Column("status", Integer),
     Column("response", LargeBinary),
+)
+
+# Where the notice rounds stand (migration 0013): the day of the last whole round, the
+# ledger event up to which that day's rounds have read the records changed since, and
+# the catalog versions they were made under. One row, rewritten by every round.
+notice_rounds = Table(
+    "notice_rounds",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("day", Date, nullable=False),
+    Column("seq", Integer, nullable=False),
+    Column("catalogs", String(32), nullable=False),
+    CheckConstraint("id = 1", name="notice_rounds_one_row"),
 )
 
 # Opt-in scores (migration 0009, docs/design.md section 9): walled off from the ledger

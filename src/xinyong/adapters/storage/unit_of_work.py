@@ -24,7 +24,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from types import TracebackType
 from typing import Any
 
-from sqlalchemy import Connection, Engine, RootTransaction
+from sqlalchemy import Connection, Engine, RootTransaction, delete, insert, select
 from sqlalchemy import event as sqlalchemy_event
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
@@ -36,6 +36,7 @@ from xinyong.adapters.storage.optin import OptinBook
 from xinyong.adapters.storage.outbox import Outbox
 from xinyong.adapters.storage.read_models import SqlReadModels
 from xinyong.adapters.storage.store import LedgerStore
+from xinyong.adapters.storage.tables import notice_rounds
 from xinyong.adapters.storage.webhooks import WebhookBook
 from xinyong.domain.access import Reader
 from xinyong.domain.attachments import Accepted
@@ -61,6 +62,7 @@ from xinyong.services.unit_of_work import (
     ForeignRow,
     ListedPiece,
     Notice,
+    NoticeRounds,
     Organisation,
     Partner,
     ReadOnly,
@@ -185,6 +187,9 @@ class SqlLedger:
 
     def record_ids_for_rules(self, rules: Iterable[str]) -> list[str]:
         return self._store.record_ids_for_rules(self._bound.connection, rules)
+
+    def record_ids_changed_after(self, seq: int) -> list[str]:
+        return self._store.record_ids_changed_after(self._bound.connection, seq)
 
     def record_pages(self, size: int) -> Iterator[list[RecordFile]]:
         return self._store.record_pages(self._bound.connection, size)
@@ -335,6 +340,17 @@ class SqlNotices:
 
     def count(self) -> int:
         return self._outbox.count(self._bound.connection)
+
+    def rounds(self) -> NoticeRounds | None:
+        row = self._bound.connection.execute(select(notice_rounds).where(notice_rounds.c.id == 1)).first()
+        return None if row is None else NoticeRounds(row.day, row.seq, row.catalogs)
+
+    def note_rounds(self, standing: NoticeRounds) -> None:
+        connection = self._bound.writing()
+        connection.execute(delete(notice_rounds))
+        connection.execute(
+            insert(notice_rounds).values(id=1, day=standing.day, seq=standing.seq, catalogs=standing.catalogs)
+        )
 
     def due_for_delivery(self, channel: str, now: dt.datetime, limit: int = 200) -> list[tuple[Notice, int]]:
         return self._outbox.due_for_delivery(channel, now, limit, self._bound.connection)

@@ -62,8 +62,9 @@ async def _admitted(
 ) -> Reader:
     who = await reader(request, credentials)
     if who.role not in roles:
+        taken = " or ".join(roles)
         raise forbidden(
-            f"{_article(who.role)} {who.role} token cannot do this; it takes {_article(roles[0])} {' or '.join(roles)} token"
+            f"{_article(who.role)} {who.role} token cannot do this; it takes {_article(taken)} {taken} token"
         )
     return who
 
