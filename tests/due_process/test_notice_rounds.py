@@ -7,11 +7,11 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from tests.due_process.conftest import JD, RC, TRAFFIC, copy_database, day, iso, opened, record, rid
 from xinyong.adapters.storage import unit_of_work as storage_units
-from xinyong.adapters.storage.tables import notices
+from xinyong.adapters.storage.tables import notice_rounds, notices
 from xinyong.domain.events import parse_event
 from xinyong.services.read_models import catalogs_fingerprint
 from xinyong.services.unit_of_work import NoticeRounds
@@ -131,3 +131,26 @@ def test_a_later_round_of_the_day_reads_only_the_records_changed_since(catalogs_
         read.clear()
         d.due_process.send_due_notices(day(1))  # another day: every record again
         assert len([i for page in read for i in page]) == 4
+
+
+def test_a_standing_altered_outside_the_service_makes_the_next_round_a_whole_one(catalogs_db, tmp_path, monkeypatch):
+    read: list[str] = []
+    records = storage_units.SqlLedger.records
+
+    def counted(self, ids, *args, **kwargs):
+        ids = list(ids)
+        read.extend(ids)
+        return records(self, ids, *args, **kwargs)
+
+    monkeypatch.setattr(storage_units.SqlLedger, "records", counted)
+    with opened(copy_database(catalogs_db, tmp_path)) as d:
+        d.intake.submit([*FIRST, *SECOND])
+        d.due_process.send_due_notices(day(0))
+        # Someone holding the database claims tomorrow's whole round done already.
+        with d.store.transaction() as connection:
+            connection.execute(update(notice_rounds).values(day=day(1)))
+        with d.units(read_only=True) as uow:
+            assert uow.notices.rounds() is None
+        read.clear()
+        d.due_process.send_due_notices(day(1))
+        assert sorted(read) == ["r-disputed", "r-ended", "r-listed", "r-new"]

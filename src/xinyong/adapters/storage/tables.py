@@ -272,7 +272,8 @@ idempotency_keys = Table(
 
 # Where the notice rounds stand (migration 0013): the day of the last whole round, the
 # ledger event up to which that day's rounds have read the records changed since, and
-# the catalog versions they were made under. One row, rewritten by every round.
+# the catalog versions they were made under. One row, rewritten by every round, with a
+# keyed MAC (its 32 bytes): a row that does not verify makes the next round a whole one.
 notice_rounds = Table(
     "notice_rounds",
     metadata,
@@ -280,6 +281,7 @@ notice_rounds = Table(
     Column("day", Date, nullable=False),
     Column("seq", Integer, nullable=False),
     Column("catalogs", String(32), nullable=False),
+    Column("mac", LargeBinary, nullable=False),
     CheckConstraint("id = 1", name="notice_rounds_one_row"),
 )
 
