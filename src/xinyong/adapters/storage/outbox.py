@@ -8,22 +8,24 @@ every attempt is logged: nothing is lost."""
 from __future__ import annotations
 
 import datetime as dt
+import hmac
+import logging
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 from typing import Any
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, delete, func, insert, select
 
 from xinyong.adapters.storage.notice_bodies import NoticeBodyError, pack, unpack
 from xinyong.adapters.storage.store import LedgerStore, among, in_chunks
-from xinyong.adapters.storage.tables import deliveries, notices
+from xinyong.adapters.storage.tables import deliveries, notice_rounds, notices
 from xinyong.adapters.storage.webhooks import WebhookBook
 from xinyong.domain.identifiers import SubjectRef
 from xinyong.domain.notices import NoticeDraft
 from xinyong.domain.webhooks import FROM_SOURCE_NOTICE, source_data
-from xinyong.services.unit_of_work import Notice
+from xinyong.services.unit_of_work import Notice, NoticeRounds
 
 __all__ = ["Notice", "Outbox"]
 
@@ -126,6 +128,7 @@ class Outbox:
         self.store = store
         self._catalog_texts = _CatalogTexts(store)
         self.webhooks = WebhookBook(store)
+        self._rounds_key = store.sealer.derived("notice-rounds")
 
     def write(self, connection: Connection, drafts: Iterable[NoticeDraft]) -> int:
         """Write notices; one whose dedupe key was already written is skipped."""
@@ -305,6 +308,40 @@ class Outbox:
     def count(self, connection: Connection | None = None) -> int:
         with self._reading(connection) as connection:
             return connection.execute(select(func.count()).select_from(notices)).scalar_one()
+
+    # ------------------------------------------------------------------ rounds
+
+    def rounds(self, connection: Connection) -> NoticeRounds | None:
+        """Where the notice rounds stand; None before the first, and for a row whose MAC
+        does not verify (altered outside the service: the next round reads every record)."""
+        row = connection.execute(select(notice_rounds).where(notice_rounds.c.id == 1)).first()
+        if row is None:
+            return None
+        standing = NoticeRounds(row.day, row.seq, row.catalogs)
+        if not hmac.compare_digest(bytes(row.mac), self._rounds_mac(standing)):
+            logging.getLogger("xinyong.notices").warning(
+                "where the notice rounds stand does not verify (altered outside the service?): the next round "
+                "reads every record"
+            )
+            return None
+        return standing
+
+    def note_rounds(self, connection: Connection, standing: NoticeRounds) -> None:
+        """Keep ``standing`` in place of what was kept, with its MAC."""
+        connection.execute(delete(notice_rounds))
+        connection.execute(
+            insert(notice_rounds).values(
+                id=1,
+                day=standing.day,
+                seq=standing.seq,
+                catalogs=standing.catalogs,
+                mac=self._rounds_mac(standing),
+            )
+        )
+
+    def _rounds_mac(self, standing: NoticeRounds) -> bytes:
+        payload = f"{standing.day.isoformat()}\x1f{standing.seq}\x1f{standing.catalogs}".encode()
+        return hmac.digest(self._rounds_key, payload, "sha256")
 
     # ------------------------------------------------------------------ deliveries
 

@@ -19,14 +19,12 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import hmac
-import logging
 import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from types import TracebackType
 from typing import Any
 
-from sqlalchemy import Connection, Engine, RootTransaction, delete, insert, select
+from sqlalchemy import Connection, Engine, RootTransaction
 from sqlalchemy import event as sqlalchemy_event
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
@@ -38,7 +36,6 @@ from xinyong.adapters.storage.optin import OptinBook
 from xinyong.adapters.storage.outbox import Outbox
 from xinyong.adapters.storage.read_models import SqlReadModels
 from xinyong.adapters.storage.store import LedgerStore
-from xinyong.adapters.storage.tables import notice_rounds
 from xinyong.adapters.storage.webhooks import WebhookBook
 from xinyong.domain.access import Reader
 from xinyong.domain.attachments import Accepted
@@ -344,35 +341,10 @@ class SqlNotices:
         return self._outbox.count(self._bound.connection)
 
     def rounds(self) -> NoticeRounds | None:
-        row = self._bound.connection.execute(select(notice_rounds).where(notice_rounds.c.id == 1)).first()
-        if row is None:
-            return None
-        standing = NoticeRounds(row.day, row.seq, row.catalogs)
-        if not hmac.compare_digest(bytes(row.mac), self._rounds_mac(standing)):
-            logging.getLogger("xinyong.notices").warning(
-                "where the notice rounds stand does not verify (altered outside the service?): the next round "
-                "reads every record"
-            )
-            return None
-        return standing
+        return self._outbox.rounds(self._bound.connection)
 
     def note_rounds(self, standing: NoticeRounds) -> None:
-        connection = self._bound.writing()
-        connection.execute(delete(notice_rounds))
-        connection.execute(
-            insert(notice_rounds).values(
-                id=1,
-                day=standing.day,
-                seq=standing.seq,
-                catalogs=standing.catalogs,
-                mac=self._rounds_mac(standing),
-            )
-        )
-
-    def _rounds_mac(self, standing: NoticeRounds) -> bytes:
-        key = self._outbox.store.sealer.derived("notice-rounds")
-        payload = f"{standing.day.isoformat()}\x1f{standing.seq}\x1f{standing.catalogs}".encode()
-        return hmac.digest(key, payload, "sha256")
+        self._outbox.note_rounds(self._bound.writing(), standing)
 
     def due_for_delivery(self, channel: str, now: dt.datetime, limit: int = 200) -> list[tuple[Notice, int]]:
         return self._outbox.due_for_delivery(channel, now, limit, self._bound.connection)
