@@ -103,16 +103,22 @@ def test_rounds_kept_through_a_day_write_what_whole_rounds_write(twins):
     assert any(key.startswith("list-end:r-listed:") for key in found)
 
 
-def test_a_later_round_of_the_day_reads_only_the_records_changed_since(catalogs_db, tmp_path, monkeypatch):
-    read: list[list[str]] = []
+@pytest.fixture
+def read(monkeypatch) -> list[list[str]]:
+    """The ids of every page of records read from the ledger from now on."""
+    pages: list[list[str]] = []
     records = storage_units.SqlLedger.records
 
     def counted(self, ids, *args, **kwargs):
         ids = list(ids)
-        read.append(ids)
+        pages.append(ids)
         return records(self, ids, *args, **kwargs)
 
     monkeypatch.setattr(storage_units.SqlLedger, "records", counted)
+    return pages
+
+
+def test_a_later_round_of_the_day_reads_only_the_records_changed_since(catalogs_db, tmp_path, read):
     with opened(copy_database(catalogs_db, tmp_path)) as d:
         d.intake.submit([*FIRST, *SECOND])
         read.clear()
@@ -133,16 +139,7 @@ def test_a_later_round_of_the_day_reads_only_the_records_changed_since(catalogs_
         assert len([i for page in read for i in page]) == 4
 
 
-def test_a_standing_altered_outside_the_service_makes_the_next_round_a_whole_one(catalogs_db, tmp_path, monkeypatch):
-    read: list[str] = []
-    records = storage_units.SqlLedger.records
-
-    def counted(self, ids, *args, **kwargs):
-        ids = list(ids)
-        read.extend(ids)
-        return records(self, ids, *args, **kwargs)
-
-    monkeypatch.setattr(storage_units.SqlLedger, "records", counted)
+def test_a_standing_altered_outside_the_service_makes_the_next_round_a_whole_one(catalogs_db, tmp_path, read):
     with opened(copy_database(catalogs_db, tmp_path)) as d:
         d.intake.submit([*FIRST, *SECOND])
         d.due_process.send_due_notices(day(0))
@@ -153,4 +150,4 @@ def test_a_standing_altered_outside_the_service_makes_the_next_round_a_whole_one
             assert uow.notices.rounds() is None
         read.clear()
         d.due_process.send_due_notices(day(1))
-        assert sorted(read) == ["r-disputed", "r-ended", "r-listed", "r-new"]
+        assert sorted(i for page in read for i in page) == ["r-disputed", "r-ended", "r-listed", "r-new"]
