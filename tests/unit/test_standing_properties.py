@@ -823,7 +823,10 @@ def test_decision_with_no_open_dispute_is_rejected(branches, world, data):
 # ------------------------------------------------------------------ minors
 
 
-@PROPERTY
+# Derandomised: a random run of 100 worlds can hold no minor's record under a list rule
+# (a fresh clone's run at 2e3e851 held none), and then the property said nothing. The
+# same worlds every run, checked to hold the case.
+@settings(PROPERTY, derandomize=True)
 @pytest.mark.branches("a minor's record under a list rule")
 @given(worlds())
 def test_person_under_18_on_occurred_on_is_never_placed_on_a_list(branches, world):
