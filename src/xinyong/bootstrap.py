@@ -72,6 +72,7 @@ class Deployment:
     webhooks: Webhooks
     federation: Federation
     settings: Settings  # read once, where the deployment was opened
+    database: str  # what it was opened on: a SQLite path or a database URL
 
     def node_key(self):
         """The node's Ed25519 key, made on first use."""
@@ -215,7 +216,7 @@ def open_deployment(db: str | None = None, settings: Settings | None = None) -> 
         engine.dispose()
         raise
     store = LedgerStore(engine, sealer)
-    return wire(SqlUnitsOfWork(store), store, node_key_file_for(db, settings), settings)
+    return wire(SqlUnitsOfWork(store), store, node_key_file_for(db, settings), settings, db)
 
 
 @dataclass
@@ -274,8 +275,9 @@ def services(
     )
 
 
-def wire(units: UnitsOfWork, store: LedgerStore, node_key_file: Path, settings: Settings) -> Deployment:
-    """A deployment: the services over ``units``, and the store's own parts."""
+def wire(units: UnitsOfWork, store: LedgerStore, node_key_file: Path, settings: Settings, database: str) -> Deployment:
+    """A deployment: the services over ``units``, and the store's own parts, opened on
+    ``database``."""
     from xinyong.adapters.storage.checkpoint import NodeKey
 
     built = services(units, Duration.parse(settings.text_retention), node=lambda: NodeKey.load_or_create(node_key_file))
@@ -287,5 +289,6 @@ def wire(units: UnitsOfWork, store: LedgerStore, node_key_file: Path, settings: 
         webhooks=Webhooks(WebhookBook(store), settings.webhook_http_host_names),
         node_key_file=node_key_file,
         settings=settings,
+        database=database,
         **vars(built),
     )

@@ -37,6 +37,11 @@ from xinyong.services.catalogs import CatalogLibrary
 from xinyong.services.intake import ImportRefused, Intake
 from xinyong.services.unit_of_work import Attachment, Case, Collision, NoticeRounds, UnitOfWork, UnitsOfWork
 
+# A notice round reads this many records at a time, and writes their notices this many
+# to a transaction: each write holds the database's write lock for some 25 ms.
+ROUND_PAGE = 2000
+ROUND_WRITE = 200
+
 
 def _dispute_order(view: DisputeView) -> tuple:
     """Queue order: by deadline (none last), then by filing day."""
@@ -980,17 +985,21 @@ class DueProcess:
             else:
                 ids = uow.ledger.record_ids()
         written = 0
-        # A page of records at a time, each page a unit of work of its own: the service
-        # keeps answering while time passes, and a notice is written once (its dedupe
-        # key), so a page cut short is done again by the next round, which reads from
-        # where the last round that ended left off.
-        for start in range(0, len(ids), 2000):
+        # A page of records at a time, and its notices written a few at a time, each in
+        # a unit of work of its own: the service keeps answering while time passes,
+        # since no write holds the lock that checks log their answers under for long
+        # (a round is most of the time told what was written already, which it asks
+        # outside any write). A notice is written once (its dedupe key), so a page cut
+        # short is done again by the next round, which reads from where the last round
+        # that ended left off.
+        for start in range(0, len(ids), ROUND_PAGE):
             with self.units(read_only=True) as uow:
-                stored = uow.ledger.records(ids[start : start + 2000])
-            drafts = [d for s in stored.values() for d in due_notices(s.file, registry, day)]
-            with self.units() as uow:
-                written += uow.notices.write(drafts)
-                uow.commit()
+                stored = uow.ledger.records(ids[start : start + ROUND_PAGE])
+                drafts = uow.notices.unwritten(d for s in stored.values() for d in due_notices(s.file, registry, day))
+            for at in range(0, len(drafts), ROUND_WRITE):
+                with self.units() as uow:
+                    written += uow.notices.write(drafts[at : at + ROUND_WRITE])
+                    uow.commit()
         # Every record changed up to ``head`` was read on ``day``: events filed since are
         # the next round's.
         with self.units() as uow:

@@ -130,15 +130,19 @@ class Outbox:
         self.webhooks = WebhookBook(store)
         self._rounds_key = store.sealer.derived("notice-rounds")
 
-    def write(self, connection: Connection, drafts: Iterable[NoticeDraft]) -> int:
-        """Write notices; one whose dedupe key was already written is skipped."""
-        drafts = list(drafts)
-        keys = [d.dedupe for d in drafts if d.dedupe]
+    def written(self, connection: Connection, keys: list[str]) -> set[str]:
+        """The dedupe keys among ``keys`` that notices were written under."""
         seen: set[str] = set()
         for chunk in in_chunks(connection, keys):
             seen.update(
                 connection.execute(select(notices.c.dedupe).where(among(connection, notices.c.dedupe, chunk))).scalars()
             )
+        return seen
+
+    def write(self, connection: Connection, drafts: Iterable[NoticeDraft]) -> int:
+        """Write notices; one whose dedupe key was already written is skipped."""
+        drafts = list(drafts)
+        seen = self.written(connection, [d.dedupe for d in drafts if d.dedupe])
         kept = []
         for draft in drafts:
             if draft.dedupe:

@@ -340,6 +340,11 @@ class SqlNotices:
     def count(self) -> int:
         return self._outbox.count(self._bound.connection)
 
+    def unwritten(self, drafts: Iterable[NoticeDraft]) -> list[NoticeDraft]:
+        drafts = list(drafts)
+        seen = self._outbox.written(self._bound.connection, [d.dedupe for d in drafts if d.dedupe])
+        return [d for d in drafts if not d.dedupe or d.dedupe not in seen]
+
     def rounds(self) -> NoticeRounds | None:
         return self._outbox.rounds(self._bound.connection)
 

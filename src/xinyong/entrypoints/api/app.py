@@ -32,6 +32,7 @@ from xinyong.entrypoints.api.models import CheckManifest, CheckQuestion, Health,
 from xinyong.entrypoints.api.observe import Observe
 from xinyong.entrypoints.api.problems import ProblemDetail
 from xinyong.entrypoints.api.rate import Rate, RateLimiter
+from xinyong.entrypoints.api.round_process import RoundProcess
 from xinyong.entrypoints.api.routers import (
     audit,
     due_process,
@@ -63,8 +64,14 @@ def _lifespan(deployment: Deployment, settings: Settings, check_log: CheckLog, o
     ``webhook_interval`` seconds; a signed checkpoint is written every
     ``checkpoint_interval`` seconds. Of the processes serving one database, only the one
     holding the rounds lock (:mod:`xinyong.adapters.storage.rounds`) does them, so that
-    no email is sent twice."""
+    no email is sent twice; it makes the notice rounds in a child process of lower
+    priority (:mod:`~xinyong.entrypoints.api.round_process`), so that they do not slow
+    the checks it serves."""
     rounds_lock = RoundsLock(deployment.store.engine)
+    url = deployment.store.engine.url
+    in_memory = url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:")
+    # A database in this process's memory has no other process to make its rounds.
+    notice_rounds = deployment.due_process if in_memory else RoundProcess(deployment.database, settings)
 
     async def leading() -> bool:
         try:
@@ -83,9 +90,9 @@ def _lifespan(deployment: Deployment, settings: Settings, check_log: CheckLog, o
                 continue
             try:
                 started = time.perf_counter()
-                written = await run_in_threadpool(deployment.due_process.send_due_notices, calendar.today())
-                # How long a round takes tells an operator what the rounds cost the checks
-                # served meanwhile (they read every record, on this process's cores).
+                written = await run_in_threadpool(notice_rounds.send_due_notices, calendar.today())
+                # How long a round takes tells an operator how long the cores were shared
+                # with it (the first of a day reads every record).
                 logging.getLogger("xinyong.notices").info(
                     "notice round: %d notices came due, written in %.1f s", written, time.perf_counter() - started
                 )
@@ -169,6 +176,8 @@ def _lifespan(deployment: Deployment, settings: Settings, check_log: CheckLog, o
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
             await check_log.close()
+            if isinstance(notice_rounds, RoundProcess):
+                await run_in_threadpool(notice_rounds.close)
             rounds_lock.release()
             if owns_deployment:
                 deployment.close()

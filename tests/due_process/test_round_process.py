@@ -1,0 +1,88 @@
+"""A served database's notice rounds are made by a child process of lower priority, so
+that a round (the first of a day reads every record) does not hold the interpreter's
+lock of the process serving checks (xinyong.entrypoints.api.round_process). The child
+writes what comes due, is started again when it dies, and ends with its server."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.due_process.conftest import RC, RESTART, TRAFFIC, Api, copy_database, record, start_server
+
+pytestmark = pytest.mark.e2e
+
+STARTED = re.compile(r"notice rounds are made by process (\d+) \(nice \+10\)")
+
+
+def _stat(pid: int) -> list[str]:
+    """Fields of /proc/PID/stat after the command name: [0] is the state, [1] the parent,
+    [16] the nice value (proc(5) numbers them from 1, the pid and the name first)."""
+    text = Path(f"/proc/{pid}/stat").read_text()
+    return text[text.rindex(")") + 2 :].split()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return _stat(pid)[0] not in ("Z", "X")
+    except FileNotFoundError:
+        return False
+
+
+def _wait(condition, seconds: float = 60.0, what: str = "") -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"not within {seconds} s: {what}")
+        time.sleep(0.1)
+
+
+def _children(log: str) -> list[int]:
+    return [int(pid) for pid in STARTED.findall(log)]
+
+
+def _kinds(api: Api) -> list[str]:
+    return sorted(n["kind"] for n in api.inbox("restart"))
+
+
+def test_the_rounds_are_made_by_a_child_of_lower_priority_that_is_started_again_and_ends_with_the_server(
+    template, tmp_path
+):
+    db = copy_database(template.db, tmp_path)
+    running = start_server(db, tmp_path, process=True, XINYONG_NOTICE_INTERVAL="0.5")
+    api = Api(running.url, template.tokens)
+    assert running.process is not None
+    server = running.process.pid
+    try:
+        # restart-default has been in effect, and on the list, for 190 days: the first
+        # round tells both.
+        _wait(lambda: {"record_effective", "list_entry_started"} <= set(_kinds(api)), what="the first round's notices")
+        (child,) = _children(running.served.output())
+        fields, ours = _stat(child), _stat(server)
+        assert int(fields[1]) == server
+        assert int(fields[16]) == int(ours[16]) + 10
+
+        # A child killed outright is replaced at the next round, and what came due
+        # meanwhile is written: a ticket decided 20 days ago has been in effect 5 days.
+        os.kill(child, signal.SIGKILL)
+        _wait(lambda: len(_children(running.served.output())) == 2, what="a second child")
+        api.ok(
+            "traffic-police",
+            "POST",
+            "/v1/events",
+            json=[record("late-ticket", RESTART, f"{RC}/traffic.ticket", -20, TRAFFIC)],
+        )
+        _wait(lambda: _kinds(api).count("record_effective") == 2, what="the second child's round")
+        second = _children(running.served.output())[1]
+        assert second != child and _alive(second)
+    finally:
+        api.close()
+        running.stop()
+    # The server ended its child on its way out.
+    _wait(lambda: not _alive(second), seconds=10, what="the child's end")
+    assert running.process.returncode is not None
