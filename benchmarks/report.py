@@ -517,9 +517,10 @@ def render(results: dict, results_name: str = "BENCHMARKS.json") -> str:
         "server (after 2 s of warm-up), cycling through up to 1,000 residents of the file; the hello-world "
         "(`benchmarks/hello.py`) accepts the same request and answers a fixed decision. Ratio: Xinyong's "
         "requests/s / hello-world's. Peak memory: the largest server process. Xinyong is served as a user "
-        "serves it: its notice rounds on, the first at start and then hourly, each reading every record "
-        "for the notices that time brings; the figures with the rounds off (`XINYONG_NOTICE_INTERVAL=0`) "
-        "show what a round costs the checks served meanwhile.",
+        "serves it: its notice rounds on, the first at start and then hourly, made by a child process at a "
+        "lower priority; the first of a day reads every record for the notices that time brings. The "
+        "figures with the rounds off (`XINYONG_NOTICE_INTERVAL=0`) show what a round costs the checks "
+        "served meanwhile.",
         "size": "Xinyong: the database file with its write-ahead log (SQLite) or the relations of the schema with "
         "their indexes and TOAST (PostgreSQL), after the import. Raw: the baseline's table. Ratio: raw / Xinyong.",
     }

@@ -566,10 +566,9 @@ def test_notices_are_written_once_per_dedupe_key_and_read_newest_first(units):
         assert [n.key for n in uow.notices.inbox(PERSON, limit=1)] == ["notice.three"]
         assert [n.key for n in uow.notices.for_source("traffic-police")] == ["notice.police"]
         assert uow.notices.count() == 4
-        # What is not written yet, asked without writing: drafts without a dedupe key are
-        # never written already.
-        fresh = NoticeDraft("later", PERSON, "notice.four", {}, (), "r2", dedupe="r2:filed")
-        assert uow.notices.unwritten([drafts[1], drafts[3], fresh]) == [drafts[3], fresh]
+        # Which dedupe keys were written under, asked without writing.
+        assert uow.notices.written(["r2:filed", "r1:filed", "r1:filed"]) == {"r1:filed"}
+        assert uow.notices.written([]) == set()
 
 
 def test_deliveries_are_due_until_sent_and_retried_after_their_wait(units):

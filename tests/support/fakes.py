@@ -904,9 +904,8 @@ class FakeNotices(_Part):
     def count(self) -> int:
         return len(self._state.notices)
 
-    def unwritten(self, drafts: Iterable[NoticeDraft]) -> list[NoticeDraft]:
-        seen = {dedupe for _, _, dedupe in self._state.notices if dedupe}
-        return [d for d in drafts if not d.dedupe or d.dedupe not in seen]
+    def written(self, keys: Iterable[str]) -> set[str]:
+        return {dedupe for _, _, dedupe in self._state.notices if dedupe} & set(keys)
 
     def rounds(self) -> NoticeRounds | None:
         return self._state.rounds

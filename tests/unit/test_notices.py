@@ -381,3 +381,48 @@ def test_a_notice_keeps_its_fields_and_lines_exactly_as_the_plain_definition(fie
     assert draft.fields is not fields  # a copy: the caller's dict may change later
     assert _exactly(dict(draft.lines[0].fields)) == _exactly(_plain_reference(line))
     assert [m.key for m in draft.lines] == ["notice.how_to_dispute"]
+
+
+@settings(max_examples=120, deadline=None)
+@given(
+    rule=st.sampled_from(["traffic.red_light", "court.judgment_default", "tax.late_payment"]),
+    changes=CHANGES,
+    asked=st.integers(min_value=0, max_value=1200),
+    left_out=st.sets(st.sampled_from(["effective", "list-start", "list-end"])),
+)
+def test_a_round_asks_for_the_keys_of_the_notices_due_and_writes_out_only_those_not_written(
+    rule, changes, asked, left_out
+):
+    """What a round asks the outbox about (``due_notice_keys``) is the dedupe keys of the
+    notices due by the day: the record in effect from the day it starts counting, its
+    list entry from the day it starts and again from the day it ends (never for an
+    annulled record), each on its first day and not the day before. The notices written
+    out with ``unless`` are the others, the same, in the same order."""
+    from xinyong.domain.standing import timeline
+
+    reg = registry(version(dispute_deadline="P30D"))
+    file = history(reg, record(rule))
+    start = D("2024-03-05")
+    for kind, offset, outcome in changes:
+        on = (start + dt.timedelta(days=offset)).isoformat()
+        extra = {"outcome": outcome} if kind == "dispute_resolved" else {}
+        try:
+            file = apply_change(file, event(kind, on, **extra), reg)
+        except Rejected:
+            continue
+    line = timeline(file, reg)
+    placement = line.placement
+    firsts = {
+        f"effective:{file.id}": line.starts_counting(),
+        f"list-start:{file.id}": placement.start if placement else None,
+        f"list-end:{file.id}:{placement.until if placement else None}": placement.until if placement else None,
+    }
+    one = dt.timedelta(days=1)
+    days = {start + dt.timedelta(days=asked)} | {d + shift for d in firsts.values() if d for shift in (-one, 0 * one)}
+    for day in sorted(days):
+        expected = [k for k, first in firsts.items() if first is not None and first <= day and not line.annulled]
+        every = n.due_notices(file, reg, day)
+        assert [d.dedupe for d in every] == expected
+        assert n.due_notice_keys(line, day) == expected
+        written = {k for k in expected if k.split(":")[0] in left_out}
+        assert n.due_notices(file, reg, day, unless=written) == [d for d in every if d.dedupe not in written]

@@ -10,7 +10,7 @@ entrypoints and channels render it in the reader's language (``xinyong.messages`
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Container, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -369,31 +369,63 @@ def change_notices(
     return drafts
 
 
-def due_notices(file: RecordFile, registry: CatalogRegistry, day: dt.date) -> list[NoticeDraft]:
-    """Notices of what a record's timeline brings about by ``day``: it took effect, its
-    list entry started or ended. Each has a dedupe key, so a daily run tells once."""
-    line = timeline(file, registry)
+def due_notice_keys(line: Timeline, day: dt.date) -> list[str]:
+    """The dedupe keys of the notices :func:`due_notices` gives for a record of timeline
+    ``line`` by ``day``, without writing them out: a round asks which were written
+    already before it writes out those that were not."""
     if line.annulled:
+        return []
+    keys = []
+    start = line.starts_counting()
+    if start is not None and start <= day:
+        keys.append(f"effective:{line.file.id}")
+    p = line.placement
+    if p is not None:
+        if p.start <= day:
+            keys.append(f"list-start:{line.file.id}")
+        if p.until is not None and p.until <= day:
+            keys.append(f"list-end:{line.file.id}:{p.until}")
+    return keys
+
+
+def due_notices(
+    file: RecordFile,
+    registry: CatalogRegistry,
+    day: dt.date,
+    timelines: Callable[[RecordFile], Timeline] | None = None,
+    *,
+    unless: Container[str] = (),
+) -> list[NoticeDraft]:
+    """Notices of what a record's timeline brings about by ``day``: it took effect, its
+    list entry started or ended. Each has a dedupe key (:func:`due_notice_keys`), so a
+    daily run tells once; those whose key is in ``unless`` are left out.
+    ``timelines`` (:class:`Timelines` of ``registry``) shares the record's timeline with
+    the caller."""
+    line = timelines(file) if timelines is not None else timeline(file, registry)
+    keys = [k for k in due_notice_keys(line, day) if k not in unless]
+    if not keys:
         return []
     facts = _record_facts(file, line, registry)
     drafts = []
-    start = line.starts_counting()
-    if start is not None and start <= day:
-        drafts.append(
-            NoticeDraft(
-                "record_effective",
-                file.subject,
-                RECORD_EFFECTIVE,
-                {**facts, "counting_from": _day(start)},
-                (),
-                file.id,
-                dedupe=f"effective:{file.id}",
+    for key in keys:
+        if key.startswith("effective:"):
+            start = line.starts_counting()
+            drafts.append(
+                NoticeDraft(
+                    "record_effective",
+                    file.subject,
+                    RECORD_EFFECTIVE,
+                    {**facts, "counting_from": _day(start)},
+                    (),
+                    file.id,
+                    dedupe=key,
+                )
             )
-        )
-    if line.placement is not None:
+            continue
         p = line.placement
+        assert p is not None
         entry = {**facts, "list": p.list, "from": _day(p.start), "until": _day(p.until)}
-        if p.start <= day:
+        if key.startswith("list-start:"):
             drafts.append(
                 NoticeDraft(
                     "list_entry_started",
@@ -402,21 +434,11 @@ def due_notices(file: RecordFile, registry: CatalogRegistry, day: dt.date) -> li
                     entry,
                     _lines(LIST_UNTIL[p.until is not None], LIST_WAYS_OFF, HOW_TO_DISPUTE),
                     file.id,
-                    dedupe=f"list-start:{file.id}",
+                    dedupe=key,
                 )
             )
-        if p.until is not None and p.until <= day:
-            drafts.append(
-                NoticeDraft(
-                    "list_entry_ended",
-                    file.subject,
-                    LIST_ENDED,
-                    entry,
-                    (),
-                    file.id,
-                    dedupe=f"list-end:{file.id}:{p.until}",
-                )
-            )
+        else:
+            drafts.append(NoticeDraft("list_entry_ended", file.subject, LIST_ENDED, entry, (), file.id, dedupe=key))
     return drafts
 
 

@@ -972,7 +972,8 @@ class DueProcess:
         after the ledger event it had read up to): the others were read on that day
         under those catalogs already. A round on another day, under other catalogs, or
         before any is kept, is a whole round."""
-        from xinyong.domain.notices import due_notices
+        from xinyong.domain.notices import due_notice_keys, due_notices
+        from xinyong.domain.standing import Timelines
         from xinyong.services.read_models import catalogs_fingerprint
 
         registry = self.library.registry()
@@ -986,16 +987,18 @@ class DueProcess:
                 ids = uow.ledger.record_ids()
         written = 0
         # A page of records at a time, and its notices written a few at a time, each in
-        # a unit of work of its own: the service keeps answering while time passes,
-        # since no write holds the lock that checks log their answers under for long
-        # (a round is most of the time told what was written already, which it asks
-        # outside any write). A notice is written once (its dedupe key), so a page cut
-        # short is done again by the next round, which reads from where the last round
-        # that ended left off.
+        # a unit of work of its own: the service keeps answering while time passes, as
+        # no write holds for long the lock that checks log their answers under. Most of
+        # what a day's first round finds due was written on the days before: it asks
+        # which, outside any write, and writes out only the rest. A notice is written
+        # once (its dedupe key), so a page cut short is done again by the next round,
+        # which reads from where the last round that ended left off.
         for start in range(0, len(ids), ROUND_PAGE):
+            timelines = Timelines(registry)  # each record's, derived once for its keys and its notices
             with self.units(read_only=True) as uow:
-                stored = uow.ledger.records(ids[start : start + ROUND_PAGE])
-                drafts = uow.notices.unwritten(d for s in stored.values() for d in due_notices(s.file, registry, day))
+                files = [s.file for s in uow.ledger.records(ids[start : start + ROUND_PAGE]).values()]
+                written_already = uow.notices.written(k for f in files for k in due_notice_keys(timelines(f), day))
+            drafts = [d for f in files for d in due_notices(f, registry, day, timelines, unless=written_already)]
             for at in range(0, len(drafts), ROUND_WRITE):
                 with self.units() as uow:
                     written += uow.notices.write(drafts[at : at + ROUND_WRITE])

@@ -679,9 +679,9 @@ class NoticeRepository(Protocol):
         """Write notices; one whose dedupe key was already written is skipped."""
         ...
 
-    def unwritten(self, drafts: Iterable[NoticeDraft]) -> list[NoticeDraft]:
-        """``drafts`` but those whose dedupe key was written already (a read: ``write``
-        still skips what another writer wrote meanwhile)."""
+    def written(self, keys: Iterable[str]) -> set[str]:
+        """The dedupe keys among ``keys`` that notices were written under (a read:
+        ``write`` still skips what another writer wrote meanwhile)."""
         ...
 
     def inbox(self, subject: SubjectRef, limit: int = 500) -> list[Notice]:

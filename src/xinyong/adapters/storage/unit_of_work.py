@@ -340,10 +340,8 @@ class SqlNotices:
     def count(self) -> int:
         return self._outbox.count(self._bound.connection)
 
-    def unwritten(self, drafts: Iterable[NoticeDraft]) -> list[NoticeDraft]:
-        drafts = list(drafts)
-        seen = self._outbox.written(self._bound.connection, [d.dedupe for d in drafts if d.dedupe])
-        return [d for d in drafts if not d.dedupe or d.dedupe not in seen]
+    def written(self, keys: Iterable[str]) -> set[str]:
+        return self._outbox.written(self._bound.connection, list(keys))
 
     def rounds(self) -> NoticeRounds | None:
         return self._outbox.rounds(self._bound.connection)
