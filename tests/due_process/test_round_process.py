@@ -5,6 +5,7 @@ writes what comes due, is started again when it dies, and ends with its server."
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 import signal
@@ -86,3 +87,40 @@ def test_the_rounds_are_made_by_a_child_of_lower_priority_that_is_started_again_
     # The server ended its child on its way out.
     _wait(lambda: not _alive(second), seconds=10, what="the child's end")
     assert running.process.returncode is not None
+
+
+def _a_long_round(connection, database, settings) -> None:
+    """A child whose round outlasts the test (a whole round at a million records takes
+    a minute and a half)."""
+    connection.recv()
+    time.sleep(120)
+
+
+def test_a_server_shutting_down_ends_its_round_process_without_waiting_for_the_round(tmp_path):
+    import threading
+
+    from xinyong.entrypoints.api.round_process import RoundFailed, RoundProcess
+    from xinyong.settings import Settings
+
+    database = str(tmp_path / "x.db")
+    rounds = RoundProcess(database, Settings(db=database), child=_a_long_round)
+    failed: list[BaseException] = []
+
+    def round_of_today() -> None:
+        try:
+            rounds.send_due_notices(dt.date.today())
+        except RoundFailed as error:
+            failed.append(error)
+
+    waiting = threading.Thread(target=round_of_today)
+    waiting.start()
+    _wait(lambda: rounds._process is not None and rounds._busy, what="the round under way")
+    child = rounds._process.pid
+    started = time.monotonic()
+    rounds.close()
+    waiting.join(10)
+    assert time.monotonic() - started < 10
+    assert not waiting.is_alive() and len(failed) == 1
+    assert not _alive(child)
+    with pytest.raises(RoundFailed, match="shutting down"):
+        rounds.send_due_notices(dt.date.today())

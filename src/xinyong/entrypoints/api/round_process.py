@@ -22,6 +22,7 @@ import logging
 import multiprocessing
 import os
 import threading
+from collections.abc import Callable
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 
@@ -40,50 +41,67 @@ class RoundFailed(RuntimeError):
 
 class RoundProcess:
     """Notice rounds made by a child process, started at the first round. Used by one
-    caller at a time (the server's loop of rounds); :meth:`close` ends the child."""
+    caller at a time (the server's loop of rounds); :meth:`close` ends the child, from
+    any thread, without waiting for a round in progress."""
 
-    def __init__(self, database: str, settings: Settings):
+    def __init__(self, database: str, settings: Settings, *, child: Callable[..., None] | None = None):
+        """``child`` is what the child process runs, given its end of the pipe, the
+        database and the settings (default: :func:`_make_rounds`)."""
         self.database = database
         self.settings = settings
+        self._child = child or _make_rounds
         self._context = multiprocessing.get_context("spawn")  # never a fork of the server's connections
         self._process: BaseProcess | None = None
         self._connection: Connection | None = None
-        self._lock = threading.Lock()
-
-    @property
-    def pid(self) -> int | None:
-        """The child's process id, while it runs."""
-        process = self._process
-        return process.pid if process is not None and process.is_alive() else None
+        self._guard = threading.Lock()  # held only to change the fields, never during a round
+        self._busy = False
+        self._closed = False
 
     def send_due_notices(self, day: dt.date) -> int:
         """Make the round of ``day`` in the child and answer how many notices came due
         (``DueProcess.send_due_notices``). Blocks until the round ends."""
-        with self._lock:
-            connection = self._started()
-            try:
-                connection.send(day)
-                outcome, written = connection.recv()
-            except (EOFError, OSError) as gone:
-                self._stop()
-                raise RoundFailed("the round's process ended during the round; the next round starts another") from gone
-            if outcome != "written":
-                raise RoundFailed("the notice round failed in its process (see its log)")
-            return int(written)
+        with self._guard:
+            if self._closed:
+                raise RoundFailed("the server is shutting down")
+            process, connection = self._started()
+            self._busy = True
+        try:
+            connection.send(day)
+            outcome, written = connection.recv()
+        except (EOFError, OSError) as gone:  # the child died, or was ended by close()
+            with self._guard:
+                self._busy = False
+                self._forget(process, connection)
+            raise RoundFailed("the round's process ended during the round; the next round starts another") from gone
+        with self._guard:
+            self._busy = False
+            if self._closed:  # closed while the round ended: the connection is this thread's to close
+                connection.close()
+        if outcome != "written":
+            raise RoundFailed("the notice round failed in its process (see its log)")
+        return int(written)
 
     def close(self) -> None:
-        """End the child, in the middle of a round if need be: a page cut short is
-        written by the next round, whichever process makes it."""
-        with self._lock:
-            self._stop()
+        """End the child, in the middle of a round if need be (the thread waiting for
+        that round is then told it failed): a page cut short is written by the next
+        round, whichever process makes it."""
+        with self._guard:
+            self._closed = True
+            process, connection, busy = self._process, self._connection, self._busy
+            self._process = self._connection = None
+        if connection is not None and not busy:
+            connection.close()
+        if process is not None:
+            _end(process)
 
-    def _started(self) -> Connection:
+    def _started(self) -> tuple[BaseProcess, Connection]:
         if self._process is not None and self._process.is_alive() and self._connection is not None:
-            return self._connection
-        self._stop()
+            return self._process, self._connection
+        if self._process is not None and self._connection is not None:
+            self._forget(self._process, self._connection)
         ours, theirs = self._context.Pipe()
         process = self._context.Process(
-            target=_make_rounds,
+            target=self._child,
             args=(theirs, self.database, self.settings),
             name="xinyong-notice-rounds",
             daemon=True,
@@ -92,19 +110,22 @@ class RoundProcess:
         theirs.close()  # the child's end: a child that dies is then an end of file here
         self._process, self._connection = process, ours
         log.info("notice rounds are made by process %d (nice +%d)", process.pid, NICENESS)
-        return ours
+        return process, ours
 
-    def _stop(self) -> None:
-        process, connection = self._process, self._connection
-        self._process = self._connection = None
-        if connection is not None:
-            connection.close()
-        if process is not None:
-            process.terminate()
-            process.join(5)
-            if process.is_alive():
-                process.kill()
-                process.join()
+    def _forget(self, process: BaseProcess, connection: Connection) -> None:
+        """Close ``connection`` and end ``process`` (under the guard)."""
+        connection.close()
+        if self._process is process:
+            self._process = self._connection = None
+            _end(process)
+
+
+def _end(process: BaseProcess) -> None:
+    process.terminate()
+    process.join(5)
+    if process.is_alive():
+        process.kill()
+        process.join()
 
 
 def _make_rounds(connection: Connection, database: str, settings: Settings) -> None:
