@@ -321,11 +321,13 @@ def _rounds(step: dict) -> str:
     if off is None:
         return ""
     rounds = step["xinyong"].get("notice_rounds", [])
-    done = (
-        f"its first notice round took {rounds[0]['seconds']:,.1f} s"
-        if rounds
-        else f"its first notice round had not ended after {step['xinyong']['served_seconds']:,.0f} s"
-    )
+    served = step["xinyong"]["served_seconds"]
+    if not rounds:
+        done = f"its first notice round had not ended after {served:,.0f} s"
+    elif rounds[0]["seconds"] >= served:
+        done = f"its first notice round took {rounds[0]['seconds']:,.1f} s: the load ran during it"
+    else:
+        done = f"its first notice round took {rounds[0]['seconds']:,.1f} s"
     return (
         f" ({done})<br>notice rounds off: {_n(off['rate'])} req/s, p50 {off['p50_ms']:.1f} ms, "
         f"p99 {off['p99_ms']:.1f} ms"

@@ -85,3 +85,17 @@ def test_an_import_whose_memory_grows_with_the_file_is_not_linear_growth():
 def test_rescore_over_8_gib_at_10_m_records_is_not_met():
     results = _results(_entry("sqlite", 1_000_000), _entry("sqlite", 10_000_000, rescore_mib=9000.0))
     assert _verdict(results, MEMORY).verdict == "not met"
+
+
+@pytest.mark.parametrize(
+    ("rounds", "said"),
+    [
+        ([], "its first notice round had not ended after 32 s"),
+        ([{"notices": 9, "seconds": 4.25}], "its first notice round took 4.2 s)"),
+        ([{"notices": 9, "seconds": 88.0}], "its first notice round took 88.0 s: the load ran during it"),
+    ],
+)
+def test_the_page_says_whether_the_first_notice_round_ended_and_whether_the_load_ran_during_it(rounds, said):
+    entry = _entry("sqlite", 1_000_000)
+    entry["steps"]["checks"]["xinyong"].update(notice_rounds=rounds, served_seconds=32.2)
+    assert said in render(_results(entry), results_name="results.json")
