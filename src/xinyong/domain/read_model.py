@@ -144,7 +144,7 @@ class ReadModel:
 
     subject: SubjectRef
     jurisdiction: str | None
-    spans: Mapping[str, tuple[Span, ...]]  # by catalog, ordered by start, contiguous
+    spans: Mapping[str, Sequence[Span]]  # by catalog, ordered by start, contiguous
     contributions: Mapping[str, tuple[ContributionPiece, ...]]  # by catalog, by record then start
     lists: tuple[ListPiece, ...]  # every list entry's active pieces, on every list
 
@@ -274,9 +274,14 @@ def standing_changes(
     return read_model_of(subject, lines, registry, jurisdiction)
 
 
+def _start(span: Span) -> dt.date:
+    return span.start
+
+
 def span_on(spans: Sequence[Span], day: dt.date) -> Span | None:
     """The span of ``spans`` (one catalog's, ordered) that holds ``day``, if any."""
-    index = bisect.bisect_right([s.start for s in spans], day)
+    # A bisection reads a few spans, not all: a stored model makes each when it is read.
+    index = bisect.bisect_right(spans, day, key=_start)
     if not index:
         return None
     span = spans[index - 1]

@@ -20,7 +20,7 @@ import hashlib
 import hmac
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from typing import Any, TypeVar
+from typing import Any, TypeVar, overload
 
 import msgspec
 from sqlalchemy import Connection, bindparam, delete, func, insert, or_, select
@@ -37,7 +37,7 @@ _FORMAT = 1
 # believed, like an altered one.
 _UNREADABLE = (zlib.error, ValueError, KeyError, TypeError, IndexError)
 _IN_BATCH = 500
-_Piece = TypeVar("_Piece", Span, ContributionPiece)
+_Value = TypeVar("_Value")
 
 
 def _plain_text(value: object) -> str:
@@ -114,7 +114,7 @@ def encode(model: ReadModel) -> bytes:
     return zlib.compress(_ENCODER.encode(document), 1)
 
 
-class _ByCatalog(Mapping[str, tuple[_Piece, ...]]):
+class _ByCatalog(Mapping[str, _Value]):
     """A document's spans or contribution pieces by catalog, each catalog's made from
     its rows when first asked for: a check reads the spans of the catalogs whose grade
     measures it weighs, and no contribution."""
@@ -123,14 +123,14 @@ class _ByCatalog(Mapping[str, tuple[_Piece, ...]]):
         self,
         catalogs: Iterable[str],
         rows: dict[str, list[list[Any]]],
-        make: Callable[[str, Iterable[list[Any]]], tuple[_Piece, ...]],
+        make: Callable[[str, Sequence[list[Any]]], _Value],
     ):
         self._catalogs = dict.fromkeys(catalogs)  # in the document's order
         self._rows = rows
-        self._make: Callable[[str, Iterable[list[Any]]], tuple[_Piece, ...]] = make
-        self._made: dict[str, tuple[_Piece, ...]] = {}
+        self._make: Callable[[str, Sequence[list[Any]]], _Value] = make
+        self._made: dict[str, _Value] = {}
 
-    def __getitem__(self, catalog: str) -> tuple[_Piece, ...]:
+    def __getitem__(self, catalog: str) -> _Value:
         made = self._made.get(catalog)
         if made is None:
             if catalog not in self._catalogs:
@@ -156,15 +156,53 @@ def _document(blob: bytes) -> dict[str, Any]:
 
 
 def _catalog_spans(catalog: str, rows: Iterable[list[Any]]) -> tuple[Span, ...]:
-    return tuple(
-        Span(catalog, dt.date.fromisoformat(start), _date(until), version, base, score, grade, covered)
-        for start, until, version, base, score, grade, covered in rows
-    )
+    return tuple(_span(catalog, row) for row in rows)
+
+
+def _span(catalog: str, row: list[Any]) -> Span:
+    start, until, version, base, score, grade, covered = row
+    return Span(catalog, dt.date.fromisoformat(start), _date(until), version, base, score, grade, covered)
+
+
+class _Spans(Sequence[Span]):
+    """One catalog's spans in a document, each made when it is first read: a check
+    looks up the span of its day by bisection, which reads a few of a long history."""
+
+    def __init__(self, catalog: str, rows: Sequence[list[Any]]):
+        self._catalog = catalog
+        self._rows = rows
+        self._made: dict[int, Span] = {}
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    @overload
+    def __getitem__(self, index: int) -> Span: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[Span]: ...
+    def __getitem__(self, index: int | slice) -> Span | Sequence[Span]:
+        if isinstance(index, slice):
+            return tuple(self[i] for i in range(*index.indices(len(self._rows))))
+        if index < 0:
+            index += len(self._rows)
+        made = self._made.get(index)
+        if made is None:
+            if not 0 <= index < len(self._rows):
+                raise IndexError("span index out of range")
+            made = self._made[index] = _span(self._catalog, self._rows[index])
+        return made
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Sequence):
+            return NotImplemented
+        return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
+
+    __hash__ = None  # type: ignore[assignment]
 
 
 def decode(subject: SubjectRef, blob: bytes) -> ReadModel:
     document = _document(blob)
-    spans = _ByCatalog(document["s"], document["s"], _catalog_spans)
+    spans = _ByCatalog(document["s"], document["s"], _Spans)
     contributions = _ByCatalog(spans, document["c"], _pieces)
     lists = tuple(
         ListPiece(
