@@ -144,7 +144,7 @@ class ReadModel:
 
     subject: SubjectRef
     jurisdiction: str | None
-    spans: Mapping[str, tuple[Span, ...]]  # by catalog, ordered by start, contiguous
+    spans: Mapping[str, Sequence[Span]]  # by catalog, ordered by start, contiguous
     contributions: Mapping[str, tuple[ContributionPiece, ...]]  # by catalog, by record then start
     lists: tuple[ListPiece, ...]  # every list entry's active pieces, on every list
 
@@ -274,23 +274,36 @@ def standing_changes(
     return read_model_of(subject, lines, registry, jurisdiction)
 
 
+def _start(span: Span) -> dt.date:
+    return span.start
+
+
 def span_on(spans: Sequence[Span], day: dt.date) -> Span | None:
     """The span of ``spans`` (one catalog's, ordered) that holds ``day``, if any."""
-    index = bisect.bisect_right([s.start for s in spans], day)
+    # A bisection reads a few spans, not all: a stored model makes each when it is read.
+    index = bisect.bisect_right(spans, day, key=_start)
     if not index:
         return None
     span = spans[index - 1]
     return span if day in span else None
 
 
-def standing_on(model: ReadModel, catalog_id: str, day: dt.date) -> Standing:
-    """The subject's standing under ``catalog_id`` on ``day``: an indexed lookup, equal
-    to :func:`standing_of` on that day. Raises :class:`NotInForce` where it does."""
+def graded_on(model: ReadModel, catalog_id: str, day: dt.date) -> Span:
+    """The span that holds the subject's score and grade under ``catalog_id`` on
+    ``day`` (what a grade measure asks), without the contributions that make them up.
+    Raises :class:`NotInForce` where :func:`standing_on` does."""
     if catalog_id not in model.spans:
         raise NotInForce(f"no catalog {catalog_id!r} is loaded")
     span = span_on(model.spans[catalog_id], day)
     if span is None:
         raise NotInForce(f"catalog {catalog_id!r} has no version in force on {day} that scores {model.subject}")
+    return span
+
+
+def standing_on(model: ReadModel, catalog_id: str, day: dt.date) -> Standing:
+    """The subject's standing under ``catalog_id`` on ``day``: an indexed lookup, equal
+    to :func:`standing_of` on that day. Raises :class:`NotInForce` where it does."""
+    span = graded_on(model, catalog_id, day)
     return Standing(
         subject=model.subject,
         catalog=catalog_id,
@@ -331,6 +344,8 @@ def check_from(
         list_entries_on(model, day),
         registry,
         model.jurisdiction,
-        lambda catalog_id: standing_on(model, catalog_id, day),
+        # A check weighs the grade and the score alone: the span holds them, and the
+        # contributions that make them up are not read.
+        lambda catalog_id: graded_on(model, catalog_id, day),
         foreign,
     )

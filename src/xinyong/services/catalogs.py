@@ -83,13 +83,14 @@ class CatalogLibrary:
         self._scorecards = (count, shelf)
         return shelf
 
-    def registry(self, uow: UnitOfWork | None = None) -> CatalogRegistry:
+    def registry(self, uow: UnitOfWork | None = None, loaded: int | None = None) -> CatalogRegistry:
         """Every loaded catalog version (cached until a version is added), as ``uow``
-        sees them when given."""
+        sees them when given; ``loaded``, how many versions ``uow`` sees, when the caller
+        has read it already."""
         if uow is None:
             with self.units(read_only=True) as reading:
                 return self.registry(reading)
-        count = uow.catalogs.count()
+        count = uow.catalogs.count() if loaded is None else loaded
         if self._cache is not None and self._cache[0] == count:
             return self._cache[1]
         registry = CatalogRegistry.of(uow.catalogs.all())

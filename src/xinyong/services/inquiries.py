@@ -69,11 +69,14 @@ class Inquiries:
         """:meth:`_models`, and what the foreign lists that measures name hold of each
         subject (docs/design.md section 10), read in the same snapshot."""
         with self.units(read_only=True) as uow:
-            registry = self.library.registry(uow)
-            models: dict[SubjectRef, ReadModel] = {}
-            for subject in subjects:
-                if subject not in models:
-                    models[subject] = self.read_models.model_of(uow, subject, registry)
+            stored = {subject: uow.read_models.stored(subject) for subject in dict.fromkeys(subjects)}  # each once
+            # The store counts the catalog versions loaded with each row: then the
+            # registry is known to be current without a read of its own.
+            loaded = next((s.loaded for s in stored.values() if s is not None and s.loaded is not None), None)
+            registry = self.library.registry(uow, loaded)
+            models: dict[SubjectRef, ReadModel] = {
+                subject: self.read_models.current(uow, subject, row, registry) for subject, row in stored.items()
+            }
             names = self._named_foreign_lists(registry)
             foreign = self.federation.holdings(uow, models, names) if names and self.federation else {}
         return models, registry, foreign

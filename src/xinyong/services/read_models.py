@@ -36,7 +36,7 @@ from xinyong.domain.identifiers import SubjectRef
 from xinyong.domain.read_model import ReadModel, standing_changes
 from xinyong.domain.standing import RecordFile, Timelines
 from xinyong.services.catalogs import CatalogLibrary
-from xinyong.services.unit_of_work import SubjectHistory, UnitOfWork, UnitsOfWork
+from xinyong.services.unit_of_work import StoredModel, SubjectHistory, UnitOfWork, UnitsOfWork
 
 log = logging.getLogger(__name__)
 
@@ -222,7 +222,13 @@ class ReadModels:
     def model_of(self, uow: UnitOfWork, subject: SubjectRef, registry: CatalogRegistry) -> ReadModel:
         """The subject's read model as of the ledger in ``uow``: the stored one when it is
         current, else computed from the ledger."""
-        stored = uow.read_models.stored(subject)
+        return self.current(uow, subject, uow.read_models.stored(subject), registry)
+
+    def current(
+        self, uow: UnitOfWork, subject: SubjectRef, stored: StoredModel | None, registry: CatalogRegistry
+    ) -> ReadModel:
+        """:meth:`model_of`, given what ``uow`` holds stored of the subject (``stored``,
+        read by the caller in the same unit)."""
         fingerprint = self.fingerprint(registry)
         if stored is not None and stored.catalogs == fingerprint and stored.head == stored.latest:
             return stored.model

@@ -104,6 +104,9 @@ class StoredModel:
     head: int
     catalogs: str
     latest: int  # the latest ledger event filed under the subject now (current: == head)
+    # How many catalog versions are loaded now, when the store reads it with the row (a
+    # check then knows whether its catalog registry is current without another read).
+    loaded: int | None = None
 
 
 @dataclass(frozen=True)

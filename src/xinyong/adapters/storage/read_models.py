@@ -19,14 +19,14 @@ import datetime as dt
 import hashlib
 import hmac
 import zlib
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from typing import Any
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from typing import Any, TypeVar, overload
 
 import msgspec
 from sqlalchemy import Connection, bindparam, delete, func, insert, or_, select
 
 from xinyong.adapters.storage.store import LedgerStore
-from xinyong.adapters.storage.tables import ledger, list_pieces, standings
+from xinyong.adapters.storage.tables import catalog_versions, ledger, list_pieces, standings
 from xinyong.domain.identifiers import SubjectRef
 from xinyong.domain.read_model import ContributionPiece, ListPiece, ReadModel, Span
 from xinyong.domain.standing import Contribution, ListEntry
@@ -37,6 +37,7 @@ _FORMAT = 1
 # believed, like an altered one.
 _UNREADABLE = (zlib.error, ValueError, KeyError, TypeError, IndexError)
 _IN_BATCH = 500
+_Value = TypeVar("_Value")
 
 
 def _plain_text(value: object) -> str:
@@ -113,22 +114,32 @@ def encode(model: ReadModel) -> bytes:
     return zlib.compress(_ENCODER.encode(document), 1)
 
 
-class _Contributions(Mapping[str, tuple[ContributionPiece, ...]]):
-    """A document's contribution pieces by catalog, made when first asked for: a check
-    needs only the spans and the list pieces."""
+class _ByCatalog(Mapping[str, _Value]):
+    """A document's spans or contribution pieces by catalog, each catalog's made from
+    its rows when first asked for: a check reads the spans of the catalogs whose grade
+    measures it weighs, and no contribution."""
 
-    def __init__(self, catalogs: Iterable[str], rows: dict[str, list[list[Any]]]):
-        self._catalogs = list(catalogs)
+    def __init__(
+        self,
+        catalogs: Iterable[str],
+        rows: dict[str, list[list[Any]]],
+        make: Callable[[str, Sequence[list[Any]]], _Value],
+    ):
+        self._catalogs = dict.fromkeys(catalogs)  # in the document's order
         self._rows = rows
-        self._made: dict[str, tuple[ContributionPiece, ...]] = {}
+        self._make: Callable[[str, Sequence[list[Any]]], _Value] = make
+        self._made: dict[str, _Value] = {}
 
-    def __getitem__(self, catalog: str) -> tuple[ContributionPiece, ...]:
+    def __getitem__(self, catalog: str) -> _Value:
         made = self._made.get(catalog)
         if made is None:
             if catalog not in self._catalogs:
                 raise KeyError(catalog)
-            made = self._made[catalog] = _pieces(catalog, self._rows.get(catalog, ()))
+            made = self._made[catalog] = self._make(catalog, self._rows.get(catalog, ()))
         return made
+
+    def __contains__(self, catalog: object) -> bool:
+        return catalog in self._catalogs
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._catalogs)
@@ -144,20 +155,55 @@ def _document(blob: bytes) -> dict[str, Any]:
     return document
 
 
-def _spans(document: dict[str, Any]) -> dict[str, tuple[Span, ...]]:
-    return {
-        catalog: tuple(
-            Span(catalog, dt.date.fromisoformat(start), _date(until), version, base, score, grade, covered)
-            for start, until, version, base, score, grade, covered in rows
-        )
-        for catalog, rows in document["s"].items()
-    }
+def _catalog_spans(catalog: str, rows: Iterable[list[Any]]) -> tuple[Span, ...]:
+    return tuple(_span(catalog, row) for row in rows)
+
+
+def _span(catalog: str, row: list[Any]) -> Span:
+    start, until, version, base, score, grade, covered = row
+    return Span(catalog, dt.date.fromisoformat(start), _date(until), version, base, score, grade, covered)
+
+
+class _Spans(Sequence[Span]):
+    """One catalog's spans in a document, each made when it is first read: a check
+    looks up the span of its day by bisection, which reads a few of a long history."""
+
+    def __init__(self, catalog: str, rows: Sequence[list[Any]]):
+        self._catalog = catalog
+        self._rows = rows
+        self._made: dict[int, Span] = {}
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    @overload
+    def __getitem__(self, index: int) -> Span: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[Span]: ...
+    def __getitem__(self, index: int | slice) -> Span | Sequence[Span]:
+        if isinstance(index, slice):
+            return tuple(self[i] for i in range(*index.indices(len(self._rows))))
+        if index < 0:
+            index += len(self._rows)
+        made = self._made.get(index)
+        if made is None:
+            if not 0 <= index < len(self._rows):
+                raise IndexError("span index out of range")
+            made = self._made[index] = _span(self._catalog, self._rows[index])
+        return made
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Sequence):
+            return NotImplemented
+        return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
+
+    __hash__ = None  # type: ignore[assignment]
 
 
 def decode(subject: SubjectRef, blob: bytes) -> ReadModel:
     document = _document(blob)
-    spans = _spans(document)
-    contributions = _Contributions(spans, document["c"])
+    spans = _ByCatalog(document["s"], document["s"], _Spans)
+    contributions = _ByCatalog(spans, document["c"], _pieces)
     lists = tuple(
         ListPiece(
             ListEntry(
@@ -227,7 +273,7 @@ class SqlReadModels:
             model = decode(subject, row.document)
         except _UNREADABLE:
             return None  # not a document this version writes: answered from the ledger
-        return StoredModel(model, row.head, row.catalogs, row.latest)
+        return StoredModel(model, row.head, row.catalogs, row.latest, row.loaded)
 
     def put(self, connection: Connection, models: Iterable[tuple[str, int, ReadModel]], catalogs: str) -> None:
         rows: list[dict[str, Any]] = []
@@ -300,7 +346,8 @@ class SqlReadModels:
                 if not hmac.compare_digest(row.mac, self._mac(row.subject_key, row.head, row.catalogs, row.document)):
                     continue
                 try:
-                    page.append(_spans(_document(row.document)))
+                    rows = _document(row.document)["s"]
+                    page.append({catalog: _catalog_spans(catalog, rows[catalog]) for catalog in rows})
                 except _UNREADABLE:
                     continue
             yield page
@@ -339,15 +386,17 @@ class SqlReadModels:
         return found
 
 
-# The subject's row and the latest ledger event filed under it, in one read (built once:
-# the hot path of every check).
+# The subject's row, the latest ledger event filed under it and how many catalog versions
+# are loaded, in one read (built once: the hot path of every check).
 _LATEST = select(func.coalesce(func.max(ledger.c.seq), 0)).where(ledger.c.subject_key == bindparam("key"))
+_LOADED = select(func.count()).select_from(catalog_versions)
 _STORED = select(
     standings.c.head,
     standings.c.catalogs,
     standings.c.document,
     standings.c.mac,
     _LATEST.scalar_subquery().label("latest"),
+    _LOADED.scalar_subquery().label("loaded"),
 ).where(standings.c.subject_key == bindparam("key"))
 
 _PIECE_COLUMNS = (

@@ -60,6 +60,7 @@ class Sealer:
         self._chain = chain
         self._aead = {key_id: AESGCM(key) for key_id, key in seal_keys.items()}
         self._current = current
+        self._derived: dict[str, bytes] = {}
 
     @classmethod
     def for_tests(cls, master: bytes) -> Sealer:
@@ -83,7 +84,14 @@ class Sealer:
 
     def derived(self, purpose: str) -> bytes:
         """A secret for another purpose of this deployment (web sessions, CSRF)."""
-        return hmac.new(self._lookup, b"derived:" + purpose.encode(), hashlib.sha256).digest()
+        # Kept once made: adapters made for every unit of work (the read models', the
+        # outbox's) ask for theirs on every check, and the lookup key never changes.
+        secret = self._derived.get(purpose)
+        if secret is None:
+            secret = self._derived[purpose] = hmac.new(
+                self._lookup, b"derived:" + purpose.encode(), hashlib.sha256
+            ).digest()
+        return secret
 
     def chain_mac(self, previous: str, payload: bytes) -> str:
         """The keyed hash of one row of an append-only table, chained to the one before."""

@@ -147,7 +147,10 @@ def make_engine(db: str) -> Engine:
             # take none and see a consistent snapshot (WAL). Writers queue for their turn
             # first (writer_turns.py), so that none sleeps through others' turns.
             if connection.get_execution_options().get("read_only"):
-                connection.exec_driver_sql("BEGIN")
+                # Straight to the driver: a deferred BEGIN takes no lock and cannot fail
+                # as a writer's can, and every check begins one (through SQLAlchemy's
+                # execution it cost more than the check's own query).
+                connection.connection.driver_connection.execute("BEGIN")
                 return
             if turns is None:
                 connection.exec_driver_sql("BEGIN IMMEDIATE")

@@ -20,9 +20,9 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import threading
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from types import TracebackType
-from typing import Any
+from typing import Any, Generic, TypeVar, overload
 
 from sqlalchemy import Connection, Engine, RootTransaction
 from sqlalchemy import event as sqlalchemy_event
@@ -552,6 +552,32 @@ class _HeldConnections:
             connection.close()
 
 
+_Made = TypeVar("_Made")
+
+
+class _Repository(Generic[_Made]):
+    """A repository of :class:`SqlUnitOfWork`, made from the unit's store and binding
+    when the unit first uses it, and kept by the unit from then on."""
+
+    def __init__(self, make: Callable[[LedgerStore, _Bound], _Made]):
+        self._make = make
+        self._name = ""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self._name = name
+
+    @overload
+    def __get__(self, unit: None, owner: type | None = None) -> _Repository[_Made]: ...
+    @overload
+    def __get__(self, unit: SqlUnitOfWork, owner: type | None = None) -> _Made: ...
+    def __get__(self, unit: SqlUnitOfWork | None, owner: type | None = None) -> _Made | _Repository[_Made]:
+        if unit is None:
+            return self
+        made = self._make(unit._store, unit._bound)  # noqa: SLF001 - the unit's own parts
+        unit.__dict__[self._name] = made  # found before this descriptor from now on
+        return made
+
+
 class SqlUnitOfWork(UnitOfWork):
     """One connection and one transaction, opened when the ``with`` block is entered."""
 
@@ -563,20 +589,23 @@ class SqlUnitOfWork(UnitOfWork):
         self._bound = _Bound(read_only)
         self._connection: Connection | None = None
         self._transaction: RootTransaction | None = None
-        self.ledger = SqlLedger(store, self._bound)
-        self.texts = SqlFreeTextKeys(store, self._bound)
-        self.catalogs = SqlCatalogs(store, self._bound)
-        self.directory = SqlDirectory(store, self._bound)
-        self.cases = SqlCases(CaseBook(store), self._bound)
-        self.attachments = SqlAttachments(AttachmentFiles(store), self._bound)
-        self.notices = SqlNotices(Outbox(store), self._bound)
-        self.access_log = SqlAccessLog(AccessLog(store), self._bound)
-        self.audit = SqlAudit(store, self._bound)
-        self.read_models = SqlReadModelRepository(SqlReadModels(store), self._bound)
-        self.optin = SqlOptin(OptinBook(store), self._bound)
-        self.federation = SqlFederation(FederationTables(store), self._bound)
-        self.webhooks = SqlWebhookOutbox(WebhookBook(store), self._bound)
         self.before_commit = []
+
+    # Each repository is made the first time the unit uses it: a check's unit uses two
+    # of them, and making all thirteen cost every check more than its read.
+    ledger = _Repository(SqlLedger)
+    texts = _Repository(SqlFreeTextKeys)
+    catalogs = _Repository(SqlCatalogs)
+    directory = _Repository(SqlDirectory)
+    cases = _Repository(lambda store, bound: SqlCases(CaseBook(store), bound))
+    attachments = _Repository(lambda store, bound: SqlAttachments(AttachmentFiles(store), bound))
+    notices = _Repository(lambda store, bound: SqlNotices(Outbox(store), bound))
+    access_log = _Repository(lambda store, bound: SqlAccessLog(AccessLog(store), bound))
+    audit = _Repository(SqlAudit)
+    read_models = _Repository(lambda store, bound: SqlReadModelRepository(SqlReadModels(store), bound))
+    optin = _Repository(lambda store, bound: SqlOptin(OptinBook(store), bound))
+    federation = _Repository(lambda store, bound: SqlFederation(FederationTables(store), bound))
+    webhooks = _Repository(lambda store, bound: SqlWebhookOutbox(WebhookBook(store), bound))
 
     def __enter__(self) -> SqlUnitOfWork:
         # make_engine's SQLite listener begins a reading transaction without the write

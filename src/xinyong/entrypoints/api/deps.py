@@ -12,6 +12,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request, Response
 from fastapi.concurrency import run_in_threadpool
+from fastapi.routing import APIRoute, APIRouter
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from xinyong import messages
@@ -85,6 +86,44 @@ async def admitted(request: Request, *roles: str) -> Reader:
     points' hot path more than the token lookup (declare ``BEARER_SECURITY`` on the
     route so that the schema says it as before)."""
     return await _admitted(request, await bearer(request), roles)
+
+
+class RequestRoute(APIRoute):
+    """A route whose endpoint takes the request alone and returns its :class:`Response`
+    (the checks, the service points' hot path): FastAPI calls it without solving
+    dependencies or reading a body for it, which cost such a route more than its own
+    work. Such an endpoint has no parameter for the app's dependency
+    (:func:`parameters_in_range`) to check, and declares no dependency of its own:
+    this class refuses one that does. Errors it raises are answered as on every route."""
+
+    def __init__(self, path: str, endpoint: Callable[..., typing.Any], **options: typing.Any):
+        super().__init__(path, endpoint, **options)
+        dependant = self.dependant
+        declared = (
+            dependant.path_params,
+            dependant.query_params,
+            dependant.header_params,
+            dependant.cookie_params,
+            dependant.body_params,
+            dependant.dependencies,
+        )
+        if any(declared) or dependant.request_param_name is None:
+            raise TypeError(f"{path}: a RequestRoute's endpoint takes the request alone")
+
+    def get_route_handler(self) -> Callable[[Request], typing.Coroutine[typing.Any, typing.Any, Response]]:
+        return typing.cast(Callable[[Request], typing.Coroutine[typing.Any, typing.Any, Response]], self.endpoint)
+
+
+def post_request_route(
+    router: APIRouter, path: str, **options: typing.Any
+) -> Callable[[Callable[[Request], Awaitable[Response]]], Callable[[Request], Awaitable[Response]]]:
+    """``@router.post(path, **options)`` for an endpoint that is a :class:`RequestRoute`."""
+
+    def add(endpoint: Callable[[Request], Awaitable[Response]]) -> Callable[[Request], Awaitable[Response]]:
+        router.add_api_route(path, endpoint, methods=["POST"], route_class_override=RequestRoute, **options)
+        return endpoint
+
+    return add
 
 
 # Who a route admits, as the parameter that receives the reader.

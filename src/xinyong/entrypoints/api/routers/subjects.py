@@ -27,6 +27,7 @@ from xinyong.entrypoints.api.deps import (
     json_body,
     language,
     officer_purpose,
+    post_request_route,
     subject_ref,
 )
 from xinyong.entrypoints.api.models import CheckAnswer, CheckAnswers, CheckQuestion, Report, ScoreAnswer
@@ -132,14 +133,15 @@ def _questions(data: object, at: str = "") -> tuple[list[CheckQuestion], bool]:
         ) from None
 
 
-@router.post(
+@post_request_route(
+    router,
     "/v1/checks",
     response_model=CheckAnswer,
     responses=problem_responses(401, 403, 422, body=True),
     summary="Decide one action for one subject",
     openapi_extra=_CHECK_BODY,
 )
-async def checks(request: Request) -> Any:
+async def checks(request: Request) -> Response:
     """A service point asks whether a subject may do an action on a day. The answer gives
     the decision with every reason, its legal basis and how to dispute; a service point
     never sees scores. An officer states a purpose with every check, as with every read.
@@ -156,14 +158,15 @@ async def checks(request: Request) -> Any:
     return Response(_ANSWER.encode(answers if many else answers[0]).encode(), media_type="application/json")
 
 
-@router.post(
+@post_request_route(
+    router,
     "/v1/checks/batch",
     response_model=CheckAnswers,
     responses=problem_responses(401, 403, 422, body=True),
     summary="Decide a manifest: many questions at once, answered in their order",
     openapi_extra=_MANIFEST_BODY,
 )
-async def checks_batch(request: Request) -> Any:
+async def checks_batch(request: Request) -> Response:
     """Like `POST /v1/checks`, for a list of questions (at most 1000): the answers come
     in the questions' order, and every error names its question by position
     (`questions.2.subject`). All are decided, or none: a question outside the service
