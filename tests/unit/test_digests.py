@@ -30,6 +30,7 @@ def test_a_digest_is_stored_as_its_32_bytes_and_read_back_as_the_same_hex():
         (DIGEST.upper(), "64 characters"),  # would be read back in lower case: its MAC would not verify
         (DIGEST[:-2], "62 characters"),
         (DIGEST[:-1] + "g", "64 characters"),
+        (DIGEST[:30] + "  " + DIGEST[32:], "64 characters"),  # bytes.fromhex would skip the spaces
         ("", "0 characters"),
         (bytes.fromhex(DIGEST), "bytes"),
     ],

@@ -28,7 +28,7 @@ from xinyong.domain.events import (
 from xinyong.domain.federation import Bundle, BundleEntry
 from xinyong.domain.identifiers import SubjectRef
 from xinyong.domain.messages import Message, declare, declare_notice
-from xinyong.domain.standing import CheckDecision, RecordFile, Timeline, earliest_repair, rule_in_force, timeline
+from xinyong.domain.standing import CheckDecision, RecordFile, Timeline, rule_in_force, timeline
 
 # The notices, by key.
 RECORD_NEW = declare_notice("notice.record.new")
@@ -245,9 +245,10 @@ def _record_facts(file: RecordFile, line: Timeline, registry: CatalogRegistry) -
         if file.subject.is_minor_on(file.record.occurred_on):
             # A person under 18 when the act happened is never placed on a list.
             facts["list_withheld"] = MINOR
-    repair = earliest_repair(file, registry)
-    if repair is not None:
-        facts["repairable_from"] = _day(repair)
+    # earliest_repair's day, from the effective_on the timeline already holds (the same
+    # one, computed from decided_on whatever a dispute did) rather than derived again.
+    if rule.repairable_after is not None:
+        facts["repairable_from"] = _day(rule.repairable_after.after(line.effective_on))
     return facts
 
 

@@ -25,8 +25,11 @@ from sqlalchemy import (
     insert,
     select,
 )
+from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.types import TypeEngine
 
+from xinyong.adapters.storage.digests import HexDigest, bind_digest
 from xinyong.adapters.storage.sealing import Sealer
 from xinyong.adapters.storage.tables import (
     access_log,
@@ -220,7 +223,19 @@ def _binders(connection: Connection, table: Table, names: Sequence[str]) -> list
     to a parameter of that column: ISO text for a date on SQLite, a TypeDecorator's
     ``process_bind_param``), None where a value is sent as it is."""
     dialect = connection.dialect
-    return [table.c[n].type.dialect_impl(dialect).bind_processor(dialect) for n in names]
+    return [_binder(table.c[n].type, dialect) for n in names]
+
+
+def _binder(column_type: TypeEngine, dialect: Dialect) -> Callable[[object], object] | None:
+    """The bind processor of one column's type. A digest column's (four in every ledger
+    row, two in every notice) is its own conversion called directly, without the
+    TypeDecorator's wrapping and the binary type's after it; on SQLite a binary value is
+    sent as the bytes it is, which sqlite3 stores as the same BLOB as its ``Binary``."""
+    if isinstance(column_type, HexDigest):
+        return bind_digest  # type: ignore[return-value]
+    if isinstance(column_type, LargeBinary) and dialect.name == "sqlite":
+        return None
+    return column_type.dialect_impl(dialect).bind_processor(dialect)
 
 
 # PostgreSQL's binary COPY names each column's type; a column of another type is sent as

@@ -102,7 +102,12 @@ def _without_catalog_texts(body: dict[str, Any], texts: _RuleTexts) -> dict[str,
     same = [name for name, text in zip(_FROM_CATALOG, known, strict=True) if name in fields and fields[name] == text]
     if not same:
         return body
-    return {**body, "fields": {k: None if k in same else v for k, v in fields.items()}, "catalog_texts": same}
+    # Copied whole, then the texts set to null in place: a key set again keeps its place,
+    # and nearly every notice of a record comes through here.
+    kept = dict(fields)
+    for name in same:
+        kept[name] = None
+    return {**body, "fields": kept, "catalog_texts": same}
 
 
 def _with_catalog_texts(body: dict[str, Any], texts: Callable[[], _RuleTexts]) -> dict[str, Any]:

@@ -23,8 +23,9 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any, TypeVar, overload
 
 import msgspec
-from sqlalchemy import Connection, bindparam, delete, func, insert, or_, select
+from sqlalchemy import Connection, bindparam, delete, func, or_, select
 
+from xinyong.adapters.storage.chain import insert_many
 from xinyong.adapters.storage.store import LedgerStore
 from xinyong.adapters.storage.tables import catalog_versions, ledger, list_pieces, standings
 from xinyong.domain.identifiers import SubjectRef
@@ -300,9 +301,9 @@ class SqlReadModels:
             chunk = keys[start : start + _IN_BATCH]
             connection.execute(delete(standings).where(standings.c.subject_key.in_(chunk)))
             connection.execute(delete(list_pieces).where(list_pieces.c.subject_key.in_(chunk)))
-        connection.execute(insert(standings), rows)
-        if pieces:
-            connection.execute(insert(list_pieces), pieces)
+        # In bulk, as the ledger's rows (every subject an import touches has one).
+        insert_many(connection, standings, rows)
+        insert_many(connection, list_pieces, pieces)
 
     def count(self, connection: Connection) -> int:
         return connection.execute(select(func.count()).select_from(standings)).scalar_one()
