@@ -202,11 +202,24 @@ def test_the_records_changed_after_an_event_and_where_the_notice_rounds_stand(un
         assert uow.ledger.record_ids_changed_after(head) == ["o1", "r1"]
         assert uow.ledger.record_ids_changed_after(head + 1) == ["r1"]
         assert uow.ledger.record_ids_changed_after(uow.ledger.head()) == []
-        uow.notices.note_rounds(NoticeRounds(D(2024, 6, 1), head, "c1"))
-        uow.notices.note_rounds(NoticeRounds(D(2024, 6, 2), head + 2, "c2"))  # in place of the first
+        uow.notices.note_rounds(NoticeRounds(D(2024, 6, 1), head, "c1", D(2024, 6, 1)))
+        uow.notices.note_rounds(NoticeRounds(D(2024, 6, 2), head + 2, "c2", D(2024, 5, 30)))  # in place of the first
         uow.commit()
     with units(read_only=True) as uow:
-        assert uow.notices.rounds() == NoticeRounds(D(2024, 6, 2), head + 2, "c2")
+        assert uow.notices.rounds() == NoticeRounds(D(2024, 6, 2), head + 2, "c2", D(2024, 5, 30))
+
+
+def test_next_due_days_are_kept_in_place_of_the_last_and_found_by_the_days_between(units):
+    with units() as uow:
+        uow.notices.keep_due({"r1": D(2024, 6, 10), "r2": D(2024, 6, 11), "r3": D(2024, 7, 1), "r4": None})
+        uow.commit()
+    with units() as uow:
+        uow.notices.keep_due({"r1": D(2024, 8, 1), "r2": None})  # r1 later, r2 nothing more
+        uow.commit()
+    with units(read_only=True) as uow:
+        assert uow.notices.due_between(D(2024, 6, 9), D(2024, 7, 1)) == ["r3"]
+        assert sorted(uow.notices.due_between(D(2024, 6, 30), D(2024, 8, 1))) == ["r1", "r3"]
+        assert uow.notices.due_between(D(2024, 7, 1), D(2024, 7, 31)) == []  # after, not on, the first day
 
 
 def test_the_latest_act_that_stands_ignores_annulled_records_and_the_future(units):

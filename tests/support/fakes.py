@@ -173,6 +173,7 @@ class _State:
     # fake has no endpoints: it keeps what the use cases asked to publish.
     webhooks: list[tuple[str, str | None, str, dict[str, Any]]] = field(default_factory=list)
     rounds: NoticeRounds | None = None
+    due: dict[str, dt.date] = field(default_factory=dict)  # each record's next due day
 
     def copy(self) -> _State:
         return _State(
@@ -194,6 +195,7 @@ class _State:
             list(self.partners),
             list(self.webhooks),
             self.rounds,
+            dict(self.due),
         )
 
 
@@ -912,6 +914,16 @@ class FakeNotices(_Part):
 
     def note_rounds(self, standing: NoticeRounds) -> None:
         self._writing().rounds = standing
+
+    def due_between(self, after: dt.date, upto: dt.date) -> list[str]:
+        return [record for record, day in self._state.due.items() if after < day <= upto]
+
+    def keep_due(self, days: Mapping[str, dt.date | None]) -> None:
+        due = self._writing().due
+        for record, day in days.items():
+            due.pop(record, None)
+            if day is not None:
+                due[record] = day
 
     def due_for_delivery(self, channel: str, now: dt.datetime, limit: int = 200) -> list[tuple[Notice, int]]:
         last: dict[int, _Delivery] = {}

@@ -426,3 +426,41 @@ def test_a_round_asks_for_the_keys_of_the_notices_due_and_writes_out_only_those_
         assert n.due_notice_keys(line, day) == expected
         written = {k for k in expected if k.split(":")[0] in left_out}
         assert n.due_notices(file, reg, day, unless=written) == [d for d in every if d.dedupe not in written]
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    rule=st.sampled_from(["traffic.red_light", "court.judgment_default", "tax.late_payment"]),
+    changes=CHANGES,
+    asked=st.integers(min_value=-30, max_value=1200),
+)
+def test_nothing_more_comes_due_for_a_record_before_its_next_due_day_and_something_does_on_it(rule, changes, asked):
+    """A round reads a record again only from its next due day: the notices due stay the
+    same every day before it, and one more is due on it; with none, the same for ever."""
+    from xinyong.domain.standing import timeline
+
+    reg = registry(version(dispute_deadline="P30D"))
+    file = history(reg, record(rule))
+    start = D("2024-03-05")
+    for kind, offset, outcome in changes:
+        on = (start + dt.timedelta(days=offset)).isoformat()
+        extra = {"outcome": outcome} if kind == "dispute_resolved" else {}
+        try:
+            file = apply_change(file, event(kind, on, **extra), reg)
+        except Rejected:
+            continue
+    line = timeline(file, reg)
+    day = start + dt.timedelta(days=asked)
+    now = n.due_notice_keys(line, day)
+    following = n.next_due_day(line, day)
+    one = dt.timedelta(days=1)
+    if following is None:
+        assert n.due_notice_keys(line, D("2999-12-31")) == now
+        return
+    assert following > day
+    assert n.due_notice_keys(line, following - one) == now
+    assert len(n.due_notice_keys(line, following)) > len(now)
+    # Every day in between too, at a few points.
+    for d in (day + one, day + (following - day) / 2):
+        if d < following:
+            assert n.due_notice_keys(line, d) == now

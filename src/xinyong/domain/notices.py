@@ -389,6 +389,20 @@ def due_notice_keys(line: Timeline, day: dt.date) -> list[str]:
     return keys
 
 
+def next_due_day(line: Timeline, day: dt.date) -> dt.date | None:
+    """The first day after ``day`` on which a record of timeline ``line`` has a notice
+    more to give (:func:`due_notice_keys`): the day it starts counting, or its list
+    entry starts or ends. None when nothing more comes due, whatever the day, until its
+    file changes. A round keeps it, so that the next day's round reads only the records
+    something comes due for."""
+    if line.annulled:
+        return None
+    p = line.placement
+    days = (line.starts_counting(), p.start if p else None, p.until if p else None)
+    later = [d for d in days if d is not None and d > day]
+    return min(later) if later else None
+
+
 def due_notices(
     file: RecordFile,
     registry: CatalogRegistry,

@@ -41,6 +41,8 @@ from xinyong.services.unit_of_work import Attachment, Case, Collision, NoticeRou
 # to a transaction: each write holds the database's write lock for some 25 ms.
 ROUND_PAGE = 2000
 ROUND_WRITE = 200
+# The longest the notice rounds go without reading every record.
+WHOLE_ROUND_EVERY = dt.timedelta(days=7)
 
 
 def _dispute_order(view: DisputeView) -> tuple:
@@ -966,13 +968,15 @@ class DueProcess:
         """Write the notices that the passing of time brings by ``day``: records taking
         effect, list entries starting and ending. Each is written once.
 
-        What comes due depends only on a record's file, the catalogs and the day. So the
-        first round of a day reads every record (a whole round), and the later rounds of
-        that day only the records changed since the round before (its events filed
-        after the ledger event it had read up to): the others were read on that day
-        under those catalogs already. A round on another day, under other catalogs, or
-        before any is kept, is a whole round."""
-        from xinyong.domain.notices import due_notice_keys, due_notices
+        What comes due depends only on a record's file, the catalogs and the day. So a
+        round reads the records changed since the round before (the records its ledger
+        events after the last one read were filed on) and, on a later day, the records
+        whose next due day (kept by the rounds that read them) has come since that
+        round's day: nothing more came due for the others. A round reads every record (a
+        whole round) before any is kept, under other catalogs, on an earlier day than the
+        last, and at least once a week, which makes good whatever a next due day kept
+        outside the service lost (decision records 0013 and 0015)."""
+        from xinyong.domain.notices import due_notice_keys, due_notices, next_due_day
         from xinyong.domain.standing import Timelines
         from xinyong.services.read_models import catalogs_fingerprint
 
@@ -980,19 +984,30 @@ class DueProcess:
         catalogs = catalogs_fingerprint(registry)
         with self.units(read_only=True) as uow:
             head = uow.ledger.head()
-            standing = uow.notices.rounds()
-            if standing is not None and (standing.day, standing.catalogs) == (day, catalogs) and standing.seq <= head:
-                ids = uow.ledger.record_ids_changed_after(standing.seq)
+            last = uow.notices.rounds()
+            if (
+                last is not None
+                and last.catalogs == catalogs
+                and last.seq <= head
+                and last.whole_on <= last.day <= day
+                and day - last.whole_on < WHOLE_ROUND_EVERY
+            ):
+                ids = uow.ledger.record_ids_changed_after(last.seq)
+                if last.day < day:
+                    ids = list(dict.fromkeys([*ids, *uow.notices.due_between(last.day, day)]))
+                whole_on = last.whole_on
             else:
                 ids = uow.ledger.record_ids()
+                whole_on = day
         written = 0
         # A page of records at a time, and its notices written a few at a time, each in
         # a unit of work of its own: the service keeps answering while time passes, as
         # no write holds for long the lock that checks log their answers under. Most of
-        # what a day's first round finds due was written on the days before: it asks
-        # which, outside any write, and writes out only the rest. A notice is written
-        # once (its dedupe key), so a page cut short is done again by the next round,
-        # which reads from where the last round that ended left off.
+        # what a whole round finds due was written on the days before: it asks which,
+        # outside any write, and writes out only the rest. Each record's next due day is
+        # kept after its notices are written. A notice is written once (its dedupe key),
+        # so a page cut short is done again by the next round, which reads from where
+        # the last round that ended left off.
         for start in range(0, len(ids), ROUND_PAGE):
             timelines = Timelines(registry)  # each record's, derived once for its keys and its notices
             with self.units(read_only=True) as uow:
@@ -1003,9 +1018,12 @@ class DueProcess:
                 with self.units() as uow:
                     written += uow.notices.write(drafts[at : at + ROUND_WRITE])
                     uow.commit()
-        # Every record changed up to ``head`` was read on ``day``: events filed since are
+            with self.units() as uow:
+                uow.notices.keep_due({f.id: next_due_day(timelines(f), day) for f in files})
+                uow.commit()
+        # Every record changed up to ``head`` was read by ``day``: events filed since are
         # the next round's.
         with self.units() as uow:
-            uow.notices.note_rounds(NoticeRounds(day, head, catalogs))
+            uow.notices.note_rounds(NoticeRounds(day, head, catalogs, whole_on))
             uow.commit()
         return written

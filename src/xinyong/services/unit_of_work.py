@@ -199,13 +199,15 @@ _BRACKETS = {"zh-CN": "（{}）"}
 
 @dataclass(frozen=True)
 class NoticeRounds:
-    """Where the notice rounds stand: the last whole round was made on ``day`` under the
-    catalog versions ``catalogs``, and the rounds of that day have read every record
-    changed up to ledger event ``seq``."""
+    """Where the notice rounds stand: the last round was made on ``day`` under the
+    catalog versions ``catalogs``, and every record changed up to ledger event ``seq``
+    has been read on that day or before it, under those catalogs; the last round that
+    read every record (a whole round) was made on ``whole_on``."""
 
     day: dt.date
     seq: int
     catalogs: str
+    whole_on: dt.date
 
 
 @dataclass(frozen=True)
@@ -703,6 +705,16 @@ class NoticeRepository(Protocol):
 
     def rounds(self) -> NoticeRounds | None:
         """Where the notice rounds stand (None before the first whole round)."""
+        ...
+
+    def due_between(self, after: dt.date, upto: dt.date) -> list[str]:
+        """The ids of the records whose next due day (:meth:`keep_due`) is after ``after``
+        and not after ``upto``."""
+        ...
+
+    def keep_due(self, days: Mapping[str, dt.date | None]) -> None:
+        """Keep each record's next due day (``domain.notices.next_due_day``) in place of
+        what was kept for it; None: nothing more comes due for it."""
         ...
 
     def note_rounds(self, standing: NoticeRounds) -> None:

@@ -11,7 +11,7 @@ import datetime as dt
 import hmac
 import logging
 import os
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 from typing import Any
@@ -20,7 +20,7 @@ from sqlalchemy import Connection, delete, func, insert, select
 
 from xinyong.adapters.storage.notice_bodies import NoticeBodyError, pack, unpack
 from xinyong.adapters.storage.store import LedgerStore, among, in_chunks
-from xinyong.adapters.storage.tables import deliveries, notice_rounds, notices
+from xinyong.adapters.storage.tables import deliveries, notice_due, notice_rounds, notices
 from xinyong.adapters.storage.webhooks import WebhookBook
 from xinyong.domain.identifiers import SubjectRef
 from xinyong.domain.notices import NoticeDraft
@@ -326,7 +326,7 @@ class Outbox:
         row = connection.execute(select(notice_rounds).where(notice_rounds.c.id == 1)).first()
         if row is None:
             return None
-        standing = NoticeRounds(row.day, row.seq, row.catalogs)
+        standing = NoticeRounds(row.day, row.seq, row.catalogs, row.whole_on)
         if not hmac.compare_digest(bytes(row.mac), self._rounds_mac(standing)):
             logging.getLogger("xinyong.notices").warning(
                 "where the notice rounds stand does not verify (altered outside the service?): the next round "
@@ -344,13 +344,28 @@ class Outbox:
                 day=standing.day,
                 seq=standing.seq,
                 catalogs=standing.catalogs,
+                whole_on=standing.whole_on,
                 mac=self._rounds_mac(standing),
             )
         )
 
     def _rounds_mac(self, standing: NoticeRounds) -> bytes:
-        payload = f"{standing.day.isoformat()}\x1f{standing.seq}\x1f{standing.catalogs}".encode()
+        payload = f"{standing.day}\x1f{standing.seq}\x1f{standing.catalogs}\x1f{standing.whole_on}".encode()
         return hmac.digest(self._rounds_key, payload, "sha256")
+
+    def due_between(self, connection: Connection, after: dt.date, upto: dt.date) -> list[str]:
+        """The records whose next due day is in ``(after, upto]``."""
+        found = select(notice_due.c.record_id).where(notice_due.c.due_on > after, notice_due.c.due_on <= upto)
+        return list(connection.execute(found).scalars())
+
+    def keep_due(self, connection: Connection, days: Mapping[str, dt.date | None]) -> None:
+        """Each record's next due day in place of what was kept for it (None: none)."""
+        ids = list(days)
+        for chunk in in_chunks(connection, ids):
+            connection.execute(delete(notice_due).where(among(connection, notice_due.c.record_id, chunk)))
+        kept = [{"record_id": record, "due_on": day} for record, day in days.items() if day is not None]
+        if kept:
+            connection.execute(insert(notice_due), kept)
 
     # ------------------------------------------------------------------ deliveries
 

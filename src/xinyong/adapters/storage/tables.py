@@ -270,10 +270,11 @@ idempotency_keys = Table(
     Column("response", LargeBinary),
 )
 
-# Where the notice rounds stand (migration 0013): the day of the last whole round, the
-# ledger event up to which that day's rounds have read the records changed since, and
-# the catalog versions they were made under. One row, rewritten by every round, with a
-# keyed MAC (its 32 bytes): a row that does not verify makes the next round a whole one.
+# Where the notice rounds stand (migrations 0013, 0014): the day of the last round, the
+# ledger event up to which the rounds have read the records changed, the catalog
+# versions they were made under and the day of the last whole round. One row, rewritten
+# by every round, with a keyed MAC (its 32 bytes): a row that does not verify makes the
+# next round a whole one.
 notice_rounds = Table(
     "notice_rounds",
     metadata,
@@ -281,8 +282,22 @@ notice_rounds = Table(
     Column("day", Date, nullable=False),
     Column("seq", Integer, nullable=False),
     Column("catalogs", String(32), nullable=False),
+    Column("whole_on", Date, nullable=False),
     Column("mac", LargeBinary, nullable=False),
     CheckConstraint("id = 1", name="notice_rounds_one_row"),
+)
+
+# Each record's next due day (migration 0014): the first day after the last round that
+# read it on which time brings it a notice more. The next day's round reads the records
+# due since the day before, and those changed since; nothing is kept for a record that
+# nothing more comes due for. Rewritten by the rounds; a weekly whole round makes good
+# whatever was lost or altered here.
+notice_due = Table(
+    "notice_due",
+    metadata,
+    Column("record_id", String(200), primary_key=True),
+    Column("due_on", Date, nullable=False),
+    Index("notice_due_on", "due_on"),
 )
 
 # Opt-in scores (migration 0009, docs/design.md section 9): walled off from the ledger

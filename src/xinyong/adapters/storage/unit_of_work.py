@@ -349,6 +349,12 @@ class SqlNotices:
     def note_rounds(self, standing: NoticeRounds) -> None:
         self._outbox.note_rounds(self._bound.writing(), standing)
 
+    def due_between(self, after: dt.date, upto: dt.date) -> list[str]:
+        return self._outbox.due_between(self._bound.connection, after, upto)
+
+    def keep_due(self, days: Mapping[str, dt.date | None]) -> None:
+        self._outbox.keep_due(self._bound.writing(), days)
+
     def due_for_delivery(self, channel: str, now: dt.datetime, limit: int = 200) -> list[tuple[Notice, int]]:
         return self._outbox.due_for_delivery(channel, now, limit, self._bound.connection)
 
