@@ -74,6 +74,18 @@ def import_events(
             raise fail(str(error), 2) from None
         events, total = source.events(), source.total
     deployment = deployment_or_exit()
+    try:
+        _import_into(deployment, file, events, total, skip_invalid, rejects)
+    finally:
+        # Closed here, not left to the end of the process: with the start-up's objects
+        # frozen below, the connections would never be closed, and SQLite would keep a
+        # write-ahead log as large as the import beside the database.
+        deployment.close()
+
+
+def _import_into(deployment, file: Path, events, total: int | None, skip_invalid: bool, rejects: Path | None) -> None:
+    from xinyong.adapters.event_files import EventFileError
+
     # What the start-up made (modules, SQLAlchemy's tables, pydantic's schemas: some
     # hundred thousand objects) lives as long as the command. Set apart from the cyclic
     # collector, its full passes, a few every batch of events, no longer go through all
