@@ -383,6 +383,22 @@ def test_a_notice_keeps_its_fields_and_lines_exactly_as_the_plain_definition(fie
     assert [m.key for m in draft.lines] == ["notice.how_to_dispute"]
 
 
+def _a_history(rule: str, changes) -> tuple:
+    """The registry, a record under ``rule`` decided on 2024-03-05 with the ``changes``
+    that apply to it (those refused are left out), and that day."""
+    reg = registry(version(dispute_deadline="P30D"))
+    file = history(reg, record(rule))
+    start = D("2024-03-05")
+    for kind, offset, outcome in changes:
+        on = (start + dt.timedelta(days=offset)).isoformat()
+        extra = {"outcome": outcome} if kind == "dispute_resolved" else {}
+        try:
+            file = apply_change(file, event(kind, on, **extra), reg)
+        except Rejected:
+            continue
+    return reg, file, start
+
+
 @settings(max_examples=120, deadline=None)
 @given(
     rule=st.sampled_from(["traffic.red_light", "court.judgment_default", "tax.late_payment"]),
@@ -400,16 +416,7 @@ def test_a_round_asks_for_the_keys_of_the_notices_due_and_writes_out_only_those_
     out with ``unless`` are the others, the same, in the same order."""
     from xinyong.domain.standing import timeline
 
-    reg = registry(version(dispute_deadline="P30D"))
-    file = history(reg, record(rule))
-    start = D("2024-03-05")
-    for kind, offset, outcome in changes:
-        on = (start + dt.timedelta(days=offset)).isoformat()
-        extra = {"outcome": outcome} if kind == "dispute_resolved" else {}
-        try:
-            file = apply_change(file, event(kind, on, **extra), reg)
-        except Rejected:
-            continue
+    reg, file, start = _a_history(rule, changes)
     line = timeline(file, reg)
     placement = line.placement
     firsts = {
@@ -439,16 +446,7 @@ def test_nothing_more_comes_due_for_a_record_before_its_next_due_day_and_somethi
     same every day before it, and one more is due on it; with none, the same for ever."""
     from xinyong.domain.standing import timeline
 
-    reg = registry(version(dispute_deadline="P30D"))
-    file = history(reg, record(rule))
-    start = D("2024-03-05")
-    for kind, offset, outcome in changes:
-        on = (start + dt.timedelta(days=offset)).isoformat()
-        extra = {"outcome": outcome} if kind == "dispute_resolved" else {}
-        try:
-            file = apply_change(file, event(kind, on, **extra), reg)
-        except Rejected:
-            continue
+    reg, file, start = _a_history(rule, changes)
     line = timeline(file, reg)
     day = start + dt.timedelta(days=asked)
     now = n.due_notice_keys(line, day)
