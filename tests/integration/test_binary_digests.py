@@ -13,7 +13,7 @@ import pytest
 from alembic import command
 from alembic.config import Config
 from alembic.script import ScriptDirectory
-from sqlalchemy import MetaData, String, insert, select, text
+from sqlalchemy import MetaData, String, insert, inspect, select, text
 
 from tests.integration.conftest import PERSON
 from tests.support.tampering import append_only_switched_off
@@ -72,8 +72,9 @@ def written_at_0011(filled_database, backend, postgres_server, tmp_path) -> str:
             config.attributes["connection"] = connection
             command.upgrade(config, "0011")
         with engine.begin() as connection:
+            at_0011 = set(inspect(connection).get_table_names())
             for table in legacy.sorted_tables:
-                if rows[table.name]:
+                if rows[table.name] and table.name in at_0011:
                     connection.execute(insert(table), rows[table.name])
             stored = connection.execute(text("SELECT subject_key FROM ledger WHERE subject_key IS NOT NULL")).first()
             assert stored is not None and isinstance(stored[0], str) and len(stored[0]) == 64
@@ -110,7 +111,11 @@ def test_the_migration_converts_every_digest_column_of_the_schema():
 def test_a_database_of_0011_migrated_reads_the_same_rows(written_at_0011, filled_database):
     _migrated(written_at_0011)
     assert _version(written_at_0011) == ScriptDirectory.from_config(_config()).get_current_head()
-    assert _everything(written_at_0011) == _everything(filled_database)
+    migrated, filled = _everything(written_at_0011), _everything(filled_database)
+    # The blocks of the ledger's columns (migration 0015) are written by appends from
+    # then on: a database upgraded from before has none until `xinyong rebuild`.
+    assert migrated.pop("ledger_blocks") == [] and filled.pop("ledger_blocks") != []
+    assert migrated == filled
 
 
 def test_the_digests_of_a_migrated_database_take_32_bytes(written_at_0011):

@@ -141,7 +141,7 @@ def test_the_schema_is_at_the_latest_migration(filled):
     config = Config()
     config.set_main_option("script_location", str(files("xinyong.adapters.storage") / "migrations"))
     [head] = ScriptDirectory.from_config(config).get_heads()  # one line of migrations, no branches
-    assert head == "0014"
+    assert head == "0015"
     with filled.store.reading() as c:
         assert c.execute(text("SELECT version_num FROM alembic_version")).scalar_one() == head
 

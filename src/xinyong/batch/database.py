@@ -32,7 +32,7 @@ import contextlib
 import os
 import queue
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 import duckdb
 import ibis
@@ -41,6 +41,7 @@ import pyarrow.csv as pacsv
 from sqlalchemy import Engine
 
 from xinyong.adapters.storage import ledger_columns
+from xinyong.adapters.storage.sealing import Sealer
 from xinyong.adapters.storage.store import LedgerStore
 from xinyong.batch.export import CATALOG_SCHEMAS, catalog_rows
 from xinyong.batch.rescore import LedgerTables
@@ -105,25 +106,45 @@ def _parsed(chunk: bytes) -> list[pa.RecordBatch]:
         ) from None
 
 
+def _work(connection, last: int, rows_per_chunk: int) -> list[ledger_columns.Block | tuple[int, int]]:
+    """What the readers read: each block of the ledger's columns, and the rows in none,
+    ``rows_per_chunk`` at a time (``(after, upto)``), the largest first."""
+    found = ledger_columns.blocks(connection, last)
+    ranges = [
+        (start, min(start + rows_per_chunk, upto))
+        for after, upto in ledger_columns.uncovered(found, last)
+        for start in range(after, upto, rows_per_chunk)
+    ]
+    return [*ranges, *found]
+
+
 def _batches(
-    engine: Engine, shared: str | None, last: int, readers: int = READERS, rows_per_chunk: int = ROWS_PER_CHUNK
+    engine: Engine,
+    sealer: Sealer,
+    shared: str | None,
+    work: list[ledger_columns.Block | tuple[int, int]],
+    readers: int = READERS,
+    rows_per_chunk: int = ROWS_PER_CHUNK,
 ) -> Iterator[pa.RecordBatch]:
-    """The ledger's rows up to ``seq`` ``last`` as Arrow batches, in no particular order
-    (``seq`` is a column). ``readers`` threads each query chunks of rows on a connection of
-    their own, joined to the snapshot ``shared``, and parse them, while DuckDB takes in
-    the batches on this thread (SQLite, PostgreSQL's driver, pyarrow and DuckDB all
+    """The ledger's rows of ``work`` (:func:`_work`) as Arrow batches, in no particular
+    order (``seq`` is a column). ``readers`` threads each read their share on a connection
+    of their own, joined to the snapshot ``shared``, and parse it, while DuckDB takes in
+    the batches on this thread (SQLite, PostgreSQL's driver, zlib, pyarrow and DuckDB all
     release the GIL). A few parsed chunks wait at most: memory stays bounded."""
-    ranges = [(after, min(after + rows_per_chunk, last)) for after in range(0, last, rows_per_chunk)]
-    if not ranges:
+    if not work:
         return
     done = queue.Queue[list[pa.RecordBatch] | BaseException | None](maxsize=2 * readers)
     stop = threading.Event()
 
-    def read(mine: list[tuple[int, int]]) -> None:
+    def read(mine: list[ledger_columns.Block | tuple[int, int]]) -> None:
         try:
             with ledger_columns.joined_snapshot(engine, shared) as connection:
-                for after, upto in mine:
-                    for chunk in ledger_columns.ledger_csv(connection, rows_per_chunk, after=after, upto=upto):
+                for item in mine:
+                    if isinstance(item, ledger_columns.Block):
+                        chunks: Iterable[bytes] = [ledger_columns.block_csv(connection, sealer, item)]
+                    else:
+                        chunks = ledger_columns.ledger_csv(connection, rows_per_chunk, after=item[0], upto=item[1])
+                    for chunk in chunks:
                         if stop.is_set():
                             return
                         done.put(_parsed(chunk))
@@ -133,8 +154,8 @@ def _batches(
             done.put(None)
 
     workers = [
-        threading.Thread(target=read, args=(ranges[i::readers],), name=f"xinyong-ledger-{i}", daemon=True)
-        for i in range(min(readers, len(ranges)))
+        threading.Thread(target=read, args=(work[i::readers],), name=f"xinyong-ledger-{i}", daemon=True)
+        for i in range(min(readers, len(work)))
     ]
     for worker in workers:
         worker.start()
@@ -228,8 +249,15 @@ def read_database(
             except LedgerUnreadable as error:
                 unreadable.append(error)  # DuckDB reports it wrapped in its own error
                 raise
+            except ledger_columns.BlockRefused as error:
+                unreadable.append(LedgerUnreadable(str(error)))
+                raise
 
-        batches = _batches(store.engine, shared, last, readers, rows_per_chunk)
+        try:
+            work = _work(connection, last, rows_per_chunk)
+        except ledger_columns.BlockRefused as error:
+            raise LedgerUnreadable(str(error)) from None
+        batches = _batches(store.engine, store.sealer, shared, work, readers, rows_per_chunk)
         reader = pa.RecordBatchReader.from_batches(_ROWS, counted(batches))
         con.register(f"{name}_stream", reader)
         try:

@@ -29,15 +29,20 @@ time, which numbers its rows after those committed.
 
 from __future__ import annotations
 
+import datetime as dt
+import hmac
+import itertools
 import json
 import re
-from collections.abc import Iterable, Iterator
+import zlib
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from typing import NamedTuple
 
-from sqlalchemy import Connection, Engine, func, select, text
+from sqlalchemy import Connection, Engine, delete, func, insert, select, text
 
 from xinyong.adapters.storage.sealing import Sealer
-from xinyong.adapters.storage.tables import ledger
+from xinyong.adapters.storage.tables import ledger, ledger_blocks
 from xinyong.domain.identifiers import SubjectRef
 
 _SNAPSHOT_ID = re.compile(r"[0-9A-Fa-f-]+")
@@ -139,6 +144,195 @@ def organisation_keys_csv(connection: Connection) -> bytes:
     )
     found = connection.execute(text(f"SELECT {joined} FROM organisations")).scalar_one()
     return found.encode() + b"\n" if found else b""
+
+
+# ------------------------------------------------------------------------------ blocks
+#
+# The same CSV text, kept in blocks (table ``ledger_blocks``, migration 0015): an append
+# of at least BLOCK_MIN_ROWS events writes the block of its rows in its own transaction,
+# from the values it has in hand (:func:`block_line`), so that a batch job reads the
+# ledger's columns as compressed text rather than having the database write them row by
+# row. A block covers every row but contact events in ``first_seq..last_seq``; rows in no
+# block (appends of a few events, rows from before migration 0015) are read with
+# :func:`ledger_csv`. Each block carries a MAC under a key derived from the deployment's,
+# bound to its range: a block altered, or moved to other rows, by someone holding the
+# database file is refused (:class:`BlockRefused`) rather than read.
+
+BLOCK_MIN_ROWS = 100  # an append of fewer events leaves its rows to be read from the ledger
+_BLOCK_LEVEL = 1  # zlib: the keys' hex digits make up most of the text; level 1 keeps most of the gain
+_UNSAFE = (b",", b"\n", b"\r")
+
+
+class BlockRefused(ValueError):
+    """A block of the ledger's columns whose MAC does not hold: written behind the
+    service's back."""
+
+
+class Block(NamedTuple):
+    first_seq: int
+    last_seq: int
+
+
+def block_line(
+    seq: int,
+    kind: str,
+    record_id: str | None,
+    subject_key: str | None,
+    rule: str | None,
+    occurred_on: dt.date | None,
+    minor: bool | None,
+    day: str | None,
+    outcome: str | None,
+) -> str:
+    """One row as :func:`ledger_csv` writes it (no line break): ``day`` is the body's
+    ``decided_on`` for a record, ``jurisdiction`` for a subject event, else ``on``;
+    ``outcome`` only for ``dispute_resolved``."""
+    return (
+        f"{seq},{kind},{record_id or ''},{subject_key or ''},{rule or ''},"
+        f"{occurred_on.isoformat() if occurred_on is not None else ''},"
+        f"{'' if minor is None else int(minor)},{day or ''},{outcome or ''}"
+    )
+
+
+def block_day(kind: str, body: dict) -> str | None:
+    """The ``day`` column of a row of ``kind`` with ``body`` (what the queries of
+    :func:`ledger_csv` extract from the stored body)."""
+    if kind == "record":
+        return body.get("decided_on")
+    if kind == "subject":
+        return body.get("jurisdiction")
+    return body.get("on")
+
+
+def _block_mac(sealer: Sealer, first: int, last: int, packed: bytes) -> bytes:
+    return hmac.digest(sealer.derived("ledger-blocks"), f"{first}:{last}\x1e".encode() + packed, "sha256")
+
+
+def write_block(connection: Connection, sealer: Sealer, first: int, last: int, lines: Sequence[str] | bytes) -> bool:
+    """Keep ``lines`` (the CSV lines of every row but contact events with ``first <= seq
+    <= last``, as :func:`block_line` or :func:`ledger_csv` make them) as the block of
+    those rows. A value with a comma or a line break would make the text unreadable:
+    then nothing is written (False) and the rows stay to be read from the ledger, where
+    the reader says which row is wrong."""
+    data = lines if isinstance(lines, bytes) else "\n".join(lines).encode() + b"\n"
+    count = data.count(b"\n")
+    if not count or data.count(b",") != 8 * count or b"\r" in data:
+        return False
+    packed = zlib.compress(data, _BLOCK_LEVEL)
+    connection.execute(
+        insert(ledger_blocks),
+        {"first_seq": first, "last_seq": last, "csv": packed, "mac": _block_mac(sealer, first, last, packed)},
+    )
+    return True
+
+
+def blocks(connection: Connection, upto: int) -> list[Block]:
+    """The blocks of rows up to ``upto``, in ledger order. Blocks never overlap; two
+    that do were written behind the service's back."""
+    found = [
+        Block(first, last)
+        for first, last in connection.execute(
+            select(ledger_blocks.c.first_seq, ledger_blocks.c.last_seq)
+            .where(ledger_blocks.c.last_seq <= upto)
+            .order_by(ledger_blocks.c.first_seq)
+        )
+    ]
+    for before, after in itertools.pairwise(found):
+        if after.first_seq <= before.last_seq:
+            raise BlockRefused(
+                f"the ledger's blocks of rows {before.first_seq}-{before.last_seq} and "
+                f"{after.first_seq}-{after.last_seq} overlap: they were written behind the service's back; "
+                "run `xinyong rebuild` to write them again from the ledger"
+            )
+    return found
+
+
+def uncovered(found: Sequence[Block], upto: int, after: int = 0) -> list[tuple[int, int]]:
+    """The ranges ``(a, b]`` of ``seq`` in ``(after, upto]`` that no block of ``found``
+    (in order, not overlapping) covers."""
+    gaps: list[tuple[int, int]] = []
+    at = after
+    for block in found:
+        if block.last_seq <= at:
+            continue
+        if block.first_seq - 1 > at:
+            gaps.append((at, min(block.first_seq - 1, upto)))
+        at = max(at, block.last_seq)
+        if at >= upto:
+            break
+    if at < upto:
+        gaps.append((at, upto))
+    return [(a, b) for a, b in gaps if b > a]
+
+
+def block_csv(connection: Connection, sealer: Sealer, block: Block) -> bytes:
+    """The CSV text of ``block``, once its MAC holds."""
+    row = connection.execute(
+        select(ledger_blocks.c.last_seq, ledger_blocks.c.csv, ledger_blocks.c.mac).where(
+            ledger_blocks.c.first_seq == block.first_seq
+        )
+    ).one_or_none()
+    if (
+        row is None
+        or row.last_seq != block.last_seq
+        or not hmac.compare_digest(bytes(row.mac), _block_mac(sealer, block.first_seq, block.last_seq, bytes(row.csv)))
+    ):
+        raise BlockRefused(
+            f"the ledger's block of rows {block.first_seq}-{block.last_seq} fails its check: it was altered "
+            "behind the service's back; run `xinyong ledger verify`, then `xinyong rebuild` to write the "
+            "blocks again from the ledger"
+        )
+    return zlib.decompress(bytes(row.csv))
+
+
+def _sorted_lines(data: bytes) -> list[bytes]:
+    return sorted(line for line in data.split(b"\n") if line)
+
+
+def block_differences(connection: Connection, sealer: Sealer) -> list[str]:
+    """Each block that fails its check, overlaps another or whose text is not what the
+    ledger's rows give (:func:`ledger_csv` over its range), described."""
+    wrong: list[str] = []
+    try:
+        found = blocks(connection, last_seq(connection))
+    except BlockRefused as error:
+        return [str(error)]
+    for block in found:
+        try:
+            kept = block_csv(connection, sealer, block)
+        except BlockRefused as error:
+            wrong.append(str(error))
+            continue
+        rows = b"".join(ledger_csv(connection, block.last_seq, after=block.first_seq - 1, upto=block.last_seq))
+        if _sorted_lines(kept) != _sorted_lines(rows):
+            wrong.append(f"the ledger's block of rows {block.first_seq}-{block.last_seq} differs from the rows")
+    return wrong
+
+
+def rewrite_blocks(
+    connection: Connection,
+    sealer: Sealer,
+    rows_per_block: int = 50_000,
+    progress: Callable[[int], None] | None = None,
+) -> int:
+    """Write the blocks again from the ledger, inside the caller's write transaction:
+    those that fail their check or differ from the rows are removed, and the rows in no
+    block are put in new ones of up to ``rows_per_block`` rows. Returns the blocks written."""
+    last = last_seq(connection)
+    wrong = block_differences(connection, sealer)
+    if wrong:
+        connection.execute(delete(ledger_blocks))
+    found = blocks(connection, last)
+    written = 0
+    for after, upto in uncovered(found, last):
+        for start in range(after, upto, rows_per_block):
+            end = min(start + rows_per_block, upto)
+            data = b"".join(ledger_csv(connection, rows_per_block, after=start, upto=end))
+            if data and write_block(connection, sealer, start + 1, end, data):
+                written += 1
+            if progress is not None:
+                progress(end)
+    return written
 
 
 def sealed_minors(

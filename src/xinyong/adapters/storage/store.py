@@ -37,8 +37,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import make_url
 
-from xinyong.adapters.storage import chain
+from xinyong.adapters.storage import chain, ledger_columns
 from xinyong.adapters.storage.digests import HexDigest
+from xinyong.adapters.storage.ledger_columns import BLOCK_MIN_ROWS, block_day, block_line, write_block
 from xinyong.adapters.storage.sealing import KeyError_, Sealer, SubjectSealer, TextErased
 from xinyong.adapters.storage.tables import catalog_versions, ledger, organisations, subject_keys
 from xinyong.adapters.storage.writer_turns import WriterTurns
@@ -529,6 +530,7 @@ class LedgerStore:
         personal_values: list[tuple[bytes, bytes]] = []  # (plaintext, context), sealed at once
         personal_rows: list[dict] = []
         free_text: list[tuple[dict, dict]] = []  # (row, text), sealed under the subjects' keys
+        lines: list[str] = []  # the rows' block of columns for batch jobs (ledger_columns)
         # One pass: each event dumped once; its canonical form (``item.canonical()``), its
         # body and its sealed values are encoded from that one dump.
         for item in events:
@@ -567,6 +569,20 @@ class LedgerStore:
                 "recorded_at": recorded_at,
             }
             rows.append(row)
+            if kind != "contact":
+                lines.append(
+                    block_line(
+                        seq,
+                        kind,
+                        record_id,
+                        subject_key,
+                        row["rule"],
+                        row["occurred_on"],
+                        row["minor"],
+                        block_day(kind, data),
+                        data.get("outcome") if kind == "dispute_resolved" else None,
+                    )
+                )
             if personal:
                 personal_values.append((canonical_json(personal), f"{kind}:{record_id or ''}:{seq}".encode()))
                 personal_rows.append(row)
@@ -586,6 +602,8 @@ class LedgerStore:
             chain.copy_rows(connection, ledger, [c.name for c in ledger.columns], rows)
         else:
             chain.insert_many(connection, ledger, rows)
+        if len(rows) >= BLOCK_MIN_ROWS and lines:
+            write_block(connection, self.sealer, rows[0]["seq"], rows[-1]["seq"], lines)
         self._update_directory(connection, [e for e in events if isinstance(e, SubjectEvent)])
         return len(rows)
 
@@ -638,6 +656,20 @@ class LedgerStore:
                 drift.append(f"organisation {item.subject.value}: the directory differs from the ledger")
         drift += [f"organisation {r.code} is in the directory but not in the ledger" for r in found.values()]
         return drift
+
+    def block_differences(self) -> list[str]:
+        """The blocks of the ledger's columns for batch jobs that fail their check or
+        differ from the ledger's rows (:func:`ledger_columns.block_differences`), in one
+        snapshot."""
+        with ledger_columns.snapshot(self.engine) as connection:
+            return ledger_columns.block_differences(connection, self.sealer)
+
+    def rewrite_blocks(self, progress: Callable[[int], None] | None = None) -> int:
+        """Write the blocks of the ledger's columns again where they are wrong, and for the
+        rows in none (:func:`ledger_columns.rewrite_blocks`), in one write transaction;
+        ``progress`` is called with the ``seq`` reached. Returns the blocks written."""
+        with self.transaction() as connection:
+            return ledger_columns.rewrite_blocks(connection, self.sealer, progress=progress)
 
     def rebuild_directory(self, connection: Connection) -> int:
         """Rebuild the directory of organisations from the ledger."""

@@ -300,6 +300,23 @@ notice_due = Table(
     Index("notice_due_on", "due_on"),
 )
 
+# The ledger's non-personal columns for batch jobs (migration 0015), a block of rows at a
+# time: the CSV text of :func:`xinyong.adapters.storage.ledger_columns.ledger_csv` for the
+# rows ``first_seq..last_seq`` (contact events left out), compressed with zlib and keyed
+# by a MAC. Written in the same transaction as the rows by an append of many events, so
+# that rescoring reads a million rows' columns without the database writing them as
+# text; rows in no block are read from the ledger itself. Derived, never the source:
+# `xinyong rebuild` writes them again from the ledger.
+ledger_blocks = Table(
+    "ledger_blocks",
+    metadata,
+    Column("first_seq", Integer, primary_key=True, autoincrement=False),
+    Column("last_seq", Integer, nullable=False),
+    Column("csv", LargeBinary, nullable=False),
+    Column("mac", LargeBinary, nullable=False),
+    CheckConstraint("first_seq <= last_seq", name="ledger_blocks_range"),
+)
+
 # Opt-in scores (migration 0009, docs/design.md section 9): walled off from the ledger
 # and from everything that reads it. Scorecard versions are stored like catalog versions;
 # the consent, obligation and payment events are appended and chained, their content

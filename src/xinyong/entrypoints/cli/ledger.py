@@ -101,9 +101,12 @@ def rebuild(
     ] = False,
 ) -> None:
     """Recompute every subject's read model (scores, grades and list entries as a
-    function of the day, which checks and scores are answered from) from the ledger.
-    They are kept current as events arrive; run this after upgrading a database from
-    before read models, or when `--check` finds a difference."""
+    function of the day, which checks and scores are answered from) from the ledger, and
+    write the blocks of the ledger's columns that batch jobs read (`xinyong rescore`) for
+    the rows in none. Read models are kept current as events arrive, and an import writes
+    the blocks of its rows; events submitted a few at a time, and databases upgraded from
+    before, leave rows that batch jobs read from the ledger itself, more slowly. Run this
+    after upgrading a database, or when `--check` finds a difference."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     deployment = deployment_or_exit()
@@ -124,16 +127,28 @@ def rebuild(
 
         if check:
             wrong = deployment.read_models.differences(advance)
+            blocks = deployment.store.block_differences()
         else:
             done = deployment.read_models.rebuild(advance)
+            rows = progress.add_task("writing the ledger's column blocks", total=None)
+            written = deployment.store.rewrite_blocks(lambda seq: progress.update(rows, completed=seq))
     if check:
+        for problem in blocks:
+            err.print(f"[bold red]error:[/] {escape(problem)}", markup=True)
         if wrong:
             err.print(
                 f"[bold red]error:[/] {len(wrong)} of {total} subjects' read models are missing, stale or differ "
                 "from the ledger; run `xinyong rebuild`",
                 markup=True,
             )
+        if wrong or blocks:
             raise typer.Exit(1)
-        out.print(f"read models agree with the ledger: {total} subjects ({stored} stored)")
+        out.print(
+            f"read models agree with the ledger: {total} subjects ({stored} stored); "
+            "so do the ledger's column blocks for batch jobs"
+        )
         return
-    out.print(f"rebuilt the read models of {done} subjects from the ledger")
+    out.print(
+        f"rebuilt the read models of {done} subjects from the ledger, and wrote {written} blocks of the "
+        "ledger's columns for batch jobs"
+    )
