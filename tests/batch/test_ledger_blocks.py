@@ -84,27 +84,52 @@ def test_the_tables_read_from_the_blocks_equal_those_read_from_the_rows(populati
     assert all(from_blocks) and from_blocks == from_rows
 
 
-def test_events_submitted_a_few_at_a_time_leave_rows_in_no_block_until_rebuild_puts_them_in_one(
-    make_database, population, backends, tmp_path_factory
-):
+@pytest.fixture
+def few_at_a_time(make_database, population, tmp_path_factory):
+    """The population's events but the last 500 imported a few at a time (appends too
+    small for a block), then the last 500 at once."""
     catalogs = second_versions(tmp_path_factory.mktemp("few-catalogs"))
     dataset = _load(make_database, "few", catalogs, [], lambda registry: [])
-    try:
-        lines = population.event_lines
-        few = ledger_columns.BLOCK_MIN_ROWS - 1
-        for start in range(0, len(lines), few):
-            dataset.deployment.intake.import_lines(lines[start : start + few])
-        store = dataset.deployment.store
-        assert _blocks(store) == []
-        backend = backends("duckdb")
-        from_rows = _tables(dataset, backend)
-        assert store.rewrite_blocks() > 0
-        assert _blocks_csv(store) == _rows_csv(store)
-        assert store.block_differences() == []
-        assert _tables(dataset, backend) == from_rows
-        assert store.rewrite_blocks() == 0  # nothing left out
-    finally:
-        dataset.deployment.close()
+    lines, few = population.event_lines, ledger_columns.BLOCK_MIN_ROWS - 1
+    for start in range(0, len(lines) - 500, few):
+        dataset.deployment.intake.import_lines(lines[start : min(start + few, len(lines) - 500)])
+    yield dataset, lines[-500:]
+    dataset.deployment.close()
+
+
+def test_events_submitted_a_few_at_a_time_leave_rows_in_no_block_until_rebuild_puts_them_in_one(
+    few_at_a_time, backends
+):
+    dataset, _ = few_at_a_time
+    store = dataset.deployment.store
+    assert _blocks(store) == []
+    backend = backends("duckdb")
+    from_rows = _tables(dataset, backend)
+    assert store.rewrite_blocks() > 0
+    assert _blocks_csv(store) == _rows_csv(store)
+    assert store.block_differences() == []
+    assert _tables(dataset, backend) == from_rows
+    assert store.rewrite_blocks() == 0  # nothing left out
+
+
+def test_the_rounds_put_rows_between_blocks_in_one_and_those_after_the_last_once_there_are_enough(
+    few_at_a_time, backends
+):
+    dataset, rest = few_at_a_time
+    store = dataset.deployment.store
+    with store.reading() as connection:
+        rows = connection.execute(select(func.count()).select_from(ledger)).scalar_one()
+    assert store.fill_blocks(tail_rows=rows + 1) == 0  # the rows after the last block: not yet enough
+    assert _blocks(store) == []
+    dataset.deployment.intake.import_lines(rest)  # one import: its block after them
+    assert len(_blocks(store)) == 1
+    assert store.fill_blocks(tail_rows=10**9) == 1  # they now lie before a block
+    assert _blocks_csv(store) == _rows_csv(store)
+    backend = backends("duckdb")
+    from_blocks = _tables(dataset, backend)
+    assert store.fill_blocks() == 0
+    assert store.block_differences() == []
+    assert from_blocks == _tables(dataset, backend) and all(from_blocks)
 
 
 def test_a_value_that_would_break_the_text_writes_no_block(imported):

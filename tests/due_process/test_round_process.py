@@ -6,6 +6,7 @@ writes what comes due, is started again when it dies, and ends with its server."
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import re
 import signal
@@ -14,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.due_process.conftest import RC, RESTART, TRAFFIC, Api, copy_database, record, start_server
+from tests.due_process.conftest import RC, RESTART, TRAFFIC, Api, copy_database, opened, record, start_server
 
 pytestmark = pytest.mark.e2e
 
@@ -124,3 +125,52 @@ def test_a_server_shutting_down_ends_its_round_process_without_waiting_for_the_r
     assert not _alive(child)
     with pytest.raises(RoundFailed, match="shutting down"):
         rounds.send_due_notices(dt.date.today())
+
+
+def test_after_its_round_the_child_puts_the_rows_between_blocks_in_one(template, tmp_path):
+    """Rows of appends too small for a block of the ledger's columns (the template's
+    events, a few at a time) that now lie before an import's block are put in one by the
+    round process, so that batch jobs read them from blocks too."""
+    import multiprocessing
+    import threading
+
+    from sqlalchemy import func, select
+
+    from tests.conftest import Cli
+    from xinyong.adapters.storage import ledger_columns
+    from xinyong.entrypoints.api.round_process import _make_rounds
+    from xinyong.settings import Settings
+
+    db = copy_database(template.db, tmp_path)
+    bulk = tmp_path / "bulk.jsonl"
+    bulk.write_text(
+        "".join(
+            json.dumps(record(f"bulk-{i}", RESTART, f"{RC}/traffic.ticket", -30, TRAFFIC)) + "\n"
+            for i in range(ledger_columns.BLOCK_MIN_ROWS)
+        )
+    )
+    Cli(db.url, tmp_path)("import", str(bulk))
+
+    def gaps() -> list[tuple[int, int]]:
+        with opened(db) as deployment, ledger_columns.snapshot(deployment.store.engine) as connection:
+            last = ledger_columns.last_seq(connection)
+            return ledger_columns.uncovered(ledger_columns.blocks(connection, last), last)
+
+    before = gaps()
+    assert len(before) == 1 and before[0][0] == 0  # the template's rows, before the import's block
+
+    ours, theirs = multiprocessing.Pipe()
+    child = threading.Thread(
+        target=_make_rounds, args=(theirs, db.url, Settings(db=db.url, key_file=str(db.key), notice_interval=0))
+    )
+    child.start()
+    ours.send(dt.date.today())
+    assert ours.recv()[0] == "written"
+    ours.close()
+    child.join(30)
+    assert not child.is_alive()
+    assert gaps() == []
+    with opened(db) as deployment:
+        assert deployment.store.block_differences() == []
+        with deployment.store.reading() as connection:
+            assert connection.execute(select(func.count()).select_from(ledger_columns.ledger_blocks)).scalar_one() == 2

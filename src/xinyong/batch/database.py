@@ -3,12 +3,14 @@ identity opened: the job needs subjects' keys, rules, dates and later events, al
 in the clear beside the sealed values (docs/design.md section 6).
 
 DuckDB's ``sqlite`` and ``postgres`` scanner extensions are downloaded on first use,
-which a machine without access to DuckDB's extension site cannot do; so the ledger is
-read with one query a chunk of rows, whose answer the database itself writes as CSV text
-(:func:`xinyong.adapters.storage.ledger_columns.ledger_csv`), parsed by pyarrow into
-Arrow batches and streamed into DuckDB: no Python object per row, memory bounded by
-DuckDB's own tables. Writing that text is most of the cost, so several connections
-write ranges of rows at once, in one snapshot
+which a machine without access to DuckDB's extension site cannot do; so the ledger's
+columns are read as CSV text, parsed by pyarrow into Arrow batches and streamed into
+DuckDB: no Python object per row, memory bounded by DuckDB's own tables. The text comes
+from the blocks an import writes with its rows (decision record 0016,
+:func:`xinyong.adapters.storage.ledger_columns.block_csv`: compressed, under a MAC), and
+for the rows in no block from one query a chunk of rows, whose answer the database
+itself writes (:func:`~xinyong.adapters.storage.ledger_columns.ledger_csv`). Several
+connections read at once, in one snapshot
 (:func:`~xinyong.adapters.storage.ledger_columns.joined_snapshot`).
 
 - **records**: the ledger's record rows; ``kind`` is the subject kind of the record's

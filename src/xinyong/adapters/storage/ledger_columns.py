@@ -146,6 +146,25 @@ def organisation_keys_csv(connection: Connection) -> bytes:
     return found.encode() + b"\n" if found else b""
 
 
+def sealed_minors(
+    connection: Connection, sealer: Sealer, record_ids: Iterable[str], batch: int = 500
+) -> Iterator[tuple[str, bool]]:
+    """``(record_id, minor)`` for each record of ``record_ids`` (records of persons
+    written before migration 0006, which keep no ``minor``), read from the sealed
+    identity: the one place where a batch job opens identities, in bulk, and only for
+    those rows."""
+    wanted = list(dict.fromkeys(record_ids))
+    for start in range(0, len(wanted), batch):
+        rows = connection.execute(
+            select(ledger.c.seq, ledger.c.record_id, ledger.c.occurred_on, ledger.c.sealed).where(
+                ledger.c.kind == "record", ledger.c.record_id.in_(wanted[start : start + batch])
+            )
+        )
+        for row in rows:
+            personal = json.loads(sealer.open(row.sealed, f"record:{row.record_id}:{row.seq}".encode()))
+            yield row.record_id, SubjectRef.parse(personal["subject"]).is_minor_on(row.occurred_on)
+
+
 # ------------------------------------------------------------------------------ blocks
 #
 # The same CSV text, kept in blocks (table ``ledger_blocks``, migration 0015): an append
@@ -309,22 +328,22 @@ def block_differences(connection: Connection, sealer: Sealer) -> list[str]:
     return wrong
 
 
-def rewrite_blocks(
+def fill_blocks(
     connection: Connection,
     sealer: Sealer,
+    tail_rows: int = 0,
     rows_per_block: int = 50_000,
     progress: Callable[[int], None] | None = None,
 ) -> int:
-    """Write the blocks again from the ledger, inside the caller's write transaction:
-    those that fail their check or differ from the rows are removed, and the rows in no
-    block are put in new ones of up to ``rows_per_block`` rows. Returns the blocks written."""
+    """Put the rows in no block in blocks of up to ``rows_per_block`` rows, from the
+    ledger, inside the caller's write transaction: every range between two blocks, and
+    the rows after the last block once there are ``tail_rows`` of them. Returns the
+    blocks written."""
     last = last_seq(connection)
-    wrong = block_differences(connection, sealer)
-    if wrong:
-        connection.execute(delete(ledger_blocks))
-    found = blocks(connection, last)
     written = 0
-    for after, upto in uncovered(found, last):
+    for after, upto in uncovered(blocks(connection, last), last):
+        if upto == last and upto - after < max(tail_rows, 1):
+            continue
         for start in range(after, upto, rows_per_block):
             end = min(start + rows_per_block, upto)
             data = b"".join(ledger_csv(connection, rows_per_block, after=start, upto=end))
@@ -335,20 +354,15 @@ def rewrite_blocks(
     return written
 
 
-def sealed_minors(
-    connection: Connection, sealer: Sealer, record_ids: Iterable[str], batch: int = 500
-) -> Iterator[tuple[str, bool]]:
-    """``(record_id, minor)`` for each record of ``record_ids`` (records of persons
-    written before migration 0006, which keep no ``minor``), read from the sealed
-    identity: the one place where a batch job opens identities, in bulk, and only for
-    those rows."""
-    wanted = list(dict.fromkeys(record_ids))
-    for start in range(0, len(wanted), batch):
-        rows = connection.execute(
-            select(ledger.c.seq, ledger.c.record_id, ledger.c.occurred_on, ledger.c.sealed).where(
-                ledger.c.kind == "record", ledger.c.record_id.in_(wanted[start : start + batch])
-            )
-        )
-        for row in rows:
-            personal = json.loads(sealer.open(row.sealed, f"record:{row.record_id}:{row.seq}".encode()))
-            yield row.record_id, SubjectRef.parse(personal["subject"]).is_minor_on(row.occurred_on)
+def rewrite_blocks(
+    connection: Connection,
+    sealer: Sealer,
+    rows_per_block: int = 50_000,
+    progress: Callable[[int], None] | None = None,
+) -> int:
+    """Write the blocks again from the ledger, inside the caller's write transaction:
+    when any fails its check or differs from the rows, all are removed; then the rows in
+    no block are put in new ones (:func:`fill_blocks`). Returns the blocks written."""
+    if block_differences(connection, sealer):
+        connection.execute(delete(ledger_blocks))
+    return fill_blocks(connection, sealer, 0, rows_per_block, progress)

@@ -62,6 +62,9 @@ from xinyong.services.unit_of_work import (
 )
 
 PERSONAL_FIELDS = ("subject", "name", "email")
+# Rows after the last block of the ledger's columns that the rounds leave to be read from
+# the ledger (one query) until there are this many.
+BLOCK_TAIL_ROWS = 10_000
 # What people type about a subject: sealed under the subject's own key, erasable.
 FREE_TEXT_FIELDS = ("summary", "note", "grounds", "reasons")
 _IN_BATCH = 500  # ids per IN (...) query
@@ -670,6 +673,14 @@ class LedgerStore:
         ``progress`` is called with the ``seq`` reached. Returns the blocks written."""
         with self.transaction() as connection:
             return ledger_columns.rewrite_blocks(connection, self.sealer, progress=progress)
+
+    def fill_blocks(self, tail_rows: int = BLOCK_TAIL_ROWS) -> int:
+        """Put the rows that events submitted a few at a time left in no block of the
+        ledger's columns in blocks (:func:`ledger_columns.fill_blocks`): those between two
+        blocks, and those after the last once there are ``tail_rows``. Made after each
+        notice round. Returns the blocks written."""
+        with self.transaction() as connection:
+            return ledger_columns.fill_blocks(connection, self.sealer, tail_rows)
 
     def rebuild_directory(self, connection: Connection) -> int:
         """Rebuild the directory of organisations from the ledger."""

@@ -149,5 +149,9 @@ def _make_rounds(connection: Connection, database: str, settings: Settings) -> N
                 connection.send(("failed", 0))
             else:
                 connection.send(("written", written))
+            try:
+                deployment.store.fill_blocks()
+            except Exception:  # batch jobs read those rows from the ledger meanwhile
+                log.exception("putting the ledger's rows in blocks failed")
     finally:
         deployment.close()
