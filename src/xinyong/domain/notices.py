@@ -28,7 +28,7 @@ from xinyong.domain.events import (
 from xinyong.domain.federation import Bundle, BundleEntry
 from xinyong.domain.identifiers import SubjectRef
 from xinyong.domain.messages import Message, declare, declare_notice
-from xinyong.domain.standing import CheckDecision, RecordFile, Timeline, rule_in_force, timeline
+from xinyong.domain.standing import CheckDecision, RecordFile, Timeline, repairable_from, rule_in_force, timeline
 
 # The notices, by key.
 RECORD_NEW = declare_notice("notice.record.new")
@@ -247,8 +247,8 @@ def _record_facts(file: RecordFile, line: Timeline, registry: CatalogRegistry) -
             facts["list_withheld"] = MINOR
     # earliest_repair's day, from the effective_on the timeline already holds (the same
     # one, computed from decided_on whatever a dispute did) rather than derived again.
-    if rule.repairable_after is not None:
-        facts["repairable_from"] = _day(rule.repairable_after.after(line.effective_on))
+    if (repair := repairable_from(rule, line.effective_on)) is not None:
+        facts["repairable_from"] = _day(repair)
     return facts
 
 

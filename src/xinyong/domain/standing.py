@@ -190,10 +190,15 @@ def effective_window(file: RecordFile, registry: CatalogRegistry) -> tuple[dt.da
 def earliest_repair(file: RecordFile, registry: CatalogRegistry) -> dt.date | None:
     """The first day a repair of this record can be granted; ``None`` if never."""
     _, rule = rule_in_force(file.record, registry)
-    if rule.repairable_after is None:
-        return None
     effective_on, _ = effective_window(file, registry)
-    return rule.repairable_after.after(effective_on)
+    return repairable_from(rule, effective_on)
+
+
+def repairable_from(rule: Rule, effective_on: dt.date) -> dt.date | None:
+    """The first day a repair of a record under ``rule`` can be granted, given the
+    ``effective_on`` computed from its ``decided_on`` (whatever a dispute did); ``None``
+    if the rule allows none."""
+    return None if rule.repairable_after is None else rule.repairable_after.after(effective_on)
 
 
 @dataclass(frozen=True, slots=True)
