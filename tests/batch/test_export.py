@@ -40,17 +40,33 @@ def test_records_are_partitioned_by_their_subjects_jurisdiction(conformance):
         assert row["jurisdiction"] == by_key.get(row["subject_key"])
 
 
-def test_identities_stay_sealed_and_only_the_birth_date_is_read_from_them(conformance):
+def test_identities_stay_sealed_and_of_a_person_only_whether_a_minor_is_exported(conformance, monkeypatch):
     dataset = conformance("basic")
     keys = {dataset.key(s): s for s in dataset.files}
+    files = {f.id: f for mine in dataset.files.values() for f in mine}
     records = _read(dataset.export / "records").to_pylist()
+    assert "birth_date" not in records[0]
     for row in records:
         subject = keys[row["subject_key"]]
         assert row["kind"] == subject.kind
-        assert row["birth_date"] == subject.birth_date
+        record = files[row["record_id"]].record
+        assert row["minor"] == (subject.is_minor_on(record.occurred_on) if subject.kind == "person" else None)
+    assert {row["minor"] for row in records} == {True, False, None}
     exported = _every_value(dataset.export)
     identities = {s.value for s in dataset.files} | {str(s) for s in dataset.files}
+    birth_dates = {s.birth_date.isoformat() for s in dataset.files if s.kind == "person"}
     assert not identities & exported, sorted(identities & exported)
+    assert not birth_dates & exported - {str(f.record.occurred_on) for f in files.values()}
+
+    # An export made now opens no sealed value at all.
+    from xinyong.adapters.storage.sealing import Sealer
+
+    def refused(*args, **kwargs):
+        raise AssertionError("the export opened a sealed value")
+
+    monkeypatch.setattr(Sealer, "open", refused)
+    again = export_ledger(dataset.deployment.store, dataset.registry, dataset.export.parent / "again")
+    assert again.records == len(records)
 
 
 def test_the_leak_search_finds_what_the_export_does_hold(conformance):
@@ -133,3 +149,36 @@ def test_subjects_without_records_are_exported_with_their_latest_jurisdiction(co
         dataset.key(s): j for s, j in dataset.jurisdictions.items()
     }
     assert all(row["kind"] in ("person", "organisation") for row in subjects)
+
+
+def test_an_export_of_format_1_with_birth_dates_is_read_as_the_same_tables(conformance, tmp_path, backends):
+    """Exports written before format 2 kept a person's birth date: the job still reads
+    them, and finds the same minors."""
+    import shutil
+
+    import pyarrow as pa
+
+    from tests.batch.conftest import sorted_rows
+    from xinyong.batch.engines import read_export, to_arrow
+
+    dataset = conformance("basic")
+    keys = {dataset.key(s): s for s in dataset.files}
+    old = tmp_path / "format-1"
+    shutil.copytree(dataset.export, old)
+    for path in (old / "records").rglob("*.parquet"):
+        table = pq.read_table(path, partitioning=None)
+        born = [
+            keys[k].birth_date if keys[k].kind == "person" else None for k in table.column("subject_key").to_pylist()
+        ]
+        at = table.schema.get_field_index("minor")
+        pq.write_table(table.remove_column(at).add_column(at, "birth_date", pa.array(born, pa.date32())), path)
+    manifest = json.loads((old / "manifest.json").read_text())
+    (old / "manifest.json").write_text(json.dumps({**manifest, "format": 1}))
+
+    backend = backends("duckdb")
+    now, before = read_export(backend, dataset.export), read_export(backend, old)
+    assert "birth_date" in pq.read_table(next((old / "records").rglob("*.parquet"))).column_names
+    for name in ("records", "events", "subjects"):
+        assert sorted_rows(to_arrow(backend, getattr(before, name))) == sorted_rows(
+            to_arrow(backend, getattr(now, name))
+        )

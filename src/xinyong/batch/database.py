@@ -45,7 +45,7 @@ from sqlalchemy import Engine
 from xinyong.adapters.storage import ledger_columns
 from xinyong.adapters.storage.sealing import Sealer
 from xinyong.adapters.storage.store import LedgerStore
-from xinyong.batch.export import CATALOG_SCHEMAS, catalog_rows
+from xinyong.batch.export import CATALOG_SCHEMAS, catalog_rows, sql_type
 from xinyong.batch.rescore import LedgerTables
 from xinyong.domain.catalog.registry import CatalogRegistry
 
@@ -80,14 +80,6 @@ _READ = pacsv.ReadOptions(column_names=_ROWS.names, use_threads=True, block_size
 # process, with the GIL released; PostgreSQL in a server process).
 READERS = max(2, min(4, os.cpu_count() or 1))
 ROWS_PER_CHUNK = 50_000
-
-_SQL_TYPES = {
-    pa.string(): "VARCHAR",
-    pa.date32(): "DATE",
-    pa.int64(): "BIGINT",
-    pa.int32(): "INTEGER",
-    pa.bool_(): "BOOLEAN",
-}
 
 
 class DatabaseUnavailable(RuntimeError):
@@ -188,7 +180,7 @@ def _catalog(con, name: str, registry: CatalogRegistry) -> None:
     the command's start-up)."""
     for table, rows in catalog_rows(registry).items():
         schema = CATALOG_SCHEMAS[table]
-        columns = ", ".join(f'"{field.name}" {_SQL_TYPES[field.type]}' for field in schema)
+        columns = ", ".join(f'"{field.name}" {sql_type(field.type)}' for field in schema)
         con.execute(f'CREATE TEMP TABLE "{name}_{table}" ({columns})')
         if rows:
             marks = ", ".join("?" for _ in schema)

@@ -127,12 +127,14 @@ def read_export(backend, export: str | Path, *, jurisdiction: str | None = None)
     # is typed null by Spark's inference; it is text.
     subjects = subjects.mutate(jurisdiction=subjects.jurisdiction.cast("string"))
     records = tables["records"].drop("jurisdiction")
-    # An export keeps the birth date of a person (null for an organisation); the job
-    # needs only whether the person was a minor when the act happened.
-    born = records.birth_date
-    records = records.mutate(
-        minor=ibis.ifelse(born.isnull(), ibis.null("boolean"), age_on(born, records.occurred_on) < 18)
-    ).drop("birth_date")
+    if "birth_date" in records.columns:
+        # An export of format 1 kept the birth date of a person (null for an
+        # organisation); the job needs only whether the person was a minor when the act
+        # happened, which format 2 keeps instead.
+        born = records.birth_date
+        records = records.mutate(
+            minor=ibis.ifelse(born.isnull(), ibis.null("boolean"), age_on(born, records.occurred_on) < 18)
+        ).drop("birth_date")
     return LedgerTables(
         records=records,
         events=tables["events"].drop("jurisdiction"),

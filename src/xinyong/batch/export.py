@@ -14,18 +14,20 @@ can read one province at a time: ``jurisdiction=CN-SD`` and ``jurisdiction=CN-SD
 Records of a subject that never had a ``subject`` event are in the partition
 ``jurisdiction=__HIVE_DEFAULT_PARTITION__``, which every engine reads as null.
 
-Identities are sealed at rest and stay so: subjects are keyed by
-:meth:`LedgerRepository.subject_key` (a keyed hash), and the only fact taken from a resident
-identity number is the birth date, which the semantics need (minors are never listed).
-Names and e-mail addresses are not exported.
+Identities are sealed at rest and stay so: nothing sealed is opened (but the identities
+of records written before migration 0006, for those rows only). Subjects are keyed
+by :meth:`LedgerRepository.subject_key` (a keyed hash); of a resident identity number
+the export keeps only whether the person was under 18 when the act happened (``minor``,
+which intake keeps in the clear on the record's row: minors are never listed), where
+format 1 kept the birth date. Names and e-mail addresses are not exported.
 
 Durations are two integer columns, ``*_months`` (years folded in) and ``*_days``
 (weeks folded in), both null when the catalog leaves the duration out; adding one is
 "months first, clamped to the month's end, then days", as :mod:`xinyong.domain.calendar` does.
 
-Memory stays bounded whatever the size of the ledger: records are read in pages of
-``batch_size`` and streamed to a staging file, then partitioned by pyarrow's dataset
-writer, which streams too.
+The tables are read as ``xinyong rescore`` reads the database
+(:func:`xinyong.batch.database.read_database`) and written by DuckDB, which spills to
+disk past its memory limit.
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -41,30 +43,21 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from xinyong.adapters.storage.store import LedgerStore
-from xinyong.adapters.storage.unit_of_work import SqlUnitOfWork
 from xinyong.domain.calendar import Duration
 from xinyong.domain.catalog.registry import CatalogRegistry
-from xinyong.domain.events import (
-    Annulled,
-    DisputeFiled,
-    DisputeResolved,
-    Fulfilled,
-    Repaired,
-)
-from xinyong.domain.standing import RecordFile
 
-EXPORT_FORMAT = 1
+EXPORT_FORMAT = 2  # 1 kept a person's birth date where 2 keeps ``minor``
 MANIFEST = "manifest.json"
 NULL_PARTITION = "__HIVE_DEFAULT_PARTITION__"
-
-PARTITION_SCHEMA = pa.schema([("jurisdiction", pa.string())])
 
 RECORDS = pa.schema(
     [
         ("record_id", pa.string()),
         ("subject_key", pa.string()),
         ("kind", pa.string()),  # person | organisation
-        ("birth_date", pa.date32()),  # persons only, from the resident identity number
+        # A person under 18 on ``occurred_on`` (null for an organisation): what the
+        # semantics need of the identity (minors are never listed), kept by intake.
+        ("minor", pa.bool_()),
         ("catalog_id", pa.string()),
         ("rule", pa.string()),  # the rule's name within its catalog
         ("occurred_on", pa.date32()),
@@ -140,14 +133,6 @@ GRADES = pa.schema(
     ]
 )
 
-_CHANGE_TYPES = {
-    DisputeFiled: "dispute_filed",
-    DisputeResolved: "dispute_resolved",
-    Fulfilled: "fulfilled",
-    Repaired: "repaired",
-    Annulled: "annulled",
-}
-
 Progress = Callable[[str, int, "int | None"], None]
 
 
@@ -163,6 +148,20 @@ class ExportSummary:
     subjects: int
     catalog_versions: int
     jurisdictions: tuple[str, ...]  # the partitions written (null: records without one)
+
+
+_SQL_TYPES = {
+    pa.string(): "VARCHAR",
+    pa.date32(): "DATE",
+    pa.int64(): "BIGINT",
+    pa.int32(): "INTEGER",
+    pa.bool_(): "BOOLEAN",
+}
+
+
+def sql_type(arrow_type: pa.DataType) -> str:
+    """DuckDB's name for a column type of the export's schemas."""
+    return _SQL_TYPES[arrow_type]
 
 
 def duration_columns(duration: Duration | None) -> tuple[int | None, int | None]:
@@ -241,60 +240,37 @@ def catalog_rows(registry: CatalogRegistry) -> dict[str, list[dict]]:
 # -------------------------------------------------------------------------- ledger
 
 
-def _record_row(file: RecordFile, key: str, jurisdiction: str | None) -> dict:
-    record = file.record
-    return {
-        "record_id": record.id,
-        "subject_key": key,
-        "kind": record.subject.kind,
-        "birth_date": record.subject.birth_date,
-        "catalog_id": record.catalog_id,
-        "rule": record.rule_name,
-        "occurred_on": record.occurred_on,
-        "decided_on": record.decided_on,
-        "jurisdiction": jurisdiction,
-    }
-
-
-def _event_rows(file: RecordFile, jurisdiction: str | None) -> Iterator[dict]:
-    for seq, change in enumerate(file.changes, start=1):
-        yield {
-            "record_id": file.id,
-            "catalog_id": file.record.catalog_id,
-            "seq": seq,
-            "type": _CHANGE_TYPES[type(change)],
-            "on": change.on,
-            "outcome": change.outcome if isinstance(change, DisputeResolved) else None,
-            "jurisdiction": jurisdiction,
-        }
-
-
-def _with_partition(schema: pa.Schema) -> pa.Schema:
-    return schema.append(pa.field("jurisdiction", pa.string()))
-
-
-def _write_partitioned(source, schema: pa.Schema, folder: Path) -> None:
-    """Write ``source`` (a dataset with a ``jurisdiction`` column) as a hive
-    partitioned dataset; an empty one still gets a file, so that readers find its schema."""
-    # pyarrow.dataset brings pandas with it: imported when an export is written, not
-    # when the job reads the database (which needs only catalog_tables from here).
-    import pyarrow.dataset as ds
-
-    ds.write_dataset(
-        source,
-        folder,
-        schema=_with_partition(schema),
-        format="parquet",
-        partitioning=ds.partitioning(PARTITION_SCHEMA, flavor="hive"),
-        basename_template="part-{i}.parquet",
-        existing_data_behavior="overwrite_or_ignore",
-        max_rows_per_group=256 * 1024,
-        min_rows_per_group=64 * 1024,
-    )
-    if not any(folder.rglob("*.parquet")):
-        empty = folder / f"jurisdiction={NULL_PARTITION}"
-        empty.mkdir(parents=True, exist_ok=True)
-        pq.write_table(schema.empty_table(), empty / "part-0.parquet")
+def _write_partitioned(backend, expr, schema: pa.Schema, folder: Path) -> int:
+    """Write ``expr`` (the columns of ``schema`` and ``jurisdiction``) to ``folder`` as a
+    hive-partitioned dataset, its columns typed as ``schema`` says; the rows of no
+    jurisdiction go to the partition every engine reads as null. A dataset with no rows
+    still gets a file, so that readers find its schema. Returns the rows written."""
+    backend._run_pre_execute_hooks(expr)  # noqa: SLF001
+    columns = ", ".join(f'CAST("{f.name}" AS {sql_type(f.type)}) AS "{f.name}"' for f in schema)
+    source = f"({backend.compile(expr)})"
+    con = backend.con
+    con.execute(f"CREATE TEMP TABLE export_rows AS SELECT {columns}, jurisdiction FROM {source}")
+    try:
+        rows = con.execute("SELECT count(*) FROM export_rows").fetchone()[0]
+        folder.mkdir(parents=True, exist_ok=True)
+        place = str(folder).replace("'", "''")
+        con.execute(
+            f"COPY (SELECT * FROM export_rows WHERE jurisdiction IS NOT NULL) TO '{place}' "
+            "(FORMAT parquet, PARTITION_BY (jurisdiction), FILENAME_PATTERN 'part-{i}', OVERWRITE_OR_IGNORE, "
+            "ROW_GROUP_SIZE 262144)"
+        )
+        nowhere = con.execute("SELECT count(*) FROM export_rows WHERE jurisdiction IS NULL").fetchone()[0]
+        if nowhere or not rows:
+            empty = folder / f"jurisdiction={NULL_PARTITION}"
+            empty.mkdir(parents=True, exist_ok=True)
+            file = str(empty / "part-0.parquet").replace("'", "''")
+            names = ", ".join(f'"{f.name}"' for f in schema)
+            con.execute(
+                f"COPY (SELECT {names} FROM export_rows WHERE jurisdiction IS NULL) TO '{file}' (FORMAT parquet)"
+            )
+    finally:
+        con.execute("DROP TABLE export_rows")
+    return rows
 
 
 def _partitions(folder: Path) -> list[str]:
@@ -327,96 +303,72 @@ def export_ledger(
     registry: CatalogRegistry,
     target: str | Path,
     *,
-    batch_size: int = 10_000,
+    batch_size: int = 50_000,
     progress: Progress | None = None,
 ) -> ExportSummary:
     """Write the ledger and every catalog version to ``target`` as Parquet tables.
 
-    Reads one consistent snapshot of the ledger. ``target`` must be new, empty or an
-    earlier export (which is replaced). ``progress(phase, done, total)`` is called as the
-    phases ``subjects``, ``records`` and ``partitioning`` advance."""
+    The ledger's tables are those the rescoring job reads from the database
+    (:func:`xinyong.batch.database.read_database`: one snapshot, no identity opened, the
+    rows in no block of the ledger's columns read ``batch_size`` at a time), written by
+    DuckDB, partitioned by jurisdiction. ``target`` must be new, empty or an earlier
+    export (which is replaced). ``progress(phase, done, total)`` is called as the phases
+    ``reading``, then ``records``, ``events`` and ``subjects`` advance."""
+    from xinyong.batch.database import read_database
+    from xinyong.batch.engines import connect
+
     target = Path(target)
     _prepare(target)
     report = progress or (lambda phase, done, total: None)
-    staging = target / "_staging"
-    staging.mkdir()
-
-    # One read-only unit of work: one snapshot of the ledger (REPEATABLE READ on PostgreSQL).
-    with SqlUnitOfWork(store, read_only=True) as uow:
-        ledger = uow.ledger
-        total = ledger.record_count()
-
-        # Everything is staged first, on this thread: the dataset writer may pull
-        # its input from other threads, and a database connection must stay on its own.
-        subjects = 0
-        with pq.ParquetWriter(staging / "subjects.parquet", _with_partition(SUBJECTS)) as subject_out:
-            rows: list[dict] = []
-            for page in ledger.latest_subject_event_pages(batch_size):
-                rows = [
-                    {
-                        "subject_key": ledger.subject_key(item.subject),
-                        "kind": item.subject.kind,
-                        "jurisdiction": item.jurisdiction,
-                    }
-                    for item in page
-                ]
-                subject_out.write_table(pa.Table.from_pylist(rows, schema=subject_out.schema))
-                subjects += len(rows)
-                rows = []
-                report("subjects", subjects, None)
-            subject_out.write_table(pa.Table.from_pylist(rows, schema=subject_out.schema))
-            subjects += len(rows)
-            report("subjects", subjects, None)
-
-        records = events = 0
-        report("records", 0, total)
-        with (
-            pq.ParquetWriter(staging / "records.parquet", _with_partition(RECORDS)) as record_out,
-            pq.ParquetWriter(staging / "events.parquet", _with_partition(EVENTS)) as event_out,
+    backend = connect("duckdb")
+    try:
+        tables = read_database(
+            backend,
+            store,
+            registry,
+            progress=lambda phase, done: report("reading", done, None),
+            rows_per_chunk=batch_size,
+        )
+        subjects = tables.subjects
+        places = subjects.select("subject_key", "jurisdiction")
+        records = tables.records.left_join(places, "subject_key").select(*RECORDS.names, "jurisdiction")
+        events = tables.events.left_join(tables.records.select("record_id", "subject_key"), "record_id").left_join(
+            places, "subject_key"
+        )
+        counted: dict[str, int] = {}
+        for step, (name, expr, schema) in enumerate(
+            (
+                ("records", records, RECORDS),
+                ("events", events.select(*EVENTS.names, "jurisdiction"), EVENTS),
+                ("subjects", subjects.select(*SUBJECTS.names, "jurisdiction"), SUBJECTS),
+            )
         ):
-            for files in ledger.record_pages(batch_size):
-                found = ledger.latest_subject_events({f.subject for f in files})
-                record_rows, event_rows = [], []
-                for file in files:
-                    facts = found.get(file.subject)
-                    jurisdiction = facts.jurisdiction if facts is not None else None
-                    record_rows.append(_record_row(file, ledger.subject_key(file.subject), jurisdiction))
-                    event_rows.extend(_event_rows(file, jurisdiction))
-                record_out.write_table(pa.Table.from_pylist(record_rows, schema=record_out.schema))
-                if event_rows:
-                    event_out.write_table(pa.Table.from_pylist(event_rows, schema=event_out.schema))
-                records += len(record_rows)
-                events += len(event_rows)
-                report("records", records, total)
-
-    import pyarrow.dataset as ds
-
-    for done, (name, schema) in enumerate((("subjects", SUBJECTS), ("records", RECORDS), ("events", EVENTS))):
-        report("partitioning", done, 3)
-        _write_partitioned(ds.dataset(staging / f"{name}.parquet"), schema, target / name)
-    report("partitioning", 3, 3)
-    shutil.rmtree(staging)
+            report(name, step, 3)
+            counted[name] = _write_partitioned(backend, expr, schema, target / name)
+        report("subjects", 3, 3)
+    finally:
+        backend.disconnect()
 
     (target / "catalog").mkdir()
-    tables = catalog_tables(registry)
-    for name, table in tables.items():
+    catalogs = catalog_tables(registry)
+    for name, table in catalogs.items():
         pq.write_table(table, target / "catalog" / f"{name}.parquet")
 
     jurisdictions = tuple(_partitions(target / "records"))
     summary = ExportSummary(
         path=target,
-        records=records,
-        events=events,
-        subjects=subjects,
-        catalog_versions=tables["versions"].num_rows,
+        records=counted["records"],
+        events=counted["events"],
+        subjects=counted["subjects"],
+        catalog_versions=catalogs["versions"].num_rows,
         jurisdictions=jurisdictions,
     )
     manifest = {
         "format": EXPORT_FORMAT,
         "exported_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "records": records,
-        "events": events,
-        "subjects": subjects,
+        "records": summary.records,
+        "events": summary.events,
+        "subjects": summary.subjects,
         "catalogs": [
             {"id": c.id, "version": c.version, "effective_from": c.effective_from.isoformat()} for c in registry.all()
         ],

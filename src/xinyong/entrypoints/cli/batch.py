@@ -49,9 +49,10 @@ def _export_to(folder: Path, progress: Progress):
     deployment = deployment_or_exit()
     task = progress.add_task("exporting", total=None)
     labels = {
-        "subjects": "exporting subjects",
-        "records": "exporting records",
-        "partitioning": "partitioning by jurisdiction",
+        "reading": "reading the ledger",
+        "records": "writing records",
+        "events": "writing later events",
+        "subjects": "writing subjects",
     }
 
     def report(phase: str, done: int, total: int | None) -> None:
