@@ -121,6 +121,11 @@ def test_the_rounds_put_rows_between_blocks_in_one_and_those_after_the_last_once
         rows = connection.execute(select(func.count()).select_from(ledger)).scalar_one()
     assert store.fill_blocks(tail_rows=rows + 1) == 0  # the rows after the last block: not yet enough
     assert _blocks(store) == []
+    # With nothing to put in blocks, the round begins no write transaction (which would
+    # wait for intake's turn).
+    with pytest.MonkeyPatch.context() as patched:
+        patched.setattr(store, "transaction", _no_write_transaction)
+        assert store.fill_blocks(tail_rows=rows + 1) == 0
     dataset.deployment.intake.import_lines(rest)  # one import: its block after them
     assert len(_blocks(store)) == 1
     assert store.fill_blocks(tail_rows=10**9) == 1  # they now lie before a block
@@ -130,6 +135,10 @@ def test_the_rounds_put_rows_between_blocks_in_one_and_those_after_the_last_once
     assert store.fill_blocks() == 0
     assert store.block_differences() == []
     assert from_blocks == _tables(dataset, backend) and all(from_blocks)
+
+
+def _no_write_transaction():
+    raise AssertionError("a write transaction was begun")
 
 
 def test_a_value_that_would_break_the_text_writes_no_block(imported):

@@ -328,6 +328,18 @@ def block_differences(connection: Connection, sealer: Sealer) -> list[str]:
     return wrong
 
 
+def to_fill(connection: Connection, tail_rows: int = 0) -> list[tuple[int, int]]:
+    """The ranges ``(a, b]`` of ``seq`` that :func:`fill_blocks` puts in blocks: every
+    range in no block between two blocks, and the rows after the last block once there
+    are ``tail_rows`` of them."""
+    last = last_seq(connection)
+    return [
+        (after, upto)
+        for after, upto in uncovered(blocks(connection, last), last)
+        if upto < last or upto - after >= max(tail_rows, 1)
+    ]
+
+
 def fill_blocks(
     connection: Connection,
     sealer: Sealer,
@@ -339,11 +351,8 @@ def fill_blocks(
     ledger, inside the caller's write transaction: every range between two blocks, and
     the rows after the last block once there are ``tail_rows`` of them. Returns the
     blocks written."""
-    last = last_seq(connection)
     written = 0
-    for after, upto in uncovered(blocks(connection, last), last):
-        if upto == last and upto - after < max(tail_rows, 1):
-            continue
+    for after, upto in to_fill(connection, tail_rows):
         for start in range(after, upto, rows_per_block):
             end = min(start + rows_per_block, upto)
             data = b"".join(ledger_csv(connection, rows_per_block, after=start, upto=end))
@@ -357,12 +366,14 @@ def fill_blocks(
 def rewrite_blocks(
     connection: Connection,
     sealer: Sealer,
+    wrong: bool,
     rows_per_block: int = 50_000,
     progress: Callable[[int], None] | None = None,
 ) -> int:
     """Write the blocks again from the ledger, inside the caller's write transaction:
-    when any fails its check or differs from the rows, all are removed; then the rows in
-    no block are put in new ones (:func:`fill_blocks`). Returns the blocks written."""
-    if block_differences(connection, sealer):
+    when some are ``wrong`` (:func:`block_differences` found any), all are removed; then
+    the rows in no block are put in new ones (:func:`fill_blocks`). Returns the blocks
+    written."""
+    if wrong:
         connection.execute(delete(ledger_blocks))
     return fill_blocks(connection, sealer, 0, rows_per_block, progress)

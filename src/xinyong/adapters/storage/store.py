@@ -669,16 +669,23 @@ class LedgerStore:
 
     def rewrite_blocks(self, progress: Callable[[int], None] | None = None) -> int:
         """Write the blocks of the ledger's columns again where they are wrong, and for the
-        rows in none (:func:`ledger_columns.rewrite_blocks`), in one write transaction;
-        ``progress`` is called with the ``seq`` reached. Returns the blocks written."""
+        rows in none (:func:`ledger_columns.rewrite_blocks`); ``progress`` is called with
+        the ``seq`` reached. Returns the blocks written. The blocks are compared with the
+        rows in a snapshot first, which reads the whole ledger: the write transaction,
+        which holds intake back, only writes."""
+        wrong = bool(self.block_differences())
         with self.transaction() as connection:
-            return ledger_columns.rewrite_blocks(connection, self.sealer, progress=progress)
+            return ledger_columns.rewrite_blocks(connection, self.sealer, wrong, progress=progress)
 
     def fill_blocks(self, tail_rows: int = BLOCK_TAIL_ROWS) -> int:
         """Put the rows that events submitted a few at a time left in no block of the
         ledger's columns in blocks (:func:`ledger_columns.fill_blocks`): those between two
         blocks, and those after the last once there are ``tail_rows``. Made after each
-        notice round. Returns the blocks written."""
+        notice round. Returns the blocks written. With nothing to put in blocks, as after
+        most rounds, no write transaction is begun (it would wait for intake's turn)."""
+        with ledger_columns.snapshot(self.engine) as connection:
+            if not ledger_columns.to_fill(connection, tail_rows):
+                return 0
         with self.transaction() as connection:
             return ledger_columns.fill_blocks(connection, self.sealer, tail_rows)
 
