@@ -467,6 +467,9 @@ def render(results: dict, results_name: str = "BENCHMARKS.json") -> str:
         f"{settings['seed']}. Rescoring and checks ask about {settings['as_of']}; checks ask for "
         f"`{settings['action']}`.",
     ]
+    if results.get("remarks"):
+        out += ["", "**Remarks** (written by whoever ran it, not measured):", ""]
+        out += [f"- {remark}" for remark in results["remarks"]]
     if results.get("postgresql"):
         pg = results["postgresql"]
         out += [
@@ -610,6 +613,7 @@ def merge(many: list[dict]) -> dict:
         "postgresql": next((r["postgresql"] for r in many if r.get("postgresql")), None),
         "runs": [entry for r in many for entry in r["runs"]],
         "merged_from": [{"command": r["command"], "started": r["started"], "machine": r["machine"]} for r in many],
+        "remarks": [remark for r in many for remark in r.get("remarks", [])],
     }
     loads = [r["machine"].get("load_at_start") for r in many]
     merged["machine"] = {**first["machine"], "load_at_start": ", ".join(str(x) for x in loads)}
@@ -628,16 +632,25 @@ def main(argv: list[str]) -> None:
     p.add_argument(
         "--merged-into", type=Path, help="with several results files: write them merged here, and render that"
     )
+    p.add_argument(
+        "--remark",
+        action="append",
+        default=[],
+        help="what the figures do not say of the run (other work on the machine meanwhile, say), kept in the "
+        "results and shown on the page as written by whoever ran it; with --merged-into, or added to the one "
+        "results file",
+    )
     args = p.parse_args(argv)
     loaded = [json.loads(path.read_text()) for path in args.results]
     source = args.results[0]
     results = loaded[0]
-    if len(loaded) > 1:
-        if args.merged_into is None:
-            p.error("several results files: say where the merged results go (--merged-into FILE)")
-        results = merge(loaded)
-        args.merged_into.write_text(json.dumps(results, indent=1, ensure_ascii=False) + "\n")
-        source = args.merged_into
+    if len(loaded) > 1 and args.merged_into is None:
+        p.error("several results files: say where the merged results go (--merged-into FILE)")
+    if len(loaded) > 1 or args.remark:
+        results = merge(loaded) if len(loaded) > 1 else results
+        results["remarks"] = [*results.get("remarks", []), *args.remark]
+        source = args.merged_into or source
+        source.write_text(json.dumps(results, indent=1, ensure_ascii=False) + "\n")
     args.out.write_text(render(results, results_name=os.path.relpath(source, args.out.parent)))
 
 

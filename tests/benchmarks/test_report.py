@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks.report import goals, render
+from benchmarks.report import goals, main, render
 
 pytestmark = [pytest.mark.unit, pytest.mark.backend_independent]
 
@@ -99,3 +99,17 @@ def test_the_page_says_whether_the_first_notice_round_ended_and_whether_the_load
     entry = _entry("sqlite", 1_000_000)
     entry["steps"]["checks"]["xinyong"].update(notice_rounds=rounds, served_seconds=32.2)
     assert said in render(_results(entry), results_name="results.json")
+
+
+def test_remarks_on_a_run_are_kept_through_a_merge_and_shown_as_written_by_whoever_ran_it(tmp_path):
+    sqlite, postgresql = tmp_path / "sqlite.json", tmp_path / "postgresql.json"
+    sqlite.write_text(json.dumps({**_results(_entry("sqlite", 1_000_000)), "remarks": ["the machine was idle"]}))
+    postgresql.write_text(json.dumps(_results(_entry("postgresql", 1_000_000))))
+    merged, page = tmp_path / "merged.json", tmp_path / "page.md"
+    said = "its checks ran while another import used one of the two cores"
+    main([str(sqlite), str(postgresql), "--merged-into", str(merged), "--out", str(page), "--remark", said])
+    assert json.loads(merged.read_text())["remarks"] == ["the machine was idle", said]
+    text = page.read_text()
+    assert "**Remarks** (written by whoever ran it, not measured):" in text
+    assert f"- the machine was idle\n- {said}\n" in text
+    assert "Remarks" not in render(_results(_entry("sqlite", 1_000_000)), results_name="BENCHMARKS.json")
