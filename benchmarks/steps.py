@@ -239,6 +239,7 @@ def checks_step(database: Database, load: Load) -> dict:
             while side == "xinyong" and not rounds and time.monotonic() - started < served_for + FIRST_ROUND_WAIT:
                 time.sleep(0.5)
                 rounds = ROUND.findall(server.log.read_text(errors="replace"))
+            watched_for = time.monotonic() - started
         figures[side]["server"] = shown(command)
         figures[side]["peak_mib"] = server.peak_mib
         if side != "baseline":
@@ -250,6 +251,7 @@ def checks_step(database: Database, load: Load) -> dict:
             )
             figures[side]["notice_rounds"] = [{"notices": int(n), "seconds": float(t)} for n, t in rounds]
             figures[side]["served_seconds"] = served_for
+            figures[side]["watched_seconds"] = watched_for
     if figures["xinyong"]["requests"] == 0:
         raise StepFailed("wrk made no request")
     return {

@@ -43,8 +43,8 @@ def _entry(backend: str, records: int, *, import_mib: float = 250.0, rescore_mib
 
 def _results(*entries: dict) -> dict:
     """A results file as the harness writes one (its machine and settings those of the
-    last run kept in the repository), with ``entries`` as its runs."""
-    return {**KEPT, "runs": list(entries)}
+    last run kept in the repository, without its remarks), with ``entries`` as its runs."""
+    return {**KEPT, "runs": list(entries), "remarks": []}
 
 
 def _verdict(results: dict, goal: str):
@@ -99,6 +99,12 @@ def test_the_page_says_whether_the_first_notice_round_ended_and_whether_the_load
     entry = _entry("sqlite", 1_000_000)
     entry["steps"]["checks"]["xinyong"].update(notice_rounds=rounds, served_seconds=32.2)
     assert said in render(_results(entry), results_name="results.json")
+
+
+def test_a_round_that_had_not_ended_is_said_to_have_run_on_for_as_long_as_the_harness_watched_for_it():
+    entry = _entry("sqlite", 10_000_000)
+    entry["steps"]["checks"]["xinyong"].update(notice_rounds=[], served_seconds=32.2, watched_seconds=332.4)
+    assert "its first notice round had not ended after 332 s" in render(_results(entry), results_name="results.json")
 
 
 def test_remarks_on_a_run_are_kept_through_a_merge_and_shown_as_written_by_whoever_ran_it(tmp_path):
