@@ -46,7 +46,9 @@ def _blocks_csv(store) -> list[bytes]:
 
 def _tables(dataset: Dataset, backend) -> list[list[dict]]:
     read = read_database(backend, dataset.deployment.store, dataset.registry)
-    return [sorted_rows(to_arrow(backend, t)) for t in (read.records, read.events, read.subjects)]
+    return [
+        sorted_rows(to_arrow(backend, t)) for t in (read.keyed(read.records), read.events, read.keyed(read.subjects))
+    ]
 
 
 @pytest.fixture

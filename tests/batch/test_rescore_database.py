@@ -68,12 +68,34 @@ def test_several_connections_reading_small_chunks_read_the_same_tables_as_one(po
 
     def tables(readers, rows_per_chunk):
         read = read_database(backend, store, registry, readers=readers, rows_per_chunk=rows_per_chunk)
-        return [sorted_rows(to_arrow(backend, t)) for t in (read.records, read.events, read.subjects)]
+        return [
+            sorted_rows(to_arrow(backend, t))
+            for t in (read.keyed(read.records), read.events, read.keyed(read.subjects))
+        ]
 
     at_once = tables(1, 1_000_000)
     assert all(at_once)
     # Chunks of 7 rows over 3 connections: many ranges each, ends that fall anywhere.
     assert tables(3, 7) == at_once
+
+
+def test_the_tables_hold_a_number_for_each_subject_key_and_name_it_back(population, backends):
+    """The job joins and groups numbers, not 64-character keys: one number a key, the
+    same key for the same number, and its results carry the keys."""
+    backend = backends("duckdb")
+    read = read_database(backend, population.deployment.store, population.registry)
+    assert read.names is not None
+    for table in (read.records, read.subjects, read.names):
+        assert table.schema()["subject_key"].is_integer()
+    names = to_arrow(backend, read.names).to_pylist()
+    assert len({n["subject_key"] for n in names}) == len({n["key"] for n in names}) == len(names)
+    keys = {population.key(s) for s in set(population.files) | set(population.jurisdictions)}
+    assert {n["key"] for n in names} == keys
+    by_record = {f.id: population.key(s) for s, mine in population.files.items() for f in mine}
+    records = to_arrow(backend, read.keyed(read.records).select("record_id", "subject_key")).to_pylist()
+    assert {r["record_id"]: r["subject_key"] for r in records} == by_record
+    standings = to_arrow(backend, rescore(read, population.questions[:1]).standings).to_pylist()
+    assert standings and {r["subject_key"] for r in standings} <= keys
 
 
 def test_intake_keeps_on_each_record_whether_its_person_was_a_minor(population):

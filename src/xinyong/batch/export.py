@@ -338,9 +338,9 @@ def export_ledger(
         counted: dict[str, int] = {}
         for step, (name, expr, schema) in enumerate(
             (
-                ("records", records, RECORDS),
+                ("records", tables.keyed(records), RECORDS),
                 ("events", events.select(*EVENTS.names, "jurisdiction"), EVENTS),
-                ("subjects", subjects.select(*SUBJECTS.names, "jurisdiction"), SUBJECTS),
+                ("subjects", tables.keyed(subjects.select(*SUBJECTS.names, "jurisdiction")), SUBJECTS),
             )
         ):
             report(name, step, 3)

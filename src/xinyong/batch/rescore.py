@@ -68,7 +68,13 @@ class LedgerTables:
     decided_on``, where ``minor`` says whether a person was under 18 on ``occurred_on``
     (null for an organisation); ``events``: ``record_id, catalog_id, seq, type, on,
     outcome``; ``subjects``: ``subject_key, kind, jurisdiction``; and the catalog tables
-    of :func:`xinyong.batch.export.catalog_tables`."""
+    of :func:`xinyong.batch.export.catalog_tables`.
+
+    ``names``, when given, says that ``subject_key`` in ``records`` and ``subjects`` is a
+    number standing for the subject's key, and gives each number its key
+    (``subject_key, key``): a number takes 8 bytes in every join and grouping of the
+    job where a key takes 64 characters (:func:`xinyong.batch.database.read_database`
+    numbers them). The job's results carry the keys all the same (:meth:`keyed`)."""
 
     records: ir.Table
     events: ir.Table
@@ -77,6 +83,18 @@ class LedgerTables:
     rules: ir.Table
     lists: ir.Table
     grades: ir.Table
+    names: ir.Table | None = None
+
+    def keyed(self, table: ir.Table) -> ir.Table:
+        """``table`` with the subject's key in its ``subject_key`` column where that
+        column holds a number standing for it (see ``names``); the columns in their order."""
+        if self.names is None:
+            return table
+        names = self.names
+        named = table.left_join(names, table.subject_key == names.subject_key)
+        return named.select(
+            *[names.key.name(column) if column == "subject_key" else table[column] for column in table.columns]
+        )
 
 
 @dataclass(frozen=True)
@@ -186,8 +204,8 @@ def rescore(
     days = keep(days)
     lines, gaps = _timelines(tables, catalogs, intervals)
     lines, gaps = keep(lines), keep(gaps)
-    standings = _standings(tables, days, lines, gaps)
-    entries = _entries(tables, intervals, days, lines, gaps)
+    standings = tables.keyed(_standings(tables, days, lines, gaps))
+    entries = tables.keyed(_entries(tables, intervals, days, lines, gaps))
     return Rescoring(
         standings=standings,
         entries=entries,
