@@ -224,3 +224,19 @@ def test_the_rows_in_no_block_and_the_blocks_make_up_every_row_once(spans, after
     covered += [seq for b in found for seq in range(b.first_seq, b.last_seq + 1) if after < seq <= upto]
     assert sorted(covered) == list(range(after + 1, upto + 1))
     assert all(a < b for a, b in gaps)
+
+
+@given(hs.lists(hs.integers(0, 40), max_size=30), hs.integers(1, 64))
+def test_rows_handed_to_duckdb_are_regrouped_in_their_order(sizes, rows):
+    import pyarrow as pa
+
+    from xinyong.batch.database import _regrouped
+
+    numbers = iter(range(10_000))
+    batches = [pa.record_batch({"seq": pa.array([next(numbers) for _ in range(size)], pa.int64())}) for size in sizes]
+    out = list(_regrouped(batches, rows))
+    assert [n for b in out for n in b.column(0).to_pylist()] == list(range(sum(sizes)))
+    # Each handing-over holds at least ``rows`` rows, but the last, and at most one
+    # batch's worth more.
+    assert all(b.num_rows < rows + 40 for b in out)
+    assert all(b.num_rows >= rows for b in out[:-1])
