@@ -97,7 +97,9 @@ def test_rescore_over_8_gib_at_10_m_records_is_not_met():
 )
 def test_the_page_says_whether_the_first_notice_round_ended_and_whether_the_load_ran_during_it(rounds, said):
     entry = _entry("sqlite", 1_000_000)
-    entry["steps"]["checks"]["xinyong"].update(notice_rounds=rounds, served_seconds=32.2)
+    checks = entry["steps"]["checks"]["xinyong"]
+    checks.pop("watched_seconds", None)  # as a run made before the harness recorded it
+    checks.update(notice_rounds=rounds, served_seconds=32.2)
     assert said in render(_results(entry), results_name="results.json")
 
 
