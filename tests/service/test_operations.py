@@ -3,6 +3,8 @@ liveness and Prometheus metrics."""
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 pytestmark = pytest.mark.e2e
@@ -64,6 +66,31 @@ def test_metrics_are_prometheus_text_counting_requests(api):
 def test_metrics_count_refusals_by_status(api):
     api.get("none", "/v1/me/report")
     assert 'status="401"' in api.http.get("/metrics").text
+
+
+def _metric(text: str, line_start: str) -> float | None:
+    found = [line for line in text.splitlines() if line.startswith(line_start + " ")]
+    return float(found[0].split()[-1]) if found else None
+
+
+def test_a_server_on_a_sqlite_file_copies_its_write_ahead_log_beside_the_writers(api, backend):
+    """Every half second (adapters/storage/wal.py): a commit of a check's log no longer
+    copies the log back itself. PostgreSQL has no such log to copy."""
+    api.http.get("/healthz")
+    deadline = time.monotonic() + 10
+    while True:
+        text = api.http.get("/metrics").text
+        made = _metric(text, "xinyong_wal_checkpoints_total")
+        if backend != "sqlite" or (made or 0) >= 2 or time.monotonic() > deadline:
+            break
+        time.sleep(0.2)
+    if backend == "sqlite":
+        assert made is not None and made >= 2
+        logged = _metric(text, 'xinyong_wal_pages{state="logged"}')
+        copied = _metric(text, 'xinyong_wal_pages{state="copied"}')
+        assert logged is not None and copied is not None and copied <= logged
+    else:
+        assert made == 0
 
 
 def _operations(api):

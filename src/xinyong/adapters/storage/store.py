@@ -42,6 +42,7 @@ from xinyong.adapters.storage.digests import HexDigest
 from xinyong.adapters.storage.ledger_columns import BLOCK_MIN_ROWS, block_day, block_line, write_block
 from xinyong.adapters.storage.sealing import KeyError_, Sealer, SubjectSealer, TextErased
 from xinyong.adapters.storage.tables import catalog_versions, ledger, organisations, subject_keys
+from xinyong.adapters.storage.wal import BACKSTOP_PAGES
 from xinyong.adapters.storage.writer_turns import WriterTurns
 from xinyong.domain.catalog.files import parse_catalog
 from xinyong.domain.catalog.model import Catalog
@@ -139,6 +140,9 @@ def make_engine(db: str) -> Engine:
             # FULL: a transaction is on disk (the WAL fsynced) before its commit returns,
             # so nothing the service acknowledged is lost to a power cut.
             cursor.execute("PRAGMA synchronous=FULL")
+            # The log is copied back by the server beside the writers (wal.py), not by
+            # whichever commit passes SQLite's threshold.
+            cursor.execute(f"PRAGMA wal_autocheckpoint={BACKSTOP_PAGES}")
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.close()
 

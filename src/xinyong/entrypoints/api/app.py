@@ -15,11 +15,12 @@ from typing import Any
 from fastapi import Depends, FastAPI
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import PlainTextResponse
-from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Gauge, generate_latest
 from prometheus_client.core import CounterMetricFamily
 from pydantic.json_schema import models_json_schema
 
 from xinyong.adapters.storage.rounds import RoundsLock
+from xinyong.adapters.storage.wal import WalCheckpointer
 from xinyong.bootstrap import Deployment
 from xinyong.domain import calendar
 from xinyong.domain.attachments import MAX_BYTES, MAX_PER_CASE
@@ -56,9 +57,15 @@ MAX_UPLOAD_BODY = MAX_PER_CASE * MAX_BYTES + 256 * 1024
 # A process that does not hold the rounds lock tries to take it this often (seconds), so
 # that the rounds go on soon after the process that did them dies.
 ROUNDS_RETRY = 30.0
+# How often a server process copies SQLite's write-ahead log back into the database file
+# (seconds): often enough that no commit reaches the log's own threshold
+# (adapters/storage/wal.py), even under a notice round's writes.
+WAL_CHECKPOINT_INTERVAL = 0.5
 
 
-def _lifespan(deployment: Deployment, settings: Settings, check_log: CheckLog, owns_deployment: bool):
+def _lifespan(
+    deployment: Deployment, settings: Settings, check_log: CheckLog, owns_deployment: bool, metrics: CollectorRegistry
+):
     """Time passes while the service runs: the notices it brings are written, and email
     is delivered, every ``notice_interval`` seconds; webhooks are sent every
     ``webhook_interval`` seconds; a signed checkpoint is written every
@@ -66,10 +73,24 @@ def _lifespan(deployment: Deployment, settings: Settings, check_log: CheckLog, o
     holding the rounds lock (:mod:`xinyong.adapters.storage.rounds`) does them, so that
     no email is sent twice; it makes the notice rounds in a child process of lower
     priority (:mod:`~xinyong.entrypoints.api.round_process`), so that they do not slow
-    the checks it serves."""
+    the checks it serves. On a SQLite file, each process copies the write-ahead log back
+    into the database beside the writers (:mod:`xinyong.adapters.storage.wal`), so that
+    no writer's commit does it."""
     rounds_lock = RoundsLock(deployment.store.engine)
     url = deployment.store.engine.url
     in_memory = url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:")
+    wal = (
+        WalCheckpointer(url.database) if url.get_backend_name() == "sqlite" and url.database and not in_memory else None
+    )
+    wal_checkpoints = Counter(
+        "xinyong_wal_checkpoints", "Checkpoints of SQLite's write-ahead log made by this process", registry=metrics
+    )
+    wal_pages = Gauge(
+        "xinyong_wal_pages",
+        "Pages in SQLite's write-ahead log, and of them copied back, at this process's last checkpoint",
+        ["state"],
+        registry=metrics,
+    )
     # A database in this process's memory has no other process to make its rounds.
     notice_rounds = deployment.due_process if in_memory else RoundProcess(deployment.database, settings)
 
@@ -138,6 +159,19 @@ def _lifespan(deployment: Deployment, settings: Settings, check_log: CheckLog, o
                 logging.getLogger("xinyong.checkpoints").exception("checkpoint failed")
             await asyncio.sleep(settings.checkpoint_interval)
 
+    async def checkpoints_of_wal(checkpointer: WalCheckpointer) -> None:
+        # In every process serving the file: of two at once, one finds the other under
+        # way and leaves the copying to it.
+        while True:
+            try:
+                done = await run_in_threadpool(checkpointer.checkpoint)
+                wal_checkpoints.inc()
+                wal_pages.labels("logged").set(done.logged)
+                wal_pages.labels("copied").set(done.copied)
+            except Exception:  # keep serving; the commits' own threshold copies the log meanwhile
+                logging.getLogger("xinyong.storage").exception("checkpoint of the write-ahead log failed")
+            await asyncio.sleep(WAL_CHECKPOINT_INTERVAL)
+
     async def pulls() -> None:
         # Partners' lists that local measures name, pulled as `lists pull` pulls them.
         from xinyong.adapters.federation_http import fetch_bundle
@@ -169,6 +203,8 @@ def _lifespan(deployment: Deployment, settings: Settings, check_log: CheckLog, o
         # then catches rows removed from the end.
         if settings.checkpoint_dir and settings.checkpoint_interval > 0:
             tasks.append(asyncio.create_task(checkpoints()))
+        if wal is not None:
+            tasks.append(asyncio.create_task(checkpoints_of_wal(wal)))
         try:
             yield
         finally:
@@ -178,6 +214,8 @@ def _lifespan(deployment: Deployment, settings: Settings, check_log: CheckLog, o
             await check_log.close()
             if isinstance(notice_rounds, RoundProcess):
                 await run_in_threadpool(notice_rounds.close)
+            if wal is not None:
+                await run_in_threadpool(wal.close)
             rounds_lock.release()
             if owns_deployment:
                 deployment.close()
@@ -248,10 +286,11 @@ def create_app(
     rounds. With ``owns_deployment`` the deployment is closed when the app shuts down."""
     settings = settings or deployment.settings
     check_log = CheckLog(deployment.inquiries)
+    metrics = CollectorRegistry()
     app = FastAPI(
         # Before every route: dates and integers in path and query within their ranges.
         dependencies=[Depends(parameters_in_range)],
-        lifespan=_lifespan(deployment, settings, check_log, owns_deployment),
+        lifespan=_lifespan(deployment, settings, check_log, owns_deployment, metrics),
         title="Xinyong",
         version=version("xinyong"),
         summary="Credit records with due process: every point explained.",
@@ -279,7 +318,6 @@ def create_app(
     ):
         app.include_router(router)
 
-    metrics = CollectorRegistry()
     app.state.metrics = metrics
     metrics.register(_PublicLookupsCollector(deployment.publication.lookups))
 

@@ -1,0 +1,71 @@
+"""Checkpoints of a SQLite database's write-ahead log, made beside the writers rather
+than by them.
+
+SQLite copies the log back into the database file (a checkpoint) by itself once the log
+passes ``wal_autocheckpoint`` pages, in the connection whose commit passed it, before
+that commit returns. A writer's commit then pays for copying every page that others
+wrote too, while the writers queued behind it wait (adapters/storage/writer_turns.py):
+the notice rounds' writes of 200 notices took 52 ms with the copying and 19 ms without
+it, and each held back the checks' log of who looked for as long.
+
+So the server copies the log from a connection of its own, on a thread of its own (in
+each of its processes: of two checkpoints at once, one leaves the copying to the other),
+and every connection's own threshold (:data:`BACKSTOP_PAGES`) is raised to where it is reached
+only when no server copies the log: a command run on its own, or a server that fell
+behind. What a commit makes durable is unchanged: the log is on disk before a commit
+returns (``synchronous=FULL``), and a checkpoint only moves what is already durable."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from dataclasses import dataclass
+
+# Pages (4 KiB each) the log may reach before a connection's own commit copies it back
+# (SQLite's default is 1000). The server's checkpoints keep the log below it.
+BACKSTOP_PAGES = 10_000
+
+
+@dataclass(frozen=True)
+class Checkpoint:
+    """What one checkpoint found and did: the pages in the log, and those of them now
+    in the database file (fewer while a reader still reads an older state)."""
+
+    logged: int
+    copied: int
+
+    @property
+    def complete(self) -> bool:
+        return self.copied >= self.logged
+
+
+class WalCheckpointer:
+    """Passive checkpoints of one SQLite file: each copies what no reader still needs,
+    never waits for a lock, and never holds a writer back."""
+
+    def __init__(self, path: str):
+        self.path = path
+        self._connection: sqlite3.Connection | None = None
+        self._lock = threading.Lock()  # one checkpoint at a time on this connection
+
+    def checkpoint(self) -> Checkpoint:
+        with self._lock:
+            if self._connection is None:
+                connection = sqlite3.connect(self.path, isolation_level=None, timeout=0, check_same_thread=False)
+                # A checkpoint's copy is synced to disk before the log is reused.
+                connection.execute("PRAGMA synchronous=FULL")
+                self._connection = connection
+            try:
+                busy, logged, copied = self._connection.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+            except sqlite3.OperationalError:  # another checkpoint under way: it does the copying
+                return Checkpoint(0, 0)
+            if busy:
+                return Checkpoint(0, 0)
+            # -1, -1: the database is not in WAL mode (nothing to copy).
+            return Checkpoint(max(logged, 0), max(copied, 0))
+
+    def close(self) -> None:
+        with self._lock:
+            if self._connection is not None:
+                self._connection.close()
+                self._connection = None
