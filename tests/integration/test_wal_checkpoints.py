@@ -100,3 +100,12 @@ def test_a_checkpoint_of_a_database_not_in_wal_mode_copies_nothing(tmp_path):
         connection.execute("CREATE TABLE t (x)")
     done = WalCheckpointer(path).checkpoint()
     assert (done.logged, done.copied) == (0, 0)
+
+
+def test_a_checkpoint_of_a_file_gone_is_an_error_and_makes_no_database(tmp_path):
+    import sqlite3
+
+    path = tmp_path / "gone.db"
+    with pytest.raises(sqlite3.OperationalError):
+        WalCheckpointer(str(path)).checkpoint()
+    assert not path.exists()

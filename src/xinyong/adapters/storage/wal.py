@@ -17,8 +17,10 @@ returns (``synchronous=FULL``), and a checkpoint only moves what is already dura
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import threading
+import urllib.parse
 from dataclasses import dataclass
 
 # Pages (4 KiB each) the log may reach before a connection's own commit copies it back
@@ -51,7 +53,9 @@ class WalCheckpointer:
     def checkpoint(self) -> Checkpoint:
         with self._lock:
             if self._connection is None:
-                connection = sqlite3.connect(self.path, isolation_level=None, timeout=0, check_same_thread=False)
+                # Read-write, never create: a file gone is an error, not a new database.
+                uri = "file:" + urllib.parse.quote(os.path.abspath(self.path)) + "?mode=rw"
+                connection = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=0, check_same_thread=False)
                 # A checkpoint's copy is synced to disk before the log is reused.
                 connection.execute("PRAGMA synchronous=FULL")
                 self._connection = connection
