@@ -109,3 +109,28 @@ def test_a_checkpoint_of_a_file_gone_is_an_error_and_makes_no_database(tmp_path)
     with pytest.raises(sqlite3.OperationalError):
         WalCheckpointer(str(path)).checkpoint()
     assert not path.exists()
+
+
+def test_a_checkpoint_that_finds_the_database_held_leaves_the_copying_for_later(engine, path):
+    import sqlite3
+
+    _write(engine, 50)
+    engine.dispose()  # the pool's connections closed: the holder alone has the file
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("PRAGMA locking_mode=EXCLUSIVE")
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        done = WalCheckpointer(path).checkpoint()
+        assert (done.logged, done.copied) == (0, 0)
+    finally:
+        holder.execute("COMMIT")
+        holder.close()
+
+
+def test_a_checkpoint_of_a_file_that_is_no_database_is_an_error(tmp_path):
+    import sqlite3
+
+    path = tmp_path / "garbage.db"
+    path.write_bytes(b"not a database at all, " * 200)
+    with pytest.raises(sqlite3.DatabaseError):
+        WalCheckpointer(str(path)).checkpoint()

@@ -26,6 +26,8 @@ from dataclasses import dataclass
 # Pages (4 KiB each) the log may reach before a connection's own commit copies it back
 # (SQLite's default is 1000). The server's checkpoints keep the log below it.
 BACKSTOP_PAGES = 10_000
+# SQLITE_BUSY and SQLITE_LOCKED: another connection holds what a checkpoint needs.
+_BUSY = (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
 
 
 @dataclass(frozen=True)
@@ -52,21 +54,32 @@ class WalCheckpointer:
 
     def checkpoint(self) -> Checkpoint:
         with self._lock:
-            if self._connection is None:
-                # Read-write, never create: a file gone is an error, not a new database.
-                uri = "file:" + urllib.parse.quote(os.path.abspath(self.path)) + "?mode=rw"
-                connection = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=0, check_same_thread=False)
-                # A checkpoint's copy is synced to disk before the log is reused.
-                connection.execute("PRAGMA synchronous=FULL")
-                self._connection = connection
             try:
-                busy, logged, copied = self._connection.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
-            except sqlite3.OperationalError:  # another checkpoint under way: it does the copying
-                return Checkpoint(0, 0)
+                busy, logged, copied = self._opened().execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+            except sqlite3.OperationalError as error:
+                # Another connection holds what the checkpoint needs (another checkpoint
+                # under way, say): the next one copies what this one would have.
+                if getattr(error, "sqlite_errorcode", None) in _BUSY:
+                    return Checkpoint(0, 0)
+                raise
             if busy:
                 return Checkpoint(0, 0)
             # -1, -1: the database is not in WAL mode (nothing to copy).
             return Checkpoint(max(logged, 0), max(copied, 0))
+
+    def _opened(self) -> sqlite3.Connection:
+        if self._connection is None:
+            # Read-write, never create: a file gone is an error, not a new database.
+            uri = "file:" + urllib.parse.quote(os.path.abspath(self.path)) + "?mode=rw"
+            connection = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=0, check_same_thread=False)
+            try:
+                # A checkpoint's copy is synced to disk before the log is reused.
+                connection.execute("PRAGMA synchronous=FULL")
+            except BaseException:
+                connection.close()
+                raise
+            self._connection = connection
+        return self._connection
 
     def close(self) -> None:
         with self._lock:
