@@ -165,11 +165,13 @@ def _lifespan(
         while True:
             try:
                 done = await run_in_threadpool(checkpointer.checkpoint)
-                wal_checkpoints.inc()
-                wal_pages.labels("logged").set(done.logged)
-                wal_pages.labels("copied").set(done.copied)
             except Exception:  # keep serving; the commits' own threshold copies the log meanwhile
                 logging.getLogger("xinyong.storage").exception("checkpoint of the write-ahead log failed")
+                await asyncio.sleep(ROUNDS_RETRY)  # a failure that lasts is logged twice a minute, not twice a second
+                continue
+            wal_checkpoints.inc()
+            wal_pages.labels("logged").set(done.logged)
+            wal_pages.labels("copied").set(done.copied)
             await asyncio.sleep(WAL_CHECKPOINT_INTERVAL)
 
     async def pulls() -> None:
