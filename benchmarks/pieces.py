@@ -10,7 +10,7 @@ import sys
 
 from benchmarks.common import machine
 
-ALL = ("intake", "intake_pg", "acknowledged", "standing", "rescore")
+ALL = ("intake", "intake_pg", "acknowledged", "standing", "rescore", "round_writes")
 
 
 def main(names: list[str]) -> None:

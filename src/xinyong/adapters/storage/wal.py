@@ -4,9 +4,10 @@ than by them.
 SQLite copies the log back into the database file (a checkpoint) by itself once the log
 passes ``wal_autocheckpoint`` pages, in the connection whose commit passed it, before
 that commit returns. A writer's commit then pays for copying every page that others
-wrote too, while the writers queued behind it wait (adapters/storage/writer_turns.py):
-the notice rounds' writes of 200 notices took 52 ms with the copying and 19 ms without
-it, and each held back the checks' log of who looked for as long.
+wrote too, while the writers queued behind it wait (adapters/storage/writer_turns.py),
+the checks' log of who looked among them: a notice round's writes of 200 notices took
+24.3 ms on average with the copying and 18.9 ms without it at 100,000 records
+(benchmarks/round_writes.py; decision record 0017 has the figures at 1 M).
 
 So the server copies the log from a connection of its own, on a thread of its own (in
 each of its processes: of two checkpoints at once, one leaves the copying to the other),
