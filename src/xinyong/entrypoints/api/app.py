@@ -20,6 +20,7 @@ from prometheus_client.core import CounterMetricFamily
 from pydantic.json_schema import models_json_schema
 
 from xinyong.adapters.storage.rounds import RoundsLock
+from xinyong.adapters.storage.store import sqlite_path
 from xinyong.adapters.storage.wal import WalCheckpointer
 from xinyong.bootstrap import Deployment
 from xinyong.domain import calendar
@@ -79,9 +80,8 @@ def _lifespan(
     rounds_lock = RoundsLock(deployment.store.engine)
     url = deployment.store.engine.url
     in_memory = url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:")
-    wal = (
-        WalCheckpointer(url.database) if url.get_backend_name() == "sqlite" and url.database and not in_memory else None
-    )
+    sqlite_file = sqlite_path(deployment.database)
+    wal = WalCheckpointer(sqlite_file) if sqlite_file is not None else None
     wal_checkpoints = Counter(
         "xinyong_wal_checkpoints", "Checkpoints of SQLite's write-ahead log made by this process", registry=metrics
     )
