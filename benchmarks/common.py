@@ -43,10 +43,18 @@ def timed() -> Iterator[dict]:
 
 
 def sample_registry():
+    """The sample catalogs of ``catalogs/`` (the opt-in scorecards beside them are not
+    catalogs)."""
+    import tomllib
+
     from xinyong.domain.catalog.files import read_catalog
     from xinyong.domain.catalog.registry import CatalogRegistry
+    from xinyong.domain.scorecard import is_scorecard
 
-    return CatalogRegistry.of(read_catalog(p) for p in sorted((ROOT / "catalogs").glob("*.toml")))
+    files = sorted((ROOT / "catalogs").glob("*.toml"))
+    return CatalogRegistry.of(
+        read_catalog(p) for p in files if not is_scorecard(tomllib.loads(p.read_text(encoding="utf-8")))
+    )
 
 
 def population_lines(persons: int, organisations: int, seed: int = 7) -> list[str]:

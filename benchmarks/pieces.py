@@ -10,7 +10,7 @@ import sys
 
 from benchmarks.common import machine
 
-ALL = ("intake", "intake_pg", "acknowledged", "standing", "rescore", "round_writes")
+ALL = ("intake", "intake_pg", "acknowledged", "standing", "rescore", "round_writes", "bulk_journal")
 
 
 def main(names: list[str]) -> None:

@@ -68,7 +68,10 @@ def _wait(process: subprocess.Popen) -> tuple[int, float]:
 
 
 def run(command: Sequence[str], env: Mapping[str, str], *, check: bool = True) -> Measured:
-    """Run ``command`` to its end from the repository root; its wall clock and peak memory."""
+    """Run ``command`` to its end from the repository root; its wall clock and peak memory.
+    It starts on a settled disk: what earlier steps wrote is flushed first, untimed, so
+    that no command pays for another's writes."""
+    os.sync()
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
         started = time.perf_counter()
         process = subprocess.Popen(list(command), stdout=out, stderr=err, env=dict(env), cwd=ROOT)
@@ -98,7 +101,8 @@ def free_port() -> int:
 def serving(command: Sequence[str], port: int, env: Mapping[str, str]) -> Iterator[Running]:
     """A server started with ``command``, once it accepts connections on ``port``;
     stopped with SIGTERM (as a service manager stops it) at the end, its peak memory then
-    recorded."""
+    recorded. Like :func:`run`, it starts on a settled disk."""
+    os.sync()
     with tempfile.NamedTemporaryFile("w+", prefix="bench-server-", suffix=".log", delete=False) as log:
         process = subprocess.Popen(list(command), stdout=log, stderr=log, env=dict(env), cwd=ROOT)
     running = Running(process, port, list(command), log=Path(log.name))

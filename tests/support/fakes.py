@@ -1160,9 +1160,10 @@ class FakeAudit(_Part):
 class FakeUnitOfWork(UnitOfWork):
     """A unit of work over a :class:`FakeStore`: a copy of its state, put back on commit."""
 
-    def __init__(self, store: FakeStore, read_only: bool = False):
+    def __init__(self, store: FakeStore, read_only: bool = False, bulk: bool = False):
         self.store = store
         self.read_only = read_only
+        self.bulk = bulk  # asked for; it changes only how a database journals its writes
         self.committed = False
         self._state: _State | None = None
         self.ledger = FakeLedger(self)
@@ -1219,8 +1220,8 @@ class FakeUnitsOfWork:
         self.store = store or FakeStore()
         self.opened: list[FakeUnitOfWork] = []
 
-    def __call__(self, *, read_only: bool = False) -> FakeUnitOfWork:
-        unit = FakeUnitOfWork(self.store, read_only)
+    def __call__(self, *, read_only: bool = False, bulk: bool = False) -> FakeUnitOfWork:
+        unit = FakeUnitOfWork(self.store, read_only, bulk)
         self.opened.append(unit)
         return unit
 

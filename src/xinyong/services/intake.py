@@ -216,15 +216,17 @@ class Intake:
         submitted_by: str | None = None,
         uow: UnitOfWork | None = None,
         identify: bool = False,
+        bulk: bool = False,
     ) -> ImportResult:
         """Apply parsed events in order, in batches, all in one unit of work (``uow`` when
-        given: the caller commits, together with what else it writes).
+        given: the caller commits, together with what else it writes; else a unit of its
+        own, ``units(bulk=True)`` with ``bulk``: a big file that may hold others off).
 
         Each batch is checked against the ledger as it stands in the unit (so later
         events see earlier ones of the same file) and appended. Any bad event rolls the
         whole unit back unless ``skip_invalid``; forbidden events always do."""
         if uow is None:
-            with self.units() as opened:
+            with self.units(bulk=bulk) as opened:
                 result = self.apply(
                     parsed,
                     skip_invalid=skip_invalid,

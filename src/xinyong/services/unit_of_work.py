@@ -919,6 +919,8 @@ class UnitOfWork(abc.ABC):
 
 class UnitsOfWork(Protocol):
     """Opens units of work: ``units()`` for a use case that writes, ``units(read_only=True)``
-    for one that only reads (and takes no write lock)."""
+    for one that only reads (and takes no write lock), ``units(bulk=True)`` for a big
+    import, which may hold other processes off until it commits (on SQLite, when nothing
+    else has the file open: see ``xinyong.adapters.storage.wal``)."""
 
-    def __call__(self, *, read_only: bool = False) -> UnitOfWork: ...
+    def __call__(self, *, read_only: bool = False, bulk: bool = False) -> UnitOfWork: ...

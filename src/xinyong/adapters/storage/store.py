@@ -42,7 +42,7 @@ from xinyong.adapters.storage.digests import HexDigest
 from xinyong.adapters.storage.ledger_columns import BLOCK_MIN_ROWS, block_day, block_line, write_block
 from xinyong.adapters.storage.sealing import KeyError_, Sealer, SubjectSealer, TextErased
 from xinyong.adapters.storage.tables import catalog_versions, ledger, organisations, subject_keys
-from xinyong.adapters.storage.wal import BACKSTOP_PAGES
+from xinyong.adapters.storage.wal import BACKSTOP_PAGES, give_back_log, take_alone
 from xinyong.adapters.storage.writer_turns import WriterTurns
 from xinyong.domain.catalog.files import parse_catalog
 from xinyong.domain.catalog.model import Catalog
@@ -166,13 +166,19 @@ def make_engine(db: str) -> Engine:
             dbapi_connection = connection.connection.dbapi_connection
             turns.take(dbapi_connection)
             try:
+                # A big import, when nothing else has the file open, writes through a
+                # rollback journal instead of the log (wal.py).
+                if connection.get_execution_options().get("bulk") and take_alone(dbapi_connection):
+                    alone.add(dbapi_connection)
                 connection.exec_driver_sql("BEGIN IMMEDIATE")
             except BaseException:
+                _log_given_back(dbapi_connection, alone)
                 turns.give_back(dbapi_connection)
                 raise
 
+        alone: set = set()  # connections that took the database alone, until their transaction ends
         if turns is not None:
-            _give_back_turns_after_transactions(engine, turns)
+            _give_back_turns_after_transactions(engine, turns, alone)
         return engine
     engine = create_engine(url, pool_pre_ping=True)
 
@@ -186,10 +192,17 @@ def make_engine(db: str) -> Engine:
     return engine
 
 
-def _give_back_turns_after_transactions(engine: Engine, turns: WriterTurns) -> None:
+def _log_given_back(dbapi_connection, alone: set) -> None:
+    if dbapi_connection in alone:
+        alone.discard(dbapi_connection)
+        give_back_log(dbapi_connection)
+
+
+def _give_back_turns_after_transactions(engine: Engine, turns: WriterTurns, alone: set) -> None:
     """End a writer's turn once its transaction is over: after the COMMIT or ROLLBACK
     itself (SQLAlchemy's commit and rollback events come before them), and when its
-    connection is closed."""
+    connection is closed. A writer that took the database alone (``alone``) gives the
+    write-ahead log back first."""
     dialect = engine.dialect
     commit, rollback = dialect.do_commit, dialect.do_rollback
 
@@ -200,19 +213,28 @@ def _give_back_turns_after_transactions(engine: Engine, turns: WriterTurns) -> N
         try:
             commit(connection)
         finally:
-            turns.give_back(raw(connection))
+            try:
+                _log_given_back(raw(connection), alone)
+            finally:
+                turns.give_back(raw(connection))
 
     def do_rollback(connection) -> None:
         try:
             rollback(connection)
         finally:
-            turns.give_back(raw(connection))
+            try:
+                _log_given_back(raw(connection), alone)
+            finally:
+                turns.give_back(raw(connection))
 
     dialect.do_commit = do_commit  # type: ignore[method-assign]
     dialect.do_rollback = do_rollback  # type: ignore[method-assign]
 
     @event.listens_for(engine, "close")
     def _closed(dbapi_connection, _record):
+        # Closed in the middle of its transaction: the next connection to the file rolls
+        # the journal back and returns to the log (make_engine's listener).
+        alone.discard(dbapi_connection)
         turns.give_back(dbapi_connection)
 
 

@@ -587,9 +587,12 @@ class _Repository(Generic[_Made]):
 class SqlUnitOfWork(UnitOfWork):
     """One connection and one transaction, opened when the ``with`` block is entered."""
 
-    def __init__(self, store: LedgerStore, read_only: bool = False, held: _HeldConnections | None = None):
+    def __init__(
+        self, store: LedgerStore, read_only: bool = False, held: _HeldConnections | None = None, bulk: bool = False
+    ):
         self._store = store
         self.read_only = read_only
+        self.bulk = bulk and not read_only
         self._held = held if read_only else None
         self._holding = False  # whether this unit uses its thread's held connection
         self._bound = _Bound(read_only)
@@ -621,6 +624,9 @@ class SqlUnitOfWork(UnitOfWork):
         self._holding = held is not None
         connection = held or (self._store.reading_engine if self.read_only else self._store.engine).connect()
         try:
+            if self.bulk:
+                # make_engine's SQLite listener: the file alone, when nothing else has it open.
+                connection.execution_options(bulk=True)
             self._transaction = connection.begin()
             if not self.read_only and connection.dialect.name == "postgresql":
                 # Serialise writers so that every hash chain has one head.
@@ -687,5 +693,5 @@ class SqlUnitsOfWork:
         self.store = store
         self._held = _HeldConnections(store.engine)
 
-    def __call__(self, *, read_only: bool = False) -> SqlUnitOfWork:
-        return SqlUnitOfWork(self.store, read_only, self._held)
+    def __call__(self, *, read_only: bool = False, bulk: bool = False) -> SqlUnitOfWork:
+        return SqlUnitOfWork(self.store, read_only, self._held, bulk)

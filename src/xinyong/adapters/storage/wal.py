@@ -87,3 +87,52 @@ class WalCheckpointer:
             if self._connection is not None:
                 self._connection.close()
                 self._connection = None
+
+
+# ------------------------------------------------------------------ a big import alone
+#
+# One import is one transaction (a bad line leaves nothing of its file). Under the
+# write-ahead log, every page such a transaction writes waits in the log until it
+# commits, and SQLite finds a page again by looking through the log's index from its
+# newest part to its oldest, some 4,000 pages a part: each page read from a log of a
+# whole import costs more the bigger the import, and the indexes with random keys (the
+# subjects' lookup keys, record and notice ids) are read back all the time. Inserting 3
+# million rows in one transaction into a table with three such indexes, the rate fell
+# from 60,000 to 15,000 rows a second as the log grew; through a rollback journal,
+# which keeps only the pages the transaction changed that were there before, it levelled
+# at 25,000 (``python -m benchmarks.pieces bulk_journal``; decision record 0018).
+#
+# A rollback journal holds other processes off while the import writes: a reader waits
+# for the commit (and gives up after its busy timeout). So a connection takes one only
+# when nothing else has the database open, and gives the log back after its commit.
+
+
+def take_alone(dbapi_connection: sqlite3.Connection) -> bool:
+    """Leave the write-ahead log for a rollback journal, if nothing else has the database
+    open (another connection's shared hold on the log refuses it at once); whether it
+    did. Outside a transaction only."""
+    timeout = dbapi_connection.execute("PRAGMA busy_timeout").fetchone()[0]
+    dbapi_connection.execute("PRAGMA busy_timeout=0")
+    try:
+        (mode,) = dbapi_connection.execute("PRAGMA journal_mode=DELETE").fetchone()
+    except sqlite3.OperationalError as error:
+        if getattr(error, "sqlite_errorcode", None) in _BUSY:
+            return False
+        raise
+    finally:
+        dbapi_connection.execute(f"PRAGMA busy_timeout={int(timeout)}")
+    return str(mode).lower() == "delete"
+
+
+def give_back_log(dbapi_connection: sqlite3.Connection) -> bool:
+    """Return to the write-ahead log after :func:`take_alone`'s transaction ended (a
+    reader that waited may have done so first); whether it did. The transaction has
+    ended as it did whatever happens here: a file still held by others past the busy
+    timeout goes back to the log at the next connection to it (``make_engine``)."""
+    try:
+        (mode,) = dbapi_connection.execute("PRAGMA journal_mode=WAL").fetchone()
+    except sqlite3.OperationalError as error:
+        if getattr(error, "sqlite_errorcode", None) in _BUSY:
+            return False
+        raise
+    return str(mode).lower() == "wal"

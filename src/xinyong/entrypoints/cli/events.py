@@ -26,6 +26,12 @@ from xinyong.services.intake import ImportRefused
 
 # ------------------------------------------------------------------------------- import
 
+# Events from which a file is imported as a bulk load: on SQLite, through a rollback
+# journal when nothing else has the database open (xinyong.adapters.storage.wal). Below
+# it, an import is short enough that the write-ahead log costs it little, and others
+# keep reading the database while it runs.
+BULK_LINES = 100_000
+
 
 def _first_line_not_utf8(path: Path) -> str:
     """Where a file stops being UTF-8: ``FILE:LINE: not valid UTF-8 (...)``."""
@@ -55,6 +61,15 @@ def import_events(
     file_format: Annotated[
         str | None, typer.Option("--format", help="jsonl, csv or parquet (default: from the file's extension).")
     ] = None,
+    shared: Annotated[
+        bool,
+        typer.Option(
+            "--shared",
+            help=f"Let other processes read a SQLite database during the import of a file of {BULK_LINES:,} "
+            "events or more (slower: by default such a file is written through a rollback journal when nothing "
+            "else has the database open, and others wait for it).",
+        ),
+    ] = False,
 ) -> None:
     """Apply events in file order, in one transaction: a bad line is reported with its
     number and nothing of the file is written. Re-importing the same file is a no-op.
@@ -75,7 +90,8 @@ def import_events(
         events, total = source.events(), source.total
     deployment = deployment_or_exit()
     try:
-        _import_into(deployment, file, events, total, skip_invalid, rejects)
+        bulk = not shared and total is not None and total >= BULK_LINES
+        _import_into(deployment, file, events, total, skip_invalid, rejects, bulk)
     finally:
         # Closed here, not left to the end of the process: with the start-up's objects
         # frozen below, the connections would never be closed, and SQLite would keep a
@@ -83,7 +99,9 @@ def import_events(
         deployment.close()
 
 
-def _import_into(deployment, file: Path, events, total: int | None, skip_invalid: bool, rejects: Path | None) -> None:
+def _import_into(
+    deployment, file: Path, events, total: int | None, skip_invalid: bool, rejects: Path | None, bulk: bool
+) -> None:
     from xinyong.adapters.event_files import EventFileError
 
     # What the start-up made (modules, SQLAlchemy's tables, pydantic's schemas: some
@@ -134,7 +152,7 @@ def _import_into(deployment, file: Path, events, total: int | None, skip_invalid
         try:
             with deployment.read_models.reporting(recompute):
                 result = deployment.intake.apply(
-                    events, skip_invalid=skip_invalid, progress=advance, on_reject=on_reject
+                    events, skip_invalid=skip_invalid, progress=advance, on_reject=on_reject, bulk=bulk
                 )
         except ImportRefused as refused:
             progress.stop()
