@@ -67,7 +67,9 @@ def _import(folder: Path, events: Path, shared: bool) -> float:
     db, key = folder / f"{name}.db", folder / f"{name}.key"
     env = {**os.environ, "XINYONG_KEY_FILE": str(key), "XINYONG_NOTICE_INTERVAL": "0"}
     xinyong = str(Path(sys.executable).parent / "xinyong")
-    subprocess.run([xinyong, "--db", str(db), "catalog", "load", str(CATALOG_FILE)], check=True, env=env)
+    subprocess.run(
+        [xinyong, "--db", str(db), "catalog", "load", str(CATALOG_FILE)], check=True, capture_output=True, env=env
+    )
     os.sync()
     started = time.perf_counter()
     command = [xinyong, "--db", str(db), "import", str(events), *(["--shared"] if shared else [])]
