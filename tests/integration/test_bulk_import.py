@@ -188,3 +188,51 @@ def test_a_bulk_import_killed_midway_leaves_the_database_as_it_was(tmp_path):
         assert again.intake.import_lines(earlier).written_by_type == {}
     finally:
         again.close()
+
+
+def _held_alone(path: str) -> sqlite3.Connection:
+    """The file held as a bulk import holds it: rollback journal, exclusive lock."""
+    holder = sqlite3.connect(path, isolation_level=None)
+    assert holder.execute("PRAGMA journal_mode=DELETE").fetchone()[0] == "delete"
+    holder.execute("BEGIN EXCLUSIVE")
+    return holder
+
+
+def test_a_connection_to_a_file_held_alone_says_why_it_cannot_open_it(deployment, tmp_path):
+    from xinyong.adapters.storage.store import make_engine
+    from xinyong.adapters.storage.wal import DatabaseHeld
+
+    path = str(tmp_path / "x.db")
+    deployment.close()
+    holder = _held_alone(path)
+    engine = make_engine(path)
+    try:
+        with pytest.raises(DatabaseHeld, match="locked by another process.*xinyong import --shared"):
+            engine.connect()
+    finally:
+        engine.dispose()
+        holder.execute("ROLLBACK")
+        holder.close()
+    engine = make_engine(path)  # and once it is let go, the file is in WAL mode again
+    with engine.connect():
+        pass
+    engine.dispose()
+    assert _mode(path) == "wal"
+
+
+def test_a_command_on_a_file_held_alone_fails_with_the_reason_and_writes_nothing(deployment, tmp_path):
+    path = str(tmp_path / "x.db")
+    deployment.close()
+    rows = _ledger_rows(path)
+    holder = _held_alone(path)
+    try:
+        env = {**os.environ, "XINYONG_KEY_FILE": str(tmp_path / "secret.key"), "XINYONG_NOTICE_INTERVAL": "0"}
+        command = [str(Path(sys.executable).parent / "xinyong"), "--db", path, "catalog", "show"]
+        done = subprocess.run(command, capture_output=True, text=True, env=env, timeout=120)
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert done.returncode == 4, (done.returncode, done.stdout, done.stderr[-2000:])
+    assert "locked by another process" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert _ledger_rows(path) == rows

@@ -42,7 +42,7 @@ from xinyong.adapters.storage.digests import HexDigest
 from xinyong.adapters.storage.ledger_columns import BLOCK_MIN_ROWS, block_day, block_line, write_block
 from xinyong.adapters.storage.sealing import KeyError_, Sealer, SubjectSealer, TextErased
 from xinyong.adapters.storage.tables import catalog_versions, ledger, organisations, subject_keys
-from xinyong.adapters.storage.wal import BACKSTOP_PAGES, give_back_log, take_alone
+from xinyong.adapters.storage.wal import BACKSTOP_PAGES, give_back_log, take_alone, wal_on_connect
 from xinyong.adapters.storage.writer_turns import WriterTurns
 from xinyong.domain.catalog.files import parse_catalog
 from xinyong.domain.catalog.model import Catalog
@@ -135,8 +135,8 @@ def make_engine(db: str) -> Engine:
 
         @event.listens_for(engine, "connect")
         def _pragmas(dbapi_connection, _record):
+            wal_on_connect(dbapi_connection, url.database)
             cursor = dbapi_connection.cursor()
-            cursor.execute("PRAGMA journal_mode=WAL")
             # FULL: a transaction is on disk (the WAL fsynced) before its commit returns,
             # so nothing the service acknowledged is lost to a power cut.
             cursor.execute("PRAGMA synchronous=FULL")

@@ -107,6 +107,27 @@ class WalCheckpointer:
 # when nothing else has the database open, and gives the log back after its commit.
 
 
+class DatabaseHeld(RuntimeError):
+    """The file is held by another process that writes it alone: a new connection cannot
+    return it to the write-ahead log, nor read it, until that process is done."""
+
+
+def wal_on_connect(dbapi_connection: sqlite3.Connection, path: str | None) -> None:
+    """Put a new connection's file in WAL mode, as every connection of ours has it; a
+    file that another process holds alone (:func:`take_alone`) raises
+    :class:`DatabaseHeld`, saying so."""
+    try:
+        dbapi_connection.execute("PRAGMA journal_mode=WAL").fetchone()
+    except sqlite3.OperationalError as error:
+        if getattr(error, "sqlite_errorcode", None) in _BUSY:
+            raise DatabaseHeld(
+                f"{path or 'the database'} is locked by another process: a big `xinyong import` holds a "
+                "SQLite database alone until it ends (`xinyong import --shared` leaves it open to others); "
+                "try again when it is done. Nothing was read or written."
+            ) from None
+        raise
+
+
 def take_alone(dbapi_connection: sqlite3.Connection) -> bool:
     """Leave the write-ahead log for a rollback journal, if nothing else has the database
     open (another connection's shared hold on the log refuses it at once); whether it

@@ -77,12 +77,15 @@ def configured() -> Settings:
 
 def deployment_or_exit():
     from xinyong.adapters.storage.sealing import KeyError_
+    from xinyong.adapters.storage.wal import DatabaseHeld
     from xinyong.bootstrap import open_deployment
 
     try:
         return open_deployment(state.db, configured())
     except KeyError_ as refused:
         raise fail(escape(str(refused)), 3) from None
+    except DatabaseHeld as held:
+        raise fail(escape(str(held)), 4) from None  # try again later
 
 
 def fail(message: str, code: int = 1) -> typer.Exit:
