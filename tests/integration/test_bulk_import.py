@@ -207,7 +207,7 @@ def test_a_connection_to_a_file_held_alone_says_why_it_cannot_open_it(deployment
     holder = _held_alone(path)
     engine = make_engine(path)
     try:
-        with pytest.raises(DatabaseHeld, match="locked by another process.*xinyong import --shared"):
+        with pytest.raises(DatabaseHeld, match=r"locked by another process.*xinyong import --shared"):
             engine.connect()
     finally:
         engine.dispose()
