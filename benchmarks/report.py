@@ -604,9 +604,28 @@ def render(results: dict, results_name: str = "BENCHMARKS.json") -> str:
     return "\n".join(out)
 
 
+def _runs_merged(many: list[dict]) -> list[dict]:
+    """The runs of several results, one entry a backend and size: a step measured again
+    in a later result replaces the earlier figure of that step, the others stay."""
+    by_key: dict[tuple[str, int], dict] = {}
+    for results in many:
+        for entry in results["runs"]:
+            key = (entry["backend"], entry["records"])
+            if key not in by_key:
+                by_key[key] = {**entry, "steps": dict(entry["steps"])}
+                continue
+            kept = by_key[key]
+            kept["steps"].update(entry["steps"])
+            for field in ("skipped", "failed"):
+                if field in entry or field in kept:
+                    held = {k: v for k, v in kept.get(field, {}).items() if k not in entry["steps"]}
+                    kept[field] = held | entry.get(field, {})
+    return list(by_key.values())
+
+
 def merge(many: list[dict]) -> dict:
-    """Results of several runs as one (a backend or a size measured in another run): the
-    runs side by side, each run's command kept, the machine of the first."""
+    """Results of several runs as one (a backend or a size measured in another run, or
+    a step measured again): each run's command kept, the machine of the first."""
     first = many[0]
     merged = {
         **first,
@@ -614,7 +633,7 @@ def merge(many: list[dict]) -> dict:
         "finished": max(r.get("finished", r["started"]) for r in many),
         "command": "; ".join(r["command"] for r in many),
         "postgresql": next((r["postgresql"] for r in many if r.get("postgresql")), None),
-        "runs": [entry for r in many for entry in r["runs"]],
+        "runs": _runs_merged(many),
         "merged_from": [{"command": r["command"], "started": r["started"], "machine": r["machine"]} for r in many],
         "remarks": [remark for r in many for remark in r.get("remarks", [])],
     }

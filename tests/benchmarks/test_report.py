@@ -121,3 +121,19 @@ def test_remarks_on_a_run_are_kept_through_a_merge_and_shown_as_written_by_whoev
     assert "**Remarks** (written by whoever ran it, not measured):" in text
     assert f"- the machine was idle\n- {said}\n" in text
     assert "Remarks" not in render(_results(_entry("sqlite", 1_000_000)), results_name="BENCHMARKS.json")
+
+
+def test_a_step_measured_again_in_a_later_run_replaces_the_earlier_figure_and_the_other_steps_stay(tmp_path):
+    whole, again = tmp_path / "whole.json", tmp_path / "again.json"
+    whole.write_text(json.dumps(_results(_entry("sqlite", 1_000_000), _entry("postgresql", 1_000_000))))
+    later = _entry("sqlite", 1_000_000)
+    later["steps"] = {"import": copy.deepcopy(later["steps"]["import"])}
+    later["steps"]["import"]["xinyong"]["seconds"] = 123.0
+    again.write_text(json.dumps(_results(later)))
+    merged = tmp_path / "merged.json"
+    main([str(whole), str(again), "--merged-into", str(merged), "--out", str(tmp_path / "page.md")])
+    runs = json.loads(merged.read_text())["runs"]
+    assert sorted((e["backend"], e["records"]) for e in runs) == [("postgresql", 1_000_000), ("sqlite", 1_000_000)]
+    sqlite = next(e for e in runs if e["backend"] == "sqlite")
+    assert sqlite["steps"]["import"]["xinyong"]["seconds"] == 123.0
+    assert set(sqlite["steps"]) == set(_entry("sqlite", 1_000_000)["steps"])
