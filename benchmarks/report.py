@@ -634,7 +634,13 @@ def merge(many: list[dict]) -> dict:
         "command": "; ".join(r["command"] for r in many),
         "postgresql": next((r["postgresql"] for r in many if r.get("postgresql")), None),
         "runs": _runs_merged(many),
-        "merged_from": [{"command": r["command"], "started": r["started"], "machine": r["machine"]} for r in many],
+        # A results file merged before keeps the runs it was merged from.
+        "merged_from": [
+            kept
+            for r in many
+            for kept in r.get("merged_from")
+            or [{"command": r["command"], "started": r["started"], "machine": r["machine"]}]
+        ],
         "remarks": [remark for r in many for remark in r.get("remarks", [])],
     }
     loads = [r["machine"].get("load_at_start") for r in many]

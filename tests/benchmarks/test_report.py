@@ -137,3 +137,17 @@ def test_a_step_measured_again_in_a_later_run_replaces_the_earlier_figure_and_th
     sqlite = next(e for e in runs if e["backend"] == "sqlite")
     assert sqlite["steps"]["import"]["xinyong"]["seconds"] == 123.0
     assert set(sqlite["steps"]) == set(_entry("sqlite", 1_000_000)["steps"])
+
+
+def test_a_results_file_merged_before_keeps_the_runs_it_was_merged_from_through_another_merge(tmp_path):
+    one, two, three = (tmp_path / f"{n}.json" for n in ("one", "two", "three"))
+    for path, commit in ((one, "aaaaaaa"), (two, "bbbbbbb"), (three, "ccccccc")):
+        results = {k: v for k, v in _results(_entry("sqlite", 1_000_000)).items() if k != "merged_from"}
+        path.write_text(json.dumps({**results, "machine": {**results["machine"], "commit": commit}}))
+    first = tmp_path / "first.json"
+    main([str(one), str(two), "--merged-into", str(first), "--out", str(tmp_path / "page.md")])
+    second = tmp_path / "second.json"
+    main([str(first), str(three), "--merged-into", str(second), "--out", str(tmp_path / "page.md")])
+    kept = json.loads(second.read_text())["merged_from"]
+    assert [m["machine"]["commit"] for m in kept] == ["aaaaaaa", "bbbbbbb", "ccccccc"]
+    assert "aaaaaaa, bbbbbbb, ccccccc" in (tmp_path / "page.md").read_text()
