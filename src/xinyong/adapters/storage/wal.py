@@ -94,13 +94,15 @@ class WalCheckpointer:
 # One import is one transaction (a bad line leaves nothing of its file). Under the
 # write-ahead log, every page such a transaction writes waits in the log until it
 # commits, and SQLite finds a page again by looking through the log's index from its
-# newest part to its oldest, some 4,000 pages a part: each page read from a log of a
-# whole import costs more the bigger the import, and the indexes with random keys (the
+# newest part to its oldest, 4,096 pages a part: each page read from a log of a whole
+# import costs more the bigger the import, and the indexes with random keys (the
 # subjects' lookup keys, record and notice ids) are read back all the time. Inserting 3
 # million rows in one transaction into a table with three such indexes, the rate fell
-# from 60,000 to 15,000 rows a second as the log grew; through a rollback journal,
+# from 63,000 to 17,000 rows a second as the log grew; through a rollback journal,
 # which keeps only the pages the transaction changed that were there before, it levelled
-# at 25,000 (``python -m benchmarks.pieces bulk_journal``; decision record 0018).
+# at 24,000–31,000 (``python -m benchmarks.pieces bulk_journal``). `xinyong import` of
+# 10 M records cost ×1.49 a record what 1 M cost through the log, and ×0.90 through a
+# journal (BENCHMARKS.md; decision record 0018).
 #
 # A rollback journal holds other processes off while the import writes: a reader waits
 # for the commit (and gives up after its busy timeout). So a connection takes one only
