@@ -15,7 +15,8 @@ import subprocess
 import sys
 import textwrap
 import time
-from contextlib import closing
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
 from pathlib import Path
 
 import pytest
@@ -190,12 +191,18 @@ def test_a_bulk_import_killed_midway_leaves_the_database_as_it_was(tmp_path):
         again.close()
 
 
-def _held_alone(path: str) -> sqlite3.Connection:
-    """The file held as a bulk import holds it: rollback journal, exclusive lock."""
+@contextmanager
+def _held_alone(path: str) -> Iterator[None]:
+    """The file held as a bulk import holds it (rollback journal, exclusive lock), and
+    let go at the end."""
     holder = sqlite3.connect(path, isolation_level=None)
-    assert holder.execute("PRAGMA journal_mode=DELETE").fetchone()[0] == "delete"
-    holder.execute("BEGIN EXCLUSIVE")
-    return holder
+    try:
+        assert holder.execute("PRAGMA journal_mode=DELETE").fetchone()[0] == "delete"
+        holder.execute("BEGIN EXCLUSIVE")
+        yield
+        holder.execute("ROLLBACK")
+    finally:
+        holder.close()
 
 
 def test_a_connection_to_a_file_held_alone_says_why_it_cannot_open_it(deployment, tmp_path):
@@ -204,15 +211,10 @@ def test_a_connection_to_a_file_held_alone_says_why_it_cannot_open_it(deployment
 
     path = str(tmp_path / "x.db")
     deployment.close()
-    holder = _held_alone(path)
     engine = make_engine(path)
-    try:
-        with pytest.raises(DatabaseHeld, match=r"locked by another process.*xinyong import --shared"):
-            engine.connect()
-    finally:
-        engine.dispose()
-        holder.execute("ROLLBACK")
-        holder.close()
+    with _held_alone(path), pytest.raises(DatabaseHeld, match=r"locked by another process.*xinyong import --shared"):
+        engine.connect()
+    engine.dispose()
     engine = make_engine(path)  # and once it is let go, the file is in WAL mode again
     with engine.connect():
         pass
@@ -224,14 +226,10 @@ def test_a_command_on_a_file_held_alone_fails_with_the_reason_and_writes_nothing
     path = str(tmp_path / "x.db")
     deployment.close()
     rows = _ledger_rows(path)
-    holder = _held_alone(path)
-    try:
-        env = {**os.environ, "XINYONG_KEY_FILE": str(tmp_path / "secret.key"), "XINYONG_NOTICE_INTERVAL": "0"}
-        command = [str(Path(sys.executable).parent / "xinyong"), "--db", path, "catalog", "show"]
+    env = {**os.environ, "XINYONG_KEY_FILE": str(tmp_path / "secret.key"), "XINYONG_NOTICE_INTERVAL": "0"}
+    command = [str(Path(sys.executable).parent / "xinyong"), "--db", path, "catalog", "show"]
+    with _held_alone(path):
         done = subprocess.run(command, capture_output=True, text=True, env=env, timeout=120)
-    finally:
-        holder.execute("ROLLBACK")
-        holder.close()
     assert done.returncode == 4, (done.returncode, done.stdout, done.stderr[-2000:])
     assert "locked by another process" in done.stderr
     assert "Traceback" not in done.stderr

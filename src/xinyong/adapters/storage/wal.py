@@ -118,16 +118,12 @@ def wal_on_connect(dbapi_connection: sqlite3.Connection, path: str | None) -> No
     """Put a new connection's file in WAL mode, as every connection of ours has it; a
     file that another process holds alone (:func:`take_alone`) raises
     :class:`DatabaseHeld`, saying so."""
-    try:
-        dbapi_connection.execute("PRAGMA journal_mode=WAL").fetchone()
-    except sqlite3.OperationalError as error:
-        if getattr(error, "sqlite_errorcode", None) in _BUSY:
-            raise DatabaseHeld(
-                f"{path or 'the database'} is locked by another process: a big `xinyong import` holds a "
-                "SQLite database alone until it ends (`xinyong import --shared` leaves it open to others); "
-                "try again when it is done. Nothing was read or written."
-            ) from None
-        raise
+    if _journal(dbapi_connection, "WAL") is None:
+        raise DatabaseHeld(
+            f"{path or 'the database'} is locked by another process: a big `xinyong import` holds a "
+            "SQLite database alone until it ends (`xinyong import --shared` leaves it open to others); "
+            "try again when it is done. Nothing was read or written."
+        )
 
 
 def take_alone(dbapi_connection: sqlite3.Connection) -> bool:
@@ -137,14 +133,9 @@ def take_alone(dbapi_connection: sqlite3.Connection) -> bool:
     timeout = dbapi_connection.execute("PRAGMA busy_timeout").fetchone()[0]
     dbapi_connection.execute("PRAGMA busy_timeout=0")
     try:
-        (mode,) = dbapi_connection.execute("PRAGMA journal_mode=DELETE").fetchone()
-    except sqlite3.OperationalError as error:
-        if getattr(error, "sqlite_errorcode", None) in _BUSY:
-            return False
-        raise
+        return _journal(dbapi_connection, "DELETE") == "delete"
     finally:
         dbapi_connection.execute(f"PRAGMA busy_timeout={int(timeout)}")
-    return str(mode).lower() == "delete"
 
 
 def give_back_log(dbapi_connection: sqlite3.Connection) -> bool:
@@ -152,10 +143,16 @@ def give_back_log(dbapi_connection: sqlite3.Connection) -> bool:
     reader that waited may have done so first); whether it did. The transaction has
     ended as it did whatever happens here: a file still held by others past the busy
     timeout goes back to the log at the next connection to it (``make_engine``)."""
+    return _journal(dbapi_connection, "WAL") == "wal"
+
+
+def _journal(dbapi_connection: sqlite3.Connection, mode: str) -> str | None:
+    """Set the file's journal mode; the mode it is in after, or None when another
+    connection's hold on the file refused the change."""
     try:
-        (mode,) = dbapi_connection.execute("PRAGMA journal_mode=WAL").fetchone()
+        (found,) = dbapi_connection.execute(f"PRAGMA journal_mode={mode}").fetchone()
     except sqlite3.OperationalError as error:
         if getattr(error, "sqlite_errorcode", None) in _BUSY:
-            return False
+            return None
         raise
-    return str(mode).lower() == "wal"
+    return str(found).lower()
