@@ -242,6 +242,22 @@ def test_a_read_model_this_version_cannot_read_is_not_believed(filled):
         assert len([s for page in uow.read_models.span_pages(1000) for s in page]) == uow.read_models.count() - 1
 
 
+def test_a_read_model_that_cannot_be_read_raises_the_error_as_sqlalchemy_does(filled):
+    """A check's read runs on the driver's own cursor: its errors still come as
+    SQLAlchemy's, so that the unit of work lets go of the connection it failed on, and
+    the next check is answered."""
+    from sqlalchemy.exc import DBAPIError
+
+    _untriggered_update(filled, "ALTER TABLE standings RENAME TO standings_away")
+    try:
+        with pytest.raises(DBAPIError, match="standings"), filled.units(read_only=True) as uow:
+            uow.read_models.stored(FIRM)
+    finally:
+        _untriggered_update(filled, "ALTER TABLE standings_away RENAME TO standings")
+    assert filled.inquiries.check(FIRM, ACTION, DAY).decision == "deny"
+    assert filled.read_models.stale == 0
+
+
 def test_read_models_kept_batch_by_batch_equal_a_recomputation_from_the_ledger(deployment, monkeypatch):
     # Batches so small that a subject's records, its subject event and the later events
     # on its records fall in different batches and imports: intake keeps each batch's
