@@ -30,6 +30,7 @@ from xinyong.domain.identifiers import SubjectRef
 from xinyong.domain.notices import change_notices, record_notice
 from xinyong.domain.read_model import (
     ReadModel,
+    change_points,
     check_from,
     list_entries_on,
     read_model_of,
@@ -422,3 +423,48 @@ def test_a_history_swept_over_days_answers_each_day_as_asked_alone(deployment):
             history = StandingHistory(subject, catalog_id, lines, registry, jurisdiction)
             days = [d for d in deployment.days() if standing_or_none(history.on, d) is not None]
             assert list(history.over(days)) == [history.on(d) for d in days]
+
+
+def test_a_day_of_the_sweep_gives_again_only_the_contributions_that_moved(monkeypatch):
+    """A firm with hundreds of records in one cap group: each day of the sweep gives,
+    and makes, the contributions of the records that moved that day, not the whole
+    group's again (that took the square of its records). Here the group has no cap:
+    nothing else moves."""
+    made: list[int] = []
+    contribution = StandingHistory._contribution
+
+    def counted(self, index, *args):
+        made.append(index)
+        return contribution(self, index, *args)
+
+    monkeypatch.setattr(StandingHistory, "_contribution", counted)
+    registry = CatalogRegistry.of([Catalog.model_validate(org_catalog(dt.date(2020, 1, 1)))])
+    firm = SubjectRef.parse("uscc:91457222EK0R7L5HJ3")
+    records = 300
+    lines = [
+        timeline(
+            RecordFile(
+                parse_event(
+                    {
+                        "type": "record",
+                        "id": f"r-{n:04d}",
+                        "subject": str(firm),
+                        "rule": f"{ORG_CATALOG}/tax.late",
+                        "occurred_on": (dt.date(2021, 1, 1) + dt.timedelta(days=n)).isoformat(),
+                        "decided_on": (dt.date(2021, 1, 1) + dt.timedelta(days=n)).isoformat(),
+                        "source": "test-source",
+                    }
+                )
+            ),
+            registry,
+        )
+        for n in range(records)
+    ]
+    history = StandingHistory(firm, ORG_CATALOG, lines, registry)
+    days = change_points(ORG_CATALOG, lines, registry)
+    steps = list(history.steps(days))
+    assert max(len(s.changed) for s in steps) <= 2
+    assert sum(len(s.changed) for s in steps) == 2 * records  # each starts counting and stops
+    assert len(made) == records
+    assert [s.score for s in steps] == [history.on(d).score for d in days]
+    assert min(s.score for s in steps) == 100 - 5 * 300

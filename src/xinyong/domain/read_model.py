@@ -55,9 +55,9 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import Any
 
 from xinyong.domain.catalog.registry import CatalogRegistry
 from xinyong.domain.federation import ForeignHolding
@@ -176,46 +176,51 @@ def _spans(
     days = [d for d in change_points(catalog_id, lines, registry) if d >= first]
     history = StandingHistory(subject, catalog_id, lines, registry, jurisdiction)
     spans: list[Span] = []
-    # Each record's pieces as [start, until, contribution], extended while it stays the same.
-    pieces: dict[str, list[list[Any]]] = {}
     # The days standing_of answers (others: NotInForce, no span), each with the next change.
     scored = []
     for index, start in enumerate(days):
         version = registry.in_force(catalog_id, start)
         if version is not None and version.subject_kind == subject.kind:
             scored.append((start, days[index + 1] if index + 1 < len(days) else None))
-    carried: tuple[Contribution, ...] | None = None
-    carried_until: dt.date | None = None
-    for (start, until), value in zip(scored, history.over([d for d, _ in scored]), strict=True):
+    # Each record's pieces as (start, until, contribution), and the piece it is in now
+    # (start, contribution): a piece runs on while its record's contribution stays the
+    # same object, so a day costs what moved on it (StandingHistory.steps).
+    pieces: dict[int, list[tuple[dt.date, dt.date | None, Contribution]]] = defaultdict(list)
+    running: dict[int, tuple[dt.date, Contribution]] = {}
+    last: dt.date | None = None  # the end of the day before's span
+    for (start, until), step in zip(scored, history.steps([d for d, _ in scored]), strict=True):
         previous = spans[-1] if spans else None
+        version = step.version
         if (
             previous is not None
             and previous.until == start
             and (previous.version, previous.base, previous.score, previous.grade, previous.covered)
-            == (value.version, value.base, value.score, value.grade, value.covered)
+            == (version.version, version.base, step.score, step.grade, step.covered)
         ):
             spans[-1] = replace(previous, until=until)
         else:
             spans.append(
-                Span(catalog_id, start, until, value.version, value.base, value.score, value.grade, value.covered)
+                Span(catalog_id, start, until, version.version, version.base, step.score, step.grade, step.covered)
             )
-        if value.contributions is carried and carried_until == start:
-            # The same contributions as the span before (the sweep hands the very tuple
-            # on while no record moved): each one's last piece runs on.
-            for contribution in carried:
-                pieces[contribution.record][-1][1] = until
-        else:
-            for contribution in value.contributions:
-                own = pieces.setdefault(contribution.record, [])
-                if own and own[-1][1] == start and own[-1][2] is contribution:
-                    own[-1][1] = until
-                else:
-                    own.append([start, until, contribution])
-        carried, carried_until = value.contributions, until
+        # The days scored follow one another: every version of a catalog scores one kind
+        # of subject (the registry refuses another), and each is in force until the next.
+        assert previous is None or last == start, (catalog_id, last, start)
+        for index, made in step.changed.items():
+            now = running.get(index)
+            if now is not None:
+                if now[1] is made:
+                    continue
+                pieces[index].append((now[0], start, now[1]))
+                del running[index]
+            if made is not None:
+                running[index] = (start, made)
+        last = until
+    for index, (began, contribution) in running.items():
+        pieces[index].append((began, last, contribution))
     return tuple(spans), tuple(
         ContributionPiece(catalog_id, start, until, contribution)
-        for record in sorted(pieces)
-        for start, until, contribution in pieces[record]
+        for index in sorted(pieces, key=lambda i: history.lines[i].file.id)
+        for start, until, contribution in pieces[index]
     )
 
 

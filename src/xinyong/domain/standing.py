@@ -481,6 +481,40 @@ def standing_of(
     return StandingHistory(subject, catalog_id, lines, registry, jurisdiction).on(day)
 
 
+@dataclass(frozen=True, slots=True)
+class StandingStep:
+    """A day of :meth:`StandingHistory.steps`: the standing's figures on ``day``, and
+    what moved since the day before. ``changed`` holds the records (by their index in
+    the history's lines) whose contribution is not the one they had the day before:
+    the new one, or None once a record no longer counts; on a change of version every
+    record is there. ``listed`` holds the records in effect on a list, when that may
+    have changed (else None)."""
+
+    day: dt.date
+    version: Catalog
+    score: int
+    grade: str
+    covered: bool
+    changed: Mapping[int, Contribution | None]
+    listed: frozenset[int] | None
+
+
+class _CapGroup:
+    """A cap group's counting records as a sweep moves (:meth:`StandingHistory.steps`):
+    the sum of their points under the version in force, its cap, whether the cap binds,
+    and the capped subtotal that counts in the score."""
+
+    __slots__ = ("cap", "capped", "fresh", "members", "raw", "subtotal")
+
+    def __init__(self) -> None:
+        self.members: set[int] = set()
+        self.raw = 0
+        self.subtotal = 0
+        self.cap: int | None = None
+        self.capped = False
+        self.fresh = True  # no contribution given yet
+
+
 class StandingHistory:
     """A subject's record timelines under one catalog, gathered once so that its standing
     can be asked for many days (:func:`standing_of` asks for one; the read model asks for
@@ -551,110 +585,167 @@ class StandingHistory:
         """score(subject, catalog, day) = base + the capped sum of counting records' points."""
         return self._on(day, range(len(self.lines)))
 
-    def over(self, days: Sequence[dt.date]) -> Iterator[Standing]:
-        """:meth:`on` for each of ``days`` (ascending), sweeping the records once.
+    def steps(self, days: Sequence[dt.date]) -> Iterator[StandingStep]:
+        """The standing on each of ``days`` (ascending), as what moved since the day
+        before (:class:`StandingStep`), sweeping the records once.
 
         A record's status (counting, disputed, listed) changes only on its own days
         (:func:`record_days`), and its points only when the version in force changes.
         So between two days asked, only the records with a day in between are looked at
-        again, and only their cap groups are summed again; a change of version starts
-        afresh. Property tests hold every answer equal to :meth:`on` (the same
-        evaluation as :func:`standing_of`) on every day."""
+        again; their cap group's sum is moved by their points, and only when the group's
+        cap or whether it binds changes are its other members' contributions made again.
+        A day costs what moved on it, not what the subject holds: a firm with thousands
+        of records in one group is swept in about the time of its records, where summing
+        every group again took the square. A change of version starts afresh."""
         lines = self.lines
         marks = sorted((d, i) for i, ln in enumerate(lines) for d in record_days(ln))
         taken = 0
         version: Catalog | None = None
         status: list[tuple[bool, bool, bool]] = []
-        groups: dict[tuple[str, int], set[int]] = defaultdict(set)
-        subtotals: dict[tuple[str, int], int] = {}
-        made: dict[tuple[str, int], list[Contribution]] = {}
+        groups: dict[tuple[str, int], _CapGroup] = {}
+        given: dict[int, Contribution] = {}  # each counting record's contribution as last given
         listed: set[int] = set()
-        # The sorted contributions and list entries of the day before, kept while no cap
-        # group and no listing has changed since (most days asked move one record only).
-        contributions: tuple[Contribution, ...] = ()
-        entries: tuple[ListEntry, ...] = ()
+        total = 0
         for day in days:
             current = self._version_on(day)
             relisted = current is not version
+            changed: dict[int, Contribution | None] = {}
             if current is not version:
                 version = current
-                status = [_status(ln, day) for ln in lines]
-                groups.clear()
-                for index, (counts, _, _) in enumerate(status):
-                    if counts:
-                        groups[_group(lines[index])].add(index)
-                listed = {index for index, (_, _, on_list) in enumerate(status) if on_list}
-                subtotals.clear()
-                made.clear()
-                dirty = set(groups)
                 while taken < len(marks) and marks[taken][0] <= day:
                     taken += 1
+                status = [_status(ln, day) for ln in lines]
+                listed = {index for index, (_, _, on_list) in enumerate(status) if on_list}
+                joining: dict[tuple[str, int], list[int]] = defaultdict(list)
+                for index, (counts, _, _) in enumerate(status):
+                    if counts:
+                        joining[_group(lines[index])].append(index)
+                changed = dict.fromkeys(given)  # every contribution is given again, or ends
+                given, groups, total = {}, {}, 0
+                for key, indices in joining.items():
+                    group = groups[key] = _CapGroup()
+                    total += self._move(version, group, key, indices, {}, status, given, changed)
             else:
-                dirty = set()
+                before: dict[int, tuple[bool, bool, bool]] = {}  # the status the day before
                 while taken < len(marks) and marks[taken][0] <= day:
                     index = marks[taken][1]
                     taken += 1
-                    before, after = status[index], _status(lines[index], day)
-                    if before == after:
+                    after = _status(lines[index], day)
+                    if after == status[index]:
                         continue
-                    status[index] = after
-                    group = _group(lines[index])
-                    if before[0] != after[0]:
-                        if after[0]:
-                            groups[group].add(index)
-                        else:
-                            groups[group].discard(index)
-                        dirty.add(group)
-                    elif after[0] and before[1] != after[1]:
-                        dirty.add(group)
-                    if after[2] != before[2]:
+                    before.setdefault(index, status[index])
+                    if after[2] != status[index][2]:
                         relisted = True
-                    if after[2]:
-                        listed.add(index)
-                    else:
-                        listed.discard(index)
-            for group in dirty:
-                members = sorted(groups.get(group, ()))
-                if not members:
-                    subtotals.pop(group, None)
-                    made.pop(group, None)
-                    continue
-                subtotals[group], made[group] = self._group_on(version, members, status)
-            score = version.base + sum(subtotals.values())
-            if dirty or relisted:
-                # A new version recounts every group (all dirty); otherwise only a group
-                # summed again can have other contributions.
-                contributions = tuple(sorted((c for group in made.values() for c in group), key=_by_record))
-            if relisted:
-                entries = tuple(sorted((self._entry(i, lines[i]) for i in listed), key=_by_list_and_record))
-            yield Standing(
-                subject=self.subject,
-                catalog=self.catalog_id,
-                version=version.version,
-                as_of=day,
-                base=version.base,
+                        if after[2]:
+                            listed.add(index)
+                        else:
+                            listed.discard(index)
+                    status[index] = after
+                moved: dict[tuple[str, int], list[int]] = defaultdict(list)
+                for index, was in before.items():
+                    now = status[index]
+                    if was[0] != now[0] or (now[0] and was[1] != now[1]):
+                        moved[_group(lines[index])].append(index)
+                for key, indices in moved.items():
+                    group = groups.get(key) or groups.setdefault(key, _CapGroup())
+                    total += self._move(version, group, key, indices, before, status, given, changed)
+                    if not group.members:
+                        del groups[key]
+            score = version.base + total
+            yield StandingStep(
+                day=day,
+                version=version,
                 score=score,
                 grade=version.grade_for(score),
                 covered=version.covers_jurisdiction(self.jurisdiction),
+                changed=changed,
+                listed=frozenset(listed) if relisted else None,
+            )
+
+    def _move(
+        self,
+        version: Catalog,
+        group: _CapGroup,
+        key: tuple[str, int],
+        indices: list[int],
+        before: Mapping[int, tuple[bool, bool, bool]],
+        status: list[tuple[bool, bool, bool]],
+        given: dict[int, Contribution],
+        changed: dict[int, Contribution | None],
+    ) -> int:
+        """Move the records ``indices`` of a cap group to their ``status`` (from
+        ``before``; a record not in it did not count), put the contributions that differ
+        from those ``given`` in ``changed``, and return how much the group's capped
+        subtotal moved."""
+        lines = self.lines
+        for index in indices:
+            was = before[index][0] if index in before else False
+            if was != status[index][0]:
+                points = _points_under(lines[index], self._rule(index), version)
+                if status[index][0]:
+                    group.members.add(index)
+                    group.raw += points
+                else:
+                    group.members.discard(index)
+                    group.raw -= points
+                    changed[index] = None
+                    given.pop(index, None)
+        previous = group.subtotal
+        if not group.members:
+            group.raw = group.subtotal = 0
+            return -previous
+        if key[0] in version.rules:
+            cap = version.rules[key[0]].cap_per_year
+        else:  # the version dropped the rule: the caps the records were made under
+            cap = _cap_under([(lines[i], self._rule(i)) for i in sorted(group.members)], version)
+        capped = cap is not None and abs(group.raw) > cap
+        subtotal = (cap if group.raw > 0 else -cap) if capped and cap is not None else group.raw
+        again = group.fresh or (cap, capped) != (group.cap, group.capped)
+        group.fresh, group.cap, group.capped, group.subtotal = False, cap, capped, subtotal
+        for index in group.members if again else (i for i in indices if i in group.members):
+            rule = self._rule(index)
+            made = self._contribution(
+                index,
+                lines[index],
+                rule,
+                _points_under(lines[index], rule, version),
+                status[index][1],
+                capped,
+                cap,
+            )
+            if given.get(index) is not made:
+                given[index] = changed[index] = made
+        return subtotal - previous
+
+    def over(self, days: Sequence[dt.date]) -> Iterator[Standing]:
+        """:meth:`on` for each of ``days`` (ascending), from :meth:`steps`. Property
+        tests hold every answer equal to :meth:`on` (the same evaluation as
+        :func:`standing_of`) on every day."""
+        counting: dict[int, Contribution] = {}
+        contributions: tuple[Contribution, ...] = ()
+        entries: tuple[ListEntry, ...] = ()
+        for step in self.steps(days):
+            if step.changed:
+                for index, made in step.changed.items():
+                    if made is None:
+                        counting.pop(index, None)
+                    else:
+                        counting[index] = made
+                contributions = tuple(sorted(counting.values(), key=_by_record))
+            if step.listed is not None:
+                entries = tuple(sorted((self._entry(i, self.lines[i]) for i in step.listed), key=_by_list_and_record))
+            yield Standing(
+                subject=self.subject,
+                catalog=self.catalog_id,
+                version=step.version.version,
+                as_of=step.day,
+                base=step.version.base,
+                score=step.score,
+                grade=step.grade,
+                covered=step.covered,
                 contributions=contributions,
                 lists=entries,
             )
-
-    def _group_on(
-        self, version: Catalog, members: list[int], status: list[tuple[bool, bool, bool]]
-    ) -> tuple[int, list[Contribution]]:
-        """A cap group's capped subtotal and its members' contributions."""
-        scored = [(i, self.lines[i], self._rule(i)) for i in members]
-        points = [_points_under(ln, rule, version) for _, ln, rule in scored]
-        subtotal = sum(points)
-        cap = _cap_under([(ln, rule) for _, ln, rule in scored], version)
-        capped = cap is not None and abs(subtotal) > cap
-        if capped and cap is not None:
-            subtotal = cap if subtotal > 0 else -cap
-        return subtotal, [
-            self._contribution(i, ln, rule, pts, status[i][1], capped, cap)
-            for (i, ln, rule), pts in zip(scored, points, strict=True)
-        ]
 
     def _version_on(self, day: dt.date) -> Catalog:
         catalog_id, registry = self.catalog_id, self.registry
