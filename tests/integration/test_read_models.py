@@ -273,6 +273,53 @@ def test_read_models_kept_batch_by_batch_equal_a_recomputation_from_the_ledger(d
     assert deployment.read_models.subjects()[1] > 10
 
 
+def test_a_subject_whose_records_run_through_every_batch_is_kept_once_its_history_is_long(deployment, monkeypatch):
+    """A firm whose records run through a whole import file: its read model is kept at
+    the first batches, then left to the commit, which recomputes it once, instead of
+    being read back and recomputed from its whole history at every batch (the square of
+    its records). The read models still agree with the ledger."""
+    from xinyong.domain import read_model
+    from xinyong.services import read_models
+
+    monkeypatch.setattr(intake, "BATCH", 40)
+    monkeypatch.setattr(read_models, "LONG_HISTORY", 50)
+    firm = SubjectRef.parse("uscc:91457222EK0R7L5HJ3")
+    others = [SubjectRef.parse("rid:11010519491231002X"), SubjectRef.parse("rid:371082195001010019")]
+    computed: list[SubjectRef] = []
+    model_of = read_model.read_model_of
+
+    def counted(subject, *args, **kwargs):
+        computed.append(subject)
+        return model_of(subject, *args, **kwargs)
+
+    monkeypatch.setattr(read_model, "read_model_of", counted)
+    deployment.catalogs.load(scenario_files("basic")["catalogs"])
+    lines = [json.dumps({"type": "subject", "subject": str(s), "jurisdiction": "CN-SD-RC"}) for s in (firm, *others)]
+    for n in range(400):  # 10 batches, each with the firm's records and others'
+        subject = firm if n % 4 else others[n % 8 // 4]
+        rule = "market-enterprise/product.quality_fine" if subject is firm else "city-personal/traffic.red_light"
+        day = dt.date(2024, 1, 1) + dt.timedelta(days=n)
+        lines.append(
+            json.dumps(
+                {
+                    "type": "record",
+                    "id": f"r-{n:04d}",
+                    "subject": str(subject),
+                    "rule": rule,
+                    "occurred_on": day.isoformat(),
+                    "decided_on": day.isoformat(),
+                    "source": "test-source",
+                }
+            )
+        )
+    deployment.intake.import_lines(lines)
+    # Kept at the batches while its history in the ledger was short (fewer than 50 of
+    # its records read back), then once at the commit: not at each of the 10 batches.
+    assert 2 <= computed.count(firm) <= 4
+    assert deployment.read_models.differences() == []
+    assert deployment.inquiries.standing(firm, "market-enterprise", dt.date(2025, 6, 1)).contributions
+
+
 def test_an_event_filed_after_intake_kept_a_subject_in_the_same_unit_is_in_its_read_model(deployment):
     files = scenario_files("basic")
     deployment.catalogs.load(files["catalogs"])

@@ -41,6 +41,9 @@ from xinyong.services.unit_of_work import StoredModel, SubjectHistory, UnitOfWor
 log = logging.getLogger(__name__)
 
 PAGE = 500  # subjects recomputed per read and write
+# A subject with this many records already in the ledger (outside the files at hand) is
+# not kept batch by batch (:meth:`ReadModels.keep`): its commit recomputes it once.
+LONG_HISTORY = 1_000
 
 
 def catalogs_fingerprint(registry: CatalogRegistry) -> str:
@@ -104,7 +107,9 @@ class ReadModels:
         back from the ledger. Its commit then recomputes them only if events filed after
         this touch them. ``timelines``, of the registry the caller read in this unit,
         reuses the timelines it has derived (intake's, for the batch's notices), under
-        that registry. Returns how many were stored."""
+        that registry. A subject with ``LONG_HISTORY`` records or more in the ledger
+        besides ``files`` is not stored now but at the commit, once. Returns how many
+        were stored."""
         keys = {uow.ledger.subject_key(s): s for s in subjects}
         if not keys:
             return 0
@@ -114,6 +119,14 @@ class ReadModels:
         if timelines is None:
             timelines = Timelines(registry)
         outlines = uow.ledger.subject_outlines(keys)
+        # A subject with a long history already in the ledger (a firm whose records run
+        # through a whole import file, batch after batch) is left to the commit, which
+        # recomputes what was appended under it since it was last kept: read back and
+        # recomputed at every batch it appears in, it cost the square of its records.
+        # Those left wait as keys in the unit, at most one for every LONG_HISTORY records.
+        outlines = {
+            key: o for key, o in outlines.items() if sum(1 for rid in o.records if rid not in files) < LONG_HISTORY
+        }
         missing = [rid for o in outlines.values() for rid in o.records if rid not in files]
         loaded = {rid: r.file for rid, r in uow.ledger.records(missing, text=False).items()} if missing else {}
         uow.read_models.put(
