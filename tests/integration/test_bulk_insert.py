@@ -62,3 +62,22 @@ def test_a_bulk_insert_binds_values_as_their_columns_types_do(database):
         (3, b"\xab\xcd"),
     ]
     assert read[:2] == rows
+
+
+def test_a_refused_bulk_insert_raises_sqlalchemys_integrity_error_and_writes_nothing(database):
+    """A duplicate key in a bulk insert (a COPY on PostgreSQL, whose driver raises its own
+    error) comes as SQLAlchemy's IntegrityError, which the unit of work reports as a
+    collision; the transaction keeps none of the rows."""
+    from sqlalchemy.exc import IntegrityError
+
+    table = _table()
+    engine = make_engine(database)
+    try:
+        with engine.begin() as connection:
+            table.create(connection)
+        with pytest.raises(IntegrityError), engine.begin() as connection:
+            chain.insert_many(connection, table, [{"seq": 1, "note": "a"}, {"seq": 1, "note": "b"}])
+        with engine.connect() as connection:
+            assert connection.execute(text("SELECT count(*) FROM bulk_typed")).scalar_one() == 0
+    finally:
+        engine.dispose()

@@ -501,13 +501,14 @@ class StandingStep:
 
 class _CapGroup:
     """A cap group's counting records as a sweep moves (:meth:`StandingHistory.steps`):
-    the sum of their points under the version in force, its cap, whether the cap binds,
-    and the capped subtotal that counts in the score."""
+    each one's points under the version in force (worked out once, when it joins) and
+    their sum, the group's cap, whether the cap binds, and the capped subtotal that
+    counts in the score."""
 
-    __slots__ = ("cap", "capped", "fresh", "members", "raw", "subtotal")
+    __slots__ = ("cap", "capped", "fresh", "points", "raw", "subtotal")
 
     def __init__(self) -> None:
-        self.members: set[int] = set()
+        self.points: dict[int, int] = {}  # each counting record (its index) and its points
         self.raw = 0
         self.subtotal = 0
         self.cap: int | None = None
@@ -647,9 +648,11 @@ class StandingHistory:
                     if was[0] != now[0] or (now[0] and was[1] != now[1]):
                         moved[_group(lines[index])].append(index)
                 for key, indices in moved.items():
-                    group = groups.get(key) or groups.setdefault(key, _CapGroup())
+                    if key not in groups:
+                        groups[key] = _CapGroup()
+                    group = groups[key]
                     total += self._move(version, group, key, indices, before, status, given, changed)
-                    if not group.members:
+                    if not group.points:
                         del groups[key]
             score = version.base + total
             yield StandingStep(
@@ -681,37 +684,28 @@ class StandingHistory:
         for index in indices:
             was = before[index][0] if index in before else False
             if was != status[index][0]:
-                points = _points_under(lines[index], self._rule(index), version)
                 if status[index][0]:
-                    group.members.add(index)
+                    points = group.points[index] = _points_under(lines[index], self._rule(index), version)
                     group.raw += points
                 else:
-                    group.members.discard(index)
-                    group.raw -= points
+                    group.raw -= group.points.pop(index)
                     changed[index] = None
                     given.pop(index, None)
         previous = group.subtotal
-        if not group.members:
+        if not group.points:
             group.raw = group.subtotal = 0
             return -previous
         if key[0] in version.rules:
             cap = version.rules[key[0]].cap_per_year
         else:  # the version dropped the rule: the caps the records were made under
-            cap = _cap_under([(lines[i], self._rule(i)) for i in sorted(group.members)], version)
+            cap = _cap_under([(lines[i], self._rule(i)) for i in group.points], version)
         capped = cap is not None and abs(group.raw) > cap
         subtotal = (cap if group.raw > 0 else -cap) if capped and cap is not None else group.raw
         again = group.fresh or (cap, capped) != (group.cap, group.capped)
         group.fresh, group.cap, group.capped, group.subtotal = False, cap, capped, subtotal
-        for index in group.members if again else (i for i in indices if i in group.members):
-            rule = self._rule(index)
+        for index in group.points if again else (i for i in indices if i in group.points):
             made = self._contribution(
-                index,
-                lines[index],
-                rule,
-                _points_under(lines[index], rule, version),
-                status[index][1],
-                capped,
-                cap,
+                index, lines[index], self._rule(index), group.points[index], status[index][1], capped, cap
             )
             if given.get(index) is not made:
                 given[index] = changed[index] = made

@@ -124,10 +124,9 @@ class ReadModels:
         # recomputes what was appended under it since it was last kept: read back and
         # recomputed at every batch it appears in, it cost the square of its records.
         # Those left wait as keys in the unit, at most one for every LONG_HISTORY records.
-        outlines = {
-            key: o for key, o in outlines.items() if sum(1 for rid in o.records if rid not in files) < LONG_HISTORY
-        }
-        missing = [rid for o in outlines.values() for rid in o.records if rid not in files]
+        read_back = {key: [rid for rid in o.records if rid not in files] for key, o in outlines.items()}
+        outlines = {key: o for key, o in outlines.items() if len(read_back[key]) < LONG_HISTORY}
+        missing = [rid for key in outlines for rid in read_back[key]]
         loaded = {rid: r.file for rid, r in uow.ledger.records(missing, text=False).items()} if missing else {}
         uow.read_models.put(
             (

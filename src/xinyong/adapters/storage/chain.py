@@ -6,10 +6,11 @@ checkpoint (checkpoint.py) also catches rows removed from the end."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import operator
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 
 from sqlalchemy import (
     BigInteger,
@@ -265,19 +266,28 @@ def copy_rows(connection: Connection, table: Table, names: Sequence[str], rows: 
     its IntegrityError), so that the unit of work reports it like any other."""
     statement = f"COPY {table.name} ({', '.join(names)}) FROM STDIN (FORMAT BINARY)"
     cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
-    dbapi = connection.dialect.loaded_dbapi
     binders = [(i, p) for i, p in enumerate(_binders(connection, table, names)) if p is not None]
+    with errors_as_sqlalchemy(connection, statement), cursor.copy(statement) as copy:
+        copy.set_types([_copy_type(table, name) for name in names])
+        write_row = copy.write_row
+        for row in rows:
+            values = [row.get(name) for name in names]
+            for i, bind in binders:
+                values[i] = bind(values[i])
+            write_row(values)
+
+
+@contextlib.contextmanager
+def errors_as_sqlalchemy(connection: Connection, statement: str) -> Iterator[None]:
+    """Raise an error of the database driver, met inside, as SQLAlchemy raises it (a
+    refused duplicate as its IntegrityError), for work done on the driver's own cursor:
+    the unit of work tells it apart like any other, and lets go of the connection. The
+    parameters are never put in the error."""
+    dbapi = connection.dialect.loaded_dbapi
     try:
-        with cursor.copy(statement) as copy:
-            copy.set_types([_copy_type(table, name) for name in names])
-            write_row = copy.write_row
-            for row in rows:
-                values = [row.get(name) for name in names]
-                for i, bind in binders:
-                    values[i] = bind(values[i])
-                write_row(values)
+        yield
     except dbapi.Error as error:
-        raise DBAPIError.instance(statement, None, error, dbapi.Error) from error
+        raise DBAPIError.instance(statement, None, error, dbapi.Error, hide_parameters=True) from error
 
 
 def verify(connection: Connection, sealer: Sealer, name: str, mark: int | None = None) -> ChainReport:

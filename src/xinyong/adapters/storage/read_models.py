@@ -24,9 +24,8 @@ from typing import Any, TypeVar, overload
 
 import msgspec
 from sqlalchemy import Connection, Dialect, Select, bindparam, delete, func, or_, select
-from sqlalchemy.exc import DBAPIError
 
-from xinyong.adapters.storage.chain import insert_many
+from xinyong.adapters.storage.chain import errors_as_sqlalchemy, insert_many
 from xinyong.adapters.storage.digests import bind_digest
 from xinyong.adapters.storage.store import LedgerStore
 from xinyong.adapters.storage.tables import catalog_versions, ledger, list_pieces, standings
@@ -427,13 +426,11 @@ class _DriverSelect:
     def first(self, connection: Connection, **values: object) -> tuple[Any, ...] | None:
         given = {**self.fixed, **values}
         bound = [given[name] for name in self.order] if self.order is not None else given
-        dbapi = connection.dialect.loaded_dbapi
         cursor = connection.connection.cursor()
         try:
-            cursor.execute(self.sql, bound)
-            return cursor.fetchone()
-        except dbapi.Error as error:
-            raise DBAPIError.instance(self.sql, bound, error, dbapi.Error, hide_parameters=True) from error
+            with errors_as_sqlalchemy(connection, self.sql):
+                cursor.execute(self.sql, bound)
+                return cursor.fetchone()
         finally:
             cursor.close()
 
