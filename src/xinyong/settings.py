@@ -52,6 +52,10 @@ class Settings(BaseSettings):
     smtp_from: str = Field(default="notices@xinyong.invalid", min_length=1)
     # Seconds between rounds of notices in `serve`; 0: off.
     notice_interval: float = Field(default=3600.0, ge=0, allow_inf_nan=False)
+    # Seconds a check waits for the database's write lock to log its answer, when
+    # another writer (an import) holds it: past it the check is answered 503 at once,
+    # with nothing logged, rather than once the import ends.
+    check_lock_wait: float = Field(default=5.0, gt=0, le=3600, allow_inf_nan=False)
     # Requests a second per client address to the public lookup, and the burst allowed
     # at once ("RATE/BURST"; "0" is no limit): XINYONG_PUBLIC_RATE.
     public_rate: str = "10/60"

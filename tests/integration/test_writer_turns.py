@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy import text
 
 from xinyong.adapters.storage.store import make_engine
+from xinyong.services.unit_of_work import WriteLockBusy
 
 pytestmark = [pytest.mark.integration, pytest.mark.backend_independent]
 
@@ -87,3 +88,29 @@ def test_the_next_writer_waits_for_the_turn_and_then_writes(engine, turn_file):
     assert order == ["first", "second"]
     with engine.connect() as connection:
         assert connection.execute(text("SELECT count(*) FROM t")).scalar() == 2
+
+
+def test_a_writer_that_may_wait_only_so_long_leaves_the_queue_without_a_turn(engine, turn_file):
+    # A check's log (units(wait=...)): while another writer holds the turn, it gives up
+    # within its time, holds nothing after, and the holder commits as it would have.
+    limited = engine.execution_options(lock_wait=0.2)
+    with engine.begin() as connection:
+        connection.execute(text("INSERT INTO t VALUES (1)"))
+        refused: list[BaseException] = []
+
+        def limited_writer() -> None:
+            try:
+                with limited.begin() as other:
+                    other.execute(text("INSERT INTO t VALUES (2)"))
+            except WriteLockBusy as error:
+                refused.append(error)
+
+        other = threading.Thread(target=limited_writer)
+        other.start()
+        other.join(timeout=30)
+        assert not other.is_alive() and len(refused) == 1
+    assert _turn_is_free(turn_file)
+    with limited.begin() as connection:  # the turn free: had at once
+        connection.execute(text("INSERT INTO t VALUES (3)"))
+    with engine.connect() as connection:
+        assert [r[0] for r in connection.execute(text("SELECT x FROM t ORDER BY x"))] == [1, 3]

@@ -59,6 +59,7 @@ from xinyong.services.unit_of_work import (
     SubjectOutline,
     SubjectSummary,
     UnitOfWork,
+    WriteLockBusy,
 )
 
 FREE_TEXT_FIELDS = ("summary", "note", "grounds", "reasons")  # as the SQL store seals them
@@ -211,6 +212,9 @@ class FakeStore:
     def __init__(self, secret: bytes = b"fake store"):
         self.state = _State()
         self._secret = secret
+        # Whether another writer (an import, say) holds the write lock: a writing unit
+        # opened with ``wait`` then raises WriteLockBusy on entering.
+        self.write_lock_held = False
 
     def subject_key(self, subject: SubjectRef | str) -> str:
         return hmac.digest(self._secret, str(subject).encode(), "sha256").hex()
@@ -1160,10 +1164,11 @@ class FakeAudit(_Part):
 class FakeUnitOfWork(UnitOfWork):
     """A unit of work over a :class:`FakeStore`: a copy of its state, put back on commit."""
 
-    def __init__(self, store: FakeStore, read_only: bool = False, bulk: bool = False):
+    def __init__(self, store: FakeStore, read_only: bool = False, bulk: bool = False, wait: float | None = None):
         self.store = store
         self.read_only = read_only
         self.bulk = bulk  # asked for; it changes only how a database journals its writes
+        self.wait = wait
         self.committed = False
         self._state: _State | None = None
         self.ledger = FakeLedger(self)
@@ -1189,6 +1194,12 @@ class FakeUnitOfWork(UnitOfWork):
         return self._state
 
     def __enter__(self) -> FakeUnitOfWork:
+        if self.store.write_lock_held and not self.read_only:
+            # Another writer holds the lock: a unit that would wait for it as long as it
+            # is held would wait here for ever (nothing else runs in a test's thread).
+            if self.wait is None:
+                raise RuntimeError("the fake's write lock is held: this unit would wait for ever")
+            raise WriteLockBusy(self.wait)
         self._state = self.store.state.copy()
         return self
 
@@ -1220,8 +1231,8 @@ class FakeUnitsOfWork:
         self.store = store or FakeStore()
         self.opened: list[FakeUnitOfWork] = []
 
-    def __call__(self, *, read_only: bool = False, bulk: bool = False) -> FakeUnitOfWork:
-        unit = FakeUnitOfWork(self.store, read_only, bulk)
+    def __call__(self, *, read_only: bool = False, bulk: bool = False, wait: float | None = None) -> FakeUnitOfWork:
+        unit = FakeUnitOfWork(self.store, read_only, bulk, wait)
         self.opened.append(unit)
         return unit
 

@@ -131,10 +131,14 @@ class Inquiries:
             for subject, action, day in questions
         ]
 
-    def record_checks_of_many(self, groups: list[tuple[list[CheckDecision], Reader, str | None]]) -> None:
+    def record_checks_of_many(
+        self, groups: list[tuple[list[CheckDecision], Reader, str | None]], wait: float | None = None
+    ) -> None:
         """Log the checks of several requests, and their adverse-action notices, in one
-        transaction (group commit)."""
-        with self.units() as uow:
+        transaction (group commit). With ``wait``, the write lock is waited for at most
+        that many seconds (then :class:`~xinyong.services.unit_of_work.WriteLockBusy`,
+        and nothing is logged)."""
+        with self.units(wait=wait) as uow:
             for decisions, reader, purpose in groups:
                 self._record_checks(uow, decisions, reader, purpose)
             uow.commit()

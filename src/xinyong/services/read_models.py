@@ -269,8 +269,8 @@ class KeptUnits:
         self.units = units
         self.before_commit: list[Callable[[UnitOfWork], None]] = []
 
-    def __call__(self, *, read_only: bool = False, bulk: bool = False) -> UnitOfWork:
-        uow = self.units(read_only=read_only, bulk=bulk)
+    def __call__(self, *, read_only: bool = False, bulk: bool = False, wait: float | None = None) -> UnitOfWork:
+        uow = self.units(read_only=read_only, bulk=bulk, wait=wait)
         if not read_only:
             uow.before_commit = [*self.before_commit]
         return uow

@@ -45,6 +45,18 @@ class ReadOnly(RuntimeError):
     """A write asked of a read-only unit of work."""
 
 
+class WriteLockBusy(Exception):
+    """Another writer (an import, say) held the write lock for longer than a unit of
+    work opened with ``wait`` would wait for it: the unit did not begin, and nothing of
+    it was written."""
+
+    def __init__(self, waited: float):
+        self.waited = waited
+        super().__init__(
+            f"the database's write lock was held by another writer for more than {waited:g} s (an import, say)"
+        )
+
+
 # --------------------------------------------------------------------------- values
 
 
@@ -921,6 +933,9 @@ class UnitsOfWork(Protocol):
     """Opens units of work: ``units()`` for a use case that writes, ``units(read_only=True)``
     for one that only reads (and takes no write lock), ``units(bulk=True)`` for a big
     import, which may hold other processes off until it commits (on SQLite, when nothing
-    else has the file open: see ``xinyong.adapters.storage.wal``)."""
+    else has the file open: see ``xinyong.adapters.storage.wal``). A writing unit opened
+    with ``wait`` (seconds) waits at most that long for the write lock, and raises
+    :class:`WriteLockBusy` on entering when another writer holds it longer; without it,
+    a unit waits as long as the lock is held."""
 
-    def __call__(self, *, read_only: bool = False, bulk: bool = False) -> UnitOfWork: ...
+    def __call__(self, *, read_only: bool = False, bulk: bool = False, wait: float | None = None) -> UnitOfWork: ...

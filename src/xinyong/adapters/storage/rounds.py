@@ -19,7 +19,7 @@ from sqlalchemy import Connection, Engine
 
 log = logging.getLogger("xinyong.rounds")
 
-# PostgreSQL advisory lock key of the rounds (the writers' lock is 7436).
+# PostgreSQL advisory lock key of the rounds (the writers' is store.WRITERS_LOCK).
 ROUNDS_LOCK = 7437
 
 

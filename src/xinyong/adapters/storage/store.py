@@ -8,6 +8,8 @@ import datetime as dt
 import hashlib
 import json
 import os
+import sqlite3
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from importlib.resources import files as package_files
@@ -36,6 +38,7 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
 
 from xinyong.adapters.storage import chain, ledger_columns
 from xinyong.adapters.storage.digests import HexDigest
@@ -60,9 +63,14 @@ from xinyong.services.unit_of_work import (
     SubjectHistory,
     SubjectOutline,
     SubjectSummary,
+    WriteLockBusy,
 )
 
 PERSONAL_FIELDS = ("subject", "name", "email")
+# PostgreSQL's advisory lock of the writers (the rounds' own is another: rounds.py), and
+# the SQLSTATE of a lock not had within ``lock_timeout``.
+WRITERS_LOCK = 7436
+LOCK_NOT_AVAILABLE = "55P03"
 # Rows after the last block of the ledger's columns that the rounds leave to be read from
 # the ledger (one query) until there are this many.
 BLOCK_TAIL_ROWS = 10_000
@@ -160,17 +168,23 @@ def make_engine(db: str) -> Engine:
                 # execution it cost more than the check's own query).
                 connection.connection.driver_connection.execute("BEGIN")
                 return
+            # A unit that may wait only so long for the lock (units(wait=...)): the
+            # turn and SQLite's own lock, together, within that time.
+            wait = connection.get_execution_options().get("lock_wait")
             if turns is None:
-                connection.exec_driver_sql("BEGIN IMMEDIATE")
+                _begin_immediate(connection, wait, wait)
                 return
             dbapi_connection = connection.connection.dbapi_connection
-            turns.take(dbapi_connection)
+            asked = time.monotonic()
+            if not turns.take(dbapi_connection, wait):
+                raise WriteLockBusy(wait)
             try:
                 # A big import, when nothing else has the file open, writes through a
                 # rollback journal instead of the log (wal.py).
                 if connection.get_execution_options().get("bulk") and take_alone(dbapi_connection):
                     alone.add(dbapi_connection)
-                connection.exec_driver_sql("BEGIN IMMEDIATE")
+                left = None if wait is None else max(wait - (time.monotonic() - asked), 0.0)
+                _begin_immediate(connection, left, wait)
             except BaseException:
                 _log_given_back(dbapi_connection, alone)
                 turns.give_back(dbapi_connection)
@@ -190,6 +204,45 @@ def make_engine(db: str) -> Engine:
         dbapi_connection.commit()
 
     return engine
+
+
+def _begin_immediate(connection, left: float | None, wait: float | None) -> None:
+    """SQLite's ``BEGIN IMMEDIATE``: waiting for the write lock as long as the
+    connection's busy timeout allows, or at most ``left`` seconds (then
+    :class:`WriteLockBusy`, for a unit that asked to wait at most ``wait``)."""
+    if left is None:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        return
+    driver = connection.connection.driver_connection
+    (timeout,) = driver.execute("PRAGMA busy_timeout").fetchone()
+    driver.execute(f"PRAGMA busy_timeout={int(left * 1000)}")
+    try:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+    except OperationalError as error:
+        if getattr(error.orig, "sqlite_errorcode", None) in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
+            raise WriteLockBusy(wait if wait is not None else left) from None
+        raise
+    finally:
+        driver.execute(f"PRAGMA busy_timeout={int(timeout)}")
+
+
+def take_write_lock(connection: Connection, wait: float | None) -> None:
+    """PostgreSQL's lock of the writers (a transaction-scoped advisory lock), so that
+    every hash chain has one head: waiting as long as another writer holds it, or at
+    most ``wait`` seconds (then :class:`WriteLockBusy`; the transaction is then aborted,
+    and its connection should be let go)."""
+    if wait is None:
+        connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITERS_LOCK})")
+        return
+    connection.exec_driver_sql(f"SET LOCAL lock_timeout = '{max(int(wait * 1000), 1)}ms'")
+    try:
+        connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITERS_LOCK})")
+    except OperationalError as error:
+        if getattr(error.orig, "sqlstate", None) == LOCK_NOT_AVAILABLE:
+            raise WriteLockBusy(wait) from None
+        raise
+    # What the unit does next waits as any other statement does.
+    connection.exec_driver_sql("SET LOCAL lock_timeout TO DEFAULT")
 
 
 def _log_given_back(dbapi_connection, alone: set) -> None:
@@ -253,7 +306,7 @@ def migrate(engine: Engine) -> None:
     config.set_main_option("script_location", str(package_files("xinyong.adapters.storage") / "migrations"))
     with engine.begin() as connection:
         if connection.dialect.name == "postgresql":
-            connection.exec_driver_sql("SELECT pg_advisory_xact_lock(7436)")
+            connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITERS_LOCK})")
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
 
@@ -289,7 +342,7 @@ class LedgerStore:
         with self.engine.begin() as connection:
             if connection.dialect.name == "postgresql":
                 # Serialise appenders so that the hash chain has one head.
-                connection.exec_driver_sql("SELECT pg_advisory_xact_lock(7436)")
+                connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITERS_LOCK})")
             yield connection
 
     @contextmanager

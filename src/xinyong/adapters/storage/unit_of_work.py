@@ -35,7 +35,7 @@ from xinyong.adapters.storage.federation import FederationTables
 from xinyong.adapters.storage.optin import OptinBook
 from xinyong.adapters.storage.outbox import Outbox
 from xinyong.adapters.storage.read_models import SqlReadModels
-from xinyong.adapters.storage.store import LedgerStore
+from xinyong.adapters.storage.store import LedgerStore, take_write_lock
 from xinyong.adapters.storage.webhooks import WebhookBook
 from xinyong.domain.access import Reader
 from xinyong.domain.attachments import Accepted
@@ -73,8 +73,6 @@ from xinyong.services.unit_of_work import (
     SubjectSummary,
     UnitOfWork,
 )
-
-ADVISORY_LOCK = 7436  # the one lock every writer of a PostgreSQL database takes
 
 
 class _Bound:
@@ -588,11 +586,17 @@ class SqlUnitOfWork(UnitOfWork):
     """One connection and one transaction, opened when the ``with`` block is entered."""
 
     def __init__(
-        self, store: LedgerStore, read_only: bool = False, held: _HeldConnections | None = None, bulk: bool = False
+        self,
+        store: LedgerStore,
+        read_only: bool = False,
+        held: _HeldConnections | None = None,
+        bulk: bool = False,
+        wait: float | None = None,
     ):
         self._store = store
         self.read_only = read_only
         self.bulk = bulk and not read_only
+        self.wait = None if read_only else wait
         self._held = held if read_only else None
         self._holding = False  # whether this unit uses its thread's held connection
         self._bound = _Bound(read_only)
@@ -627,10 +631,13 @@ class SqlUnitOfWork(UnitOfWork):
             if self.bulk:
                 # make_engine's SQLite listener: the file alone, when nothing else has it open.
                 connection.execution_options(bulk=True)
+            if self.wait is not None and connection.dialect.name == "sqlite":
+                # make_engine's SQLite listener: the write lock within this time, or WriteLockBusy.
+                connection.execution_options(lock_wait=self.wait)
             self._transaction = connection.begin()
             if not self.read_only and connection.dialect.name == "postgresql":
                 # Serialise writers so that every hash chain has one head.
-                connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({ADVISORY_LOCK})")
+                take_write_lock(connection, self.wait)
         except BaseException:
             self._let_go(connection, broken=True)
             raise
@@ -693,5 +700,5 @@ class SqlUnitsOfWork:
         self.store = store
         self._held = _HeldConnections(store.engine)
 
-    def __call__(self, *, read_only: bool = False, bulk: bool = False) -> SqlUnitOfWork:
-        return SqlUnitOfWork(self.store, read_only, self._held, bulk)
+    def __call__(self, *, read_only: bool = False, bulk: bool = False, wait: float | None = None) -> SqlUnitOfWork:
+        return SqlUnitOfWork(self.store, read_only, self._held, bulk, wait)

@@ -287,7 +287,7 @@ def create_app(
     public rate (shared out among ``settings.workers`` processes) and the background
     rounds. With ``owns_deployment`` the deployment is closed when the app shuts down."""
     settings = settings or deployment.settings
-    check_log = CheckLog(deployment.inquiries)
+    check_log = CheckLog(deployment.inquiries, wait=settings.check_lock_wait)
     metrics = CollectorRegistry()
     app = FastAPI(
         # Before every route: dates and integers in path and query within their ranges.

@@ -5,7 +5,14 @@ transaction per request.
 
 There is one writer per server process (``xinyong serve --workers N`` has N); they take
 turns at the database's write lock like any other writers (on SQLite, in the order they
-asked: adapters/storage/writer_turns.py)."""
+asked: adapters/storage/writer_turns.py).
+
+A check waits for that lock at most ``wait`` seconds from when it asked to be logged
+(``XINYONG_CHECK_LOCK_WAIT``): an import holds the lock until it commits, which may be an
+hour, and a service point is better told at once that no answer can be given now than
+kept waiting. Checks not logged in time are refused
+(:class:`~xinyong.services.unit_of_work.WriteLockBusy`): they were
+not answered, so nothing of them is logged."""
 
 from __future__ import annotations
 
@@ -19,9 +26,11 @@ from xinyong.services.inquiries import Inquiries
 
 
 class CheckLog:
-    def __init__(self, inquiries: Inquiries):
+    def __init__(self, inquiries: Inquiries, wait: float | None = None):
         self.inquiries = inquiries
+        self.wait = wait
         self._pending: list[tuple[list[CheckDecision], Reader, str | None, asyncio.Future]] = []
+        self._asked: list[float] = []  # when each pending check asked (the loop's clock)
         self._wake: asyncio.Event | None = None
         self._task: asyncio.Task | None = None
 
@@ -33,6 +42,7 @@ class CheckLog:
             self._task = loop.create_task(self._run())
         future: asyncio.Future = loop.create_future()
         self._pending.append((decisions, reader, purpose, future))
+        self._asked.append(loop.time())
         assert self._wake is not None
         self._wake.set()
         await future
@@ -43,10 +53,13 @@ class CheckLog:
             await self._wake.wait()
             self._wake.clear()
             batch, self._pending = self._pending, []
+            asked, self._asked = self._asked, []
             if not batch:
                 continue
+            # The batch waits for the lock only as long as its first check may still wait.
+            wait = None if self.wait is None else max(self.wait - (asyncio.get_running_loop().time() - asked[0]), 0.0)
             try:
-                await run_in_threadpool(self.inquiries.record_checks_of_many, _merged(batch))
+                await run_in_threadpool(self.inquiries.record_checks_of_many, _merged(batch), wait)
             except Exception as error:  # noqa: BLE001 - nothing of the batch was committed: tell each request
                 for *_, future in batch:
                     if not future.done():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -14,6 +15,7 @@ from xinyong.domain.standing import NotInForce
 from xinyong.domain.validation import field_problems
 from xinyong.services.due_process import DueProcessError
 from xinyong.services.publication import NotPublished
+from xinyong.services.unit_of_work import WriteLockBusy
 
 BASE = "https://xinyong.invalid/problems/"
 MEDIA_TYPE = "application/problem+json"
@@ -123,6 +125,8 @@ _MEANINGS = {
     413: "The body or the batch is too large",
     422: "The request does not fit; each error names its field",
     429: "Too many requests from this client: wait for the seconds in Retry-After",
+    503: "Another writer (an import) holds the database's write lock, so the answer cannot be logged now; "
+    "nothing was logged: ask again after the seconds in Retry-After",
 }
 # The quota fields of draft-ietf-httpapi-ratelimit-headers, on every answer of a
 # rate-limited route (structured fields: see xinyong.entrypoints.api.rate).
@@ -140,7 +144,8 @@ _HEADERS = {
     429: {
         "Retry-After": {"description": "seconds to wait", "schema": {"type": "integer"}},
         **RATE_LIMIT_HEADERS,
-    }
+    },
+    503: {"Retry-After": {"description": "seconds to wait", "schema": {"type": "integer"}}},
 }
 # A named component, which the document gets with the others the routes document without
 # FastAPI knowing them (xinyong.entrypoints.api.app).
@@ -174,6 +179,17 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(DueProcessError)
     async def _due_process(request: Request, exc: DueProcessError):
         return response(Problem(exc.status, exc.slug, "Not possible", str(exc), **exc.fields), request)
+
+    @app.exception_handler(WriteLockBusy)
+    async def _busy(request: Request, exc: WriteLockBusy):
+        seconds = max(math.ceil(exc.waited), 1)
+        problem = Problem(
+            503,
+            "write-lock-busy",
+            "The answer cannot be logged now",
+            f"{exc}; nothing was logged: ask again in {seconds} s",
+        )
+        return response(problem, request, {"Retry-After": str(seconds)})
 
     @app.exception_handler(NotInForce)
     @app.exception_handler(NotPublished)

@@ -137,7 +137,7 @@ def _questions(data: object, at: str = "") -> tuple[list[CheckQuestion], bool]:
     router,
     "/v1/checks",
     response_model=CheckAnswer,
-    responses=problem_responses(401, 403, 422, body=True),
+    responses=problem_responses(401, 403, 422, 503, body=True),
     summary="Decide one action for one subject",
     openapi_extra=_CHECK_BODY,
 )
@@ -162,7 +162,7 @@ async def checks(request: Request) -> Response:
     router,
     "/v1/checks/batch",
     response_model=CheckAnswers,
-    responses=problem_responses(401, 403, 422, body=True),
+    responses=problem_responses(401, 403, 422, 503, body=True),
     summary="Decide a manifest: many questions at once, answered in their order",
     openapi_extra=_MANIFEST_BODY,
 )
