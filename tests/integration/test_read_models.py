@@ -320,6 +320,46 @@ def test_a_subject_whose_records_run_through_every_batch_is_kept_once_its_histor
     assert deployment.inquiries.standing(firm, "market-enterprise", dt.date(2025, 6, 1)).contributions
 
 
+def test_subjects_with_long_histories_are_recomputed_a_part_at_a_time(deployment, monkeypatch):
+    """Three subjects whose records run through a whole file are all left to the commit,
+    which recomputes them a part at a time, each part reading back at most PAGE_EVENTS
+    ledger events (a subject with more is a part of its own): the memory a commit takes
+    is bounded by that, not by a page of 500 such histories. The read models still agree
+    with the ledger."""
+    from xinyong.adapters.storage.store import LedgerStore
+    from xinyong.services import read_models
+
+    monkeypatch.setattr(intake, "BATCH", 40)
+    monkeypatch.setattr(read_models, "LONG_HISTORY", 50)
+    monkeypatch.setattr(read_models, "PAGE_EVENTS", 160)
+    firm = SubjectRef.parse("uscc:91457222EK0R7L5HJ3")
+    residents = [SubjectRef.parse("rid:11010519491231002X"), SubjectRef.parse("rid:371082195001010019")]
+    read_back: list[list[int]] = []  # the ledger events of each subject, for each read of histories
+    histories_of = LedgerStore.subject_histories
+
+    def counted(store, connection, keys):
+        found = histories_of(store, connection, keys)
+        sizes = store.subject_sizes(connection, keys)
+        read_back.append([sizes[k] for k in found])
+        return found
+
+    monkeypatch.setattr(LedgerStore, "subject_histories", counted)
+    deployment.catalogs.load(scenario_files("basic")["catalogs"])
+    lines = [json.dumps({"type": "subject", "subject": str(s), "jurisdiction": "CN-SD-RC"}) for s in (firm, *residents)]
+    for n in range(420):  # 140 records each, in every batch
+        subject = (firm, *residents)[n % 3]
+        rule = "market-enterprise/product.quality_fine" if subject is firm else "city-personal/traffic.red_light"
+        day = dt.date(2024, 1, 1) + dt.timedelta(days=n)
+        record = {"type": "record", "id": f"r-{n:04d}", "subject": str(subject), "rule": rule}
+        record.update(occurred_on=day.isoformat(), decided_on=day.isoformat(), source="test-source")
+        lines.append(json.dumps(record))
+    deployment.intake.import_lines(lines)
+    # The commit's recomputation of the three, 141 events each: three parts of one.
+    assert [1, 1, 1] == [len(sizes) for sizes in read_back if sizes and min(sizes) > 100]
+    assert all(len(sizes) == 1 or sum(sizes) <= 160 for sizes in read_back)
+    assert deployment.read_models.differences() == []
+
+
 def test_an_event_filed_after_intake_kept_a_subject_in_the_same_unit_is_in_its_read_model(deployment):
     files = scenario_files("basic")
     deployment.catalogs.load(files["catalogs"])

@@ -469,6 +469,14 @@ class FakeLedger(_Part):
         for start in range(0, len(keys), size):
             yield keys[start : start + size]
 
+    def subject_sizes(self, keys: Iterable[str]) -> dict[str, int]:
+        wanted = set(keys)
+        found: dict[str, int] = {}
+        for r in self._state.rows:
+            if r.subject_key in wanted:
+                found[r.subject_key] = found.get(r.subject_key, 0) + 1
+        return found
+
     def subject_pages(self, size: int) -> Iterator[list[SubjectSummary]]:
         keys = sorted({r.subject_key for r in self._state.rows if r.subject_key is not None})
         for start in range(0, len(keys), size):

@@ -41,6 +41,11 @@ from xinyong.services.unit_of_work import StoredModel, SubjectHistory, UnitOfWor
 log = logging.getLogger(__name__)
 
 PAGE = 500  # subjects recomputed per read and write
+# Ledger events read back at once to recompute read models: a page of subjects with long
+# histories (firms whose records run through a whole import, each held back to the
+# commit) is recomputed a part at a time, so that memory is bounded by this and not by
+# PAGE times the longest history. A subject with more events than this is one part.
+PAGE_EVENTS = 50_000
 # A subject with this many records already in the ledger (outside the files at hand) is
 # not kept batch by batch (:meth:`ReadModels.keep`): its commit recomputes it once.
 LONG_HISTORY = 1_000
@@ -189,7 +194,7 @@ class ReadModels:
         fingerprint = self.fingerprint(registry)
         wrong: list[str] = []
         done = 0
-        for keys in self._all_keys(uow):
+        for keys in _parts(uow, self._all_keys(uow)):
             pieces = uow.read_models.pieces_of(keys)
             for key, history in uow.ledger.subject_histories(keys).items():
                 stored = uow.read_models.stored(history.subject)
@@ -218,7 +223,7 @@ class ReadModels:
         registry = self.library.registry(uow)
         fingerprint = self.fingerprint(registry)
         done = 0
-        for keys in pages:
+        for keys in _parts(uow, pages):
             histories = uow.ledger.subject_histories(keys)
             uow.read_models.put(
                 ((key, h.head, _compute(h, registry)) for key, h in histories.items()),
@@ -254,6 +259,24 @@ class ReadModels:
 
 def _compute(history: SubjectHistory, registry: CatalogRegistry) -> ReadModel:
     return standing_changes(history.subject, history.files, registry, history.jurisdiction)
+
+
+def _parts(uow: UnitOfWork, pages: Iterable[list[str]]) -> Iterator[list[str]]:
+    """Each page of subjects' keys, in parts of at most ``PAGE_EVENTS`` ledger events
+    (a subject with more is a part of its own), in the page's order."""
+    for keys in pages:
+        sizes = uow.ledger.subject_sizes(keys)
+        part: list[str] = []
+        events = 0
+        for key in keys:
+            size = sizes.get(key, 0)
+            if part and events + size > PAGE_EVENTS:
+                yield part
+                part, events = [], 0
+            part.append(key)
+            events += size
+        if part:
+            yield part
 
 
 def _pages(keys: list[str], size: int) -> Iterator[list[str]]:

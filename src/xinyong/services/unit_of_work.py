@@ -394,6 +394,11 @@ class LedgerRepository(Protocol):
         """The lookup key of every subject filed in the ledger, in key order, ``size`` at a time."""
         ...
 
+    def subject_sizes(self, keys: Iterable[str]) -> dict[str, int]:
+        """How many ledger events are filed under each of ``keys`` (keys with none are
+        left out), counted from the ledger's index without reading an event."""
+        ...
+
     def records(self, record_ids: Iterable[str], *, text: bool = True) -> dict[str, StoredRecord]:
         """The stored files of those of ``record_ids`` that exist (with the free text of
         their events with ``text``, else without it)."""

@@ -142,6 +142,9 @@ class SqlLedger:
     def subject_key_pages(self, size: int) -> Iterator[list[str]]:
         return self._store.subject_key_pages(self._bound.connection, size)
 
+    def subject_sizes(self, keys: Iterable[str]) -> dict[str, int]:
+        return self._store.subject_sizes(self._bound.connection, keys)
+
     def filed_catalogs(self, keys: Iterable[str]) -> dict[str, set[str]]:
         return self._store.filed_catalogs(self._bound.connection, keys)
 
