@@ -14,6 +14,7 @@ import pytest
 from sqlalchemy import text
 
 from tests.conftest import scenario_files
+from xinyong.adapters.storage.read_models import document_text
 from xinyong.bootstrap import open_deployment
 from xinyong.domain.events import parse_event, parse_lines
 from xinyong.domain.identifiers import SubjectRef
@@ -70,6 +71,63 @@ def test_every_subject_has_a_current_read_model_equal_to_the_standing_module(fil
     assert filled.read_models.stale == 0  # answered from the stored model
 
 
+def test_a_check_reads_the_first_part_of_a_document_and_never_its_contributions(filled, monkeypatch):
+    """A document in two parts: a check decompresses and decodes only the spans and list
+    pieces; the contributions, which grow with the subject's records, are decoded when
+    asked for (a subject's report), not before."""
+    import json
+
+    from xinyong.adapters.storage import read_models
+
+    decompressed: list[dict] = []
+
+    class Recorded:
+        error = zlib.error
+
+        @staticmethod
+        def decompress(data):
+            out = zlib.decompress(data)
+            decompressed.append(json.loads(out))
+            return out
+
+        compress = staticmethod(zlib.compress)
+
+    monkeypatch.setattr(read_models, "zlib", Recorded)
+    assert filled.inquiries.check(FIRM, ACTION, DAY).decision == "deny"
+    assert filled.read_models.stale == 0  # answered from the stored model
+    assert decompressed and all("f" in d and "c" not in d for d in decompressed)
+    decompressed.clear()
+    assert filled.inquiries.standing(FIRM, "market-enterprise", DAY).contributions
+    assert any("f" not in d for d in decompressed)  # the contributions, decoded when asked for
+
+
+def test_a_document_written_before_the_parts_is_read_as_it_was(filled):
+    """A read model stored as one compressed document (before documents were written in
+    two parts) answers as before, without a rebuild."""
+    import json
+
+    from xinyong.adapters.storage.read_models import SqlReadModels
+
+    firm = filled.store.subject_key(FIRM)
+    with filled.store.reading() as connection:
+        head, catalogs, document = connection.execute(
+            text("SELECT head, catalogs, document FROM standings WHERE subject_key = :key"), {"key": _stored(firm)}
+        ).one()
+    first, contributions = (json.loads(part) for part in document_text(bytes(document)).split(b"\n"))
+    whole = zlib.compress(json.dumps({**first, "c": contributions}, ensure_ascii=False).encode(), 1)
+    mac = bytes.fromhex(SqlReadModels(filled.store)._mac(firm, head, catalogs, whole))
+    _untriggered_update(
+        filled,
+        "UPDATE standings SET document = :document, mac = :mac WHERE subject_key = :key",
+        document=whole,
+        mac=mac,
+        key=_stored(firm),
+    )
+    assert filled.inquiries.check(FIRM, ACTION, DAY).decision == "deny"
+    assert filled.read_models.stale == 0  # answered from the stored model, as written before
+    assert filled.read_models.differences() == []
+
+
 def test_rebuild_gives_identical_read_models(filled):
     before = _rows(filled)
     assert filled.read_models.rebuild() == len([r for r in before if len(r) == 5])
@@ -86,7 +144,7 @@ def test_a_read_model_altered_without_the_key_is_not_believed(filled):
     donor = next(
         bytes(d)
         for d in documents
-        if b"market-enterprise" in zlib.decompress(d) and b"serious-untrustworthy" not in zlib.decompress(d)
+        if b"market-enterprise" in document_text(d) and b"serious-untrustworthy" not in document_text(d)
     )
     _untriggered_update(
         filled, "UPDATE standings SET document = :donor WHERE subject_key = :key", donor=donor, key=_stored(firm)
@@ -176,7 +234,7 @@ def test_read_models_hold_no_identity(filled):
     events = scenario_files("basic")["events"].read_text().splitlines()
     numbers = {json.loads(line)["subject"].split(":")[1] for line in events if '"subject": ' in line}
     with filled.store.reading() as connection:
-        documents = [zlib.decompress(d) for d in connection.execute(text("SELECT document FROM standings")).scalars()]
+        documents = [document_text(d) for d in connection.execute(text("SELECT document FROM standings")).scalars()]
         pieces = [repr(tuple(r)).encode() for r in connection.execute(text("SELECT * FROM list_pieces"))]
     assert documents and pieces and numbers
     inside = b"\n".join(documents + pieces)

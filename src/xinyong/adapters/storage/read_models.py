@@ -11,13 +11,21 @@ event filed under the subject, which :meth:`stored` reads in the same query.
 
 The document holds no identity: the subject is known to whoever asks (they name it),
 and the rest is what the ledger's bodies already hold in the clear (rules, dates,
-points, references)."""
+points, references).
+
+A document is written in two parts, each compressed on its own: what a check reads (the
+spans of score and grade, the list pieces) and the contributions that explain each point
+of each span, which a check never reads and which grow with the subject's records. A
+check of a firm with 10,000 records decoded 3.5 MB of JSON, 31 ms; its first part is
+0.1 MB, under 1 ms. The contributions are decoded when first asked for. A document
+written before the parts (one zlib stream) is read as it was."""
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
 import hmac
+import struct
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any, TypeVar, overload
@@ -37,7 +45,11 @@ from xinyong.services.unit_of_work import ListedPiece, StoredModel
 _FORMAT = 1
 # What reading a document that this version does not write raises: such a row is not
 # believed, like an altered one.
-_UNREADABLE = (zlib.error, ValueError, KeyError, TypeError, IndexError)
+_UNREADABLE = (zlib.error, ValueError, KeyError, TypeError, IndexError, struct.error)
+# The first byte of a document in two parts (that of a single zlib stream is 0x78), and
+# the length of its first part, compressed, after it.
+_IN_PARTS = b"\x02"
+_FIRST_PART = struct.Struct(">I")
 _IN_BATCH = 500
 _Value = TypeVar("_Value")
 
@@ -111,9 +123,9 @@ def encode(model: ReadModel) -> bytes:
         ]
         for p in model.lists
     ]
-    document = {"f": _FORMAT, "j": model.jurisdiction, "s": spans, "c": contributions, "l": lists}
     # Compressed: a document repeats its rules' titles, legal bases and record ids.
-    return zlib.compress(_ENCODER.encode(document), 1)
+    first = zlib.compress(_ENCODER.encode({"f": _FORMAT, "j": model.jurisdiction, "s": spans, "l": lists}), 1)
+    return b"".join((_IN_PARTS, _FIRST_PART.pack(len(first)), first, zlib.compress(_ENCODER.encode(contributions), 1)))
 
 
 class _ByCatalog(Mapping[str, _Value]):
@@ -124,11 +136,11 @@ class _ByCatalog(Mapping[str, _Value]):
     def __init__(
         self,
         catalogs: Iterable[str],
-        rows: dict[str, list[list[Any]]],
+        rows: dict[str, list[list[Any]]] | Callable[[], dict[str, list[list[Any]]]],
         make: Callable[[str, Sequence[list[Any]]], _Value],
     ):
         self._catalogs = dict.fromkeys(catalogs)  # in the document's order
-        self._rows = rows
+        self._rows = rows  # or what reads them, at the first catalog asked for
         self._make: Callable[[str, Sequence[list[Any]]], _Value] = make
         self._made: dict[str, _Value] = {}
 
@@ -137,6 +149,8 @@ class _ByCatalog(Mapping[str, _Value]):
         if made is None:
             if catalog not in self._catalogs:
                 raise KeyError(catalog)
+            if callable(self._rows):
+                self._rows = self._rows()
             made = self._made[catalog] = self._make(catalog, self._rows.get(catalog, ()))
         return made
 
@@ -150,11 +164,32 @@ class _ByCatalog(Mapping[str, _Value]):
         return len(self._catalogs)
 
 
-def _document(blob: bytes) -> dict[str, Any]:
-    document = _DECODER.decode(zlib.decompress(blob))
+def _document(blob: bytes) -> tuple[dict[str, Any], Callable[[], dict[str, list[list[Any]]]]]:
+    """A document's first part (its spans and list pieces), and what decodes its
+    contributions by catalog."""
+    if blob[:1] == _IN_PARTS:
+        (length,) = _FIRST_PART.unpack_from(blob, 1)
+        start = 1 + _FIRST_PART.size
+        if len(blob) < start + length:
+            raise ValueError("read model document cut short")
+        first = _checked(_DECODER.decode(zlib.decompress(blob[start : start + length])))
+        rest = blob[start + length :]
+        return first, lambda: _DECODER.decode(zlib.decompress(rest))
+    document = _checked(_DECODER.decode(zlib.decompress(blob)))  # written before the parts
+    return document, lambda: document["c"]
+
+
+def _checked(document: dict[str, Any]) -> dict[str, Any]:
     if document.get("f") != _FORMAT:
         raise ValueError(f"read model format {document.get('f')!r} is not {_FORMAT}")
     return document
+
+
+def document_text(blob: bytes) -> bytes:
+    """The JSON of every part of a stored document, for whoever inspects the database
+    (the tests search it for what it must not hold)."""
+    first, contributions = _document(blob)
+    return _ENCODER.encode(first) + b"\n" + _ENCODER.encode(contributions())
 
 
 def _catalog_spans(catalog: str, rows: Iterable[list[Any]]) -> tuple[Span, ...]:
@@ -203,9 +238,9 @@ class _Spans(Sequence[Span]):
 
 
 def decode(subject: SubjectRef, blob: bytes) -> ReadModel:
-    document = _document(blob)
+    document, contributions_rows = _document(blob)
     spans = _ByCatalog(document["s"], document["s"], _Spans)
-    contributions = _ByCatalog(spans, document["c"], _pieces)
+    contributions = _ByCatalog(spans, contributions_rows, _pieces)
     lists = tuple(
         ListPiece(
             ListEntry(
@@ -350,7 +385,7 @@ class SqlReadModels:
                 if not hmac.compare_digest(row.mac, self._mac(row.subject_key, row.head, row.catalogs, row.document)):
                     continue
                 try:
-                    rows = _document(row.document)["s"]
+                    rows = _document(row.document)[0]["s"]
                     page.append({catalog: _catalog_spans(catalog, rows[catalog]) for catalog in rows})
                 except _UNREADABLE:
                     continue
