@@ -85,8 +85,8 @@ def test_a_check_reads_the_first_part_of_a_document_and_never_its_contributions(
         error = zlib.error
 
         @staticmethod
-        def decompress(data):
-            out = zlib.decompress(data)
+        def decompress(data, *wbits):
+            out = zlib.decompress(data, *wbits)
             decompressed.append(json.loads(out))
             return out
 
