@@ -993,7 +993,7 @@ class LedgerStore:
 
     def subject_sizes(self, connection: Connection, keys: Iterable[str]) -> dict[str, int]:
         """How many ledger events are filed under each of ``keys`` (keys with none are left
-        out): counted on the index of subjects (``ledger_subject``), no row read."""
+        out), counted from the index of subjects (``ledger_subject``)."""
         found: dict[str, int] = {}
         for chunk in in_chunks(connection, list(dict.fromkeys(keys))):
             rows = connection.execute(
