@@ -8,6 +8,7 @@ from __future__ import annotations
 import fcntl
 import os
 import threading
+import time
 
 import pytest
 from sqlalchemy import text
@@ -109,6 +110,10 @@ def test_a_writer_that_may_wait_only_so_long_leaves_the_queue_without_a_turn(eng
         other.start()
         other.join(timeout=30)
         assert not other.is_alive() and len(refused) == 1
+    # Its place in the queue, reached once this transaction ended, is handed on at once.
+    deadline = time.monotonic() + 10
+    while not _turn_is_free(turn_file) and time.monotonic() < deadline:
+        time.sleep(0.01)
     assert _turn_is_free(turn_file)
     with limited.begin() as connection:  # the turn free: had at once
         connection.execute(text("INSERT INTO t VALUES (3)"))

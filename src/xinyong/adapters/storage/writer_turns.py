@@ -14,8 +14,12 @@ does not ask again; SQLite's timeout then decides as before, instead of a wait t
 could never end.
 
 A writer that may wait only so long (a check's log, which must not wait for the end of
-an import: ``units(wait=...)``) asks again and again without queueing, a few
-milliseconds apart, until its time is up; it then has no turn, and :meth:`take` says so.
+an import: ``units(wait=...)``) queues as every writer does, from a thread of its own
+(a blocking ``flock`` takes no time limit), and waits for that thread at most its time:
+if the time is up first, it has no turn, :meth:`take` says so, and the turn, when the
+queue gives it to that thread, is handed on at once. (Asking again and again without
+queueing, a few milliseconds apart, let it sleep through the turns of a busy queue: the
+checks of two server processes ran at 501 requests a second instead of 700.)
 """
 
 from __future__ import annotations
@@ -23,7 +27,6 @@ from __future__ import annotations
 import fcntl
 import os
 import threading
-import time
 from typing import Any
 
 _held = threading.local()
@@ -42,12 +45,17 @@ class WriterTurns:
         long as it takes, or at most ``timeout`` seconds. Whether the turn was had."""
         if getattr(_held, "count", 0):
             return True
-        descriptor = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+        descriptor = _opened(self.path)
         try:
             if timeout is None:
                 fcntl.flock(descriptor, fcntl.LOCK_EX)
-            elif not _flock_within(descriptor, timeout):
-                os.close(descriptor)
+            else:
+                fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(descriptor)
+            queued = _Queued(self.path)
+            descriptor = queued.within(timeout)
+            if descriptor is None:
                 return False
         except BaseException:
             os.close(descriptor)
@@ -67,23 +75,49 @@ class WriterTurns:
         os.close(descriptor)  # closing the descriptor releases its flock
 
 
-# Between two tries of a writer that may wait only so long: short at first (most turns
-# are a group commit's few milliseconds), then no longer than this.
-_RETRY_AT_MOST = 0.02
+def _opened(path: str) -> int:
+    return os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
 
 
-def _flock_within(descriptor: int, timeout: float) -> bool:
-    """Take the exclusive lock on ``descriptor`` within ``timeout`` seconds, trying
-    without blocking (a blocking ``flock`` cannot be given a time limit)."""
-    deadline = time.monotonic() + timeout
-    pause = 0.001
-    while True:
+class _Queued:
+    """A place in the queue for the turn, held by a thread of its own, for a writer that
+    waits for it only so long."""
+
+    def __init__(self, path: str):
+        self._path = path
+        self._had = threading.Event()
+        self._guard = threading.Lock()
+        self._descriptor: int | None = None
+        self._error: BaseException | None = None
+        self._given_up = False
+        threading.Thread(target=self._wait, name="writer-turn", daemon=True).start()
+
+    def _wait(self) -> None:
         try:
-            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            return True
-        except BlockingIOError:
-            left = deadline - time.monotonic()
-            if left <= 0:
-                return False
-            time.sleep(min(pause, left))
-            pause = min(pause * 2, _RETRY_AT_MOST)
+            descriptor = _opened(self._path)
+            try:
+                fcntl.flock(descriptor, fcntl.LOCK_EX)
+            except BaseException:
+                os.close(descriptor)
+                raise
+        except BaseException as error:  # noqa: BLE001 - told to the writer in within()
+            self._error = error
+            self._had.set()
+            return
+        with self._guard:
+            if self._given_up:
+                os.close(descriptor)  # too late: the turn goes on to the next writer
+                return
+            self._descriptor = descriptor
+        self._had.set()
+
+    def within(self, timeout: float) -> int | None:
+        """The descriptor holding the turn, once had within ``timeout`` seconds; else
+        None, and the turn is handed on as soon as it comes."""
+        self._had.wait(max(timeout, 0.0))
+        with self._guard:
+            if self._error is not None:
+                raise self._error
+            if self._descriptor is None:
+                self._given_up = True
+            return self._descriptor
