@@ -107,10 +107,13 @@ def test_a_lender_that_read_a_score_is_told_of_the_withdrawal_and_no_other_lende
 
 def test_a_partner_node_is_told_of_a_bundle_published_here_but_not_of_its_own_pull(deployment, http, sender):
     partner = _bearer(deployment.tokens.create("node", "city-b")[1])
+    today = dt.date.today()  # the day published, asked and told: one day, even across midnight
     with receiving(204) as told:
         endpoint = _register(http, partner, told.url)
-        deployment.federation.publish("judgment-defaulters", dt.date.today())
-        pulled = http.get("/v1/federation/lists/judgment-defaulters", params={"as_of": TODAY}, headers=partner)
+        deployment.federation.publish("judgment-defaulters", today)
+        pulled = http.get(
+            "/v1/federation/lists/judgment-defaulters", params={"as_of": today.isoformat()}, headers=partner
+        )
         assert pulled.status_code == 200, pulled.text
         report = deployment.webhooks.deliver(sender, now=dt.datetime.now(dt.UTC))
 
@@ -119,5 +122,5 @@ def test_a_partner_node_is_told_of_a_bundle_published_here_but_not_of_its_own_pu
         message = Webhook(endpoint["secret"]).verify(got.body, got.headers)
         assert message["type"] == "list.bundle_published"
         data = message["data"]
-        assert (data["list"], data["as_of"], data["entries"]) == ("judgment-defaulters", TODAY, 0)
-        assert data["pull"] == f"/v1/federation/lists/judgment-defaulters?as_of={TODAY}"
+        assert (data["list"], data["as_of"], data["entries"]) == ("judgment-defaulters", today.isoformat(), 0)
+        assert data["pull"] == f"/v1/federation/lists/judgment-defaulters?as_of={today.isoformat()}"
