@@ -45,16 +45,15 @@ class WriterTurns:
         long as it takes, or at most ``timeout`` seconds. Whether the turn was had."""
         if getattr(_held, "count", 0):
             return True
-        descriptor = _opened(self.path)
+        descriptor: int | None = _opened(self.path)
+        assert descriptor is not None
         try:
-            if timeout is None:
-                fcntl.flock(descriptor, fcntl.LOCK_EX)
-            else:
-                fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.flock(descriptor, fcntl.LOCK_EX if timeout is None else fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
+            # Taken, and this writer may wait only so long (a blocking flock never raises this).
+            assert timeout is not None
             os.close(descriptor)
-            queued = _Queued(self.path)
-            descriptor = queued.within(timeout)
+            descriptor = _Queued(self.path).within(timeout)
             if descriptor is None:
                 return False
         except BaseException:
