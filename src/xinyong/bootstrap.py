@@ -22,7 +22,7 @@ from xinyong.adapters.storage.sealing import (
     read_key,
     replace_key_file,
 )
-from xinyong.adapters.storage.store import WRITERS_LOCK, LedgerStore, database_url, make_engine, migrate
+from xinyong.adapters.storage.store import LedgerStore, database_url, make_engine, migrate, take_write_lock
 from xinyong.adapters.storage.tokens import TokenBook
 from xinyong.adapters.storage.unit_of_work import SqlUnitsOfWork
 from xinyong.adapters.storage.webhooks import WebhookBook
@@ -127,7 +127,7 @@ def open_keys(engine: Engine, db: str, settings: Settings) -> Sealer:
     source = "XINYONG_SECRET_KEY" if settings.secret_key else str(key_file)
     with engine.begin() as connection:
         if connection.dialect.name == "postgresql":
-            connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITERS_LOCK})")
+            take_write_lock(connection, None)
         # Read under the write lock: a second process starting on a new database waits
         # for the first to make the key and the keyring, then reads both.
         master = read_key(settings.secret_key.get_secret_value() if settings.secret_key else None, key_file)
@@ -185,7 +185,7 @@ def rotate_key(db: str, settings: Settings) -> tuple[str, str]:
         create_key_file(staged, new)
         with engine.begin() as connection:
             if connection.dialect.name == "postgresql":
-                connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITERS_LOCK})")
+                take_write_lock(connection, None)
             keyring.rotate(connection, old, new, _where(db))
         replace_key_file(staged, key_file)
         return master_key_id(old), master_key_id(new)

@@ -265,6 +265,9 @@ def _parts(uow: UnitOfWork, pages: Iterable[list[str]]) -> Iterator[list[str]]:
     """Each page of subjects' keys, in parts of at most ``PAGE_EVENTS`` ledger events
     (a subject with more is a part of its own), in the page's order."""
     for keys in pages:
+        if len(keys) == 1:  # one subject is a part, whatever its size: nothing to count
+            yield keys
+            continue
         sizes = uow.ledger.subject_sizes(keys)
         part: list[str] = []
         events = 0

@@ -8,7 +8,6 @@ import datetime as dt
 import hashlib
 import json
 import os
-import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -45,7 +44,7 @@ from xinyong.adapters.storage.digests import HexDigest
 from xinyong.adapters.storage.ledger_columns import BLOCK_MIN_ROWS, block_day, block_line, write_block
 from xinyong.adapters.storage.sealing import KeyError_, Sealer, SubjectSealer, TextErased
 from xinyong.adapters.storage.tables import catalog_versions, ledger, organisations, subject_keys
-from xinyong.adapters.storage.wal import BACKSTOP_PAGES, give_back_log, take_alone, wal_on_connect
+from xinyong.adapters.storage.wal import BACKSTOP_PAGES, BUSY, busy_timeout, give_back_log, take_alone, wal_on_connect
 from xinyong.adapters.storage.writer_turns import WriterTurns
 from xinyong.domain.catalog.files import parse_catalog
 from xinyong.domain.catalog.model import Catalog
@@ -213,17 +212,13 @@ def _begin_immediate(connection, left: float | None, wait: float | None) -> None
     if left is None:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
         return
-    driver = connection.connection.driver_connection
-    (timeout,) = driver.execute("PRAGMA busy_timeout").fetchone()
-    driver.execute(f"PRAGMA busy_timeout={int(left * 1000)}")
-    try:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
-    except OperationalError as error:
-        if getattr(error.orig, "sqlite_errorcode", None) in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
-            raise WriteLockBusy(wait if wait is not None else left) from None
-        raise
-    finally:
-        driver.execute(f"PRAGMA busy_timeout={int(timeout)}")
+    with busy_timeout(connection.connection.driver_connection, left):
+        try:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        except OperationalError as error:
+            if getattr(error.orig, "sqlite_errorcode", None) in BUSY:
+                raise WriteLockBusy(wait if wait is not None else left) from None
+            raise
 
 
 def take_write_lock(connection: Connection, wait: float | None) -> None:
@@ -309,7 +304,7 @@ def migrate(engine: Engine) -> None:
     config.set_main_option("script_location", str(package_files("xinyong.adapters.storage") / "migrations"))
     with engine.begin() as connection:
         if connection.dialect.name == "postgresql":
-            connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITERS_LOCK})")
+            take_write_lock(connection, None)
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
 
@@ -345,7 +340,7 @@ class LedgerStore:
         with self.engine.begin() as connection:
             if connection.dialect.name == "postgresql":
                 # Serialise appenders so that the hash chain has one head.
-                connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITERS_LOCK})")
+                take_write_lock(connection, None)
             yield connection
 
     @contextmanager

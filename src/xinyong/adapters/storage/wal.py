@@ -22,13 +22,16 @@ import os
 import sqlite3
 import threading
 import urllib.parse
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 # Pages (4 KiB each) the log may reach before a connection's own commit copies it back
 # (SQLite's default is 1000). The server's checkpoints keep the log below it.
 BACKSTOP_PAGES = 10_000
-# SQLITE_BUSY and SQLITE_LOCKED: another connection holds what a checkpoint needs.
-_BUSY = (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+# SQLITE_BUSY and SQLITE_LOCKED: another connection holds what a checkpoint (or a lock
+# asked for) needs.
+BUSY = (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
 
 
 @dataclass(frozen=True)
@@ -60,7 +63,7 @@ class WalCheckpointer:
             except sqlite3.OperationalError as error:
                 # Another connection holds what the checkpoint needs (another checkpoint
                 # under way, say): the next one copies what this one would have.
-                if getattr(error, "sqlite_errorcode", None) in _BUSY:
+                if getattr(error, "sqlite_errorcode", None) in BUSY:
                     return Checkpoint(0, 0)
                 raise
             if busy:
@@ -130,10 +133,17 @@ def take_alone(dbapi_connection: sqlite3.Connection) -> bool:
     """Leave the write-ahead log for a rollback journal, if nothing else has the database
     open (another connection's shared hold on the log refuses it at once); whether it
     did. Outside a transaction only."""
-    timeout = dbapi_connection.execute("PRAGMA busy_timeout").fetchone()[0]
-    dbapi_connection.execute("PRAGMA busy_timeout=0")
-    try:
+    with busy_timeout(dbapi_connection, 0):
         return _journal(dbapi_connection, "DELETE") == "delete"
+
+
+@contextmanager
+def busy_timeout(dbapi_connection: sqlite3.Connection, seconds: float) -> Iterator[None]:
+    """The connection's busy timeout at ``seconds`` for the block, and as it was after."""
+    (timeout,) = dbapi_connection.execute("PRAGMA busy_timeout").fetchone()
+    dbapi_connection.execute(f"PRAGMA busy_timeout={int(seconds * 1000)}")
+    try:
+        yield
     finally:
         dbapi_connection.execute(f"PRAGMA busy_timeout={int(timeout)}")
 
@@ -152,7 +162,7 @@ def _journal(dbapi_connection: sqlite3.Connection, mode: str) -> str | None:
     try:
         (found,) = dbapi_connection.execute(f"PRAGMA journal_mode={mode}").fetchone()
     except sqlite3.OperationalError as error:
-        if getattr(error, "sqlite_errorcode", None) in _BUSY:
+        if getattr(error, "sqlite_errorcode", None) in BUSY:
             return None
         raise
     return str(found).lower()

@@ -45,17 +45,17 @@ class WriterTurns:
         long as it takes, or at most ``timeout`` seconds. Whether the turn was had."""
         if getattr(_held, "count", 0):
             return True
-        descriptor: int | None = _opened(self.path)
-        assert descriptor is not None
+        descriptor = _opened(self.path)
         try:
             fcntl.flock(descriptor, fcntl.LOCK_EX if timeout is None else fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             # Taken, and this writer may wait only so long (a blocking flock never raises this).
             assert timeout is not None
             os.close(descriptor)
-            descriptor = _Queued(self.path).within(timeout)
-            if descriptor is None:
+            queued = _Queued(self.path).within(timeout)
+            if queued is None:
                 return False
+            descriptor = queued
         except BaseException:
             os.close(descriptor)
             raise

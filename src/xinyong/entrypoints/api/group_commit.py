@@ -30,7 +30,7 @@ class CheckLog:
         self.inquiries = inquiries
         self.wait = wait
         self._pending: list[tuple[list[CheckDecision], Reader, str | None, asyncio.Future]] = []
-        self._asked: list[float] = []  # when each pending check asked (the loop's clock)
+        self._first_asked = 0.0  # when the first of the pending checks asked (the loop's clock)
         self._wake: asyncio.Event | None = None
         self._task: asyncio.Task | None = None
 
@@ -41,8 +41,9 @@ class CheckLog:
             self._wake = asyncio.Event()
             self._task = loop.create_task(self._run())
         future: asyncio.Future = loop.create_future()
+        if not self._pending:
+            self._first_asked = loop.time()
         self._pending.append((decisions, reader, purpose, future))
-        self._asked.append(loop.time())
         assert self._wake is not None
         self._wake.set()
         await future
@@ -53,11 +54,11 @@ class CheckLog:
             await self._wake.wait()
             self._wake.clear()
             batch, self._pending = self._pending, []
-            asked, self._asked = self._asked, []
             if not batch:
                 continue
             # The batch waits for the lock only as long as its first check may still wait.
-            wait = None if self.wait is None else max(self.wait - (asyncio.get_running_loop().time() - asked[0]), 0.0)
+            waited = asyncio.get_running_loop().time() - self._first_asked
+            wait = None if self.wait is None else max(self.wait - waited, 0.0)
             try:
                 await run_in_threadpool(self.inquiries.record_checks_of_many, _merged(batch), wait)
             except Exception as error:  # noqa: BLE001 - nothing of the batch was committed: tell each request
